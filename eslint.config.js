@@ -1,0 +1,72 @@
+// @ts-check
+import { builtinModules } from 'node:module';
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = builtinModules.flatMap((name) => [name, `node:${name}`]);
+
+/** The domain is pure: no framework, no I/O, no adapter, no clock, no randomness. */
+const domainBoundary = {
+  files: ['libs/funding/src/**/*.ts'],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: nodeBuiltins.map((name) => ({ name, message: 'libs/funding is pure: no Node I/O in the domain.' })),
+        patterns: [
+          { group: ['@nestjs/*', 'rxjs', 'rxjs/*', 'reflect-metadata'], message: 'libs/funding is pure: no Nest in the domain.' },
+          { group: ['better-sqlite3', 'mongodb', '@kurrent/*', '@eventstore/*'], message: 'libs/funding must not reach an adapter.' },
+          { group: ['@app/*', '**/event-store/**', '**/read-models/**', '**/apps/**', '**/config/**'], message: 'libs/funding depends on nothing else in the repository.' },
+        ],
+      },
+    ],
+    'no-restricted-syntax': [
+      'error',
+      { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'No clock in the domain: time arrives with the command.' },
+      { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'No clock in the domain: time arrives with the command.' },
+      { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: 'The domain is deterministic: ids and randomness come from the edge.' },
+    ],
+  },
+};
+
+/** Apps are separate processes: one never imports another's code (shared code lives in libs/). */
+const appBoundary = (app, others) => ({
+  files: [`apps/${app}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: others.map((other) => ({
+          group: [`**/apps/${other}/**`, `../../${other}/**`, `../${other}/**`, `**/${other}/src/**`],
+          message: `apps/${app} must not import apps/${other}; move shared code to libs/.`,
+        })),
+      },
+    ],
+  },
+});
+
+/** Libraries never depend on applications. */
+const libsBoundary = {
+  files: ['libs/**/*.ts'],
+  ignores: ['libs/funding/src/**/*.ts'],
+  rules: {
+    'no-restricted-imports': ['error', { patterns: [{ group: ['**/apps/**'], message: 'libs/ must not import apps/.' }] }],
+  },
+};
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', 'bench/results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { console: 'readonly', process: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      'no-console': 'off',
+    },
+  },
+  libsBoundary,
+  domainBoundary,
+  appBoundary('api', ['projector']),
+  appBoundary('projector', ['api']),
+);

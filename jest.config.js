@@ -1,0 +1,34 @@
+/**
+ * Jest runs TypeScript as ESM (NestJS 12 is ESM-only) through ts-jest's useESM, under
+ * `node --experimental-vm-modules` (see the `test` script). Tiers are projects, named by suffix:
+ *   unit      *.spec.ts beside the code (deciders, property tests)
+ *   contract  *.contract-spec.ts, one suite per port run against every adapter
+ *   e2e       test/*.e2e-spec.ts, which start the real process
+ */
+const moduleNameMapper = {
+  '^@app/funding$': '<rootDir>/libs/funding/src/index.ts',
+  '^@app/event-store$': '<rootDir>/libs/event-store/src/index.ts',
+  '^@app/read-models$': '<rootDir>/libs/read-models/src/index.ts',
+  '^@app/config$': '<rootDir>/config/index.ts',
+  '^(\\.{1,2}/.*)\\.js$': '$1',
+};
+
+const transform = {
+  '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.json' }],
+};
+
+const common = {
+  rootDir: '.',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper,
+  transform,
+  testEnvironment: 'node',
+};
+
+export default {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,apps,config,test}/**/*.spec.ts'] },
+    { ...common, displayName: 'contract', testMatch: ['<rootDir>/{libs,apps}/**/*.contract-spec.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+  ],
+};

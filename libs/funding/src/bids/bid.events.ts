@@ -1,0 +1,44 @@
+import type { Cents } from '../money.js';
+import type { Applicant, Instant } from '../funding.types.js';
+
+export type BidSubmitted = {
+  readonly type: 'BidSubmitted';
+  readonly data: {
+    readonly bidId: string;
+    readonly callId: string;
+    readonly applicant: Applicant;
+    readonly projectTitle: string;
+    readonly requestedCents: Cents;
+    readonly submittedAt: Instant;
+  };
+};
+
+export type BidWithdrawn = {
+  readonly type: 'BidWithdrawn';
+  readonly data: { readonly bidId: string; readonly callId: string; readonly withdrawnAt: Instant };
+};
+
+export type BidEvaluated = {
+  readonly type: 'BidEvaluated';
+  readonly data: {
+    readonly bidId: string;
+    readonly callId: string;
+    readonly admissible: boolean;
+    /** 0-100 for an admissible bid; null for an inadmissible one. */
+    readonly score: number | null;
+    readonly evaluatedAt: Instant;
+  };
+};
+
+export type BidAwarded = {
+  readonly type: 'BidAwarded';
+  readonly data: {
+    readonly bidId: string;
+    readonly callId: string;
+    readonly grantId: string;
+    readonly amountCents: Cents;
+    readonly awardedAt: Instant;
+  };
+};
+
+export type BidEvent = BidSubmitted | BidWithdrawn | BidEvaluated | BidAwarded;

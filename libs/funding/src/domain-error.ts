@@ -1,0 +1,64 @@
+/**
+ * Every refusal the domain can give, with a stable machine-readable code.
+ * The HTTP layer maps a DomainError to 422 and passes `code` through unchanged,
+ * so these strings are part of the public contract: add, never rename.
+ */
+export const DOMAIN_ERROR_CODES = [
+  'INVALID_AMOUNT',
+  'INVALID_INPUT',
+  'PROGRAMME_ALREADY_ESTABLISHED',
+  'PROGRAMME_NOT_FOUND',
+  'DUPLICATE_FUND',
+  'FUND_NOT_IN_PROGRAMME',
+  'FUND_AMOUNT_EXCEEDED',
+  'MEASURE_ALREADY_DEFINED',
+  'MEASURE_CODE_TAKEN',
+  'MEASURE_NOT_FOUND',
+  'MEASURE_ALLOCATION_EXCEEDED',
+  'CALL_ALREADY_EXISTS',
+  'CALL_NOT_FOUND',
+  'INVALID_CALL_WINDOW',
+  'NO_ELIGIBLE_APPLICANT_TYPES',
+  'MAX_GRANT_EXCEEDS_BUDGET',
+  'CALL_NOT_OPEN',
+  'CALL_ALREADY_CLOSED',
+  'CALL_CANCELLED',
+  'CALL_HAS_GRANTS',
+  'BID_ALREADY_EXISTS',
+  'BID_NOT_FOUND',
+  'BID_NOT_IN_CALL',
+  'APPLICANT_NOT_ELIGIBLE',
+  'REQUEST_EXCEEDS_CAP',
+  'BID_WITHDRAWN',
+  'BID_ALREADY_EVALUATED',
+  'BID_NOT_EVALUATED',
+  'BID_NOT_ADMISSIBLE',
+  'BID_ALREADY_AWARDED',
+  'INVALID_SCORE',
+  'AWARD_EXCEEDS_REQUEST',
+  'BUDGET_EXCEEDED',
+  'GRANT_ALREADY_EXISTS',
+  'GRANT_NOT_FOUND',
+  'GRANT_NOT_ACTIVE',
+  'GRANT_ALREADY_REVOKED',
+  'DISBURSEMENT_ALREADY_RECORDED',
+  'DISBURSEMENT_EXCEEDS_GRANT',
+  'REVOCATION_EXCEEDS_AWARD',
+] as const;
+
+export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
+
+export class DomainError extends Error {
+  override readonly name = 'DomainError';
+
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function refuse(code: DomainErrorCode, message: string): never {
+  throw new DomainError(code, message);
+}

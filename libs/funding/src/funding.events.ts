@@ -1,0 +1,34 @@
+import type { BidEvent } from './bids/bid.events.js';
+import type { CallEvent } from './calls/call.events.js';
+import type { GrantEvent } from './grants/grant.events.js';
+import type { ProgrammeEvent } from './programmes/programme.events.js';
+
+export type FundingEvent = ProgrammeEvent | CallEvent | BidEvent | GrantEvent;
+export type FundingEventType = FundingEvent['type'];
+
+/**
+ * The current schema version of every event type. The type string is written explicitly into
+ * the log (never derived from a class name); when a shape changes, its version goes up here and
+ * the old shape lives on as a `*.v1.ts` type with an upcaster beside the serializer.
+ */
+export const FUNDING_EVENT_SCHEMA_VERSIONS = {
+  ProgrammeEstablished: 1,
+  MeasureDefined: 1,
+  MeasureBudgetReserved: 1,
+  MeasureReservationReleased: 1,
+  CallOpened: 1,
+  CallClosed: 1,
+  CallCancelled: 1,
+  CallBudgetCommitted: 1,
+  CallBudgetReleased: 1,
+  BidSubmitted: 1,
+  BidWithdrawn: 1,
+  BidEvaluated: 1,
+  BidAwarded: 1,
+  GrantAwarded: 1,
+  DisbursementRecorded: 1,
+  GrantCompleted: 1,
+  GrantRevoked: 1,
+} as const satisfies Record<FundingEventType, number>;
+
+export const FUNDING_EVENT_TYPES = Object.keys(FUNDING_EVENT_SCHEMA_VERSIONS) as FundingEventType[];

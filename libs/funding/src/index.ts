@@ -1,0 +1,17 @@
+export * from './domain-error.js';
+export * from './funding.types.js';
+export * from './funding.events.js';
+export * from './money.js';
+export * from './streams.js';
+export * from './programmes/programme.events.js';
+export * from './calls/call.events.js';
+export * from './bids/bid.events.js';
+export * from './grants/grant.events.js';
+export * as programmes from './programmes/programme.decider.js';
+export * as calls from './calls/call.decider.js';
+export * as bids from './bids/bid.decider.js';
+export * as grants from './grants/grant.decider.js';
+export type { Programme, ProgrammeCommand, EstablishProgramme, DefineMeasure, Measure } from './programmes/programme.decider.js';
+export type { Call, ExistingCall, CallCommand, OpenCall, CloseCall, CancelCall, CallStatus } from './calls/call.decider.js';
+export type { Bid, ExistingBid, BidCommand, SubmitBid, WithdrawBid, EvaluateBid, BidStatus } from './bids/bid.decider.js';
+export type { Grant, ExistingGrant, GrantCommand, AwardGrant, RecordDisbursement, RevokeGrant, GrantStatus } from './grants/grant.decider.js';

@@ -1,0 +1,149 @@
+/**
+ * Given-events builders for the decider specs and the property tests: one small programme,
+ * shaped like WECARE's M4 (corporate welfare) so figures read like real ones.
+ */
+import { expect } from '@jest/globals';
+import { DomainError, type DomainErrorCode } from '../src/domain-error.js';
+import type { BidEvent } from '../src/bids/bid.events.js';
+import type { CallEvent } from '../src/calls/call.events.js';
+import type { GrantEvent } from '../src/grants/grant.events.js';
+import type { ProgrammeEvent } from '../src/programmes/programme.events.js';
+
+export const EUR = (euros: number): number => Math.round(euros * 100);
+
+export const at = (iso: string): Date => new Date(iso);
+export const OPENS = '2026-02-01T09:00:00.000Z';
+export const CLOSES = '2026-03-31T17:00:00.000Z';
+export const BEFORE_WINDOW = at('2026-01-15T10:00:00.000Z');
+export const IN_WINDOW = at('2026-02-15T10:00:00.000Z');
+export const AFTER_WINDOW = at('2026-04-10T10:00:00.000Z');
+
+export function fold<S, E>(evolve: (s: S, e: E) => S, initial: S, events: readonly E[]): S {
+  return events.reduce(evolve, initial);
+}
+
+export function expectRefusal(action: () => unknown, code: DomainErrorCode): void {
+  let thrown: unknown;
+  try {
+    action();
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown).toBeInstanceOf(DomainError);
+  expect((thrown as DomainError).code).toBe(code);
+}
+
+export const programmeEstablished: ProgrammeEvent = {
+  type: 'ProgrammeEstablished',
+  data: {
+    programmeId: 'wecare',
+    code: 'WECARE',
+    title: 'Welfare Cantiere Regionale',
+    funds: [
+      { fund: 'FSE', amountCents: EUR(15_000_000) },
+      { fund: 'FESR', amountCents: EUR(5_000_000) },
+    ],
+    establishedAt: '2017-05-22T10:00:00.000Z',
+  },
+};
+
+export const measureDefined: ProgrammeEvent = {
+  type: 'MeasureDefined',
+  data: {
+    programmeId: 'wecare',
+    measureId: 'm4',
+    code: 'M4',
+    title: 'Corporate welfare',
+    fund: 'FSE',
+    allocationCents: EUR(4_000_000),
+    definedAt: '2017-05-22T10:00:00.000Z',
+  },
+};
+
+export const budgetReserved: ProgrammeEvent = {
+  type: 'MeasureBudgetReserved',
+  data: {
+    programmeId: 'wecare',
+    measureId: 'm4',
+    callId: 'c1',
+    amountCents: EUR(2_500_000),
+    reservedAt: '2026-01-10T09:00:00.000Z',
+  },
+};
+
+export const callOpened: CallEvent = {
+  type: 'CallOpened',
+  data: {
+    callId: 'c1',
+    programmeId: 'wecare',
+    measureId: 'm4',
+    fund: 'FSE',
+    title: 'Welfare aziendale: design and activation',
+    budgetCents: EUR(2_500_000),
+    opensAt: OPENS,
+    closesAt: CLOSES,
+    eligibleApplicantTypes: ['company', 'third-sector'],
+    maxGrantCents: EUR(200_000),
+    openedAt: '2026-01-10T09:00:00.000Z',
+  },
+};
+
+export const bidSubmitted: BidEvent = {
+  type: 'BidSubmitted',
+  data: {
+    bidId: 'b1',
+    callId: 'c1',
+    applicant: { type: 'company', taxCode: '01234567890', name: 'Officine Riunite Srl' },
+    projectTitle: 'Nido aziendale condiviso',
+    requestedCents: EUR(150_000),
+    submittedAt: IN_WINDOW.toISOString(),
+  },
+};
+
+export const bidAdmissible: BidEvent = {
+  type: 'BidEvaluated',
+  data: { bidId: 'b1', callId: 'c1', admissible: true, score: 82, evaluatedAt: '2026-04-20T10:00:00.000Z' },
+};
+
+export const budgetCommitted = (amountCents: number, grantId = 'g1', bidId = 'b1'): CallEvent => ({
+  type: 'CallBudgetCommitted',
+  data: { callId: 'c1', grantId, bidId, amountCents, committedAt: '2026-05-01T10:00:00.000Z' },
+});
+
+export const bidAwarded = (amountCents: number): BidEvent => ({
+  type: 'BidAwarded',
+  data: { bidId: 'b1', callId: 'c1', grantId: 'g1', amountCents, awardedAt: '2026-05-01T10:00:00.000Z' },
+});
+
+export const grantAwarded = (amountCents: number): GrantEvent => ({
+  type: 'GrantAwarded',
+  data: {
+    grantId: 'g1',
+    callId: 'c1',
+    bidId: 'b1',
+    programmeId: 'wecare',
+    measureId: 'm4',
+    fund: 'FSE',
+    beneficiary: { type: 'company', taxCode: '01234567890', name: 'Officine Riunite Srl' },
+    projectTitle: 'Nido aziendale condiviso',
+    amountCents,
+    awardedAt: '2026-05-01T10:00:00.000Z',
+  },
+});
+
+export const disbursed = (
+  disbursementId: string,
+  kind: 'advance' | 'interim' | 'final',
+  amountCents: number,
+): GrantEvent => ({
+  type: 'DisbursementRecorded',
+  data: {
+    grantId: 'g1',
+    callId: 'c1',
+    disbursementId,
+    kind,
+    amountCents,
+    reference: null,
+    paidAt: '2026-06-01T10:00:00.000Z',
+  },
+});

@@ -1,0 +1,220 @@
+/**
+ * Invariants 1-7 of DOMAIN.md, checked against the recorded events alone (never against the
+ * deciders' own state), so a decider that miscounts cannot vouch for itself.
+ * Each returns the first violation it finds, described, or null.
+ */
+import * as calls from '../src/calls/call.decider.js';
+import * as grants from '../src/grants/grant.decider.js';
+import type { CallEvent } from '../src/calls/call.events.js';
+import type { GrantEvent } from '../src/grants/grant.events.js';
+import type { RecordedEvent } from './in-memory-ledger.js';
+
+type Check = (log: readonly RecordedEvent[]) => string | null;
+
+const byStream = (log: readonly RecordedEvent[]) => {
+  const streams = new Map<string, RecordedEvent['event'][]>();
+  for (const { stream, event } of log) streams.set(stream, [...(streams.get(stream) ?? []), event]);
+  return streams;
+};
+
+const add = (map: Map<string, number>, key: string, amount: number) => map.set(key, (map.get(key) ?? 0) + amount);
+
+export const fundAllocationsWithinFund: Check = (log) => {
+  const fundAmount = new Map<string, number>();
+  const allocated = new Map<string, number>();
+  for (const { event } of log) {
+    if (event.type === 'ProgrammeEstablished') {
+      for (const share of event.data.funds) fundAmount.set(`${event.data.programmeId}/${share.fund}`, share.amountCents);
+    }
+    if (event.type === 'MeasureDefined') add(allocated, `${event.data.programmeId}/${event.data.fund}`, event.data.allocationCents);
+  }
+  for (const [key, cents] of allocated) {
+    if (cents > (fundAmount.get(key) ?? 0)) return `1: ${key} allocates ${cents} > fund ${fundAmount.get(key)}`;
+  }
+  return null;
+};
+
+export const callReservationsWithinMeasure: Check = (log) => {
+  const allocation = new Map<string, number>();
+  const reserved = new Map<string, number>();
+  const callBudget = new Map<string, number>();
+  for (const { event } of log) {
+    // Measure ids are unique within their programme only.
+    if (event.type === 'MeasureDefined') allocation.set(`${event.data.programmeId}/${event.data.measureId}`, event.data.allocationCents);
+    if (event.type === 'MeasureBudgetReserved') add(reserved, `${event.data.programmeId}/${event.data.measureId}`, event.data.amountCents);
+    if (event.type === 'MeasureReservationReleased') add(reserved, `${event.data.programmeId}/${event.data.measureId}`, -event.data.amountCents);
+    if (event.type === 'CallOpened') callBudget.set(event.data.callId, event.data.budgetCents);
+  }
+  for (const [measureId, cents] of reserved) {
+    if (cents > (allocation.get(measureId) ?? 0)) return `2: measure ${measureId} reserves ${cents} > ${allocation.get(measureId)}`;
+  }
+  // Every reservation equals its call's budget, and a call exists for each.
+  for (const { event } of log) {
+    if (event.type === 'MeasureBudgetReserved' && callBudget.get(event.data.callId) !== event.data.amountCents) {
+      return `2: reservation for ${event.data.callId} differs from its budget`;
+    }
+  }
+  return null;
+};
+
+export const commitmentsWithinCallBudget: Check = (log) => {
+  for (const [stream, events] of byStream(log)) {
+    if (!stream.startsWith('call-')) continue;
+    const callEvents = events as CallEvent[];
+    const opened = callEvents.find((e) => e.type === 'CallOpened');
+    if (!opened || opened.type !== 'CallOpened') return `3: ${stream} has no CallOpened`;
+    let committed = 0;
+    let released = 0;
+    for (const event of callEvents) {
+      if (event.type === 'CallBudgetCommitted') committed += event.data.amountCents;
+      if (event.type === 'CallBudgetReleased') released += event.data.amountCents;
+      if (committed - released > opened.data.budgetCents) {
+        return `3: ${stream} holds ${committed - released} > budget ${opened.data.budgetCents}`;
+      }
+    }
+    const state = callEvents.reduce(calls.evolve, calls.initialCall);
+    if (state.status === 'none') return `3: ${stream} folds to nothing`;
+    if (calls.callRemainingCents(state) !== opened.data.budgetCents - committed + released) {
+      return `3: ${stream} remaining ${calls.callRemainingCents(state)} ≠ budget − committed + released`;
+    }
+  }
+  return null;
+};
+
+export const bidAwardedOnceWithinRequestAndCap: Check = (log) => {
+  const requested = new Map<string, { callId: string; cents: number }>();
+  const cap = new Map<string, number>();
+  const awards = new Map<string, number>();
+  for (const { event } of log) {
+    if (event.type === 'CallOpened') cap.set(event.data.callId, event.data.maxGrantCents ?? event.data.budgetCents);
+    if (event.type === 'BidSubmitted') requested.set(event.data.bidId, { callId: event.data.callId, cents: event.data.requestedCents });
+    if (event.type === 'BidAwarded') {
+      add(awards, event.data.bidId, 1);
+      const bid = requested.get(event.data.bidId);
+      if (!bid) return `4: ${event.data.bidId} awarded without a submission`;
+      if (event.data.amountCents > bid.cents) return `4: ${event.data.bidId} awarded ${event.data.amountCents} > requested ${bid.cents}`;
+      if (bid.cents > (cap.get(bid.callId) ?? 0)) return `4: ${event.data.bidId} requested above the cap`;
+    }
+  }
+  for (const [bidId, count] of awards) if (count > 1) return `4: ${bidId} awarded ${count} times`;
+  const grantAwards = log.filter((r) => r.event.type === 'GrantAwarded').length;
+  if (grantAwards !== [...awards.values()].reduce((a, b) => a + b, 0)) return '4: grants and bid awards differ in number';
+  return null;
+};
+
+export const disbursementsWithinAward: Check = (log) => {
+  for (const [stream, events] of byStream(log)) {
+    if (!stream.startsWith('grant-')) continue;
+    let award = 0;
+    let paid = 0;
+    let closed = false;
+    for (const event of events as GrantEvent[]) {
+      if (event.type === 'GrantAwarded') award = event.data.amountCents;
+      if (event.type === 'DisbursementRecorded') {
+        if (closed) return `5: ${stream} paid after completion or revocation`;
+        paid += event.data.amountCents;
+        if (paid > award) return `5: ${stream} paid ${paid} > award ${award}`;
+      }
+      if (event.type === 'GrantCompleted') closed = true;
+      if (event.type === 'GrantRevoked') {
+        award = event.data.awardAfterCents;
+        if (event.data.whole) closed = true;
+      }
+    }
+  }
+  return null;
+};
+
+export const revocationsReleaseOnceAndRecoverTheExcess: Check = (log) => {
+  const releasedToCall = new Map<string, { cents: number; count: number }>();
+  for (const { event } of log) {
+    if (event.type === 'CallBudgetReleased') {
+      const r = releasedToCall.get(event.data.grantId) ?? { cents: 0, count: 0 };
+      releasedToCall.set(event.data.grantId, { cents: r.cents + event.data.amountCents, count: r.count + 1 });
+    }
+  }
+  for (const [stream, events] of byStream(log)) {
+    if (!stream.startsWith('grant-')) continue;
+    let awarded = 0;
+    let award = 0;
+    let paid = 0;
+    let status: 'active' | 'completed' | 'revoked' = 'active';
+    let released = 0;
+    let releases = 0;
+    let grantId = '';
+    for (const event of events as GrantEvent[]) {
+      switch (event.type) {
+        case 'GrantAwarded':
+          grantId = event.data.grantId;
+          awarded = award = event.data.amountCents;
+          break;
+        case 'DisbursementRecorded':
+          paid += event.data.amountCents;
+          break;
+        case 'GrantCompleted':
+          status = 'completed';
+          released += event.data.releasedCents;
+          if (event.data.releasedCents > 0) releases++;
+          break;
+        case 'GrantRevoked':
+          award = event.data.awardAfterCents;
+          if (event.data.whole) status = 'revoked';
+          released += event.data.releasedCents;
+          if (event.data.releasedCents > 0) releases++;
+          if (event.data.recoveryDueCents !== Math.max(0, paid - award)) {
+            return `6: ${stream} recovery due ${event.data.recoveryDueCents} ≠ paid ${paid} − award ${award}`;
+          }
+          break;
+      }
+    }
+    const held = status === 'active' ? Math.max(award, paid) : paid;
+    if (released !== awarded - held) return `6: ${stream} released ${released} ≠ awarded ${awarded} − held ${held}`;
+    const toCall = releasedToCall.get(grantId) ?? { cents: 0, count: 0 };
+    if (toCall.cents !== released || toCall.count !== releases) {
+      return `6: ${stream} released ${released} in ${releases} events, the call got ${toCall.cents} in ${toCall.count}`;
+    }
+  }
+  return null;
+};
+
+export const moneyIsIntegerCentsAndTotalsAreSums: Check = (log) => {
+  for (const { stream, event } of log) {
+    // A cents field is a non-negative safe integer, or null where the fact is optional (a call without a cap).
+    const bad = centsFields(event.data).find(([, value]) => value !== null && (!Number.isSafeInteger(value) || (value as number) < 0));
+    if (bad) return `7: ${stream} ${event.type}.${bad[0]} = ${String(bad[1])}`;
+  }
+  for (const [stream, events] of byStream(log)) {
+    if (!stream.startsWith('grant-')) continue;
+    const state = (events as GrantEvent[]).reduce(grants.evolve, grants.initialGrant);
+    const paid = events.reduce((sum, e) => sum + (e.type === 'DisbursementRecorded' ? e.data.amountCents : 0), 0);
+    if (state.status === 'none' || state.paidCents !== paid) return `7: ${stream} paid total differs from its events`;
+  }
+  return null;
+};
+
+function centsFields(value: unknown, path = ''): Array<[string, unknown]> {
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, inner]) => {
+    const here = path ? `${path}.${key}` : key;
+    if (key.endsWith('Cents')) return [[here, inner] as [string, unknown]];
+    return centsFields(inner, here);
+  });
+}
+
+export const INVARIANTS: ReadonlyArray<[string, Check]> = [
+  ['1 measure allocations within the fund', fundAllocationsWithinFund],
+  ['2 call reservations within the measure', callReservationsWithinMeasure],
+  ['3 commitments within the call budget', commitmentsWithinCallBudget],
+  ['4 a bid awarded once, within request and cap', bidAwardedOnceWithinRequestAndCap],
+  ['5 disbursements within the award', disbursementsWithinAward],
+  ['6 revocations release once and recover the excess', revocationsReleaseOnceAndRecoverTheExcess],
+  ['7 integer cents; totals are sums of events', moneyIsIntegerCentsAndTotalsAreSums],
+];
+
+export function firstViolation(log: readonly RecordedEvent[]): string | null {
+  for (const [, check] of INVARIANTS) {
+    const violation = check(log);
+    if (violation) return violation;
+  }
+  return null;
+}
