@@ -3,6 +3,7 @@
  * `node --experimental-vm-modules` (see the `test` script). Tiers are projects, named by suffix:
  *   unit      *.spec.ts beside the code (deciders, property tests)
  *   contract  *.contract-spec.ts, one suite per port run against every adapter
+ *   integration *.int-spec.ts, an adapter's own behaviour on real files and processes
  *   e2e       test/*.e2e-spec.ts, which start the real process
  */
 const moduleNameMapper = {
@@ -29,6 +30,7 @@ export default {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,apps,config,test}/**/*.spec.ts'] },
     { ...common, displayName: 'contract', testMatch: ['<rootDir>/{libs,apps}/**/*.contract-spec.ts'] },
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/{libs,apps}/**/*.int-spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
   ],
 };

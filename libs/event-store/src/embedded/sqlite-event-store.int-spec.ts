@@ -1,0 +1,85 @@
+/**
+ * What the embedded store promises beyond the port's contract: contiguous positions, durable
+ * settings, typed errors for stored events that cannot be decoded, and upcasting on read.
+ */
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { newEvent } from '../../test-support/event-store.adapters.js';
+import { ConcurrencyError, EventDecodingError } from '../event-store.errors.js';
+import { EventTypeRegistry } from '../serialization/event-type-registry.js';
+import { UpcastingEventStore } from '../serialization/upcasting-event-store.js';
+import { SqliteEventStore } from './sqlite-event-store.js';
+
+describe('embedded event store (SQLite)', () => {
+  let dir: string;
+  let file: string;
+  let store: SqliteEventStore;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'sqlite-store-'));
+    file = join(dir, 'events.db');
+    store = SqliteEventStore.open(file);
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('numbers the global log 1, 2, 3… with no gap, even when concurrent appends conflict', async () => {
+    await store.append({ stream: 'call-c1', expected: 'no_stream', events: [newEvent()] });
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 60 }, (_, i) =>
+        i % 2 === 0
+          ? store.append({ stream: 'call-c1', expected: 0, events: [newEvent()] })
+          : store.appendMulti([
+              { stream: `bid-b${i}`, expected: 'no_stream', events: [newEvent(), newEvent()] },
+              { stream: 'call-c1', expected: 'any', events: [newEvent()] },
+            ]),
+      ),
+    );
+    expect(outcomes.filter((o) => o.status === 'rejected' && o.reason instanceof ConcurrencyError).length).toBe(29);
+    const positions = (await store.readAll()).map((e) => Number(e.position.commit));
+    expect(positions).toEqual(Array.from({ length: positions.length }, (_, i) => i + 1));
+    expect(positions.length).toBe(1 + 1 + 30 * 3);
+  });
+
+  it('writes in WAL mode with a full fsync per commit by default, NORMAL only when asked', async () => {
+    expect(store.durability()).toEqual({ journalMode: 'wal', synchronous: 'FULL' });
+    const scratch = SqliteEventStore.open(join(dir, 'scratch.db'), { durable: false });
+    expect(scratch.durability()).toEqual({ journalMode: 'wal', synchronous: 'NORMAL' });
+    await scratch.close();
+  });
+
+  it('reports a stored event whose JSON was damaged with its stream and position', async () => {
+    await store.append({ stream: 'grant-g1', expected: 'no_stream', events: [newEvent('A'), newEvent('B')] });
+    const db = new Database(file);
+    db.prepare("UPDATE events SET data = '{not json' WHERE stream = 'grant-g1' AND revision = 1").run();
+    db.close();
+    await expect(store.readStream('grant-g1')).rejects.toThrow(EventDecodingError);
+    await expect(store.readStream('grant-g1')).rejects.toThrow('grant-g1@1 (global position 2)');
+  });
+
+  it('reads older event versions in their current shape through the registry, and refuses unknown types', async () => {
+    await store.append({ stream: 'bid-b1', expected: 'no_stream', events: [{ ...newEvent('BidSubmitted', { amountEuros: '12.5' }), schemaVersion: 1 }] });
+    await store.append({ stream: 'bid-b2', expected: 'no_stream', events: [newEvent('Unheard')] });
+    const registry = new EventTypeRegistry({ BidSubmitted: 2 }, [
+      { type: 'BidSubmitted', fromVersion: 1, upcast: (d) => ({ requestedCents: Math.round(Number((d as { amountEuros: string }).amountEuros) * 100) }) },
+    ]);
+    const typed = new UpcastingEventStore(store, registry);
+    expect((await typed.readStream('bid-b1'))[0]).toMatchObject({ schemaVersion: 2, data: { requestedCents: 1250 } });
+    await expect(typed.readStream('bid-b2')).rejects.toThrow('unknown event type Unheard');
+    await expect(typed.append({ stream: 'bid-b3', expected: 'any', events: [newEvent('Unheard')] })).rejects.toMatchObject({ code: 'INVALID_EVENT' });
+  });
+
+  it('a subscription started before any event sees the first one arrive', async () => {
+    const iterator = store.subscribe()[Symbol.asyncIterator]();
+    expect((await iterator.next()).value).toEqual({ kind: 'caught-up', position: null });
+    const next = iterator.next();
+    await store.append({ stream: 'call-c9', expected: 'any', events: [newEvent('First')] });
+    expect((await next).value).toMatchObject({ kind: 'event', event: { type: 'First' } });
+    await iterator.return?.(undefined);
+  });
+});

@@ -1,0 +1,403 @@
+import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  DEFAULT_MAX_EVENT_BYTES,
+  prepareAppends,
+  streamCategory,
+  assertStreamName,
+  type PreparedAppend,
+} from '../append-validation.js';
+import {
+  ConcurrencyError,
+  DuplicateEventIdError,
+  EventDecodingError,
+  EventStoreError,
+  EventStoreUnavailableError,
+} from '../event-store.errors.js';
+import type {
+  AppendRequest,
+  AppendResult,
+  EventMetadata,
+  EventStore,
+  ExpectedState,
+  LogFilter,
+  LogPosition,
+  MultiAppendResult,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  SubscriptionItem,
+} from '../event-store.port.js';
+import { sequencePosition } from '../log-position.js';
+
+export interface SqliteEventStoreOptions {
+  /** Refuse events whose data and metadata together exceed this many bytes. Default 1 MiB. */
+  readonly maxEventBytes?: number;
+  /**
+   * true (default): an append resolves only after its transaction is on disk (WAL, synchronous=FULL).
+   * false: synchronous=NORMAL, survives a process crash but not a power loss. For scratch stores only.
+   */
+  readonly durable?: boolean;
+  /** How often an idle subscription looks for events written by another process. Default 250 ms. */
+  readonly pollIntervalMs?: number;
+}
+
+interface EventRow {
+  position: number;
+  event_id: string;
+  stream: string;
+  revision: number;
+  type: string;
+  schema_version: number;
+  data: string;
+  metadata: string;
+}
+
+interface PendingAppend {
+  readonly appends: readonly PreparedAppend[];
+  readonly resolve: (results: AppendResult[]) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS events (
+    position       INTEGER PRIMARY KEY,
+    event_id       TEXT    NOT NULL UNIQUE,
+    stream         TEXT    NOT NULL,
+    revision       INTEGER NOT NULL,
+    category       TEXT    NOT NULL,
+    type           TEXT    NOT NULL,
+    schema_version INTEGER NOT NULL,
+    data           TEXT    NOT NULL,
+    metadata       TEXT    NOT NULL
+  ) STRICT;
+  CREATE UNIQUE INDEX IF NOT EXISTS events_by_stream ON events (stream, revision);
+  CREATE INDEX IF NOT EXISTS events_by_category ON events (category, position);
+  CREATE INDEX IF NOT EXISTS events_by_type ON events (type, position);
+  CREATE TABLE IF NOT EXISTS streams (
+    stream   TEXT    PRIMARY KEY,
+    revision INTEGER NOT NULL
+  ) STRICT, WITHOUT ROWID;
+`;
+
+const SUBSCRIPTION_BATCH = 512;
+
+/**
+ * The embedded event store: one SQLite file in WAL mode. Global positions are 1, 2, 3… with no
+ * gaps: each is max(position) + 1 inside the writing transaction. Appends that arrive together
+ * are committed together (group commit): one transaction and one fsync for all of them, each in
+ * its own savepoint so one's conflict does not fail the others.
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly db: Database.Database;
+  private readonly maxEventBytes: number;
+  private readonly pollIntervalMs: number;
+  private readonly appended = new EventEmitter();
+  private queue: PendingAppend[] = [];
+  private flushScheduled = false;
+  private closed = false;
+
+  private readonly statements: {
+    streamRevision: Database.Statement<[string], { revision: number }>;
+    head: Database.Statement<[], { position: number | null }>;
+    eventsById: Database.Statement<[string], EventRow>;
+    insert: Database.Statement<[number, string, string, number, string, string, number, string, string]>;
+    upsertStream: Database.Statement<[string, number]>;
+    readForwards: Database.Statement<[string, number, number], EventRow>;
+    readBackwards: Database.Statement<[string, number, number], EventRow>;
+    readAll: Database.Statement<[{ after: number; categories: string | null; types: string | null; limit: number }], EventRow>;
+    positionOf: Database.Statement<[string, number], { position: number }>;
+  };
+  private readonly applyAtomically: Database.Transaction<(appends: readonly PreparedAppend[]) => AppendResult[]>;
+
+  private constructor(file: string, options: SqliteEventStoreOptions) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file, { timeout: 10_000 });
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.durable === false ? 'NORMAL' : 'FULL'}`);
+    this.db.exec(SCHEMA);
+    this.maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
+    this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.appended.setMaxListeners(0);
+    const columns = 'position, event_id, stream, revision, type, schema_version, data, metadata';
+    this.statements = {
+      streamRevision: this.db.prepare('SELECT revision FROM streams WHERE stream = ?'),
+      head: this.db.prepare('SELECT max(position) AS position FROM events'),
+      eventsById: this.db.prepare(
+        `SELECT ${columns} FROM events WHERE event_id IN (SELECT value FROM json_each(?)) ORDER BY position`,
+      ),
+      insert: this.db.prepare(
+        'INSERT INTO events (position, event_id, stream, revision, category, type, schema_version, data, metadata) ' +
+          'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      upsertStream: this.db.prepare(
+        'INSERT INTO streams (stream, revision) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET revision = excluded.revision',
+      ),
+      readForwards: this.db.prepare(
+        `SELECT ${columns} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`,
+      ),
+      readBackwards: this.db.prepare(
+        `SELECT ${columns} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
+      ),
+      readAll: this.db.prepare(
+        `SELECT ${columns} FROM events WHERE position > @after
+           AND (@categories IS NULL OR category IN (SELECT value FROM json_each(@categories)))
+           AND (@types IS NULL OR type IN (SELECT value FROM json_each(@types)))
+         ORDER BY position LIMIT @limit`,
+      ),
+      positionOf: this.db.prepare('SELECT position FROM events WHERE stream = ? AND revision = ?'),
+    };
+    // Nested inside the group-commit transaction, better-sqlite3 runs this as a savepoint.
+    this.applyAtomically = this.db.transaction((appends: readonly PreparedAppend[]) => appends.map((a) => this.apply(a)));
+  }
+
+  /** Opens (creating if needed) the store in `file`. */
+  static open(file: string, options: SqliteEventStoreOptions = {}): SqliteEventStore {
+    return new SqliteEventStore(file, options);
+  }
+
+  async append(request: AppendRequest): Promise<AppendResult> {
+    const [result] = await this.enqueue(prepareAppends([request], this.maxEventBytes));
+    return result as AppendResult;
+  }
+
+  async appendMulti(requests: readonly AppendRequest[]): Promise<MultiAppendResult> {
+    const streams = await this.enqueue(prepareAppends(requests, this.maxEventBytes));
+    const position = streams.reduce((max, s) => (s.position.commit > max.commit ? s.position : max), streams[0]!.position);
+    return { streams, position };
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    assertStreamName(stream);
+    const limit = boundedLimit(options.limit);
+    const rows =
+      options.direction === 'backwards'
+        ? this.statements.readBackwards.all(stream, options.fromRevision ?? Number.MAX_SAFE_INTEGER, limit)
+        : this.statements.readForwards.all(stream, options.fromRevision ?? 0, limit);
+    return rows.map(toRecordedEvent);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    return this.readAllNow(options.after ?? null, boundedLimit(options.limit), options.filter).map(toRecordedEvent);
+  }
+
+  async *subscribe(options: SubscribeOptions = {}): AsyncGenerator<SubscriptionItem> {
+    let cursor: LogPosition | null = options.after ?? null;
+    let caughtUp = false;
+    while (!this.closed) {
+      // One read transaction: the batch and the head come from the same snapshot of the log.
+      const { rows, head } = this.db.transaction(() => ({
+        rows: this.readAllNow(cursor, SUBSCRIPTION_BATCH, options.filter),
+        head: this.statements.head.get()?.position ?? null,
+      }))();
+      for (const row of rows) {
+        const event = toRecordedEvent(row);
+        cursor = event.position;
+        yield { kind: 'event', event };
+      }
+      if (rows.length < SUBSCRIPTION_BATCH) {
+        if (!caughtUp) {
+          caughtUp = true;
+          const headPosition = head === null ? null : sequencePosition(head);
+          yield { kind: 'caught-up', position: laterOf(cursor, headPosition) };
+        }
+        await this.nextAppendOrPoll();
+      }
+    }
+  }
+
+  async headPosition(): Promise<LogPosition | null> {
+    const head = this.statements.head.get()?.position ?? null;
+    return head === null ? null : sequencePosition(head);
+  }
+
+  /** The settings that make an acknowledged append durable, as the connection reports them. */
+  durability(): { journalMode: string; synchronous: 'FULL' | 'NORMAL' | 'OTHER' } {
+    const synchronous = this.db.pragma('synchronous', { simple: true });
+    return {
+      journalMode: String(this.db.pragma('journal_mode', { simple: true })),
+      synchronous: synchronous === 2 ? 'FULL' : synchronous === 1 ? 'NORMAL' : 'OTHER',
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.queue.length > 0) this.flush();
+    this.appended.emit('appended');
+    this.db.close();
+  }
+
+  private readAllNow(after: LogPosition | null, limit: number, filter: LogFilter | undefined): EventRow[] {
+    return this.statements.readAll.all({
+      after: after === null ? 0 : Number(after.commit),
+      categories: filter?.categories ? JSON.stringify(filter.categories) : null,
+      types: filter?.eventTypes ? JSON.stringify(filter.eventTypes) : null,
+      limit,
+    });
+  }
+
+  private enqueue(appends: PreparedAppend[]): Promise<AppendResult[]> {
+    if (this.closed) return Promise.reject(new EventStoreUnavailableError('The event store is closed'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ appends, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Group commit: every append queued since the last flush, in one transaction. */
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) return;
+    const outcomes: Array<{ results: AppendResult[] } | { error: unknown }> = [];
+    try {
+      this.db
+        .transaction(() => {
+          for (const pending of batch) {
+            try {
+              outcomes.push({ results: this.applyAtomically(pending.appends) });
+            } catch (error) {
+              if (!(error instanceof EventStoreError)) throw error;
+              outcomes.push({ error });
+            }
+          }
+        })
+        .immediate();
+    } catch (error) {
+      const failure = new EventStoreUnavailableError(`The event store could not write: ${String(error)}`, { cause: error });
+      for (const pending of batch) pending.reject(failure);
+      return;
+    }
+    batch.forEach((pending, i) => {
+      const outcome = outcomes[i]!;
+      if ('results' in outcome) pending.resolve(outcome.results);
+      else pending.reject(outcome.error);
+    });
+    this.appended.emit('appended');
+  }
+
+  private apply(append: PreparedAppend): AppendResult {
+    const { stream, expected, events } = append;
+    const current = this.statements.streamRevision.get(stream)?.revision ?? null;
+    const existing = this.statements.eventsById.all(JSON.stringify(events.map((e) => e.eventId)));
+    if (existing.length > 0) return this.idempotentRetry(append, existing, current);
+    if (!satisfies(expected, current)) throw new ConcurrencyError(stream, expected, current);
+
+    let position = this.statements.head.get()?.position ?? 0;
+    let revision = current ?? -1;
+    const category = streamCategory(stream);
+    for (const event of events) {
+      position += 1;
+      revision += 1;
+      this.statements.insert.run(
+        position,
+        event.eventId,
+        stream,
+        revision,
+        category,
+        event.type,
+        event.schemaVersion,
+        event.dataJson,
+        event.metadataJson,
+      );
+    }
+    this.statements.upsertStream.run(stream, revision);
+    return { stream, revision, position: sequencePosition(position) };
+  }
+
+  /**
+   * Some ids of the batch are stored already. It is a retry — a success that writes nothing — only
+   * if the whole batch is there, unchanged, in this stream, where the same expected state put it.
+   */
+  private idempotentRetry(append: PreparedAppend, existing: EventRow[], current: number | null): AppendResult {
+    const { stream, expected, events } = append;
+    const byId = new Map(existing.map((row) => [row.event_id, row]));
+    const first = byId.get(events[0]!.eventId);
+    events.forEach((event, i) => {
+      const row = byId.get(event.eventId);
+      const same =
+        row !== undefined &&
+        first !== undefined &&
+        row.stream === stream &&
+        row.revision === first.revision + i &&
+        row.type === event.type &&
+        row.schema_version === event.schemaVersion &&
+        row.data === event.dataJson;
+      if (!same) throw new DuplicateEventIdError(event.eventId, stream);
+    });
+    const firstRevision = first!.revision;
+    const revisionBefore = firstRevision === 0 ? null : firstRevision - 1;
+    if (!satisfies(expected, revisionBefore)) throw new ConcurrencyError(stream, expected, current);
+    const last = byId.get(events[events.length - 1]!.eventId)!;
+    return { stream, revision: last.revision, position: sequencePosition(last.position) };
+  }
+
+  private nextAppendOrPoll(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.appended.off('appended', done);
+        resolve();
+      };
+      const timer = setTimeout(done, this.pollIntervalMs);
+      this.appended.on('appended', done);
+    });
+  }
+}
+
+function satisfies(expected: ExpectedState, current: number | null): boolean {
+  switch (expected) {
+    case 'any':
+      return true;
+    case 'no_stream':
+      return current === null;
+    case 'exists':
+      return current !== null;
+    default:
+      return current === expected;
+  }
+}
+
+function boundedLimit(limit: number | undefined): number {
+  if (limit === undefined) return Number.MAX_SAFE_INTEGER;
+  if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`limit must be a non-negative integer, got ${limit}`);
+  return limit;
+}
+
+function laterOf(a: LogPosition | null, b: LogPosition | null): LogPosition | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return a.commit >= b.commit ? a : b;
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  const position = sequencePosition(row.position);
+  let data: unknown;
+  let metadata: EventMetadata;
+  try {
+    data = JSON.parse(row.data);
+    metadata = JSON.parse(row.metadata) as EventMetadata;
+  } catch (error) {
+    throw new EventDecodingError(row.stream, position, row.revision, `stored JSON is unreadable (${String(error)})`, {
+      cause: error,
+    });
+  }
+  return {
+    eventId: row.event_id,
+    type: row.type,
+    schemaVersion: row.schema_version,
+    data,
+    metadata,
+    stream: row.stream,
+    revision: row.revision,
+    position,
+  };
+}

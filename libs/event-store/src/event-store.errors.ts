@@ -1,0 +1,76 @@
+import type { ExpectedState, LogPosition } from './event-store.port.js';
+import { formatPosition } from './log-position.js';
+
+/** Every failure of the event store the callers can act on, with a stable code. */
+export abstract class EventStoreError extends Error {
+  abstract readonly code: string;
+}
+
+/** The stream was not in the expected state: someone else wrote first. Retry on fresh state. */
+export class ConcurrencyError extends EventStoreError {
+  readonly code = 'CONCURRENCY_CONFLICT';
+  override readonly name = 'ConcurrencyError';
+
+  constructor(
+    readonly stream: string,
+    readonly expected: ExpectedState,
+    /** The stream's last revision, or null if the stream does not exist. */
+    readonly actual: number | null,
+  ) {
+    super(`Stream ${stream} expected ${describe(expected)} but is ${actual === null ? 'absent' : `at revision ${actual}`}`);
+  }
+}
+
+/** An event id already used for a different event (or in another place of the log). */
+export class DuplicateEventIdError extends EventStoreError {
+  readonly code = 'DUPLICATE_EVENT_ID';
+  override readonly name = 'DuplicateEventIdError';
+
+  constructor(
+    readonly eventId: string,
+    readonly stream: string,
+  ) {
+    super(`Event id ${eventId} is already used by a different event (appending to ${stream})`);
+  }
+}
+
+/** The append was refused before anything was written: the input itself is wrong. */
+export class InvalidAppendError extends EventStoreError {
+  override readonly name = 'InvalidAppendError';
+
+  constructor(
+    readonly code: 'INVALID_STREAM_NAME' | 'EMPTY_APPEND' | 'EVENT_TOO_LARGE' | 'INVALID_EVENT' | 'DUPLICATE_STREAM',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A stored event could not be turned back into a known event: unknown type, bad JSON, failed upcast. */
+export class EventDecodingError extends EventStoreError {
+  readonly code = 'EVENT_DECODING_FAILED';
+  override readonly name = 'EventDecodingError';
+
+  constructor(
+    readonly stream: string,
+    readonly position: LogPosition | null,
+    readonly revision: number | null,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `Cannot decode the event at ${stream}@${revision ?? '?'} (global position ${position ? formatPosition(position) : '?'}): ${reason}`,
+      options,
+    );
+  }
+}
+
+/** The event store itself is not available (connection, disk). Not the caller's fault. */
+export class EventStoreUnavailableError extends EventStoreError {
+  readonly code = 'EVENT_STORE_UNAVAILABLE';
+  override readonly name = 'EventStoreUnavailableError';
+}
+
+function describe(expected: ExpectedState): string {
+  return typeof expected === 'number' ? `revision ${expected}` : expected;
+}

@@ -1,0 +1,497 @@
+import {
+  BACKWARDS,
+  END,
+  FORWARDS,
+  KurrentDBClient,
+  START,
+  StreamNotFoundError,
+  excludeSystemEvents,
+  type AllStreamResolvedEvent,
+  type AllStreamSubscription,
+  type AppendResult as ClientAppendResult,
+  type MultiAppendResult as ClientMultiAppendResult,
+  type ReadPosition,
+} from '@kurrent/kurrentdb-client';
+import { DEFAULT_MAX_EVENT_BYTES, assertStreamName, prepareAppends, type PreparedAppend } from '../append-validation.js';
+import { ConcurrencyError, EventStoreUnavailableError } from '../event-store.errors.js';
+import type {
+  AppendRequest,
+  AppendResult,
+  EventStore,
+  LogPosition,
+  MultiAppendResult,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  SubscriptionItem,
+} from '../event-store.port.js';
+import { comparePositions } from '../log-position.js';
+import {
+  isAfter,
+  isSystemEvent,
+  laterOf,
+  multiAppendPosition,
+  planFilter,
+  recordedPosition,
+  toAppendError,
+  toClientPosition,
+  toEventData,
+  toLogPosition,
+  toPortError,
+  toReadRevision,
+  toRecordedEvent,
+  toStreamState,
+  verifyAppended,
+  type ClientRecordedEvent,
+} from './kurrentdb-mapping.js';
+
+export interface KurrentDbEventStoreOptions {
+  /** Refuse events whose data and metadata together exceed this many bytes. Default 1 MiB. */
+  readonly maxEventBytes?: number;
+}
+
+/** How many events headPosition reads per batch while it looks for the last non-system event. */
+const HEAD_BATCH = 32;
+/** A subscription's own queue: pause the client's stream at this many items, resume at the low mark. */
+const SUBSCRIPTION_HIGH_WATER = 1000;
+const SUBSCRIPTION_LOW_WATER = 100;
+
+/**
+ * The event store on KurrentDB, through @kurrent/kurrentdb-client (gRPC; reads go through its
+ * Rust bridge). Streams, revisions and the global log ($all) are KurrentDB's own; the port's
+ * schemaVersion and metadata live in each event's KurrentDB metadata (see kurrentdb-mapping.ts).
+ *
+ * Where KurrentDB and the port differ, the adapter does extra reads to keep the port's promises
+ * (correct rather than fast):
+ * - Every append reads its events back (one readStream of the appended count per stream). The
+ *   server treats ids already at the target revisions as an idempotent retry and writes nothing
+ *   without looking at the content; the port wants a different event reusing an id refused with
+ *   DuplicateEventIdError. The read-back also gives the exact (commit, prepare) position of the
+ *   last event, which is what readAll and subscribe report, whereas an append's own position is
+ *   the transaction's (absent for some idempotent retries; a single bigint for multi-stream appends).
+ * - Event ids are unique per stream in KurrentDB (and only within its idempotency window), not
+ *   across the log: reusing an id in another stream is not detected.
+ * - subscribe reads the head once before subscribing, for its caught-up fallback.
+ */
+export class KurrentDbEventStore implements EventStore {
+  private readonly maxEventBytes: number;
+  private closed = false;
+
+  constructor(
+    private readonly client: KurrentDBClient,
+    options: KurrentDbEventStoreOptions = {},
+  ) {
+    this.maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
+  }
+
+  /** Does not connect: the client connects on first use, so a bad server shows up as EventStoreUnavailableError then. */
+  static connect(connectionString: string, options: KurrentDbEventStoreOptions = {}): KurrentDbEventStore {
+    return new KurrentDbEventStore(KurrentDBClient.connectionString(connectionString), options);
+  }
+
+  async append(request: AppendRequest): Promise<AppendResult> {
+    this.assertOpen();
+    const append = prepareAppends([request], this.maxEventBytes)[0]!;
+    const events = append.events.map((event) => toEventData(event, append.stream));
+    let result: ClientAppendResult;
+    try {
+      result = await this.client.appendToStream(append.stream, events, { streamState: toStreamState(append.expected) });
+    } catch (error) {
+      throw toAppendError(error, [append]);
+    }
+    if (!result.success) {
+      // Only with throwOnAppendFailure=false in the connection string: the failure comes back as a value.
+      const actual = result.nextExpectedRevision < 0n ? null : Number(result.nextExpectedRevision);
+      throw new ConcurrencyError(append.stream, append.expected, actual);
+    }
+    return this.confirm(append, result.nextExpectedRevision, result.position ? toLogPosition(result.position) : null);
+  }
+
+  /**
+   * One atomic multi-stream append (client.multiStreamAppend: KurrentDB 25.1 or later; older
+   * servers make it fail with EventStoreUnavailableError). On a wrong expected revision the server
+   * fails the whole append with the conflicting stream's details; nothing is written anywhere.
+   */
+  async appendMulti(requests: readonly AppendRequest[]): Promise<MultiAppendResult> {
+    this.assertOpen();
+    const appends = prepareAppends(requests, this.maxEventBytes);
+    const streamRequests = appends.map((append) => ({
+      streamName: append.stream,
+      events: append.events.map((event) => toEventData(event, append.stream)),
+      expectedState: toStreamState(append.expected),
+    }));
+    let result: ClientMultiAppendResult;
+    try {
+      result = await this.client.multiStreamAppend(streamRequests);
+    } catch (error) {
+      throw toAppendError(error, appends);
+    }
+    // Only a fallback for events read back without a position: see multiAppendPosition.
+    const fallback = multiAppendPosition(result.position);
+    const revisions = new Map(result.responses.map((response) => [response.streamName, response.revision]));
+    const streams = await Promise.all(
+      appends.map((append) => {
+        const revision = revisions.get(append.stream);
+        if (revision === undefined) {
+          throw new Error(`KurrentDB's multi-stream append response does not mention ${append.stream}`);
+        }
+        return this.confirm(append, revision, fallback);
+      }),
+    );
+    const position = streams.reduce<LogPosition>((last, stream) => laterOf(last, stream.position)!, streams[0]!.position);
+    return { streams, position };
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    assertStreamName(stream);
+    const direction = options.direction === 'backwards' ? 'backwards' : 'forwards';
+    const fromRevision = toReadRevision(direction, options.fromRevision);
+    const limit = boundedLimit(options.limit);
+    if (limit === 0) return [];
+    const events: RecordedEvent[] = [];
+    try {
+      const read = this.client.readStream(stream, {
+        direction: direction === 'backwards' ? BACKWARDS : FORWARDS,
+        fromRevision,
+        ...(limit === undefined ? {} : { maxCount: limit }),
+      });
+      for await (const resolved of read) {
+        if (resolved.event) events.push(toRecordedEvent(resolved.event));
+      }
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw toPortError(error);
+    }
+    return events;
+  }
+
+  /**
+   * KurrentDB reads $all from a position inclusively; the port's `after` is exclusive. So each
+   * page asks for one more event than still wanted and drops whatever is not strictly after the
+   * cursor. Events dropped on this side (system events the server filter lets through, types
+   * matched by prefix only) make a page come short: the next page continues from the last event seen.
+   */
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    const limit = boundedLimit(options.limit);
+    const plan = planFilter(options.filter);
+    if (plan.matchesNothing || limit === 0) return [];
+    const events: RecordedEvent[] = [];
+    let cursor: LogPosition | null = options.after ?? null;
+    try {
+      for (;;) {
+        const maxCount = limit === undefined ? undefined : BigInt(limit - events.length) + 1n;
+        const read = this.client.readAll({
+          direction: FORWARDS,
+          fromPosition: cursor === null ? START : toClientPosition(cursor),
+          filter: plan.server,
+          ...(maxCount === undefined ? {} : { maxCount }),
+        });
+        let received = 0n;
+        for await (const resolved of read) {
+          received += 1n;
+          const recorded = resolved.event;
+          if (recorded === undefined) continue;
+          const position = recordedPosition(recorded);
+          if (!isAfter(position, cursor)) continue;
+          cursor = position;
+          if (!plan.accepts(recorded.streamId, recorded.type)) continue;
+          events.push(toRecordedEvent(recorded));
+          if (limit !== undefined && events.length >= limit) return events;
+        }
+        if (maxCount === undefined || received < maxCount) return events;
+      }
+    } catch (error) {
+      throw toPortError(error);
+    }
+  }
+
+  /**
+   * A catch-up subscription to $all (client.subscribeToAll), pulled by the consumer through a
+   * bounded queue (SubscriptionFeed). Events at or before `after` are dropped (the server starts
+   * after the given position, but that is not relied on), as are system events.
+   *
+   * Caught-up: yielded once, at the first of
+   * - the client's 'caughtUp' (servers from 23.10), in order with the events: see SubscriptionFeed;
+   * - the fallback for servers that never send it: the head (last non-system event) is read before
+   *   subscribing, and caught-up comes as soon as an event or a filter checkpoint at or past it
+   *   has been seen (at once when the head is at or before `after`, or the log is empty). With a
+   *   filter that excludes the last events of the log, a server without caughtUp may then only
+   *   signal caught-up at the next checkpoint.
+   * Its position is the last event seen from the server (delivered or dropped here), else `after`.
+   */
+  async *subscribe(options: SubscribeOptions = {}): AsyncGenerator<SubscriptionItem, void, undefined> {
+    this.assertOpen();
+    const after = options.after ?? null;
+    const plan = planFilter(options.filter);
+    const head = await this.headPosition();
+    let subscription: AllStreamSubscription | null = null;
+    let feed: SubscriptionFeed<AllStreamResolvedEvent> | null = null;
+    let caughtUp = false;
+    let lastSeen: LogPosition | null = null;
+    const caughtUpNow = (): SubscriptionItem => {
+      caughtUp = true;
+      return { kind: 'caught-up', position: lastSeen ?? after };
+    };
+    try {
+      if (head === null || !isAfter(head, after)) yield caughtUpNow();
+      try {
+        subscription = this.client.subscribeToAll({
+          fromPosition: after === null ? START : toClientPosition(after),
+          filter: {
+            ...plan.server,
+            checkpointReached: (_subscription, position) => feed?.mark({ kind: 'checkpoint', position: toLogPosition(position) }),
+          },
+        });
+      } catch (error) {
+        throw toPortError(error);
+      }
+      feed = new SubscriptionFeed<AllStreamResolvedEvent>(subscription, SUBSCRIPTION_HIGH_WATER, SUBSCRIPTION_LOW_WATER);
+      for (;;) {
+        let item: FeedItem<AllStreamResolvedEvent> | null;
+        try {
+          item = await feed.take();
+        } catch (error) {
+          throw toPortError(error);
+        }
+        if (item === null) {
+          if (this.closed) return;
+          throw new EventStoreUnavailableError('The KurrentDB subscription to $all ended unexpectedly');
+        }
+        switch (item.kind) {
+          case 'event': {
+            const recorded = item.value.event;
+            if (recorded === undefined) break;
+            const position = recordedPosition(recorded);
+            if (!isAfter(position, after)) break;
+            lastSeen = position;
+            if (plan.accepts(recorded.streamId, recorded.type)) yield { kind: 'event', event: toRecordedEvent(recorded) };
+            if (!caughtUp && head !== null && comparePositions(position, head) >= 0) yield caughtUpNow();
+            break;
+          }
+          case 'checkpoint':
+            if (!caughtUp && head !== null && comparePositions(item.position, head) >= 0) yield caughtUpNow();
+            break;
+          case 'caught-up':
+            if (!caughtUp) yield caughtUpNow();
+            break;
+        }
+      }
+    } finally {
+      feed?.close();
+      if (subscription !== null) {
+        await subscription.unsubscribe().catch(() => undefined);
+        subscription.destroy();
+      }
+    }
+  }
+
+  /**
+   * The position of the last event that is not a system event: $all backwards, server-filtered on
+   * '$' types, in small batches skipping events of '$' streams. Null when there is none.
+   */
+  async headPosition(): Promise<LogPosition | null> {
+    this.assertOpen();
+    let from: ReadPosition = END;
+    let cursor: LogPosition | null = null;
+    try {
+      for (;;) {
+        let received = 0;
+        const read = this.client.readAll({ direction: BACKWARDS, fromPosition: from, maxCount: HEAD_BATCH, filter: excludeSystemEvents() });
+        for await (const resolved of read) {
+          received += 1;
+          const recorded = resolved.event;
+          if (recorded?.position === undefined) continue;
+          const position = toLogPosition(recorded.position);
+          if (cursor !== null && comparePositions(position, cursor) >= 0) continue;
+          cursor = position;
+          if (!isSystemEvent(recorded.streamId, recorded.type)) return position;
+        }
+        if (received < HEAD_BATCH || cursor === null) return null;
+        from = toClientPosition(cursor);
+      }
+    } catch (error) {
+      throw toPortError(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.client.dispose();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new EventStoreUnavailableError('The event store is closed');
+  }
+
+  /**
+   * Reads back the events an append reported at revisions (revision - count, revision], checks they
+   * are the ones asked for (DuplicateEventIdError if the server took a different event with a used
+   * id for an idempotent retry) and reports the last one's exact position. Costs one read per stream.
+   */
+  private async confirm(append: PreparedAppend, revision: bigint, fallback: LogPosition | null): Promise<AppendResult> {
+    const count = append.events.length;
+    const readBack: ClientRecordedEvent[] = [];
+    try {
+      const read = this.client.readStream(append.stream, {
+        direction: BACKWARDS,
+        fromRevision: revision,
+        maxCount: count,
+        requiresLeader: true,
+      });
+      for await (const resolved of read) {
+        if (resolved.event) readBack.push(resolved.event);
+      }
+    } catch (error) {
+      if (!(error instanceof StreamNotFoundError)) throw toPortError(error);
+    }
+    readBack.reverse();
+    verifyAppended(append.stream, append.events, readBack);
+    const last = readBack[readBack.length - 1]!;
+    const position = last.position ? toLogPosition(last.position) : fallback;
+    if (position === null) {
+      throw new Error(`KurrentDB gave no global position for the append to ${append.stream} (server before 22.6?)`);
+    }
+    return { stream: append.stream, revision: Number(revision), position };
+  }
+}
+
+function boundedLimit(limit: number | undefined): number | undefined {
+  if (limit === undefined) return undefined;
+  if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`limit must be a non-negative integer, got ${limit}`);
+  return limit;
+}
+
+type Listener = (...args: never[]) => void;
+
+/** What SubscriptionFeed needs of the client's subscription (a Node Readable in object mode). */
+export interface FeedSource {
+  readonly readableLength: number;
+  on(event: string, listener: Listener): unknown;
+  removeListener(event: string, listener: Listener): unknown;
+  pause(): unknown;
+  resume(): unknown;
+}
+
+export type FeedItem<E> =
+  | { readonly kind: 'event'; readonly value: E }
+  | { readonly kind: 'caught-up' }
+  | { readonly kind: 'checkpoint'; readonly position: LogPosition };
+
+/**
+ * The client's subscription (streams/utils/Subscription.js) is an object-mode Transform: for each
+ * server message it emits 'caughtUp' (or awaits a filter's checkpointReached) synchronously, and
+ * pushes events into its readable buffer, from which they are emitted as 'data' later — possibly
+ * much later when paused. Listening to both naively can put a caught-up ahead of events the
+ * server sent before it. This feed keeps one queue in server order:
+ * - every 'data' event is counted (`received`); events pushed but not yet emitted are
+ *   `readableLength`, so `received + readableLength` is the number of events pushed so far;
+ * - a marker (caught-up, checkpoint) signalled now is held until that many events have been
+ *   received, then queued behind them.
+ * Backpressure: the queue pauses the stream at `highWater` items and resumes it when drained to
+ * `lowWater`; paused, the client's buffers fill and gRPC flow control stops the server. Nothing
+ * is buffered without bound.
+ */
+export class SubscriptionFeed<E> {
+  private readonly queue: Array<FeedItem<E>> = [];
+  private readonly held: Array<{ readonly afterReceived: number; readonly item: FeedItem<E> }> = [];
+  private received = 0;
+  private paused = false;
+  private ended = false;
+  private failure: { readonly error: unknown } | null = null;
+  private wake: (() => void) | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly source: FeedSource,
+    private readonly highWater = SUBSCRIPTION_HIGH_WATER,
+    private readonly lowWater = SUBSCRIPTION_LOW_WATER,
+  ) {
+    source.on('data', this.onData);
+    source.on('caughtUp', this.onCaughtUp);
+    source.on('error', this.onError);
+    source.on('end', this.onEnd);
+    source.on('close', this.onEnd);
+  }
+
+  /** Queues a marker behind every event the source has pushed so far. */
+  mark(item: FeedItem<E>): void {
+    if (this.closed) return;
+    this.held.push({ afterReceived: this.received + this.source.readableLength, item });
+    this.release();
+  }
+
+  /** The next item in server order; null once the source has ended; throws its error after the queued items. */
+  async take(): Promise<FeedItem<E> | null> {
+    for (;;) {
+      const item = this.queue.shift();
+      if (item !== undefined) {
+        if (this.paused && this.queue.length <= this.lowWater) {
+          this.paused = false;
+          this.source.resume();
+        }
+        return item;
+      }
+      if (this.failure !== null) throw this.failure.error;
+      if (this.ended || this.closed) return null;
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
+    }
+  }
+
+  /** Stops listening. A late 'error' from the source is swallowed rather than crashing the process. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.source.removeListener('data', this.onData);
+    this.source.removeListener('caughtUp', this.onCaughtUp);
+    this.source.removeListener('error', this.onError);
+    this.source.removeListener('end', this.onEnd);
+    this.source.removeListener('close', this.onEnd);
+    this.source.on('error', ignore);
+    this.notify();
+  }
+
+  private readonly onData = (value: E): void => {
+    this.received += 1;
+    this.enqueue({ kind: 'event', value });
+    this.release();
+  };
+
+  private readonly onCaughtUp = (): void => this.mark({ kind: 'caught-up' });
+
+  private readonly onError = (error: unknown): void => {
+    this.failure ??= { error };
+    this.notify();
+  };
+
+  private readonly onEnd = (): void => {
+    this.ended = true;
+    this.notify();
+  };
+
+  private release(): void {
+    while (this.held.length > 0 && this.held[0]!.afterReceived <= this.received) this.enqueue(this.held.shift()!.item);
+  }
+
+  private enqueue(item: FeedItem<E>): void {
+    this.queue.push(item);
+    if (!this.paused && this.queue.length >= this.highWater) {
+      this.paused = true;
+      this.source.pause();
+    }
+    this.notify();
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+}
+
+function ignore(): void {}

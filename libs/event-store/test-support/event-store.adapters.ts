@@ -1,0 +1,91 @@
+/**
+ * The adapters every contract suite of the event-store port runs against: the embedded store
+ * always, KurrentDB when KURRENTDB_URL is set (and announced as skipped otherwise).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { SqliteEventStore } from '../src/embedded/sqlite-event-store.js';
+import type { EventStore, NewEvent } from '../src/event-store.port.js';
+
+export interface AdapterUnderTest {
+  readonly name: string;
+  /** Why the suite is skipped, or null when it runs. */
+  readonly skipped: string | null;
+  /** A store, and a way to open the same data again as a fresh instance. */
+  setUp(options?: { maxEventBytes?: number }): Promise<StoreFixture>;
+}
+
+export interface StoreFixture {
+  readonly store: EventStore;
+  reopen(): Promise<EventStore>;
+  tearDown(): Promise<void>;
+}
+
+export const ADAPTERS: readonly AdapterUnderTest[] = [
+  {
+    name: 'embedded (SQLite)',
+    skipped: null,
+    async setUp(options) {
+      const dir = mkdtempSync(join(tmpdir(), 'event-store-'));
+      const file = join(dir, 'events.db');
+      const opened: EventStore[] = [SqliteEventStore.open(file, { ...options, pollIntervalMs: 20 })];
+      return {
+        store: opened[0]!,
+        async reopen() {
+          await Promise.all(opened.map((s) => s.close()));
+          const again = SqliteEventStore.open(file, { ...options, pollIntervalMs: 20 });
+          opened.push(again);
+          return again;
+        },
+        async tearDown() {
+          await Promise.all(opened.map((s) => s.close()));
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  },
+  {
+    name: 'KurrentDB',
+    skipped: process.env['KURRENTDB_URL'] ? null : 'KURRENTDB_URL is not set',
+    async setUp(options) {
+      const url = process.env['KURRENTDB_URL'] ?? '';
+      // Loaded only when a server is there to talk to.
+      const { KurrentDbEventStore } = await import('../src/kurrentdb/kurrentdb-event-store.js');
+      const opened: EventStore[] = [KurrentDbEventStore.connect(url, options)];
+      return {
+        store: opened[0]!,
+        async reopen() {
+          const again = KurrentDbEventStore.connect(url, options);
+          opened.push(again);
+          return again;
+        },
+        async tearDown() {
+          await Promise.all(opened.map((s) => s.close()));
+        },
+      };
+    },
+  },
+];
+
+/** A category no other test (or earlier run against a shared server) has used. */
+export function freshCategory(prefix = 't'): string {
+  return `${prefix}${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+}
+
+export function newEvent(type = 'ThingHappened', data: unknown = { n: 1 }, eventId: string = randomUUID()): NewEvent {
+  return {
+    eventId,
+    type,
+    schemaVersion: 1,
+    data,
+    metadata: {
+      actor: 'contract-suite',
+      correlationId: randomUUID(),
+      causationId: null,
+      commandId: randomUUID(),
+      recordedAt: '2026-11-25T10:00:00.000Z',
+    },
+  };
+}
