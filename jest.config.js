@@ -31,6 +31,12 @@ export default {
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,apps,config,test}/**/*.spec.ts'] },
     { ...common, displayName: 'contract', testMatch: ['<rootDir>/{libs,apps}/**/*.contract-spec.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/{libs,apps}/**/*.int-spec.ts'] },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.mjs',
+      testTimeout: 60_000,
+    },
   ],
 };

@@ -1,0 +1,56 @@
+import { BadRequestException, createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Response } from 'express';
+import { formatPosition } from '@app/event-store';
+import type { AuthenticatedRequest } from '../auth/api-key.guard.js';
+import type { CommandContext } from '../commands/command-context.js';
+import { deterministicUuid, type WriteOutcome } from '../commands/funding-writer.js';
+
+const HEADER_TOKEN = /^[\x21-\x7e]{1,200}$/;
+
+/**
+ * The command context of an HTTP request: the actor from its API key, correlation and causation
+ * from headers, the command id from its Idempotency-Key (so a retried command writes the same
+ * event ids), and If-Match.
+ */
+export const CommandRequest = createParamDecorator((_: unknown, ctx: ExecutionContext): CommandContext => {
+  const request = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
+  const response = ctx.switchToHttp().getResponse<Response>();
+  const principal = request.principal;
+  if (!principal) throw new Error('CommandRequest used on a route without authentication');
+  const correlationId = header(request, 'x-correlation-id') ?? randomUUID();
+  response.setHeader('X-Correlation-Id', correlationId);
+  const idempotencyKey = header(request, 'idempotency-key');
+  return {
+    actor: principal.id,
+    correlationId,
+    causationId: header(request, 'x-causation-id'),
+    commandId: idempotencyKey ? deterministicUuid(`${principal.id}:${idempotencyKey}`) : randomUUID(),
+    ifMatch: parseIfMatch(header(request, 'if-match')),
+  };
+});
+
+function header(request: AuthenticatedRequest, name: string): string | null {
+  const value = request.headers[name];
+  if (value === undefined) return null;
+  if (typeof value !== 'string' || !HEADER_TOKEN.test(value)) {
+    throw new BadRequestException({ code: 'INVALID_HEADER', message: `${name} must be 1 to 200 visible ASCII characters` });
+  }
+  return value;
+}
+
+/** `"3"`, `W/"3"` or `3`: the stream revision an ETag gave. */
+function parseIfMatch(value: string | null): number | null {
+  if (value === null) return null;
+  const match = /^(?:W\/)?"?(\d{1,15})"?$/.exec(value);
+  if (!match?.[1]) throw new BadRequestException({ code: 'INVALID_HEADER', message: 'If-Match must be an ETag this API gave, e.g. "3"' });
+  return Number(match[1]);
+}
+
+/** ETag: the entity stream's revision; X-Event-Position: where its last event sits in the global log. */
+export function answerWrite<T extends object>(response: Response, outcome: WriteOutcome, body: T): T & { revision: number; position: string } {
+  const position = formatPosition(outcome.position);
+  response.setHeader('ETag', `"${outcome.revision}"`);
+  response.setHeader('X-Event-Position', position);
+  return { ...body, revision: outcome.revision, position };
+}

@@ -1,0 +1,43 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsISO8601, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+
+/** Client-chosen ids: a UUID or a slug, so they fit a stream name (`call-<id>`). */
+export const ENTITY_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+/** An instant with its time zone: a date alone, or a local time, is ambiguous for a deadline. */
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** Integer euro cents: a safe, non-negative integer. */
+export const IsCents = (description: string, optional = false) =>
+  applyDecorators(
+    (optional ? ApiPropertyOptional : ApiProperty)({ type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description, example: 15_000_000 }),
+    ...(optional ? [IsOptional()] : []),
+    IsInt({ message: '$property must be an integer number of cents' }),
+    Min(0),
+    Max(Number.MAX_SAFE_INTEGER),
+  );
+
+export const IsEntityId = (description: string, optional = true) =>
+  applyDecorators(
+    (optional ? ApiPropertyOptional : ApiProperty)({ type: 'string', pattern: ENTITY_ID.source, description }),
+    ...(optional ? [IsOptional()] : []),
+    IsString(),
+    Matches(ENTITY_ID, { message: '$property must be a UUID or a slug of letters, digits, "-" and "_" (at most 64)' }),
+  );
+
+export const IsText = (description: string, maxLength = 500, optional = false) =>
+  applyDecorators(
+    (optional ? ApiPropertyOptional : ApiProperty)({ type: 'string', minLength: 1, maxLength, description }),
+    ...(optional ? [IsOptional()] : []),
+    IsString(),
+    Length(1, maxLength),
+    Matches(/\S/, { message: '$property must not be blank' }),
+  );
+
+export const IsInstant = (description: string) =>
+  applyDecorators(
+    ApiProperty({ type: 'string', format: 'date-time', description, example: '2026-02-01T09:00:00Z' }),
+    IsString(),
+    Matches(INSTANT, { message: '$property must be an ISO 8601 date-time with a time zone, e.g. 2026-02-01T09:00:00Z' }),
+    IsISO8601({ strict: true }),
+  );

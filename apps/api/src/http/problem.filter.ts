@@ -1,0 +1,92 @@
+import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+import {
+  ConcurrencyError,
+  DuplicateEventIdError,
+  EventDecodingError,
+  EventStoreUnavailableError,
+  InvalidAppendError,
+} from '@app/event-store';
+import { DomainError, type DomainErrorCode } from '@app/funding';
+import { CommandConflictError, StaleRevisionError } from '../commands/command-errors.js';
+
+export interface ProblemBody {
+  readonly statusCode: number;
+  readonly code: string;
+  readonly message: string;
+  readonly errors?: unknown;
+}
+
+const NOT_FOUND: ReadonlySet<DomainErrorCode> = new Set([
+  'PROGRAMME_NOT_FOUND',
+  'MEASURE_NOT_FOUND',
+  'CALL_NOT_FOUND',
+  'BID_NOT_FOUND',
+  'GRANT_NOT_FOUND',
+]);
+
+/** An id the client chose is already in use. */
+const ID_TAKEN: ReadonlySet<DomainErrorCode> = new Set([
+  'PROGRAMME_ALREADY_ESTABLISHED',
+  'MEASURE_ALREADY_DEFINED',
+  'CALL_ALREADY_EXISTS',
+  'BID_ALREADY_EXISTS',
+  'GRANT_ALREADY_EXISTS',
+  'DISBURSEMENT_ALREADY_RECORDED',
+]);
+
+/**
+ * Every error leaves as JSON `{ statusCode, code, message }`. Domain refusals are 422 with the
+ * domain's code (404 for an unknown entity, 409 for an id already used); a client's mistake is
+ * never a 500. Only faults of the product itself are 500, logged with their stack.
+ */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Problem');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const problem = this.toProblem(error);
+    if (problem.statusCode >= 500) this.logger.error(problem.message, error instanceof Error ? error.stack : String(error));
+    if (problem.statusCode === HttpStatus.SERVICE_UNAVAILABLE) response.setHeader('Retry-After', '5');
+    response.status(problem.statusCode).json(problem);
+  }
+
+  toProblem(error: unknown): ProblemBody {
+    if (error instanceof DomainError) {
+      const statusCode = NOT_FOUND.has(error.code) ? 404 : ID_TAKEN.has(error.code) ? 409 : 422;
+      return { statusCode, code: error.code, message: error.message };
+    }
+    if (error instanceof StaleRevisionError) return { statusCode: 412, code: error.code, message: error.message };
+    if (error instanceof CommandConflictError) return { statusCode: 409, code: error.code, message: error.message };
+    if (error instanceof ConcurrencyError) return { statusCode: 409, code: error.code, message: error.message };
+    if (error instanceof DuplicateEventIdError) return { statusCode: 409, code: error.code, message: error.message };
+    if (error instanceof InvalidAppendError) return { statusCode: 400, code: error.code, message: error.message };
+    if (error instanceof EventStoreUnavailableError) return { statusCode: 503, code: error.code, message: 'The event store is unavailable; retry later' };
+    if (error instanceof EventDecodingError) return { statusCode: 500, code: error.code, message: error.message };
+    if (error instanceof HttpException) return fromHttpException(error);
+    return { statusCode: 500, code: 'INTERNAL_ERROR', message: 'Internal error; it has been logged' };
+  }
+}
+
+function fromHttpException(error: HttpException): ProblemBody {
+  const statusCode = error.getStatus();
+  const body = error.getResponse();
+  const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  const message = typeof fields['message'] === 'string' ? fields['message'] : Array.isArray(fields['message']) ? fields['message'].join('; ') : error.message;
+  const code = typeof fields['code'] === 'string' ? fields['code'] : defaultCode(statusCode);
+  return { statusCode, code, message, ...(fields['errors'] === undefined ? {} : { errors: fields['errors'] }) };
+}
+
+function defaultCode(status: number): string {
+  switch (status) {
+    case 400: return 'BAD_REQUEST';
+    case 401: return 'UNAUTHENTICATED';
+    case 403: return 'FORBIDDEN';
+    case 404: return 'NOT_FOUND';
+    case 405: return 'METHOD_NOT_ALLOWED';
+    case 413: return 'PAYLOAD_TOO_LARGE';
+    case 415: return 'UNSUPPORTED_MEDIA_TYPE';
+    default: return status >= 500 ? 'INTERNAL_ERROR' : 'REQUEST_REFUSED';
+  }
+}

@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import {
+  BadRequestException,
+  Inject,
+  Injectable,
+  UnprocessableEntityException,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
+import type { Response } from 'express';
+import { from, lastValueFrom, type Observable } from 'rxjs';
+import type { AuthenticatedRequest } from '../auth/api-key.guard.js';
+import { IdempotencyKeyReusedError, IdempotencyStore } from './idempotency.store.js';
+
+const KEY = /^[\x21-\x7e]{1,200}$/;
+const REPLAYED_HEADERS = ['etag', 'x-event-position', 'x-correlation-id'];
+
+/** `Idempotency-Key` on a command: a retry gets the first response back and writes nothing more. */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(@Inject(IdempotencyStore) private readonly store: IdempotencyStore) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const response = context.switchToHttp().getResponse<Response>();
+    const key = request.headers['idempotency-key'];
+    if (request.method !== 'POST' || key === undefined || !request.principal) return next.handle();
+    if (typeof key !== 'string' || !KEY.test(key)) {
+      throw new BadRequestException({ code: 'INVALID_HEADER', message: 'Idempotency-Key must be 1 to 200 visible ASCII characters' });
+    }
+    const fingerprint = createHash('sha256')
+      .update(`${request.method} ${request.originalUrl}\n${canonicalJson(request.body ?? null)}\n${request.headers['if-match'] ?? ''}`)
+      .digest('hex');
+    return from(
+      this.store
+        .run(request.principal.id, key, fingerprint, async () => {
+          const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
+          const headers = Object.fromEntries(
+            REPLAYED_HEADERS.flatMap((name) => {
+              const value = response.getHeader(name);
+              return value === undefined ? [] : [[name, String(value)]];
+            }),
+          );
+          // Nest applies the route's status when it replies, after this: read it where Nest will.
+          const status = (Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) as number | undefined) ?? 201;
+          return { status, headers, body };
+        })
+        .then((outcome) => {
+          if (outcome.kind === 'replay') {
+            response.status(outcome.response.status);
+            for (const [name, value] of Object.entries(outcome.response.headers)) response.setHeader(name, value);
+            response.setHeader('Idempotent-Replayed', 'true');
+          }
+          return outcome.response.body;
+        })
+        .catch((error: unknown) => {
+          if (error instanceof IdempotencyKeyReusedError) throw new UnprocessableEntityException({ code: error.code, message: error.message });
+          throw error;
+        }),
+    );
+  }
+}
+
+/** JSON with object keys sorted, so the same body always has the same fingerprint. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

@@ -1,0 +1,8 @@
+/** Time enters the product here, at the edge, and reaches the domain inside each command. */
+export interface Clock {
+  now(): Date;
+}
+
+export const CLOCK = Symbol('Clock');
+
+export const systemClock: Clock = { now: () => new Date() };

@@ -1,0 +1,43 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, loadConfig } from './app-config.js';
+
+describe('configuration', () => {
+  it('defaults to the embedded stores under ./data on port 3000', () => {
+    expect(loadConfig({}, '/srv/app')).toMatchObject({
+      environment: 'development',
+      port: 3000,
+      dataDir: '/srv/app/data',
+      kurrentDbUrl: null,
+      mongoDbUrl: null,
+      seedDemoProgramme: true,
+    });
+  });
+
+  it('takes PORT, DATA_DIR and the server URLs from the environment', () => {
+    const config = loadConfig(
+      { PORT: '8080', DATA_DIR: '/var/lib/ledger', KURRENTDB_URL: 'kurrentdb://localhost:2113?tls=false', MONGODB_URL: 'mongodb://localhost:27017' },
+      '/srv/app',
+    );
+    expect(config).toMatchObject({ port: 8080, dataDir: '/var/lib/ledger', kurrentDbUrl: 'kurrentdb://localhost:2113?tls=false', mongoDbUrl: 'mongodb://localhost:27017' });
+  });
+
+  it('refuses to start on bad values, naming every one', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', KURRENTDB_URL: 'http://x', NODE_ENV: 'staging', MAX_BODY_BYTES: '-1' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      'NODE_ENV must be development, test or production, got "staging"',
+      'PORT must be an integer from 0 to 65535, got "eighty"',
+      'KURRENTDB_URL must start with kurrentdb:// or kurrentdb+discover:// or esdb:// or esdb+discover://',
+      'MAX_BODY_BYTES must be an integer from 1024 to 16777216, got "-1"',
+    ]);
+  });
+
+  it('refuses production without an API keys file', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow('API_KEYS_FILE is required in production');
+  });
+});

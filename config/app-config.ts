@@ -1,0 +1,83 @@
+import { isAbsolute, resolve } from 'node:path';
+
+/**
+ * The one configuration of the product, read from the environment at start. Every problem is
+ * reported at once, and the process refuses to start on any of them.
+ */
+export interface AppConfig {
+  readonly environment: 'development' | 'test' | 'production';
+  readonly port: number;
+  /** Where the embedded stores keep their files. */
+  readonly dataDir: string;
+  /** When set, events go to KurrentDB instead of the embedded store. */
+  readonly kurrentDbUrl: string | null;
+  /** When set, read models go to MongoDB instead of the embedded store. */
+  readonly mongoDbUrl: string | null;
+  /** API keys: the development file, or in production the hashed keys of API_KEYS_FILE. */
+  readonly apiKeysFile: string | null;
+  readonly maxBodyBytes: number;
+  readonly maxEventBytes: number;
+  /** Load the demo programme (WECARE) into an empty store at start. */
+  readonly seedDemoProgramme: boolean;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n- ${problems.join('\n- ')}`);
+  }
+}
+
+export function loadConfig(env: Readonly<Record<string, string | undefined>>, cwd = process.cwd()): AppConfig {
+  const problems: string[] = [];
+  const text = (name: string): string | null => {
+    const value = env[name]?.trim();
+    return value ? value : null;
+  };
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = text(name);
+    if (raw === null) return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+      return fallback;
+    }
+    return value;
+  };
+  const url = (name: string, schemes: readonly string[]): string | null => {
+    const raw = text(name);
+    if (raw === null) return null;
+    if (!schemes.some((scheme) => raw.startsWith(`${scheme}://`))) {
+      problems.push(`${name} must start with ${schemes.map((s) => `${s}://`).join(' or ')}`);
+      return null;
+    }
+    return raw;
+  };
+
+  const rawEnvironment = text('NODE_ENV') ?? 'development';
+  const environment = (['development', 'test', 'production'] as const).find((e) => e === rawEnvironment);
+  if (!environment) problems.push(`NODE_ENV must be development, test or production, got ${JSON.stringify(rawEnvironment)}`);
+
+  const dataDir = text('DATA_DIR') ?? './data';
+  const apiKeysFile = text('API_KEYS_FILE');
+  if ((environment ?? 'development') === 'production' && apiKeysFile === null) {
+    problems.push('API_KEYS_FILE is required in production (a JSON file of hashed API keys)');
+  }
+  const seed = text('SEED_DEMO_PROGRAMME') ?? 'true';
+  if (seed !== 'true' && seed !== 'false') problems.push(`SEED_DEMO_PROGRAMME must be true or false, got ${JSON.stringify(seed)}`);
+
+  const config: AppConfig = {
+    environment: environment ?? 'development',
+    port: integer('PORT', 3000, 0, 65_535),
+    dataDir: isAbsolute(dataDir) ? dataDir : resolve(cwd, dataDir),
+    kurrentDbUrl: url('KURRENTDB_URL', ['kurrentdb', 'kurrentdb+discover', 'esdb', 'esdb+discover']),
+    mongoDbUrl: url('MONGODB_URL', ['mongodb', 'mongodb+srv']),
+    apiKeysFile: apiKeysFile === null ? null : isAbsolute(apiKeysFile) ? apiKeysFile : resolve(cwd, apiKeysFile),
+    maxBodyBytes: integer('MAX_BODY_BYTES', 256 * 1024, 1024, 16 * 1024 * 1024),
+    maxEventBytes: integer('MAX_EVENT_BYTES', 1024 * 1024, 1024, 16 * 1024 * 1024),
+    seedDemoProgramme: seed !== 'false',
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

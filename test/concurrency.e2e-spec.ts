@@ -1,0 +1,71 @@
+/**
+ * Concurrent commands against the real process: the money invariants hold, checked against the
+ * event log the server wrote (read from its SQLite file), not against what the server answered.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { join } from 'node:path';
+import { SqliteEventStore, type RecordedEvent } from '@app/event-store';
+import { KEYS, removeDataDir, startApi, type ApiProcess } from './support/api-process.js';
+import { FundingClient } from './support/funding-requests.js';
+
+describe('concurrent commands over HTTP', () => {
+  let api: ApiProcess;
+  let client: FundingClient;
+
+  beforeAll(async () => {
+    api = await startApi();
+    client = new FundingClient(api.url);
+  });
+  afterAll(async () => {
+    await api.stop();
+    removeDataDir(api.dataDir);
+  });
+
+  async function streamEvents(stream: string): Promise<RecordedEvent[]> {
+    const store = SqliteEventStore.open(join(api.dataDir, 'events.db'));
+    try {
+      return await store.readStream(stream);
+    } finally {
+      await store.close();
+    }
+  }
+
+  const sum = (events: RecordedEvent[], type: string) =>
+    events.filter((e) => e.type === type).reduce((total, e) => total + (e.data as { amountCents: number }).amountCents, 0);
+
+  it('50 concurrent awards on a call whose budget covers 10: exactly 10 succeed, the rest are refused for the budget', async () => {
+    const callId = await client.openCall({ budgetCents: 10_000_000, maxGrantCents: 1_000_000 });
+    const bids = await Promise.all(Array.from({ length: 50 }, () => client.admissibleBid(callId, { requestedCents: 1_000_000 })));
+
+    const responses = await Promise.all(bids.map((bidId) => client.post(`/calls/${callId}/awards`, KEYS.programmeManager, { bidId, amountCents: 1_000_000 })));
+
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(10);
+    expect(responses.filter((r) => r.status !== 201).map((r) => r.body.code)).toEqual(Array(40).fill('BUDGET_EXCEEDED'));
+    const call = await streamEvents(`call-${callId}`);
+    expect(sum(call, 'CallBudgetCommitted')).toBe(10_000_000);
+    expect(call.filter((e) => e.type === 'CallBudgetCommitted')).toHaveLength(10);
+  });
+
+  it('50 concurrent disbursements on one grant: their sum never exceeds the award', async () => {
+    const callId = await client.openCall({ budgetCents: 30_000_000 });
+    const grantId = await client.grant(callId, 10_000_000);
+
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        client.post(`/grants/${grantId}/disbursements`, KEYS.financeOfficer, { kind: 'interim', amountCents: 300_000 + (i % 5) * 10_000 }),
+      ),
+    );
+
+    const accepted = responses.filter((r) => r.status === 201);
+    const refused = responses.filter((r) => r.status !== 201);
+    for (const r of refused) expect(r.body.code).toBe('DISBURSEMENT_EXCEEDS_GRANT');
+    const grant = await streamEvents(`grant-${grantId}`);
+    const paid = sum(grant, 'DisbursementRecorded');
+    expect(paid).toBeLessThanOrEqual(10_000_000);
+    expect(grant.filter((e) => e.type === 'DisbursementRecorded')).toHaveLength(accepted.length);
+    // The budget was used up as far as the tranches allowed: none of the refused ones would have fitted.
+    const smallestRefused = Math.min(...refused.map((_, i) => 300_000 + (i % 5) * 10_000));
+    expect(10_000_000 - paid).toBeLessThan(smallestRefused + 40_000);
+  });
+});

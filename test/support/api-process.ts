@@ -1,0 +1,98 @@
+/**
+ * Starts the real API process (the built dist/, as `npm start` runs it) on a free port with a
+ * temporary data directory, as a client would meet it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const API_MAIN = resolve(process.cwd(), 'dist/apps/api/apps/api/src/main.js');
+
+export const KEYS = {
+  programmeManager: 'programme-manager-dev-api-key',
+  evaluator: 'evaluator-dev-api-key',
+  financeOfficer: 'finance-officer-dev-api-key',
+  applicantService: 'applicant-service-dev-api-key',
+  auditor: 'auditor-dev-api-key',
+  viewer: 'viewer-dev-api-key',
+} as const;
+
+export const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
+
+export interface ApiProcess {
+  readonly url: string;
+  readonly dataDir: string;
+  output(): string;
+  /** SIGTERM, then wait for the exit. */
+  stop(): Promise<void>;
+  /** SIGKILL: no chance to flush or close anything. */
+  kill(): Promise<void>;
+}
+
+export function tempDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'ledger-e2e-'));
+}
+
+export function removeDataDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+export async function startApi(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<ApiProcess> {
+  const dataDir = options.dataDir ?? tempDataDir();
+  const child = spawn(process.execPath, [API_MAIN], {
+    env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'test', PORT: '0', DATA_DIR: dataDir, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += String(chunk)));
+  child.stderr!.on('data', (chunk) => (output += String(chunk)));
+  const url = await new Promise<string>((resolvePromise, reject) => {
+    const timer = setTimeout(() => reject(new Error(`The API did not start within 30 s:\n${output}`)), 30_000);
+    const onData = () => {
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolvePromise(match[1]);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`The API exited with ${code} before listening:\n${output}`));
+    });
+  });
+  return {
+    url,
+    dataDir,
+    output: () => output,
+    stop: () => stopWith(child, 'SIGTERM'),
+    kill: () => stopWith(child, 'SIGKILL'),
+  };
+}
+
+/** Runs the API expecting it to refuse to start; resolves with its exit code and output. */
+export function startApiExpectingRefusal(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [API_MAIN], {
+    env: { PATH: process.env['PATH'] ?? '', PORT: '0', DATA_DIR: tempDataDir(), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += String(chunk)));
+  child.stderr!.on('data', (chunk) => (output += String(chunk)));
+  return new Promise((resolvePromise) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, output });
+    });
+  });
+}
+
+function stopWith(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolvePromise) => {
+    child.once('exit', () => resolvePromise());
+    child.kill(signal);
+  });
+}

@@ -1,0 +1,59 @@
+/** The lifecycle's requests, as an internal service would send them. */
+import request from 'supertest';
+import { KEYS, bearer } from './api-process.js';
+
+const HOUR = 3_600_000;
+
+export function openCallBody(overrides: Record<string, unknown> = {}) {
+  return {
+    programmeId: 'wecare',
+    measureId: 'wecare-m4',
+    title: 'Welfare aziendale: design and activation',
+    budgetCents: 30_000_000,
+    opensAt: new Date(Date.now() - HOUR).toISOString(),
+    closesAt: new Date(Date.now() + 30 * 24 * HOUR).toISOString(),
+    eligibleApplicantTypes: ['company', 'third-sector'],
+    maxGrantCents: 20_000_000,
+    ...overrides,
+  };
+}
+
+export function bidBody(overrides: Record<string, unknown> = {}) {
+  return {
+    applicant: { type: 'company', taxCode: '01234567890', name: 'Officine Riunite Srl' },
+    projectTitle: 'Nido aziendale condiviso',
+    requestedCents: 15_000_000,
+    ...overrides,
+  };
+}
+
+export class FundingClient {
+  constructor(readonly url: string) {}
+
+  post(path: string, key: string, body: object = {}) {
+    return request(this.url).post(path).set(bearer(key)).send(body);
+  }
+
+  async openCall(overrides: Record<string, unknown> = {}): Promise<string> {
+    const res = await this.post('/calls', KEYS.programmeManager, openCallBody(overrides));
+    if (res.status !== 201) throw new Error(`open call: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.callId as string;
+  }
+
+  /** A bid submitted and evaluated admissible: ready to be awarded. */
+  async admissibleBid(callId: string, overrides: Record<string, unknown> = {}): Promise<string> {
+    const submitted = await this.post(`/calls/${callId}/bids`, KEYS.applicantService, bidBody(overrides));
+    if (submitted.status !== 201) throw new Error(`submit bid: ${submitted.status} ${JSON.stringify(submitted.body)}`);
+    const bidId = submitted.body.bidId as string;
+    const evaluated = await this.post(`/bids/${bidId}/evaluation`, KEYS.evaluator, { admissible: true, score: 80 });
+    if (evaluated.status !== 200) throw new Error(`evaluate: ${evaluated.status} ${JSON.stringify(evaluated.body)}`);
+    return bidId;
+  }
+
+  async grant(callId: string, amountCents = 10_000_000): Promise<string> {
+    const bidId = await this.admissibleBid(callId);
+    const res = await this.post(`/calls/${callId}/awards`, KEYS.programmeManager, { bidId, amountCents });
+    if (res.status !== 201) throw new Error(`award: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.grantId as string;
+  }
+}
