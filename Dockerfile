@@ -1,10 +1,10 @@
-# The API (and, later, the projector) from this repository, on Node 20.
+# The API and the projector from this repository, on Node 20 (the command picks which process runs).
 FROM node:20-bookworm AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npx nest build api && npm prune --omit=dev
+RUN npx nest build api && npx nest build projector && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production

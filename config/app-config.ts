@@ -19,6 +19,10 @@ export interface AppConfig {
   readonly maxEventBytes: number;
   /** Load the demo programme (WECARE) into an empty store at start. */
   readonly seedDemoProgramme: boolean;
+  /** Run the projector inside the API process (the default); false when it runs as its own process. */
+  readonly runProjector: boolean;
+  /** How long a query carrying X-Min-Position waits for the read models before answering 503. */
+  readonly minPositionWaitMs: number;
 }
 
 export class ConfigError extends Error {
@@ -29,7 +33,11 @@ export class ConfigError extends Error {
   }
 }
 
-export function loadConfig(env: Readonly<Record<string, string | undefined>>, cwd = process.cwd()): AppConfig {
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  cwd = process.cwd(),
+  options: { serveApi: boolean } = { serveApi: true },
+): AppConfig {
   const problems: string[] = [];
   const text = (name: string): string | null => {
     const value = env[name]?.trim();
@@ -61,11 +69,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
 
   const dataDir = text('DATA_DIR') ?? './data';
   const apiKeysFile = text('API_KEYS_FILE');
-  if ((environment ?? 'development') === 'production' && apiKeysFile === null) {
+  if (options.serveApi && (environment ?? 'development') === 'production' && apiKeysFile === null) {
     problems.push('API_KEYS_FILE is required in production (a JSON file of hashed API keys)');
   }
-  const seed = text('SEED_DEMO_PROGRAMME') ?? 'true';
-  if (seed !== 'true' && seed !== 'false') problems.push(`SEED_DEMO_PROGRAMME must be true or false, got ${JSON.stringify(seed)}`);
+  const flag = (name: string, fallback: boolean): boolean => {
+    const raw = text(name);
+    if (raw === null) return fallback;
+    if (raw !== 'true' && raw !== 'false') problems.push(`${name} must be true or false, got ${JSON.stringify(raw)}`);
+    return raw === 'true';
+  };
 
   const config: AppConfig = {
     environment: environment ?? 'development',
@@ -76,7 +88,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     apiKeysFile: apiKeysFile === null ? null : isAbsolute(apiKeysFile) ? apiKeysFile : resolve(cwd, apiKeysFile),
     maxBodyBytes: integer('MAX_BODY_BYTES', 256 * 1024, 1024, 16 * 1024 * 1024),
     maxEventBytes: integer('MAX_EVENT_BYTES', 1024 * 1024, 1024, 16 * 1024 * 1024),
-    seedDemoProgramme: seed !== 'false',
+    seedDemoProgramme: flag('SEED_DEMO_PROGRAMME', true),
+    runProjector: flag('RUN_PROJECTOR', true),
+    minPositionWaitMs: integer('MIN_POSITION_WAIT_MS', 3000, 0, 30_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

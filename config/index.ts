@@ -1,2 +1,3 @@
 export * from './app-config.js';
 export * from './project-files.js';
+export * from './stores.js';

@@ -1,4 +1,4 @@
-// Builds the API with `nest build` when dist/ is missing or older than any source file.
+// Builds the API and the projector with `nest build` when dist/ is missing or older than any source file.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const API_MAIN = join(root, 'dist/apps/api/apps/api/src/main.js');
+export const PROJECTOR_MAIN = join(root, 'dist/apps/projector/apps/projector/src/main.js');
+export const PROJECTOR_REBUILD = join(root, 'dist/apps/projector/apps/projector/src/rebuild.js');
 
 function newestSource(dir) {
   let newest = 0;
@@ -17,11 +19,14 @@ function newestSource(dir) {
   return newest;
 }
 
+/** Builds the API and the projector (`nest build`) when a source is newer than their output. */
 export function buildIfNeeded() {
   const sources = Math.max(...['apps', 'libs', 'config'].map((d) => newestSource(join(root, d))), statSync(join(root, 'tsconfig.json')).mtimeMs);
-  if (existsSync(API_MAIN) && statSync(API_MAIN).mtimeMs >= sources) return;
-  process.stdout.write('Building the API (nest build)…\n');
-  execFileSync(process.execPath, [join(root, 'node_modules/@nestjs/cli/bin/nest.js'), 'build', 'api'], { cwd: root, stdio: 'inherit' });
+  for (const [app, output] of [['api', API_MAIN], ['projector', PROJECTOR_REBUILD]]) {
+    if (existsSync(output) && statSync(output).mtimeMs >= sources) continue;
+    process.stdout.write(`Building ${app} (nest build ${app})…\n`);
+    execFileSync(process.execPath, [join(root, 'node_modules/@nestjs/cli/bin/nest.js'), 'build', app], { cwd: root, stdio: 'inherit' });
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) buildIfNeeded();

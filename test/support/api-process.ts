@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const API_MAIN = resolve(process.cwd(), 'dist/apps/api/apps/api/src/main.js');
+export const PROJECTOR_MAIN = resolve(process.cwd(), 'dist/apps/projector/apps/projector/src/main.js');
 
 export const KEYS = {
   programmeManager: 'programme-manager-dev-api-key',

@@ -30,6 +30,11 @@ import { DefineMeasureHandler } from './programmes/define-measure.handler.js';
 import { EstablishProgrammeHandler } from './programmes/establish-programme.handler.js';
 import { ProgrammesController } from './programmes/programmes.controller.js';
 import { DemoProgrammeSeeder } from './seed/demo-programme.seeder.js';
+import { MinPositionInterceptor } from './queries/min-position.interceptor.js';
+import { ReadModelsController } from './queries/read-models.controller.js';
+import { ReadSide } from './queries/read-side.js';
+import { READ_MODEL_STORE } from '@app/read-models';
+import { openReadModelStore } from '@app/config';
 
 const COMMAND_HANDLERS = [
   EstablishProgrammeHandler,
@@ -52,7 +57,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [ProgrammesController, CallsController, BidsController, GrantsController, HealthController],
+      controllers: [ProgrammesController, CallsController, BidsController, GrantsController, ReadModelsController, HealthController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: CLOCK, useValue: systemClock },
@@ -60,6 +65,9 @@ export class ApiModule {
         { provide: IdempotencyStore, useFactory: () => new IdempotencyStore(join(config.dataDir, 'api.db')) },
         ...eventStoreProviders,
         FundingWriter,
+        { provide: READ_MODEL_STORE, useFactory: async () => (await openReadModelStore(config)).store },
+        ReadSide,
+        MinPositionInterceptor,
         ...COMMAND_HANDLERS,
         DemoProgrammeSeeder,
         StoresLifecycle,

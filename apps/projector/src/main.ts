@@ -1,10 +1,49 @@
-import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { ProjectorModule } from './projector.module.js';
+import { Logger } from '@nestjs/common';
+import { ConfigError, loadConfig, openEventStore, openReadModelStore } from '@app/config';
+import { FUNDING_PROJECTIONS, Projector, type RunnerStatus } from '@app/read-models';
+import { formatPosition } from '@app/event-store';
 
-async function bootstrap(): Promise<void> {
-  const app = await NestFactory.createApplicationContext(ProjectorModule);
-  app.enableShutdownHooks();
+/**
+ * The projector as a process of its own (docker-compose runs it beside the API): follows the
+ * event log from each projection's checkpoint and keeps the read models up to date.
+ */
+async function main(): Promise<void> {
+  const logger = new Logger('Projector');
+  let config;
+  try {
+    config = loadConfig(process.env, process.cwd(), { serveApi: false });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      logger.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const events = await openEventStore(config);
+  const readModels = await openReadModelStore(config);
+  const projector = new Projector(events.store, readModels.store, FUNDING_PROJECTIONS, (message) => logger.warn(message));
+  projector.progress.on('progress', (status?: RunnerStatus) => {
+    if (status?.state === 'failed') logger.error(`${status.projection} stopped: ${status.failure?.message}`);
+  });
+  await projector.start();
+  process.stdout.write(`cohesion-ledger projector running (events: ${events.adapter}, read models: ${readModels.adapter}, generation ${projector.activeGeneration})\n`);
+
+  const report = setInterval(() => {
+    const line = projector
+      .statuses()
+      .map((s) => `${s.projection}=${s.state}@${s.checkpoint ? formatPosition(s.checkpoint) : '-'}`)
+      .join(' ');
+    process.stdout.write(`progress ${line}\n`);
+  }, 1000);
+  const shutdown = async () => {
+    clearInterval(report);
+    await projector.stop();
+    await events.store.close();
+    await readModels.store.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown());
+  process.once('SIGINT', () => void shutdown());
 }
 
-await bootstrap();
+await main();

@@ -215,6 +215,15 @@ for (const adapter of ADAPTERS) {
         await iterator.return?.();
       });
 
+      it('ends when its signal is aborted, even while waiting for the next event', async () => {
+        const controller = new AbortController();
+        const iterator = store.subscribe({ filter: { categories: [category] }, signal: controller.signal })[Symbol.asyncIterator]();
+        expect((await iterator.next()).value).toMatchObject({ kind: 'caught-up' });
+        const waiting = iterator.next();
+        setTimeout(() => controller.abort(), 30);
+        expect(await waiting).toEqual({ done: true, value: undefined });
+      });
+
       it('from the beginning delivers the whole (filtered) log before catching up', async () => {
         await store.append({ stream: stream('a'), expected: 'any', events: [newEvent('E', { i: 0 }), newEvent('E', { i: 1 })] });
         const iterator = store.subscribe({ filter: { categories: [category] } })[Symbol.asyncIterator]();

@@ -101,6 +101,11 @@ export interface SubscribeOptions {
   /** The checkpoint: every event strictly after it, then live ones. Default: from the beginning. */
   readonly after?: LogPosition | null;
   readonly filter?: LogFilter;
+  /**
+   * Ends the subscription (the iteration completes) even while it is waiting for the next event,
+   * when an iterator's return() would have to wait for that event to arrive.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export type SubscriptionItem =

@@ -48,7 +48,7 @@ export class ProblemFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     const problem = this.toProblem(error);
     if (problem.statusCode >= 500) this.logger.error(problem.message, error instanceof Error ? error.stack : String(error));
-    if (problem.statusCode === HttpStatus.SERVICE_UNAVAILABLE) response.setHeader('Retry-After', '5');
+    if (problem.statusCode === HttpStatus.SERVICE_UNAVAILABLE && !response.getHeader('Retry-After')) response.setHeader('Retry-After', '5');
     response.status(problem.statusCode).json(problem);
   }
 

@@ -32,6 +32,9 @@ export function hardenRequests(app: Express, maxBodyBytes: number): void {
     if (req.body !== undefined && (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body))) {
       return problem(res, 400, 'INVALID_BODY', 'The body must be a JSON object');
     }
+    // Query strings are flat here (Express 5's simple parser): a bracket or an operator in a name is an attack or a mistake.
+    const badQuery = Object.keys(req.query ?? {}).find((key) => /[[\].$]/.test(key));
+    if (badQuery) return problem(res, 400, 'FORBIDDEN_KEY', `Query parameter ${JSON.stringify(badQuery)} is not allowed`);
     const bad = forbiddenKey(req.body);
     if (bad) return problem(res, 400, 'FORBIDDEN_KEY', `Key ${JSON.stringify(bad)} is not allowed: keys may not start with "$" or contain "."`);
     next();

@@ -187,13 +187,15 @@ export class SqliteEventStore implements EventStore {
   async *subscribe(options: SubscribeOptions = {}): AsyncGenerator<SubscriptionItem> {
     let cursor: LogPosition | null = options.after ?? null;
     let caughtUp = false;
-    while (!this.closed) {
+    const signal = options.signal;
+    while (!this.closed && !signal?.aborted) {
       // One read transaction: the batch and the head come from the same snapshot of the log.
       const { rows, head } = this.db.transaction(() => ({
         rows: this.readAllNow(cursor, SUBSCRIPTION_BATCH, options.filter),
         head: this.statements.head.get()?.position ?? null,
       }))();
       for (const row of rows) {
+        if (signal?.aborted) return;
         const event = toRecordedEvent(row);
         cursor = event.position;
         yield { kind: 'event', event };
@@ -204,7 +206,7 @@ export class SqliteEventStore implements EventStore {
           const headPosition = head === null ? null : sequencePosition(head);
           yield { kind: 'caught-up', position: laterOf(cursor, headPosition) };
         }
-        await this.nextAppendOrPoll();
+        await this.nextAppendOrPoll(signal);
       }
     }
   }
@@ -340,15 +342,17 @@ export class SqliteEventStore implements EventStore {
     return { stream, revision: last.revision, position: sequencePosition(last.position) };
   }
 
-  private nextAppendOrPoll(): Promise<void> {
+  private nextAppendOrPoll(signal: AbortSignal | undefined): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
         this.appended.off('appended', done);
+        signal?.removeEventListener('abort', done);
         resolve();
       };
       const timer = setTimeout(done, this.pollIntervalMs);
       this.appended.on('appended', done);
+      signal?.addEventListener('abort', done);
     });
   }
 }

@@ -249,7 +249,10 @@ export class KurrentDbEventStore implements EventStore {
         throw toPortError(error);
       }
       feed = new SubscriptionFeed<AllStreamResolvedEvent>(subscription, SUBSCRIPTION_HIGH_WATER, SUBSCRIPTION_LOW_WATER);
+      const openFeed = feed;
+      options.signal?.addEventListener('abort', () => openFeed.close(), { once: true });
       for (;;) {
+        if (options.signal?.aborted) return;
         let item: FeedItem<AllStreamResolvedEvent> | null;
         try {
           item = await feed.take();
@@ -257,7 +260,7 @@ export class KurrentDbEventStore implements EventStore {
           throw toPortError(error);
         }
         if (item === null) {
-          if (this.closed) return;
+          if (this.closed || options.signal?.aborted) return;
           throw new EventStoreUnavailableError('The KurrentDB subscription to $all ended unexpectedly');
         }
         switch (item.kind) {

@@ -1,0 +1,32 @@
+import { BadRequestException, Injectable, ServiceUnavailableException, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { from, switchMap, type Observable } from 'rxjs';
+import { parsePosition } from '@app/event-store';
+import { ReadSide } from './read-side.js';
+
+/**
+ * Read-your-writes: a query with `X-Min-Position` (a command's `X-Event-Position`) waits until
+ * every projection has applied that event, within a bound; past it, 503 with Retry-After.
+ */
+@Injectable()
+export class MinPositionInterceptor implements NestInterceptor {
+  constructor(private readonly readSide: ReadSide) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const request = context.switchToHttp().getRequest<Request>();
+    const header = request.headers['x-min-position'];
+    if (header === undefined) return next.handle();
+    const position = typeof header === 'string' ? parsePosition(header) : null;
+    if (!position) throw new BadRequestException({ code: 'INVALID_HEADER', message: 'X-Min-Position must be a position this API gave in X-Event-Position' });
+    const response = context.switchToHttp().getResponse<Response>();
+    return from(this.readSide.waitFor(position)).pipe(
+      switchMap((reached) => {
+        if (!reached) {
+          response.setHeader('Retry-After', '1');
+          throw new ServiceUnavailableException({ code: 'READ_MODELS_BEHIND', message: `The read models have not reached position ${header} yet; retry shortly` });
+        }
+        return next.handle();
+      }),
+    );
+  }
+}

@@ -1,5 +1,0 @@
-import { Module } from '@nestjs/common';
-
-/** Subscription → projections → read-model store; its own process in production. */
-@Module({})
-export class ProjectorModule {}

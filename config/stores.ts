@@ -1,0 +1,46 @@
+import { join } from 'node:path';
+import {
+  EventTypeRegistry,
+  SqliteEventStore,
+  UpcastingEventStore,
+  connectKurrentDb,
+  type EventStore,
+  type Upcaster,
+} from '@app/event-store';
+import { FUNDING_EVENT_SCHEMA_VERSIONS } from '@app/funding';
+import { SqliteReadModelStore, connectMongoReadModels, type ReadModelStore } from '@app/read-models';
+import type { AppConfig } from './app-config.js';
+
+/**
+ * Upcasters for older stored shapes of funding events. Every type is at v1 today; when a shape
+ * changes, its old type lives on as `<name>.v1.ts` beside its events file and its upcaster is
+ * added here (the registry refuses to start with a gap in a chain).
+ */
+export const FUNDING_UPCASTERS: readonly Upcaster[] = [];
+
+export function fundingEventRegistry(): EventTypeRegistry {
+  return new EventTypeRegistry(FUNDING_EVENT_SCHEMA_VERSIONS, FUNDING_UPCASTERS);
+}
+
+export interface OpenedEventStore {
+  /** The adapter wrapped with the funding registry: what the product reads and writes through. */
+  readonly store: EventStore;
+  readonly adapter: 'embedded' | 'kurrentdb';
+  readonly durability: Readonly<Record<string, string>> | null;
+}
+
+/** The event store the configuration names: KurrentDB when KURRENTDB_URL is set, else SQLite under DATA_DIR. */
+export async function openEventStore(config: AppConfig): Promise<OpenedEventStore> {
+  if (config.kurrentDbUrl) {
+    const raw = await connectKurrentDb(config.kurrentDbUrl, { maxEventBytes: config.maxEventBytes });
+    return { store: new UpcastingEventStore(raw, fundingEventRegistry()), adapter: 'kurrentdb', durability: null };
+  }
+  const raw = SqliteEventStore.open(join(config.dataDir, 'events.db'), { maxEventBytes: config.maxEventBytes });
+  return { store: new UpcastingEventStore(raw, fundingEventRegistry()), adapter: 'embedded', durability: raw.durability() };
+}
+
+/** The read-model store the configuration names: MongoDB when MONGODB_URL is set, else SQLite under DATA_DIR. */
+export async function openReadModelStore(config: AppConfig): Promise<{ store: ReadModelStore; adapter: 'embedded' | 'mongodb' }> {
+  if (config.mongoDbUrl) return { store: await connectMongoReadModels(config.mongoDbUrl), adapter: 'mongodb' };
+  return { store: SqliteReadModelStore.open(join(config.dataDir, 'read-models.db')), adapter: 'embedded' };
+}

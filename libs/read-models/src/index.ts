@@ -1,0 +1,17 @@
+export * from './read-model-store.port.js';
+export * from './projections/index.js';
+export * from './projector.js';
+export { SqliteReadModelStore } from './embedded/sqlite-read-model-store.js';
+
+/** The MongoDB adapter, loaded only when asked for. */
+export async function connectMongoReadModels(url: string): Promise<import('./read-model-store.port.js').ReadModelStore> {
+  const { MongoReadModelStore } = await import('./mongodb/mongo-read-model-store.js');
+  return MongoReadModelStore.connect(url, { indexes: READ_MODEL_INDEXES });
+}
+
+/** The compound indexes the queries need, per collection. */
+export const READ_MODEL_INDEXES: Readonly<Record<string, ReadonlyArray<ReadonlyArray<string>>>> = {
+  calls: [['status'], ['measureId'], ['programmeId']],
+  bids: [['callId', 'status'], ['callId', 'score']],
+  grants: [['callId']],
+};

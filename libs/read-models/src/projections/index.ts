@@ -1,0 +1,14 @@
+import { bidSummaries } from './bid-summaries.projection.js';
+import { callSummaries } from './call-summaries.projection.js';
+import { grantSummaries } from './grant-summaries.projection.js';
+import { programmeDashboards } from './programme-dashboards.projection.js';
+import type { Projection } from './projection.js';
+
+export * from './projection.js';
+export * from './call-summaries.projection.js';
+export * from './bid-summaries.projection.js';
+export * from './grant-summaries.projection.js';
+export * from './programme-dashboards.projection.js';
+
+/** Every projection of the product; each has its own checkpoint and stops alone on a poison event. */
+export const FUNDING_PROJECTIONS: readonly Projection[] = [programmeDashboards, callSummaries, bidSummaries, grantSummaries];

@@ -1,0 +1,93 @@
+/**
+ * Invariant 7 for the read models: for random command sequences, every total a dashboard shows
+ * equals the sum of the events behind it; and projecting the same events twice gives the same
+ * documents.
+ */
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { InMemoryLedger } from '../../../funding/test-support/in-memory-ledger.js';
+import { play, scenario } from '../../../funding/test-support/funding.arbitraries.js';
+import { projectInMemory, recorded } from '../../test-support/in-memory-projection.js';
+import type { RecordedEvent } from '@app/event-store';
+import { FUNDING_PROJECTIONS } from './index.js';
+import type { ProgrammeDashboard } from './programme-dashboards.projection.js';
+import type { CallSummary } from './call-summaries.projection.js';
+import type { GrantSummary } from './grant-summaries.projection.js';
+
+const RUNS = Number(process.env['PROPERTY_RUNS'] ?? 300);
+
+type Data = Record<string, unknown> & { amountCents?: number };
+const of = (events: RecordedEvent[], type: string, where: (d: Data) => boolean = () => true) =>
+  events.filter((e) => e.type === type && where(e.data as Data)).map((e) => e.data as Data);
+const total = (items: Data[], field = 'amountCents') => items.reduce((sum, d) => sum + (d[field] as number), 0);
+
+function logOf(value: Parameters<typeof play>[1]): RecordedEvent[] {
+  const ledger = new InMemoryLedger();
+  play(ledger, value, true);
+  return recorded(ledger.log);
+}
+
+describe(`read models over ${RUNS} random command sequences`, () => {
+  it('every dashboard, call and grant total equals the sum of its events', async () => {
+    await fc.assert(
+      fc.asyncProperty(scenario, async (value) => {
+        const events = logOf(value);
+        const docs = await projectInMemory(events, FUNDING_PROJECTIONS);
+        const grantOf = new Map(of(events, 'GrantAwarded').map((g) => [g['grantId'] as string, g]));
+        const measureOfGrant = (d: Data) => grantOf.get(d['grantId'] as string)?.['measureId'];
+
+        for (const [, doc] of docs.get('programme_dashboards') ?? []) {
+          const dashboard = doc as ProgrammeDashboard;
+          for (const m of dashboard.measures) {
+            const ofMeasure = (d: Data) => d['measureId'] === m.measureId && (d['programmeId'] ?? dashboard.programmeId) === dashboard.programmeId;
+            const grantsOfMeasure = (d: Data) => measureOfGrant(d) === m.measureId && grantOf.get(d['grantId'] as string)?.['programmeId'] === dashboard.programmeId;
+            expect(m.reservedCents).toBe(total(of(events, 'MeasureBudgetReserved', ofMeasure)) - total(of(events, 'MeasureReservationReleased', ofMeasure)));
+            expect(m.committedCents).toBe(total(of(events, 'GrantAwarded', ofMeasure)));
+            expect(m.disbursedCents).toBe(total(of(events, 'DisbursementRecorded', grantsOfMeasure)));
+            expect(m.releasedCents).toBe(total(of(events, 'GrantCompleted', grantsOfMeasure), 'releasedCents') + total(of(events, 'GrantRevoked', grantsOfMeasure), 'releasedCents'));
+            const lastDue = new Map<string, number>();
+            for (const r of of(events, 'GrantRevoked', grantsOfMeasure)) lastDue.set(r['grantId'] as string, r['recoveryDueCents'] as number);
+            expect(m.recoveryDueCents).toBe([...lastDue.values()].reduce((a, b) => a + b, 0));
+            expect(m.availableCents).toBe(m.allocationCents - m.committedCents + m.releasedCents);
+          }
+          for (const f of dashboard.funds) {
+            const measures = dashboard.measures.filter((m) => m.fund === f.fund);
+            for (const field of ['reservedCents', 'committedCents', 'disbursedCents', 'releasedCents', 'recoveryDueCents'] as const) {
+              expect(f[field]).toBe(measures.reduce((sum, m) => sum + m[field], 0));
+            }
+            expect(f.allocatedCents).toBe(measures.reduce((sum, m) => sum + m.allocationCents, 0));
+          }
+        }
+        for (const [callId, doc] of docs.get('calls') ?? []) {
+          const call = doc as CallSummary;
+          const ofCall = (d: Data) => d['callId'] === callId;
+          expect(call.committedCents).toBe(total(of(events, 'CallBudgetCommitted', ofCall)));
+          expect(call.releasedCents).toBe(total(of(events, 'CallBudgetReleased', ofCall)));
+          expect(call.remainingCents).toBe(call.budgetCents - call.committedCents + call.releasedCents);
+          expect(call.bids.total).toBe(of(events, 'BidSubmitted', ofCall).length);
+          expect(Object.values(call.bids.byStatus).reduce((a, b) => a + b, 0)).toBe(call.bids.total);
+          expect(call.bids.byStatus.awarded).toBe(of(events, 'BidAwarded', ofCall).length);
+        }
+        for (const [grantId, doc] of docs.get('grants') ?? []) {
+          const grant = doc as GrantSummary;
+          const ofGrant = (d: Data) => d['grantId'] === grantId;
+          expect(grant.disbursedCents).toBe(total(of(events, 'DisbursementRecorded', ofGrant)));
+          expect(grant.disbursements.map((d) => d.amountCents)).toEqual(of(events, 'DisbursementRecorded', ofGrant).map((d) => d.amountCents));
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('projecting the same events twice gives identical documents', async () => {
+    await fc.assert(
+      fc.asyncProperty(scenario, async (value) => {
+        const events = logOf(value);
+        const first = await projectInMemory(events, FUNDING_PROJECTIONS);
+        const second = await projectInMemory(events, FUNDING_PROJECTIONS);
+        expect(second).toEqual(first);
+      }),
+      { numRuns: Math.ceil(RUNS / 3) },
+    );
+  });
+});

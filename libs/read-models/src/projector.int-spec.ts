@@ -1,0 +1,135 @@
+/**
+ * The projector on the embedded stores: resumes from its checkpoints without applying anything
+ * twice, stops a projection on a poison event without skipping it, and rebuilds into a new
+ * generation with the same documents.
+ */
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { SqliteEventStore, UpcastingEventStore, type EventStore, type NewEvent } from '@app/event-store';
+import { fundingEventRegistry } from '@app/config';
+import { InMemoryLedger } from '../../funding/test-support/in-memory-ledger.js';
+import { dayAt } from '../../funding/test-support/funding.arbitraries.js';
+import { SqliteReadModelStore } from './embedded/sqlite-read-model-store.js';
+import { FUNDING_PROJECTIONS } from './projections/index.js';
+import { Projector, rebuildReadModels } from './projector.js';
+import type { ReadModelSpace } from './read-model-store.port.js';
+
+function envelope(event: { type: string; data: unknown }): NewEvent {
+  return {
+    eventId: randomUUID(),
+    type: event.type,
+    schemaVersion: 1,
+    data: event.data,
+    metadata: { actor: 'test', correlationId: 'c', causationId: null, commandId: null, recordedAt: '2026-01-01T00:00:00.000Z' },
+  };
+}
+
+/** A small programme with a call, bids, an award and payments, as the handlers would have written it. */
+function lifecycle(): Array<{ stream: string; event: { type: string; data: unknown } }> {
+  const ledger = new InMemoryLedger();
+  const run = (command: Parameters<InMemoryLedger['execute']>[0], day: number) => {
+    const outcome = ledger.execute(command, dayAt(day));
+    if (outcome.kind !== 'accepted') throw new Error(`${command.type}: ${JSON.stringify(outcome)}`);
+  };
+  run({ type: 'EstablishProgramme', programmeId: 'p1', code: 'P1', title: 'P', funds: [{ fund: 'FSE', amountCents: 10_000_000 }] }, 0);
+  run({ type: 'DefineMeasure', programmeId: 'p1', measureId: 'm1', code: 'M1', title: 'M', fund: 'FSE', allocationCents: 5_000_000 }, 0);
+  run({ type: 'OpenCall', callId: 'c1', programmeId: 'p1', measureId: 'm1', title: 'C', budgetCents: 1_000_000, opensAt: dayAt(0).toISOString(), closesAt: dayAt(30).toISOString(), eligibleApplicantTypes: ['company'] }, 0);
+  for (const b of ['b1', 'b2', 'b3']) {
+    run({ type: 'SubmitBid', bidId: b, callId: 'c1', applicant: { type: 'company', taxCode: '01234567890', name: `Company ${b}` }, projectTitle: 'P', requestedCents: 300_000 }, 1);
+    run({ type: 'EvaluateBid', bidId: b, admissible: true, score: b === 'b2' ? 90 : 70 }, 2);
+  }
+  run({ type: 'AwardGrant', grantId: 'g1', callId: 'c1', bidId: 'b2', amountCents: 250_000 }, 3);
+  run({ type: 'RecordDisbursement', grantId: 'g1', disbursementId: 'd1', kind: 'advance', amountCents: 100_000 }, 4);
+  return ledger.log;
+}
+
+async function snapshot(space: ReadModelSpace) {
+  const collections = await space.collections();
+  return Object.fromEntries(await Promise.all(collections.map(async (c) => [c, await space.all(c)] as const)));
+}
+
+describe('projector on the embedded stores', () => {
+  let dir: string;
+  let raw: SqliteEventStore;
+  let events: EventStore;
+  let readModels: SqliteReadModelStore;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'projector-'));
+    raw = SqliteEventStore.open(join(dir, 'events.db'), { pollIntervalMs: 20 });
+    events = new UpcastingEventStore(raw, fundingEventRegistry());
+    readModels = SqliteReadModelStore.open(join(dir, 'read-models.db'));
+    for (const { stream, event } of lifecycle()) await events.append({ stream, expected: 'any', events: [envelope(event)] });
+  });
+  afterEach(async () => {
+    await events.close();
+    await readModels.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function runUntilCaughtUp(): Promise<Projector> {
+    const projector = new Projector(events, readModels, FUNDING_PROJECTIONS);
+    await projector.start();
+    const head = await events.headPosition();
+    for (;;) {
+      const statuses = projector.statuses();
+      if (statuses.length > 0 && statuses.every((s) => s.state === 'failed' || (s.checkpoint && head && s.checkpoint.commit >= head.commit))) return projector;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  it('projects the log, and a restart from the checkpoints applies nothing twice', async () => {
+    const first = await runUntilCaughtUp();
+    await first.stop();
+    const space = readModels.space(1);
+    const before = await snapshot(space);
+    expect(before['calls']?.[0]?.document).toMatchObject({ callId: 'c1', committedCents: 250_000, remainingCents: 750_000, bids: { total: 3 } });
+    expect(before['grants']?.[0]?.document).toMatchObject({ grantId: 'g1', disbursedCents: 100_000, remainingCents: 150_000 });
+
+    const second = await runUntilCaughtUp();
+    await second.stop();
+    expect(await snapshot(space)).toEqual(before);
+  });
+
+  it('stops a projection on an event it cannot decode, records where, and never skips it', async () => {
+    const projector = await runUntilCaughtUp();
+    // Written around the registry, as a bug or a newer build might: this build does not know the type.
+    await raw.append({ stream: 'grant-g1', expected: 'any', events: [envelope({ type: 'GrantTeleported', data: { grantId: 'g1' } })] });
+    const poison = (await raw.headPosition())!;
+    await events.append({ stream: 'grant-g1', expected: 'any', events: [envelope({ type: 'DisbursementRecorded', data: { grantId: 'g1', callId: 'c1', disbursementId: 'd2', kind: 'interim', amountCents: 50_000, reference: null, paidAt: '2026-01-09T00:00:00.000Z' } })] });
+    for (;;) {
+      if (projector.statuses().every((s) => s.state === 'failed')) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const statuses = await readModels.space(1).statuses();
+    for (const status of statuses) {
+      expect(status.failure).toMatchObject({ at: { commit: String(poison.commit) } });
+      expect(status.failure?.message).toContain('unknown event type GrantTeleported');
+      expect(BigInt(status.checkpoint!.commit)).toBe(poison.commit - 1n);
+    }
+    // The disbursement after the poison event is not applied: the projection stopped before it.
+    expect(await readModels.space(1).get('grants', 'g1')).toMatchObject({ disbursedCents: 100_000 });
+    await projector.stop();
+  });
+
+  it('rebuilds into a new generation with identical documents, and the projector follows the switch', async () => {
+    const projector = await runUntilCaughtUp();
+    const live = await snapshot(readModels.space(1));
+    const { generation } = await rebuildReadModels(events, readModels, FUNDING_PROJECTIONS);
+    expect(generation).toBe(2);
+    expect(await readModels.activeGeneration()).toBe(2);
+    expect(await snapshot(readModels.space(2))).toEqual(live);
+    // The live projector moves to generation 2 and keeps it up to date.
+    await events.append({ stream: 'bid-b9', expected: 'no_stream', events: [envelope({ type: 'BidSubmitted', data: { bidId: 'b9', callId: 'c1', applicant: { type: 'company', taxCode: '1', name: 'Late' }, projectTitle: 'P', requestedCents: 1 } })] });
+    for (;;) {
+      const bid = await readModels.space(2).get('bids', 'b9');
+      if (bid && projector.activeGeneration === 2) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await projector.stop();
+    expect(await readModels.generations()).toEqual([2]);
+  });
+});

@@ -1,0 +1,290 @@
+import { EventEmitter } from 'node:events';
+import {
+  EventDecodingError,
+  comparePositions,
+  type EventStore,
+  type LogPosition,
+  type RecordedEvent,
+} from '@app/event-store';
+import type { DocumentAccess, Projection } from './projections/projection.js';
+import type { Checkpoint, DocumentChange, ReadModelDocument, ReadModelSpace, ReadModelStore } from './read-model-store.port.js';
+
+export const CATCH_UP_BATCH = 1000;
+
+export type RunnerState = 'starting' | 'catching-up' | 'live' | 'failed' | 'stopped';
+
+export interface RunnerStatus {
+  readonly projection: string;
+  readonly generation: number;
+  readonly state: RunnerState;
+  readonly checkpoint: LogPosition | null;
+  readonly failure: { readonly at: LogPosition | null; readonly message: string } | null;
+}
+
+export function toCheckpoint(position: LogPosition): Checkpoint {
+  return { commit: position.commit.toString(), prepare: position.prepare.toString() };
+}
+
+export function fromCheckpoint(checkpoint: Checkpoint | null): LogPosition | null {
+  return checkpoint ? { commit: BigInt(checkpoint.commit), prepare: BigInt(checkpoint.prepare) } : null;
+}
+
+/** One batch's view of a projection's documents: reads through to the space, writes kept until commit. */
+class BatchDocuments implements DocumentAccess {
+  private readonly cache = new Map<string, ReadModelDocument | null>();
+  private readonly dirty = new Map<string, { collection: string; id: string }>();
+
+  constructor(
+    private readonly space: ReadModelSpace,
+    private readonly owned: readonly string[],
+  ) {}
+
+  async get<D extends ReadModelDocument>(collection: string, id: string): Promise<D | null> {
+    const key = `${collection}\u0000${id}`;
+    if (!this.cache.has(key)) this.cache.set(key, await this.space.get(collection, id));
+    return (this.cache.get(key) ?? null) as D | null;
+  }
+
+  put(collection: string, id: string, document: ReadModelDocument): void {
+    if (!this.owned.includes(collection)) throw new Error(`A projection wrote ${collection}, which it does not own`);
+    const key = `${collection}\u0000${id}`;
+    this.cache.set(key, document);
+    this.dirty.set(key, { collection, id });
+  }
+
+  changes(): DocumentChange[] {
+    return [...this.dirty.entries()].map(([key, { collection, id }]) => ({ collection, id, document: this.cache.get(key) ?? null }));
+  }
+
+  get size(): number {
+    return this.dirty.size;
+  }
+}
+
+/**
+ * Runs one projection on one generation: subscribes after its checkpoint, applies events in
+ * batches (up to CATCH_UP_BATCH while catching up, one at a time once live) and commits each
+ * batch with its checkpoint in one atomic write. An event it cannot decode or apply stops it,
+ * with the failure recorded in the store and logged; it is never skipped.
+ */
+export class ProjectionRunner {
+  private state: RunnerState = 'starting';
+  private checkpoint: LogPosition | null = null;
+  private failure: RunnerStatus['failure'] = null;
+  private iterator: AsyncIterator<unknown> | null = null;
+  private readonly abort = new AbortController();
+  private stopping = false;
+  readonly done: Promise<void>;
+  private resolveCaughtUp!: () => void;
+  /** Resolves when the runner first reaches the head of the log (or stops). */
+  readonly caughtUp: Promise<void>;
+
+  constructor(
+    private readonly events: EventStore,
+    private readonly space: ReadModelSpace,
+    private readonly projection: Projection,
+    private readonly progress: EventEmitter,
+    private readonly log: (message: string) => void,
+    private readonly options: { stopWhenCaughtUp?: boolean } = {},
+  ) {
+    this.caughtUp = new Promise((resolve) => (this.resolveCaughtUp = resolve));
+    this.done = this.run().finally(() => this.resolveCaughtUp());
+  }
+
+  status(): RunnerStatus {
+    return { projection: this.projection.name, generation: this.space.generation, state: this.state, checkpoint: this.checkpoint, failure: this.failure };
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.abort.abort();
+    await this.done;
+  }
+
+  private async run(): Promise<void> {
+    try {
+      await this.project();
+    } catch (error) {
+      // Only reached when the stores themselves fail (closed, unreachable): the runner stops.
+      this.state = this.stopping ? 'stopped' : 'failed';
+      if (!this.stopping) {
+        this.failure = { at: this.checkpoint, message: error instanceof Error ? error.message : String(error) };
+        this.log(`Projection ${this.projection.name} STOPPED: ${this.failure.message}`);
+        this.progress.emit('progress', this.status());
+      }
+    }
+  }
+
+  private async project(): Promise<void> {
+    const stored = await this.space.status(this.projection.name);
+    this.checkpoint = fromCheckpoint(stored.checkpoint);
+    if (stored.failure) {
+      this.log(`Projection ${this.projection.name} previously stopped at ${stored.failure.at.commit}: ${stored.failure.message}; retrying from its checkpoint`);
+    }
+    this.state = 'catching-up';
+    let batch = new BatchDocuments(this.space, this.projection.collections);
+    let batchEnd: LogPosition | null = null;
+    let pending = 0;
+    const flush = async () => {
+      if (batchEnd === null) return;
+      await this.space.commit(this.projection.name, batch.changes(), toCheckpoint(batchEnd));
+      this.checkpoint = batchEnd;
+      batch = new BatchDocuments(this.space, this.projection.collections);
+      batchEnd = null;
+      pending = 0;
+      this.progress.emit('progress', this.status());
+    };
+    let current: RecordedEvent | null = null;
+    try {
+      const iterable = this.events.subscribe({ after: this.checkpoint, signal: this.abort.signal });
+      const iterator = iterable[Symbol.asyncIterator]();
+      this.iterator = iterator;
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done || this.stopping) break;
+        const item = next.value;
+        if (item.kind === 'caught-up') {
+          await flush();
+          if (this.state !== 'live') {
+            this.state = 'live';
+            this.resolveCaughtUp();
+            this.progress.emit('progress', this.status());
+          }
+          if (this.options.stopWhenCaughtUp) break;
+          continue;
+        }
+        current = item.event;
+        await this.projection.apply(item.event, batch);
+        batchEnd = item.event.position;
+        pending += 1;
+        if (this.state === 'live' || pending >= CATCH_UP_BATCH) await flush();
+      }
+      if (!this.stopping) await flush();
+      this.state = 'stopped';
+    } catch (error) {
+      if (this.stopping && !(error instanceof EventDecodingError)) {
+        this.state = 'stopped';
+        return;
+      }
+      const at = error instanceof EventDecodingError ? error.position : (current?.position ?? null);
+      const message = `${error instanceof Error ? error.message : String(error)}`;
+      this.failure = { at, message };
+      this.state = 'failed';
+      const where = at ? toCheckpoint(at) : { commit: '0', prepare: '0' };
+      await this.space.recordFailure(this.projection.name, where, message).catch(() => undefined);
+      this.log(`Projection ${this.projection.name} STOPPED at position ${where.commit}: ${message}`);
+      this.progress.emit('progress', this.status());
+    } finally {
+      await this.iterator?.return?.().catch(() => undefined);
+    }
+  }
+}
+
+/**
+ * All projections on the active generation, following a switch of generation made by a rebuild
+ * (in this process or another): it then moves its runners to the new generation and drops the
+ * older ones.
+ */
+export class Projector {
+  readonly progress = new EventEmitter();
+  private runners: ProjectionRunner[] = [];
+  private generation = 0;
+  private watcher: NodeJS.Timeout | null = null;
+  private switching: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly events: EventStore,
+    private readonly store: ReadModelStore,
+    private readonly projections: readonly Projection[],
+    private readonly log: (message: string) => void = () => undefined,
+    private readonly options: { generationPollMs?: number } = {},
+  ) {
+    this.progress.setMaxListeners(0);
+  }
+
+  async start(): Promise<void> {
+    await this.follow(await this.store.activeGeneration());
+    this.watcher = setInterval(() => {
+      this.switching = this.switching.then(async () => {
+        const active = await this.store.activeGeneration();
+        if (active !== this.generation) await this.follow(active);
+      }).catch((error: unknown) => this.log(`Projector could not follow the active generation: ${String(error)}`));
+    }, this.options.generationPollMs ?? 500);
+    this.watcher.unref();
+  }
+
+  statuses(): RunnerStatus[] {
+    return this.runners.map((r) => r.status());
+  }
+
+  get activeGeneration(): number {
+    return this.generation;
+  }
+
+  async stop(): Promise<void> {
+    if (this.watcher) clearInterval(this.watcher);
+    await this.switching;
+    await Promise.all(this.runners.map((r) => r.stop()));
+  }
+
+  private async follow(generation: number): Promise<void> {
+    await Promise.all(this.runners.map((r) => r.stop()));
+    const previous = this.generation;
+    this.generation = generation;
+    const space = this.store.space(generation);
+    this.runners = this.projections.map((p) => new ProjectionRunner(this.events, space, p, this.progress, this.log));
+    if (previous !== 0 && previous < generation) {
+      for (const old of await this.store.generations()) if (old < generation) await this.store.drop(old);
+    }
+    this.progress.emit('progress');
+  }
+}
+
+/**
+ * Rebuilds every read model from position 0 into a new generation and makes it active once it
+ * has caught up with the log; queries answer from the previous generation until then.
+ */
+export async function rebuildReadModels(
+  events: EventStore,
+  store: ReadModelStore,
+  projections: readonly Projection[],
+  log: (message: string) => void = () => undefined,
+): Promise<{ generation: number }> {
+  const generation = Math.max(await store.activeGeneration(), ...(await store.generations())) + 1;
+  const space = store.space(generation);
+  const progress = new EventEmitter();
+  const runners = projections.map((p) => new ProjectionRunner(events, space, p, progress, log, { stopWhenCaughtUp: true }));
+  await Promise.all(runners.map((r) => r.done));
+  const failed = runners.map((r) => r.status()).filter((s) => s.state === 'failed');
+  if (failed.length > 0) {
+    await store.drop(generation);
+    throw new Error(`Rebuild failed: ${failed.map((s) => `${s.projection}: ${s.failure?.message}`).join('; ')}`);
+  }
+  await store.activate(generation);
+  return { generation };
+}
+
+/** Waits until every projection's checkpoint is at or past `position`, or the time is up. */
+export async function waitForPosition(
+  statuses: () => Promise<Array<{ checkpoint: LogPosition | null }>>,
+  position: LogPosition,
+  timeoutMs: number,
+  wake: EventEmitter | null,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const all = await statuses();
+    if (all.length > 0 && all.every((s) => s.checkpoint !== null && comparePositions(s.checkpoint, position) >= 0)) return true;
+    const left = deadline - Date.now();
+    if (left <= 0) return false;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        wake?.off('progress', done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.min(left, 25));
+      wake?.on('progress', done);
+    });
+  }
+}
