@@ -27,6 +27,8 @@ const common = {
 };
 
 export default {
+  // Tests that start processes run several at once on a small machine: give them time (a global option).
+  testTimeout: 60_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,apps,config,test}/**/*.spec.ts'] },
     { ...common, displayName: 'contract', testMatch: ['<rootDir>/{libs,apps}/**/*.contract-spec.ts'] },
@@ -36,7 +38,6 @@ export default {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.mjs',
-      testTimeout: 60_000,
     },
   ],
 };

@@ -7,7 +7,6 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const API_MAIN = join(root, 'dist/apps/api/apps/api/src/main.js');
 export const PROJECTOR_MAIN = join(root, 'dist/apps/projector/apps/projector/src/main.js');
-export const PROJECTOR_REBUILD = join(root, 'dist/apps/projector/apps/projector/src/rebuild.js');
 
 function newestSource(dir) {
   let newest = 0;
@@ -22,7 +21,7 @@ function newestSource(dir) {
 /** Builds the API and the projector (`nest build`) when a source is newer than their output. */
 export function buildIfNeeded() {
   const sources = Math.max(...['apps', 'libs', 'config'].map((d) => newestSource(join(root, d))), statSync(join(root, 'tsconfig.json')).mtimeMs);
-  for (const [app, output] of [['api', API_MAIN], ['projector', PROJECTOR_REBUILD]]) {
+  for (const [app, output] of [['api', API_MAIN], ['projector', PROJECTOR_MAIN]]) {
     if (existsSync(output) && statSync(output).mtimeMs >= sources) continue;
     process.stdout.write(`Building ${app} (nest build ${app})…\n`);
     execFileSync(process.execPath, [join(root, 'node_modules/@nestjs/cli/bin/nest.js'), 'build', app], { cwd: root, stdio: 'inherit' });

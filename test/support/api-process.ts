@@ -2,13 +2,23 @@
  * Starts the real API process (the built dist/, as `npm start` runs it) on a free port with a
  * temporary data directory, as a client would meet it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const API_MAIN = resolve(process.cwd(), 'dist/apps/api/apps/api/src/main.js');
 export const PROJECTOR_MAIN = resolve(process.cwd(), 'dist/apps/projector/apps/projector/src/main.js');
+
+/** Runs one of the built tools (rebuild, audit-verify, audit-replay) on a data directory. */
+export function runTool(tool: string, dataDir: string): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [resolve(process.cwd(), `dist/apps/projector/apps/projector/src/${tool}.js`)], {
+    env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'test', DATA_DIR: dataDir },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
 
 export const KEYS = {
   programmeManager: 'programme-manager-dev-api-key',
@@ -23,6 +33,7 @@ export const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
 
 export interface ApiProcess {
   readonly url: string;
+  readonly pid: number;
   readonly dataDir: string;
   output(): string;
   /** SIGTERM, then wait for the exit. */
@@ -65,6 +76,7 @@ export async function startApi(options: { dataDir?: string; env?: Record<string,
   });
   return {
     url,
+    pid: child.pid!,
     dataDir,
     output: () => output,
     stop: () => stopWith(child, 'SIGTERM'),

@@ -33,6 +33,9 @@ import { DemoProgrammeSeeder } from './seed/demo-programme.seeder.js';
 import { MinPositionInterceptor } from './queries/min-position.interceptor.js';
 import { ReadModelsController } from './queries/read-models.controller.js';
 import { ReadSide } from './queries/read-side.js';
+import { AuditController } from './audit/audit.controller.js';
+import { OpenDataController } from './open-data/open-data.controller.js';
+import { RateLimitGuard } from './open-data/rate-limit.guard.js';
 import { READ_MODEL_STORE } from '@app/read-models';
 import { openReadModelStore } from '@app/config';
 
@@ -57,7 +60,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [ProgrammesController, CallsController, BidsController, GrantsController, ReadModelsController, HealthController],
+      controllers: [ProgrammesController, CallsController, BidsController, GrantsController, ReadModelsController, AuditController, OpenDataController, HealthController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: CLOCK, useValue: systemClock },
@@ -68,6 +71,7 @@ export class ApiModule {
         { provide: READ_MODEL_STORE, useFactory: async () => (await openReadModelStore(config)).store },
         ReadSide,
         MinPositionInterceptor,
+        RateLimitGuard,
         ...COMMAND_HANDLERS,
         DemoProgrammeSeeder,
         StoresLifecycle,

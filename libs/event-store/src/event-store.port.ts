@@ -53,6 +53,8 @@ export interface RecordedEvent<Data = unknown> {
   /** 0-based position of the event in its stream. */
   readonly revision: number;
   readonly position: LogPosition;
+  /** The hash link of a tamper-evident log (see TamperEvidentLog); absent where the adapter keeps none. */
+  readonly link?: string;
 }
 
 export interface AppendRequest {
@@ -128,6 +130,30 @@ export interface EventStore {
   /** The position of the last event in the log, or null for an empty log. */
   headPosition(): Promise<LogPosition | null>;
   close(): Promise<void>;
+}
+
+/** The outcome of recomputing a log's hash chain from its first event. */
+export interface ChainVerification {
+  readonly ok: boolean;
+  /** Events whose links were recomputed. */
+  readonly checked: number;
+  /** The link of the last event: record it elsewhere to anchor the whole history. */
+  readonly headLink: string | null;
+  readonly headPosition: LogPosition | null;
+  /** The first place where the log does not match its chain. */
+  readonly firstBroken: { readonly position: LogPosition; readonly reason: string } | null;
+}
+
+/**
+ * A log whose every event carries a hash over its content and the previous event's hash, computed
+ * when it is appended, so that altering, removing or reordering any stored event is detected.
+ */
+export interface TamperEvidentLog {
+  verifyChain(): Promise<ChainVerification>;
+}
+
+export function isTamperEvident(store: unknown): store is TamperEvidentLog {
+  return typeof (store as Partial<TamperEvidentLog> | null)?.verifyChain === 'function';
 }
 
 export const EVENT_STORE = Symbol('EventStore');

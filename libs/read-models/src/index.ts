@@ -15,3 +15,4 @@ export const READ_MODEL_INDEXES: Readonly<Record<string, ReadonlyArray<ReadonlyA
   bids: [['callId', 'status'], ['callId', 'score']],
   grants: [['callId']],
 };
+export { compareReadModels } from './compare-read-models.js';

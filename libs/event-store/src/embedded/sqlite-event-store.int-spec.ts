@@ -82,4 +82,51 @@ describe('embedded event store (SQLite)', () => {
     expect((await next).value).toMatchObject({ kind: 'event', event: { type: 'First' } });
     await iterator.return?.(undefined);
   });
+
+  describe('tamper evidence', () => {
+    beforeEach(async () => {
+      for (let i = 0; i < 20; i++) await store.append({ stream: `grant-g${i % 4}`, expected: 'any', events: [newEvent('DisbursementRecorded', { amountCents: 1000 * i })] });
+    });
+    const edit = (sql: string) => {
+      const db = new Database(file);
+      db.prepare(sql).run();
+      db.close();
+    };
+
+    it('verifies an untouched log and gives the head link to anchor it', async () => {
+      const verification = await store.verifyChain();
+      expect(verification).toMatchObject({ ok: true, checked: 20, firstBroken: null, headPosition: { commit: 20n } });
+      expect(verification.headLink).toMatch(/^[0-9a-f]{64}$/);
+      expect((await store.readAll()).at(-1)?.link).toBe(verification.headLink);
+    });
+
+    it('detects an amount changed directly in the file, at its position', async () => {
+      edit("UPDATE events SET data = replace(data, '7000', '9000') WHERE position = 8");
+      expect(await store.verifyChain()).toMatchObject({ ok: false, checked: 7, firstBroken: { position: { commit: 8n }, reason: expect.stringContaining('does not match its hash link') } });
+    });
+
+    it('detects changed metadata (who did it, when)', async () => {
+      edit(`UPDATE events SET metadata = replace(metadata, 'contract-suite', 'someone-else') WHERE position = 15`);
+      expect((await store.verifyChain()).firstBroken?.position.commit).toBe(15n);
+    });
+
+    it('detects a deleted event', async () => {
+      edit('DELETE FROM events WHERE position = 12');
+      expect(await store.verifyChain()).toMatchObject({ ok: false, firstBroken: { position: { commit: 12n }, reason: expect.stringContaining('position 12 is missing') } });
+    });
+
+    it('detects a deleted event whose successors were renumbered to hide the gap', async () => {
+      edit('DELETE FROM events WHERE position = 12');
+      edit('UPDATE events SET position = position - 1 WHERE position > 12');
+      expect((await store.verifyChain()).firstBroken?.position.commit).toBe(12n);
+    });
+
+    it('detects the last event removed, against an anchored head link', async () => {
+      const anchored = (await store.verifyChain()).headLink;
+      edit('DELETE FROM events WHERE position = 20');
+      const after = await store.verifyChain();
+      expect(after.ok).toBe(true); // the chain itself is intact: only the anchor tells…
+      expect(after.headLink).not.toBe(anchored); // …that the log no longer ends where it did.
+    });
+  });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -30,6 +31,8 @@ import type {
   RecordedEvent,
   SubscribeOptions,
   SubscriptionItem,
+  ChainVerification,
+  TamperEvidentLog,
 } from '../event-store.port.js';
 import { sequencePosition } from '../log-position.js';
 
@@ -54,6 +57,26 @@ interface EventRow {
   schema_version: number;
   data: string;
   metadata: string;
+  link: string | null;
+}
+
+/** The link before the first event. */
+export const GENESIS_LINK = '0'.repeat(64);
+
+/**
+ * An event's hash link: SHA-256 over the previous link and the event exactly as stored (its place
+ * in the log and in its stream, id, type, version, and the stored JSON of data and metadata).
+ */
+export function linkOf(previous: string, row: Omit<EventRow, 'link'>): string {
+  return createHash('sha256')
+    .update(previous)
+    .update('\n')
+    .update(JSON.stringify([row.position, row.event_id, row.stream, row.revision, row.type, row.schema_version]))
+    .update('\n')
+    .update(row.data)
+    .update('\n')
+    .update(row.metadata)
+    .digest('hex');
 }
 
 interface PendingAppend {
@@ -72,7 +95,8 @@ const SCHEMA = `
     type           TEXT    NOT NULL,
     schema_version INTEGER NOT NULL,
     data           TEXT    NOT NULL,
-    metadata       TEXT    NOT NULL
+    metadata       TEXT    NOT NULL,
+    link           TEXT
   ) STRICT;
   CREATE UNIQUE INDEX IF NOT EXISTS events_by_stream ON events (stream, revision);
   CREATE INDEX IF NOT EXISTS events_by_category ON events (category, position);
@@ -91,7 +115,7 @@ const SUBSCRIPTION_BATCH = 512;
  * are committed together (group commit): one transaction and one fsync for all of them, each in
  * its own savepoint so one's conflict does not fail the others.
  */
-export class SqliteEventStore implements EventStore {
+export class SqliteEventStore implements EventStore, TamperEvidentLog {
   private readonly db: Database.Database;
   private readonly maxEventBytes: number;
   private readonly pollIntervalMs: number;
@@ -104,7 +128,8 @@ export class SqliteEventStore implements EventStore {
     streamRevision: Database.Statement<[string], { revision: number }>;
     head: Database.Statement<[], { position: number | null }>;
     eventsById: Database.Statement<[string], EventRow>;
-    insert: Database.Statement<[number, string, string, number, string, string, number, string, string]>;
+    insert: Database.Statement<[number, string, string, number, string, string, number, string, string, string]>;
+    linkAt: Database.Statement<[number], { link: string | null }>;
     upsertStream: Database.Statement<[string, number]>;
     readForwards: Database.Statement<[string, number, number], EventRow>;
     readBackwards: Database.Statement<[string, number, number], EventRow>;
@@ -119,10 +144,11 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.durable === false ? 'NORMAL' : 'FULL'}`);
     this.db.exec(SCHEMA);
+    this.addHashLinks();
     this.maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.appended.setMaxListeners(0);
-    const columns = 'position, event_id, stream, revision, type, schema_version, data, metadata';
+    const columns = 'position, event_id, stream, revision, type, schema_version, data, metadata, link';
     this.statements = {
       streamRevision: this.db.prepare('SELECT revision FROM streams WHERE stream = ?'),
       head: this.db.prepare('SELECT max(position) AS position FROM events'),
@@ -130,9 +156,10 @@ export class SqliteEventStore implements EventStore {
         `SELECT ${columns} FROM events WHERE event_id IN (SELECT value FROM json_each(?)) ORDER BY position`,
       ),
       insert: this.db.prepare(
-        'INSERT INTO events (position, event_id, stream, revision, category, type, schema_version, data, metadata) ' +
-          'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO events (position, event_id, stream, revision, category, type, schema_version, data, metadata, link) ' +
+          'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
+      linkAt: this.db.prepare('SELECT link FROM events WHERE position = ?'),
       upsertStream: this.db.prepare(
         'INSERT INTO streams (stream, revision) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET revision = excluded.revision',
       ),
@@ -152,6 +179,23 @@ export class SqliteEventStore implements EventStore {
     };
     // Nested inside the group-commit transaction, better-sqlite3 runs this as a savepoint.
     this.applyAtomically = this.db.transaction((appends: readonly PreparedAppend[]) => appends.map((a) => this.apply(a)));
+  }
+
+  /** A log written before events carried hash links gets them, in order, once. */
+  private addHashLinks(): void {
+    const columns = this.db.prepare<[], { name: string }>('PRAGMA table_info(events)').all().map((c) => c.name);
+    if (!columns.includes('link')) this.db.exec('ALTER TABLE events ADD COLUMN link TEXT');
+    const missing = this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM events WHERE link IS NULL').get()?.n ?? 0;
+    if (missing === 0) return;
+    this.db.transaction(() => {
+      let previous = GENESIS_LINK;
+      const update = this.db.prepare('UPDATE events SET link = ? WHERE position = ?');
+      const rows = this.db.prepare<[], EventRow>('SELECT position, event_id, stream, revision, type, schema_version, data, metadata, link FROM events ORDER BY position').all();
+      for (const row of rows) {
+        previous = row.link ?? linkOf(previous, row);
+        if (row.link === null) update.run(previous, row.position);
+      }
+    }).immediate();
   }
 
   /** Opens (creating if needed) the store in `file`. */
@@ -214,6 +258,44 @@ export class SqliteEventStore implements EventStore {
   async headPosition(): Promise<LogPosition | null> {
     const head = this.statements.head.get()?.position ?? null;
     return head === null ? null : sequencePosition(head);
+  }
+
+  /**
+   * Recomputes the hash chain over the whole log, in order, in constant memory. A changed byte of
+   * any event breaks its link; a removed event leaves a gap in the positions; both are reported
+   * at the first position where the log stops matching.
+   */
+  async verifyChain(): Promise<ChainVerification> {
+    let previous = GENESIS_LINK;
+    let expected = 1;
+    let checked = 0;
+    let last: EventRow | null = null;
+    const rows = this.db
+      .prepare<[], EventRow>('SELECT position, event_id, stream, revision, type, schema_version, data, metadata, link FROM events ORDER BY position')
+      .iterate();
+    for (const row of rows) {
+      const broken = (reason: string, at = row.position): ChainVerification => ({
+        ok: false,
+        checked,
+        headLink: null,
+        headPosition: null,
+        firstBroken: { position: sequencePosition(at), reason },
+      });
+      if (row.position !== expected) {
+        rows.return?.();
+        return broken(`position ${expected} is missing: the log jumps from ${expected - 1} to ${row.position}`, expected);
+      }
+      const link = linkOf(previous, row);
+      if (row.link !== link) {
+        rows.return?.();
+        return broken(`the event at position ${row.position} (${row.stream}@${row.revision}) does not match its hash link`);
+      }
+      previous = link;
+      expected += 1;
+      checked += 1;
+      last = row;
+    }
+    return { ok: true, checked, headLink: last?.link ?? null, headPosition: last ? sequencePosition(last.position) : null, firstBroken: null };
   }
 
   /** The settings that make an acknowledged append durable, as the connection reports them. */
@@ -295,21 +377,23 @@ export class SqliteEventStore implements EventStore {
 
     let position = this.statements.head.get()?.position ?? 0;
     let revision = current ?? -1;
+    let previous = position === 0 ? GENESIS_LINK : (this.statements.linkAt.get(position)?.link ?? GENESIS_LINK);
     const category = streamCategory(stream);
     for (const event of events) {
       position += 1;
       revision += 1;
-      this.statements.insert.run(
+      const row = {
         position,
-        event.eventId,
+        event_id: event.eventId,
         stream,
         revision,
-        category,
-        event.type,
-        event.schemaVersion,
-        event.dataJson,
-        event.metadataJson,
-      );
+        type: event.type,
+        schema_version: event.schemaVersion,
+        data: event.dataJson,
+        metadata: event.metadataJson,
+      };
+      previous = linkOf(previous, row);
+      this.statements.insert.run(position, event.eventId, stream, revision, category, event.type, event.schemaVersion, event.dataJson, event.metadataJson, previous);
     }
     this.statements.upsertStream.run(stream, revision);
     return { stream, revision, position: sequencePosition(position) };
@@ -403,5 +487,6 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
     stream: row.stream,
     revision: row.revision,
     position,
+    ...(row.link ? { link: row.link } : {}),
   };
 }

@@ -1,4 +1,7 @@
+import { isTamperEvident } from '../event-store.port.js';
 import type {
+  ChainVerification,
+  TamperEvidentLog,
   AppendRequest,
   AppendResult,
   EventStore,
@@ -17,7 +20,7 @@ import type { EventTypeRegistry } from './event-type-registry.js';
  * their current version are written) and on the way out (older versions upcast, unknown types and
  * undecodable events refused with a typed error).
  */
-export class UpcastingEventStore implements EventStore {
+export class UpcastingEventStore implements EventStore, Partial<TamperEvidentLog> {
   constructor(
     private readonly inner: EventStore,
     private readonly registry: EventTypeRegistry,
@@ -45,6 +48,12 @@ export class UpcastingEventStore implements EventStore {
     for await (const item of this.inner.subscribe(options)) {
       yield item.kind === 'event' ? { kind: 'event', event: this.registry.upcast(item.event) } : item;
     }
+  }
+
+  /** The adapter's own tamper evidence, when it keeps a hash chain. */
+  get verifyChain(): (() => Promise<ChainVerification>) | undefined {
+    const inner = this.inner;
+    return isTamperEvident(inner) ? () => inner.verifyChain() : undefined;
   }
 
   headPosition(): Promise<LogPosition | null> {

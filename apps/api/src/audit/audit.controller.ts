@@ -1,0 +1,138 @@
+import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { once } from 'node:events';
+import {
+  EVENT_STORE,
+  assertStreamName,
+  comparePositions,
+  formatPosition,
+  isTamperEvident,
+  parsePosition,
+  type EventStore,
+  type LogPosition,
+  type RecordedEvent,
+} from '@app/event-store';
+import { bids, bidStream, calls, callStream, grants, grantStream, programmes, programmeStream, type FundingEvent } from '@app/funding';
+import { Roles } from '../auth/roles.decorator.js';
+import { EntityIdPipe } from '../http/entity-id.pipe.js';
+import { AsOfQuery, GlobalLogQuery, MAX_AUDIT_PAGE, StreamHistoryQuery } from './audit.dto.js';
+
+/** How each kind of entity is folded: the same evolve the write side uses. */
+const ENTITIES = {
+  programmes: { stream: programmeStream, evolve: programmes.evolve, initial: programmes.initialProgramme },
+  calls: { stream: callStream, evolve: calls.evolve, initial: calls.initialCall },
+  bids: { stream: bidStream, evolve: bids.evolve, initial: bids.initialBid },
+  grants: { stream: grantStream, evolve: grants.evolve, initial: grants.initialGrant },
+} as const;
+type EntityKind = keyof typeof ENTITIES;
+
+/** The auditor's view: the full history with its metadata, any state as of any moment, and the hash chain. */
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('audit')
+@Roles('auditor')
+export class AuditController {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  /** One entity's events with their metadata (actor, recordedAt, correlation, causation, command id). */
+  @Get('streams/:stream')
+  async stream(@Param('stream') stream: string, @Query() query: StreamHistoryQuery) {
+    try {
+      assertStreamName(stream);
+    } catch {
+      throw new BadRequestException({ code: 'INVALID_STREAM', message: `${JSON.stringify(stream)} is not a stream name such as call-<id>` });
+    }
+    const limit = query.limit ?? 100;
+    const events = await this.store.readStream(stream, { fromRevision: query.fromRevision ?? 0, limit: limit + 1 });
+    if (events.length === 0 && (query.fromRevision ?? 0) === 0) throw new NotFoundException({ code: 'STREAM_NOT_FOUND', message: `Stream ${stream} has no events` });
+    const page = events.slice(0, limit);
+    return { stream, events: page.map(auditEvent), nextRevision: events.length > limit ? page[page.length - 1]!.revision + 1 : null };
+  }
+
+  /** The global log in order, paginated by position. */
+  @Get('events')
+  async events(@Query() query: GlobalLogQuery) {
+    const limit = query.limit ?? 100;
+    const after = query.after ? parsePosition(query.after) : null;
+    const events = await this.store.readAll({ after, limit });
+    return { events: events.map(auditEvent), next: events.length === limit ? formatPosition(events[events.length - 1]!.position) : null };
+  }
+
+  /**
+   * The whole history as NDJSON, one event per line, read in pages and written only as fast as
+   * the client takes it: memory stays flat however long the log is.
+   */
+  @Get('export')
+  async export(@Res() res: Response): Promise<void> {
+    res.status(200).setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
+    res.setHeader('Content-Disposition', 'attachment; filename="event-log.ndjson"');
+    let after: LogPosition | null = null;
+    let closed = false;
+    res.once('close', () => (closed = true));
+    try {
+      for (;;) {
+        const page: RecordedEvent[] = await this.store.readAll({ after, limit: MAX_AUDIT_PAGE });
+        for (const event of page) {
+          if (closed) return;
+          if (!res.write(`${JSON.stringify(auditEvent(event))}\n`)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+        }
+        if (page.length < MAX_AUDIT_PAGE) break;
+        after = page[page.length - 1]!.position;
+      }
+      res.end();
+    } catch (error) {
+      // Headers are gone: the only honest signal left is a cut response.
+      res.destroy(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  /** An entity's state as it was at a moment (recordedAt ≤ asOf) or a global position, folded with the write side's evolve. */
+  @Get(':kind/:id/state')
+  async stateAsOf(@Param('kind') kind: string, @Param('id', EntityIdPipe) id: string, @Query() query: AsOfQuery) {
+    if (!(kind in ENTITIES)) throw new NotFoundException({ code: 'NOT_FOUND', message: `No such entity kind ${JSON.stringify(kind)}: use programmes, calls, bids or grants` });
+    const entity = ENTITIES[kind as EntityKind];
+    const stream = entity.stream(id);
+    const all = await this.store.readStream(stream);
+    if (all.length === 0) throw new NotFoundException({ code: 'STREAM_NOT_FOUND', message: `${stream} has no events` });
+    const position = parsePosition(query.asOf);
+    const instant = position ? null : Date.parse(query.asOf);
+    if (instant !== null && Number.isNaN(instant)) throw new BadRequestException({ code: 'VALIDATION_FAILED', message: 'asOf is not a valid date-time' });
+    const included = all.filter((e) => (position ? comparePositions(e.position, position) <= 0 : Date.parse(e.metadata.recordedAt) <= instant!));
+    const evolve = entity.evolve as (state: unknown, event: FundingEvent) => unknown;
+    const state = included.reduce((s, e) => evolve(s, { type: e.type, data: e.data } as FundingEvent), entity.initial as unknown);
+    const last = included[included.length - 1];
+    return { stream, asOf: query.asOf, revision: last?.revision ?? null, position: last ? formatPosition(last.position) : null, eventsApplied: included.length, state };
+  }
+
+  /** Recomputes the hash chain over the whole log and reports the first broken link. */
+  @Get('verify')
+  async verify() {
+    if (!isTamperEvident(this.store)) {
+      return { supported: false, message: 'This event store keeps no hash chain (KurrentDB): verify with the server\'s own tools' };
+    }
+    const result = await this.store.verifyChain();
+    return {
+      supported: true,
+      ok: result.ok,
+      checked: result.checked,
+      headLink: result.headLink,
+      headPosition: result.headPosition ? formatPosition(result.headPosition) : null,
+      firstBroken: result.firstBroken ? { position: formatPosition(result.firstBroken.position), reason: result.firstBroken.reason } : null,
+    };
+  }
+}
+
+function auditEvent(event: RecordedEvent) {
+  return {
+    position: formatPosition(event.position),
+    stream: event.stream,
+    revision: event.revision,
+    eventId: event.eventId,
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    data: event.data,
+    metadata: event.metadata,
+    ...(event.link ? { link: event.link } : {}),
+  };
+}

@@ -1,0 +1,11 @@
+// Runs one of the projector app's tools after building if needed: rebuild, audit-verify, audit-replay.
+import { join } from 'node:path';
+import { PROJECTOR_MAIN, buildIfNeeded } from './build-if-needed.mjs';
+
+const tool = process.argv[2];
+if (!['rebuild', 'audit-verify', 'audit-replay'].includes(tool ?? '')) {
+  process.stderr.write('usage: run-tool.mjs rebuild|audit-verify|audit-replay\n');
+  process.exit(2);
+}
+buildIfNeeded();
+await import(join(PROJECTOR_MAIN, '..', `${tool}.js`));

@@ -1,0 +1,61 @@
+/**
+ * The NDJSON export of a large log (100k events) streams with backpressure: the server's memory
+ * does not grow with the log, even when the client stops reading for a while.
+ */
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { get } from 'node:http';
+import { join } from 'node:path';
+import { KEYS, removeDataDir, startApi, tempDataDir } from './support/api-process.js';
+import { writeSyntheticLog } from './support/synthetic-log.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach(removeDataDir));
+
+function rssBytes(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(match?.[1] ?? 0) * 1024;
+}
+
+describe('audit export of a large log', () => {
+  it('streams 100k events in constant memory, pausing when the client pauses', async () => {
+    const dataDir = tempDataDir();
+    dirs.push(dataDir);
+    const written = await writeSyntheticLog(join(dataDir, 'events.db'), Number(process.env['EXPORT_LOG_BLOCKS'] ?? 1900));
+    expect(written).toBeGreaterThanOrEqual(100_000);
+    const api = await startApi({ dataDir, env: { RUN_PROJECTOR: 'false', SEED_DEMO_PROGRAMME: 'false' } });
+    try {
+      const baseline = rssBytes(api.pid);
+      let peak = baseline;
+      const sampler = setInterval(() => (peak = Math.max(peak, rssBytes(api.pid))), 20);
+      const { lines, bytes } = await new Promise<{ lines: number; bytes: number }>((resolve, reject) => {
+        get(`${api.url}/audit/export`, { headers: { Authorization: `Bearer ${KEYS.auditor}` } }, (res) => {
+          let lineCount = 0;
+          let byteCount = 0;
+          let paused = false;
+          res.on('data', (chunk: Buffer) => {
+            byteCount += chunk.length;
+            for (const b of chunk) if (b === 10) lineCount++;
+            if (!paused) {
+              // Stop reading for 1.5 s: a server without backpressure would pile the whole log up in memory meanwhile.
+              paused = true;
+              res.pause();
+              setTimeout(() => res.resume(), 1500);
+            }
+          });
+          res.on('end', () => resolve({ lines: lineCount, bytes: byteCount }));
+          res.on('error', reject);
+        }).on('error', reject);
+      });
+      clearInterval(sampler);
+      expect(lines).toBe(written);
+      const growth = peak - baseline;
+      process.stdout.write(`export: ${lines} events, ${(bytes / 2 ** 20).toFixed(1)} MiB; server RSS ${(baseline / 2 ** 20).toFixed(0)} MiB → peak ${(peak / 2 ** 20).toFixed(0)} MiB\n`);
+      expect(bytes).toBeGreaterThan(40 * 2 ** 20);
+      // The log is over 40 MiB; the server may grow by a fraction of that, not by the log.
+      expect(growth).toBeLessThan(Math.min(64 * 2 ** 20, bytes / 2));
+    } finally {
+      await api.stop();
+    }
+  }, 300_000);
+});

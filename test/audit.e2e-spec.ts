@@ -1,0 +1,155 @@
+/**
+ * The auditor's side over HTTP and from the command line: history, state as of a moment,
+ * tamper evidence, replay verification, open data.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import request from 'supertest';
+import { KEYS, bearer, removeDataDir, runTool, startApi, type ApiProcess } from './support/api-process.js';
+import { FundingClient } from './support/funding-requests.js';
+
+describe('audit', () => {
+  let api: ApiProcess;
+  let client: FundingClient;
+  let callId: string;
+  let grantId: string;
+  const positions: Record<string, string> = {};
+  const times: Record<string, string> = {};
+  const audit = (path: string, key: string = KEYS.auditor) => request(api.url).get(path).set(bearer(key));
+
+  beforeAll(async () => {
+    api = await startApi({ env: { OPEN_DATA_RATE_LIMIT: '8' } });
+    client = new FundingClient(api.url);
+    times['beforeCall'] = new Date().toISOString();
+    callId = await client.openCall({ budgetCents: 50_000_000 });
+    const bidId = await client.admissibleBid(callId, { applicant: { type: 'company', taxCode: 'RSSMRA80A01L219X', name: 'Mario Rossi ditta individuale' }, requestedCents: 15_000_000 });
+    const awarded = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, { bidId, amountCents: 12_000_000 });
+    grantId = awarded.body.grantId;
+    positions['awarded'] = awarded.headers['x-event-position'] ?? '';
+    await new Promise((r) => setTimeout(r, 5));
+    times['afterAward'] = new Date().toISOString();
+    await new Promise((r) => setTimeout(r, 5));
+    positions['advance'] = (await client.post(`/grants/${grantId}/disbursements`, KEYS.financeOfficer, { kind: 'advance', amountCents: 4_800_000 })).headers['x-event-position'] ?? '';
+    positions['interim'] = (await client.post(`/grants/${grantId}/disbursements`, KEYS.financeOfficer, { kind: 'interim', amountCents: 5_200_000 })).headers['x-event-position'] ?? '';
+    positions['revoked'] = (await client.post(`/grants/${grantId}/revocation`, KEYS.programmeManager, { reason: 'Irregularity', amountCents: 5_000_000 })).headers['x-event-position'] ?? '';
+  });
+  afterAll(async () => {
+    await api.stop();
+    removeDataDir(api.dataDir);
+  });
+
+  it('shows one entity\'s events with their metadata, paginated', async () => {
+    const first = await audit(`/audit/streams/grant-${grantId}?limit=2`);
+    expect(first.status).toBe(200);
+    expect(first.body.events.map((e: { type: string }) => e.type)).toEqual(['GrantAwarded', 'DisbursementRecorded']);
+    expect(first.body.events[1]).toMatchObject({ revision: 1, metadata: { actor: 'dev:finance-officer', correlationId: expect.any(String), causationId: null, commandId: expect.any(String), recordedAt: expect.any(String) }, link: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const rest = await audit(`/audit/streams/grant-${grantId}?fromRevision=${first.body.nextRevision}`);
+    expect(rest.body.events.map((e: { type: string }) => e.type)).toEqual(['DisbursementRecorded', 'GrantRevoked']);
+    expect(rest.body.nextRevision).toBeNull();
+    expect((await audit('/audit/streams/not a stream')).status).toBe(400);
+    expect((await audit('/audit/streams/grant-nothing')).status).toBe(404);
+  });
+
+  it('pages through the global log in order', async () => {
+    const seen: string[] = [];
+    let after: string | null = null;
+    do {
+      const page: request.Response = await audit(`/audit/events?limit=7${after ? `&after=${after}` : ''}`);
+      seen.push(...page.body.events.map((e: { position: string }) => e.position));
+      after = page.body.next;
+    } while (after);
+    expect(seen.map(Number)).toEqual(Array.from({ length: seen.length }, (_, i) => i + 1));
+    expect(Number(seen.at(-1))).toBe(Number(positions['revoked']));
+  });
+
+  it('gives an entity\'s state as of a position or a moment, as the write side folds it', async () => {
+    const at = async (asOf: string) => (await audit(`/audit/grants/${grantId}/state?asOf=${encodeURIComponent(asOf)}`)).body;
+    expect((await at(positions['awarded']!)).state).toMatchObject({ status: 'active', awardedCents: 12_000_000, awardCents: 12_000_000, paidCents: 0 });
+    expect((await at(positions['advance']!)).state).toMatchObject({ paidCents: 4_800_000, disbursementIds: [expect.any(String)] });
+    expect((await at(positions['interim']!)).state).toMatchObject({ paidCents: 10_000_000, awardCents: 12_000_000 });
+    // Paid 10M, award cut by 5M to 7M: 3M due back.
+    expect((await at(positions['revoked']!)).state).toMatchObject({ status: 'active', awardCents: 7_000_000, paidCents: 10_000_000, recoveryDueCents: 3_000_000, releasedCents: 2_000_000 });
+    expect(await at(times['afterAward']!)).toMatchObject({ eventsApplied: 1, state: { paidCents: 0 } });
+    expect(await at(times['beforeCall']!)).toMatchObject({ eventsApplied: 0, state: { status: 'none' }, revision: null });
+    const call = (await audit(`/audit/calls/${callId}/state?asOf=${positions['awarded']}`)).body.state;
+    expect(call).toMatchObject({ status: 'open', budgetCents: 50_000_000, committedCents: 12_000_000, releasedCents: 0 });
+    expect((await audit(`/audit/calls/${callId}/state?asOf=yesterday`)).status).toBe(400);
+    expect((await audit(`/audit/ledgers/${callId}/state?asOf=1`)).status).toBe(404);
+  });
+
+  it('streams the whole history as NDJSON', async () => {
+    const res = await audit('/audit/export');
+    expect(res.headers['content-type']).toContain('application/x-ndjson');
+    const lines = res.text.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.length).toBe(Number(positions['revoked']));
+    expect(lines[0]).toMatchObject({ position: '1', type: 'ProgrammeEstablished', stream: 'programme-wecare' });
+  });
+
+  it('keeps the audit to auditors: a viewer reads dashboards, not the history; an auditor issues no command', async () => {
+    for (const path of ['/audit/events', '/audit/export', '/audit/verify', `/audit/streams/call-${callId}`, `/audit/calls/${callId}/state?asOf=1`]) {
+      expect((await audit(path, KEYS.viewer)).status).toBe(403);
+      expect((await audit(path, KEYS.programmeManager)).status).toBe(403);
+    }
+    expect((await audit('/programmes/wecare/dashboard', KEYS.viewer)).status).toBe(200);
+    const command = await request(api.url).post(`/calls/${callId}/close`).set(bearer(KEYS.auditor)).send({});
+    expect(command.status).toBe(403);
+  });
+
+  it('publishes the list of operations as JSON and CSV, without tax codes, to anyone, rate-limited', async () => {
+    const json = await request(api.url).get('/open-data/operations').set('X-Min-Position', positions['revoked']!);
+    expect(json.status).toBe(200);
+    expect(json.body.operations).toEqual([
+      expect.objectContaining({
+        operationId: grantId, beneficiaryName: 'Mario Rossi ditta individuale', operationTitle: 'Nido aziendale condiviso', callId,
+        measureId: 'wecare-m4', measureCode: 'M4', fund: 'FSE', amountAwardedCents: 7_000_000, amountPaidCents: 10_000_000, status: 'active', programmeCode: 'WECARE',
+      }),
+    ]);
+    expect(json.text).not.toContain('RSSMRA80A01L219X');
+    const csv = await request(api.url).get('/open-data/operations?format=csv');
+    expect(csv.headers['content-type']).toContain('text/csv');
+    const [header, row] = csv.text.trim().split('\n');
+    expect(header).toBe('operationId,beneficiaryName,beneficiaryType,operationTitle,programmeId,programmeCode,callId,callTitle,measureId,measureCode,measureTitle,fund,amountAwardedCents,amountPaidCents,awardedAt,completedAt,revokedAt,status');
+    expect(row).toContain('Mario Rossi ditta individuale');
+    expect((await request(api.url).get('/open-data/operations').set('Accept', 'text/csv')).headers['content-type']).toContain('text/csv');
+    expect((await request(api.url).get('/open-data/operations?format=xml')).status).toBe(400);
+    const burst = await Promise.all(Array.from({ length: 10 }, () => request(api.url).get('/open-data/operations')));
+    const limited = burst.filter((r) => r.status === 429);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(limited[0]!.headers['retry-after']).toMatch(/^\d+$/);
+  });
+
+  describe('verification', () => {
+    it('replay reports identical on a clean run, and the difference when a read-model document was altered', async () => {
+      await audit(`/calls/${callId}`, KEYS.auditor).set('X-Min-Position', positions['revoked']!);
+      const clean = runTool('audit-replay', api.dataDir);
+      expect({ status: clean.status, out: clean.stdout.trim() }).toEqual({ status: 0, out: 'identical' });
+
+      const db = new Database(join(api.dataDir, 'read-models.db'));
+      db.prepare(`UPDATE documents SET body = json_set(body, '$.disbursedCents', 1) WHERE collection = 'grants' AND id = ?`).run(grantId);
+      db.close();
+      const altered = runTool('audit-replay', api.dataDir);
+      expect(altered.status).toBe(1);
+      expect(altered.stdout).toContain(`grants/${grantId}: differs (disbursedCents: replay 10000000, live 1)`);
+    });
+
+    it('verify passes on the untouched log, then finds an altered and a deleted event', async () => {
+      const clean = await audit('/audit/verify');
+      expect(clean.body).toMatchObject({ supported: true, ok: true, checked: Number(positions['revoked']), firstBroken: null });
+      expect(runTool('audit-verify', api.dataDir)).toMatchObject({ status: 0, stdout: expect.stringContaining(`Verified: ${positions['revoked']} events, chain intact`) });
+
+      const db = new Database(join(api.dataDir, 'events.db'));
+      db.prepare(`UPDATE events SET data = replace(data, '4800000', '480000') WHERE position = ?`).run(Number(positions['advance']));
+      const altered = await audit('/audit/verify');
+      expect(altered.body).toMatchObject({ ok: false, firstBroken: { position: positions['advance'] } });
+      expect(runTool('audit-verify', api.dataDir)).toMatchObject({ status: 1, stdout: expect.stringContaining(`BROKEN at position ${positions['advance']}`) });
+
+      db.prepare(`UPDATE events SET data = replace(data, '480000', '4800000') WHERE position = ?`).run(Number(positions['advance']));
+      expect((await audit('/audit/verify')).body.ok).toBe(true);
+      db.prepare('DELETE FROM events WHERE position = ?').run(Number(positions['interim']));
+      db.close();
+      const deleted = await audit('/audit/verify');
+      expect(deleted.body).toMatchObject({ ok: false, firstBroken: { position: positions['interim'], reason: expect.stringContaining('missing') } });
+    });
+  });
+});
