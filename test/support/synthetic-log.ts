@@ -38,9 +38,10 @@ export async function writeSyntheticLog(file: string, blocks: number): Promise<n
   let written = 0;
   try {
     for (let k = 0; k < blocks; k++) {
+      const block = lifecycleBlock(k);
       // Fired together, kept in order: group commit writes them in one transaction, in this order.
       await Promise.all(
-        lifecycleBlock(k).map(({ stream, event }) =>
+        block.map(({ stream, event }) =>
           store.append({
             stream,
             expected: 'any',
@@ -48,7 +49,7 @@ export async function writeSyntheticLog(file: string, blocks: number): Promise<n
           }),
         ),
       );
-      written += lifecycleBlock(k).length;
+      written += block.length;
     }
   } finally {
     await store.close();
