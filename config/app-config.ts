@@ -95,3 +95,16 @@ export function loadConfig(
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
+
+/** For the command-line entry points: the configuration, or the problems on stderr and exit code 1. */
+export function loadConfigOrExit(options: { serveApi: boolean }): AppConfig {
+  try {
+    return loadConfig(process.env, process.cwd(), options);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

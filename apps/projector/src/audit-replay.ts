@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig, openEventStore, openReadModelStore } from '@app/config';
+import { loadConfigOrExit, openEventStore, openReadModelStore } from '@app/config';
 import { FUNDING_PROJECTIONS, SqliteReadModelStore, compareReadModels, rebuildReadModels } from '@app/read-models';
 
 /**
@@ -10,16 +10,7 @@ import { FUNDING_PROJECTIONS, SqliteReadModelStore, compareReadModels, rebuildRe
  * and exits non-zero on a difference. Run it with the projector caught up (or stopped).
  */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(process.env, process.cwd(), { serveApi: false });
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit({ serveApi: false });
   const events = await openEventStore(config);
   const live = await openReadModelStore(config);
   const dir = mkdtempSync(join(tmpdir(), 'replay-'));

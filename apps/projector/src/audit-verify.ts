@@ -1,18 +1,9 @@
-import { ConfigError, loadConfig, openEventStore } from '@app/config';
+import { loadConfigOrExit, openEventStore } from '@app/config';
 import { formatPosition, isTamperEvident } from '@app/event-store';
 
 /** `npm run audit:verify`: recomputes the event log's hash chain and reports the first broken link. */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(process.env, process.cwd(), { serveApi: false });
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit({ serveApi: false });
   const { store } = await openEventStore(config);
   try {
     if (!isTamperEvident(store)) {

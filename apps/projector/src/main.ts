@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { ConfigError, loadConfig, openEventStore, openReadModelStore } from '@app/config';
+import { loadConfigOrExit, openEventStore, openReadModelStore } from '@app/config';
 import { FUNDING_PROJECTIONS, Projector, type RunnerStatus } from '@app/read-models';
 import { formatPosition } from '@app/event-store';
 
@@ -9,16 +9,7 @@ import { formatPosition } from '@app/event-store';
  */
 async function main(): Promise<void> {
   const logger = new Logger('Projector');
-  let config;
-  try {
-    config = loadConfig(process.env, process.cwd(), { serveApi: false });
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      logger.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit({ serveApi: false });
   const events = await openEventStore(config);
   const readModels = await openReadModelStore(config);
   const projector = new Projector(events.store, readModels.store, FUNDING_PROJECTIONS, (message) => logger.warn(message));

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, openEventStore, openReadModelStore } from '@app/config';
+import { loadConfigOrExit, openEventStore, openReadModelStore } from '@app/config';
 import { FUNDING_PROJECTIONS, rebuildReadModels } from '@app/read-models';
 
 /**
@@ -7,16 +7,7 @@ import { FUNDING_PROJECTIONS, rebuildReadModels } from '@app/read-models';
  * from the old generation meanwhile, then follows the switch.
  */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(process.env, process.cwd(), { serveApi: false });
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit({ serveApi: false });
   const events = await openEventStore(config);
   const readModels = await openReadModelStore(config);
   const started = Date.now();
