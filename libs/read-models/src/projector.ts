@@ -11,6 +11,10 @@ import type { Checkpoint, DocumentChange, ReadModelDocument, ReadModelSpace, Rea
 
 export const CATCH_UP_BATCH = 1000;
 
+const NOT_READY = Symbol('not ready');
+/** Resolves after the I/O phase of the event loop: whatever the log could give at once has been given by then. */
+const nextTurn = () => new Promise<typeof NOT_READY>((resolve) => setImmediate(() => resolve(NOT_READY)));
+
 export type RunnerState = 'starting' | 'catching-up' | 'live' | 'failed' | 'stopped';
 
 export interface RunnerStatus {
@@ -63,7 +67,7 @@ class BatchDocuments implements DocumentAccess {
 
 /**
  * Runs one projection on one generation: subscribes after its checkpoint, applies events in
- * batches (up to CATCH_UP_BATCH while catching up, one at a time once live) and commits each
+ * batches (up to CATCH_UP_BATCH while catching up; once live, whatever arrived together) and commits each
  * batch with its checkpoint in one atomic write. An event it cannot decode or apply stops it,
  * with the failure recorded in the store and logged; it is never skipped.
  */
@@ -140,7 +144,11 @@ export class ProjectionRunner {
       const iterator = iterable[Symbol.asyncIterator]();
       this.iterator = iterator;
       for (;;) {
-        const next = await iterator.next();
+        const pendingNext = iterator.next();
+        // Live, commit when the log has nothing more ready right now: a burst of events becomes
+        // one batch instead of one commit each, and a lone event is still committed at once.
+        if (this.state === 'live' && pending > 0 && (await Promise.race([pendingNext, nextTurn()])) === NOT_READY) await flush();
+        const next = await pendingNext;
         if (next.done || this.stopping) break;
         const item = next.value;
         if (item.kind === 'caught-up') {
@@ -157,7 +165,7 @@ export class ProjectionRunner {
         await this.projection.apply(item.event, batch);
         batchEnd = item.event.position;
         pending += 1;
-        if (this.state === 'live' || pending >= CATCH_UP_BATCH) await flush();
+        if (pending >= CATCH_UP_BATCH) await flush();
       }
       if (!this.stopping) await flush();
       this.state = 'stopped';
