@@ -64,8 +64,9 @@ describe('concurrent commands over HTTP', () => {
     const paid = sum(grant, 'DisbursementRecorded');
     expect(paid).toBeLessThanOrEqual(10_000_000);
     expect(grant.filter((e) => e.type === 'DisbursementRecorded')).toHaveLength(accepted.length);
-    // The budget was used up as far as the tranches allowed: none of the refused ones would have fitted.
-    const smallestRefused = Math.min(...refused.map((_, i) => 300_000 + (i % 5) * 10_000));
-    expect(10_000_000 - paid).toBeLessThan(smallestRefused + 40_000);
+    // 50 tranches of at least 300,000 ask for more than the award, so some were refused, and each
+    // refusal means what was left was less than that tranche (at most 340,000).
+    expect(refused.length).toBeGreaterThan(0);
+    expect(10_000_000 - paid).toBeLessThan(340_000);
   });
 });
