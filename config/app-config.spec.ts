@@ -10,6 +10,8 @@ describe('configuration', () => {
       kurrentDbUrl: null,
       mongoDbUrl: null,
       seedDemoProgramme: true,
+      runProjector: true,
+      openDataRateLimit: 30,
     });
   });
 

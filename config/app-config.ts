@@ -23,6 +23,8 @@ export interface AppConfig {
   readonly runProjector: boolean;
   /** How long a query carrying X-Min-Position waits for the read models before answering 503. */
   readonly minPositionWaitMs: number;
+  /** Requests a minute each client address may make to the public open-data routes. */
+  readonly openDataRateLimit: number;
 }
 
 export class ConfigError extends Error {
@@ -91,6 +93,7 @@ export function loadConfig(
     seedDemoProgramme: flag('SEED_DEMO_PROGRAMME', true),
     runProjector: flag('RUN_PROJECTOR', true),
     minPositionWaitMs: integer('MIN_POSITION_WAIT_MS', 3000, 0, 30_000),
+    openDataRateLimit: integer('OPEN_DATA_RATE_LIMIT', 30, 1, 100_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -4,14 +4,8 @@ import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator'
 
 export const MAX_AUDIT_PAGE = 1000;
 
-export class StreamHistoryQuery {
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  fromRevision?: number;
-
+/** How many events one page of the audit history holds. */
+class AuditPageQuery {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_AUDIT_PAGE, default: 100 })
   @IsOptional()
   @Type(() => Number)
@@ -21,20 +15,21 @@ export class StreamHistoryQuery {
   limit?: number;
 }
 
-export class GlobalLogQuery {
+export class StreamHistoryQuery extends AuditPageQuery {
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, default: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  fromRevision?: number;
+}
+
+export class GlobalLogQuery extends AuditPageQuery {
   @ApiPropertyOptional({ description: 'A position from a previous page (`next`) or from X-Event-Position; absent: the beginning' })
   @IsOptional()
   @IsString()
   @Matches(/^\d{1,20}(\/\d{1,20})?$/, { message: 'after must be a position, e.g. 1200' })
   after?: string;
-
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_AUDIT_PAGE, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_AUDIT_PAGE)
-  limit?: number;
 }
 
 export class AsOfQuery {

@@ -1,15 +1,18 @@
-import { CanActivate, ExecutionContext, HttpException, HttpStatus, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import type { AppConfig } from '@app/config';
+import { APP_CONFIG } from '../infrastructure/app-config.provider.js';
 
 /** A token bucket per client address: `capacity` requests, refilled at `perMinute` a minute. */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
-  static capacity = Number(process.env['OPEN_DATA_RATE_LIMIT'] ?? 30);
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<Request>();
-    const capacity = RateLimitGuard.capacity;
+    const capacity = this.config.openDataRateLimit;
     const now = Date.now();
     const key = request.ip ?? request.socket.remoteAddress ?? 'unknown';
     const bucket = this.buckets.get(key) ?? { tokens: capacity, at: now };

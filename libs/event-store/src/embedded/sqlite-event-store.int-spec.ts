@@ -121,6 +121,14 @@ describe('embedded event store (SQLite)', () => {
       expect((await store.verifyChain()).firstBroken?.position.commit).toBe(12n);
     });
 
+    it('gives a log written before hash links existed its links when opened, once', async () => {
+      const anchored = (await store.verifyChain()).headLink;
+      await store.close();
+      edit('UPDATE events SET link = NULL');
+      store = SqliteEventStore.open(file);
+      expect(await store.verifyChain()).toMatchObject({ ok: true, checked: 20, headLink: anchored });
+    });
+
     it('detects the last event removed, against an anchored head link', async () => {
       const anchored = (await store.verifyChain()).headLink;
       edit('DELETE FROM events WHERE position = 20');

@@ -185,8 +185,9 @@ export class SqliteEventStore implements EventStore, TamperEvidentLog {
   private addHashLinks(): void {
     const columns = this.db.prepare<[], { name: string }>('PRAGMA table_info(events)').all().map((c) => c.name);
     if (!columns.includes('link')) this.db.exec('ALTER TABLE events ADD COLUMN link TEXT');
-    const missing = this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM events WHERE link IS NULL').get()?.n ?? 0;
-    if (missing === 0) return;
+    // Links are written in log order and backfilled in one transaction: if the last event has one, all do.
+    const last = this.db.prepare<[], { link: string | null }>('SELECT link FROM events ORDER BY position DESC LIMIT 1').get();
+    if (!last || last.link !== null) return;
     this.db.transaction(() => {
       let previous = GENESIS_LINK;
       const update = this.db.prepare('UPDATE events SET link = ? WHERE position = ?');
