@@ -1,5 +1,5 @@
 import { InvalidAppendError } from './event-store.errors.js';
-import type { AppendRequest, NewEvent } from './event-store.port.js';
+import type { AppendRequest, ExpectedState, NewEvent } from './event-store.port.js';
 
 export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
 
@@ -126,5 +126,19 @@ export function jsonProblem(value: unknown, path: string, seen = new Set<unknown
     }
     default:
       return `${path} is ${typeof value}`;
+  }
+}
+
+/** Whether a stream at `current` (null: absent) is in the state an append expects. */
+export function satisfiesExpected(expected: ExpectedState, current: number | null): boolean {
+  switch (expected) {
+    case 'any':
+      return true;
+    case 'no_stream':
+      return current === null;
+    case 'exists':
+      return current !== null;
+    default:
+      return current === expected;
   }
 }

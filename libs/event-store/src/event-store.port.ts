@@ -77,32 +77,22 @@ export interface MultiAppendResult {
   readonly position: LogPosition;
 }
 
-export type Direction = 'forwards' | 'backwards';
-
+/** Streams are read forwards, from a revision. */
 export interface ReadStreamOptions {
-  readonly direction?: Direction;
-  /** Inclusive. Default: the start (forwards) or the end (backwards). */
+  /** Inclusive. Default: the start. */
   readonly fromRevision?: number;
   readonly limit?: number;
-}
-
-export interface LogFilter {
-  /** Stream categories: the part of the stream name before the first '-'. */
-  readonly categories?: readonly string[];
-  readonly eventTypes?: readonly string[];
 }
 
 export interface ReadAllOptions {
   /** Exclusive: events strictly after this position. Default: from the beginning. */
   readonly after?: LogPosition | null;
   readonly limit?: number;
-  readonly filter?: LogFilter;
 }
 
 export interface SubscribeOptions {
   /** The checkpoint: every event strictly after it, then live ones. Default: from the beginning. */
   readonly after?: LogPosition | null;
-  readonly filter?: LogFilter;
   /**
    * Ends the subscription (the iteration completes) even while it is waiting for the next event,
    * when an iterator's return() would have to wait for that event to arrive.

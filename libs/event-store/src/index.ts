@@ -15,3 +15,4 @@ export async function connectKurrentDb(
   const { KurrentDbEventStore } = await import('./kurrentdb/kurrentdb-event-store.js');
   return KurrentDbEventStore.connect(connectionString, options);
 }
+export { InMemoryEventStore, InMemoryLog } from './in-memory/in-memory-event-store.js';

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { SqliteEventStore } from '../src/embedded/sqlite-event-store.js';
+import { InMemoryEventStore, InMemoryLog } from '../src/in-memory/in-memory-event-store.js';
 import type { EventStore, NewEvent } from '../src/event-store.port.js';
 
 export interface AdapterUnderTest {
@@ -42,6 +43,26 @@ export const ADAPTERS: readonly AdapterUnderTest[] = [
         async tearDown() {
           await Promise.all(opened.map((s) => s.close()));
           rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  },
+  {
+    name: 'in memory (tests)',
+    skipped: null,
+    async setUp(options) {
+      const log = new InMemoryLog();
+      const opened: EventStore[] = [new InMemoryEventStore(log, options)];
+      return {
+        store: opened[0]!,
+        async reopen() {
+          await Promise.all(opened.map((s) => s.close()));
+          const again = new InMemoryEventStore(log, options);
+          opened.push(again);
+          return again;
+        },
+        async tearDown() {
+          await Promise.all(opened.map((s) => s.close()));
         },
       };
     },

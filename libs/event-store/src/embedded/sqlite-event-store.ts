@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -6,6 +5,7 @@ import Database from 'better-sqlite3';
 import {
   DEFAULT_MAX_EVENT_BYTES,
   prepareAppends,
+  satisfiesExpected,
   streamCategory,
   assertStreamName,
   type PreparedAppend,
@@ -22,8 +22,6 @@ import type {
   AppendResult,
   EventMetadata,
   EventStore,
-  ExpectedState,
-  LogFilter,
   LogPosition,
   MultiAppendResult,
   ReadAllOptions,
@@ -35,6 +33,7 @@ import type {
   TamperEvidentLog,
 } from '../event-store.port.js';
 import { sequencePosition } from '../log-position.js';
+import { GENESIS_LINK, addMissingLinks, linkOf, verifyLinks, type LinkedRow } from './hash-chain.js';
 
 export interface SqliteEventStoreOptions {
   /** Refuse events whose data and metadata together exceed this many bytes. Default 1 MiB. */
@@ -48,36 +47,8 @@ export interface SqliteEventStoreOptions {
   readonly pollIntervalMs?: number;
 }
 
-interface EventRow {
-  position: number;
-  event_id: string;
-  stream: string;
-  revision: number;
-  type: string;
-  schema_version: number;
-  data: string;
-  metadata: string;
-  link: string | null;
-}
-
-/** The link before the first event. */
-export const GENESIS_LINK = '0'.repeat(64);
-
-/**
- * An event's hash link: SHA-256 over the previous link and the event exactly as stored (its place
- * in the log and in its stream, id, type, version, and the stored JSON of data and metadata).
- */
-export function linkOf(previous: string, row: Omit<EventRow, 'link'>): string {
-  return createHash('sha256')
-    .update(previous)
-    .update('\n')
-    .update(JSON.stringify([row.position, row.event_id, row.stream, row.revision, row.type, row.schema_version]))
-    .update('\n')
-    .update(row.data)
-    .update('\n')
-    .update(row.metadata)
-    .digest('hex');
-}
+/** A row of the events table. */
+type EventRow = LinkedRow;
 
 interface PendingAppend {
   readonly appends: readonly PreparedAppend[];
@@ -99,8 +70,6 @@ const SCHEMA = `
     link           TEXT
   ) STRICT;
   CREATE UNIQUE INDEX IF NOT EXISTS events_by_stream ON events (stream, revision);
-  CREATE INDEX IF NOT EXISTS events_by_category ON events (category, position);
-  CREATE INDEX IF NOT EXISTS events_by_type ON events (type, position);
   CREATE TABLE IF NOT EXISTS streams (
     stream   TEXT    PRIMARY KEY,
     revision INTEGER NOT NULL
@@ -132,8 +101,7 @@ export class SqliteEventStore implements EventStore, TamperEvidentLog {
     linkAt: Database.Statement<[number], { link: string | null }>;
     upsertStream: Database.Statement<[string, number]>;
     readForwards: Database.Statement<[string, number, number], EventRow>;
-    readBackwards: Database.Statement<[string, number, number], EventRow>;
-    readAll: Database.Statement<[{ after: number; categories: string | null; types: string | null; limit: number }], EventRow>;
+    readAll: Database.Statement<[number, number], EventRow>;
     positionOf: Database.Statement<[string, number], { position: number }>;
   };
   private readonly applyAtomically: Database.Transaction<(appends: readonly PreparedAppend[]) => AppendResult[]>;
@@ -144,7 +112,7 @@ export class SqliteEventStore implements EventStore, TamperEvidentLog {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.durable === false ? 'NORMAL' : 'FULL'}`);
     this.db.exec(SCHEMA);
-    this.addHashLinks();
+    addMissingLinks(this.db);
     this.maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.appended.setMaxListeners(0);
@@ -166,37 +134,11 @@ export class SqliteEventStore implements EventStore, TamperEvidentLog {
       readForwards: this.db.prepare(
         `SELECT ${columns} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`,
       ),
-      readBackwards: this.db.prepare(
-        `SELECT ${columns} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
-      ),
-      readAll: this.db.prepare(
-        `SELECT ${columns} FROM events WHERE position > @after
-           AND (@categories IS NULL OR category IN (SELECT value FROM json_each(@categories)))
-           AND (@types IS NULL OR type IN (SELECT value FROM json_each(@types)))
-         ORDER BY position LIMIT @limit`,
-      ),
+      readAll: this.db.prepare(`SELECT ${columns} FROM events WHERE position > ? ORDER BY position LIMIT ?`),
       positionOf: this.db.prepare('SELECT position FROM events WHERE stream = ? AND revision = ?'),
     };
     // Nested inside the group-commit transaction, better-sqlite3 runs this as a savepoint.
     this.applyAtomically = this.db.transaction((appends: readonly PreparedAppend[]) => appends.map((a) => this.apply(a)));
-  }
-
-  /** A log written before events carried hash links gets them, in order, once. */
-  private addHashLinks(): void {
-    const columns = this.db.prepare<[], { name: string }>('PRAGMA table_info(events)').all().map((c) => c.name);
-    if (!columns.includes('link')) this.db.exec('ALTER TABLE events ADD COLUMN link TEXT');
-    // Links are written in log order and backfilled in one transaction: if the last event has one, all do.
-    const last = this.db.prepare<[], { link: string | null }>('SELECT link FROM events ORDER BY position DESC LIMIT 1').get();
-    if (!last || last.link !== null) return;
-    this.db.transaction(() => {
-      let previous = GENESIS_LINK;
-      const update = this.db.prepare('UPDATE events SET link = ? WHERE position = ?');
-      const rows = this.db.prepare<[], EventRow>('SELECT position, event_id, stream, revision, type, schema_version, data, metadata, link FROM events ORDER BY position').all();
-      for (const row of rows) {
-        previous = row.link ?? linkOf(previous, row);
-        if (row.link === null) update.run(previous, row.position);
-      }
-    }).immediate();
   }
 
   /** Opens (creating if needed) the store in `file`. */
@@ -218,15 +160,11 @@ export class SqliteEventStore implements EventStore, TamperEvidentLog {
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     assertStreamName(stream);
     const limit = boundedLimit(options.limit);
-    const rows =
-      options.direction === 'backwards'
-        ? this.statements.readBackwards.all(stream, options.fromRevision ?? Number.MAX_SAFE_INTEGER, limit)
-        : this.statements.readForwards.all(stream, options.fromRevision ?? 0, limit);
-    return rows.map(toRecordedEvent);
+    return this.statements.readForwards.all(stream, options.fromRevision ?? 0, limit).map(toRecordedEvent);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    return this.readAllNow(options.after ?? null, boundedLimit(options.limit), options.filter).map(toRecordedEvent);
+    return this.readAllNow(options.after ?? null, boundedLimit(options.limit)).map(toRecordedEvent);
   }
 
   async *subscribe(options: SubscribeOptions = {}): AsyncGenerator<SubscriptionItem> {
@@ -236,7 +174,7 @@ export class SqliteEventStore implements EventStore, TamperEvidentLog {
     while (!this.closed && !signal?.aborted) {
       // One read transaction: the batch and the head come from the same snapshot of the log.
       const { rows, head } = this.db.transaction(() => ({
-        rows: this.readAllNow(cursor, SUBSCRIPTION_BATCH, options.filter),
+        rows: this.readAllNow(cursor, SUBSCRIPTION_BATCH),
         head: this.statements.head.get()?.position ?? null,
       }))();
       for (const row of rows) {
@@ -267,36 +205,11 @@ export class SqliteEventStore implements EventStore, TamperEvidentLog {
    * at the first position where the log stops matching.
    */
   async verifyChain(): Promise<ChainVerification> {
-    let previous = GENESIS_LINK;
-    let expected = 1;
-    let checked = 0;
-    let last: EventRow | null = null;
-    const rows = this.db
-      .prepare<[], EventRow>('SELECT position, event_id, stream, revision, type, schema_version, data, metadata, link FROM events ORDER BY position')
-      .iterate();
-    for (const row of rows) {
-      const broken = (reason: string, at = row.position): ChainVerification => ({
-        ok: false,
-        checked,
-        headLink: null,
-        headPosition: null,
-        firstBroken: { position: sequencePosition(at), reason },
-      });
-      if (row.position !== expected) {
-        rows.return?.();
-        return broken(`position ${expected} is missing: the log jumps from ${expected - 1} to ${row.position}`, expected);
-      }
-      const link = linkOf(previous, row);
-      if (row.link !== link) {
-        rows.return?.();
-        return broken(`the event at position ${row.position} (${row.stream}@${row.revision}) does not match its hash link`);
-      }
-      previous = link;
-      expected += 1;
-      checked += 1;
-      last = row;
-    }
-    return { ok: true, checked, headLink: last?.link ?? null, headPosition: last ? sequencePosition(last.position) : null, firstBroken: null };
+    return verifyLinks(
+      this.db
+        .prepare<[], EventRow>('SELECT position, event_id, stream, revision, type, schema_version, data, metadata, link FROM events ORDER BY position')
+        .iterate(),
+    );
   }
 
   /** The settings that make an acknowledged append durable, as the connection reports them. */
@@ -316,13 +229,8 @@ export class SqliteEventStore implements EventStore, TamperEvidentLog {
     this.db.close();
   }
 
-  private readAllNow(after: LogPosition | null, limit: number, filter: LogFilter | undefined): EventRow[] {
-    return this.statements.readAll.all({
-      after: after === null ? 0 : Number(after.commit),
-      categories: filter?.categories ? JSON.stringify(filter.categories) : null,
-      types: filter?.eventTypes ? JSON.stringify(filter.eventTypes) : null,
-      limit,
-    });
+  private readAllNow(after: LogPosition | null, limit: number): EventRow[] {
+    return this.statements.readAll.all(after === null ? 0 : Number(after.commit), limit);
   }
 
   private enqueue(appends: PreparedAppend[]): Promise<AppendResult[]> {
@@ -374,7 +282,7 @@ export class SqliteEventStore implements EventStore, TamperEvidentLog {
     const current = this.statements.streamRevision.get(stream)?.revision ?? null;
     const existing = this.statements.eventsById.all(JSON.stringify(events.map((e) => e.eventId)));
     if (existing.length > 0) return this.idempotentRetry(append, existing, current);
-    if (!satisfies(expected, current)) throw new ConcurrencyError(stream, expected, current);
+    if (!satisfiesExpected(expected, current)) throw new ConcurrencyError(stream, expected, current);
 
     let position = this.statements.head.get()?.position ?? 0;
     let revision = current ?? -1;
@@ -422,7 +330,7 @@ export class SqliteEventStore implements EventStore, TamperEvidentLog {
     });
     const firstRevision = first!.revision;
     const revisionBefore = firstRevision === 0 ? null : firstRevision - 1;
-    if (!satisfies(expected, revisionBefore)) throw new ConcurrencyError(stream, expected, current);
+    if (!satisfiesExpected(expected, revisionBefore)) throw new ConcurrencyError(stream, expected, current);
     const last = byId.get(events[events.length - 1]!.eventId)!;
     return { stream, revision: last.revision, position: sequencePosition(last.position) };
   }
@@ -439,19 +347,6 @@ export class SqliteEventStore implements EventStore, TamperEvidentLog {
       this.appended.on('appended', done);
       signal?.addEventListener('abort', done);
     });
-  }
-}
-
-function satisfies(expected: ExpectedState, current: number | null): boolean {
-  switch (expected) {
-    case 'any':
-      return true;
-    case 'no_stream':
-      return current === null;
-    case 'exists':
-      return current !== null;
-    default:
-      return current === expected;
   }
 }
 

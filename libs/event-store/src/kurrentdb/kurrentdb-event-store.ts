@@ -27,18 +27,17 @@ import type {
   SubscriptionItem,
 } from '../event-store.port.js';
 import { comparePositions } from '../log-position.js';
+import { toAppendError, toPortError } from './kurrentdb-errors.js';
+import { SubscriptionFeed, type FeedItem } from './kurrentdb-subscription-feed.js';
 import {
   isAfter,
   isSystemEvent,
   laterOf,
   multiAppendPosition,
-  planFilter,
   recordedPosition,
-  toAppendError,
   toClientPosition,
   toEventData,
   toLogPosition,
-  toPortError,
   toReadRevision,
   toRecordedEvent,
   toStreamState,
@@ -53,9 +52,6 @@ export interface KurrentDbEventStoreOptions {
 
 /** How many events headPosition reads per batch while it looks for the last non-system event. */
 const HEAD_BATCH = 32;
-/** A subscription's own queue: pause the client's stream at this many items, resume at the low mark. */
-const SUBSCRIPTION_HIGH_WATER = 1000;
-const SUBSCRIPTION_LOW_WATER = 100;
 
 /**
  * The event store on KurrentDB, through @kurrent/kurrentdb-client (gRPC; reads go through its
@@ -146,14 +142,13 @@ export class KurrentDbEventStore implements EventStore {
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
     assertStreamName(stream);
-    const direction = options.direction === 'backwards' ? 'backwards' : 'forwards';
-    const fromRevision = toReadRevision(direction, options.fromRevision);
+    const fromRevision = toReadRevision(options.fromRevision);
     const limit = boundedLimit(options.limit);
     if (limit === 0) return [];
     const events: RecordedEvent[] = [];
     try {
       const read = this.client.readStream(stream, {
-        direction: direction === 'backwards' ? BACKWARDS : FORWARDS,
+        direction: FORWARDS,
         fromRevision,
         ...(limit === undefined ? {} : { maxCount: limit }),
       });
@@ -170,14 +165,13 @@ export class KurrentDbEventStore implements EventStore {
   /**
    * KurrentDB reads $all from a position inclusively; the port's `after` is exclusive. So each
    * page asks for one more event than still wanted and drops whatever is not strictly after the
-   * cursor. Events dropped on this side (system events the server filter lets through, types
-   * matched by prefix only) make a page come short: the next page continues from the last event seen.
+   * cursor. System events the server filter lets through are dropped on this side and make a page
+   * come short: the next page continues from the last event seen.
    */
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
     const limit = boundedLimit(options.limit);
-    const plan = planFilter(options.filter);
-    if (plan.matchesNothing || limit === 0) return [];
+    if (limit === 0) return [];
     const events: RecordedEvent[] = [];
     let cursor: LogPosition | null = options.after ?? null;
     try {
@@ -186,7 +180,7 @@ export class KurrentDbEventStore implements EventStore {
         const read = this.client.readAll({
           direction: FORWARDS,
           fromPosition: cursor === null ? START : toClientPosition(cursor),
-          filter: plan.server,
+          filter: excludeSystemEvents(),
           ...(maxCount === undefined ? {} : { maxCount }),
         });
         let received = 0n;
@@ -197,7 +191,7 @@ export class KurrentDbEventStore implements EventStore {
           const position = recordedPosition(recorded);
           if (!isAfter(position, cursor)) continue;
           cursor = position;
-          if (!plan.accepts(recorded.streamId, recorded.type)) continue;
+          if (isSystemEvent(recorded.streamId, recorded.type)) continue;
           events.push(toRecordedEvent(recorded));
           if (limit !== undefined && events.length >= limit) return events;
         }
@@ -217,15 +211,12 @@ export class KurrentDbEventStore implements EventStore {
    * - the client's 'caughtUp' (servers from 23.10), in order with the events: see SubscriptionFeed;
    * - the fallback for servers that never send it: the head (last non-system event) is read before
    *   subscribing, and caught-up comes as soon as an event or a filter checkpoint at or past it
-   *   has been seen (at once when the head is at or before `after`, or the log is empty). With a
-   *   filter that excludes the last events of the log, a server without caughtUp may then only
-   *   signal caught-up at the next checkpoint.
+   *   has been seen (at once when the head is at or before `after`, or the log is empty).
    * Its position is the last event seen from the server (delivered or dropped here), else `after`.
    */
   async *subscribe(options: SubscribeOptions = {}): AsyncGenerator<SubscriptionItem, void, undefined> {
     this.assertOpen();
     const after = options.after ?? null;
-    const plan = planFilter(options.filter);
     const head = await this.headPosition();
     let subscription: AllStreamSubscription | null = null;
     let feed: SubscriptionFeed<AllStreamResolvedEvent> | null = null;
@@ -241,14 +232,14 @@ export class KurrentDbEventStore implements EventStore {
         subscription = this.client.subscribeToAll({
           fromPosition: after === null ? START : toClientPosition(after),
           filter: {
-            ...plan.server,
+            ...excludeSystemEvents(),
             checkpointReached: (_subscription, position) => feed?.mark({ kind: 'checkpoint', position: toLogPosition(position) }),
           },
         });
       } catch (error) {
         throw toPortError(error);
       }
-      feed = new SubscriptionFeed<AllStreamResolvedEvent>(subscription, SUBSCRIPTION_HIGH_WATER, SUBSCRIPTION_LOW_WATER);
+      feed = new SubscriptionFeed<AllStreamResolvedEvent>(subscription);
       const openFeed = feed;
       options.signal?.addEventListener('abort', () => openFeed.close(), { once: true });
       for (;;) {
@@ -270,7 +261,7 @@ export class KurrentDbEventStore implements EventStore {
             const position = recordedPosition(recorded);
             if (!isAfter(position, after)) break;
             lastSeen = position;
-            if (plan.accepts(recorded.streamId, recorded.type)) yield { kind: 'event', event: toRecordedEvent(recorded) };
+            if (!isSystemEvent(recorded.streamId, recorded.type)) yield { kind: 'event', event: toRecordedEvent(recorded) };
             if (!caughtUp && head !== null && comparePositions(position, head) >= 0) yield caughtUpNow();
             break;
           }
@@ -368,133 +359,3 @@ function boundedLimit(limit: number | undefined): number | undefined {
   return limit;
 }
 
-type Listener = (...args: never[]) => void;
-
-/** What SubscriptionFeed needs of the client's subscription (a Node Readable in object mode). */
-export interface FeedSource {
-  readonly readableLength: number;
-  on(event: string, listener: Listener): unknown;
-  removeListener(event: string, listener: Listener): unknown;
-  pause(): unknown;
-  resume(): unknown;
-}
-
-export type FeedItem<E> =
-  | { readonly kind: 'event'; readonly value: E }
-  | { readonly kind: 'caught-up' }
-  | { readonly kind: 'checkpoint'; readonly position: LogPosition };
-
-/**
- * The client's subscription (streams/utils/Subscription.js) is an object-mode Transform: for each
- * server message it emits 'caughtUp' (or awaits a filter's checkpointReached) synchronously, and
- * pushes events into its readable buffer, from which they are emitted as 'data' later — possibly
- * much later when paused. Listening to both naively can put a caught-up ahead of events the
- * server sent before it. This feed keeps one queue in server order:
- * - every 'data' event is counted (`received`); events pushed but not yet emitted are
- *   `readableLength`, so `received + readableLength` is the number of events pushed so far;
- * - a marker (caught-up, checkpoint) signalled now is held until that many events have been
- *   received, then queued behind them.
- * Backpressure: the queue pauses the stream at `highWater` items and resumes it when drained to
- * `lowWater`; paused, the client's buffers fill and gRPC flow control stops the server. Nothing
- * is buffered without bound.
- */
-export class SubscriptionFeed<E> {
-  private readonly queue: Array<FeedItem<E>> = [];
-  private readonly held: Array<{ readonly afterReceived: number; readonly item: FeedItem<E> }> = [];
-  private received = 0;
-  private paused = false;
-  private ended = false;
-  private failure: { readonly error: unknown } | null = null;
-  private wake: (() => void) | null = null;
-  private closed = false;
-
-  constructor(
-    private readonly source: FeedSource,
-    private readonly highWater = SUBSCRIPTION_HIGH_WATER,
-    private readonly lowWater = SUBSCRIPTION_LOW_WATER,
-  ) {
-    source.on('data', this.onData);
-    source.on('caughtUp', this.onCaughtUp);
-    source.on('error', this.onError);
-    source.on('end', this.onEnd);
-    source.on('close', this.onEnd);
-  }
-
-  /** Queues a marker behind every event the source has pushed so far. */
-  mark(item: FeedItem<E>): void {
-    if (this.closed) return;
-    this.held.push({ afterReceived: this.received + this.source.readableLength, item });
-    this.release();
-  }
-
-  /** The next item in server order; null once the source has ended; throws its error after the queued items. */
-  async take(): Promise<FeedItem<E> | null> {
-    for (;;) {
-      const item = this.queue.shift();
-      if (item !== undefined) {
-        if (this.paused && this.queue.length <= this.lowWater) {
-          this.paused = false;
-          this.source.resume();
-        }
-        return item;
-      }
-      if (this.failure !== null) throw this.failure.error;
-      if (this.ended || this.closed) return null;
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-      });
-    }
-  }
-
-  /** Stops listening. A late 'error' from the source is swallowed rather than crashing the process. */
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.source.removeListener('data', this.onData);
-    this.source.removeListener('caughtUp', this.onCaughtUp);
-    this.source.removeListener('error', this.onError);
-    this.source.removeListener('end', this.onEnd);
-    this.source.removeListener('close', this.onEnd);
-    this.source.on('error', ignore);
-    this.notify();
-  }
-
-  private readonly onData = (value: E): void => {
-    this.received += 1;
-    this.enqueue({ kind: 'event', value });
-    this.release();
-  };
-
-  private readonly onCaughtUp = (): void => this.mark({ kind: 'caught-up' });
-
-  private readonly onError = (error: unknown): void => {
-    this.failure ??= { error };
-    this.notify();
-  };
-
-  private readonly onEnd = (): void => {
-    this.ended = true;
-    this.notify();
-  };
-
-  private release(): void {
-    while (this.held.length > 0 && this.held[0]!.afterReceived <= this.received) this.enqueue(this.held.shift()!.item);
-  }
-
-  private enqueue(item: FeedItem<E>): void {
-    this.queue.push(item);
-    if (!this.paused && this.queue.length >= this.highWater) {
-      this.paused = true;
-      this.source.pause();
-    }
-    this.notify();
-  }
-
-  private notify(): void {
-    const wake = this.wake;
-    this.wake = null;
-    wake?.();
-  }
-}
-
-function ignore(): void {}

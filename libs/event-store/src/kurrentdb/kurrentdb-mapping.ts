@@ -16,49 +16,22 @@
  */
 import {
   ANY,
-  AppendRecordSizeExceededError,
-  AccessDeniedError,
-  CancelledError,
-  DeadlineExceededError,
-  END,
-  MaxAppendSizeExceededError,
   NO_STREAM,
-  NotLeaderError,
   START,
   STREAM_EXISTS,
-  TimeoutError,
-  TransactionMaxSizeExceededError,
-  UnavailableError,
-  UnsupportedError,
-  WrongExpectedVersionError,
-  convertToCommandError,
-  eventTypeFilter,
-  excludeSystemEvents,
   jsonEvent,
-  streamNameFilter,
   type AppendStreamState,
   type CurrentStreamState,
   type EventData,
-  type Filter,
   type JSONType,
   type Position,
   type ReadRevision,
 } from '@kurrent/kurrentdb-client';
 import type { PreparedEvent } from '../append-validation.js';
-import { streamCategory } from '../append-validation.js';
-import {
-  ConcurrencyError,
-  DuplicateEventIdError,
-  EventDecodingError,
-  EventStoreError,
-  EventStoreUnavailableError,
-  InvalidAppendError,
-} from '../event-store.errors.js';
+import { DuplicateEventIdError, EventDecodingError, InvalidAppendError } from '../event-store.errors.js';
 import type {
-  Direction,
   EventMetadata,
   ExpectedState,
-  LogFilter,
   LogPosition,
   RecordedEvent,
 } from '../event-store.port.js';
@@ -158,9 +131,9 @@ export function laterOf(a: LogPosition | null, b: LogPosition | null): LogPositi
   return comparePositions(a, b) >= 0 ? a : b;
 }
 
-/** Where a stream read starts: the client wants START/END or a bigint revision. */
-export function toReadRevision(direction: Direction, fromRevision: number | undefined): ReadRevision {
-  if (fromRevision === undefined) return direction === 'backwards' ? END : START;
+/** Where a forwards stream read starts: the client wants START or a bigint revision. */
+export function toReadRevision(fromRevision: number | undefined): ReadRevision {
+  if (fromRevision === undefined) return START;
   if (!Number.isSafeInteger(fromRevision) || fromRevision < 0) {
     throw new RangeError(`fromRevision must be a non-negative integer, got ${fromRevision}`);
   }
@@ -334,112 +307,3 @@ export function verifyAppended(stream: string, events: readonly PreparedEvent[],
   });
 }
 
-// ---------------------------------------------------------------------------------------------
-// Filters
-
-export interface FilterPlan {
-  /** The filter the server applies. */
-  readonly server: Filter;
-  /** Nothing can match (an empty list of categories or types): skip the read. */
-  readonly matchesNothing: boolean;
-  /** The exact check, applied to whatever the server returns. */
-  accepts(stream: string, type: string): boolean;
-}
-
-/**
- * The port's filter as a server filter plus an exact client-side check. The server filters by
- * prefix: categories become `${category}-` stream prefixes (exact, as the category is what precedes
- * the first '-'), event types become type prefixes (which also match longer types, hence the
- * client-side check). With both, categories go to the server and types are checked here. Without
- * either, the server excludes '$' event types. System events ('$' streams or types) never pass.
- */
-export function planFilter(filter: LogFilter | undefined): FilterPlan {
-  const categories = filter?.categories ? new Set(filter.categories) : null;
-  const types = filter?.eventTypes ? new Set(filter.eventTypes) : null;
-  const accepts = (stream: string, type: string) =>
-    !isSystemEvent(stream, type) &&
-    (categories === null || categories.has(streamCategory(stream))) &&
-    (types === null || types.has(type));
-  const matchesNothing = categories?.size === 0 || types?.size === 0;
-
-  let server: Filter;
-  if (categories !== null && categories.size > 0) {
-    server = streamNameFilter({ prefixes: [...categories].map((category) => `${category}-`) });
-  } else if (types !== null && types.size > 0) {
-    server = eventTypeFilter({ prefixes: [...types] });
-  } else {
-    server = excludeSystemEvents();
-  }
-  return { server, matchesNothing, accepts };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Errors
-
-function asCommandError(error: unknown): unknown {
-  if (!(error instanceof Error)) return error;
-  try {
-    // Raw gRPC errors (e.g. a broken append stream) become the client's typed errors.
-    return convertToCommandError(error);
-  } catch {
-    return error;
-  }
-}
-
-/**
- * A client failure as the port's: connection-level trouble (unavailable, not leader, deadline,
- * timeout, cancelled by the server, access denied, discovery failed, server too old) is
- * EventStoreUnavailableError with the client error as cause. Anything else is returned unchanged.
- */
-export function toPortError(error: unknown): unknown {
-  if (error instanceof EventStoreError) return error;
-  const converted = asCommandError(error);
-  if (converted instanceof UnsupportedError) {
-    return new EventStoreUnavailableError(
-      `KurrentDB does not support ${converted.feature}: it needs server ${converted.minimumVersion} or later`,
-      { cause: converted },
-    );
-  }
-  if (
-    converted instanceof UnavailableError ||
-    converted instanceof NotLeaderError ||
-    converted instanceof DeadlineExceededError ||
-    converted instanceof TimeoutError ||
-    converted instanceof CancelledError ||
-    converted instanceof AccessDeniedError ||
-    (converted instanceof Error && /^Failed to discover/.test(converted.message))
-  ) {
-    return new EventStoreUnavailableError(`KurrentDB is unavailable: ${converted.message || converted.constructor.name}`, {
-      cause: converted,
-    });
-  }
-  return converted;
-}
-
-/**
- * An append failure as the port's. A wrong expected revision becomes ConcurrencyError naming the
- * failing stream: a single append's WrongExpectedVersionError carries the stream it was sent to;
- * a multi-stream append's comes from the server's StreamRevisionConflictErrorDetails
- * (WrongExpectedVersionError.fromRevisionConflict in utils/CommandError.js), which names the
- * conflicting stream. Size limits become InvalidAppendError.
- */
-export function toAppendError(error: unknown, appends: ReadonlyArray<{ readonly stream: string; readonly expected: ExpectedState }>): unknown {
-  const converted = asCommandError(error);
-  if (converted instanceof WrongExpectedVersionError) {
-    const failing =
-      appends.find((append) => append.stream === converted.streamName) ?? (appends.length === 1 ? appends[0] : undefined);
-    return new ConcurrencyError(
-      failing?.stream ?? converted.streamName,
-      failing?.expected ?? fromStreamState(converted.expectedState),
-      toActualRevision(converted.actualState),
-    );
-  }
-  if (
-    converted instanceof MaxAppendSizeExceededError ||
-    converted instanceof AppendRecordSizeExceededError ||
-    converted instanceof TransactionMaxSizeExceededError
-  ) {
-    return new InvalidAppendError('EVENT_TOO_LARGE', `KurrentDB refused the append as too large: ${converted.message}`);
-  }
-  return toPortError(converted);
-}
