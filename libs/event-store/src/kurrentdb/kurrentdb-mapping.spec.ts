@@ -8,7 +8,6 @@ import { describe, expect, it } from '@jest/globals';
 import {
   ANY,
   DeadlineExceededError,
-  END,
   MaxAppendSizeExceededError,
   NO_STREAM,
   START,
