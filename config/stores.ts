@@ -12,11 +12,32 @@ import { SqliteReadModelStore, connectMongoReadModels, type ReadModelStore } fro
 import type { AppConfig } from './app-config.js';
 
 /**
- * Upcasters for older stored shapes of funding events. Every type is at v1 today; when a shape
- * changes, its old type lives on as `<name>.v1.ts` beside its events file and its upcaster is
- * added here (the registry refuses to start with a gap in a chain).
+ * A v1 event whose v2 facts live in other events of its stream, not in its own data: it cannot be
+ * upcast alone. No deployment held v1 events when v2 came; a log that did is migrated once, as
+ * docs/adr/0007-events-carry-what-their-read-models-need.md says. Reading one without migrating
+ * fails loudly (the projection stops at its position) instead of guessing.
  */
-export const FUNDING_UPCASTERS: readonly Upcaster[] = [];
+function notUpcastable(type: string, missing: string): Upcaster {
+  return {
+    type,
+    fromVersion: 1,
+    upcast() {
+      throw new Error(`${type} v1 has no ${missing}; migrate the log before reading it with this build (docs/adr/0007)`);
+    },
+  };
+}
+
+/**
+ * Upcasters for older stored shapes of funding events. When a shape changes, its old type lives
+ * on as `<name>.v1.ts` beside its events file and its upcaster is added here (the registry refuses
+ * to start with a gap in a chain).
+ */
+export const FUNDING_UPCASTERS: readonly Upcaster[] = [
+  notUpcastable('BidWithdrawn', 'previousStatus (the bid stream knows it)'),
+  notUpcastable('DisbursementRecorded', "programmeId and measureId (the grant's GrantAwarded knows them)"),
+  notUpcastable('GrantCompleted', "programmeId and measureId (the grant's GrantAwarded knows them)"),
+  notUpcastable('GrantRevoked', "programmeId, measureId and recoveryDueAddedCents (the grant's stream knows them)"),
+];
 
 export function fundingEventRegistry(): EventTypeRegistry {
   return new EventTypeRegistry(FUNDING_EVENT_SCHEMA_VERSIONS, FUNDING_UPCASTERS);

@@ -65,11 +65,11 @@ describe('audit', () => {
 
   it('gives an entity\'s state as of a position or a moment, as the write side folds it', async () => {
     const at = async (asOf: string) => (await audit(`/audit/grants/${grantId}/state?asOf=${encodeURIComponent(asOf)}`)).body;
-    expect((await at(positions['awarded']!)).state).toMatchObject({ status: 'active', awardedCents: 12_000_000, awardCents: 12_000_000, paidCents: 0 });
+    expect((await at(positions['awarded']!)).state).toMatchObject({ status: 'active', originalAwardCents: 12_000_000, currentAwardCents: 12_000_000, paidCents: 0 });
     expect((await at(positions['advance']!)).state).toMatchObject({ paidCents: 4_800_000, disbursementIds: [expect.any(String)] });
-    expect((await at(positions['interim']!)).state).toMatchObject({ paidCents: 10_000_000, awardCents: 12_000_000 });
+    expect((await at(positions['interim']!)).state).toMatchObject({ paidCents: 10_000_000, currentAwardCents: 12_000_000 });
     // Paid 10M, award cut by 5M to 7M: 3M due back.
-    expect((await at(positions['revoked']!)).state).toMatchObject({ status: 'active', awardCents: 7_000_000, paidCents: 10_000_000, recoveryDueCents: 3_000_000, releasedCents: 2_000_000 });
+    expect((await at(positions['revoked']!)).state).toMatchObject({ status: 'active', currentAwardCents: 7_000_000, paidCents: 10_000_000, recoveryDueCents: 3_000_000, releasedCents: 2_000_000 });
     expect(await at(times['afterAward']!)).toMatchObject({ eventsApplied: 1, state: { paidCents: 0 } });
     expect(await at(times['beforeCall']!)).toMatchObject({ eventsApplied: 0, state: { status: 'none' }, revision: null });
     const call = (await audit(`/audit/calls/${callId}/state?asOf=${positions['awarded']}`)).body.state;

@@ -65,7 +65,7 @@ describe('dashboards and queries over HTTP', () => {
 
     const grant = await get(`/grants/${grantId}`, at);
     expect(grant.body).toMatchObject({
-      callId, bidId: bids[1], beneficiary: { name: 'CISS Pinerolo' }, awardedCents: 24_000_000, awardCents: 20_000_000,
+      callId, bidId: bids[1], beneficiary: { name: 'CISS Pinerolo' }, originalAwardCents: 24_000_000, currentAwardCents: 20_000_000,
       disbursedCents: 9_600_000, remainingCents: 10_400_000, releasedCents: 4_000_000, recoveryDueCents: 0, status: 'active',
       disbursements: [{ kind: 'advance', amountCents: 9_600_000, reference: 'MAND-1' }],
     });
@@ -118,7 +118,7 @@ describe('dashboards and queries over HTTP', () => {
 
   it('shows each projection and its lag in /health', async () => {
     const health = await request(api.url).get('/health');
-    expect(health.body.readModels.projections.map((p: { projection: string }) => p.projection)).toEqual(['programme-dashboards', 'call-summaries', 'bid-summaries', 'grant-summaries']);
+    expect(health.body.readModels.projections.map((p: { projection: string }) => p.projection)).toEqual(['programme-dashboards', 'call-summaries', 'bid-summaries', 'grant-summaries', 'open-data-operations']);
     for (const p of health.body.readModels.projections) expect(p).toMatchObject({ state: 'live', lag: expect.stringMatching(/^\d+$/), failure: null });
   });
 

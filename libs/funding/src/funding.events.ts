@@ -9,7 +9,8 @@ export type FundingEventType = FundingEvent['type'];
 /**
  * The current schema version of every event type. The type string is written explicitly into
  * the log (never derived from a class name); when a shape changes, its version goes up here and
- * the old shape lives on as a `*.v1.ts` type with an upcaster beside the serializer.
+ * the old shape lives on as a `*.v1.ts` type with an upcaster beside the serializer
+ * (`config/stores.ts`). The v2 shapes and why v1 cannot be upcast: docs/adr/0007.
  */
 export const FUNDING_EVENT_SCHEMA_VERSIONS = {
   ProgrammeEstablished: 1,
@@ -22,13 +23,13 @@ export const FUNDING_EVENT_SCHEMA_VERSIONS = {
   CallBudgetCommitted: 1,
   CallBudgetReleased: 1,
   BidSubmitted: 1,
-  BidWithdrawn: 1,
+  BidWithdrawn: 2,
   BidEvaluated: 1,
   BidAwarded: 1,
   GrantAwarded: 1,
-  DisbursementRecorded: 1,
-  GrantCompleted: 1,
-  GrantRevoked: 1,
+  DisbursementRecorded: 2,
+  GrantCompleted: 2,
+  GrantRevoked: 2,
 } as const satisfies Record<FundingEventType, number>;
 
 export const FUNDING_EVENT_TYPES = Object.keys(FUNDING_EVENT_SCHEMA_VERSIONS) as FundingEventType[];

@@ -1,3 +1,6 @@
+import type { FundingEvent } from './funding.events.js';
+import { assertNever } from './funding.types.js';
+
 /**
  * Consistency boundaries: each entity that owns money has a stream of its own
  * (see docs/adr/0002-consistency-boundaries.md). Stream names are `<category>-<id>`.
@@ -9,3 +12,32 @@ export const programmeStream = (programmeId: string): string => `programme-${pro
 export const callStream = (callId: string): string => `call-${callId}`;
 export const bidStream = (bidId: string): string => `bid-${bidId}`;
 export const grantStream = (grantId: string): string => `grant-${grantId}`;
+
+/** The stream an event belongs to: every event names the entity whose stream holds it. */
+export function streamOf(event: FundingEvent): string {
+  switch (event.type) {
+    case 'ProgrammeEstablished':
+    case 'MeasureDefined':
+    case 'MeasureBudgetReserved':
+    case 'MeasureReservationReleased':
+      return programmeStream(event.data.programmeId);
+    case 'CallOpened':
+    case 'CallClosed':
+    case 'CallCancelled':
+    case 'CallBudgetCommitted':
+    case 'CallBudgetReleased':
+      return callStream(event.data.callId);
+    case 'BidSubmitted':
+    case 'BidWithdrawn':
+    case 'BidEvaluated':
+    case 'BidAwarded':
+      return bidStream(event.data.bidId);
+    case 'GrantAwarded':
+    case 'DisbursementRecorded':
+    case 'GrantCompleted':
+    case 'GrantRevoked':
+      return grantStream(event.data.grantId);
+    default:
+      return assertNever(event);
+  }
+}

@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 import { APPLICANT_TYPES, FUNDS } from '../src/funding.types.js';
-import type { FundingCommand, InMemoryLedger } from './in-memory-ledger.js';
+import type { FundingCommand } from '../src/funding.commands.js';
+import type { TestLedger } from './test-ledger.js';
 
 export const T0 = Date.parse('2026-01-01T00:00:00.000Z');
 const DAY = 86_400_000;
@@ -126,18 +127,21 @@ function sharedTarget(command: FundingCommand): Partial<FundingCommand> {
 export const scenario = fc.tuple(setup, fc.array(step, { minLength: 30, maxLength: 80, size: 'max' }));
 export type Scenario = [FundingCommand[], Step[]];
 
-/** Plays a scenario on a ledger; `afterStep` sees the ledger after each step. */
-export function play(ledger: InMemoryLedger, [given, steps]: Scenario, concurrently: boolean, afterStep?: (commands: FundingCommand[]) => void): void {
+/**
+ * Plays a scenario on a ledger; `afterStep` sees the ledger after each step. Concurrently, the two
+ * commands of a step go at once through the ledger's two processes and race to append.
+ */
+export async function play(ledger: TestLedger, [given, steps]: Scenario, concurrently: boolean, afterStep?: (commands: FundingCommand[]) => void): Promise<void> {
   for (const c of given) {
-    const outcome = ledger.execute(c, dayAt(0));
+    const outcome = await ledger.at(dayAt(0)).execute(c);
     if (outcome.kind !== 'accepted') throw new Error(`Setup command refused: ${JSON.stringify(outcome)}`);
   }
   let day = 0;
   for (const { days, commands } of steps) {
     day += days;
-    const now = dayAt(day);
-    if (concurrently && commands.length === 2) ledger.executeConcurrently(commands, now);
-    else for (const c of commands) ledger.execute(c, now);
+    ledger.at(dayAt(day));
+    if (concurrently && commands.length === 2) await ledger.executeConcurrently(commands);
+    else for (const c of commands) await ledger.execute(c);
     afterStep?.(commands);
   }
 }

@@ -2,9 +2,9 @@
  * Given-events builders for the decider specs and the property tests: one small programme,
  * shaped like WECARE's M4 (corporate welfare) so figures read like real ones.
  */
-import { expect } from '@jest/globals';
-import { DomainError, type DomainErrorCode } from '../src/domain-error.js';
 import type { BidEvent } from '../src/bids/bid.events.js';
+import type { Evolving } from '../src/command-plan.js';
+import type { FundingEvent } from '../src/funding.events.js';
 import type { CallEvent } from '../src/calls/call.events.js';
 import type { GrantEvent } from '../src/grants/grant.events.js';
 import type { ProgrammeEvent } from '../src/programmes/programme.events.js';
@@ -18,19 +18,9 @@ export const BEFORE_WINDOW = at('2026-01-15T10:00:00.000Z');
 export const IN_WINDOW = at('2026-02-15T10:00:00.000Z');
 export const AFTER_WINDOW = at('2026-04-10T10:00:00.000Z');
 
-export function fold<S, E>(evolve: (s: S, e: E) => S, initial: S, events: readonly E[]): S {
-  return events.reduce(evolve, initial);
-}
-
-export function expectRefusal(action: () => unknown, code: DomainErrorCode): void {
-  let thrown: unknown;
-  try {
-    action();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(DomainError);
-  expect((thrown as DomainError).code).toBe(code);
+/** A capability's state after the given events of its stream. */
+export function fold<S, E extends FundingEvent>(of: Evolving<S, E>, ...events: readonly E[]): S {
+  return events.reduce((state, event) => of.evolve(state, event), of.initialState());
 }
 
 export const programmeEstablished: ProgrammeEvent = {
@@ -140,6 +130,8 @@ export const disbursed = (
   data: {
     grantId: 'g1',
     callId: 'c1',
+    programmeId: 'wecare',
+    measureId: 'm4',
     disbursementId,
     kind,
     amountCents,

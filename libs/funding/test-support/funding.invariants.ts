@@ -3,11 +3,11 @@
  * deciders' own state), so a decider that miscounts cannot vouch for itself.
  * Each returns the first violation it finds, described, or null.
  */
-import * as calls from '../src/calls/call.decider.js';
-import * as grants from '../src/grants/grant.decider.js';
+import { CALL, callRemainingCents } from '../src/calls/call.js';
 import type { CallEvent } from '../src/calls/call.events.js';
+import { GRANT } from '../src/grants/grant.js';
 import type { GrantEvent } from '../src/grants/grant.events.js';
-import type { RecordedEvent } from './in-memory-ledger.js';
+import type { LoggedEvent as RecordedEvent } from './test-ledger.js';
 
 type Check = (log: readonly RecordedEvent[]) => string | null;
 
@@ -57,6 +57,36 @@ export const callReservationsWithinMeasure: Check = (log) => {
   return null;
 };
 
+/**
+ * A decision that moves money on several streams writes every one of them: each grant's award is
+ * committed on its call and marked on its bid, each cancelled call hands its reservation back to its
+ * measure, each opened call reserved its budget.
+ */
+export const multiStreamDecisionsWriteEveryStream: Check = (log) => {
+  const committed = new Map<string, number>();
+  const bidAwards = new Map<string, number>();
+  const reserved = new Map<string, number>();
+  const releasedReservations = new Map<string, number>();
+  for (const { event } of log) {
+    if (event.type === 'CallBudgetCommitted') committed.set(`${event.data.callId}/${event.data.grantId}`, event.data.amountCents);
+    if (event.type === 'BidAwarded') bidAwards.set(`${event.data.bidId}/${event.data.grantId}`, event.data.amountCents);
+    if (event.type === 'MeasureBudgetReserved') reserved.set(event.data.callId, event.data.amountCents);
+    if (event.type === 'MeasureReservationReleased') releasedReservations.set(event.data.callId, event.data.amountCents);
+  }
+  for (const { event } of log) {
+    if (event.type === 'GrantAwarded') {
+      const { callId, bidId, grantId, amountCents } = event.data;
+      if (committed.get(`${callId}/${grantId}`) !== amountCents) return `3: grant ${grantId} awarded ${amountCents} but its call committed ${committed.get(`${callId}/${grantId}`)}`;
+      if (bidAwards.get(`${bidId}/${grantId}`) !== amountCents) return `4: grant ${grantId} awarded but bid ${bidId} not marked awarded`;
+    }
+    if (event.type === 'CallOpened' && reserved.get(event.data.callId) !== event.data.budgetCents) return `2: call ${event.data.callId} opened without reserving its budget`;
+    if (event.type === 'CallCancelled' && releasedReservations.get(event.data.callId) !== event.data.releasedCents) {
+      return `2: call ${event.data.callId} cancelled without handing its reservation back`;
+    }
+  }
+  return null;
+};
+
 export const commitmentsWithinCallBudget: Check = (log) => {
   for (const [stream, events] of byStream(log)) {
     if (!stream.startsWith('call-')) continue;
@@ -72,10 +102,10 @@ export const commitmentsWithinCallBudget: Check = (log) => {
         return `3: ${stream} holds ${committed - released} > budget ${opened.data.budgetCents}`;
       }
     }
-    const state = callEvents.reduce(calls.evolve, calls.initialCall);
+    const state = callEvents.reduce(CALL.evolve, CALL.initialState());
     if (state.status === 'none') return `3: ${stream} folds to nothing`;
-    if (calls.callRemainingCents(state) !== opened.data.budgetCents - committed + released) {
-      return `3: ${stream} remaining ${calls.callRemainingCents(state)} ≠ budget − committed + released`;
+    if (callRemainingCents(state) !== opened.data.budgetCents - committed + released) {
+      return `3: ${stream} remaining ${callRemainingCents(state)} ≠ budget − committed + released`;
     }
   }
   return null;
@@ -185,7 +215,7 @@ export const moneyIsIntegerCentsAndTotalsAreSums: Check = (log) => {
   }
   for (const [stream, events] of byStream(log)) {
     if (!stream.startsWith('grant-')) continue;
-    const state = (events as GrantEvent[]).reduce(grants.evolve, grants.initialGrant);
+    const state = (events as GrantEvent[]).reduce(GRANT.evolve, GRANT.initialState());
     const paid = events.reduce((sum, e) => sum + (e.type === 'DisbursementRecorded' ? e.data.amountCents : 0), 0);
     if (state.status === 'none' || state.paidCents !== paid) return `7: ${stream} paid total differs from its events`;
   }
@@ -205,6 +235,7 @@ export const INVARIANTS: ReadonlyArray<[string, Check]> = [
   ['1 measure allocations within the fund', fundAllocationsWithinFund],
   ['2 call reservations within the measure', callReservationsWithinMeasure],
   ['3 commitments within the call budget', commitmentsWithinCallBudget],
+  ['2-4 multi-stream decisions write every stream', multiStreamDecisionsWriteEveryStream],
   ['4 a bid awarded once, within request and cap', bidAwardedOnceWithinRequestAndCap],
   ['5 disbursements within the award', disbursementsWithinAward],
   ['6 revocations release once and recover the excess', revocationsReleaseOnceAndRecoverTheExcess],

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { SqliteEventStore, UpcastingEventStore, type EventStore, type NewEvent } from '@app/event-store';
 import { fundingEventRegistry } from '@app/config';
-import { InMemoryLedger } from '../../funding/test-support/in-memory-ledger.js';
+import { TestLedger } from '../../funding/test-support/test-ledger.js';
+import { FUNDING_EVENT_SCHEMA_VERSIONS, type FundingCommand, type FundingEventType } from '@app/funding';
 import { dayAt } from '../../funding/test-support/funding.arbitraries.js';
 import { SqliteReadModelStore } from './embedded/sqlite-read-model-store.js';
 import { FUNDING_PROJECTIONS } from './projections/index.js';
@@ -21,28 +22,28 @@ function envelope(event: { type: string; data: unknown }): NewEvent {
   return {
     eventId: randomUUID(),
     type: event.type,
-    schemaVersion: 1,
+    schemaVersion: FUNDING_EVENT_SCHEMA_VERSIONS[event.type as FundingEventType] ?? 1,
     data: event.data,
     metadata: { actor: 'test', correlationId: 'c', causationId: null, commandId: null, recordedAt: '2026-01-01T00:00:00.000Z' },
   };
 }
 
 /** A small programme with a call, bids, an award and payments, as the handlers would have written it. */
-function lifecycle(): Array<{ stream: string; event: { type: string; data: unknown } }> {
-  const ledger = new InMemoryLedger();
-  const run = (command: Parameters<InMemoryLedger['execute']>[0], day: number) => {
-    const outcome = ledger.execute(command, dayAt(day));
+async function lifecycle(): Promise<Array<{ stream: string; event: { type: string; data: unknown } }>> {
+  const ledger = new TestLedger();
+  const run = async (command: FundingCommand, day: number) => {
+    const outcome = await ledger.at(dayAt(day)).execute(command);
     if (outcome.kind !== 'accepted') throw new Error(`${command.type}: ${JSON.stringify(outcome)}`);
   };
-  run({ type: 'EstablishProgramme', programmeId: 'p1', code: 'P1', title: 'P', funds: [{ fund: 'FSE', amountCents: 10_000_000 }] }, 0);
-  run({ type: 'DefineMeasure', programmeId: 'p1', measureId: 'm1', code: 'M1', title: 'M', fund: 'FSE', allocationCents: 5_000_000 }, 0);
-  run({ type: 'OpenCall', callId: 'c1', programmeId: 'p1', measureId: 'm1', title: 'C', budgetCents: 1_000_000, opensAt: dayAt(0).toISOString(), closesAt: dayAt(30).toISOString(), eligibleApplicantTypes: ['company'] }, 0);
+  await run({ type: 'EstablishProgramme', programmeId: 'p1', code: 'P1', title: 'P', funds: [{ fund: 'FSE', amountCents: 10_000_000 }] }, 0);
+  await run({ type: 'DefineMeasure', programmeId: 'p1', measureId: 'm1', code: 'M1', title: 'M', fund: 'FSE', allocationCents: 5_000_000 }, 0);
+  await run({ type: 'OpenCall', callId: 'c1', programmeId: 'p1', measureId: 'm1', title: 'C', budgetCents: 1_000_000, opensAt: dayAt(0).toISOString(), closesAt: dayAt(30).toISOString(), eligibleApplicantTypes: ['company'] }, 0);
   for (const b of ['b1', 'b2', 'b3']) {
-    run({ type: 'SubmitBid', bidId: b, callId: 'c1', applicant: { type: 'company', taxCode: '01234567890', name: `Company ${b}` }, projectTitle: 'P', requestedCents: 300_000 }, 1);
-    run({ type: 'EvaluateBid', bidId: b, admissible: true, score: b === 'b2' ? 90 : 70 }, 2);
+    await run({ type: 'SubmitBid', bidId: b, callId: 'c1', applicant: { type: 'company', taxCode: '01234567890', name: `Company ${b}` }, projectTitle: 'P', requestedCents: 300_000 }, 1);
+    await run({ type: 'EvaluateBid', bidId: b, admissible: true, score: b === 'b2' ? 90 : 70 }, 2);
   }
-  run({ type: 'AwardGrant', grantId: 'g1', callId: 'c1', bidId: 'b2', amountCents: 250_000 }, 3);
-  run({ type: 'RecordDisbursement', grantId: 'g1', disbursementId: 'd1', kind: 'advance', amountCents: 100_000 }, 4);
+  await run({ type: 'AwardGrant', grantId: 'g1', callId: 'c1', bidId: 'b2', amountCents: 250_000 }, 3);
+  await run({ type: 'RecordDisbursement', grantId: 'g1', disbursementId: 'd1', kind: 'advance', amountCents: 100_000 }, 4);
   return ledger.log;
 }
 
@@ -62,7 +63,7 @@ describe('projector on the embedded stores', () => {
     raw = SqliteEventStore.open(join(dir, 'events.db'), { pollIntervalMs: 20 });
     events = new UpcastingEventStore(raw, fundingEventRegistry());
     readModels = SqliteReadModelStore.open(join(dir, 'read-models.db'));
-    for (const { stream, event } of lifecycle()) await events.append({ stream, expected: 'any', events: [envelope(event)] });
+    for (const { stream, event } of await lifecycle()) await events.append({ stream, expected: 'any', events: [envelope(event)] });
   });
   afterEach(async () => {
     await events.close();

@@ -6,7 +6,7 @@ import {
   type LogPosition,
   type RecordedEvent,
 } from '@app/event-store';
-import type { DocumentAccess, Projection } from './projections/projection.js';
+import { collectionsOf, fundingEvent, routes, type Projection } from './projections/projection.js';
 import type { Checkpoint, DocumentChange, ReadModelDocument, ReadModelSpace, ReadModelStore } from './read-model-store.port.js';
 
 export const CATCH_UP_BATCH = 1000;
@@ -34,7 +34,7 @@ export function fromCheckpoint(checkpoint: Checkpoint | null): LogPosition | nul
 }
 
 /** One batch's view of a projection's documents: reads through to the space, writes kept until commit. */
-class BatchDocuments implements DocumentAccess {
+class BatchDocuments {
   private readonly cache = new Map<string, ReadModelDocument | null>();
   private readonly dirty = new Map<string, { collection: string; id: string }>();
 
@@ -49,7 +49,7 @@ class BatchDocuments implements DocumentAccess {
     return (this.cache.get(key) ?? null) as D | null;
   }
 
-  put(collection: string, id: string, document: ReadModelDocument): void {
+  put(collection: string, id: string, document: ReadModelDocument | null): void {
     if (!this.owned.includes(collection)) throw new Error(`A projection wrote ${collection}, which it does not own`);
     const key = `${collection}\u0000${id}`;
     this.cache.set(key, document);
@@ -126,14 +126,15 @@ export class ProjectionRunner {
       this.log(`Projection ${this.projection.name} previously stopped at ${stored.failure.at.commit}: ${stored.failure.message}; retrying from its checkpoint`);
     }
     this.state = 'catching-up';
-    let batch = new BatchDocuments(this.space, this.projection.collections);
+    const owned = collectionsOf(this.projection);
+    let batch = new BatchDocuments(this.space, owned);
     let batchEnd: LogPosition | null = null;
     let pending = 0;
     const flush = async () => {
       if (batchEnd === null) return;
       await this.space.commit(this.projection.name, batch.changes(), toCheckpoint(batchEnd));
       this.checkpoint = batchEnd;
-      batch = new BatchDocuments(this.space, this.projection.collections);
+      batch = new BatchDocuments(this.space, owned);
       batchEnd = null;
       pending = 0;
       this.progress.emit('progress', this.status());
@@ -162,7 +163,7 @@ export class ProjectionRunner {
           continue;
         }
         current = item.event;
-        await this.projection.apply(item.event, batch);
+        await apply(this.projection, item.event, batch);
         batchEnd = item.event.position;
         pending += 1;
         if (pending >= CATCH_UP_BATCH) await flush();
@@ -185,6 +186,16 @@ export class ProjectionRunner {
     } finally {
       await this.iterator?.return?.().catch(() => undefined);
     }
+  }
+}
+
+/** The runner's I/O around a projection's pure evolve: each read model's document, before and after the event. */
+async function apply(projection: Projection, recorded: RecordedEvent, batch: BatchDocuments): Promise<void> {
+  const event = fundingEvent(recorded);
+  for (const { model, id } of routes(projection, event)) {
+    const before = await batch.get(model.collection, id);
+    const after = model.evolve(before, event);
+    if (before !== null || after !== null) batch.put(model.collection, id, after);
   }
 }
 

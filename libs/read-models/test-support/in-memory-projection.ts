@@ -1,22 +1,25 @@
-/** Runs projections over events with documents in memory: for tests of the projections' logic alone. */
+/** Runs projections over events with documents in memory: the projections' pure evolve, no store. */
 import type { RecordedEvent } from '@app/event-store';
-import type { DocumentAccess, Projection } from '../src/projections/projection.js';
+import { FUNDING_EVENT_SCHEMA_VERSIONS, type FundingEventType } from '@app/funding';
+import { fundingEvent, routes, type Projection } from '../src/projections/projection.js';
 import type { ReadModelDocument } from '../src/read-model-store.port.js';
 
 export type Documents = Map<string, Map<string, ReadModelDocument>>;
 
-export async function projectInMemory(events: readonly RecordedEvent[], projections: readonly Projection[]): Promise<Documents> {
+export function projectInMemory(events: readonly RecordedEvent[], projections: readonly Projection[]): Documents {
   const documents: Documents = new Map();
-  const access: DocumentAccess = {
-    async get<D extends ReadModelDocument>(collection: string, id: string) {
-      return (documents.get(collection)?.get(id) ?? null) as D | null;
-    },
-    put(collection, id, document) {
-      if (!documents.has(collection)) documents.set(collection, new Map());
-      documents.get(collection)!.set(id, document);
-    },
-  };
-  for (const event of events) for (const projection of projections) await projection.apply(event, access);
+  for (const recordedEvent of events) {
+    const event = fundingEvent(recordedEvent);
+    for (const projection of projections) {
+      for (const { model, id } of routes(projection, event)) {
+        const collection = documents.get(model.collection) ?? new Map<string, ReadModelDocument>();
+        documents.set(model.collection, collection);
+        const after = model.evolve(collection.get(id) ?? null, event);
+        if (after === null) collection.delete(id);
+        else collection.set(id, after);
+      }
+    }
+  }
   return documents;
 }
 
@@ -29,7 +32,7 @@ export function recorded(log: ReadonlyArray<{ stream: string; event: { type: str
     return {
       eventId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
       type: event.type,
-      schemaVersion: 1,
+      schemaVersion: FUNDING_EVENT_SCHEMA_VERSIONS[event.type as FundingEventType],
       data: event.data,
       metadata: { actor: 'test', correlationId: 'c', causationId: null, commandId: null, recordedAt: '2026-01-01T00:00:00.000Z' },
       stream,

@@ -13,19 +13,18 @@ import {
   type LogPosition,
   type RecordedEvent,
 } from '@app/event-store';
-import { bids, bidStream, calls, callStream, grants, grantStream, programmes, programmeStream, type FundingEvent } from '@app/funding';
+import { BID, CALL, GRANT, PROGRAMME, bidStream, callStream, grantStream, programmeStream, type Evolving, type FundingEvent } from '@app/funding';
 import { Roles } from '../auth/roles.decorator.js';
 import { EntityIdPipe } from '../http/entity-id.pipe.js';
 import { AsOfQuery, GlobalLogQuery, MAX_AUDIT_PAGE, StreamHistoryQuery } from './audit.dto.js';
 
-/** How each kind of entity is folded: the same evolve the write side uses. */
-const ENTITIES = {
-  programmes: { stream: programmeStream, evolve: programmes.evolve, initial: programmes.initialProgramme },
-  calls: { stream: callStream, evolve: calls.evolve, initial: calls.initialCall },
-  bids: { stream: bidStream, evolve: bids.evolve, initial: bids.initialBid },
-  grants: { stream: grantStream, evolve: grants.evolve, initial: grants.initialGrant },
-} as const;
-type EntityKind = keyof typeof ENTITIES;
+/** How each kind of entity is folded: the same evolve the write side uses. A Map: the kind comes from the path. */
+const ENTITIES = new Map<string, { stream: (id: string) => string; fold: Evolving<unknown, FundingEvent> }>([
+  ['programmes', { stream: programmeStream, fold: PROGRAMME as Evolving<unknown, FundingEvent> }],
+  ['calls', { stream: callStream, fold: CALL as Evolving<unknown, FundingEvent> }],
+  ['bids', { stream: bidStream, fold: BID as Evolving<unknown, FundingEvent> }],
+  ['grants', { stream: grantStream, fold: GRANT as Evolving<unknown, FundingEvent> }],
+]);
 
 /** The auditor's view: the full history with its metadata, any state as of any moment, and the hash chain. */
 @ApiTags('audit')
@@ -90,8 +89,8 @@ export class AuditController {
   /** An entity's state as it was at a moment (recordedAt ≤ asOf) or a global position, folded with the write side's evolve. */
   @Get(':kind/:id/state')
   async stateAsOf(@Param('kind') kind: string, @Param('id', EntityIdPipe) id: string, @Query() query: AsOfQuery) {
-    if (!(kind in ENTITIES)) throw new NotFoundException({ code: 'NOT_FOUND', message: `No such entity kind ${JSON.stringify(kind)}: use programmes, calls, bids or grants` });
-    const entity = ENTITIES[kind as EntityKind];
+    const entity = ENTITIES.get(kind);
+    if (!entity) throw new NotFoundException({ code: 'NOT_FOUND', message: `No such entity kind ${JSON.stringify(kind.slice(0, 64))}: use programmes, calls, bids or grants` });
     const stream = entity.stream(id);
     const all = await this.store.readStream(stream);
     if (all.length === 0) throw new NotFoundException({ code: 'STREAM_NOT_FOUND', message: `${stream} has no events` });
@@ -99,10 +98,9 @@ export class AuditController {
     const instant = position ? null : Date.parse(query.asOf);
     if (instant !== null && Number.isNaN(instant)) throw new BadRequestException({ code: 'VALIDATION_FAILED', message: 'asOf is not a valid date-time' });
     const included = all.filter((e) => (position ? comparePositions(e.position, position) <= 0 : Date.parse(e.metadata.recordedAt) <= instant!));
-    const evolve = entity.evolve as (state: unknown, event: FundingEvent) => unknown;
-    const state = included.reduce((s, e) => evolve(s, { type: e.type, data: e.data } as FundingEvent), entity.initial as unknown);
+    const state = included.reduce((s, e) => entity.fold.evolve(s, { type: e.type, data: e.data } as FundingEvent), entity.fold.initialState());
     const last = included[included.length - 1];
-    return { stream, asOf: query.asOf, revision: last?.revision ?? null, position: last ? formatPosition(last.position) : null, eventsApplied: included.length, state };
+    return { stream, asOf: query.asOf, revision: last?.revision ?? null, position: last ? formatPosition(last.position) : null, eventsApplied: included.length, state: asJson(state) };
   }
 
   /** Recomputes the hash chain over the whole log and reports the first broken link. */
@@ -135,4 +133,12 @@ function auditEvent(event: RecordedEvent) {
     metadata: event.metadata,
     ...(event.link ? { link: event.link } : {}),
   };
+}
+
+/** State as JSON: a Map (a programme's measures, a measure's reservations) becomes an object of its entries. */
+function asJson(value: unknown): unknown {
+  if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [k, asJson(v)]));
+  if (Array.isArray(value)) return value.map(asJson);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asJson(v)]));
+  return value;
 }

@@ -1,10 +1,8 @@
 import { BadRequestException, createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
-import { formatPosition } from '@app/event-store';
+import { deterministicUuid, type CommandContext } from '@app/commands';
 import type { AuthenticatedRequest } from '../auth/api-key.guard.js';
-import type { CommandContext } from '../commands/command-context.js';
-import { deterministicUuid, type WriteOutcome } from '../commands/funding-writer.js';
 
 const HEADER_TOKEN = /^[\x21-\x7e]{1,200}$/;
 
@@ -45,12 +43,4 @@ function parseIfMatch(value: string | null): number | null {
   const match = /^(?:W\/)?"?(\d{1,15})"?$/.exec(value);
   if (!match?.[1]) throw new BadRequestException({ code: 'INVALID_HEADER', message: 'If-Match must be an ETag this API gave, e.g. "3"' });
   return Number(match[1]);
-}
-
-/** ETag: the entity stream's revision; X-Event-Position: where its last event sits in the global log. */
-export function answerWrite<T extends object>(response: Response, outcome: WriteOutcome, body: T): T & { revision: number; position: string } {
-  const position = formatPosition(outcome.position);
-  response.setHeader('ETag', `"${outcome.revision}"`);
-  response.setHeader('X-Event-Position', position);
-  return { ...body, revision: outcome.revision, position };
 }

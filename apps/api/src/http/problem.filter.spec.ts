@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { BadRequestException } from '@nestjs/common';
 import { ConcurrencyError, EventStoreUnavailableError, InvalidAppendError } from '@app/event-store';
 import { DomainError } from '@app/funding';
-import { CommandConflictError, StaleRevisionError } from '../commands/command-errors.js';
+import { CommandConflictError, StaleRevisionError } from '@app/commands';
 import { ProblemFilter } from './problem.filter.js';
 
 const filter = new ProblemFilter();

@@ -8,7 +8,7 @@ import {
   InvalidAppendError,
 } from '@app/event-store';
 import { DomainError, type DomainErrorCode } from '@app/funding';
-import { CommandConflictError, StaleRevisionError } from '../commands/command-errors.js';
+import { CommandConflictError, StaleRevisionError } from '@app/commands';
 
 export interface ProblemBody {
   readonly statusCode: number;

@@ -1,8 +1,4 @@
-/** Time enters the product here, at the edge, and reaches the domain inside each command. */
-export interface Clock {
-  now(): Date;
-}
+export { systemClock, type Clock } from '@app/commands';
 
+/** The clock's injection token: time enters the product at the edge (tests may hand in their own). */
 export const CLOCK = Symbol('Clock');
-
-export const systemClock: Clock = { now: () => new Date() };

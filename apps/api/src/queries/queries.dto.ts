@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { BID_STATUSES, CALL_STATUSES, GRANT_STATUSES } from '@app/funding';
 import { IsEntityId } from '../http/field-rules.js';
 
 export const MAX_PAGE_SIZE = 100;
@@ -24,9 +25,9 @@ export class PageQuery {
 }
 
 export class ListCallsQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: ['open', 'closed', 'cancelled'] })
+  @ApiPropertyOptional({ enum: CALL_STATUSES })
   @IsOptional()
-  @IsIn(['open', 'closed', 'cancelled'])
+  @IsIn(CALL_STATUSES)
   status?: string;
 
   @IsEntityId('Only the calls of this measure')
@@ -37,9 +38,9 @@ export class ListCallsQuery extends PageQuery {
 }
 
 export class ListBidsQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: ['submitted', 'admissible', 'inadmissible', 'withdrawn', 'awarded'] })
+  @ApiPropertyOptional({ enum: BID_STATUSES })
   @IsOptional()
-  @IsIn(['submitted', 'admissible', 'inadmissible', 'withdrawn', 'awarded'])
+  @IsIn(BID_STATUSES)
   status?: string;
 }
 
@@ -47,8 +48,8 @@ export class ListGrantsQuery extends PageQuery {
   @IsEntityId('Only the grants of this call')
   callId?: string;
 
-  @ApiPropertyOptional({ enum: ['active', 'completed', 'revoked'] })
+  @ApiPropertyOptional({ enum: GRANT_STATUSES })
   @IsOptional()
-  @IsIn(['active', 'completed', 'revoked'])
+  @IsIn(GRANT_STATUSES)
   status?: string;
 }

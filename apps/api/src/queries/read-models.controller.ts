@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { acceptsBidsAt } from '@app/funding';
 import type { ReadModelDocument, Where } from '@app/read-models';
 import { Roles } from '../auth/roles.decorator.js';
 import { EntityIdPipe } from '../http/entity-id.pipe.js';
@@ -92,10 +93,9 @@ export class ReadModelsController {
     return { items, page, pageSize, total };
   }
 
-  /** Whether the call takes bids right now: open, and inside its window (the window's end closes it). */
+  /** Whether the call takes bids right now, by the domain's own rule (the window's end closes it). */
   private withWindow(call: ReadModelDocument) {
-    const now = this.clock.now().getTime();
-    const acceptingBids = call['status'] === 'open' && now >= Date.parse(String(call['opensAt'])) && now < Date.parse(String(call['closesAt']));
+    const acceptingBids = acceptsBidsAt({ status: String(call['status']), opensAt: String(call['opensAt']), closesAt: String(call['closesAt']) }, this.clock.now());
     return { ...call, acceptingBids };
   }
 }

@@ -1,14 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { CommandPipeline, type CommandContext } from '@app/commands';
 import { demoProgrammeFile, type AppConfig } from '@app/config';
-import { programmes, programmeStream, type DefineMeasure, type EstablishProgramme } from '@app/funding';
-import { FundingWriter } from '../commands/funding-writer.js';
+import { DomainError, type DefineMeasure, type DomainErrorCode, type EstablishProgramme, type FundingCommand } from '@app/funding';
 import { APP_CONFIG } from '../infrastructure/app-config.provider.js';
-import { EstablishProgrammeCommand } from '../programmes/establish-programme.handler.js';
-import { DefineMeasureCommand } from '../programmes/define-measure.handler.js';
-import type { CommandContext } from '../commands/command-context.js';
 
 interface DemoProgramme {
   readonly programme: Omit<EstablishProgramme, 'type'>;
@@ -17,8 +13,8 @@ interface DemoProgramme {
 
 /**
  * On first start, loads the demo programme (WECARE and its five measures) through the same
- * commands a client would send. Whatever is already in the store is left alone, so a restart
- * adds nothing and a half-done seed is completed.
+ * pipeline a client's commands take. What is already in the store is refused by the domain and
+ * left alone, so a restart adds nothing and a half-done seed is completed.
  */
 @Injectable()
 export class DemoProgrammeSeeder implements OnApplicationBootstrap {
@@ -26,25 +22,30 @@ export class DemoProgrammeSeeder implements OnApplicationBootstrap {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly commands: CommandBus,
-    private readonly writer: FundingWriter,
+    private readonly pipeline: CommandPipeline,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.seedDemoProgramme) return;
     const demo = JSON.parse(readFileSync(demoProgrammeFile(), 'utf8')) as DemoProgramme;
     const { programmeId } = demo.programme;
-    const context = (): CommandContext => ({ actor: 'system:seed', correlationId: `seed-${programmeId}`, causationId: null, commandId: randomUUID(), ifMatch: null });
-    let current = await this.writer.load(programmeStream(programmeId), programmes.evolve, programmes.initialProgramme);
-    if (current.state.status === 'none') {
-      await this.commands.execute(new EstablishProgrammeCommand(context(), demo.programme));
-      current = await this.writer.load(programmeStream(programmeId), programmes.evolve, programmes.initialProgramme);
+    await this.unlessDone({ type: 'EstablishProgramme', ...demo.programme }, 'PROGRAMME_ALREADY_ESTABLISHED');
+    let added = 0;
+    for (const measure of demo.measures) {
+      if (await this.unlessDone({ type: 'DefineMeasure', programmeId, ...measure }, 'MEASURE_ALREADY_DEFINED')) added++;
     }
-    const defined = current.state.status === 'established' ? current.state.measures : {};
-    const missing = demo.measures.filter((m) => !defined[m.measureId]);
-    for (const measure of missing) {
-      await this.commands.execute(new DefineMeasureCommand(context(), { programmeId, ...measure }));
+    if (added > 0) this.logger.log(`Loaded the demo programme ${demo.programme.code} with ${added} measures`);
+  }
+
+  /** Runs the command; false when the store already holds what it would record. */
+  private async unlessDone(command: FundingCommand, done: DomainErrorCode): Promise<boolean> {
+    const context: CommandContext = { actor: 'system:seed', correlationId: `seed-${command.type}`, causationId: null, commandId: randomUUID(), ifMatch: null };
+    try {
+      await this.pipeline.execute(command, context);
+      return true;
+    } catch (error) {
+      if (error instanceof DomainError && error.code === done) return false;
+      throw error;
     }
-    if (missing.length > 0) this.logger.log(`Loaded the demo programme ${demo.programme.code} with ${missing.length} measures`);
   }
 }

@@ -13,9 +13,15 @@ export type BidSubmitted = {
   };
 };
 
+/** v2: says where the bid stood when it was withdrawn, so a count by status needs nothing but the event. */
 export type BidWithdrawn = {
   readonly type: 'BidWithdrawn';
-  readonly data: { readonly bidId: string; readonly callId: string; readonly withdrawnAt: Instant };
+  readonly data: {
+    readonly bidId: string;
+    readonly callId: string;
+    readonly previousStatus: 'submitted' | 'admissible' | 'inadmissible';
+    readonly withdrawnAt: Instant;
+  };
 };
 
 export type BidEvaluated = {

@@ -8,22 +8,20 @@ import {
   budgetCommitted,
   budgetReserved,
   callOpened,
-  expectRefusal,
   fold,
   measureDefined,
   programmeEstablished,
 } from '../../test-support/funding.fixtures.js';
-import * as programmes from '../programmes/programme.decider.js';
-import type { ProgrammeEvent } from '../programmes/programme.events.js';
-import { acceptsBidsAt, callRemainingCents, decide, evolve, initialCall, requireCall, type OpenCall } from './call.decider.js';
+import { expectRefusal, given } from '../../test-support/given-when-then.js';
+import { CALL, acceptsBidsAt, callRemainingCents, requireCall } from './call.js';
 import type { CallEvent } from './call.events.js';
+import type { CancelCall } from './cancel-call.js';
+import type { CloseCall } from './close-call.js';
+import type { OpenCall } from './open-call.js';
 
 const now = new Date('2026-01-10T09:00:00.000Z');
-const programme = (...events: ProgrammeEvent[]) => fold(programmes.evolve, programmes.initialProgramme, events);
-const call = (...events: CallEvent[]) => fold(evolve, initialCall, events);
-
-const withMeasure = programme(programmeEstablished, measureDefined);
-const withReservation = programme(programmeEstablished, measureDefined, budgetReserved);
+const withMeasure = [programmeEstablished, measureDefined] as const;
+const callClosed: CallEvent = { type: 'CallClosed', data: { callId: 'c1', closedAt: '' } };
 
 const openC1: OpenCall = {
   type: 'OpenCall',
@@ -39,68 +37,60 @@ const openC1: OpenCall = {
 };
 
 describe('opening a call', () => {
-  it('opens the call and reserves its budget from the measure, one event per stream', () => {
-    expect(decide(openC1, { call: call(), programme: withMeasure }, now)).toEqual({
-      call: [callOpened],
-      programme: [budgetReserved],
-    });
+  it('opens the call and reserves its budget from the measure, in one append', async () => {
+    expect(await given(...withMeasure).when(openC1, now)).toEqual([callOpened, budgetReserved]);
   });
 
-  it('records a null cap when the call has none', () => {
-    const { call: events } = decide({ ...openC1, maxGrantCents: undefined }, { call: call(), programme: withMeasure }, now);
-    expect(events[0]?.type === 'CallOpened' && events[0].data.maxGrantCents).toBeNull();
+  it('records a null cap when the call has none', async () => {
+    const [event] = await given(...withMeasure).when({ ...openC1, maxGrantCents: undefined }, now);
+    expect(event?.type === 'CallOpened' && event.data.maxGrantCents).toBeNull();
   });
 
-  it('refuses a budget above what the measure has unreserved (invariant 2)', () => {
+  it('refuses a budget above what the measure has unreserved (invariant 2)', async () => {
     const second = { ...openC1, callId: 'c2', budgetCents: EUR(1_500_000) + 1, maxGrantCents: null };
-    expectRefusal(() => decide(second, { call: call(), programme: withReservation }, now), 'MEASURE_ALLOCATION_EXCEEDED');
+    await expectRefusal(given(...withMeasure, callOpened, budgetReserved).when(second, now), 'MEASURE_ALLOCATION_EXCEEDED');
   });
 
-  it('accepts a budget that uses the rest of the measure exactly', () => {
+  it('accepts a budget that uses the rest of the measure exactly', async () => {
     const second = { ...openC1, callId: 'c2', budgetCents: EUR(1_500_000), maxGrantCents: null };
-    expect(decide(second, { call: call(), programme: withReservation }, now).programme).toHaveLength(1);
+    expect(await given(...withMeasure, callOpened, budgetReserved).when(second, now)).toHaveLength(2);
   });
 
-  it('refuses a call id used before', () => {
-    expectRefusal(() => decide(openC1, { call: call(callOpened), programme: withMeasure }, now), 'CALL_ALREADY_EXISTS');
+  it('refuses a call id used before', async () => {
+    await expectRefusal(given(...withMeasure, callOpened, budgetReserved).when(openC1, now), 'CALL_ALREADY_EXISTS');
   });
 
-  it('refuses an unknown programme or measure', () => {
-    expectRefusal(() => decide(openC1, { call: call(), programme: programme() }, now), 'PROGRAMME_NOT_FOUND');
-    expectRefusal(
-      () => decide({ ...openC1, measureId: 'm9' }, { call: call(), programme: withMeasure }, now),
-      'MEASURE_NOT_FOUND',
-    );
+  it('refuses an unknown programme or measure', async () => {
+    await expectRefusal(given().when(openC1, now), 'PROGRAMME_NOT_FOUND');
+    await expectRefusal(given(...withMeasure).when({ ...openC1, measureId: 'm9' }, now), 'MEASURE_NOT_FOUND');
+    await expectRefusal(given(...withMeasure).when({ ...openC1, measureId: 'constructor' }, now), 'MEASURE_NOT_FOUND');
   });
 
-  it('refuses a window that closes before it opens, or an unreadable date', () => {
-    const state = { call: call(), programme: withMeasure };
-    expectRefusal(() => decide({ ...openC1, opensAt: CLOSES, closesAt: OPENS }, state, now), 'INVALID_CALL_WINDOW');
-    expectRefusal(() => decide({ ...openC1, closesAt: OPENS }, state, now), 'INVALID_CALL_WINDOW');
-    expectRefusal(() => decide({ ...openC1, opensAt: 'next monday' }, state, now), 'INVALID_INPUT');
+  it('refuses a window that closes before it opens, or an unreadable date', async () => {
+    await expectRefusal(given(...withMeasure).when({ ...openC1, opensAt: CLOSES, closesAt: OPENS }, now), 'INVALID_CALL_WINDOW');
+    await expectRefusal(given(...withMeasure).when({ ...openC1, closesAt: OPENS }, now), 'INVALID_CALL_WINDOW');
+    await expectRefusal(given(...withMeasure).when({ ...openC1, opensAt: 'next monday' }, now), 'INVALID_INPUT');
   });
 
-  it('refuses a call without eligible applicant types, or with an unknown one', () => {
-    const state = { call: call(), programme: withMeasure };
-    expectRefusal(() => decide({ ...openC1, eligibleApplicantTypes: [] }, state, now), 'NO_ELIGIBLE_APPLICANT_TYPES');
+  it('refuses a call without eligible applicant types, or with an unknown one', async () => {
+    await expectRefusal(given(...withMeasure).when({ ...openC1, eligibleApplicantTypes: [] }, now), 'NO_ELIGIBLE_APPLICANT_TYPES');
     const unknown = { ...openC1, eligibleApplicantTypes: ['bank'] } as unknown as OpenCall;
-    expectRefusal(() => decide(unknown, state, now), 'INVALID_INPUT');
+    await expectRefusal(given(...withMeasure).when(unknown, now), 'INVALID_INPUT');
   });
 
-  it('refuses a per-bid cap above the budget, and non-positive amounts', () => {
-    const state = { call: call(), programme: withMeasure };
-    expectRefusal(() => decide({ ...openC1, maxGrantCents: EUR(2_500_000) + 1 }, state, now), 'MAX_GRANT_EXCEEDS_BUDGET');
-    expectRefusal(() => decide({ ...openC1, maxGrantCents: 0 }, state, now), 'INVALID_AMOUNT');
-    expectRefusal(() => decide({ ...openC1, budgetCents: -5 }, state, now), 'INVALID_AMOUNT');
+  it('refuses a per-bid cap above the budget, and non-positive amounts', async () => {
+    await expectRefusal(given(...withMeasure).when({ ...openC1, maxGrantCents: EUR(2_500_000) + 1 }, now), 'MAX_GRANT_EXCEEDS_BUDGET');
+    await expectRefusal(given(...withMeasure).when({ ...openC1, maxGrantCents: 0 }, now), 'INVALID_AMOUNT');
+    await expectRefusal(given(...withMeasure).when({ ...openC1, budgetCents: -5 }, now), 'INVALID_AMOUNT');
   });
 
-  it('refuses a call without a title', () => {
-    expectRefusal(() => decide({ ...openC1, title: '' }, { call: call(), programme: withMeasure }, now), 'INVALID_INPUT');
+  it('refuses a call without a title', async () => {
+    await expectRefusal(given(...withMeasure).when({ ...openC1, title: '' }, now), 'INVALID_INPUT');
   });
 });
 
 describe('the call window', () => {
-  const open = requireCall(call(callOpened), 'c1');
+  const open = requireCall(fold(CALL, callOpened), 'c1');
 
   it('accepts bids from opensAt (inclusive) to closesAt (exclusive)', () => {
     expect(acceptsBidsAt(open, new Date(OPENS))).toBe(true);
@@ -111,67 +101,59 @@ describe('the call window', () => {
   });
 
   it('a call closed by command accepts no bids, even inside its window', () => {
-    const closed = requireCall(call(callOpened, { type: 'CallClosed', data: { callId: 'c1', closedAt: '' } }), 'c1');
-    expect(acceptsBidsAt(closed, IN_WINDOW)).toBe(false);
+    expect(acceptsBidsAt(requireCall(fold(CALL, callOpened, callClosed), 'c1'), IN_WINDOW)).toBe(false);
   });
 });
 
 describe('closing a call', () => {
-  it('closes an open call', () => {
-    expect(decide({ type: 'CloseCall', callId: 'c1' }, { call: call(callOpened), programme: withReservation }, now)).toEqual({
-      call: [{ type: 'CallClosed', data: { callId: 'c1', closedAt: now.toISOString() } }],
-      programme: [],
-    });
+  const close: CloseCall = { type: 'CloseCall', callId: 'c1' };
+
+  it('closes an open call', async () => {
+    expect(await given(callOpened).when(close, now)).toEqual([{ type: 'CallClosed', data: { callId: 'c1', closedAt: now.toISOString() } }]);
   });
 
-  it('refuses an unknown, closed or cancelled call', () => {
-    const close = { type: 'CloseCall', callId: 'c1' } as const;
-    expectRefusal(() => decide(close, { call: call(), programme: withReservation }, now), 'CALL_NOT_FOUND');
-    const closed = call(callOpened, { type: 'CallClosed', data: { callId: 'c1', closedAt: '' } });
-    expectRefusal(() => decide(close, { call: closed, programme: withReservation }, now), 'CALL_ALREADY_CLOSED');
-    const cancelled = call(callOpened, {
-      type: 'CallCancelled',
-      data: { callId: 'c1', reason: null, releasedCents: 0, cancelledAt: '' },
-    });
-    expectRefusal(() => decide(close, { call: cancelled, programme: withReservation }, now), 'CALL_CANCELLED');
+  it('refuses an unknown, closed or cancelled call', async () => {
+    await expectRefusal(given().when(close, now), 'CALL_NOT_FOUND');
+    await expectRefusal(given(callOpened, callClosed).when(close, now), 'CALL_ALREADY_CLOSED');
+    const cancelled: CallEvent = { type: 'CallCancelled', data: { callId: 'c1', reason: null, releasedCents: 0, cancelledAt: '' } };
+    await expectRefusal(given(callOpened, cancelled).when(close, now), 'CALL_CANCELLED');
   });
 });
 
 describe('cancelling a call', () => {
-  const cancel = { type: 'CancelCall', callId: 'c1', reason: 'Regional budget law changed' } as const;
+  const cancel: CancelCall = { type: 'CancelCall', callId: 'c1', reason: 'Regional budget law changed' };
+  const opened = [...withMeasure, callOpened, budgetReserved] as const;
+  const cancelled: CallEvent[] = [
+    {
+      type: 'CallCancelled',
+      data: { callId: 'c1', reason: 'Regional budget law changed', releasedCents: EUR(2_500_000), cancelledAt: now.toISOString() },
+    },
+  ];
 
-  it('cancels the call and hands its reservation back to the measure, once', () => {
-    const decision = decide(cancel, { call: call(callOpened), programme: withReservation }, now);
-    expect(decision.call).toEqual([
-      {
-        type: 'CallCancelled',
-        data: { callId: 'c1', reason: 'Regional budget law changed', releasedCents: EUR(2_500_000), cancelledAt: now.toISOString() },
-      },
-    ]);
-    expect(decision.programme).toEqual([
+  it('cancels the call and hands its reservation back to the measure, once, in one append', async () => {
+    expect(await given(...opened).when(cancel, now)).toEqual([
+      ...cancelled,
       {
         type: 'MeasureReservationReleased',
         data: { programmeId: 'wecare', measureId: 'm4', callId: 'c1', amountCents: EUR(2_500_000), releasedAt: now.toISOString() },
       },
     ]);
-    const cancelled = fold(evolve, call(callOpened), decision.call);
-    expectRefusal(() => decide(cancel, { call: cancelled, programme: withReservation }, now), 'CALL_CANCELLED');
+    await expectRefusal(given(...opened, ...cancelled).when(cancel, now), 'CALL_CANCELLED');
   });
 
-  it('refuses to cancel a call that has awarded grants', () => {
-    const state = { call: call(callOpened, budgetCommitted(EUR(100_000))), programme: withReservation };
-    expectRefusal(() => decide(cancel, state, now), 'CALL_HAS_GRANTS');
+  it('refuses to cancel a call that has awarded grants', async () => {
+    await expectRefusal(given(...opened, budgetCommitted(EUR(100_000))).when(cancel, now), 'CALL_HAS_GRANTS');
   });
 
-  it('refuses an unknown call', () => {
-    expectRefusal(() => decide(cancel, { call: call(), programme: withReservation }, now), 'CALL_NOT_FOUND');
+  it('refuses an unknown call', async () => {
+    await expectRefusal(given(...withMeasure).when(cancel, now), 'CALL_NOT_FOUND');
   });
 });
 
 describe('the call remaining budget', () => {
   it('is budget − committed + released (invariant 3)', () => {
     const state = requireCall(
-      call(callOpened, budgetCommitted(EUR(200_000)), budgetCommitted(EUR(100_000), 'g2', 'b2'), {
+      fold(CALL, callOpened, budgetCommitted(EUR(200_000)), budgetCommitted(EUR(100_000), 'g2', 'b2'), {
         type: 'CallBudgetReleased',
         data: { callId: 'c1', grantId: 'g2', amountCents: EUR(40_000), cause: 'revocation', releasedAt: '' },
       }),

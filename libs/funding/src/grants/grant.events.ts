@@ -17,11 +17,21 @@ export type GrantAwarded = {
   };
 };
 
+/**
+ * The events after the award carry the grant's programme and measure (v2), so that a total per
+ * programme or measure is a fold of the events alone.
+ */
+interface GrantPlace {
+  readonly grantId: string;
+  readonly callId: string;
+  readonly programmeId: string;
+  readonly measureId: string;
+}
+
+/** v2: with the grant's programme and measure. */
 export type DisbursementRecorded = {
   readonly type: 'DisbursementRecorded';
-  readonly data: {
-    readonly grantId: string;
-    readonly callId: string;
+  readonly data: GrantPlace & {
     readonly disbursementId: string;
     readonly kind: DisbursementKind;
     readonly amountCents: Cents;
@@ -31,24 +41,20 @@ export type DisbursementRecorded = {
   };
 };
 
-/** The final payment ("saldo") was made; what the grant did not use returns to the call. */
+/** The final payment ("saldo") was made; what the grant did not use returns to the call. v2: with programme and measure. */
 export type GrantCompleted = {
   readonly type: 'GrantCompleted';
-  readonly data: {
-    readonly grantId: string;
-    readonly callId: string;
+  readonly data: GrantPlace & {
     readonly paidCents: Cents;
     readonly releasedCents: Cents;
     readonly completedAt: Instant;
   };
 };
 
-/** A revocation ("revoca"), whole or partial. */
+/** A revocation ("revoca"), whole or partial. v2: with programme and measure, and what it adds to the recovery due. */
 export type GrantRevoked = {
   readonly type: 'GrantRevoked';
-  readonly data: {
-    readonly grantId: string;
-    readonly callId: string;
+  readonly data: GrantPlace & {
     readonly reason: string;
     readonly whole: boolean;
     readonly revokedCents: Cents;
@@ -57,6 +63,8 @@ export type GrantRevoked = {
     readonly releasedCents: Cents;
     /** Money paid beyond the reduced award, to be recovered ("recupero"): paid − reduced award, when positive. */
     readonly recoveryDueCents: Cents;
+    /** How much this revocation raised the recovery due (recoveryDueCents after it, minus before). */
+    readonly recoveryDueAddedCents: Cents;
     readonly revokedAt: Instant;
   };
 };

@@ -1,19 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  EUR,
-  budgetReserved,
-  expectRefusal,
-  fold,
-  measureDefined,
-  programmeEstablished,
-} from '../../test-support/funding.fixtures.js';
-import { decide, evolve, initialProgramme, measureAvailableCents, type ProgrammeCommand } from './programme.decider.js';
+import { EUR, budgetReserved, fold, measureDefined, programmeEstablished } from '../../test-support/funding.fixtures.js';
+import { expectRefusal, given } from '../../test-support/given-when-then.js';
+import type { DefineMeasure } from './define-measure.js';
+import type { EstablishProgramme } from './establish-programme.js';
+import { PROGRAMME, measureUnreservedCents, requireMeasure } from './programme.js';
 import type { ProgrammeEvent } from './programme.events.js';
 
 const now = new Date('2017-05-22T10:00:00.000Z');
-const given = (...events: ProgrammeEvent[]) => fold(evolve, initialProgramme, events);
 
-const establish: ProgrammeCommand = {
+const establish: EstablishProgramme = {
   type: 'EstablishProgramme',
   programmeId: 'wecare',
   code: 'WECARE',
@@ -24,7 +19,7 @@ const establish: ProgrammeCommand = {
   ],
 };
 
-const defineM1: ProgrammeCommand = {
+const defineM1: DefineMeasure = {
   type: 'DefineMeasure',
   programmeId: 'wecare',
   measureId: 'm1',
@@ -35,106 +30,99 @@ const defineM1: ProgrammeCommand = {
 };
 
 describe('establishing a programme', () => {
-  it('records the programme with its fund shares and the time the command carries', () => {
-    expect(decide(establish, given(), now)).toEqual([programmeEstablished]);
+  it('records the programme with its fund shares and the time the command carries', async () => {
+    expect(await given().when(establish, now)).toEqual([programmeEstablished]);
   });
 
-  it('refuses a programme that already exists', () => {
-    expectRefusal(() => decide(establish, given(programmeEstablished), now), 'PROGRAMME_ALREADY_ESTABLISHED');
+  it('refuses a programme that already exists', async () => {
+    await expectRefusal(given(programmeEstablished).when(establish, now), 'PROGRAMME_ALREADY_ESTABLISHED');
   });
 
-  it('refuses a fund named twice', () => {
+  it('refuses a fund named twice', async () => {
     const funds = [
       { fund: 'FSE' as const, amountCents: 100 },
       { fund: 'FSE' as const, amountCents: 200 },
     ];
-    expectRefusal(() => decide({ ...establish, funds }, given(), now), 'DUPLICATE_FUND');
+    await expectRefusal(given().when({ ...establish, funds }, now), 'DUPLICATE_FUND');
   });
 
-  it('refuses a programme without fund shares', () => {
-    expectRefusal(() => decide({ ...establish, funds: [] }, given(), now), 'INVALID_INPUT');
+  it('refuses a programme without fund shares', async () => {
+    await expectRefusal(given().when({ ...establish, funds: [] }, now), 'INVALID_INPUT');
   });
 
-  it.each([0, -1, 10.5, Number.MAX_SAFE_INTEGER + 1])('refuses a fund amount of %p cents', (amountCents) => {
-    expectRefusal(
-      () => decide({ ...establish, funds: [{ fund: 'FSE', amountCents }] }, given(), now),
-      'INVALID_AMOUNT',
-    );
+  it.each([0, -1, 10.5, Number.MAX_SAFE_INTEGER + 1])('refuses a fund amount of %p cents', async (amountCents) => {
+    await expectRefusal(given().when({ ...establish, funds: [{ fund: 'FSE', amountCents }] }, now), 'INVALID_AMOUNT');
   });
 
-  it('refuses an empty code or title', () => {
-    expectRefusal(() => decide({ ...establish, code: ' ' }, given(), now), 'INVALID_INPUT');
-    expectRefusal(() => decide({ ...establish, title: '' }, given(), now), 'INVALID_INPUT');
+  it('refuses an empty code or title', async () => {
+    await expectRefusal(given().when({ ...establish, code: ' ' }, now), 'INVALID_INPUT');
+    await expectRefusal(given().when({ ...establish, title: '' }, now), 'INVALID_INPUT');
   });
 });
 
 describe('defining a measure', () => {
-  it('records a measure on one of the programme funds', () => {
-    const [event] = decide(defineM1, given(programmeEstablished), now);
-    expect(event).toEqual({
-      type: 'MeasureDefined',
-      data: {
-        programmeId: 'wecare',
-        measureId: 'm1',
-        code: 'M1',
-        title: 'Territorial welfare experiments',
-        fund: 'FSE',
-        allocationCents: EUR(6_400_000),
-        definedAt: now.toISOString(),
+  it('records a measure on one of the programme funds', async () => {
+    expect(await given(programmeEstablished).when(defineM1, now)).toEqual([
+      {
+        type: 'MeasureDefined',
+        data: {
+          programmeId: 'wecare',
+          measureId: 'm1',
+          code: 'M1',
+          title: 'Territorial welfare experiments',
+          fund: 'FSE',
+          allocationCents: EUR(6_400_000),
+          definedAt: now.toISOString(),
+        },
       },
-    });
+    ]);
   });
 
-  it('accepts allocations that use up the fund exactly (invariant 1 is ≤)', () => {
-    const state = given(programmeEstablished, measureDefined); // M4: FSE 4M
-    const rest = { ...defineM1, allocationCents: EUR(11_000_000) };
-    expect(decide(rest, state, now)).toHaveLength(1);
+  it('accepts allocations that use up the fund exactly (invariant 1 is ≤)', async () => {
+    // M4 has FSE 4M already: 11M more fills FSE's 15M.
+    expect(await given(programmeEstablished, measureDefined).when({ ...defineM1, allocationCents: EUR(11_000_000) }, now)).toHaveLength(1);
   });
 
-  it('refuses an allocation above what is left of the fund (invariant 1)', () => {
-    const state = given(programmeEstablished, measureDefined); // FSE 15M, 4M allocated
-    const tooMuch = { ...defineM1, allocationCents: EUR(11_000_000) + 1 };
-    expectRefusal(() => decide(tooMuch, state, now), 'FUND_AMOUNT_EXCEEDED');
+  it('refuses an allocation above what is left of the fund (invariant 1)', async () => {
+    await expectRefusal(given(programmeEstablished, measureDefined).when({ ...defineM1, allocationCents: EUR(11_000_000) + 1 }, now), 'FUND_AMOUNT_EXCEEDED');
   });
 
-  it('refuses a measure on a fund the programme does not have', () => {
-    const fsOnly = given({
-      type: 'ProgrammeEstablished',
-      data: { ...programmeEstablished.data, funds: [{ fund: 'FSE', amountCents: 100 }] },
-    } as ProgrammeEvent);
-    expectRefusal(() => decide({ ...defineM1, fund: 'FESR', allocationCents: 1 }, fsOnly, now), 'FUND_NOT_IN_PROGRAMME');
+  it('refuses a measure on a fund the programme does not have', async () => {
+    const fseOnly: ProgrammeEvent = { type: 'ProgrammeEstablished', data: { ...programmeEstablished.data, funds: [{ fund: 'FSE', amountCents: 100 }] } } as ProgrammeEvent;
+    await expectRefusal(given(fseOnly).when({ ...defineM1, fund: 'FESR', allocationCents: 1 }, now), 'FUND_NOT_IN_PROGRAMME');
   });
 
-  it('refuses a measure of an unknown programme', () => {
-    expectRefusal(() => decide(defineM1, given(), now), 'PROGRAMME_NOT_FOUND');
+  it('refuses a measure of an unknown programme', async () => {
+    await expectRefusal(given().when(defineM1, now), 'PROGRAMME_NOT_FOUND');
   });
 
-  it('refuses a measure id used before', () => {
-    const state = given(programmeEstablished, measureDefined);
-    expectRefusal(() => decide({ ...defineM1, measureId: 'm4', code: 'M9' }, state, now), 'MEASURE_ALREADY_DEFINED');
+  it('refuses a measure id used before', async () => {
+    await expectRefusal(given(programmeEstablished, measureDefined).when({ ...defineM1, measureId: 'm4', code: 'M9' }, now), 'MEASURE_ALREADY_DEFINED');
   });
 
-  it('refuses a measure code used before', () => {
-    const state = given(programmeEstablished, measureDefined);
-    expectRefusal(() => decide({ ...defineM1, code: 'M4' }, state, now), 'MEASURE_CODE_TAKEN');
+  it('treats ids that are names of a plain object (constructor, toString, __proto__) as ordinary ids', async () => {
+    for (const measureId of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect(await given(programmeEstablished).when({ ...defineM1, measureId }, now)).toHaveLength(1);
+    }
   });
 
-  it('refuses a zero allocation', () => {
-    expectRefusal(() => decide({ ...defineM1, allocationCents: 0 }, given(programmeEstablished), now), 'INVALID_AMOUNT');
+  it('refuses a measure code used before', async () => {
+    await expectRefusal(given(programmeEstablished, measureDefined).when({ ...defineM1, code: 'M4' }, now), 'MEASURE_CODE_TAKEN');
+  });
+
+  it('refuses a zero allocation', async () => {
+    await expectRefusal(given(programmeEstablished).when({ ...defineM1, allocationCents: 0 }, now), 'INVALID_AMOUNT');
   });
 });
 
 describe('measure reservations', () => {
-  it('a reservation lowers what the measure has available, and its release restores it', () => {
-    const reserved = given(programmeEstablished, measureDefined, budgetReserved);
-    const measure = reserved.status === 'established' ? reserved.measures['m4'] : undefined;
-    expect(measure && measureAvailableCents(measure)).toBe(EUR(1_500_000));
-
-    const released = evolve(reserved, {
+  it('a reservation lowers what the measure has unreserved, and its release restores it', () => {
+    const reserved = fold(PROGRAMME, programmeEstablished, measureDefined, budgetReserved);
+    expect(measureUnreservedCents(requireMeasure(reserved, 'wecare', 'm4'))).toBe(EUR(1_500_000));
+    const released = PROGRAMME.evolve(reserved, {
       type: 'MeasureReservationReleased',
       data: { programmeId: 'wecare', measureId: 'm4', callId: 'c1', amountCents: EUR(2_500_000), releasedAt: '' },
     });
-    const after = released.status === 'established' ? released.measures['m4'] : undefined;
-    expect(after && measureAvailableCents(after)).toBe(EUR(4_000_000));
+    expect(measureUnreservedCents(requireMeasure(released, 'wecare', 'm4'))).toBe(EUR(4_000_000));
   });
 });

@@ -1,9 +1,5 @@
-import type { ApplicantType, CallStatus, Fund } from '@app/funding';
-import type { Projection } from './projection.js';
-import { fundingEvent } from './projection.js';
-
-export const BID_STATUSES = ['submitted', 'admissible', 'inadmissible', 'withdrawn', 'awarded'] as const;
-export type BidStatusName = (typeof BID_STATUSES)[number];
+import { BID_STATUSES, type ApplicantType, type BidStatus, type CallStatus, type Fund } from '@app/funding';
+import { readModel } from './projection.js';
 
 export interface CallSummary {
   readonly [field: string]: unknown;
@@ -19,12 +15,12 @@ export interface CallSummary {
   readonly maxGrantCents: number | null;
   readonly committedCents: number;
   readonly releasedCents: number;
-  /** budget − committed + released */
+  /** budget − committed + released (invariant 3) */
   readonly remainingCents: number;
   readonly grantCount: number;
   readonly bids: {
     readonly total: number;
-    readonly byStatus: Readonly<Record<BidStatusName, number>>;
+    readonly byStatus: Readonly<Record<BidStatus, number>>;
     readonly byApplicantType: Readonly<Partial<Record<ApplicantType, number>>>;
   };
   readonly openedAt: string;
@@ -32,94 +28,69 @@ export interface CallSummary {
   readonly cancelledAt: string | null;
 }
 
-/** Where a bid stands, kept so a later event of the bid can move its count from one status to another. */
-interface BidTally {
-  readonly [field: string]: unknown;
-  readonly callId: string;
-  readonly status: BidStatusName;
-}
+const CALL_EVENTS = ['CallOpened', 'CallClosed', 'CallCancelled', 'CallBudgetCommitted', 'CallBudgetReleased'] as const;
+const BID_EVENTS = ['BidSubmitted', 'BidWithdrawn', 'BidEvaluated', 'BidAwarded'] as const;
 
-const CALLS = 'calls';
-const TALLIES = 'call_bid_tallies';
-
-export const callSummaries: Projection = {
-  name: 'call-summaries',
-  collections: [CALLS, TALLIES],
-  async apply(recorded, docs) {
-    const event = fundingEvent(recorded);
+/** Each call with its budget and its bids counted by status and applicant type: `GET /calls`, `GET /calls/:callId`. */
+export const callSummaries = readModel<CallSummary, (typeof CALL_EVENTS)[number] | (typeof BID_EVENTS)[number]>({
+  collection: 'calls',
+  eventTypes: [...CALL_EVENTS, ...BID_EVENTS],
+  documentId: (event) => event.data.callId,
+  evolve(call, event) {
+    if (event.type === 'CallOpened') {
+      const d = event.data;
+      return {
+        callId: d.callId,
+        programmeId: d.programmeId,
+        measureId: d.measureId,
+        fund: d.fund,
+        title: d.title,
+        status: 'open',
+        opensAt: d.opensAt,
+        closesAt: d.closesAt,
+        budgetCents: d.budgetCents,
+        maxGrantCents: d.maxGrantCents,
+        committedCents: 0,
+        releasedCents: 0,
+        remainingCents: d.budgetCents,
+        grantCount: 0,
+        bids: { total: 0, byStatus: Object.fromEntries(BID_STATUSES.map((s) => [s, 0])) as Record<BidStatus, number>, byApplicantType: {} },
+        openedAt: d.openedAt,
+        closedAt: null,
+        cancelledAt: null,
+      };
+    }
+    if (call === null) return null;
     switch (event.type) {
-      case 'CallOpened': {
-        const d = event.data;
-        docs.put(CALLS, d.callId, {
-          callId: d.callId,
-          programmeId: d.programmeId,
-          measureId: d.measureId,
-          fund: d.fund,
-          title: d.title,
-          status: 'open',
-          opensAt: d.opensAt,
-          closesAt: d.closesAt,
-          budgetCents: d.budgetCents,
-          maxGrantCents: d.maxGrantCents,
-          committedCents: 0,
-          releasedCents: 0,
-          remainingCents: d.budgetCents,
-          grantCount: 0,
-          bids: { total: 0, byStatus: { submitted: 0, admissible: 0, inadmissible: 0, withdrawn: 0, awarded: 0 }, byApplicantType: {} },
-          openedAt: d.openedAt,
-          closedAt: null,
-          cancelledAt: null,
-        } satisfies CallSummary);
-        return;
-      }
       case 'CallClosed':
-        return update(event.data.callId, (c) => ({ ...c, status: 'closed', closedAt: event.data.closedAt }));
+        return { ...call, status: 'closed', closedAt: event.data.closedAt };
       case 'CallCancelled':
-        return update(event.data.callId, (c) => ({ ...c, status: 'cancelled', cancelledAt: event.data.cancelledAt }));
+        return { ...call, status: 'cancelled', cancelledAt: event.data.cancelledAt };
       case 'CallBudgetCommitted':
-        return update(event.data.callId, (c) =>
-          withRemaining({ ...c, committedCents: c.committedCents + event.data.amountCents, grantCount: c.grantCount + 1 }),
-        );
+        return withRemaining({ ...call, committedCents: call.committedCents + event.data.amountCents, grantCount: call.grantCount + 1 });
       case 'CallBudgetReleased':
-        return update(event.data.callId, (c) => withRemaining({ ...c, releasedCents: c.releasedCents + event.data.amountCents }));
+        return withRemaining({ ...call, releasedCents: call.releasedCents + event.data.amountCents });
       case 'BidSubmitted': {
-        const { bidId, callId, applicant } = event.data;
-        docs.put(TALLIES, bidId, { callId, status: 'submitted' } satisfies BidTally);
-        return update(callId, (c) => ({
-          ...c,
-          bids: {
-            total: c.bids.total + 1,
-            byStatus: { ...c.bids.byStatus, submitted: c.bids.byStatus.submitted + 1 },
-            byApplicantType: { ...c.bids.byApplicantType, [applicant.type]: (c.bids.byApplicantType[applicant.type] ?? 0) + 1 },
-          },
-        }));
+        const type = event.data.applicant.type;
+        const counted = moveBid(call, null, 'submitted');
+        return { ...counted, bids: { ...counted.bids, total: call.bids.total + 1, byApplicantType: { ...call.bids.byApplicantType, [type]: (call.bids.byApplicantType[type] ?? 0) + 1 } } };
       }
       case 'BidWithdrawn':
-        return moveBid(event.data.bidId, 'withdrawn');
+        return moveBid(call, event.data.previousStatus, 'withdrawn');
+      // Only a submitted bid is evaluated, and only an admissible one awarded.
       case 'BidEvaluated':
-        return moveBid(event.data.bidId, event.data.admissible ? 'admissible' : 'inadmissible');
+        return moveBid(call, 'submitted', event.data.admissible ? 'admissible' : 'inadmissible');
       case 'BidAwarded':
-        return moveBid(event.data.bidId, 'awarded');
-      default:
-        return;
-    }
-
-    async function update(callId: string, change: (call: CallSummary) => CallSummary): Promise<void> {
-      const call = await docs.get<CallSummary>(CALLS, callId);
-      if (call) docs.put(CALLS, callId, change(call));
-    }
-
-    async function moveBid(bidId: string, to: BidStatusName): Promise<void> {
-      const tally = await docs.get<BidTally>(TALLIES, bidId);
-      if (!tally) return;
-      docs.put(TALLIES, bidId, { ...tally, status: to });
-      await update(tally.callId, (c) => ({
-        ...c,
-        bids: { ...c.bids, byStatus: { ...c.bids.byStatus, [tally.status]: c.bids.byStatus[tally.status] - 1, [to]: c.bids.byStatus[to] + 1 } },
-      }));
+        return moveBid(call, 'admissible', 'awarded');
     }
   },
-};
+});
+
+function moveBid(call: CallSummary, from: BidStatus | null, to: BidStatus): CallSummary {
+  const byStatus = { ...call.bids.byStatus, [to]: call.bids.byStatus[to] + 1 };
+  if (from !== null) byStatus[from] -= 1;
+  return { ...call, bids: { ...call.bids, byStatus } };
+}
 
 function withRemaining(call: CallSummary): CallSummary {
   return { ...call, remainingCents: call.budgetCents - call.committedCents + call.releasedCents };

@@ -1,6 +1,7 @@
 import { bidSummaries } from './bid-summaries.projection.js';
 import { callSummaries } from './call-summaries.projection.js';
 import { grantSummaries } from './grant-summaries.projection.js';
+import { openDataOperations } from './operations.projection.js';
 import { programmeDashboards } from './programme-dashboards.projection.js';
 import type { Projection } from './projection.js';
 
@@ -9,6 +10,13 @@ export * from './call-summaries.projection.js';
 export * from './bid-summaries.projection.js';
 export * from './grant-summaries.projection.js';
 export * from './programme-dashboards.projection.js';
+export * from './operations.projection.js';
 
 /** Every projection of the product; each has its own checkpoint and stops alone on a poison event. */
-export const FUNDING_PROJECTIONS: readonly Projection[] = [programmeDashboards, callSummaries, bidSummaries, grantSummaries];
+export const FUNDING_PROJECTIONS: readonly Projection[] = [
+  { name: 'programme-dashboards', readModels: [programmeDashboards] },
+  { name: 'call-summaries', readModels: [callSummaries] },
+  { name: 'bid-summaries', readModels: [bidSummaries] },
+  { name: 'grant-summaries', readModels: [grantSummaries] },
+  openDataOperations,
+];

@@ -1,8 +1,7 @@
 import type { Fund } from '@app/funding';
-import type { Projection } from './projection.js';
-import { fundingEvent } from './projection.js';
+import { readModel } from './projection.js';
 
-/** The money of a fund or a measure, each figure the sum of the events behind it. */
+/** The money of a fund or a measure, each figure the sum of the events behind it (invariant 7). */
 export interface MoneyTotals {
   /** Reserved by calls that are open or closed (cancelled calls hand theirs back). */
   readonly reservedCents: number;
@@ -23,7 +22,7 @@ export interface MeasureFigures extends MoneyTotals {
   readonly allocationCents: number;
   /** allocation − reserved: what new calls could still reserve. */
   readonly unreservedCents: number;
-  /** allocation − (committed − released): what is not yet committed to grants. */
+  /** allocation − (committed − released): what is not committed to grants ("available" means this everywhere). */
   readonly availableCents: number;
   /** disbursed / allocation. */
   readonly absorption: number;
@@ -50,92 +49,72 @@ export interface ProgrammeDashboard {
   readonly measures: readonly MeasureFigures[];
 }
 
-/** Which programme and measure a grant's later events belong to, and what it had due for recovery. */
-interface GrantRoute {
-  readonly [field: string]: unknown;
-  readonly programmeId: string;
-  readonly measureId: string;
-  readonly recoveryDueCents: number;
-}
-
-const DASHBOARDS = 'programme_dashboards';
-const ROUTES = 'dashboard_grant_routes';
 const ZERO: MoneyTotals = { reservedCents: 0, committedCents: 0, releasedCents: 0, disbursedCents: 0, recoveryDueCents: 0 };
-
 type Delta = Partial<MoneyTotals>;
 
-export const programmeDashboards: Projection = {
-  name: 'programme-dashboards',
-  collections: [DASHBOARDS, ROUTES],
-  async apply(recorded, docs) {
-    const event = fundingEvent(recorded);
+const EVENTS = [
+  'ProgrammeEstablished',
+  'MeasureDefined',
+  'MeasureBudgetReserved',
+  'MeasureReservationReleased',
+  'GrantAwarded',
+  'DisbursementRecorded',
+  'GrantCompleted',
+  'GrantRevoked',
+] as const;
+
+/** Per programme, the money per fund and per measure: `GET /programmes/:programmeId/dashboard`. */
+export const programmeDashboards = readModel<ProgrammeDashboard, (typeof EVENTS)[number]>({
+  collection: 'programme_dashboards',
+  eventTypes: EVENTS,
+  documentId: (event) => event.data.programmeId,
+  evolve(dashboard, event) {
+    if (event.type === 'ProgrammeEstablished') {
+      const d = event.data;
+      return {
+        programmeId: d.programmeId,
+        code: d.code,
+        title: d.title,
+        funds: d.funds.map((f) => fundFigures({ fund: f.fund, amountCents: f.amountCents, allocatedCents: 0, ...ZERO })),
+        measures: [],
+      };
+    }
+    if (dashboard === null) return null;
     switch (event.type) {
-      case 'ProgrammeEstablished': {
-        const d = event.data;
-        docs.put(DASHBOARDS, d.programmeId, {
-          programmeId: d.programmeId,
-          code: d.code,
-          title: d.title,
-          funds: d.funds.map((f) => fundFigures({ fund: f.fund, amountCents: f.amountCents, allocatedCents: 0, ...ZERO })),
-          measures: [],
-        } satisfies ProgrammeDashboard);
-        return;
-      }
       case 'MeasureDefined': {
         const d = event.data;
-        return update(d.programmeId, (p) => ({
-          ...p,
-          funds: p.funds.map((f) => (f.fund === d.fund ? fundFigures({ ...f, allocatedCents: f.allocatedCents + d.allocationCents }) : f)),
-          measures: [...p.measures, measureFigures({ measureId: d.measureId, code: d.code, title: d.title, fund: d.fund, allocationCents: d.allocationCents, ...ZERO })],
-        }));
+        return {
+          ...dashboard,
+          funds: dashboard.funds.map((f) => (f.fund === d.fund ? fundFigures({ ...f, allocatedCents: f.allocatedCents + d.allocationCents }) : f)),
+          measures: [...dashboard.measures, measureFigures({ measureId: d.measureId, code: d.code, title: d.title, fund: d.fund, allocationCents: d.allocationCents, ...ZERO })],
+        };
       }
       case 'MeasureBudgetReserved':
-        return move(event.data.programmeId, event.data.measureId, { reservedCents: event.data.amountCents });
+        return move(dashboard, event.data.measureId, { reservedCents: event.data.amountCents });
       case 'MeasureReservationReleased':
-        return move(event.data.programmeId, event.data.measureId, { reservedCents: -event.data.amountCents });
-      case 'GrantAwarded': {
-        const d = event.data;
-        docs.put(ROUTES, d.grantId, { programmeId: d.programmeId, measureId: d.measureId, recoveryDueCents: 0 } satisfies GrantRoute);
-        return move(d.programmeId, d.measureId, { committedCents: d.amountCents });
-      }
+        return move(dashboard, event.data.measureId, { reservedCents: -event.data.amountCents });
+      case 'GrantAwarded':
+        return move(dashboard, event.data.measureId, { committedCents: event.data.amountCents });
       case 'DisbursementRecorded':
-        return moveForGrant(event.data.grantId, () => ({ disbursedCents: event.data.amountCents }));
+        return move(dashboard, event.data.measureId, { disbursedCents: event.data.amountCents });
       case 'GrantCompleted':
-        return moveForGrant(event.data.grantId, () => ({ releasedCents: event.data.releasedCents }));
+        return move(dashboard, event.data.measureId, { releasedCents: event.data.releasedCents });
       case 'GrantRevoked':
-        return moveForGrant(event.data.grantId, (route) => ({
-          releasedCents: event.data.releasedCents,
-          recoveryDueCents: event.data.recoveryDueCents - route.recoveryDueCents,
-        }), event.data.recoveryDueCents);
-      default:
-        return;
-    }
-
-    async function update(programmeId: string, change: (p: ProgrammeDashboard) => ProgrammeDashboard): Promise<void> {
-      const dashboard = await docs.get<ProgrammeDashboard>(DASHBOARDS, programmeId);
-      if (dashboard) docs.put(DASHBOARDS, programmeId, change(dashboard));
-    }
-
-    async function move(programmeId: string, measureId: string, delta: Delta): Promise<void> {
-      await update(programmeId, (p) => {
-        const measure = p.measures.find((m) => m.measureId === measureId);
-        if (!measure) return p;
-        return {
-          ...p,
-          funds: p.funds.map((f) => (f.fund === measure.fund ? fundFigures(add(f, delta)) : f)),
-          measures: p.measures.map((m) => (m.measureId === measureId ? measureFigures(add(m, delta)) : m)),
-        };
-      });
-    }
-
-    async function moveForGrant(grantId: string, delta: (route: GrantRoute) => Delta, recoveryDueAfter?: number): Promise<void> {
-      const route = await docs.get<GrantRoute>(ROUTES, grantId);
-      if (!route) return;
-      await move(route.programmeId, route.measureId, delta(route));
-      if (recoveryDueAfter !== undefined) docs.put(ROUTES, grantId, { ...route, recoveryDueCents: recoveryDueAfter });
+        return move(dashboard, event.data.measureId, { releasedCents: event.data.releasedCents, recoveryDueCents: event.data.recoveryDueAddedCents });
     }
   },
-};
+});
+
+/** The delta on a measure, and on its fund. */
+function move(dashboard: ProgrammeDashboard, measureId: string, delta: Delta): ProgrammeDashboard {
+  const measure = dashboard.measures.find((m) => m.measureId === measureId);
+  if (!measure) return dashboard;
+  return {
+    ...dashboard,
+    funds: dashboard.funds.map((f) => (f.fund === measure.fund ? fundFigures(add(f, delta)) : f)),
+    measures: dashboard.measures.map((m) => (m.measureId === measureId ? measureFigures(add(m, delta)) : m)),
+  };
+}
 
 function add<T extends MoneyTotals>(figures: T, delta: Delta): T {
   return {

@@ -1,26 +1,54 @@
 import type { RecordedEvent } from '@app/event-store';
-import type { FundingEvent } from '@app/funding';
+import type { FundingEvent, FundingEventType } from '@app/funding';
 import type { ReadModelDocument } from '../read-model-store.port.js';
 
-/** The documents one batch of a projection reads and writes, cached for the batch. */
-export interface DocumentAccess {
-  get<D extends ReadModelDocument>(collection: string, id: string): Promise<D | null>;
-  put(collection: string, id: string, document: ReadModelDocument): void;
+type EventOf<T extends FundingEventType> = Extract<FundingEvent, { type: T }>;
+
+/**
+ * A read model: documents of one collection, each the pure fold of the events routed to it.
+ * `evolve` reads nothing but its document and the event (no clock, no other document), so a
+ * rebuild from position 0 gives the same documents, and a test needs no store.
+ */
+export interface ReadModel<D extends ReadModelDocument = ReadModelDocument, E extends FundingEvent = FundingEvent> {
+  readonly collection: string;
+  /** The events it takes; the runner hands it no other. */
+  readonly eventTypes: ReadonlySet<E['type']>;
+  /** Which of its documents the event changes. */
+  documentId(event: E): string;
+  /** The document after the event; null when it does not exist (or no longer does). */
+  evolve(document: D | null, event: E): D | null;
+}
+
+export function readModel<D extends ReadModelDocument, T extends FundingEventType>(definition: {
+  readonly collection: string;
+  readonly eventTypes: readonly T[];
+  documentId(event: EventOf<T>): string;
+  evolve(document: D | null, event: EventOf<T>): D | null;
+}): ReadModel<D, EventOf<T>> {
+  return { ...definition, eventTypes: new Set<EventOf<T>['type']>(definition.eventTypes as ReadonlyArray<EventOf<T>['type']>) };
 }
 
 /**
- * A projection routes each event to the documents it changes and computes the new documents
- * with pure evolve functions (`<read-model>.projection.ts`). It must not read the clock or
- * anything but its own documents, so a rebuild from position 0 gives the same documents.
+ * Read models kept together: one subscription, one checkpoint, each batch of their documents
+ * committed with it atomically. The runner (projector.ts) does all the reading and writing.
  */
 export interface Projection {
   readonly name: string;
-  /** The collections this projection owns (nobody else writes them). */
-  readonly collections: readonly string[];
-  apply(event: RecordedEvent, docs: DocumentAccess): Promise<void>;
+  readonly readModels: readonly ReadModel[];
+}
+
+export function collectionsOf(projection: Projection): string[] {
+  return projection.readModels.map((m) => m.collection);
 }
 
 /** The domain event inside a recorded one (the store has already upcast it to the current shape). */
 export function fundingEvent(recorded: RecordedEvent): FundingEvent {
   return { type: recorded.type, data: recorded.data } as FundingEvent;
+}
+
+/** Where an event goes: for each read model that takes it, its document and the document after it. */
+export function* routes(projection: Projection, event: FundingEvent): Generator<{ readonly model: ReadModel; readonly id: string }> {
+  for (const model of projection.readModels) {
+    if (model.eventTypes.has(event.type)) yield { model, id: model.documentId(event) };
+  }
 }

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { InMemoryLedger } from '../../../funding/test-support/in-memory-ledger.js';
+import { TestLedger } from '../../../funding/test-support/test-ledger.js';
 import { play, scenario } from '../../../funding/test-support/funding.arbitraries.js';
 import { projectInMemory, recorded } from '../../test-support/in-memory-projection.js';
 import type { RecordedEvent } from '@app/event-store';
@@ -21,9 +21,9 @@ const of = (events: RecordedEvent[], type: string, where: (d: Data) => boolean =
   events.filter((e) => e.type === type && where(e.data as Data)).map((e) => e.data as Data);
 const total = (items: Data[], field = 'amountCents') => items.reduce((sum, d) => sum + (d[field] as number), 0);
 
-function logOf(value: Parameters<typeof play>[1]): RecordedEvent[] {
-  const ledger = new InMemoryLedger();
-  play(ledger, value, true);
+async function logOf(value: Parameters<typeof play>[1]): Promise<RecordedEvent[]> {
+  const ledger = new TestLedger();
+  await play(ledger, value, true);
   return recorded(ledger.log);
 }
 
@@ -31,8 +31,8 @@ describe(`read models over ${RUNS} random command sequences`, () => {
   it('every dashboard, call and grant total equals the sum of its events', async () => {
     await fc.assert(
       fc.asyncProperty(scenario, async (value) => {
-        const events = logOf(value);
-        const docs = await projectInMemory(events, FUNDING_PROJECTIONS);
+        const events = await logOf(value);
+        const docs = projectInMemory(events, FUNDING_PROJECTIONS);
         const grantOf = new Map(of(events, 'GrantAwarded').map((g) => [g['grantId'] as string, g]));
         const measureOfGrant = (d: Data) => grantOf.get(d['grantId'] as string)?.['measureId'];
 
@@ -82,9 +82,9 @@ describe(`read models over ${RUNS} random command sequences`, () => {
   it('projecting the same events twice gives identical documents', async () => {
     await fc.assert(
       fc.asyncProperty(scenario, async (value) => {
-        const events = logOf(value);
-        const first = await projectInMemory(events, FUNDING_PROJECTIONS);
-        const second = await projectInMemory(events, FUNDING_PROJECTIONS);
+        const events = await logOf(value);
+        const first = projectInMemory(events, FUNDING_PROJECTIONS);
+        const second = projectInMemory(events, FUNDING_PROJECTIONS);
         expect(second).toEqual(first);
       }),
       { numRuns: Math.ceil(RUNS / 3) },

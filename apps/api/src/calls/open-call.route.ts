@@ -1,6 +1,12 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import { Body, Controller, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn } from 'class-validator';
+import type { CommandContext } from '@app/commands';
 import { APPLICANT_TYPES, type ApplicantType } from '@app/funding';
+import { Roles } from '../auth/roles.decorator.js';
+import { Commands } from '../commands/commands.js';
+import { CommandRequest } from '../http/command-request.js';
 import { IsCents, IsEntityId, IsInstant, IsText } from '../http/field-rules.js';
 
 export class OpenCallDto {
@@ -37,7 +43,21 @@ export class OpenCallDto {
   maxGrantCents?: number;
 }
 
-export class CancelCallDto {
-  @IsText('Why the call is cancelled', 500, true)
-  reason?: string;
+@ApiTags('calls')
+@ApiBearerAuth()
+@Controller()
+export class OpenCallRoute {
+  constructor(private readonly commands: Commands) {}
+
+  @Post('calls')
+  @Roles('programme-manager')
+  open(@CommandRequest() context: CommandContext, @Body() body: OpenCallDto) {
+    const callId = body.callId ?? randomUUID();
+    const { programmeId, measureId, title, budgetCents, opensAt, closesAt, eligibleApplicantTypes } = body;
+    return this.commands.run(
+      context,
+      { type: 'OpenCall', callId, programmeId, measureId, title, budgetCents, opensAt, closesAt, eligibleApplicantTypes, maxGrantCents: body.maxGrantCents ?? null },
+      { callId },
+    );
+  }
 }

@@ -1,0 +1,30 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { CommandContext } from '@app/commands';
+import { Roles } from '../auth/roles.decorator.js';
+import { Commands } from '../commands/commands.js';
+import { CommandRequest } from '../http/command-request.js';
+import { EntityIdPipe } from '../http/entity-id.pipe.js';
+import { IsCents, IsText } from '../http/field-rules.js';
+
+export class RevokeGrantDto {
+  @IsText('Why the grant is revoked')
+  reason!: string;
+
+  @IsCents('Amount by which the award is reduced; absent: the whole grant', true)
+  amountCents?: number;
+}
+
+@ApiTags('grants')
+@ApiBearerAuth()
+@Controller()
+export class RevokeGrantRoute {
+  constructor(private readonly commands: Commands) {}
+
+  @Post('grants/:grantId/revocation')
+  @HttpCode(200)
+  @Roles('programme-manager')
+  revoke(@CommandRequest() context: CommandContext, @Param('grantId', EntityIdPipe) grantId: string, @Body() body: RevokeGrantDto) {
+    return this.commands.run(context, { type: 'RevokeGrant', grantId, reason: body.reason, amountCents: body.amountCents ?? null }, { grantId });
+  }
+}

@@ -1,0 +1,145 @@
+import {
+  ConcurrencyError,
+  comparePositions,
+  type AppendRequest,
+  type AppendResult,
+  type EventStore,
+  type ExpectedState,
+  type LogPosition,
+} from '@app/event-store';
+import { planOf, streamOf, type FundingCommand, type FundingEvent, type StreamToRead } from '@app/funding';
+import type { Clock } from './clock.js';
+import type { CommandContext } from './command-context.js';
+import { CommandConflictError, StaleRevisionError } from './command-errors.js';
+import { envelope } from './event-envelope.js';
+
+/** What a command wrote: the stream it is about at its new revision (the ETag), and where its last event sits in the log. */
+export interface CommandOutcome {
+  readonly stream: string;
+  readonly revision: number;
+  readonly position: LogPosition;
+}
+
+/** How many times a command decides again after losing a race before it answers 409. */
+export const MAX_ATTEMPTS = 8;
+
+/** A stream as read for a decision: its state and the revision it was read at (null: no stream yet). */
+interface Loaded {
+  readonly state: Record<string, unknown>;
+  readonly revisions: ReadonlyMap<string, number | null>;
+}
+
+/**
+ * The one write path: every command runs through here, from HTTP, from the seed and from the tests.
+ * For a command's plan it loads the streams the plan reads and folds them, checks If-Match on the
+ * stream the command is about, decides, and appends each event to its stream with the revision
+ * that stream was read at (a stream written but not read must exist), all streams in one atomic
+ * append. A conflict means another writer got there first: decide again on fresh state, a bounded
+ * number of times, then 409.
+ *
+ * Commands on the stream a plan serializes on wait for each other inside this process, so a burst
+ * on one call (fifty awards at once) is decided one at a time instead of fifty racing; expected
+ * revisions still guard against other processes and against commands whose streams overlap.
+ * Nothing is published before it is stored: the only output is the append, and projections read the store.
+ */
+export class CommandPipeline {
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly clock: Clock,
+    private readonly options: { readonly maxAttempts?: number } = {},
+  ) {}
+
+  execute(command: FundingCommand, context: CommandContext): Promise<CommandOutcome> {
+    const plan = planOf(command);
+    const reads = plan.reads(command) as Record<string, StreamToRead<unknown>>;
+    const about = reads[plan.about]!.stream;
+    const serializeOn = reads[plan.serializeOn ?? plan.about]!.stream;
+    const maxAttempts = this.options.maxAttempts ?? MAX_ATTEMPTS;
+    return this.oneAtATime(serializeOn, async () => {
+      const now = this.clock.now();
+      for (let attempt = 1; ; attempt++) {
+        const { state, revisions } = await this.load(reads);
+        const read = revisions.get(about) ?? null;
+        if (context.ifMatch !== null && read !== context.ifMatch) throw new StaleRevisionError(about, context.ifMatch, read);
+        const events = plan.decide(command, state, now);
+        try {
+          return await this.append(context, about, events, revisions, now);
+        } catch (error) {
+          if (!(error instanceof ConcurrencyError)) throw error;
+          if (context.ifMatch !== null) throw new StaleRevisionError(about, context.ifMatch, error.stream === about ? error.actual : null);
+          if (attempt >= maxAttempts) throw new CommandConflictError(error.stream, attempt);
+          await delay(Math.random() * 5 * attempt);
+        }
+      }
+    });
+  }
+
+  private async load(reads: Record<string, StreamToRead<unknown>>): Promise<Loaded> {
+    const loaded = await Promise.all(
+      Object.entries(reads).map(async ([name, { stream, fold }]) => {
+        const events = await this.store.readStream(stream);
+        const state = events.reduce((s, recorded) => fold.evolve(s, { type: recorded.type, data: recorded.data } as FundingEvent), fold.initialState());
+        return { name, stream, state, revision: events.length === 0 ? null : events[events.length - 1]!.revision };
+      }),
+    );
+    return {
+      state: Object.fromEntries(loaded.map(({ name, state }) => [name, state])),
+      revisions: new Map(loaded.map(({ stream, revision }) => [stream, revision])),
+    };
+  }
+
+  private async append(
+    context: CommandContext,
+    about: string,
+    events: readonly FundingEvent[],
+    revisions: ReadonlyMap<string, number | null>,
+    now: Date,
+  ): Promise<CommandOutcome> {
+    const byStream = new Map<string, FundingEvent[]>();
+    for (const event of events) {
+      const stream = streamOf(event);
+      byStream.set(stream, [...(byStream.get(stream) ?? []), event]);
+    }
+    if (byStream.size === 0) throw new Error(`A command on ${about} decided no events`);
+    const requests: AppendRequest[] = [...byStream].map(([stream, streamEvents]) => ({
+      stream,
+      expected: expectedState(stream, revisions),
+      events: streamEvents.map((event, i) => envelope(context, stream, i, event, now)),
+    }));
+    const results: readonly AppendResult[] =
+      requests.length === 1 ? [await this.store.append(requests[0]!)] : (await this.store.appendMulti(requests)).streams;
+    const own = results.find((r) => r.stream === about) ?? results[0]!;
+    const position = results.map((r) => r.position).reduce((last, p) => (comparePositions(p, last) > 0 ? p : last));
+    return { stream: own.stream, revision: own.revision, position };
+  }
+
+  private async oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(key) ?? Promise.resolve();
+    const run = previous.then(work, work);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.queues.set(key, settled);
+    try {
+      return await run;
+    } finally {
+      if (this.queues.get(key) === settled) this.queues.delete(key);
+    }
+  }
+}
+
+/**
+ * A stream the decision read must still be at the revision it was read at; a stream it writes
+ * without reading (a release to a call, decided on the grant's stream alone) must exist.
+ */
+function expectedState(stream: string, revisions: ReadonlyMap<string, number | null>): ExpectedState {
+  if (!revisions.has(stream)) return 'exists';
+  return revisions.get(stream) ?? 'no_stream';
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

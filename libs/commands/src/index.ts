@@ -1,0 +1,5 @@
+export * from './clock.js';
+export * from './command-context.js';
+export * from './command-errors.js';
+export * from './command-pipeline.js';
+export { deterministicUuid } from './event-envelope.js';

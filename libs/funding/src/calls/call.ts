@@ -1,0 +1,88 @@
+import type { Evolving } from '../command-plan.js';
+import { refuse } from '../domain-error.js';
+import { assertNever, type ApplicantType, type Fund, type Instant } from '../funding.types.js';
+import type { Cents } from '../money.js';
+import type { CallEvent } from './call.events.js';
+
+export const CALL_STATUSES = ['open', 'closed', 'cancelled'] as const;
+export type CallStatus = (typeof CALL_STATUSES)[number];
+
+export type ExistingCall = {
+  readonly status: CallStatus;
+  readonly callId: string;
+  readonly programmeId: string;
+  readonly measureId: string;
+  readonly fund: Fund;
+  readonly budgetCents: Cents;
+  readonly opensAt: Instant;
+  readonly closesAt: Instant;
+  readonly eligibleApplicantTypes: readonly ApplicantType[];
+  readonly maxGrantCents: Cents | null;
+  /** Sum of every award ever committed from this call. */
+  readonly committedCents: Cents;
+  /** Sum of every amount returned to this call by revocations and completions. */
+  readonly releasedCents: Cents;
+  readonly grantCount: number;
+};
+
+/** A call for proposals ("bando"): the stream that owns its budget (invariant 3). */
+export type Call = { readonly status: 'none' } | ExistingCall;
+
+export function evolveCall(state: Call, event: CallEvent): Call {
+  switch (event.type) {
+    case 'CallOpened': {
+      const d = event.data;
+      return {
+        status: 'open',
+        callId: d.callId,
+        programmeId: d.programmeId,
+        measureId: d.measureId,
+        fund: d.fund,
+        budgetCents: d.budgetCents,
+        opensAt: d.opensAt,
+        closesAt: d.closesAt,
+        eligibleApplicantTypes: d.eligibleApplicantTypes,
+        maxGrantCents: d.maxGrantCents,
+        committedCents: 0,
+        releasedCents: 0,
+        grantCount: 0,
+      };
+    }
+    case 'CallClosed':
+      return state.status === 'none' ? state : { ...state, status: 'closed' };
+    case 'CallCancelled':
+      return state.status === 'none' ? state : { ...state, status: 'cancelled' };
+    case 'CallBudgetCommitted':
+      return state.status === 'none'
+        ? state
+        : { ...state, committedCents: state.committedCents + event.data.amountCents, grantCount: state.grantCount + 1 };
+    case 'CallBudgetReleased':
+      return state.status === 'none' ? state : { ...state, releasedCents: state.releasedCents + event.data.amountCents };
+    default:
+      return assertNever(event);
+  }
+}
+
+export const CALL: Evolving<Call, CallEvent> = {
+  initialState: () => ({ status: 'none' }),
+  evolve: evolveCall,
+};
+
+/** The call's remaining = budget − committed + released (invariant 3). */
+export function callRemainingCents(call: ExistingCall): Cents {
+  return call.budgetCents - call.committedCents + call.releasedCents;
+}
+
+/**
+ * Bids are accepted on an open call inside its window [opensAt, closesAt): the window's end closes
+ * it. Takes only what it reads, so the query side answers "accepting bids?" by the same rule.
+ */
+export function acceptsBidsAt(call: { readonly status: string; readonly opensAt: Instant; readonly closesAt: Instant }, now: Date): boolean {
+  const t = now.getTime();
+  return call.status === 'open' && t >= Date.parse(call.opensAt) && t < Date.parse(call.closesAt);
+}
+
+export function requireCall(state: Call, callId: string): ExistingCall {
+  if (state.status === 'none') refuse('CALL_NOT_FOUND', `Call ${callId} does not exist`);
+  return state;
+}

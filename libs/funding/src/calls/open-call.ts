@@ -1,0 +1,87 @@
+import { reading, type CommandPlan } from '../command-plan.js';
+import { refuse } from '../domain-error.js';
+import { APPLICANT_TYPES, instant, type ApplicantType, type Instant } from '../funding.types.js';
+import { assertPositiveCents, type Cents } from '../money.js';
+import { PROGRAMME, measureUnreservedCents, requireMeasure, type Programme } from '../programmes/programme.js';
+import { callStream, programmeStream } from '../streams.js';
+import { assertText } from '../text.js';
+import { CALL, type Call } from './call.js';
+
+export type OpenCall = {
+  readonly type: 'OpenCall';
+  readonly callId: string;
+  readonly programmeId: string;
+  readonly measureId: string;
+  readonly title: string;
+  readonly budgetCents: Cents;
+  readonly opensAt: Instant;
+  readonly closesAt: Instant;
+  readonly eligibleApplicantTypes: readonly ApplicantType[];
+  readonly maxGrantCents?: Cents | null;
+};
+
+/**
+ * Opens a call and reserves its budget from the measure (invariant 2): CallOpened on the call,
+ * MeasureBudgetReserved on the programme, in one atomic append. Calls on one programme are decided
+ * one at a time in a process (they draw on its measures).
+ */
+export const openCall: CommandPlan<OpenCall, { call: Call; programme: Programme }> = {
+  reads: (command) => ({
+    call: reading(CALL, callStream(command.callId)),
+    programme: reading(PROGRAMME, programmeStream(command.programmeId)),
+  }),
+  about: 'call',
+  serializeOn: 'programme',
+  decide(command, { call, programme }, now) {
+    if (call.status !== 'none') refuse('CALL_ALREADY_EXISTS', `Call ${command.callId} already exists`);
+    assertText(command.title, 'call title');
+    assertPositiveCents(command.budgetCents, 'call budget');
+    const opensAt = parseInstant(command.opensAt, 'opensAt');
+    const closesAt = parseInstant(command.closesAt, 'closesAt');
+    if (opensAt >= closesAt) refuse('INVALID_CALL_WINDOW', 'opensAt must be before closesAt');
+    const types = command.eligibleApplicantTypes;
+    if (types.length === 0) refuse('NO_ELIGIBLE_APPLICANT_TYPES', 'A call needs at least one eligible applicant type');
+    for (const type of types) {
+      if (!APPLICANT_TYPES.includes(type)) refuse('INVALID_INPUT', `Unknown applicant type ${String(type)}`);
+    }
+    const maxGrantCents = command.maxGrantCents ?? null;
+    if (maxGrantCents !== null) {
+      assertPositiveCents(maxGrantCents, 'maxGrantCents');
+      if (maxGrantCents > command.budgetCents) refuse('MAX_GRANT_EXCEEDS_BUDGET', 'The per-bid cap cannot exceed the call budget');
+    }
+    const measure = requireMeasure(programme, command.programmeId, command.measureId);
+    const unreserved = measureUnreservedCents(measure);
+    if (command.budgetCents > unreserved) {
+      refuse('MEASURE_ALLOCATION_EXCEEDED', `Measure ${measure.code} has ${unreserved} cents unreserved, call asks for ${command.budgetCents}`);
+    }
+    const at = instant(now);
+    return [
+      {
+        type: 'CallOpened',
+        data: {
+          callId: command.callId,
+          programmeId: command.programmeId,
+          measureId: command.measureId,
+          fund: measure.fund,
+          title: command.title,
+          budgetCents: command.budgetCents,
+          opensAt: opensAt.toISOString(),
+          closesAt: closesAt.toISOString(),
+          eligibleApplicantTypes: [...new Set(types)],
+          maxGrantCents,
+          openedAt: at,
+        },
+      },
+      {
+        type: 'MeasureBudgetReserved',
+        data: { programmeId: command.programmeId, measureId: command.measureId, callId: command.callId, amountCents: command.budgetCents, reservedAt: at },
+      },
+    ];
+  },
+};
+
+function parseInstant(value: string, what: string): Date {
+  const at = new Date(value);
+  if (typeof value !== 'string' || Number.isNaN(at.getTime())) refuse('INVALID_INPUT', `${what} must be an ISO 8601 instant`);
+  return at;
+}

@@ -1,0 +1,45 @@
+import { bidDecider } from './bids/bid.decider.js';
+import type { EvaluateBid } from './bids/evaluate-bid.js';
+import type { SubmitBid } from './bids/submit-bid.js';
+import type { WithdrawBid } from './bids/withdraw-bid.js';
+import { callDecider } from './calls/call.decider.js';
+import type { CancelCall } from './calls/cancel-call.js';
+import type { CloseCall } from './calls/close-call.js';
+import type { OpenCall } from './calls/open-call.js';
+import type { CommandPlan } from './command-plan.js';
+import type { AwardGrant } from './grants/award-grant.js';
+import { grantDecider } from './grants/grant.decider.js';
+import type { RecordDisbursement } from './grants/record-disbursement.js';
+import type { RevokeGrant } from './grants/revoke-grant.js';
+import type { DefineMeasure } from './programmes/define-measure.js';
+import type { EstablishProgramme } from './programmes/establish-programme.js';
+import { programmeDecider } from './programmes/programme.decider.js';
+
+export type FundingCommand =
+  | EstablishProgramme
+  | DefineMeasure
+  | OpenCall
+  | CloseCall
+  | CancelCall
+  | SubmitBid
+  | WithdrawBid
+  | EvaluateBid
+  | AwardGrant
+  | RecordDisbursement
+  | RevokeGrant;
+export type FundingCommandType = FundingCommand['type'];
+
+/** A plan seen from the pipeline: the state's shape is the plan's own business. */
+export type PlanOf<C extends FundingCommand> = CommandPlan<C, Record<string, unknown>>;
+
+/** Every command of the product and its plan. A command missing here does not compile. */
+export const FUNDING_COMMANDS: { readonly [T in FundingCommandType]: PlanOf<Extract<FundingCommand, { type: T }>> } = {
+  ...programmeDecider.commands,
+  ...callDecider.commands,
+  ...bidDecider.commands,
+  ...grantDecider.commands,
+};
+
+export function planOf<C extends FundingCommand>(command: C): PlanOf<C> {
+  return FUNDING_COMMANDS[command.type as FundingCommandType] as unknown as PlanOf<C>;
+}

@@ -1,0 +1,67 @@
+import { reading, type CommandPlan } from '../command-plan.js';
+import { refuse } from '../domain-error.js';
+import type { FundingEvent } from '../funding.events.js';
+import { instant } from '../funding.types.js';
+import { assertPositiveCents, type Cents } from '../money.js';
+import { grantStream } from '../streams.js';
+import { assertText } from '../text.js';
+import { GRANT, heldCents, requireGrant, type Grant } from './grant.js';
+
+export type RevokeGrant = {
+  readonly type: 'RevokeGrant';
+  readonly grantId: string;
+  readonly reason: string;
+  /** Absent: the whole grant. */
+  readonly amountCents?: Cents | null;
+};
+
+/**
+ * A revocation ("revoca"), whole or partial: GrantRevoked reduces the award; the budget the grant no
+ * longer holds goes back to the call once (CallBudgetReleased), and what was paid beyond the reduced
+ * award becomes due for recovery (invariant 6).
+ */
+export const revokeGrant: CommandPlan<RevokeGrant, { grant: Grant }> = {
+  reads: (command) => ({ grant: reading(GRANT, grantStream(command.grantId)) }),
+  about: 'grant',
+  decide(command, state, now) {
+    const grant = requireGrant(state.grant, command.grantId);
+    if (grant.status === 'revoked') refuse('GRANT_ALREADY_REVOKED', `Grant ${grant.grantId} is already revoked`);
+    assertText(command.reason, 'revocation reason');
+    const requested = command.amountCents ?? null;
+    if (requested !== null) {
+      assertPositiveCents(requested, 'revoked amount');
+      if (requested > grant.currentAwardCents) {
+        refuse('REVOCATION_EXCEEDS_AWARD', `Grant ${grant.grantId} has an award of ${grant.currentAwardCents} cents`);
+      }
+    }
+    const revokedCents = requested ?? grant.currentAwardCents;
+    const whole = revokedCents === grant.currentAwardCents;
+    const awardAfterCents = grant.currentAwardCents - revokedCents;
+    const releasedCents = heldCents(grant) - heldCents({ status: whole ? 'revoked' : grant.status, currentAwardCents: awardAfterCents, paidCents: grant.paidCents });
+    const recoveryDueCents = Math.max(0, grant.paidCents - awardAfterCents);
+    const at = instant(now);
+    const events: FundingEvent[] = [
+      {
+        type: 'GrantRevoked',
+        data: {
+          grantId: grant.grantId,
+          callId: grant.callId,
+          programmeId: grant.programmeId,
+          measureId: grant.measureId,
+          reason: command.reason,
+          whole,
+          revokedCents,
+          awardAfterCents,
+          releasedCents,
+          recoveryDueCents,
+          recoveryDueAddedCents: recoveryDueCents - grant.recoveryDueCents,
+          revokedAt: at,
+        },
+      },
+    ];
+    if (releasedCents > 0) {
+      events.push({ type: 'CallBudgetReleased', data: { callId: grant.callId, grantId: grant.grantId, amountCents: releasedCents, cause: 'revocation', releasedAt: at } });
+    }
+    return events;
+  },
+};

@@ -1,0 +1,48 @@
+import { reading, type CommandPlan } from '../command-plan.js';
+import { refuse } from '../domain-error.js';
+import { instant, type Fund } from '../funding.types.js';
+import { assertPositiveCents } from '../money.js';
+import { programmeStream } from '../streams.js';
+import { assertText } from '../text.js';
+import { PROGRAMME, type Programme } from './programme.js';
+import type { FundShare } from './programme.events.js';
+
+export type EstablishProgramme = {
+  readonly type: 'EstablishProgramme';
+  readonly programmeId: string;
+  readonly code: string;
+  readonly title: string;
+  readonly funds: readonly FundShare[];
+};
+
+/** A programme with its EU fund shares (e.g. WECARE: FSE EUR 15M, FESR EUR 5M). Event: ProgrammeEstablished. */
+export const establishProgramme: CommandPlan<EstablishProgramme, { programme: Programme }> = {
+  reads: (command) => ({ programme: reading(PROGRAMME, programmeStream(command.programmeId)) }),
+  about: 'programme',
+  decide(command, { programme }, now) {
+    if (programme.status !== 'none') {
+      refuse('PROGRAMME_ALREADY_ESTABLISHED', `Programme ${command.programmeId} is already established`);
+    }
+    assertText(command.code, 'programme code');
+    assertText(command.title, 'programme title');
+    if (command.funds.length === 0) refuse('INVALID_INPUT', 'A programme needs at least one fund share');
+    const seen = new Set<Fund>();
+    for (const share of command.funds) {
+      if (seen.has(share.fund)) refuse('DUPLICATE_FUND', `Fund ${share.fund} appears more than once`);
+      seen.add(share.fund);
+      assertPositiveCents(share.amountCents, `${share.fund} amount`);
+    }
+    return [
+      {
+        type: 'ProgrammeEstablished',
+        data: {
+          programmeId: command.programmeId,
+          code: command.code,
+          title: command.title,
+          funds: command.funds.map(({ fund, amountCents }) => ({ fund, amountCents })),
+          establishedAt: instant(now),
+        },
+      },
+    ];
+  },
+};

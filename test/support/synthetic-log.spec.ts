@@ -1,0 +1,15 @@
+import { describe, expect, it } from '@jest/globals';
+import { streamOf } from '@app/funding';
+import { lifecycleBlock } from './synthetic-log.js';
+
+describe('the synthetic log', () => {
+  it('renames every id of a copied block, so blocks share no stream', async () => {
+    const [zero, seven] = [await lifecycleBlock(0), await lifecycleBlock(7)];
+    expect(seven).toHaveLength(zero.length);
+    for (const { stream, event } of seven) {
+      expect(stream).toBe(streamOf(event));
+      expect(stream).toMatch(/-p7(-|$)/);
+      expect(JSON.stringify(event)).not.toMatch(/"p0|"P0"/);
+    }
+  });
+});
