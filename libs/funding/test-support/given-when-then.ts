@@ -3,34 +3,13 @@
  * the given events are appended to their streams of an in-memory event store, and the command runs
  * through the same CommandPipeline the API uses, with the clock fixed at `now`.
  */
-import { randomUUID } from 'node:crypto';
 import { expect } from '@jest/globals';
-import { CommandPipeline, type CommandContext } from '@app/commands';
-import { InMemoryEventStore, type EventStore } from '@app/event-store';
-import { DomainError, FUNDING_EVENT_SCHEMA_VERSIONS, streamOf, type DomainErrorCode, type FundingCommand, type FundingEvent } from '@app/funding';
+import { CommandPipeline } from '@app/commands';
+import { InMemoryEventStore } from '@app/event-store';
+import { DomainError, type DomainErrorCode, type FundingCommand, type FundingEvent } from '@app/funding';
+import { commandContext, record } from './test-ledger.js';
 
-export function commandContext(actor = 'spec'): CommandContext {
-  return { actor, correlationId: randomUUID(), causationId: null, commandId: randomUUID(), ifMatch: null };
-}
-
-/** Appends events as they were recorded: each to the stream it belongs to. */
-export async function record(store: EventStore, events: readonly FundingEvent[]): Promise<void> {
-  for (const event of events) {
-    await store.append({
-      stream: streamOf(event),
-      expected: 'any',
-      events: [
-        {
-          eventId: randomUUID(),
-          type: event.type,
-          schemaVersion: FUNDING_EVENT_SCHEMA_VERSIONS[event.type],
-          data: event.data,
-          metadata: { actor: 'given', correlationId: 'given', causationId: null, commandId: null, recordedAt: '2017-05-22T10:00:00.000Z' },
-        },
-      ],
-    });
-  }
-}
+export { commandContext, record };
 
 export function given(...history: FundingEvent[]) {
   return {

@@ -5,14 +5,33 @@
  * revisions of the appends keep the money right. Conflicts the store refuses are counted, so a
  * test can show that its interleavings really raced.
  */
-import {
-  CommandConflictError,
-  CommandPipeline,
-  type Clock,
-} from '@app/commands';
+import { randomUUID } from 'node:crypto';
+import { CommandConflictError, CommandPipeline, type Clock, type CommandContext } from '@app/commands';
 import { ConcurrencyError, InMemoryEventStore, type AppendRequest, type EventStore, type LogPosition } from '@app/event-store';
-import { DomainError, type FundingCommand, type FundingEvent } from '@app/funding';
-import { commandContext } from './given-when-then.js';
+import { DomainError, FUNDING_EVENT_SCHEMA_VERSIONS, streamOf, type FundingCommand, type FundingEvent } from '@app/funding';
+
+export function commandContext(actor = 'spec'): CommandContext {
+  return { actor, correlationId: randomUUID(), causationId: null, commandId: randomUUID(), ifMatch: null };
+}
+
+/** Appends events as they were recorded: each to the stream it belongs to. */
+export async function record(store: EventStore, events: readonly FundingEvent[]): Promise<void> {
+  for (const event of events) {
+    await store.append({
+      stream: streamOf(event),
+      expected: 'any',
+      events: [
+        {
+          eventId: randomUUID(),
+          type: event.type,
+          schemaVersion: FUNDING_EVENT_SCHEMA_VERSIONS[event.type],
+          data: event.data,
+          metadata: { actor: 'given', correlationId: 'given', causationId: null, commandId: null, recordedAt: '2017-05-22T10:00:00.000Z' },
+        },
+      ],
+    });
+  }
+}
 
 export interface LoggedEvent {
   readonly stream: string;
