@@ -7,7 +7,7 @@ import {
   type RecordedEvent,
 } from '@app/event-store';
 import { collectionsOf, fundingEvent, routes, type Projection } from './projections/projection.js';
-import type { Checkpoint, DocumentChange, ReadModelDocument, ReadModelSpace, ReadModelStore } from './read-model-store.port.js';
+import { checkpointPosition, type Checkpoint, type DocumentChange, type ReadModelDocument, type ReadModelSpace, type ReadModelStore } from './read-model-store.port.js';
 
 export const CATCH_UP_BATCH = 1000;
 
@@ -30,7 +30,7 @@ export function toCheckpoint(position: LogPosition): Checkpoint {
 }
 
 export function fromCheckpoint(checkpoint: Checkpoint | null): LogPosition | null {
-  return checkpoint ? { commit: BigInt(checkpoint.commit), prepare: BigInt(checkpoint.prepare) } : null;
+  return checkpoint ? checkpointPosition(checkpoint) : null;
 }
 
 /** One batch's view of a projection's documents: reads through to the space, writes kept until commit. */

@@ -6,6 +6,8 @@
  * Documents live in generations: the projector writes the active one; a rebuild fills the next
  * generation from position 0 and then makes it active, so queries keep answering meanwhile.
  */
+import type { LogPosition } from '@app/event-store';
+
 export type ReadModelDocument = { readonly [field: string]: unknown };
 
 /** Equality on top-level fields; values are always bound, never interpreted. */
@@ -80,13 +82,9 @@ export function assertName(kind: 'collection' | 'field' | 'projection', name: st
   if (!pattern.test(name)) throw new Error(`Invalid ${kind} name ${JSON.stringify(name)}`);
 }
 
-export function compareCheckpoints(a: Checkpoint, b: Checkpoint): number {
-  const ac = BigInt(a.commit);
-  const bc = BigInt(b.commit);
-  if (ac !== bc) return ac < bc ? -1 : 1;
-  const ap = BigInt(a.prepare);
-  const bp = BigInt(b.prepare);
-  return ap === bp ? 0 : ap < bp ? -1 : 1;
+/** The log position a checkpoint stands for: compare checkpoints with the log's own comparePositions. */
+export function checkpointPosition(checkpoint: Checkpoint): LogPosition {
+  return { commit: BigInt(checkpoint.commit), prepare: BigInt(checkpoint.prepare) };
 }
 
 export const READ_MODEL_STORE = Symbol('ReadModelStore');

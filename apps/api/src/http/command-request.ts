@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import { deterministicUuid, type CommandContext } from '@app/commands';
 import type { AuthenticatedRequest } from '../auth/api-key.guard.js';
+import { HEADER_TOKEN } from './field-rules.js';
 
-const HEADER_TOKEN = /^[\x21-\x7e]{1,200}$/;
 
 /**
  * The command context of an HTTP request: the actor from its API key, correlation and causation

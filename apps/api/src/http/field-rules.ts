@@ -4,6 +4,8 @@ import { IsISO8601, IsInt, IsOptional, IsString, Length, Matches, Max, Min } fro
 
 /** Client-chosen ids: a UUID or a slug, so they fit a stream name (`call-<id>`). */
 export const ENTITY_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+/** A header value the API takes (Idempotency-Key, X-Correlation-Id, If-Match…): 1 to 200 visible ASCII characters. */
+export const HEADER_TOKEN = /^[\x21-\x7e]{1,200}$/;
 /** An instant with its time zone: a date alone, or a local time, is ambiguous for a deadline. */
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 

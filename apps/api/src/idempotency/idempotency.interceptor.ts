@@ -12,9 +12,9 @@ import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
 import type { Response } from 'express';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import type { AuthenticatedRequest } from '../auth/api-key.guard.js';
+import { HEADER_TOKEN } from '../http/field-rules.js';
 import { IdempotencyKeyReusedError, IdempotencyStore } from './idempotency.store.js';
 
-const KEY = /^[\x21-\x7e]{1,200}$/;
 const REPLAYED_HEADERS = ['etag', 'x-event-position', 'x-correlation-id'];
 
 /** `Idempotency-Key` on a command: a retry gets the first response back and writes nothing more. */
@@ -27,7 +27,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const response = context.switchToHttp().getResponse<Response>();
     const key = request.headers['idempotency-key'];
     if (request.method !== 'POST' || key === undefined || !request.principal) return next.handle();
-    if (typeof key !== 'string' || !KEY.test(key)) {
+    if (typeof key !== 'string' || !HEADER_TOKEN.test(key)) {
       throw new BadRequestException({ code: 'INVALID_HEADER', message: 'Idempotency-Key must be 1 to 200 visible ASCII characters' });
     }
     const fingerprint = createHash('sha256')

@@ -32,7 +32,7 @@ import type {
   ChainVerification,
   TamperEvidentLog,
 } from '../event-store.port.js';
-import { sequencePosition } from '../log-position.js';
+import { comparePositions, sequencePosition } from '../log-position.js';
 import { GENESIS_LINK, addMissingLinks, linkOf, verifyLinks, type LinkedRow } from './hash-chain.js';
 
 export interface SqliteEventStoreOptions {
@@ -153,7 +153,7 @@ export class SqliteEventStore implements EventStore, TamperEvidentLog {
 
   async appendMulti(requests: readonly AppendRequest[]): Promise<MultiAppendResult> {
     const streams = await this.enqueue(prepareAppends(requests, this.maxEventBytes));
-    const position = streams.reduce((max, s) => (s.position.commit > max.commit ? s.position : max), streams[0]!.position);
+    const position = streams.map((s) => s.position).reduce((last, p) => (comparePositions(p, last) > 0 ? p : last));
     return { streams, position };
   }
 

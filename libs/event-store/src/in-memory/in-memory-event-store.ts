@@ -14,7 +14,7 @@ import type {
   SubscribeOptions,
   SubscriptionItem,
 } from '../event-store.port.js';
-import { sequencePosition } from '../log-position.js';
+import { comparePositions, sequencePosition } from '../log-position.js';
 
 interface StoredEvent {
   readonly position: number;
@@ -62,7 +62,7 @@ export class InMemoryEventStore implements EventStore {
 
   async appendMulti(requests: readonly AppendRequest[]): Promise<MultiAppendResult> {
     const streams = await this.write(prepareAppends(requests, this.maxEventBytes));
-    const position = streams.reduce((max, s) => (s.position.commit > max.commit ? s.position : max), streams[0]!.position);
+    const position = streams.map((s) => s.position).reduce((last, p) => (comparePositions(p, last) > 0 ? p : last));
     return { streams, position };
   }
 

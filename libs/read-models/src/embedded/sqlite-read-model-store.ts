@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { comparePositions } from '@app/event-store';
 import {
   StaleCheckpointError,
   assertName,
-  compareCheckpoints,
+  checkpointPosition,
   type Checkpoint,
   type DocumentChange,
   type FindQuery,
@@ -177,7 +178,7 @@ class SqliteSpace implements ReadModelSpace {
         const stored = this.checkpointRow(projection);
         if (stored?.commit_pos && stored.prepare_pos) {
           const current = { commit: stored.commit_pos, prepare: stored.prepare_pos };
-          if (compareCheckpoints(current, checkpoint) >= 0) throw new StaleCheckpointError(projection, current, checkpoint);
+          if (comparePositions(checkpointPosition(current), checkpointPosition(checkpoint)) >= 0) throw new StaleCheckpointError(projection, current, checkpoint);
         }
         for (const { collection, id, document } of changes) {
           if (document === null) remove.run(this.generation, collection, id);

@@ -7,7 +7,6 @@ import { BSON } from 'mongodb';
 import { StaleCheckpointError } from '../read-model-store.port.js';
 import {
   CHECKPOINTS,
-  MongoReadModelStore,
   assertAdvances,
   assertCheckpoint,
   assertGeneration,
@@ -28,7 +27,8 @@ import {
   toProjectionStatus,
   toStoredDocument,
   toWriteModels,
-} from './mongo-read-model-store.js';
+} from './mongo-mapping.js';
+import { MongoReadModelStore } from './mongo-read-model-store.js';
 
 describe('physical collection names', () => {
   it('puts the generation in front of the logical name', () => {
