@@ -7,6 +7,8 @@ import { isAbsolute, resolve } from 'node:path';
 export interface AppConfig {
   readonly environment: 'development' | 'test' | 'production';
   readonly port: number;
+  /** The address the API listens on: 127.0.0.1 by default; 0.0.0.0 in a container. */
+  readonly host: string;
   /** Where the embedded stores keep their files. */
   readonly dataDir: string;
   /** When set, events go to KurrentDB instead of the embedded store. */
@@ -25,6 +27,22 @@ export interface AppConfig {
   readonly minPositionWaitMs: number;
   /** Requests a minute each client address may make to the public open-data routes. */
   readonly openDataRateLimit: number;
+  /** Open-data lists generated at once; more answer 503 with Retry-After. */
+  readonly openDataConcurrent: number;
+  /** Client addresses the per-address limits remember at once; past it, new addresses are refused until old ones expire. */
+  readonly trackedAddresses: number;
+  /** Failed authentications a minute per client address before it gets 429 for a while. */
+  readonly authFailuresPerMinute: number;
+  /** A request's headers and body must arrive within this (slow clients are cut off with 408). */
+  readonly requestTimeoutMs: number;
+  /** Open connections per client address; more are closed at once. */
+  readonly maxConnectionsPerAddress: number;
+  /** Audit exports one principal may run at once (verify and rebuild: one each). */
+  readonly auditExportsPerPrincipal: number;
+  /** `/docs` and `/docs-json`: public, behind any API key, or off. Default: public, off in production. */
+  readonly apiDocs: 'public' | 'authenticated' | 'off';
+  /** Express's `trust proxy`: set it when a reverse proxy sets X-Forwarded-For, so limits see the client's address. */
+  readonly trustProxy: string | null;
 }
 
 export class ConfigError extends Error {
@@ -74,6 +92,13 @@ export function loadConfig(
   if (options.serveApi && (environment ?? 'development') === 'production' && apiKeysFile === null) {
     problems.push('API_KEYS_FILE is required in production (a JSON file of hashed API keys)');
   }
+  const choice = <T extends string>(name: string, options: readonly T[], fallback: T): T => {
+    const raw = text(name);
+    if (raw === null) return fallback;
+    const found = options.find((o) => o === raw);
+    if (!found) problems.push(`${name} must be one of ${options.join(', ')}, got ${JSON.stringify(raw)}`);
+    return found ?? fallback;
+  };
   const flag = (name: string, fallback: boolean): boolean => {
     const raw = text(name);
     if (raw === null) return fallback;
@@ -84,6 +109,7 @@ export function loadConfig(
   const config: AppConfig = {
     environment: environment ?? 'development',
     port: integer('PORT', 3000, 0, 65_535),
+    host: text('HOST') ?? '127.0.0.1',
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(cwd, dataDir),
     kurrentDbUrl: url('KURRENTDB_URL', ['kurrentdb', 'kurrentdb+discover', 'esdb', 'esdb+discover']),
     mongoDbUrl: url('MONGODB_URL', ['mongodb', 'mongodb+srv']),
@@ -94,6 +120,14 @@ export function loadConfig(
     runProjector: flag('RUN_PROJECTOR', true),
     minPositionWaitMs: integer('MIN_POSITION_WAIT_MS', 3000, 0, 30_000),
     openDataRateLimit: integer('OPEN_DATA_RATE_LIMIT', 30, 1, 100_000),
+    openDataConcurrent: integer('OPEN_DATA_CONCURRENT', 4, 1, 1_000),
+    trackedAddresses: integer('TRACKED_ADDRESSES', 10_000, 100, 10_000_000),
+    authFailuresPerMinute: integer('AUTH_FAILURES_PER_MINUTE', 20, 1, 100_000),
+    requestTimeoutMs: integer('REQUEST_TIMEOUT_MS', 30_000, 1_000, 600_000),
+    maxConnectionsPerAddress: integer('MAX_CONNECTIONS_PER_ADDRESS', 256, 1, 100_000),
+    auditExportsPerPrincipal: integer('AUDIT_EXPORTS_PER_PRINCIPAL', 2, 1, 100),
+    apiDocs: choice('API_DOCS', ['public', 'authenticated', 'off'], (environment ?? 'development') === 'production' ? 'off' : 'public'),
+    trustProxy: text('TRUST_PROXY'),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -33,6 +33,13 @@ function notUpcastable(type: string, missing: string): Upcaster {
  * to start with a gap in a chain).
  */
 export const FUNDING_UPCASTERS: readonly Upcaster[] = [
+  {
+    // v1 did not name the submitting portal in the data; it was the event's actor all along.
+    type: 'BidSubmitted',
+    fromVersion: 1,
+    upcast: (data, metadata) => ({ ...(data as object), submittedBy: metadata.actor }),
+  },
+  notUpcastable('GrantAwarded', "submittedBy (the bid's BidSubmitted knows it)"),
   notUpcastable('BidWithdrawn', 'previousStatus (the bid stream knows it)'),
   notUpcastable('DisbursementRecorded', "programmeId and measureId (the grant's GrantAwarded knows them)"),
   notUpcastable('GrantCompleted', "programmeId and measureId (the grant's GrantAwarded knows them)"),

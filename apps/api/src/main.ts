@@ -3,11 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ConfigError, loadConfig, type AppConfig } from '@app/config';
 import { ApiModule } from './api.module.js';
 import { ApiKeys } from './auth/api-keys.js';
 import { hardenRequests, validationPipe } from './http/request-hardening.js';
+import { guardServer } from './http/server-guards.js';
 
 async function createApi(config: AppConfig): Promise<NestExpressApplication> {
   const apiKeys = ApiKeys.load({ file: config.apiKeysFile, production: config.environment === 'production' });
@@ -15,9 +17,20 @@ async function createApi(config: AppConfig): Promise<NestExpressApplication> {
     bodyParser: false,
     logger: config.environment === 'test' ? ['error', 'warn'] : ['log', 'error', 'warn'],
   });
-  hardenRequests(app.getHttpAdapter().getInstance(), config.maxBodyBytes);
+  const express = app.getHttpAdapter().getInstance();
+  if (config.trustProxy !== null) express.set('trust proxy', trustProxySetting(config.trustProxy));
+  hardenRequests(express, config.maxBodyBytes);
+  guardServer(app.getHttpServer(), config);
   app.useGlobalPipes(validationPipe());
   app.enableShutdownHooks();
+  if (config.apiDocs === 'off') return app;
+  if (config.apiDocs === 'authenticated') {
+    express.use(['/docs', '/docs-json'], (req: Request, res: Response, next: NextFunction) => {
+      const key = /^Bearer ([\x21-\x7e]{1,256})$/.exec(req.headers.authorization ?? '')?.[1];
+      if (key && apiKeys.authenticate(key)) return next();
+      res.status(401).json({ statusCode: 401, code: 'UNAUTHENTICATED', message: 'The API documents need an API key: "Authorization: Bearer <key>"' });
+    });
+  }
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -32,6 +45,13 @@ async function createApi(config: AppConfig): Promise<NestExpressApplication> {
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
+}
+
+/** TRUST_PROXY as Express takes it: a hop count, true, or a list of addresses and subnets. */
+function trustProxySetting(value: string): number | boolean | string {
+  if (/^\d+$/.test(value)) return Number(value);
+  if (value === 'true') return true;
+  return value;
 }
 
 async function main(): Promise<void> {
@@ -53,10 +73,11 @@ async function main(): Promise<void> {
     logger.error(`Refusing to start: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   }
-  await app.listen(config.port, '0.0.0.0');
-  const { port } = app.getHttpServer().address() as AddressInfo;
-  // Printed whatever the log level: scripts and tests read the port from it.
-  process.stdout.write(`cohesion-ledger api listening on http://127.0.0.1:${port} (events: ${config.kurrentDbUrl ? 'KurrentDB' : `embedded, ${config.dataDir}`})\n`);
+  await app.listen(config.port, config.host);
+  const { address, port } = app.getHttpServer().address() as AddressInfo;
+  // Printed whatever the log level: scripts and tests read the address from it.
+  const host = address.includes(':') ? `[${address}]` : address;
+  process.stdout.write(`cohesion-ledger api listening on http://${host}:${port} (events: ${config.kurrentDbUrl ? 'KurrentDB' : `embedded, ${config.dataDir}`})\n`);
 }
 
 await main();

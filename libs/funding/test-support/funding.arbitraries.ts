@@ -43,11 +43,11 @@ export const command: fc.Arbitrary<FundingCommand> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ type: fc.constant('CloseCall' as const), callId }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('CancelCall' as const), callId, reason: fc.constant('Cancelled') }) },
   { weight: 48, arbitrary: fc.record({
-    type: fc.constant('SubmitBid' as const), bidId, callId: fc.constant(''),
+    type: fc.constant('SubmitBid' as const), bidId, callId: fc.constant(''), submittedBy: fc.constantFrom('portal-1', 'portal-2'),
     applicant: fc.record({ type: fc.constantFrom(...APPLICANT_TYPES), taxCode: fc.constant('01234567890'), name: fc.constant('Applicant') }),
     projectTitle: fc.constant('Project'), requestedCents: cents(50_000, 320_000),
   }).chain((c) => callOfBid(c.bidId).map((callId) => ({ ...c, callId }))) },
-  { weight: 8, arbitrary: fc.record({ type: fc.constant('WithdrawBid' as const), bidId }) },
+  { weight: 8, arbitrary: fc.record({ type: fc.constant('WithdrawBid' as const), bidId, requestedBy: fc.constantFrom('portal-1', 'portal-1', 'portal-2') }) },
   { weight: 40, arbitrary: fc.record({
     type: fc.constant('EvaluateBid' as const), bidId, admissible: fc.constantFrom(true, true, true, false),
     score: fc.integer({ min: 0, max: 100 }),

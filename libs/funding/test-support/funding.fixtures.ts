@@ -83,6 +83,7 @@ export const bidSubmitted: BidEvent = {
   data: {
     bidId: 'b1',
     callId: 'c1',
+    submittedBy: 'portal-1',
     applicant: { type: 'company', taxCode: '01234567890', name: 'Officine Riunite Srl' },
     projectTitle: 'Nido aziendale condiviso',
     requestedCents: EUR(150_000),
@@ -111,6 +112,7 @@ export const grantAwarded = (amountCents: number): GrantEvent => ({
     grantId: 'g1',
     callId: 'c1',
     bidId: 'b1',
+    submittedBy: 'portal-1',
     programmeId: 'wecare',
     measureId: 'm4',
     fund: 'FSE',

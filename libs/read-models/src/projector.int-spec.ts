@@ -39,7 +39,7 @@ async function lifecycle(): Promise<Array<{ stream: string; event: { type: strin
   await run({ type: 'DefineMeasure', programmeId: 'p1', measureId: 'm1', code: 'M1', title: 'M', fund: 'FSE', allocationCents: 5_000_000 }, 0);
   await run({ type: 'OpenCall', callId: 'c1', programmeId: 'p1', measureId: 'm1', title: 'C', budgetCents: 1_000_000, opensAt: dayAt(0).toISOString(), closesAt: dayAt(30).toISOString(), eligibleApplicantTypes: ['company'] }, 0);
   for (const b of ['b1', 'b2', 'b3']) {
-    await run({ type: 'SubmitBid', bidId: b, callId: 'c1', applicant: { type: 'company', taxCode: '01234567890', name: `Company ${b}` }, projectTitle: 'P', requestedCents: 300_000 }, 1);
+    await run({ type: 'SubmitBid', bidId: b, callId: 'c1', submittedBy: 'portal-1', applicant: { type: 'company', taxCode: '01234567890', name: `Company ${b}` }, projectTitle: 'P', requestedCents: 300_000 }, 1);
     await run({ type: 'EvaluateBid', bidId: b, admissible: true, score: b === 'b2' ? 90 : 70 }, 2);
   }
   await run({ type: 'AwardGrant', grantId: 'g1', callId: 'c1', bidId: 'b2', amountCents: 250_000 }, 3);

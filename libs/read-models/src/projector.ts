@@ -10,6 +10,8 @@ import { collectionsOf, fundingEvent, routes, type Projection } from './projecti
 import { checkpointPosition, type Checkpoint, type DocumentChange, type ReadModelDocument, type ReadModelSpace, type ReadModelStore } from './read-model-store.port.js';
 
 export const CATCH_UP_BATCH = 1000;
+/** Events a runner applies before it lets other work run. */
+const EVENTS_PER_TURN = 100;
 
 const NOT_READY = Symbol('not ready');
 /** Resolves after the I/O phase of the event loop: whatever the log could give at once has been given by then. */
@@ -138,6 +140,8 @@ export class ProjectionRunner {
       batchEnd = null;
       pending = 0;
       this.progress.emit('progress', this.status());
+      // A commit ends a slice of work: let requests waiting on this process run before the next one.
+      await nextTurn();
     };
     let current: RecordedEvent | null = null;
     try {
@@ -167,6 +171,8 @@ export class ProjectionRunner {
         batchEnd = item.event.position;
         pending += 1;
         if (pending >= CATCH_UP_BATCH) await flush();
+        // Reading and applying resolve without I/O: without a turn now and then, a catch-up would hold every request until its batch ends.
+        else if (pending % EVENTS_PER_TURN === 0) await nextTurn();
       }
       if (!this.stopping) await flush();
       this.state = 'stopped';

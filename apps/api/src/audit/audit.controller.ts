@@ -14,9 +14,16 @@ import {
   type RecordedEvent,
 } from '@app/event-store';
 import { BID, CALL, GRANT, PROGRAMME, bidStream, callStream, grantStream, programmeStream, type Evolving, type FundingEvent } from '@app/funding';
+import type { AppConfig } from '@app/config';
+import { CurrentPrincipal } from '../auth/principal.decorator.js';
+import type { Principal } from '../auth/api-keys.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { EntityIdPipe } from '../http/entity-id.pipe.js';
-import { AsOfQuery, GlobalLogQuery, MAX_AUDIT_PAGE, StreamHistoryQuery } from './audit.dto.js';
+import { quoted } from '../http/field-rules.js';
+import { WorkInProgress } from '../http/limits.js';
+import { tooMany } from '../http/too-many.js';
+import { APP_CONFIG } from '../infrastructure/app-config.provider.js';
+import { AsOfQuery, GlobalLogQuery, StreamHistoryQuery } from './audit.dto.js';
 
 /** How each kind of entity is folded: the same evolve the write side uses. A Map: the kind comes from the path. */
 const ENTITIES = new Map<string, { stream: (id: string) => string; fold: Evolving<unknown, FundingEvent> }>([
@@ -32,7 +39,16 @@ const ENTITIES = new Map<string, { stream: (id: string) => string; fold: Evolvin
 @Controller('audit')
 @Roles('auditor')
 export class AuditController {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  private readonly exports: WorkInProgress;
+  /** Verifying reads the whole log: one at a time per principal. */
+  private readonly verifies = new WorkInProgress(1);
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.exports = new WorkInProgress(config.auditExportsPerPrincipal);
+  }
 
   /** One entity's events with their metadata (actor, recordedAt, correlation, causation, command id). */
   @Get('streams/:stream')
@@ -40,7 +56,7 @@ export class AuditController {
     try {
       assertStreamName(stream);
     } catch {
-      throw new BadRequestException({ code: 'INVALID_STREAM', message: `${JSON.stringify(stream)} is not a stream name such as call-<id>` });
+      throw new BadRequestException({ code: 'INVALID_STREAM', message: `${quoted(stream)} is not a stream name such as call-<id>` });
     }
     const limit = query.limit ?? 100;
     const events = await this.store.readStream(stream, { fromRevision: query.fromRevision ?? 0, limit: limit + 1 });
@@ -60,10 +76,21 @@ export class AuditController {
 
   /**
    * The whole history as NDJSON, one event per line, read in pages and written only as fast as
-   * the client takes it: memory stays flat however long the log is.
+   * the client takes it: memory stays flat however long the log is. Between pages it lets every
+   * other request through, and each principal runs a bounded number of exports at once.
    */
   @Get('export')
-  async export(@Res() res: Response): Promise<void> {
+  async export(@CurrentPrincipal() principal: Principal, @Res() res: Response): Promise<void> {
+    const done = this.exports.start(principal.id);
+    if (!done) throw tooMany(res, 10, 'Your exports already under way use your share; retry when one ends');
+    try {
+      await this.exportTo(res);
+    } finally {
+      done();
+    }
+  }
+
+  private async exportTo(res: Response): Promise<void> {
     res.status(200).setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
     res.setHeader('Content-Disposition', 'attachment; filename="event-log.ndjson"');
     let after: LogPosition | null = null;
@@ -71,13 +98,14 @@ export class AuditController {
     res.once('close', () => (closed = true));
     try {
       for (;;) {
-        const page: RecordedEvent[] = await this.store.readAll({ after, limit: MAX_AUDIT_PAGE });
+        const page: RecordedEvent[] = await this.store.readAll({ after, limit: EXPORT_PAGE });
         for (const event of page) {
           if (closed) return;
           if (!res.write(`${JSON.stringify(auditEvent(event))}\n`)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
         }
-        if (page.length < MAX_AUDIT_PAGE) break;
+        if (page.length < EXPORT_PAGE) break;
         after = page[page.length - 1]!.position;
+        await nextTurn();
       }
       res.end();
     } catch (error) {
@@ -105,11 +133,18 @@ export class AuditController {
 
   /** Recomputes the hash chain over the whole log and reports the first broken link. */
   @Get('verify')
-  async verify() {
+  async verify(@CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) res: Response) {
     if (!isTamperEvident(this.store)) {
       return { supported: false, message: 'This event store keeps no hash chain (KurrentDB): verify with the server\'s own tools' };
     }
-    const result = await this.store.verifyChain();
+    const done = this.verifies.start(principal.id);
+    if (!done) throw tooMany(res, 10, 'A verification of yours is already under way; retry when it ends');
+    let result;
+    try {
+      result = await this.store.verifyChain();
+    } finally {
+      done();
+    }
     return {
       supported: true,
       ok: result.ok,
@@ -120,6 +155,11 @@ export class AuditController {
     };
   }
 }
+
+/** Events per page of an export: small enough that a page holds the event loop for well under a millisecond or two. */
+const EXPORT_PAGE = 50;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function auditEvent(event: RecordedEvent) {
   return {

@@ -4,7 +4,7 @@ import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
 import type { CommandContext } from '@app/commands';
 import { Roles } from '../auth/roles.decorator.js';
 import { Commands } from '../commands/commands.js';
-import { CommandRequest } from '../http/command-request.js';
+import { CommandHeaders, CommandRequest } from '../http/command-request.js';
 import { EntityIdPipe } from '../http/entity-id.pipe.js';
 
 export class EvaluateBidDto {
@@ -29,6 +29,7 @@ export class EvaluateBidRoute {
   @Post('bids/:bidId/evaluation')
   @HttpCode(200)
   @Roles('evaluator')
+  @CommandHeaders()
   evaluate(@CommandRequest() context: CommandContext, @Param('bidId', EntityIdPipe) bidId: string, @Body() body: EvaluateBidDto) {
     return this.commands.run(context, { type: 'EvaluateBid', bidId, admissible: body.admissible, score: body.score ?? null }, { bidId });
   }

@@ -7,7 +7,7 @@ import type { CommandContext } from '@app/commands';
 import { APPLICANT_TYPES, type ApplicantType } from '@app/funding';
 import { Roles } from '../auth/roles.decorator.js';
 import { Commands } from '../commands/commands.js';
-import { CommandRequest } from '../http/command-request.js';
+import { CommandHeaders, CommandRequest } from '../http/command-request.js';
 import { EntityIdPipe } from '../http/entity-id.pipe.js';
 import { IsCents, IsEntityId, IsText } from '../http/field-rules.js';
 
@@ -48,12 +48,13 @@ export class SubmitBidRoute {
 
   @Post('calls/:callId/bids')
   @Roles('applicant-service')
+  @CommandHeaders()
   submit(@CommandRequest() context: CommandContext, @Param('callId', EntityIdPipe) callId: string, @Body() body: SubmitBidDto) {
     const bidId = body.bidId ?? randomUUID();
     const { type, taxCode, name } = body.applicant;
     return this.commands.run(
       context,
-      { type: 'SubmitBid', bidId, callId, applicant: { type, taxCode, name }, projectTitle: body.projectTitle, requestedCents: body.requestedCents },
+      { type: 'SubmitBid', bidId, callId, submittedBy: context.actor, applicant: { type, taxCode, name }, projectTitle: body.projectTitle, requestedCents: body.requestedCents },
       { bidId, callId },
     );
   }

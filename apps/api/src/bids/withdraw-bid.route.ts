@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { CommandContext } from '@app/commands';
 import { Roles } from '../auth/roles.decorator.js';
 import { Commands } from '../commands/commands.js';
-import { CommandRequest } from '../http/command-request.js';
+import { CommandHeaders, CommandRequest } from '../http/command-request.js';
 import { EntityIdPipe, NoBodyDto } from '../http/entity-id.pipe.js';
 
 @ApiTags('bids')
@@ -15,7 +15,8 @@ export class WithdrawBidRoute {
   @Post('bids/:bidId/withdraw')
   @HttpCode(200)
   @Roles('applicant-service')
+  @CommandHeaders()
   withdraw(@CommandRequest() context: CommandContext, @Param('bidId', EntityIdPipe) bidId: string, @Body() _body: NoBodyDto) {
-    return this.commands.run(context, { type: 'WithdrawBid', bidId }, { bidId });
+    return this.commands.run(context, { type: 'WithdrawBid', bidId, requestedBy: context.actor }, { bidId });
   }
 }

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { CommandContext } from '@app/commands';
 import { Roles } from '../auth/roles.decorator.js';
 import { Commands } from '../commands/commands.js';
-import { CommandRequest } from '../http/command-request.js';
+import { CommandHeaders, CommandRequest } from '../http/command-request.js';
 import { EntityIdPipe } from '../http/entity-id.pipe.js';
 import { IsText } from '../http/field-rules.js';
 
@@ -21,6 +21,7 @@ export class CancelCallRoute {
   @Post('calls/:callId/cancel')
   @HttpCode(200)
   @Roles('programme-manager')
+  @CommandHeaders()
   cancel(@CommandRequest() context: CommandContext, @Param('callId', EntityIdPipe) callId: string, @Body() body: CancelCallDto) {
     return this.commands.run(context, { type: 'CancelCall', callId, reason: body.reason ?? null }, { callId });
   }

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { CommandContext } from '@app/commands';
 import { Roles } from '../auth/roles.decorator.js';
 import { Commands } from '../commands/commands.js';
-import { CommandRequest } from '../http/command-request.js';
+import { CommandHeaders, CommandRequest } from '../http/command-request.js';
 import { EntityIdPipe, NoBodyDto } from '../http/entity-id.pipe.js';
 
 @ApiTags('calls')
@@ -15,6 +15,7 @@ export class CloseCallRoute {
   @Post('calls/:callId/close')
   @HttpCode(200)
   @Roles('programme-manager')
+  @CommandHeaders()
   close(@CommandRequest() context: CommandContext, @Param('callId', EntityIdPipe) callId: string, @Body() _body: NoBodyDto) {
     return this.commands.run(context, { type: 'CloseCall', callId }, { callId });
   }

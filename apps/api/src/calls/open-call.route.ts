@@ -6,7 +6,7 @@ import type { CommandContext } from '@app/commands';
 import { APPLICANT_TYPES, type ApplicantType } from '@app/funding';
 import { Roles } from '../auth/roles.decorator.js';
 import { Commands } from '../commands/commands.js';
-import { CommandRequest } from '../http/command-request.js';
+import { CommandHeaders, CommandRequest } from '../http/command-request.js';
 import { IsCents, IsEntityId, IsInstant, IsText } from '../http/field-rules.js';
 
 export class OpenCallDto {
@@ -51,6 +51,7 @@ export class OpenCallRoute {
 
   @Post('calls')
   @Roles('programme-manager')
+  @CommandHeaders()
   open(@CommandRequest() context: CommandContext, @Body() body: OpenCallDto) {
     const callId = body.callId ?? randomUUID();
     const { programmeId, measureId, title, budgetCents, opensAt, closesAt, eligibleApplicantTypes } = body;

@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { CommandContext } from '@app/commands';
 import { Roles } from '../auth/roles.decorator.js';
 import { Commands } from '../commands/commands.js';
-import { CommandRequest } from '../http/command-request.js';
+import { CommandHeaders, CommandRequest } from '../http/command-request.js';
 import { EntityIdPipe } from '../http/entity-id.pipe.js';
 import { IsCents, IsEntityId } from '../http/field-rules.js';
 
@@ -28,6 +28,7 @@ export class AwardGrantRoute {
 
   @Post('calls/:callId/awards')
   @Roles('programme-manager')
+  @CommandHeaders()
   award(@CommandRequest() context: CommandContext, @Param('callId', EntityIdPipe) callId: string, @Body() body: AwardGrantDto) {
     const grantId = body.grantId ?? randomUUID();
     return this.commands.run(context, { type: 'AwardGrant', grantId, callId, bidId: body.bidId, amountCents: body.amountCents }, { grantId, callId, bidId: body.bidId });

@@ -6,7 +6,7 @@ import type { CommandContext } from '@app/commands';
 import { DISBURSEMENT_KINDS, type DisbursementKind } from '@app/funding';
 import { Roles } from '../auth/roles.decorator.js';
 import { Commands } from '../commands/commands.js';
-import { CommandRequest } from '../http/command-request.js';
+import { CommandHeaders, CommandRequest } from '../http/command-request.js';
 import { EntityIdPipe } from '../http/entity-id.pipe.js';
 import { IsCents, IsEntityId, IsText } from '../http/field-rules.js';
 
@@ -33,6 +33,7 @@ export class RecordDisbursementRoute {
 
   @Post('grants/:grantId/disbursements')
   @Roles('finance-officer')
+  @CommandHeaders()
   disburse(@CommandRequest() context: CommandContext, @Param('grantId', EntityIdPipe) grantId: string, @Body() body: RecordDisbursementDto) {
     const disbursementId = body.disbursementId ?? randomUUID();
     return this.commands.run(

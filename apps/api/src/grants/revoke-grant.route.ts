@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { CommandContext } from '@app/commands';
 import { Roles } from '../auth/roles.decorator.js';
 import { Commands } from '../commands/commands.js';
-import { CommandRequest } from '../http/command-request.js';
+import { CommandHeaders, CommandRequest } from '../http/command-request.js';
 import { EntityIdPipe } from '../http/entity-id.pipe.js';
 import { IsCents, IsText } from '../http/field-rules.js';
 
@@ -24,6 +24,7 @@ export class RevokeGrantRoute {
   @Post('grants/:grantId/revocation')
   @HttpCode(200)
   @Roles('programme-manager')
+  @CommandHeaders()
   revoke(@CommandRequest() context: CommandContext, @Param('grantId', EntityIdPipe) grantId: string, @Body() body: RevokeGrantDto) {
     return this.commands.run(context, { type: 'RevokeGrant', grantId, reason: body.reason, amountCents: body.amountCents ?? null }, { grantId });
   }

@@ -1,9 +1,10 @@
-import { BadRequestException, createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { BadRequestException, applyDecorators, createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { ApiHeader } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import { deterministicUuid, type CommandContext } from '@app/commands';
 import type { AuthenticatedRequest } from '../auth/api-key.guard.js';
-import { HEADER_TOKEN } from './field-rules.js';
+import { HEADER_TOKEN, TRACE_ID } from './field-rules.js';
 
 
 /**
@@ -16,13 +17,13 @@ export const CommandRequest = createParamDecorator((_: unknown, ctx: ExecutionCo
   const response = ctx.switchToHttp().getResponse<Response>();
   const principal = request.principal;
   if (!principal) throw new Error('CommandRequest used on a route without authentication');
-  const correlationId = header(request, 'x-correlation-id') ?? randomUUID();
+  const correlationId = traceId(request, 'x-correlation-id') ?? randomUUID();
   response.setHeader('X-Correlation-Id', correlationId);
   const idempotencyKey = header(request, 'idempotency-key');
   return {
     actor: principal.id,
     correlationId,
-    causationId: header(request, 'x-causation-id'),
+    causationId: traceId(request, 'x-causation-id'),
     commandId: idempotencyKey ? deterministicUuid(`${principal.id}:${idempotencyKey}`) : randomUUID(),
     ifMatch: parseIfMatch(header(request, 'if-match')),
   };
@@ -37,6 +38,14 @@ function header(request: AuthenticatedRequest, name: string): string | null {
   return value;
 }
 
+function traceId(request: AuthenticatedRequest, name: string): string | null {
+  const value = header(request, name);
+  if (value !== null && !TRACE_ID.test(value)) {
+    throw new BadRequestException({ code: 'INVALID_HEADER', message: `${name} must be an id: letters, digits, ".", "_", ":" or "-", at most 128` });
+  }
+  return value;
+}
+
 /** `"3"`, `W/"3"` or `3`: the stream revision an ETag gave. */
 function parseIfMatch(value: string | null): number | null {
   if (value === null) return null;
@@ -44,3 +53,12 @@ function parseIfMatch(value: string | null): number | null {
   if (!match?.[1]) throw new BadRequestException({ code: 'INVALID_HEADER', message: 'If-Match must be an ETag this API gave, e.g. "3"' });
   return Number(match[1]);
 }
+
+/** The protocol headers every command route reads, for its OpenAPI entry. */
+export const CommandHeaders = () =>
+  applyDecorators(
+    ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Makes the command safe to retry: a retry with the same key and body gets the first response back (Idempotent-Replayed: true) and writes nothing. 1-200 visible ASCII characters.' }),
+    ApiHeader({ name: 'If-Match', required: false, description: 'Act only if the entity is still at this revision (an ETag this API gave, e.g. "3"); 412 otherwise.' }),
+    ApiHeader({ name: 'X-Correlation-Id', required: false, description: 'Groups the events of one business process; kept in every event\'s metadata and echoed back. An id: letters, digits, ".", "_", ":" or "-", at most 128. Generated when absent.' }),
+    ApiHeader({ name: 'X-Causation-Id', required: false, description: 'The id of the message (an event or command id) that caused this command; kept in the metadata of its events. Same form as X-Correlation-Id.' }),
+  );

@@ -1,22 +1,31 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsISO8601, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { MAX_AMOUNT_CENTS } from '@app/funding';
 
 /** Client-chosen ids: a UUID or a slug, so they fit a stream name (`call-<id>`). */
 export const ENTITY_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
-/** A header value the API takes (Idempotency-Key, X-Correlation-Id, If-Match…): 1 to 200 visible ASCII characters. */
+/** A header value the API takes (Idempotency-Key, If-Match…): 1 to 200 visible ASCII characters. */
 export const HEADER_TOKEN = /^[\x21-\x7e]{1,200}$/;
+/** X-Correlation-Id and X-Causation-Id: an id (a UUID, a slug, a dotted or colon-separated name), kept in every event's metadata. */
+export const TRACE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+/** A client's value quoted in a message: at most `max` characters of it, so no answer echoes a large input back. */
+export function quoted(value: unknown, max = 64): string {
+  const text = typeof value === 'string' ? value : String(value);
+  return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
+}
 /** An instant with its time zone: a date alone, or a local time, is ambiguous for a deadline. */
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-/** Integer euro cents: a safe, non-negative integer. */
+/** Integer euro cents: a non-negative integer up to MAX_AMOUNT_CENTS (EUR 100 billion), so every total stays exact. */
 export const IsCents = (description: string, optional = false) =>
   applyDecorators(
-    (optional ? ApiPropertyOptional : ApiProperty)({ type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description, example: 15_000_000 }),
+    (optional ? ApiPropertyOptional : ApiProperty)({ type: 'integer', minimum: 0, maximum: MAX_AMOUNT_CENTS, description, example: 15_000_000 }),
     ...(optional ? [IsOptional()] : []),
     IsInt({ message: '$property must be an integer number of cents' }),
     Min(0),
-    Max(Number.MAX_SAFE_INTEGER),
+    Max(MAX_AMOUNT_CENTS, { message: `$property must be at most ${MAX_AMOUNT_CENTS} cents (EUR 100 billion)` }),
   );
 
 export const IsEntityId = (description: string, optional = true) =>

@@ -47,7 +47,11 @@ export class ProblemFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const problem = this.toProblem(error);
-    if (problem.statusCode >= 500) this.logger.error(problem.message, error instanceof Error ? error.stack : String(error));
+    // A 5xx the API chose to give (read models behind, busy, store unavailable) is a warning; anything else is a fault, with its stack.
+    if (problem.statusCode >= 500) {
+      if (error instanceof HttpException || error instanceof EventStoreUnavailableError) this.logger.warn(`${problem.statusCode} ${problem.code}: ${problem.message}`);
+      else this.logger.error(problem.message, error instanceof Error ? error.stack : String(error));
+    }
     if (problem.statusCode === HttpStatus.SERVICE_UNAVAILABLE && !response.getHeader('Retry-After')) response.setHeader('Retry-After', '5');
     response.status(problem.statusCode).json(problem);
   }

@@ -1,5 +1,12 @@
 import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
 import express, { type NextFunction, type Request, type Response, type Express } from 'express';
+import { quoted } from './field-rules.js';
+
+/** At most this many field problems are listed in a 400; the rest are counted. */
+export const MAX_LISTED_PROBLEMS = 20;
+
+/** A name that every plain object already answers to (toString, constructor, __proto__…): never a parameter or a field here. */
+const isObjectPrototypeName = (key: string): boolean => key in Object.prototype;
 
 /**
  * The body pipeline in front of Nest: JSON only, size-limited, an object at the top, and no key
@@ -8,8 +15,9 @@ import express, { type NextFunction, type Request, type Response, type Express }
  */
 export function hardenRequests(app: Express, maxBodyBytes: number): void {
   app.disable('x-powered-by');
-  // The only ETag is the entity's stream revision, set on writes.
+  // ETags are set by the routes that mean them: a write's stream revision, the open-data list's checkpoint.
   app.set('etag', false);
+  app.use(securityHeaders);
   app.use((req: Request, res: Response, next: NextFunction) => {
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
     if (['POST', 'PUT', 'PATCH'].includes(req.method) && hasBody && !req.is('application/json')) {
@@ -33,10 +41,10 @@ export function hardenRequests(app: Express, maxBodyBytes: number): void {
       return problem(res, 400, 'INVALID_BODY', 'The body must be a JSON object');
     }
     // Query strings are flat here (Express 5's simple parser): a bracket or an operator in a name is an attack or a mistake.
-    const badQuery = Object.keys(req.query ?? {}).find((key) => /[[\].$]/.test(key));
-    if (badQuery) return problem(res, 400, 'FORBIDDEN_KEY', `Query parameter ${JSON.stringify(badQuery)} is not allowed`);
+    const badQuery = Object.keys(req.query ?? {}).find((key) => /[[\].$]/.test(key) || isObjectPrototypeName(key));
+    if (badQuery) return problem(res, 400, 'FORBIDDEN_KEY', `Query parameter ${quoted(badQuery)} is not allowed`);
     const bad = forbiddenKey(req.body);
-    if (bad) return problem(res, 400, 'FORBIDDEN_KEY', `Key ${JSON.stringify(bad)} is not allowed: keys may not start with "$" or contain "."`);
+    if (bad) return problem(res, 400, 'FORBIDDEN_KEY', `Key ${quoted(bad)} is not allowed: keys may not start with "$", contain "." or name a property of every object`);
     next();
   });
 }
@@ -45,11 +53,26 @@ function forbiddenKey(value: unknown, depth = 0): string | null {
   if (typeof value !== 'object' || value === null) return null;
   if (depth > 32) return '(nesting deeper than 32)';
   for (const key of Object.keys(value)) {
-    if (key.startsWith('$') || key.includes('.') || key === '__proto__' || key === 'constructor' || key === 'prototype') return key;
+    if (key.startsWith('$') || key.includes('.') || key === 'prototype' || isObjectPrototypeName(key)) return key;
     const inner = forbiddenKey((value as Record<string, unknown>)[key], depth + 1);
     if (inner) return inner;
   }
   return null;
+}
+
+/**
+ * Headers on every answer: no sniffing, no framing, no referrer, same-origin resources, a CSP that
+ * allows nothing (the API serves JSON; the API documents' page needs its scripts), and no caching
+ * (routes that may be cached, the public open data, say so themselves).
+ */
+function securityHeaders(req: Request, res: Response, next: NextFunction): void {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+  if (!req.path.startsWith('/docs')) res.setHeader('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+  res.setHeader('Cache-Control', 'no-store');
+  next();
 }
 
 function problem(res: Response, statusCode: number, code: string, message: string): void {
@@ -71,10 +94,12 @@ export function validationPipe(): ValidationPipe {
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => {
       const fields = flatten(errors);
+      const listed = fields.slice(0, MAX_LISTED_PROBLEMS).map((f) => ({ field: f.field.length > 64 ? `${f.field.slice(0, 64)}…` : f.field, problems: f.problems.map((p) => (p.length > 200 ? `${p.slice(0, 200)}…` : p)) }));
+      const more = fields.length - listed.length;
       return new BadRequestException({
         code: 'VALIDATION_FAILED',
-        message: `Invalid ${fields.map((f) => f.field).join(', ')}`,
-        errors: fields,
+        message: `Invalid ${listed.map((f) => f.field).join(', ')}${more > 0 ? ` and ${more} more` : ''}`,
+        errors: more > 0 ? [...listed, { field: '…', problems: [`${more} more fields not listed`] }] : listed,
       });
     },
   });

@@ -1,31 +1,23 @@
-import { CanActivate, ExecutionContext, HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { AppConfig } from '@app/config';
+import { AddressBuckets } from '../http/limits.js';
+import { tooMany } from '../http/too-many.js';
 import { APP_CONFIG } from '../infrastructure/app-config.provider.js';
 
-/** A token bucket per client address: `capacity` requests, refilled at `perMinute` a minute. */
+/** A token bucket per client address for the public routes: a burst of OPEN_DATA_RATE_LIMIT, refilled over a minute. */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly buckets: AddressBuckets;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.buckets = new AddressBuckets(config.openDataRateLimit, config.trackedAddresses);
+  }
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<Request>();
-    const capacity = this.config.openDataRateLimit;
-    const now = Date.now();
-    const key = request.ip ?? request.socket.remoteAddress ?? 'unknown';
-    const bucket = this.buckets.get(key) ?? { tokens: capacity, at: now };
-    bucket.tokens = Math.min(capacity, bucket.tokens + ((now - bucket.at) / 60_000) * capacity);
-    bucket.at = now;
-    if (this.buckets.size > 10_000) this.buckets.clear(); // bounded memory under address churn
-    this.buckets.set(key, bucket);
-    if (bucket.tokens < 1) {
-      const retryAfter = Math.ceil(((1 - bucket.tokens) * 60) / capacity);
-      context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(retryAfter));
-      throw new HttpException({ code: 'RATE_LIMITED', message: `Too many requests; retry in ${retryAfter} s` }, HttpStatus.TOO_MANY_REQUESTS);
-    }
-    bucket.tokens -= 1;
+    const wait = this.buckets.take(request.ip ?? request.socket.remoteAddress ?? 'unknown');
+    if (wait > 0) throw tooMany(context.switchToHttp().getResponse<Response>(), wait, `Too many requests; retry in ${wait} s`);
     return true;
   }
 }

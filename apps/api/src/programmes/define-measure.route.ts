@@ -6,7 +6,7 @@ import type { CommandContext } from '@app/commands';
 import { FUNDS, type Fund } from '@app/funding';
 import { Roles } from '../auth/roles.decorator.js';
 import { Commands } from '../commands/commands.js';
-import { CommandRequest } from '../http/command-request.js';
+import { CommandHeaders, CommandRequest } from '../http/command-request.js';
 import { EntityIdPipe } from '../http/entity-id.pipe.js';
 import { IsCents, IsEntityId, IsText } from '../http/field-rules.js';
 
@@ -36,6 +36,7 @@ export class DefineMeasureRoute {
 
   @Post('programmes/:programmeId/measures')
   @Roles('programme-manager')
+  @CommandHeaders()
   define(@CommandRequest() context: CommandContext, @Param('programmeId', EntityIdPipe) programmeId: string, @Body() body: DefineMeasureDto) {
     const measureId = body.measureId ?? randomUUID();
     const { code, title, fund, allocationCents } = body;

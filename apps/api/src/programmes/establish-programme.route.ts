@@ -7,7 +7,7 @@ import type { CommandContext } from '@app/commands';
 import { FUNDS, type Fund } from '@app/funding';
 import { Roles } from '../auth/roles.decorator.js';
 import { Commands } from '../commands/commands.js';
-import { CommandRequest } from '../http/command-request.js';
+import { CommandHeaders, CommandRequest } from '../http/command-request.js';
 import { IsCents, IsEntityId, IsText } from '../http/field-rules.js';
 
 export class FundShareDto {
@@ -46,6 +46,7 @@ export class EstablishProgrammeRoute {
 
   @Post('programmes')
   @Roles('programme-manager')
+  @CommandHeaders()
   establish(@CommandRequest() context: CommandContext, @Body() body: EstablishProgrammeDto) {
     const programmeId = body.programmeId ?? randomUUID();
     const funds = body.funds.map(({ fund, amountCents }) => ({ fund, amountCents }));

@@ -1,8 +1,13 @@
-import { Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Res, UseInterceptors } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { acceptsBidsAt } from '@app/funding';
 import type { ReadModelDocument, Where } from '@app/read-models';
+import type { Principal } from '../auth/api-keys.js';
+import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
+import { WorkInProgress } from '../http/limits.js';
+import { tooMany } from '../http/too-many.js';
 import { EntityIdPipe } from '../http/entity-id.pipe.js';
 import { CLOCK, type Clock } from '../infrastructure/clock.js';
 import { MinPositionInterceptor } from './min-position.interceptor.js';
@@ -11,12 +16,24 @@ import { ReadSide } from './read-side.js';
 
 const READERS = ['viewer', 'auditor', 'programme-manager', 'evaluator', 'finance-officer'] as const;
 
+/**
+ * A bid or grant as its reader may see it: to a reader role, any; to an applicant portal, only what
+ * it submitted (anything else does not exist for it).
+ */
+function visibleTo(principal: Principal, document: ReadModelDocument | null): ReadModelDocument | null {
+  if (document === null || principal.roles.some((role) => (READERS as readonly string[]).includes(role))) return document;
+  return document['submittedBy'] === principal.id ? document : null;
+}
+
 /** The dashboard and query API: reads the read models only; the domain is not involved. */
 @ApiTags('queries')
 @ApiBearerAuth()
 @Controller()
 @UseInterceptors(MinPositionInterceptor)
 export class ReadModelsController {
+  /** A rebuild reads the whole log: one under way per principal. */
+  private readonly rebuilds = new WorkInProgress(1);
+
   constructor(
     private readonly readSide: ReadSide,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -57,9 +74,9 @@ export class ReadModelsController {
   }
 
   @Get('bids/:bidId')
-  @Roles(...READERS)
-  async bid(@Param('bidId', EntityIdPipe) bidId: string) {
-    return found(await (await this.readSide.space()).get('bids', bidId), 'BID_NOT_FOUND', `Bid ${bidId}`);
+  @Roles(...READERS, 'applicant-service')
+  async bid(@CurrentPrincipal() principal: Principal, @Param('bidId', EntityIdPipe) bidId: string) {
+    return found(visibleTo(principal, await (await this.readSide.space()).get('bids', bidId)), 'BID_NOT_FOUND', `Bid ${bidId}`);
   }
 
   @Get('grants')
@@ -69,17 +86,21 @@ export class ReadModelsController {
   }
 
   @Get('grants/:grantId')
-  @Roles(...READERS)
-  async grant(@Param('grantId', EntityIdPipe) grantId: string) {
-    return found(await (await this.readSide.space()).get('grants', grantId), 'GRANT_NOT_FOUND', `Grant ${grantId}`);
+  @Roles(...READERS, 'applicant-service')
+  async grant(@CurrentPrincipal() principal: Principal, @Param('grantId', EntityIdPipe) grantId: string) {
+    return found(visibleTo(principal, await (await this.readSide.space()).get('grants', grantId)), 'GRANT_NOT_FOUND', `Grant ${grantId}`);
   }
 
   /** Rebuilds every read model from position 0 into a new generation; queries keep answering meanwhile. */
   @Post('admin/projections/rebuild')
   @HttpCode(202)
   @Roles('programme-manager')
-  rebuild() {
-    return this.readSide.startRebuild();
+  rebuild(@CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) res: Response) {
+    const done = this.rebuilds.start(principal.id);
+    if (!done) throw tooMany(res, 10, 'A rebuild you started is still running; retry when it ends');
+    const started = this.readSide.startRebuild();
+    void started.finished.finally(done);
+    return { started: started.started };
   }
 
   private async page(collection: string, where: Where, query: PageQuery, orderBy: Array<{ field: string; direction: 'asc' | 'desc' }>) {

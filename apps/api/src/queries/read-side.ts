@@ -92,13 +92,16 @@ export class ReadSide implements OnApplicationBootstrap {
     return { generation, projections, rebuilding: this.rebuilding !== null };
   }
 
-  /** Starts a rebuild into a new generation; queries keep answering from the current one until it is done. */
-  startRebuild(): { started: boolean } {
-    if (this.rebuilding) return { started: false };
+  /**
+   * Starts a rebuild into a new generation; queries keep answering from the current one until it is
+   * done. `finished` settles when the rebuild under way (this one, or one already running) ends.
+   */
+  startRebuild(): { started: boolean; finished: Promise<unknown> } {
+    if (this.rebuilding) return { started: false, finished: this.rebuilding };
     this.rebuilding = rebuildReadModels(this.events, this.store, FUNDING_PROJECTIONS, (m) => this.logger.warn(m))
       .then(({ generation }) => this.logger.log(`Read models rebuilt into generation ${generation}`))
       .catch((error: unknown) => this.logger.error(`Rebuild failed: ${String(error)}`))
       .finally(() => (this.rebuilding = null));
-    return { started: true };
+    return { started: true, finished: this.rebuilding };
   }
 }

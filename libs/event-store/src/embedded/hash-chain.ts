@@ -54,29 +54,39 @@ export function addMissingLinks(db: Database.Database): void {
 }
 
 /**
- * Recomputes the hash chain over the rows, in log order, in constant memory. A changed byte of any
- * event breaks its link; a removed event leaves a gap in the positions; both are reported at the
- * first position where the log stops matching.
+ * Recomputes the hash chain over the rows fed to it, in log order, in constant memory. A changed
+ * byte of any event breaks its link; a removed event leaves a gap in the positions; both are
+ * reported at the first position where the log stops matching.
  */
-export function verifyLinks(rows: IterableIterator<LinkedRow>): ChainVerification {
-  let previous = GENESIS_LINK;
-  let expected = 1;
-  let checked = 0;
-  let last: LinkedRow | null = null;
-  for (const row of rows) {
-    const broken = (reason: string, at = row.position): ChainVerification => {
-      rows.return?.();
-      return { ok: false, checked, headLink: null, headPosition: null, firstBroken: { position: sequencePosition(at), reason } };
-    };
-    if (row.position !== expected) {
-      return broken(`position ${expected} is missing: the log jumps from ${expected - 1} to ${row.position}`, expected);
+export class ChainCheck {
+  private previous = GENESIS_LINK;
+  private expected = 1;
+  private checked = 0;
+  private last: LinkedRow | null = null;
+
+  /** The verification's outcome when this row breaks the chain, else null. */
+  feed(row: LinkedRow): ChainVerification | null {
+    const broken = (reason: string, at = row.position): ChainVerification => ({
+      ok: false,
+      checked: this.checked,
+      headLink: null,
+      headPosition: null,
+      firstBroken: { position: sequencePosition(at), reason },
+    });
+    if (row.position !== this.expected) {
+      return broken(`position ${this.expected} is missing: the log jumps from ${this.expected - 1} to ${row.position}`, this.expected);
     }
-    const link = linkOf(previous, row);
+    const link = linkOf(this.previous, row);
     if (row.link !== link) return broken(`the event at position ${row.position} (${row.stream}@${row.revision}) does not match its hash link`);
-    previous = link;
-    expected += 1;
-    checked += 1;
-    last = row;
+    this.previous = link;
+    this.expected += 1;
+    this.checked += 1;
+    this.last = row;
+    return null;
   }
-  return { ok: true, checked, headLink: last?.link ?? null, headPosition: last ? sequencePosition(last.position) : null, firstBroken: null };
+
+  result(): ChainVerification {
+    const last = this.last;
+    return { ok: true, checked: this.checked, headLink: last?.link ?? null, headPosition: last ? sequencePosition(last.position) : null, firstBroken: null };
+  }
 }

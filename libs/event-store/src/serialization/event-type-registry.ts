@@ -1,12 +1,13 @@
 import { EventDecodingError, InvalidAppendError } from '../event-store.errors.js';
-import type { NewEvent, RecordedEvent } from '../event-store.port.js';
+import type { EventMetadata, NewEvent, RecordedEvent } from '../event-store.port.js';
 
 /** Turns the data of one stored version of an event type into the next version's shape. */
 export interface Upcaster {
   readonly type: string;
   /** The version this upcaster reads; it produces fromVersion + 1. */
   readonly fromVersion: number;
-  upcast(data: unknown): unknown;
+  /** `metadata` is the stored event's own (who recorded it, when): some facts a later shape names were only there. */
+  upcast(data: unknown, metadata: EventMetadata): unknown;
 }
 
 /**
@@ -63,7 +64,7 @@ export class EventTypeRegistry {
     let data: unknown = event.data;
     for (let from = event.schemaVersion; from < version; from++) {
       try {
-        data = this.upcasters.get(`${event.type}@${from}`)!.upcast(data);
+        data = this.upcasters.get(`${event.type}@${from}`)!.upcast(data, event.metadata);
       } catch (error) {
         throw fail(`upcasting ${event.type} from v${from} failed: ${String(error)}`, error);
       }

@@ -11,6 +11,7 @@ const submitB1: SubmitBid = {
   type: 'SubmitBid',
   bidId: 'b1',
   callId: 'c1',
+  submittedBy: 'portal-1',
   applicant: { type: 'company', taxCode: '01234567890', name: 'Officine Riunite Srl' },
   projectTitle: 'Nido aziendale condiviso',
   requestedCents: EUR(150_000),
@@ -78,11 +79,15 @@ describe('submitting a bid', () => {
 });
 
 describe('withdrawing a bid', () => {
-  const withdraw: WithdrawBid = { type: 'WithdrawBid', bidId: 'b1' };
+  const withdraw: WithdrawBid = { type: 'WithdrawBid', bidId: 'b1', requestedBy: 'portal-1' };
 
   it('withdraws a submitted or evaluated bid, saying where it stood', async () => {
     expect(await given(callOpened, bidSubmitted).when(withdraw, IN_WINDOW)).toEqual([withdrawn('submitted')]);
     expect(await given(callOpened, bidSubmitted, bidAdmissible).when(withdraw, IN_WINDOW)).toEqual([withdrawn('admissible')]);
+  });
+
+  it('to any portal but the one that submitted it, the bid does not exist', async () => {
+    await expectRefusal(given(callOpened, bidSubmitted).when({ ...withdraw, requestedBy: 'portal-2' }, IN_WINDOW), 'BID_NOT_FOUND');
   });
 
   it('refuses an unknown, withdrawn or awarded bid', async () => {

@@ -1,11 +1,13 @@
 import type { Cents } from '../money.js';
 import type { Applicant, Instant } from '../funding.types.js';
 
+/** v2: with the principal (the applicant portal) that submitted it, which alone may act on it. */
 export type BidSubmitted = {
   readonly type: 'BidSubmitted';
   readonly data: {
     readonly bidId: string;
     readonly callId: string;
+    readonly submittedBy: string;
     readonly applicant: Applicant;
     readonly projectTitle: string;
     readonly requestedCents: Cents;

@@ -11,6 +11,8 @@ export type ExistingBid = {
   readonly status: BidStatus;
   readonly bidId: string;
   readonly callId: string;
+  /** The principal that submitted it: the only one that may withdraw it or act on its grant. */
+  readonly submittedBy: string;
   readonly applicant: Applicant;
   readonly projectTitle: string;
   readonly requestedCents: Cents;
@@ -29,6 +31,7 @@ export function evolveBid(state: Bid, event: BidEvent): Bid {
         status: 'submitted',
         bidId: d.bidId,
         callId: d.callId,
+        submittedBy: d.submittedBy,
         applicant: d.applicant,
         projectTitle: d.projectTitle,
         requestedCents: d.requestedCents,
@@ -55,4 +58,11 @@ export const BID: Evolving<Bid, BidEvent> = {
 export function requireBid(state: Bid, bidId: string): ExistingBid {
   if (state.status === 'none') refuse('BID_NOT_FOUND', `Bid ${bidId} does not exist`);
   return state;
+}
+
+/** The bid, to the principal that submitted it; to anyone else it does not exist (no leak of its existence). */
+export function requireOwnBid(state: Bid, bidId: string, principal: string): ExistingBid {
+  const bid = requireBid(state, bidId);
+  if (bid.submittedBy !== principal) refuse('BID_NOT_FOUND', `Bid ${bidId} does not exist`);
+  return bid;
 }

@@ -11,6 +11,8 @@ export type SubmitBid = {
   readonly type: 'SubmitBid';
   readonly bidId: string;
   readonly callId: string;
+  /** The principal of the applicant portal sending it (from its API key). */
+  readonly submittedBy: string;
   readonly applicant: Applicant;
   readonly projectTitle: string;
   readonly requestedCents: Cents;
@@ -47,6 +49,7 @@ export const submitBid: CommandPlan<SubmitBid, { bid: Bid; call: Call }> = {
         data: {
           bidId: command.bidId,
           callId: call.callId,
+          submittedBy: command.submittedBy,
           applicant: { type: applicant.type, taxCode: applicant.taxCode, name: applicant.name },
           projectTitle: command.projectTitle,
           requestedCents: command.requestedCents,

@@ -3,7 +3,7 @@ import { CALL, callRemainingCents, requireCall, type Call } from '../calls/call.
 import { reading, type CommandPlan } from '../command-plan.js';
 import { refuse } from '../domain-error.js';
 import { assertNever, instant } from '../funding.types.js';
-import { assertPositiveCents, type Cents } from '../money.js';
+import { COMMITMENT_LIMIT, assertPositiveCents, type Cents } from '../money.js';
 import { bidStream, callStream, grantStream } from '../streams.js';
 import { GRANT, type Grant } from './grant.js';
 
@@ -54,6 +54,9 @@ export const awardGrant: CommandPlan<AwardGrant, { grant: Grant; call: Call; bid
     if (command.amountCents > remaining) {
       refuse('BUDGET_EXCEEDED', `Call ${call.callId} has ${remaining} cents left, award asks for ${command.amountCents}`);
     }
+    if (call.committedCents + command.amountCents > COMMITMENT_LIMIT * call.budgetCents) {
+      refuse('COMMITMENT_LIMIT_REACHED', `Call ${call.callId} has committed ${COMMITMENT_LIMIT} times its budget over its life; open a new call`);
+    }
     const at = instant(now);
     const award = { grantId: command.grantId, callId: call.callId, bidId: bid.bidId, amountCents: command.amountCents };
     return [
@@ -61,6 +64,7 @@ export const awardGrant: CommandPlan<AwardGrant, { grant: Grant; call: Call; bid
         type: 'GrantAwarded',
         data: {
           ...award,
+          submittedBy: bid.submittedBy,
           programmeId: call.programmeId,
           measureId: call.measureId,
           fund: call.fund,

@@ -1,12 +1,14 @@
 import type { Cents } from '../money.js';
 import type { Applicant, DisbursementKind, Fund, Instant } from '../funding.types.js';
 
+/** v2: with the principal that submitted the bid, which alone may act for the beneficiary. */
 export type GrantAwarded = {
   readonly type: 'GrantAwarded';
   readonly data: {
     readonly grantId: string;
     readonly callId: string;
     readonly bidId: string;
+    readonly submittedBy: string;
     readonly programmeId: string;
     readonly measureId: string;
     readonly fund: Fund;

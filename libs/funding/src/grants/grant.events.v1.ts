@@ -35,3 +35,9 @@ export type GrantRevokedV1 = {
     readonly revokedAt: Instant;
   };
 };
+
+/** GrantAwarded as written before v2: without the principal that submitted the bid. */
+export type GrantAwardedV1 = {
+  readonly type: 'GrantAwarded';
+  readonly data: Omit<import('./grant.events.js').GrantAwarded['data'], 'submittedBy'>;
+};

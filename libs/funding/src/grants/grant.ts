@@ -12,6 +12,8 @@ export type ExistingGrant = {
   readonly grantId: string;
   readonly callId: string;
   readonly bidId: string;
+  /** The principal that submitted the bid: the beneficiary's channel. */
+  readonly submittedBy: string;
   readonly programmeId: string;
   readonly measureId: string;
   /** The award as first made. */
@@ -37,6 +39,7 @@ export function evolveGrant(state: Grant, event: GrantEvent): Grant {
         grantId: d.grantId,
         callId: d.callId,
         bidId: d.bidId,
+        submittedBy: d.submittedBy,
         programmeId: d.programmeId,
         measureId: d.measureId,
         originalAwardCents: d.amountCents,

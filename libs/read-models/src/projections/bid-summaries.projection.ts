@@ -5,6 +5,8 @@ export interface BidSummary {
   readonly [field: string]: unknown;
   readonly bidId: string;
   readonly callId: string;
+  /** The applicant portal that submitted it: the one principal of that role that may see it. */
+  readonly submittedBy: string;
   readonly applicant: Applicant;
   readonly projectTitle: string;
   readonly requestedCents: number;
@@ -29,6 +31,7 @@ export const bidSummaries = readModel<BidSummary, 'BidSubmitted' | 'BidWithdrawn
       return {
         bidId: d.bidId,
         callId: d.callId,
+        submittedBy: d.submittedBy,
         applicant: d.applicant,
         projectTitle: d.projectTitle,
         requestedCents: d.requestedCents,

@@ -6,6 +6,8 @@ export interface GrantSummary {
   readonly grantId: string;
   readonly callId: string;
   readonly bidId: string;
+  /** The applicant portal that submitted the bid: the one principal of that role that may see the grant. */
+  readonly submittedBy: string;
   readonly programmeId: string;
   readonly measureId: string;
   readonly fund: Fund;
@@ -16,7 +18,7 @@ export interface GrantSummary {
   /** The award now: the original less every partial revocation. */
   readonly currentAwardCents: number;
   readonly disbursedCents: number;
-  /** What can still be paid: current award − disbursed, never below 0. */
+  /** What can still be paid: current award − disbursed while active, never below 0; nothing once completed or revoked. */
   readonly remainingCents: number;
   readonly releasedCents: number;
   readonly recoveryDueCents: number;
@@ -54,6 +56,7 @@ export const grantSummaries = readModel<GrantSummary, 'GrantAwarded' | 'Disburse
         grantId: d.grantId,
         callId: d.callId,
         bidId: d.bidId,
+        submittedBy: d.submittedBy,
         programmeId: d.programmeId,
         measureId: d.measureId,
         fund: d.fund,
@@ -102,5 +105,5 @@ export const grantSummaries = readModel<GrantSummary, 'GrantAwarded' | 'Disburse
 });
 
 function withRemaining(grant: GrantSummary): GrantSummary {
-  return { ...grant, remainingCents: Math.max(0, grant.currentAwardCents - grant.disbursedCents) };
+  return { ...grant, remainingCents: grant.status === 'active' ? Math.max(0, grant.currentAwardCents - grant.disbursedCents) : 0 };
 }

@@ -1,0 +1,343 @@
+/**
+ * The OWASP API Top 10 sweep, finding by finding, against the real process: each test shows the
+ * attack and what the API answers now (docs/security.md lists the protections and their limits).
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import http from 'node:http';
+import net from 'node:net';
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import request from 'supertest';
+import { KEYS, bearer, removeDataDir, startApi, tempDataDir, type ApiProcess } from './support/api-process.js';
+import { FundingClient, bidBody } from './support/funding-requests.js';
+import { writeSyntheticLog } from './support/synthetic-log.js';
+
+const SECOND_PORTAL = 'applicant-service-2-dev-api-key';
+
+/** A GET from a chosen loopback source address (the whole of 127.0.0.0/8 is this machine). */
+function getFrom(url: string, path: string, localAddress: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${url}${path}`, { localAddress, headers, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+}
+
+/** /health latencies sampled every `everyMs` while `load` runs. */
+async function healthWhile(url: string, load: Promise<unknown>, everyMs = 20): Promise<number[]> {
+  const latencies: number[] = [];
+  let done = false;
+  void load.finally(() => (done = true));
+  while (!done) {
+    const started = performance.now();
+    await request(url).get('/health');
+    latencies.push(performance.now() - started);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  return latencies;
+}
+
+describe('hardening against the OWASP API Top 10', () => {
+  let api: ApiProcess;
+  let client: FundingClient;
+
+  beforeAll(async () => {
+    api = await startApi({ env: { REQUEST_TIMEOUT_MS: '5000', MIN_POSITION_WAIT_MS: '500' } });
+    client = new FundingClient(api.url);
+  });
+  afterAll(async () => {
+    await api.stop();
+    removeDataDir(api.dataDir);
+  });
+
+  describe('1. object-level authorization: a bid belongs to the portal that submitted it', () => {
+    it("another portal can neither withdraw nor read it (404, as if it did not exist); its own portal can read it, and its grant", async () => {
+      const callId = await client.openCall();
+      const submitted = await client.post(`/calls/${callId}/bids`, KEYS.applicantService, bidBody());
+      const bidId = submitted.body.bidId as string;
+
+      const stolen = await client.post(`/bids/${bidId}/withdraw`, SECOND_PORTAL);
+      expect(stolen.status).toBe(404);
+      expect(stolen.body.code).toBe('BID_NOT_FOUND');
+      expect((await request(api.url).get(`/bids/${bidId}`).set(bearer(SECOND_PORTAL)).set('X-Min-Position', submitted.headers['x-event-position']!)).status).toBe(404);
+
+      const own = await request(api.url).get(`/bids/${bidId}`).set(bearer(KEYS.applicantService)).set('X-Min-Position', submitted.headers['x-event-position']!);
+      expect(own.status).toBe(200);
+      expect(own.body).toMatchObject({ bidId, status: 'submitted' });
+
+      await client.post(`/bids/${bidId}/evaluation`, KEYS.evaluator, { admissible: true, score: 80 });
+      const award = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, { bidId, amountCents: 1_000_000 });
+      const grantId = award.body.grantId as string;
+      const at = award.headers['x-event-position']!;
+      expect((await request(api.url).get(`/grants/${grantId}`).set(bearer(KEYS.applicantService)).set('X-Min-Position', at)).status).toBe(200);
+      expect((await request(api.url).get(`/grants/${grantId}`).set(bearer(SECOND_PORTAL)).set('X-Min-Position', at)).status).toBe(404);
+      // Its own portal may still withdraw what it submitted, as before.
+      const other = await client.post(`/calls/${callId}/bids`, KEYS.applicantService, bidBody());
+      expect((await client.post(`/bids/${other.body.bidId}/withdraw`, KEYS.applicantService)).status).toBe(200);
+    });
+  });
+
+  describe('2. money stays exact', () => {
+    it('refuses amounts beyond what any programme could hold, so no total can leave the exact range', async () => {
+      const res = await client.post('/programmes', KEYS.programmeManager, { code: 'HUGE', title: 'Huge', funds: [{ fund: 'FSE', amountCents: Number.MAX_SAFE_INTEGER }] });
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+    });
+
+    it('keeps every total exact at the largest amounts, through award and revocation cycles', async () => {
+      const MAX = 10_000_000_000_000;
+      const programme = await client.post('/programmes', KEYS.programmeManager, { code: 'BIG', title: 'Big', funds: [{ fund: 'FSE', amountCents: MAX }] });
+      expect(programme.status).toBe(201);
+      const programmeId = programme.body.programmeId as string;
+      expect((await client.post(`/programmes/${programmeId}/measures`, KEYS.programmeManager, { measureId: 'all', code: 'M1', title: 'All', fund: 'FSE', allocationCents: MAX })).status).toBe(201);
+      const callId = await client.openCall({ programmeId, measureId: 'all', budgetCents: MAX, maxGrantCents: MAX });
+      for (let cycle = 0; cycle < 2; cycle++) {
+        const bidId = await client.admissibleBid(callId, { requestedCents: MAX });
+        const grant = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, { bidId, amountCents: MAX });
+        expect(grant.status).toBe(201);
+        expect((await client.post(`/grants/${grant.body.grantId}/revocation`, KEYS.programmeManager, { reason: 'Cycle' })).status).toBe(200);
+      }
+      const lastBid = await client.admissibleBid(callId, { requestedCents: MAX });
+      const last = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, { bidId: lastBid, amountCents: MAX });
+      expect(last.status).toBe(201);
+      const oneCent = await client.admissibleBid(callId, { requestedCents: 1 });
+      const refused = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, { bidId: oneCent, amountCents: 1 });
+      expect(refused.body.code).toBe('BUDGET_EXCEEDED');
+      const call = await request(api.url).get(`/calls/${callId}`).set(bearer(KEYS.viewer)).set('X-Min-Position', last.headers['x-event-position']!);
+      expect(call.body).toMatchObject({ committedCents: 3 * MAX, releasedCents: 2 * MAX, remainingCents: 0 });
+    });
+  });
+
+  describe('3. no request starves the others', () => {
+    it('answers 429 with Retry-After past the failed-authentication limit of an address', async () => {
+      const statuses: number[] = [];
+      let retryAfter: string | undefined;
+      for (let i = 0; i < 30; i++) {
+        const res = await getFrom(api.url, '/calls', '127.0.0.9', { authorization: `Bearer wrong-key-${i}` });
+        statuses.push(res.status);
+        retryAfter ??= res.status === 429 ? String(res.headers['retry-after']) : undefined;
+      }
+      expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
+      expect(statuses.slice(20).every((s) => s === 429)).toBe(true);
+      expect(Number(retryAfter)).toBeGreaterThan(0);
+      // Other addresses are not affected.
+      expect((await getFrom(api.url, '/calls', '127.0.0.10', { authorization: `Bearer ${KEYS.viewer}` })).status).toBe(200);
+    });
+
+    it('caps the field problems a 400 lists, and the length of any value it echoes', async () => {
+      const body = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`k${i}`, 1]));
+      const res = await client.post('/calls', KEYS.programmeManager, body);
+      expect(res.status).toBe(400);
+      expect(res.body.errors.length).toBeLessThanOrEqual(21);
+      expect(JSON.stringify(res.body).length).toBeLessThan(8_000);
+      const longId = 'a'.repeat(10_000);
+      const echoed = await request(api.url).get(`/bids/${longId}`).set(bearer(KEYS.viewer));
+      expect(echoed.status).toBe(400);
+      expect(echoed.body.code).toBe('INVALID_ID');
+      expect(echoed.body.message.length).toBeLessThan(300);
+    });
+
+    it('closes a request whose body trickles in past the request timeout', async () => {
+      const socket = net.connect(Number(new URL(api.url).port), '127.0.0.1');
+      await new Promise((r) => socket.once('connect', r));
+      socket.write(`POST /calls HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${KEYS.programmeManager}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{`);
+      const dripping = setInterval(() => socket.write(' '), 500);
+      const started = Date.now();
+      const answer = await new Promise<string>((resolve) => {
+        let text = '';
+        socket.on('data', (chunk) => (text += String(chunk)));
+        socket.on('close', () => resolve(text));
+      });
+      clearInterval(dripping);
+      // This process runs with REQUEST_TIMEOUT_MS=5000 (the default is 30 s).
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(answer === '' || answer.startsWith('HTTP/1.1 408')).toBe(true);
+    }, 20_000);
+  });
+
+  describe('4. an id that names a property of every object is an ordinary id', () => {
+    it('constructor, toString and hasOwnProperty as ids: 404 or 201 as for any id, never 500; unknown query parameters are 400 whatever their name', async () => {
+      for (const measureId of ['constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
+        const call = await client.post('/calls', KEYS.programmeManager, { programmeId: 'wecare', measureId, title: 'Call', budgetCents: 100, opensAt: '2026-01-01T00:00:00Z', closesAt: '2027-01-01T00:00:00Z', eligibleApplicantTypes: ['company'] });
+        expect(call.status).toBe(404);
+        expect(call.body.code).toBe('MEASURE_NOT_FOUND');
+      }
+      const programme = await client.post('/programmes', KEYS.programmeManager, { code: 'PROTO', title: 'Proto', funds: [{ fund: 'FSE', amountCents: 1_000 }] });
+      const measure = await client.post(`/programmes/${programme.body.programmeId}/measures`, KEYS.programmeManager, { measureId: 'toString', code: 'M1', title: 'M', fund: 'FSE', allocationCents: 10 });
+      expect(measure.status).toBe(201);
+      expect((await request(api.url).get('/audit/constructor/b1/state?asOf=1').set(bearer(KEYS.auditor))).status).toBe(404);
+      for (const name of ['toString', 'constructor', 'hasOwnProperty', 'anything']) {
+        const res = await request(api.url).get(`/calls?${name}=x`).set(bearer(KEYS.viewer));
+        expect(res.status).toBe(400);
+      }
+    });
+  });
+
+  describe('5. the open-data rate limit cannot be reset by many addresses', () => {
+    it('an address that used its burst stays limited after thousands of other addresses', async () => {
+      let last = 0;
+      for (let i = 0; i < 31; i++) last = (await getFrom(api.url, '/open-data/operations', '127.0.1.1')).status;
+      expect(last).toBe(429);
+      const started = Date.now();
+      const others = Number(process.env['HARDENING_OTHER_ADDRESSES'] ?? 10_100);
+      for (let i = 0; i < others; i += 100) {
+        await Promise.all(Array.from({ length: Math.min(100, others - i) }, (_, j) => {
+          const n = i + j;
+          return getFrom(api.url, '/open-data/operations', `127.1.${Math.floor(n / 250)}.${(n % 250) + 1}`);
+        }));
+      }
+      // Meanwhile its bucket refilled at 30 a minute, a request every 2 s; a reset would give it its whole burst of 30 again.
+      const elapsedSeconds = (Date.now() - started) / 1000;
+      let allowed = 0;
+      for (let i = 0; i < 30; i++) if ((await getFrom(api.url, '/open-data/operations', '127.0.1.1')).status === 200) allowed++;
+      expect(allowed).toBeLessThanOrEqual(Math.ceil(elapsedSeconds / 2) + 1);
+      expect(allowed).toBeLessThan(30);
+    }, 120_000);
+  });
+
+  describe('6. the smaller findings', () => {
+    it('a 503 for X-Min-Position is a warning without a stack, not an error', async () => {
+      const before = api.output().length;
+      const res = await request(api.url).get('/calls').set(bearer(KEYS.viewer)).set('X-Min-Position', '999999999');
+      expect(res.status).toBe(503);
+      await new Promise((r) => setTimeout(r, 200));
+      const logged = api.output().slice(before);
+      expect(logged).not.toMatch(/ERROR/);
+      expect(logged).not.toMatch(/\n\s+at /);
+    }, 15_000);
+
+    it('sets security headers, and no-store on authenticated answers', async () => {
+      const res = await request(api.url).get('/calls').set(bearer(KEYS.viewer));
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.headers['x-frame-options']).toBe('DENY');
+    });
+
+    it('shows nothing remaining on a grant completed by a final payment below its award', async () => {
+      const callId = await client.openCall();
+      const grantId = await client.grant(callId, 1_000);
+      const paid = await client.post(`/grants/${grantId}/disbursements`, KEYS.financeOfficer, { kind: 'final', amountCents: 950 });
+      expect(paid.status).toBe(201);
+      const grant = await request(api.url).get(`/grants/${grantId}`).set(bearer(KEYS.viewer)).set('X-Min-Position', paid.headers['x-event-position']!);
+      expect(grant.body).toMatchObject({ status: 'completed', disbursedCents: 950, remainingCents: 0, releasedCents: 50 });
+    });
+
+    it('refuses an X-Causation-Id that is not an id', async () => {
+      const res = await request(api.url).post('/calls/x/close').set(bearer(KEYS.programmeManager)).set('X-Causation-Id', '<script>alert(1)</script>').send({});
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('INVALID_HEADER');
+      const ok = await request(api.url).post('/calls/nope/close').set(bearer(KEYS.programmeManager)).set('X-Causation-Id', '3f1c7a9e-6a1b-4c55-9a0e-2b8f7a1d0c11').send({});
+      expect(ok.status).toBe(404);
+    });
+  });
+});
+
+describe('hardening: heavy routes under load', () => {
+  let api: ApiProcess;
+
+  beforeAll(async () => {
+    const dataDir = tempDataDir();
+    await writeSyntheticLog(join(dataDir, 'events.db'), Number(process.env['HARDENING_LOG_BLOCKS'] ?? 400));
+    // Room for 20 exports by one auditor, to see that they yield to everyone else.
+    api = await startApi({ dataDir, env: { AUDIT_EXPORTS_PER_PRINCIPAL: '20', MIN_POSITION_WAIT_MS: '30000' } });
+    // The projections catch up with the whole log first: the exports below are the only load.
+    const head = (await request(api.url).get('/health')).body.eventStore.headPosition as string;
+    expect((await request(api.url).get('/calls').set(bearer(KEYS.viewer)).set('X-Min-Position', head)).status).toBe(200);
+  }, 120_000);
+  afterAll(async () => {
+    await api.stop();
+    removeDataDir(api.dataDir);
+  });
+
+  it('keeps /health under 200 ms at p99 while 20 exports of the whole log run', async () => {
+    // Each export is read and thrown away as it arrives, so this process measures the server, not its own buffering.
+    const exportOnce = () =>
+      new Promise<{ status: number; bytes: number }>((resolve, reject) => {
+        http.get(`${api.url}/audit/export`, { headers: bearer(KEYS.auditor), agent: false }, (res) => {
+          let bytes = 0;
+          res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes }));
+        }).on('error', reject);
+      });
+    const exports = Promise.all(Array.from({ length: 20 }, exportOnce));
+    const latencies = await healthWhile(api.url, exports);
+    const done = await exports;
+    expect(done.every((r) => r.status === 200 && r.bytes > 1_000_000)).toBe(true);
+    expect(latencies.length).toBeGreaterThan(5);
+    process.stdout.write(`/health during 20 exports: ${latencies.length} samples, p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms\n`);
+    expect(percentile(latencies, 99)).toBeLessThan(200);
+  }, 120_000);
+
+  it('limits concurrent exports, verifies and rebuilds per principal, with 429 and Retry-After', async () => {
+    const verifies = await Promise.all(Array.from({ length: 3 }, () => request(api.url).get('/audit/verify').set(bearer(KEYS.auditor))));
+    expect(verifies.map((r) => r.status).sort()).toEqual([200, 429, 429]);
+    expect(Number(verifies.find((r) => r.status === 429)!.headers['retry-after'])).toBeGreaterThan(0);
+    const rebuilds = await Promise.all(Array.from({ length: 2 }, () => request(api.url).post('/admin/projections/rebuild').set(bearer(KEYS.programmeManager)).send({})));
+    expect(rebuilds.map((r) => r.status).sort()).toEqual([202, 429]);
+  }, 60_000);
+
+  it('serves open data with an ETag, 304 when unchanged, and caps the lists generated at once', async () => {
+    const first = await request(api.url).get('/open-data/operations?format=csv');
+    expect(first.status).toBe(200);
+    const etag = first.headers['etag'];
+    expect(etag).toBeTruthy();
+    expect((await request(api.url).get('/open-data/operations?format=csv').set('If-None-Match', etag!)).status).toBe(304);
+    const burst = await Promise.all(Array.from({ length: 30 }, (_, i) => getFrom(api.url, '/open-data/operations?format=csv', `127.0.2.${i + 1}`)));
+    const statuses = burst.map((r) => r.status);
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(0);
+    for (const r of burst.filter((b) => b.status !== 200)) {
+      expect(r.status).toBe(503);
+      expect(Number(r.headers['retry-after'])).toBeGreaterThan(0);
+    }
+  }, 60_000);
+});
+
+describe('hardening: connections', () => {
+  it('closes the connections of an address beyond its cap at once, and serves the others', async () => {
+    const api = await startApi({ env: { MAX_CONNECTIONS_PER_ADDRESS: '4' } });
+    try {
+      const port = Number(new URL(api.url).port);
+      const sockets = await Promise.all(Array.from({ length: 6 }, () => new Promise<net.Socket>((resolve) => {
+        const socket = net.connect(port, '127.0.0.1', () => resolve(socket));
+      })));
+      const closed = await Promise.all(sockets.map((socket) => new Promise<boolean>((resolve) => {
+        socket.once('close', () => resolve(true));
+        setTimeout(() => resolve(false), 1_000);
+      })));
+      expect(closed.filter(Boolean)).toHaveLength(2);
+      expect((await getFrom(api.url, '/health', '127.0.0.20')).status).toBe(200);
+      for (const socket of sockets) socket.destroy();
+    } finally {
+      await api.stop();
+      removeDataDir(api.dataDir);
+    }
+  });
+});
+
+describe('hardening: production', () => {
+  it('keeps the API documents closed, and says where it listens', async () => {
+    const dataDir = tempDataDir();
+    const keys = join(dataDir, 'keys.json');
+    const { createHash } = await import('node:crypto');
+    writeFileSync(keys, JSON.stringify([{ keyHash: `sha256:${createHash('sha256').update('a-production-key').digest('hex')}`, principal: 'prod:viewer', roles: ['viewer'] }]));
+    const api = await startApi({ dataDir, env: { NODE_ENV: 'production', API_KEYS_FILE: keys, HOST: '127.0.0.1' } });
+    try {
+      expect((await request(api.url).get('/docs-json')).status).toBe(404);
+      expect((await request(api.url).get('/docs')).status).toBe(404);
+      expect(api.output()).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+/);
+    } finally {
+      await api.stop();
+      removeDataDir(dataDir);
+    }
+  });
+});
