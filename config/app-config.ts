@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 
 /**
@@ -41,6 +42,11 @@ export interface AppConfig {
   readonly auditExportsPerPrincipal: number;
   /** `/docs` and `/docs-json`: public, behind any API key, or off. Default: public, off in production. */
   readonly apiDocs: 'public' | 'authenticated' | 'off';
+  /**
+   * The personal-data vault's master key (32 bytes, base64), from VAULT_KEY or the file VAULT_KEY_FILE.
+   * Null: development only, where a key is generated into DATA_DIR/vault.key at first start.
+   */
+  readonly vaultKey: string | null;
   /** Express's `trust proxy`: set it when a reverse proxy sets X-Forwarded-For, so limits see the client's address. */
   readonly trustProxy: string | null;
 }
@@ -92,6 +98,27 @@ export function loadConfig(
   if (options.serveApi && (environment ?? 'development') === 'production' && apiKeysFile === null) {
     problems.push('API_KEYS_FILE is required in production (a JSON file of hashed API keys)');
   }
+  const vaultKey = (): string | null => {
+    const inline = text('VAULT_KEY');
+    const file = text('VAULT_KEY_FILE');
+    let key = inline;
+    if (key === null && file !== null) {
+      try {
+        key = readFileSync(isAbsolute(file) ? file : resolve(cwd, file), 'utf8').trim();
+      } catch {
+        problems.push(`VAULT_KEY_FILE ${JSON.stringify(file)} cannot be read`);
+        return null;
+      }
+    }
+    if (key === null) {
+      if (options.serveApi && (environment ?? 'development') === 'production') {
+        problems.push('VAULT_KEY or VAULT_KEY_FILE is required in production (32 bytes, base64: `openssl rand -base64 32`)');
+      }
+      return null;
+    }
+    if (Buffer.from(key, 'base64').length !== 32) problems.push('The vault key must be 32 bytes, base64-encoded');
+    return key;
+  };
   const choice = <T extends string>(name: string, options: readonly T[], fallback: T): T => {
     const raw = text(name);
     if (raw === null) return fallback;
@@ -128,6 +155,7 @@ export function loadConfig(
     auditExportsPerPrincipal: integer('AUDIT_EXPORTS_PER_PRINCIPAL', 2, 1, 100),
     apiDocs: choice('API_DOCS', ['public', 'authenticated', 'off'], (environment ?? 'development') === 'production' ? 'off' : 'public'),
     trustProxy: text('TRUST_PROXY'),
+    vaultKey: vaultKey(),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

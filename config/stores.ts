@@ -7,8 +7,11 @@ import {
   type EventStore,
   type Upcaster,
 } from '@app/event-store';
-import { FUNDING_EVENT_SCHEMA_VERSIONS } from '@app/funding';
+import { DEFAULT_PROGRAMME_RULES, FUNDING_EVENT_SCHEMA_VERSIONS } from '@app/funding';
 import { SqliteReadModelStore, connectMongoReadModels, type ReadModelStore } from '@app/read-models';
+import { PersonalDataVault, SqliteVaultStore, connectMongoVault, parseMasterKey } from '@app/personal-data';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import type { AppConfig } from './app-config.js';
 
 /**
@@ -32,7 +35,31 @@ function notUpcastable(type: string, missing: string): Upcaster {
  * on as `<name>.v1.ts` beside its events file and its upcaster is added here (the registry refuses
  * to start with a gap in a chain).
  */
+const withDefaults = (type: string, fromVersion: number, defaults: Record<string, unknown>): Upcaster => ({
+  type,
+  fromVersion,
+  upcast: (data) => ({ ...defaults, ...(data as object) }),
+});
+
+/** A v2 applicant was kept with its name and tax code: fine for a legal person; a natural person's identity must move to the vault first. */
+function applicantToV3(field: 'applicant' | 'beneficiary'): (data: unknown) => unknown {
+  return (data) => {
+    const record = data as Record<string, unknown>;
+    const party = record[field] as { type: string; taxCode: string; name: string };
+    if (party.type === 'natural-person' || /^[A-Za-z0-9]{16}$/.test(party.taxCode)) {
+      throw new Error(`a natural person's identity is in this event; move it to the personal-data vault before reading (docs/adr/0009)`);
+    }
+    return { ...record, [field]: { kind: 'legal-person', ...party }, sensitive: false };
+  };
+}
+
 export const FUNDING_UPCASTERS: readonly Upcaster[] = [
+  // Programmes established before rules were data follow the default rules; measures and calls before the flag were not sensitive.
+  withDefaults('ProgrammeEstablished', 1, { rules: DEFAULT_PROGRAMME_RULES }),
+  withDefaults('MeasureDefined', 1, { sensitive: false }),
+  withDefaults('CallOpened', 1, { sensitive: false }),
+  { type: 'BidSubmitted', fromVersion: 2, upcast: applicantToV3('applicant') },
+  { type: 'GrantAwarded', fromVersion: 2, upcast: applicantToV3('beneficiary') },
   {
     // v1 did not name the submitting portal in the data; it was the event's actor all along.
     type: 'BidSubmitted',
@@ -71,4 +98,27 @@ export async function openEventStore(config: AppConfig): Promise<OpenedEventStor
 export async function openReadModelStore(config: AppConfig): Promise<{ store: ReadModelStore; adapter: 'embedded' | 'mongodb' }> {
   if (config.mongoDbUrl) return { store: await connectMongoReadModels(config.mongoDbUrl), adapter: 'mongodb' };
   return { store: SqliteReadModelStore.open(join(config.dataDir, 'read-models.db')), adapter: 'embedded' };
+}
+
+/**
+ * The personal-data vault the configuration names: MongoDB when MONGODB_URL is set, else SQLite
+ * under DATA_DIR; its master key from VAULT_KEY (generated into DATA_DIR/vault.key in development).
+ */
+export async function openVault(config: AppConfig): Promise<PersonalDataVault> {
+  const store = config.mongoDbUrl ? await connectMongoVault(config.mongoDbUrl) : SqliteVaultStore.open(join(config.dataDir, 'personal-data.db'));
+  return new PersonalDataVault(store, parseMasterKey(config.vaultKey ?? developmentVaultKey(config.dataDir)));
+}
+
+function developmentVaultKey(dataDir: string): string {
+  const file = join(dataDir, 'vault.key');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    try {
+      writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      // Another process sharing the directory wrote it first: use theirs.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  return readFileSync(file, 'utf8').trim();
 }

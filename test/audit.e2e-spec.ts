@@ -23,7 +23,7 @@ describe('audit', () => {
     client = new FundingClient(api.url);
     times['beforeCall'] = new Date().toISOString();
     callId = await client.openCall({ budgetCents: 50_000_000 });
-    const bidId = await client.admissibleBid(callId, { applicant: { type: 'company', taxCode: 'RSSMRA80A01L219X', name: 'Mario Rossi ditta individuale' }, requestedCents: 15_000_000 });
+    const bidId = await client.admissibleBid(callId, { applicant: { type: 'company', taxCode: 'RSSMRA80A01L219X', name: 'Mario Rossi ditta individuale', region: 'ITC1' }, requestedCents: 15_000_000 });
     const awarded = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, { bidId, amountCents: 12_000_000 });
     grantId = awarded.body.grantId;
     positions['awarded'] = awarded.headers['x-event-position'] ?? '';
@@ -101,7 +101,7 @@ describe('audit', () => {
     expect(json.status).toBe(200);
     expect(json.body.operations).toEqual([
       expect.objectContaining({
-        operationId: grantId, beneficiaryName: 'Mario Rossi ditta individuale', operationTitle: 'Nido aziendale condiviso', callId,
+        operationId: grantId, beneficiaryName: null, beneficiaryRegion: 'ITC1', operationTitle: 'Nido aziendale condiviso', callId,
         measureId: 'wecare-m4', measureCode: 'M4', fund: 'FSE', amountAwardedCents: 7_000_000, amountPaidCents: 10_000_000, status: 'active', programmeCode: 'WECARE',
       }),
     ]);
@@ -109,8 +109,11 @@ describe('audit', () => {
     const csv = await request(api.url).get('/open-data/operations?format=csv');
     expect(csv.headers['content-type']).toContain('text/csv');
     const [header, row] = csv.text.trim().split('\n');
-    expect(header).toBe('operationId,beneficiaryName,beneficiaryType,operationTitle,programmeId,programmeCode,callId,callTitle,measureId,measureCode,measureTitle,fund,amountAwardedCents,amountPaidCents,awardedAt,completedAt,revokedAt,status');
-    expect(row).toContain('Mario Rossi ditta individuale');
+    expect(header).toBe('operationId,beneficiaryName,beneficiaryType,beneficiaryRegion,operationTitle,programmeId,programmeCode,callId,callTitle,measureId,measureCode,measureTitle,fund,amountAwardedCents,amountPaidCents,awardedAt,completedAt,revokedAt,status');
+    // A sole trader is a natural person: published by region, never by name (EU Reg. 2021/1060 art. 49(3)).
+    expect(row).toContain(',company,ITC1,');
+    expect(csv.text).not.toContain('Mario Rossi');
+    expect(json.text).not.toContain('Mario Rossi');
     expect((await request(api.url).get('/open-data/operations').set('Accept', 'text/csv')).headers['content-type']).toContain('text/csv');
     expect((await request(api.url).get('/open-data/operations?format=xml')).status).toBe(400);
     const burst = await Promise.all(Array.from({ length: 10 }, () => request(api.url).get('/open-data/operations')));

@@ -36,7 +36,7 @@ async function decidedBlock(k: number): Promise<TestLedger['log']> {
   await run({ type: 'OpenCall', callId: `${p}-c1`, programmeId: p, measureId: `${p}-m1`, title: 'Call', budgetCents: 20_000_000, opensAt: dayAt(0).toISOString(), closesAt: dayAt(30).toISOString(), eligibleApplicantTypes: ['company', 'third-sector'], maxGrantCents: 2_000_000 }, 0);
   for (let b = 0; b < 12; b++) {
     const bidId = `${p}-b${b}`;
-    await run({ type: 'SubmitBid', bidId, callId: `${p}-c1`, submittedBy: 'portal-1', applicant: { type: b % 2 ? 'company' : 'third-sector', taxCode: '01234567890', name: `Applicant ${b}` }, projectTitle: 'Project', requestedCents: 1_000_000 + b * 50_000 }, 1);
+    await run({ type: 'SubmitBid', bidId, callId: `${p}-c1`, submittedBy: 'portal-1', applicant: { kind: 'legal-person', type: b % 2 ? 'company' : 'third-sector', taxCode: '01234567890', name: `Applicant ${b}` }, projectTitle: 'Project', requestedCents: 1_000_000 + b * 50_000 }, 1);
     await run({ type: 'EvaluateBid', bidId, admissible: b % 5 !== 0, score: b % 5 !== 0 ? 50 + b : null }, 2);
   }
   for (const b of [1, 2, 3, 4, 6]) {

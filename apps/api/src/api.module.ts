@@ -6,7 +6,9 @@ import type { AppConfig } from '@app/config';
 import { CommandPipeline, type Clock } from '@app/commands';
 import { EVENT_STORE, type EventStore } from '@app/event-store';
 import { READ_MODEL_STORE } from '@app/read-models';
-import { openReadModelStore } from '@app/config';
+import { openReadModelStore, openVault } from '@app/config';
+import { PERSONAL_DATA_VAULT } from '@app/personal-data';
+import { DataSubjectsController } from './data-subjects/data-subjects.controller.js';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { ApiKeys } from './auth/api-keys.js';
 import { AuditController } from './audit/audit.controller.js';
@@ -60,7 +62,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [...COMMAND_ROUTES, ReadModelsController, AuditController, OpenDataController, HealthController],
+      controllers: [...COMMAND_ROUTES, ReadModelsController, DataSubjectsController, AuditController, OpenDataController, HealthController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: CLOCK, useValue: systemClock },
@@ -71,6 +73,7 @@ export class ApiModule {
         ExecuteCommandHandler,
         Commands,
         { provide: READ_MODEL_STORE, useFactory: async () => (await openReadModelStore(config)).store },
+        { provide: PERSONAL_DATA_VAULT, useFactory: () => openVault(config) },
         ReadSide,
         MinPositionInterceptor,
         RateLimitGuard,

@@ -45,6 +45,8 @@ export const DOMAIN_ERROR_CODES = [
   'DISBURSEMENT_EXCEEDS_GRANT',
   'REVOCATION_EXCEEDS_AWARD',
   'COMMITMENT_LIMIT_REACHED',
+  'RETENTION_PERIOD_ACTIVE',
+  'DATA_SUBJECT_ALREADY_ERASED',
 ] as const;
 
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
@@ -55,11 +57,13 @@ export class DomainError extends Error {
   constructor(
     readonly code: DomainErrorCode,
     message: string,
+    /** Facts the refusal hands back to the client beside its code (e.g. `retainUntil`); never personal data. */
+    readonly details: Readonly<Record<string, string | number | null>> = {},
   ) {
     super(message);
   }
 }
 
-export function refuse(code: DomainErrorCode, message: string): never {
-  throw new DomainError(code, message);
+export function refuse(code: DomainErrorCode, message: string, details?: Readonly<Record<string, string | number | null>>): never {
+  throw new DomainError(code, message, details);
 }

@@ -14,6 +14,8 @@ import type { RevokeGrant } from './grants/revoke-grant.js';
 import type { DefineMeasure } from './programmes/define-measure.js';
 import type { EstablishProgramme } from './programmes/establish-programme.js';
 import { programmeDecider } from './programmes/programme.decider.js';
+import { dataSubjectDecider } from './data-subjects/data-subject.decider.js';
+import type { EraseDataSubject } from './data-subjects/erase-data-subject.js';
 
 export type FundingCommand =
   | EstablishProgramme
@@ -26,7 +28,8 @@ export type FundingCommand =
   | EvaluateBid
   | AwardGrant
   | RecordDisbursement
-  | RevokeGrant;
+  | RevokeGrant
+  | EraseDataSubject;
 export type FundingCommandType = FundingCommand['type'];
 
 /** A plan seen from the pipeline: the state's shape is the plan's own business. */
@@ -38,6 +41,7 @@ export const FUNDING_COMMANDS: { readonly [T in FundingCommandType]: PlanOf<Extr
   ...callDecider.commands,
   ...bidDecider.commands,
   ...grantDecider.commands,
+  ...dataSubjectDecider.commands,
 };
 
 export function planOf<C extends FundingCommand>(command: C): PlanOf<C> {

@@ -2,8 +2,9 @@ import type { BidEvent } from './bids/bid.events.js';
 import type { CallEvent } from './calls/call.events.js';
 import type { GrantEvent } from './grants/grant.events.js';
 import type { ProgrammeEvent } from './programmes/programme.events.js';
+import type { DataSubjectEvent } from './data-subjects/data-subject.events.js';
 
-export type FundingEvent = ProgrammeEvent | CallEvent | BidEvent | GrantEvent;
+export type FundingEvent = ProgrammeEvent | CallEvent | BidEvent | GrantEvent | DataSubjectEvent;
 export type FundingEventType = FundingEvent['type'];
 
 /**
@@ -13,23 +14,24 @@ export type FundingEventType = FundingEvent['type'];
  * (`config/stores.ts`). The v2 shapes and why v1 cannot be upcast: docs/adr/0007.
  */
 export const FUNDING_EVENT_SCHEMA_VERSIONS = {
-  ProgrammeEstablished: 1,
-  MeasureDefined: 1,
+  ProgrammeEstablished: 2,
+  MeasureDefined: 2,
   MeasureBudgetReserved: 1,
   MeasureReservationReleased: 1,
-  CallOpened: 1,
+  CallOpened: 2,
   CallClosed: 1,
   CallCancelled: 1,
   CallBudgetCommitted: 1,
   CallBudgetReleased: 1,
-  BidSubmitted: 2,
+  BidSubmitted: 3,
   BidWithdrawn: 2,
   BidEvaluated: 1,
   BidAwarded: 1,
-  GrantAwarded: 2,
+  GrantAwarded: 3,
   DisbursementRecorded: 2,
   GrantCompleted: 2,
   GrantRevoked: 2,
+  DataSubjectErased: 1,
 } as const satisfies Record<FundingEventType, number>;
 
 export const FUNDING_EVENT_TYPES = Object.keys(FUNDING_EVENT_SCHEMA_VERSIONS) as FundingEventType[];

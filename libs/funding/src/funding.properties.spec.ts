@@ -56,7 +56,7 @@ describe(`funding invariants (${INVARIANTS.map(([name]) => name.split(' ')[0]).j
         await given(ledger, [
           ...programmeWithOneCall(budget),
           ...bids.flatMap(({ requested }, i): FundingCommand[] => [
-            { type: 'SubmitBid', bidId: `b${i}`, callId: 'c1', submittedBy: 'portal-1', applicant: { type: 'company', taxCode: `0000000000${i}`, name: `Company ${i}` }, projectTitle: 'Project', requestedCents: Math.min(requested, budget) },
+            { type: 'SubmitBid', bidId: `b${i}`, callId: 'c1', submittedBy: 'portal-1', applicant: { kind: 'legal-person', type: 'company', taxCode: `0000000000${i}`, name: `Company ${i}` }, projectTitle: 'Project', requestedCents: Math.min(requested, budget) },
             { type: 'EvaluateBid', bidId: `b${i}`, admissible: true, score: 70 },
           ]),
         ]);
@@ -89,7 +89,7 @@ describe(`funding invariants (${INVARIANTS.map(([name]) => name.split(' ')[0]).j
         const ledger = new TestLedger();
         await given(ledger, [
           ...programmeWithOneCall(1_000_000),
-          { type: 'SubmitBid', bidId: 'b1', callId: 'c1', submittedBy: 'portal-1', applicant: { type: 'company', taxCode: '01234567890', name: 'Company' }, projectTitle: 'Project', requestedCents: award },
+          { type: 'SubmitBid', bidId: 'b1', callId: 'c1', submittedBy: 'portal-1', applicant: { kind: 'legal-person', type: 'company', taxCode: '01234567890', name: 'Company' }, projectTitle: 'Project', requestedCents: award },
           { type: 'EvaluateBid', bidId: 'b1', admissible: true, score: 70 },
           { type: 'AwardGrant', grantId: 'g1', callId: 'c1', bidId: 'b1', amountCents: award },
         ]);

@@ -5,13 +5,14 @@ import { assertNever } from './funding.types.js';
  * Consistency boundaries: each entity that owns money has a stream of its own
  * (see docs/adr/0002-consistency-boundaries.md). Stream names are `<category>-<id>`.
  */
-export const STREAM_CATEGORIES = ['programme', 'call', 'bid', 'grant'] as const;
+export const STREAM_CATEGORIES = ['programme', 'call', 'bid', 'grant', 'subject'] as const;
 export type StreamCategory = (typeof STREAM_CATEGORIES)[number];
 
 export const programmeStream = (programmeId: string): string => `programme-${programmeId}`;
 export const callStream = (callId: string): string => `call-${callId}`;
 export const bidStream = (bidId: string): string => `bid-${bidId}`;
 export const grantStream = (grantId: string): string => `grant-${grantId}`;
+export const subjectStream = (subjectId: string): string => `subject-${subjectId}`;
 
 /** The stream an event belongs to: every event names the entity whose stream holds it. */
 export function streamOf(event: FundingEvent): string {
@@ -37,6 +38,8 @@ export function streamOf(event: FundingEvent): string {
     case 'GrantCompleted':
     case 'GrantRevoked':
       return grantStream(event.data.grantId);
+    case 'DataSubjectErased':
+      return subjectStream(event.data.subjectId);
     default:
       return assertNever(event);
   }

@@ -44,7 +44,10 @@ export const command: fc.Arbitrary<FundingCommand> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ type: fc.constant('CancelCall' as const), callId, reason: fc.constant('Cancelled') }) },
   { weight: 48, arbitrary: fc.record({
     type: fc.constant('SubmitBid' as const), bidId, callId: fc.constant(''), submittedBy: fc.constantFrom('portal-1', 'portal-2'),
-    applicant: fc.record({ type: fc.constantFrom(...APPLICANT_TYPES), taxCode: fc.constant('01234567890'), name: fc.constant('Applicant') }),
+    applicant: fc.oneof(
+      { weight: 4, arbitrary: fc.record({ kind: fc.constant('legal-person' as const), type: fc.constantFrom(...APPLICANT_TYPES.filter((t) => t !== 'natural-person')), taxCode: fc.constant('01234567890'), name: fc.constant('Applicant') }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('natural-person' as const), type: fc.constantFrom(...APPLICANT_TYPES), subjectId: fc.constantFrom('s1', 's2'), region: fc.constant('ITC1') }) },
+    ),
     projectTitle: fc.constant('Project'), requestedCents: cents(50_000, 320_000),
   }).chain((c) => callOfBid(c.bidId).map((callId) => ({ ...c, callId }))) },
   { weight: 8, arbitrary: fc.record({ type: fc.constant('WithdrawBid' as const), bidId, requestedBy: fc.constantFrom('portal-1', 'portal-1', 'portal-2') }) },
@@ -57,6 +60,9 @@ export const command: fc.Arbitrary<FundingCommand> = fc.oneof(
   { weight: 40, arbitrary: fc.record({
     type: fc.constant('RecordDisbursement' as const), grantId, disbursementId,
     kind: fc.constantFrom('advance' as const, 'interim' as const, 'interim' as const, 'final' as const), amountCents: cents(0, 120_000), reference: fc.constant(null),
+  }) },
+  { weight: 2, arbitrary: fc.record({
+    type: fc.constant('EraseDataSubject' as const), subjectId: fc.constantFrom('s1', 's2'), reason: fc.constant('Asked by the subject'), records: fc.constant({ bids: [], grants: [] }),
   }) },
   { weight: 16, arbitrary: fc.record({
     type: fc.constant('RevokeGrant' as const), grantId, reason: fc.constant('Irregularity found'),
@@ -120,6 +126,8 @@ function sharedTarget(command: FundingCommand): Partial<FundingCommand> {
     case 'RecordDisbursement':
     case 'RevokeGrant':
       return { grantId: command.grantId };
+    case 'EraseDataSubject':
+      return { subjectId: command.subjectId };
   }
 }
 

@@ -7,7 +7,7 @@ import type { Evolving } from '../src/command-plan.js';
 import type { FundingEvent } from '../src/funding.events.js';
 import type { CallEvent } from '../src/calls/call.events.js';
 import type { GrantEvent } from '../src/grants/grant.events.js';
-import type { ProgrammeEvent } from '../src/programmes/programme.events.js';
+import { DEFAULT_PROGRAMME_RULES, type ProgrammeEvent } from '../src/programmes/programme.events.js';
 
 export const EUR = (euros: number): number => Math.round(euros * 100);
 
@@ -33,6 +33,7 @@ export const programmeEstablished: ProgrammeEvent = {
       { fund: 'FSE', amountCents: EUR(15_000_000) },
       { fund: 'FESR', amountCents: EUR(5_000_000) },
     ],
+    rules: DEFAULT_PROGRAMME_RULES,
     establishedAt: '2017-05-22T10:00:00.000Z',
   },
 };
@@ -46,6 +47,7 @@ export const measureDefined: ProgrammeEvent = {
     title: 'Corporate welfare',
     fund: 'FSE',
     allocationCents: EUR(4_000_000),
+    sensitive: false,
     definedAt: '2017-05-22T10:00:00.000Z',
   },
 };
@@ -74,6 +76,7 @@ export const callOpened: CallEvent = {
     closesAt: CLOSES,
     eligibleApplicantTypes: ['company', 'third-sector'],
     maxGrantCents: EUR(200_000),
+    sensitive: false,
     openedAt: '2026-01-10T09:00:00.000Z',
   },
 };
@@ -84,7 +87,8 @@ export const bidSubmitted: BidEvent = {
     bidId: 'b1',
     callId: 'c1',
     submittedBy: 'portal-1',
-    applicant: { type: 'company', taxCode: '01234567890', name: 'Officine Riunite Srl' },
+    applicant: { kind: 'legal-person', type: 'company', taxCode: '01234567890', name: 'Officine Riunite Srl' },
+    sensitive: false,
     projectTitle: 'Nido aziendale condiviso',
     requestedCents: EUR(150_000),
     submittedAt: IN_WINDOW.toISOString(),
@@ -116,7 +120,8 @@ export const grantAwarded = (amountCents: number): GrantEvent => ({
     programmeId: 'wecare',
     measureId: 'm4',
     fund: 'FSE',
-    beneficiary: { type: 'company', taxCode: '01234567890', name: 'Officine Riunite Srl' },
+    beneficiary: { kind: 'legal-person', type: 'company', taxCode: '01234567890', name: 'Officine Riunite Srl' },
+    sensitive: false,
     projectTitle: 'Nido aziendale condiviso',
     amountCents,
     awardedAt: '2026-05-01T10:00:00.000Z',

@@ -12,7 +12,7 @@ export async function connectMongoReadModels(url: string): Promise<import('./rea
 /** The compound indexes the queries need, per collection. */
 export const READ_MODEL_INDEXES: Readonly<Record<string, ReadonlyArray<ReadonlyArray<string>>>> = {
   calls: [['status'], ['measureId'], ['programmeId']],
-  bids: [['callId', 'status'], ['callId', 'score']],
-  grants: [['callId']],
+  bids: [['callId', 'status'], ['callId', 'score'], ['subjectId']],
+  grants: [['callId'], ['subjectId']],
 };
 export { compareReadModels } from './compare-read-models.js';

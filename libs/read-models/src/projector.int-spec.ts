@@ -39,7 +39,7 @@ async function lifecycle(): Promise<Array<{ stream: string; event: { type: strin
   await run({ type: 'DefineMeasure', programmeId: 'p1', measureId: 'm1', code: 'M1', title: 'M', fund: 'FSE', allocationCents: 5_000_000 }, 0);
   await run({ type: 'OpenCall', callId: 'c1', programmeId: 'p1', measureId: 'm1', title: 'C', budgetCents: 1_000_000, opensAt: dayAt(0).toISOString(), closesAt: dayAt(30).toISOString(), eligibleApplicantTypes: ['company'] }, 0);
   for (const b of ['b1', 'b2', 'b3']) {
-    await run({ type: 'SubmitBid', bidId: b, callId: 'c1', submittedBy: 'portal-1', applicant: { type: 'company', taxCode: '01234567890', name: `Company ${b}` }, projectTitle: 'P', requestedCents: 300_000 }, 1);
+    await run({ type: 'SubmitBid', bidId: b, callId: 'c1', submittedBy: 'portal-1', applicant: { kind: 'legal-person', type: 'company', taxCode: '01234567890', name: `Company ${b}` }, projectTitle: 'P', requestedCents: 300_000 }, 1);
     await run({ type: 'EvaluateBid', bidId: b, admissible: true, score: b === 'b2' ? 90 : 70 }, 2);
   }
   await run({ type: 'AwardGrant', grantId: 'g1', callId: 'c1', bidId: 'b2', amountCents: 250_000 }, 3);
@@ -124,7 +124,7 @@ describe('projector on the embedded stores', () => {
     expect(await readModels.activeGeneration()).toBe(2);
     expect(await snapshot(readModels.space(2))).toEqual(live);
     // The live projector moves to generation 2 and keeps it up to date.
-    await events.append({ stream: 'bid-b9', expected: 'no_stream', events: [envelope({ type: 'BidSubmitted', data: { bidId: 'b9', callId: 'c1', applicant: { type: 'company', taxCode: '1', name: 'Late' }, projectTitle: 'P', requestedCents: 1 } })] });
+    await events.append({ stream: 'bid-b9', expected: 'no_stream', events: [envelope({ type: 'BidSubmitted', data: { bidId: 'b9', callId: 'c1', applicant: { kind: 'legal-person', type: 'company', taxCode: '1', name: 'Late' }, projectTitle: 'P', requestedCents: 1 } })] });
     for (;;) {
       const bid = await readModels.space(2).get('bids', 'b9');
       if (bid && projector.activeGeneration === 2) break;

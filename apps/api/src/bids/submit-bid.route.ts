@@ -1,26 +1,48 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { BadRequestException, Body, Controller, Inject, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsNotEmptyObject, ValidateNested } from 'class-validator';
+import { IsEmail, IsIn, IsNotEmptyObject, IsOptional, Matches, ValidateNested } from 'class-validator';
 import type { CommandContext } from '@app/commands';
-import { APPLICANT_TYPES, type ApplicantType } from '@app/funding';
+import { APPLICANT_TYPES, NUTS2, isNaturalPerson, type Applicant, type ApplicantType } from '@app/funding';
+import { PERSONAL_DATA_VAULT, type PersonalDataVault } from '@app/personal-data';
 import { Roles } from '../auth/roles.decorator.js';
 import { Commands } from '../commands/commands.js';
 import { CommandHeaders, CommandRequest } from '../http/command-request.js';
 import { EntityIdPipe } from '../http/entity-id.pipe.js';
 import { IsCents, IsEntityId, IsText } from '../http/field-rules.js';
 
+export class ContactDto {
+  @ApiPropertyOptional({ format: 'email' })
+  @IsOptional()
+  @IsEmail()
+  email?: string;
+
+  @IsText('Phone number', 40, true)
+  phone?: string;
+}
+
 export class ApplicantDto {
-  @ApiProperty({ enum: APPLICANT_TYPES })
+  @ApiProperty({ enum: APPLICANT_TYPES, description: 'natural-person: an individual; a sole trader of another type is one too when known by a 16-character codice fiscale' })
   @IsIn(APPLICANT_TYPES)
   type!: ApplicantType;
 
-  @IsText('Codice fiscale or partita IVA', 32)
+  @IsText('Codice fiscale or partita IVA. A natural person\'s goes to the personal-data vault, never into the log', 32)
   taxCode!: string;
 
-  @IsText('Name of the applicant', 300)
+  @IsText('Name of the applicant. A natural person\'s goes to the personal-data vault, never into the log', 300)
   name!: string;
+
+  @ApiPropertyOptional({ pattern: NUTS2.source, example: 'ITC1', description: 'NUTS 2 region of a natural person (required for one): what the public list shows of them' })
+  @IsOptional()
+  @Matches(NUTS2, { message: '$property must be a NUTS 2 code such as ITC1' })
+  region?: string;
+
+  @ApiPropertyOptional({ type: ContactDto, description: 'A natural person\'s contact data: kept in the vault only' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ContactDto)
+  contact?: ContactDto;
 }
 
 export class SubmitBidDto {
@@ -44,18 +66,31 @@ export class SubmitBidDto {
 @ApiBearerAuth()
 @Controller()
 export class SubmitBidRoute {
-  constructor(private readonly commands: Commands) {}
+  constructor(
+    private readonly commands: Commands,
+    @Inject(PERSONAL_DATA_VAULT) private readonly vault: PersonalDataVault,
+  ) {}
 
   @Post('calls/:callId/bids')
   @Roles('applicant-service')
   @CommandHeaders()
-  submit(@CommandRequest() context: CommandContext, @Param('callId', EntityIdPipe) callId: string, @Body() body: SubmitBidDto) {
+  async submit(@CommandRequest() context: CommandContext, @Param('callId', EntityIdPipe) callId: string, @Body() body: SubmitBidDto) {
     const bidId = body.bidId ?? randomUUID();
-    const { type, taxCode, name } = body.applicant;
+    const applicant = await this.applicant(body.applicant);
     return this.commands.run(
       context,
-      { type: 'SubmitBid', bidId, callId, submittedBy: context.actor, applicant: { type, taxCode, name }, projectTitle: body.projectTitle, requestedCents: body.requestedCents },
+      { type: 'SubmitBid', bidId, callId, submittedBy: context.actor, applicant, projectTitle: body.projectTitle, requestedCents: body.requestedCents },
       { bidId, callId },
     );
+  }
+
+  /** A legal person as given; a natural person's identity into the vault, and the bid names their subject id only. */
+  private async applicant({ type, taxCode, name, region, contact }: ApplicantDto): Promise<Applicant> {
+    if (!isNaturalPerson(type, taxCode)) return { kind: 'legal-person', type, taxCode, name };
+    if (region === undefined) {
+      throw new BadRequestException({ code: 'VALIDATION_FAILED', message: 'A natural person applicant needs applicant.region (NUTS 2, e.g. ITC1)', errors: [{ field: 'applicant.region', problems: ['required for a natural person'] }] });
+    }
+    const { subjectId } = await this.vault.register({ taxCode, name, contact: contact ? { ...contact } : null });
+    return { kind: 'natural-person', type, subjectId, region };
   }
 }

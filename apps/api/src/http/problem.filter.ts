@@ -35,6 +35,9 @@ const ID_TAKEN: ReadonlySet<DomainErrorCode> = new Set([
   'DISBURSEMENT_ALREADY_RECORDED',
 ]);
 
+/** The state of the record forbids it now: not the client's input, the world's (409). */
+const CONFLICT: ReadonlySet<DomainErrorCode> = new Set(['RETENTION_PERIOD_ACTIVE', 'DATA_SUBJECT_ALREADY_ERASED']);
+
 /**
  * Every error leaves as JSON `{ statusCode, code, message }`. Domain refusals are 422 with the
  * domain's code (404 for an unknown entity, 409 for an id already used); a client's mistake is
@@ -58,8 +61,8 @@ export class ProblemFilter implements ExceptionFilter {
 
   toProblem(error: unknown): ProblemBody {
     if (error instanceof DomainError) {
-      const statusCode = NOT_FOUND.has(error.code) ? 404 : ID_TAKEN.has(error.code) ? 409 : 422;
-      return { statusCode, code: error.code, message: error.message };
+      const statusCode = NOT_FOUND.has(error.code) ? 404 : ID_TAKEN.has(error.code) || CONFLICT.has(error.code) ? 409 : 422;
+      return { ...error.details, statusCode, code: error.code, message: error.message };
     }
     if (error instanceof StaleRevisionError) return { statusCode: 412, code: error.code, message: error.message };
     if (error instanceof CommandConflictError) return { statusCode: 409, code: error.code, message: error.message };

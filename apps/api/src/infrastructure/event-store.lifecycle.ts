@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '@app/event-store';
+import { PERSONAL_DATA_VAULT, type PersonalDataVault } from '@app/personal-data';
 import { IdempotencyStore } from '../idempotency/idempotency.store.js';
 import { ReadSide } from '../queries/read-side.js';
 
@@ -10,11 +11,13 @@ export class StoresLifecycle implements OnApplicationShutdown {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(IdempotencyStore) private readonly idempotency: IdempotencyStore,
     private readonly readSide: ReadSide,
+    @Inject(PERSONAL_DATA_VAULT) private readonly vault: PersonalDataVault,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.readSide.stop();
     await this.store.close();
     this.idempotency.close();
+    await this.vault.close();
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsIn } from 'class-validator';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import type { CommandContext } from '@app/commands';
 import { FUNDS, type Fund } from '@app/funding';
 import { Roles } from '../auth/roles.decorator.js';
@@ -26,6 +26,11 @@ export class DefineMeasureDto {
 
   @IsCents('What the measure may spend from its fund, in euro cents')
   allocationCents!: number;
+
+  @ApiPropertyOptional({ default: false, description: 'Touches health or social or economic hardship: its natural persons are never published, and shown only to the roles that act on them' })
+  @IsOptional()
+  @IsBoolean()
+  sensitive?: boolean;
 }
 
 @ApiTags('programmes')
@@ -40,6 +45,6 @@ export class DefineMeasureRoute {
   define(@CommandRequest() context: CommandContext, @Param('programmeId', EntityIdPipe) programmeId: string, @Body() body: DefineMeasureDto) {
     const measureId = body.measureId ?? randomUUID();
     const { code, title, fund, allocationCents } = body;
-    return this.commands.run(context, { type: 'DefineMeasure', programmeId, measureId, code, title, fund, allocationCents }, { programmeId, measureId });
+    return this.commands.run(context, { type: 'DefineMeasure', programmeId, measureId, code, title, fund, allocationCents, sensitive: body.sensitive ?? false }, { programmeId, measureId });
   }
 }

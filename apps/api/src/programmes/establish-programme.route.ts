@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
 import type { CommandContext } from '@app/commands';
 import { FUNDS, type Fund } from '@app/funding';
 import { Roles } from '../auth/roles.decorator.js';
@@ -17,6 +17,31 @@ export class FundShareDto {
 
   @IsCents('The share of the programme this fund pays, in euro cents')
   amountCents!: number;
+}
+
+export class RetentionRuleDto {
+  @ApiProperty({ enum: ['last-payment', 'award'], description: 'Counted from 31 December of the year of the last payment (EU Reg. 2021/1060 art. 82) or of the award (de minimis: 10 fiscal years)' })
+  @IsIn(['last-payment', 'award'])
+  from!: 'last-payment' | 'award';
+
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 50 })
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  years!: number;
+}
+
+export class ProgrammeRulesDto {
+  @ApiProperty({ type: RetentionRuleDto })
+  @ValidateNested()
+  @Type(() => RetentionRuleDto)
+  retention!: RetentionRuleDto;
+
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: 3650, description: 'Days an unsuccessful applicant may appeal: their data is kept meanwhile' })
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  appealWindowDays!: number;
 }
 
 export class EstablishProgrammeDto {
@@ -36,6 +61,12 @@ export class EstablishProgrammeDto {
   @ValidateNested({ each: true })
   @Type(() => FundShareDto)
   funds!: FundShareDto[];
+
+  @ApiPropertyOptional({ type: ProgrammeRulesDto, description: 'Absent: retention 5 years from the year of the last payment, 60 days to appeal' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ProgrammeRulesDto)
+  rules?: ProgrammeRulesDto;
 }
 
 @ApiTags('programmes')
@@ -50,6 +81,7 @@ export class EstablishProgrammeRoute {
   establish(@CommandRequest() context: CommandContext, @Body() body: EstablishProgrammeDto) {
     const programmeId = body.programmeId ?? randomUUID();
     const funds = body.funds.map(({ fund, amountCents }) => ({ fund, amountCents }));
-    return this.commands.run(context, { type: 'EstablishProgramme', programmeId, code: body.code, title: body.title, funds }, { programmeId });
+    const rules = body.rules ? { retention: { from: body.rules.retention.from, years: body.rules.retention.years }, appealWindowDays: body.rules.appealWindowDays } : null;
+    return this.commands.run(context, { type: 'EstablishProgramme', programmeId, code: body.code, title: body.title, funds, rules }, { programmeId });
   }
 }

@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Quer
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { acceptsBidsAt } from '@app/funding';
+import { PERSONAL_DATA_VAULT, type PersonalDataVault } from '@app/personal-data';
 import type { ReadModelDocument, Where } from '@app/read-models';
 import type { Principal } from '../auth/api-keys.js';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
@@ -16,13 +17,28 @@ import { ReadSide } from './read-side.js';
 
 const READERS = ['viewer', 'auditor', 'programme-manager', 'evaluator', 'finance-officer'] as const;
 
+/** The roles that act on natural persons: they see them in sensitive measures, and see who they are. */
+const ACTING = ['programme-manager', 'evaluator', 'finance-officer', 'data-protection-officer'] as const;
+
+const acts = (principal: Principal) => principal.roles.some((role) => (ACTING as readonly string[]).includes(role));
+const owns = (principal: Principal, document: ReadModelDocument) => principal.roles.includes('applicant-service') && document['submittedBy'] === principal.id;
+
 /**
- * A bid or grant as its reader may see it: to a reader role, any; to an applicant portal, only what
- * it submitted (anything else does not exist for it).
+ * A bid or grant as its reader may see it: an applicant portal, only what it submitted (anything
+ * else does not exist for it); a viewer, nothing about a natural person in a sensitive measure; the
+ * auditor, everything, pseudonymous.
  */
 function visibleTo(principal: Principal, document: ReadModelDocument | null): ReadModelDocument | null {
-  if (document === null || principal.roles.some((role) => (READERS as readonly string[]).includes(role))) return document;
-  return document['submittedBy'] === principal.id ? document : null;
+  if (document === null) return null;
+  if (acts(principal) || owns(principal, document) || principal.roles.includes('auditor')) return document;
+  if (!principal.roles.includes('viewer')) return null;
+  return document['publicView'] === false ? null : document;
+}
+
+/** Lists filtered as visibleTo would filter their items. */
+function listFilterFor(principal: Principal): Where {
+  if (acts(principal) || principal.roles.includes('auditor')) return {};
+  return { publicView: true };
 }
 
 /** The dashboard and query API: reads the read models only; the domain is not involved. */
@@ -37,6 +53,7 @@ export class ReadModelsController {
   constructor(
     private readonly readSide: ReadSide,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(PERSONAL_DATA_VAULT) private readonly vault: PersonalDataVault,
   ) {}
 
   @Get('programmes/:programmeId/dashboard')
@@ -62,10 +79,10 @@ export class ReadModelsController {
   /** Bids ranked by score: the best first; unscored bids after the scored ones, by submission. */
   @Get('calls/:callId/bids')
   @Roles(...READERS)
-  async bidsOfCall(@Param('callId', EntityIdPipe) callId: string, @Query() query: ListBidsQuery) {
+  async bidsOfCall(@CurrentPrincipal() principal: Principal, @Param('callId', EntityIdPipe) callId: string, @Query() query: ListBidsQuery) {
     const space = await this.readSide.space();
     found(await space.get('calls', callId), 'CALL_NOT_FOUND', `Call ${callId}`);
-    const page = await this.page('bids', pick({ callId, status: query.status }), query, [
+    const page = await this.page('bids', { ...pick({ callId, status: query.status }), ...listFilterFor(principal) }, query, [
       { field: 'score', direction: 'desc' },
       { field: 'submittedAt', direction: 'asc' },
     ]);
@@ -74,21 +91,35 @@ export class ReadModelsController {
   }
 
   @Get('bids/:bidId')
-  @Roles(...READERS, 'applicant-service')
+  @Roles(...READERS, 'applicant-service', 'data-protection-officer')
   async bid(@CurrentPrincipal() principal: Principal, @Param('bidId', EntityIdPipe) bidId: string) {
-    return found(visibleTo(principal, await (await this.readSide.space()).get('bids', bidId)), 'BID_NOT_FOUND', `Bid ${bidId}`);
+    const bid = found(visibleTo(principal, await (await this.readSide.space()).get('bids', bidId)), 'BID_NOT_FOUND', `Bid ${bidId}`);
+    return this.withIdentity(principal, bid);
   }
 
   @Get('grants')
   @Roles(...READERS)
-  async grants(@Query() query: ListGrantsQuery) {
-    return this.page('grants', pick({ callId: query.callId, status: query.status }), query, [{ field: 'awardedAt', direction: 'asc' }]);
+  async grants(@CurrentPrincipal() principal: Principal, @Query() query: ListGrantsQuery) {
+    return this.page('grants', { ...pick({ callId: query.callId, status: query.status }), ...listFilterFor(principal) }, query, [{ field: 'awardedAt', direction: 'asc' }]);
   }
 
   @Get('grants/:grantId')
-  @Roles(...READERS, 'applicant-service')
+  @Roles(...READERS, 'applicant-service', 'data-protection-officer')
   async grant(@CurrentPrincipal() principal: Principal, @Param('grantId', EntityIdPipe) grantId: string) {
-    return found(visibleTo(principal, await (await this.readSide.space()).get('grants', grantId)), 'GRANT_NOT_FOUND', `Grant ${grantId}`);
+    const grant = found(visibleTo(principal, await (await this.readSide.space()).get('grants', grantId)), 'GRANT_NOT_FOUND', `Grant ${grantId}`);
+    return this.withIdentity(principal, grant);
+  }
+
+  /**
+   * A natural person's identity, from the vault, for the roles that act on them and the portal that
+   * submitted their bid; nobody else reads more than the subject id and region.
+   */
+  private async withIdentity(principal: Principal, document: ReadModelDocument): Promise<ReadModelDocument> {
+    const subjectId = document['subjectId'];
+    if (typeof subjectId !== 'string' || !(acts(principal) || owns(principal, document))) return document;
+    const subject = await this.vault.read(subjectId);
+    if (!subject) return document;
+    return { ...document, identity: subject.status === 'held' ? subject.identity : { erased: true, erasedAt: subject.erasedAt } };
   }
 
   /** Rebuilds every read model from position 0 into a new generation; queries keep answering meanwhile. */

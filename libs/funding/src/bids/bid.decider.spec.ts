@@ -7,12 +7,13 @@ import type { EvaluateBid } from './evaluate-bid.js';
 import type { SubmitBid } from './submit-bid.js';
 import type { WithdrawBid } from './withdraw-bid.js';
 
+const company = { kind: 'legal-person', type: 'company', taxCode: '01234567890', name: 'Officine Riunite Srl' } as const;
 const submitB1: SubmitBid = {
   type: 'SubmitBid',
   bidId: 'b1',
   callId: 'c1',
   submittedBy: 'portal-1',
-  applicant: { type: 'company', taxCode: '01234567890', name: 'Officine Riunite Srl' },
+  applicant: { kind: 'legal-person', type: 'company', taxCode: '01234567890', name: 'Officine Riunite Srl' },
   projectTitle: 'Nido aziendale condiviso',
   requestedCents: EUR(150_000),
 };
@@ -68,8 +69,8 @@ describe('submitting a bid', () => {
   });
 
   it('refuses a bid without applicant name, tax code or project title', async () => {
-    await expectRefusal(given(callOpened).when({ ...submitB1, applicant: { ...submitB1.applicant, name: '' } }, IN_WINDOW), 'INVALID_INPUT');
-    await expectRefusal(given(callOpened).when({ ...submitB1, applicant: { ...submitB1.applicant, taxCode: '' } }, IN_WINDOW), 'INVALID_INPUT');
+    await expectRefusal(given(callOpened).when({ ...submitB1, applicant: { ...company, name: '' } }, IN_WINDOW), 'INVALID_INPUT');
+    await expectRefusal(given(callOpened).when({ ...submitB1, applicant: { ...company, taxCode: '' } }, IN_WINDOW), 'INVALID_INPUT');
     await expectRefusal(given(callOpened).when({ ...submitB1, projectTitle: ' ' }, IN_WINDOW), 'INVALID_INPUT');
   });
 

@@ -1,7 +1,11 @@
 import type { Cents } from '../money.js';
 import type { Applicant, Instant } from '../funding.types.js';
 
-/** v2: with the principal (the applicant portal) that submitted it, which alone may act on it. */
+/**
+ * v2: with the principal (the applicant portal) that submitted it, which alone may act on it.
+ * v3: the applicant a legal person (with its identity) or a natural person (a subject id only), and
+ * whether its call's measure is sensitive.
+ */
 export type BidSubmitted = {
   readonly type: 'BidSubmitted';
   readonly data: {
@@ -9,6 +13,7 @@ export type BidSubmitted = {
     readonly callId: string;
     readonly submittedBy: string;
     readonly applicant: Applicant;
+    readonly sensitive: boolean;
     readonly projectTitle: string;
     readonly requestedCents: Cents;
     readonly submittedAt: Instant;

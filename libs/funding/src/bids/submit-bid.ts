@@ -1,7 +1,7 @@
 import { CALL, acceptsBidsAt, requireCall, type Call } from '../calls/call.js';
 import { reading, type CommandPlan } from '../command-plan.js';
 import { refuse } from '../domain-error.js';
-import { APPLICANT_TYPES, instant, type Applicant } from '../funding.types.js';
+import { APPLICANT_TYPES, NUTS2, PERSONAL_TAX_CODE, instant, type Applicant } from '../funding.types.js';
 import { assertPositiveCents, type Cents } from '../money.js';
 import { bidStream, callStream } from '../streams.js';
 import { assertText } from '../text.js';
@@ -32,10 +32,7 @@ export const submitBid: CommandPlan<SubmitBid, { bid: Bid; call: Call }> = {
     if (state.bid.status !== 'none') refuse('BID_ALREADY_EXISTS', `Bid ${command.bidId} already exists`);
     const call = requireCall(state.call, command.callId);
     if (!acceptsBidsAt(call, now)) refuse('CALL_NOT_OPEN', `Call ${call.callId} is not accepting bids at ${instant(now)}`);
-    const { applicant } = command;
-    if (!APPLICANT_TYPES.includes(applicant.type)) refuse('INVALID_INPUT', `Unknown applicant type ${String(applicant.type)}`);
-    assertText(applicant.taxCode, 'applicant tax code', 32);
-    assertText(applicant.name, 'applicant name');
+    const applicant = checkedApplicant(command.applicant);
     assertText(command.projectTitle, 'project title');
     if (!call.eligibleApplicantTypes.includes(applicant.type)) {
       refuse('APPLICANT_NOT_ELIGIBLE', `Applicants of type ${applicant.type} are not eligible for call ${call.callId}`);
@@ -50,7 +47,8 @@ export const submitBid: CommandPlan<SubmitBid, { bid: Bid; call: Call }> = {
           bidId: command.bidId,
           callId: call.callId,
           submittedBy: command.submittedBy,
-          applicant: { type: applicant.type, taxCode: applicant.taxCode, name: applicant.name },
+          applicant,
+          sensitive: call.sensitive,
           projectTitle: command.projectTitle,
           requestedCents: command.requestedCents,
           submittedAt: instant(now),
@@ -59,3 +57,22 @@ export const submitBid: CommandPlan<SubmitBid, { bid: Bid; call: Call }> = {
     ];
   },
 };
+
+/**
+ * A legal person comes with its public identity; a natural person only with the subject id the
+ * personal-data vault gave them (never a name or a personal tax code in an event).
+ */
+function checkedApplicant(applicant: Applicant): Applicant {
+  if (!APPLICANT_TYPES.includes(applicant.type)) refuse('INVALID_INPUT', `Unknown applicant type ${String(applicant.type)}`);
+  if (applicant.kind === 'natural-person') {
+    assertText(applicant.subjectId, 'applicant subject id', 64);
+    if (!NUTS2.test(applicant.region)) refuse('INVALID_INPUT', 'A natural person applicant needs the NUTS 2 code of their region, e.g. ITC1');
+    return { kind: 'natural-person', type: applicant.type, subjectId: applicant.subjectId, region: applicant.region };
+  }
+  assertText(applicant.taxCode, 'applicant tax code', 32);
+  assertText(applicant.name, 'applicant name');
+  if (applicant.type === 'natural-person' || PERSONAL_TAX_CODE.test(applicant.taxCode)) {
+    refuse('INVALID_INPUT', 'A natural person is recorded by subject id, never by name and tax code');
+  }
+  return { kind: 'legal-person', type: applicant.type, taxCode: applicant.taxCode, name: applicant.name };
+}

@@ -1,6 +1,7 @@
 import type { Cents } from '../money.js';
 import type { ApplicantType, Fund, Instant } from '../funding.types.js';
 
+/** v2: with `sensitive`, from its measure. */
 export type CallOpened = {
   readonly type: 'CallOpened';
   readonly data: {
@@ -15,6 +16,8 @@ export type CallOpened = {
     readonly eligibleApplicantTypes: readonly ApplicantType[];
     /** Per-bid cap; null when a bid may ask for up to the whole budget. */
     readonly maxGrantCents: Cents | null;
+    /** Its measure touches health or social hardship: natural persons' bids are not shown publicly. */
+    readonly sensitive: boolean;
     readonly openedAt: Instant;
   };
 };

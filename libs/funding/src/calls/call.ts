@@ -18,6 +18,7 @@ export type ExistingCall = {
   readonly closesAt: Instant;
   readonly eligibleApplicantTypes: readonly ApplicantType[];
   readonly maxGrantCents: Cents | null;
+  readonly sensitive: boolean;
   /** Sum of every award ever committed from this call. */
   readonly committedCents: Cents;
   /** Sum of every amount returned to this call by revocations and completions. */
@@ -43,6 +44,7 @@ export function evolveCall(state: Call, event: CallEvent): Call {
         closesAt: d.closesAt,
         eligibleApplicantTypes: d.eligibleApplicantTypes,
         maxGrantCents: d.maxGrantCents,
+        sensitive: d.sensitive,
         committedCents: 0,
         releasedCents: 0,
         grantCount: 0,

@@ -69,6 +69,7 @@ export const openCall: CommandPlan<OpenCall, { call: Call; programme: Programme 
           closesAt: closesAt.toISOString(),
           eligibleApplicantTypes: [...new Set(types)],
           maxGrantCents,
+          sensitive: measure.sensitive,
           openedAt: at,
         },
       },

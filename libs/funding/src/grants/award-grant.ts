@@ -69,6 +69,7 @@ export const awardGrant: CommandPlan<AwardGrant, { grant: Grant; call: Call; bid
           measureId: call.measureId,
           fund: call.fund,
           beneficiary: bid.applicant,
+          sensitive: call.sensitive,
           projectTitle: bid.projectTitle,
           awardedAt: at,
         },

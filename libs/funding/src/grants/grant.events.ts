@@ -1,7 +1,10 @@
 import type { Cents } from '../money.js';
 import type { Applicant, DisbursementKind, Fund, Instant } from '../funding.types.js';
 
-/** v2: with the principal that submitted the bid, which alone may act for the beneficiary. */
+/**
+ * v2: with the principal that submitted the bid, which alone may act for the beneficiary.
+ * v3: the beneficiary a legal or a natural person (as BidSubmitted v3), and `sensitive`.
+ */
 export type GrantAwarded = {
   readonly type: 'GrantAwarded';
   readonly data: {
@@ -13,6 +16,7 @@ export type GrantAwarded = {
     readonly measureId: string;
     readonly fund: Fund;
     readonly beneficiary: Applicant;
+    readonly sensitive: boolean;
     readonly projectTitle: string;
     readonly amountCents: Cents;
     readonly awardedAt: Instant;

@@ -14,6 +14,8 @@ export type DefineMeasure = {
   readonly title: string;
   readonly fund: Fund;
   readonly allocationCents: Cents;
+  /** Touches health or social or economic hardship: its natural persons are never shown publicly. */
+  readonly sensitive?: boolean;
 };
 
 /**
@@ -53,6 +55,7 @@ export const defineMeasure: CommandPlan<DefineMeasure, { programme: Programme }>
           title: command.title,
           fund: command.fund,
           allocationCents: command.allocationCents,
+          sensitive: command.sensitive ?? false,
           definedAt: instant(now),
         },
       },

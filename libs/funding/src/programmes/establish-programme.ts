@@ -5,7 +5,7 @@ import { assertPositiveCents } from '../money.js';
 import { programmeStream } from '../streams.js';
 import { assertText } from '../text.js';
 import { PROGRAMME, type Programme } from './programme.js';
-import type { FundShare } from './programme.events.js';
+import { DEFAULT_PROGRAMME_RULES, type FundShare, type ProgrammeRules } from './programme.events.js';
 
 export type EstablishProgramme = {
   readonly type: 'EstablishProgramme';
@@ -13,6 +13,8 @@ export type EstablishProgramme = {
   readonly code: string;
   readonly title: string;
   readonly funds: readonly FundShare[];
+  /** Absent: DEFAULT_PROGRAMME_RULES (EU Reg. 2021/1060 art. 82 retention, 60 days to appeal). */
+  readonly rules?: ProgrammeRules | null;
 };
 
 /** A programme with its EU fund shares (e.g. WECARE: FSE EUR 15M, FESR EUR 5M). Event: ProgrammeEstablished. */
@@ -32,6 +34,13 @@ export const establishProgramme: CommandPlan<EstablishProgramme, { programme: Pr
       seen.add(share.fund);
       assertPositiveCents(share.amountCents, `${share.fund} amount`);
     }
+    const rules = command.rules ?? DEFAULT_PROGRAMME_RULES;
+    if (!['last-payment', 'award'].includes(rules.retention.from) || !Number.isInteger(rules.retention.years) || rules.retention.years < 1 || rules.retention.years > 50) {
+      refuse('INVALID_INPUT', 'A retention rule counts 1 to 50 years from the last payment or from the award');
+    }
+    if (!Number.isInteger(rules.appealWindowDays) || rules.appealWindowDays < 0 || rules.appealWindowDays > 3650) {
+      refuse('INVALID_INPUT', 'The appeal window is 0 to 3650 days');
+    }
     return [
       {
         type: 'ProgrammeEstablished',
@@ -40,6 +49,7 @@ export const establishProgramme: CommandPlan<EstablishProgramme, { programme: Pr
           code: command.code,
           title: command.title,
           funds: command.funds.map(({ fund, amountCents }) => ({ fund, amountCents })),
+          rules: { retention: { from: rules.retention.from, years: rules.retention.years }, appealWindowDays: rules.appealWindowDays },
           establishedAt: instant(now),
         },
       },

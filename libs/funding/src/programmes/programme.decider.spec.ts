@@ -72,6 +72,7 @@ describe('defining a measure', () => {
           title: 'Territorial welfare experiments',
           fund: 'FSE',
           allocationCents: EUR(6_400_000),
+          sensitive: false,
           definedAt: now.toISOString(),
         },
       },

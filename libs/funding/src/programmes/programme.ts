@@ -2,13 +2,14 @@ import type { Evolving } from '../command-plan.js';
 import { refuse } from '../domain-error.js';
 import { assertNever, type Fund } from '../funding.types.js';
 import { sumCents, type Cents } from '../money.js';
-import type { FundShare, ProgrammeEvent } from './programme.events.js';
+import type { FundShare, ProgrammeEvent, ProgrammeRules } from './programme.events.js';
 
 export interface Measure {
   readonly measureId: string;
   readonly code: string;
   readonly fund: Fund;
   readonly allocationCents: Cents;
+  readonly sensitive: boolean;
   /** Budget reserved by calls that are open or closed, by call id. */
   readonly reservations: ReadonlyMap<string, Cents>;
 }
@@ -18,6 +19,7 @@ export type EstablishedProgramme = {
   readonly programmeId: string;
   readonly code: string;
   readonly funds: readonly FundShare[];
+  readonly rules: ProgrammeRules;
   /** By measure id. A Map, so that no id (not even "constructor") can collide with an object's own names. */
   readonly measures: ReadonlyMap<string, Measure>;
 };
@@ -33,12 +35,13 @@ export function evolveProgramme(state: Programme, event: ProgrammeEvent): Progra
         programmeId: event.data.programmeId,
         code: event.data.code,
         funds: event.data.funds,
+        rules: event.data.rules,
         measures: new Map(),
       };
     case 'MeasureDefined': {
       if (state.status !== 'established') return state;
-      const { measureId, code, fund, allocationCents } = event.data;
-      return { ...state, measures: new Map(state.measures).set(measureId, { measureId, code, fund, allocationCents, reservations: new Map() }) };
+      const { measureId, code, fund, allocationCents, sensitive } = event.data;
+      return { ...state, measures: new Map(state.measures).set(measureId, { measureId, code, fund, allocationCents, sensitive, reservations: new Map() }) };
     }
     case 'MeasureBudgetReserved':
       return updateMeasure(state, event.data.measureId, (m) => ({

@@ -38,7 +38,7 @@ const SCHEMA = `
 `;
 
 /** Fields the queries filter on, indexed inside the JSON bodies. */
-const INDEXED_FIELDS = ['callId', 'status', 'programmeId', 'measureId'];
+const INDEXED_FIELDS = ['callId', 'status', 'programmeId', 'measureId', 'subjectId'];
 
 interface CheckpointRow {
   projection: string;

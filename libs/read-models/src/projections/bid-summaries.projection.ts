@@ -7,7 +7,14 @@ export interface BidSummary {
   readonly callId: string;
   /** The applicant portal that submitted it: the one principal of that role that may see it. */
   readonly submittedBy: string;
+  /** A legal person with its identity; a natural person by subject id and region only (the identity is in the vault). */
   readonly applicant: Applicant;
+  /** The natural person's subject id (null for a legal person): finds everything held about them. */
+  readonly subjectId: string | null;
+  /** Its measure touches health or social hardship. */
+  readonly sensitive: boolean;
+  /** False for a natural person in a sensitive measure: shown only to the roles that act on it. */
+  readonly publicView: boolean;
   readonly projectTitle: string;
   readonly requestedCents: number;
   readonly status: BidStatus;
@@ -33,6 +40,9 @@ export const bidSummaries = readModel<BidSummary, 'BidSubmitted' | 'BidWithdrawn
         callId: d.callId,
         submittedBy: d.submittedBy,
         applicant: d.applicant,
+        subjectId: d.applicant.kind === 'natural-person' ? d.applicant.subjectId : null,
+        sensitive: d.sensitive,
+        publicView: !(d.applicant.kind === 'natural-person' && d.sensitive),
         projectTitle: d.projectTitle,
         requestedCents: d.requestedCents,
         status: 'submitted',

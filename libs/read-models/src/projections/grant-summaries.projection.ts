@@ -1,4 +1,4 @@
-import type { DisbursementKind, Fund, GrantStatus } from '@app/funding';
+import type { Applicant, DisbursementKind, Fund, GrantStatus } from '@app/funding';
 import { readModel } from './projection.js';
 
 export interface GrantSummary {
@@ -11,7 +11,15 @@ export interface GrantSummary {
   readonly programmeId: string;
   readonly measureId: string;
   readonly fund: Fund;
-  readonly beneficiary: { readonly type: string; readonly name: string };
+  /** A legal person by type and name (its tax code stays in the log); a natural person by subject id and region only. */
+  readonly beneficiary: { readonly kind: 'legal-person'; readonly type: string; readonly name: string } | Omit<Extract<Applicant, { kind: 'natural-person' }>, never>;
+  /** The natural person's subject id (null for a legal person). */
+  readonly subjectId: string | null;
+  readonly sensitive: boolean;
+  /** False for a natural person in a sensitive measure: shown only to the roles that act on it. */
+  readonly publicView: boolean;
+  /** When the last payment was made: where the retention of a grant's records is counted from. */
+  readonly lastPaymentAt: string | null;
   readonly projectTitle: string;
   /** The award as first made. */
   readonly originalAwardCents: number;
@@ -60,8 +68,12 @@ export const grantSummaries = readModel<GrantSummary, 'GrantAwarded' | 'Disburse
         programmeId: d.programmeId,
         measureId: d.measureId,
         fund: d.fund,
-        // The tax code stays in the event log; read models show who, not their identifiers.
-        beneficiary: { type: d.beneficiary.type, name: d.beneficiary.name },
+        // A legal person's tax code stays in the event log; read models show who, not their identifiers.
+        beneficiary: d.beneficiary.kind === 'legal-person' ? { kind: 'legal-person', type: d.beneficiary.type, name: d.beneficiary.name } : d.beneficiary,
+        subjectId: d.beneficiary.kind === 'natural-person' ? d.beneficiary.subjectId : null,
+        sensitive: d.sensitive,
+        publicView: !(d.beneficiary.kind === 'natural-person' && d.sensitive),
+        lastPaymentAt: null,
         projectTitle: d.projectTitle,
         originalAwardCents: d.amountCents,
         currentAwardCents: d.amountCents,
@@ -81,7 +93,7 @@ export const grantSummaries = readModel<GrantSummary, 'GrantAwarded' | 'Disburse
     switch (event.type) {
       case 'DisbursementRecorded': {
         const { disbursementId, kind, amountCents, reference, paidAt } = event.data;
-        return withRemaining({ ...grant, disbursedCents: grant.disbursedCents + amountCents, disbursements: [...grant.disbursements, { disbursementId, kind, amountCents, reference, paidAt }] });
+        return withRemaining({ ...grant, disbursedCents: grant.disbursedCents + amountCents, lastPaymentAt: paidAt, disbursements: [...grant.disbursements, { disbursementId, kind, amountCents, reference, paidAt }] });
       }
       case 'GrantCompleted':
         return withRemaining({ ...grant, status: 'completed', completedAt: event.data.completedAt, releasedCents: grant.releasedCents + event.data.releasedCents });

@@ -43,7 +43,7 @@ describe(`money at the bounds (${RUNS} runs of over ${COMMITMENT_LIMIT} award an
         let limitReached = false;
         for (const [i, { award: wanted, paidPerMille, partial }] of cycles.entries()) {
           const award = Math.min(wanted, MAX_AMOUNT_CENTS - held);
-          await run({ type: 'SubmitBid', bidId: `b${i}`, callId: 'c', submittedBy: 'portal', applicant: { type: 'company', taxCode: '01234567890', name: 'A' }, projectTitle: 'P', requestedCents: MAX_AMOUNT_CENTS });
+          await run({ type: 'SubmitBid', bidId: `b${i}`, callId: 'c', submittedBy: 'portal', applicant: { kind: 'legal-person', type: 'company', taxCode: '01234567890', name: 'A' }, projectTitle: 'P', requestedCents: MAX_AMOUNT_CENTS });
           await run({ type: 'EvaluateBid', bidId: `b${i}`, admissible: true, score: 50 });
           const awarded = await run({ type: 'AwardGrant', grantId: `g${i}`, callId: 'c', bidId: `b${i}`, amountCents: award });
           const overLimit = committed + award > COMMITMENT_LIMIT * MAX_AMOUNT_CENTS;

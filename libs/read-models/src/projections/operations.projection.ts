@@ -5,8 +5,11 @@ import { readModel, type Projection } from './projection.js';
 /** One operation of the public list (EU Reg. 2021/1060 art. 49), as far as the model knows it. No tax codes. */
 export interface Operation {
   readonly operationId: string;
-  readonly beneficiaryName: string;
+  /** Null for a natural person: the law publishes them by region only. */
+  readonly beneficiaryName: string | null;
   readonly beneficiaryType: string;
+  /** A natural person's NUTS 2 region. */
+  readonly beneficiaryRegion: string | null;
   readonly operationTitle: string;
   readonly programmeId: string;
   readonly programmeCode: string;
@@ -25,7 +28,7 @@ export interface Operation {
 }
 
 export const OPERATION_COLUMNS: ReadonlyArray<keyof Operation> = [
-  'operationId', 'beneficiaryName', 'beneficiaryType', 'operationTitle', 'programmeId', 'programmeCode', 'callId', 'callTitle',
+  'operationId', 'beneficiaryName', 'beneficiaryType', 'beneficiaryRegion', 'operationTitle', 'programmeId', 'programmeCode', 'callId', 'callTitle',
   'measureId', 'measureCode', 'measureTitle', 'fund', 'amountAwardedCents', 'amountPaidCents', 'awardedAt', 'completedAt', 'revokedAt', 'status',
 ];
 
@@ -50,10 +53,14 @@ const operations = readModel<OperationDocument, 'GrantAwarded' | 'DisbursementRe
   evolve(operation, event) {
     if (event.type === 'GrantAwarded') {
       const d = event.data;
+      const person = d.beneficiary.kind === 'natural-person' ? d.beneficiary : null;
+      // A natural person in a measure touching health or social hardship is never published (D.lgs. 33/2013 art. 26(4)).
+      if (person && d.sensitive) return null;
       return {
         operationId: d.grantId,
-        beneficiaryName: d.beneficiary.name,
+        beneficiaryName: d.beneficiary.kind === 'legal-person' ? d.beneficiary.name : null,
         beneficiaryType: d.beneficiary.type,
+        beneficiaryRegion: person ? person.region : null,
         operationTitle: d.projectTitle,
         programmeId: d.programmeId,
         callId: d.callId,
@@ -128,6 +135,7 @@ export async function* listOperations(space: ReadModelSpace): AsyncGenerator<Ope
         operationId: operation.operationId,
         beneficiaryName: operation.beneficiaryName,
         beneficiaryType: operation.beneficiaryType,
+        beneficiaryRegion: operation.beneficiaryRegion,
         operationTitle: operation.operationTitle,
         programmeId,
         programmeCode: programme?.code ?? '',

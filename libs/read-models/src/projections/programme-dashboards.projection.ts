@@ -1,4 +1,4 @@
-import type { Fund } from '@app/funding';
+import type { Fund, ProgrammeRules } from '@app/funding';
 import { readModel } from './projection.js';
 
 /** The money of a fund or a measure, each figure the sum of the events behind it (invariant 7). */
@@ -45,6 +45,7 @@ export interface ProgrammeDashboard {
   readonly programmeId: string;
   readonly code: string;
   readonly title: string;
+  readonly rules: ProgrammeRules;
   readonly funds: readonly FundFigures[];
   readonly measures: readonly MeasureFigures[];
 }
@@ -75,6 +76,7 @@ export const programmeDashboards = readModel<ProgrammeDashboard, (typeof EVENTS)
         programmeId: d.programmeId,
         code: d.code,
         title: d.title,
+        rules: d.rules,
         funds: d.funds.map((f) => fundFigures({ fund: f.fund, amountCents: f.amountCents, allocatedCents: 0, ...ZERO })),
         measures: [],
       };

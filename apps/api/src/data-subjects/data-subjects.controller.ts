@@ -1,0 +1,140 @@
+import { Body, Controller, Get, HttpCode, Inject, Logger, NotFoundException, Param, Post, Query, ServiceUnavailableException } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { CommandContext } from '@app/commands';
+import { EVENT_STORE, type EventStore } from '@app/event-store';
+import { DomainError, subjectStream, type RetentionRecords } from '@app/funding';
+import { PERSONAL_DATA_VAULT, type PersonalDataVault } from '@app/personal-data';
+import type { BidSummary, CallSummary, GrantSummary, ProgrammeDashboard, ReadModelSpace } from '@app/read-models';
+import { Roles } from '../auth/roles.decorator.js';
+import { Commands, Written } from '../commands/commands.js';
+import { CommandHeaders, CommandRequest } from '../http/command-request.js';
+import { EntityIdPipe } from '../http/entity-id.pipe.js';
+import { IsText } from '../http/field-rules.js';
+import { ReadSide } from '../queries/read-side.js';
+
+export class FindDataSubjectQuery {
+  @IsText('The codice fiscale of the natural person', 32)
+  taxCode!: string;
+}
+
+export class EraseDataSubjectDto {
+  @IsText('Why the data are erased (no personal data here: it is kept in the log)')
+  reason!: string;
+}
+
+const PAGE = 500;
+
+/**
+ * The data-protection officer's view of natural persons (GDPR art. 15 access, art. 17 erasure):
+ * found by tax code, answered with everything the ledger holds about them, erased once no retention
+ * obligation runs. Decisions are taken on read models caught up with the whole log.
+ */
+@ApiTags('data subjects')
+@ApiBearerAuth()
+@Controller('data-subjects')
+@Roles('data-protection-officer')
+export class DataSubjectsController {
+  private readonly logger = new Logger('DataSubjects');
+
+  constructor(
+    @Inject(PERSONAL_DATA_VAULT) private readonly vault: PersonalDataVault,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    private readonly readSide: ReadSide,
+    private readonly commands: Commands,
+  ) {}
+
+  @Get()
+  async find(@Query() query: FindDataSubjectQuery) {
+    const subjectId = await this.vault.find(query.taxCode);
+    if (!subjectId) throw new NotFoundException({ code: 'DATA_SUBJECT_NOT_FOUND', message: 'No data subject has that tax code' });
+    return { subjectId };
+  }
+
+  /** The access answer: the identity (unless erased) and every bid, grant and payment of the subject. */
+  @Get(':subjectId')
+  async access(@Param('subjectId', EntityIdPipe) subjectId: string) {
+    const subject = await this.subject(subjectId);
+    const space = await this.caughtUp();
+    const bids = await all<BidSummary>(space, 'bids', subjectId);
+    const grants = await all<GrantSummary>(space, 'grants', subjectId);
+    return {
+      subjectId,
+      ...(subject.status === 'held' ? { status: 'held', identity: subject.identity, registeredAt: subject.registeredAt } : { status: 'erased', erasedAt: subject.erasedAt }),
+      bids,
+      grants,
+      payments: grants.flatMap((g) => g.disbursements.map((d) => ({ grantId: g.grantId, ...d }))),
+    };
+  }
+
+  /**
+   * Erasure (GDPR art. 17): refused with 409 RETENTION_PERIOD_ACTIVE and `retainUntil` while a
+   * retention obligation runs. Otherwise recorded as DataSubjectErased (who, when, why), and the
+   * vault destroys the subject's key and identity.
+   */
+  @Post(':subjectId/erasure')
+  @HttpCode(200)
+  @CommandHeaders()
+  async erase(@CommandRequest() context: CommandContext, @Param('subjectId', EntityIdPipe) subjectId: string, @Body() body: EraseDataSubjectDto) {
+    await this.subject(subjectId);
+    const space = await this.caughtUp();
+    const records = await this.records(space, subjectId);
+    let written;
+    try {
+      written = await this.commands.run(context, { type: 'EraseDataSubject', subjectId, reason: body.reason, records }, { subjectId });
+    } catch (error) {
+      // Erased in the log already (a retry after a failure): make sure the vault holds nothing either.
+      if (error instanceof DomainError && error.code === 'DATA_SUBJECT_ALREADY_ERASED') await this.vault.erase(subjectId, new Date(String(error.details['erasedAt'])));
+      throw error;
+    }
+    const recorded = (await this.events.readStream(subjectStream(subjectId))).find((e) => e.type === 'DataSubjectErased');
+    const erasedAt = (recorded?.data as { erasedAt: string } | undefined)?.erasedAt ?? new Date().toISOString();
+    await this.vault.erase(subjectId, new Date(erasedAt));
+    this.logger.log(`Data subject ${subjectId} erased`);
+    return new Written(written.outcome, { subjectId, erasedAt });
+  }
+
+  private async subject(subjectId: string) {
+    const subject = await this.vault.read(subjectId);
+    if (!subject) throw new NotFoundException({ code: 'DATA_SUBJECT_NOT_FOUND', message: `No data subject ${subjectId}` });
+    return subject;
+  }
+
+  /** The active read models, once they hold every event written so far. */
+  private async caughtUp(): Promise<ReadModelSpace> {
+    const head = await this.events.headPosition();
+    if (head !== null && !(await this.readSide.waitFor(head))) {
+      throw new ServiceUnavailableException({ code: 'READ_MODELS_BEHIND', message: 'The read models are catching up with the log; retry shortly' });
+    }
+    return this.readSide.space();
+  }
+
+  private async records(space: ReadModelSpace, subjectId: string): Promise<RetentionRecords> {
+    const rules = new Map<string, ProgrammeDashboard['rules'] | undefined>();
+    const rulesOf = async (programmeId: string) => {
+      if (!rules.has(programmeId)) rules.set(programmeId, ((await space.get('programme_dashboards', programmeId)) as ProgrammeDashboard | null)?.rules);
+      const found = rules.get(programmeId);
+      if (!found) throw new Error(`Programme ${programmeId} has no rules in the read models`);
+      return found;
+    };
+    const bids = [];
+    for (const bid of await all<BidSummary>(space, 'bids', subjectId)) {
+      const call = (await space.get('calls', bid.callId)) as CallSummary | null;
+      if (!call) throw new Error(`Call ${bid.callId} is missing from the read models`);
+      bids.push({ bidId: bid.bidId, status: bid.status, evaluatedAt: bid.evaluatedAt, withdrawnAt: bid.withdrawnAt, appealWindowDays: (await rulesOf(call.programmeId)).appealWindowDays });
+    }
+    const grants = [];
+    for (const grant of await all<GrantSummary>(space, 'grants', subjectId)) {
+      grants.push({ grantId: grant.grantId, status: grant.status, awardedAt: grant.awardedAt, lastPaymentAt: grant.lastPaymentAt, retention: (await rulesOf(grant.programmeId)).retention });
+    }
+    return { bids, grants };
+  }
+}
+
+async function all<D>(space: ReadModelSpace, collection: string, subjectId: string): Promise<D[]> {
+  const found: D[] = [];
+  for (let offset = 0; ; offset += PAGE) {
+    const page = await space.find(collection, { where: { subjectId }, orderBy: [{ field: collection === 'bids' ? 'submittedAt' : 'awardedAt', direction: 'asc' }], offset, limit: PAGE });
+    found.push(...(page as D[]));
+    if (page.length < PAGE) return found;
+  }
+}
