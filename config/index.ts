@@ -1,3 +1,4 @@
 export * from './app-config.js';
 export * from './project-files.js';
 export * from './stores.js';
+export * from './territory.js';

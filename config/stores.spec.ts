@@ -14,10 +14,10 @@ const stored = (type: string, schemaVersion: number, data: object): RecordedEven
 });
 
 describe('the funding event registry', () => {
-  it('reads a v1 BidSubmitted of a legal person as v3: the submitting portal was its actor, the call was not sensitive', () => {
+  it('reads a v1 BidSubmitted of a legal person as v4: the submitting portal was its actor, the call was not sensitive', () => {
     const company = { type: 'company', taxCode: '01234567890', name: 'Officine Riunite Srl' };
     const upcast = fundingEventRegistry().upcast(stored('BidSubmitted', 1, { bidId: 'b1', callId: 'c1', applicant: company }));
-    expect(upcast).toMatchObject({ schemaVersion: 3, data: { bidId: 'b1', callId: 'c1', submittedBy: 'dev:applicant-portal', applicant: { kind: 'legal-person', ...company }, sensitive: false } });
+    expect(upcast).toMatchObject({ schemaVersion: 4, data: { bidId: 'b1', callId: 'c1', submittedBy: 'dev:applicant-portal', applicant: { kind: 'legal-person', ...company }, sensitive: false, linkedUndertakings: [] } });
   });
 
   it("refuses a v2 BidSubmitted that holds a natural person's identity: it must move to the vault first", () => {
@@ -27,9 +27,12 @@ describe('the funding event registry', () => {
 
   it('gives programmes, measures and calls from before their flags the defaults they had', () => {
     const registry = fundingEventRegistry();
-    expect(registry.upcast(stored('ProgrammeEstablished', 1, { programmeId: 'p' })).data).toMatchObject({ rules: { retention: { from: 'last-payment', years: 5 }, appealWindowDays: 60 } });
+    expect(registry.upcast(stored('ProgrammeEstablished', 1, { programmeId: 'p', funds: [{ fund: 'FSE', amountCents: 100 }] })).data).toMatchObject({
+      funds: [{ fund: 'FSE', amountCents: 100, euCoFinancingRateBp: null }],
+      rules: { programmingPeriod: '2021-2027', retention: { from: 'last-payment', years: 5 }, appealWindowDays: 60, deMinimis: { ceilingCents: 30_000_000, windowYears: 3 } },
+    });
     expect(registry.upcast(stored('MeasureDefined', 1, { measureId: 'm' })).data).toMatchObject({ sensitive: false });
-    expect(registry.upcast(stored('CallOpened', 1, { callId: 'c' })).data).toMatchObject({ sensitive: false });
+    expect(registry.upcast(stored('CallOpened', 1, { callId: 'c' })).data).toMatchObject({ sensitive: false, aidRegime: 'none' });
   });
 
   it('refuses, naming the migration, a v1 event whose v2 facts live elsewhere in its stream', () => {

@@ -20,12 +20,12 @@ import type { AppConfig } from './app-config.js';
  * docs/adr/0007-events-carry-what-their-read-models-need.md says. Reading one without migrating
  * fails loudly (the projection stops at its position) instead of guessing.
  */
-function notUpcastable(type: string, missing: string): Upcaster {
+function notUpcastable(type: string, missing: string, fromVersion = 1, adr = '0007'): Upcaster {
   return {
     type,
-    fromVersion: 1,
+    fromVersion,
     upcast() {
-      throw new Error(`${type} v1 has no ${missing}; migrate the log before reading it with this build (docs/adr/0007)`);
+      throw new Error(`${type} v${fromVersion} has no ${missing}; migrate the log before reading it with this build (docs/adr/${adr})`);
     },
   };
 }
@@ -60,6 +60,21 @@ export const FUNDING_UPCASTERS: readonly Upcaster[] = [
   withDefaults('CallOpened', 1, { sensitive: false }),
   { type: 'BidSubmitted', fromVersion: 2, upcast: applicantToV3('applicant') },
   { type: 'GrantAwarded', fromVersion: 2, upcast: applicantToV3('beneficiary') },
+  // The legal identity (docs/adr/0010): what an older event did not say has its neutral value; an award without CUP cannot be read as one with.
+  {
+    type: 'ProgrammeEstablished',
+    fromVersion: 2,
+    upcast: (data) => {
+      const d = data as { funds?: object[]; rules?: object };
+      return { ...d, funds: (d.funds ?? []).map((f) => ({ euCoFinancingRateBp: null, ...f })), rules: { ...DEFAULT_PROGRAMME_RULES, ...d.rules } };
+    },
+  },
+  withDefaults('CallOpened', 2, { aidRegime: 'none' }),
+  withDefaults('BidSubmitted', 3, { linkedUndertakings: [] }),
+  notUpcastable('GrantAwarded', 'CUP and operation data (an award without them is void)', 3, '0010'),
+  withDefaults('DisbursementRecorded', 2, { deggendorfVisuraRef: null }),
+  { type: 'GrantCompleted', fromVersion: 2, upcast: (data) => ({ actualEndDate: String((data as { completedAt: string }).completedAt).slice(0, 10), ...(data as object) }) },
+  withDefaults('GrantRevoked', 2, { covar: null }),
   {
     // v1 did not name the submitting portal in the data; it was the event's actor all along.
     type: 'BidSubmitted',

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import request from 'supertest';
 import { KEYS, bearer, removeDataDir, runTool, startApi, type ApiProcess } from './support/api-process.js';
-import { FundingClient } from './support/funding-requests.js';
+import { FundingClient, awardBody } from './support/funding-requests.js';
 
 describe('audit', () => {
   let api: ApiProcess;
@@ -24,7 +24,7 @@ describe('audit', () => {
     times['beforeCall'] = new Date().toISOString();
     callId = await client.openCall({ budgetCents: 50_000_000 });
     const bidId = await client.admissibleBid(callId, { applicant: { type: 'company', taxCode: 'RSSMRA80A01L219X', name: 'Mario Rossi ditta individuale', region: 'ITC1' }, requestedCents: 15_000_000 });
-    const awarded = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, { bidId, amountCents: 12_000_000 });
+    const awarded = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(bidId, 12_000_000));
     grantId = awarded.body.grantId;
     positions['awarded'] = awarded.headers['x-event-position'] ?? '';
     await new Promise((r) => setTimeout(r, 5));
@@ -109,7 +109,7 @@ describe('audit', () => {
     const csv = await request(api.url).get('/open-data/operations?format=csv');
     expect(csv.headers['content-type']).toContain('text/csv');
     const [header, row] = csv.text.trim().split('\n');
-    expect(header).toBe('operationId,beneficiaryName,beneficiaryType,beneficiaryRegion,operationTitle,programmeId,programmeCode,callId,callTitle,measureId,measureCode,measureTitle,fund,amountAwardedCents,amountPaidCents,awardedAt,completedAt,revokedAt,status');
+    expect(header).toBe('operationId,cup,beneficiaryName,beneficiaryType,beneficiaryRegion,operationTitle,purpose,programmeId,programmeCode,callId,callTitle,measureId,measureCode,measureTitle,fund,specificObjective,interventionType,euCoFinancingRateBp,totalEligibleCostCents,amountAwardedCents,amountPaidCents,startDate,plannedEndDate,actualEndDate,location,municipality,awardedAt,completedAt,revokedAt,status');
     // A sole trader is a natural person: published by region, never by name (EU Reg. 2021/1060 art. 49(3)).
     expect(row).toContain(',company,ITC1,');
     expect(csv.text).not.toContain('Mario Rossi');

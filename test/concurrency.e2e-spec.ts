@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { SqliteEventStore, type RecordedEvent } from '@app/event-store';
 import { KEYS, removeDataDir, startApi, type ApiProcess } from './support/api-process.js';
-import { FundingClient } from './support/funding-requests.js';
+import { FundingClient, awardBody } from './support/funding-requests.js';
 
 describe('concurrent commands over HTTP', () => {
   let api: ApiProcess;
@@ -37,7 +37,7 @@ describe('concurrent commands over HTTP', () => {
     const callId = await client.openCall({ budgetCents: 10_000_000, maxGrantCents: 1_000_000 });
     const bids = await Promise.all(Array.from({ length: 50 }, () => client.admissibleBid(callId, { requestedCents: 1_000_000 })));
 
-    const responses = await Promise.all(bids.map((bidId) => client.post(`/calls/${callId}/awards`, KEYS.programmeManager, { bidId, amountCents: 1_000_000 })));
+    const responses = await Promise.all(bids.map((bidId) => client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(bidId, 1_000_000))));
 
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(10);

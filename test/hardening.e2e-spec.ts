@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import request from 'supertest';
 import { KEYS, bearer, removeDataDir, startApi, tempDataDir, type ApiProcess } from './support/api-process.js';
-import { FundingClient, bidBody } from './support/funding-requests.js';
+import { FundingClient, bidBody, awardBody } from './support/funding-requests.js';
 import { writeSyntheticLog } from './support/synthetic-log.js';
 
 const SECOND_PORTAL = 'applicant-service-2-dev-api-key';
@@ -76,7 +76,7 @@ describe('hardening against the OWASP API Top 10', () => {
       expect(own.body).toMatchObject({ bidId, status: 'submitted' });
 
       await client.post(`/bids/${bidId}/evaluation`, KEYS.evaluator, { admissible: true, score: 80 });
-      const award = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, { bidId, amountCents: 1_000_000 });
+      const award = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(bidId, 1_000_000));
       const grantId = award.body.grantId as string;
       const at = award.headers['x-event-position']!;
       expect((await request(api.url).get(`/grants/${grantId}`).set(bearer(KEYS.applicantService)).set('X-Min-Position', at)).status).toBe(200);
@@ -103,15 +103,15 @@ describe('hardening against the OWASP API Top 10', () => {
       const callId = await client.openCall({ programmeId, measureId: 'all', budgetCents: MAX, maxGrantCents: MAX });
       for (let cycle = 0; cycle < 2; cycle++) {
         const bidId = await client.admissibleBid(callId, { requestedCents: MAX });
-        const grant = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, { bidId, amountCents: MAX });
+        const grant = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(bidId, MAX));
         expect(grant.status).toBe(201);
         expect((await client.post(`/grants/${grant.body.grantId}/revocation`, KEYS.programmeManager, { reason: 'Cycle' })).status).toBe(200);
       }
       const lastBid = await client.admissibleBid(callId, { requestedCents: MAX });
-      const last = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, { bidId: lastBid, amountCents: MAX });
+      const last = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(lastBid, MAX));
       expect(last.status).toBe(201);
       const oneCent = await client.admissibleBid(callId, { requestedCents: 1 });
-      const refused = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, { bidId: oneCent, amountCents: 1 });
+      const refused = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(oneCent, 1));
       expect(refused.body.code).toBe('BUDGET_EXCEEDED');
       const call = await request(api.url).get(`/calls/${callId}`).set(bearer(KEYS.viewer)).set('X-Min-Position', last.headers['x-event-position']!);
       expect(call.body).toMatchObject({ committedCents: 3 * MAX, releasedCents: 2 * MAX, remainingCents: 0 });

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { KEYS, bearer, removeDataDir, startApi, type ApiProcess } from './support/api-process.js';
-import { FundingClient, bidBody, openCallBody } from './support/funding-requests.js';
+import { FundingClient, bidBody, openCallBody, awardBody } from './support/funding-requests.js';
 
 describe('the funding lifecycle over HTTP', () => {
   let api: ApiProcess;
@@ -44,7 +44,7 @@ describe('the funding lifecycle over HTTP', () => {
     expect(evaluated.status).toBe(200);
     expect(evaluated.headers['etag']).toBe('"1"');
 
-    const awarded = await client.post('/calls/wecare-m4-2026/awards', KEYS.programmeManager, { bidId: 'officine-nido', amountCents: 12_000_000, grantId: 'cup-j19e17000450009' });
+    const awarded = await client.post('/calls/wecare-m4-2026/awards', KEYS.programmeManager, awardBody('officine-nido', 12_000_000, { grantId: 'cup-j19e17000450009' }));
     expect(awarded.status).toBe(201);
     expect(awarded.body).toMatchObject({ grantId: 'cup-j19e17000450009', revision: 0 });
     expect(Number(awarded.headers['x-event-position'])).toBeGreaterThan(Number(evaluated.headers['x-event-position']));

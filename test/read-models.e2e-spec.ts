@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { KEYS, bearer, removeDataDir, startApi, type ApiProcess } from './support/api-process.js';
-import { FundingClient, bidBody } from './support/funding-requests.js';
+import { FundingClient, bidBody, awardBody } from './support/funding-requests.js';
 
 describe('dashboards and queries over HTTP', () => {
   let api: ApiProcess;
@@ -45,7 +45,7 @@ describe('dashboards and queries over HTTP', () => {
     }
     const withdrawn = await client.post(`/calls/${callId}/bids`, KEYS.applicantService, bidBody({ applicant: { type: 'third-sector', taxCode: '97512340011', name: 'APS Ritirata' }, requestedCents: 1_000_000 }));
     await client.post(`/bids/${withdrawn.body.bidId}/withdraw`, KEYS.applicantService);
-    const award = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, { bidId: bids[1], amountCents: 24_000_000 });
+    const award = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(bids[1]!, 24_000_000));
     const grantId = award.body.grantId as string;
     await client.post(`/grants/${grantId}/disbursements`, KEYS.financeOfficer, { kind: 'advance', amountCents: 9_600_000, reference: 'MAND-1' });
     const last = await client.post(`/grants/${grantId}/revocation`, KEYS.programmeManager, { reason: 'Partial irregularity', amountCents: 4_000_000 });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { SqliteEventStore } from '@app/event-store';
 import { KEYS, removeDataDir, startApi, type ApiProcess } from './support/api-process.js';
-import { FundingClient } from './support/funding-requests.js';
+import { FundingClient, awardBody } from './support/funding-requests.js';
 
 const CALLS = 40;
 const AWARD = 1_000_000;
@@ -41,8 +41,8 @@ describe('two API processes on one data directory', () => {
 
     const answers = await Promise.all(
       calls.flatMap(({ callId, bids }) => [
-        viaFirst.post(`/calls/${callId}/awards`, KEYS.programmeManager, { bidId: bids[0], amountCents: AWARD }),
-        viaSecond.post(`/calls/${callId}/awards`, KEYS.programmeManager, { bidId: bids[1], amountCents: AWARD }),
+        viaFirst.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(bids[0], AWARD)),
+        viaSecond.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(bids[1], AWARD)),
       ]),
     );
 

@@ -27,6 +27,25 @@ export function bidBody(overrides: Record<string, unknown> = {}) {
   };
 }
 
+let cups = 0;
+
+/** A CUP no other award in this test run has used. */
+export function freshCup(): string {
+  cups += 1;
+  return `J11B${String(process.pid % 100_000).padStart(5, '0')}${String(cups).padStart(6, '0')}`;
+}
+
+/** An award's body: the bid, the amount, a CUP of its own, and an operation in Torino that costs at least the award. */
+export function awardBody(bidId: string, amountCents: number, overrides: Record<string, unknown> = {}) {
+  return {
+    bidId,
+    amountCents,
+    cup: freshCup(),
+    operation: { plannedStartDate: '2026-06-01', plannedEndDate: '2027-05-31', istatMunicipalityCode: '001272', totalEligibleCostCents: amountCents },
+    ...overrides,
+  };
+}
+
 export class FundingClient {
   constructor(readonly url: string) {}
 
@@ -52,7 +71,7 @@ export class FundingClient {
 
   async grant(callId: string, amountCents = 10_000_000): Promise<string> {
     const bidId = await this.admissibleBid(callId);
-    const res = await this.post(`/calls/${callId}/awards`, KEYS.programmeManager, { bidId, amountCents });
+    const res = await this.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(bidId, amountCents));
     if (res.status !== 201) throw new Error(`award: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body.grantId as string;
   }

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { SqliteEventStore } from '@app/event-store';
 import { FUNDING_EVENT_SCHEMA_VERSIONS, type FundingCommand } from '@app/funding';
+import { awardTerms, cupFor } from '../../libs/funding/test-support/funding.fixtures.js';
 import { TestLedger } from '../../libs/funding/test-support/test-ledger.js';
 import { dayAt } from '../../libs/funding/test-support/funding.arbitraries.js';
 
@@ -18,9 +19,13 @@ let template: TestLedger['log'] | null = null;
 export async function lifecycleBlock(k: number): Promise<TestLedger['log']> {
   template ??= await decidedBlock(0);
   if (k === 0) return template;
+  // Each grant's CUP is its own: the copies get the CUP of their renamed grant.
+  const cups = new Map<string, string>();
+  for (const { event } of template) if (event.type === 'CupAssigned') cups.set(event.data.cup, cupFor(event.data.grantId.replace(/^p0/, `p${k}`)));
+  const renameCups = (text: string) => [...cups].reduce((t, [from, to]) => t.split(from).join(to), text);
   return template.map(({ stream, event }) => ({
-    stream: stream.replace(/-p0(?=$|-)/, `-p${k}`),
-    event: JSON.parse(JSON.stringify(event).replace(/"p0(?="|-)/g, `"p${k}`).replace(/"P0"/g, `"P${k}"`)) as typeof event,
+    stream: renameCups(stream.replace(/-p0(?=$|-)/, `-p${k}`)),
+    event: JSON.parse(renameCups(JSON.stringify(event).replace(/"p0(?="|-)/g, `"p${k}`).replace(/"P0"/g, `"P${k}"`))) as typeof event,
   }));
 }
 
@@ -40,7 +45,7 @@ async function decidedBlock(k: number): Promise<TestLedger['log']> {
     await run({ type: 'EvaluateBid', bidId, admissible: b % 5 !== 0, score: b % 5 !== 0 ? 50 + b : null }, 2);
   }
   for (const b of [1, 2, 3, 4, 6]) {
-    await run({ type: 'AwardGrant', grantId: `${p}-g${b}`, callId: `${p}-c1`, bidId: `${p}-b${b}`, amountCents: 900_000 }, 3);
+    await run({ type: 'AwardGrant', grantId: `${p}-g${b}`, callId: `${p}-c1`, bidId: `${p}-b${b}`, amountCents: 900_000, ...awardTerms(`${p}-g${b}`, 900_000) }, 3);
     await run({ type: 'RecordDisbursement', grantId: `${p}-g${b}`, disbursementId: 'd1', kind: 'advance', amountCents: 360_000 }, 4);
   }
   await run({ type: 'RecordDisbursement', grantId: `${p}-g1`, disbursementId: 'd2', kind: 'final', amountCents: 500_000 }, 9);

@@ -9,6 +9,7 @@ import { READ_MODEL_STORE } from '@app/read-models';
 import { openReadModelStore, openVault } from '@app/config';
 import { PERSONAL_DATA_VAULT } from '@app/personal-data';
 import { DataSubjectsController } from './data-subjects/data-subjects.controller.js';
+import { DeMinimisStatementRoute } from './undertakings/de-minimis-statement.route.js';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { ApiKeys } from './auth/api-keys.js';
 import { AuditController } from './audit/audit.controller.js';
@@ -62,7 +63,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [...COMMAND_ROUTES, ReadModelsController, DataSubjectsController, AuditController, OpenDataController, HealthController],
+      controllers: [...COMMAND_ROUTES, ReadModelsController, DeMinimisStatementRoute, DataSubjectsController, AuditController, OpenDataController, HealthController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: CLOCK, useValue: systemClock },

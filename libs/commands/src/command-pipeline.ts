@@ -60,7 +60,7 @@ export class CommandPipeline {
     return this.oneAtATime(serializeOn, async () => {
       const now = this.clock.now();
       for (let attempt = 1; ; attempt++) {
-        const { state, revisions } = await this.load(reads);
+        const { state, revisions } = await this.loadAll(plan, command, reads);
         const read = revisions.get(about) ?? null;
         if (context.ifMatch !== null && read !== context.ifMatch) throw new StaleRevisionError(about, context.ifMatch, read);
         const events = plan.decide(command, state, now);
@@ -74,6 +74,15 @@ export class CommandPipeline {
         }
       }
     });
+  }
+
+  /** The plan's reads, then those that depend on them (`alsoReads`), as one state and one set of revisions. */
+  private async loadAll(plan: ReturnType<typeof planOf>, command: FundingCommand, reads: Record<string, StreamToRead<unknown>>): Promise<Loaded> {
+    const first = await this.load(reads);
+    const more = (plan.alsoReads?.(command, first.state) ?? {}) as Record<string, StreamToRead<unknown>>;
+    if (Object.keys(more).length === 0) return first;
+    const then = await this.load(more);
+    return { state: { ...first.state, ...then.state }, revisions: new Map([...first.revisions, ...then.revisions]) };
   }
 
   private async load(reads: Record<string, StreamToRead<unknown>>): Promise<Loaded> {

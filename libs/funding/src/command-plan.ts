@@ -26,6 +26,12 @@ export function reading<State, Event extends FundingEvent>(fold: Evolving<State,
  */
 export interface CommandPlan<Command extends { readonly type: string }, State extends object> {
   reads(command: Command): { readonly [Name in keyof State]: StreamToRead<State[Name]> };
+  /**
+   * Streams to read once the first ones are folded, when which ones depends on what those hold (a
+   * call's programme, the members of a bid's single undertaking). Read with the same guarantees:
+   * each is appended to, if at all, at the revision it was read at; their states join `state` by name.
+   */
+  alsoReads?(command: Command, state: State): { readonly [Name in keyof State]?: StreamToRead<State[Name]> };
   /** The entity the command is about: If-Match is checked against this stream, and its revision after the write is the ETag. */
   readonly about: keyof State & string;
   /** The stream that owns the money the command contends for; its commands run one at a time in a process. Default: `about`. */

@@ -1,10 +1,11 @@
 import type { BidEvent } from './bids/bid.events.js';
 import type { CallEvent } from './calls/call.events.js';
-import type { GrantEvent } from './grants/grant.events.js';
+import type { CupEvent, GrantEvent } from './grants/grant.events.js';
 import type { ProgrammeEvent } from './programmes/programme.events.js';
 import type { DataSubjectEvent } from './data-subjects/data-subject.events.js';
+import type { UndertakingEvent } from './undertakings/undertaking.events.js';
 
-export type FundingEvent = ProgrammeEvent | CallEvent | BidEvent | GrantEvent | DataSubjectEvent;
+export type FundingEvent = ProgrammeEvent | CallEvent | BidEvent | GrantEvent | CupEvent | DataSubjectEvent | UndertakingEvent;
 export type FundingEventType = FundingEvent['type'];
 
 /**
@@ -14,24 +15,26 @@ export type FundingEventType = FundingEvent['type'];
  * (`config/stores.ts`). The v2 shapes and why v1 cannot be upcast: docs/adr/0007.
  */
 export const FUNDING_EVENT_SCHEMA_VERSIONS = {
-  ProgrammeEstablished: 2,
+  ProgrammeEstablished: 3,
   MeasureDefined: 2,
   MeasureBudgetReserved: 1,
   MeasureReservationReleased: 1,
-  CallOpened: 2,
+  CallOpened: 3,
   CallClosed: 1,
   CallCancelled: 1,
   CallBudgetCommitted: 1,
   CallBudgetReleased: 1,
-  BidSubmitted: 3,
+  BidSubmitted: 4,
   BidWithdrawn: 2,
   BidEvaluated: 1,
   BidAwarded: 1,
-  GrantAwarded: 3,
-  DisbursementRecorded: 2,
-  GrantCompleted: 2,
-  GrantRevoked: 2,
+  GrantAwarded: 4,
+  DisbursementRecorded: 3,
+  GrantCompleted: 3,
+  GrantRevoked: 3,
   DataSubjectErased: 1,
+  CupAssigned: 1,
+  DeMinimisAidRecorded: 1,
 } as const satisfies Record<FundingEventType, number>;
 
 export const FUNDING_EVENT_TYPES = Object.keys(FUNDING_EVENT_SCHEMA_VERSIONS) as FundingEventType[];

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { INVARIANTS, firstViolation } from '../test-support/funding.invariants.js';
 import { TestLedger } from '../test-support/test-ledger.js';
+import { awardTerms } from '../test-support/funding.fixtures.js';
 import { dayAt, play, scenario, type Scenario } from '../test-support/funding.arbitraries.js';
 import type { FundingCommand } from './funding.commands.js';
 import type { FundingEventType } from './funding.events.js';
@@ -61,7 +62,7 @@ describe(`funding invariants (${INVARIANTS.map(([name]) => name.split(' ')[0]).j
           ]),
         ]);
         const awards = bids.map(({ requested, award }, i): FundingCommand => ({
-          type: 'AwardGrant', grantId: `g${i}`, callId: 'c1', bidId: `b${i}`, amountCents: Math.min(award, requested, budget),
+          type: 'AwardGrant', grantId: `g${i}`, callId: 'c1', bidId: `b${i}`, amountCents: Math.min(award, requested, budget), ...awardTerms(`g${i}`, Math.min(award, requested, budget)),
         }));
         const outcomes = await ledger.at(dayAt(40)).executeConcurrently(awards);
         conflicts += ledger.conflicts;
@@ -91,7 +92,7 @@ describe(`funding invariants (${INVARIANTS.map(([name]) => name.split(' ')[0]).j
           ...programmeWithOneCall(1_000_000),
           { type: 'SubmitBid', bidId: 'b1', callId: 'c1', submittedBy: 'portal-1', applicant: { kind: 'legal-person', type: 'company', taxCode: '01234567890', name: 'Company' }, projectTitle: 'Project', requestedCents: award },
           { type: 'EvaluateBid', bidId: 'b1', admissible: true, score: 70 },
-          { type: 'AwardGrant', grantId: 'g1', callId: 'c1', bidId: 'b1', amountCents: award },
+          { type: 'AwardGrant', grantId: 'g1', callId: 'c1', bidId: 'b1', amountCents: award, ...awardTerms('g1', award) },
         ]);
         const outcomes = await ledger.at(dayAt(60)).executeConcurrently(
           tranches.map(({ kind, amount }, i) => ({ type: 'RecordDisbursement', grantId: 'g1', disbursementId: `d${i}`, kind, amountCents: amount })),
@@ -102,6 +103,40 @@ describe(`funding invariants (${INVARIANTS.map(([name]) => name.split(' ')[0]).j
         expect(outcomes.filter((o) => o.kind === 'conflict')).toEqual([]);
       }),
       { numRuns: RUNS },
+    );
+  });
+
+  it('keep a single undertaking within the de minimis ceiling when awards from several calls race through two processes', async () => {
+    const race = fc.record({ calls: fc.integer({ min: 2, max: 4 }), awards: fc.array(fc.integer({ min: 1_000_000, max: 12_000_000 }), { minLength: 3, maxLength: 12 }), received: fc.integer({ min: 0, max: 20_000_000 }) });
+    await fc.assert(
+      fc.asyncProperty(race, async ({ calls, awards, received }) => {
+        const ledger = new TestLedger();
+        const setup: FundingCommand[] = [
+          { type: 'EstablishProgramme', programmeId: 'p1', code: 'P1', title: 'Programme', funds: [{ fund: 'FSE', amountCents: 1_000_000_000 }] },
+          { type: 'DefineMeasure', programmeId: 'p1', measureId: 'm1', code: 'M1', title: 'Measure', fund: 'FSE', allocationCents: 1_000_000_000 },
+          ...Array.from({ length: calls }, (_, c): FundingCommand => ({
+            type: 'OpenCall', callId: `c${c}`, programmeId: 'p1', measureId: 'm1', title: 'Call', budgetCents: 200_000_000, aidRegime: 'de-minimis',
+            opensAt: dayAt(0).toISOString(), closesAt: dayAt(30).toISOString(), eligibleApplicantTypes: ['company'],
+          })),
+          // One undertaking: the company bids alone in some calls, declaring its linked company in others.
+          ...awards.flatMap((amount, i): FundingCommand[] => [
+            { type: 'SubmitBid', bidId: `b${i}`, callId: `c${i % calls}`, submittedBy: 'portal-1', applicant: { kind: 'legal-person', type: 'company', taxCode: i % 2 ? '01234567890' : '09876543210', name: 'Company' }, linkedUndertakings: [i % 2 ? '09876543210' : '01234567890'], projectTitle: 'Project', requestedCents: amount },
+            { type: 'EvaluateBid', bidId: `b${i}`, admissible: true, score: 70 },
+          ]),
+        ];
+        await given(ledger, setup);
+        const visura = { reference: 'V', date: dayAt(0).toISOString().slice(0, 10), receivedCents: received };
+        const outcomes = await ledger.at(dayAt(5)).executeConcurrently(
+          awards.map((amount, i): FundingCommand => ({ type: 'AwardGrant', grantId: `g${i}`, callId: `c${i % calls}`, bidId: `b${i}`, amountCents: amount, ...awardTerms(`g${i}`, amount), rna: { cor: 'COR', deMinimisVisura: visura } })),
+        );
+        conflicts += ledger.conflicts;
+        const granted = new Map(ledger.log.filter((e) => e.event.type === 'GrantAwarded').map((e) => [(e.event.data as { grantId: string }).grantId, (e.event.data as { amountCents: number }).amountCents]));
+        expect(received + [...granted.values()].reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(30_000_000);
+        for (const outcome of outcomes) expect(outcome.kind === 'accepted' || (outcome.kind === 'refused' && outcome.code === 'DE_MINIMIS_CEILING_EXCEEDED')).toBe(true);
+        const violation = firstViolation(ledger.log);
+        if (violation) throw new Error(`Invariant ${violation}`);
+      }),
+      { numRuns: Math.ceil(RUNS / 3) },
     );
   });
 

@@ -42,6 +42,13 @@ export function isNaturalPerson(type: ApplicantType, taxCode: string): boolean {
   return type === 'natural-person' || PERSONAL_TAX_CODE.test(taxCode);
 }
 
+/**
+ * The State-aid regime a call grants under: none (e.g. public bodies), de minimis (Reg. (EU)
+ * 2023/2831, capped per single undertaking), or a block exemption (GBER, Reg. (EU) 651/2014).
+ */
+export const AID_REGIMES = ['none', 'de-minimis', 'gber'] as const;
+export type AidRegime = (typeof AID_REGIMES)[number];
+
 /** A NUTS 2 region code, e.g. ITC1 (Piemonte). */
 export const NUTS2 = /^[A-Z]{2}[A-Z0-9]{2}$/;
 

@@ -33,3 +33,6 @@ export type { EvaluateBid } from './bids/evaluate-bid.js';
 export type { AwardGrant } from './grants/award-grant.js';
 export type { RecordDisbursement } from './grants/record-disbursement.js';
 export type { RevokeGrant } from './grants/revoke-grant.js';
+export * from './undertakings/undertaking.events.js';
+export * from './undertakings/undertaking.js';
+export * from './grants/cup.js';

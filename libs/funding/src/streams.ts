@@ -5,7 +5,7 @@ import { assertNever } from './funding.types.js';
  * Consistency boundaries: each entity that owns money has a stream of its own
  * (see docs/adr/0002-consistency-boundaries.md). Stream names are `<category>-<id>`.
  */
-export const STREAM_CATEGORIES = ['programme', 'call', 'bid', 'grant', 'subject'] as const;
+export const STREAM_CATEGORIES = ['programme', 'call', 'bid', 'grant', 'subject', 'cup', 'undertaking'] as const;
 export type StreamCategory = (typeof STREAM_CATEGORIES)[number];
 
 export const programmeStream = (programmeId: string): string => `programme-${programmeId}`;
@@ -13,6 +13,9 @@ export const callStream = (callId: string): string => `call-${callId}`;
 export const bidStream = (bidId: string): string => `bid-${bidId}`;
 export const grantStream = (grantId: string): string => `grant-${grantId}`;
 export const subjectStream = (subjectId: string): string => `subject-${subjectId}`;
+/** One stream per CUP: the CUP is used by one grant only. */
+export const cupStream = (cup: string): string => `cup-${cup}`;
+export const undertakingStream = (key: string): string => `undertaking-${key}`;
 
 /** The stream an event belongs to: every event names the entity whose stream holds it. */
 export function streamOf(event: FundingEvent): string {
@@ -40,6 +43,10 @@ export function streamOf(event: FundingEvent): string {
       return grantStream(event.data.grantId);
     case 'DataSubjectErased':
       return subjectStream(event.data.subjectId);
+    case 'CupAssigned':
+      return cupStream(event.data.cup);
+    case 'DeMinimisAidRecorded':
+      return undertakingStream(event.data.undertaking);
     default:
       return assertNever(event);
   }

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { APPLICANT_TYPES, FUNDS } from '../src/funding.types.js';
 import type { FundingCommand } from '../src/funding.commands.js';
 import type { TestLedger } from './test-ledger.js';
+import { awardTerms } from './funding.fixtures.js';
 
 export const T0 = Date.parse('2026-01-01T00:00:00.000Z');
 const DAY = 86_400_000;
@@ -56,7 +57,7 @@ export const command: fc.Arbitrary<FundingCommand> = fc.oneof(
     score: fc.integer({ min: 0, max: 100 }),
   }).map((c) => (c.admissible ? c : { ...c, score: null })) },
   { weight: 48, arbitrary: fc.record({ type: fc.constant('AwardGrant' as const), grantId, callId: fc.constant(''), bidId, amountCents: cents(5_000, 250_000) })
-    .chain((c) => callOfBid(c.bidId).map((callId) => ({ ...c, callId }))) },
+    .chain((c) => callOfBid(c.bidId).map((callId) => ({ ...c, callId, ...awardTerms(c.grantId, Number.isSafeInteger(c.amountCents) ? c.amountCents : 1) }))) },
   { weight: 40, arbitrary: fc.record({
     type: fc.constant('RecordDisbursement' as const), grantId, disbursementId,
     kind: fc.constantFrom('advance' as const, 'interim' as const, 'interim' as const, 'final' as const), amountCents: cents(0, 120_000), reference: fc.constant(null),

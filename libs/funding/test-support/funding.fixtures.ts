@@ -12,6 +12,32 @@ import { DEFAULT_PROGRAMME_RULES, type ProgrammeEvent } from '../src/programmes/
 export const EUR = (euros: number): number => Math.round(euros * 100);
 
 export const at = (iso: string): Date => new Date(iso);
+
+export const CUP_G1 = 'J11B17000270009';
+
+/** A valid CUP of its own for each grant id (FNV-1a of the id, as eleven digits). */
+export function cupFor(grantId: string): string {
+  let hash = 0x811c9dc5;
+  for (const char of grantId) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
+  return `J11B${String(hash).padStart(11, '0')}`;
+}
+
+/** What an award must state besides its amount: a CUP of its own and an operation that costs at least the award. */
+export function awardTerms(grantId: string, amountCents: number) {
+  return { cup: cupFor(grantId), operation: { ...OPERATION, totalEligibleCostCents: Math.max(1, Math.min(amountCents, 10_000_000_000_000)) } };
+}
+/** An operation in Torino (ISTAT 001272), EUR 200,000 of eligible cost. */
+export const OPERATION = {
+  purpose: null,
+  plannedStartDate: '2026-06-01',
+  plannedEndDate: '2027-05-31',
+  istatMunicipalityCode: '001272',
+  nuts3: 'ITC11',
+  nuts2: 'ITC1',
+  totalEligibleCostCents: 20_000_000,
+  interventionType: null,
+  specificObjective: null,
+} as const;
 export const OPENS = '2026-02-01T09:00:00.000Z';
 export const CLOSES = '2026-03-31T17:00:00.000Z';
 export const BEFORE_WINDOW = at('2026-01-15T10:00:00.000Z');
@@ -30,8 +56,8 @@ export const programmeEstablished: ProgrammeEvent = {
     code: 'WECARE',
     title: 'Welfare Cantiere Regionale',
     funds: [
-      { fund: 'FSE', amountCents: EUR(15_000_000) },
-      { fund: 'FESR', amountCents: EUR(5_000_000) },
+      { fund: 'FSE', amountCents: EUR(15_000_000), euCoFinancingRateBp: null },
+      { fund: 'FESR', amountCents: EUR(5_000_000), euCoFinancingRateBp: null },
     ],
     rules: DEFAULT_PROGRAMME_RULES,
     establishedAt: '2017-05-22T10:00:00.000Z',
@@ -77,6 +103,7 @@ export const callOpened: CallEvent = {
     eligibleApplicantTypes: ['company', 'third-sector'],
     maxGrantCents: EUR(200_000),
     sensitive: false,
+    aidRegime: 'none',
     openedAt: '2026-01-10T09:00:00.000Z',
   },
 };
@@ -88,6 +115,7 @@ export const bidSubmitted: BidEvent = {
     callId: 'c1',
     submittedBy: 'portal-1',
     applicant: { kind: 'legal-person', type: 'company', taxCode: '01234567890', name: 'Officine Riunite Srl' },
+    linkedUndertakings: [],
     sensitive: false,
     projectTitle: 'Nido aziendale condiviso',
     requestedCents: EUR(150_000),
@@ -124,6 +152,11 @@ export const grantAwarded = (amountCents: number): GrantEvent => ({
     sensitive: false,
     projectTitle: 'Nido aziendale condiviso',
     amountCents,
+    cup: CUP_G1,
+    operation: OPERATION,
+    aidRegime: 'none',
+    rna: null,
+    euCoFinancingRateBp: null,
     awardedAt: '2026-05-01T10:00:00.000Z',
   },
 });
@@ -143,6 +176,7 @@ export const disbursed = (
     kind,
     amountCents,
     reference: null,
+    deggendorfVisuraRef: null,
     paidAt: '2026-06-01T10:00:00.000Z',
   },
 });

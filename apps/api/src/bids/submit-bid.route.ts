@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { BadRequestException, Body, Controller, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsEmail, IsIn, IsNotEmptyObject, IsOptional, Matches, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsNotEmptyObject, IsOptional, Matches, ValidateNested } from 'class-validator';
 import type { CommandContext } from '@app/commands';
-import { APPLICANT_TYPES, NUTS2, isNaturalPerson, type Applicant, type ApplicantType } from '@app/funding';
+import { APPLICANT_TYPES, NUTS2, PERSONAL_TAX_CODE, isNaturalPerson, type Applicant, type ApplicantType } from '@app/funding';
 import { PERSONAL_DATA_VAULT, type PersonalDataVault } from '@app/personal-data';
 import { Roles } from '../auth/roles.decorator.js';
 import { Commands } from '../commands/commands.js';
@@ -60,6 +60,13 @@ export class SubmitBidDto {
 
   @IsCents('The amount requested, in euro cents')
   requestedCents!: number;
+
+  @ApiPropertyOptional({ type: [String], description: 'Tax codes of the undertakings linked to the applicant (Reg. 2023/2831 art. 2(2)): with it, one single undertaking for de minimis' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @Matches(/^[A-Za-z0-9]{11,16}$/, { each: true, message: 'each of $property must be a partita IVA or a codice fiscale' })
+  linkedUndertakings?: string[];
 }
 
 @ApiTags('bids')
@@ -77,11 +84,18 @@ export class SubmitBidRoute {
   async submit(@CommandRequest() context: CommandContext, @Param('callId', EntityIdPipe) callId: string, @Body() body: SubmitBidDto) {
     const bidId = body.bidId ?? randomUUID();
     const applicant = await this.applicant(body.applicant);
+    const linkedUndertakings = await Promise.all((body.linkedUndertakings ?? []).map((taxCode) => this.undertaking(taxCode)));
     return this.commands.run(
       context,
-      { type: 'SubmitBid', bidId, callId, submittedBy: context.actor, applicant, projectTitle: body.projectTitle, requestedCents: body.requestedCents },
+      { type: 'SubmitBid', bidId, callId, submittedBy: context.actor, applicant, linkedUndertakings, projectTitle: body.projectTitle, requestedCents: body.requestedCents },
       { bidId, callId },
     );
+  }
+
+  /** An undertaking's key: a company's tax code; a natural person's subject id (their code goes to the vault, never into the log). */
+  private async undertaking(taxCode: string): Promise<string> {
+    if (!PERSONAL_TAX_CODE.test(taxCode)) return taxCode.toUpperCase();
+    return (await this.vault.register({ taxCode, name: '' })).subjectId;
   }
 
   /** A legal person as given; a natural person's identity into the vault, and the bid names their subject id only. */

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn } from 'class-validator';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional } from 'class-validator';
 import type { CommandContext } from '@app/commands';
-import { APPLICANT_TYPES, type ApplicantType } from '@app/funding';
+import { AID_REGIMES, APPLICANT_TYPES, type AidRegime, type ApplicantType } from '@app/funding';
 import { Roles } from '../auth/roles.decorator.js';
 import { Commands } from '../commands/commands.js';
 import { CommandHeaders, CommandRequest } from '../http/command-request.js';
@@ -41,6 +41,11 @@ export class OpenCallDto {
 
   @IsCents('Largest amount one bid may request; absent: the whole budget', true)
   maxGrantCents?: number;
+
+  @ApiPropertyOptional({ enum: AID_REGIMES, default: 'none', description: 'State-aid regime: none (e.g. public bodies), de-minimis (Reg. 2023/2831), gber (Reg. 651/2014)' })
+  @IsOptional()
+  @IsIn(AID_REGIMES)
+  aidRegime?: AidRegime;
 }
 
 @ApiTags('calls')
@@ -57,7 +62,7 @@ export class OpenCallRoute {
     const { programmeId, measureId, title, budgetCents, opensAt, closesAt, eligibleApplicantTypes } = body;
     return this.commands.run(
       context,
-      { type: 'OpenCall', callId, programmeId, measureId, title, budgetCents, opensAt, closesAt, eligibleApplicantTypes, maxGrantCents: body.maxGrantCents ?? null },
+      { type: 'OpenCall', callId, programmeId, measureId, title, budgetCents, opensAt, closesAt, eligibleApplicantTypes, maxGrantCents: body.maxGrantCents ?? null, aidRegime: body.aidRegime ?? 'none' },
       { callId },
     );
   }

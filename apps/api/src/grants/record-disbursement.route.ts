@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsIn } from 'class-validator';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional, Matches } from 'class-validator';
 import type { CommandContext } from '@app/commands';
 import { DISBURSEMENT_KINDS, type DisbursementKind } from '@app/funding';
 import { Roles } from '../auth/roles.decorator.js';
@@ -23,6 +23,14 @@ export class RecordDisbursementDto {
 
   @IsText('Payment order or bank reference', 200, true)
   reference?: string;
+
+  @IsText('Under an aid regime: the RNA Deggendorf visura consulted before this payment (required then)', 64, true)
+  deggendorfVisuraRef?: string;
+
+  @ApiPropertyOptional({ format: 'date', description: "A final payment: the operation's actual end date (default: today)" })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a date YYYY-MM-DD' })
+  actualEndDate?: string;
 }
 
 @ApiTags('grants')
@@ -38,7 +46,7 @@ export class RecordDisbursementRoute {
     const disbursementId = body.disbursementId ?? randomUUID();
     return this.commands.run(
       context,
-      { type: 'RecordDisbursement', grantId, disbursementId, kind: body.kind, amountCents: body.amountCents, reference: body.reference ?? null },
+      { type: 'RecordDisbursement', grantId, disbursementId, kind: body.kind, amountCents: body.amountCents, reference: body.reference ?? null, deggendorfVisuraRef: body.deggendorfVisuraRef ?? null, actualEndDate: body.actualEndDate ?? null },
       { grantId, disbursementId },
     );
   }

@@ -13,6 +13,9 @@ export class RevokeGrantDto {
 
   @IsCents('Amount by which the award is reduced; absent: the whole grant', true)
   amountCents?: number;
+
+  @IsText('Under an aid regime: the COVAR the Registro Nazionale Aiuti gave this change (required then)', 32, true)
+  covar?: string;
 }
 
 @ApiTags('grants')
@@ -26,6 +29,6 @@ export class RevokeGrantRoute {
   @Roles('programme-manager')
   @CommandHeaders()
   revoke(@CommandRequest() context: CommandContext, @Param('grantId', EntityIdPipe) grantId: string, @Body() body: RevokeGrantDto) {
-    return this.commands.run(context, { type: 'RevokeGrant', grantId, reason: body.reason, amountCents: body.amountCents ?? null }, { grantId });
+    return this.commands.run(context, { type: 'RevokeGrant', grantId, reason: body.reason, amountCents: body.amountCents ?? null, covar: body.covar ?? null }, { grantId });
   }
 }

@@ -33,6 +33,7 @@ const ID_TAKEN: ReadonlySet<DomainErrorCode> = new Set([
   'BID_ALREADY_EXISTS',
   'GRANT_ALREADY_EXISTS',
   'DISBURSEMENT_ALREADY_RECORDED',
+  'CUP_ALREADY_USED',
 ]);
 
 /** The state of the record forbids it now: not the client's input, the world's (409). */

@@ -4,7 +4,7 @@ import { IsIn, IsOptional } from 'class-validator';
 import type { Request, Response } from 'express';
 import { once } from 'node:events';
 import type { AppConfig } from '@app/config';
-import { OPERATION_COLUMNS, listOperations, openDataOperations } from '@app/read-models';
+import { OPENCOESIONE_COLUMNS, OPERATION_COLUMNS, listOperations, opencoesioneRow, openDataOperations, type ReadModelSpace } from '@app/read-models';
 import { Public } from '../auth/roles.decorator.js';
 import { WorkInProgress } from '../http/limits.js';
 import { busy } from '../http/too-many.js';
@@ -46,9 +46,40 @@ export class OpenDataController {
   @UseGuards(RateLimitGuard)
   async operations(@Query() query: OpenDataQuery, @Req() req: Request, @Res() res: Response): Promise<void> {
     const csv = (query.format ?? (req.accepts(['application/json', 'text/csv']) === 'text/csv' ? 'csv' : 'json')) === 'csv';
+    await this.list(req, res, csv ? 'csv' : 'json', async (space, write) => {
+      await write(csv ? `${OPERATION_COLUMNS.join(',')}\n` : '{"operations":[');
+      let first = true;
+      for await (const operation of listOperations(space)) {
+        const published = Object.fromEntries(OPERATION_COLUMNS.map((c) => [c, operation[c]]));
+        await write(csv ? `${OPERATION_COLUMNS.map((c) => csvCell(operation[c])).join(',')}\n` : `${first ? '' : ','}${JSON.stringify(published)}`);
+        first = false;
+      }
+      await write(csv ? '' : ']}');
+    });
+  }
+
+  /**
+   * The operations in OpenCoesione's project format, for the national portal: their column names,
+   * `;` between fields, euro with a comma before the cents, dates YYYYMMDD, payments net of recoveries.
+   */
+  @Get('opencoesione')
+  @Public()
+  @UseGuards(RateLimitGuard)
+  async opencoesione(@Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.list(req, res, 'opencoesione', async (space, write) => {
+      await write(`${OPENCOESIONE_COLUMNS.join(';')}\n`);
+      for await (const operation of listOperations(space)) {
+        const row = opencoesioneRow(operation);
+        await write(`${OPENCOESIONE_COLUMNS.map((c) => csvCell(row[c], ';')).join(';')}\n`);
+      }
+    });
+  }
+
+  /** One list: its ETag (the projection's checkpoint), 304 when unchanged, a bounded number generated at once, written as fast as the client reads. */
+  private async list(req: Request, res: Response, format: 'json' | 'csv' | 'opencoesione', body: (space: ReadModelSpace, write: (text: string) => Promise<void>) => Promise<void>): Promise<void> {
     const space = await this.readSide.space();
     const { checkpoint } = await space.status(openDataOperations.name);
-    const etag = `"g${space.generation}-${checkpoint ? `${checkpoint.commit}.${checkpoint.prepare}` : '0'}-${csv ? 'csv' : 'json'}"`;
+    const etag = `"g${space.generation}-${checkpoint ? `${checkpoint.commit}.${checkpoint.prepare}` : '0'}-${format}"`;
     res.setHeader('ETag', etag);
     res.setHeader('Cache-Control', 'public, no-cache');
     res.setHeader('Vary', 'Accept');
@@ -59,18 +90,16 @@ export class OpenDataController {
     const done = this.generating.start('everyone');
     if (!done) throw busy(res, 2, 'As many lists as the server generates at once are under way; retry shortly');
     try {
-      res.status(200).setHeader('Content-Type', csv ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
+      res.status(200).setHeader('Content-Type', format === 'json' ? 'application/json; charset=utf-8' : 'text/csv; charset=utf-8');
       let closed = false;
       res.once('close', () => (closed = true));
-      res.write(csv ? `${OPERATION_COLUMNS.join(',')}\n` : '{"operations":[');
-      let rows = 0;
-      for await (const operation of listOperations(space)) {
-        if (closed) return;
-        const line = csv ? `${OPERATION_COLUMNS.map((c) => csvCell(operation[c])).join(',')}\n` : `${rows === 0 ? '' : ','}${JSON.stringify(operation)}`;
-        if (!res.write(line)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
-        if (++rows % ROWS_PER_TURN === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-      res.end(csv ? '' : ']}');
+      let writes = 0;
+      await body(space, async (text) => {
+        if (closed || text === '') return;
+        if (!res.write(text)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+        if (++writes % ROWS_PER_TURN === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      });
+      res.end();
     } finally {
       done();
     }
@@ -78,9 +107,9 @@ export class OpenDataController {
 }
 
 /** RFC 4180 quoting; a leading = + - @ is prefixed so no spreadsheet runs a cell as a formula. */
-function csvCell(value: unknown): string {
+function csvCell(value: unknown, separator = ','): string {
   if (value === null || value === undefined) return '';
   let text = String(value);
   if (/^[=+\-@\t\r]/.test(text) && typeof value === 'string') text = `'${text}`;
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return text.includes(separator) || /["\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

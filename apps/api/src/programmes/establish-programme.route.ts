@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Body, Controller, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
 import type { CommandContext } from '@app/commands';
-import { FUNDS, type Fund } from '@app/funding';
+import { FUNDS, PROGRAMMING_PERIODS, type Fund, type ProgrammingPeriod } from '@app/funding';
 import { Roles } from '../auth/roles.decorator.js';
 import { Commands } from '../commands/commands.js';
 import { CommandHeaders, CommandRequest } from '../http/command-request.js';
@@ -17,6 +17,24 @@ export class FundShareDto {
 
   @IsCents('The share of the programme this fund pays, in euro cents')
   amountCents!: number;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 10_000, example: 5000, description: "The EU's share of this fund, in basis points (5000 = 50%)" })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  euCoFinancingRateBp?: number;
+}
+
+export class DeMinimisRuleDto {
+  @IsCents('Ceiling per single undertaking, in euro cents (Reg. 2023/2831: 30000000)')
+  ceilingCents!: number;
+
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 10, example: 3 })
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  windowYears!: number;
 }
 
 export class RetentionRuleDto {
@@ -32,6 +50,35 @@ export class RetentionRuleDto {
 }
 
 export class ProgrammeRulesDto {
+  @ApiPropertyOptional({ enum: PROGRAMMING_PERIODS, default: '2021-2027' })
+  @IsOptional()
+  @IsIn(PROGRAMMING_PERIODS)
+  programmingPeriod?: ProgrammingPeriod;
+
+  @ApiPropertyOptional({ type: DeMinimisRuleDto, description: 'Default: EUR 300,000 over 3 rolling years' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => DeMinimisRuleDto)
+  deMinimis?: DeMinimisRuleDto;
+
+  @ApiPropertyOptional({ type: [String], description: "The programme's intervention types; an award's must be one of them" })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  @IsString({ each: true })
+  @Length(1, 64, { each: true })
+  interventionTypes?: string[];
+
+  @ApiPropertyOptional({ type: [String], description: "The programme's specific objectives; an award's must be one of them" })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  @IsString({ each: true })
+  @Length(1, 64, { each: true })
+  specificObjectives?: string[];
+
   @ApiProperty({ type: RetentionRuleDto })
   @ValidateNested()
   @Type(() => RetentionRuleDto)
@@ -80,8 +127,18 @@ export class EstablishProgrammeRoute {
   @CommandHeaders()
   establish(@CommandRequest() context: CommandContext, @Body() body: EstablishProgrammeDto) {
     const programmeId = body.programmeId ?? randomUUID();
-    const funds = body.funds.map(({ fund, amountCents }) => ({ fund, amountCents }));
-    const rules = body.rules ? { retention: { from: body.rules.retention.from, years: body.rules.retention.years }, appealWindowDays: body.rules.appealWindowDays } : null;
+    const funds = body.funds.map(({ fund, amountCents, euCoFinancingRateBp }) => ({ fund, amountCents, euCoFinancingRateBp: euCoFinancingRateBp ?? null }));
+    const r = body.rules;
+    const rules = r
+      ? {
+          ...(r.programmingPeriod ? { programmingPeriod: r.programmingPeriod } : {}),
+          retention: { from: r.retention.from, years: r.retention.years },
+          appealWindowDays: r.appealWindowDays,
+          ...(r.deMinimis ? { deMinimis: { ceilingCents: r.deMinimis.ceilingCents, windowYears: r.deMinimis.windowYears } } : {}),
+          interventionTypes: r.interventionTypes ?? null,
+          specificObjectives: r.specificObjectives ?? null,
+        }
+      : null;
     return this.commands.run(context, { type: 'EstablishProgramme', programmeId, code: body.code, title: body.title, funds, rules }, { programmeId });
   }
 }

@@ -13,6 +13,11 @@ export type BidSubmitted = {
     readonly callId: string;
     readonly submittedBy: string;
     readonly applicant: Applicant;
+    /**
+     * v4: the undertakings the applicant declares linked to it (one single undertaking for de
+     * minimis), by undertaking key: a legal person's tax code, a natural person's subject id.
+     */
+    readonly linkedUndertakings: readonly string[];
     readonly sensitive: boolean;
     readonly projectTitle: string;
     readonly requestedCents: Cents;

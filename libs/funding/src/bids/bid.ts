@@ -14,6 +14,7 @@ export type ExistingBid = {
   /** The principal that submitted it: the only one that may withdraw it or act on its grant. */
   readonly submittedBy: string;
   readonly applicant: Applicant;
+  readonly linkedUndertakings: readonly string[];
   readonly projectTitle: string;
   readonly requestedCents: Cents;
   readonly score: number | null;
@@ -33,6 +34,7 @@ export function evolveBid(state: Bid, event: BidEvent): Bid {
         callId: d.callId,
         submittedBy: d.submittedBy,
         applicant: d.applicant,
+        linkedUndertakings: d.linkedUndertakings,
         projectTitle: d.projectTitle,
         requestedCents: d.requestedCents,
         score: null,

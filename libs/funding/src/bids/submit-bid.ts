@@ -6,6 +6,7 @@ import { assertPositiveCents, type Cents } from '../money.js';
 import { bidStream, callStream } from '../streams.js';
 import { assertText } from '../text.js';
 import { BID, type Bid } from './bid.js';
+import { UNDERTAKING_KEY, undertakingKey } from '../undertakings/undertaking.js';
 
 export type SubmitBid = {
   readonly type: 'SubmitBid';
@@ -14,6 +15,8 @@ export type SubmitBid = {
   /** The principal of the applicant portal sending it (from its API key). */
   readonly submittedBy: string;
   readonly applicant: Applicant;
+  /** Undertaking keys of the undertakings linked to the applicant (see undertakingKey). */
+  readonly linkedUndertakings?: readonly string[];
   readonly projectTitle: string;
   readonly requestedCents: Cents;
 };
@@ -48,6 +51,7 @@ export const submitBid: CommandPlan<SubmitBid, { bid: Bid; call: Call }> = {
           callId: call.callId,
           submittedBy: command.submittedBy,
           applicant,
+          linkedUndertakings: checkedLinks(command.linkedUndertakings ?? [], applicant),
           sensitive: call.sensitive,
           projectTitle: command.projectTitle,
           requestedCents: command.requestedCents,
@@ -75,4 +79,11 @@ function checkedApplicant(applicant: Applicant): Applicant {
     refuse('INVALID_INPUT', 'A natural person is recorded by subject id, never by name and tax code');
   }
   return { kind: 'legal-person', type: applicant.type, taxCode: applicant.taxCode, name: applicant.name };
+}
+
+function checkedLinks(links: readonly string[], applicant: Applicant): string[] {
+  if (links.length > 50) refuse('INVALID_INPUT', 'At most 50 linked undertakings');
+  const own = undertakingKey(applicant);
+  for (const key of links) if (typeof key !== 'string' || !UNDERTAKING_KEY.test(key)) refuse('INVALID_INPUT', 'A linked undertaking is a tax code or a subject id');
+  return [...new Set(links)].filter((key) => key !== own);
 }

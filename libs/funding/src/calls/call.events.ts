@@ -1,7 +1,7 @@
 import type { Cents } from '../money.js';
-import type { ApplicantType, Fund, Instant } from '../funding.types.js';
+import type { AidRegime, ApplicantType, Fund, Instant } from '../funding.types.js';
 
-/** v2: with `sensitive`, from its measure. */
+/** v2: with `sensitive`, from its measure. v3: with its State-aid regime. */
 export type CallOpened = {
   readonly type: 'CallOpened';
   readonly data: {
@@ -18,6 +18,7 @@ export type CallOpened = {
     readonly maxGrantCents: Cents | null;
     /** Its measure touches health or social hardship: natural persons' bids are not shown publicly. */
     readonly sensitive: boolean;
+    readonly aidRegime: AidRegime;
     readonly openedAt: Instant;
   };
 };

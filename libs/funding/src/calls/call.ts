@@ -1,6 +1,6 @@
 import type { Evolving } from '../command-plan.js';
 import { refuse } from '../domain-error.js';
-import { assertNever, type ApplicantType, type Fund, type Instant } from '../funding.types.js';
+import { assertNever, type AidRegime, type ApplicantType, type Fund, type Instant } from '../funding.types.js';
 import type { Cents } from '../money.js';
 import type { CallEvent } from './call.events.js';
 
@@ -19,6 +19,7 @@ export type ExistingCall = {
   readonly eligibleApplicantTypes: readonly ApplicantType[];
   readonly maxGrantCents: Cents | null;
   readonly sensitive: boolean;
+  readonly aidRegime: AidRegime;
   /** Sum of every award ever committed from this call. */
   readonly committedCents: Cents;
   /** Sum of every amount returned to this call by revocations and completions. */
@@ -45,6 +46,7 @@ export function evolveCall(state: Call, event: CallEvent): Call {
         eligibleApplicantTypes: d.eligibleApplicantTypes,
         maxGrantCents: d.maxGrantCents,
         sensitive: d.sensitive,
+        aidRegime: d.aidRegime,
         committedCents: 0,
         releasedCents: 0,
         grantCount: 0,

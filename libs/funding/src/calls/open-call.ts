@@ -1,6 +1,6 @@
 import { reading, type CommandPlan } from '../command-plan.js';
 import { refuse } from '../domain-error.js';
-import { APPLICANT_TYPES, instant, type ApplicantType, type Instant } from '../funding.types.js';
+import { AID_REGIMES, APPLICANT_TYPES, instant, type AidRegime, type ApplicantType, type Instant } from '../funding.types.js';
 import { assertPositiveCents, type Cents } from '../money.js';
 import { PROGRAMME, measureUnreservedCents, requireMeasure, type Programme } from '../programmes/programme.js';
 import { callStream, programmeStream } from '../streams.js';
@@ -18,6 +18,8 @@ export type OpenCall = {
   readonly closesAt: Instant;
   readonly eligibleApplicantTypes: readonly ApplicantType[];
   readonly maxGrantCents?: Cents | null;
+  /** Absent: none. */
+  readonly aidRegime?: AidRegime;
 };
 
 /**
@@ -49,6 +51,8 @@ export const openCall: CommandPlan<OpenCall, { call: Call; programme: Programme 
       assertPositiveCents(maxGrantCents, 'maxGrantCents');
       if (maxGrantCents > command.budgetCents) refuse('MAX_GRANT_EXCEEDS_BUDGET', 'The per-bid cap cannot exceed the call budget');
     }
+    const aidRegime = command.aidRegime ?? 'none';
+    if (!AID_REGIMES.includes(aidRegime)) refuse('INVALID_INPUT', `Unknown aid regime ${String(aidRegime)}`);
     const measure = requireMeasure(programme, command.programmeId, command.measureId);
     const unreserved = measureUnreservedCents(measure);
     if (command.budgetCents > unreserved) {
@@ -70,6 +74,7 @@ export const openCall: CommandPlan<OpenCall, { call: Call; programme: Programme 
           eligibleApplicantTypes: [...new Set(types)],
           maxGrantCents,
           sensitive: measure.sensitive,
+          aidRegime,
           openedAt: at,
         },
       },

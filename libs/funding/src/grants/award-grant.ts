@@ -1,11 +1,17 @@
-import { BID, requireBid, type Bid } from '../bids/bid.js';
+import { BID, requireBid, type Bid, type ExistingBid } from '../bids/bid.js';
 import { CALL, callRemainingCents, requireCall, type Call } from '../calls/call.js';
 import { reading, type CommandPlan } from '../command-plan.js';
 import { refuse } from '../domain-error.js';
-import { assertNever, instant } from '../funding.types.js';
+import type { FundingEvent } from '../funding.events.js';
+import { assertNever, instant, type AidRegime } from '../funding.types.js';
 import { COMMITMENT_LIMIT, assertPositiveCents, type Cents } from '../money.js';
-import { bidStream, callStream, grantStream } from '../streams.js';
+import { PROGRAMME, requireProgramme, type Programme } from '../programmes/programme.js';
+import { bidStream, callStream, cupStream, grantStream, programmeStream, undertakingStream } from '../streams.js';
+import { assertText } from '../text.js';
+import { UNDERTAKING, undertakingKey, type Undertaking } from '../undertakings/undertaking.js';
+import { CUP, CUP_FORMAT, type Cup } from './cup.js';
 import { GRANT, type Grant } from './grant.js';
+import type { OperationData, RnaRegistration } from './grant.events.js';
 
 export type AwardGrant = {
   readonly type: 'AwardGrant';
@@ -13,19 +19,51 @@ export type AwardGrant = {
   readonly callId: string;
   readonly bidId: string;
   readonly amountCents: Cents;
+  /** The CUP: required (an act funding a public investment without it is null, law 3/2003 art. 11 c. 2-bis). */
+  readonly cup: string;
+  readonly operation: Omit<OperationData, 'purpose' | 'interventionType' | 'specificObjective'> & {
+    readonly purpose?: string | null;
+    readonly interventionType?: string | null;
+    readonly specificObjective?: string | null;
+  };
+  /** Under an aid regime: the RNA registration (COR) and, for de minimis, the visura consulted. */
+  readonly rna?: RnaRegistration | null;
 };
+
+type AwardState = { grant: Grant; call: Call; bid: Bid; cup: Cup; programme?: Programme } & { [member: `undertaking:${string}`]: Undertaking };
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const ISTAT_MUNICIPALITY = /^\d{6}$/;
+const NUTS3 = /^[A-Z]{2}[A-Z0-9]{3}$/;
+
+/** The single undertaking of a bid's applicant (de minimis): the applicant and the undertakings it declared linked. */
+function members(bid: ExistingBid): string[] {
+  return [undertakingKey(bid.applicant), ...bid.linkedUndertakings];
+}
 
 /**
  * Awards a grant to an admissible bid: GrantAwarded creates the grant, CallBudgetCommitted draws the
  * amount from the call's budget (invariant 3), BidAwarded marks the bid so it is awarded once
- * (invariant 4): three streams, one atomic append. Awards on one call run one at a time in a process.
+ * (invariant 4), CupAssigned takes its CUP for good; under de minimis, DeMinimisAidRecorded on every
+ * member of the beneficiary's single undertaking, whose aid over the rolling window stays within the
+ * programme's ceiling. All in one atomic append. Awards on one call run one at a time in a process;
+ * awards to one undertaking from different calls meet on its members' streams.
  */
-export const awardGrant: CommandPlan<AwardGrant, { grant: Grant; call: Call; bid: Bid }> = {
+export const awardGrant: CommandPlan<AwardGrant, AwardState> = {
   reads: (command) => ({
     grant: reading(GRANT, grantStream(command.grantId)),
     call: reading(CALL, callStream(command.callId)),
     bid: reading(BID, bidStream(command.bidId)),
+    cup: reading(CUP, cupStream(CUP_FORMAT.test(command.cup) ? command.cup : 'INVALID')),
   }),
+  alsoReads(_command, state) {
+    if (state.call.status === 'none') return {};
+    const undertakings = state.call.aidRegime === 'de-minimis' && state.bid.status !== 'none' ? members(state.bid) : [];
+    return {
+      programme: reading(PROGRAMME, programmeStream(state.call.programmeId)),
+      ...Object.fromEntries(undertakings.map((key) => [`undertaking:${key}`, reading(UNDERTAKING, undertakingStream(key))])),
+    };
+  },
   about: 'grant',
   serializeOn: 'call',
   decide(command, state, now) {
@@ -57,9 +95,15 @@ export const awardGrant: CommandPlan<AwardGrant, { grant: Grant; call: Call; bid
     if (call.committedCents + command.amountCents > COMMITMENT_LIMIT * call.budgetCents) {
       refuse('COMMITMENT_LIMIT_REACHED', `Call ${call.callId} has committed ${COMMITMENT_LIMIT} times its budget over its life; open a new call`);
     }
+    if (!CUP_FORMAT.test(command.cup)) refuse('INVALID_INPUT', 'A CUP is a letter, two digits, a letter and eleven digits, e.g. J11B17000270009');
+    if (state.cup.grantId !== null) refuse('CUP_ALREADY_USED', `CUP ${command.cup} belongs to grant ${state.cup.grantId}`);
+    const programme = requireProgramme(state.programme ?? { status: 'none' }, call.programmeId);
+    const operation = checkedOperation(command, programme);
+    const rna = checkedRna(command, call.aidRegime);
+
     const at = instant(now);
     const award = { grantId: command.grantId, callId: call.callId, bidId: bid.bidId, amountCents: command.amountCents };
-    return [
+    const events: FundingEvent[] = [
       {
         type: 'GrantAwarded',
         data: {
@@ -71,11 +115,98 @@ export const awardGrant: CommandPlan<AwardGrant, { grant: Grant; call: Call; bid
           beneficiary: bid.applicant,
           sensitive: call.sensitive,
           projectTitle: bid.projectTitle,
+          cup: command.cup,
+          operation,
+          aidRegime: call.aidRegime,
+          rna,
+          euCoFinancingRateBp: programme.funds.find((f) => f.fund === call.fund)?.euCoFinancingRateBp ?? null,
           awardedAt: at,
         },
       },
       { type: 'CallBudgetCommitted', data: { ...award, committedAt: at } },
       { type: 'BidAwarded', data: { ...award, awardedAt: at } },
+      { type: 'CupAssigned', data: { cup: command.cup, grantId: command.grantId, assignedAt: at } },
     ];
+    if (call.aidRegime === 'de-minimis') events.push(...deMinimisAid(command, state, bid, programme, rna!, now));
+    return events;
   },
 };
+
+function checkedOperation(command: AwardGrant, programme: ReturnType<typeof requireProgramme>): OperationData {
+  const o = command.operation;
+  if (typeof o !== 'object' || o === null) refuse('OPERATION_DATA_REQUIRED', 'An award states its operation: dates, municipality, total eligible cost');
+  for (const [what, date] of [['plannedStartDate', o.plannedStartDate], ['plannedEndDate', o.plannedEndDate]] as const) {
+    if (typeof date !== 'string' || !DATE.test(date) || Number.isNaN(Date.parse(date))) refuse('INVALID_INPUT', `${what} must be a date YYYY-MM-DD`);
+  }
+  if (o.plannedEndDate < o.plannedStartDate) refuse('INVALID_INPUT', 'The operation ends before it starts');
+  if (!ISTAT_MUNICIPALITY.test(o.istatMunicipalityCode)) refuse('INVALID_INPUT', 'istatMunicipalityCode is the six-digit ISTAT code of a municipality');
+  if (!NUTS3.test(o.nuts3) || !o.nuts3.startsWith(o.nuts2)) refuse('INVALID_INPUT', 'The NUTS 3 area must lie in the NUTS 2 region');
+  assertPositiveCents(o.totalEligibleCostCents, 'total eligible cost');
+  if (o.totalEligibleCostCents < command.amountCents) refuse('AWARD_EXCEEDS_ELIGIBLE_COST', `The award exceeds the operation's total eligible cost of ${o.totalEligibleCostCents} cents`);
+  const purpose = o.purpose ?? null;
+  if (purpose !== null) assertText(purpose, 'operation purpose', 1000);
+  const fromList = (value: string | null | undefined, list: readonly string[] | null, what: string, code: 'UNKNOWN_INTERVENTION_TYPE' | 'UNKNOWN_SPECIFIC_OBJECTIVE'): string | null => {
+    const given = value ?? null;
+    if (given !== null) assertText(given, what, 64);
+    if (given !== null && list !== null && !list.includes(given)) refuse(code, `${given} is not among the programme's ${what}s`);
+    return given;
+  };
+  return {
+    purpose,
+    plannedStartDate: o.plannedStartDate,
+    plannedEndDate: o.plannedEndDate,
+    istatMunicipalityCode: o.istatMunicipalityCode,
+    nuts3: o.nuts3,
+    nuts2: o.nuts2,
+    totalEligibleCostCents: o.totalEligibleCostCents,
+    interventionType: fromList(o.interventionType, programme.rules.interventionTypes, 'intervention type', 'UNKNOWN_INTERVENTION_TYPE'),
+    specificObjective: fromList(o.specificObjective, programme.rules.specificObjectives, 'specific objective', 'UNKNOWN_SPECIFIC_OBJECTIVE'),
+  };
+}
+
+/** Without registration and COR in its acts, aid has no legal effect (DM 115/2017 art. 17); de minimis also needs the visura. */
+function checkedRna(command: AwardGrant, regime: AidRegime): RnaRegistration | null {
+  if (regime === 'none') return null;
+  const rna = command.rna ?? null;
+  if (rna === null || typeof rna.cor !== 'string' || rna.cor.trim() === '') refuse('RNA_COR_REQUIRED', `Aid under ${regime} needs its COR from the Registro Nazionale Aiuti`);
+  assertText(rna.cor, 'COR', 32);
+  if (regime === 'gber') return { cor: rna.cor, deMinimisVisura: null };
+  const visura = rna.deMinimisVisura ?? null;
+  if (visura === null) refuse('DE_MINIMIS_VISURA_REQUIRED', 'De minimis aid needs the RNA visura of the aid the undertaking already received');
+  assertText(visura.reference, 'visura reference', 64);
+  if (typeof visura.date !== 'string' || !DATE.test(visura.date) || Number.isNaN(Date.parse(visura.date))) refuse('INVALID_INPUT', 'The visura date must be YYYY-MM-DD');
+  if (!Number.isSafeInteger(visura.receivedCents) || visura.receivedCents < 0) refuse('INVALID_AMOUNT', 'The aid the visura lists must be a non-negative number of cents');
+  return { cor: rna.cor, deMinimisVisura: { reference: visura.reference, date: visura.date, receivedCents: visura.receivedCents } };
+}
+
+/**
+ * The de minimis ceiling per single undertaking: the aid the visura lists, plus the aid this ledger
+ * granted to any member since the visura's date within the rolling window, plus this award.
+ */
+function deMinimisAid(command: AwardGrant, state: AwardState, bid: ExistingBid, programme: ReturnType<typeof requireProgramme>, rna: RnaRegistration, now: Date): FundingEvent[] {
+  const visura = rna.deMinimisVisura!;
+  if (Date.parse(visura.date) > now.getTime()) refuse('INVALID_INPUT', 'The visura cannot be dated after the award');
+  const { ceilingCents, windowYears } = programme.rules.deMinimis;
+  const windowStart = new Date(now.getTime());
+  windowStart.setUTCFullYear(windowStart.getUTCFullYear() - windowYears);
+  // Aid granted here on the visura's own day may or may not be in it: counted, so the ceiling is never crossed.
+  const visuraDay = Date.parse(visura.date);
+  const counted = new Map<string, number>();
+  const undertakings = members(bid);
+  for (const key of undertakings) {
+    for (const aid of (state[`undertaking:${key}`] ?? { aid: [] }).aid) {
+      const at = Date.parse(aid.awardedAt);
+      if (at >= visuraDay && at > windowStart.getTime()) counted.set(aid.grantId, aid.amountCents);
+    }
+  }
+  const ledgerCents = [...counted.values()].reduce((a, b) => a + b, 0);
+  const headroomCents = Math.max(0, ceilingCents - visura.receivedCents - ledgerCents);
+  if (command.amountCents > headroomCents) {
+    refuse('DE_MINIMIS_CEILING_EXCEEDED', `The single undertaking can receive ${headroomCents} cents more de minimis aid (ceiling ${ceilingCents} over ${windowYears} years)`, { headroomCents });
+  }
+  const at = instant(now);
+  return undertakings.map((undertaking) => ({
+    type: 'DeMinimisAidRecorded' as const,
+    data: { undertaking, beneficiary: undertakings[0]!, grantId: command.grantId, amountCents: command.amountCents, awardedAt: at },
+  }));
+}

@@ -1,5 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  CUP_G1,
+  OPERATION,
+  programmeEstablished,
   EUR,
   bidAdmissible,
   bidAwarded,
@@ -20,10 +23,12 @@ import { GRANT, requireGrant } from './grant.js';
 import type { GrantEvent } from './grant.events.js';
 import type { RecordDisbursement } from './record-disbursement.js';
 import type { RevokeGrant } from './revoke-grant.js';
+import { DEFAULT_PROGRAMME_RULES } from '../programmes/programme.events.js';
 
 const now = new Date('2026-05-01T10:00:00.000Z');
-const awardG1: AwardGrant = { type: 'AwardGrant', grantId: 'g1', callId: 'c1', bidId: 'b1', amountCents: EUR(120_000) };
-const admissibleBid = [callOpened, bidSubmitted, bidAdmissible] as const;
+const awardG1: AwardGrant = { type: 'AwardGrant', grantId: 'g1', callId: 'c1', bidId: 'b1', amountCents: EUR(120_000), cup: CUP_G1, operation: OPERATION };
+const cupAssigned: FundingEvent = { type: 'CupAssigned', data: { cup: CUP_G1, grantId: 'g1', assignedAt: now.toISOString() } };
+const admissibleBid = [programmeEstablished, callOpened, bidSubmitted, bidAdmissible] as const;
 const place = { grantId: 'g1', callId: 'c1', programmeId: 'wecare', measureId: 'm4' };
 
 /** A grant of EUR 120,000 on call c1; `later` events of the grant after its award. */
@@ -38,19 +43,19 @@ const activeGrant = (...later: GrantEvent[]): FundingEvent[] => [
 const grantAfter = (events: readonly FundingEvent[]) => requireGrant(fold(GRANT, ...(events.filter((e) => streamOf(e) === 'grant-g1') as GrantEvent[])), 'g1');
 
 describe('awarding a grant', () => {
-  it('creates the grant, commits the call budget and marks the bid awarded, in one append', async () => {
-    expect(await given(...admissibleBid).when(awardG1, now)).toEqual([grantAwarded(EUR(120_000)), budgetCommitted(EUR(120_000)), bidAwarded(EUR(120_000))]);
+  it('creates the grant, commits the call budget, marks the bid awarded and takes the CUP, in one append', async () => {
+    expect(await given(...admissibleBid).when(awardG1, now)).toEqual([grantAwarded(EUR(120_000)), budgetCommitted(EUR(120_000)), bidAwarded(EUR(120_000)), cupAssigned]);
   });
 
   it('refuses an award above the call remaining budget (invariant 3)', async () => {
     const nearlySpent = [...admissibleBid, budgetCommitted(EUR(2_400_000), 'g0', 'b0')];
     await expectRefusal(given(...nearlySpent).when({ ...awardG1, amountCents: EUR(100_000) + 1 }, now), 'BUDGET_EXCEEDED');
-    expect(await given(...nearlySpent).when({ ...awardG1, amountCents: EUR(100_000) }, now)).toHaveLength(3);
+    expect(await given(...nearlySpent).when({ ...awardG1, amountCents: EUR(100_000) }, now)).toHaveLength(4);
   });
 
   it('counts budget released by revocations as available again', async () => {
     const released: CallEvent = { type: 'CallBudgetReleased', data: { callId: 'c1', grantId: 'g0', amountCents: EUR(120_000), cause: 'revocation', releasedAt: '' } };
-    expect(await given(...admissibleBid, budgetCommitted(EUR(2_500_000), 'g0', 'b0'), released).when(awardG1, now)).toHaveLength(3);
+    expect(await given(...admissibleBid, budgetCommitted(EUR(2_500_000), 'g0', 'b0'), released).when(awardG1, now)).toHaveLength(4);
   });
 
   it('refuses a bid awarded before (invariant 4)', async () => {
@@ -58,7 +63,7 @@ describe('awarding a grant', () => {
   });
 
   it('awards up to what the bid requested, never more (invariant 4)', async () => {
-    expect(await given(...admissibleBid).when({ ...awardG1, amountCents: EUR(150_000) }, now)).toHaveLength(3);
+    expect(await given(...admissibleBid).when({ ...awardG1, amountCents: EUR(150_000) }, now)).toHaveLength(4);
     await expectRefusal(given(...admissibleBid).when({ ...awardG1, amountCents: EUR(150_000) + 1 }, now), 'AWARD_EXCEEDS_REQUEST');
   });
 
@@ -86,7 +91,7 @@ describe('awarding a grant', () => {
 
   it('may award on a call closed for bids', async () => {
     const closed: CallEvent = { type: 'CallClosed', data: { callId: 'c1', closedAt: '' } };
-    expect(await given(...admissibleBid, closed).when(awardG1, now)).toHaveLength(3);
+    expect(await given(...admissibleBid, closed).when(awardG1, now)).toHaveLength(4);
   });
 });
 
@@ -102,7 +107,7 @@ describe('recording a disbursement', () => {
   const paidAt = new Date('2026-06-01T10:00:00.000Z');
   const completed = (paidCents: number, releasedCents: number): GrantEvent => ({
     type: 'GrantCompleted',
-    data: { ...place, paidCents, releasedCents, completedAt: paidAt.toISOString() },
+    data: { ...place, actualEndDate: paidAt.toISOString().slice(0, 10), paidCents, releasedCents, completedAt: paidAt.toISOString() },
   });
 
   it('records advance and interim tranches on the grant stream only', async () => {
@@ -162,6 +167,7 @@ describe('revoking a grant', () => {
         data: {
           ...place,
           reason: 'Activities not carried out as approved',
+          covar: null,
           whole: true,
           revokedCents: EUR(120_000),
           awardAfterCents: 0,
@@ -204,7 +210,7 @@ describe('revoking a grant', () => {
   it('revoking a completed grant releases nothing more and records what must come back', async () => {
     const completedGrant = activeGrant(disbursed('d1', 'final', EUR(100_000)), {
       type: 'GrantCompleted',
-      data: { ...place, paidCents: EUR(100_000), releasedCents: EUR(20_000), completedAt: '' },
+      data: { ...place, actualEndDate: '2026-06-01', paidCents: EUR(100_000), releasedCents: EUR(20_000), completedAt: '' },
     });
     const events = await given(...completedGrant).when(revoke(EUR(30_000)), revokedAt);
     expect(events).toEqual([expect.objectContaining({ data: expect.objectContaining({ whole: false, awardAfterCents: EUR(90_000), releasedCents: 0, recoveryDueCents: EUR(10_000) }) })]);
@@ -217,5 +223,68 @@ describe('revoking a grant', () => {
     await expectRefusal(given(...activeGrant()).when(revoke(0), revokedAt), 'INVALID_AMOUNT');
     await expectRefusal(given(...activeGrant()).when({ type: 'RevokeGrant', grantId: 'g1', reason: '' }, revokedAt), 'INVALID_INPUT');
     await expectRefusal(given(...admissibleBid).when(revoke(), revokedAt), 'GRANT_NOT_FOUND');
+  });
+});
+
+describe('the legal identity of an award', () => {
+  const deMinimisCall = { ...callOpened, data: { ...callOpened.data, aidRegime: 'de-minimis' } } as CallEvent;
+  const gberCall = { ...callOpened, data: { ...callOpened.data, aidRegime: 'gber' } } as CallEvent;
+  const linkedBid = { ...bidSubmitted, data: { ...bidSubmitted.data, linkedUndertakings: ['09876543210'] } } as BidEvent;
+  const visura = { reference: 'VISURA-1', date: '2026-04-01', receivedCents: EUR(200_000) };
+  const aid = (undertaking: string, grantId: string, amountCents: number, awardedAt: string): FundingEvent => ({
+    type: 'DeMinimisAidRecorded',
+    data: { undertaking, beneficiary: undertaking, grantId, amountCents, awardedAt },
+  });
+
+  it('refuses a CUP already given to another grant, and a CUP of the wrong form', async () => {
+    const used: FundingEvent = { type: 'CupAssigned', data: { cup: CUP_G1, grantId: 'g0', assignedAt: '' } };
+    await expectRefusal(given(...admissibleBid, used).when(awardG1, now), 'CUP_ALREADY_USED');
+    await expectRefusal(given(...admissibleBid).when({ ...awardG1, cup: 'J11B1700027000' }, now), 'INVALID_INPUT');
+  });
+
+  it("refuses an award above the operation's total eligible cost, and dates that run backwards", async () => {
+    await expectRefusal(given(...admissibleBid).when({ ...awardG1, operation: { ...OPERATION, totalEligibleCostCents: EUR(120_000) - 1 } }, now), 'AWARD_EXCEEDS_ELIGIBLE_COST');
+    await expectRefusal(given(...admissibleBid).when({ ...awardG1, operation: { ...OPERATION, plannedEndDate: '2026-01-01' } }, now), 'INVALID_INPUT');
+  });
+
+  it("takes intervention types and specific objectives from the programme's code lists when it has them", async () => {
+    const withLists = { ...programmeEstablished, data: { ...programmeEstablished.data, rules: { ...DEFAULT_PROGRAMME_RULES, interventionTypes: ['138'], specificObjectives: ['ESO4.11'] } } } as FundingEvent;
+    const rest = admissibleBid.slice(1);
+    expect(await given(withLists, ...rest).when({ ...awardG1, operation: { ...OPERATION, interventionType: '138', specificObjective: 'ESO4.11' } }, now)).toHaveLength(4);
+    await expectRefusal(given(withLists, ...rest).when({ ...awardG1, operation: { ...OPERATION, interventionType: '999' } }, now), 'UNKNOWN_INTERVENTION_TYPE');
+    await expectRefusal(given(withLists, ...rest).when({ ...awardG1, operation: { ...OPERATION, specificObjective: 'X' } }, now), 'UNKNOWN_SPECIFIC_OBJECTIVE');
+  });
+
+  it('needs the COR under an aid regime, and the visura under de minimis', async () => {
+    await expectRefusal(given(programmeEstablished, gberCall, bidSubmitted, bidAdmissible).when(awardG1, now), 'RNA_COR_REQUIRED');
+    expect(await given(programmeEstablished, gberCall, bidSubmitted, bidAdmissible).when({ ...awardG1, rna: { cor: 'COR-1', deMinimisVisura: null } }, now)).toHaveLength(4);
+    await expectRefusal(given(programmeEstablished, deMinimisCall, bidSubmitted, bidAdmissible).when({ ...awardG1, rna: { cor: 'COR-1', deMinimisVisura: null } }, now), 'DE_MINIMIS_VISURA_REQUIRED');
+  });
+
+  it('records de minimis aid on every member of the single undertaking', async () => {
+    const events = await given(programmeEstablished, deMinimisCall, linkedBid, bidAdmissible).when({ ...awardG1, amountCents: EUR(60_000), rna: { cor: 'COR-1', deMinimisVisura: visura } }, now);
+    expect(events.filter((e) => e.type === 'DeMinimisAidRecorded').map((e) => streamOf(e))).toEqual(['undertaking-01234567890', 'undertaking-09876543210']);
+  });
+
+  it('keeps a single undertaking within the ceiling: the visura, the aid granted here to any member since, and this award', async () => {
+    const history = [programmeEstablished, deMinimisCall, linkedBid, bidAdmissible];
+    const award = { ...awardG1, amountCents: EUR(60_000), rna: { cor: 'COR-1', deMinimisVisura: visura } };
+    // EUR 200,000 in the visura + EUR 50,000 granted here to the linked undertaking after it: EUR 50,000 left.
+    const linkedAid = aid('09876543210', 'g-other', EUR(50_000), '2026-04-15T10:00:00.000Z');
+    await expect(given(...history, linkedAid).when(award, now)).rejects.toMatchObject({ code: 'DE_MINIMIS_CEILING_EXCEEDED', details: { headroomCents: EUR(50_000) } });
+    expect(await given(...history, linkedAid).when({ ...award, amountCents: EUR(50_000) }, now)).toHaveLength(6);
+    // Aid granted before the visura's date is in the visura already; aid older than the window has dropped out.
+    const beforeVisura = aid('09876543210', 'g-old', EUR(90_000), '2026-03-01T10:00:00.000Z');
+    expect(await given(...history, beforeVisura).when({ ...award, amountCents: EUR(100_000) }, now)).toHaveLength(6);
+  });
+
+  it('asks for the COVAR of a revocation of aid, and the Deggendorf visura of every payment of aid', async () => {
+    const aided = { ...grantAwarded(EUR(120_000)), data: { ...grantAwarded(EUR(120_000)).data, aidRegime: 'gber', rna: { cor: 'COR-1', deMinimisVisura: null } } } as GrantEvent;
+    const history = [programmeEstablished, gberCall, bidSubmitted, bidAdmissible, aided, budgetCommitted(EUR(120_000)), bidAwarded(EUR(120_000))];
+    const pay: RecordDisbursement = { type: 'RecordDisbursement', grantId: 'g1', disbursementId: 'd1', kind: 'advance', amountCents: EUR(10_000) };
+    await expectRefusal(given(...history).when(pay, now), 'DEGGENDORF_VISURA_REQUIRED');
+    expect(await given(...history).when({ ...pay, deggendorfVisuraRef: 'DEGG-1' }, now)).toEqual([expect.objectContaining({ data: expect.objectContaining({ deggendorfVisuraRef: 'DEGG-1' }) })]);
+    await expectRefusal(given(...history).when({ type: 'RevokeGrant', grantId: 'g1', reason: 'Irregularity' }, now), 'COVAR_REQUIRED');
+    expect((await given(...history).when({ type: 'RevokeGrant', grantId: 'g1', reason: 'Irregularity', covar: 'COVAR-1' }, now))[0]).toMatchObject({ data: { covar: 'COVAR-1' } });
   });
 });

@@ -1,9 +1,39 @@
 import type { Cents } from '../money.js';
-import type { Applicant, DisbursementKind, Fund, Instant } from '../funding.types.js';
+import type { AidRegime, Applicant, DisbursementKind, Fund, Instant } from '../funding.types.js';
+
+/** What an operation is, as its award states it (EU Reg. 2021/1060 art. 49; law 3/2003 art. 11). */
+export interface OperationData {
+  /** What the operation is for, in a sentence. */
+  readonly purpose: string | null;
+  /** YYYY-MM-DD */
+  readonly plannedStartDate: string;
+  readonly plannedEndDate: string;
+  /** The ISTAT code of the municipality where it takes place, and the NUTS 3 and NUTS 2 areas it lies in. */
+  readonly istatMunicipalityCode: string;
+  readonly nuts3: string;
+  readonly nuts2: string;
+  /** The operation's total eligible cost: the award is at most this (the aid intensity is award / cost). */
+  readonly totalEligibleCostCents: Cents;
+  readonly interventionType: string | null;
+  readonly specificObjective: string | null;
+}
+
+/** The Registro Nazionale Aiuti's codes for aid: the COR of the registration, and the de minimis visura consulted. */
+export interface RnaRegistration {
+  readonly cor: string;
+  readonly deMinimisVisura: { readonly reference: string; readonly date: string; readonly receivedCents: Cents } | null;
+}
+
+/** The grant's CUP is assigned to it for good (law 3/2003 art. 11): no other grant may use it. */
+export type CupAssigned = {
+  readonly type: 'CupAssigned';
+  readonly data: { readonly cup: string; readonly grantId: string; readonly assignedAt: Instant };
+};
 
 /**
  * v2: with the principal that submitted the bid, which alone may act for the beneficiary.
  * v3: the beneficiary a legal or a natural person (as BidSubmitted v3), and `sensitive`.
+ * v4: the CUP, the operation's data, the aid regime with its RNA codes, and the fund's EU co-financing rate.
  */
 export type GrantAwarded = {
   readonly type: 'GrantAwarded';
@@ -19,6 +49,11 @@ export type GrantAwarded = {
     readonly sensitive: boolean;
     readonly projectTitle: string;
     readonly amountCents: Cents;
+    readonly cup: string;
+    readonly operation: OperationData;
+    readonly aidRegime: AidRegime;
+    readonly rna: RnaRegistration | null;
+    readonly euCoFinancingRateBp: number | null;
     readonly awardedAt: Instant;
   };
 };
@@ -34,10 +69,12 @@ interface GrantPlace {
   readonly measureId: string;
 }
 
-/** v2: with the grant's programme and measure. */
+/** v2: with the grant's programme and measure. v3: with the Deggendorf visura it cites under an aid regime. */
 export type DisbursementRecorded = {
   readonly type: 'DisbursementRecorded';
   readonly data: GrantPlace & {
+    /** The RNA's Deggendorf visura (no unrecovered illegal aid) consulted before paying aid; null outside aid regimes. */
+    readonly deggendorfVisuraRef: string | null;
     readonly disbursementId: string;
     readonly kind: DisbursementKind;
     readonly amountCents: Cents;
@@ -51,6 +88,8 @@ export type DisbursementRecorded = {
 export type GrantCompleted = {
   readonly type: 'GrantCompleted';
   readonly data: GrantPlace & {
+    /** v3: the operation's actual end date (YYYY-MM-DD). */
+    readonly actualEndDate: string;
     readonly paidCents: Cents;
     readonly releasedCents: Cents;
     readonly completedAt: Instant;
@@ -62,6 +101,8 @@ export type GrantRevoked = {
   readonly type: 'GrantRevoked';
   readonly data: GrantPlace & {
     readonly reason: string;
+    /** v3: the RNA's COVAR of the change, under an aid regime; null outside. */
+    readonly covar: string | null;
     readonly whole: boolean;
     readonly revokedCents: Cents;
     readonly awardAfterCents: Cents;
@@ -76,3 +117,4 @@ export type GrantRevoked = {
 };
 
 export type GrantEvent = GrantAwarded | DisbursementRecorded | GrantCompleted | GrantRevoked;
+export type CupEvent = CupAssigned;

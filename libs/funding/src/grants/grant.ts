@@ -1,6 +1,6 @@
 import type { Evolving } from '../command-plan.js';
 import { refuse } from '../domain-error.js';
-import { assertNever } from '../funding.types.js';
+import { assertNever, type AidRegime } from '../funding.types.js';
 import type { Cents } from '../money.js';
 import type { GrantEvent } from './grant.events.js';
 
@@ -14,6 +14,8 @@ export type ExistingGrant = {
   readonly bidId: string;
   /** The principal that submitted the bid: the beneficiary's channel. */
   readonly submittedBy: string;
+  readonly cup: string;
+  readonly aidRegime: AidRegime;
   readonly programmeId: string;
   readonly measureId: string;
   /** The award as first made. */
@@ -40,6 +42,8 @@ export function evolveGrant(state: Grant, event: GrantEvent): Grant {
         callId: d.callId,
         bidId: d.bidId,
         submittedBy: d.submittedBy,
+        cup: d.cup,
+        aidRegime: d.aidRegime,
         programmeId: d.programmeId,
         measureId: d.measureId,
         originalAwardCents: d.amountCents,

@@ -14,6 +14,10 @@ export type RecordDisbursement = {
   readonly kind: DisbursementKind;
   readonly amountCents: Cents;
   readonly reference?: string | null;
+  /** Under an aid regime: the Deggendorf visura consulted before paying (no unrecovered illegal aid). */
+  readonly deggendorfVisuraRef?: string | null;
+  /** A final payment: the operation's actual end date, YYYY-MM-DD (default: the payment's date). */
+  readonly actualEndDate?: string | null;
 };
 
 /**
@@ -36,6 +40,13 @@ export const recordDisbursement: CommandPlan<RecordDisbursement, { grant: Grant 
     if (!(command.kind === 'final' && command.amountCents === 0)) assertPositiveCents(command.amountCents, 'disbursement amount');
     const reference = command.reference ?? null;
     if (reference !== null) assertText(reference, 'payment reference', 200);
+    const deggendorfVisuraRef = command.deggendorfVisuraRef ?? null;
+    if (grant.aidRegime !== 'none' && deggendorfVisuraRef === null) {
+      refuse('DEGGENDORF_VISURA_REQUIRED', 'Every payment of aid cites the Deggendorf visura consulted before it');
+    }
+    if (deggendorfVisuraRef !== null) assertText(deggendorfVisuraRef, 'Deggendorf visura reference', 64);
+    const actualEndDate = command.actualEndDate ?? instant(now).slice(0, 10);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(actualEndDate) || Number.isNaN(Date.parse(actualEndDate))) refuse('INVALID_INPUT', 'actualEndDate must be a date YYYY-MM-DD');
     const paidAfter = grant.paidCents + command.amountCents;
     if (paidAfter > grant.currentAwardCents) {
       refuse(
@@ -48,12 +59,12 @@ export const recordDisbursement: CommandPlan<RecordDisbursement, { grant: Grant 
     const events: FundingEvent[] = [
       {
         type: 'DisbursementRecorded',
-        data: { ...place, disbursementId: command.disbursementId, kind: command.kind, amountCents: command.amountCents, reference, paidAt: at },
+        data: { ...place, disbursementId: command.disbursementId, kind: command.kind, amountCents: command.amountCents, reference, deggendorfVisuraRef, paidAt: at },
       },
     ];
     if (command.kind !== 'final') return events;
     const releasedCents = heldCents(grant) - paidAfter;
-    events.push({ type: 'GrantCompleted', data: { ...place, paidCents: paidAfter, releasedCents, completedAt: at } });
+    events.push({ type: 'GrantCompleted', data: { ...place, actualEndDate, paidCents: paidAfter, releasedCents, completedAt: at } });
     if (releasedCents > 0) {
       events.push({ type: 'CallBudgetReleased', data: { callId: grant.callId, grantId: grant.grantId, amountCents: releasedCents, cause: 'completion', releasedAt: at } });
     }

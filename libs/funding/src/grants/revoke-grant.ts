@@ -13,6 +13,8 @@ export type RevokeGrant = {
   readonly reason: string;
   /** Absent: the whole grant. */
   readonly amountCents?: Cents | null;
+  /** Under an aid regime: the RNA's COVAR of the change. */
+  readonly covar?: string | null;
 };
 
 /**
@@ -27,6 +29,9 @@ export const revokeGrant: CommandPlan<RevokeGrant, { grant: Grant }> = {
     const grant = requireGrant(state.grant, command.grantId);
     if (grant.status === 'revoked') refuse('GRANT_ALREADY_REVOKED', `Grant ${grant.grantId} is already revoked`);
     assertText(command.reason, 'revocation reason');
+    const covar = command.covar ?? null;
+    if (grant.aidRegime !== 'none' && covar === null) refuse('COVAR_REQUIRED', 'A revocation of aid records the COVAR of its change in the Registro Nazionale Aiuti');
+    if (covar !== null) assertText(covar, 'COVAR', 32);
     const requested = command.amountCents ?? null;
     if (requested !== null) {
       assertPositiveCents(requested, 'revoked amount');
@@ -49,6 +54,7 @@ export const revokeGrant: CommandPlan<RevokeGrant, { grant: Grant }> = {
           programmeId: grant.programmeId,
           measureId: grant.measureId,
           reason: command.reason,
+          covar,
           whole,
           revokedCents,
           awardAfterCents,

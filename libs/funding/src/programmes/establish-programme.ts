@@ -5,16 +5,16 @@ import { assertPositiveCents } from '../money.js';
 import { programmeStream } from '../streams.js';
 import { assertText } from '../text.js';
 import { PROGRAMME, type Programme } from './programme.js';
-import { DEFAULT_PROGRAMME_RULES, type FundShare, type ProgrammeRules } from './programme.events.js';
+import { DEFAULT_PROGRAMME_RULES, PROGRAMMING_PERIODS, type ProgrammeRules } from './programme.events.js';
 
 export type EstablishProgramme = {
   readonly type: 'EstablishProgramme';
   readonly programmeId: string;
   readonly code: string;
   readonly title: string;
-  readonly funds: readonly FundShare[];
+  readonly funds: ReadonlyArray<{ readonly fund: Fund; readonly amountCents: number; readonly euCoFinancingRateBp?: number | null }>;
   /** Absent: DEFAULT_PROGRAMME_RULES (EU Reg. 2021/1060 art. 82 retention, 60 days to appeal). */
-  readonly rules?: ProgrammeRules | null;
+  readonly rules?: Partial<ProgrammeRules> | null;
 };
 
 /** A programme with its EU fund shares (e.g. WECARE: FSE EUR 15M, FESR EUR 5M). Event: ProgrammeEstablished. */
@@ -33,8 +33,19 @@ export const establishProgramme: CommandPlan<EstablishProgramme, { programme: Pr
       if (seen.has(share.fund)) refuse('DUPLICATE_FUND', `Fund ${share.fund} appears more than once`);
       seen.add(share.fund);
       assertPositiveCents(share.amountCents, `${share.fund} amount`);
+      const rate = share.euCoFinancingRateBp ?? null;
+      if (rate !== null && (!Number.isInteger(rate) || rate < 0 || rate > 10_000)) refuse('INVALID_INPUT', `${share.fund} co-financing rate must be 0 to 10000 basis points`);
     }
-    const rules = command.rules ?? DEFAULT_PROGRAMME_RULES;
+    const rules: ProgrammeRules = { ...DEFAULT_PROGRAMME_RULES, ...(command.rules ?? {}) };
+    if (!PROGRAMMING_PERIODS.includes(rules.programmingPeriod)) refuse('INVALID_INPUT', `Unknown programming period ${String(rules.programmingPeriod)}`);
+    assertPositiveCents(rules.deMinimis.ceilingCents, 'de minimis ceiling');
+    if (!Number.isInteger(rules.deMinimis.windowYears) || rules.deMinimis.windowYears < 1 || rules.deMinimis.windowYears > 10) {
+      refuse('INVALID_INPUT', 'The de minimis window is 1 to 10 years');
+    }
+    for (const list of [rules.interventionTypes, rules.specificObjectives]) {
+      if (list !== null && (list.length === 0 || list.length > 500)) refuse('INVALID_INPUT', 'A code list has 1 to 500 codes, or is absent');
+      for (const code of list ?? []) assertText(code, 'code', 64);
+    }
     if (!['last-payment', 'award'].includes(rules.retention.from) || !Number.isInteger(rules.retention.years) || rules.retention.years < 1 || rules.retention.years > 50) {
       refuse('INVALID_INPUT', 'A retention rule counts 1 to 50 years from the last payment or from the award');
     }
@@ -48,8 +59,15 @@ export const establishProgramme: CommandPlan<EstablishProgramme, { programme: Pr
           programmeId: command.programmeId,
           code: command.code,
           title: command.title,
-          funds: command.funds.map(({ fund, amountCents }) => ({ fund, amountCents })),
-          rules: { retention: { from: rules.retention.from, years: rules.retention.years }, appealWindowDays: rules.appealWindowDays },
+          funds: command.funds.map(({ fund, amountCents, euCoFinancingRateBp }) => ({ fund, amountCents, euCoFinancingRateBp: euCoFinancingRateBp ?? null })),
+          rules: {
+            programmingPeriod: rules.programmingPeriod,
+            retention: { from: rules.retention.from, years: rules.retention.years },
+            appealWindowDays: rules.appealWindowDays,
+            deMinimis: { ceilingCents: rules.deMinimis.ceilingCents, windowYears: rules.deMinimis.windowYears },
+            interventionTypes: rules.interventionTypes === null ? null : [...rules.interventionTypes],
+            specificObjectives: rules.specificObjectives === null ? null : [...rules.specificObjectives],
+          },
           establishedAt: instant(now),
         },
       },

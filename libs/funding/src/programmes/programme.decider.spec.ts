@@ -89,7 +89,7 @@ describe('defining a measure', () => {
   });
 
   it('refuses a measure on a fund the programme does not have', async () => {
-    const fseOnly: ProgrammeEvent = { type: 'ProgrammeEstablished', data: { ...programmeEstablished.data, funds: [{ fund: 'FSE', amountCents: 100 }] } } as ProgrammeEvent;
+    const fseOnly = { type: 'ProgrammeEstablished', data: { ...programmeEstablished.data, funds: [{ fund: 'FSE', amountCents: 100, euCoFinancingRateBp: null }] } } as ProgrammeEvent;
     await expectRefusal(given(fseOnly).when({ ...defineM1, fund: 'FESR', allocationCents: 1 }, now), 'FUND_NOT_IN_PROGRAMME');
   });
 

@@ -4,22 +4,46 @@ import type { Fund, Instant } from '../funding.types.js';
 export interface FundShare {
   readonly fund: Fund;
   readonly amountCents: Cents;
+  /** The EU's share of every euro of this fund, in basis points (5000 = 50%); null where the programme did not state it. */
+  readonly euCoFinancingRateBp: number | null;
 }
 
 /** How long the records of an operation are kept once it ends: from 31 December of the year of its last payment, or of its award. */
 export type RetentionRule = { readonly from: 'last-payment' | 'award'; readonly years: number };
 
+export const PROGRAMMING_PERIODS = ['2014-2020', '2021-2027'] as const;
+/** 2014-2020 under Reg. (EU) 1303/2013; 2021-2027 under Reg. (EU) 2021/1060. */
+export type ProgrammingPeriod = (typeof PROGRAMMING_PERIODS)[number];
+
+/** De minimis aid (Reg. (EU) 2023/2831): at most `ceilingCents` per single undertaking over any rolling `windowYears`. */
+export interface DeMinimisRule {
+  readonly ceilingCents: Cents;
+  readonly windowYears: number;
+}
+
 /** A programme's own rules, as data: they differ between programming periods and aid regimes. */
 export interface ProgrammeRules {
+  readonly programmingPeriod: ProgrammingPeriod;
   /** EU Reg. 2021/1060 art. 82: 5 years from 31 December of the year of the last payment; de minimis aid: 10 fiscal years from the award. */
   readonly retention: RetentionRule;
   /** How long an unsuccessful applicant may appeal (the administrative court's 60 days by default): their data is kept meanwhile. */
   readonly appealWindowDays: number;
+  readonly deMinimis: DeMinimisRule;
+  /** The programme's code lists, when it has them: an award's intervention type and specific objective must come from them. */
+  readonly interventionTypes: readonly string[] | null;
+  readonly specificObjectives: readonly string[] | null;
 }
 
-export const DEFAULT_PROGRAMME_RULES: ProgrammeRules = { retention: { from: 'last-payment', years: 5 }, appealWindowDays: 60 };
+export const DEFAULT_PROGRAMME_RULES: ProgrammeRules = {
+  programmingPeriod: '2021-2027',
+  retention: { from: 'last-payment', years: 5 },
+  appealWindowDays: 60,
+  deMinimis: { ceilingCents: 30_000_000, windowYears: 3 },
+  interventionTypes: null,
+  specificObjectives: null,
+};
 
-/** v2: with the programme's rules. */
+/** v2: with the programme's rules. v3: rules with the programming period, de minimis and code lists; funds with their EU co-financing rate. */
 export type ProgrammeEstablished = {
   readonly type: 'ProgrammeEstablished';
   readonly data: {

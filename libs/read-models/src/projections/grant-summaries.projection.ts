@@ -1,4 +1,4 @@
-import type { Applicant, DisbursementKind, Fund, GrantStatus } from '@app/funding';
+import type { AidRegime, Applicant, DisbursementKind, Fund, GrantStatus, OperationData, RnaRegistration } from '@app/funding';
 import { readModel } from './projection.js';
 
 export interface GrantSummary {
@@ -21,6 +21,14 @@ export interface GrantSummary {
   /** When the last payment was made: where the retention of a grant's records is counted from. */
   readonly lastPaymentAt: string | null;
   readonly projectTitle: string;
+  readonly cup: string;
+  /** The operation as its award states it (a natural person's location: NUTS 2 only, below). */
+  readonly operation: OperationData;
+  /** YYYY-MM-DD, once the final payment completed it. */
+  readonly actualEndDate: string | null;
+  readonly aidRegime: AidRegime;
+  readonly rna: RnaRegistration | null;
+  readonly euCoFinancingRateBp: number | null;
   /** The award as first made. */
   readonly originalAwardCents: number;
   /** The award now: the original less every partial revocation. */
@@ -40,10 +48,12 @@ export interface GrantSummary {
     readonly kind: DisbursementKind;
     readonly amountCents: number;
     readonly reference: string | null;
+    readonly deggendorfVisuraRef: string | null;
     readonly paidAt: string;
   }>;
   readonly revocations: ReadonlyArray<{
     readonly reason: string;
+    readonly covar: string | null;
     readonly revokedCents: number;
     readonly whole: boolean;
     readonly releasedCents: number;
@@ -75,6 +85,13 @@ export const grantSummaries = readModel<GrantSummary, 'GrantAwarded' | 'Disburse
         publicView: !(d.beneficiary.kind === 'natural-person' && d.sensitive),
         lastPaymentAt: null,
         projectTitle: d.projectTitle,
+        cup: d.cup,
+        // Where a natural person's operation is, to the municipality, would point at them: their region only.
+        operation: d.beneficiary.kind === 'natural-person' ? { ...d.operation, istatMunicipalityCode: '', nuts3: '' } : d.operation,
+        actualEndDate: null,
+        aidRegime: d.aidRegime,
+        rna: d.rna,
+        euCoFinancingRateBp: d.euCoFinancingRateBp,
         originalAwardCents: d.amountCents,
         currentAwardCents: d.amountCents,
         disbursedCents: 0,
@@ -92,11 +109,11 @@ export const grantSummaries = readModel<GrantSummary, 'GrantAwarded' | 'Disburse
     if (grant === null) return null;
     switch (event.type) {
       case 'DisbursementRecorded': {
-        const { disbursementId, kind, amountCents, reference, paidAt } = event.data;
-        return withRemaining({ ...grant, disbursedCents: grant.disbursedCents + amountCents, lastPaymentAt: paidAt, disbursements: [...grant.disbursements, { disbursementId, kind, amountCents, reference, paidAt }] });
+        const { disbursementId, kind, amountCents, reference, deggendorfVisuraRef, paidAt } = event.data;
+        return withRemaining({ ...grant, disbursedCents: grant.disbursedCents + amountCents, lastPaymentAt: paidAt, disbursements: [...grant.disbursements, { disbursementId, kind, amountCents, reference, deggendorfVisuraRef, paidAt }] });
       }
       case 'GrantCompleted':
-        return withRemaining({ ...grant, status: 'completed', completedAt: event.data.completedAt, releasedCents: grant.releasedCents + event.data.releasedCents });
+        return withRemaining({ ...grant, status: 'completed', completedAt: event.data.completedAt, actualEndDate: event.data.actualEndDate, releasedCents: grant.releasedCents + event.data.releasedCents });
       case 'GrantRevoked': {
         const d = event.data;
         return withRemaining({
@@ -108,7 +125,7 @@ export const grantSummaries = readModel<GrantSummary, 'GrantAwarded' | 'Disburse
           revokedAt: d.whole ? d.revokedAt : grant.revokedAt,
           revocations: [
             ...grant.revocations,
-            { reason: d.reason, revokedCents: d.revokedCents, whole: d.whole, releasedCents: d.releasedCents, recoveryDueCents: d.recoveryDueCents, revokedAt: d.revokedAt },
+            { reason: d.reason, covar: d.covar, revokedCents: d.revokedCents, whole: d.whole, releasedCents: d.releasedCents, recoveryDueCents: d.recoveryDueCents, revokedAt: d.revokedAt },
           ],
         });
       }

@@ -2,15 +2,22 @@ import type { GrantStatus } from '@app/funding';
 import type { ReadModelSpace } from '../read-model-store.port.js';
 import { readModel, type Projection } from './projection.js';
 
-/** One operation of the public list (EU Reg. 2021/1060 art. 49), as far as the model knows it. No tax codes. */
+/**
+ * One operation of the public list (EU Reg. 2021/1060 art. 49(3); Reg. 1303/2013 art. 115):
+ * beneficiary (a legal person by name; a natural person by region only), operation name and purpose,
+ * start and expected or actual end date, total cost, fund, specific objective, EU co-financing rate,
+ * location, type of intervention. No tax codes.
+ */
 export interface Operation {
   readonly operationId: string;
+  readonly cup: string;
   /** Null for a natural person: the law publishes them by region only. */
   readonly beneficiaryName: string | null;
   readonly beneficiaryType: string;
   /** A natural person's NUTS 2 region. */
   readonly beneficiaryRegion: string | null;
   readonly operationTitle: string;
+  readonly purpose: string | null;
   readonly programmeId: string;
   readonly programmeCode: string;
   readonly callId: string;
@@ -19,8 +26,21 @@ export interface Operation {
   readonly measureCode: string;
   readonly measureTitle: string;
   readonly fund: string;
+  readonly specificObjective: string | null;
+  readonly interventionType: string | null;
+  /** Basis points (5000 = 50%); null where the programme did not state it. */
+  readonly euCoFinancingRateBp: number | null;
+  readonly totalEligibleCostCents: number;
   readonly amountAwardedCents: number;
   readonly amountPaidCents: number;
+  /** YYYY-MM-DD */
+  readonly startDate: string;
+  readonly plannedEndDate: string;
+  readonly actualEndDate: string | null;
+  /** NUTS 3 for a legal person's operation; NUTS 2 only for a natural person's. */
+  readonly location: string;
+  /** The ISTAT municipality code, for a legal person's operation only. */
+  readonly municipality: string | null;
   readonly awardedAt: string;
   readonly completedAt: string | null;
   readonly revokedAt: string | null;
@@ -28,12 +48,20 @@ export interface Operation {
 }
 
 export const OPERATION_COLUMNS: ReadonlyArray<keyof Operation> = [
-  'operationId', 'beneficiaryName', 'beneficiaryType', 'beneficiaryRegion', 'operationTitle', 'programmeId', 'programmeCode', 'callId', 'callTitle',
-  'measureId', 'measureCode', 'measureTitle', 'fund', 'amountAwardedCents', 'amountPaidCents', 'awardedAt', 'completedAt', 'revokedAt', 'status',
+  'operationId', 'cup', 'beneficiaryName', 'beneficiaryType', 'beneficiaryRegion', 'operationTitle', 'purpose', 'programmeId', 'programmeCode',
+  'callId', 'callTitle', 'measureId', 'measureCode', 'measureTitle', 'fund', 'specificObjective', 'interventionType', 'euCoFinancingRateBp',
+  'totalEligibleCostCents', 'amountAwardedCents', 'amountPaidCents', 'startDate', 'plannedEndDate', 'actualEndDate', 'location', 'municipality',
+  'awardedAt', 'completedAt', 'revokedAt', 'status',
 ];
 
-/** An operation as stored: the grant's own figures, with its programme and call by id. */
-type OperationDocument = Omit<Operation, 'programmeCode' | 'callTitle' | 'measureCode' | 'measureTitle'> & { readonly [field: string]: unknown };
+/** An operation as stored: the grant's own figures, with its programme and call by id, and what OpenCoesione reports. */
+type OperationDocument = Omit<Operation, 'programmeCode' | 'callTitle' | 'measureCode' | 'measureTitle'> & {
+  readonly [field: string]: unknown;
+  /** What the grant holds of its call's budget: its legally binding commitment (OpenCoesione's IMPEGNI). */
+  readonly committedCents: number;
+  /** Principal recovered after a revocation (OpenCoesione reports payments net of it). */
+  readonly recoveredCents: number;
+};
 
 interface ProgrammeLabels {
   readonly [field: string]: unknown;
@@ -58,16 +86,29 @@ const operations = readModel<OperationDocument, 'GrantAwarded' | 'DisbursementRe
       if (person && d.sensitive) return null;
       return {
         operationId: d.grantId,
+        cup: d.cup,
         beneficiaryName: d.beneficiary.kind === 'legal-person' ? d.beneficiary.name : null,
         beneficiaryType: d.beneficiary.type,
         beneficiaryRegion: person ? person.region : null,
         operationTitle: d.projectTitle,
+        purpose: d.operation.purpose,
         programmeId: d.programmeId,
         callId: d.callId,
         measureId: d.measureId,
         fund: d.fund,
+        specificObjective: d.operation.specificObjective,
+        interventionType: d.operation.interventionType,
+        euCoFinancingRateBp: d.euCoFinancingRateBp,
+        totalEligibleCostCents: d.operation.totalEligibleCostCents,
         amountAwardedCents: d.amountCents,
         amountPaidCents: 0,
+        committedCents: d.amountCents,
+        recoveredCents: 0,
+        startDate: d.operation.plannedStartDate,
+        plannedEndDate: d.operation.plannedEndDate,
+        actualEndDate: null,
+        location: person ? d.operation.nuts2 : d.operation.nuts3,
+        municipality: person ? null : d.operation.istatMunicipalityCode,
         awardedAt: d.awardedAt,
         completedAt: null,
         revokedAt: null,
@@ -79,11 +120,12 @@ const operations = readModel<OperationDocument, 'GrantAwarded' | 'DisbursementRe
       case 'DisbursementRecorded':
         return { ...operation, amountPaidCents: operation.amountPaidCents + event.data.amountCents };
       case 'GrantCompleted':
-        return { ...operation, status: 'completed' satisfies GrantStatus, completedAt: event.data.completedAt };
+        return { ...operation, status: 'completed' satisfies GrantStatus, completedAt: event.data.completedAt, actualEndDate: event.data.actualEndDate, committedCents: operation.committedCents - event.data.releasedCents };
       case 'GrantRevoked':
         return {
           ...operation,
           amountAwardedCents: event.data.awardAfterCents,
+          committedCents: operation.committedCents - event.data.releasedCents,
           ...(event.data.whole ? { status: 'revoked' satisfies GrantStatus, revokedAt: event.data.revokedAt } : {}),
         };
     }
@@ -120,39 +162,64 @@ export const openDataOperations: Projection = {
 
 const PAGE = 500;
 
-/** Every operation in award order, with the names filled in, a page at a time. */
-export async function* listOperations(space: ReadModelSpace): AsyncGenerator<Operation> {
+/** Every operation in award order with the names filled in, a page at a time, and what OpenCoesione reports of it. */
+export async function* listOperations(space: ReadModelSpace): AsyncGenerator<Operation & { readonly committedCents: number; readonly recoveredCents: number }> {
   const programmes = new Map<string, ProgrammeLabels | null>();
   const calls = new Map<string, CallLabels | null>();
   for (let offset = 0; ; offset += PAGE) {
     const page = (await space.find(operations.collection, { orderBy: [{ field: 'awardedAt', direction: 'asc' }], offset, limit: PAGE })) as OperationDocument[];
-    for (const { programmeId, callId, measureId, ...operation } of page) {
+    for (const operation of page) {
+      const { programmeId, callId, measureId } = operation;
       if (!programmes.has(programmeId)) programmes.set(programmeId, (await space.get(programmeLabels.collection, programmeId)) as ProgrammeLabels | null);
       if (!calls.has(callId)) calls.set(callId, (await space.get(callLabels.collection, callId)) as CallLabels | null);
       const programme = programmes.get(programmeId);
       const measure = programme?.measures.find((m) => m.measureId === measureId);
       yield {
-        operationId: operation.operationId,
-        beneficiaryName: operation.beneficiaryName,
-        beneficiaryType: operation.beneficiaryType,
-        beneficiaryRegion: operation.beneficiaryRegion,
-        operationTitle: operation.operationTitle,
-        programmeId,
+        ...operation,
         programmeCode: programme?.code ?? '',
-        callId,
         callTitle: calls.get(callId)?.title ?? '',
-        measureId,
         measureCode: measure?.code ?? '',
         measureTitle: measure?.title ?? '',
-        fund: operation.fund,
-        amountAwardedCents: operation.amountAwardedCents,
-        amountPaidCents: operation.amountPaidCents,
-        awardedAt: operation.awardedAt,
-        completedAt: operation.completedAt,
-        revokedAt: operation.revokedAt,
-        status: operation.status,
       };
     }
     if (page.length < PAGE) return;
   }
+}
+
+/** OpenCoesione's project columns for the fields this ledger holds (their names, their order). */
+export const OPENCOESIONE_COLUMNS = [
+  'COD_LOCALE_PROGETTO', 'CUP', 'OC_TITOLO_PROGETTO', 'OC_SINTESI_PROGETTO', 'OC_DENOM_BENEFICIARIO', 'FINANZ_UE', 'FINANZ_TOTALE_PUBBLICO',
+  'IMPEGNI', 'TOT_PAGAMENTI', 'OC_STATO_PROGETTO', 'OC_DATA_INIZIO_PROGETTO', 'OC_DATA_FINE_PROGETTO_PREVISTA', 'OC_DATA_FINE_PROGETTO_EFFETTIVA',
+] as const;
+
+/** Euro as OpenCoesione writes them: a comma before the cents, no thousands separator. */
+export function opencoesioneEuro(cents: number): string {
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  return `${sign}${Math.floor(abs / 100)},${String(abs % 100).padStart(2, '0')}`;
+}
+
+const STATO: Readonly<Record<string, string>> = { active: 'In corso', completed: 'Concluso', revoked: 'Revocato' };
+
+/**
+ * An operation as an OpenCoesione row: EU financing at the fund's co-financing rate, total public
+ * financing the award, commitments what the grant still holds, payments net of recoveries; dates YYYYMMDD.
+ */
+export function opencoesioneRow(operation: Operation & { readonly committedCents: number; readonly recoveredCents: number }): Record<(typeof OPENCOESIONE_COLUMNS)[number], string> {
+  const date = (iso: string | null) => (iso ? iso.slice(0, 10).replace(/-/g, '') : '');
+  return {
+    COD_LOCALE_PROGETTO: operation.operationId,
+    CUP: operation.cup,
+    OC_TITOLO_PROGETTO: operation.operationTitle,
+    OC_SINTESI_PROGETTO: operation.purpose ?? '',
+    OC_DENOM_BENEFICIARIO: operation.beneficiaryName ?? '',
+    FINANZ_UE: operation.euCoFinancingRateBp === null ? '' : opencoesioneEuro(Math.round((operation.amountAwardedCents * operation.euCoFinancingRateBp) / 10_000)),
+    FINANZ_TOTALE_PUBBLICO: opencoesioneEuro(operation.amountAwardedCents),
+    IMPEGNI: opencoesioneEuro(operation.committedCents),
+    TOT_PAGAMENTI: opencoesioneEuro(operation.amountPaidCents - operation.recoveredCents),
+    OC_STATO_PROGETTO: STATO[operation.status] ?? operation.status,
+    OC_DATA_INIZIO_PROGETTO: date(operation.startDate),
+    OC_DATA_FINE_PROGETTO_PREVISTA: date(operation.plannedEndDate),
+    OC_DATA_FINE_PROGETTO_EFFETTIVA: date(operation.actualEndDate),
+  };
 }

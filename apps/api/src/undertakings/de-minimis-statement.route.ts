@@ -1,0 +1,56 @@
+import { BadRequestException, Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { EVENT_STORE, type EventStore } from '@app/event-store';
+import { PERSONAL_TAX_CODE, UNDERTAKING, undertakingStream, type FundingEvent } from '@app/funding';
+import { PERSONAL_DATA_VAULT, type PersonalDataVault } from '@app/personal-data';
+import { Roles } from '../auth/roles.decorator.js';
+import { CLOCK, type Clock } from '../infrastructure/clock.js';
+
+export class DeMinimisStatementQuery {
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 10, default: 3, description: 'The rolling window the total is given for, in years' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  windowYears?: number;
+}
+
+/**
+ * A single undertaking's de minimis statement, as this ledger knows it: every aid it granted to the
+ * undertaking or to one linked to it, and the total over the rolling window. The aid other grantors
+ * gave is in the RNA's visura, not here.
+ */
+@ApiTags('grants')
+@ApiBearerAuth()
+@Controller()
+export class DeMinimisStatementRoute {
+  constructor(
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(PERSONAL_DATA_VAULT) private readonly vault: PersonalDataVault,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Get('undertakings/:taxCode/de-minimis')
+  @Roles('programme-manager')
+  async statement(@Param('taxCode') taxCode: string, @Query() query: DeMinimisStatementQuery) {
+    if (!/^[A-Za-z0-9]{11,16}$/.test(taxCode)) throw new BadRequestException({ code: 'INVALID_ID', message: 'A tax code is a partita IVA (11 digits) or a codice fiscale (16 characters)' });
+    // A natural person's undertaking is known by their subject id, never by their code.
+    const key = PERSONAL_TAX_CODE.test(taxCode) ? await this.vault.find(taxCode) : taxCode.toUpperCase();
+    const recorded = key === null ? [] : await this.events.readStream(undertakingStream(key));
+    const state = recorded.reduce((s, e) => UNDERTAKING.evolve(s, { type: e.type, data: e.data } as Extract<FundingEvent, { type: 'DeMinimisAidRecorded' }>), UNDERTAKING.initialState());
+    const windowYears = query.windowYears ?? 3;
+    const since = this.clock.now();
+    since.setUTCFullYear(since.getUTCFullYear() - windowYears);
+    const inWindow = state.aid.filter((a) => Date.parse(a.awardedAt) > since.getTime());
+    return {
+      aid: state.aid,
+      totalCents: state.aid.reduce((sum, a) => sum + a.amountCents, 0),
+      windowYears,
+      windowStart: since.toISOString(),
+      totalInWindowCents: inWindow.reduce((sum, a) => sum + a.amountCents, 0),
+    };
+  }
+}

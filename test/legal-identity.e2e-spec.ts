@@ -1,0 +1,116 @@
+/**
+ * An operation's legal identity on the real process: the CUP an award cannot do without, the
+ * State-aid regime of its call with the RNA's codes, the de minimis ceiling per single undertaking
+ * under concurrent awards, and the lists the law asks for (EU art. 49, OpenCoesione).
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { KEYS, bearer, removeDataDir, startApi, type ApiProcess } from './support/api-process.js';
+import { FundingClient, awardBody, freshCup } from './support/funding-requests.js';
+
+const EUR = (euros: number) => euros * 100;
+
+describe("an operation's legal identity", () => {
+  let api: ApiProcess;
+  let client: FundingClient;
+
+  beforeAll(async () => {
+    api = await startApi({ env: { OPEN_DATA_RATE_LIMIT: '1000' } });
+    client = new FundingClient(api.url);
+  });
+  afterAll(async () => {
+    await api.stop();
+    removeDataDir(api.dataDir);
+  });
+
+  const companyBid = (callId: string, taxCode: string, requestedCents: number, linkedUndertakings: string[] = []) =>
+    client.admissibleBid(callId, { applicant: { type: 'company', taxCode, name: `Impresa ${taxCode}` }, requestedCents, linkedUndertakings });
+
+  it('refuses an award without a CUP, with a malformed one, or with one already used', async () => {
+    const callId = await client.openCall();
+    const bidId = await client.admissibleBid(callId, { requestedCents: 1_000_000 });
+    const { cup: _cup, ...withoutCup } = awardBody(bidId, 1_000_000);
+    const missing = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, withoutCup);
+    expect(missing.status).toBe(400);
+    expect(missing.body.errors).toEqual([expect.objectContaining({ field: 'cup' })]);
+    expect((await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(bidId, 1_000_000, { cup: 'J11B1700027000' }))).status).toBe(400);
+    const cup = freshCup();
+    expect((await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(bidId, 1_000_000, { cup }))).status).toBe(201);
+    const other = await client.admissibleBid(callId, { requestedCents: 1_000_000 });
+    const reused = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(other, 1_000_000, { cup }));
+    expect(reused.status).toBe(409);
+    expect(reused.body.code).toBe('CUP_ALREADY_USED');
+  });
+
+  it('under de minimis, refuses an award that would cross the ceiling, counting the visura and the aid granted here to linked undertakings since, with the headroom', async () => {
+    const callId = await client.openCall({ aidRegime: 'de-minimis' });
+    const visura = { reference: 'RNA-VIS-1', date: new Date(Date.now() - 86_400_000 * 10).toISOString().slice(0, 10), receivedCents: EUR(200_000) };
+    // The linked company got EUR 50,000 here after the visura.
+    const linked = await companyBid(callId, '11111111111', EUR(50_000));
+    const first = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(linked, EUR(50_000), { rna: { cor: 'COR-1', deMinimisVisura: { ...visura, receivedCents: 0 } } }));
+    expect(first.status).toBe(201);
+    const bidId = await companyBid(callId, '22222222222', EUR(60_000), ['11111111111']);
+    const noVisura = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(bidId, EUR(60_000), { rna: { cor: 'COR-2' } }));
+    expect(noVisura.body.code).toBe('DE_MINIMIS_VISURA_REQUIRED');
+    const tooMuch = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(bidId, EUR(60_000), { rna: { cor: 'COR-2', deMinimisVisura: visura } }));
+    expect(tooMuch.status).toBe(422);
+    expect(tooMuch.body).toMatchObject({ code: 'DE_MINIMIS_CEILING_EXCEEDED', headroomCents: EUR(50_000) });
+    expect((await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(bidId, EUR(50_000), { rna: { cor: 'COR-2', deMinimisVisura: visura } }))).status).toBe(201);
+    const statement = await request(api.url).get('/undertakings/22222222222/de-minimis').set(bearer(KEYS.programmeManager));
+    // Its own statement: the aid granted to it (the linked company's is on the linked company's).
+    expect(statement.body).toMatchObject({ totalInWindowCents: EUR(50_000), windowYears: 3, aid: [{ amountCents: EUR(50_000) }] });
+  });
+
+  it('never lets 20 concurrent awards to one undertaking across several calls cross its ceiling', async () => {
+    const calls = await Promise.all(Array.from({ length: 4 }, () => client.openCall({ aidRegime: 'de-minimis', budgetCents: EUR(150_000), maxGrantCents: EUR(100_000) })));
+    const bids = await Promise.all(Array.from({ length: 20 }, (_, i) => companyBid(calls[i % 4]!, '33333333333', EUR(20_000)).then((bidId) => ({ bidId, callId: calls[i % 4]! }))));
+    const visura = { reference: 'RNA-VIS-2', date: new Date().toISOString().slice(0, 10), receivedCents: 0 };
+    const answers = await Promise.all(bids.map(({ bidId, callId }) => client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(bidId, EUR(20_000), { rna: { cor: 'COR-3', deMinimisVisura: visura } }))));
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(15);
+    for (const refused of answers.filter((a) => a.status !== 201)) expect(refused.body.code).toBe('DE_MINIMIS_CEILING_EXCEEDED');
+    const statement = await request(api.url).get('/undertakings/33333333333/de-minimis').set(bearer(KEYS.programmeManager));
+    expect(statement.body.totalInWindowCents).toBe(EUR(300_000));
+  });
+
+  it('publishes every art. 49 field of an operation, as JSON and CSV', async () => {
+    const callId = await client.openCall();
+    const bidId = await client.admissibleBid(callId, { requestedCents: EUR(80_000) });
+    const awarded = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(bidId, EUR(80_000), { operation: { purpose: 'Un nido aziendale per 40 famiglie', plannedStartDate: '2026-09-01', plannedEndDate: '2027-08-31', istatMunicipalityCode: '004078', totalEligibleCostCents: EUR(100_000) } }));
+    const at = awarded.headers['x-event-position']!;
+    const json = await request(api.url).get('/open-data/operations').set('X-Min-Position', at);
+    const operation = (json.body.operations as Array<Record<string, unknown>>).find((o) => o['operationId'] === awarded.body.grantId);
+    expect(operation).toEqual(expect.objectContaining({
+      beneficiaryName: 'Officine Riunite Srl', operationTitle: 'Nido aziendale condiviso', purpose: 'Un nido aziendale per 40 famiglie',
+      startDate: '2026-09-01', plannedEndDate: '2027-08-31', actualEndDate: null, totalEligibleCostCents: EUR(100_000), fund: 'FSE',
+      euCoFinancingRateBp: 5000, location: 'ITC16', municipality: '004078', specificObjective: null, interventionType: null, cup: awarded.body.cup ?? expect.any(String),
+    }));
+    const grant = await request(api.url).get(`/grants/${awarded.body.grantId}`).set(bearer(KEYS.viewer)).set('X-Min-Position', at);
+    expect(grant.body).toMatchObject({ cup: expect.stringMatching(/^J11B/), operation: { nuts3: 'ITC16', nuts2: 'ITC1', totalEligibleCostCents: EUR(100_000) }, aidRegime: 'none', euCoFinancingRateBp: 5000 });
+    const csv = await request(api.url).get('/open-data/operations?format=csv');
+    expect(csv.text.split('\n')[0]).toContain('cup,beneficiaryName,beneficiaryType,beneficiaryRegion,operationTitle,purpose');
+    expect(csv.text).toContain('Un nido aziendale per 40 famiglie');
+  });
+
+  it("lists the operations in OpenCoesione's format, its totals equal to the dashboard's", async () => {
+    const callId = await client.openCall({ budgetCents: EUR(200_000) });
+    const grantId = await client.grant(callId, EUR(100_000));
+    await client.post(`/grants/${grantId}/disbursements`, KEYS.financeOfficer, { kind: 'advance', amountCents: EUR(40_000) });
+    const second = await client.grant(callId, EUR(50_000));
+    const last = await client.post(`/grants/${second}/disbursements`, KEYS.financeOfficer, { kind: 'final', amountCents: EUR(45_000), actualEndDate: '2026-11-20' });
+    const at = last.headers['x-event-position']!;
+    const dashboard = (await request(api.url).get('/programmes/wecare/dashboard').set(bearer(KEYS.viewer)).set('X-Min-Position', at)).body;
+    const csv = await request(api.url).get('/open-data/opencoesione').set('X-Min-Position', at);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    const [header, ...rows] = csv.text.trim().split('\n');
+    const columns = header!.split(';');
+    expect(columns).toEqual(expect.arrayContaining(['COD_LOCALE_PROGETTO', 'CUP', 'OC_TITOLO_PROGETTO', 'FINANZ_UE', 'FINANZ_TOTALE_PUBBLICO', 'IMPEGNI', 'TOT_PAGAMENTI', 'OC_STATO_PROGETTO', 'OC_DATA_INIZIO_PROGETTO', 'OC_DATA_FINE_PROGETTO_PREVISTA', 'OC_DATA_FINE_PROGETTO_EFFETTIVA']));
+    const cell = (row: string, name: string) => row.split(';')[columns.indexOf(name)]!;
+    const cents = (euro: string) => Math.round(Number(euro.replace(',', '.')) * 100);
+    const sum = (name: string) => rows.reduce((total, row) => total + cents(cell(row, name)), 0);
+    const funds = dashboard.funds as Array<{ committedCents: number; releasedCents: number; disbursedCents: number }>;
+    expect(sum('IMPEGNI')).toBe(funds.reduce((t, f) => t + f.committedCents - f.releasedCents, 0));
+    expect(sum('TOT_PAGAMENTI')).toBe(funds.reduce((t, f) => t + f.disbursedCents, 0));
+    const completed = rows.find((row) => cell(row, 'COD_LOCALE_PROGETTO') === second)!;
+    expect([cell(completed, 'OC_STATO_PROGETTO'), cell(completed, 'OC_DATA_FINE_PROGETTO_EFFETTIVA'), cell(completed, 'IMPEGNI'), cell(completed, 'FINANZ_UE')]).toEqual(['Concluso', '20261120', '45000,00', '25000,00']);
+  });
+});
