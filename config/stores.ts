@@ -75,6 +75,12 @@ export const FUNDING_UPCASTERS: readonly Upcaster[] = [
   withDefaults('DisbursementRecorded', 2, { deggendorfVisuraRef: null }),
   { type: 'GrantCompleted', fromVersion: 2, upcast: (data) => ({ actualEndDate: String((data as { completedAt: string }).completedAt).slice(0, 10), ...(data as object) }) },
   withDefaults('GrantRevoked', 2, { covar: null }),
+  // Claims, verifications and recoveries (docs/adr/0011). Calls and grants from before the advance
+  // share pay no advance (the call set none); the evaluator and the payer were the events' actors.
+  withDefaults('CallOpened', 3, { advanceShareBp: 0 }),
+  withDefaults('GrantAwarded', 4, { advanceShareBp: 0 }),
+  { type: 'BidEvaluated', fromVersion: 1, upcast: (data, metadata) => ({ ...(data as object), evaluatedBy: metadata.actor }) },
+  { type: 'DisbursementRecorded', fromVersion: 3, upcast: (data, metadata) => ({ claimId: null, ...(data as object), paidBy: metadata.actor }) },
   {
     // v1 did not name the submitting portal in the data; it was the event's actor all along.
     type: 'BidSubmitted',

@@ -31,7 +31,9 @@ describe('audit', () => {
     times['afterAward'] = new Date().toISOString();
     await new Promise((r) => setTimeout(r, 5));
     positions['advance'] = (await client.post(`/grants/${grantId}/disbursements`, KEYS.financeOfficer, { kind: 'advance', amountCents: 4_800_000 })).headers['x-event-position'] ?? '';
-    positions['interim'] = (await client.post(`/grants/${grantId}/disbursements`, KEYS.financeOfficer, { kind: 'interim', amountCents: 5_200_000 })).headers['x-event-position'] ?? '';
+    // EUR 100k of expenditure verified: with the advance offset against it, EUR 52k more is payable.
+    const claimId = await client.verifiedClaim(grantId, 10_000_000);
+    positions['interim'] = (await client.post(`/grants/${grantId}/disbursements`, KEYS.financeOfficer, { kind: 'interim', amountCents: 5_200_000, claimId })).headers['x-event-position'] ?? '';
     positions['revoked'] = (await client.post(`/grants/${grantId}/revocation`, KEYS.programmeManager, { reason: 'Irregularity', amountCents: 5_000_000 })).headers['x-event-position'] ?? '';
   });
   afterAll(async () => {
@@ -45,7 +47,7 @@ describe('audit', () => {
     expect(first.body.events.map((e: { type: string }) => e.type)).toEqual(['GrantAwarded', 'DisbursementRecorded']);
     expect(first.body.events[1]).toMatchObject({ revision: 1, metadata: { actor: 'dev:finance-officer', correlationId: expect.any(String), causationId: null, commandId: expect.any(String), recordedAt: expect.any(String) }, link: expect.stringMatching(/^[0-9a-f]{64}$/) });
     const rest = await audit(`/audit/streams/grant-${grantId}?fromRevision=${first.body.nextRevision}`);
-    expect(rest.body.events.map((e: { type: string }) => e.type)).toEqual(['DisbursementRecorded', 'GrantRevoked']);
+    expect(rest.body.events.map((e: { type: string }) => e.type)).toEqual(['ExpenditureClaimSubmitted', 'ExpenditureClaimVerified', 'DisbursementRecorded', 'GrantRevoked']);
     expect(rest.body.nextRevision).toBeNull();
     expect((await audit('/audit/streams/not a stream')).status).toBe(400);
     expect((await audit('/audit/streams/grant-nothing')).status).toBe(404);

@@ -47,26 +47,28 @@ describe('concurrent commands over HTTP', () => {
     expect(call.filter((e) => e.type === 'CallBudgetCommitted')).toHaveLength(10);
   });
 
-  it('50 concurrent disbursements on one grant: their sum never exceeds the award', async () => {
+  it('50 concurrent payments against one verified claim: their sum never exceeds what it allows', async () => {
     const callId = await client.openCall({ budgetCents: 30_000_000 });
     const grantId = await client.grant(callId, 10_000_000);
+    // EUR 80k verified, at an aid intensity of 100%: the claim allows EUR 80k of the EUR 100k award.
+    const claimId = await client.verifiedClaim(grantId, 8_000_000);
 
     const responses = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        client.post(`/grants/${grantId}/disbursements`, KEYS.financeOfficer, { kind: 'interim', amountCents: 300_000 + (i % 5) * 10_000 }),
+        client.post(`/grants/${grantId}/disbursements`, KEYS.financeOfficer, { kind: 'interim', claimId, amountCents: 300_000 + (i % 5) * 10_000 }),
       ),
     );
 
     const accepted = responses.filter((r) => r.status === 201);
     const refused = responses.filter((r) => r.status !== 201);
-    for (const r of refused) expect(r.body.code).toBe('DISBURSEMENT_EXCEEDS_GRANT');
+    for (const r of refused) expect(r.body.code).toBe('PAYMENT_EXCEEDS_VERIFIED');
     const grant = await streamEvents(`grant-${grantId}`);
     const paid = sum(grant, 'DisbursementRecorded');
-    expect(paid).toBeLessThanOrEqual(10_000_000);
+    expect(paid).toBeLessThanOrEqual(8_000_000);
     expect(grant.filter((e) => e.type === 'DisbursementRecorded')).toHaveLength(accepted.length);
-    // 50 tranches of at least 300,000 ask for more than the award, so some were refused, and each
-    // refusal means what was left was less than that tranche (at most 340,000).
+    // 50 tranches of at least 300,000 ask for more than the claim allows, so some were refused, and
+    // each refusal means what was left was less than that tranche (at most 340,000).
     expect(refused.length).toBeGreaterThan(0);
-    expect(10_000_000 - paid).toBeLessThan(340_000);
+    expect(8_000_000 - paid).toBeLessThan(340_000);
   });
 });

@@ -226,7 +226,7 @@ describe('hardening against the OWASP API Top 10', () => {
     it('shows nothing remaining on a grant completed by a final payment below its award', async () => {
       const callId = await client.openCall();
       const grantId = await client.grant(callId, 1_000);
-      const paid = await client.post(`/grants/${grantId}/disbursements`, KEYS.financeOfficer, { kind: 'final', amountCents: 950 });
+      const paid = await client.payOnClaim(grantId, 950, 'final');
       expect(paid.status).toBe(201);
       const grant = await request(api.url).get(`/grants/${grantId}`).set(bearer(KEYS.viewer)).set('X-Min-Position', paid.headers['x-event-position']!);
       expect(grant.body).toMatchObject({ status: 'completed', disbursedCents: 950, remainingCents: 0, releasedCents: 50 });

@@ -96,7 +96,7 @@ describe("an operation's legal identity", () => {
     const grantId = await client.grant(callId, EUR(100_000));
     await client.post(`/grants/${grantId}/disbursements`, KEYS.financeOfficer, { kind: 'advance', amountCents: EUR(40_000) });
     const second = await client.grant(callId, EUR(50_000));
-    const last = await client.post(`/grants/${second}/disbursements`, KEYS.financeOfficer, { kind: 'final', amountCents: EUR(45_000), actualEndDate: '2026-11-20' });
+    const last = await client.payOnClaim(second, EUR(45_000), 'final', { actualEndDate: '2026-11-20' });
     const at = last.headers['x-event-position']!;
     const dashboard = (await request(api.url).get('/programmes/wecare/dashboard').set(bearer(KEYS.viewer)).set('X-Min-Position', at)).body;
     const csv = await request(api.url).get('/open-data/opencoesione').set('X-Min-Position', at);

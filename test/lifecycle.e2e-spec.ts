@@ -54,15 +54,17 @@ describe('the funding lifecycle over HTTP', () => {
     expect(advance.body).toMatchObject({ grantId: 'cup-j19e17000450009', revision: 1 });
     expect(typeof advance.body.disbursementId).toBe('string');
 
-    const interim = await client.post('/grants/cup-j19e17000450009/disbursements', KEYS.financeOfficer, { disbursementId: 'sal-1', kind: 'interim', amountCents: 5_200_000 });
+    // The beneficiary claims EUR 100k of expenditure, a controller verifies it: the interim payment settles that claim.
+    const claimId = await client.verifiedClaim('cup-j19e17000450009', 10_000_000);
+    const interim = await client.post('/grants/cup-j19e17000450009/disbursements', KEYS.financeOfficer, { disbursementId: 'sal-1', kind: 'interim', amountCents: 5_200_000, claimId });
     expect(interim.status).toBe(201);
 
     // Paid 10M of 12M; the award is cut by 5M to 7M: 2M go back to the call, 3M are to be recovered.
     const revoked = await client.post('/grants/cup-j19e17000450009/revocation', KEYS.programmeManager, { reason: 'Activities not carried out as approved', amountCents: 5_000_000 });
     expect(revoked.status).toBe(200);
-    expect(revoked.headers['etag']).toBe('"3"');
+    expect(revoked.headers['etag']).toBe('"5"');
 
-    const overpaid = await client.post('/grants/cup-j19e17000450009/disbursements', KEYS.financeOfficer, { kind: 'final', amountCents: 1 });
+    const overpaid = await client.post('/grants/cup-j19e17000450009/disbursements', KEYS.financeOfficer, { kind: 'interim', amountCents: 1, claimId });
     expect(overpaid.status).toBe(422);
     expect(overpaid.body).toEqual({ statusCode: 422, code: 'DISBURSEMENT_EXCEEDS_GRANT', message: expect.any(String) });
 
@@ -76,9 +78,11 @@ describe('the funding lifecycle over HTTP', () => {
     const callId = await client.openCall({ budgetCents: 30_000_000 });
     const grantId = await client.grant(callId, 10_000_000);
     expect((await client.post(`/grants/${grantId}/disbursements`, KEYS.financeOfficer, { kind: 'advance', amountCents: 4_000_000 })).status).toBe(201);
-    const final = await client.post(`/grants/${grantId}/disbursements`, KEYS.financeOfficer, { kind: 'final', amountCents: 5_500_000 });
+    // The final claim: EUR 95k of expenditure verified, at 100% intensity; the advance is offset against it.
+    const claimId = await client.verifiedClaim(grantId, 9_500_000, 'final');
+    const final = await client.post(`/grants/${grantId}/disbursements`, KEYS.financeOfficer, { kind: 'final', amountCents: 5_500_000, claimId });
     expect(final.status).toBe(201);
-    const after = await client.post(`/grants/${grantId}/disbursements`, KEYS.financeOfficer, { kind: 'interim', amountCents: 1 });
+    const after = await client.post(`/grants/${grantId}/disbursements`, KEYS.financeOfficer, { kind: 'interim', amountCents: 1, claimId });
     expect(after.body.code).toBe('GRANT_NOT_ACTIVE');
 
     expect((await client.post(`/calls/${callId}/close`, KEYS.programmeManager)).status).toBe(200);
@@ -143,7 +147,9 @@ describe('the funding lifecycle over HTTP', () => {
     expect(Object.keys(json.body.paths)).toEqual(expect.arrayContaining([
       '/programmes', '/programmes/{programmeId}/measures', '/calls', '/calls/{callId}/close', '/calls/{callId}/cancel',
       '/calls/{callId}/bids', '/bids/{bidId}/withdraw', '/bids/{bidId}/evaluation', '/calls/{callId}/awards',
-      '/grants/{grantId}/disbursements', '/grants/{grantId}/revocation',
+      '/grants/{grantId}/disbursements', '/grants/{grantId}/revocation', '/grants/{grantId}/expenditure-claims',
+      '/expenditure-claims/{claimId}/verification', '/expenditure-claims', '/grants/{grantId}/recovery-orders',
+      '/grants/{grantId}/recovery-receipts', '/grants/{grantId}/recovery-write-off',
     ]));
     expect(json.body.components.schemas.AwardGrantDto.properties.amountCents).toMatchObject({ type: 'integer', minimum: 0 });
     const ui = await request(api.url).get('/docs');

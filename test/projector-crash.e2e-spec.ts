@@ -73,7 +73,7 @@ describe('projector crash during catch-up', () => {
     try {
       await rebuildReadModels(events, scratch, FUNDING_PROJECTIONS);
       const rebuilt = await documents(scratch);
-      expect(Object.keys(rebuilt).sort()).toEqual(['bids', 'calls', 'grants', 'open_data_calls', 'open_data_operations', 'open_data_programmes', 'programme_dashboards']);
+      expect(Object.keys(rebuilt).sort()).toEqual(['bids', 'calls', 'expenditure_claims', 'grants', 'open_data_calls', 'open_data_operations', 'open_data_programmes', 'programme_dashboards']);
       expect(await documents(live)).toEqual(rebuilt);
     } finally {
       await events.close();

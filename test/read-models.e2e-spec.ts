@@ -118,7 +118,7 @@ describe('dashboards and queries over HTTP', () => {
 
   it('shows each projection and its lag in /health', async () => {
     const health = await request(api.url).get('/health');
-    expect(health.body.readModels.projections.map((p: { projection: string }) => p.projection)).toEqual(['programme-dashboards', 'call-summaries', 'bid-summaries', 'grant-summaries', 'open-data-operations']);
+    expect(health.body.readModels.projections.map((p: { projection: string }) => p.projection)).toEqual(['programme-dashboards', 'call-summaries', 'bid-summaries', 'grant-summaries', 'expenditure-claims', 'open-data-operations']);
     for (const p of health.body.readModels.projections) expect(p).toMatchObject({ state: 'live', lag: expect.stringMatching(/^\d+$/), failure: null });
   });
 

@@ -18,13 +18,18 @@ const ROUTES: Array<{ route: string; role: keyof typeof KEYS }> = [
   { route: '/grants/g1/disbursements', role: 'financeOfficer' },
   { route: '/calls/c1/bids', role: 'applicantService' },
   { route: '/bids/b1/withdraw', role: 'applicantService' },
+  { route: '/grants/g1/expenditure-claims', role: 'applicantService' },
+  { route: '/expenditure-claims/k1/verification', role: 'controller' },
+  { route: '/grants/g1/recovery-orders', role: 'programmeManager' },
+  { route: '/grants/g1/recovery-receipts', role: 'financeOfficer' },
+  { route: '/grants/g1/recovery-write-off', role: 'programmeManager' },
 ];
 
 describe('authentication and roles', () => {
   let api: ApiProcess;
 
   beforeAll(async () => {
-    // This suite fails authentication 44 times from one address on purpose: lift the per-address limit (hardening.e2e tests it).
+    // This suite fails authentication 64 times from one address on purpose: lift the per-address limit (hardening.e2e tests it).
     api = await startApi({ env: { AUTH_FAILURES_PER_MINUTE: '1000' } });
   });
   afterAll(async () => {

@@ -27,6 +27,7 @@ export const KEYS = {
   applicantService: 'applicant-service-dev-api-key',
   auditor: 'auditor-dev-api-key',
   viewer: 'viewer-dev-api-key',
+  controller: 'controller-dev-api-key',
 } as const;
 
 export const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });

@@ -14,6 +14,7 @@ export function openCallBody(overrides: Record<string, unknown> = {}) {
     closesAt: new Date(Date.now() + 30 * 24 * HOUR).toISOString(),
     eligibleApplicantTypes: ['company', 'third-sector'],
     maxGrantCents: 20_000_000,
+    advanceShareBp: 4000,
     ...overrides,
   };
 }
@@ -67,6 +68,22 @@ export class FundingClient {
     const evaluated = await this.post(`/bids/${bidId}/evaluation`, KEYS.evaluator, { admissible: true, score: 80 });
     if (evaluated.status !== 200) throw new Error(`evaluate: ${evaluated.status} ${JSON.stringify(evaluated.body)}`);
     return bidId;
+  }
+
+  /** An expenditure claim of one item, submitted by the grant's portal and verified all eligible by a controller: ready to be paid. */
+  async verifiedClaim(grantId: string, declaredCents: number, kind: 'interim' | 'final' = 'interim', portalKey: string = KEYS.applicantService): Promise<string> {
+    const submitted = await this.post(`/grants/${grantId}/expenditure-claims`, portalKey, { kind, items: [{ description: 'Works as planned', category: 'services', amountCents: declaredCents, documentRef: 'INV-2026-001' }] });
+    if (submitted.status !== 201) throw new Error(`claim: ${submitted.status} ${JSON.stringify(submitted.body)}`);
+    const claimId = submitted.body.claimId as string;
+    const verified = await this.post(`/expenditure-claims/${claimId}/verification`, KEYS.controller, { eligibleCents: declaredCents, cuts: [], checklistRef: 'CL-2026-001', onTheSpot: false });
+    if (verified.status !== 200) throw new Error(`verify: ${verified.status} ${JSON.stringify(verified.body)}`);
+    return claimId;
+  }
+
+  /** A payment of `amountCents` on a verified claim of that much (awards here cost what they award: intensity 100%). */
+  async payOnClaim(grantId: string, amountCents: number, kind: 'interim' | 'final' = 'interim', extra: Record<string, unknown> = {}) {
+    const claimId = await this.verifiedClaim(grantId, Math.max(1, amountCents), kind);
+    return this.post(`/grants/${grantId}/disbursements`, KEYS.financeOfficer, { kind, amountCents, claimId, ...extra });
   }
 
   async grant(callId: string, amountCents = 10_000_000): Promise<string> {

@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { SqliteEventStore } from '@app/event-store';
 import { FUNDING_EVENT_SCHEMA_VERSIONS, type FundingCommand } from '@app/funding';
-import { awardTerms, cupFor } from '../../libs/funding/test-support/funding.fixtures.js';
+import { EVALUATOR, awardTerms, cupFor } from '../../libs/funding/test-support/funding.fixtures.js';
+import { claimVerifyAndPay } from '../../libs/funding/test-support/paying.js';
 import { TestLedger } from '../../libs/funding/test-support/test-ledger.js';
 import { dayAt } from '../../libs/funding/test-support/funding.arbitraries.js';
 
@@ -42,13 +43,13 @@ async function decidedBlock(k: number): Promise<TestLedger['log']> {
   for (let b = 0; b < 12; b++) {
     const bidId = `${p}-b${b}`;
     await run({ type: 'SubmitBid', bidId, callId: `${p}-c1`, submittedBy: 'portal-1', applicant: { kind: 'legal-person', type: b % 2 ? 'company' : 'third-sector', taxCode: '01234567890', name: `Applicant ${b}` }, projectTitle: 'Project', requestedCents: 1_000_000 + b * 50_000 }, 1);
-    await run({ type: 'EvaluateBid', bidId, admissible: b % 5 !== 0, score: b % 5 !== 0 ? 50 + b : null }, 2);
+    await run({ type: 'EvaluateBid', bidId, admissible: b % 5 !== 0, score: b % 5 !== 0 ? 50 + b : null, evaluatedBy: EVALUATOR }, 2);
   }
   for (const b of [1, 2, 3, 4, 6]) {
     await run({ type: 'AwardGrant', grantId: `${p}-g${b}`, callId: `${p}-c1`, bidId: `${p}-b${b}`, amountCents: 900_000, ...awardTerms(`${p}-g${b}`, 900_000) }, 3);
-    await run({ type: 'RecordDisbursement', grantId: `${p}-g${b}`, disbursementId: 'd1', kind: 'advance', amountCents: 360_000 }, 4);
+    for (const command of claimVerifyAndPay(`${p}-g${b}`, 'd1', 360_000)) await run(command, 4);
   }
-  await run({ type: 'RecordDisbursement', grantId: `${p}-g1`, disbursementId: 'd2', kind: 'final', amountCents: 500_000 }, 9);
+  for (const command of claimVerifyAndPay(`${p}-g1`, 'd2', 500_000, { kind: 'final' })) await run(command, 9);
   await run({ type: 'RevokeGrant', grantId: `${p}-g2`, reason: 'Irregularity', amountCents: 700_000 }, 10);
   return ledger.log;
 }

@@ -24,6 +24,9 @@ import { WrittenInterceptor } from './commands/written.interceptor.js';
 import { AwardGrantRoute } from './grants/award-grant.route.js';
 import { RecordDisbursementRoute } from './grants/record-disbursement.route.js';
 import { RevokeGrantRoute } from './grants/revoke-grant.route.js';
+import { SubmitExpenditureClaimRoute } from './expenditure/submit-expenditure-claim.route.js';
+import { VerifyExpenditureClaimRoute } from './expenditure/verify-expenditure-claim.route.js';
+import { RecoveryRoutes } from './recoveries/recovery.routes.js';
 import { HealthController } from './health/health.controller.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js';
@@ -54,6 +57,9 @@ const COMMAND_ROUTES = [
   AwardGrantRoute,
   RecordDisbursementRoute,
   RevokeGrantRoute,
+  SubmitExpenditureClaimRoute,
+  VerifyExpenditureClaimRoute,
+  RecoveryRoutes,
 ];
 
 /** The command side over HTTP: controllers, authentication, the command bus and its handlers. */

@@ -26,8 +26,13 @@ export const MAX_ATTEMPTS = 8;
 /** A stream as read for a decision: its state and the revision it was read at (null: no stream yet). */
 interface Loaded {
   readonly state: Record<string, unknown>;
+  /** The stream each state was read from, by its name in the plan. */
+  readonly streams: ReadonlyMap<string, string>;
   readonly revisions: ReadonlyMap<string, number | null>;
 }
+
+/** How many times a plan's `alsoReads` is asked before its reads must have settled. */
+const MAX_READ_ROUNDS = 4;
 
 /**
  * The one write path: every command runs through here, from HTTP, from the seed and from the tests.
@@ -54,13 +59,14 @@ export class CommandPipeline {
   execute(command: FundingCommand, context: CommandContext): Promise<CommandOutcome> {
     const plan = planOf(command);
     const reads = plan.reads(command) as Record<string, StreamToRead<unknown>>;
-    const about = reads[plan.about]!.stream;
+    // The stream the plan serializes on is among its first reads; the one it is about may come from `alsoReads`.
     const serializeOn = reads[plan.serializeOn ?? plan.about]!.stream;
     const maxAttempts = this.options.maxAttempts ?? MAX_ATTEMPTS;
     return this.oneAtATime(serializeOn, async () => {
       const now = this.clock.now();
       for (let attempt = 1; ; attempt++) {
-        const { state, revisions } = await this.loadAll(plan, command, reads);
+        const { state, streams, revisions } = await this.loadAll(plan, command, reads);
+        const about = streams.get(plan.about) ?? serializeOn;
         const read = revisions.get(about) ?? null;
         if (context.ifMatch !== null && read !== context.ifMatch) throw new StaleRevisionError(about, context.ifMatch, read);
         const events = plan.decide(command, state, now);
@@ -76,13 +82,21 @@ export class CommandPipeline {
     });
   }
 
-  /** The plan's reads, then those that depend on them (`alsoReads`), as one state and one set of revisions. */
+  /**
+   * The plan's reads, then those that depend on them (`alsoReads`), asked again with each new state
+   * until it names nothing new (a claim names its grant, the grant its bid), as one state and one
+   * set of revisions.
+   */
   private async loadAll(plan: ReturnType<typeof planOf>, command: FundingCommand, reads: Record<string, StreamToRead<unknown>>): Promise<Loaded> {
-    const first = await this.load(reads);
-    const more = (plan.alsoReads?.(command, first.state) ?? {}) as Record<string, StreamToRead<unknown>>;
-    if (Object.keys(more).length === 0) return first;
-    const then = await this.load(more);
-    return { state: { ...first.state, ...then.state }, revisions: new Map([...first.revisions, ...then.revisions]) };
+    let loaded = await this.load(reads);
+    for (let round = 0; round < MAX_READ_ROUNDS; round++) {
+      const asked = (plan.alsoReads?.(command, loaded.state) ?? {}) as Record<string, StreamToRead<unknown> | undefined>;
+      const more = Object.fromEntries(Object.entries(asked).filter((entry): entry is [string, StreamToRead<unknown>] => entry[1] !== undefined && !(entry[0] in loaded.state)));
+      if (Object.keys(more).length === 0) return loaded;
+      const then = await this.load(more);
+      loaded = { state: { ...loaded.state, ...then.state }, streams: new Map([...loaded.streams, ...then.streams]), revisions: new Map([...loaded.revisions, ...then.revisions]) };
+    }
+    throw new Error(`${command.type}: its reads did not settle after ${MAX_READ_ROUNDS} rounds`);
   }
 
   private async load(reads: Record<string, StreamToRead<unknown>>): Promise<Loaded> {
@@ -95,6 +109,7 @@ export class CommandPipeline {
     );
     return {
       state: Object.fromEntries(loaded.map(({ name, state }) => [name, state])),
+      streams: new Map(loaded.map(({ name, stream }) => [name, stream])),
       revisions: new Map(loaded.map(({ stream, revision }) => [stream, revision])),
     };
   }

@@ -28,11 +28,16 @@ export interface CommandPlan<Command extends { readonly type: string }, State ex
   reads(command: Command): { readonly [Name in keyof State]: StreamToRead<State[Name]> };
   /**
    * Streams to read once the first ones are folded, when which ones depends on what those hold (a
-   * call's programme, the members of a bid's single undertaking). Read with the same guarantees:
-   * each is appended to, if at all, at the revision it was read at; their states join `state` by name.
+   * call's programme, the members of a bid's single undertaking, a claim's grant and that grant's
+   * bid). Asked again with each new state until it names nothing new. Read with the same
+   * guarantees: each is appended to, if at all, at the revision it was read at; their states join
+   * `state` by name (absent while not read yet).
    */
   alsoReads?(command: Command, state: State): { readonly [Name in keyof State]?: StreamToRead<State[Name]> };
-  /** The entity the command is about: If-Match is checked against this stream, and its revision after the write is the ETag. */
+  /**
+   * The entity the command is about: If-Match is checked against this stream, and its revision after
+   * the write is the ETag. It may be read by `alsoReads`; then `serializeOn` names a first read.
+   */
   readonly about: keyof State & string;
   /** The stream that owns the money the command contends for; its commands run one at a time in a process. Default: `about`. */
   readonly serializeOn?: keyof State & string;

@@ -16,6 +16,13 @@ import type { EstablishProgramme } from './programmes/establish-programme.js';
 import { programmeDecider } from './programmes/programme.decider.js';
 import { dataSubjectDecider } from './data-subjects/data-subject.decider.js';
 import type { EraseDataSubject } from './data-subjects/erase-data-subject.js';
+import { expenditureDecider } from './expenditure/expenditure.decider.js';
+import type { SubmitExpenditureClaim } from './expenditure/submit-expenditure-claim.js';
+import type { VerifyExpenditureClaim } from './expenditure/verify-expenditure-claim.js';
+import type { OrderRecovery } from './recoveries/order-recovery.js';
+import type { RecordRecoveryReceipt } from './recoveries/record-recovery-receipt.js';
+import { recoveryDecider } from './recoveries/recovery.decider.js';
+import type { WriteOffRecovery } from './recoveries/write-off-recovery.js';
 
 export type FundingCommand =
   | EstablishProgramme
@@ -29,6 +36,11 @@ export type FundingCommand =
   | AwardGrant
   | RecordDisbursement
   | RevokeGrant
+  | SubmitExpenditureClaim
+  | VerifyExpenditureClaim
+  | OrderRecovery
+  | RecordRecoveryReceipt
+  | WriteOffRecovery
   | EraseDataSubject;
 export type FundingCommandType = FundingCommand['type'];
 
@@ -41,6 +53,8 @@ export const FUNDING_COMMANDS: { readonly [T in FundingCommandType]: PlanOf<Extr
   ...callDecider.commands,
   ...bidDecider.commands,
   ...grantDecider.commands,
+  ...expenditureDecider.commands,
+  ...recoveryDecider.commands,
   ...dataSubjectDecider.commands,
 };
 

@@ -4,8 +4,9 @@ import type { CupEvent, GrantEvent } from './grants/grant.events.js';
 import type { ProgrammeEvent } from './programmes/programme.events.js';
 import type { DataSubjectEvent } from './data-subjects/data-subject.events.js';
 import type { UndertakingEvent } from './undertakings/undertaking.events.js';
+import type { ClaimEvent } from './expenditure/expenditure.events.js';
 
-export type FundingEvent = ProgrammeEvent | CallEvent | BidEvent | GrantEvent | CupEvent | DataSubjectEvent | UndertakingEvent;
+export type FundingEvent = ProgrammeEvent | CallEvent | BidEvent | GrantEvent | CupEvent | DataSubjectEvent | UndertakingEvent | ClaimEvent;
 export type FundingEventType = FundingEvent['type'];
 
 /**
@@ -19,22 +20,28 @@ export const FUNDING_EVENT_SCHEMA_VERSIONS = {
   MeasureDefined: 2,
   MeasureBudgetReserved: 1,
   MeasureReservationReleased: 1,
-  CallOpened: 3,
+  CallOpened: 4,
   CallClosed: 1,
   CallCancelled: 1,
   CallBudgetCommitted: 1,
   CallBudgetReleased: 1,
   BidSubmitted: 4,
   BidWithdrawn: 2,
-  BidEvaluated: 1,
+  BidEvaluated: 2,
   BidAwarded: 1,
-  GrantAwarded: 4,
-  DisbursementRecorded: 3,
+  GrantAwarded: 5,
+  DisbursementRecorded: 4,
   GrantCompleted: 3,
   GrantRevoked: 3,
   DataSubjectErased: 1,
   CupAssigned: 1,
   DeMinimisAidRecorded: 1,
+  ExpenditureClaimSubmitted: 1,
+  ExpenditureClaimFiled: 1,
+  ExpenditureClaimVerified: 1,
+  RecoveryOrdered: 1,
+  RecoveryReceived: 1,
+  RecoveryWrittenOff: 1,
 } as const satisfies Record<FundingEventType, number>;
 
 export const FUNDING_EVENT_TYPES = Object.keys(FUNDING_EVENT_SCHEMA_VERSIONS) as FundingEventType[];

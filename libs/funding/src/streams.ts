@@ -5,7 +5,7 @@ import { assertNever } from './funding.types.js';
  * Consistency boundaries: each entity that owns money has a stream of its own
  * (see docs/adr/0002-consistency-boundaries.md). Stream names are `<category>-<id>`.
  */
-export const STREAM_CATEGORIES = ['programme', 'call', 'bid', 'grant', 'subject', 'cup', 'undertaking'] as const;
+export const STREAM_CATEGORIES = ['programme', 'call', 'bid', 'grant', 'subject', 'cup', 'undertaking', 'claim'] as const;
 export type StreamCategory = (typeof STREAM_CATEGORIES)[number];
 
 export const programmeStream = (programmeId: string): string => `programme-${programmeId}`;
@@ -16,6 +16,8 @@ export const subjectStream = (subjectId: string): string => `subject-${subjectId
 /** One stream per CUP: the CUP is used by one grant only. */
 export const cupStream = (cup: string): string => `cup-${cup}`;
 export const undertakingStream = (key: string): string => `undertaking-${key}`;
+/** One stream per expenditure claim id: the id is used once, and names the grant whose stream holds the claim. */
+export const claimStream = (claimId: string): string => `claim-${claimId}`;
 
 /** The stream an event belongs to: every event names the entity whose stream holds it. */
 export function streamOf(event: FundingEvent): string {
@@ -40,7 +42,14 @@ export function streamOf(event: FundingEvent): string {
     case 'DisbursementRecorded':
     case 'GrantCompleted':
     case 'GrantRevoked':
+    case 'ExpenditureClaimSubmitted':
+    case 'ExpenditureClaimVerified':
+    case 'RecoveryOrdered':
+    case 'RecoveryReceived':
+    case 'RecoveryWrittenOff':
       return grantStream(event.data.grantId);
+    case 'ExpenditureClaimFiled':
+      return claimStream(event.data.claimId);
     case 'DataSubjectErased':
       return subjectStream(event.data.subjectId);
     case 'CupAssigned':

@@ -20,7 +20,27 @@ const bidId = fc.constantFrom('b1', 'b2', 'b3', 'b4', 'b5');
 /** Bids go to their own call (b1-b2 → c1, b3-b4 → c2) and now and then to another one, or one that does not exist. */
 const callOfBid = (bid: string) => fc.oneof({ weight: 8, arbitrary: fc.constant(bid <= 'b2' ? 'c1' : 'c2') }, { weight: 1, arbitrary: callId });
 const grantId = fc.constantFrom('g1', 'g2', 'g3', 'g4');
+/** The setup awards g1 and g3: new awards mostly take other ids. */
+const newGrantId = fc.constantFrom('g1', 'g2', 'g2', 'g4', 'g4');
 const disbursementId = fc.constantFrom('d1', 'd2', 'd3', 'd4', 'd5', 'd6');
+const CLAIM_IDS = ['k1', 'k2', 'k3', 'k4', 'k5', 'k6'] as const;
+const claimId = fc.constantFrom(...CLAIM_IDS);
+/**
+ * What each claim id declares, item by item, whichever grant files it: so a verification drawn
+ * at random can mostly add up (eligible + cuts = declared), and now and then does not.
+ */
+const CLAIM_ITEMS: Readonly<Record<(typeof CLAIM_IDS)[number], readonly number[]>> = {
+  k1: [6_000, 4_000],
+  k2: [12_000],
+  k3: [1_000, 1_000, 2_000],
+  k4: [25_000],
+  k5: [9_000, 3_000],
+  k6: [500],
+};
+/** Principals: the controller also evaluates now and then, and pays now and then: separation of duties must refuse it. */
+const evaluator = fc.constantFrom('evaluator-1', 'evaluator-1', 'evaluator-1', 'controller-1');
+const payer = fc.constantFrom('finance-1', 'finance-1', 'finance-1', 'controller-1');
+const recoveryId = fc.constantFrom('r1', 'r2', 'r3', 'r4', 'r5', 'r6');
 /** Mostly sensible integer cents, now and then a value the domain must refuse. */
 const cents = (min: number, max: number) =>
   fc.oneof({ weight: 40, arbitrary: fc.integer({ min, max }) }, { weight: 1, arbitrary: fc.constantFrom(0, -100, 12.5) });
@@ -40,9 +60,10 @@ export const command: fc.Arbitrary<FundingCommand> = fc.oneof(
     closesAt: fc.integer({ min: 5, max: 60 }).map((d) => dayAt(d).toISOString()),
     eligibleApplicantTypes: fc.uniqueArray(fc.constantFrom(...APPLICANT_TYPES), { minLength: 3, maxLength: 5 }),
     maxGrantCents: fc.option(cents(50_000, 1_000_000), { nil: null }),
+    advanceShareBp: fc.constantFrom(0, 2_000, 4_000, 10_000),
   }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('CloseCall' as const), callId }) },
-  { weight: 1, arbitrary: fc.record({ type: fc.constant('CancelCall' as const), callId, reason: fc.constant('Cancelled') }) },
+  { weight: 3, arbitrary: fc.record({ type: fc.constant('CancelCall' as const), callId: fc.constantFrom('c3', 'c3', 'c1'), reason: fc.constant('Cancelled') }) },
   { weight: 48, arbitrary: fc.record({
     type: fc.constant('SubmitBid' as const), bidId, callId: fc.constant(''), submittedBy: fc.constantFrom('portal-1', 'portal-2'),
     applicant: fc.oneof(
@@ -54,25 +75,55 @@ export const command: fc.Arbitrary<FundingCommand> = fc.oneof(
   { weight: 8, arbitrary: fc.record({ type: fc.constant('WithdrawBid' as const), bidId, requestedBy: fc.constantFrom('portal-1', 'portal-1', 'portal-2') }) },
   { weight: 40, arbitrary: fc.record({
     type: fc.constant('EvaluateBid' as const), bidId, admissible: fc.constantFrom(true, true, true, false),
-    score: fc.integer({ min: 0, max: 100 }),
+    score: fc.integer({ min: 0, max: 100 }), evaluatedBy: evaluator,
   }).map((c) => (c.admissible ? c : { ...c, score: null })) },
-  { weight: 48, arbitrary: fc.record({ type: fc.constant('AwardGrant' as const), grantId, callId: fc.constant(''), bidId, amountCents: cents(5_000, 250_000) })
-    .chain((c) => callOfBid(c.bidId).map((callId) => ({ ...c, callId, ...awardTerms(c.grantId, Number.isSafeInteger(c.amountCents) ? c.amountCents : 1) }))) },
+  { weight: 48, arbitrary: fc.record({ type: fc.constant('AwardGrant' as const), grantId: newGrantId, callId: fc.constant(''), bidId, amountCents: cents(5_000, 250_000), costPerMille: fc.constantFrom(1000, 1000, 1250, 2000) })
+    .chain(({ costPerMille, ...c }) => callOfBid(c.bidId).map((callId) => {
+      const terms = awardTerms(c.grantId, Number.isSafeInteger(c.amountCents) ? c.amountCents : 1);
+      // The operation costs the award or more: an aid intensity of 100%, 80% or 50%.
+      return { ...c, callId, ...terms, operation: { ...terms.operation, totalEligibleCostCents: Math.ceil((terms.operation.totalEligibleCostCents * costPerMille) / 1000) } };
+    })) },
   { weight: 40, arbitrary: fc.record({
     type: fc.constant('RecordDisbursement' as const), grantId, disbursementId,
     kind: fc.constantFrom('advance' as const, 'interim' as const, 'interim' as const, 'final' as const), amountCents: cents(0, 120_000), reference: fc.constant(null),
+    claimId: fc.option(claimId, { nil: null, freq: 8 }), paidBy: payer,
+  }).map((c) => (c.kind === 'advance' ? { ...c, claimId: null } : c)) },
+  { weight: 30, arbitrary: fc.record({
+    type: fc.constant('SubmitExpenditureClaim' as const), grantId, claimId, kind: fc.constantFrom('interim' as const, 'interim' as const, 'interim' as const, 'final' as const),
+    submittedBy: fc.constantFrom('portal-1', 'portal-1', 'portal-2'),
+  }).map((c) => ({ ...c, items: (CLAIM_ITEMS[c.claimId] ?? []).map((amountCents, i) => ({ description: `Item ${i}`, category: 'services', amountCents, documentRef: `INV-${i}` })) })) },
+  { weight: 30, arbitrary: fc.record({
+    type: fc.constant('VerifyExpenditureClaim' as const), claimId, cutPerMille: fc.constantFrom(0, 0, 250, 1000), off: fc.constantFrom(0, 0, 0, 0, 0, 1),
+    checklistRef: fc.constant('CL-1'), onTheSpot: fc.boolean(), verifiedBy: fc.constantFrom('controller-1', 'controller-1', 'controller-2'),
+  }).map(({ cutPerMille, off, ...c }) => {
+    const items = CLAIM_ITEMS[c.claimId] ?? [];
+    const cut = Math.floor(((items[0] ?? 0) * cutPerMille) / 1000);
+    const declared = items.reduce((a, b) => a + b, 0);
+    return { ...c, eligibleCents: declared - cut + off, cuts: cut > 0 ? [{ item: 0, amountCents: cut, reason: 'Not supported' }] : [] };
+  }) },
+  { weight: 10, arbitrary: fc.record({
+    type: fc.constant('OrderRecovery' as const), grantId, orderId: recoveryId, amountCents: cents(500, 20_000), interestRateBp: fc.constant(250), dueDate: fc.constant('2027-01-31'), reference: fc.constant('ORD-1'),
+  }) },
+  { weight: 10, arbitrary: fc.record({
+    type: fc.constant('RecordRecoveryReceipt' as const), grantId, receiptId: recoveryId, amountCents: cents(0, 10_000), interestCents: fc.constantFrom(0, 150), receivedAt: fc.constant('2026-01-01'), reference: fc.constant('RCV-1'),
+  }) },
+  { weight: 4, arbitrary: fc.record({
+    type: fc.constant('WriteOffRecovery' as const), grantId, amountCents: fc.option(cents(1_000, 50_000), { nil: null }), reason: fc.constant('Beneficiary insolvent'),
   }) },
   { weight: 2, arbitrary: fc.record({
     type: fc.constant('EraseDataSubject' as const), subjectId: fc.constantFrom('s1', 's2'), reason: fc.constant('Asked by the subject'), records: fc.constant({ bids: [], grants: [] }),
   }) },
-  { weight: 16, arbitrary: fc.record({
+  { weight: 8, arbitrary: fc.record({
     type: fc.constant('RevokeGrant' as const), grantId, reason: fc.constant('Irregularity found'),
     amountCents: fc.option(cents(1_000, 150_000), { nil: undefined }),
   }) },
 );
 
 /** The clock moves forward by 0-2 days a step (mostly not at all), so a sequence lives through call windows and after them. */
-/** Every sequence starts from a programme with two measures and two open calls, so the rest of the lifecycle can happen. */
+/**
+ * Every sequence starts from a programme with two measures, two open calls and a grant on each (g1
+ * on c1, g3 on c2), so the rest of the lifecycle can happen.
+ */
 export const setup: fc.Arbitrary<FundingCommand[]> = fc
   .record({
     fse: fc.integer({ min: 2_000_000, max: 9_000_000 }),
@@ -81,22 +132,66 @@ export const setup: fc.Arbitrary<FundingCommand[]> = fc
     caps: fc.tuple(fc.option(fc.integer({ min: 100_000, max: 300_000 }), { nil: null }), fc.option(fc.integer({ min: 100_000, max: 300_000 }), { nil: null })),
     types: fc.tuple(...[0, 1].map(() => fc.uniqueArray(fc.constantFrom(...APPLICANT_TYPES), { minLength: 3, maxLength: 5 }))),
     closes: fc.tuple(fc.integer({ min: 10, max: 60 }), fc.integer({ min: 10, max: 60 })),
+    awards: fc.tuple(fc.integer({ min: 20_000, max: 100_000 }), fc.integer({ min: 20_000, max: 100_000 })),
+    costPerMille: fc.constantFrom(1000, 1250, 2000),
   })
-  .map(({ fse, fesr, budgets, caps, types, closes }) => [
+  .map(({ fse, fesr, budgets, caps, types, closes, awards, costPerMille }): FundingCommand[] => [
     { type: 'EstablishProgramme', programmeId: 'p1', code: 'P1', title: 'Programme', funds: [{ fund: 'FSE', amountCents: 15_000_000 }, { fund: 'FESR', amountCents: 5_000_000 }] },
     { type: 'DefineMeasure', programmeId: 'p1', measureId: 'm1', code: 'M1', title: 'Measure 1', fund: 'FSE', allocationCents: fse },
     { type: 'DefineMeasure', programmeId: 'p1', measureId: 'm2', code: 'M2', title: 'Measure 2', fund: 'FESR', allocationCents: fesr },
     ...(['c1', 'c2'] as const).map((id, i) => ({
       type: 'OpenCall' as const, callId: id, programmeId: 'p1', measureId: i === 0 ? 'm1' : 'm2', title: `Call ${id}`,
       budgetCents: budgets[i] ?? 0, opensAt: dayAt(0).toISOString(), closesAt: dayAt(closes[i] ?? 10).toISOString(),
-      eligibleApplicantTypes: types[i] ?? [], maxGrantCents: caps[i] ? Math.min(caps[i], budgets[i] ?? 0) : null,
+      eligibleApplicantTypes: types[i] ?? [], maxGrantCents: caps[i] ? Math.min(caps[i], budgets[i] ?? 0) : null, advanceShareBp: i === 0 ? 4_000 : 10_000,
     })),
+    ...(['c1', 'c2'] as const).flatMap((call, i): FundingCommand[] => {
+      const [bid, grant] = i === 0 ? ['b1', 'g1'] : ['b3', 'g3'];
+      const amount = Math.min(awards[i] ?? 20_000, caps[i] ?? Infinity, budgets[i] ?? 0);
+      const terms = awardTerms(grant, amount);
+      return [
+        { type: 'SubmitBid', bidId: bid, callId: call, submittedBy: 'portal-1', applicant: { kind: 'legal-person', type: types[i]!.find((t) => t !== 'natural-person')!, taxCode: '01234567890', name: 'Applicant' }, projectTitle: 'Project', requestedCents: amount },
+        { type: 'EvaluateBid', bidId: bid, admissible: true, score: 80, evaluatedBy: 'evaluator-1' },
+        { type: 'AwardGrant', grantId: grant, callId: call, bidId: bid, amountCents: amount, ...terms, operation: { ...terms.operation, totalEligibleCostCents: Math.ceil((amount * costPerMille) / 1000) } },
+      ];
+    }),
   ]);
 
-export type Step = { days: number; commands: [FundingCommand] | [FundingCommand, FundingCommand] };
+/**
+ * The way money really moves after an award, as one step of commands that fit together: a claim,
+ * its verification and its payment; a revocation, the recovery ordered, a receipt and a write-off.
+ * Random single commands alone would seldom line their ids up that well.
+ */
+const claimFlow: fc.Arbitrary<FundingCommand[]> = fc
+  .record({ grantId, claimId, kind: fc.constantFrom('interim' as const, 'final' as const), cutPerMille: fc.constantFrom(0, 0, 500), amount: cents(0, 30_000), paidBy: payer, verifiedBy: fc.constantFrom('controller-1', 'controller-2') })
+  .map(({ grantId: grant, claimId: claim, kind, cutPerMille, amount, paidBy, verifiedBy }) => {
+    const items = CLAIM_ITEMS[claim] ?? [];
+    const cut = Math.floor(((items[0] ?? 0) * cutPerMille) / 1000);
+    return [
+      { type: 'SubmitExpenditureClaim', grantId: grant, claimId: claim, kind, submittedBy: 'portal-1', items: items.map((amountCents, i) => ({ description: `Item ${i}`, category: 'services', amountCents, documentRef: `INV-${i}` })) },
+      { type: 'VerifyExpenditureClaim', claimId: claim, eligibleCents: items.reduce((a, b) => a + b, 0) - cut, cuts: cut > 0 ? [{ item: 0, amountCents: cut, reason: 'Not supported' }] : [], checklistRef: 'CL-1', onTheSpot: false, verifiedBy },
+      { type: 'RecordDisbursement', grantId: grant, disbursementId: `p-${claim}`, kind, claimId: claim, amountCents: amount, paidBy },
+    ];
+  });
+const recoveryFlow: fc.Arbitrary<FundingCommand[]> = fc
+  .record({ grantId, revoked: fc.option(cents(1_000, 60_000), { nil: null }), ordered: cents(500, 20_000), received: cents(0, 20_000), writeOff: fc.boolean(), orderId: recoveryId })
+  .map(({ grantId: grant, revoked, ordered, received, writeOff, orderId }) => [
+    { type: 'RecordDisbursement', grantId: grant, disbursementId: `a-${orderId}`, kind: 'advance', claimId: null, amountCents: 5_000, paidBy: 'finance-1' },
+    { type: 'RevokeGrant', grantId: grant, reason: 'Irregularity found', amountCents: revoked, covar: null },
+    { type: 'OrderRecovery', grantId: grant, orderId, amountCents: ordered, interestRateBp: 250, dueDate: '2027-01-31', reference: 'ORD-1' },
+    { type: 'RecordRecoveryReceipt', grantId: grant, receiptId: `${orderId}-r`, amountCents: received, interestCents: 100, receivedAt: '2026-01-01', reference: 'RCV-1' },
+    ...(writeOff ? [{ type: 'WriteOffRecovery' as const, grantId: grant, amountCents: null, reason: 'Beneficiary insolvent' }] : []),
+  ]);
+
+export type Step = { days: number; commands: FundingCommand[] };
 export const step: fc.Arbitrary<Step> = fc.record({
   days: fc.constantFrom(0, 0, 0, 1, 2),
-  commands: fc.oneof(fc.tuple(command), fc.tuple(command, command), racingPair()),
+  commands: fc.oneof(
+    { weight: 6, arbitrary: fc.tuple(command) },
+    { weight: 3, arbitrary: fc.tuple(command, command) },
+    { weight: 3, arbitrary: racingPair() },
+    { weight: 2, arbitrary: claimFlow },
+    { weight: 1, arbitrary: recoveryFlow },
+  ),
 });
 
 /** Two commands of one kind aimed at the same money-owning stream: the races that matter. */
@@ -126,7 +221,13 @@ function sharedTarget(command: FundingCommand): Partial<FundingCommand> {
       return { callId: command.callId };
     case 'RecordDisbursement':
     case 'RevokeGrant':
+    case 'SubmitExpenditureClaim':
+    case 'OrderRecovery':
+    case 'RecordRecoveryReceipt':
+    case 'WriteOffRecovery':
       return { grantId: command.grantId };
+    case 'VerifyExpenditureClaim':
+      return { claimId: command.claimId };
     case 'EraseDataSubject':
       return { subjectId: command.subjectId };
   }

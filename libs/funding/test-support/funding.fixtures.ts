@@ -15,6 +15,12 @@ export const at = (iso: string): Date => new Date(iso);
 
 export const CUP_G1 = 'J11B17000270009';
 
+/** The principals acting in the specs: each duty by another person. */
+export const EVALUATOR = 'evaluator-1';
+export const CONTROLLER = 'controller-1';
+export const FINANCE_OFFICER = 'finance-1';
+export const PORTAL = 'portal-1';
+
 /** A valid CUP of its own for each grant id (FNV-1a of the id, as eleven digits). */
 export function cupFor(grantId: string): string {
   let hash = 0x811c9dc5;
@@ -104,6 +110,7 @@ export const callOpened: CallEvent = {
     maxGrantCents: EUR(200_000),
     sensitive: false,
     aidRegime: 'none',
+    advanceShareBp: 4000,
     openedAt: '2026-01-10T09:00:00.000Z',
   },
 };
@@ -125,7 +132,7 @@ export const bidSubmitted: BidEvent = {
 
 export const bidAdmissible: BidEvent = {
   type: 'BidEvaluated',
-  data: { bidId: 'b1', callId: 'c1', admissible: true, score: 82, evaluatedAt: '2026-04-20T10:00:00.000Z' },
+  data: { bidId: 'b1', callId: 'c1', admissible: true, score: 82, evaluatedBy: EVALUATOR, evaluatedAt: '2026-04-20T10:00:00.000Z' },
 };
 
 export const budgetCommitted = (amountCents: number, grantId = 'g1', bidId = 'b1'): CallEvent => ({
@@ -157,6 +164,7 @@ export const grantAwarded = (amountCents: number): GrantEvent => ({
     aidRegime: 'none',
     rna: null,
     euCoFinancingRateBp: null,
+    advanceShareBp: 4000,
     awardedAt: '2026-05-01T10:00:00.000Z',
   },
 });
@@ -165,6 +173,7 @@ export const disbursed = (
   disbursementId: string,
   kind: 'advance' | 'interim' | 'final',
   amountCents: number,
+  claimId: string | null = kind === 'advance' ? null : 'claim-1',
 ): GrantEvent => ({
   type: 'DisbursementRecorded',
   data: {
@@ -174,9 +183,52 @@ export const disbursed = (
     measureId: 'm4',
     disbursementId,
     kind,
+    claimId,
+    paidBy: FINANCE_OFFICER,
     amountCents,
     reference: null,
     deggendorfVisuraRef: null,
     paidAt: '2026-06-01T10:00:00.000Z',
+  },
+});
+
+/** An expenditure claim on g1 of the given items' amounts (on the grant's stream). */
+export const claimSubmitted = (claimId: string, kind: 'interim' | 'final', ...itemCents: number[]): GrantEvent => ({
+  type: 'ExpenditureClaimSubmitted',
+  data: {
+    grantId: 'g1',
+    callId: 'c1',
+    programmeId: 'wecare',
+    measureId: 'm4',
+    claimId,
+    kind,
+    items: itemCents.map((amountCents, i) => ({ description: `Item ${i}`, category: 'services', amountCents, documentRef: `INV-${i}` })),
+    declaredCents: itemCents.reduce((a, b) => a + b, 0),
+    submittedBy: PORTAL,
+    submittedAt: '2026-07-01T10:00:00.000Z',
+  },
+});
+
+/** The claim verified with everything eligible but `cutCents` on its first item. */
+export const claimVerified = (claimId: string, kind: 'interim' | 'final', declaredCents: number, cutCents = 0, effects: { releasedCents?: number; recoveryDueCents?: number; recoveryDueAddedCents?: number } = {}): GrantEvent => ({
+  type: 'ExpenditureClaimVerified',
+  data: {
+    grantId: 'g1',
+    callId: 'c1',
+    programmeId: 'wecare',
+    measureId: 'm4',
+    claimId,
+    kind,
+    declaredCents,
+    eligibleCents: declaredCents - cutCents,
+    cutCents,
+    cuts: cutCents > 0 ? [{ item: 0, amountCents: cutCents, reason: 'Not supported by the invoice' }] : [],
+    checklistRef: 'CL-1',
+    onTheSpot: false,
+    verifiedBy: CONTROLLER,
+    releasedCents: effects.releasedCents ?? 0,
+    recoveryDueCents: effects.recoveryDueCents ?? 0,
+    recoveryDueAddedCents: effects.recoveryDueAddedCents ?? 0,
+    verifiedAt: '2026-07-15T10:00:00.000Z',
   },
 });

@@ -1,5 +1,5 @@
 /**
- * Invariants 1-7 of DOMAIN.md, checked against the recorded events alone (never against the
+ * Invariants 1-7 and 12 of docs/domain.md, checked against the recorded events alone (never against the
  * deciders' own state), so a decider that miscounts cannot vouch for itself.
  * Each returns the first violation it finds, described, or null.
  */
@@ -132,27 +132,138 @@ export const bidAwardedOnceWithinRequestAndCap: Check = (log) => {
   return null;
 };
 
-export const disbursementsWithinAward: Check = (log) => {
+/** The aid intensity (award / total eligible cost) times an amount of eligible expenditure, within the award. */
+const covered = (award: number, eligible: number, cost: number): number => (cost <= 0 ? 0 : Math.min(award, Number((BigInt(award) * BigInt(eligible)) / BigInt(cost))));
+
+/** A grant's money as its own events state it, folded here independently of the decider's state. */
+interface GrantMoney {
+  grantId: string;
+  bidId: string;
+  awarded: number;
+  award: number;
+  cost: number;
+  advanceShareBp: number;
+  status: 'active' | 'completed' | 'revoked';
+  paid: number;
+  advancePaid: number;
+  recovered: number;
+  ordered: number;
+  writtenOff: number;
+  due: number;
+  released: number;
+  releases: number;
+  claims: Map<string, { kind: 'interim' | 'final'; declared: number; eligible: number | null; verifiedBy: string | null; paid: number }>;
+}
+
+const verifiedTotal = (g: GrantMoney) => [...g.claims.values()].reduce((sum, c) => sum + (c.eligible ?? 0), 0);
+const finalVerified = (g: GrantMoney) => [...g.claims.values()].some((c) => c.kind === 'final' && c.eligible !== null);
+const entitlement = (g: GrantMoney) => (g.status === 'revoked' ? 0 : finalVerified(g) ? covered(g.award, verifiedTotal(g), g.cost) : g.award);
+const netPaid = (g: GrantMoney) => g.paid - g.recovered;
+const held = (g: GrantMoney) => (g.status === 'active' ? Math.max(entitlement(g), netPaid(g)) : netPaid(g));
+
+/**
+ * Folds every grant stream, checking each event as it comes against the rules of invariants 5, 6
+ * and 12; `check` sees each grant after each of its events. Returns the first violation.
+ */
+function foldGrants(log: readonly RecordedEvent[], check: (g: GrantMoney, event: GrantEvent, stream: string) => string | null): string | null {
   for (const [stream, events] of byStream(log)) {
     if (!stream.startsWith('grant-')) continue;
-    let award = 0;
-    let paid = 0;
-    let closed = false;
+    let g: GrantMoney | null = null;
     for (const event of events as GrantEvent[]) {
-      if (event.type === 'GrantAwarded') award = event.data.amountCents;
-      if (event.type === 'DisbursementRecorded') {
-        if (closed) return `5: ${stream} paid after completion or revocation`;
-        paid += event.data.amountCents;
-        if (paid > award) return `5: ${stream} paid ${paid} > award ${award}`;
+      if (event.type === 'GrantAwarded') {
+        const d = event.data;
+        g = { grantId: d.grantId, bidId: d.bidId, awarded: d.amountCents, award: d.amountCents, cost: d.operation.totalEligibleCostCents, advanceShareBp: d.advanceShareBp, status: 'active', paid: 0, advancePaid: 0, recovered: 0, ordered: 0, writtenOff: 0, due: 0, released: 0, releases: 0, claims: new Map() };
       }
-      if (event.type === 'GrantCompleted') closed = true;
-      if (event.type === 'GrantRevoked') {
-        award = event.data.awardAfterCents;
-        if (event.data.whole) closed = true;
+      if (g === null) return `5: ${stream} has events before its award`;
+      const released = (cents: number) => {
+        g!.released += cents;
+        if (cents > 0) g!.releases++;
+      };
+      switch (event.type) {
+        case 'DisbursementRecorded': {
+          const d = event.data;
+          g.paid += d.amountCents;
+          if (d.kind === 'advance') g.advancePaid += d.amountCents;
+          const claim = d.claimId === null ? undefined : g.claims.get(d.claimId);
+          if (claim) claim.paid += d.amountCents;
+          break;
+        }
+        case 'GrantCompleted':
+          g.status = 'completed';
+          released(event.data.releasedCents);
+          break;
+        case 'GrantRevoked':
+          g.award = event.data.awardAfterCents;
+          if (event.data.whole) g.status = 'revoked';
+          released(event.data.releasedCents);
+          g.due = event.data.recoveryDueCents;
+          break;
+        case 'ExpenditureClaimSubmitted':
+          g.claims.set(event.data.claimId, { kind: event.data.kind, declared: event.data.declaredCents, eligible: null, verifiedBy: null, paid: 0 });
+          break;
+        case 'ExpenditureClaimVerified': {
+          const claim = g.claims.get(event.data.claimId);
+          if (claim) Object.assign(claim, { eligible: event.data.eligibleCents, verifiedBy: event.data.verifiedBy });
+          released(event.data.releasedCents);
+          g.due = event.data.recoveryDueCents;
+          break;
+        }
+        case 'RecoveryOrdered':
+          g.ordered += event.data.amountCents;
+          break;
+        case 'RecoveryReceived':
+          g.recovered += event.data.amountCents;
+          released(event.data.releasedCents);
+          break;
+        case 'RecoveryWrittenOff':
+          g.writtenOff += event.data.amountCents;
+          break;
       }
+      const violation = check(g, event, stream);
+      if (violation) return violation;
     }
   }
   return null;
+}
+
+export const disbursementsWithinAward: Check = (log) => {
+  const closed = new Set<string>();
+  return foldGrants(log, (g, event, stream) => {
+    if (event.type === 'DisbursementRecorded') {
+      if (closed.has(stream)) return `5: ${stream} paid after completion or revocation`;
+      if (event.data.amountCents > 0 && netPaid(g) > g.award) return `5: ${stream} paid ${netPaid(g)} net of recoveries > award ${g.award}`;
+    }
+    if (event.type === 'GrantCompleted' || (event.type === 'GrantRevoked' && event.data.whole)) closed.add(stream);
+    return null;
+  });
+};
+
+/** Invariant 12: paid only on verified expenditure, at the aid intensity, the advance within its share and offset; duties separated. */
+export const paymentsWithinVerifiedExpenditure: Check = (log) => {
+  const evaluators = new Map<string, string>();
+  for (const { event } of log) if (event.type === 'BidEvaluated') evaluators.set(event.data.bidId, event.data.evaluatedBy);
+  return foldGrants(log, (g, event, stream) => {
+    if (event.type === 'ExpenditureClaimVerified') {
+      const d = event.data;
+      if (d.eligibleCents + d.cutCents !== d.declaredCents || d.cuts.reduce((sum, c) => sum + c.amountCents, 0) !== d.cutCents) return `12: ${stream} verified ${d.claimId}: eligible + cuts ≠ declared`;
+      if (verifiedTotal(g) > g.cost) return `12: ${stream} verified ${verifiedTotal(g)} > the operation's cost ${g.cost}`;
+      if (evaluators.get(g.bidId) === d.verifiedBy) return `12: ${stream} claim ${d.claimId} verified by the bid's evaluator`;
+    }
+    if (event.type !== 'DisbursementRecorded' || event.data.amountCents === 0) return null;
+    const d = event.data;
+    if (d.kind === 'advance') {
+      if (g.advancePaid > Math.floor((g.award * g.advanceShareBp) / 10_000)) return `12: ${stream} advanced ${g.advancePaid} > its share of the award`;
+      if (netPaid(g) > entitlement(g)) return `12: ${stream} advanced beyond what the grant is entitled to`;
+      return null;
+    }
+    const claim = d.claimId === null ? undefined : g.claims.get(d.claimId);
+    if (!claim || claim.eligible === null || claim.kind !== d.kind) return `12: ${stream} paid ${d.kind} ${d.disbursementId} without a verified ${d.kind} claim`;
+    if (claim.verifiedBy === d.paidBy) return `12: ${stream} ${d.disbursementId} paid by the claim's verifier`;
+    if (claim.kind === 'interim' && claim.paid > covered(g.award, claim.eligible, g.cost)) return `12: ${stream} paid ${claim.paid} on ${d.claimId} > what it allows`;
+    const payable = finalVerified(g) ? entitlement(g) : Math.min(g.award, Math.max(g.advancePaid, covered(g.award, verifiedTotal(g), g.cost)));
+    if (netPaid(g) > payable) return `12: ${stream} paid ${netPaid(g)} > ${payable} allowed by verified expenditure`;
+    return null;
+  });
 };
 
 export const revocationsReleaseOnceAndRecoverTheExcess: Check = (log) => {
@@ -163,45 +274,23 @@ export const revocationsReleaseOnceAndRecoverTheExcess: Check = (log) => {
       releasedToCall.set(event.data.grantId, { cents: r.cents + event.data.amountCents, count: r.count + 1 });
     }
   }
-  for (const [stream, events] of byStream(log)) {
-    if (!stream.startsWith('grant-')) continue;
-    let awarded = 0;
-    let award = 0;
-    let paid = 0;
-    let status: 'active' | 'completed' | 'revoked' = 'active';
-    let released = 0;
-    let releases = 0;
-    let grantId = '';
-    for (const event of events as GrantEvent[]) {
-      switch (event.type) {
-        case 'GrantAwarded':
-          grantId = event.data.grantId;
-          awarded = award = event.data.amountCents;
-          break;
-        case 'DisbursementRecorded':
-          paid += event.data.amountCents;
-          break;
-        case 'GrantCompleted':
-          status = 'completed';
-          released += event.data.releasedCents;
-          if (event.data.releasedCents > 0) releases++;
-          break;
-        case 'GrantRevoked':
-          award = event.data.awardAfterCents;
-          if (event.data.whole) status = 'revoked';
-          released += event.data.releasedCents;
-          if (event.data.releasedCents > 0) releases++;
-          if (event.data.recoveryDueCents !== Math.max(0, paid - award)) {
-            return `6: ${stream} recovery due ${event.data.recoveryDueCents} ≠ paid ${paid} − award ${award}`;
-          }
-          break;
-      }
+  const last = new Map<string, GrantMoney>();
+  const violation = foldGrants(log, (g, event, stream) => {
+    last.set(stream, g);
+    if ((event.type === 'GrantRevoked' || event.type === 'ExpenditureClaimVerified') && g.due !== Math.max(0, g.paid - entitlement(g))) {
+      return `6: ${stream} recovery due ${g.due} ≠ paid ${g.paid} − entitlement ${entitlement(g)}`;
     }
-    const held = status === 'active' ? Math.max(award, paid) : paid;
-    if (released !== awarded - held) return `6: ${stream} released ${released} ≠ awarded ${awarded} − held ${held}`;
-    const toCall = releasedToCall.get(grantId) ?? { cents: 0, count: 0 };
-    if (toCall.cents !== released || toCall.count !== releases) {
-      return `6: ${stream} released ${released} in ${releases} events, the call got ${toCall.cents} in ${toCall.count}`;
+    if (g.recovered > g.ordered || g.ordered > g.due || g.recovered + g.writtenOff > g.due) {
+      return `6: ${stream} recovered ${g.recovered}, ordered ${g.ordered}, written off ${g.writtenOff} of ${g.due} due`;
+    }
+    return null;
+  });
+  if (violation) return violation;
+  for (const [stream, g] of last) {
+    if (g.released !== g.awarded - held(g)) return `6: ${stream} released ${g.released} ≠ awarded ${g.awarded} − held ${held(g)}`;
+    const toCall = releasedToCall.get(g.grantId) ?? { cents: 0, count: 0 };
+    if (toCall.cents !== g.released || toCall.count !== g.releases) {
+      return `6: ${stream} released ${g.released} in ${g.releases} events, the call got ${toCall.cents} in ${toCall.count}`;
     }
   }
   return null;
@@ -239,6 +328,7 @@ export const INVARIANTS: ReadonlyArray<[string, Check]> = [
   ['4 a bid awarded once, within request and cap', bidAwardedOnceWithinRequestAndCap],
   ['5 disbursements within the award', disbursementsWithinAward],
   ['6 revocations release once and recover the excess', revocationsReleaseOnceAndRecoverTheExcess],
+  ['12 payments within verified expenditure, duties separated', paymentsWithinVerifiedExpenditure],
   ['7 integer cents; totals are sums of events', moneyIsIntegerCentsAndTotalsAreSums],
 ];
 

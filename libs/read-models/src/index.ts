@@ -14,5 +14,6 @@ export const READ_MODEL_INDEXES: Readonly<Record<string, ReadonlyArray<ReadonlyA
   calls: [['status'], ['measureId'], ['programmeId']],
   bids: [['callId', 'status'], ['callId', 'score'], ['subjectId']],
   grants: [['callId'], ['subjectId']],
+  expenditure_claims: [['status', 'submittedAt'], ['grantId']],
 };
 export { compareReadModels } from './compare-read-models.js';

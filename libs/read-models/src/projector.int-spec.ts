@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { SqliteEventStore, UpcastingEventStore, type EventStore, type NewEvent } from '@app/event-store';
 import { fundingEventRegistry } from '@app/config';
-import { awardTerms } from '../../funding/test-support/funding.fixtures.js';
+import { EVALUATOR, awardTerms } from '../../funding/test-support/funding.fixtures.js';
+import { claimVerifyAndPay } from '../../funding/test-support/paying.js';
 import { TestLedger } from '../../funding/test-support/test-ledger.js';
 import { FUNDING_EVENT_SCHEMA_VERSIONS, type FundingCommand, type FundingEventType } from '@app/funding';
 import { dayAt } from '../../funding/test-support/funding.arbitraries.js';
@@ -41,10 +42,10 @@ async function lifecycle(): Promise<Array<{ stream: string; event: { type: strin
   await run({ type: 'OpenCall', callId: 'c1', programmeId: 'p1', measureId: 'm1', title: 'C', budgetCents: 1_000_000, opensAt: dayAt(0).toISOString(), closesAt: dayAt(30).toISOString(), eligibleApplicantTypes: ['company'] }, 0);
   for (const b of ['b1', 'b2', 'b3']) {
     await run({ type: 'SubmitBid', bidId: b, callId: 'c1', submittedBy: 'portal-1', applicant: { kind: 'legal-person', type: 'company', taxCode: '01234567890', name: `Company ${b}` }, projectTitle: 'P', requestedCents: 300_000 }, 1);
-    await run({ type: 'EvaluateBid', bidId: b, admissible: true, score: b === 'b2' ? 90 : 70 }, 2);
+    await run({ type: 'EvaluateBid', bidId: b, admissible: true, score: b === 'b2' ? 90 : 70, evaluatedBy: EVALUATOR }, 2);
   }
   await run({ type: 'AwardGrant', grantId: 'g1', callId: 'c1', bidId: 'b2', amountCents: 250_000, ...awardTerms('g1', 250_000) }, 3);
-  await run({ type: 'RecordDisbursement', grantId: 'g1', disbursementId: 'd1', kind: 'advance', amountCents: 100_000 }, 4);
+  for (const command of claimVerifyAndPay('g1', 'd1', 100_000)) await run(command, 4);
   return ledger.log;
 }
 

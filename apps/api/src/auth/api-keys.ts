@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { devApiKeysFile } from '@app/config';
 
-export const ROLES = ['programme-manager', 'evaluator', 'finance-officer', 'applicant-service', 'auditor', 'viewer', 'data-protection-officer'] as const;
+export const ROLES = ['programme-manager', 'evaluator', 'finance-officer', 'applicant-service', 'auditor', 'viewer', 'data-protection-officer', 'controller'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface Principal {

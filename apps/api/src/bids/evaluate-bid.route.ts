@@ -31,6 +31,6 @@ export class EvaluateBidRoute {
   @Roles('evaluator')
   @CommandHeaders()
   evaluate(@CommandRequest() context: CommandContext, @Param('bidId', EntityIdPipe) bidId: string, @Body() body: EvaluateBidDto) {
-    return this.commands.run(context, { type: 'EvaluateBid', bidId, admissible: body.admissible, score: body.score ?? null }, { bidId });
+    return this.commands.run(context, { type: 'EvaluateBid', bidId, admissible: body.admissible, score: body.score ?? null, evaluatedBy: context.actor }, { bidId });
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import type { CommandContext } from '@app/commands';
 import { AID_REGIMES, APPLICANT_TYPES, type AidRegime, type ApplicantType } from '@app/funding';
 import { Roles } from '../auth/roles.decorator.js';
@@ -46,6 +46,13 @@ export class OpenCallDto {
   @IsOptional()
   @IsIn(AID_REGIMES)
   aidRegime?: AidRegime;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 10_000, default: 0, description: "Share of a grant's award payable as an advance before any verified expenditure, in basis points (4000 = 40%)" })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  advanceShareBp?: number;
 }
 
 @ApiTags('calls')
@@ -62,7 +69,7 @@ export class OpenCallRoute {
     const { programmeId, measureId, title, budgetCents, opensAt, closesAt, eligibleApplicantTypes } = body;
     return this.commands.run(
       context,
-      { type: 'OpenCall', callId, programmeId, measureId, title, budgetCents, opensAt, closesAt, eligibleApplicantTypes, maxGrantCents: body.maxGrantCents ?? null, aidRegime: body.aidRegime ?? 'none' },
+      { type: 'OpenCall', callId, programmeId, measureId, title, budgetCents, opensAt, closesAt, eligibleApplicantTypes, maxGrantCents: body.maxGrantCents ?? null, aidRegime: body.aidRegime ?? 'none', advanceShareBp: body.advanceShareBp ?? 0 },
       { callId },
     );
   }

@@ -14,12 +14,15 @@ export class RecordDisbursementDto {
   @IsEntityId('Chosen by the client, or generated')
   disbursementId?: string;
 
-  @ApiProperty({ enum: DISBURSEMENT_KINDS, description: 'advance ("anticipo"), interim ("SAL"), final ("saldo": completes the grant)' })
+  @ApiProperty({ enum: DISBURSEMENT_KINDS, description: 'advance ("anticipo": on the award alone, up to the call\'s advance share), interim ("SAL": on a verified interim claim), final ("saldo": on the verified final claim; completes the grant)' })
   @IsIn(DISBURSEMENT_KINDS)
   kind!: DisbursementKind;
 
   @IsCents('Amount paid, in euro cents')
   amountCents!: number;
+
+  @IsEntityId('The verified expenditure claim an interim or final payment settles (required then); none for an advance')
+  claimId?: string;
 
   @IsText('Payment order or bank reference', 200, true)
   reference?: string;
@@ -46,7 +49,7 @@ export class RecordDisbursementRoute {
     const disbursementId = body.disbursementId ?? randomUUID();
     return this.commands.run(
       context,
-      { type: 'RecordDisbursement', grantId, disbursementId, kind: body.kind, amountCents: body.amountCents, reference: body.reference ?? null, deggendorfVisuraRef: body.deggendorfVisuraRef ?? null, actualEndDate: body.actualEndDate ?? null },
+      { type: 'RecordDisbursement', grantId, disbursementId, kind: body.kind, amountCents: body.amountCents, claimId: body.claimId ?? null, paidBy: context.actor, reference: body.reference ?? null, deggendorfVisuraRef: body.deggendorfVisuraRef ?? null, actualEndDate: body.actualEndDate ?? null },
       { grantId, disbursementId },
     );
   }

@@ -23,6 +23,7 @@ const NOT_FOUND: ReadonlySet<DomainErrorCode> = new Set([
   'CALL_NOT_FOUND',
   'BID_NOT_FOUND',
   'GRANT_NOT_FOUND',
+  'CLAIM_NOT_FOUND',
 ]);
 
 /** An id the client chose is already in use. */
@@ -34,10 +35,12 @@ const ID_TAKEN: ReadonlySet<DomainErrorCode> = new Set([
   'GRANT_ALREADY_EXISTS',
   'DISBURSEMENT_ALREADY_RECORDED',
   'CUP_ALREADY_USED',
+  'CLAIM_ALREADY_EXISTS',
+  'RECOVERY_ALREADY_RECORDED',
 ]);
 
 /** The state of the record forbids it now: not the client's input, the world's (409). */
-const CONFLICT: ReadonlySet<DomainErrorCode> = new Set(['RETENTION_PERIOD_ACTIVE', 'DATA_SUBJECT_ALREADY_ERASED']);
+const CONFLICT: ReadonlySet<DomainErrorCode> = new Set(['RETENTION_PERIOD_ACTIVE', 'DATA_SUBJECT_ALREADY_ERASED', 'CLAIM_ALREADY_VERIFIED']);
 
 /**
  * Every error leaves as JSON `{ statusCode, code, message }`. Domain refusals are 422 with the

@@ -53,3 +53,18 @@ export class ListGrantsQuery extends PageQuery {
   @IsIn(GRANT_STATUSES)
   status?: string;
 }
+
+export const CLAIM_STATUSES = ['submitted', 'verified'] as const;
+
+export class ListExpenditureClaimsQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: CLAIM_STATUSES, default: 'submitted', description: 'submitted: waiting for verification (the worklist)' })
+  @IsOptional()
+  @IsIn(CLAIM_STATUSES)
+  status?: string;
+
+  @IsEntityId('Only the claims on this grant')
+  grantId?: string;
+
+  @IsEntityId('Only the claims on grants of this call')
+  callId?: string;
+}

@@ -12,13 +12,16 @@ import { tooMany } from '../http/too-many.js';
 import { EntityIdPipe } from '../http/entity-id.pipe.js';
 import { CLOCK, type Clock } from '../infrastructure/clock.js';
 import { MinPositionInterceptor } from './min-position.interceptor.js';
-import { ListBidsQuery, ListCallsQuery, ListGrantsQuery, type PageQuery } from './queries.dto.js';
+import { ListBidsQuery, ListCallsQuery, ListExpenditureClaimsQuery, ListGrantsQuery, type PageQuery } from './queries.dto.js';
 import { ReadSide } from './read-side.js';
 
-const READERS = ['viewer', 'auditor', 'programme-manager', 'evaluator', 'finance-officer'] as const;
+const READERS = ['viewer', 'auditor', 'programme-manager', 'evaluator', 'finance-officer', 'controller'] as const;
+
+/** Who reads expenditure claims: those who verify, pay, order recoveries, and audit. */
+const CLAIM_READERS = ['controller', 'finance-officer', 'programme-manager', 'auditor'] as const;
 
 /** The roles that act on natural persons: they see them in sensitive measures, and see who they are. */
-const ACTING = ['programme-manager', 'evaluator', 'finance-officer', 'data-protection-officer'] as const;
+const ACTING = ['programme-manager', 'evaluator', 'finance-officer', 'controller', 'data-protection-officer'] as const;
 
 const acts = (principal: Principal) => principal.roles.some((role) => (ACTING as readonly string[]).includes(role));
 const owns = (principal: Principal, document: ReadModelDocument) => principal.roles.includes('applicant-service') && document['submittedBy'] === principal.id;
@@ -108,6 +111,25 @@ export class ReadModelsController {
   async grant(@CurrentPrincipal() principal: Principal, @Param('grantId', EntityIdPipe) grantId: string) {
     const grant = found(visibleTo(principal, await (await this.readSide.space()).get('grants', grantId)), 'GRANT_NOT_FOUND', `Grant ${grantId}`);
     return this.withIdentity(principal, grant);
+  }
+
+  /** First-level control's worklist: claims by status (default: waiting for verification), oldest first. */
+  @Get('expenditure-claims')
+  @Roles(...CLAIM_READERS)
+  async expenditureClaims(@Query() query: ListExpenditureClaimsQuery) {
+    return this.page('expenditure_claims', pick({ status: query.status ?? 'submitted', grantId: query.grantId, callId: query.callId }), query, [
+      { field: 'submittedAt', direction: 'asc' },
+      { field: 'claimId', direction: 'asc' },
+    ]);
+  }
+
+  /** One claim's figures; its items and cuts are on its grant (`GET /grants/:grantId`). */
+  @Get('expenditure-claims/:claimId')
+  @Roles(...CLAIM_READERS, 'applicant-service')
+  async expenditureClaim(@CurrentPrincipal() principal: Principal, @Param('claimId', EntityIdPipe) claimId: string) {
+    const claim = await (await this.readSide.space()).get('expenditure_claims', claimId);
+    const visible = claim && (!principal.roles.includes('applicant-service') || owns(principal, claim) || principal.roles.some((r) => (CLAIM_READERS as readonly string[]).includes(r)));
+    return found(visible ? claim : null, 'CLAIM_NOT_FOUND', `Expenditure claim ${claimId}`);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { AFTER_WINDOW, BEFORE_WINDOW, EUR, IN_WINDOW, bidAdmissible, bidAwarded, bidSubmitted, callOpened } from '../../test-support/funding.fixtures.js';
+import { AFTER_WINDOW, BEFORE_WINDOW, EUR, EVALUATOR, IN_WINDOW, bidAdmissible, bidAwarded, bidSubmitted, callOpened } from '../../test-support/funding.fixtures.js';
 import { expectRefusal, given } from '../../test-support/given-when-then.js';
 import type { CallEvent } from '../calls/call.events.js';
 import type { BidEvent } from './bid.events.js';
@@ -100,7 +100,7 @@ describe('withdrawing a bid', () => {
 
 describe('evaluating a bid', () => {
   const now = new Date('2026-04-20T10:00:00.000Z');
-  const evaluate = (admissible: boolean, score?: number): EvaluateBid => ({ type: 'EvaluateBid', bidId: 'b1', admissible, score });
+  const evaluate = (admissible: boolean, score?: number): EvaluateBid => ({ type: 'EvaluateBid', bidId: 'b1', admissible, score, evaluatedBy: EVALUATOR });
 
   it('records an admissible bid with its score', async () => {
     expect(await given(bidSubmitted).when(evaluate(true, 82), now)).toEqual([bidAdmissible]);
@@ -108,7 +108,7 @@ describe('evaluating a bid', () => {
 
   it('records an inadmissible bid without a score', async () => {
     expect(await given(bidSubmitted).when(evaluate(false), now)).toEqual([
-      { type: 'BidEvaluated', data: { bidId: 'b1', callId: 'c1', admissible: false, score: null, evaluatedAt: now.toISOString() } },
+      { type: 'BidEvaluated', data: { bidId: 'b1', callId: 'c1', admissible: false, score: null, evaluatedBy: EVALUATOR, evaluatedAt: now.toISOString() } },
     ]);
   });
 

@@ -44,6 +44,8 @@ export type BidEvaluated = {
     readonly admissible: boolean;
     /** 0-100 for an admissible bid; null for an inadmissible one. */
     readonly score: number | null;
+    /** v2: the evaluator: who may then never verify the grant's expenditure (separation of duties). */
+    readonly evaluatedBy: string;
     readonly evaluatedAt: Instant;
   };
 };

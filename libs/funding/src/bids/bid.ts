@@ -18,6 +18,8 @@ export type ExistingBid = {
   readonly projectTitle: string;
   readonly requestedCents: Cents;
   readonly score: number | null;
+  /** The evaluator's principal, once evaluated. */
+  readonly evaluatedBy: string | null;
   readonly grantId: string | null;
 };
 
@@ -38,13 +40,14 @@ export function evolveBid(state: Bid, event: BidEvent): Bid {
         projectTitle: d.projectTitle,
         requestedCents: d.requestedCents,
         score: null,
+        evaluatedBy: null,
         grantId: null,
       };
     }
     case 'BidWithdrawn':
       return state.status === 'none' ? state : { ...state, status: 'withdrawn' };
     case 'BidEvaluated':
-      return state.status === 'none' ? state : { ...state, status: event.data.admissible ? 'admissible' : 'inadmissible', score: event.data.score };
+      return state.status === 'none' ? state : { ...state, status: event.data.admissible ? 'admissible' : 'inadmissible', score: event.data.score, evaluatedBy: event.data.evaluatedBy };
     case 'BidAwarded':
       return state.status === 'none' ? state : { ...state, status: 'awarded', grantId: event.data.grantId };
     default:

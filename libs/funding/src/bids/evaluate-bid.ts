@@ -9,6 +9,8 @@ export type EvaluateBid = {
   readonly bidId: string;
   readonly admissible: boolean;
   readonly score?: number | null;
+  /** The evaluator's principal, from the API key. */
+  readonly evaluatedBy: string;
 };
 
 /** An evaluator finds a submitted bid admissible with a score (0-100), or inadmissible. Event: BidEvaluated. */
@@ -27,6 +29,6 @@ export const evaluateBid: CommandPlan<EvaluateBid, { bid: Bid }> = {
     } else if (score !== null) {
       refuse('INVALID_SCORE', 'An inadmissible bid has no score');
     }
-    return [{ type: 'BidEvaluated', data: { bidId: bid.bidId, callId: bid.callId, admissible: command.admissible, score, evaluatedAt: instant(now) } }];
+    return [{ type: 'BidEvaluated', data: { bidId: bid.bidId, callId: bid.callId, admissible: command.admissible, score, evaluatedBy: command.evaluatedBy, evaluatedAt: instant(now) } }];
   },
 };

@@ -34,6 +34,7 @@ const openC1: OpenCall = {
   closesAt: CLOSES,
   eligibleApplicantTypes: ['company', 'third-sector'],
   maxGrantCents: EUR(200_000),
+  advanceShareBp: 4000,
 };
 
 describe('opening a call', () => {
@@ -82,6 +83,12 @@ describe('opening a call', () => {
     await expectRefusal(given(...withMeasure).when({ ...openC1, maxGrantCents: EUR(2_500_000) + 1 }, now), 'MAX_GRANT_EXCEEDS_BUDGET');
     await expectRefusal(given(...withMeasure).when({ ...openC1, maxGrantCents: 0 }, now), 'INVALID_AMOUNT');
     await expectRefusal(given(...withMeasure).when({ ...openC1, budgetCents: -5 }, now), 'INVALID_AMOUNT');
+  });
+
+  it('takes the advance share in whole basis points from 0 to 10000, none by default', async () => {
+    const [event] = await given(...withMeasure).when({ ...openC1, advanceShareBp: undefined }, now);
+    expect(event).toMatchObject({ data: { advanceShareBp: 0 } });
+    for (const share of [-1, 10_001, 12.5]) await expectRefusal(given(...withMeasure).when({ ...openC1, advanceShareBp: share }, now), 'INVALID_INPUT');
   });
 
   it('refuses a call without a title', async () => {

@@ -1,7 +1,7 @@
 import type { Cents } from '../money.js';
 import type { AidRegime, ApplicantType, Fund, Instant } from '../funding.types.js';
 
-/** v2: with `sensitive`, from its measure. v3: with its State-aid regime. */
+/** v2: with `sensitive`, from its measure. v3: with its State-aid regime. v4: with the advance share its grants may be paid on the award alone. */
 export type CallOpened = {
   readonly type: 'CallOpened';
   readonly data: {
@@ -19,6 +19,8 @@ export type CallOpened = {
     /** Its measure touches health or social hardship: natural persons' bids are not shown publicly. */
     readonly sensitive: boolean;
     readonly aidRegime: AidRegime;
+    /** The share of a grant's award payable as an advance ("anticipo") before any verified expenditure, in basis points (4000 = 40%). */
+    readonly advanceShareBp: number;
     readonly openedAt: Instant;
   };
 };
@@ -51,14 +53,17 @@ export type CallBudgetCommitted = {
   };
 };
 
-/** Budget a grant no longer holds, returned to the call: after a revocation or a final payment below the award. */
+/**
+ * Budget a grant no longer holds, returned to the call: after a revocation, a final payment below the
+ * award, the verification of a final claim that entitles the grant to less, or a recovery of money paid.
+ */
 export type CallBudgetReleased = {
   readonly type: 'CallBudgetReleased';
   readonly data: {
     readonly callId: string;
     readonly grantId: string;
     readonly amountCents: Cents;
-    readonly cause: 'revocation' | 'completion';
+    readonly cause: 'revocation' | 'completion' | 'verification' | 'recovery';
     readonly releasedAt: Instant;
   };
 };

@@ -20,6 +20,7 @@ export type ExistingCall = {
   readonly maxGrantCents: Cents | null;
   readonly sensitive: boolean;
   readonly aidRegime: AidRegime;
+  readonly advanceShareBp: number;
   /** Sum of every award ever committed from this call. */
   readonly committedCents: Cents;
   /** Sum of every amount returned to this call by revocations and completions. */
@@ -47,6 +48,7 @@ export function evolveCall(state: Call, event: CallEvent): Call {
         maxGrantCents: d.maxGrantCents,
         sensitive: d.sensitive,
         aidRegime: d.aidRegime,
+        advanceShareBp: d.advanceShareBp,
         committedCents: 0,
         releasedCents: 0,
         grantCount: 0,

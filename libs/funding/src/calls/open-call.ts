@@ -20,6 +20,8 @@ export type OpenCall = {
   readonly maxGrantCents?: Cents | null;
   /** Absent: none. */
   readonly aidRegime?: AidRegime;
+  /** Basis points of an award payable as an advance; absent: 0 (no advance before verified expenditure). */
+  readonly advanceShareBp?: number;
 };
 
 /**
@@ -53,6 +55,8 @@ export const openCall: CommandPlan<OpenCall, { call: Call; programme: Programme 
     }
     const aidRegime = command.aidRegime ?? 'none';
     if (!AID_REGIMES.includes(aidRegime)) refuse('INVALID_INPUT', `Unknown aid regime ${String(aidRegime)}`);
+    const advanceShareBp = command.advanceShareBp ?? 0;
+    if (!Number.isInteger(advanceShareBp) || advanceShareBp < 0 || advanceShareBp > 10_000) refuse('INVALID_INPUT', 'advanceShareBp is a whole number of basis points from 0 to 10000');
     const measure = requireMeasure(programme, command.programmeId, command.measureId);
     const unreserved = measureUnreservedCents(measure);
     if (command.budgetCents > unreserved) {
@@ -75,6 +79,7 @@ export const openCall: CommandPlan<OpenCall, { call: Call; programme: Programme 
           maxGrantCents,
           sensitive: measure.sensitive,
           aidRegime,
+          advanceShareBp,
           openedAt: at,
         },
       },

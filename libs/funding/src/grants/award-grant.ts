@@ -120,6 +120,7 @@ export const awardGrant: CommandPlan<AwardGrant, AwardState> = {
           aidRegime: call.aidRegime,
           rna,
           euCoFinancingRateBp: programme.funds.find((f) => f.fund === call.fund)?.euCoFinancingRateBp ?? null,
+          advanceShareBp: call.advanceShareBp,
           awardedAt: at,
         },
       },

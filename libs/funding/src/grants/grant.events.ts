@@ -1,5 +1,7 @@
 import type { Cents } from '../money.js';
 import type { AidRegime, Applicant, DisbursementKind, Fund, Instant } from '../funding.types.js';
+import type { ExpenditureEvent } from '../expenditure/expenditure.events.js';
+import type { RecoveryEvent } from '../recoveries/recovery.events.js';
 
 /** What an operation is, as its award states it (EU Reg. 2021/1060 art. 49; law 3/2003 art. 11). */
 export interface OperationData {
@@ -34,6 +36,7 @@ export type CupAssigned = {
  * v2: with the principal that submitted the bid, which alone may act for the beneficiary.
  * v3: the beneficiary a legal or a natural person (as BidSubmitted v3), and `sensitive`.
  * v4: the CUP, the operation's data, the aid regime with its RNA codes, and the fund's EU co-financing rate.
+ * v5: the advance share of its call: what may be paid before any expenditure is verified.
  */
 export type GrantAwarded = {
   readonly type: 'GrantAwarded';
@@ -54,6 +57,8 @@ export type GrantAwarded = {
     readonly aidRegime: AidRegime;
     readonly rna: RnaRegistration | null;
     readonly euCoFinancingRateBp: number | null;
+    /** Basis points of the award payable as an advance on the award alone (the call's). */
+    readonly advanceShareBp: number;
     readonly awardedAt: Instant;
   };
 };
@@ -62,14 +67,17 @@ export type GrantAwarded = {
  * The events after the award carry the grant's programme and measure (v2), so that a total per
  * programme or measure is a fold of the events alone.
  */
-interface GrantPlace {
+export interface GrantPlace {
   readonly grantId: string;
   readonly callId: string;
   readonly programmeId: string;
   readonly measureId: string;
 }
 
-/** v2: with the grant's programme and measure. v3: with the Deggendorf visura it cites under an aid regime. */
+/**
+ * v2: with the grant's programme and measure. v3: with the Deggendorf visura it cites under an aid
+ * regime. v4: with the verified claim it settles (null for an advance) and the principal who paid.
+ */
 export type DisbursementRecorded = {
   readonly type: 'DisbursementRecorded';
   readonly data: GrantPlace & {
@@ -77,6 +85,10 @@ export type DisbursementRecorded = {
     readonly deggendorfVisuraRef: string | null;
     readonly disbursementId: string;
     readonly kind: DisbursementKind;
+    /** The verified expenditure claim an interim or final payment settles; null for an advance. */
+    readonly claimId: string | null;
+    /** The finance officer's principal: never the one who verified the claim (separation of duties). */
+    readonly paidBy: string;
     readonly amountCents: Cents;
     /** The payment order or bank reference, when the finance office gives one. */
     readonly reference: string | null;
@@ -116,5 +128,5 @@ export type GrantRevoked = {
   };
 };
 
-export type GrantEvent = GrantAwarded | DisbursementRecorded | GrantCompleted | GrantRevoked;
+export type GrantEvent = GrantAwarded | DisbursementRecorded | GrantCompleted | GrantRevoked | ExpenditureEvent | RecoveryEvent;
 export type CupEvent = CupAssigned;

@@ -5,7 +5,7 @@ import { DISBURSEMENT_KINDS, instant, type DisbursementKind } from '../funding.t
 import { assertPositiveCents, type Cents } from '../money.js';
 import { grantStream } from '../streams.js';
 import { assertText } from '../text.js';
-import { GRANT, heldCents, requireGrant, type Grant } from './grant.js';
+import { GRANT, coveredCents, entitlementCents, heldCents, netPaidCents, payableCents, requireGrant, type ExistingGrant, type Grant, type GrantClaim } from './grant.js';
 
 export type RecordDisbursement = {
   readonly type: 'RecordDisbursement';
@@ -13,6 +13,10 @@ export type RecordDisbursement = {
   readonly disbursementId: string;
   readonly kind: DisbursementKind;
   readonly amountCents: Cents;
+  /** The verified claim an interim or final payment settles; none for an advance. */
+  readonly claimId?: string | null;
+  /** The finance officer's principal, from the API key. */
+  readonly paidBy: string;
   readonly reference?: string | null;
   /** Under an aid regime: the Deggendorf visura consulted before paying (no unrecovered illegal aid). */
   readonly deggendorfVisuraRef?: string | null;
@@ -21,10 +25,12 @@ export type RecordDisbursement = {
 };
 
 /**
- * A payment on an active grant, never beyond its current award (invariant 5): DisbursementRecorded.
- * The final one ("saldo") also completes the grant (GrantCompleted) and, when it pays less than the
- * grant held, hands the rest back to the call (CallBudgetReleased, on the call's stream, written
- * without reading it: the grant's own stream proves the release happens once).
+ * A payment on an active grant (invariants 5, 12): an advance on the award alone, up to the call's
+ * advance share; an interim payment on a verified interim claim; the final one ("saldo") on the
+ * verified final claim, which also completes the grant (GrantCompleted) and hands back to the call
+ * what it no longer holds (CallBudgetReleased, on the call's stream, written without reading it: the
+ * grant's own stream proves the release happens once). Never beyond what verified expenditure
+ * allows, and never by the principal who verified the claim.
  */
 export const recordDisbursement: CommandPlan<RecordDisbursement, { grant: Grant }> = {
   reads: (command) => ({ grant: reading(GRANT, grantStream(command.grantId)) }),
@@ -47,23 +53,38 @@ export const recordDisbursement: CommandPlan<RecordDisbursement, { grant: Grant 
     if (deggendorfVisuraRef !== null) assertText(deggendorfVisuraRef, 'Deggendorf visura reference', 64);
     const actualEndDate = command.actualEndDate ?? instant(now).slice(0, 10);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(actualEndDate) || Number.isNaN(Date.parse(actualEndDate))) refuse('INVALID_INPUT', 'actualEndDate must be a date YYYY-MM-DD');
-    const paidAfter = grant.paidCents + command.amountCents;
-    if (paidAfter > grant.currentAwardCents) {
-      refuse(
-        'DISBURSEMENT_EXCEEDS_GRANT',
-        `Grant ${grant.grantId} can pay ${Math.max(0, grant.currentAwardCents - grant.paidCents)} cents more, disbursement asks for ${command.amountCents}`,
-      );
+    const netAfter = netPaidCents(grant) + command.amountCents;
+    // A final payment of nothing completes a grant even when it owes money back.
+    if (command.amountCents > 0 && netAfter > grant.currentAwardCents) {
+      refuse('DISBURSEMENT_EXCEEDS_GRANT', `Grant ${grant.grantId} can pay ${Math.max(0, grant.currentAwardCents - netPaidCents(grant))} cents more, disbursement asks for ${command.amountCents}`);
+    }
+    const claimId = command.kind === 'advance' ? null : settledClaim(command, grant).claimId;
+    if (command.kind === 'advance') {
+      if (command.claimId != null) refuse('INVALID_INPUT', 'An advance is paid on the award alone: it names no claim');
+      const share = Math.floor((grant.currentAwardCents * grant.advanceShareBp) / 10_000);
+      if (grant.advancePaidCents + command.amountCents > share) {
+        refuse('ADVANCE_EXCEEDS_SHARE', `Grant ${grant.grantId} may be paid ${Math.max(0, share - grant.advancePaidCents)} cents more in advance (${grant.advanceShareBp / 100}% of its award)`, {
+          payableCents: Math.max(0, share - grant.advancePaidCents),
+        });
+      }
+    }
+    // An advance is bounded by the award until the final claim fixes the entitlement; a claim's payment by verified expenditure.
+    const payable = command.kind === 'advance' ? entitlementCents(grant) : payableCents(grant);
+    if (command.amountCents > 0 && netAfter > payable) {
+      const left = Math.max(0, payable - netPaidCents(grant));
+      refuse('PAYMENT_EXCEEDS_VERIFIED', `Grant ${grant.grantId} can pay ${left} cents more on the expenditure verified so far, disbursement asks for ${command.amountCents}`, { payableCents: left });
     }
     const at = instant(now);
     const place = { grantId: grant.grantId, callId: grant.callId, programmeId: grant.programmeId, measureId: grant.measureId };
     const events: FundingEvent[] = [
       {
         type: 'DisbursementRecorded',
-        data: { ...place, disbursementId: command.disbursementId, kind: command.kind, amountCents: command.amountCents, reference, deggendorfVisuraRef, paidAt: at },
+        data: { ...place, disbursementId: command.disbursementId, kind: command.kind, claimId, paidBy: command.paidBy, amountCents: command.amountCents, reference, deggendorfVisuraRef, paidAt: at },
       },
     ];
     if (command.kind !== 'final') return events;
-    const releasedCents = heldCents(grant) - paidAfter;
+    const paidAfter = grant.paidCents + command.amountCents;
+    const releasedCents = heldCents(grant) - netAfter;
     events.push({ type: 'GrantCompleted', data: { ...place, actualEndDate, paidCents: paidAfter, releasedCents, completedAt: at } });
     if (releasedCents > 0) {
       events.push({ type: 'CallBudgetReleased', data: { callId: grant.callId, grantId: grant.grantId, amountCents: releasedCents, cause: 'completion', releasedAt: at } });
@@ -71,3 +92,23 @@ export const recordDisbursement: CommandPlan<RecordDisbursement, { grant: Grant 
     return events;
   },
 };
+
+/** The verified claim an interim or final payment settles, and what it still allows. */
+function settledClaim(command: RecordDisbursement, grant: ExistingGrant): GrantClaim {
+  const claimId = command.claimId ?? null;
+  if (claimId === null) refuse('CLAIM_REQUIRED', `An ${command.kind} payment settles a verified expenditure claim: name its claimId`);
+  const claim = grant.claims.find((c) => c.claimId === claimId);
+  if (!claim) refuse('CLAIM_NOT_FOUND', `Grant ${grant.grantId} has no expenditure claim ${claimId}`);
+  if (claim.kind !== command.kind) {
+    refuse(command.kind === 'final' ? 'FINAL_CLAIM_REQUIRED' : 'CLAIM_KIND_MISMATCH', `Claim ${claimId} is ${claim.kind === 'final' ? 'a final' : 'an interim'} claim; an ${command.kind} payment settles ${command.kind === 'final' ? 'the final' : 'an interim'} one`);
+  }
+  if (claim.status !== 'verified') refuse('CLAIM_NOT_VERIFIED', `Claim ${claimId} has not been verified; only verified expenditure is paid`);
+  if (claim.verifiedBy === command.paidBy) refuse('SEPARATION_OF_DUTIES', `${command.paidBy} verified claim ${claimId} and cannot pay it`);
+  if (claim.kind === 'interim') {
+    const left = coveredCents(grant, claim.eligibleCents) - claim.paidCents;
+    if (command.amountCents > left) {
+      refuse('PAYMENT_EXCEEDS_VERIFIED', `Claim ${claimId} allows ${Math.max(0, left)} cents more (the aid intensity times its eligible expenditure), payment asks for ${command.amountCents}`, { payableCents: Math.max(0, left) });
+    }
+  }
+  return claim;
+}

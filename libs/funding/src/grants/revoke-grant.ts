@@ -5,7 +5,7 @@ import { instant } from '../funding.types.js';
 import { assertPositiveCents, type Cents } from '../money.js';
 import { grantStream } from '../streams.js';
 import { assertText } from '../text.js';
-import { GRANT, heldCents, requireGrant, type Grant } from './grant.js';
+import { GRANT, heldCents, recoveryDueTotalCents, requireGrant, type Grant } from './grant.js';
 
 export type RevokeGrant = {
   readonly type: 'RevokeGrant';
@@ -19,8 +19,8 @@ export type RevokeGrant = {
 
 /**
  * A revocation ("revoca"), whole or partial: GrantRevoked reduces the award; the budget the grant no
- * longer holds goes back to the call once (CallBudgetReleased), and what was paid beyond the reduced
- * award becomes due for recovery (invariant 6).
+ * longer holds goes back to the call once (CallBudgetReleased), and what was paid beyond what the
+ * grant is now entitled to becomes due for recovery (invariant 6).
  */
 export const revokeGrant: CommandPlan<RevokeGrant, { grant: Grant }> = {
   reads: (command) => ({ grant: reading(GRANT, grantStream(command.grantId)) }),
@@ -42,8 +42,9 @@ export const revokeGrant: CommandPlan<RevokeGrant, { grant: Grant }> = {
     const revokedCents = requested ?? grant.currentAwardCents;
     const whole = revokedCents === grant.currentAwardCents;
     const awardAfterCents = grant.currentAwardCents - revokedCents;
-    const releasedCents = heldCents(grant) - heldCents({ status: whole ? 'revoked' : grant.status, currentAwardCents: awardAfterCents, paidCents: grant.paidCents });
-    const recoveryDueCents = Math.max(0, grant.paidCents - awardAfterCents);
+    const after = { ...grant, status: whole ? ('revoked' as const) : grant.status, currentAwardCents: awardAfterCents };
+    const releasedCents = heldCents(grant) - heldCents(after);
+    const recoveryDueCents = recoveryDueTotalCents(after);
     const at = instant(now);
     const events: FundingEvent[] = [
       {

@@ -18,6 +18,17 @@ export interface CallSummary {
   /** budget − committed + released (invariant 3) */
   readonly remainingCents: number;
   readonly grantCount: number;
+  /** Its grants' expenditure and payments: declared, verified eligible, paid, and money due back. */
+  readonly declaredCents: number;
+  readonly verifiedCents: number;
+  readonly disbursedCents: number;
+  readonly recoveryDueCents: number;
+  readonly recoveredCents: number;
+  readonly writtenOffCents: number;
+  /** Due, neither received nor written off. */
+  readonly outstandingRecoveryCents: number;
+  /** Interest received on recoveries: shown apart, never budget. */
+  readonly interestReceivedCents: number;
   readonly bids: {
     readonly total: number;
     readonly byStatus: Readonly<Record<BidStatus, number>>;
@@ -30,11 +41,13 @@ export interface CallSummary {
 
 const CALL_EVENTS = ['CallOpened', 'CallClosed', 'CallCancelled', 'CallBudgetCommitted', 'CallBudgetReleased'] as const;
 const BID_EVENTS = ['BidSubmitted', 'BidWithdrawn', 'BidEvaluated', 'BidAwarded'] as const;
+const GRANT_EVENTS = ['DisbursementRecorded', 'GrantRevoked', 'ExpenditureClaimSubmitted', 'ExpenditureClaimVerified', 'RecoveryReceived', 'RecoveryWrittenOff'] as const;
+type Figures = Pick<CallSummary, 'declaredCents' | 'verifiedCents' | 'disbursedCents' | 'recoveryDueCents' | 'recoveredCents' | 'writtenOffCents' | 'interestReceivedCents'>;
 
 /** Each call with its budget and its bids counted by status and applicant type: `GET /calls`, `GET /calls/:callId`. */
-export const callSummaries = readModel<CallSummary, (typeof CALL_EVENTS)[number] | (typeof BID_EVENTS)[number]>({
+export const callSummaries = readModel<CallSummary, (typeof CALL_EVENTS)[number] | (typeof BID_EVENTS)[number] | (typeof GRANT_EVENTS)[number]>({
   collection: 'calls',
-  eventTypes: [...CALL_EVENTS, ...BID_EVENTS],
+  eventTypes: [...CALL_EVENTS, ...BID_EVENTS, ...GRANT_EVENTS],
   documentId: (event) => event.data.callId,
   evolve(call, event) {
     if (event.type === 'CallOpened') {
@@ -54,6 +67,14 @@ export const callSummaries = readModel<CallSummary, (typeof CALL_EVENTS)[number]
         releasedCents: 0,
         remainingCents: d.budgetCents,
         grantCount: 0,
+        declaredCents: 0,
+        verifiedCents: 0,
+        disbursedCents: 0,
+        recoveryDueCents: 0,
+        recoveredCents: 0,
+        writtenOffCents: 0,
+        outstandingRecoveryCents: 0,
+        interestReceivedCents: 0,
         bids: { total: 0, byStatus: Object.fromEntries(BID_STATUSES.map((s) => [s, 0])) as Record<BidStatus, number>, byApplicantType: {} },
         openedAt: d.openedAt,
         closedAt: null,
@@ -82,6 +103,18 @@ export const callSummaries = readModel<CallSummary, (typeof CALL_EVENTS)[number]
         return moveBid(call, 'submitted', event.data.admissible ? 'admissible' : 'inadmissible');
       case 'BidAwarded':
         return moveBid(call, 'admissible', 'awarded');
+      case 'DisbursementRecorded':
+        return withFigures(call, { disbursedCents: event.data.amountCents });
+      case 'GrantRevoked':
+        return withFigures(call, { recoveryDueCents: event.data.recoveryDueAddedCents });
+      case 'ExpenditureClaimSubmitted':
+        return withFigures(call, { declaredCents: event.data.declaredCents });
+      case 'ExpenditureClaimVerified':
+        return withFigures(call, { verifiedCents: event.data.eligibleCents, recoveryDueCents: event.data.recoveryDueAddedCents });
+      case 'RecoveryReceived':
+        return withFigures(call, { recoveredCents: event.data.amountCents, interestReceivedCents: event.data.interestCents });
+      case 'RecoveryWrittenOff':
+        return withFigures(call, { writtenOffCents: event.data.amountCents });
     }
   },
 });
@@ -94,4 +127,10 @@ function moveBid(call: CallSummary, from: BidStatus | null, to: BidStatus): Call
 
 function withRemaining(call: CallSummary): CallSummary {
   return { ...call, remainingCents: call.budgetCents - call.committedCents + call.releasedCents };
+}
+
+function withFigures(call: CallSummary, delta: Partial<Figures>): CallSummary {
+  const next = { ...call };
+  for (const [key, cents] of Object.entries(delta) as Array<[keyof Figures, number]>) (next as Record<keyof Figures, number>)[key] = call[key] + cents;
+  return { ...next, outstandingRecoveryCents: next.recoveryDueCents - next.recoveredCents - next.writtenOffCents };
 }

@@ -1,4 +1,4 @@
-import type { AidRegime, Applicant, DisbursementKind, Fund, GrantStatus, OperationData, RnaRegistration } from '@app/funding';
+import type { AidRegime, Applicant, ClaimCut, ClaimItem, ClaimKind, DisbursementKind, Fund, GrantStatus, OperationData, RnaRegistration } from '@app/funding';
 import { readModel } from './projection.js';
 
 export interface GrantSummary {
@@ -34,10 +34,43 @@ export interface GrantSummary {
   /** The award now: the original less every partial revocation. */
   readonly currentAwardCents: number;
   readonly disbursedCents: number;
-  /** What can still be paid: current award − disbursed while active, never below 0; nothing once completed or revoked. */
+  /** What can still be paid: current award − (disbursed − recovered) while active, never below 0; nothing once completed or revoked. */
   readonly remainingCents: number;
   readonly releasedCents: number;
+  /** Paid beyond what the grant is entitled to, in all: `recovery` says how much came back. */
   readonly recoveryDueCents: number;
+  /** The expenditure claimed on it, and what first-level control found eligible. */
+  readonly declaredCents: number;
+  readonly verifiedCents: number;
+  readonly claims: ReadonlyArray<{
+    readonly claimId: string;
+    readonly kind: ClaimKind;
+    readonly status: 'submitted' | 'verified';
+    readonly items: readonly ClaimItem[];
+    readonly declaredCents: number;
+    readonly eligibleCents: number | null;
+    readonly cutCents: number | null;
+    readonly cuts: readonly ClaimCut[];
+    readonly checklistRef: string | null;
+    readonly onTheSpot: boolean | null;
+    readonly verifiedBy: string | null;
+    /** Paid by the disbursements that settle it. */
+    readonly paidCents: number;
+    readonly submittedAt: string;
+    readonly verifiedAt: string | null;
+  }>;
+  /** Money due back: ordered, received (principal and interest apart), written off, outstanding. */
+  readonly recovery: {
+    readonly dueCents: number;
+    readonly orderedCents: number;
+    readonly receivedCents: number;
+    readonly interestReceivedCents: number;
+    readonly writtenOffCents: number;
+    readonly outstandingCents: number;
+    readonly orders: ReadonlyArray<{ readonly orderId: string; readonly amountCents: number; readonly interestRateBp: number; readonly dueDate: string; readonly reference: string; readonly orderedAt: string }>;
+    readonly receipts: ReadonlyArray<{ readonly receiptId: string; readonly amountCents: number; readonly interestCents: number; readonly receivedAt: string; readonly reference: string }>;
+    readonly writeOffs: ReadonlyArray<{ readonly amountCents: number; readonly reason: string; readonly writtenOffAt: string }>;
+  };
   readonly status: GrantStatus;
   readonly awardedAt: string;
   readonly completedAt: string | null;
@@ -46,6 +79,8 @@ export interface GrantSummary {
   readonly disbursements: ReadonlyArray<{
     readonly disbursementId: string;
     readonly kind: DisbursementKind;
+    /** The claim it settles; null for an advance. */
+    readonly claimId: string | null;
     readonly amountCents: number;
     readonly reference: string | null;
     readonly deggendorfVisuraRef: string | null;
@@ -63,9 +98,21 @@ export interface GrantSummary {
 }
 
 /** Each grant with its payments and revocations: `GET /grants`, `GET /grants/:grantId`. */
-export const grantSummaries = readModel<GrantSummary, 'GrantAwarded' | 'DisbursementRecorded' | 'GrantCompleted' | 'GrantRevoked'>({
+const EVENTS = [
+  'GrantAwarded',
+  'DisbursementRecorded',
+  'GrantCompleted',
+  'GrantRevoked',
+  'ExpenditureClaimSubmitted',
+  'ExpenditureClaimVerified',
+  'RecoveryOrdered',
+  'RecoveryReceived',
+  'RecoveryWrittenOff',
+] as const;
+
+export const grantSummaries = readModel<GrantSummary, (typeof EVENTS)[number]>({
   collection: 'grants',
-  eventTypes: ['GrantAwarded', 'DisbursementRecorded', 'GrantCompleted', 'GrantRevoked'],
+  eventTypes: EVENTS,
   documentId: (event) => event.data.grantId,
   evolve(grant, event) {
     if (event.type === 'GrantAwarded') {
@@ -98,6 +145,10 @@ export const grantSummaries = readModel<GrantSummary, 'GrantAwarded' | 'Disburse
         remainingCents: d.amountCents,
         releasedCents: 0,
         recoveryDueCents: 0,
+        declaredCents: 0,
+        verifiedCents: 0,
+        claims: [],
+        recovery: { dueCents: 0, orderedCents: 0, receivedCents: 0, interestReceivedCents: 0, writtenOffCents: 0, outstandingCents: 0, orders: [], receipts: [], writeOffs: [] },
         status: 'active',
         awardedAt: d.awardedAt,
         completedAt: null,
@@ -109,8 +160,14 @@ export const grantSummaries = readModel<GrantSummary, 'GrantAwarded' | 'Disburse
     if (grant === null) return null;
     switch (event.type) {
       case 'DisbursementRecorded': {
-        const { disbursementId, kind, amountCents, reference, deggendorfVisuraRef, paidAt } = event.data;
-        return withRemaining({ ...grant, disbursedCents: grant.disbursedCents + amountCents, lastPaymentAt: paidAt, disbursements: [...grant.disbursements, { disbursementId, kind, amountCents, reference, deggendorfVisuraRef, paidAt }] });
+        const { disbursementId, kind, claimId, amountCents, reference, deggendorfVisuraRef, paidAt } = event.data;
+        return withRemaining({
+          ...grant,
+          disbursedCents: grant.disbursedCents + amountCents,
+          lastPaymentAt: paidAt,
+          disbursements: [...grant.disbursements, { disbursementId, kind, claimId, amountCents, reference, deggendorfVisuraRef, paidAt }],
+          claims: grant.claims.map((c) => (c.claimId === claimId ? { ...c, paidCents: c.paidCents + amountCents } : c)),
+        });
       }
       case 'GrantCompleted':
         return withRemaining({ ...grant, status: 'completed', completedAt: event.data.completedAt, actualEndDate: event.data.actualEndDate, releasedCents: grant.releasedCents + event.data.releasedCents });
@@ -122,6 +179,7 @@ export const grantSummaries = readModel<GrantSummary, 'GrantAwarded' | 'Disburse
           currentAwardCents: d.awardAfterCents,
           releasedCents: grant.releasedCents + d.releasedCents,
           recoveryDueCents: d.recoveryDueCents,
+          recovery: outstanding({ ...grant.recovery, dueCents: d.recoveryDueCents }),
           revokedAt: d.whole ? d.revokedAt : grant.revokedAt,
           revocations: [
             ...grant.revocations,
@@ -129,10 +187,50 @@ export const grantSummaries = readModel<GrantSummary, 'GrantAwarded' | 'Disburse
           ],
         });
       }
+      case 'ExpenditureClaimSubmitted': {
+        const d = event.data;
+        const claim = { claimId: d.claimId, kind: d.kind, status: 'submitted' as const, items: d.items, declaredCents: d.declaredCents, eligibleCents: null, cutCents: null, cuts: [], checklistRef: null, onTheSpot: null, verifiedBy: null, paidCents: 0, submittedAt: d.submittedAt, verifiedAt: null };
+        return { ...grant, declaredCents: grant.declaredCents + d.declaredCents, claims: [...grant.claims, claim] };
+      }
+      case 'ExpenditureClaimVerified': {
+        const d = event.data;
+        return withRemaining({
+          ...grant,
+          verifiedCents: grant.verifiedCents + d.eligibleCents,
+          releasedCents: grant.releasedCents + d.releasedCents,
+          recoveryDueCents: d.recoveryDueCents,
+          recovery: outstanding({ ...grant.recovery, dueCents: d.recoveryDueCents }),
+          claims: grant.claims.map((c) =>
+            c.claimId === d.claimId ? { ...c, status: 'verified', eligibleCents: d.eligibleCents, cutCents: d.cutCents, cuts: d.cuts, checklistRef: d.checklistRef, onTheSpot: d.onTheSpot, verifiedBy: d.verifiedBy, verifiedAt: d.verifiedAt } : c,
+          ),
+        });
+      }
+      case 'RecoveryOrdered': {
+        const { orderId, amountCents, interestRateBp, dueDate, reference, orderedAt } = event.data;
+        return { ...grant, recovery: { ...grant.recovery, orderedCents: grant.recovery.orderedCents + amountCents, orders: [...grant.recovery.orders, { orderId, amountCents, interestRateBp, dueDate, reference, orderedAt }] } };
+      }
+      case 'RecoveryReceived': {
+        const { receiptId, amountCents, interestCents, receivedAt, reference, releasedCents } = event.data;
+        const r = grant.recovery;
+        return withRemaining({
+          ...grant,
+          releasedCents: grant.releasedCents + releasedCents,
+          recovery: outstanding({ ...r, receivedCents: r.receivedCents + amountCents, interestReceivedCents: r.interestReceivedCents + interestCents, receipts: [...r.receipts, { receiptId, amountCents, interestCents, receivedAt, reference }] }),
+        });
+      }
+      case 'RecoveryWrittenOff': {
+        const { amountCents, reason, writtenOffAt } = event.data;
+        const r = grant.recovery;
+        return { ...grant, recovery: outstanding({ ...r, writtenOffCents: r.writtenOffCents + amountCents, writeOffs: [...r.writeOffs, { amountCents, reason, writtenOffAt }] }) };
+      }
     }
   },
 });
 
+function outstanding(recovery: GrantSummary['recovery']): GrantSummary['recovery'] {
+  return { ...recovery, outstandingCents: recovery.dueCents - recovery.receivedCents - recovery.writtenOffCents };
+}
+
 function withRemaining(grant: GrantSummary): GrantSummary {
-  return { ...grant, remainingCents: grant.status === 'active' ? Math.max(0, grant.currentAwardCents - grant.disbursedCents) : 0 };
+  return { ...grant, remainingCents: grant.status === 'active' ? Math.max(0, grant.currentAwardCents - (grant.disbursedCents - grant.recovery.receivedCents)) : 0 };
 }

@@ -7,7 +7,8 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { COMMITMENT_LIMIT, MAX_AMOUNT_CENTS, type FundingCommand } from '@app/funding';
-import { awardTerms } from '../../../funding/test-support/funding.fixtures.js';
+import { EVALUATOR, awardTerms } from '../../../funding/test-support/funding.fixtures.js';
+import { claimVerifyAndPay } from '../../../funding/test-support/paying.js';
 import { TestLedger } from '../../../funding/test-support/test-ledger.js';
 import { dayAt } from '../../../funding/test-support/funding.arbitraries.js';
 import { projectInMemory, recorded } from '../../test-support/in-memory-projection.js';
@@ -45,7 +46,7 @@ describe(`money at the bounds (${RUNS} runs of over ${COMMITMENT_LIMIT} award an
         for (const [i, { award: wanted, paidPerMille, partial }] of cycles.entries()) {
           const award = Math.min(wanted, MAX_AMOUNT_CENTS - held);
           await run({ type: 'SubmitBid', bidId: `b${i}`, callId: 'c', submittedBy: 'portal', applicant: { kind: 'legal-person', type: 'company', taxCode: '01234567890', name: 'A' }, projectTitle: 'P', requestedCents: MAX_AMOUNT_CENTS });
-          await run({ type: 'EvaluateBid', bidId: `b${i}`, admissible: true, score: 50 });
+          await run({ type: 'EvaluateBid', bidId: `b${i}`, admissible: true, score: 50, evaluatedBy: EVALUATOR });
           const awarded = await run({ type: 'AwardGrant', grantId: `g${i}`, callId: 'c', bidId: `b${i}`, amountCents: award, ...awardTerms(`g${i}`, award) });
           const overLimit = committed + award > COMMITMENT_LIMIT * MAX_AMOUNT_CENTS;
           expect(awarded).toEqual(overLimit ? { kind: 'refused', code: 'COMMITMENT_LIMIT_REACHED' } : { kind: 'accepted' });
@@ -56,7 +57,7 @@ describe(`money at the bounds (${RUNS} runs of over ${COMMITMENT_LIMIT} award an
           committed += award;
           const paid = Math.floor((award * paidPerMille) / 1000);
           held += paid;
-          if (paid > 0) await run({ type: 'RecordDisbursement', grantId: `g${i}`, disbursementId: 'd', kind: 'interim', amountCents: paid });
+          if (paid > 0) for (const command of claimVerifyAndPay(`g${i}`, 'd', paid, { portal: 'portal' })) await run(command);
           if (partial) await run({ type: 'RevokeGrant', grantId: `g${i}`, reason: 'Cut', amountCents: Math.max(1, award - paid) });
           await run({ type: 'RevokeGrant', grantId: `g${i}`, reason: 'Revoked' });
         }

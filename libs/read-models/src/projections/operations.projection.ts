@@ -59,7 +59,7 @@ type OperationDocument = Omit<Operation, 'programmeCode' | 'callTitle' | 'measur
   readonly [field: string]: unknown;
   /** What the grant holds of its call's budget: its legally binding commitment (OpenCoesione's IMPEGNI). */
   readonly committedCents: number;
-  /** Principal recovered after a revocation (OpenCoesione reports payments net of it). */
+  /** Principal recovered (OpenCoesione reports payments net of it). */
   readonly recoveredCents: number;
 };
 
@@ -74,9 +74,9 @@ interface CallLabels {
   readonly title: string;
 }
 
-const operations = readModel<OperationDocument, 'GrantAwarded' | 'DisbursementRecorded' | 'GrantCompleted' | 'GrantRevoked'>({
+const operations = readModel<OperationDocument, 'GrantAwarded' | 'DisbursementRecorded' | 'GrantCompleted' | 'GrantRevoked' | 'ExpenditureClaimVerified' | 'RecoveryReceived'>({
   collection: 'open_data_operations',
-  eventTypes: ['GrantAwarded', 'DisbursementRecorded', 'GrantCompleted', 'GrantRevoked'],
+  eventTypes: ['GrantAwarded', 'DisbursementRecorded', 'GrantCompleted', 'GrantRevoked', 'ExpenditureClaimVerified', 'RecoveryReceived'],
   documentId: (event) => event.data.grantId,
   evolve(operation, event) {
     if (event.type === 'GrantAwarded') {
@@ -128,6 +128,11 @@ const operations = readModel<OperationDocument, 'GrantAwarded' | 'DisbursementRe
           committedCents: operation.committedCents - event.data.releasedCents,
           ...(event.data.whole ? { status: 'revoked' satisfies GrantStatus, revokedAt: event.data.revokedAt } : {}),
         };
+      // What the grant stops holding after a final verification or a recovery is no longer committed.
+      case 'ExpenditureClaimVerified':
+        return { ...operation, committedCents: operation.committedCents - event.data.releasedCents };
+      case 'RecoveryReceived':
+        return { ...operation, recoveredCents: operation.recoveredCents + event.data.amountCents, committedCents: operation.committedCents - event.data.releasedCents };
     }
   },
 });

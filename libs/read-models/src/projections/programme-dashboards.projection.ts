@@ -10,11 +10,25 @@ export interface MoneyTotals {
   /** Handed back to calls by revocations and by final payments below the award. */
   readonly releasedCents: number;
   readonly disbursedCents: number;
-  /** Paid beyond reduced awards, to be recovered. */
+  /** Expenditure beneficiaries declared in their claims. */
+  readonly declaredCents: number;
+  /** Expenditure first-level control found eligible. */
+  readonly verifiedCents: number;
+  /** Paid beyond what grants are entitled to (after revocations and final verifications): due back, in all. */
   readonly recoveryDueCents: number;
+  /** Principal received back (it is in `releasedCents` too: available again). */
+  readonly recoveredCents: number;
+  readonly writtenOffCents: number;
+  /** Interest received on recoveries: shown apart, never budget. */
+  readonly interestReceivedCents: number;
 }
 
-export interface MeasureFigures extends MoneyTotals {
+/** Due, neither received nor written off. */
+interface Outstanding {
+  readonly outstandingRecoveryCents: number;
+}
+
+export interface MeasureFigures extends MoneyTotals, Outstanding {
   readonly measureId: string;
   readonly code: string;
   readonly title: string;
@@ -28,7 +42,7 @@ export interface MeasureFigures extends MoneyTotals {
   readonly absorption: number;
 }
 
-export interface FundFigures extends MoneyTotals {
+export interface FundFigures extends MoneyTotals, Outstanding {
   readonly fund: Fund;
   readonly amountCents: number;
   readonly allocatedCents: number;
@@ -50,7 +64,18 @@ export interface ProgrammeDashboard {
   readonly measures: readonly MeasureFigures[];
 }
 
-const ZERO: MoneyTotals = { reservedCents: 0, committedCents: 0, releasedCents: 0, disbursedCents: 0, recoveryDueCents: 0 };
+const ZERO: MoneyTotals = {
+  reservedCents: 0,
+  committedCents: 0,
+  releasedCents: 0,
+  disbursedCents: 0,
+  declaredCents: 0,
+  verifiedCents: 0,
+  recoveryDueCents: 0,
+  recoveredCents: 0,
+  writtenOffCents: 0,
+  interestReceivedCents: 0,
+};
 type Delta = Partial<MoneyTotals>;
 
 const EVENTS = [
@@ -62,6 +87,10 @@ const EVENTS = [
   'DisbursementRecorded',
   'GrantCompleted',
   'GrantRevoked',
+  'ExpenditureClaimSubmitted',
+  'ExpenditureClaimVerified',
+  'RecoveryReceived',
+  'RecoveryWrittenOff',
 ] as const;
 
 /** Per programme, the money per fund and per measure: `GET /programmes/:programmeId/dashboard`. */
@@ -103,6 +132,14 @@ export const programmeDashboards = readModel<ProgrammeDashboard, (typeof EVENTS)
         return move(dashboard, event.data.measureId, { releasedCents: event.data.releasedCents });
       case 'GrantRevoked':
         return move(dashboard, event.data.measureId, { releasedCents: event.data.releasedCents, recoveryDueCents: event.data.recoveryDueAddedCents });
+      case 'ExpenditureClaimSubmitted':
+        return move(dashboard, event.data.measureId, { declaredCents: event.data.declaredCents });
+      case 'ExpenditureClaimVerified':
+        return move(dashboard, event.data.measureId, { verifiedCents: event.data.eligibleCents, releasedCents: event.data.releasedCents, recoveryDueCents: event.data.recoveryDueAddedCents });
+      case 'RecoveryReceived':
+        return move(dashboard, event.data.measureId, { recoveredCents: event.data.amountCents, interestReceivedCents: event.data.interestCents, releasedCents: event.data.releasedCents });
+      case 'RecoveryWrittenOff':
+        return move(dashboard, event.data.measureId, { writtenOffCents: event.data.amountCents });
     }
   },
 });
@@ -119,32 +156,29 @@ function move(dashboard: ProgrammeDashboard, measureId: string, delta: Delta): P
 }
 
 function add<T extends MoneyTotals>(figures: T, delta: Delta): T {
-  return {
-    ...figures,
-    reservedCents: figures.reservedCents + (delta.reservedCents ?? 0),
-    committedCents: figures.committedCents + (delta.committedCents ?? 0),
-    releasedCents: figures.releasedCents + (delta.releasedCents ?? 0),
-    disbursedCents: figures.disbursedCents + (delta.disbursedCents ?? 0),
-    recoveryDueCents: figures.recoveryDueCents + (delta.recoveryDueCents ?? 0),
-  };
+  const sum = { ...figures };
+  for (const key of Object.keys(ZERO) as Array<keyof MoneyTotals>) (sum as Record<keyof MoneyTotals, number>)[key] = figures[key] + (delta[key] ?? 0);
+  return sum;
 }
 
 function ratio(part: number, whole: number): number {
   return whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 10_000;
 }
 
-function measureFigures(m: Omit<MeasureFigures, 'unreservedCents' | 'availableCents' | 'absorption'>): MeasureFigures {
+function measureFigures(m: Omit<MeasureFigures, 'unreservedCents' | 'availableCents' | 'absorption' | 'outstandingRecoveryCents'>): MeasureFigures {
   return {
     ...m,
+    outstandingRecoveryCents: m.recoveryDueCents - m.recoveredCents - m.writtenOffCents,
     unreservedCents: m.allocationCents - m.reservedCents,
     availableCents: m.allocationCents - m.committedCents + m.releasedCents,
     absorption: ratio(m.disbursedCents, m.allocationCents),
   };
 }
 
-function fundFigures(f: Omit<FundFigures, 'unallocatedCents' | 'availableCents' | 'absorption'>): FundFigures {
+function fundFigures(f: Omit<FundFigures, 'unallocatedCents' | 'availableCents' | 'absorption' | 'outstandingRecoveryCents'>): FundFigures {
   return {
     ...f,
+    outstandingRecoveryCents: f.recoveryDueCents - f.recoveredCents - f.writtenOffCents,
     unallocatedCents: f.amountCents - f.allocatedCents,
     availableCents: f.amountCents - f.committedCents + f.releasedCents,
     absorption: ratio(f.disbursedCents, f.amountCents),

@@ -13,8 +13,8 @@ export interface ReadModel<D extends ReadModelDocument = ReadModelDocument, E ex
   readonly collection: string;
   /** The events it takes; the runner hands it no other. */
   readonly eventTypes: ReadonlySet<E['type']>;
-  /** Which of its documents the event changes. */
-  documentId(event: E): string;
+  /** Which of its documents the event changes; null: none (e.g. an advance, which settles no claim). */
+  documentId(event: E): string | null;
   /** The document after the event; null when it does not exist (or no longer does). */
   evolve(document: D | null, event: E): D | null;
 }
@@ -22,7 +22,7 @@ export interface ReadModel<D extends ReadModelDocument = ReadModelDocument, E ex
 export function readModel<D extends ReadModelDocument, T extends FundingEventType>(definition: {
   readonly collection: string;
   readonly eventTypes: readonly T[];
-  documentId(event: EventOf<T>): string;
+  documentId(event: EventOf<T>): string | null;
   evolve(document: D | null, event: EventOf<T>): D | null;
 }): ReadModel<D, EventOf<T>> {
   return { ...definition, eventTypes: new Set<EventOf<T>['type']>(definition.eventTypes as ReadonlyArray<EventOf<T>['type']>) };
@@ -49,6 +49,8 @@ export function fundingEvent(recorded: RecordedEvent): FundingEvent {
 /** Where an event goes: for each read model that takes it, its document and the document after it. */
 export function* routes(projection: Projection, event: FundingEvent): Generator<{ readonly model: ReadModel; readonly id: string }> {
   for (const model of projection.readModels) {
-    if (model.eventTypes.has(event.type)) yield { model, id: model.documentId(event) };
+    if (!model.eventTypes.has(event.type)) continue;
+    const id = model.documentId(event);
+    if (id !== null) yield { model, id };
   }
 }

@@ -21,6 +21,15 @@ const of = (events: RecordedEvent[], type: string, where: (d: Data) => boolean =
   events.filter((e) => e.type === type && where(e.data as Data)).map((e) => e.data as Data);
 const total = (items: Data[], field = 'amountCents') => items.reduce((sum, d) => sum + (d[field] as number), 0);
 
+/** The recovery due after the last event that set it, per grant, summed over the grants `where` selects. */
+function lastDue(events: RecordedEvent[], where: (d: Data) => boolean): number {
+  const due = new Map<string, number>();
+  for (const e of events) {
+    if ((e.type === 'GrantRevoked' || e.type === 'ExpenditureClaimVerified') && where(e.data as Data)) due.set((e.data as Data)['grantId'] as string, (e.data as Data)['recoveryDueCents'] as number);
+  }
+  return [...due.values()].reduce((a, b) => a + b, 0);
+}
+
 async function logOf(value: Parameters<typeof play>[1]): Promise<RecordedEvent[]> {
   const ledger = new TestLedger();
   await play(ledger, value, true);
@@ -44,15 +53,20 @@ describe(`read models over ${RUNS} random command sequences`, () => {
             expect(m.reservedCents).toBe(total(of(events, 'MeasureBudgetReserved', ofMeasure)) - total(of(events, 'MeasureReservationReleased', ofMeasure)));
             expect(m.committedCents).toBe(total(of(events, 'GrantAwarded', ofMeasure)));
             expect(m.disbursedCents).toBe(total(of(events, 'DisbursementRecorded', grantsOfMeasure)));
-            expect(m.releasedCents).toBe(total(of(events, 'GrantCompleted', grantsOfMeasure), 'releasedCents') + total(of(events, 'GrantRevoked', grantsOfMeasure), 'releasedCents'));
-            const lastDue = new Map<string, number>();
-            for (const r of of(events, 'GrantRevoked', grantsOfMeasure)) lastDue.set(r['grantId'] as string, r['recoveryDueCents'] as number);
-            expect(m.recoveryDueCents).toBe([...lastDue.values()].reduce((a, b) => a + b, 0));
+            const releasing = ['GrantCompleted', 'GrantRevoked', 'ExpenditureClaimVerified', 'RecoveryReceived'];
+            expect(m.releasedCents).toBe(releasing.reduce((sum, type) => sum + total(of(events, type, grantsOfMeasure), 'releasedCents'), 0));
+            expect(m.recoveryDueCents).toBe(lastDue(events, grantsOfMeasure));
+            expect(m.declaredCents).toBe(total(of(events, 'ExpenditureClaimSubmitted', grantsOfMeasure), 'declaredCents'));
+            expect(m.verifiedCents).toBe(total(of(events, 'ExpenditureClaimVerified', grantsOfMeasure), 'eligibleCents'));
+            expect(m.recoveredCents).toBe(total(of(events, 'RecoveryReceived', grantsOfMeasure)));
+            expect(m.interestReceivedCents).toBe(total(of(events, 'RecoveryReceived', grantsOfMeasure), 'interestCents'));
+            expect(m.writtenOffCents).toBe(total(of(events, 'RecoveryWrittenOff', grantsOfMeasure)));
+            expect(m.outstandingRecoveryCents).toBe(m.recoveryDueCents - m.recoveredCents - m.writtenOffCents);
             expect(m.availableCents).toBe(m.allocationCents - m.committedCents + m.releasedCents);
           }
           for (const f of dashboard.funds) {
             const measures = dashboard.measures.filter((m) => m.fund === f.fund);
-            for (const field of ['reservedCents', 'committedCents', 'disbursedCents', 'releasedCents', 'recoveryDueCents'] as const) {
+            for (const field of ['reservedCents', 'committedCents', 'disbursedCents', 'releasedCents', 'recoveryDueCents', 'declaredCents', 'verifiedCents', 'recoveredCents', 'writtenOffCents', 'outstandingRecoveryCents', 'interestReceivedCents'] as const) {
               expect(f[field]).toBe(measures.reduce((sum, m) => sum + m[field], 0));
             }
             expect(f.allocatedCents).toBe(measures.reduce((sum, m) => sum + m.allocationCents, 0));
@@ -67,12 +81,28 @@ describe(`read models over ${RUNS} random command sequences`, () => {
           expect(call.bids.total).toBe(of(events, 'BidSubmitted', ofCall).length);
           expect(Object.values(call.bids.byStatus).reduce((a, b) => a + b, 0)).toBe(call.bids.total);
           expect(call.bids.byStatus.awarded).toBe(of(events, 'BidAwarded', ofCall).length);
+          expect(call.disbursedCents).toBe(total(of(events, 'DisbursementRecorded', ofCall)));
+          expect(call.declaredCents).toBe(total(of(events, 'ExpenditureClaimSubmitted', ofCall), 'declaredCents'));
+          expect(call.verifiedCents).toBe(total(of(events, 'ExpenditureClaimVerified', ofCall), 'eligibleCents'));
+          expect(call.recoveryDueCents).toBe(lastDue(events, ofCall));
+          expect(call.recoveredCents).toBe(total(of(events, 'RecoveryReceived', ofCall)));
+          expect(call.outstandingRecoveryCents).toBe(call.recoveryDueCents - call.recoveredCents - total(of(events, 'RecoveryWrittenOff', ofCall)));
         }
         for (const [grantId, doc] of docs.get('grants') ?? []) {
           const grant = doc as GrantSummary;
           const ofGrant = (d: Data) => d['grantId'] === grantId;
           expect(grant.disbursedCents).toBe(total(of(events, 'DisbursementRecorded', ofGrant)));
           expect(grant.disbursements.map((d) => d.amountCents)).toEqual(of(events, 'DisbursementRecorded', ofGrant).map((d) => d.amountCents));
+          expect(grant.recovery.receivedCents).toBe(total(of(events, 'RecoveryReceived', ofGrant)));
+          expect(grant.recovery.orderedCents).toBe(total(of(events, 'RecoveryOrdered', ofGrant)));
+          expect(grant.recovery.outstandingCents).toBe(lastDue(events, ofGrant) - grant.recovery.receivedCents - total(of(events, 'RecoveryWrittenOff', ofGrant)));
+          for (const claim of grant.claims) {
+            expect(claim.paidCents).toBe(total(of(events, 'DisbursementRecorded', (d) => d['claimId'] === claim.claimId)));
+          }
+        }
+        for (const [claimId, doc] of docs.get('expenditure_claims') ?? []) {
+          expect(doc['paidCents']).toBe(total(of(events, 'DisbursementRecorded', (d) => d['claimId'] === claimId)));
+          expect(doc['declaredCents']).toBe(total(of(events, 'ExpenditureClaimSubmitted', (d) => d['claimId'] === claimId), 'declaredCents'));
         }
       }),
       { numRuns: RUNS },

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { Body, Controller, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, ValidateNested } from 'class-validator';
+import type { CommandContext } from '@app/commands';
+import { CLAIM_KINDS, MAX_CLAIM_ITEMS, type ClaimKind } from '@app/funding';
+import { Roles } from '../auth/roles.decorator.js';
+import { Commands } from '../commands/commands.js';
+import { CommandHeaders, CommandRequest } from '../http/command-request.js';
+import { EntityIdPipe } from '../http/entity-id.pipe.js';
+import { IsCents, IsEntityId, IsText } from '../http/field-rules.js';
+
+export class ClaimItemDto {
+  @IsText('What the expenditure was for')
+  description!: string;
+
+  @IsText('Cost category, as the call names them (e.g. personnel, services, equipment)', 64)
+  category!: string;
+
+  @IsCents('Amount declared, in euro cents')
+  amountCents!: number;
+
+  @IsText('The supporting document: invoice, payslip, receipt', 200)
+  documentRef!: string;
+}
+
+export class SubmitExpenditureClaimDto {
+  @IsEntityId('Chosen by the client, or generated; unique across all claims')
+  claimId?: string;
+
+  @ApiProperty({ enum: CLAIM_KINDS, description: 'interim ("SAL"), or final: the last claim, which closes the grant to further claims' })
+  @IsIn(CLAIM_KINDS)
+  kind!: ClaimKind;
+
+  @ApiProperty({ type: [ClaimItemDto], minItems: 1, maxItems: MAX_CLAIM_ITEMS, description: 'The expenditure declared, item by item; cuts name an item by its position here, from 0' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_CLAIM_ITEMS)
+  @ValidateNested({ each: true })
+  @Type(() => ClaimItemDto)
+  items!: ClaimItemDto[];
+}
+
+@ApiTags('expenditure')
+@ApiBearerAuth()
+@Controller()
+export class SubmitExpenditureClaimRoute {
+  constructor(private readonly commands: Commands) {}
+
+  @Post('grants/:grantId/expenditure-claims')
+  @Roles('applicant-service')
+  @CommandHeaders()
+  submit(@CommandRequest() context: CommandContext, @Param('grantId', EntityIdPipe) grantId: string, @Body() body: SubmitExpenditureClaimDto) {
+    const claimId = body.claimId ?? randomUUID();
+    return this.commands.run(
+      context,
+      {
+        type: 'SubmitExpenditureClaim',
+        grantId,
+        claimId,
+        kind: body.kind,
+        items: body.items.map((i) => ({ description: i.description, category: i.category, amountCents: i.amountCents, documentRef: i.documentRef })),
+        submittedBy: context.actor,
+      },
+      { claimId, grantId },
+    );
+  }
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from '@jest/globals';
+import { EUR, bidAdmissible, bidAwarded, bidSubmitted, budgetCommitted, callOpened, disbursed, grantAwarded, programmeEstablished } from '../../test-support/funding.fixtures.js';
+import { expectRefusal, given } from '../../test-support/given-when-then.js';
+import type { FundingEvent } from '../funding.events.js';
+import type { GrantEvent } from '../grants/grant.events.js';
+import type { OrderRecovery } from './order-recovery.js';
+import type { RecordRecoveryReceipt } from './record-recovery-receipt.js';
+
+const now = new Date('2026-10-01T10:00:00.000Z');
+const place = { grantId: 'g1', callId: 'c1', programmeId: 'wecare', measureId: 'm4' };
+/** EUR 48,000 advanced, then the whole grant revoked: EUR 48,000 due back. */
+const revoked: GrantEvent = { type: 'GrantRevoked', data: { ...place, reason: 'Fraud', covar: null, whole: true, revokedCents: EUR(120_000), awardAfterCents: 0, releasedCents: EUR(72_000), recoveryDueCents: EUR(48_000), recoveryDueAddedCents: EUR(48_000), revokedAt: '' } };
+const owing = (...later: GrantEvent[]): FundingEvent[] => [programmeEstablished, callOpened, bidSubmitted, bidAdmissible, grantAwarded(EUR(120_000)), budgetCommitted(EUR(120_000)), bidAwarded(EUR(120_000)), disbursed('d1', 'advance', EUR(48_000)), revoked, ...later];
+const order = (orderId: string, amountCents: number): OrderRecovery => ({ type: 'OrderRecovery', grantId: 'g1', orderId, amountCents, interestRateBp: 250, dueDate: '2026-12-31', reference: 'DD-2026-77' });
+const ordered = (orderId: string, amountCents: number): GrantEvent => ({ type: 'RecoveryOrdered', data: { ...place, orderId, amountCents, interestRateBp: 250, dueDate: '2026-12-31', reference: 'DD-2026-77', orderedAt: '' } });
+const receive = (receiptId: string, amountCents: number, interestCents = 0): RecordRecoveryReceipt => ({ type: 'RecordRecoveryReceipt', grantId: 'g1', receiptId, amountCents, interestCents, receivedAt: '2026-09-30', reference: 'TES-1' });
+
+describe('recovering money due', () => {
+  it('orders what is due, each euro once', async () => {
+    expect(await given(...owing()).when(order('o1', EUR(48_000)), now)).toEqual([{ ...ordered('o1', EUR(48_000)), data: { ...ordered('o1', EUR(48_000)).data, orderedAt: now.toISOString() } }]);
+    await expectRefusal(given(...owing(ordered('o1', EUR(40_000)))).when(order('o2', EUR(8_000) + 1), now), 'RECOVERY_EXCEEDS_DUE');
+    await expectRefusal(given(...owing(ordered('o1', EUR(40_000)))).when(order('o1', 1), now), 'RECOVERY_ALREADY_RECORDED');
+  });
+
+  it('records a receipt: its principal goes back to the call, its interest apart', async () => {
+    const events = await given(...owing(ordered('o1', EUR(48_000)))).when(receive('r1', EUR(20_000), EUR(300)), now);
+    expect(events).toEqual([
+      { type: 'RecoveryReceived', data: { ...place, receiptId: 'r1', amountCents: EUR(20_000), interestCents: EUR(300), receivedAt: '2026-09-30', reference: 'TES-1', releasedCents: EUR(20_000), recordedAt: now.toISOString() } },
+      { type: 'CallBudgetReleased', data: { callId: 'c1', grantId: 'g1', amountCents: EUR(20_000), cause: 'recovery', releasedAt: now.toISOString() } },
+    ]);
+  });
+
+  it('receives no more principal than was ordered and is outstanding, and nothing dated after today', async () => {
+    await expectRefusal(given(...owing(ordered('o1', EUR(10_000)))).when(receive('r1', EUR(10_000) + 1), now), 'RECEIPT_EXCEEDS_ORDERED');
+    await expectRefusal(given(...owing()).when(receive('r1', 1), now), 'RECEIPT_EXCEEDS_ORDERED');
+    await expectRefusal(given(...owing(ordered('o1', EUR(10_000)))).when({ ...receive('r1', 1), receivedAt: '2026-10-02' }, now), 'INVALID_INPUT');
+    await expectRefusal(given(...owing(ordered('o1', EUR(10_000)))).when(receive('r1', 0, 0), now), 'INVALID_AMOUNT');
+  });
+
+  it('writes off what cannot be recovered, never more than is outstanding', async () => {
+    const writtenOff = { type: 'RecoveryWrittenOff', data: { ...place, amountCents: EUR(28_000), reason: 'Beneficiary insolvent', writtenOffAt: '' } } as GrantEvent;
+    const received = { type: 'RecoveryReceived', data: { ...place, receiptId: 'r1', amountCents: EUR(20_000), interestCents: 0, receivedAt: '2026-09-30', reference: 'TES-1', releasedCents: EUR(20_000), recordedAt: '' } } as GrantEvent;
+    expect(await given(...owing(ordered('o1', EUR(48_000)), received)).when({ type: 'WriteOffRecovery', grantId: 'g1', reason: 'Beneficiary insolvent' }, now)).toEqual([
+      { ...writtenOff, data: { ...writtenOff.data, writtenOffAt: now.toISOString() } },
+    ]);
+    await expectRefusal(given(...owing()).when({ type: 'WriteOffRecovery', grantId: 'g1', amountCents: EUR(48_000) + 1, reason: 'x' }, now), 'WRITE_OFF_EXCEEDS_OUTSTANDING');
+    await expectRefusal(given(...owing(received, writtenOff)).when({ type: 'WriteOffRecovery', grantId: 'g1', reason: 'x' }, now), 'NOTHING_TO_RECOVER');
+    // Written off is no longer received.
+    await expectRefusal(given(...owing(ordered('o1', EUR(48_000)), writtenOff)).when(receive('r2', EUR(20_000) + 1), now), 'RECEIPT_EXCEEDS_OUTSTANDING');
+  });
+});

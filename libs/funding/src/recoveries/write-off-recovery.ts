@@ -1,0 +1,32 @@
+import { reading, type CommandPlan } from '../command-plan.js';
+import { refuse } from '../domain-error.js';
+import { instant } from '../funding.types.js';
+import { GRANT, outstandingRecoveryCents, requireGrant, type Grant } from '../grants/grant.js';
+import { assertPositiveCents, type Cents } from '../money.js';
+import { grantStream } from '../streams.js';
+import { assertText } from '../text.js';
+import { grantPlace } from './recovery-rules.js';
+
+export type WriteOffRecovery = {
+  readonly type: 'WriteOffRecovery';
+  readonly grantId: string;
+  /** Absent: everything outstanding. */
+  readonly amountCents?: Cents | null;
+  readonly reason: string;
+};
+
+/** What is due and cannot be recovered is written off, with its reason: RecoveryWrittenOff. It stays spent. */
+export const writeOffRecovery: CommandPlan<WriteOffRecovery, { grant: Grant }> = {
+  reads: (command) => ({ grant: reading(GRANT, grantStream(command.grantId)) }),
+  about: 'grant',
+  decide(command, state, now) {
+    const grant = requireGrant(state.grant, command.grantId);
+    assertText(command.reason, 'write-off reason');
+    const outstanding = outstandingRecoveryCents(grant);
+    if (outstanding <= 0) refuse('NOTHING_TO_RECOVER', `Grant ${grant.grantId} has nothing outstanding to recover`);
+    const amountCents = command.amountCents ?? outstanding;
+    assertPositiveCents(amountCents, 'written-off amount');
+    if (amountCents > outstanding) refuse('WRITE_OFF_EXCEEDS_OUTSTANDING', `Grant ${grant.grantId} has ${outstanding} cents outstanding; the write-off asks for ${amountCents}`);
+    return [{ type: 'RecoveryWrittenOff', data: { ...grantPlace(grant), amountCents, reason: command.reason, writtenOffAt: instant(now) } }];
+  },
+};

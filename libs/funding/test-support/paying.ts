@@ -1,0 +1,31 @@
+/**
+ * Paying a grant as the law allows, for tests that need money paid: a claim of expenditure, its
+ * verification by a controller, and the payment by a finance officer, each a different person.
+ * With `awardTerms` the operation costs exactly the award (aid intensity 100%), so a claim of X
+ * allows a payment of X.
+ */
+import type { FundingCommand } from '../src/funding.commands.js';
+import { CONTROLLER, FINANCE_OFFICER, PORTAL } from './funding.fixtures.js';
+
+export function claimVerifyAndPay(
+  grantId: string,
+  paymentId: string,
+  amountCents: number,
+  options: { readonly kind?: 'interim' | 'final'; readonly portal?: string; readonly declaredCents?: number } = {},
+): FundingCommand[] {
+  const kind = options.kind ?? 'interim';
+  const claimId = `${grantId}-claim-${paymentId}`;
+  const declaredCents = options.declaredCents ?? Math.max(1, amountCents);
+  return [
+    {
+      type: 'SubmitExpenditureClaim',
+      grantId,
+      claimId,
+      kind,
+      items: [{ description: 'Works as planned', category: 'services', amountCents: declaredCents, documentRef: `INV-${paymentId}` }],
+      submittedBy: options.portal ?? PORTAL,
+    },
+    { type: 'VerifyExpenditureClaim', claimId, eligibleCents: declaredCents, cuts: [], checklistRef: 'CL-1', onTheSpot: false, verifiedBy: CONTROLLER },
+    { type: 'RecordDisbursement', grantId, disbursementId: paymentId, kind, amountCents, claimId, paidBy: FINANCE_OFFICER },
+  ];
+}
