@@ -48,6 +48,27 @@ const MUTATIONS = [
     to: 'const maxAttempts = 1;',
     tests: ['libs/commands', 'libs/funding/src/funding.properties', 'test/two-processes'],
   },
+  {
+    name: 'the advance added to verified expenditure instead of offset against it',
+    file: 'libs/funding/src/grants/grant.ts',
+    from: 'Math.max(grant.advancePaidCents, coveredCents(grant, verifiedEligibleCents(grant)))',
+    to: 'grant.advancePaidCents + coveredCents(grant, verifiedEligibleCents(grant))',
+    tests: ['libs/funding/src/grants', 'libs/funding/src/funding.properties', 'test/expenditure'],
+  },
+  {
+    name: 'the verifier of a claim allowed to pay it',
+    file: 'libs/funding/src/grants/record-disbursement.ts',
+    from: "  if (claim.verifiedBy === command.paidBy) refuse('SEPARATION_OF_DUTIES', `${command.paidBy} verified claim ${claimId} and cannot pay it`);\n",
+    to: '',
+    tests: ['libs/funding/src/grants', 'libs/funding/src/funding.properties', 'test/expenditure'],
+  },
+  {
+    name: "a recovery receipt that does not return its principal to the call",
+    file: 'libs/funding/src/recoveries/record-recovery-receipt.ts',
+    from: "    if (releasedCents > 0) events.push(",
+    to: "    if (releasedCents < 0) events.push(",
+    tests: ['libs/funding/src/recoveries', 'libs/funding/src/funding.properties', 'test/expenditure'],
+  },
 ];
 
 const only = process.argv.slice(2);
