@@ -78,6 +78,8 @@ export const FUNDING_UPCASTERS: readonly Upcaster[] = [
   // Claims, verifications and recoveries (docs/adr/0011). Calls and grants from before the advance
   // share pay no advance (the call set none); the evaluator and the payer were the events' actors.
   withDefaults('CallOpened', 3, { advanceShareBp: 0 }),
+  // Calls from before first-come selection ranked their bids (docs/adr/0012).
+  withDefaults('CallOpened', 4, { selection: 'ranking' }),
   withDefaults('GrantAwarded', 4, { advanceShareBp: 0 }),
   { type: 'BidEvaluated', fromVersion: 1, upcast: (data, metadata) => ({ ...(data as object), evaluatedBy: metadata.actor }) },
   { type: 'DisbursementRecorded', fromVersion: 3, upcast: (data, metadata) => ({ claimId: null, ...(data as object), paidBy: metadata.actor }) },

@@ -1,6 +1,7 @@
 import {
   ConcurrencyError,
   comparePositions,
+  positionKey,
   type AppendRequest,
   type AppendResult,
   type EventStore,
@@ -103,7 +104,7 @@ export class CommandPipeline {
     const loaded = await Promise.all(
       Object.entries(reads).map(async ([name, { stream, fold }]) => {
         const events = await this.store.readStream(stream);
-        const state = events.reduce((s, recorded) => fold.evolve(s, { type: recorded.type, data: recorded.data } as FundingEvent), fold.initialState());
+        const state = events.reduce((s, recorded) => fold.evolve(s, { type: recorded.type, data: recorded.data } as FundingEvent, { position: positionKey(recorded.position) }), fold.initialState());
         return { name, stream, state, revision: events.length === 0 ? null : events[events.length - 1]!.revision };
       }),
     );

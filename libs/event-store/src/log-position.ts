@@ -11,6 +11,14 @@ export function comparePositions(a: LogPosition, b: LogPosition): number {
   return 0;
 }
 
+/**
+ * A position as text that sorts as the log does (fixed-width commit, then prepare): what the domain
+ * and the read models compare when the order of arrival matters, without knowing positions' form.
+ */
+export function positionKey(position: LogPosition): string {
+  return `${position.commit.toString().padStart(20, '0')}.${position.prepare.toString().padStart(20, '0')}`;
+}
+
 /** `42` where commit and prepare agree (the embedded store), `commit/prepare` otherwise. */
 export function formatPosition(position: LogPosition): string {
   return position.commit === position.prepare ? String(position.commit) : `${position.commit}/${position.prepare}`;

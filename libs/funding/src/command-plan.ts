@@ -1,9 +1,18 @@
 import type { FundingEvent } from './funding.events.js';
 
+/**
+ * Where an event sits in the global log: a key that sorts as the log does (the event store's
+ * `positionKey`), for the rules that depend on the order of arrival across streams.
+ */
+export interface EventAt {
+  readonly position: string;
+}
+
 /** A capability's state as the fold of its stream: where it starts and how each event moves it. */
 export interface Evolving<State, Event extends FundingEvent> {
   initialState(): State;
-  evolve(state: State, event: Event): State;
+  /** `at`: where the event sits in the log; absent when a fold is made without the log (a spec's given events). */
+  evolve(state: State, event: Event, at?: EventAt): State;
 }
 
 /** One stream a command reads, and how its events fold into the state the decision takes. */

@@ -80,6 +80,8 @@ export const DOMAIN_ERROR_CODES = [
   'RECEIPT_EXCEEDS_OUTSTANDING',
   'WRITE_OFF_EXCEEDS_OUTSTANDING',
   'NOTHING_TO_RECOVER',
+  'ARRIVAL_ORDER',
+  'BID_AFTER_CLOSE',
 ] as const;
 
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

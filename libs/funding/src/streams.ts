@@ -32,6 +32,7 @@ export function streamOf(event: FundingEvent): string {
     case 'CallCancelled':
     case 'CallBudgetCommitted':
     case 'CallBudgetReleased':
+    case 'BidQueued':
       return callStream(event.data.callId);
     case 'BidSubmitted':
     case 'BidWithdrawn':

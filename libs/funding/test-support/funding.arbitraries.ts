@@ -61,6 +61,7 @@ export const command: fc.Arbitrary<FundingCommand> = fc.oneof(
     eligibleApplicantTypes: fc.uniqueArray(fc.constantFrom(...APPLICANT_TYPES), { minLength: 3, maxLength: 5 }),
     maxGrantCents: fc.option(cents(50_000, 1_000_000), { nil: null }),
     advanceShareBp: fc.constantFrom(0, 2_000, 4_000, 10_000),
+    selection: fc.constantFrom('ranking' as const, 'first-come' as const),
   }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('CloseCall' as const), callId }) },
   { weight: 3, arbitrary: fc.record({ type: fc.constant('CancelCall' as const), callId: fc.constantFrom('c3', 'c3', 'c1'), reason: fc.constant('Cancelled') }) },
@@ -143,6 +144,7 @@ export const setup: fc.Arbitrary<FundingCommand[]> = fc
       type: 'OpenCall' as const, callId: id, programmeId: 'p1', measureId: i === 0 ? 'm1' : 'm2', title: `Call ${id}`,
       budgetCents: budgets[i] ?? 0, opensAt: dayAt(0).toISOString(), closesAt: dayAt(closes[i] ?? 10).toISOString(),
       eligibleApplicantTypes: types[i] ?? [], maxGrantCents: caps[i] ? Math.min(caps[i], budgets[i] ?? 0) : null, advanceShareBp: i === 0 ? 4_000 : 10_000,
+      selection: i === 0 ? ('ranking' as const) : ('first-come' as const),
     })),
     ...(['c1', 'c2'] as const).flatMap((call, i): FundingCommand[] => {
       const [bid, grant] = i === 0 ? ['b1', 'g1'] : ['b3', 'g3'];
@@ -182,6 +184,11 @@ const recoveryFlow: fc.Arbitrary<FundingCommand[]> = fc
     ...(writeOff ? [{ type: 'WriteOffRecovery' as const, grantId: grant, amountCents: null, reason: 'Beneficiary insolvent' }] : []),
   ]);
 
+/** A bid and the close of its call sent at once: the bid may land after the close, and is late. */
+const closeRace: fc.Arbitrary<FundingCommand[]> = command
+  .filter((c): c is Extract<FundingCommand, { type: 'SubmitBid' }> => c.type === 'SubmitBid')
+  .chain((bid) => fc.boolean().map((closeFirst): FundingCommand[] => (closeFirst ? [{ type: 'CloseCall', callId: bid.callId }, bid] : [bid, { type: 'CloseCall', callId: bid.callId }])));
+
 export type Step = { days: number; commands: FundingCommand[] };
 export const step: fc.Arbitrary<Step> = fc.record({
   days: fc.constantFrom(0, 0, 0, 1, 2),
@@ -191,6 +198,7 @@ export const step: fc.Arbitrary<Step> = fc.record({
     { weight: 3, arbitrary: racingPair() },
     { weight: 2, arbitrary: claimFlow },
     { weight: 1, arbitrary: recoveryFlow },
+    { weight: 1, arbitrary: closeRace },
   ),
 });
 

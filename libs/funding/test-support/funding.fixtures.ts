@@ -111,6 +111,7 @@ export const callOpened: CallEvent = {
     sensitive: false,
     aidRegime: 'none',
     advanceShareBp: 4000,
+    selection: 'ranking',
     openedAt: '2026-01-10T09:00:00.000Z',
   },
 };

@@ -1,5 +1,5 @@
 /**
- * Invariants 1-7 and 12 of docs/domain.md, checked against the recorded events alone (never against the
+ * Invariants 1-7, 12 and 13 of docs/domain.md, checked against the recorded events alone (never against the
  * deciders' own state), so a decider that miscounts cannot vouch for itself.
  * Each returns the first violation it finds, described, or null.
  */
@@ -102,7 +102,7 @@ export const commitmentsWithinCallBudget: Check = (log) => {
         return `3: ${stream} holds ${committed - released} > budget ${opened.data.budgetCents}`;
       }
     }
-    const state = callEvents.reduce(CALL.evolve, CALL.initialState());
+    const state = callEvents.reduce((s, e) => CALL.evolve(s, e), CALL.initialState());
     if (state.status === 'none') return `3: ${stream} folds to nothing`;
     if (callRemainingCents(state) !== opened.data.budgetCents - committed + released) {
       return `3: ${stream} remaining ${callRemainingCents(state)} ≠ budget − committed + released`;
@@ -296,6 +296,50 @@ export const revocationsReleaseOnceAndRecoverTheExcess: Check = (log) => {
   return null;
 };
 
+/**
+ * Invariant 13, in log order: a bid that arrived after its call's close is never found admissible
+ * nor awarded; in a first-come call no bid is awarded while one that arrived earlier is admissible
+ * and waiting.
+ */
+export const arrivalOrderAndLateBids: Check = (log) => {
+  const closedAt = new Map<string, number>();
+  const selection = new Map<string, string>();
+  const bids = new Map<string, { callId: string; arrival: number; status: 'submitted' | 'admissible' | 'other' }>();
+  for (const [index, { event }] of log.entries()) {
+    switch (event.type) {
+      case 'CallOpened':
+        selection.set(event.data.callId, event.data.selection);
+        break;
+      case 'CallClosed':
+      case 'CallCancelled':
+        if (!closedAt.has(event.data.callId)) closedAt.set(event.data.callId, index);
+        break;
+      case 'BidSubmitted':
+        bids.set(event.data.bidId, { callId: event.data.callId, arrival: index, status: 'submitted' });
+        break;
+      case 'BidWithdrawn': {
+        const bid = bids.get(event.data.bidId);
+        if (bid) bid.status = 'other';
+        break;
+      }
+      case 'BidEvaluated':
+      case 'BidAwarded': {
+        const bid = bids.get(event.data.bidId);
+        if (!bid) return `13: ${event.data.bidId} ${event.type} without a submission`;
+        const late = bid.arrival > (closedAt.get(bid.callId) ?? Infinity);
+        if (late && (event.type === 'BidAwarded' || event.data.admissible)) return `13: bid ${event.data.bidId} arrived after its call closed and was ${event.type === 'BidAwarded' ? 'awarded' : 'found admissible'}`;
+        if (event.type === 'BidAwarded' && selection.get(bid.callId) === 'first-come') {
+          const earlier = [...bids].find(([id, other]) => id !== event.data.bidId && other.callId === bid.callId && other.arrival < bid.arrival && other.status === 'admissible');
+          if (earlier) return `13: bid ${event.data.bidId} awarded while ${earlier[0]}, earlier, was admissible and waiting`;
+        }
+        bid.status = event.type === 'BidEvaluated' && event.data.admissible ? 'admissible' : 'other';
+        break;
+      }
+    }
+  }
+  return null;
+};
+
 export const moneyIsIntegerCentsAndTotalsAreSums: Check = (log) => {
   for (const { stream, event } of log) {
     // A cents field is a non-negative safe integer, or null where the fact is optional (a call without a cap).
@@ -304,7 +348,7 @@ export const moneyIsIntegerCentsAndTotalsAreSums: Check = (log) => {
   }
   for (const [stream, events] of byStream(log)) {
     if (!stream.startsWith('grant-')) continue;
-    const state = (events as GrantEvent[]).reduce(GRANT.evolve, GRANT.initialState());
+    const state = (events as GrantEvent[]).reduce((s, e) => GRANT.evolve(s, e), GRANT.initialState());
     const paid = events.reduce((sum, e) => sum + (e.type === 'DisbursementRecorded' ? e.data.amountCents : 0), 0);
     if (state.status === 'none' || state.paidCents !== paid) return `7: ${stream} paid total differs from its events`;
   }
@@ -329,6 +373,7 @@ export const INVARIANTS: ReadonlyArray<[string, Check]> = [
   ['5 disbursements within the award', disbursementsWithinAward],
   ['6 revocations release once and recover the excess', revocationsReleaseOnceAndRecoverTheExcess],
   ['12 payments within verified expenditure, duties separated', paymentsWithinVerifiedExpenditure],
+  ['13 first-come awards follow arrival; late bids are never admissible', arrivalOrderAndLateBids],
   ['7 integer cents; totals are sums of events', moneyIsIntegerCentsAndTotalsAreSums],
 ];
 

@@ -12,7 +12,7 @@ export async function connectMongoReadModels(url: string): Promise<import('./rea
 /** The compound indexes the queries need, per collection. */
 export const READ_MODEL_INDEXES: Readonly<Record<string, ReadonlyArray<ReadonlyArray<string>>>> = {
   calls: [['status'], ['measureId'], ['programmeId']],
-  bids: [['callId', 'status'], ['callId', 'score'], ['subjectId']],
+  bids: [['callId', 'status'], ['callId', 'score'], ['callId', 'arrivalKey'], ['subjectId']],
   grants: [['callId'], ['subjectId']],
   expenditure_claims: [['status', 'submittedAt'], ['grantId']],
 };

@@ -6,7 +6,7 @@ import {
   type LogPosition,
   type RecordedEvent,
 } from '@app/event-store';
-import { collectionsOf, fundingEvent, routes, type Projection } from './projections/projection.js';
+import { collectionsOf, fundingEvent, logPlace, routes, type Projection } from './projections/projection.js';
 import { checkpointPosition, type Checkpoint, type DocumentChange, type ReadModelDocument, type ReadModelSpace, type ReadModelStore } from './read-model-store.port.js';
 
 export const CATCH_UP_BATCH = 1000;
@@ -200,7 +200,7 @@ async function apply(projection: Projection, recorded: RecordedEvent, batch: Bat
   const event = fundingEvent(recorded);
   for (const { model, id } of routes(projection, event)) {
     const before = await batch.get(model.collection, id);
-    const after = model.evolve(before, event);
+    const after = model.evolve(before, event, logPlace(recorded));
     if (before !== null || after !== null) batch.put(model.collection, id, after);
   }
 }

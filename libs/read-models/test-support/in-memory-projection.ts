@@ -1,7 +1,7 @@
 /** Runs projections over events with documents in memory: the projections' pure evolve, no store. */
 import type { RecordedEvent } from '@app/event-store';
 import { FUNDING_EVENT_SCHEMA_VERSIONS, type FundingEventType } from '@app/funding';
-import { fundingEvent, routes, type Projection } from '../src/projections/projection.js';
+import { fundingEvent, logPlace, routes, type Projection } from '../src/projections/projection.js';
 import type { ReadModelDocument } from '../src/read-model-store.port.js';
 
 export type Documents = Map<string, Map<string, ReadModelDocument>>;
@@ -14,7 +14,7 @@ export function projectInMemory(events: readonly RecordedEvent[], projections: r
       for (const { model, id } of routes(projection, event)) {
         const collection = documents.get(model.collection) ?? new Map<string, ReadModelDocument>();
         documents.set(model.collection, collection);
-        const after = model.evolve(collection.get(id) ?? null, event);
+        const after = model.evolve(collection.get(id) ?? null, event, logPlace(recordedEvent));
         if (after === null) collection.delete(id);
         else collection.set(id, after);
       }

@@ -3,7 +3,7 @@ import { Body, Controller, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import type { CommandContext } from '@app/commands';
-import { AID_REGIMES, APPLICANT_TYPES, type AidRegime, type ApplicantType } from '@app/funding';
+import { AID_REGIMES, APPLICANT_TYPES, SELECTIONS, type AidRegime, type ApplicantType, type Selection } from '@app/funding';
 import { Roles } from '../auth/roles.decorator.js';
 import { Commands } from '../commands/commands.js';
 import { CommandHeaders, CommandRequest } from '../http/command-request.js';
@@ -53,6 +53,11 @@ export class OpenCallDto {
   @Min(0)
   @Max(10_000)
   advanceShareBp?: number;
+
+  @ApiPropertyOptional({ enum: SELECTIONS, default: 'ranking', description: 'ranking: bids funded by score ("graduatoria"); first-come: by order of arrival until the money runs out ("a sportello")' })
+  @IsOptional()
+  @IsIn(SELECTIONS)
+  selection?: Selection;
 }
 
 @ApiTags('calls')
@@ -69,7 +74,7 @@ export class OpenCallRoute {
     const { programmeId, measureId, title, budgetCents, opensAt, closesAt, eligibleApplicantTypes } = body;
     return this.commands.run(
       context,
-      { type: 'OpenCall', callId, programmeId, measureId, title, budgetCents, opensAt, closesAt, eligibleApplicantTypes, maxGrantCents: body.maxGrantCents ?? null, aidRegime: body.aidRegime ?? 'none', advanceShareBp: body.advanceShareBp ?? 0 },
+      { type: 'OpenCall', callId, programmeId, measureId, title, budgetCents, opensAt, closesAt, eligibleApplicantTypes, maxGrantCents: body.maxGrantCents ?? null, aidRegime: body.aidRegime ?? 'none', advanceShareBp: body.advanceShareBp ?? 0, selection: body.selection ?? 'ranking' },
       { callId },
     );
   }

@@ -37,11 +37,18 @@ export class ListCallsQuery extends PageQuery {
   programmeId?: string;
 }
 
+export const BID_ORDERS = ['score', 'arrival'] as const;
+
 export class ListBidsQuery extends PageQuery {
   @ApiPropertyOptional({ enum: BID_STATUSES })
   @IsOptional()
   @IsIn(BID_STATUSES)
   status?: string;
+
+  @ApiPropertyOptional({ enum: BID_ORDERS, description: "score: the best first (a ranking call's default); arrival: in order of arrival, the log's (a first-come call's default)" })
+  @IsOptional()
+  @IsIn(BID_ORDERS)
+  order?: (typeof BID_ORDERS)[number];
 }
 
 export class ListGrantsQuery extends PageQuery {

@@ -79,25 +79,34 @@ export class ReadModelsController {
     return this.withWindow(found(await (await this.readSide.space()).get('calls', callId), 'CALL_NOT_FOUND', `Call ${callId}`));
   }
 
-  /** Bids ranked by score: the best first; unscored bids after the scored ones, by submission. */
+  /**
+   * A call's bids, ranked: by score, the best first (unscored bids after the scored ones, by
+   * arrival); or by arrival, the order of the log (a first-come call's default). Each says whether
+   * it arrived after the call closed (`late`).
+   */
   @Get('calls/:callId/bids')
   @Roles(...READERS)
   async bidsOfCall(@CurrentPrincipal() principal: Principal, @Param('callId', EntityIdPipe) callId: string, @Query() query: ListBidsQuery) {
     const space = await this.readSide.space();
-    found(await space.get('calls', callId), 'CALL_NOT_FOUND', `Call ${callId}`);
-    const page = await this.page('bids', { ...pick({ callId, status: query.status }), ...listFilterFor(principal) }, query, [
-      { field: 'score', direction: 'desc' },
-      { field: 'submittedAt', direction: 'asc' },
-    ]);
+    const call = found(await space.get('calls', callId), 'CALL_NOT_FOUND', `Call ${callId}`);
+    const order = query.order ?? (call['selection'] === 'first-come' ? 'arrival' : 'score');
+    const orderBy: Array<{ field: string; direction: 'asc' | 'desc' }> =
+      order === 'arrival' ? [{ field: 'arrivalKey', direction: 'asc' }] : [{ field: 'score', direction: 'desc' }, { field: 'arrivalKey', direction: 'asc' }];
+    const page = await this.page('bids', { ...pick({ callId, status: query.status }), ...listFilterFor(principal) }, query, orderBy);
     const offset = (page.page - 1) * page.pageSize;
-    return { ...page, items: page.items.map((bid, i) => ({ ...bid, rank: bid['score'] === null ? null : offset + i + 1 })) };
+    return {
+      ...page,
+      order,
+      items: page.items.map((bid, i) => ({ ...withLate(bid, call), rank: order === 'score' && bid['score'] === null ? null : offset + i + 1 })),
+    };
   }
 
   @Get('bids/:bidId')
   @Roles(...READERS, 'applicant-service', 'data-protection-officer')
   async bid(@CurrentPrincipal() principal: Principal, @Param('bidId', EntityIdPipe) bidId: string) {
-    const bid = found(visibleTo(principal, await (await this.readSide.space()).get('bids', bidId)), 'BID_NOT_FOUND', `Bid ${bidId}`);
-    return this.withIdentity(principal, bid);
+    const space = await this.readSide.space();
+    const bid = found(visibleTo(principal, await space.get('bids', bidId)), 'BID_NOT_FOUND', `Bid ${bidId}`);
+    return this.withIdentity(principal, withLate(bid, await space.get('calls', String(bid['callId']))));
   }
 
   @Get('grants')
@@ -172,6 +181,12 @@ export class ReadModelsController {
     const acceptingBids = acceptsBidsAt({ status: String(call['status']), opensAt: String(call['opensAt']), closesAt: String(call['closesAt']) }, this.clock.now());
     return { ...call, acceptingBids };
   }
+}
+
+/** Whether a bid arrived after its call closed: its submission's place in the log after the close's. */
+function withLate(bid: ReadModelDocument, call: ReadModelDocument | null): ReadModelDocument {
+  const closedKey = call?.['closedKey'];
+  return { ...bid, late: typeof closedKey === 'string' && typeof bid['arrivalKey'] === 'string' && bid['arrivalKey'] > closedKey };
 }
 
 function found(document: ReadModelDocument | null, code: string, what: string): ReadModelDocument {

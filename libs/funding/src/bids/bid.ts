@@ -1,4 +1,4 @@
-import type { Evolving } from '../command-plan.js';
+import type { EventAt, Evolving } from '../command-plan.js';
 import { refuse } from '../domain-error.js';
 import { assertNever, type Applicant } from '../funding.types.js';
 import type { Cents } from '../money.js';
@@ -18,6 +18,8 @@ export type ExistingBid = {
   readonly projectTitle: string;
   readonly requestedCents: Cents;
   readonly score: number | null;
+  /** Where its submission sits in the log (a position key): the order of arrival. */
+  readonly arrival: string | null;
   /** The evaluator's principal, once evaluated. */
   readonly evaluatedBy: string | null;
   readonly grantId: string | null;
@@ -26,7 +28,7 @@ export type ExistingBid = {
 /** A bid ("domanda"): the stream that makes "awarded at most once" (invariant 4). */
 export type Bid = { readonly status: 'none' } | ExistingBid;
 
-export function evolveBid(state: Bid, event: BidEvent): Bid {
+export function evolveBid(state: Bid, event: BidEvent, at?: EventAt): Bid {
   switch (event.type) {
     case 'BidSubmitted': {
       const d = event.data;
@@ -40,6 +42,7 @@ export function evolveBid(state: Bid, event: BidEvent): Bid {
         projectTitle: d.projectTitle,
         requestedCents: d.requestedCents,
         score: null,
+        arrival: at?.position ?? null,
         evaluatedBy: null,
         grantId: null,
       };
@@ -66,6 +69,11 @@ export function requireBid(state: Bid, bidId: string): ExistingBid {
 }
 
 /** The bid, to the principal that submitted it; to anyone else it does not exist (no leak of its existence). */
+/** A bid whose submission sits in the log after its call's close (or cancel): decided while the call looked open, but late. */
+export function isLate(bid: Pick<ExistingBid, 'arrival'>, call: { readonly closedPosition: string | null }): boolean {
+  return call.closedPosition !== null && bid.arrival !== null && bid.arrival > call.closedPosition;
+}
+
 export function requireOwnBid(state: Bid, bidId: string, principal: string): ExistingBid {
   const bid = requireBid(state, bidId);
   if (bid.submittedBy !== principal) refuse('BID_NOT_FOUND', `Bid ${bidId} does not exist`);

@@ -1,8 +1,10 @@
+import { CALL, type Call } from '../calls/call.js';
 import { reading, type CommandPlan } from '../command-plan.js';
 import { refuse } from '../domain-error.js';
+import type { FundingEvent } from '../funding.events.js';
 import { instant } from '../funding.types.js';
-import { bidStream } from '../streams.js';
-import { BID, requireBid, type Bid } from './bid.js';
+import { bidStream, callStream } from '../streams.js';
+import { BID, isLate, requireBid, type Bid } from './bid.js';
 
 export type EvaluateBid = {
   readonly type: 'EvaluateBid';
@@ -13,9 +15,14 @@ export type EvaluateBid = {
   readonly evaluatedBy: string;
 };
 
-/** An evaluator finds a submitted bid admissible with a score (0-100), or inadmissible. Event: BidEvaluated. */
-export const evaluateBid: CommandPlan<EvaluateBid, { bid: Bid }> = {
+/**
+ * An evaluator finds a submitted bid admissible with a score (0-100), or inadmissible: BidEvaluated.
+ * A bid that arrived after its call closed is never admissible (BID_AFTER_CLOSE). In a first-come
+ * call an admissible bid joins the call's queue in order of arrival (BidQueued, on the call's stream).
+ */
+export const evaluateBid: CommandPlan<EvaluateBid, { bid: Bid; call?: Call }> = {
   reads: (command) => ({ bid: reading(BID, bidStream(command.bidId)) }),
+  alsoReads: (_command, state) => (state.bid.status === 'none' ? {} : { call: reading(CALL, callStream(state.bid.callId)) }),
   about: 'bid',
   decide(command, state, now) {
     const bid = requireBid(state.bid, command.bidId);
@@ -29,6 +36,13 @@ export const evaluateBid: CommandPlan<EvaluateBid, { bid: Bid }> = {
     } else if (score !== null) {
       refuse('INVALID_SCORE', 'An inadmissible bid has no score');
     }
-    return [{ type: 'BidEvaluated', data: { bidId: bid.bidId, callId: bid.callId, admissible: command.admissible, score, evaluatedBy: command.evaluatedBy, evaluatedAt: instant(now) } }];
+    const call = state.call?.status === 'none' ? undefined : state.call;
+    if (command.admissible && call && isLate(bid, call)) refuse('BID_AFTER_CLOSE', `Bid ${bid.bidId} arrived after call ${call.callId} closed`);
+    const at = instant(now);
+    const events: FundingEvent[] = [{ type: 'BidEvaluated', data: { bidId: bid.bidId, callId: bid.callId, admissible: command.admissible, score, evaluatedBy: command.evaluatedBy, evaluatedAt: at } }];
+    if (command.admissible && call?.selection === 'first-come' && bid.arrival !== null) {
+      events.push({ type: 'BidQueued', data: { callId: call.callId, bidId: bid.bidId, arrival: bid.arrival, queuedAt: at } });
+    }
+    return events;
   },
 };

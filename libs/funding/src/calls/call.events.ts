@@ -1,7 +1,14 @@
 import type { Cents } from '../money.js';
 import type { AidRegime, ApplicantType, Fund, Instant } from '../funding.types.js';
 
-/** v2: with `sensitive`, from its measure. v3: with its State-aid regime. v4: with the advance share its grants may be paid on the award alone. */
+export const SELECTIONS = ['ranking', 'first-come'] as const;
+/** ranking: bids are funded in order of score ("graduatoria"); first-come: in order of arrival until the money runs out ("a sportello"). */
+export type Selection = (typeof SELECTIONS)[number];
+
+/**
+ * v2: with `sensitive`, from its measure. v3: with its State-aid regime. v4: with the advance share
+ * its grants may be paid on the award alone. v5: with how its bids are selected.
+ */
 export type CallOpened = {
   readonly type: 'CallOpened';
   readonly data: {
@@ -21,6 +28,7 @@ export type CallOpened = {
     readonly aidRegime: AidRegime;
     /** The share of a grant's award payable as an advance ("anticipo") before any verified expenditure, in basis points (4000 = 40%). */
     readonly advanceShareBp: number;
+    readonly selection: Selection;
     readonly openedAt: Instant;
   };
 };
@@ -68,4 +76,13 @@ export type CallBudgetReleased = {
   };
 };
 
-export type CallEvent = CallOpened | CallClosed | CallCancelled | CallBudgetCommitted | CallBudgetReleased;
+/**
+ * A bid of a first-come call was found admissible: it waits in the call's queue, in order of
+ * arrival (its submission's place in the log), until it is awarded or withdrawn.
+ */
+export type BidQueued = {
+  readonly type: 'BidQueued';
+  readonly data: { readonly callId: string; readonly bidId: string; readonly arrival: string; readonly queuedAt: Instant };
+};
+
+export type CallEvent = CallOpened | CallClosed | CallCancelled | CallBudgetCommitted | CallBudgetReleased | BidQueued;

@@ -1,8 +1,8 @@
-import type { Evolving } from '../command-plan.js';
 import { refuse } from '../domain-error.js';
 import { assertNever, type AidRegime, type ApplicantType, type Fund, type Instant } from '../funding.types.js';
 import type { Cents } from '../money.js';
-import type { CallEvent } from './call.events.js';
+import type { EventAt, Evolving } from '../command-plan.js';
+import type { CallEvent, Selection } from './call.events.js';
 
 export const CALL_STATUSES = ['open', 'closed', 'cancelled'] as const;
 export type CallStatus = (typeof CALL_STATUSES)[number];
@@ -21,6 +21,11 @@ export type ExistingCall = {
   readonly sensitive: boolean;
   readonly aidRegime: AidRegime;
   readonly advanceShareBp: number;
+  readonly selection: Selection;
+  /** Where the close (or the cancel) sits in the log: bids that arrive after it are late. */
+  readonly closedPosition: string | null;
+  /** First-come: the admissible bids not yet awarded, by arrival (withdrawn ones stay: the bid's stream says so). */
+  readonly queue: ReadonlyArray<{ readonly bidId: string; readonly arrival: string }>;
   /** Sum of every award ever committed from this call. */
   readonly committedCents: Cents;
   /** Sum of every amount returned to this call by revocations and completions. */
@@ -31,7 +36,7 @@ export type ExistingCall = {
 /** A call for proposals ("bando"): the stream that owns its budget (invariant 3). */
 export type Call = { readonly status: 'none' } | ExistingCall;
 
-export function evolveCall(state: Call, event: CallEvent): Call {
+export function evolveCall(state: Call, event: CallEvent, at?: EventAt): Call {
   switch (event.type) {
     case 'CallOpened': {
       const d = event.data;
@@ -49,19 +54,29 @@ export function evolveCall(state: Call, event: CallEvent): Call {
         sensitive: d.sensitive,
         aidRegime: d.aidRegime,
         advanceShareBp: d.advanceShareBp,
+        selection: d.selection,
+        closedPosition: null,
+        queue: [],
         committedCents: 0,
         releasedCents: 0,
         grantCount: 0,
       };
     }
     case 'CallClosed':
-      return state.status === 'none' ? state : { ...state, status: 'closed' };
+      return state.status === 'none' ? state : { ...state, status: 'closed', closedPosition: state.closedPosition ?? at?.position ?? null };
     case 'CallCancelled':
-      return state.status === 'none' ? state : { ...state, status: 'cancelled' };
+      return state.status === 'none' ? state : { ...state, status: 'cancelled', closedPosition: state.closedPosition ?? at?.position ?? null };
     case 'CallBudgetCommitted':
       return state.status === 'none'
         ? state
-        : { ...state, committedCents: state.committedCents + event.data.amountCents, grantCount: state.grantCount + 1 };
+        : {
+            ...state,
+            committedCents: state.committedCents + event.data.amountCents,
+            grantCount: state.grantCount + 1,
+            queue: state.queue.filter((q) => q.bidId !== event.data.bidId),
+          };
+    case 'BidQueued':
+      return state.status === 'none' ? state : { ...state, queue: [...state.queue, { bidId: event.data.bidId, arrival: event.data.arrival }].sort((a, b) => (a.arrival < b.arrival ? -1 : 1)) };
     case 'CallBudgetReleased':
       return state.status === 'none' ? state : { ...state, releasedCents: state.releasedCents + event.data.amountCents };
     default:

@@ -6,6 +6,7 @@ import { PROGRAMME, measureUnreservedCents, requireMeasure, type Programme } fro
 import { callStream, programmeStream } from '../streams.js';
 import { assertText } from '../text.js';
 import { CALL, type Call } from './call.js';
+import { SELECTIONS, type Selection } from './call.events.js';
 
 export type OpenCall = {
   readonly type: 'OpenCall';
@@ -22,6 +23,8 @@ export type OpenCall = {
   readonly aidRegime?: AidRegime;
   /** Basis points of an award payable as an advance; absent: 0 (no advance before verified expenditure). */
   readonly advanceShareBp?: number;
+  /** Absent: ranking. */
+  readonly selection?: Selection;
 };
 
 /**
@@ -55,6 +58,8 @@ export const openCall: CommandPlan<OpenCall, { call: Call; programme: Programme 
     }
     const aidRegime = command.aidRegime ?? 'none';
     if (!AID_REGIMES.includes(aidRegime)) refuse('INVALID_INPUT', `Unknown aid regime ${String(aidRegime)}`);
+    const selection = command.selection ?? 'ranking';
+    if (!SELECTIONS.includes(selection)) refuse('INVALID_INPUT', `Unknown selection ${String(selection)}`);
     const advanceShareBp = command.advanceShareBp ?? 0;
     if (!Number.isInteger(advanceShareBp) || advanceShareBp < 0 || advanceShareBp > 10_000) refuse('INVALID_INPUT', 'advanceShareBp is a whole number of basis points from 0 to 10000');
     const measure = requireMeasure(programme, command.programmeId, command.measureId);
@@ -80,6 +85,7 @@ export const openCall: CommandPlan<OpenCall, { call: Call; programme: Programme 
           sensitive: measure.sensitive,
           aidRegime,
           advanceShareBp,
+          selection,
           openedAt: at,
         },
       },

@@ -1,5 +1,5 @@
-import { BID, requireBid, type Bid, type ExistingBid } from '../bids/bid.js';
-import { CALL, callRemainingCents, requireCall, type Call } from '../calls/call.js';
+import { BID, isLate, requireBid, type Bid, type ExistingBid } from '../bids/bid.js';
+import { CALL, callRemainingCents, requireCall, type Call, type ExistingCall } from '../calls/call.js';
 import { reading, type CommandPlan } from '../command-plan.js';
 import { refuse } from '../domain-error.js';
 import type { FundingEvent } from '../funding.events.js';
@@ -30,7 +30,15 @@ export type AwardGrant = {
   readonly rna?: RnaRegistration | null;
 };
 
-type AwardState = { grant: Grant; call: Call; bid: Bid; cup: Cup; programme?: Programme } & { [member: `undertaking:${string}`]: Undertaking };
+type AwardState = { grant: Grant; call: Call; bid: Bid; cup: Cup; programme?: Programme } & { [member: `undertaking:${string}`]: Undertaking } & {
+  [earlier: `queued:${string}`]: Bid;
+};
+
+/** First-come: the bids queued before this one (admissible, not awarded), whose streams say whether they still wait. */
+function queuedBefore(call: ExistingCall, bid: ExistingBid): string[] {
+  if (call.selection !== 'first-come' || bid.arrival === null) return [];
+  return call.queue.filter((q) => q.bidId !== bid.bidId && q.arrival < bid.arrival!).map((q) => q.bidId);
+}
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const ISTAT_MUNICIPALITY = /^\d{6}$/;
@@ -59,9 +67,11 @@ export const awardGrant: CommandPlan<AwardGrant, AwardState> = {
   alsoReads(_command, state) {
     if (state.call.status === 'none') return {};
     const undertakings = state.call.aidRegime === 'de-minimis' && state.bid.status !== 'none' ? members(state.bid) : [];
+    const earlier = state.bid.status !== 'none' ? queuedBefore(state.call, state.bid) : [];
     return {
       programme: reading(PROGRAMME, programmeStream(state.call.programmeId)),
       ...Object.fromEntries(undertakings.map((key) => [`undertaking:${key}`, reading(UNDERTAKING, undertakingStream(key))])),
+      ...Object.fromEntries(earlier.map((bidId) => [`queued:${bidId}`, reading(BID, bidStream(bidId))])),
     };
   },
   about: 'grant',
@@ -88,6 +98,9 @@ export const awardGrant: CommandPlan<AwardGrant, AwardState> = {
     }
     if (command.amountCents > bid.requestedCents) refuse('AWARD_EXCEEDS_REQUEST', `Bid ${bid.bidId} requested ${bid.requestedCents} cents`);
     if (call.status === 'cancelled') refuse('CALL_CANCELLED', `Call ${call.callId} was cancelled`);
+    if (isLate(bid, call)) refuse('BID_AFTER_CLOSE', `Bid ${bid.bidId} arrived after call ${call.callId} closed`);
+    const passedOver = queuedBefore(call, bid).find((bidId) => state[`queued:${bidId}`]?.status === 'admissible');
+    if (passedOver) refuse('ARRIVAL_ORDER', `Call ${call.callId} funds bids in order of arrival: bid ${passedOver} arrived earlier and is still waiting`, { waitingBidId: passedOver });
     const remaining = callRemainingCents(call);
     if (command.amountCents > remaining) {
       refuse('BUDGET_EXCEEDED', `Call ${call.callId} has ${remaining} cents left, award asks for ${command.amountCents}`);

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import {
   CUP_G1,
   OPERATION,
+  cupFor,
   programmeEstablished,
   EUR,
   bidAdmissible,
@@ -325,5 +326,39 @@ describe('the legal identity of an award', () => {
     expect(await given(...history).when({ ...pay, deggendorfVisuraRef: 'DEGG-1' }, now)).toEqual([expect.objectContaining({ data: expect.objectContaining({ deggendorfVisuraRef: 'DEGG-1' }) })]);
     await expectRefusal(given(...history).when({ type: 'RevokeGrant', grantId: 'g1', reason: 'Irregularity' }, now), 'COVAR_REQUIRED');
     expect((await given(...history).when({ type: 'RevokeGrant', grantId: 'g1', reason: 'Irregularity', covar: 'COVAR-1' }, now))[0]).toMatchObject({ data: { covar: 'COVAR-1' } });
+  });
+});
+
+describe('the order of arrival', () => {
+  const firstCome = { ...callOpened, data: { ...callOpened.data, selection: 'first-come' } } as CallEvent;
+  const closed: CallEvent = { type: 'CallClosed', data: { callId: 'c1', closedAt: '' } };
+  const bid = (bidId: string): FundingEvent => ({ ...bidSubmitted, data: { ...bidSubmitted.data, bidId } }) as FundingEvent;
+  const evaluate = (bidId: string) => ({ type: 'EvaluateBid' as const, bidId, admissible: true, score: 70, evaluatedBy: 'evaluator-1' });
+
+  it('queues an admissible bid of a first-come call on the call, by its place in the log', async () => {
+    const events = await given(programmeEstablished, firstCome, bid('b1')).when(evaluate('b1'), now);
+    expect(events.map((e) => e.type)).toEqual(['BidEvaluated', 'BidQueued']);
+    expect(events[1]).toMatchObject({ data: { callId: 'c1', bidId: 'b1', arrival: expect.stringMatching(/^\d{20}\.\d{20}$/) } });
+    expect((await given(programmeEstablished, callOpened, bid('b1')).when(evaluate('b1'), now)).map((e) => e.type)).toEqual(['BidEvaluated']);
+  });
+
+  it('refuses to award a first-come bid while one that arrived earlier is admissible and waiting', async () => {
+    const history: FundingEvent[] = [programmeEstablished, firstCome, bid('b1'), bid('b2')];
+    const second = await given(...history).when(evaluate('b2'), now);
+    const first = await given(...history, ...second).when(evaluate('b1'), now);
+    const award = (bidId: string): AwardGrant => ({ ...awardG1, grantId: `g-${bidId}`, bidId, cup: cupFor(bidId) });
+    const refusal = given(...history, ...second, ...first).when(award('b2'), now);
+    await expectRefusal(refusal, 'ARRIVAL_ORDER');
+    await expect(refusal).rejects.toMatchObject({ details: { waitingBidId: 'b1' } });
+    expect(await given(...history, ...second, ...first).when(award('b1'), now)).toHaveLength(4);
+    // Until b1 is evaluated, b2 is the first admissible bid.
+    expect(await given(...history, ...second).when(award('b2'), now)).toHaveLength(4);
+  });
+
+  it('never admits nor awards a bid that landed after its call closed', async () => {
+    await expectRefusal(given(programmeEstablished, callOpened, closed, bid('b1')).when(evaluate('b1'), now), 'BID_AFTER_CLOSE');
+    expect(await given(programmeEstablished, callOpened, closed, bid('b1')).when({ ...evaluate('b1'), admissible: false, score: null }, now)).toHaveLength(1);
+    await expectRefusal(given(programmeEstablished, callOpened, bid('b0'), closed, bid('b1'), bidAdmissible).when(awardG1, now), 'BID_AFTER_CLOSE');
+    expect(await given(programmeEstablished, callOpened, bid('b1'), closed).when(evaluate('b1'), now)).toHaveLength(1);
   });
 });

@@ -23,6 +23,10 @@ export interface BidSummary {
   /** The amount of the award made on this bid. */
   readonly awardedCents: number | null;
   readonly submittedAt: string;
+  /** Where its submission sits in the log: the order of arrival (first-come calls fund in this order). */
+  readonly arrivalPosition: string;
+  /** The same, as a key that sorts as the log does. */
+  readonly arrivalKey: string;
   readonly evaluatedAt: string | null;
   readonly withdrawnAt: string | null;
 }
@@ -32,7 +36,7 @@ export const bidSummaries = readModel<BidSummary, 'BidSubmitted' | 'BidWithdrawn
   collection: 'bids',
   eventTypes: ['BidSubmitted', 'BidWithdrawn', 'BidEvaluated', 'BidAwarded'],
   documentId: (event) => event.data.bidId,
-  evolve(bid, event) {
+  evolve(bid, event, at) {
     if (event.type === 'BidSubmitted') {
       const d = event.data;
       return {
@@ -50,6 +54,8 @@ export const bidSummaries = readModel<BidSummary, 'BidSubmitted' | 'BidWithdrawn
         grantId: null,
         awardedCents: null,
         submittedAt: d.submittedAt,
+        arrivalPosition: at.position,
+        arrivalKey: at.key,
         evaluatedAt: null,
         withdrawnAt: null,
       };

@@ -1,4 +1,4 @@
-import { BID_STATUSES, type ApplicantType, type BidStatus, type CallStatus, type Fund } from '@app/funding';
+import { BID_STATUSES, type ApplicantType, type BidStatus, type CallStatus, type Fund, type Selection } from '@app/funding';
 import { readModel } from './projection.js';
 
 export interface CallSummary {
@@ -37,6 +37,11 @@ export interface CallSummary {
   readonly openedAt: string;
   readonly closedAt: string | null;
   readonly cancelledAt: string | null;
+  /** ranking (by score) or first-come (by arrival). */
+  readonly selection: Selection;
+  /** Where the close (or cancel) sits in the log: bids that arrived after it are late. */
+  readonly closedPosition: string | null;
+  readonly closedKey: string | null;
 }
 
 const CALL_EVENTS = ['CallOpened', 'CallClosed', 'CallCancelled', 'CallBudgetCommitted', 'CallBudgetReleased'] as const;
@@ -49,7 +54,7 @@ export const callSummaries = readModel<CallSummary, (typeof CALL_EVENTS)[number]
   collection: 'calls',
   eventTypes: [...CALL_EVENTS, ...BID_EVENTS, ...GRANT_EVENTS],
   documentId: (event) => event.data.callId,
-  evolve(call, event) {
+  evolve(call, event, at) {
     if (event.type === 'CallOpened') {
       const d = event.data;
       return {
@@ -79,14 +84,17 @@ export const callSummaries = readModel<CallSummary, (typeof CALL_EVENTS)[number]
         openedAt: d.openedAt,
         closedAt: null,
         cancelledAt: null,
+        selection: d.selection,
+        closedPosition: null,
+        closedKey: null,
       };
     }
     if (call === null) return null;
     switch (event.type) {
       case 'CallClosed':
-        return { ...call, status: 'closed', closedAt: event.data.closedAt };
+        return { ...call, status: 'closed', closedAt: event.data.closedAt, ...(call.closedKey === null ? { closedPosition: at.position, closedKey: at.key } : {}) };
       case 'CallCancelled':
-        return { ...call, status: 'cancelled', cancelledAt: event.data.cancelledAt };
+        return { ...call, status: 'cancelled', cancelledAt: event.data.cancelledAt, ...(call.closedKey === null ? { closedPosition: at.position, closedKey: at.key } : {}) };
       case 'CallBudgetCommitted':
         return withRemaining({ ...call, committedCents: call.committedCents + event.data.amountCents, grantCount: call.grantCount + 1 });
       case 'CallBudgetReleased':

@@ -1,8 +1,18 @@
-import type { RecordedEvent } from '@app/event-store';
+import { formatPosition, positionKey, type RecordedEvent } from '@app/event-store';
 import type { FundingEvent, FundingEventType } from '@app/funding';
 import type { ReadModelDocument } from '../read-model-store.port.js';
 
 type EventOf<T extends FundingEventType> = Extract<FundingEvent, { type: T }>;
+
+/** Where an event sits in the log: as the API shows positions, and as a key that sorts as the log does. */
+export interface LogPlace {
+  readonly position: string;
+  readonly key: string;
+}
+
+export function logPlace(recorded: RecordedEvent): LogPlace {
+  return { position: formatPosition(recorded.position), key: positionKey(recorded.position) };
+}
 
 /**
  * A read model: documents of one collection, each the pure fold of the events routed to it.
@@ -15,15 +25,15 @@ export interface ReadModel<D extends ReadModelDocument = ReadModelDocument, E ex
   readonly eventTypes: ReadonlySet<E['type']>;
   /** Which of its documents the event changes; null: none (e.g. an advance, which settles no claim). */
   documentId(event: E): string | null;
-  /** The document after the event; null when it does not exist (or no longer does). */
-  evolve(document: D | null, event: E): D | null;
+  /** The document after the event; null when it does not exist (or no longer does). `at`: where the event sits in the log. */
+  evolve(document: D | null, event: E, at: LogPlace): D | null;
 }
 
 export function readModel<D extends ReadModelDocument, T extends FundingEventType>(definition: {
   readonly collection: string;
   readonly eventTypes: readonly T[];
   documentId(event: EventOf<T>): string | null;
-  evolve(document: D | null, event: EventOf<T>): D | null;
+  evolve(document: D | null, event: EventOf<T>, at: LogPlace): D | null;
 }): ReadModel<D, EventOf<T>> {
   return { ...definition, eventTypes: new Set<EventOf<T>['type']>(definition.eventTypes as ReadonlyArray<EventOf<T>['type']>) };
 }
