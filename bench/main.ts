@@ -17,8 +17,8 @@ import { API_MAIN, PROJECTOR_DIR, ROOT, percentile, rssSampler, startProcess, ti
 
 const quick = process.argv.includes('--quick');
 const SIZES = quick
-  ? { rawDurable: 300, rawBatched: 20_000, singleWriter: 300, concurrent: 3_000, batched: 20_000, httpSeconds: 4, ceilingSeconds: 2, logBlocks: 400, querySeconds: 2, ryw: 30, jsonEvents: 50_000 }
-  : { rawDurable: 3_000, rawBatched: 300_000, singleWriter: 3_000, concurrent: 30_000, batched: 300_000, httpSeconds: 30, ceilingSeconds: 10, logBlocks: 18_900, querySeconds: 10, ryw: 300, jsonEvents: 1_000_000 };
+  ? { rawDurable: 300, rawBatched: 20_000, singleWriter: 300, concurrent: 3_000, batched: 20_000, httpSeconds: 4, ceilingSeconds: 2, logBlocks: 400, querySeconds: 2, ryw: 30, jsonEvents: 50_000, clickDayBids: 2_000 }
+  : { rawDurable: 3_000, rawBatched: 300_000, singleWriter: 3_000, concurrent: 30_000, batched: 300_000, httpSeconds: 30, ceilingSeconds: 10, logBlocks: 18_900, querySeconds: 10, ryw: 300, jsonEvents: 1_000_000, clickDayBids: 100_000 };
 
 interface Figure {
   readonly name: string;
@@ -98,6 +98,74 @@ async function httpCommands(ceiling: number) {
   figures.push({ name: 'bids over HTTP p50 latency', value: result.latency.p50, unit: 'ms' }, { name: 'bids over HTTP p99 latency', value: result.latency.p99, unit: 'ms' }, { name: 'bids over HTTP errors', value: result.errors + result.non2xx + result.timeouts, unit: 'count', goal: '0' });
 }
 
+/**
+ * Click day: a first-come call opens and SIZES.clickDayBids bids arrive at once from 256
+ * connections. Then: is every acknowledged bid listed, in the order of arrival, at the position its
+ * answer gave; and how long after the storm the projections had caught up.
+ */
+async function clickDay(ceiling: number) {
+  process.stdout.write(`Click day (${SIZES.clickDayBids.toLocaleString('en-US')} bids on one first-come call, 256 connections)\n`);
+  const api = await startProcess(API_MAIN, { DATA_DIR: join(work, 'click-day') });
+  const headers = { 'content-type': 'application/json', authorization: 'Bearer programme-manager-dev-api-key' };
+  const open = await fetch(`${api.url}/calls`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ programmeId: 'wecare', measureId: 'wecare-m3', title: 'Sportello welfare', budgetCents: 500_000_000, maxGrantCents: 10_000, selection: 'first-come', opensAt: new Date(Date.now() - 60_000).toISOString(), closesAt: new Date(Date.now() + 86_400_000).toISOString(), eligibleApplicantTypes: ['company'] }),
+  });
+  const { callId } = (await open.json()) as { callId: string };
+  const acknowledged = new Map<string, string>();
+  const result = await autocannon({
+    url: `${api.url}/calls/${callId}/bids`,
+    connections: 256,
+    amount: SIZES.clickDayBids,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer applicant-service-dev-api-key' },
+        body: JSON.stringify({ applicant: { type: 'company', taxCode: '01234567890', name: 'Officine Riunite Srl' }, projectTitle: 'Welfare', requestedCents: 10_000 }),
+        onResponse: (status: number, body: string) => {
+          if (status === 201) {
+            const answer = JSON.parse(body) as { bidId: string; position: string };
+            acknowledged.set(answer.bidId, answer.position);
+          }
+        },
+      },
+    ],
+  });
+  const stormEnded = performance.now();
+  let caughtUpMs = Number.NaN;
+  for (;;) {
+    const health = (await (await fetch(`${api.url}/health`)).json()) as { readModels: { projections: Array<{ lag: string }> } };
+    if (health.readModels.projections.every((p) => p.lag === '0')) {
+      caughtUpMs = performance.now() - stormEnded;
+      break;
+    }
+    if (performance.now() - stormEnded > 600_000) break;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  // Every acknowledged bid listed, in arrival order, at the position its answer gave.
+  const listed: Array<{ bidId: string; arrivalPosition: string }> = [];
+  for (let page = 1; ; page++) {
+    const res = await fetch(`${api.url}/calls/${callId}/bids?order=arrival&pageSize=100&page=${page}`, { headers: { authorization: 'Bearer viewer-dev-api-key' } });
+    const body = (await res.json()) as { items: Array<{ bidId: string; arrivalPosition: string }>; total: number };
+    listed.push(...body.items);
+    if (listed.length >= body.total || body.items.length === 0) break;
+  }
+  await api.stop();
+  const inOrder = listed.every((b, i) => i === 0 || BigInt(listed[i - 1]!.arrivalPosition) < BigInt(b.arrivalPosition));
+  const allListed = listed.length === acknowledged.size && listed.every((b) => acknowledged.get(b.bidId) === b.arrivalPosition);
+  if (!inOrder || !allListed) throw new Error(`click day: ${acknowledged.size} bids acknowledged, ${listed.length} listed, in arrival order: ${inOrder}, each at its answer's position: ${allListed}`);
+  record({
+    name: `click day: bids on one first-come call (256 connections, durable, projector running)`,
+    value: result.requests.average,
+    unit: 'req/s',
+    ceiling: { name: 'bare Node http', value: ceiling },
+    goal: '≥ 10,000/s, p99 ≤ 50 ms',
+    detail: `p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${acknowledged.size.toLocaleString('en-US')} acknowledged, all listed in arrival order, errors ${result.errors + result.non2xx + result.timeouts}`,
+  });
+  record({ name: 'click day: projector lag when the storm ends', value: caughtUpMs, unit: 'ms', goal: '≤ 1,000 ms' });
+}
+
 function checkpoints(file: string): number[] {
   try {
     const db = new Database(file, { readonly: true, fileMustExist: true });
@@ -173,6 +241,7 @@ async function main() {
     const ceiling = await ceilings();
     await eventStore(ceiling);
     await httpCommands(ceiling.http);
+    await clickDay(ceiling.http);
     await readSide(ceiling.json);
   } finally {
     rmSync(work, { recursive: true, force: true });
