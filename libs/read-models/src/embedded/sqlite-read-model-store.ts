@@ -39,6 +39,11 @@ const SCHEMA = `
 
 /** Fields the queries filter on, indexed inside the JSON bodies. */
 const INDEXED_FIELDS = ['callId', 'status', 'programmeId', 'measureId', 'subjectId'];
+/** Lists read in the order of a field within one filter: a call's bids by arrival (a click day's 100,000 of them), claims by submission. */
+const ORDERED_INDEXES: ReadonlyArray<readonly [string, string]> = [
+  ['callId', 'arrivalKey'],
+  ['status', 'submittedAt'],
+];
 
 interface CheckpointRow {
   projection: string;
@@ -66,6 +71,11 @@ export class SqliteReadModelStore implements ReadModelStore {
     for (const field of INDEXED_FIELDS) {
       this.db.exec(
         `CREATE INDEX IF NOT EXISTS documents_by_${field} ON documents (generation, collection, json_extract(body, '$.${field}'))`,
+      );
+    }
+    for (const [field, order] of ORDERED_INDEXES) {
+      this.db.exec(
+        `CREATE INDEX IF NOT EXISTS documents_by_${field}_${order} ON documents (generation, collection, json_extract(body, '$.${field}'), json_extract(body, '$.${order}'), id)`,
       );
     }
   }
