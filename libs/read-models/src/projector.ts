@@ -7,6 +7,7 @@ import {
   type RecordedEvent,
 } from '@app/event-store';
 import { collectionsOf, fundingEvent, logPlace, routes, type Projection } from './projections/projection.js';
+import { SharedLog } from './shared-log.js';
 import { checkpointPosition, type Checkpoint, type DocumentChange, type ReadModelDocument, type ReadModelSpace, type ReadModelStore } from './read-model-store.port.js';
 
 export const CATCH_UP_BATCH = 1000;
@@ -85,8 +86,11 @@ export class ProjectionRunner {
   /** Resolves when the runner first reaches the head of the log (or stops). */
   readonly caughtUp: Promise<void>;
 
+  private subscribed = false;
+
   constructor(
-    private readonly events: EventStore,
+    /** The log, or a read of it shared with the other projections (SharedLog). */
+    private readonly events: Pick<EventStore, 'subscribe'> & { giveUp?(): void },
     private readonly space: ReadModelSpace,
     private readonly projection: Projection,
     private readonly progress: EventEmitter,
@@ -94,7 +98,11 @@ export class ProjectionRunner {
     private readonly options: { stopWhenCaughtUp?: boolean } = {},
   ) {
     this.caughtUp = new Promise((resolve) => (this.resolveCaughtUp = resolve));
-    this.done = this.run().finally(() => this.resolveCaughtUp());
+    this.done = this.run().finally(() => {
+      // A runner that failed before it subscribed must not hold the others' shared read back.
+      if (!this.subscribed) this.events.giveUp?.();
+      this.resolveCaughtUp();
+    });
   }
 
   status(): RunnerStatus {
@@ -146,6 +154,7 @@ export class ProjectionRunner {
     let current: RecordedEvent | null = null;
     try {
       const iterable = this.events.subscribe({ after: this.checkpoint, signal: this.abort.signal });
+      this.subscribed = true;
       const iterator = iterable[Symbol.asyncIterator]();
       this.iterator = iterator;
       for (;;) {
@@ -257,7 +266,8 @@ export class Projector {
     const previous = this.generation;
     this.generation = generation;
     const space = this.store.space(generation);
-    this.runners = this.projections.map((p) => new ProjectionRunner(this.events, space, p, this.progress, this.log));
+    const log = new SharedLog(this.events, this.projections.length);
+    this.runners = this.projections.map((p) => new ProjectionRunner(log, space, p, this.progress, this.log));
     if (previous !== 0 && previous < generation) {
       for (const old of await this.store.generations()) if (old < generation) await this.store.drop(old);
     }
@@ -278,7 +288,8 @@ export async function rebuildReadModels(
   const generation = Math.max(await store.activeGeneration(), ...(await store.generations())) + 1;
   const space = store.space(generation);
   const progress = new EventEmitter();
-  const runners = projections.map((p) => new ProjectionRunner(events, space, p, progress, log, { stopWhenCaughtUp: true }));
+  const shared = new SharedLog(events, projections.length);
+  const runners = projections.map((p) => new ProjectionRunner(shared, space, p, progress, log, { stopWhenCaughtUp: true }));
   await Promise.all(runners.map((r) => r.done));
   const failed = runners.map((r) => r.status()).filter((s) => s.state === 'failed');
   if (failed.length > 0) {

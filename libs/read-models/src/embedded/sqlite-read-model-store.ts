@@ -122,15 +122,18 @@ export class SqliteReadModelStore implements ReadModelStore {
 }
 
 class SqliteSpace implements ReadModelSpace {
+  private readonly prepare: Database.Database['prepare'];
+
   constructor(
     private readonly db: Database.Database,
     readonly generation: number,
-  ) {}
+  ) {
+    this.prepare = preparedOnce(db);
+  }
 
   async get(collection: string, id: string): Promise<ReadModelDocument | null> {
     assertName('collection', collection);
-    const row = this.db
-      .prepare<[number, string, string], { body: string }>('SELECT body FROM documents WHERE generation = ? AND collection = ? AND id = ?')
+    const row = this.prepare<[number, string, string], { body: string }>('SELECT body FROM documents WHERE generation = ? AND collection = ? AND id = ?')
       .get(this.generation, collection, id);
     return row ? (JSON.parse(row.body) as ReadModelDocument) : null;
   }
@@ -145,8 +148,7 @@ class SqliteSpace implements ReadModelSpace {
     const sql =
       `SELECT body FROM documents WHERE generation = ? AND collection = ?${clause}` +
       ` ORDER BY ${[...order, 'id ASC'].join(', ')} LIMIT ? OFFSET ?`;
-    const rows = this.db
-      .prepare<unknown[], { body: string }>(sql)
+    const rows = this.prepare<unknown[], { body: string }>(sql)
       .all(this.generation, collection, ...values, query.limit ?? -1, query.offset ?? 0);
     return rows.map((r) => JSON.parse(r.body) as ReadModelDocument);
   }
@@ -154,23 +156,20 @@ class SqliteSpace implements ReadModelSpace {
   async count(collection: string, where?: Where): Promise<number> {
     assertName('collection', collection);
     const { clause, values } = whereClause(where);
-    const row = this.db
-      .prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM documents WHERE generation = ? AND collection = ?${clause}`)
+    const row = this.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM documents WHERE generation = ? AND collection = ?${clause}`)
       .get(this.generation, collection, ...values);
     return row?.n ?? 0;
   }
 
   async all(collection: string): Promise<Array<{ id: string; document: ReadModelDocument }>> {
     assertName('collection', collection);
-    return this.db
-      .prepare<[number, string], { id: string; body: string }>('SELECT id, body FROM documents WHERE generation = ? AND collection = ? ORDER BY id')
+    return this.prepare<[number, string], { id: string; body: string }>('SELECT id, body FROM documents WHERE generation = ? AND collection = ? ORDER BY id')
       .all(this.generation, collection)
       .map((r) => ({ id: r.id, document: JSON.parse(r.body) as ReadModelDocument }));
   }
 
   async collections(): Promise<string[]> {
-    return this.db
-      .prepare<[number], { collection: string }>('SELECT DISTINCT collection FROM documents WHERE generation = ? ORDER BY collection')
+    return this.prepare<[number], { collection: string }>('SELECT DISTINCT collection FROM documents WHERE generation = ? ORDER BY collection')
       .all(this.generation)
       .map((r) => r.collection);
   }
@@ -178,11 +177,11 @@ class SqliteSpace implements ReadModelSpace {
   async commit(projection: string, changes: readonly DocumentChange[], checkpoint: Checkpoint): Promise<void> {
     assertName('projection', projection);
     for (const change of changes) assertName('collection', change.collection);
-    const upsert = this.db.prepare(
+    const upsert = this.prepare(
       'INSERT INTO documents (generation, collection, id, body) VALUES (?, ?, ?, ?) ' +
         'ON CONFLICT (generation, collection, id) DO UPDATE SET body = excluded.body',
     );
-    const remove = this.db.prepare('DELETE FROM documents WHERE generation = ? AND collection = ? AND id = ?');
+    const remove = this.prepare('DELETE FROM documents WHERE generation = ? AND collection = ? AND id = ?');
     this.db
       .transaction(() => {
         const stored = this.checkpointRow(projection);
@@ -194,8 +193,7 @@ class SqliteSpace implements ReadModelSpace {
           if (document === null) remove.run(this.generation, collection, id);
           else upsert.run(this.generation, collection, id, JSON.stringify(document));
         }
-        this.db
-          .prepare(
+        this.prepare(
             'INSERT INTO checkpoints (generation, projection, commit_pos, prepare_pos, failed_commit, failed_prepare, failure) ' +
               'VALUES (?, ?, ?, ?, NULL, NULL, NULL) ON CONFLICT (generation, projection) DO UPDATE SET ' +
               'commit_pos = excluded.commit_pos, prepare_pos = excluded.prepare_pos, failed_commit = NULL, failed_prepare = NULL, failure = NULL',
@@ -210,15 +208,13 @@ class SqliteSpace implements ReadModelSpace {
   }
 
   async statuses(): Promise<ProjectionStatus[]> {
-    return this.db
-      .prepare<[number], CheckpointRow>('SELECT * FROM checkpoints WHERE generation = ? ORDER BY projection')
+    return this.prepare<[number], CheckpointRow>('SELECT * FROM checkpoints WHERE generation = ? ORDER BY projection')
       .all(this.generation)
       .map((row) => toStatus(row.projection, row));
   }
 
   async recordFailure(projection: string, at: Checkpoint, message: string): Promise<void> {
-    this.db
-      .prepare(
+    this.prepare(
         'INSERT INTO checkpoints (generation, projection, failed_commit, failed_prepare, failure) VALUES (?, ?, ?, ?, ?) ' +
           'ON CONFLICT (generation, projection) DO UPDATE SET failed_commit = excluded.failed_commit, ' +
           'failed_prepare = excluded.failed_prepare, failure = excluded.failure',
@@ -227,8 +223,7 @@ class SqliteSpace implements ReadModelSpace {
   }
 
   private checkpointRow(projection: string): CheckpointRow | undefined {
-    return this.db
-      .prepare<[number, string], CheckpointRow>('SELECT * FROM checkpoints WHERE generation = ? AND projection = ?')
+    return this.prepare<[number, string], CheckpointRow>('SELECT * FROM checkpoints WHERE generation = ? AND projection = ?')
       .get(this.generation, projection);
   }
 }
@@ -258,4 +253,22 @@ function toStatus(projection: string, row: CheckpointRow | undefined): Projectio
         ? { at: { commit: row.failed_commit, prepare: row.failed_prepare }, message: row.failure }
         : null,
   };
+}
+
+const statementCaches = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
+/** `db.prepare`, each SQL text compiled once per connection: a catch-up asks for the same few statements a million times. */
+function preparedOnce(db: Database.Database): Database.Database['prepare'] {
+  let cache = statementCaches.get(db);
+  if (!cache) statementCaches.set(db, (cache = new Map()));
+  const statements = cache;
+  return ((sql: string) => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      // Filters and orders make a bounded set of texts; a runaway set is not kept.
+      if (statements.size < 500) statements.set(sql, statement);
+    }
+    return statement;
+  }) as Database.Database['prepare'];
 }

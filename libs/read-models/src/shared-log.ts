@@ -1,0 +1,120 @@
+import { comparePositions, type EventStore, type LogPosition, type SubscribeOptions, type SubscriptionItem } from '@app/event-store';
+
+/** Events a reader may be ahead of the slowest projection before it waits for it. */
+const HIGH_WATER = 2_000;
+
+/** What a subscriber is handed: the store's items, or the error its read of the log ended with. */
+type Queued = SubscriptionItem | { readonly kind: 'failed'; readonly error: unknown };
+
+interface Reader {
+  readonly after: LogPosition | null;
+  readonly queue: Queued[];
+  /** Wakes the reader's consumer when the queue gets an item. */
+  wake: (() => void) | null;
+  done: boolean;
+}
+
+/**
+ * One read of the log shared by several projections: a catch-up decodes each event once, not once
+ * per projection. `expected` subscribers register (each from its own checkpoint); the shared
+ * subscription starts after the earliest of them, and each gets only the events after its own
+ * checkpoint, in order, plus the store's `caught-up` marks. A subscriber that stops leaves; the
+ * read waits for the slowest one still there when it is HIGH_WATER events behind, so memory stays
+ * bounded whatever the log's length.
+ */
+export class SharedLog implements Pick<EventStore, 'subscribe'> {
+  private readonly readers: Reader[] = [];
+  private pending: number;
+  private readonly abort = new AbortController();
+  private drained: (() => void) | null = null;
+  private started = false;
+
+  constructor(
+    private readonly events: EventStore,
+    expected: number,
+  ) {
+    this.pending = expected;
+  }
+
+  subscribe(options: SubscribeOptions = {}): AsyncGenerator<SubscriptionItem> {
+    const reader: Reader = { after: options.after ?? null, queue: [], wake: null, done: false };
+    this.readers.push(reader);
+    this.pending -= 1;
+    this.startWhenAllAreHere();
+    return this.consume(reader, options.signal);
+  }
+
+  /** A subscriber that will not subscribe after all (it failed first) no longer holds the others back. */
+  giveUp(): void {
+    this.pending -= 1;
+    this.startWhenAllAreHere();
+  }
+
+  private async *consume(reader: Reader, signal: AbortSignal | undefined): AsyncGenerator<SubscriptionItem> {
+    const onAbort = () => reader.wake?.();
+    signal?.addEventListener('abort', onAbort);
+    try {
+      for (;;) {
+        if (signal?.aborted) return;
+        const item = reader.queue.shift();
+        if (item) {
+          if (reader.queue.length < HIGH_WATER / 2) this.drained?.();
+          if (item.kind === 'failed') throw item.error;
+          yield item;
+          continue;
+        }
+        if (reader.done) return;
+        await new Promise<void>((resolve) => (reader.wake = resolve));
+        reader.wake = null;
+      }
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      this.leave(reader);
+    }
+  }
+
+  private leave(reader: Reader): void {
+    const index = this.readers.indexOf(reader);
+    if (index >= 0) this.readers.splice(index, 1);
+    reader.done = true;
+    this.drained?.();
+    if (this.started && this.readers.length === 0) this.abort.abort();
+  }
+
+  private startWhenAllAreHere(): void {
+    if (this.started || this.pending > 0) return;
+    this.started = true;
+    if (this.readers.length === 0) return;
+    void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    const after = this.readers.reduce<LogPosition | null | undefined>((earliest, r) => {
+      if (earliest === undefined) return r.after;
+      if (earliest === null || r.after === null) return null;
+      return comparePositions(r.after, earliest) < 0 ? r.after : earliest;
+    }, undefined);
+    try {
+      for await (const item of this.events.subscribe({ after: after ?? null, signal: this.abort.signal })) {
+        if (this.readers.length === 0) break;
+        for (const reader of this.readers) {
+          if (item.kind === 'event' && reader.after !== null && comparePositions(item.event.position, reader.after) <= 0) continue;
+          reader.queue.push(item);
+          reader.wake?.();
+        }
+        while (this.readers.some((r) => r.queue.length >= HIGH_WATER)) {
+          await new Promise<void>((resolve) => (this.drained = resolve));
+          this.drained = null;
+        }
+      }
+    } catch (error) {
+      // The store failed (closed, unreachable): every subscriber sees the error as its own read's.
+      for (const reader of this.readers) reader.queue.push({ kind: 'failed', error });
+    } finally {
+      for (const reader of this.readers) {
+        reader.done = true;
+        reader.wake?.();
+      }
+    }
+  }
+}
