@@ -80,8 +80,14 @@ async function eventStore(ceiling: { durable: number; batched: number }) {
 
 async function httpCommands(ceiling: number) {
   process.stdout.write('HTTP commands\n');
-  const dataDir = join(work, 'http');
-  const api = await startProcess(API_MAIN, { DATA_DIR: dataDir });
+  await bidStorm(ceiling, 'bids submitted over HTTP (64 connections, durable)', 'bids over HTTP', { DATA_DIR: join(work, 'http') }, false);
+  // The same storm with the projector as its own process (how docker-compose runs it): what the projector costs the request thread.
+  await bidStorm(ceiling, 'bids over HTTP, projector in its own process (64 connections, durable)', 'bids over HTTP, own projector', { DATA_DIR: join(work, 'http-own-projector'), RUN_PROJECTOR: 'false' }, true);
+}
+
+async function bidStorm(ceiling: number, name: string, short: string, env: Record<string, string>, ownProjector: boolean) {
+  const api = await startProcess(API_MAIN, env);
+  const projector = ownProjector ? await startProcess(join(PROJECTOR_DIR, 'main.js'), { DATA_DIR: env['DATA_DIR']! }, /(projector running)/) : null;
   const headers = { 'content-type': 'application/json', authorization: 'Bearer programme-manager-dev-api-key' };
   const open = await fetch(`${api.url}/calls`, { method: 'POST', headers, body: JSON.stringify({ programmeId: 'wecare', measureId: 'wecare-m1', title: 'Bench', budgetCents: 600_000_000, opensAt: new Date(Date.now() - 60_000).toISOString(), closesAt: new Date(Date.now() + 86_400_000).toISOString(), eligibleApplicantTypes: ['company'] }) });
   const { callId } = (await open.json()) as { callId: string };
@@ -93,9 +99,11 @@ async function httpCommands(ceiling: number) {
     headers: { 'content-type': 'application/json', authorization: 'Bearer applicant-service-dev-api-key' },
     body: JSON.stringify({ applicant: { type: 'company', taxCode: '01234567890', name: 'Officine Riunite Srl' }, projectTitle: 'Nido aziendale condiviso', requestedCents: 1_000_000 }),
   });
+  await projector?.stop();
   await api.stop();
-  record({ name: 'bids submitted over HTTP (64 connections, durable)', value: result.requests.average, unit: 'req/s', ceiling: { name: 'bare Node http', value: ceiling }, goal: '≥ 5,000/s', detail: `p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, errors ${result.errors + result.non2xx + result.timeouts}` });
-  figures.push({ name: 'bids over HTTP p50 latency', value: result.latency.p50, unit: 'ms' }, { name: 'bids over HTTP p99 latency', value: result.latency.p99, unit: 'ms' }, { name: 'bids over HTTP errors', value: result.errors + result.non2xx + result.timeouts, unit: 'count', goal: '0' });
+  const errors = result.errors + result.non2xx + result.timeouts;
+  record({ name, value: result.requests.average, unit: 'req/s', ceiling: { name: 'bare Node http', value: ceiling }, goal: '≥ 10,000/s and ≥ 35% of bare http, p99 ≤ 50 ms', detail: `p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, errors ${errors}` });
+  figures.push({ name: `${short} p50 latency`, value: result.latency.p50, unit: 'ms' }, { name: `${short} p99 latency`, value: result.latency.p99, unit: 'ms' }, { name: `${short} errors`, value: errors, unit: 'count', goal: '0' });
 }
 
 /**
