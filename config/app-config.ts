@@ -1,3 +1,4 @@
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 
@@ -47,6 +48,17 @@ export interface AppConfig {
    * Null: development only, where a key is generated into DATA_DIR/vault.key at first start.
    */
   readonly vaultKey: string | null;
+  /**
+   * The Ed25519 private key anchors are signed with (PEM, or base64 PKCS#8 DER), from
+   * AUDIT_SIGNING_KEY or the file AUDIT_SIGNING_KEY_FILE: held by the managing authority, not by
+   * whoever administers the databases. Null: development only, where one is generated into
+   * DATA_DIR/audit-signing.key at first start.
+   */
+  readonly auditSigningKey: string | null;
+  /** The public keys verification checks anchors against (AUDIT_PUBLIC_KEYS, comma-separated base64 SPKI DER); empty: the signing key's own. */
+  readonly auditPublicKeys: readonly string[];
+  /** How often the process that runs the projector writes an anchor of the log (0: never). */
+  readonly anchorIntervalMs: number;
   /** Express's `trust proxy`: set it when a reverse proxy sets X-Forwarded-For, so limits see the client's address. */
   readonly trustProxy: string | null;
 }
@@ -119,6 +131,30 @@ export function loadConfig(
     if (Buffer.from(key, 'base64').length !== 32) problems.push('The vault key must be 32 bytes, base64-encoded');
     return key;
   };
+  const secret = (name: string, what: string): string | null => {
+    const inline = text(name);
+    const file = text(`${name}_FILE`);
+    if (inline !== null || file === null) return inline;
+    try {
+      return readFileSync(isAbsolute(file) ? file : resolve(cwd, file), 'utf8').trim();
+    } catch {
+      problems.push(`${name}_FILE ${JSON.stringify(file)} cannot be read (${what})`);
+      return null;
+    }
+  };
+  const auditSigningKey = (): string | null => {
+    const key = secret('AUDIT_SIGNING_KEY', 'the Ed25519 key anchors are signed with');
+    if (key === null && options.serveApi && (environment ?? 'development') === 'production') {
+      problems.push('AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE is required in production (an Ed25519 private key: `openssl genpkey -algorithm ed25519`)');
+    }
+    if (key !== null && !isEd25519Key(key, 'private')) problems.push('The audit signing key must be an Ed25519 private key (PEM, or base64 PKCS#8 DER)');
+    return key;
+  };
+  const publicKeys = (): string[] => {
+    const keys = (text('AUDIT_PUBLIC_KEYS') ?? '').split(',').map((k) => k.trim()).filter((k) => k.length > 0);
+    for (const key of keys) if (!isEd25519Key(key, 'public')) problems.push(`AUDIT_PUBLIC_KEYS: ${JSON.stringify(key.slice(0, 24))}… is not an Ed25519 public key (base64 SPKI DER)`);
+    return keys;
+  };
   const choice = <T extends string>(name: string, options: readonly T[], fallback: T): T => {
     const raw = text(name);
     if (raw === null) return fallback;
@@ -156,6 +192,9 @@ export function loadConfig(
     apiDocs: choice('API_DOCS', ['public', 'authenticated', 'off'], (environment ?? 'development') === 'production' ? 'off' : 'public'),
     trustProxy: text('TRUST_PROXY'),
     vaultKey: vaultKey(),
+    auditSigningKey: auditSigningKey(),
+    auditPublicKeys: publicKeys(),
+    anchorIntervalMs: integer('AUDIT_ANCHOR_INTERVAL_MS', 60_000, 0, 86_400_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
@@ -171,5 +210,19 @@ export function loadConfigOrExit(options: { serveApi: boolean }): AppConfig {
       process.exit(1);
     }
     throw error;
+  }
+}
+
+/** Whether the text is an Ed25519 key of that kind, as PEM or base64 DER (PKCS#8 private, SPKI public). */
+function isEd25519Key(text: string, kind: 'private' | 'public'): boolean {
+  try {
+    const pem = text.startsWith('-----');
+    const key =
+      kind === 'private'
+        ? createPrivateKey(pem ? text : { key: Buffer.from(text, 'base64'), format: 'der', type: 'pkcs8' })
+        : createPublicKey(pem ? text : { key: Buffer.from(text, 'base64'), format: 'der', type: 'spki' });
+    return key.asymmetricKeyType === 'ed25519';
+  } catch {
+    return false;
   }
 }

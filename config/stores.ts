@@ -1,6 +1,12 @@
 import { join } from 'node:path';
 import {
+  ANCHOR_EVENT,
+  ANCHOR_SCHEMA_VERSION,
+  AnchorKeys,
+  AnchorSigner,
+  Anchorer,
   EventTypeRegistry,
+  LinkingEventStore,
   SqliteEventStore,
   UpcastingEventStore,
   connectKurrentDb,
@@ -10,7 +16,7 @@ import {
 import { DEFAULT_PROGRAMME_RULES, FUNDING_EVENT_SCHEMA_VERSIONS } from '@app/funding';
 import { SqliteReadModelStore, connectMongoReadModels, type ReadModelStore } from '@app/read-models';
 import { PersonalDataVault, SqliteVaultStore, connectMongoVault, parseMasterKey } from '@app/personal-data';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import type { AppConfig } from './app-config.js';
 
@@ -96,13 +102,16 @@ export const FUNDING_UPCASTERS: readonly Upcaster[] = [
   notUpcastable('GrantRevoked', "programmeId, measureId and recoveryDueAddedCents (the grant's stream knows them)"),
 ];
 
+/** The funding events, and the anchors of the audit trail written among them. */
 export function fundingEventRegistry(): EventTypeRegistry {
-  return new EventTypeRegistry(FUNDING_EVENT_SCHEMA_VERSIONS, FUNDING_UPCASTERS);
+  return new EventTypeRegistry({ ...FUNDING_EVENT_SCHEMA_VERSIONS, [ANCHOR_EVENT]: ANCHOR_SCHEMA_VERSION }, FUNDING_UPCASTERS);
 }
 
 export interface OpenedEventStore {
   /** The adapter wrapped with the funding registry: what the product reads and writes through. */
   readonly store: EventStore;
+  /** The events as stored, each appended with its stream link: what anchors and verification read. */
+  readonly written: EventStore;
   readonly adapter: 'embedded' | 'kurrentdb';
   readonly durability: Readonly<Record<string, string>> | null;
 }
@@ -110,11 +119,12 @@ export interface OpenedEventStore {
 /** The event store the configuration names: KurrentDB when KURRENTDB_URL is set, else SQLite under DATA_DIR. */
 export async function openEventStore(config: AppConfig): Promise<OpenedEventStore> {
   if (config.kurrentDbUrl) {
-    const raw = await connectKurrentDb(config.kurrentDbUrl, { maxEventBytes: config.maxEventBytes });
-    return { store: new UpcastingEventStore(raw, fundingEventRegistry()), adapter: 'kurrentdb', durability: null };
+    const written = new LinkingEventStore(await connectKurrentDb(config.kurrentDbUrl, { maxEventBytes: config.maxEventBytes }));
+    return { store: new UpcastingEventStore(written, fundingEventRegistry()), written, adapter: 'kurrentdb', durability: null };
   }
   const raw = SqliteEventStore.open(join(config.dataDir, 'events.db'), { maxEventBytes: config.maxEventBytes });
-  return { store: new UpcastingEventStore(raw, fundingEventRegistry()), adapter: 'embedded', durability: raw.durability() };
+  const written = new LinkingEventStore(raw);
+  return { store: new UpcastingEventStore(written, fundingEventRegistry()), written, adapter: 'embedded', durability: raw.durability() };
 }
 
 /** The read-model store the configuration names: MongoDB when MONGODB_URL is set, else SQLite under DATA_DIR. */
@@ -132,12 +142,37 @@ export async function openVault(config: AppConfig): Promise<PersonalDataVault> {
   return new PersonalDataVault(store, parseMasterKey(config.vaultKey ?? developmentVaultKey(config.dataDir)));
 }
 
+/** The signer of anchors (AUDIT_SIGNING_KEY; generated into DATA_DIR/audit-signing.key in development). */
+export function anchorSigner(config: AppConfig): AnchorSigner {
+  return AnchorSigner.fromText(config.auditSigningKey ?? developmentSecret(config.dataDir, 'audit-signing.key', developmentSigningKey));
+}
+
+/** The keys verification checks anchors against: AUDIT_PUBLIC_KEYS, else the signing key's own public key. */
+export function anchorKeys(config: AppConfig): AnchorKeys {
+  if (config.auditPublicKeys.length > 0) return AnchorKeys.fromTexts(config.auditPublicKeys);
+  return new AnchorKeys([anchorSigner(config).publicKey]);
+}
+
+/** The anchorer of the process that runs the projector: one per store. */
+export function openAnchorer(config: AppConfig, opened: OpenedEventStore, now: () => Date): Anchorer {
+  return new Anchorer(opened.written, { signer: anchorSigner(config), now });
+}
+
+function developmentSigningKey(): string {
+  return generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64');
+}
+
 function developmentVaultKey(dataDir: string): string {
-  const file = join(dataDir, 'vault.key');
+  return developmentSecret(dataDir, 'vault.key', () => randomBytes(32).toString('base64'));
+}
+
+/** A development secret kept in DATA_DIR, written once by whichever process sharing the directory comes first. */
+function developmentSecret(dataDir: string, name: string, generate: () => string): string {
+  const file = join(dataDir, name);
   if (!existsSync(file)) {
     mkdirSync(dataDir, { recursive: true });
     try {
-      writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+      writeFileSync(file, `${generate()}\n`, { mode: 0o600, flag: 'wx' });
     } catch (error) {
       // Another process sharing the directory wrote it first: use theirs.
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;

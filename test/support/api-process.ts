@@ -11,9 +11,9 @@ export const API_MAIN = resolve(process.cwd(), 'dist/apps/api/apps/api/src/main.
 export const PROJECTOR_MAIN = resolve(process.cwd(), 'dist/apps/projector/apps/projector/src/main.js');
 
 /** Runs one of the built tools (rebuild, audit-verify, audit-replay) on a data directory. */
-export function runTool(tool: string, dataDir: string): { status: number | null; stdout: string; stderr: string } {
+export function runTool(tool: string, dataDir: string, env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [resolve(process.cwd(), `dist/apps/projector/apps/projector/src/${tool}.js`)], {
-    env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'test', DATA_DIR: dataDir },
+    env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'test', DATA_DIR: dataDir, ...env },
     encoding: 'utf8',
     timeout: 120_000,
   });
@@ -54,7 +54,8 @@ export function removeDataDir(dir: string): void {
 export async function startApi(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<ApiProcess> {
   const dataDir = options.dataDir ?? tempDataDir();
   const child = spawn(process.execPath, [API_MAIN], {
-    env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'test', PORT: '0', DATA_DIR: dataDir, ...options.env },
+    // Anchors of the audit trail only where a test asks for them: they are events in the log.
+    env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'test', PORT: '0', DATA_DIR: dataDir, AUDIT_ANCHOR_INTERVAL_MS: '0', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -30,6 +30,7 @@ import { RecoveryRoutes } from './recoveries/recovery.routes.js';
 import { HealthController } from './health/health.controller.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js';
+import { AuditTrail } from './audit/audit-trail.js';
 import { IdempotencyStore } from './idempotency/idempotency.store.js';
 import { APP_CONFIG } from './infrastructure/app-config.provider.js';
 import { CLOCK, systemClock } from './infrastructure/clock.js';
@@ -86,6 +87,7 @@ export class ApiModule {
         RateLimitGuard,
         DemoProgrammeSeeder,
         StoresLifecycle,
+        AuditTrail,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         // Outermost first: a replayed response carries the headers WrittenInterceptor set the first time.
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },

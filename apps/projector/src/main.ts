@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { loadConfigOrExit, openEventStore, openReadModelStore } from '@app/config';
+import { loadConfigOrExit, openAnchorer, openEventStore, openReadModelStore } from '@app/config';
 import { FUNDING_PROJECTIONS, Projector, type RunnerStatus } from '@app/read-models';
 import { formatPosition } from '@app/event-store';
 
@@ -19,6 +19,15 @@ async function main(): Promise<void> {
   await projector.start();
   process.stdout.write(`cohesion-ledger projector running (events: ${events.adapter}, read models: ${readModels.adapter}, generation ${projector.activeGeneration})\n`);
 
+  // The anchors of the audit trail are written where the projector runs: one writer per store.
+  const anchorer = config.anchorIntervalMs > 0 ? openAnchorer(config, events, () => new Date()) : null;
+  let anchoring: Promise<unknown> = Promise.resolve();
+  const anchors = anchorer
+    ? setInterval(() => {
+        anchoring = anchorer.anchorOnce().catch((error: unknown) => logger.warn(`Could not write an anchor of the log: ${String(error)}`));
+      }, config.anchorIntervalMs)
+    : null;
+
   const report = setInterval(() => {
     const line = projector
       .statuses()
@@ -28,6 +37,8 @@ async function main(): Promise<void> {
   }, 1000);
   const shutdown = async () => {
     clearInterval(report);
+    if (anchors) clearInterval(anchors);
+    await anchoring;
     await projector.stop();
     await events.store.close();
     await readModels.store.close();

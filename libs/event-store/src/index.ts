@@ -5,6 +5,11 @@ export { DEFAULT_MAX_EVENT_BYTES, streamCategory, assertStreamName } from './app
 export { SqliteEventStore, type SqliteEventStoreOptions } from './embedded/sqlite-event-store.js';
 export { EventTypeRegistry, type Upcaster } from './serialization/event-type-registry.js';
 export { UpcastingEventStore } from './serialization/upcasting-event-store.js';
+export { LinkingEventStore } from './chain/linking-event-store.js';
+export { STREAM_LINK_KEY, storedStreamLink, streamLinkOf, canonicalJson } from './chain/stream-link.js';
+export { ANCHOR_EVENT, ANCHOR_SCHEMA_VERSION, ANCHOR_STREAM, AnchorKeys, AnchorSigner, keyIdOf, type AnchorData } from './chain/anchors.js';
+export { Anchorer, type AnchorerOptions } from './chain/anchorer.js';
+export { verifyLog, type LogVerification, type StreamBreak, type AnchorBreak, type VerifyOptions } from './chain/log-verifier.js';
 export type { KurrentDbEventStoreOptions } from './kurrentdb/kurrentdb-event-store.js';
 
 /** The KurrentDB adapter, loaded only when asked for (its gRPC client is heavy to load). */

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { SqliteEventStore } from '../src/embedded/sqlite-event-store.js';
 import { InMemoryEventStore, InMemoryLog } from '../src/in-memory/in-memory-event-store.js';
+import { LinkingEventStore } from '../src/chain/linking-event-store.js';
 import type { EventStore, NewEvent } from '../src/event-store.port.js';
 
 export interface AdapterUnderTest {
@@ -37,6 +38,30 @@ export const ADAPTERS: readonly AdapterUnderTest[] = [
         async reopen() {
           await Promise.all(opened.map((s) => s.close()));
           const again = SqliteEventStore.open(file, { ...options, pollIntervalMs: 20 });
+          opened.push(again);
+          return again;
+        },
+        async tearDown() {
+          await Promise.all(opened.map((s) => s.close()));
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  },
+  {
+    // What the product writes through: every event carries its link in its stream's chain.
+    name: 'embedded (SQLite) with stream links',
+    skipped: null,
+    async setUp(options) {
+      const dir = mkdtempSync(join(tmpdir(), 'event-store-'));
+      const file = join(dir, 'events.db');
+      const open = () => new LinkingEventStore(SqliteEventStore.open(file, { ...options, pollIntervalMs: 20 }));
+      const opened: EventStore[] = [open()];
+      return {
+        store: opened[0]!,
+        async reopen() {
+          await Promise.all(opened.map((s) => s.close()));
+          const again = open();
           opened.push(again);
           return again;
         },

@@ -3,10 +3,11 @@ import { EVENT_STORE } from '@app/event-store';
 import { openEventStore, type AppConfig, type OpenedEventStore } from '@app/config';
 import { APP_CONFIG } from './app-config.provider.js';
 
-export type EventStoreInfo = Omit<OpenedEventStore, 'store'>;
+export type EventStoreInfo = Pick<OpenedEventStore, 'adapter' | 'durability'>;
 
 export const EVENT_STORE_INFO = Symbol('EventStoreInfo');
-const OPENED_EVENT_STORE = Symbol('OpenedEventStore');
+/** The opened store with its parts: the product's view and the events as written (for the audit trail). */
+export const OPENED_EVENT_STORE = Symbol('OpenedEventStore');
 
 export const eventStoreProviders: FactoryProvider[] = [
   { provide: OPENED_EVENT_STORE, inject: [APP_CONFIG], useFactory: (config: AppConfig) => openEventStore(config) },

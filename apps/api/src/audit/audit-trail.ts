@@ -1,0 +1,63 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { verifyLog, type Anchorer, type AnchorData, type AnchorKeys, type EventStore, type LogVerification } from '@app/event-store';
+import { anchorKeys, openAnchorer, type AppConfig, type OpenedEventStore } from '@app/config';
+import { APP_CONFIG } from '../infrastructure/app-config.provider.js';
+import { CLOCK, type Clock } from '../infrastructure/clock.js';
+import { OPENED_EVENT_STORE } from '../infrastructure/event-store.provider.js';
+
+/**
+ * The audit trail's two halves: the anchorer, in the process that runs the projector (one per
+ * store), writing a signed anchor of the log every AUDIT_ANCHOR_INTERVAL_MS; and verification of
+ * the whole log (stream chains, anchors, signatures, the adapter's own chain) on any adapter.
+ */
+@Injectable()
+export class AuditTrail implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('AuditTrail');
+  private readonly written: EventStore;
+  private readonly keys: AnchorKeys;
+  private readonly anchorer: Anchorer | null;
+  private timer: NodeJS.Timeout | null = null;
+  private anchoring: Promise<AnchorData | null> | null = null;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(OPENED_EVENT_STORE) opened: OpenedEventStore,
+    @Inject(CLOCK) clock: Clock,
+  ) {
+    this.written = opened.written;
+    this.keys = anchorKeys(config);
+    this.anchorer = config.runProjector && config.anchorIntervalMs > 0 ? openAnchorer(config, opened, () => clock.now()) : null;
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.anchorer) return;
+    this.timer = setInterval(() => void this.anchor(), this.config.anchorIntervalMs);
+    this.timer.unref();
+  }
+
+  /** Writes the next anchor now (when events came since the last one); null when there was nothing to anchor. */
+  anchor(): Promise<AnchorData | null> {
+    if (!this.anchorer) return Promise.resolve(null);
+    this.anchoring ??= this.anchorer
+      .anchorOnce()
+      .catch((error: unknown) => {
+        this.logger.warn(`Could not write an anchor of the log: ${String(error)}`);
+        return null;
+      })
+      .finally(() => (this.anchoring = null));
+    return this.anchoring;
+  }
+
+  verify(): Promise<LogVerification> {
+    return verifyLog(this.written, { keys: this.keys, yieldBetweenPages: () => new Promise((resolve) => setImmediate(resolve)) });
+  }
+
+  get publicKeys(): readonly string[] {
+    return this.keys.ids;
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.anchoring;
+  }
+}

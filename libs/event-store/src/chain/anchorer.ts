@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { ConcurrencyError } from '../event-store.errors.js';
+import type { EventStore, LogPosition, RecordedEvent } from '../event-store.port.js';
+import { formatPosition, parsePosition } from '../log-position.js';
+import { ANCHOR_EVENT, ANCHOR_SCHEMA_VERSION, ANCHOR_STREAM, headsDigest, type AnchorData, type AnchorSigner, type StreamHead } from './anchors.js';
+import { STREAM_GENESIS, storedStreamLink, streamLinkOf } from './stream-link.js';
+
+export interface AnchorerOptions {
+  /** Signs each anchor; without one anchors are written unsigned (and verification says so). */
+  readonly signer: AnchorSigner | null;
+  readonly now: () => Date;
+  /** At most this many events per anchor, so that one anchor never holds the log for long. */
+  readonly maxEvents?: number;
+  readonly pageSize?: number;
+}
+
+interface LastAnchor {
+  readonly revision: number;
+  readonly data: AnchorData;
+}
+
+/**
+ * Writes anchors: reads the log after the last anchor, sums up every stream it wrote as its head,
+ * and appends a signed LogAnchored to `audit-anchors` at the next revision. Anchorers racing on one
+ * store are safe: the expected revision lets one of them through, the other reads again.
+ */
+export class Anchorer {
+  private last: LastAnchor | null | undefined;
+  private readonly maxEvents: number;
+  private readonly pageSize: number;
+
+  constructor(
+    /** The store as written, stream links included (not upcast): anchors commit to what is stored. */
+    private readonly store: EventStore,
+    private readonly options: AnchorerOptions,
+  ) {
+    this.maxEvents = options.maxEvents ?? 100_000;
+    this.pageSize = options.pageSize ?? 1_000;
+  }
+
+  /** Appends the next anchor if events were written since the last one; returns it, or null when there was nothing to anchor. */
+  async anchorOnce(): Promise<AnchorData | null> {
+    for (let attempt = 1; ; attempt++) {
+      const last = await this.lastAnchor();
+      const range = await this.readRange(last ? parsePosition(last.data.upTo) : null);
+      if (range.events === 0) return null;
+      const unsigned = {
+        sequence: (last?.data.sequence ?? 0) + 1,
+        from: last?.data.upTo ?? null,
+        upTo: formatPosition(range.upTo),
+        events: range.events,
+        streams: range.heads.size,
+        headsDigest: headsDigest(range.heads),
+      };
+      const data: AnchorData = this.options.signer ? this.options.signer.sign(unsigned) : { ...unsigned, keyId: null, signature: null };
+      try {
+        const result = await this.store.append({
+          stream: ANCHOR_STREAM,
+          expected: last ? last.revision : 'no_stream',
+          events: [
+            {
+              eventId: randomUUID(),
+              type: ANCHOR_EVENT,
+              schemaVersion: ANCHOR_SCHEMA_VERSION,
+              data,
+              metadata: { actor: 'system:anchorer', correlationId: randomUUID(), causationId: null, commandId: null, recordedAt: this.options.now().toISOString() },
+            },
+          ],
+        });
+        this.last = { revision: result.revision, data };
+        return data;
+      } catch (error) {
+        // Another anchorer wrote first: read its anchor and cover what remains.
+        if (!(error instanceof ConcurrencyError) || attempt >= 3) throw error;
+        this.last = undefined;
+      }
+    }
+  }
+
+  private async lastAnchor(): Promise<LastAnchor | null> {
+    if (this.last !== undefined) return this.last;
+    const anchors = await this.store.readStream(ANCHOR_STREAM);
+    const event = anchors[anchors.length - 1];
+    this.last = event ? { revision: event.revision, data: event.data as AnchorData } : null;
+    return this.last;
+  }
+
+  /** The heads of the streams written after `after` (anchors excluded), up to maxEvents events. */
+  private async readRange(after: LogPosition | null): Promise<{ events: number; upTo: LogPosition; heads: Map<string, StreamHead> }> {
+    const heads = new Map<string, StreamHead>();
+    let events = 0;
+    let upTo: LogPosition | null = null;
+    let cursor = after;
+    while (events < this.maxEvents) {
+      const page = await this.store.readAll({ after: cursor, limit: Math.min(this.pageSize, this.maxEvents - events) });
+      for (const event of page) {
+        cursor = event.position;
+        if (event.stream === ANCHOR_STREAM) continue;
+        heads.set(event.stream, { revision: event.revision, link: await this.linkOf(event) });
+        events += 1;
+        upTo = event.position;
+        if (events >= this.maxEvents) break;
+      }
+      if (page.length < this.pageSize) break;
+    }
+    return { events, upTo: upTo ?? after ?? { commit: 0n, prepare: 0n }, heads };
+  }
+
+  /** The event's stored link; an event written before links has its stream's chain recomputed up to it. */
+  private async linkOf(event: RecordedEvent): Promise<string> {
+    const stored = storedStreamLink(event.metadata);
+    if (stored) return stored;
+    let previous = STREAM_GENESIS;
+    for (const e of await this.store.readStream(event.stream, { limit: event.revision + 1 })) {
+      previous = storedStreamLink(e.metadata) ?? streamLinkOf(previous, e);
+    }
+    return previous;
+  }
+}

@@ -1,0 +1,187 @@
+import type { ChainVerification, EventStore, LogPosition, RecordedEvent } from '../event-store.port.js';
+import { isTamperEvident } from '../event-store.port.js';
+import { comparePositions, formatPosition, parsePosition } from '../log-position.js';
+import { ANCHOR_STREAM, anchorShapeProblem, headsDigest, type AnchorData, type AnchorKeys, type StreamHead } from './anchors.js';
+import { STREAM_GENESIS, storedStreamLink, streamLinkOf } from './stream-link.js';
+
+/** Where the log stops matching its chains: at most this many of each kind are listed. */
+const MAX_LISTED = 100;
+
+export interface StreamBreak {
+  readonly stream: string;
+  readonly revision: number | null;
+  readonly position: string | null;
+  readonly reason: string;
+}
+
+export interface AnchorBreak {
+  readonly sequence: number | null;
+  readonly position: string;
+  readonly reason: string;
+}
+
+export interface LogVerification {
+  readonly ok: boolean;
+  /** Events read from the log. */
+  readonly events: number;
+  readonly streams: {
+    readonly checked: number;
+    /** Events written before stream links existed: their links are recomputed, not compared. */
+    readonly unlinkedEvents: number;
+    readonly broken: readonly StreamBreak[];
+  };
+  readonly anchors: {
+    readonly checked: number;
+    readonly signed: number;
+    /** Key ids the signatures were checked against; empty when none was configured. */
+    readonly keys: readonly string[];
+    readonly broken: readonly AnchorBreak[];
+    readonly last: { readonly sequence: number; readonly upTo: string; readonly position: string; readonly keyId: string | null } | null;
+    /** Events after the last anchor: a stream deleted or cut there is found only once an anchor covers it. */
+    readonly unanchoredEvents: number;
+  };
+  /** The adapter's own log-wide chain, where it keeps one (the embedded store). */
+  readonly log: ChainVerification | null;
+}
+
+export interface VerifyOptions {
+  /** Public keys to check anchor signatures with; without any, signatures are reported unchecked and the result is not ok. */
+  readonly keys: AnchorKeys | null;
+  readonly pageSize?: number;
+  /** Lets other work through between pages (a server verifying while it serves). */
+  readonly yieldBetweenPages?: () => Promise<void>;
+}
+
+interface Pending {
+  readonly position: LogPosition;
+  readonly stream: string;
+  readonly revision: number;
+  readonly link: string;
+}
+
+/**
+ * Verifies a log through the event-store port alone, so on every adapter: each stream's hash
+ * chain (no event changed, none missing inside a stream), each anchor against the heads the log
+ * holds for its range (no stream deleted or cut, none added) and against its signature (no history
+ * rewritten with consistent links), then each stream read on its own against what the log showed
+ * (a stream deleted or truncated by the server's own tools). Memory grows with the number of
+ * streams and with the events since the last anchor.
+ */
+export async function verifyLog(store: EventStore, options: VerifyOptions): Promise<LogVerification> {
+  const heads = new Map<string, { revision: number; link: string }>();
+  const brokenStreams: StreamBreak[] = [];
+  const brokenSet = new Set<string>();
+  const brokenAnchors: AnchorBreak[] = [];
+  let pending: Pending[] = [];
+  let events = 0;
+  let unlinked = 0;
+  let anchorsChecked = 0;
+  let signed = 0;
+  let expectedSequence = 1;
+  let expectedFrom: string | null = null;
+  let last: LogVerification['anchors']['last'] = null;
+
+  const breakStream = (b: StreamBreak) => {
+    if (brokenSet.has(b.stream)) return;
+    brokenSet.add(b.stream);
+    if (brokenStreams.length < MAX_LISTED) brokenStreams.push(b);
+  };
+  const breakAnchor = (b: AnchorBreak) => {
+    if (brokenAnchors.length < MAX_LISTED) brokenAnchors.push(b);
+  };
+
+  const checkAnchor = (event: RecordedEvent) => {
+    anchorsChecked += 1;
+    const at = formatPosition(event.position);
+    const shape = anchorShapeProblem(event.data);
+    if (shape) return breakAnchor({ sequence: null, position: at, reason: `the anchor at ${ANCHOR_STREAM}@${event.revision} is malformed: ${shape}` });
+    const anchor = event.data as AnchorData;
+    const fail = (reason: string) => breakAnchor({ sequence: anchor.sequence, position: at, reason: `anchor ${anchor.sequence}: ${reason}` });
+    if (anchor.sequence !== expectedSequence) fail(`expected anchor ${expectedSequence} here: anchors are missing or repeated`);
+    if (anchor.from !== expectedFrom) fail(`it starts after ${anchor.from ?? 'the beginning'}, but the anchor before it ended at ${expectedFrom ?? 'the beginning'}`);
+    const upTo = parsePosition(anchor.upTo);
+    if (!upTo) return fail(`upTo ${JSON.stringify(anchor.upTo)} is not a position`);
+    let covered = 0;
+    while (covered < pending.length && comparePositions(pending[covered]!.position, upTo) <= 0) covered += 1;
+    const range = new Map<string, StreamHead>();
+    for (const p of pending.slice(0, covered)) range.set(p.stream, { revision: p.revision, link: p.link });
+    pending = pending.slice(covered);
+    if (covered !== anchor.events || range.size !== anchor.streams) {
+      fail(`it covers ${anchor.events} events in ${anchor.streams} streams up to ${anchor.upTo}, the log holds ${covered} in ${range.size}: events or streams were removed or added`);
+    } else if (headsDigest(range) !== anchor.headsDigest) {
+      fail(`the heads of the streams written up to ${anchor.upTo} are not those it committed to: events were changed, removed or added`);
+    }
+    if (options.keys) {
+      const problem = options.keys.problem(anchor);
+      if (problem) fail(problem);
+      else signed += 1;
+    }
+    expectedSequence = anchor.sequence + 1;
+    expectedFrom = anchor.upTo;
+    last = { sequence: anchor.sequence, upTo: anchor.upTo, position: at, keyId: anchor.keyId };
+  };
+
+  let after: LogPosition | null = null;
+  const pageSize = options.pageSize ?? 1_000;
+  for (;;) {
+    const page = await store.readAll({ after, limit: pageSize });
+    for (const event of page) {
+      events += 1;
+      const head = heads.get(event.stream);
+      const expectedRevision = head ? head.revision + 1 : 0;
+      if (event.revision !== expectedRevision) {
+        breakStream({
+          stream: event.stream,
+          revision: event.revision,
+          position: formatPosition(event.position),
+          reason: expectedRevision === 0 ? `the stream starts at revision ${event.revision}: its first events were removed` : `revision ${expectedRevision} is missing: the stream jumps from ${expectedRevision - 1} to ${event.revision}`,
+        });
+      }
+      const computed = streamLinkOf(head?.link ?? STREAM_GENESIS, event);
+      const stored = storedStreamLink(event.metadata);
+      if (stored === null) unlinked += 1;
+      else if (stored !== computed) {
+        breakStream({ stream: event.stream, revision: event.revision, position: formatPosition(event.position), reason: `the event at ${event.stream}@${event.revision} does not match its stream link` });
+      }
+      // The chain goes on from what the content gives: a change shows in every later link and in the anchors.
+      heads.set(event.stream, { revision: event.revision, link: computed });
+      if (event.stream === ANCHOR_STREAM) checkAnchor(event);
+      else pending.push({ position: event.position, stream: event.stream, revision: event.revision, link: computed });
+    }
+    if (page.length < pageSize) break;
+    after = page[page.length - 1]!.position;
+    await options.yieldBetweenPages?.();
+  }
+
+  await crossCheckStreams(store, heads, breakStream);
+  const log = isTamperEvident(store) ? await store.verifyChain() : null;
+  if (!options.keys && anchorsChecked > 0) {
+    breakAnchor({ sequence: null, position: last ? (last as { position: string }).position : '-', reason: 'no public key to check the anchors\u2019 signatures with: set AUDIT_PUBLIC_KEYS' });
+  }
+  return {
+    ok: brokenStreams.length === 0 && brokenAnchors.length === 0 && (log?.ok ?? true),
+    events,
+    streams: { checked: heads.size, unlinkedEvents: unlinked, broken: brokenStreams },
+    anchors: { checked: anchorsChecked, signed, keys: options.keys?.ids ?? [], broken: brokenAnchors, last, unanchoredEvents: pending.length },
+    log,
+  };
+}
+
+/** Each stream read on its own must start at revision 0 and reach the head the log showed. */
+async function crossCheckStreams(store: EventStore, heads: ReadonlyMap<string, { revision: number }>, breakStream: (b: StreamBreak) => void): Promise<void> {
+  const streams = [...heads];
+  const WORKERS = 8;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: WORKERS }, async () => {
+      while (next < streams.length) {
+        const [stream, head] = streams[next++]!;
+        const [first] = await store.readStream(stream, { limit: 1 });
+        const [atHead] = await store.readStream(stream, { fromRevision: head.revision, limit: 1 });
+        if (!first) breakStream({ stream, revision: null, position: null, reason: `the log holds ${stream} up to revision ${head.revision}, but the stream reads as empty: it was deleted` });
+        else if (first.revision !== 0) breakStream({ stream, revision: first.revision, position: null, reason: `the stream reads from revision ${first.revision}: its start was truncated` });
+        else if (atHead?.revision !== head.revision) breakStream({ stream, revision: head.revision, position: null, reason: `the stream no longer reads up to revision ${head.revision}: it was truncated` });
+      }
+    }),
+  );
+}
