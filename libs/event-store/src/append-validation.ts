@@ -40,14 +40,14 @@ export function assertStreamName(stream: string): void {
 /** Refuses bad input before anything is written; returns the events serialized once. */
 export function prepareAppends(requests: readonly AppendRequest[], maxEventBytes: number): PreparedAppend[] {
   if (requests.length === 0) throw new InvalidAppendError('EMPTY_APPEND', 'Nothing to append: no streams given');
-  const streams = new Set<string>();
+  /** The streams named so far, by their name in lower case. */
+  const streams = new Map<string, string>();
   const ids = new Set<string>();
   return requests.map((request) => {
     assertStreamName(request.stream);
-    if (streams.has(request.stream)) {
-      throw new InvalidAppendError('DUPLICATE_STREAM', `Stream ${request.stream} appears twice in one append`);
-    }
-    streams.add(request.stream);
+    const earlier = streams.get(request.stream.toLowerCase());
+    if (earlier !== undefined) throw duplicateStream(earlier, request.stream);
+    streams.set(request.stream.toLowerCase(), request.stream);
     assertExpected(request);
     if (!Array.isArray(request.events) || request.events.length === 0) {
       throw new InvalidAppendError('EMPTY_APPEND', `Nothing to append to ${request.stream}: no events`);
@@ -59,6 +59,20 @@ export function prepareAppends(requests: readonly AppendRequest[], maxEventBytes
     }
     return { stream: request.stream, expected: request.expected, events };
   });
+}
+
+/**
+ * One append names each stream once, and names that differ only in case count as the same stream:
+ * KurrentDB's append session compares them ignoring case and aborts the second one, which its
+ * client reports as a timeout. Refused here, every adapter gives the same answer. (Stream names
+ * are ASCII, so toLowerCase compares exactly as the server's ordinal ignore-case does.)
+ */
+function duplicateStream(earlier: string, stream: string): InvalidAppendError {
+  if (earlier === stream) return new InvalidAppendError('DUPLICATE_STREAM', `Stream ${stream} appears twice in one append`);
+  return new InvalidAppendError(
+    'DUPLICATE_STREAM',
+    `Streams ${earlier} and ${stream} differ only in case: one append cannot name both (KurrentDB takes them for one stream)`,
+  );
 }
 
 function assertExpected({ stream, expected }: AppendRequest): void {

@@ -278,6 +278,24 @@ for (const adapter of ADAPTERS) {
         await expect(store.appendMulti([])).rejects.toMatchObject({ code: 'EMPTY_APPEND' });
         expect(await store.readStream(s)).toEqual([]);
       });
+
+      it('refuses a multi-stream append naming two streams that differ only in case, and writes neither', async () => {
+        const [lower, upper] = [stream('grant'), stream('GRANT')];
+        const head = await store.headPosition();
+        await expect(
+          store.appendMulti([
+            { stream: lower, expected: 'no_stream', events: [newEvent('GrantAwarded')] },
+            { stream: upper, expected: 'no_stream', events: [newEvent('GrantAwarded')] },
+          ]),
+        ).rejects.toMatchObject({ constructor: InvalidAppendError, code: 'DUPLICATE_STREAM' });
+        expect(await store.readStream(lower)).toEqual([]);
+        expect(await store.readStream(upper)).toEqual([]);
+        expect(await store.headPosition()).toEqual(head);
+        // Apart, they are two streams on every adapter.
+        await store.append({ stream: lower, expected: 'no_stream', events: [newEvent('GrantAwarded')] });
+        await store.append({ stream: upper, expected: 'no_stream', events: [newEvent('GrantAwarded')] });
+        expect(await store.readStream(upper)).toHaveLength(1);
+      });
     });
   });
 }

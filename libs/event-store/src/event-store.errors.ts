@@ -29,8 +29,9 @@ export class DuplicateEventIdError extends EventStoreError {
   constructor(
     readonly eventId: string,
     readonly stream: string,
+    message = `Event id ${eventId} is already used by a different event (appending to ${stream})`,
   ) {
-    super(`Event id ${eventId} is already used by a different event (appending to ${stream})`);
+    super(message);
   }
 }
 

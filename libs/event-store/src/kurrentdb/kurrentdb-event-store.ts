@@ -5,6 +5,7 @@ import {
   KurrentDBClient,
   START,
   StreamNotFoundError,
+  UnknownError,
   excludeSystemEvents,
   type AllStreamResolvedEvent,
   type AllStreamSubscription,
@@ -13,7 +14,7 @@ import {
   type ReadPosition,
 } from '@kurrent/kurrentdb-client';
 import { DEFAULT_MAX_EVENT_BYTES, assertStreamName, prepareAppends, type PreparedAppend } from '../append-validation.js';
-import { ConcurrencyError, EventStoreUnavailableError } from '../event-store.errors.js';
+import { EventStoreUnavailableError } from '../event-store.errors.js';
 import type {
   AppendRequest,
   AppendResult,
@@ -27,7 +28,8 @@ import type {
   SubscriptionItem,
 } from '../event-store.port.js';
 import { comparePositions } from '../log-position.js';
-import { toAppendError, toPortError } from './kurrentdb-errors.js';
+import { connectionStringProblem } from './kurrentdb-connection.js';
+import { explainRefusedMultiAppend, toAppendError, toPortError, type StreamAtRefusal } from './kurrentdb-errors.js';
 import { SubscriptionFeed, type FeedItem } from './kurrentdb-subscription-feed.js';
 import {
   isAfter,
@@ -68,6 +70,10 @@ const HEAD_BATCH = 32;
  *   the transaction's (absent for some idempotent retries; a single bigint for multi-stream appends).
  * - Event ids are unique per stream in KurrentDB (and only within its idempotency window), not
  *   across the log: reusing an id in another stream is not detected.
+ * - A multi-stream append that repeats an earlier one only in part (some streams already hold
+ *   their events, others do not) is refused by KurrentDB, where the embedded store writes the rest.
+ *   The refusal reaches the client as an UnknownError; the adapter reads the streams and reports
+ *   it as the port's ConcurrencyError or DuplicateEventIdError (explainRefusedMultiAppend).
  * - subscribe reads the head once before subscribing, for its caught-up fallback.
  */
 export class KurrentDbEventStore implements EventStore {
@@ -81,8 +87,14 @@ export class KurrentDbEventStore implements EventStore {
     this.maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
   }
 
-  /** Does not connect: the client connects on first use, so a bad server shows up as EventStoreUnavailableError then. */
+  /**
+   * Does not connect: the client connects on first use, so a bad server shows up as
+   * EventStoreUnavailableError then. Refuses at once a connection string the adapter cannot work
+   * with (see connectionStringProblem).
+   */
   static connect(connectionString: string, options: KurrentDbEventStoreOptions = {}): KurrentDbEventStore {
+    const problem = connectionStringProblem(connectionString);
+    if (problem !== null) throw new Error(problem);
     return new KurrentDbEventStore(KurrentDBClient.connectionString(connectionString), options);
   }
 
@@ -97,9 +109,9 @@ export class KurrentDbEventStore implements EventStore {
       throw toAppendError(error, [append]);
     }
     if (!result.success) {
-      // Only with throwOnAppendFailure=false in the connection string: the failure comes back as a value.
-      const actual = result.nextExpectedRevision < 0n ? null : Number(result.nextExpectedRevision);
-      throw new ConcurrencyError(append.stream, append.expected, actual);
+      // Only a client built with throwOnAppendFailure=false answers so, and connect refuses that
+      // option: the revision such a result carries cannot be trusted to report a conflict.
+      throw new Error(`KurrentDB returned a failed append to ${append.stream} as a value (throwOnAppendFailure=false)`);
     }
     return this.confirm(append, result.nextExpectedRevision, result.position ? toLogPosition(result.position) : null);
   }
@@ -107,7 +119,8 @@ export class KurrentDbEventStore implements EventStore {
   /**
    * One atomic multi-stream append (client.multiStreamAppend: KurrentDB 25.1 or later; older
    * servers make it fail with EventStoreUnavailableError). On a wrong expected revision the server
-   * fails the whole append with the conflicting stream's details; nothing is written anywhere.
+   * fails the whole append with the conflicting stream's details; nothing is written anywhere. Two
+   * streams differing only in case are refused before sending (append-validation.ts).
    */
   async appendMulti(requests: readonly AppendRequest[]): Promise<MultiAppendResult> {
     this.assertOpen();
@@ -121,7 +134,8 @@ export class KurrentDbEventStore implements EventStore {
     try {
       result = await this.client.multiStreamAppend(streamRequests);
     } catch (error) {
-      throw toAppendError(error, appends);
+      const mapped = toAppendError(error, appends);
+      throw mapped instanceof UnknownError ? await this.explainRefusal(appends, mapped) : mapped;
     }
     // Only a fallback for events read back without a position: see multiAppendPosition.
     const fallback = multiAppendPosition(result.position);
@@ -319,6 +333,38 @@ export class KurrentDbEventStore implements EventStore {
 
   private assertOpen(): void {
     if (this.closed) throw new EventStoreUnavailableError('The event store is closed');
+  }
+
+  /**
+   * A multi-stream append KurrentDB refused with an UnknownError, as the port's error when what the
+   * streams hold now explains it (explainRefusedMultiAppend), else the client's error unchanged.
+   * Reads each stream whole: this runs only on that failure.
+   */
+  private async explainRefusal(appends: readonly PreparedAppend[], refusal: UnknownError): Promise<unknown> {
+    try {
+      const found = await Promise.all(appends.map((append) => this.streamAtRefusal(append)));
+      return explainRefusedMultiAppend(appends, found) ?? refusal;
+    } catch {
+      return refusal;
+    }
+  }
+
+  private async streamAtRefusal(append: PreparedAppend): Promise<StreamAtRefusal> {
+    const wanted = new Set(append.events.map((event) => event.eventId));
+    const storedIds: string[] = [];
+    let revision: number | null = null;
+    try {
+      const read = this.client.readStream(append.stream, { direction: FORWARDS, fromRevision: START, requiresLeader: true });
+      for await (const resolved of read) {
+        if (!resolved.event) continue;
+        revision = Number(resolved.event.revision);
+        const id = resolved.event.id.toLowerCase();
+        if (wanted.has(id)) storedIds.push(id);
+      }
+    } catch (error) {
+      if (!(error instanceof StreamNotFoundError)) throw error;
+    }
+    return { stream: append.stream, revision, storedIds };
   }
 
   /**

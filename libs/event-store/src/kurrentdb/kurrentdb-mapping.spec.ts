@@ -14,8 +14,10 @@ import {
   STREAM_EXISTS,
   StreamNotFoundError,
   UnavailableError,
+  UnknownError,
   UnsupportedError,
   WrongExpectedVersionError,
+  convertToCommandError,
   type AllStreamRecordedEvent,
   type AppendStreamState,
   type EventData,
@@ -32,9 +34,10 @@ import {
   EventStoreUnavailableError,
   InvalidAppendError,
 } from '../event-store.errors.js';
-import type { EventMetadata, NewEvent, RecordedEvent, SubscriptionItem } from '../event-store.port.js';
+import type { EventMetadata, ExpectedState, NewEvent, RecordedEvent, SubscriptionItem } from '../event-store.port.js';
+import { connectionStringProblem } from './kurrentdb-connection.js';
 import { KurrentDbEventStore } from './kurrentdb-event-store.js';
-import { toAppendError, toPortError } from './kurrentdb-errors.js';
+import { explainRefusedMultiAppend, toAppendError, toPortError, type StreamAtRefusal } from './kurrentdb-errors.js';
 import { SubscriptionFeed, type FeedItem } from './kurrentdb-subscription-feed.js';
 import {
   SCHEMA_VERSION_KEY,
@@ -100,6 +103,14 @@ function storedAs(data: EventData, stream: string, revision: number, position: P
 }
 
 const at = (commit: bigint, prepare = commit): Position => ({ commit, prepare });
+
+/**
+ * The raw gRPC error a KurrentDB server sends when its handler throws: status UNKNOWN, "Exception
+ * was thrown by handler." The client turns it into an UnknownError (utils/CommandError.js).
+ */
+function serverHandlerFailure(): Error {
+  return Object.assign(new Error('2 UNKNOWN: Exception was thrown by handler.'), { code: 2, details: 'Exception was thrown by handler.' });
+}
 
 describe('expected state', () => {
   it('maps each port state to the client stream state and back', () => {
@@ -342,11 +353,94 @@ describe('errors', () => {
     expect(toAppendError(raw, single)).toBeInstanceOf(EventStoreUnavailableError);
   });
 
+  it('leaves an UnknownError as it is, for a multi-stream append to explain', () => {
+    // What the client makes of the server's "Exception was thrown by handler." (gRPC UNKNOWN).
+    const unknown = convertToCommandError(serverHandlerFailure());
+    expect(unknown).toBeInstanceOf(UnknownError);
+    expect(toAppendError(unknown, single)).toBe(unknown);
+    expect(toAppendError(serverHandlerFailure(), single)).toBeInstanceOf(UnknownError);
+  });
+
   it('leaves other errors as they are', () => {
     const bug = new TypeError('boom');
     expect(toPortError(bug)).toBe(bug);
     const conflict = new ConcurrencyError('bid-1', 1, 2);
     expect(toPortError(conflict)).toBe(conflict);
+  });
+});
+
+describe('a multi-stream append KurrentDB refused with an UnknownError', () => {
+  const appendsOf = (...requests: Array<{ stream: string; expected: ExpectedState; events: NewEvent[] }>) =>
+    prepareAppends(requests, DEFAULT_MAX_EVENT_BYTES);
+  const [bid, grant] = [newEvent(), newEvent({ type: 'GrantAwarded' })];
+  const appends = appendsOf(
+    { stream: 'bid-1', expected: 'no_stream', events: [bid] },
+    { stream: 'grant-1', expected: 'no_stream', events: [grant] },
+  );
+  const holding = (stream: string, revision: number | null, storedIds: string[] = []): StreamAtRefusal => ({ stream, revision, storedIds });
+
+  it('is a DuplicateEventIdError when some streams already hold their events and the rest could be written', () => {
+    const explained = explainRefusedMultiAppend(appends, [holding('bid-1', 0, [bid.eventId]), holding('grant-1', null)]);
+    expect(explained).toBeInstanceOf(DuplicateEventIdError);
+    expect(explained).toMatchObject({ code: 'DUPLICATE_EVENT_ID', eventId: bid.eventId, stream: 'bid-1' });
+    expect(explained!.message).toMatch(/repeats only in part/);
+  });
+
+  it('is a ConcurrencyError for a stream holding none of its events that is not in its expected state', () => {
+    const explained = explainRefusedMultiAppend(appends, [holding('bid-1', 0, [bid.eventId]), holding('grant-1', 3)]);
+    expect(explained).toBeInstanceOf(ConcurrencyError);
+    expect(explained).toMatchObject({ stream: 'grant-1', expected: 'no_stream', actual: 3 });
+  });
+
+  it('counts a stream holding only some of its events as a partial repeat', () => {
+    const [first, second] = [newEvent(), newEvent()];
+    const two = appendsOf({ stream: 'call-1', expected: 0, events: [first, second] }, { stream: 'bid-2', expected: 'any', events: [newEvent()] });
+    expect(explainRefusedMultiAppend(two, [holding('call-1', 1, [first.eventId]), holding('bid-2', null)])).toMatchObject({
+      constructor: DuplicateEventIdError,
+      eventId: first.eventId,
+      stream: 'call-1',
+    });
+  });
+
+  it('explains nothing when no stream holds any of the events, or every stream holds all of them', () => {
+    expect(explainRefusedMultiAppend(appends, [holding('bid-1', null), holding('grant-1', null)])).toBeNull();
+    expect(explainRefusedMultiAppend(appends, [holding('bid-1', 0, [bid.eventId]), holding('grant-1', 0, [grant.eventId])])).toBeNull();
+    expect(explainRefusedMultiAppend(appends, [holding('bid-1', 0, [bid.eventId])])).toBeNull();
+  });
+});
+
+describe('connection strings', () => {
+  it('refuses throwOnAppendFailure=false, spelled as the client accepts it, without quoting the string', () => {
+    for (const url of [
+      'kurrentdb://localhost:2113?tls=false&throwOnAppendFailure=false',
+      'kurrentdb://admin:s3cret@localhost:2113?throwOnAppendFailure=false',
+      'kurrentdb+discover://a:2113,b:2113?THROW_ON_APPEND_FAILURE=false&tls=true',
+      'kurrentdb://localhost:2113?throw-on-append-failure= false /',
+      'kurrentdb://localhost:2113?throwOnAppendFailure=true&throwOnAppendFailure=false',
+    ]) {
+      const problem = connectionStringProblem(url);
+      expect(problem).toMatch(/throwOnAppendFailure=false/);
+      expect(problem).not.toMatch(/s3cret|localhost/);
+    }
+  });
+
+  it('accepts the rest', () => {
+    for (const url of [
+      'kurrentdb://localhost:2113?tls=false',
+      'kurrentdb://localhost:2113',
+      'kurrentdb://localhost:2113?throwOnAppendFailure=true',
+      'kurrentdb://localhost:2113?throwOnAppendFailure=false&throwOnAppendFailure=true',
+      // A '?' in the password is not where the options start.
+      'kurrentdb://admin:a?throwOnAppendFailure=false@localhost:2113?tls=false',
+    ]) {
+      expect(connectionStringProblem(url)).toBeNull();
+    }
+  });
+
+  it('makes connect refuse the store before any client is built', () => {
+    expect(() => KurrentDbEventStore.connect('kurrentdb://localhost:2113?tls=false&throwOnAppendFailure=false')).toThrow(
+      /needs a failed append to throw/,
+    );
   });
 });
 
@@ -457,28 +551,74 @@ class ScriptedClient {
   readonly subscriptions: FakeGrpcStream[] = [];
   private nextPosition = 1_000n;
 
+  /** Set to make the next multi-stream append fail with it, whatever the streams hold. */
+  failNextMultiAppend: Error | null = null;
+  multiAppendsSent = 0;
+
   async appendToStream(stream: string, events: EventData[], { streamState }: { streamState: AppendStreamState }) {
+    const decision = this.decide(stream, events, streamState);
+    if (decision.kind === 'conflict') throw decision.error;
+    if (decision.kind === 'idempotent') return { success: true, nextExpectedRevision: BigInt(decision.revision), position: undefined };
+    const first = this.nextPosition;
+    const revision = this.writeAll(stream, events);
+    return { success: true, nextExpectedRevision: BigInt(revision), position: at(first) };
+  }
+
+  /**
+   * All streams or none. Every stream an idempotent retry: success; some of them and not all: the
+   * server's handler fails (gRPC UNKNOWN) instead of naming a stream; else the first conflict.
+   */
+  async multiStreamAppend(requests: Array<{ streamName: string; events: EventData[]; expectedState: AppendStreamState }>) {
+    this.multiAppendsSent += 1;
+    if (this.failNextMultiAppend) {
+      const failure = this.failNextMultiAppend;
+      this.failNextMultiAppend = null;
+      throw failure;
+    }
+    const decisions = requests.map(({ streamName, events, expectedState }) => this.decide(streamName, events, expectedState));
+    const idempotent = decisions.filter((decision) => decision.kind === 'idempotent').length;
+    if (idempotent > 0 && idempotent < requests.length) throw convertToCommandError(serverHandlerFailure());
+    const conflict = decisions.find((decision) => decision.kind === 'conflict');
+    if (conflict?.kind === 'conflict') throw conflict.error;
+    const position = this.nextPosition;
+    const responses = requests.map(({ streamName, events }, i) => {
+      const decision = decisions[i]!;
+      const revision = decision.kind === 'idempotent' ? decision.revision : this.writeAll(streamName, events);
+      return { streamName, revision: BigInt(revision) };
+    });
+    return { position, responses };
+  }
+
+  /** The server's commit decision for one stream: ids already where the expected state puts them are a retry. */
+  private decide(
+    stream: string,
+    events: EventData[],
+    streamState: AppendStreamState,
+  ): { kind: 'write' } | { kind: 'idempotent'; revision: number } | { kind: 'conflict'; error: WrongExpectedVersionError } {
     const current = this.log.filter((event) => event.streamId === stream);
     const last = current.length - 1;
     const expectedLast = streamState === NO_STREAM ? -1 : typeof streamState === 'bigint' ? Number(streamState) : null;
-    const fail = () =>
-      new WrongExpectedVersionError(undefined, {
-        streamName: stream,
-        expected: streamState,
-        current: last < 0 ? 'no_stream' : BigInt(last),
-      });
+    const conflict = () => ({
+      kind: 'conflict' as const,
+      error: new WrongExpectedVersionError(undefined, { streamName: stream, expected: streamState, current: last < 0 ? 'no_stream' : BigInt(last) }),
+    });
     if (expectedLast !== null) {
       const there = current.slice(expectedLast + 1, expectedLast + 1 + events.length);
       if (there.length === events.length && there.every((event, i) => event.id === events[i]!.id)) {
-        return { success: true, nextExpectedRevision: BigInt(expectedLast + events.length), position: undefined };
+        return { kind: 'idempotent', revision: expectedLast + events.length };
       }
-      if (last !== expectedLast) throw fail();
+      if (last !== expectedLast) return conflict();
     } else if (streamState === STREAM_EXISTS && last < 0) {
-      throw fail();
+      return conflict();
     }
-    const first = this.nextPosition;
+    return { kind: 'write' };
+  }
+
+  /** Appends to the end of the stream; returns the stream's new last revision. */
+  private writeAll(stream: string, events: EventData[]): number {
+    const last = this.log.filter((event) => event.streamId === stream).length - 1;
     events.forEach((event, i) => this.write(storedAs(event, stream, last + 1 + i, at(this.nextPosition))));
-    return { success: true, nextExpectedRevision: BigInt(last + events.length), position: at(first) };
+    return last + events.length;
   }
 
   readStream(stream: string, options: { direction?: string; fromRevision?: bigint | string; maxCount?: number | bigint }) {
@@ -639,6 +779,73 @@ describe('KurrentDbEventStore against a scripted client', () => {
     const empty = storeWith(new ScriptedClient()).subscribe()[Symbol.asyncIterator]();
     expect((await empty.next()).value).toEqual({ kind: 'caught-up', position: null });
     await empty.return?.();
+  });
+
+  it('appends to several streams at once, and takes a whole retry as a success', async () => {
+    const client = new ScriptedClient();
+    const store = storeWith(client);
+    const requests = [
+      { stream: 'bid-1', expected: 'no_stream' as const, events: [newEvent()] },
+      { stream: 'grant-1', expected: 'no_stream' as const, events: [newEvent({ type: 'GrantAwarded' }), newEvent({ type: 'DisbursementRecorded' })] },
+    ];
+    const result = await store.appendMulti(requests);
+    expect(result.streams.map(({ stream, revision }) => [stream, revision])).toEqual([['bid-1', 0], ['grant-1', 1]]);
+    expect(await store.appendMulti(requests)).toEqual(result);
+    expect(client.log).toHaveLength(3);
+  });
+
+  it('reports an append repeating an earlier one only in part as DuplicateEventIdError, writing nothing', async () => {
+    const client = new ScriptedClient();
+    const store = storeWith(client);
+    const bid = newEvent();
+    await store.appendMulti([
+      { stream: 'bid-1', expected: 'no_stream', events: [bid] },
+      { stream: 'call-1', expected: 'no_stream', events: [newEvent({ type: 'CallOpened' })] },
+    ]);
+    const partly = store.appendMulti([
+      { stream: 'bid-1', expected: 'no_stream', events: [bid] },
+      { stream: 'grant-1', expected: 'no_stream', events: [newEvent({ type: 'GrantAwarded' })] },
+    ]);
+    await expect(partly).rejects.toMatchObject({ constructor: DuplicateEventIdError, eventId: bid.eventId, stream: 'bid-1' });
+    expect(client.log).toHaveLength(2);
+  });
+
+  it('reports a partial repeat that also meets a moved stream as ConcurrencyError for that stream', async () => {
+    const client = new ScriptedClient();
+    const store = storeWith(client);
+    const bid = newEvent();
+    await store.append({ stream: 'bid-1', expected: 'no_stream', events: [bid] });
+    await store.append({ stream: 'call-2', expected: 'no_stream', events: [newEvent({ type: 'CallOpened' })] });
+    await expect(
+      store.appendMulti([
+        { stream: 'bid-1', expected: 'no_stream', events: [bid] },
+        { stream: 'call-2', expected: 'no_stream', events: [newEvent({ type: 'CallOpened' })] },
+      ]),
+    ).rejects.toMatchObject({ constructor: ConcurrencyError, stream: 'call-2', expected: 'no_stream', actual: 0 });
+  });
+
+  it('passes on an UnknownError the streams do not explain', async () => {
+    const client = new ScriptedClient();
+    const store = storeWith(client);
+    const failure = convertToCommandError(serverHandlerFailure());
+    client.failNextMultiAppend = failure;
+    await expect(
+      store.appendMulti([
+        { stream: 'bid-1', expected: 'no_stream', events: [newEvent()] },
+        { stream: 'grant-1', expected: 'no_stream', events: [newEvent()] },
+      ]),
+    ).rejects.toBe(failure);
+  });
+
+  it('refuses two streams differing only in case before sending anything', async () => {
+    const client = new ScriptedClient();
+    await expect(
+      storeWith(client).appendMulti([
+        { stream: 'grant-1', expected: 'no_stream', events: [newEvent()] },
+        { stream: 'Grant-1', expected: 'no_stream', events: [newEvent()] },
+      ]),
+    ).rejects.toMatchObject({ constructor: InvalidAppendError, code: 'DUPLICATE_STREAM' });
+    expect(client.multiAppendsSent).toBe(0);
   });
 
   it('refuses calls after close', async () => {

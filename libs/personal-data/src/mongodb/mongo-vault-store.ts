@@ -1,4 +1,4 @@
-import { MongoClient, MongoServerError, WriteConcern, type Collection, type Db } from 'mongodb';
+import { MongoClient, MongoServerError, MongoServerSelectionError, ServerType, WriteConcern, type Collection, type Db, type Document } from 'mongodb';
 import type { SubjectRecord, VaultStore } from '../vault-store.port.js';
 
 type SubjectDocument = { _id: string; lookup: string; wrappedKey: string; sealed: string; createdAt: string };
@@ -24,14 +24,19 @@ export class MongoVaultStore implements VaultStore {
     const client = new MongoClient(url, { writeConcern: { w: 'majority' }, readConcern: { level: 'majority' } });
     try {
       await client.connect();
-      const db: Db = client.db(database, { writeConcern: new WriteConcern('majority') });
-      const subjects = db.collection<SubjectDocument>('vault_subjects');
-      await subjects.createIndex({ lookup: 1 }, { unique: true, name: 'vault_subjects_lookup' });
-      return new MongoVaultStore(client, subjects, db.collection<ErasureDocument>('vault_erasures'));
+      if (!replicaSetNotInitiated(await client.db('admin').command({ hello: 1 }))) {
+        const db: Db = client.db(database, { writeConcern: new WriteConcern('majority') });
+        const subjects = db.collection<SubjectDocument>('vault_subjects');
+        await subjects.createIndex({ lookup: 1 }, { unique: true, name: 'vault_subjects_lookup' });
+        return new MongoVaultStore(client, subjects, db.collection<ErasureDocument>('vault_erasures'));
+      }
     } catch (error) {
       await client.close().catch(() => undefined);
-      throw new Error(`Cannot open the personal-data vault on MongoDB: ${error instanceof Error ? error.name : 'error'}`, { cause: error });
+      const reason = replicaSetNotInitiated(error) ? REPLICA_SET_NOT_INITIATED : error instanceof Error ? error.name : 'error';
+      throw new Error(`Cannot open the personal-data vault on MongoDB: ${reason}`, { cause: error });
     }
+    await client.close().catch(() => undefined);
+    throw new Error(`Cannot open the personal-data vault on MongoDB: ${REPLICA_SET_NOT_INITIATED}`);
   }
 
   async insert(record: SubjectRecord) {
@@ -66,6 +71,22 @@ export class MongoVaultStore implements VaultStore {
   async close(): Promise<void> {
     await this.client.close();
   }
+}
+
+export const REPLICA_SET_NOT_INITIATED = 'replica set not initiated: run rs.initiate() on the replica set, then start again';
+
+/**
+ * Whether MongoDB shows a member of a replica set that is not initiated: a `hello` reply with
+ * `isreplicaset: true` (and no setName), or a server selection that timed out having seen
+ * such a member (the driver's 'RSGhost': a URL naming the replica set never selects one).
+ * The read-model store tells the same cases apart in its mongo-mapping.ts.
+ */
+export function replicaSetNotInitiated(evidence: unknown): boolean {
+  if (evidence instanceof MongoServerSelectionError) {
+    const servers = (evidence.reason as { servers?: unknown } | undefined)?.servers;
+    return servers instanceof Map && [...(servers as Map<string, { type?: unknown }>).values()].some((server) => server?.type === ServerType.RSGhost);
+  }
+  return typeof evidence === 'object' && evidence !== null && (evidence as Document)['isreplicaset'] === true;
 }
 
 function toRecord(document: SubjectDocument | null): SubjectRecord | null {

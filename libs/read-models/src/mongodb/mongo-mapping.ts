@@ -3,7 +3,7 @@
  * checkpoint mapping. Nothing here talks to a server; all of it is unit-tested
  * (mongo-read-model-store.spec.ts). The layout it maps to is described in mongo-read-model-store.ts.
  */
-import { ReadConcern, WriteConcern, type AnyBulkWriteOperation, type Document, type Filter, type TransactionOptions } from 'mongodb';
+import { ReadConcern, ServerType, WriteConcern, type AnyBulkWriteOperation, type Document, type Filter, type TransactionOptions } from 'mongodb';
 import { comparePositions } from '@app/event-store';
 import {
   StaleCheckpointError,
@@ -333,9 +333,53 @@ export function errorText(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
-/** `hello` from a replica-set member carries setName; from mongos, msg 'isdbgrid'. */
-export function supportsTransactions(hello: Document): boolean {
-  return typeof hello['setName'] === 'string' || hello['msg'] === 'isdbgrid';
+/** What a server is, by its `hello` reply: the read-model store needs transactions, so a replica set or mongos. */
+export type MongoServerKind = 'replica-set-member' | 'uninitiated-replica-set-member' | 'mongos' | 'standalone';
+
+/**
+ * Reads a `hello` reply as the driver does (parseServerType, sdam/server_description.js, after the
+ * SDAM specification): a mongod started with --replSet whose replica set is not initiated (or that
+ * is not in its set's configuration) answers `isreplicaset: true` and no setName (the "RSGhost");
+ * mongos answers msg 'isdbgrid'; an initiated member carries setName; anything else is standalone.
+ */
+export function serverKind(hello: Document): MongoServerKind {
+  if (hello['isreplicaset'] === true) return 'uninitiated-replica-set-member';
+  if (hello['msg'] === 'isdbgrid') return 'mongos';
+  if (typeof hello['setName'] === 'string') return 'replica-set-member';
+  return 'standalone';
+}
+
+export const REPLICA_SET_NOT_INITIATED = 'replica set not initiated: run rs.initiate() on the replica set, then start again';
+
+/** Why the read-model store cannot use the server at `where`, or null when it can. */
+export function serverKindProblem(kind: MongoServerKind, where: string): string | null {
+  switch (kind) {
+    case 'replica-set-member':
+    case 'mongos':
+      return null;
+    case 'uninitiated-replica-set-member':
+      return `MongoDB at ${where}: ${REPLICA_SET_NOT_INITIATED}`;
+    case 'standalone':
+      return `MongoDB at ${where} is a standalone server; the read-model store needs a replica set (a single-node one will do) for transactions`;
+    default: {
+      const unknown: never = kind;
+      throw new Error(`Unknown MongoDB server kind ${String(unknown)}`);
+    }
+  }
+}
+
+/**
+ * The servers a failed server selection saw as members of a replica set that is not initiated. A
+ * URL naming the replica set (`?replicaSet=rs0`) never selects such a member, so connecting times
+ * out with MongoServerSelectionError; its `reason` is the topology the driver saw, each server
+ * described with its type ('RSGhost' for these).
+ */
+export function uninitiatedMembers(error: unknown): string[] {
+  const servers = (error as { reason?: { servers?: unknown } } | null | undefined)?.reason?.servers;
+  if (!(servers instanceof Map)) return [];
+  return [...(servers as Map<string, { type?: unknown } | undefined>)]
+    .filter(([, description]) => description?.type === ServerType.RSGhost)
+    .map(([address]) => address);
 }
 
 export function transactionOptions(): TransactionOptions {

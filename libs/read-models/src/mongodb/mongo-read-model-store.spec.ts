@@ -3,7 +3,7 @@
  * and the document mapping (including a round trip through the driver's own BSON codec).
  */
 import { describe, expect, it } from '@jest/globals';
-import { BSON } from 'mongodb';
+import { BSON, MongoServerSelectionError, ServerType } from 'mongodb';
 import { StaleCheckpointError } from '../read-model-store.port.js';
 import {
   CHECKPOINTS,
@@ -19,14 +19,16 @@ import {
   parsePhysicalCollectionName,
   physicalCollectionName,
   redactUrl,
+  serverKind,
+  serverKindProblem,
   storedCheckpoint,
-  supportsTransactions,
   toIndexKeys,
   toMongoFilter,
   toMongoFind,
   toProjectionStatus,
   toStoredDocument,
   toWriteModels,
+  uninitiatedMembers,
 } from './mongo-mapping.js';
 import { MongoReadModelStore } from './mongo-read-model-store.js';
 
@@ -344,10 +346,44 @@ describe('connection strings', () => {
 });
 
 describe('server kind', () => {
-  it('accepts replica-set members and mongos, refuses a standalone', () => {
-    expect(supportsTransactions({ isWritablePrimary: true, setName: 'rs0' })).toBe(true);
-    expect(supportsTransactions({ isWritablePrimary: true, msg: 'isdbgrid' })).toBe(true);
-    expect(supportsTransactions({ isWritablePrimary: true })).toBe(false);
+  // `hello` replies as servers send them (fields the classification does not read left out).
+  const primary = { isWritablePrimary: true, secondary: false, setName: 'rs0', hosts: ['mongodb:27017'], ok: 1 };
+  const secondary = { isWritablePrimary: false, secondary: true, setName: 'rs0', ok: 1 };
+  const mongos = { isWritablePrimary: true, msg: 'isdbgrid', ok: 1 };
+  const standalone = { isWritablePrimary: true, maxWireVersion: 25, ok: 1 };
+  // mongod --replSet rs0 before rs.initiate(): no setName, and isreplicaset.
+  const uninitiated = { isWritablePrimary: false, secondary: false, info: 'Does not have a valid replica set config', isreplicaset: true, ok: 1 };
+
+  it('tells initiated members, mongos, uninitiated members and standalone servers apart', () => {
+    expect(serverKind(primary)).toBe('replica-set-member');
+    expect(serverKind(secondary)).toBe('replica-set-member');
+    expect(serverKind(mongos)).toBe('mongos');
+    expect(serverKind(uninitiated)).toBe('uninitiated-replica-set-member');
+    expect(serverKind(standalone)).toBe('standalone');
+  });
+
+  it('accepts replica-set members and mongos; says to run rs.initiate() for an uninitiated member, refuses a standalone', () => {
+    expect(serverKindProblem('replica-set-member', 'mongodb://db/')).toBeNull();
+    expect(serverKindProblem('mongos', 'mongodb://db/')).toBeNull();
+    const notInitiated = serverKindProblem(serverKind(uninitiated), 'mongodb://db/');
+    expect(notInitiated).toMatch(/replica set not initiated: run rs\.initiate\(\)/);
+    expect(notInitiated).not.toMatch(/standalone/);
+    expect(serverKindProblem(serverKind(standalone), 'mongodb://db/')).toMatch(/is a standalone server/);
+  });
+
+  it('finds the uninitiated members a timed-out server selection saw', () => {
+    // The driver's reason: the topology it saw, each server described with its type.
+    const topology = (types: Record<string, string>) => ({
+      type: 'ReplicaSetNoPrimary',
+      servers: new Map(Object.entries(types).map(([address, type]) => [address, { address, type }])),
+    });
+    const selectionFailure = (types: Record<string, string>) =>
+      new MongoServerSelectionError('Server selection timed out after 30000 ms', topology(types) as never);
+    expect(uninitiatedMembers(selectionFailure({ 'mongodb:27017': ServerType.RSGhost }))).toEqual(['mongodb:27017']);
+    expect(uninitiatedMembers(selectionFailure({ 'db1:27017': ServerType.RSGhost, 'db2:27017': ServerType.Unknown }))).toEqual(['db1:27017']);
+    expect(uninitiatedMembers(selectionFailure({ 'db1:27017': ServerType.Unknown }))).toEqual([]);
+    expect(uninitiatedMembers(new Error('connect ECONNREFUSED'))).toEqual([]);
+    expect(uninitiatedMembers(undefined)).toEqual([]);
   });
 });
 

@@ -13,7 +13,8 @@
  * REQUIRES A REPLICA SET (or a sharded cluster). Each commit writes the documents and the checkpoint
  * in one multi-document transaction with write concern "majority", and multi-document transactions
  * do not exist on a standalone mongod: a standalone server is NOT supported and `connect` refuses
- * it. docker-compose runs a single-node replica set (`--replSet rs0`), which is enough.
+ * it, as it refuses a member of a replica set that is not initiated yet (saying so: run
+ * rs.initiate()). docker-compose runs a single-node replica set (`--replSet rs0`), which is enough.
  *
  * All writes use write concern "majority"; reads outside transactions use read concern "majority"
  * and the primary, so a query after a commit has returned sees that commit.
@@ -45,16 +46,19 @@ import {
   parsePhysicalCollectionName,
   physicalCollectionName,
   redactUrl,
+  REPLICA_SET_NOT_INITIATED,
   scrubMessage,
+  serverKind,
+  serverKindProblem,
   storedCheckpoint,
   type StoredDocument,
-  supportsTransactions,
   toIndexKeys,
   toMongoFilter,
   toMongoFind,
   toProjectionStatus,
   toWriteModels,
   transactionOptions,
+  uninitiatedMembers,
 } from './mongo-mapping.js';
 
 export type { MongoReadModelStoreOptions } from './mongo-mapping.js';
@@ -95,14 +99,18 @@ export class MongoReadModelStore implements ReadModelStore {
       hello = await client.db('admin').command({ hello: 1 });
     } catch (error) {
       await client?.close().catch(() => undefined);
+      const uninitiated = uninitiatedMembers(error);
+      const reason =
+        uninitiated.length > 0
+          ? `${REPLICA_SET_NOT_INITIATED} (${uninitiated.join(', ')} has no replica-set configuration)`
+          : scrubMessage(errorText(error), url);
       // eslint-disable-next-line preserve-caught-error -- driver errors may quote the URL or its options; only their scrubbed text is kept
-      throw new Error(`Cannot connect to MongoDB at ${where}: ${scrubMessage(errorText(error), url)}`);
+      throw new Error(`Cannot connect to MongoDB at ${where}: ${reason}`);
     }
-    if (!supportsTransactions(hello)) {
+    const problem = serverKindProblem(serverKind(hello), where);
+    if (problem !== null) {
       await client.close().catch(() => undefined);
-      throw new Error(
-        `MongoDB at ${where} is a standalone server; the read-model store needs a replica set (a single-node one will do) for transactions`,
-      );
+      throw new Error(problem);
     }
     const store = new MongoReadModelStore(
       client,
