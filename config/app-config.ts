@@ -57,6 +57,8 @@ export interface AppConfig {
   readonly auditSigningKey: string | null;
   /** The public keys verification checks anchors against (AUDIT_PUBLIC_KEYS, comma-separated base64 SPKI DER); empty: the signing key's own. */
   readonly auditPublicKeys: readonly string[];
+  /** How long the projector's lease on the read-model store lasts without renewal: a standby projector takes over after it. */
+  readonly projectorLeaseMs: number;
   /** How often the process that runs the projector writes an anchor of the log (0: never). */
   readonly anchorIntervalMs: number;
   /** Express's `trust proxy`: set it when a reverse proxy sets X-Forwarded-For, so limits see the client's address. */
@@ -195,6 +197,7 @@ export function loadConfig(
     auditSigningKey: auditSigningKey(),
     auditPublicKeys: publicKeys(),
     anchorIntervalMs: integer('AUDIT_ANCHOR_INTERVAL_MS', 60_000, 0, 86_400_000),
+    projectorLeaseMs: integer('PROJECTOR_LEASE_MS', 15_000, 300, 600_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

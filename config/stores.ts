@@ -18,6 +18,7 @@ import { SqliteReadModelStore, connectMongoReadModels, type ReadModelStore } fro
 import { PersonalDataVault, SqliteVaultStore, connectMongoVault, parseMasterKey } from '@app/personal-data';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import type { AppConfig } from './app-config.js';
 
 /**
@@ -156,6 +157,11 @@ export function anchorKeys(config: AppConfig): AnchorKeys {
 /** The anchorer of the process that runs the projector: one per store. */
 export function openAnchorer(config: AppConfig, opened: OpenedEventStore, now: () => Date): Anchorer {
   return new Anchorer(opened.written, { signer: anchorSigner(config), now });
+}
+
+/** A projector's name in the lease: which process on which machine holds it. */
+export function projectorOwner(kind: 'api' | 'projector'): string {
+  return `${kind}@${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 }
 
 function developmentSigningKey(): string {

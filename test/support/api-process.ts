@@ -54,8 +54,9 @@ export function removeDataDir(dir: string): void {
 export async function startApi(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<ApiProcess> {
   const dataDir = options.dataDir ?? tempDataDir();
   const child = spawn(process.execPath, [API_MAIN], {
-    // Anchors of the audit trail only where a test asks for them: they are events in the log.
-    env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'test', PORT: '0', DATA_DIR: dataDir, AUDIT_ANCHOR_INTERVAL_MS: '0', ...options.env },
+    // Anchors of the audit trail only where a test asks for them: they are events in the log. A
+    // short projector lease, so that a process restarted after a kill takes over within a second.
+    env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'test', PORT: '0', DATA_DIR: dataDir, AUDIT_ANCHOR_INTERVAL_MS: '0', PROJECTOR_LEASE_MS: '1000', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { loadConfigOrExit, openAnchorer, openEventStore, openReadModelStore } from '@app/config';
+import { loadConfigOrExit, openAnchorer, projectorOwner, openEventStore, openReadModelStore } from '@app/config';
 import { FUNDING_PROJECTIONS, Projector, type RunnerStatus } from '@app/read-models';
 import { formatPosition } from '@app/event-store';
 
@@ -12,18 +12,24 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit({ serveApi: false });
   const events = await openEventStore(config);
   const readModels = await openReadModelStore(config);
-  const projector = new Projector(events.store, readModels.store, FUNDING_PROJECTIONS, (message) => logger.warn(message));
+  // One projector per store: a second one started on the same store stands by until this one stops.
+  const projector = new Projector(events.store, readModels.store, FUNDING_PROJECTIONS, (message) => logger.warn(message), {
+    lease: { owner: projectorOwner('projector'), ttlMs: config.projectorLeaseMs },
+  });
   projector.progress.on('progress', (status?: RunnerStatus) => {
     if (status?.state === 'failed') logger.error(`${status.projection} stopped: ${status.failure?.message}`);
   });
   await projector.start();
-  process.stdout.write(`cohesion-ledger projector running (events: ${events.adapter}, read models: ${readModels.adapter}, generation ${projector.activeGeneration})\n`);
+  process.stdout.write(
+    `cohesion-ledger projector running (events: ${events.adapter}, read models: ${readModels.adapter}, ${projector.leading ? `generation ${projector.activeGeneration}` : 'standing by: another projector holds the lease'})\n`,
+  );
 
   // The anchors of the audit trail are written where the projector runs: one writer per store.
   const anchorer = config.anchorIntervalMs > 0 ? openAnchorer(config, events, () => new Date()) : null;
   let anchoring: Promise<unknown> = Promise.resolve();
   const anchors = anchorer
     ? setInterval(() => {
+        if (!projector.leading) return;
         anchoring = anchorer.anchorOnce().catch((error: unknown) => logger.warn(`Could not write an anchor of the log: ${String(error)}`));
       }, config.anchorIntervalMs)
     : null;

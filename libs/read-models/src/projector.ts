@@ -214,37 +214,52 @@ async function apply(projection: Projection, recorded: RecordedEvent, batch: Bat
   }
 }
 
+/** One projector per store: the lease it runs under, and how long it lasts without renewal. */
+export interface ProjectorLease {
+  readonly owner: string;
+  readonly ttlMs: number;
+  readonly now?: () => Date;
+}
+
+export const PROJECTOR_LEASE = 'projector';
+
 /**
  * All projections on the active generation, following a switch of generation made by a rebuild
  * (in this process or another): it then moves its runners to the new generation and drops the
- * older ones.
+ * older ones. Given a lease, it runs only while it holds the store's projector lease (renewed
+ * every third of its term): a second projector on the same store waits, and takes over when the
+ * first stops or stops renewing.
  */
 export class Projector {
   readonly progress = new EventEmitter();
   private runners: ProjectionRunner[] = [];
   private generation = 0;
   private watcher: NodeJS.Timeout | null = null;
+  private leaseTimer: NodeJS.Timeout | null = null;
   private switching: Promise<void> = Promise.resolve();
+  private running = false;
 
   constructor(
     private readonly events: EventStore,
     private readonly store: ReadModelStore,
     private readonly projections: readonly Projection[],
     private readonly log: (message: string) => void = () => undefined,
-    private readonly options: { generationPollMs?: number } = {},
+    private readonly options: { generationPollMs?: number; lease?: ProjectorLease | null } = {},
   ) {
     this.progress.setMaxListeners(0);
   }
 
   async start(): Promise<void> {
-    await this.follow(await this.store.activeGeneration());
-    this.watcher = setInterval(() => {
-      this.switching = this.switching.then(async () => {
-        const active = await this.store.activeGeneration();
-        if (active !== this.generation) await this.follow(active);
-      }).catch((error: unknown) => this.log(`Projector could not follow the active generation: ${String(error)}`));
-    }, this.options.generationPollMs ?? 500);
-    this.watcher.unref();
+    const lease = this.options.lease;
+    if (!lease) return this.run();
+    await this.serially(() => this.contend(lease));
+    this.leaseTimer = setInterval(() => void this.serially(() => this.contend(lease)), Math.max(50, Math.floor(lease.ttlMs / 3)));
+    this.leaseTimer.unref();
+  }
+
+  /** True while this projector runs its projections (always, once started, without a lease). */
+  get leading(): boolean {
+    return this.running;
   }
 
   statuses(): RunnerStatus[] {
@@ -256,9 +271,55 @@ export class Projector {
   }
 
   async stop(): Promise<void> {
+    if (this.leaseTimer) clearInterval(this.leaseTimer);
+    await this.serially(async () => {
+      const wasRunning = this.running;
+      await this.halt();
+      const lease = this.options.lease;
+      if (lease && wasRunning) await this.store.releaseLease(PROJECTOR_LEASE, lease.owner).catch(() => undefined);
+    });
+  }
+
+  private serially(work: () => Promise<void>): Promise<void> {
+    this.switching = this.switching.then(work).catch((error: unknown) => this.log(`Projector: ${String(error)}`));
+    return this.switching;
+  }
+
+  private async contend(lease: ProjectorLease): Promise<void> {
+    const now = lease.now?.() ?? new Date();
+    const held = await this.store.acquireLease(PROJECTOR_LEASE, lease.owner, lease.ttlMs, now).catch((error: unknown) => {
+      this.log(`Projector could not renew its lease: ${String(error)}`);
+      return false;
+    });
+    if (held && !this.running) {
+      this.log(`Projector ${lease.owner} holds the projector lease: running`);
+      await this.run();
+    } else if (!held && this.running) {
+      this.log(`Projector ${lease.owner} lost the projector lease: standing by`);
+      await this.halt();
+    }
+  }
+
+  private async run(): Promise<void> {
+    this.running = true;
+    await this.follow(await this.store.activeGeneration());
+    this.watcher = setInterval(() => {
+      void this.serially(async () => {
+        if (!this.running) return;
+        const active = await this.store.activeGeneration();
+        if (active !== this.generation) await this.follow(active);
+      });
+    }, this.options.generationPollMs ?? 500);
+    this.watcher.unref();
+  }
+
+  private async halt(): Promise<void> {
+    this.running = false;
     if (this.watcher) clearInterval(this.watcher);
-    await this.switching;
+    this.watcher = null;
     await Promise.all(this.runners.map((r) => r.stop()));
+    this.runners = [];
+    this.progress.emit('progress');
   }
 
   private async follow(generation: number): Promise<void> {

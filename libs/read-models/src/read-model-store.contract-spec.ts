@@ -93,5 +93,27 @@ for (const adapter of READ_MODEL_STORES) {
       expect(await store.space(2).get('calls', 'c1')).toEqual({ v: 'new' });
       expect(await store.generations()).toEqual([2]);
     });
+
+    it('grants a lease to one owner at a time, renews it for its holder, and hands it over once it lapses or is released', async () => {
+      const t0 = new Date('2026-11-25T10:00:00.000Z');
+      const at = (ms: number) => new Date(t0.getTime() + ms);
+      expect(await store.acquireLease('projector', 'a', 1_000, t0)).toBe(true);
+      expect(await store.acquireLease('projector', 'b', 1_000, at(500))).toBe(false);
+      expect(await store.acquireLease('projector', 'a', 1_000, at(900))).toBe(true); // renewed to 1,900
+      expect(await store.acquireLease('projector', 'b', 1_000, at(1_500))).toBe(false);
+      expect(await store.acquireLease('other-lease', 'b', 1_000, at(1_500))).toBe(true);
+      expect(await store.acquireLease('projector', 'b', 1_000, at(1_900))).toBe(true); // lapsed
+      expect(await store.acquireLease('projector', 'a', 1_000, at(2_000))).toBe(false);
+      await store.releaseLease('projector', 'a'); // not a's any more: nothing happens
+      expect(await store.acquireLease('projector', 'a', 1_000, at(2_100))).toBe(false);
+      await store.releaseLease('projector', 'b');
+      expect(await store.acquireLease('projector', 'a', 1_000, at(2_100))).toBe(true);
+    });
+
+    it('lets exactly one of many owners racing for a free lease take it', async () => {
+      const now = new Date('2026-11-25T10:00:00.000Z');
+      const taken = await Promise.all(Array.from({ length: 10 }, (_, i) => store.acquireLease('race', `owner-${i}`, 5_000, now)));
+      expect(taken.filter(Boolean)).toHaveLength(1);
+    });
   });
 }

@@ -65,6 +65,14 @@ export interface ReadModelStore {
   /** Removes a generation's documents and checkpoints (never the active one). */
   drop(generation: number): Promise<void>;
   generations(): Promise<number[]>;
+  /**
+   * Takes the named lease for `owner`, or renews it, until `now + ttlMs`: true when `owner` holds
+   * it afterwards, false while another owner's lease has not expired. One projector per store runs
+   * under the lease `projector`; a second one waits for it to lapse.
+   */
+  acquireLease(name: string, owner: string, ttlMs: number, now: Date): Promise<boolean>;
+  /** Gives the lease up if `owner` holds it (a clean shutdown hands over at once). */
+  releaseLease(name: string, owner: string): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -4,6 +4,7 @@ import { anchorKeys, openAnchorer, type AppConfig, type OpenedEventStore } from 
 import { APP_CONFIG } from '../infrastructure/app-config.provider.js';
 import { CLOCK, type Clock } from '../infrastructure/clock.js';
 import { OPENED_EVENT_STORE } from '../infrastructure/event-store.provider.js';
+import { ReadSide } from '../queries/read-side.js';
 
 /**
  * The audit trail's two halves: the anchorer, in the process that runs the projector (one per
@@ -23,6 +24,7 @@ export class AuditTrail implements OnApplicationBootstrap, BeforeApplicationShut
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(OPENED_EVENT_STORE) opened: OpenedEventStore,
     @Inject(CLOCK) clock: Clock,
+    private readonly readSide: ReadSide,
   ) {
     this.written = opened.written;
     this.keys = anchorKeys(config);
@@ -37,7 +39,8 @@ export class AuditTrail implements OnApplicationBootstrap, BeforeApplicationShut
 
   /** Writes the next anchor now (when events came since the last one); null when there was nothing to anchor. */
   anchor(): Promise<AnchorData | null> {
-    if (!this.anchorer) return Promise.resolve(null);
+    // Where the projector runs under its lease: one anchorer per store.
+    if (!this.anchorer || !this.readSide.projector?.leading) return Promise.resolve(null);
     this.anchoring ??= this.anchorer
       .anchorOnce()
       .catch((error: unknown) => {

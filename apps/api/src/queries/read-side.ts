@@ -10,7 +10,7 @@ import {
   type ReadModelSpace,
   type ReadModelStore,
 } from '@app/read-models';
-import type { AppConfig } from '@app/config';
+import { projectorOwner, type AppConfig } from '@app/config';
 import { APP_CONFIG } from '../infrastructure/app-config.provider.js';
 
 export interface ProjectionHealth {
@@ -38,7 +38,7 @@ export class ReadSide implements OnApplicationBootstrap {
     @Inject(READ_MODEL_STORE) private readonly store: ReadModelStore,
   ) {
     this.projector = config.runProjector
-      ? new Projector(events, store, FUNDING_PROJECTIONS, (message) => this.logger.warn(message))
+      ? new Projector(events, store, FUNDING_PROJECTIONS, (message) => this.logger.warn(message), { lease: { owner: projectorOwner('api'), ttlMs: config.projectorLeaseMs } })
       : null;
   }
 
@@ -83,7 +83,7 @@ export class ReadSide implements OnApplicationBootstrap {
       const behind = head === null ? 0n : checkpoint === null ? head.commit : comparePositions(head, checkpoint) > 0 ? head.commit - checkpoint.commit : 0n;
       return {
         projection: name,
-        state: status?.failure ? 'failed' : (running.get(name) ?? (this.projector ? 'starting' : 'external')),
+        state: status?.failure ? 'failed' : (running.get(name) ?? (this.projector ? (this.projector.leading ? 'starting' : 'standby') : 'external')),
         checkpoint: checkpoint ? formatPosition(checkpoint) : null,
         lag: behind.toString(),
         failure: status?.failure ? { at: status.failure.at.commit, message: status.failure.message } : null,

@@ -35,6 +35,7 @@ const SCHEMA = `
     PRIMARY KEY (generation, projection)
   ) STRICT;
   CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+  CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL) STRICT;
 `;
 
 /** Fields the queries filter on, indexed inside the JSON bodies. */
@@ -114,6 +115,21 @@ export class SqliteReadModelStore implements ReadModelStore {
       )
       .all();
     return rows.map((r) => r.generation);
+  }
+
+  async acquireLease(name: string, owner: string, ttlMs: number, now: Date): Promise<boolean> {
+    // One statement: SQLite's write lock makes the check and the take one step across processes.
+    const taken = this.db
+      .prepare(
+        'INSERT INTO leases (name, owner, expires_at) VALUES (?, ?, ?) ' +
+          'ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at WHERE leases.owner = excluded.owner OR leases.expires_at <= ?',
+      )
+      .run(name, owner, now.getTime() + ttlMs, now.getTime());
+    return taken.changes === 1;
+  }
+
+  async releaseLease(name: string, owner: string): Promise<void> {
+    if (this.db.open) this.db.prepare('DELETE FROM leases WHERE name = ? AND owner = ?').run(name, owner);
   }
 
   async close(): Promise<void> {

@@ -175,6 +175,27 @@ export class MongoReadModelStore implements ReadModelStore {
     return [...generations].sort((a, b) => a - b);
   }
 
+  async acquireLease(name: string, owner: string, ttlMs: number, now: Date): Promise<boolean> {
+    const leases = this.db.collection<LeaseRecord>(LEASES_COLLECTION);
+    try {
+      // Held by this owner or lapsed: take it. Held by another: the filter misses, the upsert's
+      // insert meets the existing _id, and the duplicate key says someone else holds it.
+      const held = await leases.findOneAndUpdate(
+        { _id: name, $or: [{ owner }, { expiresAt: { $lte: now } }] },
+        { $set: { owner, expiresAt: new Date(now.getTime() + ttlMs) } },
+        { upsert: true, returnDocument: 'after' },
+      );
+      return held?.owner === owner;
+    } catch (error) {
+      if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return false;
+      throw error;
+    }
+  }
+
+  async releaseLease(name: string, owner: string): Promise<void> {
+    await this.db.collection<LeaseRecord>(LEASES_COLLECTION).deleteOne({ _id: name, owner });
+  }
+
   async close(): Promise<void> {
     await this.client.close();
   }
@@ -250,6 +271,11 @@ export class MongoReadModelStore implements ReadModelStore {
     return this.db.collection<MetaRecord>(META_COLLECTION);
   }
 }
+
+/** Leases (the projector's) as documents: `_id` the lease's name. */
+const LEASES_COLLECTION = 'leases';
+const DUPLICATE_KEY = 11000;
+type LeaseRecord = { _id: string; owner: string; expiresAt: Date };
 
 class MongoSpace implements ReadModelSpace {
   constructor(
