@@ -10,6 +10,7 @@ const moduleNameMapper = {
   '^@app/funding$': '<rootDir>/libs/funding/src/index.ts',
   '^@app/commands$': '<rootDir>/libs/commands/src/index.ts',
   '^@app/personal-data$': '<rootDir>/libs/personal-data/src/index.ts',
+  '^@app/idempotency$': '<rootDir>/libs/idempotency/src/index.ts',
   '^@app/event-store$': '<rootDir>/libs/event-store/src/index.ts',
   '^@app/read-models$': '<rootDir>/libs/read-models/src/index.ts',
   '^@app/config$': '<rootDir>/config/index.ts',

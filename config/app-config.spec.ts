@@ -12,7 +12,14 @@ describe('configuration', () => {
       seedDemoProgramme: true,
       runProjector: true,
       openDataRateLimit: 30,
+      idempotencyRetentionHours: 168,
     });
+  });
+
+  it('keeps idempotent responses for IDEMPOTENCY_RETENTION_HOURS, from one hour to a year', () => {
+    expect(loadConfig({ IDEMPOTENCY_RETENTION_HOURS: '24' }).idempotencyRetentionHours).toBe(24);
+    expect(() => loadConfig({ IDEMPOTENCY_RETENTION_HOURS: '0' })).toThrow('IDEMPOTENCY_RETENTION_HOURS must be an integer from 1 to 8760, got "0"');
+    expect(() => loadConfig({ IDEMPOTENCY_RETENTION_HOURS: '1.5' })).toThrow('IDEMPOTENCY_RETENTION_HOURS must be an integer');
   });
 
   it('takes PORT, DATA_DIR and the server URLs from the environment', () => {

@@ -25,6 +25,11 @@ export interface AppConfig {
   readonly seedDemoProgramme: boolean;
   /** Run the projector inside the API process (the default); false when it runs as its own process. */
   readonly runProjector: boolean;
+  /**
+   * How long the response to a command sent with an Idempotency-Key is kept for its retries; after
+   * it the key is new again. Default 168 hours (7 days).
+   */
+  readonly idempotencyRetentionHours: number;
   /** How long a query carrying X-Min-Position waits for the read models before answering 503. */
   readonly minPositionWaitMs: number;
   /** Requests a minute each client address may make to the public open-data routes. */
@@ -183,6 +188,7 @@ export function loadConfig(
     maxEventBytes: integer('MAX_EVENT_BYTES', 1024 * 1024, 1024, 16 * 1024 * 1024),
     seedDemoProgramme: flag('SEED_DEMO_PROGRAMME', true),
     runProjector: flag('RUN_PROJECTOR', true),
+    idempotencyRetentionHours: integer('IDEMPOTENCY_RETENTION_HOURS', 168, 1, 8_760),
     minPositionWaitMs: integer('MIN_POSITION_WAIT_MS', 3000, 0, 30_000),
     openDataRateLimit: integer('OPEN_DATA_RATE_LIMIT', 30, 1, 100_000),
     openDataConcurrent: integer('OPEN_DATA_CONCURRENT', 4, 1, 1_000),

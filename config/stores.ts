@@ -16,6 +16,7 @@ import {
 import { DEFAULT_PROGRAMME_RULES, FUNDING_EVENT_SCHEMA_VERSIONS } from '@app/funding';
 import { SqliteReadModelStore, connectMongoReadModels, type ReadModelStore } from '@app/read-models';
 import { PersonalDataVault, SqliteVaultStore, connectMongoVault, parseMasterKey } from '@app/personal-data';
+import { SqliteIdempotencyStore, connectMongoIdempotency, type IdempotencyStore } from '@app/idempotency';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -166,6 +167,17 @@ export function projectorOwner(kind: 'api' | 'projector'): string {
 
 function developmentSigningKey(): string {
   return generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64');
+}
+
+/**
+ * The idempotency store the configuration names: MongoDB when MONGODB_URL is set (every API
+ * instance on the database shares it), else SQLite in DATA_DIR/api.db (every API process on the
+ * data directory shares it).
+ */
+export async function openIdempotencyStore(config: AppConfig): Promise<{ store: IdempotencyStore; adapter: 'embedded' | 'mongodb' }> {
+  if (config.mongoDbUrl) return { store: await connectMongoIdempotency(config.mongoDbUrl), adapter: 'mongodb' };
+  const retentionMs = config.idempotencyRetentionHours * 3_600_000;
+  return { store: SqliteIdempotencyStore.open(join(config.dataDir, 'api.db'), { retentionMs }), adapter: 'embedded' };
 }
 
 function developmentVaultKey(dataDir: string): string {

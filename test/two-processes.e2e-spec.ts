@@ -1,14 +1,16 @@
 /**
  * Two API processes on one embedded data directory, as two instances behind a load balancer
  * would share a store: nothing in one process knows what the other is deciding, so only the
- * expected revisions of the appends keep the money right. The totals are read from the event
- * log itself, not from what the processes answered.
+ * expected revisions of the appends keep the money right, and only the shared idempotency store
+ * keeps a retry that reaches the other process from running twice. The totals are read from the
+ * event log itself, not from what the processes answered.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
+import request from 'supertest';
 import { SqliteEventStore } from '@app/event-store';
-import { KEYS, removeDataDir, startApi, type ApiProcess } from './support/api-process.js';
-import { FundingClient, awardBody } from './support/funding-requests.js';
+import { KEYS, bearer, removeDataDir, startApi, type ApiProcess } from './support/api-process.js';
+import { FundingClient, awardBody, bidBody } from './support/funding-requests.js';
 
 const CALLS = 40;
 const AWARD = 1_000_000;
@@ -68,9 +70,45 @@ describe('two API processes on one data directory', () => {
     const callId = await viaSecond.openCall();
     const bid = await viaSecond.post(`/calls/${callId}/bids`, KEYS.applicantService, { applicant: { type: 'company', taxCode: '01234567890', name: 'Officine Riunite Srl' }, projectTitle: 'Nido', requestedCents: 1_000 });
     expect(bid.status).toBe(201);
-    const { default: request } = await import('supertest');
     const read = await request(first.url).get(`/bids/${bid.body.bidId}`).set('Authorization', `Bearer ${KEYS.viewer}`).set('X-Min-Position', bid.headers['x-event-position']!);
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({ bidId: bid.body.bidId, status: 'submitted' });
+  });
+
+  it('runs a command sent with one Idempotency-Key to both processes at once only once, and both answer alike', async () => {
+    const callId = await new FundingClient(first.url).openCall();
+    const ROUNDS = 20;
+    // No bidId in the body: each process would choose its own, so a command run twice would be two bids.
+    const pairs = await Promise.all(
+      Array.from({ length: ROUNDS }, (_, i) => {
+        const submit = (url: string) =>
+          request(url).post(`/calls/${callId}/bids`).set(bearer(KEYS.applicantService)).set('Idempotency-Key', `portal-submission-${i}`).send(bidBody({ projectTitle: `Nido aziendale ${i}` }));
+        return Promise.all([submit(first.url), submit(second.url)]);
+      }),
+    );
+
+    for (const [viaFirst, viaSecond] of pairs) {
+      expect([viaFirst.status, viaSecond.status]).toEqual([201, 201]);
+      expect(viaSecond.body).toEqual(viaFirst.body);
+      for (const header of ['etag', 'x-event-position', 'x-correlation-id']) expect(viaSecond.headers[header]).toBe(viaFirst.headers[header]);
+      expect([viaFirst.headers['idempotent-replayed'], viaSecond.headers['idempotent-replayed']].filter((h) => h === 'true')).toHaveLength(1);
+    }
+    const store = SqliteEventStore.open(join(first.dataDir, 'events.db'));
+    try {
+      const submitted = (await store.readAll()).filter((e) => e.type === 'BidSubmitted' && (e.data as { callId: string }).callId === callId);
+      expect(submitted.map((e) => (e.data as { bidId: string }).bidId).sort()).toEqual(pairs.map(([viaFirst]) => viaFirst.body.bidId as string).sort());
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('reads its own write through the process that runs no projector: the command on the first, the query on the second with X-Min-Position', async () => {
+    const viaFirst = new FundingClient(first.url);
+    const callId = await viaFirst.openCall();
+    const bid = await viaFirst.post(`/calls/${callId}/bids`, KEYS.applicantService, bidBody({ projectTitle: 'Ludoteca di quartiere' }));
+    expect(bid.status).toBe(201);
+    const read = await request(second.url).get(`/bids/${bid.body.bidId}`).set(bearer(KEYS.viewer)).set('X-Min-Position', bid.headers['x-event-position']!);
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({ bidId: bid.body.bidId, callId, status: 'submitted', projectTitle: 'Ludoteca di quartiere' });
   });
 });

@@ -1,12 +1,12 @@
-import { join } from 'node:path';
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { AppConfig } from '@app/config';
 import { CommandPipeline, type Clock } from '@app/commands';
 import { EVENT_STORE, type EventStore } from '@app/event-store';
 import { READ_MODEL_STORE } from '@app/read-models';
-import { openReadModelStore, openVault } from '@app/config';
+import { openIdempotencyStore, openReadModelStore, openVault } from '@app/config';
+import { IDEMPOTENCY_STORE, IdempotencyKeys, type IdempotencyStore } from '@app/idempotency';
 import { PERSONAL_DATA_VAULT } from '@app/personal-data';
 import { DataSubjectsController } from './data-subjects/data-subjects.controller.js';
 import { DeMinimisStatementRoute } from './undertakings/de-minimis-statement.route.js';
@@ -31,7 +31,6 @@ import { HealthController } from './health/health.controller.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js';
 import { AuditTrail } from './audit/audit-trail.js';
-import { IdempotencyStore } from './idempotency/idempotency.store.js';
 import { APP_CONFIG } from './infrastructure/app-config.provider.js';
 import { CLOCK, systemClock } from './infrastructure/clock.js';
 import { StoresLifecycle } from './infrastructure/event-store.lifecycle.js';
@@ -75,7 +74,15 @@ export class ApiModule {
         { provide: APP_CONFIG, useValue: config },
         { provide: CLOCK, useValue: systemClock },
         { provide: ApiKeys, useValue: apiKeys },
-        { provide: IdempotencyStore, useFactory: () => new IdempotencyStore(join(config.dataDir, 'api.db')) },
+        { provide: IDEMPOTENCY_STORE, useFactory: async () => (await openIdempotencyStore(config)).store },
+        {
+          provide: IdempotencyKeys,
+          inject: [IDEMPOTENCY_STORE, CLOCK],
+          useFactory: (store: IdempotencyStore, clock: Clock) => {
+            const logger = new Logger('Idempotency');
+            return new IdempotencyKeys(store, clock, { retentionMs: config.idempotencyRetentionHours * 3_600_000, warn: (message) => logger.warn(message) });
+          },
+        },
         ...eventStoreProviders,
         { provide: CommandPipeline, inject: [EVENT_STORE, CLOCK], useFactory: (store: EventStore, clock: Clock) => new CommandPipeline(store, clock) },
         ExecuteCommandHandler,

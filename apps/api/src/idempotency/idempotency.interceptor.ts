@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   BadRequestException,
+  ConflictException,
   Inject,
   Injectable,
   UnprocessableEntityException,
@@ -11,16 +12,20 @@ import {
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
 import type { Response } from 'express';
 import { from, lastValueFrom, type Observable } from 'rxjs';
+import { IdempotencyKeyInUseError, IdempotencyKeyReusedError, IdempotencyKeys } from '@app/idempotency';
 import type { AuthenticatedRequest } from '../auth/api-key.guard.js';
 import { HEADER_TOKEN } from '../http/field-rules.js';
-import { IdempotencyKeyReusedError, IdempotencyStore } from './idempotency.store.js';
 
 const REPLAYED_HEADERS = ['etag', 'x-event-position', 'x-correlation-id'];
 
-/** `Idempotency-Key` on a command: a retry gets the first response back and writes nothing more. */
+/**
+ * `Idempotency-Key` on a command: a retry gets the first response back and writes nothing more,
+ * whichever API process it reaches. A retry that arrives while the first is still running waits for
+ * it; past the wait, 409 IDEMPOTENCY_KEY_IN_USE with Retry-After.
+ */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(@Inject(IdempotencyStore) private readonly store: IdempotencyStore) {}
+  constructor(@Inject(IdempotencyKeys) private readonly keys: IdempotencyKeys) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
@@ -34,7 +39,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       .update(`${request.method} ${request.originalUrl}\n${canonicalJson(request.body ?? null)}\n${request.headers['if-match'] ?? ''}`)
       .digest('hex');
     return from(
-      this.store
+      this.keys
         .run(request.principal.id, key, fingerprint, async () => {
           const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
           const headers = Object.fromEntries(
@@ -57,6 +62,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
         })
         .catch((error: unknown) => {
           if (error instanceof IdempotencyKeyReusedError) throw new UnprocessableEntityException({ code: error.code, message: error.message });
+          if (error instanceof IdempotencyKeyInUseError) {
+            response.setHeader('Retry-After', '1');
+            throw new ConflictException({ code: error.code, message: error.message });
+          }
           throw error;
         }),
     );
