@@ -12,6 +12,7 @@ import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { SqliteEventStore, type NewEvent } from '@app/event-store';
 import { FUNDING_PROJECTIONS } from '@app/read-models';
+import { Progress } from '@app/config';
 import { writeSyntheticLog } from '../test/support/synthetic-log.js';
 import { API_MAIN, PROJECTOR_DIR, ROOT, percentile, rssSampler, startProcess, timed } from './measure.js';
 
@@ -192,17 +193,21 @@ async function readSide(jsonCeiling: number) {
   const dataDir = join(work, 'big');
   mkdirSync(dataDir, { recursive: true });
   process.stdout.write(`Read side (writing a log of ${SIZES.logBlocks} lifecycle blocks…)\n`);
-  const written = await writeSyntheticLog(join(dataDir, 'events.db'), SIZES.logBlocks);
+  const writing = new Progress({ label: '  writing the log', unit: 'blocks', total: SIZES.logBlocks });
+  const written = await writeSyntheticLog(join(dataDir, 'events.db'), SIZES.logBlocks, (blocks) => writing.update(blocks));
+  writing.finish();
   process.stdout.write(`  ${written.toLocaleString('en-US')} events written\n`);
 
   const readModelsFile = join(dataDir, 'read-models.db');
   const projector = spawn(process.execPath, [join(PROJECTOR_DIR, 'main.js')], { env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'test', DATA_DIR: dataDir }, stdio: 'ignore' });
   const sampler = rssSampler(projector.pid!);
   const deadline = Date.now() + (quick ? 120_000 : 1_800_000);
+  const catching = new Progress({ label: '  catching up', unit: 'events', total: written });
   const catchUp = await timed(async () => {
     for (;;) {
       const c = checkpoints(readModelsFile);
-      if (c.length === FUNDING_PROJECTIONS.length && c.every((p) => p >= written)) return;
+      catching.update(c.length === FUNDING_PROJECTIONS.length ? Math.min(...c) : 0);
+      if (c.length === FUNDING_PROJECTIONS.length && c.every((p) => p >= written)) return catching.finish();
       if (Date.now() > deadline) throw new Error(`The projector did not catch up in time: checkpoints ${JSON.stringify(c)} of ${written}`);
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -213,7 +218,8 @@ async function readSide(jsonCeiling: number) {
   record({ name: 'projector peak RSS during catch-up', value: peak / 2 ** 20, unit: 'MiB', goal: '≤ 512 MiB' });
 
   const rebuild = await timed(() => new Promise<void>((done, fail) => {
-    const child = spawn(process.execPath, [join(PROJECTOR_DIR, 'rebuild.js')], { env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'test', DATA_DIR: dataDir }, stdio: 'ignore' });
+    // The rebuild's own progress line goes to this terminal (stderr).
+    const child = spawn(process.execPath, [join(PROJECTOR_DIR, 'rebuild.js')], { env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'test', DATA_DIR: dataDir }, stdio: ['ignore', 'ignore', 'inherit'] });
     child.once('exit', (code) => (code === 0 ? done() : fail(new Error(`rebuild exited ${code}`))));
   }));
   record({ name: `full rebuild of the read models from ${written.toLocaleString('en-US')} events`, value: rebuild.seconds, unit: 's', goal: '≤ 15 s' });

@@ -2,3 +2,4 @@ export * from './app-config.js';
 export * from './project-files.js';
 export * from './stores.js';
 export * from './territory.js';
+export * from './progress.js';

@@ -55,7 +55,7 @@ async function decidedBlock(k: number): Promise<TestLedger['log']> {
 }
 
 /** Appends `blocks` lifecycle blocks; returns how many events were written. */
-export async function writeSyntheticLog(file: string, blocks: number): Promise<number> {
+export async function writeSyntheticLog(file: string, blocks: number, onBlock?: (blocksWritten: number) => void): Promise<number> {
   const store = SqliteEventStore.open(file, { durable: false });
   let written = 0;
   try {
@@ -72,6 +72,7 @@ export async function writeSyntheticLog(file: string, blocks: number): Promise<n
         ),
       );
       written += block.length;
+      onBlock?.(k + 1);
     }
   } finally {
     await store.close();

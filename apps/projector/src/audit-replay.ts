@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfigOrExit, openEventStore, openReadModelStore } from '@app/config';
+import { loadConfigOrExit, logProgress, openEventStore, openReadModelStore } from '@app/config';
 import { FUNDING_PROJECTIONS, SqliteReadModelStore, compareReadModels, rebuildReadModels } from '@app/read-models';
 
 /**
@@ -16,7 +16,11 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'replay-'));
   const scratch = SqliteReadModelStore.open(join(dir, 'scratch.db'));
   try {
-    await rebuildReadModels(events.store, scratch, FUNDING_PROJECTIONS, (m) => process.stderr.write(`${m}\n`));
+    const progress = logProgress('Replaying the log into a scratch store', events.adapter, await events.store.headPosition());
+    await rebuildReadModels(events.store, scratch, FUNDING_PROJECTIONS, (m) => process.stderr.write(`${m}\n`), {
+      onProgress: (reached) => progress.update(reached ? Number(reached.commit) : 0),
+    });
+    progress.finish();
     const liveSpace = live.store.space(await live.store.activeGeneration());
     const differences = await compareReadModels(scratch.space(await scratch.activeGeneration()), liveSpace);
     const head = await events.store.headPosition();

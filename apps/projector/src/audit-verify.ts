@@ -1,4 +1,4 @@
-import { anchorKeys, loadConfigOrExit, openEventStore } from '@app/config';
+import { anchorKeys, loadConfigOrExit, logProgress, openEventStore } from '@app/config';
 import { formatPosition, verifyLog } from '@app/event-store';
 
 /**
@@ -11,7 +11,9 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit({ serveApi: false });
   const opened = await openEventStore(config);
   try {
-    const result = await verifyLog(opened.written, { keys: anchorKeys(config) });
+    const progress = logProgress('Verifying the log', opened.adapter, await opened.written.headPosition());
+    const result = await verifyLog(opened.written, { keys: anchorKeys(config), onProgress: (_events, reached) => progress.update(Number(reached.commit)) });
+    progress.finish();
     const { streams, anchors, log } = result;
     const lines = [
       `Streams: ${streams.checked} checked${streams.unlinkedEvents > 0 ? ` (${streams.unlinkedEvents} events written before stream links)` : ''}, ${streams.broken.length === 0 ? 'every chain intact' : `${streams.broken.length} broken`}`,

@@ -1,4 +1,4 @@
-import { loadConfigOrExit, openEventStore, openReadModelStore } from '@app/config';
+import { loadConfigOrExit, logProgress, openEventStore, openReadModelStore } from '@app/config';
 import { FUNDING_PROJECTIONS, rebuildReadModels } from '@app/read-models';
 
 /**
@@ -11,8 +11,12 @@ async function main(): Promise<void> {
   const events = await openEventStore(config);
   const readModels = await openReadModelStore(config);
   const started = Date.now();
+  const progress = logProgress('Rebuilding the read models', events.adapter, await events.store.headPosition());
   try {
-    const { generation } = await rebuildReadModels(events.store, readModels.store, FUNDING_PROJECTIONS, (m) => process.stderr.write(`${m}\n`));
+    const { generation } = await rebuildReadModels(events.store, readModels.store, FUNDING_PROJECTIONS, (m) => process.stderr.write(`${m}\n`), {
+      onProgress: (reached) => progress.update(reached ? Number(reached.commit) : 0),
+    });
+    progress.finish();
     process.stdout.write(`Read models rebuilt into generation ${generation} in ${((Date.now() - started) / 1000).toFixed(1)} s; queries now use it.\n`);
   } catch (error) {
     process.stderr.write(`Rebuild failed: ${error instanceof Error ? error.message : String(error)}\n`);

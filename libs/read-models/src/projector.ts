@@ -345,12 +345,16 @@ export async function rebuildReadModels(
   store: ReadModelStore,
   projections: readonly Projection[],
   log: (message: string) => void = () => undefined,
+  options: { onProgress?: (reached: LogPosition | null) => void } = {},
 ): Promise<{ generation: number }> {
   const generation = Math.max(await store.activeGeneration(), ...(await store.generations())) + 1;
   const space = store.space(generation);
   const progress = new EventEmitter();
   const shared = new SharedLog(events, projections.length);
   const runners = projections.map((p) => new ProjectionRunner(shared, space, p, progress, log, { stopWhenCaughtUp: true }));
+  const onProgress = options.onProgress;
+  // Where the slowest projection has got to: the rebuild is that far.
+  if (onProgress) progress.on('progress', () => onProgress(slowest(runners.map((r) => r.status().checkpoint))));
   await Promise.all(runners.map((r) => r.done));
   const failed = runners.map((r) => r.status()).filter((s) => s.state === 'failed');
   if (failed.length > 0) {
@@ -359,6 +363,15 @@ export async function rebuildReadModels(
   }
   await store.activate(generation);
   return { generation };
+}
+
+function slowest(checkpoints: ReadonlyArray<LogPosition | null>): LogPosition | null {
+  let lowest: LogPosition | null = null;
+  for (const checkpoint of checkpoints) {
+    if (checkpoint === null) return null;
+    if (lowest === null || comparePositions(checkpoint, lowest) < 0) lowest = checkpoint;
+  }
+  return lowest;
 }
 
 /** Waits until every projection's checkpoint is at or past `position`, or the time is up. */

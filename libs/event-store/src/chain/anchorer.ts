@@ -96,7 +96,7 @@ export class Anchorer {
       for (const event of page) {
         cursor = event.position;
         if (event.stream === ANCHOR_STREAM) continue;
-        heads.set(event.stream, { revision: event.revision, link: await this.linkOf(event) });
+        heads.set(event.stream, { revision: event.revision, link: await this.linkOf(event, heads.get(event.stream)) });
         events += 1;
         upTo = event.position;
         if (events >= this.maxEvents) break;
@@ -107,9 +107,11 @@ export class Anchorer {
   }
 
   /** The event's stored link; an event written before links has its stream's chain recomputed up to it. */
-  private async linkOf(event: RecordedEvent): Promise<string> {
+  private async linkOf(event: RecordedEvent, before: StreamHead | undefined): Promise<string> {
     const stored = storedStreamLink(event.metadata);
     if (stored) return stored;
+    if (event.revision === 0) return streamLinkOf(STREAM_GENESIS, event);
+    if (before?.revision === event.revision - 1) return streamLinkOf(before.link, event);
     let previous = STREAM_GENESIS;
     for (const e of await this.store.readStream(event.stream, { limit: event.revision + 1 })) {
       previous = storedStreamLink(e.metadata) ?? streamLinkOf(previous, e);

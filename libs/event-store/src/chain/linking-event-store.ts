@@ -151,8 +151,9 @@ export class LinkingEventStore implements EventStore, Partial<TamperEvidentLog> 
     return chainHead(await this.inner.readStream(stream, { limit: revision + 1 }));
   }
 
+  /** The head as last seen here (a stale one makes the pinned append conflict, and it is read again), else read. */
   private async lastOf(stream: string): Promise<Head | null> {
-    return chainHead(await this.inner.readStream(stream));
+    return this.heads.get(stream) ?? chainHead(await this.inner.readStream(stream));
   }
 
   private mayRelink(error: unknown, linked: Linked, attempt: number): boolean {

@@ -50,6 +50,8 @@ export interface VerifyOptions {
   readonly pageSize?: number;
   /** Lets other work through between pages (a server verifying while it serves). */
   readonly yieldBetweenPages?: () => Promise<void>;
+  /** After each page: the events read so far and the position reached. */
+  readonly onProgress?: (events: number, reached: LogPosition) => void;
 }
 
 interface Pending {
@@ -148,6 +150,7 @@ export async function verifyLog(store: EventStore, options: VerifyOptions): Prom
       if (event.stream === ANCHOR_STREAM) checkAnchor(event);
       else pending.push({ position: event.position, stream: event.stream, revision: event.revision, link: computed });
     }
+    if (page.length > 0) options.onProgress?.(events, page[page.length - 1]!.position);
     if (page.length < pageSize) break;
     after = page[page.length - 1]!.position;
     await options.yieldBetweenPages?.();
