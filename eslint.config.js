@@ -54,6 +54,17 @@ const libsBoundary = {
   },
 };
 
+/** The dashboard's browser modules (plain JavaScript served as is, no build step): the browser's globals they use. */
+const dashboardBrowserFiles = {
+  files: ['apps/api/public/**/*.js'],
+  languageOptions: {
+    sourceType: 'module',
+    globals: Object.fromEntries(
+      ['window', 'document', 'location', 'sessionStorage', 'fetch', 'URLSearchParams', 'Node', 'Intl'].map((name) => [name, 'readonly']),
+    ),
+  },
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', 'bench/results/**'] },
   js.configs.recommended,
@@ -65,6 +76,7 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  dashboardBrowserFiles,
   libsBoundary,
   domainBoundary,
   appBoundary('api', ['projector']),

@@ -1,4 +1,5 @@
-// Builds the API and the projector with `nest build` when dist/ is missing or older than any source file.
+// Builds the API and the projector with `nest build` when dist/ is missing or older than any source file
+// (the dashboard's HTML, CSS and scripts under apps/ included: nest build copies them into dist/).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -13,7 +14,7 @@ function newestSource(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (/\.(ts|json)$/.test(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
+    else if (/\.(ts|json|html|css|js|svg)$/.test(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
   }
   return newest;
 }

@@ -8,6 +8,7 @@ import { READ_MODEL_STORE } from '@app/read-models';
 import { openIdempotencyStore, openReadModelStore, openVault } from '@app/config';
 import { IDEMPOTENCY_STORE, IdempotencyKeys, type IdempotencyStore } from '@app/idempotency';
 import { PERSONAL_DATA_VAULT } from '@app/personal-data';
+import { DashboardController } from './dashboard/dashboard.controller.js';
 import { DataSubjectsController } from './data-subjects/data-subjects.controller.js';
 import { DeMinimisStatementRoute } from './undertakings/de-minimis-statement.route.js';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
@@ -69,7 +70,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [...COMMAND_ROUTES, ReadModelsController, DeMinimisStatementRoute, DataSubjectsController, AuditController, OpenDataController, HealthController],
+      controllers: [...COMMAND_ROUTES, ReadModelsController, DeMinimisStatementRoute, DataSubjectsController, AuditController, OpenDataController, HealthController, DashboardController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: CLOCK, useValue: systemClock },

@@ -60,17 +60,29 @@ function forbiddenKey(value: unknown, depth = 0): string | null {
   return null;
 }
 
+/** The API serves JSON: its answers may load, run and frame nothing. */
+const NOTHING_POLICY = "default-src 'none'; frame-ancestors 'none'";
+
+/**
+ * The dashboard's pages (/app): scripts, styles and images from this origin only (no inline script,
+ * style element or handler), requests to this origin only, and no form submitted anywhere (the key
+ * form is handled by the page's script: the key never becomes a URL).
+ */
+const DASHBOARD_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
 /**
  * Headers on every answer: no sniffing, no framing, no referrer, same-origin resources, a CSP that
- * allows nothing (the API serves JSON; the API documents' page needs its scripts), and no caching
- * (routes that may be cached, the public open data, say so themselves).
+ * allows nothing (the API serves JSON; the API documents' page needs its scripts, the dashboard its
+ * own), and no caching (routes that may be cached, the public open data, say so themselves).
  */
 function securityHeaders(req: Request, res: Response, next: NextFunction): void {
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('X-Frame-Options', 'DENY');
   res.setHeader('Referrer-Policy', 'no-referrer');
   res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
-  if (!req.path.startsWith('/docs')) res.setHeader('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+  if (req.path === '/app' || req.path.startsWith('/app/')) res.setHeader('Content-Security-Policy', DASHBOARD_POLICY);
+  else if (!req.path.startsWith('/docs')) res.setHeader('Content-Security-Policy', NOTHING_POLICY);
   res.setHeader('Cache-Control', 'no-store');
   next();
 }

@@ -1,0 +1,110 @@
+/** Programme overview: for each fund and measure, allocation → reserved → committed → paid → recovered. */
+import { getJson } from '../api.js';
+import { absorptionChart, absorptionParts, describeAbsorption } from '../charts.js';
+import { dataTable, facts, h, link, routeHref, section } from '../dom.js';
+import { euros, percent } from '../format.js';
+
+const absorptionCell = (ratio) => h('span', { class: 'absorption' }, h('meter', { min: '0', max: '1', value: String(Math.min(1, ratio)), 'aria-hidden': 'true' }), ` ${percent(ratio)}`);
+
+const sum = (rows, field) => rows.reduce((total, row) => total + (row[field] ?? 0), 0);
+
+export async function overviewPage({ programmeId }) {
+  const dashboard = await getJson(`/programmes/${encodeURIComponent(programmeId)}/dashboard`);
+  const { funds, measures } = dashboard;
+  const total = sum(funds, 'amountCents');
+  const disbursed = sum(funds, 'disbursedCents');
+
+  const fundRows = funds.map((f) => ({ label: f.fund, wholeCents: f.amountCents, parts: absorptionParts({ ...f, wholeCents: f.amountCents }) }));
+  const measureRows = measures.map((m) => ({ label: `${m.code} (${m.fund})`, wholeCents: m.allocationCents, parts: absorptionParts({ ...m, wholeCents: m.allocationCents }) }));
+
+  const fundsCanvas = chartCanvas('Absorption by fund', fundRows, 'chart chart--funds');
+  const measuresCanvas = chartCanvas('Absorption by measure', measureRows, 'chart chart--measures');
+
+  const money = (label, field) => ({ label, numeric: true, value: (row) => euros(row[field]) });
+  const content = [
+    h('h1', { tabindex: '-1' }, dashboard.title),
+    h('p', { class: 'lead' }, `${dashboard.code} · programming period ${dashboard.rules?.programmingPeriod ?? '—'} · `, link(['programmes', programmeId, 'calls'], 'its calls and bids')),
+    programmeSwitch(programmeId),
+    facts(
+      [
+        ['Programme', euros(total)],
+        ['Reserved by calls', euros(sum(funds, 'reservedCents'))],
+        ['Committed to grants', euros(sum(funds, 'committedCents'))],
+        ['Paid', euros(disbursed)],
+        ['Recovered', euros(sum(funds, 'recoveredCents'))],
+        ['Absorption (paid / programme)', percent(total > 0 ? disbursed / total : 0)],
+      ],
+      'facts facts--figures',
+    ),
+    section(
+      'Funds',
+      h('div', { class: fundsCanvas.className }, fundsCanvas.canvas),
+      dataTable({
+        caption: 'Each EU fund of the programme, in euro. Absorption is paid / fund amount.',
+        columns: [
+          { label: 'Fund', value: (f) => f.fund },
+          money('Amount', 'amountCents'),
+          money('Allocated to measures', 'allocatedCents'),
+          money('Reserved', 'reservedCents'),
+          money('Committed', 'committedCents'),
+          money('Released', 'releasedCents'),
+          money('Paid', 'disbursedCents'),
+          money('Recovered', 'recoveredCents'),
+          money('Available', 'availableCents'),
+          { label: 'Absorption', numeric: true, value: (f) => absorptionCell(f.absorption) },
+        ],
+        rows: funds,
+      }),
+    ),
+    section(
+      'Measures',
+      h('div', { class: measuresCanvas.className }, measuresCanvas.canvas),
+      dataTable({
+        caption: 'Each measure of the programme, in euro. Available is allocation − (committed − released); absorption is paid / allocation.',
+        columns: [
+          { label: 'Measure', value: (m) => [h('a', { href: routeHref(['programmes', programmeId, 'calls'], { measureId: m.measureId }) }, m.code), h('span', { class: 'sub' }, m.title)] },
+          { label: 'Fund', value: (m) => m.fund },
+          money('Allocation', 'allocationCents'),
+          money('Reserved', 'reservedCents'),
+          money('Committed', 'committedCents'),
+          money('Released', 'releasedCents'),
+          money('Paid', 'disbursedCents'),
+          money('Recovered', 'recoveredCents'),
+          money('Available', 'availableCents'),
+          { label: 'Absorption', numeric: true, value: (m) => absorptionCell(m.absorption) },
+        ],
+        rows: measures,
+        footer: (column, i) => {
+          if (i === 0) return 'All measures';
+          const fields = ['', '', 'allocationCents', 'reservedCents', 'committedCents', 'releasedCents', 'disbursedCents', 'recoveredCents', 'availableCents'];
+          return fields[i] ? euros(sum(measures, fields[i])) : '';
+        },
+      }),
+    ),
+  ];
+
+  return {
+    title: `${dashboard.code}: programme overview`,
+    content,
+    mounted() {
+      const charts = [absorptionChart(fundsCanvas.canvas, fundRows), absorptionChart(measuresCanvas.canvas, measureRows)];
+      return () => charts.forEach((chart) => chart?.destroy());
+    },
+  };
+}
+
+function chartCanvas(title, rows, className) {
+  const description = describeAbsorption(`${title}: each bar is the whole amount, split into paid, committed, reserved and not yet reserved`, rows);
+  return { className, canvas: h('canvas', { role: 'img', 'aria-label': description }, h('p', {}, description)) };
+}
+
+function programmeSwitch(programmeId) {
+  const input = h('input', { id: 'programme-id', name: 'programme-id', value: programmeId, required: true, autocomplete: 'off', spellcheck: 'false' });
+  const form = h('form', { class: 'inline-form', method: 'post' }, h('label', { for: 'programme-id' }, 'Programme id'), input, h('button', { type: 'submit', class: 'button button--quiet' }, 'Show'));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const id = input.value.trim();
+    if (id) location.hash = routeHref(['programmes', id]);
+  });
+  return form;
+}
