@@ -21,4 +21,5 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/config ./config
 EXPOSE 3000
-CMD ["node", "dist/apps/api/apps/api/src/main.js"]
+# The preload starts tracing when OTEL_TRACES_EXPORTER is set (docs/operations.md), before the API imports http and its clients.
+CMD ["node", "--import", "./dist/apps/api/apps/api/src/observability/tracing.preload.js", "dist/apps/api/apps/api/src/main.js"]

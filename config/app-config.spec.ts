@@ -46,6 +46,14 @@ describe('configuration', () => {
     ]);
   });
 
+  it('logs at info (warn under test) in the format the terminal suits, and serves metrics only on a port of their own', () => {
+    expect(loadConfig({})).toMatchObject({ logLevel: 'info', logFormat: 'auto', metricsPort: null, metricsHost: '127.0.0.1' });
+    expect(loadConfig({ NODE_ENV: 'test' }).logLevel).toBe('warn');
+    expect(loadConfig({ LOG_LEVEL: 'debug', LOG_FORMAT: 'json', METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' })).toMatchObject({ logLevel: 'debug', logFormat: 'json', metricsPort: 9464, metricsHost: '0.0.0.0' });
+    expect(() => loadConfig({ LOG_LEVEL: 'verbose' })).toThrow('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"');
+    expect(() => loadConfig({ PORT: '9464', METRICS_PORT: '9464' })).toThrow('METRICS_PORT must differ from PORT (9464)');
+  });
+
   it('refuses production without an API keys file', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow('API_KEYS_FILE is required in production');
   });

@@ -68,7 +68,21 @@ export interface AppConfig {
   readonly anchorIntervalMs: number;
   /** Express's `trust proxy`: set it when a reverse proxy sets X-Forwarded-For, so limits see the client's address. */
   readonly trustProxy: string | null;
+  /** Log lines below this level are dropped (pino's levels). Default info; warn under NODE_ENV=test. */
+  readonly logLevel: LogLevel;
+  /** JSON lines, or pino-pretty's text; `auto`: pretty in development on a terminal, JSON otherwise. */
+  readonly logFormat: 'json' | 'pretty' | 'auto';
+  /**
+   * The port of the Prometheus endpoint (GET /metrics), a listener of its own beside the API's
+   * (docs/operations.md). Null (the default): no endpoint.
+   */
+  readonly metricsPort: number | null;
+  /** The address the metrics listener binds: 127.0.0.1 by default; 0.0.0.0 in a container scraped from its network. */
+  readonly metricsHost: string;
 }
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -204,7 +218,14 @@ export function loadConfig(
     auditPublicKeys: publicKeys(),
     anchorIntervalMs: integer('AUDIT_ANCHOR_INTERVAL_MS', 60_000, 0, 86_400_000),
     projectorLeaseMs: integer('PROJECTOR_LEASE_MS', 15_000, 300, 600_000),
+    logLevel: choice('LOG_LEVEL', LOG_LEVELS, environment === 'test' ? 'warn' : 'info'),
+    logFormat: choice('LOG_FORMAT', ['json', 'pretty', 'auto'], 'auto'),
+    metricsPort: text('METRICS_PORT') === null ? null : integer('METRICS_PORT', 0, 0, 65_535),
+    metricsHost: text('METRICS_HOST') ?? '127.0.0.1',
   };
+  if (config.metricsPort !== null && config.metricsPort !== 0 && config.metricsPort === config.port) {
+    problems.push(`METRICS_PORT must differ from PORT (${config.port}): the metrics have a listener of their own`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const API_MAIN = join(root, 'dist/apps/api/apps/api/src/main.js');
+/** Starts tracing when OTEL_TRACES_EXPORTER asks for it; imported before the API (`node --import` in the Dockerfile). */
+export const API_TRACING_PRELOAD = join(root, 'dist/apps/api/apps/api/src/observability/tracing.preload.js');
 export const PROJECTOR_MAIN = join(root, 'dist/apps/projector/apps/projector/src/main.js');
 
 function newestSource(dir) {

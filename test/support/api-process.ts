@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const API_MAIN = resolve(process.cwd(), 'dist/apps/api/apps/api/src/main.js');
+/** What the Dockerfile preloads with `node --import`: starts tracing when OTEL_TRACES_EXPORTER is set. */
+export const API_TRACING_PRELOAD = resolve(process.cwd(), 'dist/apps/api/apps/api/src/observability/tracing.preload.js');
 export const PROJECTOR_MAIN = resolve(process.cwd(), 'dist/apps/projector/apps/projector/src/main.js');
 
 /** Runs one of the built tools (rebuild, audit-verify, audit-replay) on a data directory. */
@@ -51,9 +53,9 @@ export function removeDataDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-export async function startApi(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<ApiProcess> {
+export async function startApi(options: { dataDir?: string; env?: Record<string, string>; nodeArgs?: string[] } = {}): Promise<ApiProcess> {
   const dataDir = options.dataDir ?? tempDataDir();
-  const child = spawn(process.execPath, [API_MAIN], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), API_MAIN], {
     // Anchors of the audit trail only where a test asks for them: they are events in the log. A
     // short projector lease, so that a process restarted after a kill takes over within a second.
     env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'test', PORT: '0', DATA_DIR: dataDir, AUDIT_ANCHOR_INTERVAL_MS: '0', PROJECTOR_LEASE_MS: '1000', ...options.env },

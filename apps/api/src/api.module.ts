@@ -31,6 +31,8 @@ import { RecoveryRoutes } from './recoveries/recovery.routes.js';
 import { HealthController } from './health/health.controller.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js';
+import { LedgerMetrics } from './observability/ledger-metrics.js';
+import { MetricsEndpoint } from './observability/metrics-endpoint.js';
 import { AuditTrail } from './audit/audit-trail.js';
 import { APP_CONFIG } from './infrastructure/app-config.provider.js';
 import { CLOCK, systemClock } from './infrastructure/clock.js';
@@ -85,7 +87,13 @@ export class ApiModule {
           },
         },
         ...eventStoreProviders,
-        { provide: CommandPipeline, inject: [EVENT_STORE, CLOCK], useFactory: (store: EventStore, clock: Clock) => new CommandPipeline(store, clock) },
+        LedgerMetrics,
+        MetricsEndpoint,
+        {
+          provide: CommandPipeline,
+          inject: [EVENT_STORE, CLOCK, LedgerMetrics],
+          useFactory: (store: EventStore, clock: Clock, metrics: LedgerMetrics) => new CommandPipeline(store, clock, { observer: metrics }),
+        },
         ExecuteCommandHandler,
         Commands,
         { provide: READ_MODEL_STORE, useFactory: async () => (await openReadModelStore(config)).store },

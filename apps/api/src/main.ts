@@ -5,19 +5,25 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Logger as Pino } from 'pino';
 import { ConfigError, loadConfig, type AppConfig } from '@app/config';
 import { ApiModule } from './api.module.js';
 import { ApiKeys } from './auth/api-keys.js';
 import { hardenRequests, validationPipe } from './http/request-hardening.js';
 import { guardServer } from './http/server-guards.js';
+import { JsonLogger, createLogger } from './observability/json-logger.js';
+import { LedgerMetrics } from './observability/ledger-metrics.js';
+import { observeRequests } from './observability/request-observer.js';
 
-async function createApi(config: AppConfig): Promise<NestExpressApplication> {
+async function createApi(config: AppConfig, log: Pino): Promise<NestExpressApplication> {
   const apiKeys = ApiKeys.load({ file: config.apiKeysFile, production: config.environment === 'production' });
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, apiKeys), {
     bodyParser: false,
-    logger: config.environment === 'test' ? ['error', 'warn'] : ['log', 'error', 'warn'],
+    logger: new JsonLogger(log),
   });
   const express = app.getHttpAdapter().getInstance();
+  // First, so that every answer is counted and logged, the body pipeline's refusals too.
+  express.use(observeRequests(app.get(LedgerMetrics), log));
   if (config.trustProxy !== null) express.set('trust proxy', trustProxySetting(config.trustProxy));
   hardenRequests(express, config.maxBodyBytes);
   guardServer(app.getHttpServer(), config);
@@ -66,9 +72,12 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // JSON lines from here on (docs/operations.md); a configuration that cannot load is reported as text above.
+  const log = await createLogger(config);
+  Logger.overrideLogger(new JsonLogger(log));
   let app: NestExpressApplication;
   try {
-    app = await createApi(config);
+    app = await createApi(config, log);
   } catch (error) {
     logger.error(`Refusing to start: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);

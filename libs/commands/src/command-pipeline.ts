@@ -8,10 +8,12 @@ import {
   type ExpectedState,
   type LogPosition,
 } from '@app/event-store';
-import { planOf, streamOf, type FundingCommand, type FundingEvent, type StreamToRead } from '@app/funding';
+import { DomainError, planOf, streamOf, type DomainErrorCode, type FundingCommand, type FundingEvent, type StreamToRead } from '@app/funding';
+import { SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import type { Clock } from './clock.js';
 import type { CommandContext } from './command-context.js';
 import { CommandConflictError, StaleRevisionError } from './command-errors.js';
+import type { CommandObserver, CommandResult } from './command-observer.js';
 import { envelope } from './event-envelope.js';
 
 /** What a command wrote: the stream it is about at its new revision (the ETag), and where its last event sits in the log. */
@@ -54,10 +56,40 @@ export class CommandPipeline {
   constructor(
     private readonly store: EventStore,
     private readonly clock: Clock,
-    private readonly options: { readonly maxAttempts?: number } = {},
+    private readonly options: { readonly maxAttempts?: number; readonly observer?: CommandObserver } = {},
   ) {}
 
+  /**
+   * Runs a command in a span of its own (`command <type>`, with `read`, `decide <type>` and `append`
+   * under it for each attempt) and tells the observer how it ended.
+   */
   execute(command: FundingCommand, context: CommandContext): Promise<CommandOutcome> {
+    const started = performance.now();
+    const attempts = { made: 0 };
+    return inSpan(`command ${command.type}`, { 'ledger.command.type': command.type, 'ledger.command.id': context.commandId }, async (span) => {
+      const ended = (result: CommandResult, refusal: DomainErrorCode | null) => {
+        span.setAttributes({ 'ledger.command.attempts': attempts.made, 'ledger.command.result': result, ...(refusal ? { 'ledger.refusal.code': refusal } : {}) });
+        this.observe((o) => o.commandEnded({ command: command.type, result, refusal, attempts: attempts.made, seconds: secondsSince(started) }));
+      };
+      try {
+        const outcome = await this.run(command, context, attempts);
+        span.setAttribute('ledger.stream', outcome.stream);
+        ended('accepted', null);
+        return outcome;
+      } catch (error) {
+        const { result, refusal } = resultOf(error);
+        // A refusal is an answer, not a fault: only a command the product could not write marks its span as failed.
+        if (result === 'failed' || result === 'conflict') {
+          span.recordException(error instanceof Error ? error : String(error));
+          span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+        }
+        ended(result, refusal);
+        throw error;
+      }
+    });
+  }
+
+  private run(command: FundingCommand, context: CommandContext, attempts: { made: number }): Promise<CommandOutcome> {
     const plan = planOf(command);
     const reads = plan.reads(command) as Record<string, StreamToRead<unknown>>;
     // The stream the plan serializes on is among its first reads; the one it is about may come from `alsoReads`.
@@ -66,11 +98,21 @@ export class CommandPipeline {
     return this.oneAtATime(serializeOn, async () => {
       const now = this.clock.now();
       for (let attempt = 1; ; attempt++) {
-        const { state, streams, revisions } = await this.loadAll(plan, command, reads);
+        attempts.made = attempt;
+        const { state, streams, revisions } = await inSpan('read', { 'ledger.command.attempt': attempt }, () => this.loadAll(plan, command, reads));
         const about = streams.get(plan.about) ?? serializeOn;
         const read = revisions.get(about) ?? null;
         if (context.ifMatch !== null && read !== context.ifMatch) throw new StaleRevisionError(about, context.ifMatch, read);
-        const events = plan.decide(command, state, now);
+        const events = inSyncSpan(`decide ${command.type}`, { 'ledger.command.attempt': attempt }, (span) => {
+          try {
+            const decided = plan.decide(command, state, now);
+            span.setAttribute('ledger.events', decided.length);
+            return decided;
+          } catch (error) {
+            if (error instanceof DomainError) span.setAttribute('ledger.refusal.code', error.code);
+            throw error;
+          }
+        });
         try {
           return await this.append(context, about, events, revisions, now);
         } catch (error) {
@@ -133,11 +175,39 @@ export class CommandPipeline {
       expected: expectedState(stream, revisions),
       events: streamEvents.map((event, i) => envelope(context, stream, i, event, now)),
     }));
-    const results: readonly AppendResult[] =
-      requests.length === 1 ? [await this.store.append(requests[0]!)] : (await this.store.appendMulti(requests)).streams;
+    const results = await this.timedAppend(requests);
     const own = results.find((r) => r.stream === about) ?? results[0]!;
     const position = results.map((r) => r.position).reduce((last, p) => (comparePositions(p, last) > 0 ? p : last));
     return { stream: own.stream, revision: own.revision, position };
+  }
+
+  /** One atomic append, in its own span, timed for the observer. */
+  private timedAppend(requests: readonly AppendRequest[]): Promise<readonly AppendResult[]> {
+    const size = { streams: requests.length, events: requests.reduce((n, r) => n + r.events.length, 0) };
+    const started = performance.now();
+    return inSpan('append', { 'ledger.append.streams': size.streams, 'ledger.append.events': size.events }, async (span) => {
+      try {
+        const results = requests.length === 1 ? [await this.store.append(requests[0]!)] : (await this.store.appendMulti(requests)).streams;
+        this.observe((o) => o.appendEnded({ ...size, result: 'appended', seconds: secondsSince(started) }));
+        return results;
+      } catch (error) {
+        const conflict = error instanceof ConcurrencyError;
+        span.setAttribute('ledger.append.result', conflict ? 'conflict' : 'failed');
+        span.setStatus({ code: SpanStatusCode.ERROR, message: conflict ? 'another writer moved a stream first' : String(error) });
+        this.observe((o) => o.appendEnded({ ...size, result: conflict ? 'conflict' : 'failed', seconds: secondsSince(started) }));
+        throw error;
+      }
+    });
+  }
+
+  /** Tells the observer, if any: a failing observer must not turn a command already written into an error. */
+  private observe(tell: (observer: CommandObserver) => void): void {
+    if (!this.options.observer) return;
+    try {
+      tell(this.options.observer);
+    } catch {
+      // Metrics are best effort on the write path.
+    }
   }
 
   private async oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
@@ -163,6 +233,41 @@ export class CommandPipeline {
 function expectedState(stream: string, revisions: ReadonlyMap<string, number | null>): ExpectedState {
   if (!revisions.has(stream)) return 'exists';
   return revisions.get(stream) ?? 'no_stream';
+}
+
+/** The tracer of the write path: a no-op until the process registers an OpenTelemetry SDK. */
+const TRACER = 'cohesion-ledger.commands';
+
+/** Runs `work` in a span that is active for what it calls (the store client's own spans nest under it). */
+function inSpan<T>(name: string, attributes: Attributes, work: (span: Span) => Promise<T>): Promise<T> {
+  return trace.getTracer(TRACER).startActiveSpan(name, { attributes }, async (span) => {
+    try {
+      return await work(span);
+    } finally {
+      span.end();
+    }
+  });
+}
+
+function inSyncSpan<T>(name: string, attributes: Attributes, work: (span: Span) => T): T {
+  return trace.getTracer(TRACER).startActiveSpan(name, { attributes }, (span) => {
+    try {
+      return work(span);
+    } finally {
+      span.end();
+    }
+  });
+}
+
+function resultOf(error: unknown): { result: CommandResult; refusal: DomainErrorCode | null } {
+  if (error instanceof DomainError) return { result: 'refused', refusal: error.code };
+  if (error instanceof StaleRevisionError) return { result: 'stale', refusal: null };
+  if (error instanceof CommandConflictError) return { result: 'conflict', refusal: null };
+  return { result: 'failed', refusal: null };
+}
+
+function secondsSince(started: number): number {
+  return (performance.now() - started) / 1000;
 }
 
 function delay(ms: number): Promise<void> {

@@ -3,3 +3,4 @@ export * from './command-context.js';
 export * from './command-errors.js';
 export * from './command-pipeline.js';
 export { deterministicUuid } from './event-envelope.js';
+export * from './command-observer.js';

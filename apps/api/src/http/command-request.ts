@@ -4,20 +4,25 @@ import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import { deterministicUuid, type CommandContext } from '@app/commands';
 import type { AuthenticatedRequest } from '../auth/api-key.guard.js';
+import { activeTraceId } from '../observability/active-trace.js';
 import { HEADER_TOKEN, TRACE_ID } from './field-rules.js';
 
 
 /**
  * The command context of an HTTP request: the actor from its API key, correlation and causation
  * from headers, the command id from its Idempotency-Key (so a retried command writes the same
- * event ids), and If-Match.
+ * event ids), and If-Match. Without X-Correlation-Id, a traced request is correlated by its trace
+ * id, so that its events lead to its trace.
  */
-export const CommandRequest = createParamDecorator((_: unknown, ctx: ExecutionContext): CommandContext => {
-  const request = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
-  const response = ctx.switchToHttp().getResponse<Response>();
+export const CommandRequest = createParamDecorator((_: unknown, ctx: ExecutionContext): CommandContext =>
+  commandContextOf(ctx.switchToHttp().getRequest<AuthenticatedRequest>(), ctx.switchToHttp().getResponse<Response>()),
+);
+
+/** What CommandRequest gives a route; it echoes the correlation id in X-Correlation-Id. */
+export function commandContextOf(request: AuthenticatedRequest, response: { setHeader(name: string, value: string): unknown }): CommandContext {
   const principal = request.principal;
   if (!principal) throw new Error('CommandRequest used on a route without authentication');
-  const correlationId = traceId(request, 'x-correlation-id') ?? randomUUID();
+  const correlationId = traceId(request, 'x-correlation-id') ?? activeTraceId() ?? randomUUID();
   response.setHeader('X-Correlation-Id', correlationId);
   const idempotencyKey = header(request, 'idempotency-key');
   return {
@@ -27,7 +32,7 @@ export const CommandRequest = createParamDecorator((_: unknown, ctx: ExecutionCo
     commandId: idempotencyKey ? deterministicUuid(`${principal.id}:${idempotencyKey}`) : randomUUID(),
     ifMatch: parseIfMatch(header(request, 'if-match')),
   };
-});
+}
 
 function header(request: AuthenticatedRequest, name: string): string | null {
   const value = request.headers[name];
@@ -59,6 +64,6 @@ export const CommandHeaders = () =>
   applyDecorators(
     ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Makes the command safe to retry: a retry with the same key and body gets the first response back (Idempotent-Replayed: true) and writes nothing. 1-200 visible ASCII characters.' }),
     ApiHeader({ name: 'If-Match', required: false, description: 'Act only if the entity is still at this revision (an ETag this API gave, e.g. "3"); 412 otherwise.' }),
-    ApiHeader({ name: 'X-Correlation-Id', required: false, description: 'Groups the events of one business process; kept in every event\'s metadata and echoed back. An id: letters, digits, ".", "_", ":" or "-", at most 128. Generated when absent.' }),
+    ApiHeader({ name: 'X-Correlation-Id', required: false, description: 'Groups the events of one business process; kept in every event\'s metadata and echoed back. An id: letters, digits, ".", "_", ":" or "-", at most 128. When absent: the request\'s trace id if it is traced, else a generated one.' }),
     ApiHeader({ name: 'X-Causation-Id', required: false, description: 'The id of the message (an event or command id) that caused this command; kept in the metadata of its events. Same form as X-Correlation-Id.' }),
   );
