@@ -165,14 +165,19 @@ export function loadConfig(
   };
   const auditSigningKey = (): string | null => {
     const key = secret('AUDIT_SIGNING_KEY', 'the Ed25519 key anchors are signed with');
-    if (key === null && options.serveApi && (environment ?? 'development') === 'production') {
-      problems.push('AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE is required in production (an Ed25519 private key: `openssl genpkey -algorithm ed25519`)');
+    // Required where anchors are written: an API that runs the projector (the projector process checks it itself).
+    const anchors = text('AUDIT_ANCHOR_INTERVAL_MS') !== '0' && text('RUN_PROJECTOR') !== 'false';
+    if (key === null && options.serveApi && anchors && (environment ?? 'development') === 'production') {
+      problems.push('AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE is required in production where the projector runs (an Ed25519 private key: `openssl genpkey -algorithm ed25519`)');
     }
     if (key !== null && !isEd25519Key(key, 'private')) problems.push('The audit signing key must be an Ed25519 private key (PEM, or base64 PKCS#8 DER)');
     return key;
   };
   const publicKeys = (): string[] => {
     const keys = (text('AUDIT_PUBLIC_KEYS') ?? '').split(',').map((k) => k.trim()).filter((k) => k.length > 0);
+    if (keys.length === 0 && options.serveApi && (environment ?? 'development') === 'production') {
+      problems.push('AUDIT_PUBLIC_KEYS is required in production: the public keys /audit/verify checks the anchors with (base64 SPKI DER)');
+    }
     for (const key of keys) if (!isEd25519Key(key, 'public')) problems.push(`AUDIT_PUBLIC_KEYS: ${JSON.stringify(key.slice(0, 24))}… is not an Ed25519 public key (base64 SPKI DER)`);
     return keys;
   };

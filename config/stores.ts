@@ -18,7 +18,7 @@ import { SqliteReadModelStore, connectMongoReadModels, type ReadModelStore } fro
 import { PersonalDataVault, SqliteVaultStore, connectMongoVault, parseMasterKey } from '@app/personal-data';
 import { SqliteIdempotencyStore, connectMongoIdempotency, type IdempotencyStore } from '@app/idempotency';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { AppConfig } from './app-config.js';
 
@@ -144,15 +144,32 @@ export async function openVault(config: AppConfig): Promise<PersonalDataVault> {
   return new PersonalDataVault(store, parseMasterKey(config.vaultKey ?? developmentVaultKey(config.dataDir)));
 }
 
-/** The signer of anchors (AUDIT_SIGNING_KEY; generated into DATA_DIR/audit-signing.key in development). */
+/**
+ * The signer of anchors: AUDIT_SIGNING_KEY. In development only, one is generated into
+ * DATA_DIR/audit-signing.key; in production there is none without the key, and the process refuses to anchor.
+ */
 export function anchorSigner(config: AppConfig): AnchorSigner {
-  return AnchorSigner.fromText(config.auditSigningKey ?? developmentSecret(config.dataDir, 'audit-signing.key', developmentSigningKey));
+  if (config.auditSigningKey) return AnchorSigner.fromText(config.auditSigningKey);
+  if (config.environment === 'production') {
+    throw new Error('AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE is required in production to write anchors (an Ed25519 private key)');
+  }
+  return AnchorSigner.fromText(developmentSecret(config.dataDir, 'audit-signing.key', developmentSigningKey));
 }
 
-/** The keys verification checks anchors against: AUDIT_PUBLIC_KEYS, else the signing key's own public key. */
-export function anchorKeys(config: AppConfig): AnchorKeys {
+/**
+ * The keys verification checks anchors against: AUDIT_PUBLIC_KEYS, the auditor's own copy. Only in
+ * development, without them, the development signing key's public key; in production, none (and
+ * verification says so) rather than trusting a key found beside the data.
+ */
+export function anchorKeys(config: AppConfig): AnchorKeys | null {
   if (config.auditPublicKeys.length > 0) return AnchorKeys.fromTexts(config.auditPublicKeys);
+  if (config.environment === 'production') return null;
   return new AnchorKeys([anchorSigner(config).publicKey]);
+}
+
+/** How old an event may be before verification expects an anchor to cover it: twice the interval, at least 5 minutes; null when anchoring is off. */
+export function anchorDueMs(config: AppConfig): number | null {
+  return config.anchorIntervalMs > 0 ? Math.max(2 * config.anchorIntervalMs, 300_000) : null;
 }
 
 /** The anchorer of the process that runs the projector: one per store. */
@@ -189,11 +206,16 @@ function developmentSecret(dataDir: string, name: string, generate: () => string
   const file = join(dataDir, name);
   if (!existsSync(file)) {
     mkdirSync(dataDir, { recursive: true });
+    // Written whole under another name, then linked into place: a process sharing the directory
+    // never reads a half-written key, and if it linked its own first, this one uses theirs.
+    const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    writeFileSync(draft, `${generate()}\n`, { mode: 0o600, flag: 'wx' });
     try {
-      writeFileSync(file, `${generate()}\n`, { mode: 0o600, flag: 'wx' });
+      linkSync(draft, file);
     } catch (error) {
-      // Another process sharing the directory wrote it first: use theirs.
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      unlinkSync(draft);
     }
   }
   return readFileSync(file, 'utf8').trim();

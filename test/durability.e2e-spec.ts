@@ -123,7 +123,10 @@ describe('Idempotency-Key', () => {
 /** A personal-data vault key, as production requires one (32 bytes, base64). */
 const VAULT_KEY = Buffer.alloc(32, 7).toString('base64');
 /** The key anchors of the audit trail are signed with, as production requires one. */
-const AUDIT_SIGNING_KEY = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64');
+const auditKeys = generateKeyPairSync('ed25519');
+const AUDIT_SIGNING_KEY = auditKeys.privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64');
+/** The public key auditors verify with, as production requires it. */
+const AUDIT_PUBLIC_KEYS = auditKeys.publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
 
 describe('starting', () => {
   it('refuses bad configuration, naming it', async () => {
@@ -138,8 +141,9 @@ describe('starting', () => {
     expect(none.output).toContain('API_KEYS_FILE is required in production');
     expect(none.output).toContain('VAULT_KEY or VAULT_KEY_FILE is required in production');
     expect(none.output).toContain('AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE is required in production');
+    expect(none.output).toContain('AUDIT_PUBLIC_KEYS is required in production');
 
-    const dev = await startApiExpectingRefusal({ NODE_ENV: 'production', VAULT_KEY: VAULT_KEY, AUDIT_SIGNING_KEY, API_KEYS_FILE: join(process.cwd(), 'config/dev-api-keys.json') });
+    const dev = await startApiExpectingRefusal({ NODE_ENV: 'production', VAULT_KEY: VAULT_KEY, AUDIT_SIGNING_KEY, AUDIT_PUBLIC_KEYS, API_KEYS_FILE: join(process.cwd(), 'config/dev-api-keys.json') });
     expect(dev.code).toBe(1);
     expect(dev.output).toContain('development API key');
 
@@ -147,7 +151,7 @@ describe('starting', () => {
     dirs.push(dir);
     const sneaky = join(dir, 'keys.json');
     writeFileSync(sneaky, JSON.stringify([{ keyHash: hashApiKey(KEYS.viewer), principal: 'ops', roles: ['viewer'] }]));
-    const hashedDev = await startApiExpectingRefusal({ NODE_ENV: 'production', VAULT_KEY: VAULT_KEY, AUDIT_SIGNING_KEY, API_KEYS_FILE: sneaky });
+    const hashedDev = await startApiExpectingRefusal({ NODE_ENV: 'production', VAULT_KEY: VAULT_KEY, AUDIT_SIGNING_KEY, AUDIT_PUBLIC_KEYS, API_KEYS_FILE: sneaky });
     expect(hashedDev.code).toBe(1);
     expect(hashedDev.output).toContain('development API key');
   });
@@ -158,7 +162,7 @@ describe('starting', () => {
     const keysFile = join(dir, 'keys.json');
     const secret = 'prod-7f3c9a0e5b2d4c1f8e6a';
     writeFileSync(keysFile, JSON.stringify([{ keyHash: hashApiKey(secret), principal: 'regione:servizio-programmazione', roles: ['programme-manager'] }]));
-    const api = await startApi({ dataDir: dir, env: { NODE_ENV: 'production', VAULT_KEY: VAULT_KEY, AUDIT_SIGNING_KEY, API_KEYS_FILE: keysFile, SEED_DEMO_PROGRAMME: 'false' } });
+    const api = await startApi({ dataDir: dir, env: { NODE_ENV: 'production', VAULT_KEY: VAULT_KEY, AUDIT_SIGNING_KEY, AUDIT_PUBLIC_KEYS, API_KEYS_FILE: keysFile, SEED_DEMO_PROGRAMME: 'false' } });
     try {
       // An empty store: no demo programme when asked not to seed.
       expect((await request(api.url).get('/health')).body.eventStore.headPosition).toBeNull();

@@ -1,4 +1,4 @@
-import { anchorKeys, loadConfigOrExit, logProgress, openEventStore } from '@app/config';
+import { anchorDueMs, anchorKeys, loadConfigOrExit, logProgress, openEventStore } from '@app/config';
 import { formatPosition, verifyLog } from '@app/event-store';
 
 /**
@@ -9,10 +9,16 @@ import { formatPosition, verifyLog } from '@app/event-store';
  */
 async function main(): Promise<void> {
   const config = loadConfigOrExit({ serveApi: false });
+  const keptAnchor = keptAnchorArgument(process.argv.slice(2));
   const opened = await openEventStore(config);
   try {
     const progress = logProgress('Verifying the log', opened.adapter, await opened.written.headPosition());
-    const result = await verifyLog(opened.written, { keys: anchorKeys(config), onProgress: (_events, reached) => progress.update(Number(reached.commit)) });
+    const result = await verifyLog(opened.written, {
+      keys: anchorKeys(config),
+      anchorDueMs: anchorDueMs(config),
+      keptAnchor,
+      onProgress: (_events, reached) => progress.update(Number(reached.commit)),
+    });
     progress.finish();
     const { streams, anchors, log } = result;
     const lines = [
@@ -26,7 +32,9 @@ async function main(): Promise<void> {
     if (result.ok) {
       lines.push(
         `Verified: ${result.events} events, chain intact.`,
-        'Keep the last anchor (GET /audit/streams/audit-anchors) elsewhere: a later verify whose anchors end before it means the log was cut.',
+        anchors.last
+          ? `Keep the last anchor elsewhere, and pass it to later runs: npm run audit:verify -- --anchor ${anchors.last.sequence}:${anchors.last.headsDigest}`
+          : 'No anchor yet: keep the last one once written (GET /audit/streams/audit-anchors) and pass it to later runs with --anchor.',
       );
     }
     process.stdout.write(`${lines.join('\n')}\n`);
@@ -34,6 +42,18 @@ async function main(): Promise<void> {
   } finally {
     await opened.store.close();
   }
+}
+
+/** `--anchor <sequence>:<headsDigest>`: the last anchor the auditor kept from an earlier verification. */
+function keptAnchorArgument(args: readonly string[]): { sequence: number; headsDigest: string } | null {
+  const at = args.indexOf('--anchor');
+  if (at < 0) return null;
+  const match = /^(\d{1,15}):([0-9a-f]{64})$/.exec(args[at + 1] ?? '');
+  if (!match) {
+    process.stderr.write('--anchor takes <sequence>:<headsDigest> of an anchor (GET /audit/streams/audit-anchors)\n');
+    process.exit(2);
+  }
+  return { sequence: Number(match[1]), headsDigest: match[2]! };
 }
 
 await main();

@@ -12,6 +12,15 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit({ serveApi: false });
   const events = await openEventStore(config);
   const readModels = await openReadModelStore(config);
+  // The anchors of the audit trail are written where the projector runs: one writer per store
+  // (in production without AUDIT_SIGNING_KEY this refuses, before anything starts).
+  let anchorer: ReturnType<typeof openAnchorer> | null = null;
+  try {
+    anchorer = config.anchorIntervalMs > 0 ? openAnchorer(config, events, () => new Date()) : null;
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
   // One projector per store: a second one started on the same store stands by until this one stops.
   const projector = new Projector(events.store, readModels.store, FUNDING_PROJECTIONS, (message) => logger.warn(message), {
     lease: { owner: projectorOwner('projector'), ttlMs: config.projectorLeaseMs },
@@ -24,13 +33,16 @@ async function main(): Promise<void> {
     `cohesion-ledger projector running (events: ${events.adapter}, read models: ${readModels.adapter}, ${projector.leading ? `generation ${projector.activeGeneration}` : 'standing by: another projector holds the lease'})\n`,
   );
 
-  // The anchors of the audit trail are written where the projector runs: one writer per store.
-  const anchorer = config.anchorIntervalMs > 0 ? openAnchorer(config, events, () => new Date()) : null;
   let anchoring: Promise<unknown> = Promise.resolve();
+  let running = false;
   const anchors = anchorer
     ? setInterval(() => {
-        if (!projector.leading) return;
-        anchoring = anchorer.anchorOnce().catch((error: unknown) => logger.warn(`Could not write an anchor of the log: ${String(error)}`));
+        if (!projector.leading || running) return;
+        running = true;
+        anchoring = anchorer
+          .anchorOnce()
+          .finally(() => (running = false))
+          .catch((error: unknown) => logger.warn(`Could not write an anchor of the log: ${String(error)}`));
       }, config.anchorIntervalMs)
     : null;
 

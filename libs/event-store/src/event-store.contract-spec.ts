@@ -93,6 +93,18 @@ for (const adapter of ADAPTERS) {
         expect(await store.headPosition()).toEqual(head);
       });
 
+      it.each(['any', 'exists'] as const)('treats a retry of the same event ids appended with %s as a success that writes nothing', async (expected) => {
+        const s = stream(`loose-${expected}`);
+        await store.append({ stream: s, expected: 'no_stream', events: [newEvent('Opened')] });
+        const events = [newEvent('A'), newEvent('B')];
+        const first = await store.append({ stream: s, expected, events });
+        const head = await store.headPosition();
+        const again = await store.append({ stream: s, expected, events });
+        expect(again).toEqual(first);
+        expect(await store.readStream(s)).toHaveLength(3);
+        expect(await store.headPosition()).toEqual(head);
+      });
+
       it('refuses a different event that reuses a stored event id, and writes nothing', async () => {
         const s = stream('dup');
         const original = newEvent('A', { v: 1 });

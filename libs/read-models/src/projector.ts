@@ -293,7 +293,14 @@ export class Projector {
     });
     if (held && !this.running) {
       this.log(`Projector ${lease.owner} holds the projector lease: running`);
-      await this.run();
+      try {
+        await this.run();
+      } catch (error) {
+        // Holding the lease without running would keep every standby out: give it up, try again later.
+        this.log(`Projector ${lease.owner} could not start its projections: ${String(error)}; giving the lease up`);
+        await this.halt();
+        await this.store.releaseLease(PROJECTOR_LEASE, lease.owner).catch(() => undefined);
+      }
     } else if (!held && this.running) {
       this.log(`Projector ${lease.owner} lost the projector lease: standing by`);
       await this.halt();

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { verifyLog, type Anchorer, type AnchorData, type AnchorKeys, type EventStore, type LogVerification } from '@app/event-store';
-import { anchorKeys, openAnchorer, type AppConfig, type OpenedEventStore } from '@app/config';
+import { anchorDueMs, anchorKeys, openAnchorer, type AppConfig, type OpenedEventStore } from '@app/config';
 import { APP_CONFIG } from '../infrastructure/app-config.provider.js';
 import { CLOCK, type Clock } from '../infrastructure/clock.js';
 import { OPENED_EVENT_STORE } from '../infrastructure/event-store.provider.js';
@@ -15,7 +15,7 @@ import { ReadSide } from '../queries/read-side.js';
 export class AuditTrail implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('AuditTrail');
   private readonly written: EventStore;
-  private readonly keys: AnchorKeys;
+  private readonly keys: AnchorKeys | null;
   private readonly anchorer: Anchorer | null;
   private timer: NodeJS.Timeout | null = null;
   private anchoring: Promise<AnchorData | null> | null = null;
@@ -23,7 +23,7 @@ export class AuditTrail implements OnApplicationBootstrap, BeforeApplicationShut
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(OPENED_EVENT_STORE) opened: OpenedEventStore,
-    @Inject(CLOCK) clock: Clock,
+    @Inject(CLOCK) private readonly clock: Clock,
     private readonly readSide: ReadSide,
   ) {
     this.written = opened.written;
@@ -52,11 +52,16 @@ export class AuditTrail implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   verify(): Promise<LogVerification> {
-    return verifyLog(this.written, { keys: this.keys, yieldBetweenPages: () => new Promise((resolve) => setImmediate(resolve)) });
+    return verifyLog(this.written, {
+      keys: this.keys,
+      anchorDueMs: anchorDueMs(this.config),
+      now: this.clock.now(),
+      yieldBetweenPages: () => new Promise((resolve) => setImmediate(resolve)),
+    });
   }
 
   get publicKeys(): readonly string[] {
-    return this.keys.ids;
+    return this.keys?.ids ?? [];
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ConcurrencyError } from '../event-store.errors.js';
 import type { EventStore, LogPosition, RecordedEvent } from '../event-store.port.js';
 import { formatPosition, parsePosition } from '../log-position.js';
-import { ANCHOR_EVENT, ANCHOR_SCHEMA_VERSION, ANCHOR_STREAM, headsDigest, type AnchorData, type AnchorSigner, type StreamHead } from './anchors.js';
+import { ANCHOR_EVENT, ANCHOR_SCHEMA_VERSION, ANCHOR_STREAM, AnchorKeys, OrderDigest, anchorShapeProblem, headsDigest, type AnchorData, type AnchorSigner, type StreamHead } from './anchors.js';
 import { STREAM_GENESIS, storedStreamLink, streamLinkOf } from './stream-link.js';
 
 export interface AnchorerOptions {
@@ -51,6 +51,7 @@ export class Anchorer {
         events: range.events,
         streams: range.heads.size,
         headsDigest: headsDigest(range.heads),
+        orderDigest: range.order,
       };
       const data: AnchorData = this.options.signer ? this.options.signer.sign(unsigned) : { ...unsigned, keyId: null, signature: null };
       try {
@@ -81,13 +82,19 @@ export class Anchorer {
     if (this.last !== undefined) return this.last;
     const anchors = await this.store.readStream(ANCHOR_STREAM);
     const event = anchors[anchors.length - 1];
+    if (event) {
+      // Never build on an anchor this signer cannot vouch for: a forged last anchor would steer every later one.
+      const problem = anchorShapeProblem(event.data) ?? (this.options.signer ? new AnchorKeys([this.options.signer.publicKey]).problem(event.data as AnchorData) : null);
+      if (problem) throw new Error(`The last anchor (${ANCHOR_STREAM}@${event.revision}) does not verify: ${problem}; no anchor is written until it is looked into`);
+    }
     this.last = event ? { revision: event.revision, data: event.data as AnchorData } : null;
     return this.last;
   }
 
   /** The heads of the streams written after `after` (anchors excluded), up to maxEvents events. */
-  private async readRange(after: LogPosition | null): Promise<{ events: number; upTo: LogPosition; heads: Map<string, StreamHead> }> {
+  private async readRange(after: LogPosition | null): Promise<{ events: number; upTo: LogPosition; heads: Map<string, StreamHead>; order: string }> {
     const heads = new Map<string, StreamHead>();
+    const order = new OrderDigest();
     let events = 0;
     let upTo: LogPosition | null = null;
     let cursor = after;
@@ -96,14 +103,16 @@ export class Anchorer {
       for (const event of page) {
         cursor = event.position;
         if (event.stream === ANCHOR_STREAM) continue;
-        heads.set(event.stream, { revision: event.revision, link: await this.linkOf(event, heads.get(event.stream)) });
+        const link = await this.linkOf(event, heads.get(event.stream));
+        heads.set(event.stream, { revision: event.revision, link });
+        order.add(event.stream, event.revision, link);
         events += 1;
         upTo = event.position;
         if (events >= this.maxEvents) break;
       }
       if (page.length < this.pageSize) break;
     }
-    return { events, upTo: upTo ?? after ?? { commit: 0n, prepare: 0n }, heads };
+    return { events, upTo: upTo ?? after ?? { commit: 0n, prepare: 0n }, heads, order: order.digest() };
   }
 
   /** The event's stored link; an event written before links has its stream's chain recomputed up to it. */

@@ -24,6 +24,8 @@ export interface AnchorData {
   readonly streams: number;
   /** SHA-256 over the sorted lines `stream revision link` of those streams' heads. */
   readonly headsDigest: string;
+  /** SHA-256 over the lines `stream revision link` of every covered event in log order: the order of arrival is signed too. */
+  readonly orderDigest: string;
   /** Which key signed it (see keyIdOf); null when the writer had no signing key. */
   readonly keyId: string | null;
   /** Ed25519 over the canonical JSON of everything above, base64; null when unsigned. */
@@ -33,6 +35,19 @@ export interface AnchorData {
 export interface StreamHead {
   readonly revision: number;
   readonly link: string;
+}
+
+/** The running digest of the covered events in log order. */
+export class OrderDigest {
+  private readonly hash = createHash('sha256');
+
+  add(stream: string, revision: number, link: string): void {
+    this.hash.update(`${stream} ${revision} ${link}\n`);
+  }
+
+  digest(): string {
+    return this.hash.digest('hex');
+  }
 }
 
 export function headsDigest(heads: ReadonlyMap<string, StreamHead>): string {
@@ -46,8 +61,8 @@ export function headsDigest(heads: ReadonlyMap<string, StreamHead>): string {
 
 /** The bytes a signature covers. */
 export function signedContent(anchor: Omit<AnchorData, 'signature'>): Buffer {
-  const { sequence, from, upTo, events, streams, headsDigest: digest, keyId } = anchor;
-  return Buffer.from(canonicalJson({ sequence, from, upTo, events, streams, headsDigest: digest, keyId }));
+  const { sequence, from, upTo, events, streams, headsDigest: digest, orderDigest, keyId } = anchor;
+  return Buffer.from(canonicalJson({ sequence, from, upTo, events, streams, headsDigest: digest, orderDigest, keyId }));
 }
 
 /** A public key's short name: the first 16 hex digits of SHA-256 over its SPKI DER. */
@@ -136,6 +151,7 @@ export function anchorShapeProblem(data: unknown): string | null {
   if (typeof a['upTo'] !== 'string') return 'upTo is not a position';
   if (!isCount(a['events']) || !isCount(a['streams'])) return 'events or streams is not a count';
   if (typeof a['headsDigest'] !== 'string' || !/^[0-9a-f]{64}$/.test(a['headsDigest'])) return 'headsDigest is not a SHA-256';
+  if (typeof a['orderDigest'] !== 'string' || !/^[0-9a-f]{64}$/.test(a['orderDigest'])) return 'orderDigest is not a SHA-256';
   if (a['keyId'] !== null && typeof a['keyId'] !== 'string') return 'keyId is not a string';
   if (a['signature'] !== null && typeof a['signature'] !== 'string') return 'signature is not a string';
   return null;

@@ -1,4 +1,5 @@
-import { ConcurrencyError } from '../event-store.errors.js';
+import { ConcurrencyError, DuplicateEventIdError } from '../event-store.errors.js';
+import { comparePositions } from '../log-position.js';
 import { isTamperEvident } from '../event-store.port.js';
 import type {
   AppendRequest,
@@ -28,7 +29,6 @@ interface Linked {
   readonly request: AppendRequest;
   /** The head the appended events follow, when the request's own expected state was loose ('any', 'exists'). */
   readonly pinned: boolean;
-  readonly last: Head | null;
 }
 
 /** How many times a loose append ('any', 'exists') is linked again after another writer moved the stream. */
@@ -50,14 +50,23 @@ export class LinkingEventStore implements EventStore, Partial<TamperEvidentLog> 
   ) {}
 
   async append(request: AppendRequest): Promise<AppendResult> {
+    let movedTo: number | null | undefined;
     for (let attempt = 1; ; attempt++) {
-      const linked = await this.link(request);
+      const linked = await this.link(request, movedTo);
       try {
         const result = await this.inner.append(linked.request);
-        this.remember(request.stream, linked.last, result.revision);
+        this.forget(request.stream);
         return result;
       } catch (error) {
+        this.forget(request.stream);
+        // A loose append retried with the same ids: the stream already ends with them.
+        if (linked.pinned && isMoved(error)) {
+          const found = await this.alreadyAppended(request, actualOf(error));
+          if (found) return found;
+        }
         if (!this.mayRelink(error, linked, attempt)) throw this.asAsked(error, request);
+        movedTo = actualOf(error);
+        await backOff(attempt);
       }
     }
   }
@@ -67,22 +76,33 @@ export class LinkingEventStore implements EventStore, Partial<TamperEvidentLog> 
       const linked = Array.isArray(requests) ? await Promise.all(requests.map((request) => this.link(request))) : [];
       try {
         const result = await this.inner.appendMulti(Array.isArray(requests) ? linked.map((l) => l.request) : requests);
-        linked.forEach((l, i) => this.remember(l.request.stream, l.last, result.streams[i]?.revision));
+        for (const l of linked) this.forget(l.request.stream);
         return result;
       } catch (error) {
+        for (const l of linked) this.forget(l.request.stream);
+        if (linked.some((l) => l.pinned) && isMoved(error)) {
+          const found = await Promise.all(requests.map((r) => this.alreadyAppended(r, null)));
+          if (found.every((f): f is AppendResult => f !== null)) {
+            const position = found.map((f) => f.position).reduce((last, p) => (comparePositions(p, last) > 0 ? p : last));
+            return { streams: found, position };
+          }
+        }
         const moved = error instanceof ConcurrencyError ? linked.find((l) => l.request.stream === error.stream) : undefined;
         if (!moved || !this.mayRelink(error, moved, attempt)) {
           throw moved ? this.asAsked(error, requests.find((r) => r.stream === moved.request.stream)!) : error;
         }
+        await backOff(attempt);
       }
     }
   }
 
+  /** Caches the head only when the read reached the end of the stream. */
   async readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     const events = await this.inner.readStream(stream, options);
     const last = events[events.length - 1];
     const link = last ? storedStreamLink(last.metadata) : null;
-    if (last && link) this.cache(stream, { revision: last.revision, link });
+    const reachedEnd = options?.limit === undefined || events.length < options.limit;
+    if (last && link && reachedEnd) this.cache(stream, { revision: last.revision, link });
     return events;
   }
 
@@ -109,8 +129,9 @@ export class LinkingEventStore implements EventStore, Partial<TamperEvidentLog> 
   }
 
   /** The request with every event carrying its link; malformed requests go through untouched, for the adapter to refuse. */
-  private async link(request: AppendRequest): Promise<Linked> {
-    const untouched: Linked = { request, pinned: false, last: null };
+  /** `movedTo`: the revision another writer moved a loose append's stream to (from its conflict), when known. */
+  private async link(request: AppendRequest, movedTo?: number | null): Promise<Linked> {
+    const untouched: Linked = { request, pinned: false };
     if (!isWellFormed(request)) return untouched;
     let expected: ExpectedState = request.expected;
     let head: Head | null = null;
@@ -120,7 +141,7 @@ export class LinkingEventStore implements EventStore, Partial<TamperEvidentLog> 
       // No event at that revision: the adapter refuses the append, with the stream's real revision.
       if (head === null) return untouched;
     } else if (expected === 'any' || expected === 'exists') {
-      head = await this.lastOf(request.stream);
+      head = movedTo === undefined ? await this.lastOf(request.stream) : await this.movedHead(request.stream, movedTo);
       if (head === null && expected === 'exists') return untouched;
       expected = head === null ? 'no_stream' : head.revision;
       pinned = true;
@@ -137,7 +158,7 @@ export class LinkingEventStore implements EventStore, Partial<TamperEvidentLog> 
       // Data that is not JSON (a bigint, a cycle): the adapter names the problem.
       return untouched;
     }
-    return { request: { stream: request.stream, expected, events }, pinned, last: { revision: first + events.length - 1, link: previous } };
+    return { request: { stream: request.stream, expected, events }, pinned };
   }
 
   /** The head at a revision: from the cache, else its event, else (an event written before links) the chain recomputed from the start. */
@@ -156,10 +177,13 @@ export class LinkingEventStore implements EventStore, Partial<TamperEvidentLog> 
     return this.heads.get(stream) ?? chainHead(await this.inner.readStream(stream));
   }
 
+  /** The head after another writer moved the stream: at the revision its conflict named, else read. */
+  private async movedHead(stream: string, actual: number | null): Promise<Head | null> {
+    return actual === null ? chainHead(await this.inner.readStream(stream)) : this.headAt(stream, actual);
+  }
+
   private mayRelink(error: unknown, linked: Linked, attempt: number): boolean {
-    if (!(error instanceof ConcurrencyError) || !linked.pinned || attempt >= LOOSE_ATTEMPTS) return false;
-    this.heads.delete(linked.request.stream);
-    return true;
+    return error instanceof ConcurrencyError && linked.pinned && attempt < LOOSE_ATTEMPTS;
   }
 
   /** A conflict reported with the expected state the caller asked for, not the one pinned here. */
@@ -167,13 +191,29 @@ export class LinkingEventStore implements EventStore, Partial<TamperEvidentLog> 
     if (error instanceof ConcurrencyError && error.expected !== request.expected) {
       return new ConcurrencyError(error.stream, request.expected, error.actual);
     }
-    if (error instanceof ConcurrencyError) this.heads.delete(error.stream);
     return error;
   }
 
-  private remember(stream: string, last: Head | null, revision: number | undefined): void {
-    if (last && revision === last.revision) this.cache(stream, last);
-    else this.heads.delete(stream);
+  /**
+   * The result of an earlier append of these very events, when the stream ends with them (ids in
+   * order): what the adapter answers to a retry, which a pinned expected revision would otherwise hide.
+   */
+  private async alreadyAppended(request: AppendRequest, actual: number | null): Promise<AppendResult | null> {
+    if (!isWellFormed(request)) return null;
+    const count = request.events.length;
+    const tail = actual === null ? (await this.inner.readStream(request.stream)).slice(-count) : await this.inner.readStream(request.stream, { fromRevision: Math.max(0, actual - count + 1), limit: count });
+    if (tail.length !== count) return null;
+    const same = tail.every((event, i) => event.eventId.toLowerCase() === request.events[i]!.eventId.toLowerCase());
+    const last = tail[count - 1]!;
+    return same ? { stream: request.stream, revision: last.revision, position: last.position } : null;
+  }
+
+  /**
+   * After an append the head is read again rather than taken from what was sent: a retry the
+   * adapter accepted by its ids may hold links computed from other metadata.
+   */
+  private forget(stream: string): void {
+    this.heads.delete(stream);
   }
 
   private cache(stream: string, head: Head): void {
@@ -202,4 +242,17 @@ function isWellFormed(request: AppendRequest): boolean {
       (event) => event !== null && typeof event === 'object' && typeof event.eventId === 'string' && event.metadata !== null && typeof event.metadata === 'object' && !Array.isArray(event.metadata),
     )
   );
+}
+
+function isMoved(error: unknown): boolean {
+  return error instanceof ConcurrencyError || error instanceof DuplicateEventIdError;
+}
+
+function actualOf(error: unknown): number | null {
+  return error instanceof ConcurrencyError ? error.actual : null;
+}
+
+/** A little random wait before linking again, so that loose appends racing on one stream spread out. */
+function backOff(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * 3 * attempt));
 }

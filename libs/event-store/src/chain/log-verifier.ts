@@ -1,7 +1,7 @@
 import type { ChainVerification, EventStore, LogPosition, RecordedEvent } from '../event-store.port.js';
 import { isTamperEvident } from '../event-store.port.js';
 import { comparePositions, formatPosition, parsePosition } from '../log-position.js';
-import { ANCHOR_STREAM, anchorShapeProblem, headsDigest, type AnchorData, type AnchorKeys, type StreamHead } from './anchors.js';
+import { ANCHOR_STREAM, OrderDigest, anchorShapeProblem, headsDigest, type AnchorData, type AnchorKeys, type StreamHead } from './anchors.js';
 import { STREAM_GENESIS, storedStreamLink, streamLinkOf } from './stream-link.js';
 
 /** Where the log stops matching its chains: at most this many of each kind are listed. */
@@ -36,7 +36,7 @@ export interface LogVerification {
     /** Key ids the signatures were checked against; empty when none was configured. */
     readonly keys: readonly string[];
     readonly broken: readonly AnchorBreak[];
-    readonly last: { readonly sequence: number; readonly upTo: string; readonly position: string; readonly keyId: string | null } | null;
+    readonly last: { readonly sequence: number; readonly upTo: string; readonly position: string; readonly keyId: string | null; readonly headsDigest: string } | null;
     /** Events after the last anchor: a stream deleted or cut there is found only once an anchor covers it. */
     readonly unanchoredEvents: number;
   };
@@ -50,6 +50,14 @@ export interface VerifyOptions {
   readonly pageSize?: number;
   /** Lets other work through between pages (a server verifying while it serves). */
   readonly yieldBetweenPages?: () => Promise<void>;
+  /**
+   * Events recorded longer ago than this must be covered by an anchor (an anchorer that writes every
+   * interval is late by more than that only if anchors were removed or it stopped); null: not checked.
+   */
+  readonly anchorDueMs?: number | null;
+  readonly now?: Date;
+  /** An anchor the auditor kept: the log must still hold it, or it was cut or rewritten. */
+  readonly keptAnchor?: { readonly sequence: number; readonly headsDigest: string } | null;
   /** After each page: the events read so far and the position reached. */
   readonly onProgress?: (events: number, reached: LogPosition) => void;
 }
@@ -59,6 +67,7 @@ interface Pending {
   readonly stream: string;
   readonly revision: number;
   readonly link: string;
+  readonly recordedAt: string;
 }
 
 /**
@@ -82,6 +91,8 @@ export async function verifyLog(store: EventStore, options: VerifyOptions): Prom
   let expectedSequence = 1;
   let expectedFrom: string | null = null;
   let last: LogVerification['anchors']['last'] = null;
+  let keptFound: 'same' | 'different' | null = null;
+  let linksBegan = false;
 
   const breakStream = (b: StreamBreak) => {
     if (brokenSet.has(b.stream)) return;
@@ -106,12 +117,19 @@ export async function verifyLog(store: EventStore, options: VerifyOptions): Prom
     let covered = 0;
     while (covered < pending.length && comparePositions(pending[covered]!.position, upTo) <= 0) covered += 1;
     const range = new Map<string, StreamHead>();
-    for (const p of pending.slice(0, covered)) range.set(p.stream, { revision: p.revision, link: p.link });
+    const order = new OrderDigest();
+    for (const p of pending.slice(0, covered)) {
+      range.set(p.stream, { revision: p.revision, link: p.link });
+      order.add(p.stream, p.revision, p.link);
+    }
     pending = pending.slice(covered);
+    if (anchor.sequence === options.keptAnchor?.sequence) keptFound = anchor.headsDigest === options.keptAnchor.headsDigest ? 'same' : 'different';
     if (covered !== anchor.events || range.size !== anchor.streams) {
       fail(`it covers ${anchor.events} events in ${anchor.streams} streams up to ${anchor.upTo}, the log holds ${covered} in ${range.size}: events or streams were removed or added`);
     } else if (headsDigest(range) !== anchor.headsDigest) {
       fail(`the heads of the streams written up to ${anchor.upTo} are not those it committed to: events were changed, removed or added`);
+    } else if (order.digest() !== anchor.orderDigest) {
+      fail(`the events up to ${anchor.upTo} are not in the order it committed to: events were moved`);
     }
     if (options.keys) {
       const problem = options.keys.problem(anchor);
@@ -120,7 +138,7 @@ export async function verifyLog(store: EventStore, options: VerifyOptions): Prom
     }
     expectedSequence = anchor.sequence + 1;
     expectedFrom = anchor.upTo;
-    last = { sequence: anchor.sequence, upTo: anchor.upTo, position: at, keyId: anchor.keyId };
+    last = { sequence: anchor.sequence, upTo: anchor.upTo, position: at, keyId: anchor.keyId, headsDigest: anchor.headsDigest };
   };
 
   let after: LogPosition | null = null;
@@ -141,14 +159,18 @@ export async function verifyLog(store: EventStore, options: VerifyOptions): Prom
       }
       const computed = streamLinkOf(head?.link ?? STREAM_GENESIS, event);
       const stored = storedStreamLink(event.metadata);
-      if (stored === null) unlinked += 1;
-      else if (stored !== computed) {
+      if (stored === null) {
+        unlinked += 1;
+        // Before links existed every event had none; after, one without is one whose link was stripped.
+        if (linksBegan) breakStream({ stream: event.stream, revision: event.revision, position: formatPosition(event.position), reason: `the event at ${event.stream}@${event.revision} has no stream link, though events before it in the log have one` });
+      } else if (stored !== computed) {
         breakStream({ stream: event.stream, revision: event.revision, position: formatPosition(event.position), reason: `the event at ${event.stream}@${event.revision} does not match its stream link` });
       }
       // The chain goes on from what the content gives: a change shows in every later link and in the anchors.
+      if (stored !== null) linksBegan = true;
       heads.set(event.stream, { revision: event.revision, link: computed });
       if (event.stream === ANCHOR_STREAM) checkAnchor(event);
-      else pending.push({ position: event.position, stream: event.stream, revision: event.revision, link: computed });
+      else pending.push({ position: event.position, stream: event.stream, revision: event.revision, link: computed, recordedAt: event.metadata.recordedAt });
     }
     if (page.length > 0) options.onProgress?.(events, page[page.length - 1]!.position);
     if (page.length < pageSize) break;
@@ -156,6 +178,24 @@ export async function verifyLog(store: EventStore, options: VerifyOptions): Prom
     await options.yieldBetweenPages?.();
   }
 
+  if (options.anchorDueMs != null && pending.length > 0) {
+    const due = (options.now ?? new Date()).getTime() - options.anchorDueMs;
+    const overdue = pending.filter((p) => Date.parse(p.recordedAt) < due);
+    if (overdue.length > 0) {
+      breakAnchor({
+        sequence: null,
+        position: formatPosition(overdue[0]!.position),
+        reason: `${overdue.length} events recorded before ${new Date(due).toISOString()} are covered by no anchor: anchors were removed, or the anchorer has stopped`,
+      });
+    }
+  }
+  if (options.keptAnchor && keptFound !== 'same') {
+    breakAnchor({
+      sequence: options.keptAnchor.sequence,
+      position: '-',
+      reason: keptFound === 'different' ? `anchor ${options.keptAnchor.sequence} is not the one you kept: the log was rewritten` : `anchor ${options.keptAnchor.sequence}, which you kept, is not in the log: it was cut`,
+    });
+  }
   await crossCheckStreams(store, heads, breakStream);
   const log = isTamperEvident(store) ? await store.verifyChain() : null;
   if (!options.keys && anchorsChecked > 0) {

@@ -15,7 +15,7 @@ import { linkOf, GENESIS_LINK, type LinkedRow } from '../embedded/hash-chain.js'
 import type { EventStore } from '../event-store.port.js';
 import { freshCategory, newEvent } from '../../test-support/event-store.adapters.js';
 import { Anchorer } from './anchorer.js';
-import { ANCHOR_STREAM, AnchorKeys, AnchorSigner, headsDigest, type AnchorData, type StreamHead } from './anchors.js';
+import { ANCHOR_STREAM, AnchorKeys, AnchorSigner, OrderDigest, headsDigest, type AnchorData, type StreamHead } from './anchors.js';
 import { LinkingEventStore } from './linking-event-store.js';
 import { verifyLog } from './log-verifier.js';
 import { STREAM_GENESIS, STREAM_LINK_KEY, streamLinkOf } from './stream-link.js';
@@ -128,6 +128,40 @@ describe('tamper evidence on the embedded store (SQLite rows edited directly)', 
     expect(result.ok).toBe(false);
   });
 
+  it('finds two events of one anchored range swapped in the log, every log-wide link recomputed: the signed order no longer holds', async () => {
+    edit((db) => {
+      // A bid moved before the call event it followed: "who came first" on a click day.
+      const rows = db.prepare<[], LinkedRow & { category: string }>('SELECT * FROM events ORDER BY position').all();
+      const a = rows.find((r) => r.stream === streams.bidB && r.revision === 0)!;
+      const b = rows.find((r) => r.stream === streams.call && r.revision === 1)!;
+      const move = db.prepare('UPDATE events SET event_id = ?, stream = ?, revision = ?, category = ?, type = ?, schema_version = ?, data = ?, metadata = ? WHERE position = ?');
+      db.prepare("UPDATE events SET event_id = '00000000-0000-4000-8000-000000000000', stream = 'moving-x', revision = 0 WHERE position = ?").run(a.position);
+      move.run(a.event_id, a.stream, a.revision, a.category, a.type, a.schema_version, a.data, a.metadata, b.position);
+      move.run(b.event_id, b.stream, b.revision, b.category, b.type, b.schema_version, b.data, b.metadata, a.position);
+      rewrite(db, () => null, { redigestAnchors: false });
+    });
+    const result = await verify();
+    expect(result.streams.broken).toEqual([]);
+    expect(result.log?.ok).toBe(true);
+    expect(result.anchors.broken).toEqual([expect.objectContaining({ sequence: 1, reason: expect.stringContaining('not in the order it committed to') })]);
+    expect(result.ok).toBe(false);
+  });
+
+  it('finds anchors removed and links stripped: the unlinked event, the overdue anchor, the anchor the auditor kept', async () => {
+    const kept = (await store.readStream(ANCHOR_STREAM)).at(-1)!.data as AnchorData;
+    edit((db) => {
+      db.prepare('DELETE FROM events WHERE stream = ?').run(ANCHOR_STREAM);
+      rewrite(db, (row) => (row.stream === streams.bidB && row.revision === 0 ? row.data.replace('15000000', '16000000') : null), { redigestAnchors: false, strip: (row) => row.stream === streams.bidB && row.revision === 0 });
+    });
+    const result = await verifyLog(store, { keys, anchorDueMs: 120_000, now: new Date('2026-11-25T11:00:00.000Z'), keptAnchor: { sequence: kept.sequence, headsDigest: kept.headsDigest } });
+    expect(result.streams.broken).toEqual([expect.objectContaining({ stream: streams.bidB, reason: expect.stringContaining('has no stream link, though events before it') })]);
+    expect(result.anchors.broken.map((b) => b.reason)).toEqual([
+      expect.stringContaining('8 events recorded before 2026-11-25T10:58:00.000Z are covered by no anchor'),
+      expect.stringContaining('anchor 2, which you kept, is not in the log'),
+    ]);
+    expect(result.ok).toBe(false);
+  });
+
   it('refuses anchors signed by a key the auditor does not hold, and says when there is no key to check with', async () => {
     const other = new AnchorKeys([generateKeyPairSync('ed25519').publicKey]);
     const result = await verifyLog(store, { keys: other });
@@ -233,19 +267,23 @@ const kurrentDbUrl = process.env['KURRENTDB_URL'];
  * recompute every stream link, every log-wide link, and (optionally) the anchors' digests. Only the
  * signatures, which need the private key, are left as they were.
  */
-function rewrite(db: Database.Database, change: (row: LinkedRow) => string | null, options: { redigestAnchors: boolean }): void {
+function rewrite(db: Database.Database, change: (row: LinkedRow) => string | null, options: { redigestAnchors: boolean; strip?: (row: LinkedRow) => boolean }): void {
   const rows = db.prepare<[], LinkedRow>('SELECT position, event_id, stream, revision, type, schema_version, data, metadata, link FROM events ORDER BY position').all();
   const streamHeads = new Map<string, string>();
   let pending = new Map<string, StreamHead>();
+  let order = new OrderDigest();
   let previousGlobal = GENESIS_LINK;
   const update = db.prepare('UPDATE events SET data = ?, metadata = ?, link = ? WHERE position = ?');
   for (const row of rows) {
     let data = change(row) ?? row.data;
     if (row.stream === ANCHOR_STREAM && options.redigestAnchors) {
       const anchor = JSON.parse(data) as AnchorData;
-      data = JSON.stringify({ ...anchor, headsDigest: headsDigest(pending) });
+      data = JSON.stringify({ ...anchor, headsDigest: headsDigest(pending), orderDigest: order.digest() });
     }
-    if (row.stream === ANCHOR_STREAM) pending = new Map();
+    if (row.stream === ANCHOR_STREAM) {
+      pending = new Map();
+      order = new OrderDigest();
+    }
     const metadata = JSON.parse(row.metadata) as Record<string, unknown>;
     const link = streamLinkOf(streamHeads.get(row.stream) ?? STREAM_GENESIS, {
       stream: row.stream,
@@ -257,8 +295,12 @@ function rewrite(db: Database.Database, change: (row: LinkedRow) => string | nul
       metadata: metadata as never,
     });
     streamHeads.set(row.stream, link);
-    if (row.stream !== ANCHOR_STREAM) pending.set(row.stream, { revision: row.revision, link });
-    const metadataJson = JSON.stringify({ ...metadata, [STREAM_LINK_KEY]: link });
+    if (row.stream !== ANCHOR_STREAM) {
+      pending.set(row.stream, { revision: row.revision, link });
+      order.add(row.stream, row.revision, link);
+    }
+    const { [STREAM_LINK_KEY]: _old, ...unlinked } = metadata;
+    const metadataJson = JSON.stringify(options.strip?.(row) ? unlinked : { ...metadata, [STREAM_LINK_KEY]: link });
     previousGlobal = linkOf(previousGlobal, { ...row, data, metadata: metadataJson });
     update.run(data, metadataJson, previousGlobal, row.position);
   }
