@@ -4,12 +4,13 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { ConfigError, loadConfig, type AppConfig } from '@app/config';
 import { ApiModule } from './api.module.js';
 import { ApiKeys } from './auth/api-keys.js';
 import { hardenRequests, validationPipe } from './http/request-hardening.js';
 import { guardServer } from './http/server-guards.js';
+import { describeApi } from './openapi.js';
 
 async function createApi(config: AppConfig): Promise<NestExpressApplication> {
   const apiKeys = ApiKeys.load({ file: config.apiKeysFile, production: config.environment === 'production' });
@@ -31,19 +32,7 @@ async function createApi(config: AppConfig): Promise<NestExpressApplication> {
       res.status(401).json({ statusCode: 401, code: 'UNAUTHENTICATED', message: 'The API documents need an API key: "Authorization: Bearer <key>"' });
     });
   }
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('cohesion-ledger')
-      .setDescription(
-        'Commands on the funding lifecycle of a public programme. Amounts are integer euro cents. ' +
-          'Write responses carry the entity stream revision as ETag and the global position of the last event as X-Event-Position.',
-      )
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key' })
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, describeApi(app), { jsonDocumentUrl: 'docs-json' });
   return app;
 }
 
