@@ -24,17 +24,17 @@ describe('audit', () => {
     times['beforeCall'] = new Date().toISOString();
     callId = await client.openCall({ budgetCents: 50_000_000 });
     const bidId = await client.admissibleBid(callId, { applicant: { type: 'company', taxCode: 'RSSMRA80A01L219X', name: 'Mario Rossi ditta individuale', region: 'ITC1' }, requestedCents: 15_000_000 });
-    const awarded = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(bidId, 12_000_000));
+    const awarded = await client.awardGrant(callId, awardBody(bidId, 12_000_000));
     grantId = awarded.body.grantId;
     positions['awarded'] = awarded.headers['x-event-position'] ?? '';
     await new Promise((r) => setTimeout(r, 5));
     times['afterAward'] = new Date().toISOString();
     await new Promise((r) => setTimeout(r, 5));
-    positions['advance'] = (await client.post(`/grants/${grantId}/disbursements`, KEYS.financeOfficer, { kind: 'advance', amountCents: 4_800_000 })).headers['x-event-position'] ?? '';
+    positions['advance'] = (await client.recordDisbursement(grantId, { kind: 'advance', amountCents: 4_800_000 })).headers['x-event-position'] ?? '';
     // EUR 100k of expenditure verified: with the advance offset against it, EUR 52k more is payable.
     const claimId = await client.verifiedClaim(grantId, 10_000_000);
-    positions['interim'] = (await client.post(`/grants/${grantId}/disbursements`, KEYS.financeOfficer, { kind: 'interim', amountCents: 5_200_000, claimId })).headers['x-event-position'] ?? '';
-    positions['revoked'] = (await client.post(`/grants/${grantId}/revocation`, KEYS.programmeManager, { reason: 'Irregularity', amountCents: 5_000_000 })).headers['x-event-position'] ?? '';
+    positions['interim'] = (await client.recordDisbursement(grantId, { kind: 'interim', amountCents: 5_200_000, claimId })).headers['x-event-position'] ?? '';
+    positions['revoked'] = (await client.revokeGrant(grantId, { reason: 'Irregularity', amountCents: 5_000_000 })).headers['x-event-position'] ?? '';
   });
   afterAll(async () => {
     await api.stop();

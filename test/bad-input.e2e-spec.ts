@@ -17,7 +17,7 @@ describe('bad input', () => {
     api = await startApi({ env: { MAX_BODY_BYTES: '16384' } });
     client = new FundingClient(api.url);
     callId = await client.openCall({ budgetCents: 100_000_000, maxGrantCents: 20_000_000 });
-    bidId = (await client.post(`/calls/${callId}/bids`, KEYS.applicantService, bidBody())).body.bidId;
+    bidId = (await client.submitBid(callId, bidBody())).body.bidId;
   });
   afterAll(async () => {
     await api.stop();
@@ -76,7 +76,7 @@ describe('bad input', () => {
     if (mentions) expect(JSON.stringify(res.body)).toContain(mentions);
     expect((await request(api.url).get('/health')).body.eventStore.headPosition).toBe(head);
 
-    const good = await client.post(`/calls/${callId}/bids`, KEYS.applicantService, bidBody());
+    const good = await client.submitBid(callId, bidBody());
     expect(good.status).toBe(201);
   });
 });

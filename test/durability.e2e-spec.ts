@@ -26,7 +26,7 @@ describe('restarts', () => {
     let api = await startApi({ dataDir });
     let client = new FundingClient(api.url);
     const callId = await client.openCall();
-    const responses = await Promise.all(Array.from({ length: 30 }, (_, i) => client.post(`/calls/${callId}/bids`, KEYS.applicantService, bidBody({ bidId: `bid-${i}` }))));
+    const responses = await Promise.all(Array.from({ length: 30 }, (_, i) => client.submitBid(callId, bidBody({ bidId: `bid-${i}` }))));
     expect(responses.every((r) => r.status === 201)).toBe(true);
     const acknowledged = Math.max(...responses.map((r) => Number(r.headers['x-event-position'])));
     await api.kill();
@@ -36,7 +36,7 @@ describe('restarts', () => {
     try {
       expect(await head(api.url)).toBe(acknowledged);
       for (let i = 0; i < 30; i++) {
-        const again = await client.post(`/calls/${callId}/bids`, KEYS.applicantService, bidBody({ bidId: `bid-${i}` }));
+        const again = await client.submitBid(callId, bidBody({ bidId: `bid-${i}` }));
         expect(again.body.code).toBe('BID_ALREADY_EXISTS');
       }
     } finally {

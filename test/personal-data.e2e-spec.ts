@@ -45,10 +45,10 @@ describe('personal data of natural persons', () => {
     const name = 'Giulia Bianchi Verdone';
     const taxCode = 'BNCGLI85M41L219K';
     const callId = await client.openCall({ eligibleApplicantTypes: ['natural-person', 'company'] });
-    const submitted = await client.post(`/calls/${callId}/bids`, KEYS.applicantService, { applicant: person(name, taxCode), projectTitle: 'Assistenza familiare', requestedCents: 500_000 });
+    const submitted = await client.submitBid(callId, { applicant: person(name, taxCode), projectTitle: 'Assistenza familiare', requestedCents: 500_000 });
     expect(submitted.status).toBe(201);
     const bidId = submitted.body.bidId as string;
-    const withdrawn = await client.post(`/bids/${bidId}/withdraw`, KEYS.applicantService);
+    const withdrawn = await client.withdrawBid(bidId);
     expect(withdrawn.status).toBe(200);
     const callBefore = (await read(`/calls/${callId}`, KEYS.viewer, withdrawn.headers['x-event-position'])).body;
 
@@ -58,14 +58,14 @@ describe('personal data of natural persons', () => {
     const access = await read(`/data-subjects/${subjectId}`, DPO);
     expect(access.body).toMatchObject({ subjectId, status: 'held', identity: { name, taxCode }, bids: [{ bidId, status: 'withdrawn' }], grants: [], payments: [] });
 
-    const erased = await client.post(`/data-subjects/${subjectId}/erasure`, DPO, { reason: 'Asked by the data subject (GDPR art. 17)' });
+    const erased = await client.eraseDataSubject(subjectId, { reason: 'Asked by the data subject (GDPR art. 17)' });
     expect(erased.status).toBe(200);
     expect(erased.body).toMatchObject({ subjectId, erasedAt: expect.any(String) });
 
     expect((await read(`/data-subjects/${subjectId}`, DPO)).body).toMatchObject({ subjectId, status: 'erased', bids: [{ bidId }] });
     expect((await read(`/data-subjects?taxCode=${taxCode}`, DPO)).status).toBe(404);
     expect((await read(`/bids/${bidId}`, KEYS.evaluator, erased.headers['x-event-position'])).body).toMatchObject({ subjectId, identity: { erased: true } });
-    expect((await client.post(`/data-subjects/${subjectId}/erasure`, DPO, { reason: 'Again' })).body.code).toBe('DATA_SUBJECT_ALREADY_ERASED');
+    expect((await client.eraseDataSubject(subjectId, { reason: 'Again' })).body.code).toBe('DATA_SUBJECT_ALREADY_ERASED');
 
     // The log and every total stay as they were.
     expect((await read('/audit/verify', KEYS.auditor)).body).toMatchObject({ ok: true });
@@ -82,14 +82,14 @@ describe('personal data of natural persons', () => {
   it('refuses to erase a natural person with a grant while the retention period runs, counted from the last payment', async () => {
     const taxCode = 'VRDLCU70B12F205Z';
     const callId = await client.openCall({ eligibleApplicantTypes: ['natural-person'] });
-    const submitted = await client.post(`/calls/${callId}/bids`, KEYS.applicantService, { applicant: person('Luca Verdi', taxCode), projectTitle: 'Microimpresa', requestedCents: 1_000_000 });
+    const submitted = await client.submitBid(callId, { applicant: person('Luca Verdi', taxCode), projectTitle: 'Microimpresa', requestedCents: 1_000_000 });
     const bidId = submitted.body.bidId as string;
-    await client.post(`/bids/${bidId}/evaluation`, KEYS.evaluator, { admissible: true, score: 75 });
-    const grantId = (await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(bidId, 800_000))).body.grantId as string;
-    const paid = await client.post(`/grants/${grantId}/disbursements`, KEYS.financeOfficer, { kind: 'advance', amountCents: 300_000 });
+    await client.evaluateBid(bidId, { admissible: true, score: 75 });
+    const grantId = (await client.awardGrant(callId, awardBody(bidId, 800_000))).body.grantId as string;
+    const paid = await client.recordDisbursement(grantId, { kind: 'advance', amountCents: 300_000 });
     const subjectId = (await read(`/data-subjects?taxCode=${taxCode}`, DPO)).body.subjectId as string;
 
-    const refused = await client.post(`/data-subjects/${subjectId}/erasure`, DPO, { reason: 'Asked by the data subject' });
+    const refused = await client.eraseDataSubject(subjectId, { reason: 'Asked by the data subject' });
     expect(refused.status).toBe(409);
     const paymentYear = new Date().getUTCFullYear();
     expect(refused.body).toMatchObject({ code: 'RETENTION_PERIOD_ACTIVE', retainUntil: `${paymentYear + 5}-12-31T23:59:59.999Z` });
@@ -107,9 +107,9 @@ describe('personal data of natural persons', () => {
     const name = 'Anna Neri Lombardi';
     const taxCode = 'NRENNA90C45F205T';
     const callId = await client.openCall({ eligibleApplicantTypes: ['natural-person'] });
-    const bidId = (await client.post(`/calls/${callId}/bids`, KEYS.applicantService, { applicant: person(name, taxCode), projectTitle: 'Progetto', requestedCents: 100_000 })).body.bidId as string;
-    await client.post(`/bids/${bidId}/evaluation`, KEYS.evaluator, { admissible: true, score: 60 });
-    const award = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(bidId, 100_000));
+    const bidId = (await client.submitBid(callId, { applicant: person(name, taxCode), projectTitle: 'Progetto', requestedCents: 100_000 })).body.bidId as string;
+    await client.evaluateBid(bidId, { admissible: true, score: 60 });
+    const award = await client.awardGrant(callId, awardBody(bidId, 100_000));
     const at = award.headers['x-event-position']!;
 
     const viewed = await read(`/bids/${bidId}`, KEYS.viewer, at);
@@ -131,9 +131,9 @@ describe('personal data of natural persons', () => {
   it('hides natural persons of a measure touching social hardship from everyone but the roles that act on them', async () => {
     // WECARE's M1 (territorial welfare experiments) is flagged sensitive in the fixture.
     const callId = await client.openCall({ measureId: 'wecare-m1', eligibleApplicantTypes: ['natural-person'] });
-    const bidId = (await client.post(`/calls/${callId}/bids`, KEYS.applicantService, { applicant: person('Paolo Gialli', 'GLLPLA60D12L219Q'), projectTitle: 'Sostegno', requestedCents: 100_000 })).body.bidId as string;
-    await client.post(`/bids/${bidId}/evaluation`, KEYS.evaluator, { admissible: true, score: 60 });
-    const award = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(bidId, 100_000));
+    const bidId = (await client.submitBid(callId, { applicant: person('Paolo Gialli', 'GLLPLA60D12L219Q'), projectTitle: 'Sostegno', requestedCents: 100_000 })).body.bidId as string;
+    await client.evaluateBid(bidId, { admissible: true, score: 60 });
+    const award = await client.awardGrant(callId, awardBody(bidId, 100_000));
     const at = award.headers['x-event-position']!;
     expect((await read(`/bids/${bidId}`, KEYS.viewer, at)).status).toBe(404);
     expect((await read(`/grants/${award.body.grantId}`, KEYS.viewer, at)).status).toBe(404);

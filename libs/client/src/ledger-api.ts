@@ -730,7 +730,7 @@ export interface components {
              * @default 2021-2027
              * @enum {string}
              */
-            programmingPeriod: "2014-2020" | "2021-2027";
+            programmingPeriod?: "2014-2020" | "2021-2027";
             /** @description Default: EUR 300,000 over 3 rolling years */
             deMinimis?: components["schemas"]["DeMinimisRuleDto"];
             /** @description The programme's intervention types; an award's must be one of them */
@@ -743,7 +743,7 @@ export interface components {
         };
         EstablishProgrammeDto: {
             /** @description Chosen by the client, or generated */
-            programmeId?: string | null;
+            programmeId?: string;
             /** @description Short code, e.g. WECARE */
             code: string;
             /** @description Title of the programme */
@@ -829,7 +829,7 @@ export interface components {
         };
         DefineMeasureDto: {
             /** @description Chosen by the client, or generated */
-            measureId?: string | null;
+            measureId?: string;
             /** @description Short code, e.g. M1 */
             code: string;
             /** @description Title of the measure */
@@ -845,7 +845,7 @@ export interface components {
              * @description Touches health or social or economic hardship: its natural persons are never published, and shown only to the roles that act on them
              * @default false
              */
-            sensitive: boolean;
+            sensitive?: boolean;
         };
         DefineMeasureResponse: {
             /**
@@ -871,7 +871,7 @@ export interface components {
         };
         OpenCallDto: {
             /** @description Chosen by the client, or generated */
-            callId?: string | null;
+            callId?: string;
             /** @description The programme of the measure */
             programmeId: string;
             /** @description The measure whose allocation the budget is reserved from */
@@ -906,18 +906,18 @@ export interface components {
              * @default none
              * @enum {string}
              */
-            aidRegime: "none" | "de-minimis" | "gber";
+            aidRegime?: "none" | "de-minimis" | "gber";
             /**
              * @description Share of a grant's award payable as an advance before any verified expenditure, in basis points (4000 = 40%)
              * @default 0
              */
-            advanceShareBp: number;
+            advanceShareBp?: number;
             /**
              * @description ranking: bids funded by score ("graduatoria"); first-come: by order of arrival until the money runs out ("a sportello")
              * @default ranking
              * @enum {string}
              */
-            selection: "ranking" | "first-come";
+            selection?: "ranking" | "first-come";
         };
         OpenCallResponse: {
             /**
@@ -1001,7 +1001,7 @@ export interface components {
         };
         SubmitBidDto: {
             /** @description Chosen by the client, or generated */
-            bidId?: string | null;
+            bidId?: string;
             applicant: components["schemas"]["ApplicantDto"];
             /** @description Title of the project */
             projectTitle: string;
@@ -1118,7 +1118,7 @@ export interface components {
         };
         AwardGrantDto: {
             /** @description Chosen by the client, or generated */
-            grantId?: string | null;
+            grantId?: string;
             /** @description The admissible bid to award */
             bidId: string;
             /**
@@ -1164,7 +1164,7 @@ export interface components {
         };
         RecordDisbursementDto: {
             /** @description Chosen by the client, or generated */
-            disbursementId?: string | null;
+            disbursementId?: string;
             /**
              * @description advance ("anticipo": on the award alone, up to the call's advance share), interim ("SAL": on a verified interim claim), final ("saldo": on the verified final claim; completes the grant)
              * @enum {string}
@@ -1176,7 +1176,7 @@ export interface components {
              */
             amountCents: number;
             /** @description The verified expenditure claim an interim or final payment settles (required then); none for an advance */
-            claimId?: string | null;
+            claimId?: string;
             /** @description Payment order or bank reference */
             reference?: string | null;
             /** @description Under an aid regime: the RNA Deggendorf visura consulted before this payment (required then) */
@@ -1252,7 +1252,7 @@ export interface components {
         };
         SubmitExpenditureClaimDto: {
             /** @description Chosen by the client, or generated; unique across all claims */
-            claimId?: string | null;
+            claimId?: string;
             /**
              * @description interim ("SAL"), or final: the last claim, which closes the grant to further claims
              * @enum {string}
@@ -1326,7 +1326,7 @@ export interface components {
         };
         OrderRecoveryDto: {
             /** @description Chosen by the client, or generated */
-            orderId?: string | null;
+            orderId?: string;
             /**
              * @description Principal ordered back, in integer euro cents: at most what is due and not yet ordered or written off
              * @example 15000000
@@ -1367,7 +1367,7 @@ export interface components {
         };
         RecordRecoveryReceiptDto: {
             /** @description Chosen by the client, or generated */
-            receiptId?: string | null;
+            receiptId?: string;
             /**
              * @description Principal received, in integer euro cents: it returns to the call's available money
              * @example 15000000
@@ -3074,7 +3074,7 @@ export interface components {
         ETag: string;
         /** @description Where the last event of the command sits in the global log: send it back as `X-Min-Position` to read your own write. */
         "X-Event-Position": string;
-        /** @description The correlation id kept in the metadata of every event the command wrote: the one sent, or a new one. */
+        /** @description The correlation id of the command, kept in the metadata of every event it wrote: the one sent, or a new one. */
         "X-Correlation-Id": string;
         /** @description Present (`true`) when this is the stored response to an earlier request with the same `Idempotency-Key`: nothing was written this time. */
         "Idempotent-Replayed": "true";
@@ -3130,6 +3130,7 @@ export interface operations {
             /** @description Invalid input: VALIDATION_FAILED (with `errors`, each field and its problems), INVALID_ID, INVALID_HEADER, MALFORMED_JSON, INVALID_BODY or FORBIDDEN_KEY. */
             400: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3139,6 +3140,7 @@ export interface operations {
             /** @description No API key, or one this API does not know: UNAUTHENTICATED. Send `Authorization: Bearer <key>`. */
             401: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3148,6 +3150,7 @@ export interface operations {
             /** @description None of the key's roles may use this route: FORBIDDEN. */
             403: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3157,6 +3160,7 @@ export interface operations {
             /** @description The request did not arrive within the server's deadline: REQUEST_TIMEOUT. */
             408: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3166,7 +3170,9 @@ export interface operations {
             /** @description PROGRAMME_ALREADY_ESTABLISHED: the programme id is taken. IDEMPOTENCY_KEY_IN_USE: a request with the same `Idempotency-Key` is still running (with `Retry-After`); CONCURRENCY_CONFLICT: other commands kept changing the same streams, retry. */
             409: {
                 headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    /** @description With IDEMPOTENCY_KEY_IN_USE: seconds to wait before retrying. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3176,6 +3182,7 @@ export interface operations {
             /** @description `If-Match` names a revision the entity is no longer at: STALE_REVISION. Nothing was written; read it again and decide again. */
             412: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3185,6 +3192,7 @@ export interface operations {
             /** @description The body is larger than the server takes: PAYLOAD_TOO_LARGE. */
             413: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3194,6 +3202,7 @@ export interface operations {
             /** @description The body is not UTF-8 JSON: UNSUPPORTED_MEDIA_TYPE. */
             415: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3203,6 +3212,7 @@ export interface operations {
             /** @description DUPLICATE_FUND (a fund named twice), INVALID_INPUT. IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another request. */
             422: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3212,6 +3222,7 @@ export interface operations {
             /** @description RATE_LIMITED: this address or this principal has used its share; retry after `Retry-After` seconds. An address that presents too many unknown keys gets it on every route that needs a key. */
             429: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -3222,6 +3233,7 @@ export interface operations {
             /** @description A fault of the API itself, logged: INTERNAL_ERROR (or EVENT_DECODING_FAILED for a stored event it cannot read). */
             500: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3231,6 +3243,7 @@ export interface operations {
             /** @description Unavailable for now: retry after `Retry-After` seconds. EVENT_STORE_UNAVAILABLE, or READ_MODELS_BEHIND where the command needs the read models caught up. */
             503: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -3288,6 +3301,7 @@ export interface operations {
             /** @description Invalid input: VALIDATION_FAILED (with `errors`, each field and its problems), INVALID_ID, INVALID_HEADER, MALFORMED_JSON, INVALID_BODY or FORBIDDEN_KEY. */
             400: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3297,6 +3311,7 @@ export interface operations {
             /** @description No API key, or one this API does not know: UNAUTHENTICATED. Send `Authorization: Bearer <key>`. */
             401: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3306,6 +3321,7 @@ export interface operations {
             /** @description None of the key's roles may use this route: FORBIDDEN. */
             403: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3315,6 +3331,7 @@ export interface operations {
             /** @description PROGRAMME_NOT_FOUND. */
             404: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3324,6 +3341,7 @@ export interface operations {
             /** @description The request did not arrive within the server's deadline: REQUEST_TIMEOUT. */
             408: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3333,7 +3351,9 @@ export interface operations {
             /** @description MEASURE_ALREADY_DEFINED: the measure id is taken. IDEMPOTENCY_KEY_IN_USE: a request with the same `Idempotency-Key` is still running (with `Retry-After`); CONCURRENCY_CONFLICT: other commands kept changing the same streams, retry. */
             409: {
                 headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    /** @description With IDEMPOTENCY_KEY_IN_USE: seconds to wait before retrying. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3343,6 +3363,7 @@ export interface operations {
             /** @description `If-Match` names a revision the entity is no longer at: STALE_REVISION. Nothing was written; read it again and decide again. */
             412: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3352,6 +3373,7 @@ export interface operations {
             /** @description The body is larger than the server takes: PAYLOAD_TOO_LARGE. */
             413: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3361,6 +3383,7 @@ export interface operations {
             /** @description The body is not UTF-8 JSON: UNSUPPORTED_MEDIA_TYPE. */
             415: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3370,6 +3393,7 @@ export interface operations {
             /** @description MEASURE_CODE_TAKEN, FUND_NOT_IN_PROGRAMME, FUND_AMOUNT_EXCEEDED (the measures would allocate more than the fund's share). IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another request. */
             422: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3379,6 +3403,7 @@ export interface operations {
             /** @description RATE_LIMITED: this address or this principal has used its share; retry after `Retry-After` seconds. An address that presents too many unknown keys gets it on every route that needs a key. */
             429: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -3389,6 +3414,7 @@ export interface operations {
             /** @description A fault of the API itself, logged: INTERNAL_ERROR (or EVENT_DECODING_FAILED for a stored event it cannot read). */
             500: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3398,6 +3424,7 @@ export interface operations {
             /** @description Unavailable for now: retry after `Retry-After` seconds. EVENT_STORE_UNAVAILABLE, or READ_MODELS_BEHIND where the command needs the read models caught up. */
             503: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -3414,9 +3441,9 @@ export interface operations {
                 pageSize?: number;
                 status?: "open" | "closed" | "cancelled";
                 /** @description Only the calls of this measure */
-                measureId?: string | null;
+                measureId?: string;
                 /** @description Only the calls of this programme */
-                programmeId?: string | null;
+                programmeId?: string;
             };
             header?: {
                 /** @description Read your own write: the `X-Event-Position` a command answered with. The query waits until every read model has applied that event (up to MIN_POSITION_WAIT_MS, 3 s by default), else answers 503 READ_MODELS_BEHIND with `Retry-After`. */
@@ -3539,6 +3566,7 @@ export interface operations {
             /** @description Invalid input: VALIDATION_FAILED (with `errors`, each field and its problems), INVALID_ID, INVALID_HEADER, MALFORMED_JSON, INVALID_BODY or FORBIDDEN_KEY. */
             400: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3548,6 +3576,7 @@ export interface operations {
             /** @description No API key, or one this API does not know: UNAUTHENTICATED. Send `Authorization: Bearer <key>`. */
             401: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3557,6 +3586,7 @@ export interface operations {
             /** @description None of the key's roles may use this route: FORBIDDEN. */
             403: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3566,6 +3596,7 @@ export interface operations {
             /** @description PROGRAMME_NOT_FOUND, MEASURE_NOT_FOUND. */
             404: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3575,6 +3606,7 @@ export interface operations {
             /** @description The request did not arrive within the server's deadline: REQUEST_TIMEOUT. */
             408: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3584,7 +3616,9 @@ export interface operations {
             /** @description CALL_ALREADY_EXISTS: the call id is taken. IDEMPOTENCY_KEY_IN_USE: a request with the same `Idempotency-Key` is still running (with `Retry-After`); CONCURRENCY_CONFLICT: other commands kept changing the same streams, retry. */
             409: {
                 headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    /** @description With IDEMPOTENCY_KEY_IN_USE: seconds to wait before retrying. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3594,6 +3628,7 @@ export interface operations {
             /** @description `If-Match` names a revision the entity is no longer at: STALE_REVISION. Nothing was written; read it again and decide again. */
             412: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3603,6 +3638,7 @@ export interface operations {
             /** @description The body is larger than the server takes: PAYLOAD_TOO_LARGE. */
             413: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3612,6 +3648,7 @@ export interface operations {
             /** @description The body is not UTF-8 JSON: UNSUPPORTED_MEDIA_TYPE. */
             415: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3621,6 +3658,7 @@ export interface operations {
             /** @description MEASURE_ALLOCATION_EXCEEDED (the measure has less left to reserve), INVALID_CALL_WINDOW, NO_ELIGIBLE_APPLICANT_TYPES, MAX_GRANT_EXCEEDS_BUDGET, INVALID_INPUT. IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another request. */
             422: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3637,6 +3675,7 @@ export interface operations {
             /** @description RATE_LIMITED: this address or this principal has used its share; retry after `Retry-After` seconds. An address that presents too many unknown keys gets it on every route that needs a key. */
             429: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -3647,6 +3686,7 @@ export interface operations {
             /** @description A fault of the API itself, logged: INTERNAL_ERROR (or EVENT_DECODING_FAILED for a stored event it cannot read). */
             500: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3656,6 +3696,7 @@ export interface operations {
             /** @description Unavailable for now: retry after `Retry-After` seconds. EVENT_STORE_UNAVAILABLE, or READ_MODELS_BEHIND where the command needs the read models caught up. */
             503: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -3713,6 +3754,7 @@ export interface operations {
             /** @description Invalid input: VALIDATION_FAILED (with `errors`, each field and its problems), INVALID_ID, INVALID_HEADER, MALFORMED_JSON, INVALID_BODY or FORBIDDEN_KEY. */
             400: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3722,6 +3764,7 @@ export interface operations {
             /** @description No API key, or one this API does not know: UNAUTHENTICATED. Send `Authorization: Bearer <key>`. */
             401: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3731,6 +3774,7 @@ export interface operations {
             /** @description None of the key's roles may use this route: FORBIDDEN. */
             403: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3740,6 +3784,7 @@ export interface operations {
             /** @description CALL_NOT_FOUND. */
             404: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3749,6 +3794,7 @@ export interface operations {
             /** @description The request did not arrive within the server's deadline: REQUEST_TIMEOUT. */
             408: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3758,7 +3804,9 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_IN_USE: a request with the same `Idempotency-Key` is still running (with `Retry-After`); CONCURRENCY_CONFLICT: other commands kept changing the same streams, retry. */
             409: {
                 headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    /** @description With IDEMPOTENCY_KEY_IN_USE: seconds to wait before retrying. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3768,6 +3816,7 @@ export interface operations {
             /** @description `If-Match` names a revision the entity is no longer at: STALE_REVISION. Nothing was written; read it again and decide again. */
             412: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3777,6 +3826,7 @@ export interface operations {
             /** @description The body is larger than the server takes: PAYLOAD_TOO_LARGE. */
             413: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3786,6 +3836,7 @@ export interface operations {
             /** @description The body is not UTF-8 JSON: UNSUPPORTED_MEDIA_TYPE. */
             415: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3795,6 +3846,7 @@ export interface operations {
             /** @description CALL_ALREADY_CLOSED, CALL_CANCELLED. IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another request. */
             422: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3804,6 +3856,7 @@ export interface operations {
             /** @description RATE_LIMITED: this address or this principal has used its share; retry after `Retry-After` seconds. An address that presents too many unknown keys gets it on every route that needs a key. */
             429: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -3814,6 +3867,7 @@ export interface operations {
             /** @description A fault of the API itself, logged: INTERNAL_ERROR (or EVENT_DECODING_FAILED for a stored event it cannot read). */
             500: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3823,6 +3877,7 @@ export interface operations {
             /** @description Unavailable for now: retry after `Retry-After` seconds. EVENT_STORE_UNAVAILABLE, or READ_MODELS_BEHIND where the command needs the read models caught up. */
             503: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -3873,6 +3928,7 @@ export interface operations {
             /** @description Invalid input: VALIDATION_FAILED (with `errors`, each field and its problems), INVALID_ID, INVALID_HEADER, MALFORMED_JSON, INVALID_BODY or FORBIDDEN_KEY. */
             400: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3882,6 +3938,7 @@ export interface operations {
             /** @description No API key, or one this API does not know: UNAUTHENTICATED. Send `Authorization: Bearer <key>`. */
             401: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3891,6 +3948,7 @@ export interface operations {
             /** @description None of the key's roles may use this route: FORBIDDEN. */
             403: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3900,6 +3958,7 @@ export interface operations {
             /** @description CALL_NOT_FOUND. */
             404: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3909,6 +3968,7 @@ export interface operations {
             /** @description The request did not arrive within the server's deadline: REQUEST_TIMEOUT. */
             408: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3918,7 +3978,9 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_IN_USE: a request with the same `Idempotency-Key` is still running (with `Retry-After`); CONCURRENCY_CONFLICT: other commands kept changing the same streams, retry. */
             409: {
                 headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    /** @description With IDEMPOTENCY_KEY_IN_USE: seconds to wait before retrying. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3928,6 +3990,7 @@ export interface operations {
             /** @description `If-Match` names a revision the entity is no longer at: STALE_REVISION. Nothing was written; read it again and decide again. */
             412: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3937,6 +4000,7 @@ export interface operations {
             /** @description The body is larger than the server takes: PAYLOAD_TOO_LARGE. */
             413: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3946,6 +4010,7 @@ export interface operations {
             /** @description The body is not UTF-8 JSON: UNSUPPORTED_MEDIA_TYPE. */
             415: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3955,6 +4020,7 @@ export interface operations {
             /** @description CALL_HAS_GRANTS, CALL_CANCELLED. IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another request. */
             422: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3964,6 +4030,7 @@ export interface operations {
             /** @description RATE_LIMITED: this address or this principal has used its share; retry after `Retry-After` seconds. An address that presents too many unknown keys gets it on every route that needs a key. */
             429: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -3974,6 +4041,7 @@ export interface operations {
             /** @description A fault of the API itself, logged: INTERNAL_ERROR (or EVENT_DECODING_FAILED for a stored event it cannot read). */
             500: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3983,6 +4051,7 @@ export interface operations {
             /** @description Unavailable for now: retry after `Retry-After` seconds. EVENT_STORE_UNAVAILABLE, or READ_MODELS_BEHIND where the command needs the read models caught up. */
             503: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -4136,6 +4205,7 @@ export interface operations {
             /** @description Invalid input: VALIDATION_FAILED (with `errors`, each field and its problems), INVALID_ID, INVALID_HEADER, MALFORMED_JSON, INVALID_BODY or FORBIDDEN_KEY. */
             400: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4145,6 +4215,7 @@ export interface operations {
             /** @description No API key, or one this API does not know: UNAUTHENTICATED. Send `Authorization: Bearer <key>`. */
             401: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4154,6 +4225,7 @@ export interface operations {
             /** @description None of the key's roles may use this route: FORBIDDEN. */
             403: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4163,6 +4235,7 @@ export interface operations {
             /** @description CALL_NOT_FOUND. */
             404: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4172,6 +4245,7 @@ export interface operations {
             /** @description The request did not arrive within the server's deadline: REQUEST_TIMEOUT. */
             408: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4181,7 +4255,9 @@ export interface operations {
             /** @description BID_ALREADY_EXISTS: the bid id is taken. IDEMPOTENCY_KEY_IN_USE: a request with the same `Idempotency-Key` is still running (with `Retry-After`); CONCURRENCY_CONFLICT: other commands kept changing the same streams, retry. */
             409: {
                 headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    /** @description With IDEMPOTENCY_KEY_IN_USE: seconds to wait before retrying. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4191,6 +4267,7 @@ export interface operations {
             /** @description `If-Match` names a revision the entity is no longer at: STALE_REVISION. Nothing was written; read it again and decide again. */
             412: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4200,6 +4277,7 @@ export interface operations {
             /** @description The body is larger than the server takes: PAYLOAD_TOO_LARGE. */
             413: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4209,6 +4287,7 @@ export interface operations {
             /** @description The body is not UTF-8 JSON: UNSUPPORTED_MEDIA_TYPE. */
             415: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4218,6 +4297,7 @@ export interface operations {
             /** @description CALL_NOT_OPEN, APPLICANT_NOT_ELIGIBLE, REQUEST_EXCEEDS_CAP, INVALID_INPUT. IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another request. */
             422: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4227,6 +4307,7 @@ export interface operations {
             /** @description RATE_LIMITED: this address or this principal has used its share; retry after `Retry-After` seconds. An address that presents too many unknown keys gets it on every route that needs a key. */
             429: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -4237,6 +4318,7 @@ export interface operations {
             /** @description A fault of the API itself, logged: INTERNAL_ERROR (or EVENT_DECODING_FAILED for a stored event it cannot read). */
             500: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4246,6 +4328,7 @@ export interface operations {
             /** @description Unavailable for now: retry after `Retry-After` seconds. EVENT_STORE_UNAVAILABLE, or READ_MODELS_BEHIND where the command needs the read models caught up. */
             503: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -4296,6 +4379,7 @@ export interface operations {
             /** @description Invalid input: VALIDATION_FAILED (with `errors`, each field and its problems), INVALID_ID, INVALID_HEADER, MALFORMED_JSON, INVALID_BODY or FORBIDDEN_KEY. */
             400: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4305,6 +4389,7 @@ export interface operations {
             /** @description No API key, or one this API does not know: UNAUTHENTICATED. Send `Authorization: Bearer <key>`. */
             401: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4314,6 +4399,7 @@ export interface operations {
             /** @description None of the key's roles may use this route: FORBIDDEN. */
             403: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4323,6 +4409,7 @@ export interface operations {
             /** @description BID_NOT_FOUND. */
             404: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4332,6 +4419,7 @@ export interface operations {
             /** @description The request did not arrive within the server's deadline: REQUEST_TIMEOUT. */
             408: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4341,7 +4429,9 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_IN_USE: a request with the same `Idempotency-Key` is still running (with `Retry-After`); CONCURRENCY_CONFLICT: other commands kept changing the same streams, retry. */
             409: {
                 headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    /** @description With IDEMPOTENCY_KEY_IN_USE: seconds to wait before retrying. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4351,6 +4441,7 @@ export interface operations {
             /** @description `If-Match` names a revision the entity is no longer at: STALE_REVISION. Nothing was written; read it again and decide again. */
             412: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4360,6 +4451,7 @@ export interface operations {
             /** @description The body is larger than the server takes: PAYLOAD_TOO_LARGE. */
             413: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4369,6 +4461,7 @@ export interface operations {
             /** @description The body is not UTF-8 JSON: UNSUPPORTED_MEDIA_TYPE. */
             415: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4378,6 +4471,7 @@ export interface operations {
             /** @description BID_WITHDRAWN, BID_ALREADY_AWARDED. IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another request. */
             422: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4387,6 +4481,7 @@ export interface operations {
             /** @description RATE_LIMITED: this address or this principal has used its share; retry after `Retry-After` seconds. An address that presents too many unknown keys gets it on every route that needs a key. */
             429: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -4397,6 +4492,7 @@ export interface operations {
             /** @description A fault of the API itself, logged: INTERNAL_ERROR (or EVENT_DECODING_FAILED for a stored event it cannot read). */
             500: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4406,6 +4502,7 @@ export interface operations {
             /** @description Unavailable for now: retry after `Retry-After` seconds. EVENT_STORE_UNAVAILABLE, or READ_MODELS_BEHIND where the command needs the read models caught up. */
             503: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -4462,6 +4559,7 @@ export interface operations {
             /** @description Invalid input: VALIDATION_FAILED (with `errors`, each field and its problems), INVALID_ID, INVALID_HEADER, MALFORMED_JSON, INVALID_BODY or FORBIDDEN_KEY. */
             400: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4471,6 +4569,7 @@ export interface operations {
             /** @description No API key, or one this API does not know: UNAUTHENTICATED. Send `Authorization: Bearer <key>`. */
             401: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4480,6 +4579,7 @@ export interface operations {
             /** @description None of the key's roles may use this route: FORBIDDEN. */
             403: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4489,6 +4589,7 @@ export interface operations {
             /** @description BID_NOT_FOUND. */
             404: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4498,6 +4599,7 @@ export interface operations {
             /** @description The request did not arrive within the server's deadline: REQUEST_TIMEOUT. */
             408: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4507,7 +4609,9 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_IN_USE: a request with the same `Idempotency-Key` is still running (with `Retry-After`); CONCURRENCY_CONFLICT: other commands kept changing the same streams, retry. */
             409: {
                 headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    /** @description With IDEMPOTENCY_KEY_IN_USE: seconds to wait before retrying. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4517,6 +4621,7 @@ export interface operations {
             /** @description `If-Match` names a revision the entity is no longer at: STALE_REVISION. Nothing was written; read it again and decide again. */
             412: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4526,6 +4631,7 @@ export interface operations {
             /** @description The body is larger than the server takes: PAYLOAD_TOO_LARGE. */
             413: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4535,6 +4641,7 @@ export interface operations {
             /** @description The body is not UTF-8 JSON: UNSUPPORTED_MEDIA_TYPE. */
             415: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4544,6 +4651,7 @@ export interface operations {
             /** @description BID_ALREADY_EVALUATED, BID_WITHDRAWN, BID_AFTER_CLOSE (a late bid is never admitted), INVALID_SCORE. IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another request. */
             422: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4553,6 +4661,7 @@ export interface operations {
             /** @description RATE_LIMITED: this address or this principal has used its share; retry after `Retry-After` seconds. An address that presents too many unknown keys gets it on every route that needs a key. */
             429: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -4563,6 +4672,7 @@ export interface operations {
             /** @description A fault of the API itself, logged: INTERNAL_ERROR (or EVENT_DECODING_FAILED for a stored event it cannot read). */
             500: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4572,6 +4682,7 @@ export interface operations {
             /** @description Unavailable for now: retry after `Retry-After` seconds. EVENT_STORE_UNAVAILABLE, or READ_MODELS_BEHIND where the command needs the read models caught up. */
             503: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -4630,6 +4741,7 @@ export interface operations {
             /** @description Invalid input: VALIDATION_FAILED (with `errors`, each field and its problems), INVALID_ID, INVALID_HEADER, MALFORMED_JSON, INVALID_BODY or FORBIDDEN_KEY. */
             400: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4639,6 +4751,7 @@ export interface operations {
             /** @description No API key, or one this API does not know: UNAUTHENTICATED. Send `Authorization: Bearer <key>`. */
             401: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4648,6 +4761,7 @@ export interface operations {
             /** @description None of the key's roles may use this route: FORBIDDEN. */
             403: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4657,6 +4771,7 @@ export interface operations {
             /** @description CALL_NOT_FOUND, BID_NOT_FOUND. */
             404: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4666,6 +4781,7 @@ export interface operations {
             /** @description The request did not arrive within the server's deadline: REQUEST_TIMEOUT. */
             408: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4675,7 +4791,9 @@ export interface operations {
             /** @description GRANT_ALREADY_EXISTS (the grant id is taken), CUP_ALREADY_USED (another grant has this CUP). IDEMPOTENCY_KEY_IN_USE: a request with the same `Idempotency-Key` is still running (with `Retry-After`); CONCURRENCY_CONFLICT: other commands kept changing the same streams, retry. */
             409: {
                 headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    /** @description With IDEMPOTENCY_KEY_IN_USE: seconds to wait before retrying. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4685,6 +4803,7 @@ export interface operations {
             /** @description `If-Match` names a revision the entity is no longer at: STALE_REVISION. Nothing was written; read it again and decide again. */
             412: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4694,6 +4813,7 @@ export interface operations {
             /** @description The body is larger than the server takes: PAYLOAD_TOO_LARGE. */
             413: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4703,6 +4823,7 @@ export interface operations {
             /** @description The body is not UTF-8 JSON: UNSUPPORTED_MEDIA_TYPE. */
             415: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4712,6 +4833,7 @@ export interface operations {
             /** @description BUDGET_EXCEEDED, AWARD_EXCEEDS_REQUEST, AWARD_EXCEEDS_ELIGIBLE_COST, BID_NOT_EVALUATED, BID_NOT_ADMISSIBLE, BID_ALREADY_AWARDED, BID_WITHDRAWN, BID_NOT_IN_CALL, BID_AFTER_CLOSE, ARRIVAL_ORDER (with `waitingBidId`: a first-come call funds bids in order of arrival), CALL_CANCELLED, COMMITMENT_LIMIT_REACHED, OPERATION_DATA_REQUIRED, UNKNOWN_INTERVENTION_TYPE, UNKNOWN_SPECIFIC_OBJECTIVE, RNA_COR_REQUIRED, DE_MINIMIS_VISURA_REQUIRED, DE_MINIMIS_CEILING_EXCEEDED (with `headroomCents`), INVALID_AMOUNT, INVALID_INPUT. IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another request. */
             422: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4729,6 +4851,7 @@ export interface operations {
             /** @description RATE_LIMITED: this address or this principal has used its share; retry after `Retry-After` seconds. An address that presents too many unknown keys gets it on every route that needs a key. */
             429: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -4739,6 +4862,7 @@ export interface operations {
             /** @description A fault of the API itself, logged: INTERNAL_ERROR (or EVENT_DECODING_FAILED for a stored event it cannot read). */
             500: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4748,6 +4872,7 @@ export interface operations {
             /** @description Unavailable for now: retry after `Retry-After` seconds. EVENT_STORE_UNAVAILABLE, or READ_MODELS_BEHIND where the command needs the read models caught up. */
             503: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -4805,6 +4930,7 @@ export interface operations {
             /** @description Invalid input: VALIDATION_FAILED (with `errors`, each field and its problems), INVALID_ID, INVALID_HEADER, MALFORMED_JSON, INVALID_BODY or FORBIDDEN_KEY. */
             400: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4814,6 +4940,7 @@ export interface operations {
             /** @description No API key, or one this API does not know: UNAUTHENTICATED. Send `Authorization: Bearer <key>`. */
             401: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4823,6 +4950,7 @@ export interface operations {
             /** @description None of the key's roles may use this route: FORBIDDEN. */
             403: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4832,6 +4960,7 @@ export interface operations {
             /** @description GRANT_NOT_FOUND, CLAIM_NOT_FOUND. */
             404: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4841,6 +4970,7 @@ export interface operations {
             /** @description The request did not arrive within the server's deadline: REQUEST_TIMEOUT. */
             408: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4850,7 +4980,9 @@ export interface operations {
             /** @description DISBURSEMENT_ALREADY_RECORDED: the disbursement id is taken. IDEMPOTENCY_KEY_IN_USE: a request with the same `Idempotency-Key` is still running (with `Retry-After`); CONCURRENCY_CONFLICT: other commands kept changing the same streams, retry. */
             409: {
                 headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    /** @description With IDEMPOTENCY_KEY_IN_USE: seconds to wait before retrying. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4860,6 +4992,7 @@ export interface operations {
             /** @description `If-Match` names a revision the entity is no longer at: STALE_REVISION. Nothing was written; read it again and decide again. */
             412: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4869,6 +5002,7 @@ export interface operations {
             /** @description The body is larger than the server takes: PAYLOAD_TOO_LARGE. */
             413: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4878,6 +5012,7 @@ export interface operations {
             /** @description The body is not UTF-8 JSON: UNSUPPORTED_MEDIA_TYPE. */
             415: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4887,6 +5022,7 @@ export interface operations {
             /** @description PAYMENT_EXCEEDS_VERIFIED (with `payableCents`), ADVANCE_EXCEEDS_SHARE, DISBURSEMENT_EXCEEDS_GRANT, CLAIM_REQUIRED, CLAIM_NOT_VERIFIED, CLAIM_KIND_MISMATCH, FINAL_CLAIM_REQUIRED, DEGGENDORF_VISURA_REQUIRED, SEPARATION_OF_DUTIES (never on a claim the same principal verified), GRANT_NOT_ACTIVE, INVALID_INPUT. IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another request. */
             422: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4904,6 +5040,7 @@ export interface operations {
             /** @description RATE_LIMITED: this address or this principal has used its share; retry after `Retry-After` seconds. An address that presents too many unknown keys gets it on every route that needs a key. */
             429: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -4914,6 +5051,7 @@ export interface operations {
             /** @description A fault of the API itself, logged: INTERNAL_ERROR (or EVENT_DECODING_FAILED for a stored event it cannot read). */
             500: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4923,6 +5061,7 @@ export interface operations {
             /** @description Unavailable for now: retry after `Retry-After` seconds. EVENT_STORE_UNAVAILABLE, or READ_MODELS_BEHIND where the command needs the read models caught up. */
             503: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -4979,6 +5118,7 @@ export interface operations {
             /** @description Invalid input: VALIDATION_FAILED (with `errors`, each field and its problems), INVALID_ID, INVALID_HEADER, MALFORMED_JSON, INVALID_BODY or FORBIDDEN_KEY. */
             400: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4988,6 +5128,7 @@ export interface operations {
             /** @description No API key, or one this API does not know: UNAUTHENTICATED. Send `Authorization: Bearer <key>`. */
             401: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4997,6 +5138,7 @@ export interface operations {
             /** @description None of the key's roles may use this route: FORBIDDEN. */
             403: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5006,6 +5148,7 @@ export interface operations {
             /** @description GRANT_NOT_FOUND. */
             404: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5015,6 +5158,7 @@ export interface operations {
             /** @description The request did not arrive within the server's deadline: REQUEST_TIMEOUT. */
             408: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5024,7 +5168,9 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_IN_USE: a request with the same `Idempotency-Key` is still running (with `Retry-After`); CONCURRENCY_CONFLICT: other commands kept changing the same streams, retry. */
             409: {
                 headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    /** @description With IDEMPOTENCY_KEY_IN_USE: seconds to wait before retrying. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5034,6 +5180,7 @@ export interface operations {
             /** @description `If-Match` names a revision the entity is no longer at: STALE_REVISION. Nothing was written; read it again and decide again. */
             412: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5043,6 +5190,7 @@ export interface operations {
             /** @description The body is larger than the server takes: PAYLOAD_TOO_LARGE. */
             413: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5052,6 +5200,7 @@ export interface operations {
             /** @description The body is not UTF-8 JSON: UNSUPPORTED_MEDIA_TYPE. */
             415: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5061,6 +5210,7 @@ export interface operations {
             /** @description GRANT_ALREADY_REVOKED, REVOCATION_EXCEEDS_AWARD, COVAR_REQUIRED. IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another request. */
             422: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5070,6 +5220,7 @@ export interface operations {
             /** @description RATE_LIMITED: this address or this principal has used its share; retry after `Retry-After` seconds. An address that presents too many unknown keys gets it on every route that needs a key. */
             429: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -5080,6 +5231,7 @@ export interface operations {
             /** @description A fault of the API itself, logged: INTERNAL_ERROR (or EVENT_DECODING_FAILED for a stored event it cannot read). */
             500: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5089,6 +5241,7 @@ export interface operations {
             /** @description Unavailable for now: retry after `Retry-After` seconds. EVENT_STORE_UNAVAILABLE, or READ_MODELS_BEHIND where the command needs the read models caught up. */
             503: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -5146,6 +5299,7 @@ export interface operations {
             /** @description Invalid input: VALIDATION_FAILED (with `errors`, each field and its problems), INVALID_ID, INVALID_HEADER, MALFORMED_JSON, INVALID_BODY or FORBIDDEN_KEY. */
             400: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5155,6 +5309,7 @@ export interface operations {
             /** @description No API key, or one this API does not know: UNAUTHENTICATED. Send `Authorization: Bearer <key>`. */
             401: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5164,6 +5319,7 @@ export interface operations {
             /** @description None of the key's roles may use this route: FORBIDDEN. */
             403: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5173,6 +5329,7 @@ export interface operations {
             /** @description GRANT_NOT_FOUND. */
             404: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5182,6 +5339,7 @@ export interface operations {
             /** @description The request did not arrive within the server's deadline: REQUEST_TIMEOUT. */
             408: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5191,7 +5349,9 @@ export interface operations {
             /** @description CLAIM_ALREADY_EXISTS: the claim id is taken. IDEMPOTENCY_KEY_IN_USE: a request with the same `Idempotency-Key` is still running (with `Retry-After`); CONCURRENCY_CONFLICT: other commands kept changing the same streams, retry. */
             409: {
                 headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    /** @description With IDEMPOTENCY_KEY_IN_USE: seconds to wait before retrying. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5201,6 +5361,7 @@ export interface operations {
             /** @description `If-Match` names a revision the entity is no longer at: STALE_REVISION. Nothing was written; read it again and decide again. */
             412: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5210,6 +5371,7 @@ export interface operations {
             /** @description The body is larger than the server takes: PAYLOAD_TOO_LARGE. */
             413: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5219,6 +5381,7 @@ export interface operations {
             /** @description The body is not UTF-8 JSON: UNSUPPORTED_MEDIA_TYPE. */
             415: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5228,6 +5391,7 @@ export interface operations {
             /** @description CLAIMS_CLOSED, CLAIM_LIMIT_REACHED, CLAIM_EXCEEDS_ELIGIBLE_COST, GRANT_NOT_ACTIVE, INVALID_INPUT. IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another request. */
             422: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5237,6 +5401,7 @@ export interface operations {
             /** @description RATE_LIMITED: this address or this principal has used its share; retry after `Retry-After` seconds. An address that presents too many unknown keys gets it on every route that needs a key. */
             429: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -5247,6 +5412,7 @@ export interface operations {
             /** @description A fault of the API itself, logged: INTERNAL_ERROR (or EVENT_DECODING_FAILED for a stored event it cannot read). */
             500: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5256,6 +5422,7 @@ export interface operations {
             /** @description Unavailable for now: retry after `Retry-After` seconds. EVENT_STORE_UNAVAILABLE, or READ_MODELS_BEHIND where the command needs the read models caught up. */
             503: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -5312,6 +5479,7 @@ export interface operations {
             /** @description Invalid input: VALIDATION_FAILED (with `errors`, each field and its problems), INVALID_ID, INVALID_HEADER, MALFORMED_JSON, INVALID_BODY or FORBIDDEN_KEY. */
             400: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5321,6 +5489,7 @@ export interface operations {
             /** @description No API key, or one this API does not know: UNAUTHENTICATED. Send `Authorization: Bearer <key>`. */
             401: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5330,6 +5499,7 @@ export interface operations {
             /** @description None of the key's roles may use this route: FORBIDDEN. */
             403: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5339,6 +5509,7 @@ export interface operations {
             /** @description CLAIM_NOT_FOUND. */
             404: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5348,6 +5519,7 @@ export interface operations {
             /** @description The request did not arrive within the server's deadline: REQUEST_TIMEOUT. */
             408: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5357,7 +5529,9 @@ export interface operations {
             /** @description CLAIM_ALREADY_VERIFIED. IDEMPOTENCY_KEY_IN_USE: a request with the same `Idempotency-Key` is still running (with `Retry-After`); CONCURRENCY_CONFLICT: other commands kept changing the same streams, retry. */
             409: {
                 headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    /** @description With IDEMPOTENCY_KEY_IN_USE: seconds to wait before retrying. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5367,6 +5541,7 @@ export interface operations {
             /** @description `If-Match` names a revision the entity is no longer at: STALE_REVISION. Nothing was written; read it again and decide again. */
             412: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5376,6 +5551,7 @@ export interface operations {
             /** @description The body is larger than the server takes: PAYLOAD_TOO_LARGE. */
             413: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5385,6 +5561,7 @@ export interface operations {
             /** @description The body is not UTF-8 JSON: UNSUPPORTED_MEDIA_TYPE. */
             415: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5394,6 +5571,7 @@ export interface operations {
             /** @description VERIFICATION_DOES_NOT_ADD_UP, CUTS_EXCEED_ITEM, EARLIER_CLAIMS_PENDING, ELIGIBLE_EXCEEDS_OPERATION_COST, SEPARATION_OF_DUTIES, GRANT_NOT_ACTIVE, INVALID_AMOUNT, INVALID_INPUT. IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another request. */
             422: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5403,6 +5581,7 @@ export interface operations {
             /** @description RATE_LIMITED: this address or this principal has used its share; retry after `Retry-After` seconds. An address that presents too many unknown keys gets it on every route that needs a key. */
             429: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -5413,6 +5592,7 @@ export interface operations {
             /** @description A fault of the API itself, logged: INTERNAL_ERROR (or EVENT_DECODING_FAILED for a stored event it cannot read). */
             500: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5422,6 +5602,7 @@ export interface operations {
             /** @description Unavailable for now: retry after `Retry-After` seconds. EVENT_STORE_UNAVAILABLE, or READ_MODELS_BEHIND where the command needs the read models caught up. */
             503: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -5479,6 +5660,7 @@ export interface operations {
             /** @description Invalid input: VALIDATION_FAILED (with `errors`, each field and its problems), INVALID_ID, INVALID_HEADER, MALFORMED_JSON, INVALID_BODY or FORBIDDEN_KEY. */
             400: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5488,6 +5670,7 @@ export interface operations {
             /** @description No API key, or one this API does not know: UNAUTHENTICATED. Send `Authorization: Bearer <key>`. */
             401: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5497,6 +5680,7 @@ export interface operations {
             /** @description None of the key's roles may use this route: FORBIDDEN. */
             403: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5506,6 +5690,7 @@ export interface operations {
             /** @description GRANT_NOT_FOUND. */
             404: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5515,6 +5700,7 @@ export interface operations {
             /** @description The request did not arrive within the server's deadline: REQUEST_TIMEOUT. */
             408: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5524,7 +5710,9 @@ export interface operations {
             /** @description RECOVERY_ALREADY_RECORDED: the order id is taken. IDEMPOTENCY_KEY_IN_USE: a request with the same `Idempotency-Key` is still running (with `Retry-After`); CONCURRENCY_CONFLICT: other commands kept changing the same streams, retry. */
             409: {
                 headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    /** @description With IDEMPOTENCY_KEY_IN_USE: seconds to wait before retrying. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5534,6 +5722,7 @@ export interface operations {
             /** @description `If-Match` names a revision the entity is no longer at: STALE_REVISION. Nothing was written; read it again and decide again. */
             412: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5543,6 +5732,7 @@ export interface operations {
             /** @description The body is larger than the server takes: PAYLOAD_TOO_LARGE. */
             413: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5552,6 +5742,7 @@ export interface operations {
             /** @description The body is not UTF-8 JSON: UNSUPPORTED_MEDIA_TYPE. */
             415: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5561,6 +5752,7 @@ export interface operations {
             /** @description RECOVERY_EXCEEDS_DUE (with `orderableCents`), INVALID_INPUT. IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another request. */
             422: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5570,6 +5762,7 @@ export interface operations {
             /** @description RATE_LIMITED: this address or this principal has used its share; retry after `Retry-After` seconds. An address that presents too many unknown keys gets it on every route that needs a key. */
             429: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -5580,6 +5773,7 @@ export interface operations {
             /** @description A fault of the API itself, logged: INTERNAL_ERROR (or EVENT_DECODING_FAILED for a stored event it cannot read). */
             500: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5589,6 +5783,7 @@ export interface operations {
             /** @description Unavailable for now: retry after `Retry-After` seconds. EVENT_STORE_UNAVAILABLE, or READ_MODELS_BEHIND where the command needs the read models caught up. */
             503: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -5638,6 +5833,7 @@ export interface operations {
             /** @description Invalid input: VALIDATION_FAILED (with `errors`, each field and its problems), INVALID_ID, INVALID_HEADER, MALFORMED_JSON, INVALID_BODY or FORBIDDEN_KEY. */
             400: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5647,6 +5843,7 @@ export interface operations {
             /** @description No API key, or one this API does not know: UNAUTHENTICATED. Send `Authorization: Bearer <key>`. */
             401: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5656,6 +5853,7 @@ export interface operations {
             /** @description None of the key's roles may use this route: FORBIDDEN. */
             403: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5665,6 +5863,7 @@ export interface operations {
             /** @description GRANT_NOT_FOUND. */
             404: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5674,6 +5873,7 @@ export interface operations {
             /** @description The request did not arrive within the server's deadline: REQUEST_TIMEOUT. */
             408: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5683,7 +5883,9 @@ export interface operations {
             /** @description RECOVERY_ALREADY_RECORDED: the receipt id is taken. IDEMPOTENCY_KEY_IN_USE: a request with the same `Idempotency-Key` is still running (with `Retry-After`); CONCURRENCY_CONFLICT: other commands kept changing the same streams, retry. */
             409: {
                 headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    /** @description With IDEMPOTENCY_KEY_IN_USE: seconds to wait before retrying. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5693,6 +5895,7 @@ export interface operations {
             /** @description `If-Match` names a revision the entity is no longer at: STALE_REVISION. Nothing was written; read it again and decide again. */
             412: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5702,6 +5905,7 @@ export interface operations {
             /** @description The body is larger than the server takes: PAYLOAD_TOO_LARGE. */
             413: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5711,6 +5915,7 @@ export interface operations {
             /** @description The body is not UTF-8 JSON: UNSUPPORTED_MEDIA_TYPE. */
             415: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5720,6 +5925,7 @@ export interface operations {
             /** @description RECEIPT_EXCEEDS_ORDERED, RECEIPT_EXCEEDS_OUTSTANDING, INVALID_AMOUNT, INVALID_INPUT. IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another request. */
             422: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5729,6 +5935,7 @@ export interface operations {
             /** @description RATE_LIMITED: this address or this principal has used its share; retry after `Retry-After` seconds. An address that presents too many unknown keys gets it on every route that needs a key. */
             429: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -5739,6 +5946,7 @@ export interface operations {
             /** @description A fault of the API itself, logged: INTERNAL_ERROR (or EVENT_DECODING_FAILED for a stored event it cannot read). */
             500: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5748,6 +5956,7 @@ export interface operations {
             /** @description Unavailable for now: retry after `Retry-After` seconds. EVENT_STORE_UNAVAILABLE, or READ_MODELS_BEHIND where the command needs the read models caught up. */
             503: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -5797,6 +6006,7 @@ export interface operations {
             /** @description Invalid input: VALIDATION_FAILED (with `errors`, each field and its problems), INVALID_ID, INVALID_HEADER, MALFORMED_JSON, INVALID_BODY or FORBIDDEN_KEY. */
             400: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5806,6 +6016,7 @@ export interface operations {
             /** @description No API key, or one this API does not know: UNAUTHENTICATED. Send `Authorization: Bearer <key>`. */
             401: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5815,6 +6026,7 @@ export interface operations {
             /** @description None of the key's roles may use this route: FORBIDDEN. */
             403: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5824,6 +6036,7 @@ export interface operations {
             /** @description GRANT_NOT_FOUND. */
             404: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5833,6 +6046,7 @@ export interface operations {
             /** @description The request did not arrive within the server's deadline: REQUEST_TIMEOUT. */
             408: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5842,7 +6056,9 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_IN_USE: a request with the same `Idempotency-Key` is still running (with `Retry-After`); CONCURRENCY_CONFLICT: other commands kept changing the same streams, retry. */
             409: {
                 headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    /** @description With IDEMPOTENCY_KEY_IN_USE: seconds to wait before retrying. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5852,6 +6068,7 @@ export interface operations {
             /** @description `If-Match` names a revision the entity is no longer at: STALE_REVISION. Nothing was written; read it again and decide again. */
             412: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5861,6 +6078,7 @@ export interface operations {
             /** @description The body is larger than the server takes: PAYLOAD_TOO_LARGE. */
             413: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5870,6 +6088,7 @@ export interface operations {
             /** @description The body is not UTF-8 JSON: UNSUPPORTED_MEDIA_TYPE. */
             415: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5879,6 +6098,7 @@ export interface operations {
             /** @description NOTHING_TO_RECOVER, WRITE_OFF_EXCEEDS_OUTSTANDING. IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another request. */
             422: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5888,6 +6108,7 @@ export interface operations {
             /** @description RATE_LIMITED: this address or this principal has used its share; retry after `Retry-After` seconds. An address that presents too many unknown keys gets it on every route that needs a key. */
             429: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -5898,6 +6119,7 @@ export interface operations {
             /** @description A fault of the API itself, logged: INTERNAL_ERROR (or EVENT_DECODING_FAILED for a stored event it cannot read). */
             500: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5907,6 +6129,7 @@ export interface operations {
             /** @description Unavailable for now: retry after `Retry-After` seconds. EVENT_STORE_UNAVAILABLE, or READ_MODELS_BEHIND where the command needs the read models caught up. */
             503: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -6192,7 +6415,7 @@ export interface operations {
                 page?: number;
                 pageSize?: number;
                 /** @description Only the grants of this call */
-                callId?: string | null;
+                callId?: string;
                 status?: "active" | "completed" | "revoked";
             };
             header?: {
@@ -6369,9 +6592,9 @@ export interface operations {
                 /** @description submitted: waiting for verification (the worklist) */
                 status?: "submitted" | "verified";
                 /** @description Only the claims on this grant */
-                grantId?: string | null;
+                grantId?: string;
                 /** @description Only the claims on grants of this call */
-                callId?: string | null;
+                callId?: string;
             };
             header?: {
                 /** @description Read your own write: the `X-Event-Position` a command answered with. The query waits until every read model has applied that event (up to MIN_POSITION_WAIT_MS, 3 s by default), else answers 503 READ_MODELS_BEHIND with `Retry-After`. */
@@ -6593,7 +6816,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_IN_USE: a request with the same `Idempotency-Key` is still running (with `Retry-After`). */
             409: {
                 headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
+                    /** @description With IDEMPOTENCY_KEY_IN_USE: seconds to wait before retrying. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6936,6 +7160,7 @@ export interface operations {
             /** @description Invalid input: VALIDATION_FAILED (with `errors`, each field and its problems), INVALID_ID, INVALID_HEADER, MALFORMED_JSON, INVALID_BODY or FORBIDDEN_KEY. */
             400: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6945,6 +7170,7 @@ export interface operations {
             /** @description No API key, or one this API does not know: UNAUTHENTICATED. Send `Authorization: Bearer <key>`. */
             401: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6954,6 +7180,7 @@ export interface operations {
             /** @description None of the key's roles may use this route: FORBIDDEN. */
             403: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6963,6 +7190,7 @@ export interface operations {
             /** @description DATA_SUBJECT_NOT_FOUND. */
             404: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6972,6 +7200,7 @@ export interface operations {
             /** @description The request did not arrive within the server's deadline: REQUEST_TIMEOUT. */
             408: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6981,7 +7210,9 @@ export interface operations {
             /** @description RETENTION_PERIOD_ACTIVE (with `retainUntil`: null while a procedure is open), DATA_SUBJECT_ALREADY_ERASED (with `erasedAt`). IDEMPOTENCY_KEY_IN_USE: a request with the same `Idempotency-Key` is still running (with `Retry-After`); CONCURRENCY_CONFLICT: other commands kept changing the same streams, retry. */
             409: {
                 headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    /** @description With IDEMPOTENCY_KEY_IN_USE: seconds to wait before retrying. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6999,6 +7230,7 @@ export interface operations {
             /** @description `If-Match` names a revision the entity is no longer at: STALE_REVISION. Nothing was written; read it again and decide again. */
             412: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7008,6 +7240,7 @@ export interface operations {
             /** @description The body is larger than the server takes: PAYLOAD_TOO_LARGE. */
             413: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7017,6 +7250,7 @@ export interface operations {
             /** @description The body is not UTF-8 JSON: UNSUPPORTED_MEDIA_TYPE. */
             415: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7026,6 +7260,7 @@ export interface operations {
             /** @description INVALID_INPUT. IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another request. */
             422: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7035,6 +7270,7 @@ export interface operations {
             /** @description RATE_LIMITED: this address or this principal has used its share; retry after `Retry-After` seconds. An address that presents too many unknown keys gets it on every route that needs a key. */
             429: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -7045,6 +7281,7 @@ export interface operations {
             /** @description A fault of the API itself, logged: INTERNAL_ERROR (or EVENT_DECODING_FAILED for a stored event it cannot read). */
             500: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7054,6 +7291,7 @@ export interface operations {
             /** @description Unavailable for now: retry after `Retry-After` seconds. EVENT_STORE_UNAVAILABLE, or READ_MODELS_BEHIND where the command needs the read models caught up. */
             503: {
                 headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };

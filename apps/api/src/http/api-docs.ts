@@ -9,18 +9,24 @@ import { Problem } from './problem.dto.js';
  * and who may call it. One decorator per kind of route, so the protocol is described once.
  */
 
-/** The response headers of the protocol, as `components.headers` of the document (openapi.ts adds them). */
+/**
+ * The response headers of the protocol, as `components.headers` of the document (openapi.ts adds
+ * them). Required where they are used: ETag and X-Event-Position on every write, Retry-After on every
+ * 429 and 503 problem.
+ */
 export const PROTOCOL_HEADERS: Record<string, HeaderObject> = {
   ETag: {
+    required: true,
     description: 'The revision of the entity stream the command is about, quoted (e.g. `"3"`): send it back as `If-Match` to act only on the state you saw.',
     schema: { type: 'string', pattern: '^"\\d{1,15}"$', example: '"0"' },
   },
   'X-Event-Position': {
+    required: true,
     description: 'Where the last event of the command sits in the global log: send it back as `X-Min-Position` to read your own write.',
     schema: { type: 'string', pattern: '^\\d{1,20}(/\\d{1,20})?$', example: '8' },
   },
   'X-Correlation-Id': {
-    description: 'The correlation id kept in the metadata of every event the command wrote: the one sent, or a new one.',
+    description: 'The correlation id of the command, kept in the metadata of every event it wrote: the one sent, or a new one.',
     schema: { type: 'string', example: '5f0c6c0e-7c1e-4d8e-9a43-1c3b8e2f6a10' },
   },
   'Idempotent-Replayed': {
@@ -28,6 +34,7 @@ export const PROTOCOL_HEADERS: Record<string, HeaderObject> = {
     schema: { type: 'string', enum: ['true'] },
   },
   'Retry-After': {
+    required: true,
     description: 'Seconds to wait before retrying.',
     schema: { type: 'string', pattern: '^\\d+$', example: '1' },
   },
@@ -57,19 +64,23 @@ export type ProblemStatus = keyof typeof PROBLEMS;
 /** What a route says about one error status: its own words, and an example body. */
 export type ProblemDoc = string | { readonly description: string; readonly example: Partial<Problem> & Pick<Problem, 'code'> };
 
-/** Error responses: each status with the shared problem body. */
-export function ApiProblems(problems: Partial<Record<ProblemStatus, ProblemDoc | true>>) {
+/** A 409 says how long to wait only for IDEMPOTENCY_KEY_IN_USE. */
+const RETRY_AFTER_IF_IN_USE: HeaderObject = { required: false, description: 'With IDEMPOTENCY_KEY_IN_USE: seconds to wait before retrying.', schema: { type: 'string', pattern: '^\\d+$' } };
+
+/** Error responses: each status with the shared problem body; `headers` are the route's own, on every one of them. */
+export function ApiProblems(problems: Partial<Record<ProblemStatus, ProblemDoc | true>>, headers: Record<string, HeaderObject | ReferenceObject> = {}) {
   return applyDecorators(
     ...Object.entries(problems).map(([key, doc]) => {
       const status = Number(key) as ProblemStatus;
       const own = doc === true ? null : typeof doc === 'string' ? { description: doc, example: null } : doc;
       const description = own ? (status === 404 || status === 409 || status === 422 ? own.description : `${PROBLEMS[status]} ${own.description}`) : PROBLEMS[status];
-      const retry = status === 429 || status === 503 || (status === 409 && description.includes('Retry-After'));
+      const retry: Record<string, HeaderObject | ReferenceObject> = status === 429 || status === 503 ? { 'Retry-After': header('Retry-After') } : status === 409 && description.includes('Retry-After') ? { 'Retry-After': RETRY_AFTER_IF_IN_USE } : {};
+      const all = { ...headers, ...retry };
       return ApiResponse({
         status,
         description,
         type: Problem,
-        ...(retry ? { headers: { 'Retry-After': header('Retry-After') } } : {}),
+        ...(Object.keys(all).length > 0 ? { headers: all } : {}),
         ...(own?.example ? { example: { statusCode: status, message: 'See the code', ...own.example } } : {}),
       });
     }),
@@ -128,7 +139,7 @@ export function ApiCommand(doc: CommandDoc) {
       429: true,
       500: true,
       503: 'EVENT_STORE_UNAVAILABLE, or READ_MODELS_BEHIND where the command needs the read models caught up.',
-    }),
+    }, { 'X-Correlation-Id': header('X-Correlation-Id') }),
   );
 }
 

@@ -20,7 +20,7 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}
 
 /**
  * Integer euro cents: a non-negative integer up to MAX_AMOUNT_CENTS (EUR 100 billion), so every total stays exact.
- * An optional field, like every optional field here (IsOptional), takes null as absent.
+ * Optional: absent or null.
  */
 /** A description that says the unit: integer euro cents. */
 const inIntegerCents = (description: string) => (/euro cents/.test(description) ? description.replace(/(?<!integer )euro cents/, 'integer euro cents') : `${description}, in integer euro cents`);
@@ -36,7 +36,7 @@ export const IsCents = (description: string, optional = false) =>
 
 export const IsEntityId = (description: string, optional = true) =>
   applyDecorators(
-    (optional ? ApiPropertyOptional : ApiProperty)({ type: 'string', pattern: ENTITY_ID.source, description, ...(optional ? { nullable: true } : {}) }),
+    (optional ? ApiPropertyOptional : ApiProperty)({ type: 'string', pattern: ENTITY_ID.source, description }),
     ...(optional ? [IsOptional()] : []),
     IsString(),
     Matches(ENTITY_ID, { message: '$property must be a UUID or a slug of letters, digits, "-" and "_" (at most 64)' }),
