@@ -232,6 +232,26 @@ export class FundingClient {
       : reply(this.as().GET('/open-data/opencoesione', { parseAs: 'text' }));
   }
 
+  streamHistory(stream: string, query: { limit?: number; fromRevision?: number } = {}, key: string = KEYS.auditor) {
+    return reply(this.as(key).GET('/audit/streams/{stream}', { params: { path: { stream }, query } }));
+  }
+
+  logEvents(query: { limit?: number; after?: string } = {}, key: string = KEYS.auditor) {
+    return reply(this.as(key).GET('/audit/events', { params: { query } }));
+  }
+
+  stateAsOf(kind: 'programmes' | 'calls' | 'bids' | 'grants', id: string, asOf: string, key: string = KEYS.auditor) {
+    return reply(this.as(key).GET('/audit/{kind}/{id}/state', { params: { path: { kind, id }, query: { asOf } } }));
+  }
+
+  exportLog(key: string = KEYS.auditor) {
+    return reply(this.as(key).GET('/audit/export', { parseAs: 'text' }));
+  }
+
+  verifyLog(key: string = KEYS.auditor) {
+    return reply(this.as(key).GET('/audit/verify'));
+  }
+
   health() {
     return reply(this.as().GET('/health'));
   }

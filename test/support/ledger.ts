@@ -35,9 +35,12 @@ export interface Reply<R extends Outcome> {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: NonNullable<R['data']> & Partial<Problem>;
+  /** The body as text (JSON as the client parsed it, written again). */
+  readonly text: string;
 }
 
 export async function reply<R extends Outcome>(call: Promise<R>): Promise<Reply<R>> {
   const { data, error, response } = await call;
-  return { status: response.status, headers: Object.fromEntries(response.headers), body: (data ?? error ?? {}) as NonNullable<R['data']> & Partial<Problem> };
+  const body = data ?? error ?? {};
+  return { status: response.status, headers: Object.fromEntries(response.headers), body: body as NonNullable<R['data']> & Partial<Problem>, text: typeof body === 'string' ? body : JSON.stringify(body) };
 }

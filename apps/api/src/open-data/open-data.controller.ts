@@ -112,15 +112,20 @@ export class OpenDataController {
     const space = await this.readSide.space();
     const { checkpoint } = await space.status(openDataOperations.name);
     const etag = `"g${space.generation}-${checkpoint ? `${checkpoint.commit}.${checkpoint.prepare}` : '0'}-${format}"`;
-    res.setHeader('ETag', etag);
-    res.setHeader('Cache-Control', 'public, no-cache');
-    res.setHeader('Vary', 'Accept');
+    const cacheable = () => {
+      res.setHeader('ETag', etag);
+      res.setHeader('Cache-Control', 'public, no-cache');
+      res.setHeader('Vary', 'Accept');
+    };
     if (req.headers['if-none-match'] === etag) {
+      cacheable();
       res.status(304).end();
       return;
     }
+    // A 503 is no version of the list: it carries neither its ETag nor leave to cache it.
     const done = this.generating.start('everyone');
     if (!done) throw busy(res, 2, 'As many lists as the server generates at once are under way; retry shortly');
+    cacheable();
     try {
       res.status(200).setHeader('Content-Type', format === 'json' ? 'application/json; charset=utf-8' : 'text/csv; charset=utf-8');
       let closed = false;
