@@ -5,6 +5,7 @@ import type { AppConfig } from '@app/config';
 import { ApiModule } from './api.module.js';
 import { ApiKeys } from './auth/api-keys.js';
 import { PROTOCOL_HEADERS } from './http/api-docs.js';
+import { ENTITY_ID } from './http/field-rules.js';
 
 const DESCRIPTION = `Commands and queries on the funding lifecycle of a public programme, recorded as events: programmes and their EU funds, measures, calls for proposals ("bandi"), bids ("domande"), evaluations, grant awards, expenditure claims and their verification, disbursements, revocations and recoveries.
 
@@ -44,7 +45,22 @@ export function describeApi(app: INestApplication): OpenAPIObject {
     .addSecurityRequirements('bearer');
   for (const [name, description] of TAGS) builder.addTag(name, description);
   const document = SwaggerModule.createDocument(app, builder.build());
+  describeIdsInPaths(document);
   return { ...document, components: { ...document.components, headers: PROTOCOL_HEADERS } };
+}
+
+/** Every `{…Id}` in a path follows one rule (EntityIdPipe, 400 INVALID_ID otherwise): say so on each. */
+function describeIdsInPaths(document: OpenAPIObject): void {
+  for (const item of Object.values(document.paths)) {
+    for (const operation of [item.get, item.post, item.put, item.patch, item.delete]) {
+      for (const parameter of operation?.parameters ?? []) {
+        if (!('in' in parameter) || parameter.in !== 'path' || !/^(id|\w+Id)$/.test(parameter.name) || parameter.description) continue;
+        const what = parameter.name === 'id' ? 'entity' : parameter.name.slice(0, -2).replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
+        parameter.description = `The ${what}: a UUID or a slug of letters, digits, "-" and "_"`;
+        parameter.schema = { type: 'string', pattern: ENTITY_ID.source };
+      }
+    }
+  }
 }
 
 /**

@@ -3267,6 +3267,7 @@ export interface operations {
                 "X-Causation-Id"?: string;
             };
             path: {
+                /** @description The programme: a UUID or a slug of letters, digits, "-" and "_" */
                 programmeId: string;
             };
             cookie?: never;
@@ -3720,6 +3721,7 @@ export interface operations {
                 "X-Causation-Id"?: string;
             };
             path: {
+                /** @description The call: a UUID or a slug of letters, digits, "-" and "_" */
                 callId: string;
             };
             cookie?: never;
@@ -3901,6 +3903,7 @@ export interface operations {
                 "X-Causation-Id"?: string;
             };
             path: {
+                /** @description The call: a UUID or a slug of letters, digits, "-" and "_" */
                 callId: string;
             };
             cookie?: never;
@@ -4075,6 +4078,7 @@ export interface operations {
                 "X-Min-Position"?: string;
             };
             path: {
+                /** @description The call: a UUID or a slug of letters, digits, "-" and "_" */
                 callId: string;
             };
             cookie?: never;
@@ -4171,6 +4175,7 @@ export interface operations {
                 "X-Causation-Id"?: string;
             };
             path: {
+                /** @description The call: a UUID or a slug of letters, digits, "-" and "_" */
                 callId: string;
             };
             cookie?: never;
@@ -4352,6 +4357,7 @@ export interface operations {
                 "X-Causation-Id"?: string;
             };
             path: {
+                /** @description The bid: a UUID or a slug of letters, digits, "-" and "_" */
                 bidId: string;
             };
             cookie?: never;
@@ -4526,6 +4532,7 @@ export interface operations {
                 "X-Causation-Id"?: string;
             };
             path: {
+                /** @description The bid: a UUID or a slug of letters, digits, "-" and "_" */
                 bidId: string;
             };
             cookie?: never;
@@ -4706,6 +4713,7 @@ export interface operations {
                 "X-Causation-Id"?: string;
             };
             path: {
+                /** @description The call: a UUID or a slug of letters, digits, "-" and "_" */
                 callId: string;
             };
             cookie?: never;
@@ -4896,6 +4904,7 @@ export interface operations {
                 "X-Causation-Id"?: string;
             };
             path: {
+                /** @description The grant: a UUID or a slug of letters, digits, "-" and "_" */
                 grantId: string;
             };
             cookie?: never;
@@ -5085,6 +5094,7 @@ export interface operations {
                 "X-Causation-Id"?: string;
             };
             path: {
+                /** @description The grant: a UUID or a slug of letters, digits, "-" and "_" */
                 grantId: string;
             };
             cookie?: never;
@@ -5265,6 +5275,7 @@ export interface operations {
                 "X-Causation-Id"?: string;
             };
             path: {
+                /** @description The grant: a UUID or a slug of letters, digits, "-" and "_" */
                 grantId: string;
             };
             cookie?: never;
@@ -5446,6 +5457,7 @@ export interface operations {
                 "X-Causation-Id"?: string;
             };
             path: {
+                /** @description The claim: a UUID or a slug of letters, digits, "-" and "_" */
                 claimId: string;
             };
             cookie?: never;
@@ -5626,6 +5638,7 @@ export interface operations {
                 "X-Causation-Id"?: string;
             };
             path: {
+                /** @description The grant: a UUID or a slug of letters, digits, "-" and "_" */
                 grantId: string;
             };
             cookie?: never;
@@ -5807,6 +5820,7 @@ export interface operations {
                 "X-Causation-Id"?: string;
             };
             path: {
+                /** @description The grant: a UUID or a slug of letters, digits, "-" and "_" */
                 grantId: string;
             };
             cookie?: never;
@@ -5980,6 +5994,7 @@ export interface operations {
                 "X-Causation-Id"?: string;
             };
             path: {
+                /** @description The grant: a UUID or a slug of letters, digits, "-" and "_" */
                 grantId: string;
             };
             cookie?: never;
@@ -6147,6 +6162,7 @@ export interface operations {
                 "X-Min-Position"?: string;
             };
             path: {
+                /** @description The programme: a UUID or a slug of letters, digits, "-" and "_" */
                 programmeId: string;
             };
             cookie?: never;
@@ -6237,6 +6253,7 @@ export interface operations {
                 "X-Min-Position"?: string;
             };
             path: {
+                /** @description The call: a UUID or a slug of letters, digits, "-" and "_" */
                 callId: string;
             };
             cookie?: never;
@@ -6327,6 +6344,7 @@ export interface operations {
                 "X-Min-Position"?: string;
             };
             path: {
+                /** @description The bid: a UUID or a slug of letters, digits, "-" and "_" */
                 bidId: string;
             };
             cookie?: never;
@@ -6502,6 +6520,7 @@ export interface operations {
                 "X-Min-Position"?: string;
             };
             path: {
+                /** @description The grant: a UUID or a slug of letters, digits, "-" and "_" */
                 grantId: string;
             };
             cookie?: never;
@@ -6680,6 +6699,7 @@ export interface operations {
                 "X-Min-Position"?: string;
             };
             path: {
+                /** @description The claim: a UUID or a slug of letters, digits, "-" and "_" */
                 claimId: string;
             };
             cookie?: never;
@@ -6872,6 +6892,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description Partita IVA (11 digits) or codice fiscale (16 characters); 400 INVALID_ID otherwise */
                 taxCode: string;
             };
             cookie?: never;
@@ -7038,6 +7059,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The subject: a UUID or a slug of letters, digits, "-" and "_" */
                 subjectId: string;
             };
             cookie?: never;
@@ -7134,6 +7156,7 @@ export interface operations {
                 "X-Causation-Id"?: string;
             };
             path: {
+                /** @description The subject: a UUID or a slug of letters, digits, "-" and "_" */
                 subjectId: string;
             };
             cookie?: never;
@@ -7309,6 +7332,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description A stream name: `<kind>-<id>`, e.g. `grant-officine-nido-grant`, or `audit-anchors`; 400 INVALID_STREAM otherwise */
                 stream: string;
             };
             cookie?: never;
@@ -7557,6 +7581,7 @@ export interface operations {
             path: {
                 /** @description The kind of entity */
                 kind: "programmes" | "calls" | "bids" | "grants";
+                /** @description The entity: a UUID or a slug of letters, digits, "-" and "_" */
                 id: string;
             };
             cookie?: never;

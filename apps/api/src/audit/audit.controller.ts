@@ -63,6 +63,7 @@ export class AuditController {
     type: StreamHistory,
     problems: { 404: 'STREAM_NOT_FOUND.' },
   })
+  @ApiParam({ name: 'stream', description: 'A stream name: `<kind>-<id>`, e.g. `grant-officine-nido-grant`, or `audit-anchors`; 400 INVALID_STREAM otherwise', example: 'grant-officine-nido-grant' })
   async stream(@Param('stream') stream: string, @Query() query: StreamHistoryQuery) {
     try {
       assertStreamName(stream);

@@ -1,5 +1,5 @@
 import { BadRequestException, Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiParam, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { EVENT_STORE, type EventStore } from '@app/event-store';
@@ -57,6 +57,7 @@ export class DeMinimisStatementRoute {
     description: 'By partita IVA or codice fiscale. The aid other grantors gave is in the RNA visura, not here.',
     type: DeMinimisStatement,
   })
+  @ApiParam({ name: 'taxCode', schema: { type: 'string', pattern: '^[A-Za-z0-9]{11,16}$' }, description: 'Partita IVA (11 digits) or codice fiscale (16 characters); 400 INVALID_ID otherwise', example: '01234567890' })
   async statement(@Param('taxCode') taxCode: string, @Query() query: DeMinimisStatementQuery) {
     if (!/^[A-Za-z0-9]{11,16}$/.test(taxCode)) throw new BadRequestException({ code: 'INVALID_ID', message: 'A tax code is a partita IVA (11 digits) or a codice fiscale (16 characters)' });
     // A natural person's undertaking is known by their subject id, never by their code.
