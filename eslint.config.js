@@ -29,17 +29,40 @@ const domainBoundary = {
   },
 };
 
-/** Apps are separate processes: one never imports another's code (shared code lives in libs/). */
+/**
+ * The API's client is what other services take (and what the e2e suites talk through): its own code
+ * and its generated types, over fetch. No Node API, no framework, nothing else of the repository.
+ */
+const clientBoundary = {
+  files: ['libs/client/src/**/*.ts'],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: nodeBuiltins.map((name) => ({ name, message: 'libs/client runs wherever fetch does: no Node API.' })),
+        patterns: [
+          { group: ['@nestjs/*', 'rxjs', 'rxjs/*', 'reflect-metadata', 'better-sqlite3', 'mongodb', '@kurrent/*'], message: 'libs/client is a client over fetch: no framework, no adapter.' },
+          { group: ['@app/*', '**/apps/**', '**/config/**', '../../*/src/**'], message: 'libs/client depends on nothing else in the repository: it is generated from the API document.' },
+        ],
+      },
+    ],
+  },
+};
+
+/** Apps are separate processes: one never imports another's code (shared code lives in libs/), nor the API's client. */
 const appBoundary = (app, others) => ({
   files: [`apps/${app}/**/*.ts`],
   rules: {
     'no-restricted-imports': [
       'error',
       {
-        patterns: others.map((other) => ({
-          group: [`**/apps/${other}/**`, `../../${other}/**`, `../${other}/**`, `**/${other}/src/**`],
-          message: `apps/${app} must not import apps/${other}; move shared code to libs/.`,
-        })),
+        patterns: [
+          ...others.map((other) => ({
+            group: [`**/apps/${other}/**`, `../../${other}/**`, `../${other}/**`, `**/${other}/src/**`],
+            message: `apps/${app} must not import apps/${other}; move shared code to libs/.`,
+          })),
+          { group: ['@app/client', '**/libs/client/**'], message: `apps/${app} must not import libs/client: the client is for the API's callers.` },
+        ],
       },
     ],
   },
@@ -48,7 +71,7 @@ const appBoundary = (app, others) => ({
 /** Libraries never depend on applications. */
 const libsBoundary = {
   files: ['libs/**/*.ts'],
-  ignores: ['libs/funding/src/**/*.ts'],
+  ignores: ['libs/funding/src/**/*.ts', 'libs/client/src/**/*.ts'],
   rules: {
     'no-restricted-imports': ['error', { patterns: [{ group: ['**/apps/**'], message: 'libs/ must not import apps/.' }] }],
   },
@@ -79,6 +102,7 @@ export default tseslint.config(
   dashboardBrowserFiles,
   libsBoundary,
   domainBoundary,
+  clientBoundary,
   appBoundary('api', ['projector']),
   appBoundary('projector', ['api']),
 );

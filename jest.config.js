@@ -14,6 +14,7 @@ const moduleNameMapper = {
   '^@app/event-store$': '<rootDir>/libs/event-store/src/index.ts',
   '^@app/read-models$': '<rootDir>/libs/read-models/src/index.ts',
   '^@app/config$': '<rootDir>/config/index.ts',
+  '^@app/client$': '<rootDir>/libs/client/src/index.ts',
   '^(\\.{1,2}/.*)\\.js$': '$1',
 };
 

@@ -11,10 +11,14 @@ export const API_MAIN = join(root, 'dist/apps/api/apps/api/src/main.js');
 export const API_TRACING_PRELOAD = join(root, 'dist/apps/api/apps/api/src/observability/tracing.preload.js');
 export const PROJECTOR_MAIN = join(root, 'dist/apps/projector/apps/projector/src/main.js');
 
+/** The client library is generated from the API and built into neither process. */
+const NOT_BUILT = new Set([join(root, 'libs/client')]);
+
 function newestSource(dir) {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
+    if (NOT_BUILT.has(path)) continue;
     if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
     else if (/\.(ts|json|html|css|js|svg)$/.test(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
   }

@@ -43,6 +43,25 @@ describe('architecture rules', () => {
     expect((await violations(back, 'apps/projector/src/example.ts')).join()).toContain('must not import apps/api');
   });
 
+  it.each([
+    ["import { readFileSync } from 'node:fs'; export { readFileSync };", 'no Node API'],
+    ["import { Injectable } from '@nestjs/common'; export { Injectable };", 'no framework'],
+    ["import { DOMAIN_ERROR_CODES } from '@app/funding'; export { DOMAIN_ERROR_CODES };", 'depends on nothing else'],
+    ["import { ApiModule } from '../../../apps/api/src/api.module.js'; export { ApiModule };", 'depends on nothing else'],
+  ])('refuses in libs/client: %s', async (code, message) => {
+    expect((await violations(code, 'libs/client/src/example.ts')).join('\n')).toContain(message);
+  });
+
+  it('lets the client import openapi-fetch and its generated types', async () => {
+    const code = "import createClient from 'openapi-fetch';\nimport type { paths } from './ledger-api.js';\nexport const client = createClient<paths>();";
+    expect(await violations(code, 'libs/client/src/example.ts')).toEqual([]);
+  });
+
+  it("refuses an app importing the API's client", async () => {
+    const code = "import { createLedgerClient } from '@app/client'; export { createLedgerClient };";
+    expect((await violations(code, 'apps/api/src/example.ts')).join()).toContain('must not import libs/client');
+  });
+
   it('refuses a library reaching into an app', async () => {
     const code = "import { ApiModule } from '../../../apps/api/src/api.module.js'; export { ApiModule };";
     expect((await violations(code, 'libs/event-store/src/example.ts')).join()).toContain('libs/ must not import apps/');

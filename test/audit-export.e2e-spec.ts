@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
 import { KEYS, removeDataDir, startApi, tempDataDir } from './support/api-process.js';
+import { FundingClient } from './support/funding-requests.js';
+import { assertDescribed } from './support/openapi-contract.js';
 import { writeSyntheticLog } from './support/synthetic-log.js';
 
 const dirs: string[] = [];
@@ -30,8 +32,10 @@ describe('audit export of a large log', () => {
     try {
       // Warm the export's code paths first, so the baseline is the server ready to export, not one
       // that still has modules to load and caches to fill.
-      await fetch(`${api.url}/audit/events?limit=1000`, { headers: { Authorization: `Bearer ${KEYS.auditor}` } });
+      await new FundingClient(api.url).logEvents({ limit: 1000 });
+      // Streamed, and cut short: its status and headers are checked against the document, its lines are not.
       await fetch(`${api.url}/audit/export`, { headers: { Authorization: `Bearer ${KEYS.auditor}` } }).then(async (res) => {
+        assertDescribed({ method: 'GET', path: '/audit/export', status: res.status, headers: Object.fromEntries(res.headers), text: '' });
         const reader = res.body!.getReader();
         await reader.read();
         await reader.cancel();
@@ -42,6 +46,12 @@ describe('audit export of a large log', () => {
       const sampler = setInterval(() => (peak = Math.max(peak, rssBytes(api.pid))), 20);
       const { lines, bytes } = await new Promise<{ lines: number; bytes: number }>((resolve, reject) => {
         get(`${api.url}/audit/export`, { headers: { Authorization: `Bearer ${KEYS.auditor}` } }, (res) => {
+          try {
+            assertDescribed({ method: 'GET', path: '/audit/export', status: res.statusCode ?? 0, headers: res.headers as Record<string, string>, text: '' });
+          } catch (violation) {
+            res.destroy();
+            return reject(violation as Error);
+          }
           let lineCount = 0;
           let byteCount = 0;
           let paused = false;

@@ -5,9 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import request from 'supertest';
 import { KEYS, bearer, removeDataDir, runTool, startApi, type ApiProcess } from './support/api-process.js';
 import { FundingClient, awardBody } from './support/funding-requests.js';
+import { request } from './support/http.js';
 
 describe('audit', () => {
   let api: ApiProcess;
@@ -16,6 +16,7 @@ describe('audit', () => {
   let grantId: string;
   const positions: Record<string, string> = {};
   const times: Record<string, string> = {};
+  /** Raw, for paths and parameters no client would send; the answers are still checked against the document. */
   const audit = (path: string, key: string = KEYS.auditor) => request(api.url).get(path).set(bearer(key));
 
   beforeAll(async () => {
@@ -24,17 +25,17 @@ describe('audit', () => {
     times['beforeCall'] = new Date().toISOString();
     callId = await client.openCall({ budgetCents: 50_000_000 });
     const bidId = await client.admissibleBid(callId, { applicant: { type: 'company', taxCode: 'RSSMRA80A01L219X', name: 'Mario Rossi ditta individuale', region: 'ITC1' }, requestedCents: 15_000_000 });
-    const awarded = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(bidId, 12_000_000));
+    const awarded = await client.awardGrant(callId, awardBody(bidId, 12_000_000));
     grantId = awarded.body.grantId;
     positions['awarded'] = awarded.headers['x-event-position'] ?? '';
     await new Promise((r) => setTimeout(r, 5));
     times['afterAward'] = new Date().toISOString();
     await new Promise((r) => setTimeout(r, 5));
-    positions['advance'] = (await client.post(`/grants/${grantId}/disbursements`, KEYS.financeOfficer, { kind: 'advance', amountCents: 4_800_000 })).headers['x-event-position'] ?? '';
+    positions['advance'] = (await client.recordDisbursement(grantId, { kind: 'advance', amountCents: 4_800_000 })).headers['x-event-position'] ?? '';
     // EUR 100k of expenditure verified: with the advance offset against it, EUR 52k more is payable.
     const claimId = await client.verifiedClaim(grantId, 10_000_000);
-    positions['interim'] = (await client.post(`/grants/${grantId}/disbursements`, KEYS.financeOfficer, { kind: 'interim', amountCents: 5_200_000, claimId })).headers['x-event-position'] ?? '';
-    positions['revoked'] = (await client.post(`/grants/${grantId}/revocation`, KEYS.programmeManager, { reason: 'Irregularity', amountCents: 5_000_000 })).headers['x-event-position'] ?? '';
+    positions['interim'] = (await client.recordDisbursement(grantId, { kind: 'interim', amountCents: 5_200_000, claimId })).headers['x-event-position'] ?? '';
+    positions['revoked'] = (await client.revokeGrant(grantId, { reason: 'Irregularity', amountCents: 5_000_000 })).headers['x-event-position'] ?? '';
   });
   afterAll(async () => {
     await api.stop();
@@ -42,23 +43,23 @@ describe('audit', () => {
   });
 
   it('shows one entity\'s events with their metadata, paginated', async () => {
-    const first = await audit(`/audit/streams/grant-${grantId}?limit=2`);
+    const first = await client.streamHistory(`grant-${grantId}`, { limit: 2 });
     expect(first.status).toBe(200);
     expect(first.body.events.map((e: { type: string }) => e.type)).toEqual(['GrantAwarded', 'DisbursementRecorded']);
     expect(first.body.events[1]).toMatchObject({ revision: 1, metadata: { actor: 'dev:finance-officer', correlationId: expect.any(String), causationId: null, commandId: expect.any(String), recordedAt: expect.any(String) }, link: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    const rest = await audit(`/audit/streams/grant-${grantId}?fromRevision=${first.body.nextRevision}`);
+    const rest = await client.streamHistory(`grant-${grantId}`, { fromRevision: first.body.nextRevision! });
     expect(rest.body.events.map((e: { type: string }) => e.type)).toEqual(['ExpenditureClaimSubmitted', 'ExpenditureClaimVerified', 'DisbursementRecorded', 'GrantRevoked']);
     expect(rest.body.nextRevision).toBeNull();
     expect((await audit('/audit/streams/not a stream')).status).toBe(400);
-    expect((await audit('/audit/streams/grant-nothing')).status).toBe(404);
+    expect((await client.streamHistory('grant-nothing')).status).toBe(404);
   });
 
   it('pages through the global log in order', async () => {
     const seen: string[] = [];
     let after: string | null = null;
     do {
-      const page: request.Response = await audit(`/audit/events?limit=7${after ? `&after=${after}` : ''}`);
-      seen.push(...page.body.events.map((e: { position: string }) => e.position));
+      const page = await client.logEvents({ limit: 7, ...(after ? { after } : {}) });
+      seen.push(...page.body.events.map((e) => e.position));
       after = page.body.next;
     } while (after);
     expect(seen.map(Number)).toEqual(Array.from({ length: seen.length }, (_, i) => i + 1));
@@ -66,7 +67,7 @@ describe('audit', () => {
   });
 
   it('gives an entity\'s state as of a position or a moment, as the write side folds it', async () => {
-    const at = async (asOf: string) => (await audit(`/audit/grants/${grantId}/state?asOf=${encodeURIComponent(asOf)}`)).body;
+    const at = async (asOf: string) => (await client.stateAsOf('grants', grantId, asOf)).body;
     expect((await at(positions['awarded']!)).state).toMatchObject({ status: 'active', originalAwardCents: 12_000_000, currentAwardCents: 12_000_000, paidCents: 0 });
     expect((await at(positions['advance']!)).state).toMatchObject({ paidCents: 4_800_000, disbursementIds: [expect.any(String)] });
     expect((await at(positions['interim']!)).state).toMatchObject({ paidCents: 10_000_000, currentAwardCents: 12_000_000 });
@@ -74,16 +75,16 @@ describe('audit', () => {
     expect((await at(positions['revoked']!)).state).toMatchObject({ status: 'active', currentAwardCents: 7_000_000, paidCents: 10_000_000, recoveryDueCents: 3_000_000, releasedCents: 2_000_000 });
     expect(await at(times['afterAward']!)).toMatchObject({ eventsApplied: 1, state: { paidCents: 0 } });
     expect(await at(times['beforeCall']!)).toMatchObject({ eventsApplied: 0, state: { status: 'none' }, revision: null });
-    const call = (await audit(`/audit/calls/${callId}/state?asOf=${positions['awarded']}`)).body.state;
+    const call = (await client.stateAsOf('calls', callId, positions['awarded']!)).body.state;
     expect(call).toMatchObject({ status: 'open', budgetCents: 50_000_000, committedCents: 12_000_000, releasedCents: 0 });
     expect((await audit(`/audit/calls/${callId}/state?asOf=yesterday`)).status).toBe(400);
     expect((await audit(`/audit/ledgers/${callId}/state?asOf=1`)).status).toBe(404);
   });
 
   it('streams the whole history as NDJSON', async () => {
-    const res = await audit('/audit/export');
+    const res = await client.exportLog();
     expect(res.headers['content-type']).toContain('application/x-ndjson');
-    const lines = res.text.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = res.body.trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.length).toBe(Number(positions['revoked']));
     expect(lines[0]).toMatchObject({ position: '1', type: 'ProgrammeEstablished', stream: 'programme-wecare' });
   });
@@ -93,13 +94,15 @@ describe('audit', () => {
       expect((await audit(path, KEYS.viewer)).status).toBe(403);
       expect((await audit(path, KEYS.programmeManager)).status).toBe(403);
     }
-    expect((await audit('/programmes/wecare/dashboard', KEYS.viewer)).status).toBe(200);
-    const command = await request(api.url).post(`/calls/${callId}/close`).set(bearer(KEYS.auditor)).send({});
+    expect((await client.dashboard('wecare')).status).toBe(200);
+    const command = await client.closeCall(callId, KEYS.auditor);
     expect(command.status).toBe(403);
   });
 
   it('publishes the list of operations as JSON and CSV, without tax codes, to anyone, rate-limited', async () => {
-    const json = await request(api.url).get('/open-data/operations').set('X-Min-Position', positions['revoked']!);
+    // The public list takes no X-Min-Position: wait for the read models through a query that does.
+    await client.readModelsAt(positions['revoked']!);
+    const json = await client.publicOperations();
     expect(json.status).toBe(200);
     expect(json.body.operations).toEqual([
       expect.objectContaining({
@@ -108,17 +111,17 @@ describe('audit', () => {
       }),
     ]);
     expect(json.text).not.toContain('RSSMRA80A01L219X');
-    const csv = await request(api.url).get('/open-data/operations?format=csv');
+    const csv = await client.publicCsv('operations');
     expect(csv.headers['content-type']).toContain('text/csv');
-    const [header, row] = csv.text.trim().split('\n');
+    const [header, row] = csv.body.trim().split('\n');
     expect(header).toBe('operationId,cup,beneficiaryName,beneficiaryType,beneficiaryRegion,operationTitle,purpose,programmeId,programmeCode,callId,callTitle,measureId,measureCode,measureTitle,fund,specificObjective,interventionType,euCoFinancingRateBp,totalEligibleCostCents,amountAwardedCents,amountPaidCents,startDate,plannedEndDate,actualEndDate,location,municipality,awardedAt,completedAt,revokedAt,status');
     // A sole trader is a natural person: published by region, never by name (EU Reg. 2021/1060 art. 49(3)).
     expect(row).toContain(',company,ITC1,');
-    expect(csv.text).not.toContain('Mario Rossi');
+    expect(csv.body).not.toContain('Mario Rossi');
     expect(json.text).not.toContain('Mario Rossi');
     expect((await request(api.url).get('/open-data/operations').set('Accept', 'text/csv')).headers['content-type']).toContain('text/csv');
     expect((await request(api.url).get('/open-data/operations?format=xml')).status).toBe(400);
-    const burst = await Promise.all(Array.from({ length: 10 }, () => request(api.url).get('/open-data/operations')));
+    const burst = await Promise.all(Array.from({ length: 10 }, () => client.publicOperations()));
     const limited = burst.filter((r) => r.status === 429);
     expect(limited.length).toBeGreaterThan(0);
     expect(limited[0]!.headers['retry-after']).toMatch(/^\d+$/);
@@ -126,7 +129,7 @@ describe('audit', () => {
 
   describe('verification', () => {
     it('replay reports identical on a clean run, and the difference when a read-model document was altered', async () => {
-      await audit(`/calls/${callId}`, KEYS.auditor).set('X-Min-Position', positions['revoked']!);
+      await client.readModelsAt(positions['revoked']!);
       const clean = runTool('audit-replay', api.dataDir);
       expect({ status: clean.status, out: clean.stdout.trim() }).toEqual({ status: 0, out: 'identical' });
 
@@ -139,21 +142,21 @@ describe('audit', () => {
     });
 
     it('verify passes on the untouched log, then finds an altered and a deleted event', async () => {
-      const clean = await audit('/audit/verify');
+      const clean = await client.verifyLog();
       expect(clean.body).toMatchObject({ supported: true, ok: true, checked: Number(positions['revoked']), firstBroken: null });
       expect(runTool('audit-verify', api.dataDir)).toMatchObject({ status: 0, stdout: expect.stringContaining(`Verified: ${positions['revoked']} events, chain intact`) });
 
       const db = new Database(join(api.dataDir, 'events.db'));
       db.prepare(`UPDATE events SET data = replace(data, '4800000', '480000') WHERE position = ?`).run(Number(positions['advance']));
-      const altered = await audit('/audit/verify');
+      const altered = await client.verifyLog();
       expect(altered.body).toMatchObject({ ok: false, firstBroken: { position: positions['advance'] } });
       expect(runTool('audit-verify', api.dataDir)).toMatchObject({ status: 1, stdout: expect.stringContaining(`BROKEN at position ${positions['advance']}`) });
 
       db.prepare(`UPDATE events SET data = replace(data, '480000', '4800000') WHERE position = ?`).run(Number(positions['advance']));
-      expect((await audit('/audit/verify')).body.ok).toBe(true);
+      expect((await client.verifyLog()).body.ok).toBe(true);
       db.prepare('DELETE FROM events WHERE position = ?').run(Number(positions['interim']));
       db.close();
-      const deleted = await audit('/audit/verify');
+      const deleted = await client.verifyLog();
       expect(deleted.body).toMatchObject({ ok: false, firstBroken: { position: positions['interim'], reason: expect.stringContaining('missing') } });
     });
   });

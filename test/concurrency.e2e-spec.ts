@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { SqliteEventStore, type RecordedEvent } from '@app/event-store';
-import { KEYS, removeDataDir, startApi, type ApiProcess } from './support/api-process.js';
+import { removeDataDir, startApi, type ApiProcess } from './support/api-process.js';
 import { FundingClient, awardBody } from './support/funding-requests.js';
 
 describe('concurrent commands over HTTP', () => {
@@ -37,7 +37,7 @@ describe('concurrent commands over HTTP', () => {
     const callId = await client.openCall({ budgetCents: 10_000_000, maxGrantCents: 1_000_000 });
     const bids = await Promise.all(Array.from({ length: 50 }, () => client.admissibleBid(callId, { requestedCents: 1_000_000 })));
 
-    const responses = await Promise.all(bids.map((bidId) => client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(bidId, 1_000_000))));
+    const responses = await Promise.all(bids.map((bidId) => client.awardGrant(callId, awardBody(bidId, 1_000_000))));
 
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(10);
@@ -49,13 +49,13 @@ describe('concurrent commands over HTTP', () => {
 
   it('50 concurrent payments against one verified claim: their sum never exceeds what it allows', async () => {
     const callId = await client.openCall({ budgetCents: 30_000_000 });
-    const grantId = await client.grant(callId, 10_000_000);
+    const grantId = await client.newGrant(callId, 10_000_000);
     // EUR 80k verified, at an aid intensity of 100%: the claim allows EUR 80k of the EUR 100k award.
     const claimId = await client.verifiedClaim(grantId, 8_000_000);
 
     const responses = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        client.post(`/grants/${grantId}/disbursements`, KEYS.financeOfficer, { kind: 'interim', claimId, amountCents: 300_000 + (i % 5) * 10_000 }),
+        client.recordDisbursement(grantId, { kind: 'interim', claimId, amountCents: 300_000 + (i % 5) * 10_000 }),
       ),
     );
 

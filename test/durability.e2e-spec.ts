@@ -6,9 +6,8 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
 import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
-import request from 'supertest';
 import { SqliteEventStore } from '@app/event-store';
-import { KEYS, bearer, removeDataDir, startApi, startApiExpectingRefusal, tempDataDir } from './support/api-process.js';
+import { KEYS, removeDataDir, startApi, startApiExpectingRefusal, tempDataDir } from './support/api-process.js';
 import { FundingClient, bidBody } from './support/funding-requests.js';
 import { hashApiKey } from '../apps/api/src/auth/api-keys.js';
 
@@ -16,7 +15,7 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDataDir));
 
 async function head(url: string): Promise<number> {
-  return Number((await request(url).get('/health')).body.eventStore.headPosition);
+  return Number((await new FundingClient(url).health()).body.eventStore.headPosition);
 }
 
 describe('restarts', () => {
@@ -26,7 +25,7 @@ describe('restarts', () => {
     let api = await startApi({ dataDir });
     let client = new FundingClient(api.url);
     const callId = await client.openCall();
-    const responses = await Promise.all(Array.from({ length: 30 }, (_, i) => client.post(`/calls/${callId}/bids`, KEYS.applicantService, bidBody({ bidId: `bid-${i}` }))));
+    const responses = await Promise.all(Array.from({ length: 30 }, (_, i) => client.submitBid(callId, bidBody({ bidId: `bid-${i}` }))));
     expect(responses.every((r) => r.status === 201)).toBe(true);
     const acknowledged = Math.max(...responses.map((r) => Number(r.headers['x-event-position'])));
     await api.kill();
@@ -36,7 +35,7 @@ describe('restarts', () => {
     try {
       expect(await head(api.url)).toBe(acknowledged);
       for (let i = 0; i < 30; i++) {
-        const again = await client.post(`/calls/${callId}/bids`, KEYS.applicantService, bidBody({ bidId: `bid-${i}` }));
+        const again = await client.submitBid(callId, bidBody({ bidId: `bid-${i}` }));
         expect(again.body.code).toBe('BID_ALREADY_EXISTS');
       }
     } finally {
@@ -48,9 +47,10 @@ describe('restarts', () => {
     const dataDir = tempDataDir();
     dirs.push(dataDir);
     const api = await startApi({ dataDir });
-    const res = await request(api.url).post('/programmes').set(bearer(KEYS.programmeManager)).set('X-Correlation-Id', 'delibera-2027-01').send({
-      programmeId: 'innosoc', code: 'INNOSOC', title: 'Innovazione sociale', funds: [{ fund: 'FSE', amountCents: 100 }],
-    });
+    const res = await new FundingClient(api.url).establishProgramme(
+      { programmeId: 'innosoc', code: 'INNOSOC', title: 'Innovazione sociale', funds: [{ fund: 'FSE', amountCents: 100 }] },
+      { key: KEYS.programmeManager, headers: { 'X-Correlation-Id': 'delibera-2027-01' } },
+    );
     expect(res.status).toBe(201);
     expect(res.headers['x-correlation-id']).toBe('delibera-2027-01');
     await api.stop();
@@ -69,7 +69,7 @@ describe('Idempotency-Key', () => {
     let api = await startApi({ dataDir });
     const callId = await new FundingClient(api.url).openCall();
     const submit = (url: string, body = bidBody()) =>
-      request(url).post(`/calls/${callId}/bids`).set(bearer(KEYS.applicantService)).set('Idempotency-Key', 'portal-submission-8841').send(body);
+      new FundingClient(url).submitBid(callId, body, { key: KEYS.applicantService, headers: { 'Idempotency-Key': 'portal-submission-8841' } });
 
     const first = await submit(api.url);
     expect(first.status).toBe(201);
@@ -107,10 +107,10 @@ describe('Idempotency-Key', () => {
     try {
       const client = new FundingClient(api.url);
       const callId = await client.openCall();
-      const asManager = await request(api.url).post(`/calls/${callId}/close`).set(bearer(KEYS.programmeManager)).set('Idempotency-Key', 'same-key').send({});
+      const asManager = await client.closeCall(callId, { key: KEYS.programmeManager, headers: { 'Idempotency-Key': 'same-key' } });
       expect(asManager.status).toBe(200);
       // The same key name from another principal is a request of its own: neither replayed nor refused.
-      const asPortal = await request(api.url).post(`/calls/${callId}/bids`).set(bearer(KEYS.applicantService)).set('Idempotency-Key', 'same-key').send(bidBody());
+      const asPortal = await client.submitBid(callId, bidBody(), { key: KEYS.applicantService, headers: { 'Idempotency-Key': 'same-key' } });
       expect(asPortal.status).toBe(422);
       expect(asPortal.body.code).toBe('CALL_NOT_OPEN');
       expect(asPortal.headers['idempotent-replayed']).toBeUndefined();
@@ -165,10 +165,11 @@ describe('starting', () => {
     const api = await startApi({ dataDir: dir, env: { NODE_ENV: 'production', VAULT_KEY: VAULT_KEY, AUDIT_SIGNING_KEY, AUDIT_PUBLIC_KEYS, API_KEYS_FILE: keysFile, SEED_DEMO_PROGRAMME: 'false' } });
     try {
       // An empty store: no demo programme when asked not to seed.
-      expect((await request(api.url).get('/health')).body.eventStore.headPosition).toBeNull();
-      const res = await request(api.url).post('/programmes').set(bearer(secret)).send({ code: 'P', title: 'T', funds: [{ fund: 'FSE', amountCents: 1 }] });
-      expect(res.status).toBe(201);
-      expect((await request(api.url).post('/programmes').set(bearer(KEYS.programmeManager)).send({})).status).toBe(401);
+      const client = new FundingClient(api.url);
+      expect((await client.health()).body.eventStore.headPosition).toBeNull();
+      const programme = { code: 'P', title: 'T', funds: [{ fund: 'FSE' as const, amountCents: 1 }] };
+      expect((await client.establishProgramme(programme, secret)).status).toBe(201);
+      expect((await client.establishProgramme(programme, KEYS.programmeManager)).status).toBe(401);
     } finally {
       await api.stop();
     }

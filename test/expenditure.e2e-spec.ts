@@ -6,9 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import request from 'supertest';
+import type { Schemas } from '@app/client';
 import { SqliteEventStore, type RecordedEvent } from '@app/event-store';
-import { KEYS, bearer, removeDataDir, startApi, tempDataDir, type ApiProcess } from './support/api-process.js';
+import { KEYS, removeDataDir, startApi, tempDataDir, type ApiProcess } from './support/api-process.js';
 import { FundingClient, awardBody } from './support/funding-requests.js';
 
 /** One person with two duties: the product must keep them apart on the same claim. */
@@ -39,21 +39,20 @@ describe('expenditure claims, verifications and recoveries', () => {
     removeDataDir(api.dataDir);
   });
 
-  const read = (path: string, at: string, key: string = KEYS.programmeManager) => request(api.url).get(path).set(bearer(key)).set('X-Min-Position', at);
   const claim = (grantId: string, kind: 'interim' | 'final', ...amounts: number[]) =>
-    client.post(`/grants/${grantId}/expenditure-claims`, KEYS.applicantService, {
+    client.submitClaim(grantId, {
       kind,
       items: amounts.map((amountCents, i) => ({ description: `Voce ${i}`, category: i === 0 ? 'personnel' : 'services', amountCents, documentRef: `FATT-2026-${i}` })),
     });
-  const verify = (claimId: string, eligibleCents: number, cuts: object[] = [], key: string = KEYS.controller) =>
-    client.post(`/expenditure-claims/${claimId}/verification`, key, { eligibleCents, cuts, checklistRef: 'CHK-2026-01', onTheSpot: false });
-  const pay = (grantId: string, body: object, key: string = KEYS.financeOfficer) => client.post(`/grants/${grantId}/disbursements`, key, body);
+  const verify = (claimId: string, eligibleCents: number, cuts: Schemas['ClaimCutDto'][] = [], key: string = KEYS.controller) =>
+    client.verifyClaim(claimId, { eligibleCents, cuts, checklistRef: 'CHK-2026-01', onTheSpot: false }, key);
+  const pay = (grantId: string, body: Schemas['RecordDisbursementDto'], key: string = KEYS.financeOfficer) => client.recordDisbursement(grantId, body, key);
 
   /** A grant of EUR 60,000 on an operation of EUR 100,000 (aid intensity 60%), its call paying 40% in advance. */
   async function grantAt60Percent(): Promise<{ grantId: string; callId: string }> {
     const callId = await client.openCall({ budgetCents: 20_000_000, maxGrantCents: 20_000_000, advanceShareBp: 4000 });
     const bidId = await client.admissibleBid(callId, { requestedCents: 6_000_000 });
-    const awarded = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(bidId, 6_000_000, { operation: { plannedStartDate: '2026-06-01', plannedEndDate: '2027-05-31', istatMunicipalityCode: '001272', totalEligibleCostCents: 10_000_000 } }));
+    const awarded = await client.awardGrant(callId, awardBody(bidId, 6_000_000, { operation: { plannedStartDate: '2026-06-01', plannedEndDate: '2027-05-31', istatMunicipalityCode: '001272', totalEligibleCostCents: 10_000_000 } }));
     expect(awarded.status).toBe(201);
     return { grantId: awarded.body.grantId as string, callId };
   }
@@ -67,8 +66,8 @@ describe('expenditure claims, verifications and recoveries', () => {
     expect((await pay(grantId, { kind: 'interim', amountCents: 100_000, claimId })).body).toMatchObject({ statusCode: 422, code: 'CLAIM_NOT_VERIFIED' });
     expect((await pay(grantId, { kind: 'interim', amountCents: 100_000, claimId: 'no-such-claim' })).body).toMatchObject({ statusCode: 404, code: 'CLAIM_NOT_FOUND' });
     // Another portal's grant does not exist for it; a claim id is taken once.
-    expect((await client.post(`/grants/${grantId}/expenditure-claims`, 'applicant-service-2-dev-api-key', { kind: 'interim', items: [{ description: 'x', category: 'x', amountCents: 1, documentRef: 'x' }] })).body.code).toBe('GRANT_NOT_FOUND');
-    expect((await client.post(`/grants/${grantId}/expenditure-claims`, KEYS.applicantService, { claimId, kind: 'interim', items: [{ description: 'x', category: 'x', amountCents: 1, documentRef: 'x' }] })).body).toMatchObject({ statusCode: 409, code: 'CLAIM_ALREADY_EXISTS' });
+    expect((await client.submitClaim(grantId, { kind: 'interim', items: [{ description: 'x', category: 'x', amountCents: 1, documentRef: 'x' }] }, 'applicant-service-2-dev-api-key')).body.code).toBe('GRANT_NOT_FOUND');
+    expect((await client.submitClaim(grantId, { claimId, kind: 'interim', items: [{ description: 'x', category: 'x', amountCents: 1, documentRef: 'x' }] })).body).toMatchObject({ statusCode: 409, code: 'CLAIM_ALREADY_EXISTS' });
   });
 
   it('pays no more than the aid intensity times the verified eligible expenditure, plus the advance allowed', async () => {
@@ -87,7 +86,7 @@ describe('expenditure claims, verifications and recoveries', () => {
     const paid = await pay(grantId, { kind: 'interim', amountCents: 300_000, claimId });
     expect(paid.status).toBe(201);
 
-    const grant = await read(`/grants/${grantId}`, paid.headers['x-event-position']!);
+    const grant = await client.grant(grantId, { at: paid.headers['x-event-position']!, key: KEYS.programmeManager });
     expect(grant.body).toMatchObject({
       disbursedCents: 2_700_000,
       declaredCents: 5_000_000,
@@ -95,7 +94,7 @@ describe('expenditure claims, verifications and recoveries', () => {
       claims: [{ claimId, status: 'verified', declaredCents: 5_000_000, eligibleCents: 4_500_000, cutCents: 500_000, cuts: [{ item: 1, amountCents: 500_000, reason: 'Fattura fuori periodo' }], paidCents: 300_000, verifiedBy: 'dev:controller' }],
       disbursements: [{ kind: 'advance', claimId: null }, { kind: 'interim', claimId, amountCents: 300_000 }],
     });
-    expect((await read(`/expenditure-claims/${claimId}`, paid.headers['x-event-position']!)).body).toMatchObject({ claimId, grantId, status: 'verified', paidCents: 300_000 });
+    expect((await client.expenditureClaim(claimId, { at: paid.headers['x-event-position']!, key: KEYS.programmeManager })).body).toMatchObject({ claimId, grantId, status: 'verified', paidCents: 300_000 });
   });
 
   it('keeps duties apart: the verifier of a claim cannot pay it, the evaluator of the bid cannot verify its grant', async () => {
@@ -106,9 +105,9 @@ describe('expenditure claims, verifications and recoveries', () => {
     expect((await pay(grantId, { kind: 'interim', amountCents: 100_000, claimId })).status).toBe(201);
 
     const callId = await client.openCall({ budgetCents: 10_000_000, maxGrantCents: 10_000_000 });
-    const bid = await client.post(`/calls/${callId}/bids`, KEYS.applicantService, { applicant: { type: 'company', taxCode: '01234567890', name: 'Officine Riunite Srl' }, projectTitle: 'Nido', requestedCents: 1_000_000 });
-    expect((await client.post(`/bids/${bid.body.bidId}/evaluation`, EVALUATOR_AND_CONTROLLER, { admissible: true, score: 70 })).status).toBe(200);
-    const other = (await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(bid.body.bidId, 1_000_000))).body.grantId as string;
+    const bid = await client.submitBid(callId, { applicant: { type: 'company', taxCode: '01234567890', name: 'Officine Riunite Srl' }, projectTitle: 'Nido', requestedCents: 1_000_000 });
+    expect((await client.evaluateBid(bid.body.bidId, { admissible: true, score: 70 }, EVALUATOR_AND_CONTROLLER)).status).toBe(200);
+    const other = (await client.awardGrant(callId, awardBody(bid.body.bidId, 1_000_000))).body.grantId as string;
     const otherClaim = (await claim(other, 'interim', 500_000)).body.claimId as string;
     expect((await verify(otherClaim, 500_000, [], EVALUATOR_AND_CONTROLLER)).body).toMatchObject({ statusCode: 422, code: 'SEPARATION_OF_DUTIES' });
   });
@@ -117,12 +116,12 @@ describe('expenditure claims, verifications and recoveries', () => {
     const { grantId } = await grantAt60Percent();
     const item = (amountCents: number) => [{ description: 'Voce', category: 'services', amountCents, documentRef: 'FATT-1' }];
     const first = `wl-a-${grantId.slice(0, 8)}`;
-    expect((await client.post(`/grants/${grantId}/expenditure-claims`, KEYS.applicantService, { claimId: first, kind: 'interim', items: item(100_000) })).status).toBe(201);
-    const second = await client.post(`/grants/${grantId}/expenditure-claims`, KEYS.applicantService, { claimId: `wl-b-${grantId.slice(0, 8)}`, kind: 'interim', items: item(200_000) });
-    const worklist = await read(`/expenditure-claims?grantId=${grantId}`, second.headers['x-event-position']!, KEYS.controller);
+    expect((await client.submitClaim(grantId, { claimId: first, kind: 'interim', items: item(100_000) })).status).toBe(201);
+    const second = await client.submitClaim(grantId, { claimId: `wl-b-${grantId.slice(0, 8)}`, kind: 'interim', items: item(200_000) });
+    const worklist = await client.expenditureClaims({ grantId }, { at: second.headers['x-event-position']! });
     expect(worklist.status).toBe(200);
     expect(worklist.body).toMatchObject({ total: 2, items: [{ claimId: first, status: 'submitted', declaredCents: 100_000 }, { claimId: second.body.claimId, status: 'submitted' }] });
-    expect((await read('/expenditure-claims', second.headers['x-event-position']!, KEYS.viewer)).status).toBe(403);
+    expect((await client.expenditureClaims({}, { at: second.headers['x-event-position']!, key: KEYS.viewer })).status).toBe(403);
   });
 
   it('completes a grant through two claims, the final one fixing its entitlement', async () => {
@@ -140,37 +139,37 @@ describe('expenditure claims, verifications and recoveries', () => {
     const last = await pay(grantId, { kind: 'final', amountCents: 1_740_000, claimId: final, actualEndDate: '2026-11-20' });
     expect(last.status).toBe(201);
     const at = last.headers['x-event-position']!;
-    expect((await read(`/grants/${grantId}`, at)).body).toMatchObject({ status: 'completed', disbursedCents: 5_340_000, releasedCents: 660_000, actualEndDate: '2026-11-20', remainingCents: 0 });
-    expect((await read(`/calls/${callId}`, at)).body).toMatchObject({ committedCents: 6_000_000, releasedCents: 660_000, declaredCents: 9_000_000, verifiedCents: 8_900_000, disbursedCents: 5_340_000 });
+    expect((await client.grant(grantId, { at, key: KEYS.programmeManager })).body).toMatchObject({ status: 'completed', disbursedCents: 5_340_000, releasedCents: 660_000, actualEndDate: '2026-11-20', remainingCents: 0 });
+    expect((await client.call(callId, { at, key: KEYS.programmeManager })).body).toMatchObject({ committedCents: 6_000_000, releasedCents: 660_000, declaredCents: 9_000_000, verifiedCents: 8_900_000, disbursedCents: 5_340_000 });
   });
 
   it('recovers money paid beyond a revoked award: a receipt returns its principal to the call, and the dashboard still sums its events', async () => {
     const { grantId, callId } = await grantAt60Percent();
     await pay(grantId, { kind: 'advance', amountCents: 2_400_000 });
     // The award cut to EUR 10,000: 14,000 of the advance is due back.
-    const revoked = await client.post(`/grants/${grantId}/revocation`, KEYS.programmeManager, { reason: 'Attività non realizzate', amountCents: 5_000_000 });
+    const revoked = await client.revokeGrant(grantId, { reason: 'Attività non realizzate', amountCents: 5_000_000 });
     expect(revoked.status).toBe(200);
-    expect((await client.post(`/grants/${grantId}/recovery-orders`, KEYS.programmeManager, { amountCents: 1_400_000 + 1, interestRateBp: 250, dueDate: '2027-03-31', reference: 'DD-2026-0412' })).body.code).toBe('RECOVERY_EXCEEDS_DUE');
-    const ordered = await client.post(`/grants/${grantId}/recovery-orders`, KEYS.programmeManager, { amountCents: 1_400_000, interestRateBp: 250, dueDate: '2027-03-31', reference: 'DD-2026-0412' });
+    expect((await client.orderRecovery(grantId, { amountCents: 1_400_000 + 1, interestRateBp: 250, dueDate: '2027-03-31', reference: 'DD-2026-0412' })).body.code).toBe('RECOVERY_EXCEEDS_DUE');
+    const ordered = await client.orderRecovery(grantId, { amountCents: 1_400_000, interestRateBp: 250, dueDate: '2027-03-31', reference: 'DD-2026-0412' });
     expect(ordered.status).toBe(201);
-    const before = (await read(`/calls/${callId}`, ordered.headers['x-event-position']!)).body;
-    const measureBefore = (await read('/programmes/wecare/dashboard', ordered.headers['x-event-position']!)).body.measures.find((m: { measureId: string }) => m.measureId === 'wecare-m4');
+    const before = (await client.call(callId, { at: ordered.headers['x-event-position']!, key: KEYS.programmeManager })).body;
+    const measureBefore = (await client.dashboard('wecare', { at: ordered.headers['x-event-position']!, key: KEYS.programmeManager })).body.measures.find((m) => m.measureId === 'wecare-m4')!;
 
     const today = new Date().toISOString().slice(0, 10);
-    const receipt = await client.post(`/grants/${grantId}/recovery-receipts`, KEYS.financeOfficer, { amountCents: 1_000_000, interestCents: 12_500, receivedAt: today, reference: 'TES-2026-88' });
+    const receipt = await client.recordRecoveryReceipt(grantId, { amountCents: 1_000_000, interestCents: 12_500, receivedAt: today, reference: 'TES-2026-88' });
     expect(receipt.status).toBe(201);
-    expect((await client.post(`/grants/${grantId}/recovery-receipts`, KEYS.financeOfficer, { amountCents: 400_000 + 1, interestCents: 0, receivedAt: today, reference: 'TES-2026-89' })).body.code).toBe('RECEIPT_EXCEEDS_ORDERED');
-    const writtenOff = await client.post(`/grants/${grantId}/recovery-write-off`, KEYS.programmeManager, { reason: 'Beneficiario in liquidazione' });
+    expect((await client.recordRecoveryReceipt(grantId, { amountCents: 400_000 + 1, interestCents: 0, receivedAt: today, reference: 'TES-2026-89' })).body.code).toBe('RECEIPT_EXCEEDS_ORDERED');
+    const writtenOff = await client.writeOffRecovery(grantId, { reason: 'Beneficiario in liquidazione' });
     expect(writtenOff.status).toBe(200);
     const at = writtenOff.headers['x-event-position']!;
 
-    const after = (await read(`/calls/${callId}`, at)).body;
+    const after = (await client.call(callId, { at, key: KEYS.programmeManager })).body;
     expect(after.remainingCents - before.remainingCents).toBe(1_000_000);
     expect(after).toMatchObject({ recoveryDueCents: 1_400_000, recoveredCents: 1_000_000, writtenOffCents: 400_000, outstandingRecoveryCents: 0, interestReceivedCents: 12_500 });
-    const dashboard = (await read('/programmes/wecare/dashboard', at)).body;
-    const measure = dashboard.measures.find((m: { measureId: string }) => m.measureId === 'wecare-m4');
+    const dashboard = (await client.dashboard('wecare', { at, key: KEYS.programmeManager })).body;
+    const measure = dashboard.measures.find((m) => m.measureId === 'wecare-m4')!;
     expect(measure.availableCents - measureBefore.availableCents).toBe(1_000_000);
-    expect((await read(`/grants/${grantId}`, at)).body.recovery).toMatchObject({ dueCents: 1_400_000, orderedCents: 1_400_000, receivedCents: 1_000_000, interestReceivedCents: 12_500, writtenOffCents: 400_000, outstandingCents: 0 });
+    expect((await client.grant(grantId, { at, key: KEYS.programmeManager })).body.recovery).toMatchObject({ dueCents: 1_400_000, orderedCents: 1_400_000, receivedCents: 1_000_000, interestReceivedCents: 12_500, writtenOffCents: 400_000, outstandingCents: 0 });
 
     // Every total on the dashboard is the sum of the events in the log.
     const events = await allEvents();

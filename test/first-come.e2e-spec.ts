@@ -4,8 +4,7 @@
  * even when it was decided while the call looked open.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import request from 'supertest';
-import { KEYS, bearer, removeDataDir, startApi, type ApiProcess } from './support/api-process.js';
+import { KEYS, removeDataDir, startApi, type ApiProcess } from './support/api-process.js';
 import { FundingClient, awardBody, bidBody } from './support/funding-requests.js';
 
 describe('first-come calls and late bids', () => {
@@ -21,8 +20,7 @@ describe('first-come calls and late bids', () => {
     removeDataDir(api.dataDir);
   });
 
-  const read = (path: string, at: string) => request(api.url).get(path).set(bearer(KEYS.programmeManager)).set('X-Min-Position', at);
-  const submit = (callId: string, i: number) => client.post(`/calls/${callId}/bids`, KEYS.applicantService, bidBody({ requestedCents: 1_000_000, projectTitle: `Progetto ${i}` }));
+  const submit = (callId: string, i: number) => client.submitBid(callId, bidBody({ requestedCents: 1_000_000, projectTitle: `Progetto ${i}` }));
   const position = (res: { headers: Record<string, string | undefined> }) => BigInt(res.headers['x-event-position'] ?? '0');
 
   it('ranks bids by arrival and awards them in that order among the admissible ones', async () => {
@@ -32,40 +30,40 @@ describe('first-come calls and late bids', () => {
     const byArrival = [...submitted].sort((a, b) => (position(a) < position(b) ? -1 : 1)).map((r) => r.body.bidId as string);
     const last = submitted.map(position).reduce((a, b) => (a > b ? a : b)).toString();
 
-    const listed = await read(`/calls/${callId}/bids?order=arrival`, last);
+    const listed = await client.bidsOfCall(callId, { order: 'arrival' }, { at: last, key: KEYS.programmeManager });
     expect(listed.status).toBe(200);
     expect(listed.body.items.map((b: { bidId: string }) => b.bidId)).toEqual(byArrival);
     expect(listed.body.items.map((b: { arrivalPosition: string }) => b.arrivalPosition)).toEqual([...submitted].map((r) => r.headers['x-event-position']).sort((a, b) => (BigInt(a!) < BigInt(b!) ? -1 : 1)));
     // A first-come call lists by arrival by default.
-    const byDefault = (await read(`/calls/${callId}/bids`, last)).body;
+    const byDefault = (await client.bidsOfCall(callId, {}, { at: last, key: KEYS.programmeManager })).body;
     expect(byDefault.order).toBe('arrival');
     expect(byDefault.items[0]).toMatchObject({ bidId: byArrival[0], rank: 1, late: false });
 
     // Evaluated in reverse order of arrival: the first to arrive still comes first.
-    for (const bidId of [...byArrival].reverse()) expect((await client.post(`/bids/${bidId}/evaluation`, KEYS.evaluator, { admissible: true, score: 60 })).status).toBe(200);
-    const passedOver = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(byArrival[1]!, 1_000_000));
+    for (const bidId of [...byArrival].reverse()) expect((await client.evaluateBid(bidId, { admissible: true, score: 60 })).status).toBe(200);
+    const passedOver = await client.awardGrant(callId, awardBody(byArrival[1]!, 1_000_000));
     expect(passedOver.body).toMatchObject({ statusCode: 422, code: 'ARRIVAL_ORDER', waitingBidId: byArrival[0] });
-    expect((await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(byArrival[0]!, 1_000_000))).status).toBe(201);
-    expect((await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(byArrival[1]!, 1_000_000))).status).toBe(201);
+    expect((await client.awardGrant(callId, awardBody(byArrival[0]!, 1_000_000))).status).toBe(201);
+    expect((await client.awardGrant(callId, awardBody(byArrival[1]!, 1_000_000))).status).toBe(201);
     // A withdrawn bid no longer holds the line.
-    expect((await client.post(`/bids/${byArrival[2]}/withdraw`, KEYS.applicantService)).status).toBe(200);
-    expect((await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(byArrival[3]!, 1_000_000))).status).toBe(201);
+    expect((await client.withdrawBid(byArrival[2]!)).status).toBe(200);
+    expect((await client.awardGrant(callId, awardBody(byArrival[3]!, 1_000_000))).status).toBe(201);
   });
 
   it('keeps ranking calls as they were: by score, and any admissible bid may be awarded', async () => {
     const callId = await client.openCall({ budgetCents: 5_000_000, maxGrantCents: 1_000_000 });
     const first = await client.admissibleBid(callId, { requestedCents: 1_000_000 });
     const second = await client.admissibleBid(callId, { requestedCents: 1_000_000 });
-    expect((await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(second, 1_000_000))).status).toBe(201);
-    expect((await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(first, 1_000_000))).status).toBe(201);
+    expect((await client.awardGrant(callId, awardBody(second, 1_000_000))).status).toBe(201);
+    expect((await client.awardGrant(callId, awardBody(first, 1_000_000))).status).toBe(201);
   });
 
   it('marks as late every bid that lands after a close racing a storm of bids, and never admits one', async () => {
     const callId = await client.openCall({ selection: 'first-come', budgetCents: 100_000_000, maxGrantCents: 1_000_000 });
-    // supertest sends a request when it is awaited: `then` sends each now.
-    const storm = Array.from({ length: 100 }, (_, i) => submit(callId, i).then((res) => res));
-    const closing = client.post(`/calls/${callId}/close`, KEYS.programmeManager).then((res) => res);
-    storm.push(...Array.from({ length: 100 }, (_, i) => submit(callId, 100 + i).then((res) => res)));
+    // Each request is sent as it is made: the close goes out between two halves of the storm.
+    const storm = Array.from({ length: 100 }, (_, i) => submit(callId, i));
+    const closing = client.closeCall(callId);
+    storm.push(...Array.from({ length: 100 }, (_, i) => submit(callId, 100 + i)));
     const closed = await closing;
     expect(closed.status).toBe(200);
     const closedAt = position(closed);
@@ -75,8 +73,8 @@ describe('first-come calls and late bids', () => {
     expect(accepted.length).toBeGreaterThan(0);
 
     const at = [closed, ...accepted].map(position).reduce((a, b) => (a > b ? a : b)).toString();
-    const listed = await read(`/calls/${callId}/bids?order=arrival&pageSize=100`, at);
-    const more = await read(`/calls/${callId}/bids?order=arrival&pageSize=100&page=2`, at);
+    const listed = await client.bidsOfCall(callId, { order: 'arrival', pageSize: 100 }, { at, key: KEYS.programmeManager });
+    const more = await client.bidsOfCall(callId, { order: 'arrival', pageSize: 100, page: 2 }, { at, key: KEYS.programmeManager });
     const items = [...listed.body.items, ...more.body.items] as Array<{ bidId: string; arrivalPosition: string; late: boolean }>;
     expect(items).toHaveLength(accepted.length);
     for (const item of items) expect(item.late).toBe(BigInt(item.arrivalPosition) > closedAt);
@@ -85,9 +83,9 @@ describe('first-come calls and late bids', () => {
 
     // A late bid is never found admissible; one on time is.
     for (const bid of late.slice(0, 5)) {
-      expect((await client.post(`/bids/${bid.bidId}/evaluation`, KEYS.evaluator, { admissible: true, score: 70 })).body).toMatchObject({ statusCode: 422, code: 'BID_AFTER_CLOSE' });
+      expect((await client.evaluateBid(bid.bidId, { admissible: true, score: 70 })).body).toMatchObject({ statusCode: 422, code: 'BID_AFTER_CLOSE' });
     }
     const onTime = items.find((b) => !b.late)!;
-    expect((await client.post(`/bids/${onTime.bidId}/evaluation`, KEYS.evaluator, { admissible: true, score: 70 })).status).toBe(200);
+    expect((await client.evaluateBid(onTime.bidId, { admissible: true, score: 70 })).status).toBe(200);
   });
 });

@@ -8,21 +8,31 @@ import net from 'node:net';
 import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import request from 'supertest';
 import { KEYS, bearer, removeDataDir, startApi, tempDataDir, type ApiProcess } from './support/api-process.js';
 import { FundingClient, bidBody, awardBody } from './support/funding-requests.js';
+// Raw requests, for what no client would send; every answer is still checked against the OpenAPI document.
+import { request } from './support/http.js';
+import { assertDescribed } from './support/openapi-contract.js';
 import { writeSyntheticLog } from './support/synthetic-log.js';
 
 const SECOND_PORTAL = 'applicant-service-2-dev-api-key';
 
-/** A GET from a chosen loopback source address (the whole of 127.0.0.0/8 is this machine). */
+/** A GET from a chosen loopback source address (the whole of 127.0.0.0/8 is this machine), its answer checked against the document. */
 function getFrom(url: string, path: string, localAddress: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(`${url}${path}`, { localAddress, headers, agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      res.on('end', () => {
+        const answer = { status: res.statusCode ?? 0, headers: res.headers, body };
+        try {
+          assertDescribed({ method: 'GET', path, status: answer.status, headers: res.headers as Record<string, string>, text: body });
+        } catch (violation) {
+          return reject(violation as Error);
+        }
+        resolve(answer);
+      });
     });
     req.on('error', reject);
     req.end();
@@ -64,10 +74,10 @@ describe('hardening against the OWASP API Top 10', () => {
   describe('1. object-level authorization: a bid belongs to the portal that submitted it', () => {
     it("another portal can neither withdraw nor read it (404, as if it did not exist); its own portal can read it, and its grant", async () => {
       const callId = await client.openCall();
-      const submitted = await client.post(`/calls/${callId}/bids`, KEYS.applicantService, bidBody());
+      const submitted = await client.submitBid(callId, bidBody());
       const bidId = submitted.body.bidId as string;
 
-      const stolen = await client.post(`/bids/${bidId}/withdraw`, SECOND_PORTAL);
+      const stolen = await client.withdrawBid(bidId, SECOND_PORTAL);
       expect(stolen.status).toBe(404);
       expect(stolen.body.code).toBe('BID_NOT_FOUND');
       expect((await request(api.url).get(`/bids/${bidId}`).set(bearer(SECOND_PORTAL)).set('X-Min-Position', submitted.headers['x-event-position']!)).status).toBe(404);
@@ -76,43 +86,43 @@ describe('hardening against the OWASP API Top 10', () => {
       expect(own.status).toBe(200);
       expect(own.body).toMatchObject({ bidId, status: 'submitted' });
 
-      await client.post(`/bids/${bidId}/evaluation`, KEYS.evaluator, { admissible: true, score: 80 });
-      const award = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(bidId, 1_000_000));
+      await client.evaluateBid(bidId, { admissible: true, score: 80 });
+      const award = await client.awardGrant(callId, awardBody(bidId, 1_000_000));
       const grantId = award.body.grantId as string;
       const at = award.headers['x-event-position']!;
       expect((await request(api.url).get(`/grants/${grantId}`).set(bearer(KEYS.applicantService)).set('X-Min-Position', at)).status).toBe(200);
       expect((await request(api.url).get(`/grants/${grantId}`).set(bearer(SECOND_PORTAL)).set('X-Min-Position', at)).status).toBe(404);
       // Its own portal may still withdraw what it submitted, as before.
-      const other = await client.post(`/calls/${callId}/bids`, KEYS.applicantService, bidBody());
-      expect((await client.post(`/bids/${other.body.bidId}/withdraw`, KEYS.applicantService)).status).toBe(200);
+      const other = await client.submitBid(callId, bidBody());
+      expect((await client.withdrawBid(other.body.bidId)).status).toBe(200);
     });
   });
 
   describe('2. money stays exact', () => {
     it('refuses amounts beyond what any programme could hold, so no total can leave the exact range', async () => {
-      const res = await client.post('/programmes', KEYS.programmeManager, { code: 'HUGE', title: 'Huge', funds: [{ fund: 'FSE', amountCents: Number.MAX_SAFE_INTEGER }] });
+      const res = await client.establishProgramme({ code: 'HUGE', title: 'Huge', funds: [{ fund: 'FSE', amountCents: Number.MAX_SAFE_INTEGER }] });
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('VALIDATION_FAILED');
     });
 
     it('keeps every total exact at the largest amounts, through award and revocation cycles', async () => {
       const MAX = 10_000_000_000_000;
-      const programme = await client.post('/programmes', KEYS.programmeManager, { code: 'BIG', title: 'Big', funds: [{ fund: 'FSE', amountCents: MAX }] });
+      const programme = await client.establishProgramme({ code: 'BIG', title: 'Big', funds: [{ fund: 'FSE', amountCents: MAX }] });
       expect(programme.status).toBe(201);
       const programmeId = programme.body.programmeId as string;
-      expect((await client.post(`/programmes/${programmeId}/measures`, KEYS.programmeManager, { measureId: 'all', code: 'M1', title: 'All', fund: 'FSE', allocationCents: MAX })).status).toBe(201);
+      expect((await client.defineMeasure(programmeId, { measureId: 'all', code: 'M1', title: 'All', fund: 'FSE', allocationCents: MAX })).status).toBe(201);
       const callId = await client.openCall({ programmeId, measureId: 'all', budgetCents: MAX, maxGrantCents: MAX });
       for (let cycle = 0; cycle < 2; cycle++) {
         const bidId = await client.admissibleBid(callId, { requestedCents: MAX });
-        const grant = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(bidId, MAX));
+        const grant = await client.awardGrant(callId, awardBody(bidId, MAX));
         expect(grant.status).toBe(201);
-        expect((await client.post(`/grants/${grant.body.grantId}/revocation`, KEYS.programmeManager, { reason: 'Cycle' })).status).toBe(200);
+        expect((await client.revokeGrant(grant.body.grantId, { reason: 'Cycle' })).status).toBe(200);
       }
       const lastBid = await client.admissibleBid(callId, { requestedCents: MAX });
-      const last = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(lastBid, MAX));
+      const last = await client.awardGrant(callId, awardBody(lastBid, MAX));
       expect(last.status).toBe(201);
       const oneCent = await client.admissibleBid(callId, { requestedCents: 1 });
-      const refused = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(oneCent, 1));
+      const refused = await client.awardGrant(callId, awardBody(oneCent, 1));
       expect(refused.body.code).toBe('BUDGET_EXCEEDED');
       const call = await request(api.url).get(`/calls/${callId}`).set(bearer(KEYS.viewer)).set('X-Min-Position', last.headers['x-event-position']!);
       expect(call.body).toMatchObject({ committedCents: 3 * MAX, releasedCents: 2 * MAX, remainingCents: 0 });
@@ -137,7 +147,7 @@ describe('hardening against the OWASP API Top 10', () => {
 
     it('caps the field problems a 400 lists, and the length of any value it echoes', async () => {
       const body = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`k${i}`, 1]));
-      const res = await client.post('/calls', KEYS.programmeManager, body);
+      const res = await request(api.url).post('/calls').set(bearer(KEYS.programmeManager)).send(body);
       expect(res.status).toBe(400);
       expect(res.body.errors.length).toBeLessThanOrEqual(21);
       expect(JSON.stringify(res.body).length).toBeLessThan(8_000);
@@ -171,12 +181,12 @@ describe('hardening against the OWASP API Top 10', () => {
   describe('4. an id that names a property of every object is an ordinary id', () => {
     it('constructor, toString and hasOwnProperty as ids: 404 or 201 as for any id, never 500; unknown query parameters are 400 whatever their name', async () => {
       for (const measureId of ['constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
-        const call = await client.post('/calls', KEYS.programmeManager, { programmeId: 'wecare', measureId, title: 'Call', budgetCents: 100, opensAt: '2026-01-01T00:00:00Z', closesAt: '2027-01-01T00:00:00Z', eligibleApplicantTypes: ['company'] });
+        const call = await client.tryOpenCall({ programmeId: 'wecare', measureId, title: 'Call', budgetCents: 100, opensAt: '2026-01-01T00:00:00Z', closesAt: '2027-01-01T00:00:00Z', eligibleApplicantTypes: ['company'] });
         expect(call.status).toBe(404);
         expect(call.body.code).toBe('MEASURE_NOT_FOUND');
       }
-      const programme = await client.post('/programmes', KEYS.programmeManager, { code: 'PROTO', title: 'Proto', funds: [{ fund: 'FSE', amountCents: 1_000 }] });
-      const measure = await client.post(`/programmes/${programme.body.programmeId}/measures`, KEYS.programmeManager, { measureId: 'toString', code: 'M1', title: 'M', fund: 'FSE', allocationCents: 10 });
+      const programme = await client.establishProgramme({ code: 'PROTO', title: 'Proto', funds: [{ fund: 'FSE', amountCents: 1_000 }] });
+      const measure = await client.defineMeasure(programme.body.programmeId, { measureId: 'toString', code: 'M1', title: 'M', fund: 'FSE', allocationCents: 10 });
       expect(measure.status).toBe(201);
       expect((await request(api.url).get('/audit/constructor/b1/state?asOf=1').set(bearer(KEYS.auditor))).status).toBe(404);
       for (const name of ['toString', 'constructor', 'hasOwnProperty', 'anything']) {
@@ -228,7 +238,7 @@ describe('hardening against the OWASP API Top 10', () => {
 
     it('shows nothing remaining on a grant completed by a final payment below its award', async () => {
       const callId = await client.openCall();
-      const grantId = await client.grant(callId, 1_000);
+      const grantId = await client.newGrant(callId, 1_000);
       const paid = await client.payOnClaim(grantId, 950, 'final');
       expect(paid.status).toBe(201);
       const grant = await request(api.url).get(`/grants/${grantId}`).set(bearer(KEYS.viewer)).set('X-Min-Position', paid.headers['x-event-position']!);

@@ -4,8 +4,8 @@
  * under concurrent awards, and the lists the law asks for (EU art. 49, OpenCoesione).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import request from 'supertest';
-import { KEYS, bearer, removeDataDir, startApi, type ApiProcess } from './support/api-process.js';
+import type { Schemas } from '@app/client';
+import { removeDataDir, startApi, type ApiProcess } from './support/api-process.js';
 import { FundingClient, awardBody, freshCup } from './support/funding-requests.js';
 
 const EUR = (euros: number) => euros * 100;
@@ -30,14 +30,15 @@ describe("an operation's legal identity", () => {
     const callId = await client.openCall();
     const bidId = await client.admissibleBid(callId, { requestedCents: 1_000_000 });
     const { cup: _cup, ...withoutCup } = awardBody(bidId, 1_000_000);
-    const missing = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, withoutCup);
+    // The document requires the CUP: only a cast sends an award without it.
+    const missing = await client.awardGrant(callId, withoutCup as Schemas['AwardGrantDto']);
     expect(missing.status).toBe(400);
     expect(missing.body.errors).toEqual([expect.objectContaining({ field: 'cup' })]);
-    expect((await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(bidId, 1_000_000, { cup: 'J11B1700027000' }))).status).toBe(400);
+    expect((await client.awardGrant(callId, awardBody(bidId, 1_000_000, { cup: 'J11B1700027000' }))).status).toBe(400);
     const cup = freshCup();
-    expect((await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(bidId, 1_000_000, { cup }))).status).toBe(201);
+    expect((await client.awardGrant(callId, awardBody(bidId, 1_000_000, { cup }))).status).toBe(201);
     const other = await client.admissibleBid(callId, { requestedCents: 1_000_000 });
-    const reused = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(other, 1_000_000, { cup }));
+    const reused = await client.awardGrant(callId, awardBody(other, 1_000_000, { cup }));
     expect(reused.status).toBe(409);
     expect(reused.body.code).toBe('CUP_ALREADY_USED');
   });
@@ -47,16 +48,16 @@ describe("an operation's legal identity", () => {
     const visura = { reference: 'RNA-VIS-1', date: new Date(Date.now() - 86_400_000 * 10).toISOString().slice(0, 10), receivedCents: EUR(200_000) };
     // The linked company got EUR 50,000 here after the visura.
     const linked = await companyBid(callId, '11111111111', EUR(50_000));
-    const first = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(linked, EUR(50_000), { rna: { cor: 'COR-1', deMinimisVisura: { ...visura, receivedCents: 0 } } }));
+    const first = await client.awardGrant(callId, awardBody(linked, EUR(50_000), { rna: { cor: 'COR-1', deMinimisVisura: { ...visura, receivedCents: 0 } } }));
     expect(first.status).toBe(201);
     const bidId = await companyBid(callId, '22222222222', EUR(60_000), ['11111111111']);
-    const noVisura = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(bidId, EUR(60_000), { rna: { cor: 'COR-2' } }));
+    const noVisura = await client.awardGrant(callId, awardBody(bidId, EUR(60_000), { rna: { cor: 'COR-2' } }));
     expect(noVisura.body.code).toBe('DE_MINIMIS_VISURA_REQUIRED');
-    const tooMuch = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(bidId, EUR(60_000), { rna: { cor: 'COR-2', deMinimisVisura: visura } }));
+    const tooMuch = await client.awardGrant(callId, awardBody(bidId, EUR(60_000), { rna: { cor: 'COR-2', deMinimisVisura: visura } }));
     expect(tooMuch.status).toBe(422);
     expect(tooMuch.body).toMatchObject({ code: 'DE_MINIMIS_CEILING_EXCEEDED', headroomCents: EUR(50_000) });
-    expect((await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(bidId, EUR(50_000), { rna: { cor: 'COR-2', deMinimisVisura: visura } }))).status).toBe(201);
-    const statement = await request(api.url).get('/undertakings/22222222222/de-minimis').set(bearer(KEYS.programmeManager));
+    expect((await client.awardGrant(callId, awardBody(bidId, EUR(50_000), { rna: { cor: 'COR-2', deMinimisVisura: visura } }))).status).toBe(201);
+    const statement = await client.deMinimisStatement('22222222222');
     // Its own statement: the aid granted to it (the linked company's is on the linked company's).
     expect(statement.body).toMatchObject({ totalInWindowCents: EUR(50_000), windowYears: 3, aid: [{ amountCents: EUR(50_000) }] });
   });
@@ -65,43 +66,44 @@ describe("an operation's legal identity", () => {
     const calls = await Promise.all(Array.from({ length: 4 }, () => client.openCall({ aidRegime: 'de-minimis', budgetCents: EUR(150_000), maxGrantCents: EUR(100_000) })));
     const bids = await Promise.all(Array.from({ length: 20 }, (_, i) => companyBid(calls[i % 4]!, '33333333333', EUR(20_000)).then((bidId) => ({ bidId, callId: calls[i % 4]! }))));
     const visura = { reference: 'RNA-VIS-2', date: new Date().toISOString().slice(0, 10), receivedCents: 0 };
-    const answers = await Promise.all(bids.map(({ bidId, callId }) => client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(bidId, EUR(20_000), { rna: { cor: 'COR-3', deMinimisVisura: visura } }))));
+    const answers = await Promise.all(bids.map(({ bidId, callId }) => client.awardGrant(callId, awardBody(bidId, EUR(20_000), { rna: { cor: 'COR-3', deMinimisVisura: visura } }))));
     expect(answers.filter((a) => a.status === 201)).toHaveLength(15);
     for (const refused of answers.filter((a) => a.status !== 201)) expect(refused.body.code).toBe('DE_MINIMIS_CEILING_EXCEEDED');
-    const statement = await request(api.url).get('/undertakings/33333333333/de-minimis').set(bearer(KEYS.programmeManager));
+    const statement = await client.deMinimisStatement('33333333333');
     expect(statement.body.totalInWindowCents).toBe(EUR(300_000));
   });
 
   it('publishes every art. 49 field of an operation, as JSON and CSV', async () => {
     const callId = await client.openCall();
     const bidId = await client.admissibleBid(callId, { requestedCents: EUR(80_000) });
-    const awarded = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(bidId, EUR(80_000), { operation: { purpose: 'Un nido aziendale per 40 famiglie', plannedStartDate: '2026-09-01', plannedEndDate: '2027-08-31', istatMunicipalityCode: '004078', totalEligibleCostCents: EUR(100_000) } }));
+    const awarded = await client.awardGrant(callId, awardBody(bidId, EUR(80_000), { operation: { purpose: 'Un nido aziendale per 40 famiglie', plannedStartDate: '2026-09-01', plannedEndDate: '2027-08-31', istatMunicipalityCode: '004078', totalEligibleCostCents: EUR(100_000) } }));
     const at = awarded.headers['x-event-position']!;
-    const json = await request(api.url).get('/open-data/operations').set('X-Min-Position', at);
-    const operation = (json.body.operations as Array<Record<string, unknown>>).find((o) => o['operationId'] === awarded.body.grantId);
+    const grant = await client.grant(awarded.body.grantId, { at });
+    expect(grant.body).toMatchObject({ cup: expect.stringMatching(/^J11B/), operation: { nuts3: 'ITC16', nuts2: 'ITC1', totalEligibleCostCents: EUR(100_000) }, aidRegime: 'none', euCoFinancingRateBp: 5000 });
+    // The public list takes no X-Min-Position: the query above waited for every read model.
+    const json = await client.publicOperations();
+    const operation = json.body.operations.find((o) => o.operationId === awarded.body.grantId);
     expect(operation).toEqual(expect.objectContaining({
       beneficiaryName: 'Officine Riunite Srl', operationTitle: 'Nido aziendale condiviso', purpose: 'Un nido aziendale per 40 famiglie',
       startDate: '2026-09-01', plannedEndDate: '2027-08-31', actualEndDate: null, totalEligibleCostCents: EUR(100_000), fund: 'FSE',
-      euCoFinancingRateBp: 5000, location: 'ITC16', municipality: '004078', specificObjective: null, interventionType: null, cup: awarded.body.cup ?? expect.any(String),
+      euCoFinancingRateBp: 5000, location: 'ITC16', municipality: '004078', specificObjective: null, interventionType: null, cup: grant.body.cup,
     }));
-    const grant = await request(api.url).get(`/grants/${awarded.body.grantId}`).set(bearer(KEYS.viewer)).set('X-Min-Position', at);
-    expect(grant.body).toMatchObject({ cup: expect.stringMatching(/^J11B/), operation: { nuts3: 'ITC16', nuts2: 'ITC1', totalEligibleCostCents: EUR(100_000) }, aidRegime: 'none', euCoFinancingRateBp: 5000 });
-    const csv = await request(api.url).get('/open-data/operations?format=csv');
-    expect(csv.text.split('\n')[0]).toContain('cup,beneficiaryName,beneficiaryType,beneficiaryRegion,operationTitle,purpose');
-    expect(csv.text).toContain('Un nido aziendale per 40 famiglie');
+    const csv = await client.publicCsv('operations');
+    expect(csv.body.split('\n')[0]).toContain('cup,beneficiaryName,beneficiaryType,beneficiaryRegion,operationTitle,purpose');
+    expect(csv.body).toContain('Un nido aziendale per 40 famiglie');
   });
 
   it("lists the operations in OpenCoesione's format, its totals equal to the dashboard's", async () => {
     const callId = await client.openCall({ budgetCents: EUR(200_000) });
-    const grantId = await client.grant(callId, EUR(100_000));
-    await client.post(`/grants/${grantId}/disbursements`, KEYS.financeOfficer, { kind: 'advance', amountCents: EUR(40_000) });
-    const second = await client.grant(callId, EUR(50_000));
+    const grantId = await client.newGrant(callId, EUR(100_000));
+    await client.recordDisbursement(grantId, { kind: 'advance', amountCents: EUR(40_000) });
+    const second = await client.newGrant(callId, EUR(50_000));
     const last = await client.payOnClaim(second, EUR(45_000), 'final', { actualEndDate: '2026-11-20' });
     const at = last.headers['x-event-position']!;
-    const dashboard = (await request(api.url).get('/programmes/wecare/dashboard').set(bearer(KEYS.viewer)).set('X-Min-Position', at)).body;
-    const csv = await request(api.url).get('/open-data/opencoesione').set('X-Min-Position', at);
+    const dashboard = (await client.dashboard('wecare', { at })).body;
+    const csv = await client.publicCsv('opencoesione');
     expect(csv.headers['content-type']).toContain('text/csv');
-    const [header, ...rows] = csv.text.trim().split('\n');
+    const [header, ...rows] = csv.body.trim().split('\n');
     const columns = header!.split(';');
     expect(columns).toEqual(expect.arrayContaining(['COD_LOCALE_PROGETTO', 'CUP', 'OC_TITOLO_PROGETTO', 'FINANZ_UE', 'FINANZ_TOTALE_PUBBLICO', 'IMPEGNI', 'TOT_PAGAMENTI', 'OC_STATO_PROGETTO', 'OC_DATA_INIZIO_PROGETTO', 'OC_DATA_FINE_PROGETTO_PREVISTA', 'OC_DATA_FINE_PROGETTO_EFFETTIVA']));
     const cell = (row: string, name: string) => row.split(';')[columns.indexOf(name)]!;

@@ -6,11 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import request from 'supertest';
-import { KEYS, bearer, removeDataDir, startApi, type ApiProcess } from './support/api-process.js';
+import { KEYS, removeDataDir, startApi, type ApiProcess } from './support/api-process.js';
 import { FundingClient, awardBody } from './support/funding-requests.js';
-
-const DPO = 'data-protection-officer-dev-api-key';
 
 /** Every byte of every file under a directory. */
 function allBytes(dir: string): Buffer {
@@ -25,10 +22,6 @@ function allBytes(dir: string): Buffer {
 describe('personal data of natural persons', () => {
   let api: ApiProcess;
   let client: FundingClient;
-  const read = (path: string, key: string, at?: string) => {
-    const req = request(api.url).get(path).set(bearer(key));
-    return at ? req.set('X-Min-Position', at) : req;
-  };
 
   beforeAll(async () => {
     api = await startApi();
@@ -39,37 +32,37 @@ describe('personal data of natural persons', () => {
     removeDataDir(api.dataDir);
   });
 
-  const person = (name: string, taxCode: string) => ({ type: 'natural-person', taxCode, name, region: 'ITC1', contact: { email: `${taxCode.toLowerCase()}@example.org` } });
+  const person = (name: string, taxCode: string) => ({ type: 'natural-person' as const, taxCode, name, region: 'ITC1', contact: { email: `${taxCode.toLowerCase()}@example.org` } });
 
   it('a natural person whose only bid was withdrawn before evaluation is erased at once, and no byte of them is left', async () => {
     const name = 'Giulia Bianchi Verdone';
     const taxCode = 'BNCGLI85M41L219K';
     const callId = await client.openCall({ eligibleApplicantTypes: ['natural-person', 'company'] });
-    const submitted = await client.post(`/calls/${callId}/bids`, KEYS.applicantService, { applicant: person(name, taxCode), projectTitle: 'Assistenza familiare', requestedCents: 500_000 });
+    const submitted = await client.submitBid(callId, { applicant: person(name, taxCode), projectTitle: 'Assistenza familiare', requestedCents: 500_000 });
     expect(submitted.status).toBe(201);
     const bidId = submitted.body.bidId as string;
-    const withdrawn = await client.post(`/bids/${bidId}/withdraw`, KEYS.applicantService);
+    const withdrawn = await client.withdrawBid(bidId);
     expect(withdrawn.status).toBe(200);
-    const callBefore = (await read(`/calls/${callId}`, KEYS.viewer, withdrawn.headers['x-event-position'])).body;
+    const callBefore = (await client.call(callId, { at: withdrawn.headers['x-event-position'] })).body;
 
-    const found = await read(`/data-subjects?taxCode=${taxCode}`, DPO);
+    const found = await client.findDataSubject(taxCode);
     expect(found.status).toBe(200);
     const subjectId = found.body.subjectId as string;
-    const access = await read(`/data-subjects/${subjectId}`, DPO);
+    const access = await client.dataSubject(subjectId);
     expect(access.body).toMatchObject({ subjectId, status: 'held', identity: { name, taxCode }, bids: [{ bidId, status: 'withdrawn' }], grants: [], payments: [] });
 
-    const erased = await client.post(`/data-subjects/${subjectId}/erasure`, DPO, { reason: 'Asked by the data subject (GDPR art. 17)' });
+    const erased = await client.eraseDataSubject(subjectId, { reason: 'Asked by the data subject (GDPR art. 17)' });
     expect(erased.status).toBe(200);
     expect(erased.body).toMatchObject({ subjectId, erasedAt: expect.any(String) });
 
-    expect((await read(`/data-subjects/${subjectId}`, DPO)).body).toMatchObject({ subjectId, status: 'erased', bids: [{ bidId }] });
-    expect((await read(`/data-subjects?taxCode=${taxCode}`, DPO)).status).toBe(404);
-    expect((await read(`/bids/${bidId}`, KEYS.evaluator, erased.headers['x-event-position'])).body).toMatchObject({ subjectId, identity: { erased: true } });
-    expect((await client.post(`/data-subjects/${subjectId}/erasure`, DPO, { reason: 'Again' })).body.code).toBe('DATA_SUBJECT_ALREADY_ERASED');
+    expect((await client.dataSubject(subjectId)).body).toMatchObject({ subjectId, status: 'erased', bids: [{ bidId }] });
+    expect((await client.findDataSubject(taxCode)).status).toBe(404);
+    expect((await client.bid(bidId, { at: erased.headers['x-event-position'], key: KEYS.evaluator })).body).toMatchObject({ subjectId, identity: { erased: true } });
+    expect((await client.eraseDataSubject(subjectId, { reason: 'Again' })).body.code).toBe('DATA_SUBJECT_ALREADY_ERASED');
 
     // The log and every total stay as they were.
-    expect((await read('/audit/verify', KEYS.auditor)).body).toMatchObject({ ok: true });
-    const callAfter = (await read(`/calls/${callId}`, KEYS.viewer, erased.headers['x-event-position'])).body;
+    expect((await client.verifyLog()).body).toMatchObject({ ok: true });
+    const callAfter = (await client.call(callId, { at: erased.headers['x-event-position'] })).body;
     expect({ ...callAfter, acceptingBids: undefined }).toEqual({ ...callBefore, acceptingBids: undefined });
 
     await api.stop();
@@ -82,19 +75,20 @@ describe('personal data of natural persons', () => {
   it('refuses to erase a natural person with a grant while the retention period runs, counted from the last payment', async () => {
     const taxCode = 'VRDLCU70B12F205Z';
     const callId = await client.openCall({ eligibleApplicantTypes: ['natural-person'] });
-    const submitted = await client.post(`/calls/${callId}/bids`, KEYS.applicantService, { applicant: person('Luca Verdi', taxCode), projectTitle: 'Microimpresa', requestedCents: 1_000_000 });
+    const submitted = await client.submitBid(callId, { applicant: person('Luca Verdi', taxCode), projectTitle: 'Microimpresa', requestedCents: 1_000_000 });
     const bidId = submitted.body.bidId as string;
-    await client.post(`/bids/${bidId}/evaluation`, KEYS.evaluator, { admissible: true, score: 75 });
-    const grantId = (await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(bidId, 800_000))).body.grantId as string;
-    const paid = await client.post(`/grants/${grantId}/disbursements`, KEYS.financeOfficer, { kind: 'advance', amountCents: 300_000 });
-    const subjectId = (await read(`/data-subjects?taxCode=${taxCode}`, DPO)).body.subjectId as string;
+    await client.evaluateBid(bidId, { admissible: true, score: 75 });
+    const grantId = (await client.awardGrant(callId, awardBody(bidId, 800_000))).body.grantId as string;
+    const paid = await client.recordDisbursement(grantId, { kind: 'advance', amountCents: 300_000 });
+    const subjectId = (await client.findDataSubject(taxCode)).body.subjectId;
 
-    const refused = await client.post(`/data-subjects/${subjectId}/erasure`, DPO, { reason: 'Asked by the data subject' });
+    const refused = await client.eraseDataSubject(subjectId, { reason: 'Asked by the data subject' });
     expect(refused.status).toBe(409);
     const paymentYear = new Date().getUTCFullYear();
     expect(refused.body).toMatchObject({ code: 'RETENTION_PERIOD_ACTIVE', retainUntil: `${paymentYear + 5}-12-31T23:59:59.999Z` });
 
-    const access = await read(`/data-subjects/${subjectId}`, DPO, paid.headers['x-event-position']);
+    await client.readModelsAt(paid.headers['x-event-position']!);
+    const access = await client.dataSubject(subjectId);
     expect(access.body).toMatchObject({
       identity: { name: 'Luca Verdi', taxCode },
       bids: [{ bidId, status: 'awarded' }],
@@ -107,40 +101,40 @@ describe('personal data of natural persons', () => {
     const name = 'Anna Neri Lombardi';
     const taxCode = 'NRENNA90C45F205T';
     const callId = await client.openCall({ eligibleApplicantTypes: ['natural-person'] });
-    const bidId = (await client.post(`/calls/${callId}/bids`, KEYS.applicantService, { applicant: person(name, taxCode), projectTitle: 'Progetto', requestedCents: 100_000 })).body.bidId as string;
-    await client.post(`/bids/${bidId}/evaluation`, KEYS.evaluator, { admissible: true, score: 60 });
-    const award = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(bidId, 100_000));
+    const bidId = (await client.submitBid(callId, { applicant: person(name, taxCode), projectTitle: 'Progetto', requestedCents: 100_000 })).body.bidId as string;
+    await client.evaluateBid(bidId, { admissible: true, score: 60 });
+    const award = await client.awardGrant(callId, awardBody(bidId, 100_000));
     const at = award.headers['x-event-position']!;
 
-    const viewed = await read(`/bids/${bidId}`, KEYS.viewer, at);
+    const viewed = await client.bid(bidId, { at });
     expect(viewed.body.applicant).toEqual({ kind: 'natural-person', type: 'natural-person', subjectId: expect.any(String), region: 'ITC1' });
-    const grant = await read(`/grants/${award.body.grantId}`, KEYS.viewer, at);
-    const published = await request(api.url).get('/open-data/operations?format=csv').set('X-Min-Position', at);
-    for (const answer of [viewed.text, grant.text, published.text]) {
+    const grant = await client.grant(award.body.grantId, { at });
+    const published = await client.publicCsv('operations');
+    for (const answer of [viewed.text, grant.text, published.body]) {
       expect(answer).not.toContain(name);
       expect(answer).not.toContain(taxCode);
     }
-    const row = published.text.split('\n').find((line) => line.startsWith(award.body.grantId))!;
+    const row = published.body.split('\n').find((line) => line.startsWith(award.body.grantId))!;
     // No name, the region for beneficiary and location, no municipality.
     expect(row).toContain(',,natural-person,ITC1,');
     expect(row).toMatch(/,ITC1,,\d{4}-/);
-    expect((await read(`/bids/${bidId}`, KEYS.evaluator, at)).body.identity).toMatchObject({ name, taxCode });
-    expect((await read(`/bids/${bidId}`, KEYS.auditor, at)).body.identity).toBeUndefined();
+    expect((await client.bid(bidId, { at, key: KEYS.evaluator })).body.identity).toMatchObject({ name, taxCode });
+    expect((await client.bid(bidId, { at, key: KEYS.auditor })).body.identity).toBeUndefined();
   });
 
   it('hides natural persons of a measure touching social hardship from everyone but the roles that act on them', async () => {
     // WECARE's M1 (territorial welfare experiments) is flagged sensitive in the fixture.
     const callId = await client.openCall({ measureId: 'wecare-m1', eligibleApplicantTypes: ['natural-person'] });
-    const bidId = (await client.post(`/calls/${callId}/bids`, KEYS.applicantService, { applicant: person('Paolo Gialli', 'GLLPLA60D12L219Q'), projectTitle: 'Sostegno', requestedCents: 100_000 })).body.bidId as string;
-    await client.post(`/bids/${bidId}/evaluation`, KEYS.evaluator, { admissible: true, score: 60 });
-    const award = await client.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(bidId, 100_000));
+    const bidId = (await client.submitBid(callId, { applicant: person('Paolo Gialli', 'GLLPLA60D12L219Q'), projectTitle: 'Sostegno', requestedCents: 100_000 })).body.bidId as string;
+    await client.evaluateBid(bidId, { admissible: true, score: 60 });
+    const award = await client.awardGrant(callId, awardBody(bidId, 100_000));
     const at = award.headers['x-event-position']!;
-    expect((await read(`/bids/${bidId}`, KEYS.viewer, at)).status).toBe(404);
-    expect((await read(`/grants/${award.body.grantId}`, KEYS.viewer, at)).status).toBe(404);
-    expect((await read(`/calls/${callId}/bids`, KEYS.viewer, at)).body.items).toEqual([]);
-    expect((await read(`/calls/${callId}/bids`, KEYS.programmeManager, at)).body.items).toHaveLength(1);
-    expect((await request(api.url).get('/open-data/operations').set('X-Min-Position', at)).text).not.toContain(award.body.grantId);
-    expect((await read(`/grants/${award.body.grantId}`, KEYS.financeOfficer, at)).body.identity).toMatchObject({ name: 'Paolo Gialli' });
+    expect((await client.bid(bidId, { at })).status).toBe(404);
+    expect((await client.grant(award.body.grantId, { at })).status).toBe(404);
+    expect((await client.bidsOfCall(callId, {}, { at })).body.items).toEqual([]);
+    expect((await client.bidsOfCall(callId, {}, { at, key: KEYS.programmeManager })).body.items).toHaveLength(1);
+    expect((await client.publicOperations()).text).not.toContain(award.body.grantId);
+    expect((await client.grant(award.body.grantId, { at, key: KEYS.financeOfficer })).body.identity).toMatchObject({ name: 'Paolo Gialli' });
   });
 
   it('keeps personal data out of the logs', () => {

@@ -4,12 +4,11 @@
  * takes over when the first stops (or, killed, stops renewing), so the read models keep following the log.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import request from 'supertest';
-import { KEYS, bearer, removeDataDir, startApi, type ApiProcess } from './support/api-process.js';
+import { removeDataDir, startApi, type ApiProcess } from './support/api-process.js';
 import { FundingClient } from './support/funding-requests.js';
 
 const states = async (api: ApiProcess): Promise<string[]> =>
-  ((await request(api.url).get('/health')).body.readModels.projections as Array<{ state: string }>).map((p) => p.state);
+  (await new FundingClient(api.url).readModelsHealth()).projections.map((p) => p.state);
 
 async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> {
   for (let i = 0; i < 100; i++) {
@@ -42,10 +41,11 @@ describe('the projector lease', () => {
     await eventually(() => states(second), (s) => s.every((state) => state === 'live'), 'the second process to take over');
 
     // The read models follow writes made after the hand-over.
-    const callId = await new FundingClient(second.url).openCall({ title: 'Dopo il passaggio' });
-    const written = await request(second.url).get(`/audit/streams/call-${callId}`).set(bearer(KEYS.auditor));
-    const position = written.body.events.at(-1).position as string;
-    const read = await request(second.url).get(`/calls/${callId}`).set(bearer(KEYS.viewer)).set('X-Min-Position', position);
+    const client = new FundingClient(second.url);
+    const callId = await client.openCall({ title: 'Dopo il passaggio' });
+    const written = await client.streamHistory(`call-${callId}`);
+    const position = written.body.events.at(-1)!.position;
+    const read = await client.call(callId, { at: position });
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({ callId, title: 'Dopo il passaggio' });
   });

@@ -7,9 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
-import request from 'supertest';
 import { SqliteEventStore } from '@app/event-store';
-import { KEYS, bearer, removeDataDir, startApi, type ApiProcess } from './support/api-process.js';
+import { KEYS, removeDataDir, startApi, type ApiProcess } from './support/api-process.js';
 import { FundingClient, awardBody, bidBody } from './support/funding-requests.js';
 
 const CALLS = 40;
@@ -43,8 +42,8 @@ describe('two API processes on one data directory', () => {
 
     const answers = await Promise.all(
       calls.flatMap(({ callId, bids }) => [
-        viaFirst.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(bids[0], AWARD)),
-        viaSecond.post(`/calls/${callId}/awards`, KEYS.programmeManager, awardBody(bids[1], AWARD)),
+        viaFirst.awardGrant(callId, awardBody(bids[0], AWARD)),
+        viaSecond.awardGrant(callId, awardBody(bids[1], AWARD)),
       ]),
     );
 
@@ -68,9 +67,9 @@ describe('two API processes on one data directory', () => {
   it('reads its own write through the other process: X-Min-Position from one, the query on the other', async () => {
     const viaSecond = new FundingClient(second.url);
     const callId = await viaSecond.openCall();
-    const bid = await viaSecond.post(`/calls/${callId}/bids`, KEYS.applicantService, { applicant: { type: 'company', taxCode: '01234567890', name: 'Officine Riunite Srl' }, projectTitle: 'Nido', requestedCents: 1_000 });
+    const bid = await viaSecond.submitBid(callId, { applicant: { type: 'company', taxCode: '01234567890', name: 'Officine Riunite Srl' }, projectTitle: 'Nido', requestedCents: 1_000 });
     expect(bid.status).toBe(201);
-    const read = await request(first.url).get(`/bids/${bid.body.bidId}`).set('Authorization', `Bearer ${KEYS.viewer}`).set('X-Min-Position', bid.headers['x-event-position']!);
+    const read = await new FundingClient(first.url).bid(bid.body.bidId, { at: bid.headers['x-event-position']! });
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({ bidId: bid.body.bidId, status: 'submitted' });
   });
@@ -82,7 +81,7 @@ describe('two API processes on one data directory', () => {
     const pairs = await Promise.all(
       Array.from({ length: ROUNDS }, (_, i) => {
         const submit = (url: string) =>
-          request(url).post(`/calls/${callId}/bids`).set(bearer(KEYS.applicantService)).set('Idempotency-Key', `portal-submission-${i}`).send(bidBody({ projectTitle: `Nido aziendale ${i}` }));
+          new FundingClient(url).submitBid(callId, bidBody({ projectTitle: `Nido aziendale ${i}` }), { key: KEYS.applicantService, headers: { 'Idempotency-Key': `portal-submission-${i}` } });
         return Promise.all([submit(first.url), submit(second.url)]);
       }),
     );
@@ -105,9 +104,9 @@ describe('two API processes on one data directory', () => {
   it('reads its own write through the process that runs no projector: the command on the first, the query on the second with X-Min-Position', async () => {
     const viaFirst = new FundingClient(first.url);
     const callId = await viaFirst.openCall();
-    const bid = await viaFirst.post(`/calls/${callId}/bids`, KEYS.applicantService, bidBody({ projectTitle: 'Ludoteca di quartiere' }));
+    const bid = await viaFirst.submitBid(callId, bidBody({ projectTitle: 'Ludoteca di quartiere' }));
     expect(bid.status).toBe(201);
-    const read = await request(second.url).get(`/bids/${bid.body.bidId}`).set(bearer(KEYS.viewer)).set('X-Min-Position', bid.headers['x-event-position']!);
+    const read = await new FundingClient(second.url).bid(bid.body.bidId, { at: bid.headers['x-event-position']! });
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({ bidId: bid.body.bidId, callId, status: 'submitted', projectTitle: 'Ludoteca di quartiere' });
   });

@@ -4,7 +4,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { Logger as Pino } from 'pino';
 import { ConfigError, loadConfig, type AppConfig } from '@app/config';
 import { ApiModule } from './api.module.js';
@@ -14,6 +14,7 @@ import { guardServer } from './http/server-guards.js';
 import { JsonLogger, createLogger } from './observability/json-logger.js';
 import { LedgerMetrics } from './observability/ledger-metrics.js';
 import { observeRequests } from './observability/request-observer.js';
+import { describeApi } from './openapi.js';
 
 async function createApi(config: AppConfig, log: Pino): Promise<NestExpressApplication> {
   const apiKeys = ApiKeys.load({ file: config.apiKeysFile, production: config.environment === 'production' });
@@ -37,19 +38,7 @@ async function createApi(config: AppConfig, log: Pino): Promise<NestExpressAppli
       res.status(401).json({ statusCode: 401, code: 'UNAUTHENTICATED', message: 'The API documents need an API key: "Authorization: Bearer <key>"' });
     });
   }
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('cohesion-ledger')
-      .setDescription(
-        'Commands on the funding lifecycle of a public programme. Amounts are integer euro cents. ' +
-          'Write responses carry the entity stream revision as ETag and the global position of the last event as X-Event-Position.',
-      )
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key' })
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, describeApi(app), { jsonDocumentUrl: 'docs-json' });
   return app;
 }
 

@@ -1,5 +1,5 @@
 import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { once } from 'node:events';
 import {
@@ -18,6 +18,7 @@ import type { AppConfig } from '@app/config';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import type { Principal } from '../auth/api-keys.js';
 import { Roles } from '../auth/roles.decorator.js';
+import { ApiRead } from '../http/api-docs.js';
 import { EntityIdPipe } from '../http/entity-id.pipe.js';
 import { quoted } from '../http/field-rules.js';
 import { WorkInProgress } from '../http/limits.js';
@@ -25,6 +26,7 @@ import { tooMany } from '../http/too-many.js';
 import { APP_CONFIG } from '../infrastructure/app-config.provider.js';
 import { AuditTrail } from './audit-trail.js';
 import { AsOfQuery, GlobalLogQuery, StreamHistoryQuery } from './audit.dto.js';
+import { GlobalLogPage, LogVerificationReport, StateAsOf, StreamHistory } from './audit.responses.js';
 
 /** How each kind of entity is folded: the same evolve the write side uses. A Map: the kind comes from the path. */
 const ENTITIES = new Map<string, { stream: (id: string) => string; fold: Evolving<unknown, FundingEvent> }>([
@@ -54,6 +56,14 @@ export class AuditController {
 
   /** One entity's events with their metadata (actor, recordedAt, correlation, causation, command id). */
   @Get('streams/:stream')
+  @ApiRead({
+    operationId: 'getStreamHistory',
+    summary: "One entity's events with their metadata, in pages",
+    description: 'Actor, recordedAt, correlation, causation and command id of every event of a stream such as `grant-<id>`, `call-<id>`, `bid-<id>`, `programme-<id>`.',
+    type: StreamHistory,
+    problems: { 404: 'STREAM_NOT_FOUND.' },
+  })
+  @ApiParam({ name: 'stream', description: 'A stream name: `<kind>-<id>`, e.g. `grant-officine-nido-grant`, or `audit-anchors`; 400 INVALID_STREAM otherwise', example: 'grant-officine-nido-grant' })
   async stream(@Param('stream') stream: string, @Query() query: StreamHistoryQuery) {
     try {
       assertStreamName(stream);
@@ -69,6 +79,7 @@ export class AuditController {
 
   /** The global log in order, paginated by position. */
   @Get('events')
+  @ApiRead({ operationId: 'listLogEvents', summary: 'The global log in order, in pages: follow `next`', type: GlobalLogPage })
   async events(@Query() query: GlobalLogQuery) {
     const limit = query.limit ?? 100;
     const after = query.after ? parsePosition(query.after) : null;
@@ -82,6 +93,13 @@ export class AuditController {
    * other request through, and each principal runs a bounded number of exports at once.
    */
   @Get('export')
+  @ApiRead({
+    operationId: 'exportLog',
+    summary: 'The whole history as NDJSON, one event per line',
+    description: 'Each line is an `AuditEvent`. Streamed as fast as the client reads it.',
+    content: { 'application/x-ndjson': { schema: { type: 'string', description: 'One AuditEvent (JSON) per line' } } },
+    problems: { 429: 'Your exports already under way use your share.' },
+  })
   async export(@CurrentPrincipal() principal: Principal, @Res() res: Response): Promise<void> {
     const done = this.exports.start(principal.id);
     if (!done) throw tooMany(res, 10, 'Your exports already under way use your share; retry when one ends');
@@ -118,6 +136,13 @@ export class AuditController {
 
   /** An entity's state as it was at a moment (recordedAt ≤ asOf) or a global position, folded with the write side's evolve. */
   @Get(':kind/:id/state')
+  @ApiRead({
+    operationId: 'getStateAsOf',
+    summary: "An entity's state as it was at a moment or a global position, folded as the write side folds it",
+    type: StateAsOf,
+    problems: { 404: 'NOT_FOUND (no such kind: use programmes, calls, bids or grants), STREAM_NOT_FOUND.' },
+  })
+  @ApiParam({ name: 'kind', enum: [...ENTITIES.keys()], description: 'The kind of entity' })
   async stateAsOf(@Param('kind') kind: string, @Param('id', EntityIdPipe) id: string, @Query() query: AsOfQuery) {
     const entity = ENTITIES.get(kind);
     if (!entity) throw new NotFoundException({ code: 'NOT_FOUND', message: `No such entity kind ${JSON.stringify(kind.slice(0, 64))}: use programmes, calls, bids or grants` });
@@ -139,6 +164,12 @@ export class AuditController {
    * store's log-wide chain. `firstBroken` is the first problem found, for a quick look.
    */
   @Get('verify')
+  @ApiRead({
+    operationId: 'verifyLog',
+    summary: 'Verify the whole log: stream chains, signed anchors, the store\'s own chain',
+    type: LogVerificationReport,
+    problems: { 429: 'A verification of yours is already under way.' },
+  })
   async verify(@CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) res: Response) {
     const done = this.verifies.start(principal.id);
     if (!done) throw tooMany(res, 10, 'A verification of yours is already under way; retry when it ends');

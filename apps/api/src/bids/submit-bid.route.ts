@@ -7,10 +7,12 @@ import type { CommandContext } from '@app/commands';
 import { APPLICANT_TYPES, NUTS2, PERSONAL_TAX_CODE, isNaturalPerson, type Applicant, type ApplicantType } from '@app/funding';
 import { PERSONAL_DATA_VAULT, type PersonalDataVault } from '@app/personal-data';
 import { Roles } from '../auth/roles.decorator.js';
-import { Commands } from '../commands/commands.js';
-import { CommandHeaders, CommandRequest } from '../http/command-request.js';
+import { Commands, WriteResult } from '../commands/commands.js';
+import { ApiCommand } from '../http/api-docs.js';
+import { CommandRequest } from '../http/command-request.js';
 import { EntityIdPipe } from '../http/entity-id.pipe.js';
 import { IsCents, IsEntityId, IsText } from '../http/field-rules.js';
+import { Id } from '../http/response-fields.js';
 
 export class ContactDto {
   @ApiPropertyOptional({ format: 'email' })
@@ -58,7 +60,7 @@ export class SubmitBidDto {
   @IsText('Title of the project')
   projectTitle!: string;
 
-  @IsCents('The amount requested, in euro cents')
+  @IsCents('The amount requested, in integer euro cents')
   requestedCents!: number;
 
   @ApiPropertyOptional({ type: [String], description: 'Tax codes of the undertakings linked to the applicant (Reg. 2023/2831 art. 2(2)): with it, one single undertaking for de minimis' })
@@ -67,6 +69,14 @@ export class SubmitBidDto {
   @ArrayMaxSize(50)
   @Matches(/^[A-Za-z0-9]{11,16}$/, { each: true, message: 'each of $property must be a partita IVA or a codice fiscale' })
   linkedUndertakings?: string[];
+}
+
+export class SubmitBidResponse extends WriteResult {
+  @Id('The bid: the one given, or a generated UUID', { example: 'officine-nido' })
+  bidId!: string;
+
+  @Id('The call', { example: 'm4-welfare-aziendale' })
+  callId!: string;
 }
 
 @ApiTags('bids')
@@ -80,7 +90,24 @@ export class SubmitBidRoute {
 
   @Post('calls/:callId/bids')
   @Roles('applicant-service')
-  @CommandHeaders()
+  @ApiCommand({
+    operationId: 'submitBid',
+    summary: 'Submit a bid on an open call',
+    description: "A natural person's identity goes to the personal-data vault, never into the log: the bid names them by a subject id and their NUTS 2 region (`applicant.region`, required for them). The amount requested is in integer euro cents.",
+    status: 201,
+    type: SubmitBidResponse,
+    body: {
+      type: SubmitBidDto,
+      summary: 'A company bids EUR 150k',
+      example: { bidId: 'officine-nido', applicant: { type: 'company', taxCode: '01234567890', name: 'Officine Riunite Srl' }, projectTitle: 'Nido aziendale condiviso', requestedCents: 15_000_000 },
+    },
+    example: { bidId: 'officine-nido', callId: 'm4-welfare-aziendale', revision: 0, position: '9' },
+    problems: {
+      404: 'CALL_NOT_FOUND.',
+      409: 'BID_ALREADY_EXISTS: the bid id is taken.',
+      422: 'CALL_NOT_OPEN, APPLICANT_NOT_ELIGIBLE, REQUEST_EXCEEDS_CAP, INVALID_INPUT.',
+    },
+  })
   async submit(@CommandRequest() context: CommandContext, @Param('callId', EntityIdPipe) callId: string, @Body() body: SubmitBidDto) {
     const bidId = body.bidId ?? randomUUID();
     const applicant = await this.applicant(body.applicant);

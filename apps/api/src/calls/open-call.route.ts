@@ -5,9 +5,11 @@ import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOption
 import type { CommandContext } from '@app/commands';
 import { AID_REGIMES, APPLICANT_TYPES, SELECTIONS, type AidRegime, type ApplicantType, type Selection } from '@app/funding';
 import { Roles } from '../auth/roles.decorator.js';
-import { Commands } from '../commands/commands.js';
-import { CommandHeaders, CommandRequest } from '../http/command-request.js';
+import { Commands, WriteResult } from '../commands/commands.js';
+import { ApiCommand } from '../http/api-docs.js';
+import { CommandRequest } from '../http/command-request.js';
 import { IsCents, IsEntityId, IsInstant, IsText } from '../http/field-rules.js';
+import { Id } from '../http/response-fields.js';
 
 export class OpenCallDto {
   @IsEntityId('Chosen by the client, or generated')
@@ -22,7 +24,7 @@ export class OpenCallDto {
   @IsText('Title of the call ("bando")')
   title!: string;
 
-  @IsCents('Budget reserved from the measure, in euro cents')
+  @IsCents('Budget reserved from the measure, in integer euro cents')
   budgetCents!: number;
 
   @IsInstant('Bids are accepted from this instant…')
@@ -60,6 +62,11 @@ export class OpenCallDto {
   selection?: Selection;
 }
 
+export class OpenCallResponse extends WriteResult {
+  @Id('The call: the one given, or a generated UUID', { example: 'm4-welfare-aziendale' })
+  callId!: string;
+}
+
 @ApiTags('calls')
 @ApiBearerAuth()
 @Controller()
@@ -68,7 +75,31 @@ export class OpenCallRoute {
 
   @Post('calls')
   @Roles('programme-manager')
-  @CommandHeaders()
+  @ApiCommand({
+    operationId: 'openCall',
+    summary: "Open a call, reserving its budget from the measure's allocation",
+    description: 'Budget and caps in integer euro cents. `selection: first-come` funds admissible bids in order of arrival ("a sportello").',
+    status: 201,
+    type: OpenCallResponse,
+    body: {
+      type: OpenCallDto,
+      summary: 'WECARE M4: EUR 2.5M reserved, bids up to EUR 200k, de minimis aid, 40% advance',
+      example: {
+        callId: 'm4-welfare-aziendale', programmeId: 'wecare', measureId: 'wecare-m4', title: 'Welfare aziendale: progettazione e attivazione',
+        budgetCents: 250_000_000, opensAt: '2026-01-01T00:00:00Z', closesAt: '2027-12-31T23:59:59Z', eligibleApplicantTypes: ['company', 'third-sector'],
+        maxGrantCents: 20_000_000, aidRegime: 'de-minimis', advanceShareBp: 4000,
+      },
+    },
+    example: { callId: 'm4-welfare-aziendale', revision: 0, position: '8' },
+    problems: {
+      404: 'PROGRAMME_NOT_FOUND, MEASURE_NOT_FOUND.',
+      409: 'CALL_ALREADY_EXISTS: the call id is taken.',
+      422: {
+        description: 'MEASURE_ALLOCATION_EXCEEDED (the measure has less left to reserve), INVALID_CALL_WINDOW, NO_ELIGIBLE_APPLICANT_TYPES, MAX_GRANT_EXCEEDS_BUDGET, INVALID_INPUT.',
+        example: { code: 'MEASURE_ALLOCATION_EXCEEDED', message: 'Measure wecare-m5 has 0 cents left to reserve, the call asks for 1' },
+      },
+    },
+  })
   open(@CommandRequest() context: CommandContext, @Body() body: OpenCallDto) {
     const callId = body.callId ?? randomUUID();
     const { programmeId, measureId, title, budgetCents, opensAt, closesAt, eligibleApplicantTypes } = body;

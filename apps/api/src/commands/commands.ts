@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CommandPipeline, type CommandContext, type CommandOutcome } from '@app/commands';
 import type { FundingCommand } from '@app/funding';
+import { Integer, Position } from '../http/response-fields.js';
 
 /** Any funding command, with who sent it: the only message on the command bus. */
 export class ExecuteCommand extends Command<CommandOutcome> {
@@ -29,6 +30,15 @@ export class Written<T extends object> {
     readonly outcome: CommandOutcome,
     readonly body: T,
   ) {}
+}
+
+/** What every write answers beside the ids of its route (WrittenInterceptor adds them to the route's body). */
+export class WriteResult {
+  @Integer('The revision of the entity stream after the write: the same as the ETag', { example: 0 })
+  revision!: number;
+
+  @Position('Where the last event of the write sits in the global log: the same as X-Event-Position', { example: '8' })
+  position!: string;
 }
 
 /** What a route calls: run the command, answer with its body. */

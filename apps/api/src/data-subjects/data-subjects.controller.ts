@@ -7,10 +7,12 @@ import { PERSONAL_DATA_VAULT, type PersonalDataVault } from '@app/personal-data'
 import type { BidSummary, CallSummary, GrantSummary, ProgrammeDashboard, ReadModelSpace } from '@app/read-models';
 import { Roles } from '../auth/roles.decorator.js';
 import { Commands, Written } from '../commands/commands.js';
-import { CommandHeaders, CommandRequest } from '../http/command-request.js';
+import { ApiCommand, ApiRead } from '../http/api-docs.js';
+import { CommandRequest } from '../http/command-request.js';
 import { EntityIdPipe } from '../http/entity-id.pipe.js';
 import { IsText } from '../http/field-rules.js';
 import { ReadSide } from '../queries/read-side.js';
+import { DataSubjectAccess, DataSubjectFound, EraseDataSubjectResponse } from './data-subject.responses.js';
 
 export class FindDataSubjectQuery {
   @IsText('The codice fiscale of the natural person', 32)
@@ -44,6 +46,7 @@ export class DataSubjectsController {
   ) {}
 
   @Get()
+  @ApiRead({ operationId: 'findDataSubject', summary: "Find a natural person's subject id by their codice fiscale", type: DataSubjectFound, problems: { 404: 'DATA_SUBJECT_NOT_FOUND.' } })
   async find(@Query() query: FindDataSubjectQuery) {
     const subjectId = await this.vault.find(query.taxCode);
     if (!subjectId) throw new NotFoundException({ code: 'DATA_SUBJECT_NOT_FOUND', message: 'No data subject has that tax code' });
@@ -52,6 +55,12 @@ export class DataSubjectsController {
 
   /** The access answer: the identity (unless erased) and every bid, grant and payment of the subject. */
   @Get(':subjectId')
+  @ApiRead({
+    operationId: 'getDataSubject',
+    summary: 'The access answer (GDPR art. 15): identity, bids, grants and payments of a natural person',
+    type: DataSubjectAccess,
+    problems: { 404: 'DATA_SUBJECT_NOT_FOUND.', 503: 'READ_MODELS_BEHIND: the read models are catching up with the log; retry shortly.' },
+  })
   async access(@Param('subjectId', EntityIdPipe) subjectId: string) {
     const subject = await this.subject(subjectId);
     const space = await this.caughtUp();
@@ -73,7 +82,22 @@ export class DataSubjectsController {
    */
   @Post(':subjectId/erasure')
   @HttpCode(200)
-  @CommandHeaders()
+  @ApiCommand({
+    operationId: 'eraseDataSubject',
+    summary: "Erase a natural person's identity (GDPR art. 17), once no retention obligation runs",
+    description: 'Recorded as DataSubjectErased (who, when, why); the vault destroys the subject\'s key and identity. Decided on read models caught up with the whole log.',
+    status: 200,
+    type: EraseDataSubjectResponse,
+    body: { type: EraseDataSubjectDto, summary: 'On request', example: { reason: 'GDPR art. 17 request' } },
+    problems: {
+      404: 'DATA_SUBJECT_NOT_FOUND.',
+      409: {
+        description: 'RETENTION_PERIOD_ACTIVE (with `retainUntil`: null while a procedure is open), DATA_SUBJECT_ALREADY_ERASED (with `erasedAt`).',
+        example: { code: 'RETENTION_PERIOD_ACTIVE', message: 'The records must be kept until 2031-12-31T23:59:59.999Z: grant g-1 was last paid in 2026', retainUntil: '2031-12-31T23:59:59.999Z' },
+      },
+      422: 'INVALID_INPUT.',
+    },
+  })
   async erase(@CommandRequest() context: CommandContext, @Param('subjectId', EntityIdPipe) subjectId: string, @Body() body: EraseDataSubjectDto) {
     await this.subject(subjectId);
     const space = await this.caughtUp();

@@ -6,10 +6,12 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, ValidateNested } from 'class
 import type { CommandContext } from '@app/commands';
 import { CLAIM_KINDS, MAX_CLAIM_ITEMS, type ClaimKind } from '@app/funding';
 import { Roles } from '../auth/roles.decorator.js';
-import { Commands } from '../commands/commands.js';
-import { CommandHeaders, CommandRequest } from '../http/command-request.js';
+import { Commands, WriteResult } from '../commands/commands.js';
+import { ApiCommand } from '../http/api-docs.js';
+import { CommandRequest } from '../http/command-request.js';
 import { EntityIdPipe } from '../http/entity-id.pipe.js';
 import { IsCents, IsEntityId, IsText } from '../http/field-rules.js';
+import { Id } from '../http/response-fields.js';
 
 export class ClaimItemDto {
   @IsText('What the expenditure was for')
@@ -18,7 +20,7 @@ export class ClaimItemDto {
   @IsText('Cost category, as the call names them (e.g. personnel, services, equipment)', 64)
   category!: string;
 
-  @IsCents('Amount declared, in euro cents')
+  @IsCents('Amount declared, in integer euro cents')
   amountCents!: number;
 
   @IsText('The supporting document: invoice, payslip, receipt', 200)
@@ -42,6 +44,14 @@ export class SubmitExpenditureClaimDto {
   items!: ClaimItemDto[];
 }
 
+export class SubmitExpenditureClaimResponse extends WriteResult {
+  @Id('The claim: the one given, or a generated UUID', { example: 'nido-sal-1' })
+  claimId!: string;
+
+  @Id('The grant', { example: 'officine-nido-grant' })
+  grantId!: string;
+}
+
 @ApiTags('expenditure')
 @ApiBearerAuth()
 @Controller()
@@ -50,7 +60,30 @@ export class SubmitExpenditureClaimRoute {
 
   @Post('grants/:grantId/expenditure-claims')
   @Roles('applicant-service')
-  @CommandHeaders()
+  @ApiCommand({
+    operationId: 'submitExpenditureClaim',
+    summary: 'Claim expenditure on a grant, item by item',
+    description: 'By the applicant portal that submitted the bid. Items in integer euro cents. A final claim closes the grant to further claims.',
+    status: 201,
+    type: SubmitExpenditureClaimResponse,
+    body: {
+      type: SubmitExpenditureClaimDto,
+      summary: 'EUR 75k of expenditure, interim',
+      example: {
+        claimId: 'nido-sal-1', kind: 'interim',
+        items: [
+          { description: 'Educatrici, marzo-agosto', category: 'personnel', amountCents: 5_000_000, documentRef: 'LUL-2026-03/08' },
+          { description: 'Arredi area gioco', category: 'equipment', amountCents: 2_500_000, documentRef: 'FATT-2026-118' },
+        ],
+      },
+    },
+    example: { claimId: 'nido-sal-1', grantId: 'officine-nido-grant', revision: 2, position: '18' },
+    problems: {
+      404: 'GRANT_NOT_FOUND.',
+      409: 'CLAIM_ALREADY_EXISTS: the claim id is taken.',
+      422: 'CLAIMS_CLOSED, CLAIM_LIMIT_REACHED, CLAIM_EXCEEDS_ELIGIBLE_COST, GRANT_NOT_ACTIVE, INVALID_INPUT.',
+    },
+  })
   submit(@CommandRequest() context: CommandContext, @Param('grantId', EntityIdPipe) grantId: string, @Body() body: SubmitExpenditureClaimDto) {
     const claimId = body.claimId ?? randomUUID();
     return this.commands.run(

@@ -5,10 +5,12 @@ import { ArrayMaxSize, IsArray, IsBoolean, IsInt, Min, ValidateNested } from 'cl
 import type { CommandContext } from '@app/commands';
 import { MAX_CLAIM_ITEMS } from '@app/funding';
 import { Roles } from '../auth/roles.decorator.js';
-import { Commands } from '../commands/commands.js';
-import { CommandHeaders, CommandRequest } from '../http/command-request.js';
+import { Commands, WriteResult } from '../commands/commands.js';
+import { ApiCommand } from '../http/api-docs.js';
+import { CommandRequest } from '../http/command-request.js';
 import { EntityIdPipe } from '../http/entity-id.pipe.js';
 import { IsCents, IsText } from '../http/field-rules.js';
+import { Id } from '../http/response-fields.js';
 
 export class ClaimCutDto {
   @ApiProperty({ type: 'integer', minimum: 0, description: "The item cut, by its position in the claim's items, from 0" })
@@ -16,7 +18,7 @@ export class ClaimCutDto {
   @Min(0)
   item!: number;
 
-  @IsCents('Amount found ineligible on that item, in euro cents')
+  @IsCents('Amount found ineligible on that item, in integer euro cents')
   amountCents!: number;
 
   @IsText('Why it is not eligible')
@@ -42,6 +44,11 @@ export class VerifyExpenditureClaimDto {
   onTheSpot!: boolean;
 }
 
+export class VerifyExpenditureClaimResponse extends WriteResult {
+  @Id('The claim', { example: 'nido-sal-1' })
+  claimId!: string;
+}
+
 @ApiTags('expenditure')
 @ApiBearerAuth()
 @Controller()
@@ -51,7 +58,24 @@ export class VerifyExpenditureClaimRoute {
   @Post('expenditure-claims/:claimId/verification')
   @HttpCode(200)
   @Roles('controller')
-  @CommandHeaders()
+  @ApiCommand({
+    operationId: 'verifyExpenditureClaim',
+    summary: 'Verify an expenditure claim (first-level control), with the cuts and their reasons',
+    description: 'Eligible plus cuts add up to what was declared, per item and in total (integer euro cents). Never by a controller who evaluated the bid.',
+    status: 200,
+    type: VerifyExpenditureClaimResponse,
+    body: {
+      type: VerifyExpenditureClaimDto,
+      summary: 'EUR 70k eligible, EUR 5k cut on the furniture',
+      example: { eligibleCents: 7_000_000, cuts: [{ item: 1, amountCents: 500_000, reason: 'Fattura oltre il massimale per arredi' }], checklistRef: 'CHK-FSE-2026-041', onTheSpot: true },
+    },
+    example: { claimId: 'nido-sal-1', revision: 1, position: '19' },
+    problems: {
+      404: 'CLAIM_NOT_FOUND.',
+      409: 'CLAIM_ALREADY_VERIFIED.',
+      422: 'VERIFICATION_DOES_NOT_ADD_UP, CUTS_EXCEED_ITEM, EARLIER_CLAIMS_PENDING, ELIGIBLE_EXCEEDS_OPERATION_COST, SEPARATION_OF_DUTIES, GRANT_NOT_ACTIVE, INVALID_AMOUNT, INVALID_INPUT.',
+    },
+  })
   verify(@CommandRequest() context: CommandContext, @Param('claimId', EntityIdPipe) claimId: string, @Body() body: VerifyExpenditureClaimDto) {
     return this.commands.run(
       context,

@@ -6,10 +6,12 @@ import { IsInt, IsNotEmptyObject, IsOptional, Matches, Min, ValidateNested } fro
 import type { CommandContext } from '@app/commands';
 import { locationOfMunicipality } from '@app/config';
 import { Roles } from '../auth/roles.decorator.js';
-import { Commands } from '../commands/commands.js';
-import { CommandHeaders, CommandRequest } from '../http/command-request.js';
+import { Commands, WriteResult } from '../commands/commands.js';
+import { ApiCommand } from '../http/api-docs.js';
+import { CommandRequest } from '../http/command-request.js';
 import { EntityIdPipe } from '../http/entity-id.pipe.js';
 import { IsCents, IsEntityId, IsText } from '../http/field-rules.js';
+import { Id } from '../http/response-fields.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const dateMessage = { message: '$property must be a date YYYY-MM-DD' };
@@ -30,7 +32,7 @@ export class OperationDto {
   @Matches(/^\d{6}$/, { message: '$property must be a six-digit ISTAT municipality code' })
   istatMunicipalityCode!: string;
 
-  @IsCents("The operation's total eligible cost, in euro cents: at least the award")
+  @IsCents("The operation's total eligible cost, in integer euro cents: at least the award")
   totalEligibleCostCents!: number;
 
   @IsText("Type of intervention, from the programme's code list when it has one", 64, true)
@@ -48,7 +50,7 @@ export class DeMinimisVisuraDto {
   @Matches(DATE, dateMessage)
   date!: string;
 
-  @ApiProperty({ type: 'integer', minimum: 0, description: 'De minimis aid the visura lists for the single undertaking, in euro cents' })
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'De minimis aid the visura lists for the single undertaking, in integer euro cents' })
   @IsInt()
   @Min(0)
   receivedCents!: number;
@@ -72,7 +74,7 @@ export class AwardGrantDto {
   @IsEntityId('The admissible bid to award', false)
   bidId!: string;
 
-  @IsCents('Amount awarded, in euro cents: at most what the bid requested, what the call has left and the total eligible cost')
+  @IsCents('Amount awarded, in integer euro cents: at most what the bid requested, what the call has left and the total eligible cost')
   amountCents!: number;
 
   @ApiProperty({ pattern: '^[A-Z][0-9]{2}[A-Z][0-9]{11}$', example: 'J11B17000270009', description: 'Codice Unico di Progetto: required, and used by no other grant' })
@@ -92,6 +94,17 @@ export class AwardGrantDto {
   rna?: RnaDto;
 }
 
+export class AwardGrantResponse extends WriteResult {
+  @Id('The grant: the one given, or a generated UUID', { example: 'officine-nido-grant' })
+  grantId!: string;
+
+  @Id('The call', { example: 'm4-welfare-aziendale' })
+  callId!: string;
+
+  @Id('The bid awarded', { example: 'officine-nido' })
+  bidId!: string;
+}
+
 /** Awarding is a grants use case, reached under its call: `POST /calls/:callId/awards`. */
 @ApiTags('grants')
 @ApiBearerAuth()
@@ -101,7 +114,33 @@ export class AwardGrantRoute {
 
   @Post('calls/:callId/awards')
   @Roles('programme-manager')
-  @CommandHeaders()
+  @ApiCommand({
+    operationId: 'awardGrant',
+    summary: 'Award a grant on an admissible bid',
+    description:
+      "Commits the amount (integer euro cents) from the call's budget, with the operation's CUP and data and, under an aid regime, the RNA's codes. The call, the bid, the grant, the CUP and the de minimis record of every member of the single undertaking are written in one atomic append.",
+    status: 201,
+    type: AwardGrantResponse,
+    body: {
+      type: AwardGrantDto,
+      summary: 'EUR 120k on a EUR 150k operation, de minimis aid with its COR and visura',
+      example: {
+        grantId: 'officine-nido-grant', bidId: 'officine-nido', amountCents: 12_000_000, cup: 'J19E17000450009',
+        operation: { purpose: 'Un nido aziendale condiviso per i dipendenti', plannedStartDate: '2026-03-01', plannedEndDate: '2027-02-28', istatMunicipalityCode: '001272', totalEligibleCostCents: 15_000_000 },
+        rna: { cor: '1234567', deMinimisVisura: { reference: 'VIS-2026-001', date: '2026-02-20', receivedCents: 10_000_000 } },
+      },
+    },
+    example: { grantId: 'officine-nido-grant', callId: 'm4-welfare-aziendale', bidId: 'officine-nido', revision: 0, position: '16' },
+    problems: {
+      404: 'CALL_NOT_FOUND, BID_NOT_FOUND.',
+      409: 'GRANT_ALREADY_EXISTS (the grant id is taken), CUP_ALREADY_USED (another grant has this CUP).',
+      422: {
+        description:
+          "BUDGET_EXCEEDED, AWARD_EXCEEDS_REQUEST, AWARD_EXCEEDS_ELIGIBLE_COST, BID_NOT_EVALUATED, BID_NOT_ADMISSIBLE, BID_ALREADY_AWARDED, BID_WITHDRAWN, BID_NOT_IN_CALL, BID_AFTER_CLOSE, ARRIVAL_ORDER (with `waitingBidId`: a first-come call funds bids in order of arrival), CALL_CANCELLED, COMMITMENT_LIMIT_REACHED, OPERATION_DATA_REQUIRED, UNKNOWN_INTERVENTION_TYPE, UNKNOWN_SPECIFIC_OBJECTIVE, RNA_COR_REQUIRED, DE_MINIMIS_VISURA_REQUIRED, DE_MINIMIS_CEILING_EXCEEDED (with `headroomCents`), INVALID_AMOUNT, INVALID_INPUT.",
+        example: { code: 'DE_MINIMIS_CEILING_EXCEEDED', message: 'The single undertaking can receive 8000000 cents more de minimis aid (ceiling 30000000 over 3 years)', headroomCents: 8_000_000 },
+      },
+    },
+  })
   award(@CommandRequest() context: CommandContext, @Param('callId', EntityIdPipe) callId: string, @Body() body: AwardGrantDto) {
     const grantId = body.grantId ?? randomUUID();
     const { operation, rna } = body;

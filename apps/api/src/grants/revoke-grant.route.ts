@@ -2,10 +2,12 @@ import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { CommandContext } from '@app/commands';
 import { Roles } from '../auth/roles.decorator.js';
-import { Commands } from '../commands/commands.js';
-import { CommandHeaders, CommandRequest } from '../http/command-request.js';
+import { Commands, WriteResult } from '../commands/commands.js';
+import { ApiCommand } from '../http/api-docs.js';
+import { CommandRequest } from '../http/command-request.js';
 import { EntityIdPipe } from '../http/entity-id.pipe.js';
 import { IsCents, IsText } from '../http/field-rules.js';
+import { Id } from '../http/response-fields.js';
 
 export class RevokeGrantDto {
   @IsText('Why the grant is revoked')
@@ -18,6 +20,11 @@ export class RevokeGrantDto {
   covar?: string;
 }
 
+export class RevokeGrantResponse extends WriteResult {
+  @Id('The grant', { example: 'officine-nido-grant' })
+  grantId!: string;
+}
+
 @ApiTags('grants')
 @ApiBearerAuth()
 @Controller()
@@ -27,7 +34,16 @@ export class RevokeGrantRoute {
   @Post('grants/:grantId/revocation')
   @HttpCode(200)
   @Roles('programme-manager')
-  @CommandHeaders()
+  @ApiCommand({
+    operationId: 'revokeGrant',
+    summary: 'Revoke a grant, in part or in whole',
+    description: 'The award is cut by `amountCents` (integer euro cents; absent: the whole grant). What was not paid goes back to the call; what was paid beyond the new award is due back.',
+    status: 200,
+    type: RevokeGrantResponse,
+    body: { type: RevokeGrantDto, summary: 'EUR 20k found irregular in an audit', example: { reason: 'Spese non conformi rilevate in audit', amountCents: 2_000_000, covar: '7654321' } },
+    example: { grantId: 'officine-nido-grant', revision: 9, position: '30' },
+    problems: { 404: 'GRANT_NOT_FOUND.', 422: 'GRANT_ALREADY_REVOKED, REVOCATION_EXCEEDS_AWARD, COVAR_REQUIRED.' },
+  })
   revoke(@CommandRequest() context: CommandContext, @Param('grantId', EntityIdPipe) grantId: string, @Body() body: RevokeGrantDto) {
     return this.commands.run(context, { type: 'RevokeGrant', grantId, reason: body.reason, amountCents: body.amountCents ?? null, covar: body.covar ?? null }, { grantId });
   }

@@ -1,10 +1,12 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { EVENT_STORE, formatPosition, type EventStore } from '@app/event-store';
 import { Public } from '../auth/roles.decorator.js';
+import { ApiProblems, ApiPublic } from '../http/api-docs.js';
 import { EVENT_STORE_INFO, type EventStoreInfo } from '../infrastructure/event-store.provider.js';
 import { ReadSide } from '../queries/read-side.js';
+import { Health, HealthUnavailableResponse } from './health.responses.js';
 
 @ApiTags('health')
 @Controller('health')
@@ -21,6 +23,10 @@ export class HealthController {
    */
   @Get()
   @Public()
+  @ApiPublic({ operationId: 'getHealth', summary: "The event store's and each projection's state", description: 'No key needed.' })
+  @ApiResponse({ status: 200, description: 'The event store answers: `ok`, or `degraded` when a projection stopped', type: Health })
+  @ApiResponse({ status: 503, description: 'The event store cannot be reached', type: HealthUnavailableResponse })
+  @ApiProblems({ 400: true, 500: true })
   async health(@Res({ passthrough: true }) res: Response) {
     const eventStore = { adapter: this.info.adapter, durability: this.info.durability };
     let head;

@@ -62,8 +62,29 @@ function parseIfMatch(value: string | null): number | null {
 /** The protocol headers every command route reads, for its OpenAPI entry. */
 export const CommandHeaders = () =>
   applyDecorators(
-    ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Makes the command safe to retry: a retry with the same key and body gets the first response back (Idempotent-Replayed: true) and writes nothing. 1-200 visible ASCII characters.' }),
-    ApiHeader({ name: 'If-Match', required: false, description: 'Act only if the entity is still at this revision (an ETag this API gave, e.g. "3"); 412 otherwise.' }),
-    ApiHeader({ name: 'X-Correlation-Id', required: false, description: 'Groups the events of one business process; kept in every event\'s metadata and echoed back. An id: letters, digits, ".", "_", ":" or "-", at most 128. When absent: the request\'s trace id if it is traced, else a generated one.' }),
-    ApiHeader({ name: 'X-Causation-Id', required: false, description: 'The id of the message (an event or command id) that caused this command; kept in the metadata of its events. Same form as X-Correlation-Id.' }),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      schema: { type: 'string', pattern: HEADER_TOKEN.source, example: 'award-officine-nido-2026-02-20' },
+      description:
+        'Makes the command safe to retry: a retry with the same key and body gets the first response back (`Idempotent-Replayed: true`) and writes nothing, whichever API process it reaches. The same key with another body: 422 IDEMPOTENCY_KEY_REUSED; while the first is still running: it waits, then 409 IDEMPOTENCY_KEY_IN_USE with `Retry-After`. Kept IDEMPOTENCY_RETENTION_HOURS (7 days by default). 1-200 visible ASCII characters.',
+    }),
+    ApiHeader({
+      name: 'If-Match',
+      required: false,
+      schema: { type: 'string', pattern: '^(W/)?"?\\d{1,15}"?$', example: '"0"' },
+      description: 'Act only if the entity is still at this revision (an `ETag` this API gave, e.g. `"3"`); 412 STALE_REVISION otherwise, and nothing is written.',
+    }),
+    ApiHeader({
+      name: 'X-Correlation-Id',
+      required: false,
+      schema: { type: 'string', pattern: TRACE_ID.source },
+      description: 'Groups the events of one business process; kept in every event\'s metadata and echoed back. An id: letters, digits, ".", "_", ":" or "-", at most 128. When absent: the request\'s trace id if it is traced, else a generated one.',
+    }),
+    ApiHeader({
+      name: 'X-Causation-Id',
+      required: false,
+      schema: { type: 'string', pattern: TRACE_ID.source },
+      description: 'The id of the message (an event or command id) that caused this command; kept in the metadata of its events. Same form as X-Correlation-Id.',
+    }),
   );

@@ -18,10 +18,16 @@ export function quoted(value: unknown, max = 64): string {
 /** An instant with its time zone: a date alone, or a local time, is ambiguous for a deadline. */
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-/** Integer euro cents: a non-negative integer up to MAX_AMOUNT_CENTS (EUR 100 billion), so every total stays exact. */
+/**
+ * Integer euro cents: a non-negative integer up to MAX_AMOUNT_CENTS (EUR 100 billion), so every total stays exact.
+ * Optional: absent or null.
+ */
+/** A description that says the unit: integer euro cents. */
+const inIntegerCents = (description: string) => (/euro cents/.test(description) ? description.replace(/(?<!integer )euro cents/, 'integer euro cents') : `${description}, in integer euro cents`);
+
 export const IsCents = (description: string, optional = false) =>
   applyDecorators(
-    (optional ? ApiPropertyOptional : ApiProperty)({ type: 'integer', minimum: 0, maximum: MAX_AMOUNT_CENTS, description, example: 15_000_000 }),
+    (optional ? ApiPropertyOptional : ApiProperty)({ type: 'integer', minimum: 0, maximum: MAX_AMOUNT_CENTS, description: inIntegerCents(description), example: 15_000_000, ...(optional ? { nullable: true } : {}) }),
     ...(optional ? [IsOptional()] : []),
     IsInt({ message: '$property must be an integer number of cents' }),
     Min(0),
@@ -38,7 +44,7 @@ export const IsEntityId = (description: string, optional = true) =>
 
 export const IsText = (description: string, maxLength = 500, optional = false) =>
   applyDecorators(
-    (optional ? ApiPropertyOptional : ApiProperty)({ type: 'string', minLength: 1, maxLength, description }),
+    (optional ? ApiPropertyOptional : ApiProperty)({ type: 'string', minLength: 1, maxLength, description, ...(optional ? { nullable: true } : {}) }),
     ...(optional ? [IsOptional()] : []),
     IsString(),
     Length(1, maxLength),

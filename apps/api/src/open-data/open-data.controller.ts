@@ -1,23 +1,42 @@
-import { Controller, Get, Inject, Query, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { applyDecorators, Controller, Get, Inject, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiExtraModels, ApiHeader, ApiPropertyOptional, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import type { Request, Response } from 'express';
 import { once } from 'node:events';
 import type { AppConfig } from '@app/config';
 import { OPENCOESIONE_COLUMNS, OPERATION_COLUMNS, listOperations, opencoesioneRow, openDataOperations, type ReadModelSpace } from '@app/read-models';
 import { Public } from '../auth/roles.decorator.js';
+import { ApiProblems, ApiPublic } from '../http/api-docs.js';
 import { WorkInProgress } from '../http/limits.js';
 import { busy } from '../http/too-many.js';
 import { APP_CONFIG } from '../infrastructure/app-config.provider.js';
 import { ReadSide } from '../queries/read-side.js';
+import { PublicOperationList } from './open-data.responses.js';
 import { RateLimitGuard } from './rate-limit.guard.js';
 
 export class OpenDataQuery {
-  @ApiPropertyOptional({ enum: ['json', 'csv'] })
+  @ApiPropertyOptional({ enum: ['json', 'csv'], description: 'Absent: by `Accept` (text/csv or application/json), JSON by default' })
   @IsOptional()
   @IsIn(['json', 'csv'])
   format?: 'json' | 'csv';
 }
+
+/** What both lists answer, beside their content: the ETag to send back, 304 while unchanged, the limits. */
+const PublicList = (content: Record<string, { schema: object }>) =>
+  applyDecorators(
+    ApiHeader({ name: 'If-None-Match', required: false, schema: { type: 'string' }, description: 'The ETag of a list you hold: 304 while it is unchanged' }),
+    ApiResponse({
+      status: 200,
+      description: 'The list',
+      content,
+      headers: {
+        ETag: { description: "The list's version (the projection's checkpoint): send it back as If-None-Match", schema: { type: 'string', example: '"g1-42.42-json"' } },
+        'Cache-Control': { description: '`public, no-cache`: caches keep it and revalidate', schema: { type: 'string' } },
+      },
+    }),
+    ApiResponse({ status: 304, description: 'Unchanged since the ETag sent in If-None-Match', headers: { ETag: { description: "The list's version", schema: { type: 'string' } } } }),
+    ApiProblems({ 400: true, 429: true, 500: true, 503: 'BUSY: as many lists as the server generates at once are under way.' }),
+  );
 
 /** Rows written between two turns of the event loop. */
 const ROWS_PER_TURN = 200;
@@ -30,6 +49,7 @@ const ROWS_PER_TURN = 200;
  * unchanged list answers 304; a bounded number of lists is generated at once.
  */
 @ApiTags('open data')
+@ApiExtraModels(PublicOperationList)
 @Controller('open-data')
 export class OpenDataController {
   private readonly generating: WorkInProgress;
@@ -43,6 +63,12 @@ export class OpenDataController {
 
   @Get('operations')
   @Public()
+  @ApiPublic({
+    operationId: 'listPublicOperations',
+    summary: 'The public list of operations (EU Reg. 2021/1060 art. 49), as JSON or CSV',
+    description: 'No key needed; rate-limited per address. A legal person by name, a natural person by region only; no tax codes. Amounts in integer euro cents.',
+  })
+  @PublicList({ 'application/json': { schema: { $ref: getSchemaPath(PublicOperationList) } }, 'text/csv': { schema: { type: 'string', description: 'The same columns as PublicOperation, comma-separated, with a header line' } } })
   @UseGuards(RateLimitGuard)
   async operations(@Query() query: OpenDataQuery, @Req() req: Request, @Res() res: Response): Promise<void> {
     const csv = (query.format ?? (req.accepts(['application/json', 'text/csv']) === 'text/csv' ? 'csv' : 'json')) === 'csv';
@@ -64,6 +90,12 @@ export class OpenDataController {
    */
   @Get('opencoesione')
   @Public()
+  @ApiPublic({
+    operationId: 'listOpenCoesioneProjects',
+    summary: "The operations in OpenCoesione's project format, for the national portal",
+    description: 'Its column names, `;` between fields, euro with a comma before the cents, dates YYYYMMDD, payments net of recoveries.',
+  })
+  @PublicList({ 'text/csv': { schema: { type: 'string', description: "OpenCoesione's project columns, `;`-separated, with a header line" } } })
   @UseGuards(RateLimitGuard)
   async opencoesione(@Req() req: Request, @Res() res: Response): Promise<void> {
     await this.list(req, res, 'opencoesione', async (space, write) => {
@@ -80,15 +112,20 @@ export class OpenDataController {
     const space = await this.readSide.space();
     const { checkpoint } = await space.status(openDataOperations.name);
     const etag = `"g${space.generation}-${checkpoint ? `${checkpoint.commit}.${checkpoint.prepare}` : '0'}-${format}"`;
-    res.setHeader('ETag', etag);
-    res.setHeader('Cache-Control', 'public, no-cache');
-    res.setHeader('Vary', 'Accept');
+    const cacheable = () => {
+      res.setHeader('ETag', etag);
+      res.setHeader('Cache-Control', 'public, no-cache');
+      res.setHeader('Vary', 'Accept');
+    };
     if (req.headers['if-none-match'] === etag) {
+      cacheable();
       res.status(304).end();
       return;
     }
+    // A 503 is no version of the list: it carries neither its ETag nor leave to cache it.
     const done = this.generating.start('everyone');
     if (!done) throw busy(res, 2, 'As many lists as the server generates at once are under way; retry shortly');
+    cacheable();
     try {
       res.status(200).setHeader('Content-Type', format === 'json' ? 'application/json; charset=utf-8' : 'text/csv; charset=utf-8');
       let closed = false;

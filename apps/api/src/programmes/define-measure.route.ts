@@ -5,10 +5,12 @@ import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import type { CommandContext } from '@app/commands';
 import { FUNDS, type Fund } from '@app/funding';
 import { Roles } from '../auth/roles.decorator.js';
-import { Commands } from '../commands/commands.js';
-import { CommandHeaders, CommandRequest } from '../http/command-request.js';
+import { Commands, WriteResult } from '../commands/commands.js';
+import { ApiCommand } from '../http/api-docs.js';
+import { CommandRequest } from '../http/command-request.js';
 import { EntityIdPipe } from '../http/entity-id.pipe.js';
 import { IsCents, IsEntityId, IsText } from '../http/field-rules.js';
+import { Id } from '../http/response-fields.js';
 
 export class DefineMeasureDto {
   @IsEntityId('Chosen by the client, or generated')
@@ -24,13 +26,21 @@ export class DefineMeasureDto {
   @IsIn(FUNDS)
   fund!: Fund;
 
-  @IsCents('What the measure may spend from its fund, in euro cents')
+  @IsCents('What the measure may spend from its fund, in integer euro cents')
   allocationCents!: number;
 
   @ApiPropertyOptional({ default: false, description: 'Touches health or social or economic hardship: its natural persons are never published, and shown only to the roles that act on them' })
   @IsOptional()
   @IsBoolean()
   sensitive?: boolean;
+}
+
+export class DefineMeasureResponse extends WriteResult {
+  @Id('The programme', { example: 'wecare' })
+  programmeId!: string;
+
+  @Id('The measure: the one given, or a generated UUID', { example: 'wecare-m4' })
+  measureId!: string;
 }
 
 @ApiTags('programmes')
@@ -41,7 +51,19 @@ export class DefineMeasureRoute {
 
   @Post('programmes/:programmeId/measures')
   @Roles('programme-manager')
-  @CommandHeaders()
+  @ApiCommand({
+    operationId: 'defineMeasure',
+    summary: "Define a measure with its allocation from one of the programme's funds",
+    status: 201,
+    type: DefineMeasureResponse,
+    body: { type: DefineMeasureDto, summary: 'WECARE M4, corporate welfare: EUR 4M from the FSE', example: { measureId: 'wecare-m4', code: 'M4', title: 'Corporate welfare', fund: 'FSE', allocationCents: 400_000_000 } },
+    example: { programmeId: 'wecare', measureId: 'wecare-m4', revision: 4, position: '5' },
+    problems: {
+      404: 'PROGRAMME_NOT_FOUND.',
+      409: 'MEASURE_ALREADY_DEFINED: the measure id is taken.',
+      422: "MEASURE_CODE_TAKEN, FUND_NOT_IN_PROGRAMME, FUND_AMOUNT_EXCEEDED (the measures would allocate more than the fund's share).",
+    },
+  })
   define(@CommandRequest() context: CommandContext, @Param('programmeId', EntityIdPipe) programmeId: string, @Body() body: DefineMeasureDto) {
     const measureId = body.measureId ?? randomUUID();
     const { code, title, fund, allocationCents } = body;

@@ -6,16 +6,18 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString,
 import type { CommandContext } from '@app/commands';
 import { FUNDS, PROGRAMMING_PERIODS, type Fund, type ProgrammingPeriod } from '@app/funding';
 import { Roles } from '../auth/roles.decorator.js';
-import { Commands } from '../commands/commands.js';
-import { CommandHeaders, CommandRequest } from '../http/command-request.js';
+import { Commands, WriteResult } from '../commands/commands.js';
+import { ApiCommand } from '../http/api-docs.js';
+import { CommandRequest } from '../http/command-request.js';
 import { IsCents, IsEntityId, IsText } from '../http/field-rules.js';
+import { Id } from '../http/response-fields.js';
 
 export class FundShareDto {
   @ApiProperty({ enum: FUNDS, description: 'FSE: European Social Fund; FESR: European Regional Development Fund' })
   @IsIn(FUNDS)
   fund!: Fund;
 
-  @IsCents('The share of the programme this fund pays, in euro cents')
+  @IsCents('The share of the programme this fund pays, in integer euro cents')
   amountCents!: number;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 10_000, example: 5000, description: "The EU's share of this fund, in basis points (5000 = 50%)" })
@@ -27,7 +29,7 @@ export class FundShareDto {
 }
 
 export class DeMinimisRuleDto {
-  @IsCents('Ceiling per single undertaking, in euro cents (Reg. 2023/2831: 30000000)')
+  @IsCents('Ceiling per single undertaking, in integer euro cents (Reg. 2023/2831: 30000000)')
   ceilingCents!: number;
 
   @ApiProperty({ type: 'integer', minimum: 1, maximum: 10, example: 3 })
@@ -116,6 +118,11 @@ export class EstablishProgrammeDto {
   rules?: ProgrammeRulesDto;
 }
 
+export class EstablishProgrammeResponse extends WriteResult {
+  @Id('The programme: the one given, or a generated UUID', { example: 'wecare' })
+  programmeId!: string;
+}
+
 @ApiTags('programmes')
 @ApiBearerAuth()
 @Controller()
@@ -124,7 +131,24 @@ export class EstablishProgrammeRoute {
 
   @Post('programmes')
   @Roles('programme-manager')
-  @CommandHeaders()
+  @ApiCommand({
+    operationId: 'establishProgramme',
+    summary: 'Establish a programme with its EU fund shares',
+    description: 'Amounts in integer euro cents. Absent rules: retention 5 years from the year of the last payment, 60 days to appeal, de minimis EUR 300,000 over 3 years.',
+    status: 201,
+    type: EstablishProgrammeResponse,
+    body: {
+      type: EstablishProgrammeDto,
+      summary: 'WECARE: EUR 20M, 15M FSE and 5M FESR',
+      example: {
+        programmeId: 'wecare', code: 'WECARE', title: 'WECARE - Welfare Cantiere Regionale: regional strategy for social innovation',
+        funds: [{ fund: 'FSE', amountCents: 1_500_000_000, euCoFinancingRateBp: 5000 }, { fund: 'FESR', amountCents: 500_000_000, euCoFinancingRateBp: 5000 }],
+        rules: { programmingPeriod: '2014-2020', retention: { from: 'last-payment', years: 5 }, appealWindowDays: 60, deMinimis: { ceilingCents: 30_000_000, windowYears: 3 } },
+      },
+    },
+    example: { programmeId: 'wecare', revision: 0, position: '1' },
+    problems: { 409: 'PROGRAMME_ALREADY_ESTABLISHED: the programme id is taken.', 422: 'DUPLICATE_FUND (a fund named twice), INVALID_INPUT.' },
+  })
   establish(@CommandRequest() context: CommandContext, @Body() body: EstablishProgrammeDto) {
     const programmeId = body.programmeId ?? randomUUID();
     const funds = body.funds.map(({ fund, amountCents, euCoFinancingRateBp }) => ({ fund, amountCents, euCoFinancingRateBp: euCoFinancingRateBp ?? null }));

@@ -1,18 +1,21 @@
 import { Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Res, UseInterceptors } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { acceptsBidsAt } from '@app/funding';
 import { PERSONAL_DATA_VAULT, type PersonalDataVault } from '@app/personal-data';
 import type { ReadModelDocument, Where } from '@app/read-models';
 import type { Principal } from '../auth/api-keys.js';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
+import { ApiProblems, ApiRead, MinPositionHeader } from '../http/api-docs.js';
+import { HEADER_TOKEN } from '../http/field-rules.js';
 import { WorkInProgress } from '../http/limits.js';
 import { tooMany } from '../http/too-many.js';
 import { EntityIdPipe } from '../http/entity-id.pipe.js';
 import { CLOCK, type Clock } from '../infrastructure/clock.js';
 import { MinPositionInterceptor } from './min-position.interceptor.js';
 import { ListBidsQuery, ListCallsQuery, ListExpenditureClaimsQuery, ListGrantsQuery, type PageQuery } from './queries.dto.js';
+import { BidView, CallPage, Call, ExpenditureClaim, ExpenditureClaimPage, GrantPage, GrantView, ProgrammeDashboard, RankedBidPage, RebuildStarted } from './read-model.responses.js';
 import { ReadSide } from './read-side.js';
 
 const READERS = ['viewer', 'auditor', 'programme-manager', 'evaluator', 'finance-officer', 'controller'] as const;
@@ -61,12 +64,21 @@ export class ReadModelsController {
 
   @Get('programmes/:programmeId/dashboard')
   @Roles(...READERS)
+  @ApiRead({
+    operationId: 'getProgrammeDashboard',
+    summary: "A programme's money per fund and per measure",
+    description: 'Allocation, reserved, committed, released, disbursed, declared, verified, recovery due and outstanding, available and absorption; amounts in integer euro cents.',
+    type: ProgrammeDashboard,
+    minPosition: true,
+    problems: { 404: 'PROGRAMME_NOT_FOUND (or not seen by the read models yet: send X-Min-Position).' },
+  })
   async dashboard(@Param('programmeId', EntityIdPipe) programmeId: string) {
     return found(await (await this.readSide.space()).get('programme_dashboards', programmeId), 'PROGRAMME_NOT_FOUND', `Programme ${programmeId}`);
   }
 
   @Get('calls')
   @Roles(...READERS)
+  @ApiRead({ operationId: 'listCalls', summary: 'Calls, by status, measure or programme, the latest opening first', type: CallPage, minPosition: true })
   async calls(@Query() query: ListCallsQuery) {
     const where: Where = pick({ status: query.status, measureId: query.measureId, programmeId: query.programmeId });
     const page = await this.page('calls', where, query, [{ field: 'opensAt', direction: 'desc' }]);
@@ -75,6 +87,13 @@ export class ReadModelsController {
 
   @Get('calls/:callId')
   @Roles(...READERS)
+  @ApiRead({
+    operationId: 'getCall',
+    summary: 'A call: its budget, committed and remaining money, and its bids counted by status and applicant type',
+    type: Call,
+    minPosition: true,
+    problems: { 404: 'CALL_NOT_FOUND (or not seen by the read models yet: send X-Min-Position).' },
+  })
   async call(@Param('callId', EntityIdPipe) callId: string) {
     return this.withWindow(found(await (await this.readSide.space()).get('calls', callId), 'CALL_NOT_FOUND', `Call ${callId}`));
   }
@@ -86,6 +105,14 @@ export class ReadModelsController {
    */
   @Get('calls/:callId/bids')
   @Roles(...READERS)
+  @ApiRead({
+    operationId: 'listBidsOfCall',
+    summary: "A call's bids, ranked by score or in order of arrival",
+    description: "Ranked by score (the best first; unscored bids after the scored ones, by arrival), or by arrival: the order of the log, a first-come call's default. Each says whether it arrived after the call closed (`late`).",
+    type: RankedBidPage,
+    minPosition: true,
+    problems: { 404: 'CALL_NOT_FOUND.' },
+  })
   async bidsOfCall(@CurrentPrincipal() principal: Principal, @Param('callId', EntityIdPipe) callId: string, @Query() query: ListBidsQuery) {
     const space = await this.readSide.space();
     const call = found(await space.get('calls', callId), 'CALL_NOT_FOUND', `Call ${callId}`);
@@ -103,6 +130,14 @@ export class ReadModelsController {
 
   @Get('bids/:bidId')
   @Roles(...READERS, 'applicant-service', 'data-protection-officer')
+  @ApiRead({
+    operationId: 'getBid',
+    summary: 'A bid, with the identity of a natural person for the roles that act on them',
+    description: "An applicant portal sees only the bids it submitted; a viewer sees nothing of a natural person in a sensitive measure: to them the bid does not exist (404).",
+    type: BidView,
+    minPosition: true,
+    problems: { 404: 'BID_NOT_FOUND.' },
+  })
   async bid(@CurrentPrincipal() principal: Principal, @Param('bidId', EntityIdPipe) bidId: string) {
     const space = await this.readSide.space();
     const bid = found(visibleTo(principal, await space.get('bids', bidId)), 'BID_NOT_FOUND', `Bid ${bidId}`);
@@ -111,12 +146,21 @@ export class ReadModelsController {
 
   @Get('grants')
   @Roles(...READERS)
+  @ApiRead({ operationId: 'listGrants', summary: 'Grants, by call or status, in order of award', type: GrantPage, minPosition: true })
   async grants(@CurrentPrincipal() principal: Principal, @Query() query: ListGrantsQuery) {
     return this.page('grants', { ...pick({ callId: query.callId, status: query.status }), ...listFilterFor(principal) }, query, [{ field: 'awardedAt', direction: 'asc' }]);
   }
 
   @Get('grants/:grantId')
   @Roles(...READERS, 'applicant-service', 'data-protection-officer')
+  @ApiRead({
+    operationId: 'getGrant',
+    summary: 'A grant: award, payments, claims, revocations and recovery',
+    description: 'Amounts in integer euro cents. An applicant portal sees only the grants on bids it submitted.',
+    type: GrantView,
+    minPosition: true,
+    problems: { 404: 'GRANT_NOT_FOUND.' },
+  })
   async grant(@CurrentPrincipal() principal: Principal, @Param('grantId', EntityIdPipe) grantId: string) {
     const grant = found(visibleTo(principal, await (await this.readSide.space()).get('grants', grantId)), 'GRANT_NOT_FOUND', `Grant ${grantId}`);
     return this.withIdentity(principal, grant);
@@ -125,6 +169,7 @@ export class ReadModelsController {
   /** First-level control's worklist: claims by status (default: waiting for verification), oldest first. */
   @Get('expenditure-claims')
   @Roles(...CLAIM_READERS)
+  @ApiRead({ operationId: 'listExpenditureClaims', summary: "First-level control's worklist: expenditure claims by status, the oldest first", type: ExpenditureClaimPage, minPosition: true })
   async expenditureClaims(@Query() query: ListExpenditureClaimsQuery) {
     return this.page('expenditure_claims', pick({ status: query.status ?? 'submitted', grantId: query.grantId, callId: query.callId }), query, [
       { field: 'submittedAt', direction: 'asc' },
@@ -135,6 +180,13 @@ export class ReadModelsController {
   /** One claim's figures; its items and cuts are on its grant (`GET /grants/:grantId`). */
   @Get('expenditure-claims/:claimId')
   @Roles(...CLAIM_READERS, 'applicant-service')
+  @ApiRead({
+    operationId: 'getExpenditureClaim',
+    summary: "An expenditure claim's figures (its items and cuts are on its grant)",
+    type: ExpenditureClaim,
+    minPosition: true,
+    problems: { 404: 'CLAIM_NOT_FOUND.' },
+  })
   async expenditureClaim(@CurrentPrincipal() principal: Principal, @Param('claimId', EntityIdPipe) claimId: string) {
     const claim = await (await this.readSide.space()).get('expenditure_claims', claimId);
     const visible = claim && (!principal.roles.includes('applicant-service') || owns(principal, claim) || principal.roles.some((r) => (CLAIM_READERS as readonly string[]).includes(r)));
@@ -157,6 +209,24 @@ export class ReadModelsController {
   @Post('admin/projections/rebuild')
   @HttpCode(202)
   @Roles('programme-manager')
+  @ApiOperation({
+    operationId: 'rebuildReadModels',
+    summary: 'Rebuild every read model from the log into a new generation',
+    description: 'Queries keep answering from the current generation until the new one has caught up; `/health` shows `rebuilding` meanwhile.',
+  })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, schema: { type: 'string', pattern: HEADER_TOKEN.source }, description: 'A retry with the same key gets the first response back (`Idempotent-Replayed: true`).' })
+  @MinPositionHeader()
+  @ApiResponse({ status: 202, description: 'Started, or already under way', type: RebuildStarted, headers: { 'Idempotent-Replayed': { $ref: '#/components/headers/Idempotent-Replayed' } } })
+  @ApiProblems({
+    400: true,
+    401: true,
+    403: true,
+    409: 'IDEMPOTENCY_KEY_IN_USE: a request with the same `Idempotency-Key` is still running (with `Retry-After`).',
+    422: 'IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another request.',
+    429: 'A rebuild you started is still running.',
+    500: true,
+    503: 'READ_MODELS_BEHIND: the read models have not reached `X-Min-Position` in time.',
+  })
   rebuild(@CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) res: Response) {
     const done = this.rebuilds.start(principal.id);
     if (!done) throw tooMany(res, 10, 'A rebuild you started is still running; retry when it ends');

@@ -1,11 +1,13 @@
 import { BadRequestException, Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiParam, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { EVENT_STORE, type EventStore } from '@app/event-store';
 import { PERSONAL_TAX_CODE, UNDERTAKING, undertakingStream, type FundingEvent } from '@app/funding';
 import { PERSONAL_DATA_VAULT, type PersonalDataVault } from '@app/personal-data';
 import { Roles } from '../auth/roles.decorator.js';
+import { ApiRead } from '../http/api-docs.js';
+import { Cents, Count, Id, Instant, List } from '../http/response-fields.js';
 import { CLOCK, type Clock } from '../infrastructure/clock.js';
 
 export class DeMinimisStatementQuery {
@@ -16,6 +18,20 @@ export class DeMinimisStatementQuery {
   @Min(1)
   @Max(10)
   windowYears?: number;
+}
+
+export class DeMinimisAid {
+  @Id('The grant that gave it', { example: 'officine-nido-grant' }) grantId!: string;
+  @Cents('Aid granted', { example: 12_000_000 }) amountCents!: number;
+  @Instant('When it was awarded') awardedAt!: string;
+}
+
+export class DeMinimisStatement {
+  @List(DeMinimisAid, 'Every de minimis aid this ledger granted to the undertaking or to one linked to it') aid!: DeMinimisAid[];
+  @Cents('All of it') totalCents!: number;
+  @Count('The rolling window, in years', { example: 3 }) windowYears!: number;
+  @Instant('Where the window starts') windowStart!: string;
+  @Cents('Granted within the window') totalInWindowCents!: number;
 }
 
 /**
@@ -35,6 +51,13 @@ export class DeMinimisStatementRoute {
 
   @Get('undertakings/:taxCode/de-minimis')
   @Roles('programme-manager')
+  @ApiRead({
+    operationId: 'getDeMinimisStatement',
+    summary: "A single undertaking's de minimis aid from this ledger, in all and over the rolling window",
+    description: 'By partita IVA or codice fiscale. The aid other grantors gave is in the RNA visura, not here.',
+    type: DeMinimisStatement,
+  })
+  @ApiParam({ name: 'taxCode', schema: { type: 'string', pattern: '^[A-Za-z0-9]{11,16}$' }, description: 'Partita IVA (11 digits) or codice fiscale (16 characters); 400 INVALID_ID otherwise', example: '01234567890' })
   async statement(@Param('taxCode') taxCode: string, @Query() query: DeMinimisStatementQuery) {
     if (!/^[A-Za-z0-9]{11,16}$/.test(taxCode)) throw new BadRequestException({ code: 'INVALID_ID', message: 'A tax code is a partita IVA (11 digits) or a codice fiscale (16 characters)' });
     // A natural person's undertaking is known by their subject id, never by their code.
