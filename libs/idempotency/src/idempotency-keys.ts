@@ -119,8 +119,13 @@ export class IdempotencyKeys {
       throw error;
     }
     stop();
-    const kept = await this.store.complete(id, owner, response, this.after(this.clock.now(), this.retentionMs));
-    if (!kept) this.warn(`The claim on Idempotency-Key ${JSON.stringify(id.key)} ran past its lease and was taken over; its response was not kept`);
+    // The command is written: its answer goes back even if keeping it fails (a retry then waits
+    // for the claim's lease to lapse, and the store's own refusals of a repeated id apply).
+    const kept = await this.store.complete(id, owner, response, this.after(this.clock.now(), this.retentionMs)).catch((error: unknown) => {
+      this.warn(`Could not keep the response to Idempotency-Key ${JSON.stringify(id.key)}: ${String(error)}`);
+      return null;
+    });
+    if (kept === false) this.warn(`The claim on Idempotency-Key ${JSON.stringify(id.key)} ran past its lease and was taken over; its response was not kept`);
     return response;
   }
 

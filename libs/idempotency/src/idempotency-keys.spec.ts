@@ -1,0 +1,32 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteIdempotencyStore } from './embedded/sqlite-idempotency-store.js';
+import { IdempotencyKeys } from './idempotency-keys.js';
+import type { StoredResponse } from './idempotency-store.port.js';
+
+const answer: StoredResponse = { status: 201, headers: { etag: '"0"' }, body: { bidId: 'bid-1' } };
+
+describe('a command whose response cannot be kept', () => {
+  let dir: string;
+  let store: SqliteIdempotencyStore;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'idempotency-'));
+    store = SqliteIdempotencyStore.open(join(dir, 'api.db'), { retentionMs: 3_600_000 });
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('still answers: the command was written, and the failure is reported, not turned into an error', async () => {
+    store.complete = () => Promise.reject(new Error('disk full'));
+    const warnings: string[] = [];
+    const keys = new IdempotencyKeys(store, { now: () => new Date('2026-11-25T10:00:00.000Z') }, { retentionMs: 3_600_000, warn: (m) => warnings.push(m) });
+    const outcome = await keys.run('dev:applicant-service', 'bid-1', 'fingerprint', () => Promise.resolve(answer));
+    expect(outcome).toEqual({ kind: 'first', response: answer });
+    expect(warnings).toEqual([expect.stringContaining('Could not keep the response to Idempotency-Key "bid-1": Error: disk full')]);
+  });
+});
