@@ -9,6 +9,7 @@ import {
   type ExecutionContext,
   type NestInterceptor,
 } from '@nestjs/common';
+import { canonicalJson } from '@app/event-store';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
 import type { Response } from 'express';
 import { from, lastValueFrom, type Observable } from 'rxjs';
@@ -70,16 +71,4 @@ export class IdempotencyInterceptor implements NestInterceptor {
         }),
     );
   }
-}
-
-/** JSON with object keys sorted, so the same body always has the same fingerprint. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

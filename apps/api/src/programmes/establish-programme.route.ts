@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, Post } from '@nestjs/common';
+import { Body, Controller, Post, applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
@@ -11,6 +11,18 @@ import { ApiCommand } from '../http/api-docs.js';
 import { CommandRequest } from '../http/command-request.js';
 import { IsCents, IsEntityId, IsText } from '../http/field-rules.js';
 import { Id } from '../http/response-fields.js';
+
+/** An optional list of 1 to 500 codes of 1 to 64 characters each. */
+const CodeList = (description: string) =>
+  applyDecorators(
+    ApiPropertyOptional({ type: [String], description }),
+    IsOptional(),
+    IsArray(),
+    ArrayMinSize(1),
+    ArrayMaxSize(500),
+    IsString({ each: true }),
+    Length(1, 64, { each: true }),
+  );
 
 export class FundShareDto {
   @ApiProperty({ enum: FUNDS, description: 'FSE: European Social Fund; FESR: European Regional Development Fund' })
@@ -63,22 +75,10 @@ export class ProgrammeRulesDto {
   @Type(() => DeMinimisRuleDto)
   deMinimis?: DeMinimisRuleDto;
 
-  @ApiPropertyOptional({ type: [String], description: "The programme's intervention types; an award's must be one of them" })
-  @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(500)
-  @IsString({ each: true })
-  @Length(1, 64, { each: true })
+  @CodeList("The programme's intervention types; an award's must be one of them")
   interventionTypes?: string[];
 
-  @ApiPropertyOptional({ type: [String], description: "The programme's specific objectives; an award's must be one of them" })
-  @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(500)
-  @IsString({ each: true })
-  @Length(1, 64, { each: true })
+  @CodeList("The programme's specific objectives; an award's must be one of them")
   specificObjectives?: string[];
 
   @ApiProperty({ type: RetentionRuleDto })
