@@ -57,6 +57,8 @@ describe('tamper evidence through the API and the CLI', () => {
     expect(cli.status).toBe(0);
     expect(cli.stdout).toMatch(/Anchors: \d+ checked, \d+ signatures valid/);
     expect(cli.stdout).toContain('chain intact');
+    // Not on a terminal: the progress is a plain line on stderr, the last one at 100%.
+    expect(cli.stderr).toMatch(/Verifying the log: 100% \(\d[\d,]*\/\d[\d,]* events, /);
   });
 
   it('an auditor holding another public key finds the anchors are not signed by it', () => {
