@@ -3,7 +3,7 @@
  * every append, deciding again after a lost race, and the bound on retries.
  */
 import { describe, expect, it } from '@jest/globals';
-import { InMemoryEventStore, InMemoryLog, type AppendRequest } from '@app/event-store';
+import { AppendOutcomeUnknownError, InMemoryEventStore, InMemoryLog, type AppendRequest } from '@app/event-store';
 import { grantStream, type FundingCommand, type FundingEvent } from '@app/funding';
 import { EUR, bidAdmissible, bidAwarded, bidSubmitted, budgetCommitted, callOpened, grantAwarded } from '../../funding/test-support/funding.fixtures.js';
 import { commandContext, record } from '../../funding/test-support/given-when-then.js';
@@ -125,5 +125,81 @@ describe('the command pipeline', () => {
     const failing = Object.assign(store, { append: () => (attempts++, Promise.reject(new Error('disk full'))) });
     await expect(new CommandPipeline(failing, clock).execute(pay('d1', 1), commandContext())).rejects.toThrow('disk full');
     expect(attempts).toBe(1);
+  });
+});
+
+describe('one answer per command, whatever happens to the append', () => {
+  /** A store whose next appends land and then answer as a timeout would: the write is there, the caller cannot know. */
+  class CommitThenFail extends InMemoryEventStore {
+    appends = 0;
+    failNext = 0;
+    override async append(request: AppendRequest) {
+      this.appends++;
+      const result = await super.append(request);
+      if (this.failNext > 0) {
+        this.failNext--;
+        throw new AppendOutcomeUnknownError('timed out waiting for the answer');
+      }
+      return result;
+    }
+  }
+  const payments = async (store: InMemoryEventStore) => (await store.readStream(grantStream('g1'))).filter((e) => e.type === 'DisbursementRecorded');
+
+  it('an append that landed but answered with an unknown outcome is found by its ids and answered, never appended again', async () => {
+    const store = new CommitThenFail();
+    await grantWithHistory(store);
+    store.appends = 0;
+    store.failNext = 1;
+    const outcome = await new CommandPipeline(store, clock).execute(pay('d1', EUR(30_000)), commandContext());
+    const paid = await payments(store);
+    expect(paid).toHaveLength(1);
+    expect(store.appends).toBe(1);
+    expect(outcome).toEqual({ stream: grantStream('g1'), revision: paid[0]!.revision, position: paid[0]!.position });
+  });
+
+  it('a command retried with its command id after it was written answers the first outcome and writes nothing, even under If-Match', async () => {
+    const store = new InMemoryEventStore();
+    await grantWithHistory(store);
+    const pipeline = new CommandPipeline(store, clock);
+    const context = commandContext();
+    // The payment id is the server's (derived from the command id): the retry names the same payment.
+    const first = await pipeline.execute(pay('d1', EUR(30_000)), context);
+    const head = await store.headPosition();
+    expect(await pipeline.execute(pay('d1', EUR(30_000)), context)).toEqual(first);
+    expect(await new CommandPipeline(store, clock).execute(pay('d1', EUR(30_000)), { ...context, ifMatch: 0 })).toEqual(first);
+    expect(await store.headPosition()).toEqual(head);
+    expect(await payments(store)).toHaveLength(1);
+  });
+
+  it('an unknown outcome whose events are not in the store goes back to the caller, and the retry writes the command once', async () => {
+    const store = new InMemoryEventStore();
+    await grantWithHistory(store);
+    const context = commandContext();
+    let failures = 1;
+    const flaky = Object.assign(store, {
+      append: (request: AppendRequest) =>
+        failures-- > 0 ? Promise.reject(new AppendOutcomeUnknownError('connection reset before the write')) : InMemoryEventStore.prototype.append.call(store, request),
+    });
+    await expect(new CommandPipeline(flaky, clock).execute(pay('d1', EUR(30_000)), context)).rejects.toBeInstanceOf(AppendOutcomeUnknownError);
+    expect(await payments(store)).toHaveLength(0);
+    await new CommandPipeline(flaky, clock).execute(pay('d1', EUR(30_000)), context);
+    expect(await payments(store)).toHaveLength(1);
+  });
+
+  it('a multi-stream append that landed with an unknown outcome answers with its last position', async () => {
+    const store = new InMemoryEventStore();
+    await grantWithHistory(store);
+    let failures = 1;
+    const flaky = Object.assign(store, {
+      appendMulti: async (requests: readonly AppendRequest[]) => {
+        const result = await InMemoryEventStore.prototype.appendMulti.call(store, requests);
+        if (failures-- > 0) throw new AppendOutcomeUnknownError('leader changed after the write');
+        return result;
+      },
+    });
+    const outcome = await new CommandPipeline(flaky, clock).execute({ type: 'RevokeGrant', grantId: 'g1', reason: 'Irregularity' }, commandContext());
+    expect(outcome.stream).toBe(grantStream('g1'));
+    expect(outcome.position).toEqual(await store.headPosition());
+    expect((await store.readStream('call-c1')).filter((e) => e.type === 'CallBudgetReleased')).toHaveLength(1);
   });
 });

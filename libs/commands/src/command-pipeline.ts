@@ -1,5 +1,6 @@
 import {
   ConcurrencyError,
+  InvalidAppendError,
   comparePositions,
   positionKey,
   type AppendRequest,
@@ -7,6 +8,7 @@ import {
   type EventStore,
   type ExpectedState,
   type LogPosition,
+  type RecordedEvent,
 } from '@app/event-store';
 import { DomainError, planOf, streamOf, type DomainErrorCode, type FundingCommand, type FundingEvent, type StreamToRead } from '@app/funding';
 import { SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
@@ -32,6 +34,8 @@ interface Loaded {
   /** The stream each state was read from, by its name in the plan. */
   readonly streams: ReadonlyMap<string, string>;
   readonly revisions: ReadonlyMap<string, number | null>;
+  /** The events this command already recorded in the streams read (a retry of a command that was written): by stream. */
+  readonly own: ReadonlyMap<string, readonly RecordedEvent[]>;
 }
 
 /** How many times a plan's `alsoReads` is asked before its reads must have settled. */
@@ -49,6 +53,15 @@ const MAX_READ_ROUNDS = 4;
  * on one call (fifty awards at once) is decided one at a time instead of fifty racing; expected
  * revisions still guard against other processes and against commands whose streams overlap.
  * Nothing is published before it is stored: the only output is the append, and projections read the store.
+ *
+ * One answer per command, whatever happens to the append: every event carries the command's id
+ * (its event ids derive from it). A command whose events are already in the streams it reads (a
+ * retry after a timeout, a crash, a lost answer) answers what was recorded and appends nothing. An
+ * append whose outcome is unknown (timeout, reset, leader change: anything but a conflict or a
+ * refused input) is looked for by its event ids before anything else happens; found, it is the
+ * answer; not found, the failure goes back to the caller, who retries with the same command id.
+ * Never appending again on the unknown outcome is what keeps a payment from being recorded twice on
+ * engines that deduplicate event ids only at the revision they were first written at (KurrentDB).
  */
 export class CommandPipeline {
   private readonly queues = new Map<string, Promise<unknown>>();
@@ -99,8 +112,9 @@ export class CommandPipeline {
       const now = this.clock.now();
       for (let attempt = 1; ; attempt++) {
         attempts.made = attempt;
-        const { state, streams, revisions } = await inSpan('read', { 'ledger.command.attempt': attempt }, () => this.loadAll(plan, command, reads));
+        const { state, streams, revisions, own } = await inSpan('read', { 'ledger.command.attempt': attempt }, () => this.loadAll(plan, command, reads, context.commandId));
         const about = streams.get(plan.about) ?? serializeOn;
+        if (own.size > 0) return recordedOutcome(about, own);
         const read = revisions.get(about) ?? null;
         if (context.ifMatch !== null && read !== context.ifMatch) throw new StaleRevisionError(about, context.ifMatch, read);
         const events = inSyncSpan(`decide ${command.type}`, { 'ledger.command.attempt': attempt }, (span) => {
@@ -113,10 +127,15 @@ export class CommandPipeline {
             throw error;
           }
         });
+        const requests = appendRequests(context, about, events, revisions, now);
         try {
-          return await this.append(context, about, events, revisions, now);
+          return outcomeOf(about, await this.timedAppend(requests));
         } catch (error) {
-          if (!(error instanceof ConcurrencyError)) throw error;
+          if (!(error instanceof ConcurrencyError)) {
+            const recorded = await this.recordedDespite(error, about, requests);
+            if (recorded === null) throw error;
+            return recorded;
+          }
           if (context.ifMatch !== null) throw new StaleRevisionError(about, context.ifMatch, error.stream === about ? error.actual : null);
           if (attempt >= maxAttempts) throw new CommandConflictError(error.stream, attempt);
           await delay(Math.random() * 5 * attempt);
@@ -130,55 +149,60 @@ export class CommandPipeline {
    * until it names nothing new (a claim names its grant, the grant its bid), as one state and one
    * set of revisions.
    */
-  private async loadAll(plan: ReturnType<typeof planOf>, command: FundingCommand, reads: Record<string, StreamToRead<unknown>>): Promise<Loaded> {
-    let loaded = await this.load(reads);
+  private async loadAll(plan: ReturnType<typeof planOf>, command: FundingCommand, reads: Record<string, StreamToRead<unknown>>, commandId: string): Promise<Loaded> {
+    let loaded = await this.load(reads, commandId);
     for (let round = 0; round < MAX_READ_ROUNDS; round++) {
       const asked = (plan.alsoReads?.(command, loaded.state) ?? {}) as Record<string, StreamToRead<unknown> | undefined>;
       const more = Object.fromEntries(Object.entries(asked).filter((entry): entry is [string, StreamToRead<unknown>] => entry[1] !== undefined && !(entry[0] in loaded.state)));
       if (Object.keys(more).length === 0) return loaded;
-      const then = await this.load(more);
-      loaded = { state: { ...loaded.state, ...then.state }, streams: new Map([...loaded.streams, ...then.streams]), revisions: new Map([...loaded.revisions, ...then.revisions]) };
+      const then = await this.load(more, commandId);
+      loaded = {
+        state: { ...loaded.state, ...then.state },
+        streams: new Map([...loaded.streams, ...then.streams]),
+        revisions: new Map([...loaded.revisions, ...then.revisions]),
+        own: new Map([...loaded.own, ...then.own]),
+      };
     }
     throw new Error(`${command.type}: its reads did not settle after ${MAX_READ_ROUNDS} rounds`);
   }
 
-  private async load(reads: Record<string, StreamToRead<unknown>>): Promise<Loaded> {
+  private async load(reads: Record<string, StreamToRead<unknown>>, commandId: string): Promise<Loaded> {
     const loaded = await Promise.all(
       Object.entries(reads).map(async ([name, { stream, fold }]) => {
         const events = await this.store.readStream(stream);
         const state = events.reduce((s, recorded) => fold.evolve(s, { type: recorded.type, data: recorded.data } as FundingEvent, { position: positionKey(recorded.position) }), fold.initialState());
-        return { name, stream, state, revision: events.length === 0 ? null : events[events.length - 1]!.revision };
+        const own = events.filter((recorded) => recorded.metadata.commandId === commandId);
+        return { name, stream, state, own, revision: events.length === 0 ? null : events[events.length - 1]!.revision };
       }),
     );
     return {
       state: Object.fromEntries(loaded.map(({ name, state }) => [name, state])),
       streams: new Map(loaded.map(({ name, stream }) => [name, stream])),
       revisions: new Map(loaded.map(({ stream, revision }) => [stream, revision])),
+      own: new Map(loaded.filter(({ own }) => own.length > 0).map(({ stream, own }) => [stream, own])),
     };
   }
 
-  private async append(
-    context: CommandContext,
-    about: string,
-    events: readonly FundingEvent[],
-    revisions: ReadonlyMap<string, number | null>,
-    now: Date,
-  ): Promise<CommandOutcome> {
-    const byStream = new Map<string, FundingEvent[]>();
-    for (const event of events) {
-      const stream = streamOf(event);
-      byStream.set(stream, [...(byStream.get(stream) ?? []), event]);
+  /**
+   * After an append failed with anything but a conflict or a refused input, whether it was written
+   * all the same: each stream is read from the revision the append expected it at, for the events'
+   * ids (the store wrote all of them or none). Found: the command's outcome. Not found, or the store
+   * cannot be read: null, and the append's own error goes to the caller, who retries with the same command id.
+   */
+  private async recordedDespite(error: unknown, about: string, requests: readonly AppendRequest[]): Promise<CommandOutcome | null> {
+    if (error instanceof InvalidAppendError) return null;
+    try {
+      const found = new Map<string, RecordedEvent[]>();
+      for (const request of requests) {
+        const ids = new Set(request.events.map((event) => event.eventId));
+        const from = typeof request.expected === 'number' ? request.expected + 1 : 0;
+        const stored = (await this.store.readStream(request.stream, { fromRevision: from })).filter((event) => ids.has(event.eventId));
+        if (stored.length > 0) found.set(request.stream, stored);
+      }
+      return found.size === 0 ? null : recordedOutcome(about, found);
+    } catch {
+      return null;
     }
-    if (byStream.size === 0) throw new Error(`A command on ${about} decided no events`);
-    const requests: AppendRequest[] = [...byStream].map(([stream, streamEvents]) => ({
-      stream,
-      expected: expectedState(stream, revisions),
-      events: streamEvents.map((event, i) => envelope(context, stream, i, event, now)),
-    }));
-    const results = await this.timedAppend(requests);
-    const own = results.find((r) => r.stream === about) ?? results[0]!;
-    const position = results.map((r) => r.position).reduce((last, p) => (comparePositions(p, last) > 0 ? p : last));
-    return { stream: own.stream, revision: own.revision, position };
   }
 
   /** One atomic append, in its own span, timed for the observer. */
@@ -233,6 +257,45 @@ export class CommandPipeline {
 function expectedState(stream: string, revisions: ReadonlyMap<string, number | null>): ExpectedState {
   if (!revisions.has(stream)) return 'exists';
   return revisions.get(stream) ?? 'no_stream';
+}
+
+/** The append of a decision: each stream's events at the revision the stream was read at, with ids derived from the command. */
+function appendRequests(context: CommandContext, about: string, events: readonly FundingEvent[], revisions: ReadonlyMap<string, number | null>, now: Date): AppendRequest[] {
+  const byStream = new Map<string, FundingEvent[]>();
+  for (const event of events) {
+    const stream = streamOf(event);
+    byStream.set(stream, [...(byStream.get(stream) ?? []), event]);
+  }
+  if (byStream.size === 0) throw new Error(`A command on ${about} decided no events`);
+  return [...byStream].map(([stream, streamEvents]) => ({
+    stream,
+    expected: expectedState(stream, revisions),
+    events: streamEvents.map((event, i) => envelope(context, stream, i, event, now)),
+  }));
+}
+
+/** What a command answers: the stream it is about at its revision after the write (else the first stream written), and the last position written. */
+function outcomeOf(about: string, results: readonly AppendResult[]): CommandOutcome {
+  const own = results.find((r) => r.stream === about) ?? results[0]!;
+  return { stream: own.stream, revision: own.revision, position: latest(results.map((r) => r.position)) };
+}
+
+/**
+ * The answer a command got when its events were written, from the events themselves: the same
+ * stream, revision and position whichever attempt or process finds them.
+ */
+function recordedOutcome(about: string, own: ReadonlyMap<string, readonly RecordedEvent[]>): CommandOutcome {
+  return outcomeOf(
+    about,
+    [...own].map(([stream, events]) => {
+      const last = events[events.length - 1]!;
+      return { stream, revision: last.revision, position: last.position };
+    }),
+  );
+}
+
+function latest(positions: readonly LogPosition[]): LogPosition {
+  return positions.reduce((last, p) => (comparePositions(p, last) > 0 ? p : last));
 }
 
 /** The tracer of the write path: a no-op until the process registers an OpenTelemetry SDK. */

@@ -69,9 +69,18 @@ export class EventDecodingError extends EventStoreError {
 /** The event store itself is not available (connection, disk). Not the caller's fault. */
 export class EventStoreUnavailableError extends EventStoreError {
   readonly code = 'EVENT_STORE_UNAVAILABLE';
-  override readonly name = 'EventStoreUnavailableError';
+  override readonly name: string = 'EventStoreUnavailableError';
 }
 
 function describe(expected: ExpectedState): string {
   return typeof expected === 'number' ? `revision ${expected}` : expected;
+}
+
+/**
+ * The append was sent but its outcome is unknown: a timeout, a connection reset or a leader change
+ * after the request left. It may have been written. A caller must find out (read its event ids
+ * back) before it decides anything again: appending anew could record the same thing twice.
+ */
+export class AppendOutcomeUnknownError extends EventStoreUnavailableError {
+  override readonly name = 'AppendOutcomeUnknownError';
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { BadRequestException, Body, Controller, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -9,7 +8,7 @@ import { PERSONAL_DATA_VAULT, type PersonalDataVault } from '@app/personal-data'
 import { Roles } from '../auth/roles.decorator.js';
 import { Commands, WriteResult } from '../commands/commands.js';
 import { ApiCommand } from '../http/api-docs.js';
-import { CommandRequest } from '../http/command-request.js';
+import { CommandRequest, generatedId } from '../http/command-request.js';
 import { EntityIdPipe } from '../http/entity-id.pipe.js';
 import { IsCents, IsEntityId, IsText } from '../http/field-rules.js';
 import { Id } from '../http/response-fields.js';
@@ -109,7 +108,7 @@ export class SubmitBidRoute {
     },
   })
   async submit(@CommandRequest() context: CommandContext, @Param('callId', EntityIdPipe) callId: string, @Body() body: SubmitBidDto) {
-    const bidId = body.bidId ?? randomUUID();
+    const bidId = body.bidId ?? generatedId(context, 'bid');
     const applicant = await this.applicant(body.applicant);
     const linkedUndertakings = await Promise.all((body.linkedUndertakings ?? []).map((taxCode) => this.undertaking(taxCode)));
     return this.commands.run(

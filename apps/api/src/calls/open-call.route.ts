@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Body, Controller, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
@@ -7,7 +6,7 @@ import { AID_REGIMES, APPLICANT_TYPES, SELECTIONS, type AidRegime, type Applican
 import { Roles } from '../auth/roles.decorator.js';
 import { Commands, WriteResult } from '../commands/commands.js';
 import { ApiCommand } from '../http/api-docs.js';
-import { CommandRequest } from '../http/command-request.js';
+import { CommandRequest, generatedId } from '../http/command-request.js';
 import { IsCents, IsEntityId, IsInstant, IsText } from '../http/field-rules.js';
 import { Id } from '../http/response-fields.js';
 
@@ -101,7 +100,7 @@ export class OpenCallRoute {
     },
   })
   open(@CommandRequest() context: CommandContext, @Body() body: OpenCallDto) {
-    const callId = body.callId ?? randomUUID();
+    const callId = body.callId ?? generatedId(context, 'call');
     const { programmeId, measureId, title, budgetCents, opensAt, closesAt, eligibleApplicantTypes } = body;
     return this.commands.run(
       context,

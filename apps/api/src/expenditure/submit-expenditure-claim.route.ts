@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Body, Controller, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -8,7 +7,7 @@ import { CLAIM_KINDS, MAX_CLAIM_ITEMS, type ClaimKind } from '@app/funding';
 import { Roles } from '../auth/roles.decorator.js';
 import { Commands, WriteResult } from '../commands/commands.js';
 import { ApiCommand } from '../http/api-docs.js';
-import { CommandRequest } from '../http/command-request.js';
+import { CommandRequest, generatedId } from '../http/command-request.js';
 import { EntityIdPipe } from '../http/entity-id.pipe.js';
 import { IsCents, IsEntityId, IsText } from '../http/field-rules.js';
 import { Id } from '../http/response-fields.js';
@@ -85,7 +84,7 @@ export class SubmitExpenditureClaimRoute {
     },
   })
   submit(@CommandRequest() context: CommandContext, @Param('grantId', EntityIdPipe) grantId: string, @Body() body: SubmitExpenditureClaimDto) {
-    const claimId = body.claimId ?? randomUUID();
+    const claimId = body.claimId ?? generatedId(context, 'claim');
     return this.commands.run(
       context,
       {

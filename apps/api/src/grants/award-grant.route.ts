@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { BadRequestException, Body, Controller, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -8,7 +7,7 @@ import { locationOfMunicipality } from '@app/config';
 import { Roles } from '../auth/roles.decorator.js';
 import { Commands, WriteResult } from '../commands/commands.js';
 import { ApiCommand } from '../http/api-docs.js';
-import { CommandRequest } from '../http/command-request.js';
+import { CommandRequest, generatedId } from '../http/command-request.js';
 import { EntityIdPipe } from '../http/entity-id.pipe.js';
 import { IsCents, IsEntityId, IsText } from '../http/field-rules.js';
 import { Id } from '../http/response-fields.js';
@@ -142,7 +141,7 @@ export class AwardGrantRoute {
     },
   })
   award(@CommandRequest() context: CommandContext, @Param('callId', EntityIdPipe) callId: string, @Body() body: AwardGrantDto) {
-    const grantId = body.grantId ?? randomUUID();
+    const grantId = body.grantId ?? generatedId(context, 'grant');
     const { operation, rna } = body;
     const location = locationOfMunicipality(operation.istatMunicipalityCode);
     if (!location) {

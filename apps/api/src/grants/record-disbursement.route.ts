@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Body, Controller, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
@@ -7,7 +6,7 @@ import { DISBURSEMENT_KINDS, type DisbursementKind } from '@app/funding';
 import { Roles } from '../auth/roles.decorator.js';
 import { Commands, WriteResult } from '../commands/commands.js';
 import { ApiCommand } from '../http/api-docs.js';
-import { CommandRequest } from '../http/command-request.js';
+import { CommandRequest, generatedId } from '../http/command-request.js';
 import { EntityIdPipe } from '../http/entity-id.pipe.js';
 import { IsCents, IsEntityId, IsText } from '../http/field-rules.js';
 import { Id } from '../http/response-fields.js';
@@ -74,7 +73,7 @@ export class RecordDisbursementRoute {
     },
   })
   disburse(@CommandRequest() context: CommandContext, @Param('grantId', EntityIdPipe) grantId: string, @Body() body: RecordDisbursementDto) {
-    const disbursementId = body.disbursementId ?? randomUUID();
+    const disbursementId = body.disbursementId ?? generatedId(context, 'disbursement');
     return this.commands.run(
       context,
       { type: 'RecordDisbursement', grantId, disbursementId, kind: body.kind, amountCents: body.amountCents, claimId: body.claimId ?? null, paidBy: context.actor, reference: body.reference ?? null, deggendorfVisuraRef: body.deggendorfVisuraRef ?? null, actualEndDate: body.actualEndDate ?? null },

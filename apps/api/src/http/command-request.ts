@@ -7,7 +7,6 @@ import type { AuthenticatedRequest } from '../auth/api-key.guard.js';
 import { activeTraceId } from '../observability/active-trace.js';
 import { HEADER_TOKEN, TRACE_ID } from './field-rules.js';
 
-
 /**
  * The command context of an HTTP request: the actor from its API key, correlation and causation
  * from headers, the command id from its Idempotency-Key (so a retried command writes the same
@@ -32,6 +31,15 @@ export function commandContextOf(request: AuthenticatedRequest, response: { setH
     commandId: idempotencyKey ? deterministicUuid(`${principal.id}:${idempotencyKey}`) : randomUUID(),
     ifMatch: parseIfMatch(header(request, 'if-match')),
   };
+}
+
+/**
+ * The id of an entity the server names when the client gives none: derived from the command id, so
+ * a command retried with its Idempotency-Key names the same bid, grant or payment (and the write
+ * path recognises it as already recorded) instead of creating a second one.
+ */
+export function generatedId(context: CommandContext, entity: string): string {
+  return deterministicUuid(`${context.commandId}:${entity}`);
 }
 
 function header(request: AuthenticatedRequest, name: string): string | null {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Body, Controller, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional } from 'class-validator';
@@ -7,7 +6,7 @@ import { FUNDS, type Fund } from '@app/funding';
 import { Roles } from '../auth/roles.decorator.js';
 import { Commands, WriteResult } from '../commands/commands.js';
 import { ApiCommand } from '../http/api-docs.js';
-import { CommandRequest } from '../http/command-request.js';
+import { CommandRequest, generatedId } from '../http/command-request.js';
 import { EntityIdPipe } from '../http/entity-id.pipe.js';
 import { IsCents, IsEntityId, IsText } from '../http/field-rules.js';
 import { Id } from '../http/response-fields.js';
@@ -65,7 +64,7 @@ export class DefineMeasureRoute {
     },
   })
   define(@CommandRequest() context: CommandContext, @Param('programmeId', EntityIdPipe) programmeId: string, @Body() body: DefineMeasureDto) {
-    const measureId = body.measureId ?? randomUUID();
+    const measureId = body.measureId ?? generatedId(context, 'measure');
     const { code, title, fund, allocationCents } = body;
     return this.commands.run(context, { type: 'DefineMeasure', programmeId, measureId, code, title, fund, allocationCents, sensitive: body.sensitive ?? false }, { programmeId, measureId });
   }

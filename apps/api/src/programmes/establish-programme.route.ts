@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Body, Controller, Post, applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -8,7 +7,7 @@ import { FUNDS, PROGRAMMING_PERIODS, type Fund, type ProgrammingPeriod } from '@
 import { Roles } from '../auth/roles.decorator.js';
 import { Commands, WriteResult } from '../commands/commands.js';
 import { ApiCommand } from '../http/api-docs.js';
-import { CommandRequest } from '../http/command-request.js';
+import { CommandRequest, generatedId } from '../http/command-request.js';
 import { IsCents, IsEntityId, IsText } from '../http/field-rules.js';
 import { Id } from '../http/response-fields.js';
 
@@ -150,7 +149,7 @@ export class EstablishProgrammeRoute {
     problems: { 409: 'PROGRAMME_ALREADY_ESTABLISHED: the programme id is taken.', 422: 'DUPLICATE_FUND (a fund named twice), INVALID_INPUT.' },
   })
   establish(@CommandRequest() context: CommandContext, @Body() body: EstablishProgrammeDto) {
-    const programmeId = body.programmeId ?? randomUUID();
+    const programmeId = body.programmeId ?? generatedId(context, 'programme');
     const funds = body.funds.map(({ fund, amountCents, euCoFinancingRateBp }) => ({ fund, amountCents, euCoFinancingRateBp: euCoFinancingRateBp ?? null }));
     const r = body.rules;
     const rules = r

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsInt, Matches, Max, Min } from 'class-validator';
@@ -6,7 +5,7 @@ import type { CommandContext } from '@app/commands';
 import { Roles } from '../auth/roles.decorator.js';
 import { Commands, WriteResult } from '../commands/commands.js';
 import { ApiCommand } from '../http/api-docs.js';
-import { CommandRequest } from '../http/command-request.js';
+import { CommandRequest, generatedId } from '../http/command-request.js';
 import { EntityIdPipe } from '../http/entity-id.pipe.js';
 import { IsCents, IsEntityId, IsText } from '../http/field-rules.js';
 import { Id } from '../http/response-fields.js';
@@ -105,7 +104,7 @@ export class RecoveryRoutes {
     },
   })
   order(@CommandRequest() context: CommandContext, @Param('grantId', EntityIdPipe) grantId: string, @Body() body: OrderRecoveryDto) {
-    const orderId = body.orderId ?? randomUUID();
+    const orderId = body.orderId ?? generatedId(context, 'order');
     return this.commands.run(
       context,
       { type: 'OrderRecovery', grantId, orderId, amountCents: body.amountCents, interestRateBp: body.interestRateBp, dueDate: body.dueDate, reference: body.reference },
@@ -129,7 +128,7 @@ export class RecoveryRoutes {
     },
   })
   receive(@CommandRequest() context: CommandContext, @Param('grantId', EntityIdPipe) grantId: string, @Body() body: RecordRecoveryReceiptDto) {
-    const receiptId = body.receiptId ?? randomUUID();
+    const receiptId = body.receiptId ?? generatedId(context, 'receipt');
     return this.commands.run(
       context,
       { type: 'RecordRecoveryReceipt', grantId, receiptId, amountCents: body.amountCents, interestCents: body.interestCents, receivedAt: body.receivedAt, reference: body.reference },
