@@ -1,6 +1,10 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import { parseEventStoreFaults } from '@app/event-store';
+
+/** The scheme of KURRENTDB_URL that runs the KurrentDB adapter on its in-memory simulator. */
+const SIMULATOR_SCHEME = 'kurrentdb-simulator';
 
 /**
  * The one configuration of the product, read from the environment at start. Every problem is
@@ -13,8 +17,17 @@ export interface AppConfig {
   readonly host: string;
   /** Where the embedded stores keep their files. */
   readonly dataDir: string;
-  /** When set, events go to KurrentDB instead of the embedded store. */
+  /**
+   * When set, events go to KurrentDB instead of the embedded store. `kurrentdb-simulator://` runs the
+   * KurrentDB adapter on an in-memory simulator of the server (tests only; refused in production).
+   */
   readonly kurrentDbUrl: string | null;
+  /**
+   * Faults injected in front of the event store, by share of calls (EVENT_STORE_FAULTS, e.g.
+   * `commit-then-fail:0.05,unavailable:0.02,drop-subscription:0.01`): for tests of what the product
+   * does when its engine fails. Null: none. Refused in production.
+   */
+  readonly eventStoreFaults: string | null;
   /** When set, read models go to MongoDB instead of the embedded store. */
   readonly mongoDbUrl: string | null;
   /** API keys: the development file, or in production the hashed keys of API_KEYS_FILE. */
@@ -30,6 +43,11 @@ export interface AppConfig {
    * it the key is new again. Default 168 hours (7 days).
    */
   readonly idempotencyRetentionHours: number;
+  /**
+   * How long a running request's claim on its Idempotency-Key holds without renewal: how soon a retry
+   * may take over the key of a process that died. Default 30 s.
+   */
+  readonly idempotencyLeaseMs: number;
   /** How long a query carrying X-Min-Position waits for the read models before answering 503. */
   readonly minPositionWaitMs: number;
   /** Requests a minute each client address may make to the public open-data routes. */
@@ -181,6 +199,30 @@ export function loadConfig(
     for (const key of keys) if (!isEd25519Key(key, 'public')) problems.push(`AUDIT_PUBLIC_KEYS: ${JSON.stringify(key.slice(0, 24))}… is not an Ed25519 public key (base64 SPKI DER)`);
     return keys;
   };
+  const production = (environment ?? 'development') === 'production';
+  const kurrentDbUrl = (): string | null => {
+    const value = url('KURRENTDB_URL', ['kurrentdb', 'kurrentdb+discover', 'esdb', 'esdb+discover', SIMULATOR_SCHEME]);
+    if (value?.startsWith(`${SIMULATOR_SCHEME}://`) && production) {
+      problems.push('KURRENTDB_URL names the in-memory KurrentDB simulator, which keeps nothing: it is for tests, never in production');
+      return null;
+    }
+    return value;
+  };
+  const eventStoreFaults = (): string | null => {
+    const value = text('EVENT_STORE_FAULTS');
+    if (value === null) return null;
+    if (production) {
+      problems.push('EVENT_STORE_FAULTS injects failures into the event store: it is for tests, never in production');
+      return null;
+    }
+    try {
+      parseEventStoreFaults(value);
+    } catch (error) {
+      problems.push(`EVENT_STORE_FAULTS: ${error instanceof Error ? error.message : String(error)}`);
+      return null;
+    }
+    return value;
+  };
   const choice = <T extends string>(name: string, options: readonly T[], fallback: T): T => {
     const raw = text(name);
     if (raw === null) return fallback;
@@ -200,7 +242,8 @@ export function loadConfig(
     port: integer('PORT', 3000, 0, 65_535),
     host: text('HOST') ?? '127.0.0.1',
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(cwd, dataDir),
-    kurrentDbUrl: url('KURRENTDB_URL', ['kurrentdb', 'kurrentdb+discover', 'esdb', 'esdb+discover']),
+    kurrentDbUrl: kurrentDbUrl(),
+    eventStoreFaults: eventStoreFaults(),
     mongoDbUrl: url('MONGODB_URL', ['mongodb', 'mongodb+srv']),
     apiKeysFile: apiKeysFile === null ? null : isAbsolute(apiKeysFile) ? apiKeysFile : resolve(cwd, apiKeysFile),
     maxBodyBytes: integer('MAX_BODY_BYTES', 256 * 1024, 1024, 16 * 1024 * 1024),
@@ -208,6 +251,7 @@ export function loadConfig(
     seedDemoProgramme: flag('SEED_DEMO_PROGRAMME', true),
     runProjector: flag('RUN_PROJECTOR', true),
     idempotencyRetentionHours: integer('IDEMPOTENCY_RETENTION_HOURS', 168, 1, 8_760),
+    idempotencyLeaseMs: integer('IDEMPOTENCY_LEASE_MS', 30_000, 500, 600_000),
     minPositionWaitMs: integer('MIN_POSITION_WAIT_MS', 3000, 0, 30_000),
     openDataRateLimit: integer('OPEN_DATA_RATE_LIMIT', 30, 1, 100_000),
     openDataConcurrent: integer('OPEN_DATA_CONCURRENT', 4, 1, 1_000),

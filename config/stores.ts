@@ -6,11 +6,14 @@ import {
   AnchorSigner,
   Anchorer,
   EventTypeRegistry,
+  FaultyEventStore,
   LinkingEventStore,
   SqliteEventStore,
   UpcastingEventStore,
   connectKurrentDb,
+  parseEventStoreFaults,
   type EventStore,
+  type InjectedFault,
   type Upcaster,
 } from '@app/event-store';
 import { DEFAULT_PROGRAMME_RULES, FUNDING_EVENT_SCHEMA_VERSIONS } from '@app/funding';
@@ -118,14 +121,20 @@ export interface OpenedEventStore {
   readonly durability: Readonly<Record<string, string>> | null;
 }
 
-/** The event store the configuration names: KurrentDB when KURRENTDB_URL is set, else SQLite under DATA_DIR. */
-export async function openEventStore(config: AppConfig): Promise<OpenedEventStore> {
+/**
+ * The event store the configuration names: KurrentDB when KURRENTDB_URL is set (its in-memory
+ * simulator for `kurrentdb-simulator://`), else SQLite under DATA_DIR; with EVENT_STORE_FAULTS, the
+ * adapter behind a fault injector, under the stream links as in production.
+ */
+export async function openEventStore(config: AppConfig, onFault?: (fault: InjectedFault) => void): Promise<OpenedEventStore> {
+  const faulty = (adapter: EventStore): EventStore =>
+    config.eventStoreFaults === null ? adapter : new FaultyEventStore(adapter, parseEventStoreFaults(config.eventStoreFaults), { seed: process.pid, ...(onFault ? { onFault } : {}) });
   if (config.kurrentDbUrl) {
-    const written = new LinkingEventStore(await connectKurrentDb(config.kurrentDbUrl, { maxEventBytes: config.maxEventBytes }));
+    const written = new LinkingEventStore(faulty(await connectKurrentDb(config.kurrentDbUrl, { maxEventBytes: config.maxEventBytes })));
     return { store: new UpcastingEventStore(written, fundingEventRegistry()), written, adapter: 'kurrentdb', durability: null };
   }
   const raw = SqliteEventStore.open(join(config.dataDir, 'events.db'), { maxEventBytes: config.maxEventBytes });
-  const written = new LinkingEventStore(raw);
+  const written = new LinkingEventStore(faulty(raw));
   return { store: new UpcastingEventStore(written, fundingEventRegistry()), written, adapter: 'embedded', durability: raw.durability() };
 }
 

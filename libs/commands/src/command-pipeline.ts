@@ -38,6 +38,9 @@ interface Loaded {
   readonly own: ReadonlyMap<string, readonly RecordedEvent[]>;
 }
 
+/** How many events of the log are read at a time when a command found again looks for what it wrote to streams it did not read. */
+const UNREAD_PAGE = 16;
+
 /** How many times a plan's `alsoReads` is asked before its reads must have settled. */
 const MAX_READ_ROUNDS = 4;
 
@@ -114,7 +117,7 @@ export class CommandPipeline {
         attempts.made = attempt;
         const { state, streams, revisions, own } = await inSpan('read', { 'ledger.command.attempt': attempt }, () => this.loadAll(plan, command, reads, context.commandId));
         const about = streams.get(plan.about) ?? serializeOn;
-        if (own.size > 0) return recordedOutcome(about, own);
+        if (own.size > 0) return recordedOutcome(about, await this.withWrittenUnread(own, context.commandId));
         const read = revisions.get(about) ?? null;
         if (context.ifMatch !== null && read !== context.ifMatch) throw new StaleRevisionError(about, context.ifMatch, read);
         const events = inSyncSpan(`decide ${command.type}`, { 'ledger.command.attempt': attempt }, (span) => {
@@ -181,6 +184,24 @@ export class CommandPipeline {
       revisions: new Map(loaded.map(({ stream, revision }) => [stream, revision])),
       own: new Map(loaded.filter(({ own }) => own.length > 0).map(({ stream, own }) => [stream, own])),
     };
+  }
+
+  /**
+   * A command's events found in the streams it reads, with those it wrote to streams it did not read
+   * (a release to a call, decided on the grant alone). One append is contiguous in the log and puts
+   * the streams it read first (appendRequests), so the rest follow the last event found: read on,
+   * only on this path (a command sent again after it was written).
+   */
+  private async withWrittenUnread(own: ReadonlyMap<string, readonly RecordedEvent[]>, commandId: string): Promise<ReadonlyMap<string, readonly RecordedEvent[]>> {
+    const all = new Map([...own].map(([stream, events]) => [stream, [...events]]));
+    let after = latest([...own.values()].flatMap((events) => events.map((event) => event.position)));
+    for (;;) {
+      const next = await this.store.readAll({ after, limit: UNREAD_PAGE });
+      const ours = next.findIndex((event) => event.metadata.commandId !== commandId);
+      for (const event of ours < 0 ? next : next.slice(0, ours)) all.set(event.stream, [...(all.get(event.stream) ?? []), event]);
+      if (ours >= 0 || next.length < UNREAD_PAGE) return all;
+      after = next[next.length - 1]!.position;
+    }
   }
 
   /**
@@ -267,7 +288,9 @@ function appendRequests(context: CommandContext, about: string, events: readonly
     byStream.set(stream, [...(byStream.get(stream) ?? []), event]);
   }
   if (byStream.size === 0) throw new Error(`A command on ${about} decided no events`);
-  return [...byStream].map(([stream, streamEvents]) => ({
+  // The streams the decision read first: a command found again by its events in them finds the rest after them in the log.
+  const ordered = [...byStream].sort(([a], [b]) => Number(!revisions.has(a)) - Number(!revisions.has(b)));
+  return ordered.map(([stream, streamEvents]) => ({
     stream,
     expected: expectedState(stream, revisions),
     events: streamEvents.map((event, i) => envelope(context, stream, i, event, now)),

@@ -21,3 +21,5 @@ export async function connectKurrentDb(
   return KurrentDbEventStore.connect(connectionString, options);
 }
 export { InMemoryEventStore, InMemoryLog } from './in-memory/in-memory-event-store.js';
+export { FaultyEventStore, seededRandom, type FaultyEventStoreOptions, type FaultyOperation, type InjectedFault } from './faults/faulty-event-store.js';
+export { EVENT_STORE_FAULTS, InvalidEventStoreFaultsError, formatEventStoreFaults, parseEventStoreFaults, type EventStoreFault, type EventStoreFaults } from './faults/event-store-faults.js';

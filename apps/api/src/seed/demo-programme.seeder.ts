@@ -1,10 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { CommandPipeline, type CommandContext } from '@app/commands';
+import { CommandPipeline, deterministicUuid, type CommandContext } from '@app/commands';
+import { EventStoreUnavailableError } from '@app/event-store';
 import { demoProgrammeFile, type AppConfig } from '@app/config';
 import { DomainError, type DefineMeasure, type DomainErrorCode, type EstablishProgramme, type FundingCommand } from '@app/funding';
 import { APP_CONFIG } from '../infrastructure/app-config.provider.js';
+
+/** How many times a seed command is sent while the event store is unavailable. */
+const SEED_ATTEMPTS = 20;
 
 interface DemoProgramme {
   readonly programme: Omit<EstablishProgramme, 'type'>;
@@ -14,11 +18,15 @@ interface DemoProgramme {
 /**
  * On first start, loads the demo programme (WECARE and its five measures) through the same
  * pipeline a client's commands take. What is already in the store is refused by the domain and
- * left alone, so a restart adds nothing and a half-done seed is completed.
+ * left alone, so a restart adds nothing and a half-done seed is completed. Each command keeps its id
+ * while it is sent again on an unavailable store, as a client retries with its Idempotency-Key: a
+ * seed whose answer was lost is found, not written twice.
  */
 @Injectable()
 export class DemoProgrammeSeeder implements OnApplicationBootstrap {
   private readonly logger = new Logger('Seed');
+  /** This start's seeding: each command's id derives from it and from the command. */
+  private readonly run = randomUUID();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -39,13 +47,18 @@ export class DemoProgrammeSeeder implements OnApplicationBootstrap {
 
   /** Runs the command; false when the store already holds what it would record. */
   private async unlessDone(command: FundingCommand, done: DomainErrorCode): Promise<boolean> {
-    const context: CommandContext = { actor: 'system:seed', correlationId: `seed-${command.type}`, causationId: null, commandId: randomUUID(), ifMatch: null };
-    try {
-      await this.pipeline.execute(command, context);
-      return true;
-    } catch (error) {
-      if (error instanceof DomainError && error.code === done) return false;
-      throw error;
+    const commandId = deterministicUuid(`seed:${this.run}:${JSON.stringify(command)}`);
+    const context: CommandContext = { actor: 'system:seed', correlationId: `seed-${command.type}`, causationId: null, commandId, ifMatch: null };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.pipeline.execute(command, context);
+        return true;
+      } catch (error) {
+        if (error instanceof DomainError && error.code === done) return false;
+        if (!(error instanceof EventStoreUnavailableError) || attempt >= SEED_ATTEMPTS) throw error;
+        this.logger.warn(`${command.type}: ${error.message}; trying again`);
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      }
     }
   }
 }
