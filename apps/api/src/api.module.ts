@@ -30,7 +30,7 @@ import { VerifyExpenditureClaimRoute } from './expenditure/verify-expenditure-cl
 import { RecoveryRoutes } from './recoveries/recovery.routes.js';
 import { HealthController } from './health/health.controller.js';
 import { ProblemFilter } from './http/problem.filter.js';
-import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js';
+import { IdempotencyInterceptor, isOutcomeUnknown } from './idempotency/idempotency.interceptor.js';
 import { LedgerMetrics } from './observability/ledger-metrics.js';
 import { MetricsEndpoint } from './observability/metrics-endpoint.js';
 import { AuditTrail } from './audit/audit-trail.js';
@@ -80,10 +80,15 @@ export class ApiModule {
         { provide: IDEMPOTENCY_STORE, useFactory: async () => (await openIdempotencyStore(config)).store },
         {
           provide: IdempotencyKeys,
-          inject: [IDEMPOTENCY_STORE, CLOCK],
-          useFactory: (store: IdempotencyStore, clock: Clock) => {
+          inject: [IDEMPOTENCY_STORE],
+          useFactory: (store: IdempotencyStore) => {
             const logger = new Logger('Idempotency');
-            return new IdempotencyKeys(store, clock, { retentionMs: config.idempotencyRetentionHours * 3_600_000, warn: (message) => logger.warn(message) });
+            return new IdempotencyKeys(store, {
+              retentionMs: config.idempotencyRetentionHours * 3_600_000,
+              leaseMs: config.idempotencyLeaseMs,
+              isOutcomeUnknown,
+              warn: (message) => logger.warn(message),
+            });
           },
         },
         ...eventStoreProviders,

@@ -16,13 +16,29 @@ import { from, lastValueFrom, type Observable } from 'rxjs';
 import { IdempotencyKeyInUseError, IdempotencyKeyReusedError, IdempotencyKeys } from '@app/idempotency';
 import type { AuthenticatedRequest } from '../auth/api-key.guard.js';
 import { HEADER_TOKEN } from '../http/field-rules.js';
+import { ProblemFilter } from '../http/problem.filter.js';
 
 const REPLAYED_HEADERS = ['etag', 'x-event-position', 'x-correlation-id'];
+
+const problems = new ProblemFilter();
+
+/**
+ * Whether a command that failed with this error may have been written all the same: whatever the
+ * API answers with a 5xx (the event store unavailable, an append whose outcome is unknown, a fault
+ * of the product). Its Idempotency-Key stays claimed, so a retry must be the same request. A 4xx (a
+ * refusal, a conflict, a bad request) wrote nothing, and frees the key. One mapping decides both,
+ * the problem filter's, so the two cannot drift apart.
+ */
+export function isOutcomeUnknown(error: unknown): boolean {
+  return problems.toProblem(error).statusCode >= 500;
+}
 
 /**
  * `Idempotency-Key` on a command: a retry gets the first response back and writes nothing more,
  * whichever API process it reaches. A retry that arrives while the first is still running waits for
- * it; past the wait, 409 IDEMPOTENCY_KEY_IN_USE with Retry-After.
+ * it; past the wait, 409 IDEMPOTENCY_KEY_IN_USE with Retry-After. After a 5xx the key is kept for
+ * that request alone (see isOutcomeUnknown): its retry runs again, another body is 422
+ * IDEMPOTENCY_KEY_REUSED.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
