@@ -129,9 +129,12 @@ function inNamespace(command: FundingCommand, id: (value: string) => string): Fu
 /** What a command recorded, as the test compares it between runs: where and what, not ids or positions. */
 const fact = (e: RecordedEvent) => ({ stream: e.stream, type: e.type, data: e.data });
 
-/** The story without faults on a store of its own: what each command must record, and the stream and revision it must answer. */
-async function reference(story: readonly FundingCommand[], contexts: readonly CommandContext[]) {
-  const store = new InMemoryEventStore();
+/**
+ * The story without faults on a store of its own, of the same adapter (some facts carry log
+ * positions, e.g. a first-come bid's arrival, and positions are the adapter's): what each command
+ * must record, and the stream and revision it must answer.
+ */
+async function reference(story: readonly FundingCommand[], contexts: readonly CommandContext[], store: EventStore = new InMemoryEventStore()) {
   const pipeline = new CommandPipeline(store, clock);
   const outcomes: CommandOutcome[] = [];
   for (const [i, command] of story.entries()) outcomes.push(await pipeline.execute(command, contexts[i]!));
@@ -207,7 +210,12 @@ for (const adapter of ADAPTERS) {
           pipeline = new CommandPipeline(faulty, clock);
           story = fundingStory(randomUUID().slice(0, 8));
           contexts = story.map(() => commandContext('faults-suite'));
-          expected = await reference(story, contexts);
+          const clean = await adapter.setUp();
+          try {
+            expected = await reference(story, contexts, clean.store);
+          } finally {
+            await clean.tearDown();
+          }
           start = await fixture.store.headPosition();
           answers = [];
           for (const [i, command] of story.entries()) answers.push(await asAClientWould(() => pipeline.execute(command, contexts[i]!)));

@@ -105,6 +105,21 @@ for (const adapter of ADAPTERS) {
         expect(await store.headPosition()).toEqual(head);
       });
 
+      // Exactly once: an append whose answer was lost (a timeout after the write) is retried as it
+      // was sent; the retry must find the first attempt's events, not write them again.
+      it('treats a retry with the same numeric expected revision, after the first landed and the stream moved on, as a success with the same revision and position', async () => {
+        const s = stream('exactly-once');
+        await store.append({ stream: s, expected: 'no_stream', events: [newEvent('Opened')] });
+        const events = [newEvent('A'), newEvent('B')];
+        const first = await store.append({ stream: s, expected: 0, events });
+        await store.append({ stream: s, expected: 2, events: [newEvent('C')] });
+        const head = await store.headPosition();
+        const again = await store.append({ stream: s, expected: 0, events });
+        expect(again).toEqual(first);
+        expect((await store.readStream(s)).map((e) => e.type)).toEqual(['Opened', 'A', 'B', 'C']);
+        expect(await store.headPosition()).toEqual(head);
+      });
+
       it('refuses a different event that reuses a stored event id, and writes nothing', async () => {
         const s = stream('dup');
         const original = newEvent('A', { v: 1 });
@@ -132,6 +147,22 @@ for (const adapter of ADAPTERS) {
         const grant = await store.readStream(stream('grant'));
         expect(grant.map((e) => e.type)).toEqual(['GrantAwarded', 'DisbursementRecorded']);
         for (const r of result.streams) expect(comparePositions(r.position, result.position)).toBeLessThanOrEqual(0);
+      });
+
+      it('treats a retry of the whole append with the same expected revisions as a success with the same revisions and position', async () => {
+        await store.append({ stream: stream('call'), expected: 'no_stream', events: [newEvent('CallOpened')] });
+        const requests = [
+          { stream: stream('call'), expected: 0, events: [newEvent('CallBudgetCommitted')] },
+          { stream: stream('grant'), expected: 'no_stream' as const, events: [newEvent('GrantAwarded'), newEvent('DisbursementRecorded')] },
+        ];
+        const first = await store.appendMulti(requests);
+        await store.append({ stream: stream('call'), expected: 1, events: [newEvent('CallClosed')] });
+        const head = await store.headPosition();
+        const again = await store.appendMulti(requests);
+        expect(again).toEqual(first);
+        expect((await store.readStream(stream('call'))).map((e) => e.type)).toEqual(['CallOpened', 'CallBudgetCommitted', 'CallClosed']);
+        expect(await store.readStream(stream('grant'))).toHaveLength(2);
+        expect(await store.headPosition()).toEqual(head);
       });
 
       it('writes nothing anywhere when one stream is not in its expected state', async () => {

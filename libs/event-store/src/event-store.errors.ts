@@ -84,3 +84,20 @@ function describe(expected: ExpectedState): string {
 export class AppendOutcomeUnknownError extends EventStoreUnavailableError {
   override readonly name = 'AppendOutcomeUnknownError';
 }
+
+/**
+ * The stream was deleted for good (KurrentDB's tombstone, a hard delete): it can be neither read
+ * nor written again. Callers recognise it by its code (the audit's verification reports such a
+ * stream instead of failing).
+ */
+export class StreamTombstonedError extends EventStoreError {
+  readonly code = 'STREAM_TOMBSTONED';
+  override readonly name = 'StreamTombstonedError';
+
+  constructor(
+    readonly stream: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Stream ${stream} was deleted for good (tombstoned in KurrentDB): it can be neither read nor written again`, options);
+  }
+}

@@ -12,13 +12,16 @@ export { Anchorer, type AnchorerOptions } from './chain/anchorer.js';
 export { verifyLog, type LogVerification, type StreamBreak, type AnchorBreak, type VerifyOptions } from './chain/log-verifier.js';
 export type { KurrentDbEventStoreOptions } from './kurrentdb/kurrentdb-event-store.js';
 
-/** The KurrentDB adapter, loaded only when asked for (its gRPC client is heavy to load). */
+/**
+ * The KurrentDB adapter a URL names, loaded only when asked for (its gRPC client is heavy to load):
+ * a server, or for `kurrentdb-simulator://[name]` the in-memory simulator (refused in production).
+ */
 export async function connectKurrentDb(
   connectionString: string,
-  options: { maxEventBytes?: number } = {},
+  options: import('./kurrentdb/kurrentdb-event-store.js').KurrentDbEventStoreOptions = {},
 ): Promise<import('./event-store.port.js').EventStore> {
-  const { KurrentDbEventStore } = await import('./kurrentdb/kurrentdb-event-store.js');
-  return KurrentDbEventStore.connect(connectionString, options);
+  const { openKurrentDbEventStore } = await import('./kurrentdb/kurrentdb-open.js');
+  return openKurrentDbEventStore(connectionString, options);
 }
 export { InMemoryEventStore, InMemoryLog } from './in-memory/in-memory-event-store.js';
 export { FaultyEventStore, seededRandom, type FaultyEventStoreOptions, type FaultyOperation, type InjectedFault } from './faults/faulty-event-store.js';

@@ -1,6 +1,7 @@
 /**
  * The adapters every contract suite of the event-store port runs against: the embedded store
- * always, KurrentDB when KURRENTDB_URL is set (and announced as skipped otherwise).
+ * always; the real KurrentDB adapter over the KurrentDB simulator always (bare, and under stream
+ * links as the product writes); a KurrentDB server when KURRENTDB_URL is set (announced as skipped otherwise).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -92,6 +93,9 @@ export const ADAPTERS: readonly AdapterUnderTest[] = [
       };
     },
   },
+  kurrentDbSimulator('KurrentDB simulator', (store) => store),
+  // What the product writes through on KurrentDB.
+  kurrentDbSimulator('KurrentDB simulator with stream links', (store) => new LinkingEventStore(store)),
   {
     name: 'KurrentDB',
     skipped: process.env['KURRENTDB_URL'] ? null : 'KURRENTDB_URL is not set',
@@ -114,6 +118,35 @@ export const ADAPTERS: readonly AdapterUnderTest[] = [
     },
   },
 ];
+
+/**
+ * The real KurrentDB adapter over a fresh in-memory node (kurrentdb/simulator/): reopen gives a new
+ * adapter with its own client over the same node, as a restarted process would get.
+ */
+function kurrentDbSimulator(name: string, wrap: (store: EventStore) => EventStore): AdapterUnderTest {
+  return {
+    name,
+    skipped: null,
+    async setUp(options) {
+      const { KurrentDbEventStore } = await import('../src/kurrentdb/kurrentdb-event-store.js');
+      const { KurrentDbSimulator } = await import('../src/kurrentdb/simulator/kurrentdb-simulator.js');
+      const node = new KurrentDbSimulator();
+      const open = () => wrap(new KurrentDbEventStore(node.connect(), options));
+      const opened: EventStore[] = [open()];
+      return {
+        store: opened[0]!,
+        async reopen() {
+          const again = open();
+          opened.push(again);
+          return again;
+        },
+        async tearDown() {
+          await Promise.all(opened.map((s) => s.close()));
+        },
+      };
+    },
+  };
+}
 
 /** A category no other test (or earlier run against a shared server) has used. */
 export function freshCategory(prefix = 't'): string {

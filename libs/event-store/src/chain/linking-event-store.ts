@@ -53,6 +53,14 @@ export class LinkingEventStore implements EventStore, Partial<TamperEvidentLog> 
     let movedTo: number | null | undefined;
     for (let attempt = 1; ; attempt++) {
       const linked = await this.link(request, movedTo);
+      // A loose append pinned to the head: KurrentDB writes a batch appended at the stream's current
+      // revision whatever ids the stream holds (IndexWriter.CheckCommit, kurrent-io/KurrentDB v25.1.1),
+      // where the loose request would have been taken as a retry. A stream that already ends with
+      // these events is that retry.
+      if (linked.pinned && typeof linked.request.expected === 'number') {
+        const found = await this.alreadyAppended(request, linked.request.expected);
+        if (found) return found;
+      }
       try {
         const result = await this.inner.append(linked.request);
         this.forget(request.stream);
@@ -74,6 +82,8 @@ export class LinkingEventStore implements EventStore, Partial<TamperEvidentLog> 
   async appendMulti(requests: readonly AppendRequest[]): Promise<MultiAppendResult> {
     for (let attempt = 1; ; attempt++) {
       const linked = Array.isArray(requests) ? await Promise.all(requests.map((request) => this.link(request))) : [];
+      const earlier = await this.earlierMulti(requests, linked);
+      if (earlier) return earlier;
       try {
         const result = await this.inner.appendMulti(Array.isArray(requests) ? linked.map((l) => l.request) : requests);
         for (const l of linked) this.forget(l.request.stream);
@@ -94,6 +104,26 @@ export class LinkingEventStore implements EventStore, Partial<TamperEvidentLog> 
         await backOff(attempt);
       }
     }
+  }
+
+  /**
+   * The result of an earlier append of this very multi-stream append, when every stream pinned here
+   * already ends with its events (appends are atomic: then every stream holds its own): the same
+   * reason as in append, for the streams a multi-stream append names loosely.
+   */
+  private async earlierMulti(requests: readonly AppendRequest[], linked: readonly Linked[]): Promise<MultiAppendResult | null> {
+    const pinned = linked.filter((l) => l.pinned && typeof l.request.expected === 'number');
+    if (pinned.length === 0 || linked.length !== requests.length) return null;
+    const found = await Promise.all(
+      requests.map((request, i) => {
+        const l = linked[i]!;
+        const expected = l.request.expected;
+        if (typeof expected !== 'number') return null;
+        return this.alreadyAppended(request, l.pinned ? expected : expected + request.events.length);
+      }),
+    );
+    if (!found.every((f): f is AppendResult => f !== null)) return null;
+    return { streams: found, position: found.map((f) => f.position).reduce((last, p) => (comparePositions(p, last) > 0 ? p : last)) };
   }
 
   /** Caches the head only when the read reached the end of the stream. */
@@ -137,6 +167,8 @@ export class LinkingEventStore implements EventStore, Partial<TamperEvidentLog> 
     let head: Head | null = null;
     let pinned = false;
     if (typeof expected === 'number') {
+      // Not a revision: the adapter refuses it.
+      if (!Number.isSafeInteger(expected) || expected < 0) return untouched;
       head = await this.headAt(request.stream, expected);
       // No event at that revision: the adapter refuses the append, with the stream's real revision.
       if (head === null) return untouched;

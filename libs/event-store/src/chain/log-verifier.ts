@@ -1,5 +1,6 @@
 import type { ChainVerification, EventStore, LogPosition, RecordedEvent } from '../event-store.port.js';
 import { isTamperEvident } from '../event-store.port.js';
+import { EventStoreError } from '../event-store.errors.js';
 import { comparePositions, formatPosition, parsePosition } from '../log-position.js';
 import { ANCHOR_STREAM, OrderDigest, anchorShapeProblem, headsDigest, type AnchorData, type AnchorKeys, type StreamHead } from './anchors.js';
 import { STREAM_GENESIS, storedStreamLink, streamLinkOf } from './stream-link.js';
@@ -210,7 +211,11 @@ export async function verifyLog(store: EventStore, options: VerifyOptions): Prom
   };
 }
 
-/** Each stream read on its own must start at revision 0 and reach the head the log showed. */
+/**
+ * Each stream read on its own must start at revision 0 and reach the head the log showed. A stream
+ * the store refuses to read because it was deleted for good (KurrentDB's tombstone: its events stay
+ * in the global log until scavenged) is reported as such: the rest of the log is still verified.
+ */
 async function crossCheckStreams(store: EventStore, heads: ReadonlyMap<string, { revision: number }>, breakStream: (b: StreamBreak) => void): Promise<void> {
   const streams = [...heads];
   const WORKERS = 8;
@@ -219,12 +224,29 @@ async function crossCheckStreams(store: EventStore, heads: ReadonlyMap<string, {
     Array.from({ length: WORKERS }, async () => {
       while (next < streams.length) {
         const [stream, head] = streams[next++]!;
-        const [first] = await store.readStream(stream, { limit: 1 });
-        const [atHead] = await store.readStream(stream, { fromRevision: head.revision, limit: 1 });
+        let first: RecordedEvent | undefined;
+        let atHead: RecordedEvent | undefined;
+        try {
+          [first] = await store.readStream(stream, { limit: 1 });
+          [atHead] = await store.readStream(stream, { fromRevision: head.revision, limit: 1 });
+        } catch (error) {
+          if (!isTombstoned(error)) throw error;
+          breakStream({ stream, revision: null, position: null, reason: `the log holds ${stream} up to revision ${head.revision}, but the stream was deleted for good (tombstoned): it can no longer be read` });
+          continue;
+        }
         if (!first) breakStream({ stream, revision: null, position: null, reason: `the log holds ${stream} up to revision ${head.revision}, but the stream reads as empty: it was deleted` });
         else if (first.revision !== 0) breakStream({ stream, revision: first.revision, position: null, reason: `the stream reads from revision ${first.revision}: its start was truncated` });
         else if (atHead?.revision !== head.revision) breakStream({ stream, revision: head.revision, position: null, reason: `the stream no longer reads up to revision ${head.revision}: it was truncated` });
       }
     }),
   );
+}
+
+/**
+ * The store's refusal to read a stream deleted for good, recognised by its stable code: the
+ * KurrentDB adapter's StreamTombstonedError (kurrentdb/kurrentdb-errors.ts), without loading that
+ * adapter here.
+ */
+function isTombstoned(error: unknown): boolean {
+  return error instanceof EventStoreError && error.code === 'STREAM_TOMBSTONED';
 }

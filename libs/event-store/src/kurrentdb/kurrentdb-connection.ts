@@ -3,11 +3,11 @@
  */
 
 /**
- * Why the adapter refuses a connection string, or null when it takes it. It refuses
- * `throwOnAppendFailure=false`: with it the client answers a wrong expected revision with a failed
- * result instead of an error, and on its batch-append path that result carries a wrong actual
- * revision (`BigInt(hasCurrentStreamRevision())`, streams/appendToStream/batchAppend.js in
- * @kurrent/kurrentdb-client 1.3.1). The append options take no per-call override, so the only
+ * Why the adapter refuses a connection string, or null when it takes it. It refuses the
+ * simulator's URL (no server's), and `throwOnAppendFailure=false`: with it the client answers a
+ * wrong expected revision with a failed result instead of an error, and on its batch-append path
+ * that result carries a wrong actual revision (`BigInt(hasCurrentStreamRevision())`,
+ * streams/appendToStream/batchAppend.js in @kurrent/kurrentdb-client 1.3.1). The append options take no per-call override, so the only
  * safe client is one built without the option.
  *
  * Options are read as the client reads them (Client/parseConnectionString.js): trailing '/' dropped,
@@ -15,6 +15,9 @@
  * and '_', values trimmed, the last occurrence winning. The message never quotes the connection string, which may hold a password.
  */
 export function connectionStringProblem(connectionString: string): string | null {
+  if (/^\s*kurrentdb-simulator:/i.test(connectionString)) {
+    return 'kurrentdb-simulator:// names the in-memory KurrentDB simulator, which no client connects to: open it with openKurrentDbEventStore (kurrentdb-open.ts)';
+  }
   const trimmed = connectionString.trim().replace(/\/+$/, '');
   // A password cannot hold an unescaped '@', so the options start after the last one.
   const query = trimmed.indexOf('?', trimmed.lastIndexOf('@') + 1);

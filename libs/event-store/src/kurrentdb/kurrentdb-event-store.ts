@@ -4,6 +4,7 @@ import {
   FORWARDS,
   KurrentDBClient,
   START,
+  StreamDeletedError as ClientStreamDeletedError,
   StreamNotFoundError,
   UnknownError,
   excludeSystemEvents,
@@ -14,7 +15,7 @@ import {
   type ReadPosition,
 } from '@kurrent/kurrentdb-client';
 import { DEFAULT_MAX_EVENT_BYTES, assertStreamName, prepareAppends, type PreparedAppend } from '../append-validation.js';
-import { EventStoreUnavailableError } from '../event-store.errors.js';
+import { AppendOutcomeUnknownError, ConcurrencyError, EventStoreUnavailableError, StreamTombstonedError } from '../event-store.errors.js';
 import type {
   AppendRequest,
   AppendResult,
@@ -29,7 +30,14 @@ import type {
 } from '../event-store.port.js';
 import { comparePositions } from '../log-position.js';
 import { connectionStringProblem } from './kurrentdb-connection.js';
-import { explainRefusedMultiAppend, toAppendError, toPortError, type StreamAtRefusal } from './kurrentdb-errors.js';
+import { DEFAULT_DEADLINE_MS, withDefaultDeadline, withinDeadline } from './kurrentdb-deadline.js';
+import {
+  deletedStreamOf,
+  explainRefusedMultiAppend,
+  toAppendError,
+  toPortError,
+  type StreamAtRefusal,
+} from './kurrentdb-errors.js';
 import { SubscriptionFeed, type FeedItem } from './kurrentdb-subscription-feed.js';
 import {
   isAfter,
@@ -50,7 +58,18 @@ import {
 export interface KurrentDbEventStoreOptions {
   /** Refuse events whose data and metadata together exceed this many bytes. Default 1 MiB. */
   readonly maxEventBytes?: number;
+  /**
+   * How long any one call to KurrentDB may take, in milliseconds (each read, each append; see
+   * kurrentdb-deadline.ts for how each call gets it). Default 10 s.
+   */
+  readonly deadlineMs?: number;
 }
+
+/**
+ * The part of the client the adapter calls: the real KurrentDBClient (connect), or a stand-in that
+ * answers as it does (simulator/kurrentdb-simulator.ts).
+ */
+export type KurrentDbClientPort = Pick<KurrentDBClient, 'appendToStream' | 'multiStreamAppend' | 'readStream' | 'readAll' | 'subscribeToAll' | 'dispose'>;
 
 /** How many events headPosition reads per batch while it looks for the last non-system event. */
 const HEAD_BATCH = 32;
@@ -75,27 +94,40 @@ const HEAD_BATCH = 32;
  *   The refusal reaches the client as an UnknownError; the adapter reads the streams and reports
  *   it as the port's ConcurrencyError or DuplicateEventIdError (explainRefusedMultiAppend).
  * - subscribe reads the head once before subscribing, for its caught-up fallback.
+ * - An append at the stream's current revision is written whatever ids the stream holds
+ *   (IndexWriter.CheckCommit, KurrentDB v25.1.1): a retry pinned to a new head is stored twice.
+ *   Retries must repeat the expected state of the first attempt (the server then answers from
+ *   the events already there), or find out first (AppendOutcomeUnknownError says so).
+ *
+ * Errors (kurrentdb-errors.ts): a failure after which an append may have been written is
+ * AppendOutcomeUnknownError; one known to have written nothing is ConcurrencyError,
+ * InvalidAppendError or EventStoreUnavailableError; a tombstoned stream is StreamTombstonedError.
  */
 export class KurrentDbEventStore implements EventStore {
   private readonly maxEventBytes: number;
+  private readonly deadlineMs: number;
   private closed = false;
 
   constructor(
-    private readonly client: KurrentDBClient,
+    private readonly client: KurrentDbClientPort,
     options: KurrentDbEventStoreOptions = {},
   ) {
     this.maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
+    this.deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+    if (!Number.isSafeInteger(this.deadlineMs) || this.deadlineMs <= 0) throw new RangeError(`deadlineMs must be a positive integer, got ${this.deadlineMs}`);
   }
 
   /**
    * Does not connect: the client connects on first use, so a bad server shows up as
    * EventStoreUnavailableError then. Refuses at once a connection string the adapter cannot work
-   * with (see connectionStringProblem).
+   * with (see connectionStringProblem). The client's defaultDeadline, which bounds multi-stream
+   * appends, is the adapter's deadline unless the connection string sets one.
    */
   static connect(connectionString: string, options: KurrentDbEventStoreOptions = {}): KurrentDbEventStore {
     const problem = connectionStringProblem(connectionString);
     if (problem !== null) throw new Error(problem);
-    return new KurrentDbEventStore(KurrentDBClient.connectionString(connectionString), options);
+    const client = KurrentDBClient.connectionString(withDefaultDeadline(connectionString, options.deadlineMs ?? DEFAULT_DEADLINE_MS));
+    return new KurrentDbEventStore(client, options);
   }
 
   async append(request: AppendRequest): Promise<AppendResult> {
@@ -104,9 +136,9 @@ export class KurrentDbEventStore implements EventStore {
     const events = append.events.map((event) => toEventData(event, append.stream));
     let result: ClientAppendResult;
     try {
-      result = await this.client.appendToStream(append.stream, events, { streamState: toStreamState(append.expected) });
+      result = await this.client.appendToStream(append.stream, events, { streamState: toStreamState(append.expected), deadline: this.deadlineMs });
     } catch (error) {
-      throw toAppendError(error, [append]);
+      throw await this.appendFailure(error, [append]);
     }
     if (!result.success) {
       // Only a client built with throwOnAppendFailure=false answers so, and connect refuses that
@@ -120,7 +152,8 @@ export class KurrentDbEventStore implements EventStore {
    * One atomic multi-stream append (client.multiStreamAppend: KurrentDB 25.1 or later; older
    * servers make it fail with EventStoreUnavailableError). On a wrong expected revision the server
    * fails the whole append with the conflicting stream's details; nothing is written anywhere. Two
-   * streams differing only in case are refused before sending (append-validation.ts).
+   * streams differing only in case are refused before sending (append-validation.ts). The call's
+   * deadline is the client's defaultDeadline (the method takes no options in client 1.3.1).
    */
   async appendMulti(requests: readonly AppendRequest[]): Promise<MultiAppendResult> {
     this.assertOpen();
@@ -134,8 +167,7 @@ export class KurrentDbEventStore implements EventStore {
     try {
       result = await this.client.multiStreamAppend(streamRequests);
     } catch (error) {
-      const mapped = toAppendError(error, appends);
-      throw mapped instanceof UnknownError ? await this.explainRefusal(appends, mapped) : mapped;
+      throw await this.appendFailure(error, appends);
     }
     // Only a fallback for events read back without a position: see multiAppendPosition.
     const fallback = multiAppendPosition(result.position);
@@ -166,11 +198,12 @@ export class KurrentDbEventStore implements EventStore {
         fromRevision,
         ...(limit === undefined ? {} : { maxCount: limit }),
       });
-      for await (const resolved of read) {
+      for await (const resolved of withinDeadline(read, this.deadlineMs, `Reading ${stream}`)) {
         if (resolved.event) events.push(toRecordedEvent(resolved.event));
       }
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];
+      if (error instanceof ClientStreamDeletedError) throw new StreamTombstonedError(stream, { cause: error });
       throw toPortError(error);
     }
     return events;
@@ -198,7 +231,7 @@ export class KurrentDbEventStore implements EventStore {
           ...(maxCount === undefined ? {} : { maxCount }),
         });
         let received = 0n;
-        for await (const resolved of read) {
+        for await (const resolved of withinDeadline(read, this.deadlineMs, 'Reading $all')) {
           received += 1n;
           const recorded = resolved.event;
           if (recorded === undefined) continue;
@@ -308,7 +341,7 @@ export class KurrentDbEventStore implements EventStore {
       for (;;) {
         let received = 0;
         const read = this.client.readAll({ direction: BACKWARDS, fromPosition: from, maxCount: HEAD_BATCH, filter: excludeSystemEvents() });
-        for await (const resolved of read) {
+        for await (const resolved of withinDeadline(read, this.deadlineMs, 'Reading the head of $all')) {
           received += 1;
           const recorded = resolved.event;
           if (recorded?.position === undefined) continue;
@@ -336,16 +369,47 @@ export class KurrentDbEventStore implements EventStore {
   }
 
   /**
-   * A multi-stream append KurrentDB refused with an UnknownError, as the port's error when what the
-   * streams hold now explains it (explainRefusedMultiAppend), else the client's error unchanged.
+   * An append's failure as the port's error (toAppendError), with what only reading can tell:
+   * - a refusal because a stream is deleted: tombstoned (StreamTombstonedError), or soft-deleted
+   *   while the append expected it to exist (ConcurrencyError, as for any absent stream);
+   * - a multi-stream append the server failed with UnknownError: explained from what the streams
+   *   hold (explainRefusedMultiAppend), else its outcome is unknown.
+   */
+  private async appendFailure(error: unknown, appends: readonly PreparedAppend[]): Promise<unknown> {
+    const mapped = toAppendError(error, appends);
+    const deleted = deletedStreamOf(mapped);
+    if (deleted !== null) return this.explainDeleted(appends.find((append) => append.stream === deleted) ?? appends[0]!, mapped);
+    if (appends.length > 1 && mapped instanceof AppendOutcomeUnknownError && mapped.cause instanceof UnknownError) return this.explainRefusal(appends, mapped);
+    return mapped;
+  }
+
+  /** Reads the stream KurrentDB said was deleted: a tombstone cannot be read either; a soft-deleted stream reads as absent. */
+  private async explainDeleted(append: PreparedAppend, refusal: unknown): Promise<unknown> {
+    try {
+      const read = this.client.readStream(append.stream, { direction: BACKWARDS, fromRevision: END, maxCount: 1, requiresLeader: true });
+      let revision: number | null = null;
+      for await (const resolved of withinDeadline(read, this.deadlineMs, `Reading ${append.stream}`)) {
+        if (resolved.event) revision = Number(resolved.event.revision);
+      }
+      return new ConcurrencyError(append.stream, append.expected, revision);
+    } catch (error) {
+      if (error instanceof ClientStreamDeletedError) return new StreamTombstonedError(append.stream, { cause: refusal });
+      if (error instanceof StreamNotFoundError) return new ConcurrencyError(append.stream, append.expected, null);
+      return new EventStoreUnavailableError(`KurrentDB refused the append to ${append.stream} as deleted, and reading it to tell how failed`, { cause: refusal });
+    }
+  }
+
+  /**
+   * A multi-stream append KurrentDB failed with an UnknownError, as the port's error when what the
+   * streams hold now explains it (explainRefusedMultiAppend), else as an unknown outcome.
    * Reads each stream whole: this runs only on that failure.
    */
-  private async explainRefusal(appends: readonly PreparedAppend[], refusal: UnknownError): Promise<unknown> {
+  private async explainRefusal(appends: readonly PreparedAppend[], unknown: AppendOutcomeUnknownError): Promise<unknown> {
     try {
       const found = await Promise.all(appends.map((append) => this.streamAtRefusal(append)));
-      return explainRefusedMultiAppend(appends, found) ?? refusal;
+      return explainRefusedMultiAppend(appends, found) ?? unknown;
     } catch {
-      return refusal;
+      return unknown;
     }
   }
 
@@ -355,7 +419,7 @@ export class KurrentDbEventStore implements EventStore {
     let revision: number | null = null;
     try {
       const read = this.client.readStream(append.stream, { direction: FORWARDS, fromRevision: START, requiresLeader: true });
-      for await (const resolved of read) {
+      for await (const resolved of withinDeadline(read, this.deadlineMs, `Reading ${append.stream}`)) {
         if (!resolved.event) continue;
         revision = Number(resolved.event.revision);
         const id = resolved.event.id.toLowerCase();
@@ -371,6 +435,8 @@ export class KurrentDbEventStore implements EventStore {
    * Reads back the events an append reported at revisions (revision - count, revision], checks they
    * are the ones asked for (DuplicateEventIdError if the server took a different event with a used
    * id for an idempotent retry) and reports the last one's exact position. Costs one read per stream.
+   * The append is written by then: a read that fails leaves the caller not knowing what it wrote
+   * (AppendOutcomeUnknownError), not merely facing an unavailable store.
    */
   private async confirm(append: PreparedAppend, revision: bigint, fallback: LogPosition | null): Promise<AppendResult> {
     const count = append.events.length;
@@ -382,11 +448,16 @@ export class KurrentDbEventStore implements EventStore {
         maxCount: count,
         requiresLeader: true,
       });
-      for await (const resolved of read) {
+      for await (const resolved of withinDeadline(read, this.deadlineMs, `Reading back the append to ${append.stream}`)) {
         if (resolved.event) readBack.push(resolved.event);
       }
     } catch (error) {
-      if (!(error instanceof StreamNotFoundError)) throw toPortError(error);
+      if (error instanceof ClientStreamDeletedError) throw new StreamTombstonedError(append.stream, { cause: error });
+      if (!(error instanceof StreamNotFoundError)) {
+        const mapped = toPortError(error);
+        if (!(mapped instanceof EventStoreUnavailableError)) throw mapped;
+        throw new AppendOutcomeUnknownError(`KurrentDB accepted the append to ${append.stream}, but reading it back failed: ${mapped.message}`, { cause: error });
+      }
     }
     readBack.reverse();
     verifyAppended(append.stream, append.events, readBack);

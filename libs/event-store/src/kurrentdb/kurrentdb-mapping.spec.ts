@@ -7,12 +7,18 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from '@jest/globals';
 import {
   ANY,
+  AccessDeniedError,
+  CancelledError,
   DeadlineExceededError,
   MaxAppendSizeExceededError,
   NO_STREAM,
+  NotLeaderError,
   START,
   STREAM_EXISTS,
+  StreamDeletedError,
   StreamNotFoundError,
+  StreamTombstonedError,
+  TimeoutError,
   UnavailableError,
   UnknownError,
   UnsupportedError,
@@ -28,6 +34,7 @@ import {
 import { Subscription } from '@kurrent/kurrentdb-client/dist/streams/utils/Subscription.js';
 import { DEFAULT_MAX_EVENT_BYTES, prepareAppends, type PreparedEvent } from '../append-validation.js';
 import {
+  AppendOutcomeUnknownError,
   ConcurrencyError,
   DuplicateEventIdError,
   EventDecodingError,
@@ -37,7 +44,8 @@ import {
 import type { EventMetadata, ExpectedState, NewEvent, RecordedEvent, SubscriptionItem } from '../event-store.port.js';
 import { connectionStringProblem } from './kurrentdb-connection.js';
 import { KurrentDbEventStore } from './kurrentdb-event-store.js';
-import { explainRefusedMultiAppend, toAppendError, toPortError, type StreamAtRefusal } from './kurrentdb-errors.js';
+import { DEFAULT_DEADLINE_MS, withDefaultDeadline, withinDeadline } from './kurrentdb-deadline.js';
+import { deletedStreamOf, explainRefusedMultiAppend, toAppendError, toPortError, type StreamAtRefusal } from './kurrentdb-errors.js';
 import { SubscriptionFeed, type FeedItem } from './kurrentdb-subscription-feed.js';
 import {
   SCHEMA_VERSION_KEY,
@@ -353,12 +361,65 @@ describe('errors', () => {
     expect(toAppendError(raw, single)).toBeInstanceOf(EventStoreUnavailableError);
   });
 
-  it('leaves an UnknownError as it is, for a multi-stream append to explain', () => {
+  it('makes an UnknownError an unknown outcome, keeping it as the cause for a multi-stream append to explain', () => {
     // What the client makes of the server's "Exception was thrown by handler." (gRPC UNKNOWN).
     const unknown = convertToCommandError(serverHandlerFailure());
     expect(unknown).toBeInstanceOf(UnknownError);
-    expect(toAppendError(unknown, single)).toBe(unknown);
-    expect(toAppendError(serverHandlerFailure(), single)).toBeInstanceOf(UnknownError);
+    const mapped = toAppendError(unknown, single);
+    expect(mapped).toBeInstanceOf(AppendOutcomeUnknownError);
+    expect((mapped as Error).cause).toBe(unknown);
+    expect((toAppendError(serverHandlerFailure(), single) as Error).cause).toBeInstanceOf(UnknownError);
+  });
+
+  it('makes a failure after which the append may have been written an unknown outcome, not a plain unavailable store', () => {
+    const mayHaveWritten = [
+      new DeadlineExceededError(undefined, 'deadline'),
+      new TimeoutError(undefined, 'Operation timed out: commit'),
+      new UnavailableError(undefined, '14 UNAVAILABLE: Connection reset by peer'),
+      new CancelledError(undefined, '1 CANCELLED: server shutting down'),
+      // INTERNAL and DATA_LOSS statuses: the client makes them UnavailableError.
+      convertToCommandError(Object.assign(new Error('13 INTERNAL: stream reset'), { code: 13, details: 'stream reset' })),
+    ];
+    for (const error of mayHaveWritten) {
+      const mapped = toAppendError(error, single);
+      expect(mapped).toBeInstanceOf(AppendOutcomeUnknownError);
+      expect(mapped).toMatchObject({ code: 'EVENT_STORE_UNAVAILABLE', cause: error });
+      expect((mapped as Error).message).toMatch(/bid-1 may or may not have been written/);
+      // Reads are never "unknown outcome": nothing was written.
+      expect(toPortError(error)).toBeInstanceOf(EventStoreUnavailableError);
+      expect(toPortError(error)).not.toBeInstanceOf(AppendOutcomeUnknownError);
+    }
+  });
+
+  it('keeps a refusal known to have written nothing a plain unavailable store, saying which', () => {
+    const notLeader = convertToCommandError(
+      Object.assign(new Error('5 NOT_FOUND: Leader info available'), {
+        code: 5,
+        details: 'Leader info available',
+        metadata: { getMap: () => ({ exception: 'not-leader', 'leader-endpoint-host': 'node-2', 'leader-endpoint-port': '2113' }) },
+      }),
+    );
+    expect(notLeader).toBeInstanceOf(NotLeaderError);
+    const mappedNotLeader = toAppendError(notLeader, single);
+    expect(mappedNotLeader).toBeInstanceOf(EventStoreUnavailableError);
+    expect(mappedNotLeader).not.toBeInstanceOf(AppendOutcomeUnknownError);
+    expect((mappedNotLeader as Error).message).toMatch(/not the leader \(the leader is node-2:2113\)/);
+
+    const denied = toAppendError(new AccessDeniedError(undefined, 'Access Denied'), single);
+    expect(denied).toBeInstanceOf(EventStoreUnavailableError);
+    expect(denied).not.toBeInstanceOf(AppendOutcomeUnknownError);
+    expect((denied as Error).message).toMatch(/denied access: check the credentials/);
+    expect((toPortError(new AccessDeniedError()) as Error).message).toMatch(/denied access/);
+    expect(toAppendError(new Error('Failed to discover after 10 attempts.'), single)).not.toBeInstanceOf(AppendOutcomeUnknownError);
+  });
+
+  it('leaves a refusal because a stream is deleted for the adapter to explain, naming the stream', () => {
+    const single = StreamDeletedError.fromStreamName('bid-1');
+    expect(toAppendError(single, [{ stream: 'bid-1', expected: 'any' }])).toBe(single);
+    expect(deletedStreamOf(single)).toBe('bid-1');
+    const multi = new StreamTombstonedError(Object.assign(new Error('9 FAILED_PRECONDITION'), { code: 9 }) as never, { stream: 'call-2' });
+    expect(deletedStreamOf(toAppendError(multi, [{ stream: 'call-2', expected: 0 }]))).toBe('call-2');
+    expect(deletedStreamOf(new UnavailableError())).toBeNull();
   });
 
   it('leaves other errors as they are', () => {
@@ -366,6 +427,45 @@ describe('errors', () => {
     expect(toPortError(bug)).toBe(bug);
     const conflict = new ConcurrencyError('bid-1', 1, 2);
     expect(toPortError(conflict)).toBe(conflict);
+  });
+});
+
+describe('deadlines', () => {
+  it('sets the client\u2019s defaultDeadline in the connection string unless it sets one', () => {
+    expect(withDefaultDeadline('kurrentdb://localhost:2113', 2500)).toBe('kurrentdb://localhost:2113?defaultDeadline=2500');
+    expect(withDefaultDeadline('kurrentdb://localhost:2113?tls=false', 2500)).toBe('kurrentdb://localhost:2113?tls=false&defaultDeadline=2500');
+    expect(withDefaultDeadline('kurrentdb://admin:a?b@localhost:2113', 2500)).toBe('kurrentdb://admin:a?b@localhost:2113?defaultDeadline=2500');
+    expect(withDefaultDeadline('kurrentdb://localhost:2113?default-deadline=700', 2500)).toBe('kurrentdb://localhost:2113?default-deadline=700');
+    expect(DEFAULT_DEADLINE_MS).toBe(10_000);
+  });
+
+  it('fails a read that outlives its deadline with the client\u2019s DeadlineExceededError, and abandons it', async () => {
+    let returned = false;
+    const stalled: AsyncIterable<number> = {
+      [Symbol.asyncIterator]: () => ({
+        next: async () => (returned ? { done: true, value: undefined } : new Promise<never>(() => undefined)),
+        return: async () => {
+          returned = true;
+          return { done: true, value: undefined };
+        },
+      }),
+    };
+    const started = Date.now();
+    const read = async () => {
+      for await (const _ of withinDeadline(stalled, 40, 'Reading bid-1')) void _;
+    };
+    await expect(read()).rejects.toMatchObject({ constructor: DeadlineExceededError, message: 'Reading bid-1 took longer than its deadline of 40 ms' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(35);
+    expect(returned).toBe(true);
+  });
+
+  it('passes through a read that ends in time', async () => {
+    async function* three() {
+      yield* [1, 2, 3];
+    }
+    const seen: number[] = [];
+    for await (const n of withinDeadline(three(), 1_000, 'Reading')) seen.push(n);
+    expect(seen).toEqual([1, 2, 3]);
   });
 });
 
@@ -824,7 +924,7 @@ describe('KurrentDbEventStore against a scripted client', () => {
     ).rejects.toMatchObject({ constructor: ConcurrencyError, stream: 'call-2', expected: 'no_stream', actual: 0 });
   });
 
-  it('passes on an UnknownError the streams do not explain', async () => {
+  it('reports an UnknownError the streams do not explain as an unknown outcome, with the client error as cause', async () => {
     const client = new ScriptedClient();
     const store = storeWith(client);
     const failure = convertToCommandError(serverHandlerFailure());
@@ -834,7 +934,7 @@ describe('KurrentDbEventStore against a scripted client', () => {
         { stream: 'bid-1', expected: 'no_stream', events: [newEvent()] },
         { stream: 'grant-1', expected: 'no_stream', events: [newEvent()] },
       ]),
-    ).rejects.toBe(failure);
+    ).rejects.toMatchObject({ constructor: AppendOutcomeUnknownError, cause: failure });
   });
 
   it('refuses two streams differing only in case before sending anything', async () => {
