@@ -687,6 +687,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether this process is ready for traffic
+         * @description No key needed. For load balancers and orchestrators: 503 while a projection has failed or is reconnecting (its reads would be stale and read-your-writes would wait), the read models cannot be read or the event store cannot be reached; 200 otherwise. `/health` says more.
+         */
+        get: operations["getReadiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether the process answers
+         * @description No key needed; reads no store. For orchestrators: restart the process when this does not answer.
+         */
+        get: operations["getLiveness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2957,15 +2997,34 @@ export interface components {
             operations: components["schemas"]["PublicOperation"][];
         };
         /**
-         * @description live: caught up and following; standby: another process holds the projector lease; external: the projector runs as its own process
+         * @description live: caught up and following; reconnecting: the event log (or the read-model store) cannot be reached and is being tried again, nothing is lost meanwhile; failed: stopped on an event it cannot apply; standby: another process holds the projector lease; external: the projector runs as its own process
          * @enum {string}
          */
-        ProjectionState: "starting" | "catching-up" | "live" | "failed" | "stopped" | "standby" | "external";
+        ProjectionState: "starting" | "catching-up" | "live" | "reconnecting" | "failed" | "stopped" | "standby" | "external";
         ProjectionFailure: {
             /** @description The position of the event it could not apply */
             at: string;
             /** @description Why */
             message: string;
+        };
+        ProjectionReconnecting: {
+            /**
+             * Format: date-time
+             * @description When the store it needs (the event log, or the read models) went away
+             */
+            since: string;
+            /** @description Attempts made since then */
+            attempts: number;
+            /**
+             * @description Why the last attempt failed
+             * @example EventStoreUnavailableError: connection reset
+             */
+            lastError: string;
+            /**
+             * Format: date-time
+             * @description When it tries again (every 100 ms at first, then every 5 s at most)
+             */
+            nextAttemptAt: string;
         };
         ProjectionHealth: {
             /**
@@ -2973,7 +3032,7 @@ export interface components {
              * @example grant-summaries
              */
             projection: string;
-            /** @description live: caught up and following; standby: another process holds the projector lease; external: the projector runs as its own process */
+            /** @description live: caught up and following; reconnecting: the event log (or the read-model store) cannot be reached and is being tried again, nothing is lost meanwhile; failed: stopped on an event it cannot apply; standby: another process holds the projector lease; external: the projector runs as its own process */
             state: components["schemas"]["ProjectionState"];
             /** @description The last event it applied */
             checkpoint: string | null;
@@ -2984,6 +3043,8 @@ export interface components {
             lag: string | null;
             /** @description What stopped it: an event is never skipped */
             failure: components["schemas"]["ProjectionFailure"] | null;
+            /** @description While it is reconnecting: since when, the last error and the next attempt */
+            reconnecting: components["schemas"]["ProjectionReconnecting"] | null;
         };
         ReadModelsHealth: {
             /** @description The generation queries read */
@@ -2998,7 +3059,7 @@ export interface components {
             error: string;
         };
         /**
-         * @description degraded: a projection failed, or the read models cannot be read
+         * @description degraded: a projection failed or is reconnecting, or the read models cannot be read
          * @enum {string}
          */
         HealthStatus: "ok" | "degraded";
@@ -3031,7 +3092,7 @@ export interface components {
             headPosition: string | null;
         };
         Health: {
-            /** @description degraded: a projection failed, or the read models cannot be read */
+            /** @description degraded: a projection failed or is reconnecting, or the read models cannot be read */
             status: components["schemas"]["HealthStatus"];
             /** @description The event store */
             eventStore: components["schemas"]["EventStoreHealth"];
@@ -3066,6 +3127,31 @@ export interface components {
             status: components["schemas"]["HealthUnavailable"];
             /** @description The event store */
             eventStore: components["schemas"]["EventStoreUnavailable"];
+        };
+        /**
+         * @description not-ready: a projection failed or is reconnecting, the read models cannot be read, or the event store cannot be reached
+         * @enum {string}
+         */
+        ReadinessStatus: "ready" | "not-ready";
+        Readiness: {
+            /** @description not-ready: a projection failed or is reconnecting, the read models cannot be read, or the event store cannot be reached */
+            status: components["schemas"]["ReadinessStatus"];
+            /**
+             * @description Why it is not ready, one line each; empty when ready
+             * @example [
+             *       "grant-summaries: reconnecting since 2026-11-25T10:00:00.000Z, next attempt at 2026-11-25T10:00:05.000Z (EventStoreUnavailableError: connection reset)"
+             *     ]
+             */
+            reasons: string[];
+        };
+        /**
+         * @description The process answers
+         * @enum {string}
+         */
+        LivenessStatus: "live";
+        Liveness: {
+            /** @description The process answers */
+            status: components["schemas"]["LivenessStatus"];
         };
     };
     responses: never;
@@ -7903,7 +7989,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The event store answers: `ok`, or `degraded` when a projection stopped */
+            /** @description The event store answers: `ok`, or `degraded` when a projection stopped or is reconnecting */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7937,6 +8023,91 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HealthUnavailableResponse"];
+                };
+            };
+        };
+    };
+    getReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready: `reasons` is empty */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED (with `errors`, each field and its problems), INVALID_ID, INVALID_HEADER, MALFORMED_JSON, INVALID_BODY or FORBIDDEN_KEY. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A fault of the API itself, logged: INTERNAL_ERROR (or EVENT_DECODING_FAILED for a stored event it cannot read). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not ready: `reasons` says why, one line each */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+        };
+    };
+    getLiveness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The process answers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Liveness"];
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED (with `errors`, each field and its problems), INVALID_ID, INVALID_HEADER, MALFORMED_JSON, INVALID_BODY or FORBIDDEN_KEY. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A fault of the API itself, logged: INTERNAL_ERROR (or EVENT_DECODING_FAILED for a stored event it cannot read). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };

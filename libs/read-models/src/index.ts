@@ -3,10 +3,10 @@ export * from './projections/index.js';
 export * from './projector.js';
 export { SqliteReadModelStore } from './embedded/sqlite-read-model-store.js';
 
-/** The MongoDB adapter, loaded only when asked for. */
-export async function connectMongoReadModels(url: string): Promise<import('./read-model-store.port.js').ReadModelStore> {
+/** The MongoDB adapter, loaded only when asked for; `operationTimeMs`: each operation's server-side time limit (10 s by default). */
+export async function connectMongoReadModels(url: string, options: { operationTimeMs?: number } = {}): Promise<import('./read-model-store.port.js').ReadModelStore> {
   const { MongoReadModelStore } = await import('./mongodb/mongo-read-model-store.js');
-  return MongoReadModelStore.connect(url, { indexes: READ_MODEL_INDEXES });
+  return MongoReadModelStore.connect(url, { indexes: READ_MODEL_INDEXES, ...options });
 }
 
 /** The compound indexes the queries need, per collection. */

@@ -1,6 +1,26 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { READ_MODEL_STORES } from '../test-support/read-model-stores.js';
-import { StaleCheckpointError, type ReadModelStore } from './read-model-store.port.js';
+import { FencedOutError, StaleCheckpointError, type Fence, type Lease, type ReadModelStore } from './read-model-store.port.js';
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A term of a lease the test expects to be granted. */
+function granted(lease: Lease | null): Lease {
+  if (lease === null) throw new Error('the lease was not granted');
+  return lease;
+}
+
+const fenceOf = (lease: Lease): Fence => ({ lease: lease.name, epoch: lease.epoch });
+
+/** Runs `work` with this process's clock (Date, not timers) set `offsetMs` away from the real one, as on a machine whose clock is off. */
+async function withClockOff<T>(offsetMs: number, work: () => Promise<T>): Promise<T> {
+  jest.useFakeTimers({ now: Date.now() + offsetMs, advanceTimers: true, doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'queueMicrotask', 'hrtime', 'performance'] });
+  try {
+    return await work();
+  } finally {
+    jest.useRealTimers();
+  }
+}
 
 for (const adapter of READ_MODEL_STORES) {
   if (adapter.skipped) console.warn(`Read-model store contract suite for ${adapter.name} SKIPPED: ${adapter.skipped}`);
@@ -10,6 +30,8 @@ for (const adapter of READ_MODEL_STORES) {
     let store: ReadModelStore;
     let tearDown: () => Promise<void>;
     const cp = (n: number) => ({ commit: String(n), prepare: String(n) });
+    /** A batch from checkpoint `from` (null: the start) to `to`. */
+    const move = (from: number | null, to: number) => ({ from: from === null ? null : cp(from), to: cp(to) });
 
     beforeEach(async () => {
       ({ store, tearDown } = await adapter.setUp());
@@ -21,19 +43,21 @@ for (const adapter of READ_MODEL_STORES) {
       await space.commit('calls-projection', [
         { collection: 'calls', id: 'c1', document: { callId: 'c1', status: 'open', budgetCents: 250_000_000 } },
         { collection: 'calls', id: 'c2', document: { callId: 'c2', status: 'closed', budgetCents: 100 } },
-      ], cp(7));
+      ], move(null, 7));
       expect(await space.get('calls', 'c1')).toEqual({ callId: 'c1', status: 'open', budgetCents: 250_000_000 });
       expect(await space.get('calls', 'nope')).toBeNull();
       expect(await space.status('calls-projection')).toEqual({ projection: 'calls-projection', checkpoint: cp(7), failure: null });
-      await space.commit('calls-projection', [{ collection: 'calls', id: 'c2', document: null }], cp(8));
+      await space.commit('calls-projection', [{ collection: 'calls', id: 'c2', document: null }], move(7, 8));
       expect(await space.get('calls', 'c2')).toBeNull();
     });
 
     it('refuses a batch at or before the stored checkpoint, writing nothing of it', async () => {
       const space = store.space(1);
-      await space.commit('p', [{ collection: 'docs', id: 'a', document: { v: 1 } }], cp(10));
-      await expect(space.commit('p', [{ collection: 'docs', id: 'a', document: { v: 2 } }], cp(10))).rejects.toBeInstanceOf(StaleCheckpointError);
-      await expect(space.commit('p', [{ collection: 'docs', id: 'b', document: { v: 2 } }], cp(9))).rejects.toBeInstanceOf(StaleCheckpointError);
+      await space.commit('p', [{ collection: 'docs', id: 'a', document: { v: 1 } }], move(null, 10));
+      // The same batch again (a redelivery), and one ending before the stored checkpoint.
+      await expect(space.commit('p', [{ collection: 'docs', id: 'a', document: { v: 2 } }], move(null, 10))).rejects.toBeInstanceOf(StaleCheckpointError);
+      await expect(space.commit('p', [{ collection: 'docs', id: 'b', document: { v: 2 } }], move(8, 9))).rejects.toBeInstanceOf(StaleCheckpointError);
+      await expect(space.commit('p', [{ collection: 'docs', id: 'b', document: { v: 2 } }], move(10, 10))).rejects.toBeInstanceOf(StaleCheckpointError);
       expect(await space.get('docs', 'a')).toEqual({ v: 1 });
       expect(await space.get('docs', 'b')).toBeNull();
       expect((await space.status('p')).checkpoint).toEqual(cp(10));
@@ -48,7 +72,7 @@ for (const adapter of READ_MODEL_STORES) {
         { bidId: 'b4', callId: 'c2', status: 'admissible', score: 95 },
         { bidId: 'b5', callId: 'c1', status: 'admissible', score: 80 },
       ];
-      await space.commit('bids', bids.map((b) => ({ collection: 'bids', id: b.bidId, document: b })), cp(1));
+      await space.commit('bids', bids.map((b) => ({ collection: 'bids', id: b.bidId, document: b })), move(null, 1));
       const page = await space.find('bids', { where: { callId: 'c1', status: 'admissible' }, orderBy: [{ field: 'score', direction: 'desc' }], limit: 2 });
       expect(page.map((b) => b['bidId'])).toEqual(['b2', 'b5']);
       const next = await space.find('bids', { where: { callId: 'c1', status: 'admissible' }, orderBy: [{ field: 'score', direction: 'desc' }], offset: 2, limit: 2 });
@@ -61,7 +85,7 @@ for (const adapter of READ_MODEL_STORES) {
 
     it('treats query values as values, never as syntax', async () => {
       const space = store.space(1);
-      await space.commit('p', [{ collection: 'calls', id: 'c1', document: { status: 'open' } }], cp(1));
+      await space.commit('p', [{ collection: 'calls', id: 'c1', document: { status: 'open' } }], move(null, 1));
       for (const value of ["open' OR '1'='1", '{"$ne": null}', '$ne', 'open"; DROP TABLE documents; --']) {
         expect(await space.find('calls', { where: { status: value } })).toEqual([]);
       }
@@ -72,18 +96,18 @@ for (const adapter of READ_MODEL_STORES) {
 
     it('records a failure without moving the checkpoint, and clears it on the next commit', async () => {
       const space = store.space(1);
-      await space.commit('p', [], cp(4));
+      await space.commit('p', [], move(null, 4));
       await space.recordFailure('p', cp(5), 'cannot decode event 5');
       expect(await space.status('p')).toEqual({ projection: 'p', checkpoint: cp(4), failure: { at: cp(5), message: 'cannot decode event 5' } });
-      await space.commit('p', [], cp(6));
+      await space.commit('p', [], move(4, 6));
       expect((await space.status('p')).failure).toBeNull();
       expect((await space.statuses()).map((s) => s.projection)).toEqual(['p']);
     });
 
     it('keeps generations apart, switches the active one, and drops old ones', async () => {
       expect(await store.activeGeneration()).toBe(1);
-      await store.space(1).commit('p', [{ collection: 'calls', id: 'c1', document: { v: 'old' } }], cp(3));
-      await store.space(2).commit('p', [{ collection: 'calls', id: 'c1', document: { v: 'new' } }], cp(3));
+      await store.space(1).commit('p', [{ collection: 'calls', id: 'c1', document: { v: 'old' } }], move(null, 3));
+      await store.space(2).commit('p', [{ collection: 'calls', id: 'c1', document: { v: 'new' } }], move(null, 3));
       expect(await store.space(1).get('calls', 'c1')).toEqual({ v: 'old' });
       await store.activate(2);
       expect(await store.activeGeneration()).toBe(2);
@@ -94,26 +118,121 @@ for (const adapter of READ_MODEL_STORES) {
       expect(await store.generations()).toEqual([2]);
     });
 
+    it('refuses a batch that does not start at the stored checkpoint, even one that would move it forward', async () => {
+      const space = store.space(1);
+      await space.commit('p', [{ collection: 'docs', id: 'a', document: { by: 'first' } }], move(null, 5));
+      // Another writer moved the projection from 5 to 9 while this one was making a batch from 5.
+      await space.commit('p', [{ collection: 'docs', id: 'a', document: { by: 'other' } }], move(5, 9));
+      await expect(space.commit('p', [{ collection: 'docs', id: 'a', document: { by: 'late' } }], move(5, 12))).rejects.toBeInstanceOf(StaleCheckpointError);
+      await expect(space.commit('p', [{ collection: 'docs', id: 'b', document: { by: 'late' } }], move(null, 12))).rejects.toBeInstanceOf(StaleCheckpointError);
+      expect(await space.get('docs', 'a')).toEqual({ by: 'other' });
+      expect(await space.get('docs', 'b')).toBeNull();
+      expect((await space.status('p')).checkpoint).toEqual(cp(9));
+    });
+
+    it('records an interruption beside the checkpoint until the next commit', async () => {
+      const space = store.space(1);
+      await space.commit('p', [], move(null, 4));
+      const interruption = { since: '2026-11-25T10:00:00.000Z', attempts: 3, lastError: 'EventStoreUnavailableError: connection reset', nextAttemptAt: '2026-11-25T10:00:00.700Z' };
+      await space.recordInterruption('p', interruption);
+      expect(await space.status('p')).toEqual({ projection: 'p', checkpoint: cp(4), failure: null, interruption });
+      expect((await space.statuses())[0]?.interruption).toEqual(interruption);
+      await space.recordInterruption('p', null);
+      expect((await space.status('p')).interruption).toBeUndefined();
+      await space.recordInterruption('p', interruption);
+      await space.commit('p', [], move(4, 5));
+      expect(await space.status('p')).toEqual({ projection: 'p', checkpoint: cp(5), failure: null });
+    });
+
     it('grants a lease to one owner at a time, renews it for its holder, and hands it over once it lapses or is released', async () => {
-      const t0 = new Date('2026-11-25T10:00:00.000Z');
-      const at = (ms: number) => new Date(t0.getTime() + ms);
-      expect(await store.acquireLease('projector', 'a', 1_000, t0)).toBe(true);
-      expect(await store.acquireLease('projector', 'b', 1_000, at(500))).toBe(false);
-      expect(await store.acquireLease('projector', 'a', 1_000, at(900))).toBe(true); // renewed to 1,900
-      expect(await store.acquireLease('projector', 'b', 1_000, at(1_500))).toBe(false);
-      expect(await store.acquireLease('other-lease', 'b', 1_000, at(1_500))).toBe(true);
-      expect(await store.acquireLease('projector', 'b', 1_000, at(1_900))).toBe(true); // lapsed
-      expect(await store.acquireLease('projector', 'a', 1_000, at(2_000))).toBe(false);
+      // Times are the store's: the test waits for them to pass.
+      const first = granted(await store.acquireLease('projector', 'a', 1_500));
+      expect(await store.acquireLease('projector', 'b', 1_500)).toBeNull();
+      await sleep(900);
+      expect(await store.acquireLease('projector', 'a', 1_500)).toMatchObject({ owner: 'a', epoch: first.epoch }); // renewed for 1.5 s more
+      await sleep(900); // past the first term's end, not the renewal's
+      expect(await store.acquireLease('projector', 'b', 1_500)).toBeNull();
+      expect(await store.acquireLease('other-lease', 'b', 1_500)).not.toBeNull();
+      await sleep(1_000); // the renewal has lapsed
+      const second = granted(await store.acquireLease('projector', 'b', 60_000));
+      expect(second.epoch).toBe(first.epoch + 1);
+      expect(await store.acquireLease('projector', 'a', 60_000)).toBeNull();
       await store.releaseLease('projector', 'a'); // not a's any more: nothing happens
-      expect(await store.acquireLease('projector', 'a', 1_000, at(2_100))).toBe(false);
+      expect(await store.acquireLease('projector', 'a', 60_000)).toBeNull();
       await store.releaseLease('projector', 'b');
-      expect(await store.acquireLease('projector', 'a', 1_000, at(2_100))).toBe(true);
+      const third = granted(await store.acquireLease('projector', 'a', 60_000));
+      expect(third.epoch).toBe(second.epoch + 1);
+    });
+
+    it('starts a new epoch every time the lease changes hands, and only then', async () => {
+      const a1 = granted(await store.acquireLease('projector', 'a', 60_000));
+      expect(a1).toMatchObject({ name: 'projector', owner: 'a' });
+      expect(a1.expiresAt).toBeInstanceOf(Date);
+      for (let i = 0; i < 3; i++) expect((await store.acquireLease('projector', 'a', 60_000))?.epoch).toBe(a1.epoch);
+      await store.releaseLease('projector', 'a');
+      const b = granted(await store.acquireLease('projector', 'b', 60_000));
+      await store.releaseLease('projector', 'b');
+      // The same owner coming back after giving the lease up is a new term too.
+      const a2 = granted(await store.acquireLease('projector', 'a', 60_000));
+      expect([a1.epoch, b.epoch, a2.epoch]).toEqual([a1.epoch, a1.epoch + 1, a1.epoch + 2]);
     });
 
     it('lets exactly one of many owners racing for a free lease take it', async () => {
-      const now = new Date('2026-11-25T10:00:00.000Z');
-      const taken = await Promise.all(Array.from({ length: 10 }, (_, i) => store.acquireLease('race', `owner-${i}`, 5_000, now)));
-      expect(taken.filter(Boolean)).toHaveLength(1);
+      const taken = await Promise.all(Array.from({ length: 10 }, (_, i) => store.acquireLease('race', `owner-${i}`, 5_000)));
+      expect(taken.filter((lease) => lease !== null)).toHaveLength(1);
+    });
+
+    it("decides by its own clock: owners whose clocks are minutes apart still see one holder", async () => {
+      const minutes = 60_000;
+      // A's machine runs 5 minutes slow, B's 5 minutes fast: by B's clock, A's 30 s lease lapsed long ago.
+      const a = await withClockOff(-5 * minutes, () => store.acquireLease('projector', 'a', 30_000));
+      expect(a).not.toBeNull();
+      expect(await withClockOff(5 * minutes, () => store.acquireLease('projector', 'b', 30_000))).toBeNull();
+      expect(await withClockOff(-5 * minutes, () => store.acquireLease('projector', 'a', 30_000))).toMatchObject({ owner: 'a', epoch: a!.epoch });
+      // And a slow clock does not let B think A's lease is still running once the store says it ended.
+      await store.releaseLease('projector', 'a');
+      expect(await withClockOff(-10 * minutes, () => store.acquireLease('projector', 'b', 30_000))).toMatchObject({ owner: 'b', epoch: a!.epoch + 1 });
+    });
+
+    it("refuses every write of a leader that paused past its lease once another took over: the documents and checkpoint are the new leader's", async () => {
+      const space = store.space(1);
+      // A leads, commits a first batch, then makes the next one (from 5 to 9)…
+      const a = granted(await store.acquireLease('projector', 'a', 300));
+      expect((await space.claim('p', fenceOf(a))).checkpoint).toBeNull();
+      await space.commit('p', [{ collection: 'grants', id: 'g1', document: { disbursedCents: 100 } }], move(null, 5), fenceOf(a));
+      const batchOfA = [
+        { collection: 'grants', id: 'g1', document: { disbursedCents: 150 } },
+        { collection: 'grants', id: 'g2', document: { disbursedCents: 70 } },
+      ];
+      // …and pauses (a long GC, a frozen VM) until its lease has lapsed. B takes over and goes on from 5.
+      await sleep(500);
+      const b = granted(await store.acquireLease('projector', 'b', 60_000));
+      expect(b.epoch).toBeGreaterThan(a.epoch);
+      expect((await space.claim('p', fenceOf(b))).checkpoint).toEqual(cp(5));
+      await space.commit('p', [{ collection: 'grants', id: 'g1', document: { disbursedCents: 150, by: 'b' } }], move(5, 9), fenceOf(b));
+      // A wakes up and commits the batch it had made, or any other: nothing of it is applied.
+      await expect(space.commit('p', batchOfA, move(5, 9), fenceOf(a))).rejects.toBeInstanceOf(FencedOutError);
+      await expect(space.commit('p', batchOfA, move(9, 12), fenceOf(a))).rejects.toBeInstanceOf(FencedOutError);
+      await expect(space.claim('p', fenceOf(a))).rejects.toBeInstanceOf(FencedOutError);
+      await expect(space.recordFailure('p', cp(10), 'poison', fenceOf(a))).rejects.toBeInstanceOf(FencedOutError);
+      expect(await store.acquireLease('projector', 'a', 300)).toBeNull();
+      expect(await space.get('grants', 'g1')).toEqual({ disbursedCents: 150, by: 'b' });
+      expect(await space.get('grants', 'g2')).toBeNull();
+      expect(await space.status('p')).toEqual({ projection: 'p', checkpoint: cp(9), failure: null });
+      // B goes on.
+      await space.commit('p', [{ collection: 'grants', id: 'g2', document: { disbursedCents: 70, by: 'b' } }], move(9, 12), fenceOf(b));
+      expect((await space.status('p')).checkpoint).toEqual(cp(12));
+    });
+
+    it('refuses a batch of a term that has ended even before the new holder has written anything', async () => {
+      const space = store.space(1);
+      const a = granted(await store.acquireLease('projector', 'a', 60_000));
+      await space.commit('p', [], move(null, 5), fenceOf(a));
+      await store.releaseLease('projector', 'a');
+      granted(await store.acquireLease('projector', 'b', 60_000));
+      await expect(space.commit('p', [{ collection: 'docs', id: 'x', document: { v: 1 } }], move(5, 6), fenceOf(a))).rejects.toBeInstanceOf(FencedOutError);
+      expect(await space.get('docs', 'x')).toBeNull();
+      expect((await space.status('p')).checkpoint).toEqual(cp(5));
     });
   });
 }

@@ -5,8 +5,12 @@
  *
  * Documents live in generations: the projector writes the active one; a rebuild fills the next
  * generation from position 0 and then makes it active, so queries keep answering meanwhile.
+ *
+ * Writers are fenced: a batch names the checkpoint it starts from (compare-and-set) and, under a
+ * lease, the lease's epoch; a batch of a writer that lost either is refused and writes nothing.
+ * Lease times are the store's own clock, never the caller's.
  */
-import type { LogPosition } from '@app/event-store';
+import { comparePositions, type LogPosition } from '@app/event-store';
 
 export type ReadModelDocument = { readonly [field: string]: unknown };
 
@@ -26,11 +30,42 @@ export interface Checkpoint {
   readonly prepare: string;
 }
 
+/** A batch's place in the log: the checkpoint it starts from (null: none yet) and the one it ends at. */
+export interface CheckpointMove {
+  readonly from: Checkpoint | null;
+  readonly to: Checkpoint;
+}
+
+/** A projection's read of the log is down and being retried (times from the projector's clock, ISO 8601). */
+export interface Interruption {
+  readonly since: string;
+  readonly attempts: number;
+  readonly lastError: string;
+  readonly nextAttemptAt: string;
+}
+
 export interface ProjectionStatus {
   readonly projection: string;
   readonly checkpoint: Checkpoint | null;
   /** Set when the projection stopped on an event it could not decode or apply. */
   readonly failure: { readonly at: Checkpoint; readonly message: string } | null;
+  /** Present while its projector is reconnecting to the event store (cleared by its next commit or once it has caught up again). */
+  readonly interruption?: Interruption;
+}
+
+/** A term of a lease: `epoch` grows by one every time the lease is taken by an owner that did not hold it. */
+export interface Lease {
+  readonly name: string;
+  readonly owner: string;
+  readonly epoch: number;
+  /** When it lapses unless renewed, by the store's clock. */
+  readonly expiresAt: Date;
+}
+
+/** What a write under a lease names: the lease and the epoch of the term it was made in. */
+export interface Fence {
+  readonly lease: string;
+  readonly epoch: number;
 }
 
 export interface DocumentChange {
@@ -49,13 +84,25 @@ export interface ReadModelSpace {
   all(collection: string): Promise<Array<{ id: string; document: ReadModelDocument }>>;
   collections(): Promise<string[]>;
   /**
-   * The documents and the checkpoint together, or neither. A checkpoint never moves backwards:
-   * a batch at or before the stored checkpoint (a redelivery) is refused with StaleCheckpointError.
+   * The documents and the checkpoint together, or neither, and only if nobody else moved the
+   * projection meanwhile: refused with StaleCheckpointError unless `move.from` is the stored
+   * checkpoint and `move.to` lies after it (a redelivered batch, or one made from a checkpoint
+   * another writer has moved since), and with FencedOutError unless `fence.epoch` is still the
+   * lease's epoch (a holder that paused past its lease). A refused batch writes nothing.
    */
-  commit(projection: string, changes: readonly DocumentChange[], checkpoint: Checkpoint): Promise<void>;
+  commit(projection: string, changes: readonly DocumentChange[], move: CheckpointMove, fence?: Fence | null): Promise<void>;
+  /**
+   * The projection's status, taken for the fence's term: refused with FencedOutError unless
+   * `fence.epoch` is the lease's epoch; from then on, batches of earlier terms are refused even if
+   * they were already under way. A runner under a lease claims its projection before it reads on.
+   */
+  claim(projection: string, fence: Fence): Promise<ProjectionStatus>;
   status(projection: string): Promise<ProjectionStatus>;
   statuses(): Promise<ProjectionStatus[]>;
-  recordFailure(projection: string, at: Checkpoint, message: string): Promise<void>;
+  /** The projection stopped on an event: kept with its checkpoint (which does not move) until its next commit. */
+  recordFailure(projection: string, at: Checkpoint, message: string, fence?: Fence | null): Promise<void>;
+  /** The projection's read of the log is down (or up again: null), for the processes that do not run it. */
+  recordInterruption(projection: string, interruption: Interruption | null, fence?: Fence | null): Promise<void>;
 }
 
 export interface ReadModelStore {
@@ -66,22 +113,57 @@ export interface ReadModelStore {
   drop(generation: number): Promise<void>;
   generations(): Promise<number[]>;
   /**
-   * Takes the named lease for `owner`, or renews it, until `now + ttlMs`: true when `owner` holds
-   * it afterwards, false while another owner's lease has not expired. One projector per store runs
-   * under the lease `projector`; a second one waits for it to lapse.
+   * Takes the named lease for `owner`, or renews it, for `ttlMs` from now by the store's clock
+   * (callers' clocks may disagree; the store's decides): the term `owner` holds afterwards, or
+   * null while another owner's lease has not lapsed. A renewal keeps the epoch; taking a lease
+   * that was not the owner's (free, lapsed or released) starts a new term, epoch + 1. One
+   * projector per store runs under the lease `projector`; a second one waits for it to lapse.
    */
-  acquireLease(name: string, owner: string, ttlMs: number, now: Date): Promise<boolean>;
-  /** Gives the lease up if `owner` holds it (a clean shutdown hands over at once). */
+  acquireLease(name: string, owner: string, ttlMs: number): Promise<Lease | null>;
+  /** Ends `owner`'s term at once if it holds the lease (a clean shutdown hands over); the epoch is kept. */
   releaseLease(name: string, owner: string): Promise<void>;
   close(): Promise<void>;
 }
 
+/** A batch that does not start at the stored checkpoint, or does not move it forward: nothing of it was written. */
 export class StaleCheckpointError extends Error {
   override readonly name = 'StaleCheckpointError';
 
-  constructor(projection: string, stored: Checkpoint, offered: Checkpoint) {
-    super(`Projection ${projection} is at ${stored.commit}/${stored.prepare}; refusing a batch ending at ${offered.commit}/${offered.prepare}`);
+  constructor(projection: string, stored: Checkpoint | null, offered: Checkpoint, from?: Checkpoint | null) {
+    const at = stored ? `${stored.commit}/${stored.prepare}` : 'no checkpoint';
+    const batch = from === undefined ? '' : ` from ${from ? `${from.commit}/${from.prepare}` : 'the start'}`;
+    super(`Projection ${projection} is at ${at}; refusing a batch${batch} ending at ${offered.commit}/${offered.prepare}`);
   }
+}
+
+/** A write under a lease term that is no longer the lease's (another owner took it since): nothing of it was written. */
+export class FencedOutError extends Error {
+  override readonly name = 'FencedOutError';
+
+  /** `now`: what the store has instead, e.g. "the lease is at epoch 5". */
+  constructor(fence: Fence, now: string) {
+    super(`Lease ${fence.lease}: the term of epoch ${fence.epoch} is over (${now}); refusing the write`);
+  }
+}
+
+/**
+ * A commit's compare-and-set: the batch starts at the stored checkpoint and ends after it. Every
+ * adapter checks this inside the transaction that writes the batch.
+ */
+export function assertMovesFrom(projection: string, stored: Checkpoint | null, move: CheckpointMove): void {
+  const forward = move.from === null || comparePositions(checkpointPosition(move.to), checkpointPosition(move.from)) > 0;
+  if (!forward || !sameCheckpoint(stored, move.from)) throw new StaleCheckpointError(projection, stored, move.to, move.from);
+}
+
+/** What a lease's stored epoch says to a fenced writer whose term it is not. */
+export function leaseAt(epoch: number | null | undefined): string {
+  return typeof epoch === 'number' ? `the lease is at epoch ${epoch}` : 'the lease has never been taken';
+}
+
+/** Whether two checkpoints are the same place (both none, or equal positions). */
+export function sameCheckpoint(a: Checkpoint | null, b: Checkpoint | null): boolean {
+  if (a === null || b === null) return a === b;
+  return BigInt(a.commit) === BigInt(b.commit) && BigInt(a.prepare) === BigInt(b.prepare);
 }
 
 /** Collection and field names come from code; this keeps them from ever carrying syntax. */

@@ -1,10 +1,11 @@
-import { comparePositions, type EventStore, type LogPosition, type SubscribeOptions, type SubscriptionItem } from '@app/event-store';
+import { comparePositions, type EventStore, type LogPosition, type SubscribeOptions } from '@app/event-store';
+import { resubscribe, type Backoff, type LogItem, type LogReader } from './resubscription.js';
 
 /** Events a reader may be ahead of the slowest projection before it waits for it. */
 const HIGH_WATER = 2_000;
 
-/** What a subscriber is handed: the store's items, or the error its read of the log ended with. */
-type Queued = SubscriptionItem | { readonly kind: 'failed'; readonly error: unknown };
+/** What a subscriber is handed: the store's items and interruptions, or the error its read of the log ended with. */
+type Queued = LogItem | { readonly kind: 'failed'; readonly error: unknown };
 
 interface Reader {
   readonly after: LogPosition | null;
@@ -21,8 +22,13 @@ interface Reader {
  * checkpoint, in order, plus the store's `caught-up` marks. A subscriber that stops leaves; the
  * read waits for the slowest one still there when it is HIGH_WATER events behind, so memory stays
  * bounded whatever the log's length.
+ *
+ * When the store's subscription fails, the shared read takes it again after the last event it
+ * received, with a backoff, for as long as it takes (resubscription.ts); every subscriber is told
+ * of each failure (an `interrupted` item, in order with its events) and loses nothing. Only an
+ * event the store cannot decode ends the read, with that error, for every subscriber.
  */
-export class SharedLog implements Pick<EventStore, 'subscribe'> {
+export class SharedLog implements LogReader {
   private readonly readers: Reader[] = [];
   private pending: number;
   private readonly abort = new AbortController();
@@ -30,13 +36,14 @@ export class SharedLog implements Pick<EventStore, 'subscribe'> {
   private started = false;
 
   constructor(
-    private readonly events: EventStore,
+    private readonly events: Pick<EventStore, 'subscribe'>,
     expected: number,
+    private readonly options: { readonly backoff?: Backoff } = {},
   ) {
     this.pending = expected;
   }
 
-  subscribe(options: SubscribeOptions = {}): AsyncGenerator<SubscriptionItem> {
+  subscribe(options: SubscribeOptions = {}): AsyncGenerator<LogItem> {
     const reader: Reader = { after: options.after ?? null, queue: [], wake: null, done: false };
     this.readers.push(reader);
     this.pending -= 1;
@@ -50,7 +57,7 @@ export class SharedLog implements Pick<EventStore, 'subscribe'> {
     this.startWhenAllAreHere();
   }
 
-  private async *consume(reader: Reader, signal: AbortSignal | undefined): AsyncGenerator<SubscriptionItem> {
+  private async *consume(reader: Reader, signal: AbortSignal | undefined): AsyncGenerator<LogItem> {
     const onAbort = () => reader.wake?.();
     signal?.addEventListener('abort', onAbort);
     try {
@@ -95,7 +102,8 @@ export class SharedLog implements Pick<EventStore, 'subscribe'> {
       return comparePositions(r.after, earliest) < 0 ? r.after : earliest;
     }, undefined);
     try {
-      for await (const item of this.events.subscribe({ after: after ?? null, signal: this.abort.signal })) {
+      const read = resubscribe(this.events, { after: after ?? null, signal: this.abort.signal, ...(this.options.backoff ? { backoff: this.options.backoff } : {}) });
+      for await (const item of read) {
         if (this.readers.length === 0) break;
         for (const reader of this.readers) {
           if (item.kind === 'event' && reader.after !== null && comparePositions(item.event.position, reader.after) <= 0) continue;
@@ -108,7 +116,7 @@ export class SharedLog implements Pick<EventStore, 'subscribe'> {
         }
       }
     } catch (error) {
-      // The store failed (closed, unreachable): every subscriber sees the error as its own read's.
+      // An event the store cannot decode: every subscriber sees the error as its own read's.
       for (const reader of this.readers) reader.queue.push({ kind: 'failed', error });
     } finally {
       for (const reader of this.readers) {

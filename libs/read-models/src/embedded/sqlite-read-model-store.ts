@@ -1,14 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { comparePositions } from '@app/event-store';
 import {
-  StaleCheckpointError,
+  FencedOutError,
+  assertMovesFrom,
   assertName,
-  checkpointPosition,
+  leaseAt,
   type Checkpoint,
+  type CheckpointMove,
   type DocumentChange,
+  type Fence,
   type FindQuery,
+  type Interruption,
+  type Lease,
   type ProjectionStatus,
   type ReadModelDocument,
   type ReadModelSpace,
@@ -32,11 +36,29 @@ const SCHEMA = `
     failed_commit  TEXT,
     failed_prepare TEXT,
     failure        TEXT,
+    interruption   TEXT,
     PRIMARY KEY (generation, projection)
   ) STRICT;
   CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
-  CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL) STRICT;
+  CREATE TABLE IF NOT EXISTS leases (
+    name       TEXT    PRIMARY KEY,
+    owner      TEXT    NOT NULL,
+    expires_at INTEGER NOT NULL,
+    epoch      INTEGER NOT NULL DEFAULT 0
+  ) STRICT;
 `;
+
+/** Columns added since the first schema: a file written by an older build gets them when opened. */
+const ADDED_COLUMNS: ReadonlyArray<readonly [table: string, column: string, definition: string]> = [
+  ['checkpoints', 'interruption', 'TEXT'],
+  ['leases', 'epoch', 'INTEGER NOT NULL DEFAULT 0'],
+];
+
+/**
+ * The database's clock, in epoch milliseconds: lease times never come from a caller (SQLite reads
+ * the clock once per statement, so one statement sees one instant).
+ */
+const NOW_MS = "CAST(unixepoch('subsec') * 1000 AS INTEGER)";
 
 /** Fields the queries filter on, indexed inside the JSON bodies. */
 const INDEXED_FIELDS = ['callId', 'status', 'programmeId', 'measureId', 'subjectId'];
@@ -53,6 +75,7 @@ interface CheckpointRow {
   failed_commit: string | null;
   failed_prepare: string | null;
   failure: string | null;
+  interruption: string | null;
 }
 
 /**
@@ -69,6 +92,7 @@ export class SqliteReadModelStore implements ReadModelStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(SCHEMA);
+    for (const [table, column, definition] of ADDED_COLUMNS) addColumn(this.db, table, column, definition);
     for (const field of INDEXED_FIELDS) {
       this.db.exec(
         `CREATE INDEX IF NOT EXISTS documents_by_${field} ON documents (generation, collection, json_extract(body, '$.${field}'))`,
@@ -117,19 +141,26 @@ export class SqliteReadModelStore implements ReadModelStore {
     return rows.map((r) => r.generation);
   }
 
-  async acquireLease(name: string, owner: string, ttlMs: number, now: Date): Promise<boolean> {
-    // One statement: SQLite's write lock makes the check and the take one step across processes.
-    const taken = this.db
-      .prepare(
-        'INSERT INTO leases (name, owner, expires_at) VALUES (?, ?, ?) ' +
-          'ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at WHERE leases.owner = excluded.owner OR leases.expires_at <= ?',
+  async acquireLease(name: string, owner: string, ttlMs: number): Promise<Lease | null> {
+    if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0) throw new Error(`Invalid lease term ${String(ttlMs)} ms`);
+    // One statement: SQLite's write lock makes the check and the take one step across processes,
+    // and its clock is read once for all of it. A renewal keeps the epoch; any other take starts a term.
+    const row = this.db
+      .prepare<[{ name: string; owner: string; ttl: number }], { owner: string; epoch: number; expires_at: number }>(
+        `INSERT INTO leases (name, owner, expires_at, epoch) VALUES (@name, @owner, ${NOW_MS} + @ttl, 1) ` +
+          'ON CONFLICT (name) DO UPDATE SET ' +
+          `epoch = CASE WHEN leases.owner = excluded.owner AND leases.expires_at > ${NOW_MS} THEN leases.epoch ELSE leases.epoch + 1 END, ` +
+          'owner = excluded.owner, expires_at = excluded.expires_at ' +
+          `WHERE leases.owner = excluded.owner OR leases.expires_at <= ${NOW_MS} ` +
+          'RETURNING owner, epoch, expires_at',
       )
-      .run(name, owner, now.getTime() + ttlMs, now.getTime());
-    return taken.changes === 1;
+      .get({ name, owner, ttl: ttlMs });
+    return row ? { name, owner: row.owner, epoch: row.epoch, expiresAt: new Date(row.expires_at) } : null;
   }
 
   async releaseLease(name: string, owner: string): Promise<void> {
-    if (this.db.open) this.db.prepare('DELETE FROM leases WHERE name = ? AND owner = ?').run(name, owner);
+    // Ended, not deleted: the epoch must keep growing across every owner the lease ever has.
+    if (this.db.open) this.db.prepare(`UPDATE leases SET expires_at = ${NOW_MS} WHERE name = ? AND owner = ? AND expires_at > ${NOW_MS}`).run(name, owner);
   }
 
   async close(): Promise<void> {
@@ -190,7 +221,7 @@ class SqliteSpace implements ReadModelSpace {
       .map((r) => r.collection);
   }
 
-  async commit(projection: string, changes: readonly DocumentChange[], checkpoint: Checkpoint): Promise<void> {
+  async commit(projection: string, changes: readonly DocumentChange[], move: CheckpointMove, fence: Fence | null = null): Promise<void> {
     assertName('projection', projection);
     for (const change of changes) assertName('collection', change.collection);
     const upsert = this.prepare(
@@ -198,25 +229,34 @@ class SqliteSpace implements ReadModelSpace {
         'ON CONFLICT (generation, collection, id) DO UPDATE SET body = excluded.body',
     );
     const remove = this.prepare('DELETE FROM documents WHERE generation = ? AND collection = ? AND id = ?');
+    const checkpoint = move.to;
+    // IMMEDIATE: the write lock is taken first, so the fence and the checkpoint read here cannot
+    // change before the batch is written (a lease taken over meanwhile waits for this transaction).
     this.db
       .transaction(() => {
-        const stored = this.checkpointRow(projection);
-        if (stored?.commit_pos && stored.prepare_pos) {
-          const current = { commit: stored.commit_pos, prepare: stored.prepare_pos };
-          if (comparePositions(checkpointPosition(current), checkpointPosition(checkpoint)) >= 0) throw new StaleCheckpointError(projection, current, checkpoint);
-        }
+        this.assertFence(fence);
+        assertMovesFrom(projection, toStatus(projection, this.checkpointRow(projection)).checkpoint, move);
         for (const { collection, id, document } of changes) {
           if (document === null) remove.run(this.generation, collection, id);
           else upsert.run(this.generation, collection, id, JSON.stringify(document));
         }
         this.prepare(
-            'INSERT INTO checkpoints (generation, projection, commit_pos, prepare_pos, failed_commit, failed_prepare, failure) ' +
-              'VALUES (?, ?, ?, ?, NULL, NULL, NULL) ON CONFLICT (generation, projection) DO UPDATE SET ' +
-              'commit_pos = excluded.commit_pos, prepare_pos = excluded.prepare_pos, failed_commit = NULL, failed_prepare = NULL, failure = NULL',
+            'INSERT INTO checkpoints (generation, projection, commit_pos, prepare_pos, failed_commit, failed_prepare, failure, interruption) ' +
+              'VALUES (?, ?, ?, ?, NULL, NULL, NULL, NULL) ON CONFLICT (generation, projection) DO UPDATE SET ' +
+              'commit_pos = excluded.commit_pos, prepare_pos = excluded.prepare_pos, failed_commit = NULL, failed_prepare = NULL, failure = NULL, interruption = NULL',
           )
           .run(this.generation, projection, checkpoint.commit, checkpoint.prepare);
       })
       .immediate();
+  }
+
+  async claim(projection: string, fence: Fence): Promise<ProjectionStatus> {
+    assertName('projection', projection);
+    // Nothing to write: every commit checks the lease's epoch under the write lock.
+    return this.db.transaction(() => {
+      this.assertFence(fence);
+      return toStatus(projection, this.checkpointRow(projection));
+    })();
   }
 
   async status(projection: string): Promise<ProjectionStatus> {
@@ -229,13 +269,40 @@ class SqliteSpace implements ReadModelSpace {
       .map((row) => toStatus(row.projection, row));
   }
 
-  async recordFailure(projection: string, at: Checkpoint, message: string): Promise<void> {
-    this.prepare(
-        'INSERT INTO checkpoints (generation, projection, failed_commit, failed_prepare, failure) VALUES (?, ?, ?, ?, ?) ' +
-          'ON CONFLICT (generation, projection) DO UPDATE SET failed_commit = excluded.failed_commit, ' +
-          'failed_prepare = excluded.failed_prepare, failure = excluded.failure',
-      )
-      .run(this.generation, projection, at.commit, at.prepare, message);
+  async recordFailure(projection: string, at: Checkpoint, message: string, fence: Fence | null = null): Promise<void> {
+    assertName('projection', projection);
+    this.db
+      .transaction(() => {
+        this.assertFence(fence);
+        this.prepare(
+            'INSERT INTO checkpoints (generation, projection, failed_commit, failed_prepare, failure) VALUES (?, ?, ?, ?, ?) ' +
+              'ON CONFLICT (generation, projection) DO UPDATE SET failed_commit = excluded.failed_commit, ' +
+              'failed_prepare = excluded.failed_prepare, failure = excluded.failure, interruption = NULL',
+          )
+          .run(this.generation, projection, at.commit, at.prepare, message);
+      })
+      .immediate();
+  }
+
+  async recordInterruption(projection: string, interruption: Interruption | null, fence: Fence | null = null): Promise<void> {
+    assertName('projection', projection);
+    this.db
+      .transaction(() => {
+        this.assertFence(fence);
+        this.prepare(
+            'INSERT INTO checkpoints (generation, projection, interruption) VALUES (?, ?, ?) ' +
+              'ON CONFLICT (generation, projection) DO UPDATE SET interruption = excluded.interruption',
+          )
+          .run(this.generation, projection, interruption === null ? null : JSON.stringify(interruption));
+      })
+      .immediate();
+  }
+
+  /** Inside a transaction: the fence's epoch must still be its lease's. */
+  private assertFence(fence: Fence | null): void {
+    if (fence === null) return;
+    const row = this.prepare<[string], { epoch: number }>('SELECT epoch FROM leases WHERE name = ?').get(fence.lease);
+    if (row?.epoch !== fence.epoch) throw new FencedOutError(fence, leaseAt(row?.epoch));
   }
 
   private checkpointRow(projection: string): CheckpointRow | undefined {
@@ -268,7 +335,19 @@ function toStatus(projection: string, row: CheckpointRow | undefined): Projectio
       row?.failure && row.failed_commit && row.failed_prepare
         ? { at: { commit: row.failed_commit, prepare: row.failed_prepare }, message: row.failure }
         : null,
+    ...(row?.interruption ? { interruption: JSON.parse(row.interruption) as Interruption } : {}),
   };
+}
+
+/** Adds a column to a table made by an older build; another process opening the file at once may have just done it. */
+function addColumn(db: Database.Database, table: string, column: string, definition: string): void {
+  const columns = db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${table}')`).all();
+  if (columns.some((c) => c.name === column)) return;
+  try {
+    db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+  } catch (error) {
+    if (!(error instanceof Error && error.message.includes('duplicate column name'))) throw error;
+  }
 }
 
 const statementCaches = new WeakMap<Database.Database, Map<string, Database.Statement>>();

@@ -11,7 +11,9 @@ import {
   checkpointPosition,
   type Checkpoint,
   type DocumentChange,
+  type Fence,
   type FindQuery,
+  type Interruption,
   type ProjectionStatus,
   type ReadModelDocument,
   type Where,
@@ -34,7 +36,16 @@ export type CheckpointRecord = {
   commit: string | null;
   prepare: string | null;
   failure: { at: Checkpoint; message: string } | null;
+  /** The latest lease term that claimed or committed the projection (absent: never written under a lease). */
+  epoch?: number;
+  interruption?: Interruption | null;
 };
+
+/** Leases (the projector's) as documents: `_id` the lease's name, `expiresAt` by the server's clock. */
+export type LeaseRecord = { _id: string; owner: string; epoch: number; expiresAt: Date };
+
+/** The server-side time limit of every operation unless configured (maxTimeMS). */
+export const DEFAULT_OPERATION_TIME_MS = 10_000;
 
 export type MetaRecord = { _id: string; generation: number };
 
@@ -47,6 +58,12 @@ export interface MongoReadModelStoreOptions {
    * the first time it is written, and at connect for the active generation.
    */
   readonly indexes?: Readonly<Record<string, ReadonlyArray<ReadonlyArray<string>>>>;
+  /**
+   * How long the server may work on one operation (`maxTimeMS`) and wait for a majority to
+   * acknowledge a write (`wtimeoutMS`, and `maxCommitTimeMS` for a transaction's commit) before it
+   * gives up with an error; default DEFAULT_OPERATION_TIME_MS. Index builds are not limited.
+   */
+  readonly operationTimeMs?: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -242,6 +259,7 @@ export function failureUpdate(at: Checkpoint, message: string): Document {
 
 export function toProjectionStatus(projection: string, record: Partial<CheckpointRecord> | null | undefined): ProjectionStatus {
   const failure = record?.failure;
+  const interruption = storedInterruption(record?.interruption);
   return {
     projection,
     checkpoint: storedCheckpoint(record),
@@ -249,7 +267,66 @@ export function toProjectionStatus(projection: string, record: Partial<Checkpoin
       failure && typeof failure.message === 'string' && typeof failure.at?.commit === 'string' && typeof failure.at.prepare === 'string'
         ? { at: { commit: failure.at.commit, prepare: failure.at.prepare }, message: failure.message }
         : null,
+    ...(interruption ? { interruption } : {}),
   };
+}
+
+function storedInterruption(value: Partial<Interruption> | null | undefined): Interruption | null {
+  if (!value || typeof value.since !== 'string' || typeof value.attempts !== 'number' || typeof value.lastError !== 'string' || typeof value.nextAttemptAt !== 'string') return null;
+  return { since: value.since, attempts: value.attempts, lastError: value.lastError, nextAttemptAt: value.nextAttemptAt };
+}
+
+/** The update a commit makes to its checkpoint record: the new position, failure and interruption cleared, the term that wrote it. */
+export function commitUpdate(checkpoint: Checkpoint, fence: Fence | null): Document {
+  return {
+    $set: { ...committedCheckpoint(checkpoint), ...(fence ? { epoch: fence.epoch } : {}) },
+    $unset: { interruption: '' },
+  };
+}
+
+/** Matches a checkpoint record no later term has claimed (or, without a fence, any). */
+export function claimableBy(projection: string, fence: Fence | null): Document {
+  return fence ? { _id: projection, $or: [{ epoch: { $exists: false } }, { epoch: { $lte: fence.epoch } }] } : { _id: projection };
+}
+
+/** The update recording an interruption (or its end) without touching the position or a failure. */
+export function interruptionUpdate(interruption: Interruption | null): Document {
+  return interruption === null
+    ? { $unset: { interruption: '' } }
+    : { $set: { interruption: { ...interruption } }, $setOnInsert: { commit: null, prepare: null, failure: null } };
+}
+
+/**
+ * The update pipeline that takes or renews a lease in one atomic step, by the server's clock
+ * (`$$NOW`), whatever the caller's clock says: the owner renews its unexpired lease (same epoch);
+ * anyone takes a lease that is free, lapsed or released (epoch + 1); anyone else's unexpired lease
+ * is left as it is. The owner is a literal, never read as a field path or an operator.
+ */
+export function leaseUpdate(owner: string, ttlMs: number): Document[] {
+  if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0) throw new Error(`Invalid lease term ${String(ttlMs)} ms`);
+  const me = { $literal: owner };
+  return [
+    {
+      $set: {
+        _renew: { $and: [{ $eq: ['$owner', me] }, { $gt: ['$expiresAt', '$$NOW'] }] },
+        // A missing expiry (a lease never taken) compares as null, before any date.
+        _lapsed: { $lte: [{ $ifNull: ['$expiresAt', null] }, '$$NOW'] },
+      },
+    },
+    {
+      $set: {
+        epoch: { $cond: ['$_renew', { $ifNull: ['$epoch', 0] }, { $cond: ['$_lapsed', { $add: [{ $ifNull: ['$epoch', 0] }, 1] }, '$epoch'] }] },
+        owner: { $cond: [{ $or: ['$_renew', '$_lapsed'] }, me, '$owner'] },
+        expiresAt: { $cond: [{ $or: ['$_renew', '$_lapsed'] }, { $add: ['$$NOW', ttlMs] }, '$expiresAt'] },
+      },
+    },
+    { $unset: ['_renew', '_lapsed'] },
+  ];
+}
+
+/** Ends a lease's term now, by the server's clock, keeping its epoch. */
+export function leaseRelease(): Document[] {
+  return [{ $set: { expiresAt: { $min: ['$expiresAt', '$$NOW'] } } }];
 }
 
 /** Compound index keys per logical collection, checked: `{ 'doc.a': 1, 'doc.b': 1 }`. */
@@ -382,10 +459,17 @@ export function uninitiatedMembers(error: unknown): string[] {
     .map(([address]) => address);
 }
 
-export function transactionOptions(): TransactionOptions {
+export function transactionOptions(operationTimeMs: number = DEFAULT_OPERATION_TIME_MS): TransactionOptions {
   return {
     readConcern: new ReadConcern('snapshot'),
-    writeConcern: new WriteConcern('majority'),
+    writeConcern: new WriteConcern('majority', operationTimeMs),
     readPreference: 'primary',
+    maxCommitTimeMS: operationTimeMs,
   };
+}
+
+/** The time limits of one operation outside index builds: how long the server may work on it. */
+export function operationLimits(operationTimeMs: number): { readonly maxTimeMS: number } {
+  if (!Number.isSafeInteger(operationTimeMs) || operationTimeMs <= 0) throw new Error(`Invalid operation time limit ${String(operationTimeMs)} ms`);
+  return { maxTimeMS: operationTimeMs };
 }

@@ -3,10 +3,18 @@
  * and the document mapping (including a round trip through the driver's own BSON codec).
  */
 import { describe, expect, it } from '@jest/globals';
-import { BSON, MongoServerSelectionError, ServerType } from 'mongodb';
-import { StaleCheckpointError } from '../read-model-store.port.js';
+import { BSON, MongoServerSelectionError, ServerType, WriteConcern, type TransactionOptions } from 'mongodb';
+import { StaleCheckpointError, type ReadModelStore } from '../read-model-store.port.js';
 import {
   CHECKPOINTS,
+  DEFAULT_OPERATION_TIME_MS,
+  claimableBy,
+  commitUpdate,
+  interruptionUpdate,
+  leaseRelease,
+  leaseUpdate,
+  operationLimits,
+  transactionOptions,
   assertAdvances,
   assertCheckpoint,
   assertGeneration,
@@ -405,3 +413,138 @@ describe('connection failures', () => {
     await expect(MongoReadModelStore.connect('mongodb://127.0.0.1:1/', { indexes: { 'a.b': [['x']] } })).rejects.toThrow(/Invalid collection name/);
   });
 });
+
+describe('leases on the server clock', () => {
+  it('takes, renews or leaves a lease in one pipeline on $$NOW, with the owner as a literal, never a path or an operator', () => {
+    const pipeline = leaseUpdate('$where', 15_000);
+    const text = JSON.stringify(pipeline);
+    expect(text).toContain('"$$NOW"');
+    expect(text).toContain('{"$add":["$$NOW",15000]}');
+    expect(text.match(/"\$where"/g)).toHaveLength(2);
+    expect(text.match(/\{"\$literal":"\$where"\}/g)).toHaveLength(2);
+    // A renewal keeps the epoch; a lapsed, released or never-taken lease gets the next one.
+    expect(pipeline[1]).toMatchObject({ $set: { epoch: { $cond: ['$_renew', { $ifNull: ['$epoch', 0] }, { $cond: ['$_lapsed', { $add: [{ $ifNull: ['$epoch', 0] }, 1] }, '$epoch'] }] } } });
+    expect(pipeline.at(-1)).toEqual({ $unset: ['_renew', '_lapsed'] });
+    expect(() => leaseUpdate('a', 0)).toThrow('Invalid lease term');
+    expect(() => leaseUpdate('a', 1.5)).toThrow('Invalid lease term');
+    expect(leaseRelease()).toEqual([{ $set: { expiresAt: { $min: ['$expiresAt', '$$NOW'] } } }]);
+  });
+
+  it('stamps a commit under a lease with its term, and lets only the same or a later term write a claimed record', () => {
+    const at = { commit: '9', prepare: '9' };
+    expect(commitUpdate(at, { lease: 'projector', epoch: 4 })).toEqual({ $set: { commit: '9', prepare: '9', failure: null, epoch: 4 }, $unset: { interruption: '' } });
+    expect(commitUpdate(at, null)).toEqual({ $set: { commit: '9', prepare: '9', failure: null }, $unset: { interruption: '' } });
+    expect(claimableBy('p', { lease: 'projector', epoch: 4 })).toEqual({ _id: 'p', $or: [{ epoch: { $exists: false } }, { epoch: { $lte: 4 } }] });
+    expect(claimableBy('p', null)).toEqual({ _id: 'p' });
+  });
+
+  it('records an interruption beside the position, and reads it back only when whole', () => {
+    const interruption = { since: '2026-11-25T10:00:00.000Z', attempts: 2, lastError: 'EventStoreUnavailableError: reset', nextAttemptAt: '2026-11-25T10:00:00.300Z' };
+    expect(interruptionUpdate(interruption)).toEqual({ $set: { interruption }, $setOnInsert: { commit: null, prepare: null, failure: null } });
+    expect(interruptionUpdate(null)).toEqual({ $unset: { interruption: '' } });
+    expect(toProjectionStatus('p', { _id: 'p', commit: '3', prepare: '3', failure: null, interruption })).toEqual({ projection: 'p', checkpoint: { commit: '3', prepare: '3' }, failure: null, interruption });
+    expect(toProjectionStatus('p', { _id: 'p', commit: '3', prepare: '3', failure: null, interruption: { ...interruption, attempts: 'two' as unknown as number } })).toEqual({ projection: 'p', checkpoint: { commit: '3', prepare: '3' }, failure: null });
+  });
+});
+
+describe('time limits', () => {
+  it('gives every operation a server-side limit, 10 s unless configured, and the majority as long to acknowledge', () => {
+    expect(DEFAULT_OPERATION_TIME_MS).toBe(10_000);
+    expect(operationLimits(2_500)).toEqual({ maxTimeMS: 2_500 });
+    expect(() => operationLimits(0)).toThrow('Invalid operation time limit');
+    const txn: TransactionOptions = transactionOptions(2_500);
+    expect(txn.maxCommitTimeMS).toBe(2_500);
+    expect(txn.writeConcern).toBeInstanceOf(WriteConcern);
+    expect(txn.writeConcern).toMatchObject({ w: 'majority', wtimeoutMS: 2_500 });
+  });
+
+  it('sends the limit with each operation of the store, reads, writes, leases and transactions alike', async () => {
+    const { client, db, calls } = recordingDriver();
+    // The store as connect() makes it, on a driver that records what it is asked (no server here).
+    const Store = MongoReadModelStore as unknown as new (...args: unknown[]) => ReadModelStore;
+    const store = new Store(client, db, new Map([['calls', [{ 'doc.status': 1 }]]]), 2_500);
+    const fence = { lease: 'projector', epoch: 1 };
+    const space = store.space(1);
+    await store.activeGeneration();
+    await store.activate(1);
+    await store.generations();
+    await store.drop(3);
+    expect(await store.acquireLease('projector', 'a', 15_000)).toMatchObject({ epoch: 1 });
+    await store.releaseLease('projector', 'a');
+    await space.get('calls', 'c1');
+    await space.find('calls', { where: { status: 'open' }, limit: 5 });
+    await space.count('calls', { status: 'open' });
+    await space.all('calls');
+    await space.collections();
+    await space.claim('p', fence);
+    await space.commit('p', [{ collection: 'calls', id: 'c1', document: { status: 'open' } }], { from: null, to: { commit: '1', prepare: '1' } }, fence);
+    await space.status('p');
+    await space.statuses();
+    await space.recordFailure('p', { commit: '2', prepare: '2' }, 'boom', fence);
+    await space.recordInterruption('p', null, fence);
+
+    const operations = calls.filter((c) => c.method !== 'withTransaction');
+    expect(new Set(operations.map((c) => c.method))).toEqual(
+      new Set(['findOne', 'updateOne', 'listCollections', 'dropCollection', 'findOneAndUpdate', 'find', 'countDocuments', 'createIndex', 'createCollection', 'bulkWrite']),
+    );
+    const unlimited = operations.filter((c) => c.method !== 'createIndex' && (c.options as { maxTimeMS?: number } | undefined)?.maxTimeMS !== 2_500);
+    expect(unlimited).toEqual([]);
+    const transactions = calls.filter((c) => c.method === 'withTransaction').map((c) => c.options as TransactionOptions);
+    expect(transactions).toHaveLength(1);
+    expect(transactions[0]).toMatchObject({ maxCommitTimeMS: 2_500, writeConcern: { w: 'majority', wtimeoutMS: 2_500 } });
+  });
+});
+
+/** A MongoClient and Db that answer plausibly and record every operation with its options. */
+function recordingDriver() {
+  const calls: Array<{ target: string; method: string; options: unknown }> = [];
+  const record = (target: string, method: string, args: unknown[]) => calls.push({ target, method, options: args.at(-1) });
+  const cursor = (rows: unknown[]) => ({ toArray: async () => rows });
+  const collection = (name: string) =>
+    new Proxy(
+      {},
+      {
+        get: (_target, method: string) =>
+          (...args: unknown[]) => {
+            record(name, method, args);
+            switch (method) {
+              case 'find':
+                return cursor([]);
+              case 'findOne':
+                return Promise.resolve(name === 'leases' ? { _id: 'projector', owner: 'a', epoch: 1 } : null);
+              case 'findOneAndUpdate':
+                return Promise.resolve(name === 'leases' ? { _id: 'projector', owner: 'a', epoch: 1, expiresAt: new Date() } : { _id: 'p', commit: null, prepare: null, failure: null, epoch: 1 });
+              case 'countDocuments':
+                return Promise.resolve(0);
+              default:
+                return Promise.resolve({});
+            }
+          },
+      },
+    );
+  const db = {
+    collection,
+    listCollections: (...args: unknown[]) => {
+      record('db', 'listCollections', args);
+      return cursor([{ name: 'g3_calls' }]);
+    },
+    dropCollection: (...args: unknown[]) => {
+      record('db', 'dropCollection', args);
+      return Promise.resolve(true);
+    },
+    createCollection: (...args: unknown[]) => {
+      record('db', 'createCollection', args);
+      return Promise.resolve({});
+    },
+  };
+  const client = {
+    startSession: () => ({
+      withTransaction: async (work: (session: unknown) => Promise<void>, options: unknown) => {
+        record('session', 'withTransaction', [options]);
+        await work({});
+      },
+      endSession: async () => undefined,
+    }),
+  };
+  return { client, db, calls };
+}

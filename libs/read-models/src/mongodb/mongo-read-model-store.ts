@@ -18,30 +18,65 @@
  *
  * All writes use write concern "majority"; reads outside transactions use read concern "majority"
  * and the primary, so a query after a commit has returned sees that commit.
+ *
+ * Every operation but index builds carries a server-side time limit (`maxTimeMS`, and `wtimeoutMS`
+ * / `maxCommitTimeMS` for the majority's acknowledgement), 10 s unless `operationTimeMs` says
+ * otherwise: a stalled server or a lost majority surfaces as an error the projector retries, never
+ * as a call that hangs. (The driver's `timeoutMS` would be the client-side equivalent, but the
+ * driver this project uses, 7.x, accepts it and ignores it.)
+ *
+ * Leases (`leases`: `{ _id: <name>, owner, epoch, expiresAt }`) are taken and renewed by one update
+ * pipeline on the server's clock (`$$NOW`). A commit under a lease reads the lease's epoch inside
+ * its transaction and stamps the checkpoint record with it; a new holder claims each checkpoint
+ * record before it projects, so a batch of an older term still under way meets a write conflict,
+ * is retried by withTransaction, and is then refused (FencedOutError).
  */
-import { MongoClient, MongoServerError, ReadConcern, WriteConcern, type Collection, type Db, type Document } from 'mongodb';
-import { assertName, type Checkpoint, type DocumentChange, type FindQuery, type ProjectionStatus, type ReadModelDocument, type ReadModelSpace, type ReadModelStore, type Where } from '../read-model-store.port.js';
+import { MongoClient, MongoServerError, ReadConcern, WriteConcern, type ClientSession, type Collection, type Db, type Document } from 'mongodb';
+import {
+  FencedOutError,
+  assertMovesFrom,
+  assertName,
+  leaseAt,
+  type Checkpoint,
+  type CheckpointMove,
+  type DocumentChange,
+  type Fence,
+  type FindQuery,
+  type Interruption,
+  type Lease,
+  type ProjectionStatus,
+  type ReadModelDocument,
+  type ReadModelSpace,
+  type ReadModelStore,
+  type Where,
+} from '../read-model-store.port.js';
 import {
   ACTIVE_GENERATION_ID,
-  assertAdvances,
   assertCheckpoint,
   assertGeneration,
   type CheckpointRecord,
   CHECKPOINTS,
   checkpointsCollectionName,
-  committedCheckpoint,
+  claimableBy,
+  commitUpdate,
   databaseNameFromUrl,
   DEFAULT_DATABASE,
   DEFAULT_GENERATION,
+  DEFAULT_OPERATION_TIME_MS,
   errorText,
   failureUpdate,
   fromStoredDocument,
   generationPrefix,
   groupChanges,
+  interruptionUpdate,
+  leaseRelease,
+  leaseUpdate,
+  type LeaseRecord,
   META_COLLECTION,
   type MetaRecord,
   type MongoReadModelStoreOptions,
   NAMESPACE_EXISTS,
+  operationLimits,
   type ParsedCollectionName,
   parsePhysicalCollectionName,
   physicalCollectionName,
@@ -76,7 +111,14 @@ export class MongoReadModelStore implements ReadModelStore {
     readonly client: MongoClient,
     readonly db: Db,
     private readonly indexKeys: Map<string, Array<Record<string, 1>>>,
-  ) {}
+    /** How long the server may take over one operation. */
+    readonly operationTimeMs: number,
+  ) {
+    this.limits = operationLimits(operationTimeMs);
+  }
+
+  /** The options every operation carries: its server-side time limit. */
+  readonly limits: { readonly maxTimeMS: number };
 
   /**
    * Connects, checks the server is a replica set (or mongos), and creates the configured indexes
@@ -84,6 +126,8 @@ export class MongoReadModelStore implements ReadModelStore {
    */
   static async connect(url: string, options: MongoReadModelStoreOptions = {}): Promise<MongoReadModelStore> {
     const indexKeys = toIndexKeys(options.indexes);
+    const operationTimeMs = options.operationTimeMs ?? DEFAULT_OPERATION_TIME_MS;
+    operationLimits(operationTimeMs);
     const database = options.database || databaseNameFromUrl(url) || DEFAULT_DATABASE;
     const where = redactUrl(url);
     let client: MongoClient | undefined;
@@ -92,7 +136,7 @@ export class MongoReadModelStore implements ReadModelStore {
       // Client-wide defaults (an explicit writeConcern wins over the URL's w=). What counts is
       // pinned below anyway: the Db and every transaction set their own concerns and read preference.
       client = new MongoClient(url, {
-        writeConcern: { w: 'majority' },
+        writeConcern: { w: 'majority', wtimeoutMS: operationTimeMs },
         readConcern: { level: 'majority' },
       });
       await client.connect();
@@ -116,10 +160,11 @@ export class MongoReadModelStore implements ReadModelStore {
       client,
       client.db(database, {
         readConcern: new ReadConcern('majority'),
-        writeConcern: new WriteConcern('majority'),
+        writeConcern: new WriteConcern('majority', operationTimeMs),
         readPreference: 'primary',
       }),
       indexKeys,
+      operationTimeMs,
     );
     try {
       const active = await store.activeGeneration();
@@ -133,7 +178,7 @@ export class MongoReadModelStore implements ReadModelStore {
   }
 
   async activeGeneration(): Promise<number> {
-    const meta = await this.meta().findOne({ _id: ACTIVE_GENERATION_ID });
+    const meta = await this.meta().findOne({ _id: ACTIVE_GENERATION_ID }, this.limits);
     if (!meta) return DEFAULT_GENERATION;
     const generation = meta.generation;
     assertGeneration(generation);
@@ -142,7 +187,7 @@ export class MongoReadModelStore implements ReadModelStore {
 
   async activate(generation: number): Promise<void> {
     assertGeneration(generation);
-    await this.meta().updateOne({ _id: ACTIVE_GENERATION_ID }, { $set: { generation } }, { upsert: true });
+    await this.meta().updateOne({ _id: ACTIVE_GENERATION_ID }, { $set: { generation } }, { upsert: true, ...this.limits });
   }
 
   space(generation: number): ReadModelSpace {
@@ -162,7 +207,7 @@ export class MongoReadModelStore implements ReadModelStore {
     names.sort((a, b) => Number(b === checkpoints) - Number(a === checkpoints));
     for (const name of names) {
       this.prepared.delete(name);
-      await this.db.dropCollection(name);
+      await this.db.dropCollection(name, this.limits);
     }
   }
 
@@ -175,25 +220,21 @@ export class MongoReadModelStore implements ReadModelStore {
     return [...generations].sort((a, b) => a - b);
   }
 
-  async acquireLease(name: string, owner: string, ttlMs: number, now: Date): Promise<boolean> {
-    const leases = this.db.collection<LeaseRecord>(LEASES_COLLECTION);
+  async acquireLease(name: string, owner: string, ttlMs: number): Promise<Lease | null> {
     try {
-      // Held by this owner or lapsed: take it. Held by another: the filter misses, the upsert's
-      // insert meets the existing _id, and the duplicate key says someone else holds it.
-      const held = await leases.findOneAndUpdate(
-        { _id: name, $or: [{ owner }, { expiresAt: { $lte: now } }] },
-        { $set: { owner, expiresAt: new Date(now.getTime() + ttlMs) } },
-        { upsert: true, returnDocument: 'after' },
-      );
-      return held?.owner === owner;
+      // One atomic update on the server's clock: renewed, taken (a new epoch), or left to its holder.
+      const after = await this.leases().findOneAndUpdate({ _id: name }, leaseUpdate(owner, ttlMs), { upsert: true, returnDocument: 'after', ...this.limits });
+      return after?.owner === owner ? { name, owner, epoch: after.epoch, expiresAt: after.expiresAt } : null;
     } catch (error) {
-      if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return false;
+      // Two first takes of a lease at once: both upserts insert, one meets the other's _id.
+      if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return null;
       throw error;
     }
   }
 
   async releaseLease(name: string, owner: string): Promise<void> {
-    await this.db.collection<LeaseRecord>(LEASES_COLLECTION).deleteOne({ _id: name, owner });
+    // Ended, not deleted: the epoch must keep growing across every owner the lease ever has.
+    await this.leases().updateOne({ _id: name, owner }, leaseRelease(), this.limits);
   }
 
   async close(): Promise<void> {
@@ -210,11 +251,15 @@ export class MongoReadModelStore implements ReadModelStore {
     return this.db.collection<CheckpointRecord>(checkpointsCollectionName(generation));
   }
 
+  leases(): Collection<LeaseRecord> {
+    return this.db.collection<LeaseRecord>(LEASES_COLLECTION);
+  }
+
   /** Physical collections of one generation (or all), parsed; views and foreign names ignored. */
   async physicalCollections(generation?: number): Promise<Array<{ name: string; parsed: ParsedCollectionName }>> {
     const pattern = generation === undefined ? '^g[0-9]+_' : `^${generationPrefix(generation)}`;
     const infos = await this.db
-      .listCollections({ name: { $regex: pattern }, type: 'collection' }, { nameOnly: true, authorizedCollections: true })
+      .listCollections({ name: { $regex: pattern }, type: 'collection' }, { nameOnly: true, authorizedCollections: true, ...this.limits })
       .toArray();
     const result: Array<{ name: string; parsed: ParsedCollectionName }> = [];
     for (const { name } of infos) {
@@ -225,7 +270,7 @@ export class MongoReadModelStore implements ReadModelStore {
   }
 
   async hasDocuments(physical: string): Promise<boolean> {
-    return (await this.db.collection(physical).findOne({}, { projection: { _id: 1 } })) !== null;
+    return (await this.db.collection(physical).findOne({}, { projection: { _id: 1 }, ...this.limits })) !== null;
   }
 
   /**
@@ -257,13 +302,14 @@ export class MongoReadModelStore implements ReadModelStore {
   private async create(physical: string, indexKeys: ReadonlyArray<Record<string, 1>>): Promise<void> {
     if (indexKeys.length === 0) {
       try {
-        await this.db.createCollection(physical);
+        await this.db.createCollection(physical, this.limits);
       } catch (error) {
         if (!(error instanceof MongoServerError && error.code === NAMESPACE_EXISTS)) throw error;
       }
       return;
     }
     // createIndex creates the collection when missing, and is a no-op for an identical index.
+    // Not time-limited: building an index on a large collection may rightly take longer.
     for (const key of indexKeys) await this.db.collection(physical).createIndex(key);
   }
 
@@ -272,10 +318,8 @@ export class MongoReadModelStore implements ReadModelStore {
   }
 }
 
-/** Leases (the projector's) as documents: `_id` the lease's name. */
 const LEASES_COLLECTION = 'leases';
 const DUPLICATE_KEY = 11000;
-type LeaseRecord = { _id: string; owner: string; expiresAt: Date };
 
 class MongoSpace implements ReadModelSpace {
   constructor(
@@ -284,7 +328,7 @@ class MongoSpace implements ReadModelSpace {
   ) {}
 
   async get(collection: string, id: string): Promise<ReadModelDocument | null> {
-    const stored = await this.store.documents(this.generation, collection).findOne({ _id: id }, { projection: { _id: 0, doc: 1 } });
+    const stored = await this.store.documents(this.generation, collection).findOne({ _id: id }, { projection: { _id: 0, doc: 1 }, ...this.store.limits });
     return fromStoredDocument(stored);
   }
 
@@ -298,17 +342,18 @@ class MongoSpace implements ReadModelSpace {
         ...(plan.skip !== undefined ? { skip: plan.skip } : {}),
         ...(plan.limit !== undefined ? { limit: plan.limit } : {}),
         projection: { _id: 0, doc: 1 },
+        ...this.store.limits,
       })
       .toArray();
     return rows.map((row) => fromStoredDocument(row) as ReadModelDocument);
   }
 
   async count(collection: string, where?: Where): Promise<number> {
-    return this.store.documents(this.generation, collection).countDocuments(toMongoFilter(where));
+    return this.store.documents(this.generation, collection).countDocuments(toMongoFilter(where), this.store.limits);
   }
 
   async all(collection: string): Promise<Array<{ id: string; document: ReadModelDocument }>> {
-    const rows = await this.store.documents(this.generation, collection).find({}, { sort: { _id: 1 } }).toArray();
+    const rows = await this.store.documents(this.generation, collection).find({}, { sort: { _id: 1 }, ...this.store.limits }).toArray();
     return rows.map((row) => ({ id: row._id, document: fromStoredDocument(row) as ReadModelDocument }));
   }
 
@@ -322,14 +367,17 @@ class MongoSpace implements ReadModelSpace {
   }
 
   /**
-   * One transaction (snapshot read concern, majority write concern): read the stored checkpoint,
-   * refuse a stale batch, apply the changes per collection with bulkWrite, move the checkpoint
-   * and clear any failure. withTransaction retries the whole callback on transient errors (e.g. a
-   * write conflict with a concurrent commit of the same projection, which then finds itself stale).
+   * One transaction (snapshot read concern, majority write concern): check the fence (the lease's
+   * epoch, and no later term's claim on the checkpoint record), read the stored checkpoint, refuse
+   * a batch that does not start there, apply the changes per collection with bulkWrite, move the
+   * checkpoint and clear any failure or interruption. withTransaction retries the whole callback on
+   * transient errors (e.g. a write conflict with a concurrent commit of the same projection, or with
+   * a new holder's claim, which then find themselves stale or fenced out).
    */
-  async commit(projection: string, changes: readonly DocumentChange[], checkpoint: Checkpoint): Promise<void> {
+  async commit(projection: string, changes: readonly DocumentChange[], move: CheckpointMove, fence: Fence | null = null): Promise<void> {
     assertName('projection', projection);
-    assertCheckpoint(checkpoint);
+    assertCheckpoint(move.to);
+    if (move.from !== null) assertCheckpoint(move.from);
     const batches = groupChanges(this.generation, changes);
     for (const batch of batches) await this.store.prepare(this.generation, batch.collection);
     await this.store.prepare(this.generation, CHECKPOINTS);
@@ -337,30 +385,80 @@ class MongoSpace implements ReadModelSpace {
     const checkpoints = this.store.checkpoints(this.generation);
     const session = this.store.client.startSession();
     try {
+      const limits = this.store.limits;
       await session.withTransaction(async (txn) => {
-        const record = await checkpoints.findOne({ _id: projection }, { session: txn });
-        assertAdvances(projection, storedCheckpoint(record), checkpoint);
+        if (fence) await this.assertFence(fence, { session: txn, ...limits });
+        const record = await checkpoints.findOne({ _id: projection }, { session: txn, ...limits });
+        if (fence && typeof record?.epoch === 'number' && record.epoch > fence.epoch) throw new FencedOutError(fence, `epoch ${record.epoch} has claimed the projection`);
+        assertMovesFrom(projection, storedCheckpoint(record), move);
         // Sequential on purpose: operations of one transaction must not run in parallel.
         for (const batch of batches) {
-          await this.store.db.collection<StoredDocument>(batch.physical).bulkWrite(toWriteModels(batch), { session: txn, ordered: true });
+          await this.store.db.collection<StoredDocument>(batch.physical).bulkWrite(toWriteModels(batch), { session: txn, ordered: true, ...limits });
         }
-        await checkpoints.replaceOne({ _id: projection }, committedCheckpoint(checkpoint), { session: txn, upsert: true });
-      }, transactionOptions());
+        await checkpoints.updateOne({ _id: projection }, commitUpdate(move.to, fence), { session: txn, upsert: true, ...limits });
+      }, transactionOptions(this.store.operationTimeMs));
     } finally {
       await session.endSession();
     }
   }
 
+  /**
+   * Checks the lease, then stamps the checkpoint record with the term (never lowering it): a batch
+   * of an earlier term that read the record before this write conflicts with it and, retried, is
+   * fenced out; one that committed first is simply there to build on.
+   */
+  async claim(projection: string, fence: Fence): Promise<ProjectionStatus> {
+    assertName('projection', projection);
+    await this.store.prepare(this.generation, CHECKPOINTS);
+    await this.assertFence(fence, this.store.limits);
+    try {
+      const record = await this.store
+        .checkpoints(this.generation)
+        .findOneAndUpdate(
+          claimableBy(projection, fence),
+          { $set: { epoch: fence.epoch }, $setOnInsert: { commit: null, prepare: null, failure: null } },
+          { upsert: true, returnDocument: 'after', ...this.store.limits },
+        );
+      return toProjectionStatus(projection, record);
+    } catch (error) {
+      // A later term has claimed it: the filter missed and the upsert met its _id.
+      if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) throw new FencedOutError(fence, 'a later term has claimed the projection');
+      throw error;
+    }
+  }
+
   async status(projection: string): Promise<ProjectionStatus> {
-    return toProjectionStatus(projection, await this.store.checkpoints(this.generation).findOne({ _id: projection }));
+    return toProjectionStatus(projection, await this.store.checkpoints(this.generation).findOne({ _id: projection }, this.store.limits));
   }
 
   async statuses(): Promise<ProjectionStatus[]> {
-    const records = await this.store.checkpoints(this.generation).find({}, { sort: { _id: 1 } }).toArray();
+    const records = await this.store.checkpoints(this.generation).find({}, { sort: { _id: 1 }, ...this.store.limits }).toArray();
     return records.map((record) => toProjectionStatus(record._id, record));
   }
 
-  async recordFailure(projection: string, at: Checkpoint, message: string): Promise<void> {
-    await this.store.checkpoints(this.generation).updateOne({ _id: projection }, failureUpdate(at, message), { upsert: true });
+  /** Under a fence, refused once a later term has the lease or has claimed the projection. */
+  async recordFailure(projection: string, at: Checkpoint, message: string, fence: Fence | null = null): Promise<void> {
+    assertName('projection', projection);
+    await this.record(projection, { ...failureUpdate(at, message), $unset: { interruption: '' } }, fence);
+  }
+
+  async recordInterruption(projection: string, interruption: Interruption | null, fence: Fence | null = null): Promise<void> {
+    assertName('projection', projection);
+    await this.record(projection, interruptionUpdate(interruption), fence);
+  }
+
+  private async record(projection: string, update: Document, fence: Fence | null): Promise<void> {
+    if (fence) await this.assertFence(fence, this.store.limits);
+    try {
+      await this.store.checkpoints(this.generation).updateOne(claimableBy(projection, fence), update, { upsert: true, ...this.store.limits });
+    } catch (error) {
+      if (fence && error instanceof MongoServerError && error.code === DUPLICATE_KEY) throw new FencedOutError(fence, 'a later term has claimed the projection');
+      throw error;
+    }
+  }
+
+  private async assertFence(fence: Fence, options: { session?: ClientSession; maxTimeMS: number }): Promise<void> {
+    const lease = await this.store.leases().findOne({ _id: fence.lease }, { projection: { epoch: 1 }, ...options });
+    if (lease?.epoch !== fence.epoch) throw new FencedOutError(fence, leaseAt(lease?.epoch));
   }
 }
