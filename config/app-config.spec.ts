@@ -41,7 +41,7 @@ describe('configuration', () => {
     expect((error as ConfigError).problems).toEqual([
       'NODE_ENV must be development, test or production, got "staging"',
       'PORT must be an integer from 0 to 65535, got "eighty"',
-      'KURRENTDB_URL must start with kurrentdb:// or kurrentdb+discover:// or esdb:// or esdb+discover://',
+      'KURRENTDB_URL must start with kurrentdb:// or kurrentdb+discover:// or esdb:// or esdb+discover:// or kurrentdb-simulator://',
       'MAX_BODY_BYTES must be an integer from 1024 to 16777216, got "-1"',
     ]);
   });
@@ -54,7 +54,62 @@ describe('configuration', () => {
     expect(() => loadConfig({ PORT: '9464', METRICS_PORT: '9464' })).toThrow('METRICS_PORT must differ from PORT (9464)');
   });
 
+  it('runs on the KurrentDB simulator and with injected faults only outside production, and names a bad fault', () => {
+    expect(loadConfig({ KURRENTDB_URL: 'kurrentdb-simulator://', EVENT_STORE_FAULTS: 'commit-then-fail:0.05,unavailable:0.02' })).toMatchObject({
+      kurrentDbUrl: 'kurrentdb-simulator://',
+      eventStoreFaults: 'commit-then-fail:0.05,unavailable:0.02',
+    });
+    expect(loadConfig({}).eventStoreFaults).toBeNull();
+    expect(() => loadConfig({ EVENT_STORE_FAULTS: 'commit-then-fail:2' })).toThrow('EVENT_STORE_FAULTS:');
+    expect(() => loadConfig({ EVENT_STORE_FAULTS: 'disk-on-fire:0.1' })).toThrow('disk-on-fire');
+    const production = { NODE_ENV: 'production', API_KEYS_FILE: '/etc/ledger/keys.json' };
+    expect(() => loadConfig({ ...production, KURRENTDB_URL: 'kurrentdb-simulator://' })).toThrow('KURRENTDB_URL names the in-memory KurrentDB simulator');
+    expect(() => loadConfig({ ...production, EVENT_STORE_FAULTS: 'unavailable:0.5' })).toThrow('EVENT_STORE_FAULTS injects failures into the event store');
+  });
+
+  it('lets a retry take over the Idempotency-Key of a dead process after IDEMPOTENCY_LEASE_MS', () => {
+    expect(loadConfig({}).idempotencyLeaseMs).toBe(30_000);
+    expect(loadConfig({ IDEMPOTENCY_LEASE_MS: '1000' }).idempotencyLeaseMs).toBe(1000);
+    expect(() => loadConfig({ IDEMPOTENCY_LEASE_MS: '10' })).toThrow('IDEMPOTENCY_LEASE_MS must be an integer from 500 to 600000');
+  });
+
   it('refuses production without an API keys file', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow('API_KEYS_FILE is required in production');
+  });
+
+  describe('the personal-data vault', () => {
+    const vaultKey = Buffer.alloc(32, 7).toString('base64');
+    const problems = (env: Record<string, string>): readonly string[] => {
+      try {
+        loadConfig(env, '/srv/app');
+        return [];
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+    };
+
+    it('takes its keyring from VAULT_KEYRING, beside DATA_DIR by default in development only', () => {
+      expect(loadConfig({}, '/srv/app')).toMatchObject({ vaultKey: null, vaultKeyring: null });
+      expect(loadConfig({ VAULT_KEYRING: 'secrets/vault-keyring.json', VAULT_KEY: vaultKey }, '/srv/app')).toMatchObject({ vaultKeyring: '/srv/app/secrets/vault-keyring.json', vaultKey });
+      const production = { NODE_ENV: 'production', API_KEYS_FILE: '/etc/ledger/keys.json', VAULT_KEY: vaultKey, DATA_DIR: '/var/lib/ledger' };
+      expect(problems(production)).toContain(
+        'VAULT_KEYRING is required in production: the path of the vault keyring file, outside DATA_DIR and apart from the database backups (docs/adr/0009)',
+      );
+      expect(problems({ ...production, VAULT_KEYRING: '/var/lib/ledger/keys/vault-keyring.json' })).toContain(
+        'VAULT_KEYRING must be outside DATA_DIR in production: a copy of the data directory must not carry the keys that open it',
+      );
+      expect(problems({ ...production, VAULT_KEYRING: '/var/lib/ledger-keys/vault-keyring.json' }).filter((p) => p.includes('VAULT'))).toEqual([]);
+      expect(problems({ NODE_ENV: 'production', API_KEYS_FILE: '/k.json', VAULT_KEYRING: '/etc/ledger/vault-keyring.json' })).toContain(
+        'VAULT_KEY or VAULT_KEY_FILE is required in production (32 bytes, base64: `openssl rand -base64 32`)',
+      );
+    });
+
+    it('keeps its MongoDB data in VAULT_DATABASE, else the database MONGODB_URL names, never the driver default `test`', () => {
+      expect(loadConfig({}).vaultDatabase).toBe('cohesion_ledger');
+      expect(loadConfig({ MONGODB_URL: 'mongodb://localhost:27017/?directConnection=true' }).vaultDatabase).toBe('cohesion_ledger');
+      expect(loadConfig({ MONGODB_URL: 'mongodb://h1:27017,h2:27017/ledger?replicaSet=rs0' }).vaultDatabase).toBe('ledger');
+      expect(loadConfig({ MONGODB_URL: 'mongodb://localhost:27017/ledger', VAULT_DATABASE: 'ledger_vault' }).vaultDatabase).toBe('ledger_vault');
+      expect(problems({ VAULT_DATABASE: 'ledger.vault' })).toEqual(['VAULT_DATABASE must be a MongoDB database name (1 to 63 characters, none of /\\. "$*<>:|?), got "ledger.vault"']);
+    });
   });
 });

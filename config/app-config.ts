@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { parseEventStoreFaults } from '@app/event-store';
 
 /** The scheme of KURRENTDB_URL that runs the KurrentDB adapter on its in-memory simulator. */
@@ -67,10 +67,20 @@ export interface AppConfig {
   /** `/docs` and `/docs-json`: public, behind any API key, or off. Default: public, off in production. */
   readonly apiDocs: 'public' | 'authenticated' | 'off';
   /**
-   * The personal-data vault's master key (32 bytes, base64), from VAULT_KEY or the file VAULT_KEY_FILE.
-   * Null: development only, where a key is generated into DATA_DIR/vault.key at first start.
+   * The key that seals the personal-data vault's keyring file at rest (32 bytes, base64), from
+   * VAULT_KEY or the file VAULT_KEY_FILE. Null: development only, where a key is generated into
+   * DATA_DIR/vault.key at first start.
    */
   readonly vaultKey: string | null;
+  /**
+   * The vault's keyring (VAULT_KEYRING): a file of the key-encryption keys, rotated on every
+   * erasure, kept apart from the databases and their backups (docs/adr/0009). Required in
+   * production, outside DATA_DIR. Null: development only, where it is DATA_DIR's sibling
+   * `<DATA_DIR>-vault-keyring.json`, created at first start.
+   */
+  readonly vaultKeyring: string | null;
+  /** The MongoDB database of the vault (VAULT_DATABASE); default the one MONGODB_URL names, else `cohesion_ledger`. */
+  readonly vaultDatabase: string;
   /**
    * The Ed25519 private key anchors are signed with (PEM, or base64 PKCS#8 DER), from
    * AUDIT_SIGNING_KEY or the file AUDIT_SIGNING_KEY_FILE: held by the managing authority, not by
@@ -170,6 +180,25 @@ export function loadConfig(
     if (Buffer.from(key, 'base64').length !== 32) problems.push('The vault key must be 32 bytes, base64-encoded');
     return key;
   };
+  const vaultKeyring = (): string | null => {
+    const raw = text('VAULT_KEYRING');
+    const production = options.serveApi && (environment ?? 'development') === 'production';
+    if (raw === null) {
+      if (production) problems.push('VAULT_KEYRING is required in production: the path of the vault keyring file, outside DATA_DIR and apart from the database backups (docs/adr/0009)');
+      return null;
+    }
+    const path = isAbsolute(raw) ? raw : resolve(cwd, raw);
+    const fromDataDir = relative(isAbsolute(dataDir) ? dataDir : resolve(cwd, dataDir), path);
+    if (production && !fromDataDir.startsWith('..') && !isAbsolute(fromDataDir)) {
+      problems.push('VAULT_KEYRING must be outside DATA_DIR in production: a copy of the data directory must not carry the keys that open it');
+    }
+    return path;
+  };
+  const vaultDatabase = (): string => {
+    const raw = text('VAULT_DATABASE');
+    if (raw !== null && !/^[^/\\. "$*<>:|?\0]{1,63}$/.test(raw)) problems.push(`VAULT_DATABASE must be a MongoDB database name (1 to 63 characters, none of /\\. "$*<>:|?), got ${JSON.stringify(raw)}`);
+    return raw ?? databaseNamedIn(text('MONGODB_URL')) ?? 'cohesion_ledger';
+  };
   const secret = (name: string, what: string): string | null => {
     const inline = text(name);
     const file = text(`${name}_FILE`);
@@ -263,6 +292,8 @@ export function loadConfig(
     apiDocs: choice('API_DOCS', ['public', 'authenticated', 'off'], (environment ?? 'development') === 'production' ? 'off' : 'public'),
     trustProxy: text('TRUST_PROXY'),
     vaultKey: vaultKey(),
+    vaultKeyring: vaultKeyring(),
+    vaultDatabase: vaultDatabase(),
     auditSigningKey: auditSigningKey(),
     auditPublicKeys: publicKeys(),
     anchorIntervalMs: integer('AUDIT_ANCHOR_INTERVAL_MS', 60_000, 0, 86_400_000),
@@ -303,5 +334,16 @@ function isEd25519Key(text: string, kind: 'private' | 'public'): boolean {
     return key.asymmetricKeyType === 'ed25519';
   } catch {
     return false;
+  }
+}
+
+/** The database a mongodb:// or mongodb+srv:// URL names, or null when it names none (the driver would pick `test`). */
+function databaseNamedIn(url: string | null): string | null {
+  const match = url === null ? null : /^mongodb(?:\+srv)?:\/\/[^/?#]*\/([^?#]*)/i.exec(url);
+  if (!match?.[1]) return null;
+  try {
+    return decodeURIComponent(match[1]) || null;
+  } catch {
+    return null;
   }
 }

@@ -18,11 +18,12 @@ import {
 } from '@app/event-store';
 import { DEFAULT_PROGRAMME_RULES, FUNDING_EVENT_SCHEMA_VERSIONS } from '@app/funding';
 import { SqliteReadModelStore, connectMongoReadModels, type ReadModelStore } from '@app/read-models';
-import { PersonalDataVault, SqliteVaultStore, connectMongoVault, parseMasterKey } from '@app/personal-data';
+import { FileKeyring, PersonalDataVault, SqliteVaultStore, connectMongoVault, parseVaultKey } from '@app/personal-data';
 import { SqliteIdempotencyStore, connectMongoIdempotency, type IdempotencyStore } from '@app/idempotency';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { Logger } from '@nestjs/common';
 import type { AppConfig } from './app-config.js';
 
 /**
@@ -145,12 +146,30 @@ export async function openReadModelStore(config: AppConfig): Promise<{ store: Re
 }
 
 /**
- * The personal-data vault the configuration names: MongoDB when MONGODB_URL is set, else SQLite
- * under DATA_DIR; its master key from VAULT_KEY (generated into DATA_DIR/vault.key in development).
+ * The personal-data vault the configuration names: MongoDB (database VAULT_DATABASE) when
+ * MONGODB_URL is set, else SQLite under DATA_DIR; its key-encryption keys in the keyring file
+ * VAULT_KEYRING, sealed under VAULT_KEY (docs/adr/0009). The keyring is created at first start,
+ * only while the vault holds no record. In development, without them, VAULT_KEY is generated
+ * into DATA_DIR/vault.key and the keyring is DATA_DIR's sibling, with a warning.
  */
 export async function openVault(config: AppConfig): Promise<PersonalDataVault> {
-  const store = config.mongoDbUrl ? await connectMongoVault(config.mongoDbUrl) : SqliteVaultStore.open(join(config.dataDir, 'personal-data.db'));
-  return new PersonalDataVault(store, parseMasterKey(config.vaultKey ?? developmentVaultKey(config.dataDir)));
+  const logger = new Logger('PersonalDataVault');
+  const store = config.mongoDbUrl
+    ? await connectMongoVault(config.mongoDbUrl, { database: config.vaultDatabase })
+    : SqliteVaultStore.open(join(config.dataDir, 'personal-data.db'));
+  try {
+    const keyring = config.vaultKeyring ?? developmentVaultKeyring(config.dataDir);
+    if (config.vaultKeyring === null) {
+      logger.warn(`VAULT_KEYRING is not set: the vault's keys are in ${keyring}, a development default. Production requires VAULT_KEYRING, outside DATA_DIR (docs/adr/0009)`);
+    }
+    const absent = !existsSync(keyring);
+    const keys = FileKeyring.open(keyring, parseVaultKey(config.vaultKey ?? developmentVaultKey(config.dataDir)), { createIfAbsent: (await store.keyUsage()).size === 0 });
+    if (absent) logger.warn(`Created the vault keyring ${keyring}: back it up now and after every erasure, never beside the database backups (docs/adr/0009)`);
+    return await PersonalDataVault.open(store, keys, { log: { info: (message) => logger.log(message), warn: (message) => logger.warn(message) } });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
 }
 
 /**
@@ -208,6 +227,11 @@ export async function openIdempotencyStore(config: AppConfig): Promise<{ store: 
 
 function developmentVaultKey(dataDir: string): string {
   return developmentSecret(dataDir, 'vault.key', () => randomBytes(32).toString('base64'));
+}
+
+/** Beside DATA_DIR, not in it: a copy of the data directory does not carry the keys that open its vault. */
+function developmentVaultKeyring(dataDir: string): string {
+  return `${dataDir}-vault-keyring.json`;
 }
 
 /** A development secret kept in DATA_DIR, written once by whichever process sharing the directory comes first. */

@@ -3,9 +3,10 @@
  * start with.
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { generateKeyPairSync } from 'node:crypto';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { SqliteEventStore } from '@app/event-store';
 import { KEYS, removeDataDir, startApi, startApiExpectingRefusal, tempDataDir } from './support/api-process.js';
 import { FundingClient, bidBody } from './support/funding-requests.js';
@@ -122,6 +123,9 @@ describe('Idempotency-Key', () => {
 
 /** A personal-data vault key, as production requires one (32 bytes, base64). */
 const VAULT_KEY = Buffer.alloc(32, 7).toString('base64');
+/** The vault's keyring, outside any data directory, as production requires. */
+const VAULT_KEYRING = join(mkdtempSync(join(tmpdir(), 'ledger-e2e-keyring-')), 'vault-keyring.json');
+dirs.push(dirname(VAULT_KEYRING));
 /** The key anchors of the audit trail are signed with, as production requires one. */
 const auditKeys = generateKeyPairSync('ed25519');
 const AUDIT_SIGNING_KEY = auditKeys.privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64');
@@ -143,7 +147,7 @@ describe('starting', () => {
     expect(none.output).toContain('AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE is required in production');
     expect(none.output).toContain('AUDIT_PUBLIC_KEYS is required in production');
 
-    const dev = await startApiExpectingRefusal({ NODE_ENV: 'production', VAULT_KEY: VAULT_KEY, AUDIT_SIGNING_KEY, AUDIT_PUBLIC_KEYS, API_KEYS_FILE: join(process.cwd(), 'config/dev-api-keys.json') });
+    const dev = await startApiExpectingRefusal({ NODE_ENV: 'production', VAULT_KEY: VAULT_KEY, VAULT_KEYRING, AUDIT_SIGNING_KEY, AUDIT_PUBLIC_KEYS, API_KEYS_FILE: join(process.cwd(), 'config/dev-api-keys.json') });
     expect(dev.code).toBe(1);
     expect(dev.output).toContain('development API key');
 
@@ -151,7 +155,7 @@ describe('starting', () => {
     dirs.push(dir);
     const sneaky = join(dir, 'keys.json');
     writeFileSync(sneaky, JSON.stringify([{ keyHash: hashApiKey(KEYS.viewer), principal: 'ops', roles: ['viewer'] }]));
-    const hashedDev = await startApiExpectingRefusal({ NODE_ENV: 'production', VAULT_KEY: VAULT_KEY, AUDIT_SIGNING_KEY, AUDIT_PUBLIC_KEYS, API_KEYS_FILE: sneaky });
+    const hashedDev = await startApiExpectingRefusal({ NODE_ENV: 'production', VAULT_KEY: VAULT_KEY, VAULT_KEYRING, AUDIT_SIGNING_KEY, AUDIT_PUBLIC_KEYS, API_KEYS_FILE: sneaky });
     expect(hashedDev.code).toBe(1);
     expect(hashedDev.output).toContain('development API key');
   });
@@ -162,7 +166,7 @@ describe('starting', () => {
     const keysFile = join(dir, 'keys.json');
     const secret = 'prod-7f3c9a0e5b2d4c1f8e6a';
     writeFileSync(keysFile, JSON.stringify([{ keyHash: hashApiKey(secret), principal: 'regione:servizio-programmazione', roles: ['programme-manager'] }]));
-    const api = await startApi({ dataDir: dir, env: { NODE_ENV: 'production', VAULT_KEY: VAULT_KEY, AUDIT_SIGNING_KEY, AUDIT_PUBLIC_KEYS, API_KEYS_FILE: keysFile, SEED_DEMO_PROGRAMME: 'false' } });
+    const api = await startApi({ dataDir: dir, env: { NODE_ENV: 'production', VAULT_KEY: VAULT_KEY, VAULT_KEYRING, AUDIT_SIGNING_KEY, AUDIT_PUBLIC_KEYS, API_KEYS_FILE: keysFile, SEED_DEMO_PROGRAMME: 'false' } });
     try {
       // An empty store: no demo programme when asked not to seed.
       const client = new FundingClient(api.url);

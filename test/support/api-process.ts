@@ -49,8 +49,10 @@ export function tempDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'ledger-e2e-'));
 }
 
+/** Removes a data directory, and the vault keyring a development process kept beside it. */
 export function removeDataDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+  rmSync(`${dir}-vault-keyring.json`, { force: true });
 }
 
 export async function startApi(options: { dataDir?: string; env?: Record<string, string>; nodeArgs?: string[] } = {}): Promise<ApiProcess> {
