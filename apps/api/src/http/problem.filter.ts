@@ -5,6 +5,7 @@ import {
   DuplicateEventIdError,
   EventDecodingError,
   EventStoreUnavailableError,
+  StreamTombstonedError,
   InvalidAppendError,
 } from '@app/event-store';
 import { DomainError, type DomainErrorCode } from '@app/funding';
@@ -75,6 +76,8 @@ export class ProblemFilter implements ExceptionFilter {
     if (error instanceof InvalidAppendError) return { statusCode: 400, code: error.code, message: error.message };
     if (error instanceof EventStoreUnavailableError) return { statusCode: 503, code: error.code, message: 'The event store is unavailable; retry later' };
     if (error instanceof EventDecodingError) return { statusCode: 500, code: error.code, message: error.message };
+    // A stream deleted for good outside the ledger (a KurrentDB tombstone): the record is damaged, not the request.
+    if (error instanceof StreamTombstonedError) return { statusCode: 500, code: error.code, message: error.message };
     if (error instanceof HttpException) return fromHttpException(error);
     return { statusCode: 500, code: 'INTERNAL_ERROR', message: 'Internal error; it has been logged' };
   }
