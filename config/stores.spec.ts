@@ -35,6 +35,29 @@ describe('the funding event registry', () => {
     expect(registry.upcast(stored('CallOpened', 1, { callId: 'c' })).data).toMatchObject({ sensitive: false, aidRegime: 'none' });
   });
 
+  it("gives programmes their period's eligibility, calls from before the funding rate 100%, older grants their award / cost rule, and older claim items no payment date nor document (issue #24)", () => {
+    const registry = fundingEventRegistry();
+    const rules = (programmingPeriod: string) => ({ programmingPeriod, retention: { from: 'last-payment', years: 5 }, appealWindowDays: 60, deMinimis: { ceilingCents: 1, windowYears: 3 }, interventionTypes: null, specificObjectives: null });
+    expect(registry.upcast(stored('ProgrammeEstablished', 3, { programmeId: 'wecare', funds: [], rules: rules('2014-2020') })).data).toMatchObject({ rules: { programmingPeriod: '2014-2020', eligibility: { from: '2014-01-01', to: '2023-12-31' } } });
+    expect(registry.upcast(stored('ProgrammeEstablished', 3, { programmeId: 'p', funds: [], rules: rules('2021-2027') })).data).toMatchObject({ rules: { eligibility: { from: '2021-01-01', to: '2029-12-31' } } });
+    expect(registry.upcast(stored('ProgrammeEstablished', 1, { programmeId: 'p', funds: [] })).data).toMatchObject({ rules: { programmingPeriod: '2021-2027', eligibility: { from: '2021-01-01', to: '2029-12-31' } } });
+    expect(registry.upcast(stored('CallOpened', 5, { callId: 'c' })).data).toMatchObject({ fundingRateBp: 10_000 });
+    expect(registry.upcast(stored('GrantAwarded', 5, { grantId: 'g' })).data).toMatchObject({ fundingRateBp: null });
+    const item = { description: 'Works', category: 'services', amountCents: 100, documentRef: 'INV-1' };
+    expect(registry.upcast(stored('ExpenditureClaimSubmitted', 1, { claimId: 'k', items: [item] })).data).toMatchObject({ items: [{ ...item, paidOn: null, document: null }] });
+  });
+
+  it('reads an award, revocation, recovery order or write-off stored before acts with `act: null`, a call before GBER terms with `gber: null`, and de minimis aid before grant dates as granted the day it was recorded (issue #24)', () => {
+    const registry = fundingEventRegistry();
+    expect(registry.upcast(stored('GrantAwarded', 5, { grantId: 'g', awardedAt: '2025-03-01T10:00:00.000Z' }))).toMatchObject({ schemaVersion: 6, data: { act: null } });
+    expect(registry.upcast(stored('GrantRevoked', 3, { grantId: 'g' }))).toMatchObject({ schemaVersion: 4, data: { act: null } });
+    expect(registry.upcast(stored('GrantRevoked', 2, { grantId: 'g' })).data).toMatchObject({ covar: null, act: null });
+    expect(registry.upcast(stored('RecoveryOrdered', 1, { grantId: 'g', orderId: 'o' }))).toMatchObject({ schemaVersion: 2, data: { act: null } });
+    expect(registry.upcast(stored('RecoveryWrittenOff', 1, { grantId: 'g' })).data).toMatchObject({ act: null });
+    expect(registry.upcast(stored('CallOpened', 5, { callId: 'c', aidRegime: 'gber' })).data).toMatchObject({ aidRegime: 'gber', gber: null });
+    expect(registry.upcast(stored('DeMinimisAidRecorded', 1, { grantId: 'g', awardedAt: '2023-12-31T23:30:00.000Z' }))).toMatchObject({ schemaVersion: 2, data: { grantDate: '2023-12-31' } });
+  });
+
   it('refuses, naming the migration, a v1 event whose v2 facts live elsewhere in its stream', () => {
     for (const type of ['GrantAwarded', 'BidWithdrawn', 'DisbursementRecorded', 'GrantCompleted', 'GrantRevoked']) {
       expect(() => fundingEventRegistry().upcast(stored(type, 1, { grantId: 'g1' }))).toThrow(/migrate the log .*adr\/0007/);

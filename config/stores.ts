@@ -16,7 +16,7 @@ import {
   type InjectedFault,
   type Upcaster,
 } from '@app/event-store';
-import { DEFAULT_PROGRAMME_RULES, FUNDING_EVENT_SCHEMA_VERSIONS } from '@app/funding';
+import { DEFAULT_PROGRAMME_RULES, ELIGIBILITY_BY_PERIOD, FUNDING_EVENT_SCHEMA_VERSIONS, type ProgrammingPeriod } from '@app/funding';
 import { SqliteReadModelStore, connectMongoReadModels, type ReadModelStore } from '@app/read-models';
 import { FileKeyring, PersonalDataVault, SqliteVaultStore, connectMongoVault, parseVaultKey } from '@app/personal-data';
 import { SqliteIdempotencyStore, connectMongoIdempotency, type IdempotencyStore } from '@app/idempotency';
@@ -100,6 +100,37 @@ export const FUNDING_UPCASTERS: readonly Upcaster[] = [
     type: 'BidSubmitted',
     fromVersion: 1,
     upcast: (data, metadata) => ({ ...(data as object), submittedBy: metadata.actor }),
+  },
+  // Issue #24, eligibility and funding rate (docs/adr/0011): a programme's eligibility period is its
+  // programming period's; calls from before the funding rate pay 100% of verified expenditure, up to
+  // the award; grants awarded before it keep the rule they were awarded under, the aid intensity
+  // (award / total eligible cost), which `fundingRateBp: null` names; claim items from before
+  // documents are grandfathered without payment date or document.
+  {
+    type: 'ProgrammeEstablished',
+    fromVersion: 3,
+    upcast: (data) => {
+      const d = data as { rules: { programmingPeriod: ProgrammingPeriod; eligibility?: object } };
+      return { ...d, rules: { eligibility: ELIGIBILITY_BY_PERIOD[d.rules.programmingPeriod] ?? DEFAULT_PROGRAMME_RULES.eligibility, ...d.rules } };
+    },
+  },
+  // Acts, rankings and State aid by date (issue #24, docs/adr/0018): calls from before GBER terms
+  // cap no intensity; an award, revocation, recovery order or write-off recorded before acts has
+  // `act: null` (its grant date is the day it was recorded, grantDateOf); de minimis aid recorded
+  // before grant dates was granted on the day it was recorded (UTC).
+  withDefaults('CallOpened', 5, { fundingRateBp: 10_000, gber: null }),
+  withDefaults('GrantAwarded', 5, { fundingRateBp: null, act: null }),
+  withDefaults('GrantRevoked', 3, { act: null }),
+  withDefaults('RecoveryOrdered', 1, { act: null }),
+  withDefaults('RecoveryWrittenOff', 1, { act: null }),
+  { type: 'DeMinimisAidRecorded', fromVersion: 1, upcast: (data) => ({ grantDate: String((data as { awardedAt: string }).awardedAt).slice(0, 10), ...(data as object) }) },
+  {
+    type: 'ExpenditureClaimSubmitted',
+    fromVersion: 1,
+    upcast: (data) => {
+      const d = data as { items: object[] };
+      return { ...d, items: d.items.map((item) => ({ paidOn: null, document: null, ...item })) };
+    },
   },
   notUpcastable('GrantAwarded', "submittedBy (the bid's BidSubmitted knows it)"),
   notUpcastable('BidWithdrawn', 'previousStatus (the bid stream knows it)'),

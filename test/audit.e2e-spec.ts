@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { KEYS, bearer, removeDataDir, runTool, startApi, type ApiProcess } from './support/api-process.js';
-import { FundingClient, awardBody } from './support/funding-requests.js';
+import { FundingClient, actBody, awardBody, measureId } from './support/funding-requests.js';
 import { request } from './support/http.js';
 
 describe('audit', () => {
@@ -14,6 +14,7 @@ describe('audit', () => {
   let client: FundingClient;
   let callId: string;
   let grantId: string;
+  const awardAct = actBody({ number: 'D.D. 412/2026' });
   const positions: Record<string, string> = {};
   const times: Record<string, string> = {};
   /** Raw, for paths and parameters no client would send; the answers are still checked against the document. */
@@ -24,8 +25,9 @@ describe('audit', () => {
     client = new FundingClient(api.url);
     times['beforeCall'] = new Date().toISOString();
     callId = await client.openCall({ budgetCents: 50_000_000 });
-    const bidId = await client.admissibleBid(callId, { applicant: { type: 'company', taxCode: 'RSSMRA80A01L219X', name: 'Mario Rossi ditta individuale', region: 'ITC1' }, requestedCents: 15_000_000 });
-    const awarded = await client.awardGrant(callId, awardBody(bidId, 12_000_000));
+    // A ranking call: its one bid evaluated, the call closed, its ranking approved, then the award by its act.
+    const { bidIds: [bidId] } = await client.rankedBids(callId, [{ score: 80, applicant: { type: 'company', taxCode: 'RSSMRA80A01L219X', name: 'Mario Rossi ditta individuale', region: 'ITC1' }, requestedCents: 15_000_000 }]);
+    const awarded = await client.awardGrant(callId, awardBody(bidId!, 12_000_000, { act: awardAct }));
     grantId = awarded.body.grantId;
     positions['awarded'] = awarded.headers['x-event-position'] ?? '';
     await new Promise((r) => setTimeout(r, 5));
@@ -35,7 +37,7 @@ describe('audit', () => {
     // EUR 100k of expenditure verified: with the advance offset against it, EUR 52k more is payable.
     const claimId = await client.verifiedClaim(grantId, 10_000_000);
     positions['interim'] = (await client.recordDisbursement(grantId, { kind: 'interim', amountCents: 5_200_000, claimId })).headers['x-event-position'] ?? '';
-    positions['revoked'] = (await client.revokeGrant(grantId, { reason: 'Irregularity', amountCents: 5_000_000 })).headers['x-event-position'] ?? '';
+    positions['revoked'] = (await client.revokeGrant(grantId, { reason: 'Irregularity', amountCents: 5_000_000, act: actBody({ number: 'D.D. 780/2026' }) })).headers['x-event-position'] ?? '';
   });
   afterAll(async () => {
     await api.stop();
@@ -46,10 +48,13 @@ describe('audit', () => {
     const first = await client.streamHistory(`grant-${grantId}`, { limit: 2 });
     expect(first.status).toBe(200);
     expect(first.body.events.map((e: { type: string }) => e.type)).toEqual(['GrantAwarded', 'DisbursementRecorded']);
+    // The award's act is in its event: number, date and signatory.
+    expect(first.body.events[0]).toMatchObject({ data: { act: awardAct } });
     expect(first.body.events[1]).toMatchObject({ revision: 1, metadata: { actor: 'dev:finance-officer', correlationId: expect.any(String), causationId: null, commandId: expect.any(String), recordedAt: expect.any(String) }, link: expect.stringMatching(/^[0-9a-f]{64}$/) });
     const rest = await client.streamHistory(`grant-${grantId}`, { fromRevision: first.body.nextRevision! });
     expect(rest.body.events.map((e: { type: string }) => e.type)).toEqual(['ExpenditureClaimSubmitted', 'ExpenditureClaimVerified', 'DisbursementRecorded', 'GrantRevoked']);
     expect(rest.body.nextRevision).toBeNull();
+    expect(rest.body.events.at(-1)).toMatchObject({ type: 'GrantRevoked', data: { act: { number: 'D.D. 780/2026' } } });
     expect((await audit('/audit/streams/not a stream')).status).toBe(400);
     expect((await client.streamHistory('grant-nothing')).status).toBe(404);
   });
@@ -76,7 +81,7 @@ describe('audit', () => {
     expect(await at(times['afterAward']!)).toMatchObject({ eventsApplied: 1, state: { paidCents: 0 } });
     expect(await at(times['beforeCall']!)).toMatchObject({ eventsApplied: 0, state: { status: 'none' }, revision: null });
     const call = (await client.stateAsOf('calls', callId, positions['awarded']!)).body.state;
-    expect(call).toMatchObject({ status: 'open', budgetCents: 50_000_000, committedCents: 12_000_000, releasedCents: 0 });
+    expect(call).toMatchObject({ status: 'closed', budgetCents: 50_000_000, committedCents: 12_000_000, releasedCents: 0, ranking: { act: { signatory: expect.any(String) }, ranked: [{ score: 80, rank: 1 }] } });
     expect((await audit(`/audit/calls/${callId}/state?asOf=yesterday`)).status).toBe(400);
     expect((await audit(`/audit/ledgers/${callId}/state?asOf=1`)).status).toBe(404);
   });
@@ -106,15 +111,15 @@ describe('audit', () => {
     expect(json.status).toBe(200);
     expect(json.body.operations).toEqual([
       expect.objectContaining({
-        operationId: grantId, beneficiaryName: null, beneficiaryRegion: 'ITC1', operationTitle: 'Nido aziendale condiviso', callId,
-        measureId: 'wecare-m4', measureCode: 'M4', fund: 'FSE', amountAwardedCents: 7_000_000, amountPaidCents: 10_000_000, status: 'active', programmeCode: 'WECARE',
+        operationId: grantId, beneficiaryName: 'Natural person', beneficiaryRegion: 'ITC1', operationTitle: 'Nido aziendale condiviso', callId,
+        measureId: measureId('M4'), measureCode: 'M4', fund: 'FSE', amountAwardedCents: 7_000_000, amountPaidCents: 10_000_000, status: 'active', programmeCode: 'WECARE-2127',
       }),
     ]);
     expect(json.text).not.toContain('RSSMRA80A01L219X');
     const csv = await client.publicCsv('operations');
     expect(csv.headers['content-type']).toContain('text/csv');
     const [header, row] = csv.body.trim().split('\n');
-    expect(header).toBe('operationId,cup,beneficiaryName,beneficiaryType,beneficiaryRegion,operationTitle,purpose,programmeId,programmeCode,callId,callTitle,measureId,measureCode,measureTitle,fund,specificObjective,interventionType,euCoFinancingRateBp,totalEligibleCostCents,amountAwardedCents,amountPaidCents,startDate,plannedEndDate,actualEndDate,location,municipality,awardedAt,completedAt,revokedAt,status');
+    expect(header).toBe('operationId,cup,beneficiaryName,beneficiaryType,beneficiaryRegion,operationTitle,purpose,programmeId,programmeCode,callId,callTitle,measureId,measureCode,measureTitle,fund,specificObjective,interventionType,euCoFinancingRateBp,totalEligibleCostCents,amountAwardedCents,amountPaidCents,startDate,plannedEndDate,actualEndDate,location,municipality,grantDate,awardedAt,completedAt,revokedAt,status');
     // A sole trader is a natural person: published by region, never by name (EU Reg. 2021/1060 art. 49(3)).
     expect(row).toContain(',company,ITC1,');
     expect(csv.body).not.toContain('Mario Rossi');

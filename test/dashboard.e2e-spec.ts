@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import request from 'supertest';
 import { KEYS, bearer, removeDataDir, startApi, type ApiProcess } from './support/api-process.js';
-import { FundingClient, awardBody } from './support/funding-requests.js';
+import { FundingClient, actBody, PROGRAMME_ID, awardBody, claimItem, freshDocument, operationDates } from './support/funding-requests.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -35,7 +35,8 @@ describe('dashboard at /app', () => {
   beforeAll(async () => {
     api = await startApi();
     const client = new FundingClient(api.url);
-    await client.openCall({ callId: CALL_ID, title: 'Welfare aziendale: progettazione e attivazione', budgetCents: 250_000_000 });
+    // First-come: one bid awarded while another still waits for its evaluation.
+    await client.openCall({ callId: CALL_ID, title: 'Welfare aziendale: progettazione e attivazione', budgetCents: 250_000_000, selection: 'first-come' });
     const awarded = await client.admissibleBid(CALL_ID, { bidId: 'nido-condiviso', requestedCents: 15_000_000 });
     const waiting = await client.post(`/calls/${CALL_ID}/bids`, KEYS.applicantService, {
       bidId: 'mensa-solidale',
@@ -46,7 +47,7 @@ describe('dashboard at /app', () => {
     expect(waiting.status).toBe(201);
     // EUR 120,000 awarded; EUR 48,000 paid in advance, EUR 25,000 more on a claim of EUR 73,000
     // verified; the award cut to EUR 60,000, and the EUR 13,000 paid beyond it ordered back and received.
-    const operation = { purpose: 'Un nido aziendale condiviso per i dipendenti', plannedStartDate: '2026-06-01', plannedEndDate: '2027-05-31', istatMunicipalityCode: '001272', totalEligibleCostCents: 12_000_000 };
+    const operation = { purpose: 'Un nido aziendale condiviso per i dipendenti', ...operationDates(), istatMunicipalityCode: '001272', totalEligibleCostCents: 12_000_000 };
     const award = await client.post(`/calls/${CALL_ID}/awards`, KEYS.programmeManager, awardBody(awarded, 12_000_000, { grantId: GRANT_ID, operation }));
     expect([award.status, award.body]).toEqual([201, expect.anything()]);
     const advance = await client.post(`/grants/${GRANT_ID}/disbursements`, KEYS.financeOfficer, { kind: 'advance', amountCents: 4_800_000, reference: 'MAND-2026-0001' });
@@ -55,8 +56,8 @@ describe('dashboard at /app', () => {
       claimId: 'nido-sal-1',
       kind: 'interim',
       items: [
-        { description: 'Educatrici, giugno-novembre', category: 'personnel', amountCents: 5_300_000, documentRef: 'LUL-2026-06/11' },
-        { description: 'Arredi area gioco', category: 'equipment', amountCents: 2_000_000, documentRef: 'FATT-2026-118' },
+        { ...claimItem(5_300_000, { description: 'Educatrici, giugno-novembre', category: 'personnel', documentRef: 'LUL-2026-06/11' }), document: freshDocument(5_300_000, { type: 'payslip' }) },
+        claimItem(2_000_000, { description: 'Arredi area gioco', category: 'equipment', documentRef: 'FATT-2026-118' }),
       ],
     });
     expect([claim.status, claim.body]).toEqual([201, expect.anything()]);
@@ -65,8 +66,8 @@ describe('dashboard at /app', () => {
     const interim = await client.post(`/grants/${GRANT_ID}/disbursements`, KEYS.financeOfficer, { kind: 'interim', claimId: 'nido-sal-1', amountCents: 2_500_000 });
     expect([interim.status, interim.body]).toEqual([201, expect.anything()]);
     const later: Array<[string, string, object, number]> = [
-      [`/grants/${GRANT_ID}/revocation`, KEYS.programmeManager, { reason: 'Spese non ammissibili rilevate in verifica', amountCents: 6_000_000 }, 200],
-      [`/grants/${GRANT_ID}/recovery-orders`, KEYS.programmeManager, { orderId: 'rec-2026-01', amountCents: 1_300_000, interestRateBp: 250, dueDate: '2027-06-30', reference: 'DD 2026/77' }, 201],
+      [`/grants/${GRANT_ID}/revocation`, KEYS.programmeManager, { reason: 'Spese non ammissibili rilevate in verifica', amountCents: 6_000_000, act: actBody() }, 200],
+      [`/grants/${GRANT_ID}/recovery-orders`, KEYS.programmeManager, { orderId: 'rec-2026-01', amountCents: 1_300_000, interestRateBp: 250, dueDate: '2027-06-30', reference: 'DD 2026/77', act: actBody() }, 201],
       [`/grants/${GRANT_ID}/recovery-receipts`, KEYS.financeOfficer, { amountCents: 1_300_000, interestCents: 0, receivedAt: new Date().toISOString().slice(0, 10), reference: 'TES-2026-0042' }, 201],
     ];
     let position = '0';
@@ -163,6 +164,9 @@ describe('dashboard at /app', () => {
       await enterKey(KEYS.viewer);
       await h1().filter({ hasText: 'WECARE' }).waitFor();
       expect(page.url()).toMatch(/\/app\/#\/programmes\/wecare$/);
+      // Today's operations run in the 2021-2027 programme beside WECARE (2014-2020: eligible until 31 December 2023).
+      await page.goto(`${api.url}/app/#/programmes/${PROGRAMME_ID}`);
+      await h1().filter({ hasText: 'WECARE 2021-2027' }).waitFor();
       const m4 = await row(/Each measure/, 'M4');
       // Measure, fund, allocation, reserved, committed, released, paid, recovered, available, absorption
       expect([m4[1], m4[2], m4[3], m4[4], m4[6], m4[7]]).toEqual(['FSE', euros(400_000_000), euros(250_000_000), euros(12_000_000), euros(7_300_000), euros(1_300_000)]);
@@ -181,7 +185,10 @@ describe('dashboard at /app', () => {
 
       await page.getByRole('link', { name: 'Welfare aziendale: progettazione e attivazione' }).click();
       await h1().filter({ hasText: 'Welfare aziendale' }).waitFor();
+      // A first-come call lists its bids by arrival by default: ask for the ranking by score.
+      await page.getByRole('link', { name: 'Ranking by score' }).click();
       const ranked = page.locator('table').filter({ has: page.locator('caption', { hasText: 'ranked by score' }) });
+      await ranked.waitFor();
       expect((await ranked.locator('tbody tr td:nth-child(2)').allTextContents()).map(plain)).toEqual(['nido-condiviso', 'mensa-solidale']);
       expect((await row(/ranked by score/, '1'))).toContain(euros(12_000_000));
       await page.getByRole('link', { name: 'Order of arrival' }).click();

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { deterministicUuid } from '@app/commands';
 import { SqliteEventStore, type RecordedEvent } from '@app/event-store';
 import { KEYS, removeDataDir, startApi, tempDataDir, type ApiProcess } from './support/api-process.js';
-import { FundingClient, awardBody, bidBody } from './support/funding-requests.js';
+import { actBody, FundingClient, PROGRAMME_ID, awardBody, bidBody, measureId } from './support/funding-requests.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDataDir));
@@ -130,12 +130,13 @@ describe('exactly once on the KurrentDB simulator, with faults injected in front
       for (const answer of namedBids) expect([201, 409]).toContain(answer.status);
       for (const answer of namedBids.filter((a) => a.status === 409)) expect(answer.body['code']).toBe('BID_ALREADY_EXISTS');
 
-      // Evaluations, awards and an advance on each of the first 12 bids, each keyed.
+      // Evaluations, awards and an advance on each of the first 12 bids, each keyed; a click day's
+      // awards go in order of arrival: each is sent again while an earlier bid still waits.
       const awarded = keyedBids.slice(0, 12).map((a) => String(a.body['bidId']));
       const evaluations = await Promise.all(awarded.map((bidId) => untilAnswered(() => client.evaluateBid(bidId, { admissible: true, score: 80 }, keyed(`eval-${bidId}`, KEYS.evaluator)))));
       expect(evaluations.map((a) => a.status)).toEqual(awarded.map(() => 200));
       const awards = await Promise.all(
-        awarded.map((bidId) => untilAnswered(() => client.awardGrant(callId, awardBody(bidId, 1_000_000, { cup: cupOf(bidId) }), keyed(`award-${bidId}`, KEYS.programmeManager)))),
+        awarded.map((bidId) => untilAnswered(() => client.awardInTurn(callId, awardBody(bidId, 1_000_000, { cup: cupOf(bidId), act: STORM_ACT }), keyed(`award-${bidId}`, KEYS.programmeManager)))),
       );
       expect(awards.map((a) => a.status)).toEqual(awarded.map(() => 201));
       const grantIds = awards.map((a) => String(a.body['grantId']));
@@ -147,7 +148,7 @@ describe('exactly once on the KurrentDB simulator, with faults injected in front
       // Every keyed request sent once more: the first answer, and nothing written.
       const again = await Promise.all([
         ...bidKeys.map((key, i) => untilAnswered(() => client.submitBid(callId, bidBody({ projectTitle: key }), keyed(key, KEYS.applicantService))).then((a) => [a, keyedBids[i]!] as const)),
-        ...awarded.map((bidId, i) => untilAnswered(() => client.awardGrant(callId, awardBody(bidId, 1_000_000, { cup: cupOf(bidId) }), keyed(`award-${bidId}`, KEYS.programmeManager))).then((a) => [a, awards[i]!] as const)),
+        ...awarded.map((bidId, i) => untilAnswered(() => client.awardGrant(callId, awardBody(bidId, 1_000_000, { cup: cupOf(bidId), act: STORM_ACT }), keyed(`award-${bidId}`, KEYS.programmeManager))).then((a) => [a, awards[i]!] as const)),
         ...grantIds.map((grantId, i) => untilAnswered(() => client.recordDisbursement(grantId, { kind: 'advance', amountCents: 400_000 }, keyed(`advance-${grantId}`, KEYS.financeOfficer))).then((a) => [a, payments[i]!] as const)),
       ]);
       for (const [retry, firstAnswer] of again) {
@@ -188,11 +189,15 @@ describe('exactly once on the KurrentDB simulator, with faults injected in front
   });
 });
 
+/** One act for every award of the storm: a request sent again is the same request. */
+const STORM_ACT = actBody({ number: 'D.D. 77/2026' });
+
 function openCallBodyForStorm() {
   const hour = 3_600_000;
   return {
-    programmeId: 'wecare',
-    measureId: 'wecare-m4',
+    selection: 'first-come' as const,
+    programmeId: PROGRAMME_ID,
+    measureId: measureId('M4'),
     title: 'Welfare aziendale: click day',
     budgetCents: 50_000_000,
     opensAt: new Date(Date.now() - hour).toISOString(),

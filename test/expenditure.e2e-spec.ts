@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Schemas } from '@app/client';
 import { SqliteEventStore, type RecordedEvent } from '@app/event-store';
 import { KEYS, removeDataDir, startApi, tempDataDir, type ApiProcess } from './support/api-process.js';
-import { FundingClient, awardBody } from './support/funding-requests.js';
+import { actBody, FundingClient, PROGRAMME_ID, awardBody, claimItem, dayFromNow, freshDocument, measureId, operationDates } from './support/funding-requests.js';
 
 /** One person with two duties: the product must keep them apart on the same claim. */
 const CONTROLLER_AND_PAYER = 'controller-and-finance-dev-key';
@@ -42,17 +42,18 @@ describe('expenditure claims, verifications and recoveries', () => {
   const claim = (grantId: string, kind: 'interim' | 'final', ...amounts: number[]) =>
     client.submitClaim(grantId, {
       kind,
-      items: amounts.map((amountCents, i) => ({ description: `Voce ${i}`, category: i === 0 ? 'personnel' : 'services', amountCents, documentRef: `FATT-2026-${i}` })),
+      items: amounts.map((amountCents, i) => claimItem(amountCents, { description: `Voce ${i}`, category: i === 0 ? 'personnel' : 'services', documentRef: `FATT-2026-${i}` })),
     });
   const verify = (claimId: string, eligibleCents: number, cuts: Schemas['ClaimCutDto'][] = [], key: string = KEYS.controller) =>
     client.verifyClaim(claimId, { eligibleCents, cuts, checklistRef: 'CHK-2026-01', onTheSpot: false }, key);
   const pay = (grantId: string, body: Schemas['RecordDisbursementDto'], key: string = KEYS.financeOfficer) => client.recordDisbursement(grantId, body, key);
 
-  /** A grant of EUR 60,000 on an operation of EUR 100,000 (aid intensity 60%), its call paying 40% in advance. */
+  /** A grant of EUR 60,000 on an operation of EUR 100,000, its call paying 60% of verified expenditure and 40% of the award in advance. */
   async function grantAt60Percent(): Promise<{ grantId: string; callId: string }> {
-    const callId = await client.openCall({ budgetCents: 20_000_000, maxGrantCents: 20_000_000, advanceShareBp: 4000 });
+    // First-come: the one bid is awarded at once (the selection is not what these tests are about).
+    const callId = await client.openCall({ budgetCents: 20_000_000, maxGrantCents: 20_000_000, advanceShareBp: 4000, fundingRateBp: 6000, selection: 'first-come' });
     const bidId = await client.admissibleBid(callId, { requestedCents: 6_000_000 });
-    const awarded = await client.awardGrant(callId, awardBody(bidId, 6_000_000, { operation: { plannedStartDate: '2026-06-01', plannedEndDate: '2027-05-31', istatMunicipalityCode: '001272', totalEligibleCostCents: 10_000_000 } }));
+    const awarded = await client.awardGrant(callId, awardBody(bidId, 6_000_000, { operation: { ...operationDates(), istatMunicipalityCode: '001272', totalEligibleCostCents: 10_000_000 } }));
     expect(awarded.status).toBe(201);
     return { grantId: awarded.body.grantId as string, callId };
   }
@@ -66,11 +67,11 @@ describe('expenditure claims, verifications and recoveries', () => {
     expect((await pay(grantId, { kind: 'interim', amountCents: 100_000, claimId })).body).toMatchObject({ statusCode: 422, code: 'CLAIM_NOT_VERIFIED' });
     expect((await pay(grantId, { kind: 'interim', amountCents: 100_000, claimId: 'no-such-claim' })).body).toMatchObject({ statusCode: 404, code: 'CLAIM_NOT_FOUND' });
     // Another portal's grant does not exist for it; a claim id is taken once.
-    expect((await client.submitClaim(grantId, { kind: 'interim', items: [{ description: 'x', category: 'x', amountCents: 1, documentRef: 'x' }] }, 'applicant-service-2-dev-api-key')).body.code).toBe('GRANT_NOT_FOUND');
-    expect((await client.submitClaim(grantId, { claimId, kind: 'interim', items: [{ description: 'x', category: 'x', amountCents: 1, documentRef: 'x' }] })).body).toMatchObject({ statusCode: 409, code: 'CLAIM_ALREADY_EXISTS' });
+    expect((await client.submitClaim(grantId, { kind: 'interim', items: [claimItem(1)] }, 'applicant-service-2-dev-api-key')).body.code).toBe('GRANT_NOT_FOUND');
+    expect((await client.submitClaim(grantId, { claimId, kind: 'interim', items: [claimItem(1)] })).body).toMatchObject({ statusCode: 409, code: 'CLAIM_ALREADY_EXISTS' });
   });
 
-  it('pays no more than the aid intensity times the verified eligible expenditure, plus the advance allowed', async () => {
+  it('pays no more than the funding rate times the verified eligible expenditure, plus the advance allowed', async () => {
     const { grantId } = await grantAt60Percent();
     // The advance: 40% of EUR 60,000.
     expect((await pay(grantId, { kind: 'advance', amountCents: 2_400_000 + 1 })).body.code).toBe('ADVANCE_EXCEEDS_SHARE');
@@ -104,7 +105,7 @@ describe('expenditure claims, verifications and recoveries', () => {
     expect((await pay(grantId, { kind: 'interim', amountCents: 100_000, claimId }, CONTROLLER_AND_PAYER)).body).toMatchObject({ statusCode: 422, code: 'SEPARATION_OF_DUTIES' });
     expect((await pay(grantId, { kind: 'interim', amountCents: 100_000, claimId })).status).toBe(201);
 
-    const callId = await client.openCall({ budgetCents: 10_000_000, maxGrantCents: 10_000_000 });
+    const callId = await client.openCall({ budgetCents: 10_000_000, maxGrantCents: 10_000_000, selection: 'first-come' });
     const bid = await client.submitBid(callId, { applicant: { type: 'company', taxCode: '01234567890', name: 'Officine Riunite Srl' }, projectTitle: 'Nido', requestedCents: 1_000_000 });
     expect((await client.evaluateBid(bid.body.bidId, { admissible: true, score: 70 }, EVALUATOR_AND_CONTROLLER)).status).toBe(200);
     const other = (await client.awardGrant(callId, awardBody(bid.body.bidId, 1_000_000))).body.grantId as string;
@@ -114,7 +115,7 @@ describe('expenditure claims, verifications and recoveries', () => {
 
   it("lists claims waiting for verification, oldest first, to first-level control", async () => {
     const { grantId } = await grantAt60Percent();
-    const item = (amountCents: number) => [{ description: 'Voce', category: 'services', amountCents, documentRef: 'FATT-1' }];
+    const item = (amountCents: number) => [claimItem(amountCents, { description: 'Voce', documentRef: 'FATT-1' })];
     const first = `wl-a-${grantId.slice(0, 8)}`;
     expect((await client.submitClaim(grantId, { claimId: first, kind: 'interim', items: item(100_000) })).status).toBe(201);
     const second = await client.submitClaim(grantId, { claimId: `wl-b-${grantId.slice(0, 8)}`, kind: 'interim', items: item(200_000) });
@@ -147,27 +148,31 @@ describe('expenditure claims, verifications and recoveries', () => {
     const { grantId, callId } = await grantAt60Percent();
     await pay(grantId, { kind: 'advance', amountCents: 2_400_000 });
     // The award cut to EUR 10,000: 14,000 of the advance is due back.
-    const revoked = await client.revokeGrant(grantId, { reason: 'Attività non realizzate', amountCents: 5_000_000 });
+    const revoked = await client.revokeGrant(grantId, { reason: 'Attività non realizzate', amountCents: 5_000_000, act: actBody() });
     expect(revoked.status).toBe(200);
-    expect((await client.orderRecovery(grantId, { amountCents: 1_400_000 + 1, interestRateBp: 250, dueDate: '2027-03-31', reference: 'DD-2026-0412' })).body.code).toBe('RECOVERY_EXCEEDS_DUE');
-    const ordered = await client.orderRecovery(grantId, { amountCents: 1_400_000, interestRateBp: 250, dueDate: '2027-03-31', reference: 'DD-2026-0412' });
+    expect((await client.orderRecovery(grantId, { amountCents: 1_400_000 + 1, interestRateBp: 250, dueDate: '2027-03-31', reference: 'DD-2026-0412', act: actBody() })).body.code).toBe('RECOVERY_EXCEEDS_DUE');
+    const orderAct = actBody({ number: 'D.D. 412/2026' });
+    const ordered = await client.orderRecovery(grantId, { amountCents: 1_400_000, interestRateBp: 250, dueDate: '2027-03-31', reference: 'DD-2026-0412', act: orderAct });
     expect(ordered.status).toBe(201);
     const before = (await client.call(callId, { at: ordered.headers['x-event-position']!, key: KEYS.programmeManager })).body;
-    const measureBefore = (await client.dashboard('wecare', { at: ordered.headers['x-event-position']!, key: KEYS.programmeManager })).body.measures.find((m) => m.measureId === 'wecare-m4')!;
+    const measureBefore = (await client.dashboard(PROGRAMME_ID, { at: ordered.headers['x-event-position']!, key: KEYS.programmeManager })).body.measures.find((m) => m.measureId === measureId('M4'))!;
 
     const today = new Date().toISOString().slice(0, 10);
     const receipt = await client.recordRecoveryReceipt(grantId, { amountCents: 1_000_000, interestCents: 12_500, receivedAt: today, reference: 'TES-2026-88' });
     expect(receipt.status).toBe(201);
     expect((await client.recordRecoveryReceipt(grantId, { amountCents: 400_000 + 1, interestCents: 0, receivedAt: today, reference: 'TES-2026-89' })).body.code).toBe('RECEIPT_EXCEEDS_ORDERED');
-    const writtenOff = await client.writeOffRecovery(grantId, { reason: 'Beneficiario in liquidazione' });
+    const writeOffAct = actBody({ number: 'D.D. 913/2026' });
+    const writtenOff = await client.writeOffRecovery(grantId, { reason: 'Beneficiario in liquidazione', act: writeOffAct });
     expect(writtenOff.status).toBe(200);
     const at = writtenOff.headers['x-event-position']!;
+    // The grant shows the act of each: the order and the write-off.
+    expect((await client.grant(grantId, { at, key: KEYS.programmeManager })).body.recovery).toMatchObject({ orders: [{ reference: 'DD-2026-0412', act: orderAct }], writeOffs: [{ act: writeOffAct }] });
 
     const after = (await client.call(callId, { at, key: KEYS.programmeManager })).body;
     expect(after.remainingCents - before.remainingCents).toBe(1_000_000);
     expect(after).toMatchObject({ recoveryDueCents: 1_400_000, recoveredCents: 1_000_000, writtenOffCents: 400_000, outstandingRecoveryCents: 0, interestReceivedCents: 12_500 });
-    const dashboard = (await client.dashboard('wecare', { at, key: KEYS.programmeManager })).body;
-    const measure = dashboard.measures.find((m) => m.measureId === 'wecare-m4')!;
+    const dashboard = (await client.dashboard(PROGRAMME_ID, { at, key: KEYS.programmeManager })).body;
+    const measure = dashboard.measures.find((m) => m.measureId === measureId('M4'))!;
     expect(measure.availableCents - measureBefore.availableCents).toBe(1_000_000);
     expect((await client.grant(grantId, { at, key: KEYS.programmeManager })).body.recovery).toMatchObject({ dueCents: 1_400_000, orderedCents: 1_400_000, receivedCents: 1_000_000, interestReceivedCents: 12_500, writtenOffCents: 400_000, outstandingCents: 0 });
 
@@ -175,7 +180,7 @@ describe('expenditure claims, verifications and recoveries', () => {
     const events = await allEvents();
     const measureOf = new Map(events.filter((e) => e.type === 'GrantAwarded').map((e) => [data(e)['grantId'], data(e)['measureId']]));
     const sum = (types: string[], field = 'amountCents') =>
-      events.filter((e) => types.includes(e.type) && measureOf.get(data(e)['grantId']) === 'wecare-m4').reduce((total, e) => total + (data(e)[field] as number), 0);
+      events.filter((e) => types.includes(e.type) && measureOf.get(data(e)['grantId']) === measureId('M4')).reduce((total, e) => total + (data(e)[field] as number), 0);
     expect(measure.disbursedCents).toBe(sum(['DisbursementRecorded']));
     expect(measure.recoveredCents).toBe(sum(['RecoveryReceived']));
     expect(measure.interestReceivedCents).toBe(sum(['RecoveryReceived'], 'interestCents'));
@@ -184,6 +189,62 @@ describe('expenditure claims, verifications and recoveries', () => {
     expect(measure.verifiedCents).toBe(sum(['ExpenditureClaimVerified'], 'eligibleCents'));
     expect(measure.releasedCents).toBe(sum(['GrantCompleted', 'GrantRevoked', 'ExpenditureClaimVerified', 'RecoveryReceived'], 'releasedCents'));
     expect(measure.availableCents).toBe(measure.allocationCents - measure.committedCents + measure.releasedCents);
+  });
+
+  it("takes an item paid inside the eligibility period and the operation's dates, on a document of at least its amount, and shows both on the grant", async () => {
+    const { grantId } = await grantAt60Percent();
+    const { plannedStartDate, plannedEndDate } = operationDates();
+    const before = await client.submitClaim(grantId, { kind: 'interim', items: [claimItem(100_000), claimItem(100_000, { paidOn: '2020-12-31' })] });
+    expect(before.body).toMatchObject({ statusCode: 422, code: 'OUTSIDE_ELIGIBILITY_PERIOD', itemIndex: 1, paidOn: '2020-12-31', eligibleFrom: plannedStartDate, eligibleTo: plannedEndDate });
+    const after = await client.submitClaim(grantId, { kind: 'interim', items: [claimItem(100_000, { paidOn: dayFromNow(366) })] });
+    expect(after.body).toMatchObject({ statusCode: 422, code: 'OUTSIDE_ELIGIBILITY_PERIOD', itemIndex: 0 });
+    const beyond = await client.submitClaim(grantId, { kind: 'interim', items: [claimItem(100_001, { document: freshDocument(100_000) })] });
+    expect(beyond.body).toMatchObject({ statusCode: 422, code: 'ITEM_EXCEEDS_DOCUMENT', itemIndex: 0, amountCents: 100_001, documentAmountCents: 100_000 });
+    expect((await client.submitClaim(grantId, { kind: 'interim', items: [{ ...claimItem(1), document: { ...freshDocument(1), type: 'ticket' as 'invoice' } }] })).status).toBe(400);
+
+    const invoice = freshDocument(122_000, { type: 'invoice', number: 'FT 7/2026' });
+    const taken = await client.submitClaim(grantId, { kind: 'interim', items: [claimItem(100_000, { paidOn: plannedStartDate, document: invoice })] });
+    expect(taken.status).toBe(201);
+    const grant = await client.grant(grantId, { at: taken.headers['x-event-position']!, key: KEYS.programmeManager });
+    expect(grant.body).toMatchObject({ fundingRateBp: 6000, claims: [{ items: [{ amountCents: 100_000, paidOn: plannedStartDate, document: invoice }] }] });
+  });
+
+  it('claims a document once in the programme: on another grant, or twice in one claim, however it is spelt, it is refused naming the claim that holds it', async () => {
+    const first = await grantAt60Percent();
+    const second = await grantAt60Percent();
+    const invoice = freshDocument(500_000, { number: 'FT 12/2026' });
+    const claimed = await client.submitClaim(first.grantId, { kind: 'interim', items: [claimItem(200_000, { document: invoice })] });
+    expect(claimed.status).toBe(201);
+    const again = await client.submitClaim(second.grantId, { kind: 'interim', items: [claimItem(300_000, { document: { ...invoice, number: '  ft 12/2026 ' } })] });
+    expect(again.body).toMatchObject({ statusCode: 422, code: 'DOCUMENT_ALREADY_CLAIMED', itemIndex: 0, claimId: claimed.body.claimId, grantId: first.grantId, earlierItemIndex: 0 });
+    const other = freshDocument(500_000);
+    const twice = await client.submitClaim(second.grantId, { claimId: `twice-${second.grantId.slice(0, 8)}`, kind: 'interim', items: [claimItem(100_000, { document: other }), claimItem(100_000, { document: other })] });
+    expect(twice.body).toMatchObject({ statusCode: 422, code: 'DOCUMENT_ALREADY_CLAIMED', itemIndex: 1, claimId: `twice-${second.grantId.slice(0, 8)}`, grantId: second.grantId, earlierItemIndex: 0 });
+  });
+
+  it('lets one of several claims racing on several grants with the same document take it', async () => {
+    const grants = await Promise.all(Array.from({ length: 4 }, () => grantAt60Percent()));
+    const invoice = freshDocument(1_000_000);
+    const answers = await Promise.all(grants.map(({ grantId }) => client.submitClaim(grantId, { kind: 'interim', items: [claimItem(500_000, { document: invoice })] })));
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
+    for (const refused of answers.filter((a) => a.status !== 201)) expect(refused.body).toMatchObject({ statusCode: 422, code: 'DOCUMENT_ALREADY_CLAIMED' });
+  });
+
+  it("awards an operation only inside its programme's eligibility period, and never one completed before its application", async () => {
+    const callId = await client.openCall({ selection: 'first-come' });
+    const bidId = await client.admissibleBid(callId, { requestedCents: 1_000_000 });
+    const operation = (plannedStartDate: string, plannedEndDate: string) => ({ plannedStartDate, plannedEndDate, istatMunicipalityCode: '001272', totalEligibleCostCents: 1_000_000 });
+    const outside = await client.awardGrant(callId, awardBody(bidId, 1_000_000, { operation: operation('2020-06-01', dayFromNow(30)) }));
+    expect(outside.body).toMatchObject({ statusCode: 422, code: 'OUTSIDE_ELIGIBILITY_PERIOD', plannedStartDate: '2020-06-01', eligibleFrom: '2021-01-01', eligibleTo: '2029-12-31' });
+    const completed = await client.awardGrant(callId, awardBody(bidId, 1_000_000, { operation: operation('2022-01-01', dayFromNow(-2)) }));
+    expect(completed.body).toMatchObject({ statusCode: 422, code: 'OPERATION_COMPLETED_BEFORE_APPLICATION', plannedEndDate: dayFromNow(-2) });
+    expect((await client.awardGrant(callId, awardBody(bidId, 1_000_000, { operation: operation('2022-01-01', dayFromNow()) }))).status).toBe(201);
+    // WECARE (2014-2020) took operations until 31 December 2023: none today.
+    const dashboard = await client.dashboard('wecare');
+    expect(dashboard.body.rules).toMatchObject({ programmingPeriod: '2014-2020', eligibility: { from: '2014-01-01', to: '2023-12-31' } });
+    const wecareCall = await client.openCall({ programmeId: 'wecare', measureId: 'wecare-m4', selection: 'first-come' });
+    const wecareBid = await client.admissibleBid(wecareCall, { requestedCents: 1_000_000 });
+    expect((await client.awardGrant(wecareCall, awardBody(wecareBid, 1_000_000))).body).toMatchObject({ code: 'OUTSIDE_ELIGIBILITY_PERIOD', eligibleTo: '2023-12-31' });
   });
 
   const data = (e: RecordedEvent) => e.data as Record<string, unknown>;

@@ -50,12 +50,13 @@ describe('first-come calls and late bids', () => {
     expect((await client.awardGrant(callId, awardBody(byArrival[3]!, 1_000_000))).status).toBe(201);
   });
 
-  it('keeps ranking calls as they were: by score, and any admissible bid may be awarded', async () => {
+  it('keeps ranking calls to their ranking: by score, equal scores by arrival, whichever arrived first', async () => {
     const callId = await client.openCall({ budgetCents: 5_000_000, maxGrantCents: 1_000_000 });
-    const first = await client.admissibleBid(callId, { requestedCents: 1_000_000 });
-    const second = await client.admissibleBid(callId, { requestedCents: 1_000_000 });
-    expect((await client.awardGrant(callId, awardBody(second, 1_000_000))).status).toBe(201);
-    expect((await client.awardGrant(callId, awardBody(first, 1_000_000))).status).toBe(201);
+    const { bidIds: [first, second] } = await client.rankedBids(callId, [{ score: 70, requestedCents: 1_000_000 }, { score: 90, requestedCents: 1_000_000 }]);
+    // The one that arrived first is ranked second: the ranking, not the arrival, says who is funded first.
+    expect((await client.awardGrant(callId, awardBody(first!, 1_000_000))).body).toMatchObject({ statusCode: 422, code: 'RANKING_ORDER', waitingBidId: second });
+    expect((await client.awardGrant(callId, awardBody(second!, 1_000_000))).status).toBe(201);
+    expect((await client.awardGrant(callId, awardBody(first!, 1_000_000))).status).toBe(201);
   });
 
   it('marks as late every bid that lands after a close racing a storm of bids, and never admits one', async () => {

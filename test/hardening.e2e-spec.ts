@@ -9,7 +9,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { KEYS, bearer, removeDataDir, startApi, tempDataDir, type ApiProcess } from './support/api-process.js';
-import { FundingClient, bidBody, awardBody } from './support/funding-requests.js';
+import { actBody, FundingClient, bidBody, awardBody } from './support/funding-requests.js';
 // Raw requests, for what no client would send; every answer is still checked against the OpenAPI document.
 import { request } from './support/http.js';
 import { assertDescribed } from './support/openapi-contract.js';
@@ -73,7 +73,8 @@ describe('hardening against the OWASP API Top 10', () => {
 
   describe('1. object-level authorization: a bid belongs to the portal that submitted it', () => {
     it("another portal can neither withdraw nor read it (404, as if it did not exist); its own portal can read it, and its grant", async () => {
-      const callId = await client.openCall();
+      // First-come: its bid is awarded at once, and the call stays open for the next one.
+      const callId = await client.openCall({ selection: 'first-come' });
       const submitted = await client.submitBid(callId, bidBody());
       const bidId = submitted.body.bidId as string;
 
@@ -111,12 +112,13 @@ describe('hardening against the OWASP API Top 10', () => {
       expect(programme.status).toBe(201);
       const programmeId = programme.body.programmeId as string;
       expect((await client.defineMeasure(programmeId, { measureId: 'all', code: 'M1', title: 'All', fund: 'FSE', allocationCents: MAX })).status).toBe(201);
-      const callId = await client.openCall({ programmeId, measureId: 'all', budgetCents: MAX, maxGrantCents: MAX });
+      // First-come: each cycle's bid is the one waiting, awarded at once.
+      const callId = await client.openCall({ programmeId, measureId: 'all', budgetCents: MAX, maxGrantCents: MAX, selection: 'first-come' });
       for (let cycle = 0; cycle < 2; cycle++) {
         const bidId = await client.admissibleBid(callId, { requestedCents: MAX });
         const grant = await client.awardGrant(callId, awardBody(bidId, MAX));
         expect(grant.status).toBe(201);
-        expect((await client.revokeGrant(grant.body.grantId, { reason: 'Cycle' })).status).toBe(200);
+        expect((await client.revokeGrant(grant.body.grantId, { reason: 'Cycle', act: actBody() })).status).toBe(200);
       }
       const lastBid = await client.admissibleBid(callId, { requestedCents: MAX });
       const last = await client.awardGrant(callId, awardBody(lastBid, MAX));

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { KEYS, removeDataDir, startApi, type ApiProcess } from './support/api-process.js';
-import { FundingClient, bidBody, openCallBody, awardBody } from './support/funding-requests.js';
+import { FundingClient, actBody, bidBody, openCallBody, awardBody, measureId } from './support/funding-requests.js';
 import { request } from './support/http.js';
 import { DOCUMENT_FILE } from './support/openapi-contract.js';
 
@@ -23,12 +23,12 @@ describe('the funding lifecycle over HTTP', () => {
     removeDataDir(api.dataDir);
   });
 
-  it('reports the store in /health, with the demo programme already loaded', async () => {
+  it('reports the store in /health, with the demo programmes already loaded (WECARE and the 2021-2027 one: 6 events each)', async () => {
     const res = await client.health();
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       status: 'ok',
-      eventStore: { adapter: 'embedded', status: 'ok', headPosition: '6', durability: { journalMode: 'wal', synchronous: 'FULL' } },
+      eventStore: { adapter: 'embedded', status: 'ok', headPosition: '12', durability: { journalMode: 'wal', synchronous: 'FULL' } },
     });
   });
 
@@ -37,7 +37,7 @@ describe('the funding lifecycle over HTTP', () => {
     expect(opened.status).toBe(201);
     expect(opened.body).toMatchObject({ callId: 'wecare-m4-2026', revision: 0 });
     expect(opened.headers['etag']).toBe('"0"');
-    expect(Number(opened.headers['x-event-position'])).toBeGreaterThan(6);
+    expect(Number(opened.headers['x-event-position'])).toBeGreaterThan(12);
 
     const bid = await client.submitBid('wecare-m4-2026', bidBody({ bidId: 'officine-nido' }));
     expect(bid.status).toBe(201);
@@ -47,10 +47,19 @@ describe('the funding lifecycle over HTTP', () => {
     expect(evaluated.status).toBe(200);
     expect(evaluated.headers['etag']).toBe('"1"');
 
+    // A ranking call awards by its ranking: closed, every bid evaluated, the ranking approved by its act.
+    const early = await client.awardGrant('wecare-m4-2026', awardBody('officine-nido', 12_000_000));
+    expect(early.body).toMatchObject({ statusCode: 422, code: 'RANKING_NOT_APPROVED' });
+    expect((await client.closeCall('wecare-m4-2026')).status).toBe(200);
+    const ranked = await client.approveRanking('wecare-m4-2026', { act: actBody({ number: 'D.D. 412/2026' }) });
+    expect(ranked.status).toBe(200);
+    expect(ranked.body).toMatchObject({ callId: 'wecare-m4-2026', revision: 2 });
+    expect(ranked.headers['etag']).toBe('"2"');
+
     const awarded = await client.awardGrant('wecare-m4-2026', awardBody('officine-nido', 12_000_000, { grantId: 'cup-j19e17000450009' }));
     expect(awarded.status).toBe(201);
     expect(awarded.body).toMatchObject({ grantId: 'cup-j19e17000450009', revision: 0 });
-    expect(Number(awarded.headers['x-event-position'])).toBeGreaterThan(Number(evaluated.headers['x-event-position']));
+    expect(Number(awarded.headers['x-event-position'])).toBeGreaterThan(Number(ranked.headers['x-event-position']));
 
     const advance = await client.recordDisbursement('cup-j19e17000450009', { kind: 'advance', amountCents: 4_800_000, reference: 'MAND-2026-0001' });
     expect(advance.status).toBe(201);
@@ -63,7 +72,7 @@ describe('the funding lifecycle over HTTP', () => {
     expect(interim.status).toBe(201);
 
     // Paid 10M of 12M; the award is cut by 5M to 7M: 2M go back to the call, 3M are to be recovered.
-    const revoked = await client.revokeGrant('cup-j19e17000450009', { reason: 'Activities not carried out as approved', amountCents: 5_000_000 });
+    const revoked = await client.revokeGrant('cup-j19e17000450009', { reason: 'Activities not carried out as approved', amountCents: 5_000_000, act: actBody() });
     expect(revoked.status).toBe(200);
     expect(revoked.headers['etag']).toBe('"5"');
 
@@ -71,14 +80,15 @@ describe('the funding lifecycle over HTTP', () => {
     expect(overpaid.status).toBe(422);
     expect(overpaid.body).toEqual({ statusCode: 422, code: 'DISBURSEMENT_EXCEEDS_GRANT', message: expect.any(String) });
 
-    const whole = await client.revokeGrant('cup-j19e17000450009', { reason: 'Fraud established' });
+    const whole = await client.revokeGrant('cup-j19e17000450009', { reason: 'Fraud established', act: actBody() });
     expect(whole.status).toBe(200);
-    const again = await client.revokeGrant('cup-j19e17000450009', { reason: 'Twice' });
+    const again = await client.revokeGrant('cup-j19e17000450009', { reason: 'Twice', act: actBody() });
     expect(again.body.code).toBe('GRANT_ALREADY_REVOKED');
   });
 
   it('completes a grant with its final payment, and closes a call', async () => {
-    const callId = await client.openCall({ budgetCents: 30_000_000 });
+    // First-come: the grant is awarded while the call is open, and the close comes after.
+    const callId = await client.openCall({ budgetCents: 30_000_000, selection: 'first-come' });
     const grantId = await client.newGrant(callId, 10_000_000);
     expect((await client.recordDisbursement(grantId, { kind: 'advance', amountCents: 4_000_000 })).status).toBe(201);
     // The final claim: EUR 95k of expenditure verified, at 100% intensity; the advance is offset against it.
@@ -96,11 +106,11 @@ describe('the funding lifecycle over HTTP', () => {
 
   it('cancels a call without grants, releasing its reservation for a new call', async () => {
     // M5 has EUR 1M: a call of 1M, cancelled, leaves room for another call of 1M.
-    const first = await client.openCall({ measureId: 'wecare-m5', budgetCents: 100_000_000, maxGrantCents: null });
-    const refused = await client.tryOpenCall(openCallBody({ measureId: 'wecare-m5', budgetCents: 1, maxGrantCents: 1 }));
+    const first = await client.openCall({ measureId: measureId('M5'), budgetCents: 100_000_000, maxGrantCents: null });
+    const refused = await client.tryOpenCall(openCallBody({ measureId: measureId('M5'), budgetCents: 1, maxGrantCents: 1 }));
     expect(refused.body.code).toBe('MEASURE_ALLOCATION_EXCEEDED');
     expect((await client.cancelCall(first, { reason: 'Rewritten' })).status).toBe(200);
-    expect((await client.tryOpenCall(openCallBody({ measureId: 'wecare-m5', budgetCents: 100_000_000, maxGrantCents: null }))).status).toBe(201);
+    expect((await client.tryOpenCall(openCallBody({ measureId: measureId('M5'), budgetCents: 100_000_000, maxGrantCents: null }))).status).toBe(201);
   });
 
   it('defines a programme and measures of its own (ids generated when not given)', async () => {
@@ -153,7 +163,7 @@ describe('the funding lifecycle over HTTP', () => {
     }
     expect(Object.keys(json.body.paths)).toEqual(expect.arrayContaining([
       '/programmes', '/programmes/{programmeId}/measures', '/calls', '/calls/{callId}/close', '/calls/{callId}/cancel',
-      '/calls/{callId}/bids', '/bids/{bidId}/withdraw', '/bids/{bidId}/evaluation', '/calls/{callId}/awards',
+      '/calls/{callId}/bids', '/bids/{bidId}/withdraw', '/bids/{bidId}/evaluation', '/calls/{callId}/ranking', '/bids/{bidId}/pass-over', '/calls/{callId}/awards',
       '/grants/{grantId}/disbursements', '/grants/{grantId}/revocation', '/grants/{grantId}/expenditure-claims',
       '/expenditure-claims/{claimId}/verification', '/expenditure-claims', '/grants/{grantId}/recovery-orders',
       '/grants/{grantId}/recovery-receipts', '/grants/{grantId}/recovery-write-off',

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { KEYS, bearer, removeDataDir, startApi, type ApiProcess } from './support/api-process.js';
-import { FundingClient, bidBody, awardBody } from './support/funding-requests.js';
+import { FundingClient, actBody, PROGRAMME_ID, bidBody, awardBody, measureId } from './support/funding-requests.js';
 import { request } from './support/http.js';
 
 describe('dashboards and queries over HTTP', () => {
@@ -34,7 +34,7 @@ describe('dashboards and queries over HTTP', () => {
   });
 
   it('follows a grant through the dashboard, the call, its bids and the disbursement ledger', async () => {
-    const callId = await client.openCall({ measureId: 'wecare-m1', budgetCents: 80_000_000, maxGrantCents: 30_000_000, eligibleApplicantTypes: ['social-services-body', 'third-sector'] });
+    const callId = await client.openCall({ measureId: measureId('M1'), budgetCents: 80_000_000, maxGrantCents: 30_000_000, eligibleApplicantTypes: ['social-services-body', 'third-sector'] });
     const bids: string[] = [];
     for (const [score, name] of [[72, 'Consorzio Monviso Solidale'], [91, 'CISS Pinerolo'], [85, 'Cooperativa Arcobaleno']] as const) {
       const submitted = await client.submitBid(callId, bidBody({ applicant: { type: 'social-services-body', taxCode: '94513000018', name }, requestedCents: 25_000_000 }));
@@ -43,10 +43,12 @@ describe('dashboards and queries over HTTP', () => {
     }
     const withdrawn = await client.submitBid(callId, bidBody({ applicant: { type: 'third-sector', taxCode: '97512340011', name: 'APS Ritirata' }, requestedCents: 1_000_000 }));
     await client.withdrawBid(withdrawn.body.bidId);
+    // Closed and ranked: the best bid (91) is first in the ranking, and awarded.
+    await client.closeAndRank(callId);
     const award = await client.awardGrant(callId, awardBody(bids[1]!, 24_000_000));
     const grantId = award.body.grantId as string;
     await client.recordDisbursement(grantId, { kind: 'advance', amountCents: 9_600_000, reference: 'MAND-1' });
-    const last = await client.revokeGrant(grantId, { reason: 'Partial irregularity', amountCents: 4_000_000 });
+    const last = await client.revokeGrant(grantId, { reason: 'Partial irregularity', amountCents: 4_000_000, act: actBody() });
     const at = last.headers['x-event-position'];
 
     const call = await client.call(callId, { at });
@@ -71,8 +73,8 @@ describe('dashboards and queries over HTTP', () => {
     expect((await client.grants({ callId }, { at })).body).toMatchObject({ total: 1, items: [{ grantId }] });
     expect((await client.bid(bids[0]!, { at })).body).toMatchObject({ status: 'admissible', score: 72 });
 
-    const dashboard = await client.dashboard('wecare', { at, key: KEYS.auditor });
-    const m1 = dashboard.body.measures.find((m: { measureId: string }) => m.measureId === 'wecare-m1');
+    const dashboard = await client.dashboard(PROGRAMME_ID, { at, key: KEYS.auditor });
+    const m1 = dashboard.body.measures.find((m: { measureId: string }) => m.measureId === measureId('M1'));
     expect(m1).toMatchObject({ allocationCents: 640_000_000, reservedCents: 80_000_000, committedCents: 24_000_000, releasedCents: 4_000_000, disbursedCents: 9_600_000, unreservedCents: 560_000_000, availableCents: 620_000_000, absorption: 0.015 });
     const fse = dashboard.body.funds.find((f: { fund: string }) => f.fund === 'FSE');
     expect(fse).toMatchObject({ amountCents: 1_500_000_000, allocatedCents: 1_500_000_000, committedCents: 24_000_000, disbursedCents: 9_600_000 });

@@ -36,14 +36,16 @@ describe('two API processes on one data directory', () => {
       Array.from({ length: CALLS }, async () => {
         const callId = await viaFirst.openCall({ budgetCents: AWARD, maxGrantCents: AWARD });
         const bids = await Promise.all([viaFirst.admissibleBid(callId, { requestedCents: AWARD }), viaSecond.admissibleBid(callId, { requestedCents: AWARD })]);
+        await viaFirst.closeAndRank(callId);
         return { callId, bids };
       }),
     );
 
     const answers = await Promise.all(
       calls.flatMap(({ callId, bids }) => [
-        viaFirst.awardGrant(callId, awardBody(bids[0], AWARD)),
-        viaSecond.awardGrant(callId, awardBody(bids[1], AWARD)),
+        // Each sent again while the other bid is ranked higher and waiting: the awards follow the ranking.
+        viaFirst.awardInTurn(callId, awardBody(bids[0], AWARD)),
+        viaSecond.awardInTurn(callId, awardBody(bids[1], AWARD)),
       ]),
     );
 

@@ -9,14 +9,53 @@ import { request } from './http.js';
 import { ledger, reply } from './ledger.js';
 
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/**
+ * The seeded programme today's operations run in: the 2021-2027 demonstration programme, its
+ * eligibility period 2021-01-01 to 2029-12-31 (WECARE, 2014-2020, takes none since 2024).
+ */
+export const PROGRAMME_ID = 'wecare-2127';
+/** Its measures, by code (M4: corporate welfare, the calls' default). */
+export const measureId = (code: 'M1' | 'M2' | 'M3' | 'M4' | 'M5') => `${PROGRAMME_ID}-${code.toLowerCase()}`;
+
+/** A day (YYYY-MM-DD) `days` from now. */
+export const dayFromNow = (days = 0): string => new Date(Date.now() + days * DAY).toISOString().slice(0, 10);
+
+/** An operation's planned dates around today: begun half a year ago, ending in a year, inside the eligibility period. */
+export function operationDates(): { plannedStartDate: string; plannedEndDate: string } {
+  const clamp = (day: string) => (day < '2021-01-01' ? '2021-01-01' : day > '2029-12-31' ? '2029-12-31' : day);
+  return { plannedStartDate: clamp(dayFromNow(-180)), plannedEndDate: clamp(dayFromNow(365)) };
+}
+
+let documents = 0;
+
+/** An invoice no other claim in this test run has named (a document is claimed once in its programme), of `amountCents`. */
+export function freshDocument(amountCents: number, overrides: Partial<Schemas['ExpenditureDocumentDto']> = {}): Schemas['ExpenditureDocumentDto'] {
+  documents += 1;
+  return { type: 'invoice', number: `FT-${process.pid}-${documents}`, date: dayFromNow(-1), issuerTaxCode: '09876543210', amountCents, ...overrides };
+}
+
+/** An item of expenditure paid today on an invoice of its own amount. */
+export function claimItem(amountCents: number, overrides: Partial<Schemas['ClaimItemDto']> = {}): Schemas['ClaimItemDto'] {
+  return { description: 'Works as planned', category: 'services', amountCents, documentRef: `ARCH-${documents + 1}`, paidOn: dayFromNow(), document: freshDocument(amountCents), ...overrides };
+}
+
+let acts = 0;
+
+/** An administrative act of today, numbered afresh: every decision on money cites one. */
+export function actBody(overrides: Partial<Schemas['ActDto']> = {}): Schemas['ActDto'] {
+  acts += 1;
+  return { number: `D.D. ${process.pid % 100_000}-${acts}/${dayFromNow().slice(0, 4)}`, date: dayFromNow(), signatory: 'Il Dirigente del Settore Politiche per le famiglie', ...overrides };
+}
 
 /** The data-protection officer's development key. */
 export const DPO = 'data-protection-officer-dev-api-key';
 
 export function openCallBody(overrides: Partial<Schemas['OpenCallDto']> = {}): Schemas['OpenCallDto'] {
   return {
-    programmeId: 'wecare',
-    measureId: 'wecare-m4',
+    programmeId: PROGRAMME_ID,
+    measureId: measureId('M4'),
     title: 'Welfare aziendale: design and activation',
     budgetCents: 30_000_000,
     opensAt: new Date(Date.now() - HOUR).toISOString(),
@@ -45,13 +84,14 @@ export function freshCup(): string {
   return `J11B${String(process.pid % 100_000).padStart(5, '0')}${String(cups).padStart(6, '0')}`;
 }
 
-/** An award's body: the bid, the amount, a CUP of its own, and an operation in Torino that costs at least the award. */
+/** An award's body: the bid, the amount, a CUP of its own, and an operation in Torino, running today, that costs at least the award. */
 export function awardBody(bidId: string, amountCents: number, overrides: Partial<Schemas['AwardGrantDto']> = {}): Schemas['AwardGrantDto'] {
   return {
     bidId,
     amountCents,
     cup: freshCup(),
-    operation: { plannedStartDate: '2026-06-01', plannedEndDate: '2027-05-31', istatMunicipalityCode: '001272', totalEligibleCostCents: amountCents },
+    operation: { ...operationDates(), istatMunicipalityCode: '001272', totalEligibleCostCents: amountCents },
+    act: actBody(),
     ...overrides,
   };
 }
@@ -126,6 +166,14 @@ export class FundingClient {
 
   evaluateBid(bidId: string, body: Schemas['EvaluateBidDto'], as: As = KEYS.evaluator) {
     return reply(this.as(keyOf(as)).POST('/bids/{bidId}/evaluation', { params: { path: { bidId }, header: headersOf(as) }, body }));
+  }
+
+  approveRanking(callId: string, body: Schemas['ApproveRankingDto'] = { act: actBody() }, as: As = KEYS.programmeManager) {
+    return reply(this.as(keyOf(as)).POST('/calls/{callId}/ranking', { params: { path: { callId }, header: headersOf(as) }, body }));
+  }
+
+  passOverBid(bidId: string, body: Schemas['PassOverBidDto'], as: As = KEYS.programmeManager) {
+    return reply(this.as(keyOf(as)).POST('/bids/{bidId}/pass-over', { params: { path: { bidId }, header: headersOf(as) }, body }));
   }
 
   awardGrant(callId: string, body: Schemas['AwardGrantDto'], as: As = KEYS.programmeManager) {
@@ -223,7 +271,7 @@ export class FundingClient {
    * waits for all of them): the public lists, which take no X-Min-Position, then show it.
    */
   async readModelsAt(position: string): Promise<void> {
-    const res = await this.dashboard('wecare', { at: position });
+    const res = await this.dashboard(PROGRAMME_ID, { at: position });
     if (res.status !== 200) throw new Error(`read models at ${position}: ${res.status} ${JSON.stringify(res.body)}`);
   }
 
@@ -290,9 +338,9 @@ export class FundingClient {
     return bidId;
   }
 
-  /** An expenditure claim of one item, submitted by the grant's portal and verified all eligible by a controller: ready to be paid. */
+  /** An expenditure claim of one item (paid today, on an invoice of its own), submitted by the grant's portal and verified all eligible by a controller: ready to be paid. */
   async verifiedClaim(grantId: string, declaredCents: number, kind: 'interim' | 'final' = 'interim', portalKey: string = KEYS.applicantService): Promise<string> {
-    const submitted = await this.submitClaim(grantId, { kind, items: [{ description: 'Works as planned', category: 'services', amountCents: declaredCents, documentRef: 'INV-2026-001' }] }, portalKey);
+    const submitted = await this.submitClaim(grantId, { kind, items: [claimItem(declaredCents)] }, portalKey);
     if (submitted.status !== 201) throw new Error(`claim: ${submitted.status} ${JSON.stringify(submitted.body)}`);
     const claimId = submitted.body.claimId;
     const verified = await this.verifyClaim(claimId, { eligibleCents: declaredCents, cuts: [], checklistRef: 'CL-2026-001', onTheSpot: false });
@@ -306,12 +354,60 @@ export class FundingClient {
     return this.recordDisbursement(grantId, { kind, amountCents, claimId, ...extra });
   }
 
-  /** A grant awarded on a new admissible bid of the call. */
+  /**
+   * A grant awarded on a new admissible bid of the call, as its selection allows: on a first-come
+   * call at once (its earlier bids awarded or withdrawn); on a ranking call the bid must be its
+   * only one: the call is closed, its ranking approved, and the bid awarded.
+   */
   async newGrant(callId: string, amountCents = 10_000_000): Promise<string> {
     const bidId = await this.admissibleBid(callId);
-    const res = await this.awardGrant(callId, awardBody(bidId, amountCents));
+    let res = await this.awardGrant(callId, awardBody(bidId, amountCents));
+    if (res.status === 422 && res.body.code === 'RANKING_NOT_APPROVED') {
+      await this.closeAndRank(callId);
+      res = await this.awardGrant(callId, awardBody(bidId, amountCents));
+    }
     if (res.status !== 201) throw new Error(`award: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body.grantId;
+  }
+
+  /** Closes a ranking call and approves its ranking by an act of today: its bids must all be evaluated. Answers the approval's reply. */
+  async closeAndRank(callId: string, act: Schemas['ActDto'] = actBody()) {
+    const closed = await this.closeCall(callId);
+    if (closed.status !== 200) throw new Error(`close: ${closed.status} ${JSON.stringify(closed.body)}`);
+    const ranked = await this.approveRanking(callId, { act });
+    if (ranked.status !== 200) throw new Error(`ranking: ${ranked.status} ${JSON.stringify(ranked.body)}`);
+    return ranked;
+  }
+
+  /**
+   * A ranking call's selection, for tests that need awardable bids: each bid submitted and found
+   * admissible with its score (in the order given: equal scores rank by arrival), the call closed and
+   * its ranking approved. Answers the bids in the order given, and where the approval sits in the log.
+   */
+  async rankedBids(callId: string, bids: ReadonlyArray<{ readonly score: number } & Partial<Schemas['SubmitBidDto']>>): Promise<{ bidIds: string[]; position: string }> {
+    const bidIds: string[] = [];
+    for (const { score, ...overrides } of bids) {
+      const submitted = await this.submitBid(callId, bidBody(overrides));
+      if (submitted.status !== 201) throw new Error(`submit bid: ${submitted.status} ${JSON.stringify(submitted.body)}`);
+      const evaluated = await this.evaluateBid(submitted.body.bidId, { admissible: true, score });
+      if (evaluated.status !== 200) throw new Error(`evaluate: ${evaluated.status} ${JSON.stringify(evaluated.body)}`);
+      bidIds.push(submitted.body.bidId);
+    }
+    const ranked = await this.closeAndRank(callId);
+    return { bidIds, position: ranked.headers['x-event-position']! };
+  }
+
+  /**
+   * An award sent until it is answered on its merits, as a manager awarding down the ranking (or
+   * the order of arrival) while others award too: sent again while a bid ahead of it still waits
+   * (RANKING_ORDER, ARRIVAL_ORDER).
+   */
+  async awardInTurn(callId: string, body: Schemas['AwardGrantDto'], as: As = KEYS.programmeManager) {
+    for (let attempt = 1; ; attempt++) {
+      const res = await this.awardGrant(callId, body, as);
+      if (res.status !== 422 || !['RANKING_ORDER', 'ARRIVAL_ORDER'].includes(String(res.body.code)) || attempt >= 200) return res;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
   }
 }
 

@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { SqliteEventStore } from '@app/event-store';
-import { FUNDING_EVENT_SCHEMA_VERSIONS, type FundingCommand } from '@app/funding';
-import { EVALUATOR, awardTerms, cupFor } from '../../libs/funding/test-support/funding.fixtures.js';
+import { FUNDING_EVENT_SCHEMA_VERSIONS, streamOf, type FundingCommand } from '@app/funding';
+import { ACT, EVALUATOR, awardTerms, cupFor } from '../../libs/funding/test-support/funding.fixtures.js';
 import { claimVerifyAndPay } from '../../libs/funding/test-support/paying.js';
 import { TestLedger } from '../../libs/funding/test-support/test-ledger.js';
 import { dayAt } from '../../libs/funding/test-support/funding.arbitraries.js';
@@ -24,10 +24,13 @@ export async function lifecycleBlock(k: number): Promise<TestLedger['log']> {
   const cups = new Map<string, string>();
   for (const { event } of template) if (event.type === 'CupAssigned') cups.set(event.data.cup, cupFor(event.data.grantId.replace(/^p0/, `p${k}`)));
   const renameCups = (text: string) => [...cups].reduce((t, [from, to]) => t.split(from).join(to), text);
-  return template.map(({ stream, event }) => ({
-    stream: renameCups(stream.replace(/-p0(?=$|-)/, `-p${k}`)),
-    event: JSON.parse(renameCups(JSON.stringify(event).replace(/"p0(?="|-)/g, `"p${k}`).replace(/"P0"/g, `"P${k}"`))) as typeof event,
-  }));
+  return template.map(({ stream, event }) => {
+    // A document's key names its programme and its number (`p0|…|P0-G1-D1|…`), and its stream is the key's hash.
+    const renamed = JSON.parse(
+      renameCups(JSON.stringify(event).replace(/"p0(?="|-)/g, `"p${k}`).replace(/"P0"/g, `"P${k}"`).replace(/"p0\|/g, `"p${k}|`).replace(/\|P0-/g, `|P${k}-`)),
+    ) as typeof event;
+    return { stream: renamed.type === 'ExpenditureDocumentClaimed' ? streamOf(renamed) : renameCups(stream.replace(/-p0(?=$|-)/, `-p${k}`)), event: renamed };
+  });
 }
 
 async function decidedBlock(k: number): Promise<TestLedger['log']> {
@@ -39,7 +42,7 @@ async function decidedBlock(k: number): Promise<TestLedger['log']> {
   const p = `p${k}`;
   await run({ type: 'EstablishProgramme', programmeId: p, code: `P${k}`, title: 'Programme', funds: [{ fund: 'FSE', amountCents: 100_000_000 }, { fund: 'FESR', amountCents: 50_000_000 }] }, 0);
   await run({ type: 'DefineMeasure', programmeId: p, measureId: `${p}-m1`, code: 'M1', title: 'Measure', fund: 'FSE', allocationCents: 60_000_000 }, 0);
-  await run({ type: 'OpenCall', callId: `${p}-c1`, programmeId: p, measureId: `${p}-m1`, title: 'Call', budgetCents: 20_000_000, opensAt: dayAt(0).toISOString(), closesAt: dayAt(30).toISOString(), eligibleApplicantTypes: ['company', 'third-sector'], maxGrantCents: 2_000_000 }, 0);
+  await run({ type: 'OpenCall', callId: `${p}-c1`, programmeId: p, measureId: `${p}-m1`, title: 'Call', budgetCents: 20_000_000, opensAt: dayAt(0).toISOString(), closesAt: dayAt(30).toISOString(), eligibleApplicantTypes: ['company', 'third-sector'], maxGrantCents: 2_000_000, selection: 'first-come' }, 0);
   for (let b = 0; b < 12; b++) {
     const bidId = `${p}-b${b}`;
     await run({ type: 'SubmitBid', bidId, callId: `${p}-c1`, submittedBy: 'portal-1', applicant: { kind: 'legal-person', type: b % 2 ? 'company' : 'third-sector', taxCode: '01234567890', name: `Applicant ${b}` }, projectTitle: 'Project', requestedCents: 1_000_000 + b * 50_000 }, 1);
@@ -50,7 +53,7 @@ async function decidedBlock(k: number): Promise<TestLedger['log']> {
     for (const command of claimVerifyAndPay(`${p}-g${b}`, 'd1', 360_000)) await run(command, 4);
   }
   for (const command of claimVerifyAndPay(`${p}-g1`, 'd2', 500_000, { kind: 'final' })) await run(command, 9);
-  await run({ type: 'RevokeGrant', grantId: `${p}-g2`, reason: 'Irregularity', amountCents: 700_000 }, 10);
+  await run({ type: 'RevokeGrant', grantId: `${p}-g2`, reason: 'Irregularity', amountCents: 700_000, act: ACT }, 10);
   return ledger.log;
 }
 

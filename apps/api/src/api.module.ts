@@ -15,6 +15,8 @@ import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { ApiKeys } from './auth/api-keys.js';
 import { AuditController } from './audit/audit.controller.js';
 import { EvaluateBidRoute } from './bids/evaluate-bid.route.js';
+import { PassOverBidRoute } from './bids/pass-over-bid.route.js';
+import { ApproveRankingRoute } from './calls/approve-ranking.route.js';
 import { SubmitBidRoute } from './bids/submit-bid.route.js';
 import { WithdrawBidRoute } from './bids/withdraw-bid.route.js';
 import { CancelCallRoute } from './calls/cancel-call.route.js';
@@ -54,9 +56,11 @@ const COMMAND_ROUTES = [
   OpenCallRoute,
   CloseCallRoute,
   CancelCallRoute,
+  ApproveRankingRoute,
   SubmitBidRoute,
   WithdrawBidRoute,
   EvaluateBidRoute,
+  PassOverBidRoute,
   AwardGrantRoute,
   RecordDisbursementRoute,
   RevokeGrantRoute,

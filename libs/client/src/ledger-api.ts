@@ -15,7 +15,7 @@ export interface paths {
         put?: never;
         /**
          * Establish a programme with its EU fund shares
-         * @description Amounts in integer euro cents. Absent rules: retention 5 years from the year of the last payment, 60 days to appeal, de minimis EUR 300,000 over 3 years.
+         * @description Amounts in integer euro cents. Absent rules: programming period 2021-2027, its eligibility period (2021-01-01 to 2029-12-31), retention 5 years from the year of the last payment, 60 days to appeal, de minimis EUR 300,000 over 3 years.
          */
         post: operations["establishProgramme"];
         delete?: never;
@@ -99,6 +99,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/calls/{callId}/ranking": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a closed call's ranking by its act
+         * @description The ranking ("graduatoria") of a ranking call, once the call is closed and every bid that arrived on time and was not withdrawn is evaluated: the admissible bids by score, the best first, equal scores by arrival (their place in the log). Awards then follow it (`RANKING_ORDER`), and a bid is passed over only by an act with its reason (`POST /bids/{bidId}/pass-over`). The appeal windows (60 days to the TAR, 120 to the President of the Republic) run from the act's date: `GET /calls/{callId}` shows them. `GET /calls/{callId}/bids?order=rank` lists the ranking.
+         */
+        post: operations["approveRanking"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/calls/{callId}/bids": {
         parameters: {
             query?: never;
@@ -107,8 +127,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A call's bids, ranked by score or in order of arrival
-         * @description Ranked by score (the best first; unscored bids after the scored ones, by arrival), or by arrival: the order of the log, a first-come call's default. Each says whether it arrived after the call closed (`late`).
+         * A call's bids: by its approved ranking, by score or in order of arrival
+         * @description By rank: the approved ranking (`POST /calls/{callId}/ranking`), `rank` being each bid's place in it, the bids not in it after (by score, then arrival) with a null rank; by score (the best first; unscored bids after the scored ones, by arrival: a ranking call's default); or by arrival: the order of the log, a first-come call's default. By score or arrival, `rank` is the place in the order asked. Each gives its `score` and `status`, and says whether it arrived after the call closed (`late`).
          */
         get: operations["listBidsOfCall"];
         put?: never;
@@ -160,6 +180,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/bids/{bidId}/pass-over": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pass over a ranked bid by an act, with its reason
+         * @description Moves the ranking's line on: awards go to the highest-ranked bid still waiting, neither awarded nor passed over. A bid passed over for insufficient funds takes its place in the line again once money comes back to the call (a revocation, a renunciation, a recovery: "scorrimento"); one passed over because it was declined or lost a requirement never does. Recorded on the bid and on its call, so awards racing on the call never skip a bid still waiting.
+         */
+        post: operations["passOverBid"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/calls/{callId}/awards": {
         parameters: {
             query?: never;
@@ -170,8 +210,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Award a grant on an admissible bid
-         * @description Commits the amount (integer euro cents) from the call's budget, with the operation's CUP and data and, under an aid regime, the RNA's codes. The call, the bid, the grant, the CUP and the de minimis record of every member of the single undertaking are written in one atomic append.
+         * Award a grant on an admissible bid, by its act
+         * @description Commits the amount (integer euro cents) from the call's budget, with the operation's CUP and data, the award act and, under an aid regime, the RNA's codes. A ranking call awards by its approved ranking: to the highest-ranked bid still waiting (neither awarded nor passed over); a first-come call, in order of arrival. The act's date is the grant date: de minimis is checked under the regulation in force on it (Reg. 1407/2013 until 2023-12-31: EUR 200,000 over the fiscal year and the two before; Reg. 2023/2831 from 2024-01-01: EUR 300,000 over any three years) and the programme's own ceiling; a GBER call caps the award at its maximum aid intensity of the operation's eligible cost. The call, the bid, the grant, the CUP and the de minimis record of every member of the single undertaking are written in one atomic append.
          */
         post: operations["awardGrant"];
         delete?: never;
@@ -231,7 +271,7 @@ export interface paths {
         put?: never;
         /**
          * Claim expenditure on a grant, item by item
-         * @description By the applicant portal that submitted the bid. Items in integer euro cents. A final claim closes the grant to further claims.
+         * @description By the applicant portal that submitted the bid. Items in integer euro cents, each paid inside the programme's eligibility period and the operation's dates, and proven by a document claimed once in the programme. A final claim closes the grant to further claims.
          */
         post: operations["submitExpenditureClaim"];
         delete?: never;
@@ -527,7 +567,7 @@ export interface paths {
         put?: never;
         /**
          * Erase a natural person's identity (GDPR art. 17), once no retention obligation runs
-         * @description Recorded as DataSubjectErased (who, when, why); the vault destroys the subject's key and identity. Decided on read models caught up with the whole log.
+         * @description Recorded as DataSubjectErased (who, when, why), and as GrantBeneficiaryErased on each of the subject's grants; the vault destroys the subject's key and identity. The read models, caught up with the whole log, give the subject's bids and grants; each grant's retention is decided on the grant's own stream (its payments, recoveries and aid) and its programme's rule, and the erasure is appended at the revisions it read: a payment or a recovery order recorded meanwhile makes it decide again. Retention reasons (`retentionReasons[].reason`): `open-procedure` (a bid not yet decided), `appeal-window` (a refused bid may still be appealed), `operation-records` (the programme's retention: Reg. 2021/1060 art. 82, Reg. 1303/2013 art. 140), `state-aid-records` (de minimis or GBER aid: its records are kept 10 years from the award, Reg. 651/2014 art. 12, Reg. 2023/2831 art. 6(4), 10 fiscal years under Reg. 1407/2013), `open-recovery` (money ordered back and neither received nor written off: no date, it holds until then).
          */
         post: operations["eraseDataSubject"];
         delete?: never;
@@ -636,7 +676,7 @@ export interface paths {
         };
         /**
          * The public list of operations (EU Reg. 2021/1060 art. 49), as JSON or CSV
-         * @description No key needed; rate-limited per address. A legal person by name, a natural person by region only; no tax codes. Amounts in integer euro cents.
+         * @description No key needed; rate-limited per address. Every operation, in order of award. A legal person by name; a natural person never named (`beneficiaryName` is the neutral label `Natural person`, location NUTS 2 only, no municipality), also in a measure touching health or social hardship; no tax codes. Amounts in integer euro cents.
          */
         get: operations["listPublicOperations"];
         put?: never;
@@ -656,7 +696,7 @@ export interface paths {
         };
         /**
          * The operations in OpenCoesione's project format, for the national portal
-         * @description Its column names, `;` between fields, euro with a comma before the cents, dates YYYYMMDD, payments net of recoveries.
+         * @description Its column names, `;` between fields, euro with a comma before the cents, dates YYYYMMDD, payments net of recoveries. Every operation; a natural person's beneficiary is `Persona fisica` (OC_DENOM_BENEFICIARIO), never their name or tax code.
          */
         get: operations["listOpenCoesioneProjects"];
         put?: never;
@@ -748,6 +788,20 @@ export interface components {
              */
             euCoFinancingRateBp?: number;
         };
+        EligibilityPeriodDto: {
+            /**
+             * Format: date
+             * @description The first day expenditure may be paid (YYYY-MM-DD)
+             * @example 2014-01-01
+             */
+            from: string;
+            /**
+             * Format: date
+             * @description The last day, included
+             * @example 2023-12-31
+             */
+            to: string;
+        };
         DeMinimisRuleDto: {
             /**
              * @description Ceiling per single undertaking, in integer euro cents (Reg. 2023/2831: 30000000)
@@ -771,6 +825,8 @@ export interface components {
              * @enum {string}
              */
             programmingPeriod?: "2014-2020" | "2021-2027";
+            /** @description When an operation may run and its expenditure be paid. Default: its programming period's, 2014-2020: 2014-01-01 to 2023-12-31 (Reg. 1303/2013 art. 65(2)); 2021-2027: 2021-01-01 to 2029-12-31 (Reg. 2021/1060 art. 63(2)) */
+            eligibility?: components["schemas"]["EligibilityPeriodDto"];
             /** @description Default: EUR 300,000 over 3 rolling years */
             deMinimis?: components["schemas"]["DeMinimisRuleDto"];
             /** @description The programme's intervention types; an award's must be one of them */
@@ -813,7 +869,7 @@ export interface components {
          * @description What went wrong, stable for machines: branch on it, never on the message
          * @enum {string}
          */
-        ErrorCode: "INVALID_AMOUNT" | "INVALID_INPUT" | "PROGRAMME_ALREADY_ESTABLISHED" | "PROGRAMME_NOT_FOUND" | "DUPLICATE_FUND" | "FUND_NOT_IN_PROGRAMME" | "FUND_AMOUNT_EXCEEDED" | "MEASURE_ALREADY_DEFINED" | "MEASURE_CODE_TAKEN" | "MEASURE_NOT_FOUND" | "MEASURE_ALLOCATION_EXCEEDED" | "CALL_ALREADY_EXISTS" | "CALL_NOT_FOUND" | "INVALID_CALL_WINDOW" | "NO_ELIGIBLE_APPLICANT_TYPES" | "MAX_GRANT_EXCEEDS_BUDGET" | "CALL_NOT_OPEN" | "CALL_ALREADY_CLOSED" | "CALL_CANCELLED" | "CALL_HAS_GRANTS" | "BID_ALREADY_EXISTS" | "BID_NOT_FOUND" | "BID_NOT_IN_CALL" | "APPLICANT_NOT_ELIGIBLE" | "REQUEST_EXCEEDS_CAP" | "BID_WITHDRAWN" | "BID_ALREADY_EVALUATED" | "BID_NOT_EVALUATED" | "BID_NOT_ADMISSIBLE" | "BID_ALREADY_AWARDED" | "INVALID_SCORE" | "AWARD_EXCEEDS_REQUEST" | "BUDGET_EXCEEDED" | "GRANT_ALREADY_EXISTS" | "GRANT_NOT_FOUND" | "GRANT_NOT_ACTIVE" | "GRANT_ALREADY_REVOKED" | "DISBURSEMENT_ALREADY_RECORDED" | "DISBURSEMENT_EXCEEDS_GRANT" | "REVOCATION_EXCEEDS_AWARD" | "COMMITMENT_LIMIT_REACHED" | "RETENTION_PERIOD_ACTIVE" | "DATA_SUBJECT_ALREADY_ERASED" | "CUP_ALREADY_USED" | "OPERATION_DATA_REQUIRED" | "AWARD_EXCEEDS_ELIGIBLE_COST" | "UNKNOWN_INTERVENTION_TYPE" | "UNKNOWN_SPECIFIC_OBJECTIVE" | "RNA_COR_REQUIRED" | "DE_MINIMIS_VISURA_REQUIRED" | "DE_MINIMIS_CEILING_EXCEEDED" | "COVAR_REQUIRED" | "DEGGENDORF_VISURA_REQUIRED" | "CLAIM_NOT_FOUND" | "CLAIM_ALREADY_EXISTS" | "CLAIMS_CLOSED" | "CLAIM_LIMIT_REACHED" | "CLAIM_EXCEEDS_ELIGIBLE_COST" | "CLAIM_ALREADY_VERIFIED" | "EARLIER_CLAIMS_PENDING" | "CUTS_EXCEED_ITEM" | "VERIFICATION_DOES_NOT_ADD_UP" | "ELIGIBLE_EXCEEDS_OPERATION_COST" | "SEPARATION_OF_DUTIES" | "CLAIM_REQUIRED" | "CLAIM_KIND_MISMATCH" | "FINAL_CLAIM_REQUIRED" | "CLAIM_NOT_VERIFIED" | "ADVANCE_EXCEEDS_SHARE" | "PAYMENT_EXCEEDS_VERIFIED" | "RECOVERY_ALREADY_RECORDED" | "RECOVERY_EXCEEDS_DUE" | "RECEIPT_EXCEEDS_ORDERED" | "RECEIPT_EXCEEDS_OUTSTANDING" | "WRITE_OFF_EXCEEDS_OUTSTANDING" | "NOTHING_TO_RECOVER" | "ARRIVAL_ORDER" | "BID_AFTER_CLOSE" | "STALE_REVISION" | "CONCURRENCY_CONFLICT" | "DUPLICATE_EVENT_ID" | "INVALID_STREAM_NAME" | "EMPTY_APPEND" | "EVENT_TOO_LARGE" | "INVALID_EVENT" | "DUPLICATE_STREAM" | "EVENT_DECODING_FAILED" | "EVENT_STORE_UNAVAILABLE" | "STREAM_TOMBSTONED" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_USE" | "VALIDATION_FAILED" | "INVALID_HEADER" | "INVALID_ID" | "INVALID_STREAM" | "MALFORMED_JSON" | "INVALID_BODY" | "FORBIDDEN_KEY" | "BAD_REQUEST" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "STREAM_NOT_FOUND" | "DATA_SUBJECT_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "REQUEST_REFUSED" | "RATE_LIMITED" | "READ_MODELS_BEHIND" | "BUSY" | "INTERNAL_ERROR";
+        ErrorCode: "INVALID_AMOUNT" | "INVALID_INPUT" | "PROGRAMME_ALREADY_ESTABLISHED" | "PROGRAMME_NOT_FOUND" | "DUPLICATE_FUND" | "FUND_NOT_IN_PROGRAMME" | "FUND_AMOUNT_EXCEEDED" | "MEASURE_ALREADY_DEFINED" | "MEASURE_CODE_TAKEN" | "MEASURE_NOT_FOUND" | "MEASURE_ALLOCATION_EXCEEDED" | "CALL_ALREADY_EXISTS" | "CALL_NOT_FOUND" | "INVALID_CALL_WINDOW" | "NO_ELIGIBLE_APPLICANT_TYPES" | "MAX_GRANT_EXCEEDS_BUDGET" | "CALL_NOT_OPEN" | "CALL_ALREADY_CLOSED" | "CALL_CANCELLED" | "CALL_HAS_GRANTS" | "BID_ALREADY_EXISTS" | "BID_NOT_FOUND" | "BID_NOT_IN_CALL" | "APPLICANT_NOT_ELIGIBLE" | "REQUEST_EXCEEDS_CAP" | "BID_WITHDRAWN" | "BID_ALREADY_EVALUATED" | "BID_NOT_EVALUATED" | "BID_NOT_ADMISSIBLE" | "BID_ALREADY_AWARDED" | "INVALID_SCORE" | "AWARD_EXCEEDS_REQUEST" | "BUDGET_EXCEEDED" | "GRANT_ALREADY_EXISTS" | "GRANT_NOT_FOUND" | "GRANT_NOT_ACTIVE" | "GRANT_ALREADY_REVOKED" | "DISBURSEMENT_ALREADY_RECORDED" | "DISBURSEMENT_EXCEEDS_GRANT" | "REVOCATION_EXCEEDS_AWARD" | "COMMITMENT_LIMIT_REACHED" | "RETENTION_PERIOD_ACTIVE" | "DATA_SUBJECT_ALREADY_ERASED" | "CUP_ALREADY_USED" | "OPERATION_DATA_REQUIRED" | "AWARD_EXCEEDS_ELIGIBLE_COST" | "UNKNOWN_INTERVENTION_TYPE" | "UNKNOWN_SPECIFIC_OBJECTIVE" | "RNA_COR_REQUIRED" | "DE_MINIMIS_VISURA_REQUIRED" | "DE_MINIMIS_CEILING_EXCEEDED" | "COVAR_REQUIRED" | "DEGGENDORF_VISURA_REQUIRED" | "CLAIM_NOT_FOUND" | "CLAIM_ALREADY_EXISTS" | "CLAIMS_CLOSED" | "CLAIM_LIMIT_REACHED" | "CLAIM_EXCEEDS_ELIGIBLE_COST" | "CLAIM_ALREADY_VERIFIED" | "EARLIER_CLAIMS_PENDING" | "CUTS_EXCEED_ITEM" | "VERIFICATION_DOES_NOT_ADD_UP" | "ELIGIBLE_EXCEEDS_OPERATION_COST" | "SEPARATION_OF_DUTIES" | "CLAIM_REQUIRED" | "CLAIM_KIND_MISMATCH" | "FINAL_CLAIM_REQUIRED" | "CLAIM_NOT_VERIFIED" | "ADVANCE_EXCEEDS_SHARE" | "PAYMENT_EXCEEDS_VERIFIED" | "RECOVERY_ALREADY_RECORDED" | "RECOVERY_EXCEEDS_DUE" | "RECEIPT_EXCEEDS_ORDERED" | "RECEIPT_EXCEEDS_OUTSTANDING" | "WRITE_OFF_EXCEEDS_OUTSTANDING" | "NOTHING_TO_RECOVER" | "ARRIVAL_ORDER" | "BID_AFTER_CLOSE" | "NO_RECOVERY_ORDERED" | "OUTSIDE_ELIGIBILITY_PERIOD" | "OPERATION_COMPLETED_BEFORE_APPLICATION" | "ITEM_EXCEEDS_DOCUMENT" | "DOCUMENT_ALREADY_CLAIMED" | "ACT_DATE_IN_FUTURE" | "CALL_NOT_CLOSED" | "BIDS_NOT_EVALUATED" | "NOT_A_RANKING_CALL" | "RANKING_ALREADY_APPROVED" | "RANKING_NOT_APPROVED" | "RANKING_ORDER" | "BID_NOT_RANKED" | "BID_PASSED_OVER" | "FUNDS_AVAILABLE" | "AID_INTENSITY_EXCEEDED" | "STALE_REVISION" | "CONCURRENCY_CONFLICT" | "DUPLICATE_EVENT_ID" | "INVALID_STREAM_NAME" | "EMPTY_APPEND" | "EVENT_TOO_LARGE" | "INVALID_EVENT" | "DUPLICATE_STREAM" | "EVENT_DECODING_FAILED" | "EVENT_STORE_UNAVAILABLE" | "STREAM_TOMBSTONED" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_USE" | "VALIDATION_FAILED" | "INVALID_HEADER" | "INVALID_ID" | "INVALID_STREAM" | "MALFORMED_JSON" | "INVALID_BODY" | "FORBIDDEN_KEY" | "BAD_REQUEST" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "STREAM_NOT_FOUND" | "DATA_SUBJECT_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "REQUEST_REFUSED" | "RATE_LIMITED" | "READ_MODELS_BEHIND" | "BUSY" | "INTERNAL_ERROR";
         FieldProblem: {
             /**
              * @description The field, as a path into the body or the query (e.g. `operation.plannedEndDate`); `…` counts the fields not listed
@@ -826,6 +882,27 @@ export interface components {
              *     ]
              */
             problems: string[];
+        };
+        /**
+         * @description open-procedure: a bid not yet decided; appeal-window: a refused bid may still be appealed; operation-records: the programme's retention of the operation's documents (Reg. 2021/1060 art. 82, Reg. 1303/2013 art. 140); state-aid-records: de minimis or GBER aid, kept 10 years from the award (Reg. 651/2014 art. 12, Reg. 2023/2831 art. 6(4); 10 fiscal years under Reg. 1407/2013); open-recovery: money ordered back, neither received nor written off
+         * @enum {string}
+         */
+        RetentionReason: "open-procedure" | "appeal-window" | "operation-records" | "state-aid-records" | "open-recovery";
+        RetentionHold: {
+            /**
+             * @description open-procedure: a bid not yet decided; appeal-window: a refused bid may still be appealed; operation-records: the programme's retention of the operation's documents (Reg. 2021/1060 art. 82, Reg. 1303/2013 art. 140); state-aid-records: de minimis or GBER aid, kept 10 years from the award (Reg. 651/2014 art. 12, Reg. 2023/2831 art. 6(4); 10 fiscal years under Reg. 1407/2013); open-recovery: money ordered back, neither received nor written off
+             * @example state-aid-records
+             */
+            reason: components["schemas"]["RetentionReason"];
+            /**
+             * Format: date-time
+             * @description Until when it holds; null while it runs without a date (a bid not yet decided, a recovery still open)
+             */
+            retainUntil: string | null;
+            /** @description The grant it comes from; null for a bid */
+            grantId: string | null;
+            /** @description The bid it comes from; null for a grant */
+            bidId: string | null;
         };
         Problem: {
             /**
@@ -854,18 +931,94 @@ export interface components {
             headroomCents?: number;
             /** @description RECOVERY_EXCEEDS_DUE: what is due and not yet ordered, in integer euro cents */
             orderableCents?: number;
-            /** @description ARRIVAL_ORDER: the bid that arrived earlier and is still waiting */
+            /** @description ARRIVAL_ORDER: the bid that arrived earlier and is still waiting; RANKING_ORDER: the highest-ranked bid still waiting (award it, or pass it over by an act) */
             waitingBidId?: string;
+            /** @description BIDS_NOT_EVALUATED: how many bids of the call are not evaluated yet */
+            notEvaluated?: number;
+            /** @description BIDS_NOT_EVALUATED: one of the bids not evaluated yet */
+            bidId?: string;
+            /** @description FUNDS_AVAILABLE: what the call has left, in integer euro cents (enough for the bid's request) */
+            remainingCents?: number;
+            /** @description AID_INTENSITY_EXCEEDED: the GBER article's maximum aid intensity, in basis points of the operation's eligible cost */
+            maxIntensityBp?: number;
+            /** @description AID_INTENSITY_EXCEEDED: the largest award that intensity allows, in integer euro cents */
+            maxAwardCents?: number;
+            /**
+             * @description DE_MINIMIS_CEILING_EXCEEDED: the de minimis regulation in force on the grant date (the award act's date)
+             * @example Reg. (EU) 2023/2831
+             */
+            regulation?: string;
+            /** @description DE_MINIMIS_CEILING_EXCEEDED: the ceiling that binds (the regulation's, or the programme's own if lower), in integer euro cents */
+            ceilingCents?: number;
+            /**
+             * Format: date
+             * @description DE_MINIMIS_CEILING_EXCEEDED: the first day of the window that ceiling counts aid over (YYYY-MM-DD)
+             */
+            windowStart?: string;
+            /**
+             * Format: date
+             * @description ACT_DATE_IN_FUTURE: the date the act gives (YYYY-MM-DD)
+             */
+            actDate?: string;
+            /**
+             * Format: date
+             * @description ACT_DATE_IN_FUTURE: today in Italy, the latest date an act may have (YYYY-MM-DD)
+             */
+            today?: string;
             /**
              * Format: date-time
-             * @description RETENTION_PERIOD_ACTIVE: until when the records must be kept; null while a procedure is open
+             * @description RETENTION_PERIOD_ACTIVE: until when the records must be kept, every obligation together; null while one runs without a date (a procedure or a recovery still open)
              */
             retainUntil?: string | null;
+            /** @description RETENTION_PERIOD_ACTIVE: every obligation that keeps the records now, with until when each holds */
+            retentionReasons?: components["schemas"]["RetentionHold"][];
             /**
              * Format: date-time
              * @description DATA_SUBJECT_ALREADY_ERASED: when the subject was erased
              */
             erasedAt?: string;
+            /** @description OUTSIDE_ELIGIBILITY_PERIOD, ITEM_EXCEEDS_DOCUMENT, DOCUMENT_ALREADY_CLAIMED: the item of the claim refused, by its position from 0 */
+            itemIndex?: number;
+            /**
+             * Format: date
+             * @description OUTSIDE_ELIGIBILITY_PERIOD: the day the item was paid (YYYY-MM-DD)
+             */
+            paidOn?: string;
+            /**
+             * Format: date
+             * @description OUTSIDE_ELIGIBILITY_PERIOD: the first day of the period: for an award, the programme's eligibility period; for a claim item, the days it and the operation's dates share
+             */
+            eligibleFrom?: string;
+            /**
+             * Format: date
+             * @description OUTSIDE_ELIGIBILITY_PERIOD: the last day of that period, included
+             */
+            eligibleTo?: string;
+            /**
+             * Format: date
+             * @description OUTSIDE_ELIGIBILITY_PERIOD (an award): the operation's planned start
+             */
+            plannedStartDate?: string;
+            /**
+             * Format: date
+             * @description OUTSIDE_ELIGIBILITY_PERIOD, OPERATION_COMPLETED_BEFORE_APPLICATION (an award): the operation's planned end
+             */
+            plannedEndDate?: string;
+            /**
+             * Format: date
+             * @description OPERATION_COMPLETED_BEFORE_APPLICATION: the day the bid was submitted (UTC), on or before which the operation may not end
+             */
+            submittedOn?: string;
+            /** @description ITEM_EXCEEDS_DOCUMENT: what the item claims, in integer euro cents */
+            amountCents?: number;
+            /** @description ITEM_EXCEEDS_DOCUMENT: the document's whole amount, in integer euro cents */
+            documentAmountCents?: number;
+            /** @description DOCUMENT_ALREADY_CLAIMED: the claim that holds the document (this one, when two of its items name it) */
+            claimId?: string;
+            /** @description DOCUMENT_ALREADY_CLAIMED: that claim's grant */
+            grantId?: string;
+            /** @description DOCUMENT_ALREADY_CLAIMED: the item of that claim that holds it */
+            earlierItemIndex?: number;
         };
         DefineMeasureDto: {
             /** @description Chosen by the client, or generated */
@@ -909,6 +1062,15 @@ export interface components {
              */
             measureId: string;
         };
+        GberDto: {
+            /** @description The GBER article (Reg. (EU) 651/2014) the aid falls under, e.g. "art. 20" */
+            article: string;
+            /**
+             * @description The article's maximum aid intensity, in basis points of the operation's eligible cost (5000 = 50%): no award above it
+             * @example 5000
+             */
+            maxIntensityBp: number;
+        };
         OpenCallDto: {
             /** @description Chosen by the client, or generated */
             callId?: string;
@@ -942,16 +1104,24 @@ export interface components {
              */
             maxGrantCents?: number | null;
             /**
-             * @description State-aid regime: none (e.g. public bodies), de-minimis (Reg. 2023/2831), gber (Reg. 651/2014)
+             * @description State-aid regime: none (e.g. public bodies), de-minimis (Reg. 1407/2013 or 2023/2831, by the grant date), gber (Reg. 651/2014)
              * @default none
              * @enum {string}
              */
             aidRegime?: "none" | "de-minimis" | "gber";
+            /** @description Required under GBER, refused otherwise: the article and its maximum aid intensity */
+            gber?: components["schemas"]["GberDto"];
             /**
              * @description Share of a grant's award payable as an advance before any verified expenditure, in basis points (4000 = 40%)
              * @default 0
              */
             advanceShareBp?: number;
+            /**
+             * @description The funding rate: the share of a grant's verified eligible expenditure it is paid, up to its award, in basis points (8000 = 80%)
+             * @default 10000
+             * @example 8000
+             */
+            fundingRateBp?: number;
             /**
              * @description ranking: bids funded by score ("graduatoria"); first-come: by order of arrival until the money runs out ("a sportello")
              * @default ranking
@@ -999,6 +1169,39 @@ export interface components {
             reason?: string | null;
         };
         CancelCallResponse: {
+            /**
+             * @description The revision of the entity stream after the write: the same as the ETag
+             * @example 0
+             */
+            revision: number;
+            /**
+             * @description Where the last event of the write sits in the global log: the same as X-Event-Position
+             * @example 8
+             */
+            position: string;
+            /**
+             * @description The call
+             * @example m4-welfare-aziendale
+             */
+            callId: string;
+        };
+        ActDto: {
+            /** @description The act's number, as the administration writes it, e.g. "D.D. 998/2017" */
+            number: string;
+            /**
+             * Format: date
+             * @description The day the act was adopted (YYYY-MM-DD), not after today in Italy
+             * @example 2017-11-02
+             */
+            date: string;
+            /** @description Who signed it */
+            signatory: string;
+        };
+        ApproveRankingDto: {
+            /** @description The act approving the ranking ("determinazione di approvazione della graduatoria"): the appeal windows run from its date */
+            act: components["schemas"]["ActDto"];
+        };
+        ApproveRankingResponse: {
             /**
              * @description The revision of the entity stream after the write: the same as the ETag
              * @example 0
@@ -1114,6 +1317,34 @@ export interface components {
              */
             bidId: string;
         };
+        /**
+         * @description insufficient-funds: the call cannot fund it now (only the first bid still waiting, and only while the call has less left than it asks); it comes back to the line when money comes back to the call. declined: the applicant renounced; requirements-lost: it no longer meets a requirement of the call (both for good).
+         * @enum {string}
+         */
+        PassOverReason: "insufficient-funds" | "declined" | "requirements-lost";
+        PassOverBidDto: {
+            /** @description insufficient-funds: the call cannot fund it now (only the first bid still waiting, and only while the call has less left than it asks); it comes back to the line when money comes back to the call. declined: the applicant renounced; requirements-lost: it no longer meets a requirement of the call (both for good). */
+            reason: components["schemas"]["PassOverReason"];
+            /** @description The act passing the bid over */
+            act: components["schemas"]["ActDto"];
+        };
+        PassOverBidResponse: {
+            /**
+             * @description The revision of the entity stream after the write: the same as the ETag
+             * @example 0
+             */
+            revision: number;
+            /**
+             * @description Where the last event of the write sits in the global log: the same as X-Event-Position
+             * @example 8
+             */
+            position: string;
+            /**
+             * @description The bid
+             * @example officine-nido
+             */
+            bidId: string;
+        };
         OperationDto: {
             /** @description What the operation is for, in a sentence */
             purpose?: string | null;
@@ -1174,6 +1405,8 @@ export interface components {
             operation: components["schemas"]["OperationDto"];
             /** @description Required under the call's aid regime (de minimis or GBER) */
             rna?: components["schemas"]["RnaDto"];
+            /** @description The award act ("determinazione di concessione"): its date is the day the aid is granted (de minimis windows, RNA, the public list of operations) */
+            act: components["schemas"]["ActDto"];
         };
         AwardGrantResponse: {
             /**
@@ -1259,6 +1492,8 @@ export interface components {
             amountCents?: number | null;
             /** @description Under an aid regime: the COVAR the Registro Nazionale Aiuti gave this change (required then) */
             covar?: string | null;
+            /** @description The revocation act ("determinazione di revoca") */
+            act: components["schemas"]["ActDto"];
         };
         RevokeGrantResponse: {
             /**
@@ -1277,6 +1512,31 @@ export interface components {
              */
             grantId: string;
         };
+        ExpenditureDocumentDto: {
+            /**
+             * @description invoice ("fattura"), payslip ("busta paga"), receipt ("ricevuta"), other
+             * @enum {string}
+             */
+            type: "invoice" | "payslip" | "receipt" | "other";
+            /** @description The document's number, as its issuer gave it */
+            number: string;
+            /**
+             * Format: date
+             * @description Its date (YYYY-MM-DD)
+             * @example 2026-06-30
+             */
+            date: string;
+            /**
+             * @description The issuer's tax code or VAT number. Issuer, number and date (trimmed, in upper case) name the document: it is claimed once in the programme, on any grant (DOCUMENT_ALREADY_CLAIMED)
+             * @example 01234567890
+             */
+            issuerTaxCode: string;
+            /**
+             * @description The document's whole amount, in integer euro cents: the item claims at most this (ITEM_EXCEEDS_DOCUMENT)
+             * @example 15000000
+             */
+            amountCents: number;
+        };
         ClaimItemDto: {
             /** @description What the expenditure was for */
             description: string;
@@ -1287,8 +1547,16 @@ export interface components {
              * @example 15000000
              */
             amountCents: number;
-            /** @description The supporting document: invoice, payslip, receipt */
+            /** @description Where the supporting document is archived: the beneficiary's own reference */
             documentRef: string;
+            /**
+             * Format: date
+             * @description The day it was paid (YYYY-MM-DD): inside the programme's eligibility period and the operation's planned dates (OUTSIDE_ELIGIBILITY_PERIOD)
+             * @example 2026-07-10
+             */
+            paidOn: string;
+            /** @description The document that proves the expenditure */
+            document: components["schemas"]["ExpenditureDocumentDto"];
         };
         SubmitExpenditureClaimDto: {
             /** @description Chosen by the client, or generated; unique across all claims */
@@ -1380,8 +1648,10 @@ export interface components {
              * @example 2027-03-31
              */
             dueDate: string;
-            /** @description The act ordering the recovery */
+            /** @description The order's own reference (a protocol or payment notice number) */
             reference: string;
+            /** @description The act ordering the recovery ("determinazione di recupero") */
+            act: components["schemas"]["ActDto"];
         };
         OrderRecoveryResponse: {
             /**
@@ -1457,6 +1727,8 @@ export interface components {
             amountCents?: number | null;
             /** @description Why it cannot be recovered */
             reason: string;
+            /** @description The act declaring the amount irrecoverable */
+            act: components["schemas"]["ActDto"];
         };
         WriteOffRecoveryResponse: {
             /**
@@ -1480,6 +1752,18 @@ export interface components {
          * @enum {string}
          */
         ProgrammingPeriod: "2014-2020" | "2021-2027";
+        EligibilityPeriod: {
+            /**
+             * Format: date
+             * @description The first day (YYYY-MM-DD)
+             */
+            from: string;
+            /**
+             * Format: date
+             * @description The last day, included (YYYY-MM-DD)
+             */
+            to: string;
+        };
         /**
          * @description Counted from 31 December of the year of the last payment, or of the award
          * @enum {string}
@@ -1500,6 +1784,8 @@ export interface components {
         ProgrammeRules: {
             /** @description The programming period and so its regulation */
             programmingPeriod: components["schemas"]["ProgrammingPeriod"];
+            /** @description When its operations may run and their expenditure be paid (Reg. 1303/2013 art. 65(2); 2021/1060 art. 63(2)) */
+            eligibility: components["schemas"]["EligibilityPeriod"];
             /** @description How long the records of an operation are kept once it ends */
             retention: components["schemas"]["RetentionRule"];
             /** @description Days an unsuccessful applicant may appeal */
@@ -1637,6 +1923,8 @@ export interface components {
             withdrawn: number;
             /** @description Awarded */
             awarded: number;
+            /** @description Ranked and passed over by an act (for insufficient funds, still able to come back to the line) */
+            "passed-over": number;
         };
         BidsByApplicantType: {
             /** @description Social services bodies */
@@ -1665,6 +1953,72 @@ export interface components {
          * @enum {string}
          */
         Selection: "ranking" | "first-come";
+        GberTerms: {
+            /**
+             * @description The GBER article (Reg. (EU) 651/2014) its aid falls under
+             * @example art. 20
+             */
+            article: string;
+            /**
+             * @description That article's maximum aid intensity, in basis points of an operation's eligible cost: no award above it
+             * @example 5000
+             */
+            maxIntensityBp: number;
+        };
+        Act: {
+            /**
+             * @description Its number, e.g. "D.D. 998/2017"
+             * @example D.D. 998/2017
+             */
+            number: string;
+            /**
+             * Format: date
+             * @description The day it was adopted (YYYY-MM-DD)
+             * @example 2017-11-02
+             */
+            date: string;
+            /**
+             * @description Who signed it
+             * @example Il Dirigente del Settore Politiche per le famiglie
+             */
+            signatory: string;
+        };
+        CallRanking: {
+            /** @description The act approving it */
+            act: components["schemas"]["Act"];
+            /**
+             * Format: date-time
+             * @description When it was recorded
+             */
+            approvedAt: string;
+            /** @description How many bids it ranks */
+            rankedCount: number;
+        };
+        AppealDeadlines: {
+            /**
+             * Format: date
+             * @description To the regional administrative court (TAR): 60 days from the act (D.lgs. 104/2010 art. 29) (YYYY-MM-DD)
+             * @example 2026-06-19
+             */
+            tar: string;
+            /**
+             * Format: date
+             * @description By extraordinary appeal to the President of the Republic: 120 days from the act (DPR 1199/1971 art. 9) (YYYY-MM-DD)
+             * @example 2026-08-18
+             */
+            president: string;
+        };
+        PassedOverBid: {
+            /**
+             * @description The bid
+             * @example nido-rivoli
+             */
+            bidId: string;
+            /** @description insufficient-funds (back in the line when money comes back to the call), declined or requirements-lost (for good) */
+            reason: components["schemas"]["PassOverReason"];
+            /** @description The act passing it over */
+            act: components["schemas"]["Act"];
+        };
         Call: {
             /**
              * @description The call
@@ -1753,6 +2107,14 @@ export interface components {
             closedKey: string | null;
             /** @description Whether it takes bids right now (open, and within its window) */
             acceptingBids: boolean;
+            /** @description Under GBER: the article and its maximum aid intensity; null otherwise */
+            gber: components["schemas"]["GberTerms"] | null;
+            /** @description Its approved ranking ("graduatoria"); null until approved (and for a first-come call) */
+            ranking: components["schemas"]["CallRanking"] | null;
+            /** @description The last days to challenge the ranking, counted from its act; null until ranked */
+            appealDeadlines: components["schemas"]["AppealDeadlines"] | null;
+            /** @description The ranked bids passed over now, with the last reason and act */
+            passedOver: components["schemas"]["PassedOverBid"][];
         };
         CallPage: {
             /**
@@ -1771,10 +2133,10 @@ export interface components {
             items: components["schemas"]["Call"][];
         };
         /**
-         * @description score: the best first; arrival: the order of the log
+         * @description rank: the approved ranking, bids not in it after; score: the best first; arrival: the order of the log
          * @enum {string}
          */
-        BidOrder: "score" | "arrival";
+        BidOrder: "rank" | "score" | "arrival";
         /**
          * @description A body, a company or an association: its identity is public
          * @enum {string}
@@ -1823,7 +2185,18 @@ export interface components {
          * @description Where it stands
          * @enum {string}
          */
-        BidStatus: "submitted" | "admissible" | "inadmissible" | "withdrawn" | "awarded";
+        BidStatus: "submitted" | "admissible" | "inadmissible" | "withdrawn" | "awarded" | "passed-over";
+        BidPassOver: {
+            /** @description insufficient-funds, declined or requirements-lost */
+            reason: components["schemas"]["PassOverReason"];
+            /** @description The act passing it over */
+            act: components["schemas"]["Act"];
+            /**
+             * Format: date-time
+             * @description When it was recorded
+             */
+            passedOverAt: string;
+        };
         RankedBid: {
             /**
              * @description The bid
@@ -1879,10 +2252,14 @@ export interface components {
              * @description When it was withdrawn
              */
             withdrawnAt: string | null;
+            /** @description Its place in its call's approved ranking (1: the best); null until the ranking is approved, or when it is not in it. In a call's list of bids (`GET /calls/{callId}/bids`) in order of score or arrival: its place in that order, from 1 (null for an unscored bid ranked by score) */
+            rank: number | null;
+            /** @description A key that sorts the ranked bids by rank and the others after them */
+            rankKey: string;
+            /** @description Why and by which act it was last passed over; null if never */
+            passedOver: components["schemas"]["BidPassOver"] | null;
             /** @description It arrived after its call closed: never admitted */
             late: boolean;
-            /** @description Its place in the order of the page, from 1; null for an unscored bid ranked by score */
-            rank: number | null;
         };
         RankedBidPage: {
             /**
@@ -1897,7 +2274,7 @@ export interface components {
             pageSize: number;
             /** @description Items in all pages */
             total: number;
-            /** @description score: the best first; arrival: the order of the log */
+            /** @description rank: the approved ranking, bids not in it after; score: the best first; arrival: the order of the log */
             order: components["schemas"]["BidOrder"];
             /** @description The bids, in that order */
             items: components["schemas"]["RankedBid"][];
@@ -1983,6 +2360,12 @@ export interface components {
              * @description When it was withdrawn
              */
             withdrawnAt: string | null;
+            /** @description Its place in its call's approved ranking (1: the best); null until the ranking is approved, or when it is not in it. In a call's list of bids (`GET /calls/{callId}/bids`) in order of score or arrival: its place in that order, from 1 (null for an unscored bid ranked by score) */
+            rank: number | null;
+            /** @description A key that sorts the ranked bids by rank and the others after them */
+            rankKey: string;
+            /** @description Why and by which act it was last passed over; null if never */
+            passedOver: components["schemas"]["BidPassOver"] | null;
             /** @description It arrived after its call closed: never admitted */
             late: boolean;
             /** @description A natural person's identity, for the roles that act on them and the portal that submitted the bid */
@@ -2066,6 +2449,26 @@ export interface components {
          * @enum {string}
          */
         ClaimStatus: "submitted" | "verified";
+        /**
+         * @description invoice, payslip, receipt or other
+         * @enum {string}
+         */
+        DocumentType: "invoice" | "payslip" | "receipt" | "other";
+        ExpenditureDocument: {
+            /** @description invoice, payslip, receipt or other */
+            type: components["schemas"]["DocumentType"];
+            /** @description Its number */
+            number: string;
+            /**
+             * Format: date
+             * @description Its date (YYYY-MM-DD)
+             */
+            date: string;
+            /** @description The issuer's tax code or VAT number; null when it is a natural person's codice fiscale (kept in the log only) */
+            issuerTaxCode: string | null;
+            /** @description The document's whole amount, in integer euro cents */
+            amountCents: number;
+        };
         ClaimItem: {
             /** @description What the expenditure was for */
             description: string;
@@ -2073,8 +2476,15 @@ export interface components {
             category: string;
             /** @description Declared, in integer euro cents */
             amountCents: number;
-            /** @description The supporting document */
+            /** @description Where the supporting document is archived */
             documentRef: string;
+            /**
+             * Format: date
+             * @description When it was paid; null on claims recorded before payment dates (YYYY-MM-DD)
+             */
+            paidOn: string | null;
+            /** @description The document that proves it; null on claims recorded before documents */
+            document: components["schemas"]["ExpenditureDocument"] | null;
         };
         ClaimCut: {
             /** @description The item cut, by its position in the claim's items, from 0 */
@@ -2135,8 +2545,10 @@ export interface components {
              * @description When it is due (YYYY-MM-DD)
              */
             dueDate: string;
-            /** @description The act ordering it */
+            /** @description The order's own reference (a protocol or payment notice number) */
             reference: string;
+            /** @description The act ordering it; null on orders recorded before acts */
+            act: components["schemas"]["Act"] | null;
             /**
              * Format: date-time
              * @description When it was recorded
@@ -2163,6 +2575,8 @@ export interface components {
             amountCents: number;
             /** @description Why */
             reason: string;
+            /** @description The act declaring it irrecoverable; null on write-offs recorded before acts */
+            act: components["schemas"]["Act"] | null;
             /**
              * Format: date-time
              * @description When
@@ -2234,6 +2648,8 @@ export interface components {
             releasedCents: number;
             /** @description Due back after it, in all, in integer euro cents */
             recoveryDueCents: number;
+            /** @description The revocation act; null on revocations recorded before acts */
+            act: components["schemas"]["Act"] | null;
             /**
              * Format: date-time
              * @description When
@@ -2304,6 +2720,19 @@ export interface components {
             /** @description The EU's share of its fund, in basis points */
             euCoFinancingRateBp: number | null;
             /**
+             * @description Its call's funding rate, in basis points: it is paid at most this share of its verified eligible expenditure, up to the award; null on grants awarded before calls had one (paid at award / total eligible cost)
+             * @example 8000
+             */
+            fundingRateBp: number | null;
+            /** @description The award act; null on awards recorded before acts */
+            act: components["schemas"]["Act"] | null;
+            /**
+             * Format: date
+             * @description The day the aid was granted: the award act's date (the RNA's, the de minimis windows', the public list's) (YYYY-MM-DD)
+             * @example 2026-04-20
+             */
+            grantDate: string;
+            /**
              * @description The award as first made, in integer euro cents
              * @example 12000000
              */
@@ -2314,6 +2743,11 @@ export interface components {
             disbursedCents: number;
             /** @description What can still be paid: nothing once completed or revoked, in integer euro cents */
             remainingCents: number;
+            /**
+             * @description The advance not yet covered by verified expenditure: the advance paid less what the expenditure verified so far covers (at the funding rate, after what it paid for as interim and final payments), net of recoveries; never negative, never more than the advance, in integer euro cents
+             * @example 2000000
+             */
+            advanceUncovered: number;
             /** @description Handed back to the call, in integer euro cents */
             releasedCents: number;
             /** @description Paid beyond what it is entitled to, in all, in integer euro cents */
@@ -2428,6 +2862,19 @@ export interface components {
             /** @description The EU's share of its fund, in basis points */
             euCoFinancingRateBp: number | null;
             /**
+             * @description Its call's funding rate, in basis points: it is paid at most this share of its verified eligible expenditure, up to the award; null on grants awarded before calls had one (paid at award / total eligible cost)
+             * @example 8000
+             */
+            fundingRateBp: number | null;
+            /** @description The award act; null on awards recorded before acts */
+            act: components["schemas"]["Act"] | null;
+            /**
+             * Format: date
+             * @description The day the aid was granted: the award act's date (the RNA's, the de minimis windows', the public list's) (YYYY-MM-DD)
+             * @example 2026-04-20
+             */
+            grantDate: string;
+            /**
              * @description The award as first made, in integer euro cents
              * @example 12000000
              */
@@ -2438,6 +2885,11 @@ export interface components {
             disbursedCents: number;
             /** @description What can still be paid: nothing once completed or revoked, in integer euro cents */
             remainingCents: number;
+            /**
+             * @description The advance not yet covered by verified expenditure: the advance paid less what the expenditure verified so far covers (at the funding rate, after what it paid for as interim and final payments), net of recoveries; never negative, never more than the advance, in integer euro cents
+             * @example 2000000
+             */
+            advanceUncovered: number;
             /** @description Handed back to the call, in integer euro cents */
             releasedCents: number;
             /** @description Paid beyond what it is entitled to, in all, in integer euro cents */
@@ -2557,8 +3009,14 @@ export interface components {
              */
             amountCents: number;
             /**
+             * Format: date
+             * @description The day it was granted: its award act's date (YYYY-MM-DD)
+             * @example 2026-04-20
+             */
+            grantDate: string;
+            /**
              * Format: date-time
-             * @description When it was awarded
+             * @description When the award was recorded
              */
             awardedAt: string;
         };
@@ -2577,8 +3035,13 @@ export interface components {
              * @description Where the window starts
              */
             windowStart: string;
-            /** @description Granted within the window, in integer euro cents */
+            /** @description Granted within the window (by grant date), in integer euro cents */
             totalInWindowCents: number;
+            /**
+             * @description The de minimis regulation in force today, which an award made today falls under
+             * @example Reg. (EU) 2023/2831
+             */
+            regulationToday: string;
         };
         DataSubjectFound: {
             /** @description The subject id the ledger knows the person by */
@@ -2644,6 +3107,12 @@ export interface components {
              * @description When it was withdrawn
              */
             withdrawnAt: string | null;
+            /** @description Its place in its call's approved ranking (1: the best); null until the ranking is approved, or when it is not in it. In a call's list of bids (`GET /calls/{callId}/bids`) in order of score or arrival: its place in that order, from 1 (null for an unscored bid ranked by score) */
+            rank: number | null;
+            /** @description A key that sorts the ranked bids by rank and the others after them */
+            rankKey: string;
+            /** @description Why and by which act it was last passed over; null if never */
+            passedOver: components["schemas"]["BidPassOver"] | null;
         };
         SubjectPayment: {
             /** @description The grant it was paid on */
@@ -2900,10 +3369,10 @@ export interface components {
              */
             cup: string;
             /**
-             * @description A legal person's name; null for a natural person
+             * @description A legal person's name; for a natural person the neutral label `Natural person` (never named: Reg. 2021/1060 art. 49(3), D.lgs. 33/2013 art. 26(4))
              * @example Officine Riunite Srl
              */
-            beneficiaryName: string | null;
+            beneficiaryName: string;
             /**
              * @description The type of beneficiary
              * @example company
@@ -2975,8 +3444,14 @@ export interface components {
             /** @description ISTAT municipality code; null for a natural person */
             municipality: string | null;
             /**
+             * Format: date
+             * @description The day the aid was granted: the award act's date (for awards recorded before acts, the day they were recorded) (YYYY-MM-DD)
+             * @example 2026-04-20
+             */
+            grantDate: string;
+            /**
              * Format: date-time
-             * @description When it was awarded
+             * @description When the award was recorded
              */
             awardedAt: string;
             /**
@@ -2993,7 +3468,7 @@ export interface components {
             status: string;
         };
         PublicOperationList: {
-            /** @description Every published operation */
+            /** @description Every operation, in order of award */
             operations: components["schemas"]["PublicOperation"][];
         };
         /**
@@ -3744,7 +4219,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description MEASURE_ALLOCATION_EXCEEDED (the measure has less left to reserve), INVALID_CALL_WINDOW, NO_ELIGIBLE_APPLICANT_TYPES, MAX_GRANT_EXCEEDS_BUDGET, INVALID_INPUT. IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another request. */
+            /** @description MEASURE_ALLOCATION_EXCEEDED (the measure has less left to reserve), INVALID_CALL_WINDOW, NO_ELIGIBLE_APPLICANT_TYPES, MAX_GRANT_EXCEEDS_BUDGET, INVALID_INPUT (also: a GBER call without `gber`, or `gber` on another regime). IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another request. */
             422: {
                 headers: {
                     "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
@@ -4152,14 +4627,204 @@ export interface operations {
             };
         };
     };
+    approveRanking: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the command safe to retry: a retry with the same key and body gets the first response back (`Idempotent-Replayed: true`) and writes nothing, whichever API process it reaches. The same key with another body: 422 IDEMPOTENCY_KEY_REUSED; while the first is still running: it waits, then 409 IDEMPOTENCY_KEY_IN_USE with `Retry-After`. Kept IDEMPOTENCY_RETENTION_HOURS (7 days by default). 1-200 visible ASCII characters. */
+                "Idempotency-Key"?: string;
+                /** @description Act only if the entity is still at this revision (an `ETag` this API gave, e.g. `"3"`); 412 STALE_REVISION otherwise, and nothing is written. */
+                "If-Match"?: string;
+                /** @description Groups the events of one business process; kept in every event's metadata and echoed back. An id: letters, digits, ".", "_", ":" or "-", at most 128. When absent: the request's trace id if it is traced, else a generated one. */
+                "X-Correlation-Id"?: string;
+                /** @description The id of the message (an event or command id) that caused this command; kept in the metadata of its events. Same form as X-Correlation-Id. */
+                "X-Causation-Id"?: string;
+            };
+            path: {
+                /** @description The call: a UUID or a slug of letters, digits, "-" and "_" */
+                callId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApproveRankingDto"];
+            };
+        };
+        responses: {
+            /** @description Recorded: the revision and the position of the write */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Event-Position": components["headers"]["X-Event-Position"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "callId": "m4-welfare-aziendale",
+                     *       "revision": 12,
+                     *       "position": "57"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApproveRankingResponse"];
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED (with `errors`, each field and its problems), INVALID_ID, INVALID_HEADER, MALFORMED_JSON, INVALID_BODY or FORBIDDEN_KEY. */
+            400: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one this API does not know: UNAUTHENTICATED. Send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description None of the key's roles may use this route: FORBIDDEN. */
+            403: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description CALL_NOT_FOUND. */
+            404: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request did not arrive within the server's deadline: REQUEST_TIMEOUT. */
+            408: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_IN_USE: a request with the same `Idempotency-Key` is still running (with `Retry-After`); CONCURRENCY_CONFLICT: other commands kept changing the same streams, retry. */
+            409: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    /** @description With IDEMPOTENCY_KEY_IN_USE: seconds to wait before retrying. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a revision the entity is no longer at: STALE_REVISION. Nothing was written; read it again and decide again. */
+            412: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server takes: PAYLOAD_TOO_LARGE. */
+            413: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not UTF-8 JSON: UNSUPPORTED_MEDIA_TYPE. */
+            415: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description CALL_NOT_CLOSED (close the call first: its close is the line between bids on time and late ones), BIDS_NOT_EVALUATED (with `notEvaluated`, how many, and `bidId`, one of them), RANKING_ALREADY_APPROVED, NOT_A_RANKING_CALL (a first-come call funds by arrival), CALL_CANCELLED, ACT_DATE_IN_FUTURE (with `actDate` and `today`), INVALID_INPUT. IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another request. */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 422,
+                     *       "message": "2 bid(s) of call m4-welfare-aziendale are not evaluated yet, e.g. nido-rivoli",
+                     *       "code": "BIDS_NOT_EVALUATED",
+                     *       "notEvaluated": 2,
+                     *       "bidId": "nido-rivoli"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RATE_LIMITED: this address or this principal has used its share; retry after `Retry-After` seconds. An address that presents too many unknown keys gets it on every route that needs a key. */
+            429: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A fault of the API itself, logged: INTERNAL_ERROR (or EVENT_DECODING_FAILED for a stored event it cannot read). */
+            500: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable for now: retry after `Retry-After` seconds. EVENT_STORE_UNAVAILABLE, or READ_MODELS_BEHIND where the command needs the read models caught up. */
+            503: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listBidsOfCall: {
         parameters: {
             query?: {
                 page?: number;
                 pageSize?: number;
-                status?: "submitted" | "admissible" | "inadmissible" | "withdrawn" | "awarded";
-                /** @description score: the best first (a ranking call's default); arrival: in order of arrival, the log's (a first-come call's default) */
-                order?: "score" | "arrival";
+                status?: "submitted" | "admissible" | "inadmissible" | "withdrawn" | "awarded" | "passed-over";
+                /** @description rank: the approved ranking (each bid's `rank` its place in it), the bids not in it after, by score then arrival; score: the best first (a ranking call's default); arrival: in order of arrival, the log's (a first-come call's default) */
+                order?: "rank" | "score" | "arrival";
             };
             header?: {
                 /** @description Read your own write: the `X-Event-Position` a command answered with. The query waits until every read model has applied that event (up to MIN_POSITION_WAIT_MS, 3 s by default), else answers 503 READ_MODELS_BEHIND with `Retry-After`. */
@@ -4787,6 +5452,195 @@ export interface operations {
             };
         };
     };
+    passOverBid: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the command safe to retry: a retry with the same key and body gets the first response back (`Idempotent-Replayed: true`) and writes nothing, whichever API process it reaches. The same key with another body: 422 IDEMPOTENCY_KEY_REUSED; while the first is still running: it waits, then 409 IDEMPOTENCY_KEY_IN_USE with `Retry-After`. Kept IDEMPOTENCY_RETENTION_HOURS (7 days by default). 1-200 visible ASCII characters. */
+                "Idempotency-Key"?: string;
+                /** @description Act only if the entity is still at this revision (an `ETag` this API gave, e.g. `"3"`); 412 STALE_REVISION otherwise, and nothing is written. */
+                "If-Match"?: string;
+                /** @description Groups the events of one business process; kept in every event's metadata and echoed back. An id: letters, digits, ".", "_", ":" or "-", at most 128. When absent: the request's trace id if it is traced, else a generated one. */
+                "X-Correlation-Id"?: string;
+                /** @description The id of the message (an event or command id) that caused this command; kept in the metadata of its events. Same form as X-Correlation-Id. */
+                "X-Causation-Id"?: string;
+            };
+            path: {
+                /** @description The bid: a UUID or a slug of letters, digits, "-" and "_" */
+                bidId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PassOverBidDto"];
+            };
+        };
+        responses: {
+            /** @description Recorded: the revision and the position of the write */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Event-Position": components["headers"]["X-Event-Position"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "bidId": "officine-nido",
+                     *       "revision": 4,
+                     *       "position": "63"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PassOverBidResponse"];
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED (with `errors`, each field and its problems), INVALID_ID, INVALID_HEADER, MALFORMED_JSON, INVALID_BODY or FORBIDDEN_KEY. */
+            400: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one this API does not know: UNAUTHENTICATED. Send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description None of the key's roles may use this route: FORBIDDEN. */
+            403: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description BID_NOT_FOUND, CALL_NOT_FOUND. */
+            404: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request did not arrive within the server's deadline: REQUEST_TIMEOUT. */
+            408: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_IN_USE: a request with the same `Idempotency-Key` is still running (with `Retry-After`); CONCURRENCY_CONFLICT: other commands kept changing the same streams, retry. */
+            409: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    /** @description With IDEMPOTENCY_KEY_IN_USE: seconds to wait before retrying. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a revision the entity is no longer at: STALE_REVISION. Nothing was written; read it again and decide again. */
+            412: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server takes: PAYLOAD_TOO_LARGE. */
+            413: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not UTF-8 JSON: UNSUPPORTED_MEDIA_TYPE. */
+            415: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RANKING_NOT_APPROVED, NOT_A_RANKING_CALL, BID_NOT_RANKED, BID_ALREADY_AWARDED, BID_WITHDRAWN, BID_PASSED_OVER (already passed over: for good, or for insufficient funds with no money back since), RANKING_ORDER (with `waitingBidId`: for insufficient funds, only the first bid still waiting), FUNDS_AVAILABLE (with `remainingCents`: the call can fund what the bid asks), CALL_CANCELLED, ACT_DATE_IN_FUTURE, INVALID_INPUT. IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another request. */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 422,
+                     *       "message": "Call m4-welfare-aziendale has 20000000 cents left, enough for the 15000000 bid officine-nido asks",
+                     *       "code": "FUNDS_AVAILABLE",
+                     *       "remainingCents": 20000000
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RATE_LIMITED: this address or this principal has used its share; retry after `Retry-After` seconds. An address that presents too many unknown keys gets it on every route that needs a key. */
+            429: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A fault of the API itself, logged: INTERNAL_ERROR (or EVENT_DECODING_FAILED for a stored event it cannot read). */
+            500: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable for now: retry after `Retry-After` seconds. EVENT_STORE_UNAVAILABLE, or READ_MODELS_BEHIND where the command needs the read models caught up. */
+            503: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     awardGrant: {
         parameters: {
             query?: never;
@@ -4926,7 +5780,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description BUDGET_EXCEEDED, AWARD_EXCEEDS_REQUEST, AWARD_EXCEEDS_ELIGIBLE_COST, BID_NOT_EVALUATED, BID_NOT_ADMISSIBLE, BID_ALREADY_AWARDED, BID_WITHDRAWN, BID_NOT_IN_CALL, BID_AFTER_CLOSE, ARRIVAL_ORDER (with `waitingBidId`: a first-come call funds bids in order of arrival), CALL_CANCELLED, COMMITMENT_LIMIT_REACHED, OPERATION_DATA_REQUIRED, UNKNOWN_INTERVENTION_TYPE, UNKNOWN_SPECIFIC_OBJECTIVE, RNA_COR_REQUIRED, DE_MINIMIS_VISURA_REQUIRED, DE_MINIMIS_CEILING_EXCEEDED (with `headroomCents`), INVALID_AMOUNT, INVALID_INPUT. IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another request. */
+            /** @description BUDGET_EXCEEDED, AWARD_EXCEEDS_REQUEST, AWARD_EXCEEDS_ELIGIBLE_COST, BID_NOT_EVALUATED, BID_NOT_ADMISSIBLE, BID_ALREADY_AWARDED, BID_WITHDRAWN, BID_NOT_IN_CALL, BID_AFTER_CLOSE, ARRIVAL_ORDER (with `waitingBidId`: a first-come call funds bids in order of arrival), RANKING_NOT_APPROVED (a ranking call awards only once its ranking is approved), RANKING_ORDER (with `waitingBidId`: the highest-ranked bid still waiting, to award or pass over first), BID_NOT_RANKED, BID_PASSED_OVER (passed over for good, or for insufficient funds and no money came back since), AID_INTENSITY_EXCEEDED (with `maxIntensityBp` and `maxAwardCents`: above the GBER article's intensity), ACT_DATE_IN_FUTURE (the act is dated after today), CALL_CANCELLED, COMMITMENT_LIMIT_REACHED, OPERATION_DATA_REQUIRED, UNKNOWN_INTERVENTION_TYPE, UNKNOWN_SPECIFIC_OBJECTIVE, RNA_COR_REQUIRED, DE_MINIMIS_VISURA_REQUIRED, DE_MINIMIS_CEILING_EXCEEDED (with `headroomCents`, `regulation`, `ceilingCents` and `windowStart`), INVALID_AMOUNT, INVALID_INPUT. IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another request. */
             422: {
                 headers: {
                     "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
@@ -4936,9 +5790,9 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 422,
-                     *       "message": "The single undertaking can receive 8000000 cents more de minimis aid (ceiling 30000000 over 3 years)",
-                     *       "code": "DE_MINIMIS_CEILING_EXCEEDED",
-                     *       "headroomCents": 8000000
+                     *       "message": "Call m4-welfare-aziendale awards by its ranking: bid officine-nido is ranked higher and still waiting (award it, or pass it over by an act)",
+                     *       "code": "RANKING_ORDER",
+                     *       "waitingBidId": "officine-nido"
                      *     }
                      */
                     "application/json": components["schemas"]["Problem"];
@@ -5305,7 +6159,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description GRANT_ALREADY_REVOKED, REVOCATION_EXCEEDS_AWARD, COVAR_REQUIRED. IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another request. */
+            /** @description GRANT_ALREADY_REVOKED, REVOCATION_EXCEEDS_AWARD, COVAR_REQUIRED, ACT_DATE_IN_FUTURE (the act is dated after today). IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another request. */
             422: {
                 headers: {
                     "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
@@ -5487,7 +6341,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description CLAIMS_CLOSED, CLAIM_LIMIT_REACHED, CLAIM_EXCEEDS_ELIGIBLE_COST, GRANT_NOT_ACTIVE, INVALID_INPUT. IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another request. */
+            /** @description OUTSIDE_ELIGIBILITY_PERIOD (with itemIndex, paidOn, eligibleFrom, eligibleTo), ITEM_EXCEEDS_DOCUMENT (with itemIndex, amountCents, documentAmountCents), DOCUMENT_ALREADY_CLAIMED (with itemIndex, and the claimId, grantId and earlierItemIndex that hold it), CLAIMS_CLOSED, CLAIM_LIMIT_REACHED, CLAIM_EXCEEDS_ELIGIBLE_COST, GRANT_NOT_ACTIVE, INVALID_INPUT. IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another request. */
             422: {
                 headers: {
                     "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
@@ -5850,7 +6704,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description RECOVERY_EXCEEDS_DUE (with `orderableCents`), INVALID_INPUT. IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another request. */
+            /** @description RECOVERY_EXCEEDS_DUE (with `orderableCents`), ACT_DATE_IN_FUTURE (the act is dated after today), INVALID_INPUT. IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another request. */
             422: {
                 headers: {
                     "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
@@ -6198,7 +7052,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description NOTHING_TO_RECOVER, WRITE_OFF_EXCEEDS_OUTSTANDING. IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another request. */
+            /** @description NO_RECOVERY_ORDERED (nothing was ordered back on the grant: order the recovery first), NOTHING_TO_RECOVER, WRITE_OFF_EXCEEDS_OUTSTANDING, ACT_DATE_IN_FUTURE (the act is dated after today). IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another request. */
             422: {
                 headers: {
                     "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
@@ -7318,7 +8172,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description RETENTION_PERIOD_ACTIVE (with `retainUntil`: null while a procedure is open), DATA_SUBJECT_ALREADY_ERASED (with `erasedAt`). IDEMPOTENCY_KEY_IN_USE: a request with the same `Idempotency-Key` is still running (with `Retry-After`); CONCURRENCY_CONFLICT: other commands kept changing the same streams, retry. */
+            /** @description RETENTION_PERIOD_ACTIVE, with `retainUntil` (when every obligation ends; null while one runs without a date: a procedure or a recovery still open) and `retentionReasons` (each obligation: its reason, until when, its grant or bid), DATA_SUBJECT_ALREADY_ERASED (with `erasedAt`). IDEMPOTENCY_KEY_IN_USE: a request with the same `Idempotency-Key` is still running (with `Retry-After`); CONCURRENCY_CONFLICT: other commands kept changing the same streams, retry. */
             409: {
                 headers: {
                     "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
@@ -7330,9 +8184,29 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 409,
-                     *       "message": "The records must be kept until 2031-12-31T23:59:59.999Z: grant g-1 was last paid in 2026",
+                     *       "message": "The records must be kept while a procedure or a recovery is open: grant g-1 is kept 5 years from 31 December of the year of its last payment; grant g-1 is gber State aid, whose records are kept 10 years from the award; grant g-1 has 300000 cents ordered back, neither received nor written off",
                      *       "code": "RETENTION_PERIOD_ACTIVE",
-                     *       "retainUntil": "2031-12-31T23:59:59.999Z"
+                     *       "retainUntil": null,
+                     *       "retentionReasons": [
+                     *         {
+                     *           "reason": "operation-records",
+                     *           "retainUntil": "2031-12-31T23:59:59.999Z",
+                     *           "grantId": "g-1",
+                     *           "bidId": null
+                     *         },
+                     *         {
+                     *           "reason": "state-aid-records",
+                     *           "retainUntil": "2036-05-04T23:59:59.999Z",
+                     *           "grantId": "g-1",
+                     *           "bidId": null
+                     *         },
+                     *         {
+                     *           "reason": "open-recovery",
+                     *           "retainUntil": null,
+                     *           "grantId": "g-1",
+                     *           "bidId": null
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["Problem"];

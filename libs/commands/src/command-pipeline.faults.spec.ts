@@ -37,7 +37,7 @@ import {
 import { DomainError, type FundingCommand, type FundingEvent } from '@app/funding';
 import { ADAPTERS, type StoreFixture } from '../../event-store/test-support/event-store.adapters.js';
 import { dayAt, setup } from '../../funding/test-support/funding.arbitraries.js';
-import { EVALUATOR, FINANCE_OFFICER, awardTerms, cupFor } from '../../funding/test-support/funding.fixtures.js';
+import { ACT, FINANCE_OFFICER, awardTerms, cupFor } from '../../funding/test-support/funding.fixtures.js';
 import { firstViolation } from '../../funding/test-support/funding.invariants.js';
 import { claimVerifyAndPay } from '../../funding/test-support/paying.js';
 import { commandContext, type LoggedEvent } from '../../funding/test-support/test-ledger.js';
@@ -95,23 +95,21 @@ function fundingStory(run: string): FundingCommand[] {
   const id = (value: string) => `${value}-${run}`;
   const [given] = fc.sample(setup, { seed: 7, numRuns: 1 });
   const renamed = given!.map((command) => inNamespace(command, id));
-  const bidOnFirstCall = renamed.find((c): c is Extract<FundingCommand, { type: 'SubmitBid' }> => c.type === 'SubmitBid' && c.callId === id('c1'))!;
   const firstAward = renamed.find((c): c is Extract<FundingCommand, { type: 'AwardGrant' }> => c.type === 'AwardGrant' && c.grantId === id('g1'))!;
   return [
     ...renamed,
-    { ...bidOnFirstCall, bidId: id('b2'), requestedCents: 20_000 },
-    { type: 'EvaluateBid', bidId: id('b2'), admissible: true, score: 75, evaluatedBy: EVALUATOR },
+    // b2 waits behind b1 in c1's approved ranking: the next award goes to it.
     { type: 'AwardGrant', grantId: id('g2'), callId: id('c1'), bidId: id('b2'), amountCents: 20_000, ...awardTerms(id('g2'), 20_000) },
     // The operation may cost up to twice the award: declaring twice the payment covers it.
     ...claimVerifyAndPay(id('g1'), 'pay-1', 10_000, { declaredCents: 20_000 }),
     { type: 'RecordDisbursement', grantId: id('g3'), disbursementId: 'advance-1', kind: 'advance', claimId: null, amountCents: 5_000, paidBy: FINANCE_OFFICER },
     ...claimVerifyAndPay(id('g1'), 'pay-2', 5_000, { declaredCents: 10_000 }),
-    { type: 'RevokeGrant', grantId: id('g2'), reason: 'Irregularity found' },
+    { type: 'RevokeGrant', grantId: id('g2'), reason: 'Irregularity found', act: ACT },
     // 15,000 paid on g1: an award cut to 10,000 makes 5,000 due.
-    { type: 'RevokeGrant', grantId: id('g1'), reason: 'Costs not incurred', amountCents: firstAward.amountCents - 10_000 },
-    { type: 'OrderRecovery', grantId: id('g1'), orderId: 'order-1', amountCents: 5_000, interestRateBp: 250, dueDate: '2027-01-31', reference: 'ORD-1' },
+    { type: 'RevokeGrant', grantId: id('g1'), reason: 'Costs not incurred', amountCents: firstAward.amountCents - 10_000, act: ACT },
+    { type: 'OrderRecovery', grantId: id('g1'), orderId: 'order-1', amountCents: 5_000, interestRateBp: 250, dueDate: '2027-01-31', reference: 'ORD-1', act: ACT },
     { type: 'RecordRecoveryReceipt', grantId: id('g1'), receiptId: 'receipt-1', amountCents: 2_000, interestCents: 0, receivedAt: '2026-01-02', reference: 'RCV-1' },
-    { type: 'WriteOffRecovery', grantId: id('g1'), amountCents: 1_000, reason: 'Beneficiary insolvent' },
+    { type: 'WriteOffRecovery', grantId: id('g1'), amountCents: 1_000, reason: 'Beneficiary insolvent', act: ACT },
     { type: 'CloseCall', callId: id('c2') },
   ];
 }
@@ -121,6 +119,7 @@ function inNamespace(command: FundingCommand, id: (value: string) => string): Fu
   for (const key of ['programmeId', 'callId', 'bidId', 'grantId', 'claimId']) {
     if (typeof renamed[key] === 'string') renamed[key] = id(renamed[key]);
   }
+  if (Array.isArray(renamed['bidIds'])) renamed['bidIds'] = (renamed['bidIds'] as string[]).map(id);
   // A CUP is taken once across the whole log: each grant of the run has its own.
   if (command.type === 'AwardGrant') renamed['cup'] = cupFor(renamed['grantId'] as string);
   return renamed as FundingCommand;

@@ -5,7 +5,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { AppendOutcomeUnknownError, InMemoryEventStore, InMemoryLog, type AppendRequest } from '@app/event-store';
 import { grantStream, type FundingCommand, type FundingEvent } from '@app/funding';
-import { EUR, bidAdmissible, bidAwarded, bidSubmitted, budgetCommitted, callOpened, grantAwarded } from '../../funding/test-support/funding.fixtures.js';
+import { ACT, EUR, bidAdmissible, bidAwarded, bidSubmitted, budgetCommitted, callOpened, grantAwarded } from '../../funding/test-support/funding.fixtures.js';
 import { commandContext, record } from '../../funding/test-support/given-when-then.js';
 import { CommandConflictError, StaleRevisionError } from './command-errors.js';
 import { CommandPipeline } from './command-pipeline.js';
@@ -111,7 +111,7 @@ describe('the command pipeline', () => {
       },
     });
     await grantWithHistory(spied);
-    await new CommandPipeline(spied, clock).execute({ type: 'RevokeGrant', grantId: 'g1', reason: 'Irregularity' }, commandContext());
+    await new CommandPipeline(spied, clock).execute({ type: 'RevokeGrant', grantId: 'g1', reason: 'Irregularity', act: ACT }, commandContext());
     expect(multi[0]!.map((r) => [r.stream, r.expected])).toEqual([
       ['grant-g1', 0],
       ['call-c1', 'exists'],
@@ -197,7 +197,7 @@ describe('one answer per command, whatever happens to the append', () => {
         return result;
       },
     });
-    const outcome = await new CommandPipeline(flaky, clock).execute({ type: 'RevokeGrant', grantId: 'g1', reason: 'Irregularity' }, commandContext());
+    const outcome = await new CommandPipeline(flaky, clock).execute({ type: 'RevokeGrant', grantId: 'g1', reason: 'Irregularity', act: ACT }, commandContext());
     expect(outcome.stream).toBe(grantStream('g1'));
     expect(outcome.position).toEqual(await store.headPosition());
     expect((await store.readStream('call-c1')).filter((e) => e.type === 'CallBudgetReleased')).toHaveLength(1);

@@ -82,6 +82,25 @@ export const DOMAIN_ERROR_CODES = [
   'NOTHING_TO_RECOVER',
   'ARRIVAL_ORDER',
   'BID_AFTER_CLOSE',
+  // Records and lists (issue #24): a write-off needs a recovery ordered first.
+  'NO_RECOVERY_ORDERED',
+  // Eligibility periods and expenditure documents (Reg. (EU) 1303/2013 art. 65; 2021/1060 art. 63).
+  'OUTSIDE_ELIGIBILITY_PERIOD',
+  'OPERATION_COMPLETED_BEFORE_APPLICATION',
+  'ITEM_EXCEEDS_DOCUMENT',
+  'DOCUMENT_ALREADY_CLAIMED',
+  // Acts, the ranking and State aid by regime and date (issue #24).
+  'ACT_DATE_IN_FUTURE',
+  'CALL_NOT_CLOSED',
+  'BIDS_NOT_EVALUATED',
+  'NOT_A_RANKING_CALL',
+  'RANKING_ALREADY_APPROVED',
+  'RANKING_NOT_APPROVED',
+  'RANKING_ORDER',
+  'BID_NOT_RANKED',
+  'BID_PASSED_OVER',
+  'FUNDS_AVAILABLE',
+  'AID_INTENSITY_EXCEEDED',
 ] as const;
 
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
@@ -92,13 +111,16 @@ export class DomainError extends Error {
   constructor(
     readonly code: DomainErrorCode,
     message: string,
-    /** Facts the refusal hands back to the client beside its code (e.g. `retainUntil`); never personal data. */
-    readonly details: Readonly<Record<string, string | number | null>> = {},
+    /** Facts the refusal hands back to the client beside its code (e.g. `retainUntil`, `retentionReasons`); never personal data. */
+    readonly details: Readonly<Record<string, RefusalDetail>> = {},
   ) {
     super(message);
   }
 }
 
-export function refuse(code: DomainErrorCode, message: string, details?: Readonly<Record<string, string | number | null>>): never {
+/** A fact beside a refusal's code: a value, or a list of records of values (e.g. each retention reason with its date). */
+export type RefusalDetail = string | number | null | ReadonlyArray<Readonly<Record<string, string | number | null>>>;
+
+export function refuse(code: DomainErrorCode, message: string, details?: Readonly<Record<string, RefusalDetail>>): never {
   throw new DomainError(code, message, details);
 }

@@ -1,5 +1,7 @@
 import { bidDecider } from './bids/bid.decider.js';
 import type { EvaluateBid } from './bids/evaluate-bid.js';
+import type { PassOverBid } from './bids/pass-over-bid.js';
+import type { ApproveRanking } from './calls/approve-ranking.js';
 import type { SubmitBid } from './bids/submit-bid.js';
 import type { WithdrawBid } from './bids/withdraw-bid.js';
 import { callDecider } from './calls/call.decider.js';
@@ -30,9 +32,11 @@ export type FundingCommand =
   | OpenCall
   | CloseCall
   | CancelCall
+  | ApproveRanking
   | SubmitBid
   | WithdrawBid
   | EvaluateBid
+  | PassOverBid
   | AwardGrant
   | RecordDisbursement
   | RevokeGrant

@@ -4,9 +4,9 @@ import type { CupEvent, GrantEvent } from './grants/grant.events.js';
 import type { ProgrammeEvent } from './programmes/programme.events.js';
 import type { DataSubjectEvent } from './data-subjects/data-subject.events.js';
 import type { UndertakingEvent } from './undertakings/undertaking.events.js';
-import type { ClaimEvent } from './expenditure/expenditure.events.js';
+import type { ClaimEvent, DocumentEvent } from './expenditure/expenditure.events.js';
 
-export type FundingEvent = ProgrammeEvent | CallEvent | BidEvent | GrantEvent | CupEvent | DataSubjectEvent | UndertakingEvent | ClaimEvent;
+export type FundingEvent = ProgrammeEvent | CallEvent | BidEvent | GrantEvent | CupEvent | DataSubjectEvent | UndertakingEvent | ClaimEvent | DocumentEvent;
 export type FundingEventType = FundingEvent['type'];
 
 /**
@@ -16,33 +16,39 @@ export type FundingEventType = FundingEvent['type'];
  * (`config/stores.ts`). The v2 shapes and why v1 cannot be upcast: docs/adr/0007.
  */
 export const FUNDING_EVENT_SCHEMA_VERSIONS = {
-  ProgrammeEstablished: 3,
+  ProgrammeEstablished: 4,
   MeasureDefined: 2,
   MeasureBudgetReserved: 1,
   MeasureReservationReleased: 1,
-  CallOpened: 5,
+  CallOpened: 6,
   CallClosed: 1,
   CallCancelled: 1,
   CallBudgetCommitted: 1,
   CallBudgetReleased: 1,
   BidQueued: 1,
+  RankingApproved: 1,
+  RankedBidPassedOver: 1,
   BidSubmitted: 4,
   BidWithdrawn: 2,
   BidEvaluated: 2,
   BidAwarded: 1,
-  GrantAwarded: 5,
+  BidRanked: 1,
+  BidPassedOver: 1,
+  GrantAwarded: 6,
   DisbursementRecorded: 4,
   GrantCompleted: 3,
-  GrantRevoked: 3,
+  GrantRevoked: 4,
   DataSubjectErased: 1,
+  GrantBeneficiaryErased: 1,
   CupAssigned: 1,
-  DeMinimisAidRecorded: 1,
-  ExpenditureClaimSubmitted: 1,
+  DeMinimisAidRecorded: 2,
+  ExpenditureClaimSubmitted: 2,
   ExpenditureClaimFiled: 1,
+  ExpenditureDocumentClaimed: 1,
   ExpenditureClaimVerified: 1,
-  RecoveryOrdered: 1,
+  RecoveryOrdered: 2,
   RecoveryReceived: 1,
-  RecoveryWrittenOff: 1,
+  RecoveryWrittenOff: 2,
 } as const satisfies Record<FundingEventType, number>;
 
 export const FUNDING_EVENT_TYPES = Object.keys(FUNDING_EVENT_SCHEMA_VERSIONS) as FundingEventType[];

@@ -1,11 +1,12 @@
 import type { FundingEvent } from './funding.events.js';
 import { assertNever } from './funding.types.js';
+import { documentHash } from './expenditure/document.js';
 
 /**
  * Consistency boundaries: each entity that owns money has a stream of its own
  * (see docs/adr/0002-consistency-boundaries.md). Stream names are `<category>-<id>`.
  */
-export const STREAM_CATEGORIES = ['programme', 'call', 'bid', 'grant', 'subject', 'cup', 'undertaking', 'claim'] as const;
+export const STREAM_CATEGORIES = ['programme', 'call', 'bid', 'grant', 'subject', 'cup', 'undertaking', 'claim', 'document'] as const;
 export type StreamCategory = (typeof STREAM_CATEGORIES)[number];
 
 export const programmeStream = (programmeId: string): string => `programme-${programmeId}`;
@@ -18,6 +19,11 @@ export const cupStream = (cup: string): string => `cup-${cup}`;
 export const undertakingStream = (key: string): string => `undertaking-${key}`;
 /** One stream per expenditure claim id: the id is used once, and names the grant whose stream holds the claim. */
 export const claimStream = (claimId: string): string => `claim-${claimId}`;
+/**
+ * One stream per document of expenditure in a programme (the hash of its key, expenditure/document.ts):
+ * a document is claimed once, by whichever grant claims it first.
+ */
+export const documentStream = (key: string): string => `document-${documentHash(key)}`;
 
 /** The stream an event belongs to: every event names the entity whose stream holds it. */
 export function streamOf(event: FundingEvent): string {
@@ -33,11 +39,15 @@ export function streamOf(event: FundingEvent): string {
     case 'CallBudgetCommitted':
     case 'CallBudgetReleased':
     case 'BidQueued':
+    case 'RankingApproved':
+    case 'RankedBidPassedOver':
       return callStream(event.data.callId);
     case 'BidSubmitted':
     case 'BidWithdrawn':
     case 'BidEvaluated':
     case 'BidAwarded':
+    case 'BidRanked':
+    case 'BidPassedOver':
       return bidStream(event.data.bidId);
     case 'GrantAwarded':
     case 'DisbursementRecorded':
@@ -48,9 +58,12 @@ export function streamOf(event: FundingEvent): string {
     case 'RecoveryOrdered':
     case 'RecoveryReceived':
     case 'RecoveryWrittenOff':
+    case 'GrantBeneficiaryErased':
       return grantStream(event.data.grantId);
     case 'ExpenditureClaimFiled':
       return claimStream(event.data.claimId);
+    case 'ExpenditureDocumentClaimed':
+      return documentStream(event.data.key);
     case 'DataSubjectErased':
       return subjectStream(event.data.subjectId);
     case 'CupAssigned':

@@ -7,7 +7,8 @@ import fc from 'fast-check';
 import { APPLICANT_TYPES, FUNDS } from '../src/funding.types.js';
 import type { FundingCommand } from '../src/funding.commands.js';
 import type { TestLedger } from './test-ledger.js';
-import { awardTerms } from './funding.fixtures.js';
+import { ACT, awardTerms, claimItem } from './funding.fixtures.js';
+import { PASS_OVER_REASONS } from '../src/bids/bid.events.js';
 
 export const T0 = Date.parse('2026-01-01T00:00:00.000Z');
 const DAY = 86_400_000;
@@ -27,7 +28,8 @@ const CLAIM_IDS = ['k1', 'k2', 'k3', 'k4', 'k5', 'k6'] as const;
 const claimId = fc.constantFrom(...CLAIM_IDS);
 /**
  * What each claim id declares, item by item, whichever grant files it: so a verification drawn
- * at random can mostly add up (eligible + cuts = declared), and now and then does not.
+ * at random can mostly add up (eligible + cuts = declared), and now and then does not. Each item on
+ * an invoice of its own, numbered by claim id and item (a claim id is taken once).
  */
 const CLAIM_ITEMS: Readonly<Record<(typeof CLAIM_IDS)[number], readonly number[]>> = {
   k1: [6_000, 4_000],
@@ -61,6 +63,7 @@ export const command: fc.Arbitrary<FundingCommand> = fc.oneof(
     eligibleApplicantTypes: fc.uniqueArray(fc.constantFrom(...APPLICANT_TYPES), { minLength: 3, maxLength: 5 }),
     maxGrantCents: fc.option(cents(50_000, 1_000_000), { nil: null }),
     advanceShareBp: fc.constantFrom(0, 2_000, 4_000, 10_000),
+    fundingRateBp: fc.constantFrom(10_000, 10_000, 8_000, 5_000),
     selection: fc.constantFrom('ranking' as const, 'first-come' as const),
   }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('CloseCall' as const), callId }) },
@@ -92,7 +95,7 @@ export const command: fc.Arbitrary<FundingCommand> = fc.oneof(
   { weight: 30, arbitrary: fc.record({
     type: fc.constant('SubmitExpenditureClaim' as const), grantId, claimId, kind: fc.constantFrom('interim' as const, 'interim' as const, 'interim' as const, 'final' as const),
     submittedBy: fc.constantFrom('portal-1', 'portal-1', 'portal-2'),
-  }).map((c) => ({ ...c, items: (CLAIM_ITEMS[c.claimId] ?? []).map((amountCents, i) => ({ description: `Item ${i}`, category: 'services', amountCents, documentRef: `INV-${i}` })) })) },
+  }).map((c) => ({ ...c, items: (CLAIM_ITEMS[c.claimId] ?? []).map((amountCents, i) => claimItem(amountCents, `${c.claimId}-${i}`)) })) },
   { weight: 30, arbitrary: fc.record({
     type: fc.constant('VerifyExpenditureClaim' as const), claimId, cutPerMille: fc.constantFrom(0, 0, 250, 1000), off: fc.constantFrom(0, 0, 0, 0, 0, 1),
     checklistRef: fc.constant('CL-1'), onTheSpot: fc.boolean(), verifiedBy: fc.constantFrom('controller-1', 'controller-1', 'controller-2'),
@@ -103,27 +106,32 @@ export const command: fc.Arbitrary<FundingCommand> = fc.oneof(
     return { ...c, eligibleCents: declared - cut + off, cuts: cut > 0 ? [{ item: 0, amountCents: cut, reason: 'Not supported' }] : [] };
   }) },
   { weight: 10, arbitrary: fc.record({
-    type: fc.constant('OrderRecovery' as const), grantId, orderId: recoveryId, amountCents: cents(500, 20_000), interestRateBp: fc.constant(250), dueDate: fc.constant('2027-01-31'), reference: fc.constant('ORD-1'),
+    type: fc.constant('OrderRecovery' as const), grantId, orderId: recoveryId, amountCents: cents(500, 20_000), interestRateBp: fc.constant(250), dueDate: fc.constant('2027-01-31'), reference: fc.constant('ORD-1'), act: fc.constant(ACT),
   }) },
   { weight: 10, arbitrary: fc.record({
     type: fc.constant('RecordRecoveryReceipt' as const), grantId, receiptId: recoveryId, amountCents: cents(0, 10_000), interestCents: fc.constantFrom(0, 150), receivedAt: fc.constant('2026-01-01'), reference: fc.constant('RCV-1'),
   }) },
   { weight: 4, arbitrary: fc.record({
-    type: fc.constant('WriteOffRecovery' as const), grantId, amountCents: fc.option(cents(1_000, 50_000), { nil: null }), reason: fc.constant('Beneficiary insolvent'),
+    type: fc.constant('WriteOffRecovery' as const), grantId, amountCents: fc.option(cents(1_000, 50_000), { nil: null }), reason: fc.constant('Beneficiary insolvent'), act: fc.constant(ACT),
   }) },
   { weight: 2, arbitrary: fc.record({
     type: fc.constant('EraseDataSubject' as const), subjectId: fc.constantFrom('s1', 's2'), reason: fc.constant('Asked by the subject'), records: fc.constant({ bids: [], grants: [] }),
   }) },
   { weight: 8, arbitrary: fc.record({
     type: fc.constant('RevokeGrant' as const), grantId, reason: fc.constant('Irregularity found'),
-    amountCents: fc.option(cents(1_000, 150_000), { nil: undefined }),
+    amountCents: fc.option(cents(1_000, 150_000), { nil: undefined }), act: fc.constant(ACT),
   }) },
+  { weight: 4, arbitrary: fc.record({
+    type: fc.constant('ApproveRanking' as const), callId, act: fc.constant(ACT), bidIds: fc.subarray(['b1', 'b2', 'b3', 'b4', 'b5']),
+  }) },
+  { weight: 8, arbitrary: fc.record({ type: fc.constant('PassOverBid' as const), bidId, reason: fc.constantFrom(...PASS_OVER_REASONS), act: fc.constant(ACT) }) },
 );
 
 /** The clock moves forward by 0-2 days a step (mostly not at all), so a sequence lives through call windows and after them. */
 /**
- * Every sequence starts from a programme with two measures, two open calls and a grant on each (g1
- * on c1, g3 on c2), so the rest of the lifecycle can happen.
+ * Every sequence starts from a programme with two measures, two calls and a grant on each (g1 on c1,
+ * a ranking call closed with its ranking approved and b2 waiting behind b1; g3 on c2, a first-come
+ * call still open), so the rest of the lifecycle can happen.
  */
 export const setup: fc.Arbitrary<FundingCommand[]> = fc
   .record({
@@ -144,16 +152,29 @@ export const setup: fc.Arbitrary<FundingCommand[]> = fc
       type: 'OpenCall' as const, callId: id, programmeId: 'p1', measureId: i === 0 ? 'm1' : 'm2', title: `Call ${id}`,
       budgetCents: budgets[i] ?? 0, opensAt: dayAt(0).toISOString(), closesAt: dayAt(closes[i] ?? 10).toISOString(),
       eligibleApplicantTypes: types[i] ?? [], maxGrantCents: caps[i] ? Math.min(caps[i], budgets[i] ?? 0) : null, advanceShareBp: i === 0 ? 4_000 : 10_000,
+      // c1 pays 80% of verified expenditure (its grant's award capped at it or below), c2 all of it.
+      fundingRateBp: i === 0 ? 8_000 : 10_000,
       selection: i === 0 ? ('ranking' as const) : ('first-come' as const),
     })),
     ...(['c1', 'c2'] as const).flatMap((call, i): FundingCommand[] => {
       const [bid, grant] = i === 0 ? ['b1', 'g1'] : ['b3', 'g3'];
       const amount = Math.min(awards[i] ?? 20_000, caps[i] ?? Infinity, budgets[i] ?? 0);
       const terms = awardTerms(grant, amount);
-      return [
-        { type: 'SubmitBid', bidId: bid, callId: call, submittedBy: 'portal-1', applicant: { kind: 'legal-person', type: types[i]!.find((t) => t !== 'natural-person')!, taxCode: '01234567890', name: 'Applicant' }, projectTitle: 'Project', requestedCents: amount },
+      const applicant = { kind: 'legal-person' as const, type: types[i]!.find((t) => t !== 'natural-person')!, taxCode: '01234567890', name: 'Applicant' };
+      const award: FundingCommand = { type: 'AwardGrant', grantId: grant, callId: call, bidId: bid, amountCents: amount, ...terms, operation: { ...terms.operation, totalEligibleCostCents: Math.ceil((amount * costPerMille) / 1000) } };
+      const submitted: FundingCommand[] = [
+        { type: 'SubmitBid', bidId: bid, callId: call, submittedBy: 'portal-1', applicant, projectTitle: 'Project', requestedCents: amount },
         { type: 'EvaluateBid', bidId: bid, admissible: true, score: 80, evaluatedBy: 'evaluator-1' },
-        { type: 'AwardGrant', grantId: grant, callId: call, bidId: bid, amountCents: amount, ...terms, operation: { ...terms.operation, totalEligibleCostCents: Math.ceil((amount * costPerMille) / 1000) } },
+      ];
+      if (i === 1) return [...submitted, award];
+      // The ranking call c1 awards by its approved ranking: b1 first, b2 waiting behind it (invariant 15).
+      return [
+        ...submitted,
+        { type: 'SubmitBid', bidId: 'b2', callId: call, submittedBy: 'portal-1', applicant, projectTitle: 'Project 2', requestedCents: amount },
+        { type: 'EvaluateBid', bidId: 'b2', admissible: true, score: 70, evaluatedBy: 'evaluator-1' },
+        { type: 'CloseCall', callId: call },
+        { type: 'ApproveRanking', callId: call, act: ACT, bidIds: [bid, 'b2'] },
+        award,
       ];
     }),
   ]);
@@ -169,7 +190,7 @@ const claimFlow: fc.Arbitrary<FundingCommand[]> = fc
     const items = CLAIM_ITEMS[claim] ?? [];
     const cut = Math.floor(((items[0] ?? 0) * cutPerMille) / 1000);
     return [
-      { type: 'SubmitExpenditureClaim', grantId: grant, claimId: claim, kind, submittedBy: 'portal-1', items: items.map((amountCents, i) => ({ description: `Item ${i}`, category: 'services', amountCents, documentRef: `INV-${i}` })) },
+      { type: 'SubmitExpenditureClaim', grantId: grant, claimId: claim, kind, submittedBy: 'portal-1', items: items.map((amountCents, i) => claimItem(amountCents, `${claim}-${i}`)) },
       { type: 'VerifyExpenditureClaim', claimId: claim, eligibleCents: items.reduce((a, b) => a + b, 0) - cut, cuts: cut > 0 ? [{ item: 0, amountCents: cut, reason: 'Not supported' }] : [], checklistRef: 'CL-1', onTheSpot: false, verifiedBy },
       { type: 'RecordDisbursement', grantId: grant, disbursementId: `p-${claim}`, kind, claimId: claim, amountCents: amount, paidBy },
     ];
@@ -178,10 +199,10 @@ const recoveryFlow: fc.Arbitrary<FundingCommand[]> = fc
   .record({ grantId, revoked: fc.option(cents(1_000, 60_000), { nil: null }), ordered: cents(500, 20_000), received: cents(0, 20_000), writeOff: fc.boolean(), orderId: recoveryId })
   .map(({ grantId: grant, revoked, ordered, received, writeOff, orderId }) => [
     { type: 'RecordDisbursement', grantId: grant, disbursementId: `a-${orderId}`, kind: 'advance', claimId: null, amountCents: 5_000, paidBy: 'finance-1' },
-    { type: 'RevokeGrant', grantId: grant, reason: 'Irregularity found', amountCents: revoked, covar: null },
-    { type: 'OrderRecovery', grantId: grant, orderId, amountCents: ordered, interestRateBp: 250, dueDate: '2027-01-31', reference: 'ORD-1' },
+    { type: 'RevokeGrant', grantId: grant, reason: 'Irregularity found', amountCents: revoked, covar: null, act: ACT },
+    { type: 'OrderRecovery', grantId: grant, orderId, amountCents: ordered, interestRateBp: 250, dueDate: '2027-01-31', reference: 'ORD-1', act: ACT },
     { type: 'RecordRecoveryReceipt', grantId: grant, receiptId: `${orderId}-r`, amountCents: received, interestCents: 100, receivedAt: '2026-01-01', reference: 'RCV-1' },
-    ...(writeOff ? [{ type: 'WriteOffRecovery' as const, grantId: grant, amountCents: null, reason: 'Beneficiary insolvent' }] : []),
+    ...(writeOff ? [{ type: 'WriteOffRecovery' as const, grantId: grant, amountCents: null, reason: 'Beneficiary insolvent', act: ACT }] : []),
   ]);
 
 /** A bid and the close of its call sent at once: the bid may land after the close, and is late. */
@@ -220,10 +241,12 @@ function sharedTarget(command: FundingCommand): Partial<FundingCommand> {
       return { programmeId: command.programmeId, measureId: command.measureId };
     case 'CloseCall':
     case 'CancelCall':
+    case 'ApproveRanking':
       return { callId: command.callId };
     case 'SubmitBid':
     case 'WithdrawBid':
     case 'EvaluateBid':
+    case 'PassOverBid':
       return { bidId: command.bidId };
     case 'AwardGrant':
       return { callId: command.callId };

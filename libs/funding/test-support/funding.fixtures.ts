@@ -7,6 +7,7 @@ import type { Evolving } from '../src/command-plan.js';
 import type { FundingEvent } from '../src/funding.events.js';
 import type { CallEvent } from '../src/calls/call.events.js';
 import type { GrantEvent } from '../src/grants/grant.events.js';
+import type { ClaimItem } from '../src/expenditure/expenditure.events.js';
 import { DEFAULT_PROGRAMME_RULES, type ProgrammeEvent } from '../src/programmes/programme.events.js';
 
 export const EUR = (euros: number): number => Math.round(euros * 100);
@@ -28,9 +29,12 @@ export function cupFor(grantId: string): string {
   return `J11B${String(hash).padStart(11, '0')}`;
 }
 
-/** What an award must state besides its amount: a CUP of its own and an operation that costs at least the award. */
+/** The act every decision of the specs cites unless a spec is about acts: dated on the first day the specs' clocks reach. */
+export const ACT = { number: 'D.D. 1/2026', date: '2026-01-01', signatory: 'Il Dirigente del Settore' } as const;
+
+/** What an award must state besides its amount: a CUP of its own, an operation that costs at least the award, and its act. */
 export function awardTerms(grantId: string, amountCents: number) {
-  return { cup: cupFor(grantId), operation: { ...OPERATION, totalEligibleCostCents: Math.max(1, Math.min(amountCents, 10_000_000_000_000)) } };
+  return { cup: cupFor(grantId), operation: { ...OPERATION, totalEligibleCostCents: Math.max(1, Math.min(amountCents, 10_000_000_000_000)) }, act: ACT };
 }
 /** An operation in Torino (ISTAT 001272), EUR 200,000 of eligible cost. */
 export const OPERATION = {
@@ -112,6 +116,9 @@ export const callOpened: CallEvent = {
     aidRegime: 'none',
     advanceShareBp: 4000,
     selection: 'ranking',
+    // A grant of EUR 120,000 on an operation of EUR 200,000 is paid 60% of its verified expenditure.
+    fundingRateBp: 6000,
+    gber: null,
     openedAt: '2026-01-10T09:00:00.000Z',
   },
 };
@@ -166,6 +173,8 @@ export const grantAwarded = (amountCents: number): GrantEvent => ({
     rna: null,
     euCoFinancingRateBp: null,
     advanceShareBp: 4000,
+    fundingRateBp: 6000,
+    act: ACT,
     awardedAt: '2026-05-01T10:00:00.000Z',
   },
 });
@@ -193,6 +202,19 @@ export const disbursed = (
   },
 });
 
+/** The issuer of the invoices in the specs. */
+export const SUPPLIER = '09876543210';
+
+/** An item of expenditure paid inside the operation's dates, on an invoice of its own amount numbered `number`. */
+export const claimItem = (amountCents: number, number: string, paidOn = '2026-06-15'): ClaimItem => ({
+  description: `Item ${number}`,
+  category: 'services',
+  amountCents,
+  documentRef: `INV-${number}`,
+  paidOn,
+  document: { type: 'invoice', number, date: '2026-06-10', issuerTaxCode: SUPPLIER, amountCents },
+});
+
 /** An expenditure claim on g1 of the given items' amounts (on the grant's stream). */
 export const claimSubmitted = (claimId: string, kind: 'interim' | 'final', ...itemCents: number[]): GrantEvent => ({
   type: 'ExpenditureClaimSubmitted',
@@ -203,7 +225,7 @@ export const claimSubmitted = (claimId: string, kind: 'interim' | 'final', ...it
     measureId: 'm4',
     claimId,
     kind,
-    items: itemCents.map((amountCents, i) => ({ description: `Item ${i}`, category: 'services', amountCents, documentRef: `INV-${i}` })),
+    items: itemCents.map((amountCents, i) => claimItem(amountCents, `${claimId}-${i}`)),
     declaredCents: itemCents.reduce((a, b) => a + b, 0),
     submittedBy: PORTAL,
     submittedAt: '2026-07-01T10:00:00.000Z',

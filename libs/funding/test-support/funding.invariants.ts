@@ -1,5 +1,5 @@
 /**
- * Invariants 1-7, 12 and 13 of docs/domain.md, checked against the recorded events alone (never against the
+ * Invariants 1-7 and 12-15 of docs/domain.md, checked against the recorded events alone (never against the
  * deciders' own state), so a decider that miscounts cannot vouch for itself.
  * Each returns the first violation it finds, described, or null.
  */
@@ -132,8 +132,14 @@ export const bidAwardedOnceWithinRequestAndCap: Check = (log) => {
   return null;
 };
 
-/** The aid intensity (award / total eligible cost) times an amount of eligible expenditure, within the award. */
-const covered = (award: number, eligible: number, cost: number): number => (cost <= 0 ? 0 : Math.min(award, Number((BigInt(award) * BigInt(eligible)) / BigInt(cost))));
+/**
+ * The funding rate times an amount of eligible expenditure, within the award; for a grant awarded
+ * before calls had a rate (rateBp null), the aid intensity award / total eligible cost.
+ */
+const covered = (g: Pick<GrantMoney, 'award' | 'cost' | 'rateBp'>, eligible: number): number => {
+  const [numerator, denominator] = g.rateBp === null ? [g.award, g.cost] : [g.rateBp, 10_000];
+  return denominator <= 0 ? 0 : Math.min(g.award, Number((BigInt(numerator) * BigInt(eligible)) / BigInt(denominator)));
+};
 
 /** A grant's money as its own events state it, folded here independently of the decider's state. */
 interface GrantMoney {
@@ -142,6 +148,7 @@ interface GrantMoney {
   awarded: number;
   award: number;
   cost: number;
+  rateBp: number | null;
   advanceShareBp: number;
   status: 'active' | 'completed' | 'revoked';
   paid: number;
@@ -157,7 +164,7 @@ interface GrantMoney {
 
 const verifiedTotal = (g: GrantMoney) => [...g.claims.values()].reduce((sum, c) => sum + (c.eligible ?? 0), 0);
 const finalVerified = (g: GrantMoney) => [...g.claims.values()].some((c) => c.kind === 'final' && c.eligible !== null);
-const entitlement = (g: GrantMoney) => (g.status === 'revoked' ? 0 : finalVerified(g) ? covered(g.award, verifiedTotal(g), g.cost) : g.award);
+const entitlement = (g: GrantMoney) => (g.status === 'revoked' ? 0 : finalVerified(g) ? covered(g, verifiedTotal(g)) : g.award);
 const netPaid = (g: GrantMoney) => g.paid - g.recovered;
 const held = (g: GrantMoney) => (g.status === 'active' ? Math.max(entitlement(g), netPaid(g)) : netPaid(g));
 
@@ -172,7 +179,7 @@ function foldGrants(log: readonly RecordedEvent[], check: (g: GrantMoney, event:
     for (const event of events as GrantEvent[]) {
       if (event.type === 'GrantAwarded') {
         const d = event.data;
-        g = { grantId: d.grantId, bidId: d.bidId, awarded: d.amountCents, award: d.amountCents, cost: d.operation.totalEligibleCostCents, advanceShareBp: d.advanceShareBp, status: 'active', paid: 0, advancePaid: 0, recovered: 0, ordered: 0, writtenOff: 0, due: 0, released: 0, releases: 0, claims: new Map() };
+        g = { grantId: d.grantId, bidId: d.bidId, awarded: d.amountCents, award: d.amountCents, cost: d.operation.totalEligibleCostCents, rateBp: d.fundingRateBp, advanceShareBp: d.advanceShareBp, status: 'active', paid: 0, advancePaid: 0, recovered: 0, ordered: 0, writtenOff: 0, due: 0, released: 0, releases: 0, claims: new Map() };
       }
       if (g === null) return `5: ${stream} has events before its award`;
       const released = (cents: number) => {
@@ -238,7 +245,7 @@ export const disbursementsWithinAward: Check = (log) => {
   });
 };
 
-/** Invariant 12: paid only on verified expenditure, at the aid intensity, the advance within its share and offset; duties separated. */
+/** Invariant 12: paid only on verified expenditure, at the funding rate, the advance within its share and offset; duties separated. */
 export const paymentsWithinVerifiedExpenditure: Check = (log) => {
   const evaluators = new Map<string, string>();
   for (const { event } of log) if (event.type === 'BidEvaluated') evaluators.set(event.data.bidId, event.data.evaluatedBy);
@@ -259,8 +266,8 @@ export const paymentsWithinVerifiedExpenditure: Check = (log) => {
     const claim = d.claimId === null ? undefined : g.claims.get(d.claimId);
     if (!claim || claim.eligible === null || claim.kind !== d.kind) return `12: ${stream} paid ${d.kind} ${d.disbursementId} without a verified ${d.kind} claim`;
     if (claim.verifiedBy === d.paidBy) return `12: ${stream} ${d.disbursementId} paid by the claim's verifier`;
-    if (claim.kind === 'interim' && claim.paid > covered(g.award, claim.eligible, g.cost)) return `12: ${stream} paid ${claim.paid} on ${d.claimId} > what it allows`;
-    const payable = finalVerified(g) ? entitlement(g) : Math.min(g.award, Math.max(g.advancePaid, covered(g.award, verifiedTotal(g), g.cost)));
+    if (claim.kind === 'interim' && claim.paid > covered(g, claim.eligible)) return `12: ${stream} paid ${claim.paid} on ${d.claimId} > what it allows`;
+    const payable = finalVerified(g) ? entitlement(g) : Math.min(g.award, Math.max(g.advancePaid, covered(g, verifiedTotal(g))));
     if (netPaid(g) > payable) return `12: ${stream} paid ${netPaid(g)} > ${payable} allowed by verified expenditure`;
     return null;
   });
@@ -364,6 +371,98 @@ function centsFields(value: unknown, path = ''): Array<[string, unknown]> {
   });
 }
 
+/**
+ * Invariant 14: no expenditure funded twice, none outside its period. Every document is claimed once
+ * in its programme (by one item of one claim), every item of a claim with a document took it, and
+ * was paid inside the programme's eligibility period and its operation's dates.
+ */
+export const documentsClaimedOnceInsideTheEligibilityPeriod: Check = (log) => {
+  const eligibility = new Map<string, { from: string; to: string }>();
+  const operation = new Map<string, { from: string; to: string }>();
+  const taken = new Map<string, string>();
+  const claimedItems = new Set<string>();
+  for (const { event } of log) {
+    if (event.type === 'ProgrammeEstablished') eligibility.set(event.data.programmeId, event.data.rules.eligibility);
+    if (event.type === 'GrantAwarded') operation.set(event.data.grantId, { from: event.data.operation.plannedStartDate, to: event.data.operation.plannedEndDate });
+    if (event.type === 'ExpenditureDocumentClaimed') {
+      const { key, claimId, itemIndex, programmeId } = event.data;
+      if (!key.startsWith(`${programmeId}|`)) return `14: document ${key} claimed outside its programme ${programmeId}`;
+      const earlier = taken.get(key);
+      if (earlier !== undefined) return `14: document ${key} claimed by ${earlier} and again by ${claimId} item ${itemIndex}`;
+      taken.set(key, `${claimId} item ${itemIndex}`);
+      claimedItems.add(`${claimId}/${itemIndex}`);
+    }
+  }
+  for (const { event } of log) {
+    if (event.type !== 'ExpenditureClaimSubmitted') continue;
+    const d = event.data;
+    const period = eligibility.get(d.programmeId);
+    const dates = operation.get(d.grantId);
+    for (const [i, item] of d.items.entries()) {
+      if (item.document === null) continue;
+      if (!claimedItems.has(`${d.claimId}/${i}`)) return `14: ${d.claimId} item ${i} claims a document it did not take`;
+      const paidOn = item.paidOn ?? '';
+      if (!period || !dates || paidOn < period.from || paidOn > period.to || paidOn < dates.from || paidOn > dates.to) return `14: ${d.claimId} item ${i} paid on ${paidOn}, outside the eligibility period or the operation`;
+    }
+  }
+  return null;
+};
+
+/**
+ * Invariant 15, in log order: a ranking call awards nothing before its ranking is approved, and
+ * every award, and every pass-over for insufficient funds, goes to the highest-ranked bid still
+ * waiting: not awarded, not withdrawn, not passed over (one passed over for insufficient funds waits
+ * again once money was released to the call after its pass-over).
+ */
+export const awardsFollowTheRanking: Check = (log) => {
+  const selection = new Map<string, string>();
+  const ranking = new Map<string, string[]>();
+  const released = new Map<string, number>();
+  const withdrawn = new Set<string>();
+  const awarded = new Set<string>();
+  const passedOver = new Map<string, { reason: string; releasedThen: number }>();
+  const head = (callId: string) =>
+    ranking.get(callId)?.find((bidId) => {
+      if (awarded.has(bidId) || withdrawn.has(bidId)) return false;
+      const passed = passedOver.get(bidId);
+      return !passed || (passed.reason === 'insufficient-funds' && (released.get(callId) ?? 0) > passed.releasedThen);
+    }) ?? null;
+  for (const { event } of log) {
+    switch (event.type) {
+      case 'CallOpened':
+        selection.set(event.data.callId, event.data.selection);
+        break;
+      case 'RankingApproved':
+        if (ranking.has(event.data.callId)) return `15: call ${event.data.callId} ranked twice`;
+        ranking.set(event.data.callId, [...event.data.ranked].sort((a, b) => a.rank - b.rank).map((r) => r.bidId));
+        break;
+      case 'CallBudgetReleased':
+        released.set(event.data.callId, (released.get(event.data.callId) ?? 0) + event.data.amountCents);
+        break;
+      case 'BidWithdrawn':
+        withdrawn.add(event.data.bidId);
+        break;
+      case 'RankedBidPassedOver': {
+        const { callId, bidId, reason } = event.data;
+        if (reason === 'insufficient-funds' && head(callId) !== bidId) return `15: ${bidId} passed over for insufficient funds while ${head(callId)} headed the line of ${callId}`;
+        passedOver.set(bidId, { reason, releasedThen: released.get(callId) ?? 0 });
+        break;
+      }
+      case 'CallBudgetCommitted': {
+        const { callId, bidId } = event.data;
+        if (selection.get(callId) === 'ranking') {
+          if (!ranking.has(callId)) return `15: ${bidId} awarded on ${callId} before its ranking was approved`;
+          const first = head(callId);
+          if (first !== bidId) return `15: ${bidId} awarded on ${callId} while ${first} was ranked higher and waiting`;
+        }
+        awarded.add(bidId);
+        break;
+      }
+    }
+  }
+  return null;
+};
+
 export const INVARIANTS: ReadonlyArray<[string, Check]> = [
   ['1 measure allocations within the fund', fundAllocationsWithinFund],
   ['2 call reservations within the measure', callReservationsWithinMeasure],
@@ -374,6 +473,8 @@ export const INVARIANTS: ReadonlyArray<[string, Check]> = [
   ['6 revocations release once and recover the excess', revocationsReleaseOnceAndRecoverTheExcess],
   ['12 payments within verified expenditure, duties separated', paymentsWithinVerifiedExpenditure],
   ['13 first-come awards follow arrival; late bids are never admissible', arrivalOrderAndLateBids],
+  ['14 documents claimed once, paid inside the eligibility period', documentsClaimedOnceInsideTheEligibilityPeriod],
+  ['15 ranking calls award down their approved ranking', awardsFollowTheRanking],
   ['7 integer cents; totals are sums of events', moneyIsIntegerCentsAndTotalsAreSums],
 ];
 

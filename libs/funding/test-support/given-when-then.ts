@@ -5,7 +5,7 @@
  */
 import { expect } from '@jest/globals';
 import { CommandPipeline } from '@app/commands';
-import { InMemoryEventStore } from '@app/event-store';
+import { InMemoryEventStore, type AppendRequest } from '@app/event-store';
 import { DomainError, type DomainErrorCode, type FundingCommand, type FundingEvent } from '@app/funding';
 import { commandContext, record } from './test-ledger.js';
 
@@ -22,7 +22,47 @@ export function given(...history: FundingEvent[]) {
       const recorded = await store.readAll({ after: before });
       return recorded.map((e) => ({ type: e.type, data: e.data }) as FundingEvent);
     },
+    /**
+     * As `when`, but another writer records `meanwhile` after the command has read its streams and
+     * before it appends (a race lost): the events the command recorded once it decided again.
+     */
+    async whenMeanwhile(command: FundingCommand, now: Date, meanwhile: readonly FundingEvent[]): Promise<FundingEvent[]> {
+      const store = new RacedStore(meanwhile);
+      await record(store, history);
+      store.armed = true;
+      await new CommandPipeline(store, { now: () => now }).execute(command, commandContext());
+      if (store.armed) throw new Error('the command appended nothing: no race to lose');
+      const recorded = await store.readAll({ after: store.raced });
+      return recorded.map((e) => ({ type: e.type, data: e.data }) as FundingEvent);
+    },
   };
+}
+
+/** Records `meanwhile` just before the first append it is asked for once armed. */
+class RacedStore extends InMemoryEventStore {
+  armed = false;
+  raced: Awaited<ReturnType<InMemoryEventStore['headPosition']>> = null;
+
+  constructor(private readonly meanwhile: readonly FundingEvent[]) {
+    super();
+  }
+
+  override async append(request: AppendRequest) {
+    await this.race();
+    return super.append(request);
+  }
+
+  override async appendMulti(requests: readonly AppendRequest[]) {
+    await this.race();
+    return super.appendMulti(requests);
+  }
+
+  private async race(): Promise<void> {
+    if (!this.armed) return;
+    this.armed = false;
+    await record(this, this.meanwhile);
+    this.raced = await this.headPosition();
+  }
 }
 
 export async function expectRefusal(outcome: Promise<unknown>, code: DomainErrorCode): Promise<void> {

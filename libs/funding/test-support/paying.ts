@@ -5,13 +5,13 @@
  * allows a payment of X.
  */
 import type { FundingCommand } from '../src/funding.commands.js';
-import { CONTROLLER, FINANCE_OFFICER, PORTAL } from './funding.fixtures.js';
+import { CONTROLLER, FINANCE_OFFICER, PORTAL, claimItem } from './funding.fixtures.js';
 
 export function claimVerifyAndPay(
   grantId: string,
   paymentId: string,
   amountCents: number,
-  options: { readonly kind?: 'interim' | 'final'; readonly portal?: string; readonly declaredCents?: number } = {},
+  options: { readonly kind?: 'interim' | 'final'; readonly portal?: string; readonly declaredCents?: number; readonly paidOn?: string } = {},
 ): FundingCommand[] {
   const kind = options.kind ?? 'interim';
   const claimId = `${grantId}-claim-${paymentId}`;
@@ -22,7 +22,7 @@ export function claimVerifyAndPay(
       grantId,
       claimId,
       kind,
-      items: [{ description: 'Works as planned', category: 'services', amountCents: declaredCents, documentRef: `INV-${paymentId}` }],
+      items: [claimItem(declaredCents, `${grantId}-${paymentId}`, options.paidOn)],
       submittedBy: options.portal ?? PORTAL,
     },
     { type: 'VerifyExpenditureClaim', claimId, eligibleCents: declaredCents, cuts: [], checklistRef: 'CL-1', onTheSpot: false, verifiedBy: CONTROLLER },

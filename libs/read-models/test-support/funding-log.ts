@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NewEvent } from '@app/event-store';
 import { FUNDING_EVENT_SCHEMA_VERSIONS, type FundingCommand, type FundingEventType } from '@app/funding';
-import { EVALUATOR, awardTerms } from '../../funding/test-support/funding.fixtures.js';
+import { ACT, EVALUATOR, awardTerms } from '../../funding/test-support/funding.fixtures.js';
 import { claimVerifyAndPay } from '../../funding/test-support/paying.js';
 import { TestLedger } from '../../funding/test-support/test-ledger.js';
 import { dayAt } from '../../funding/test-support/funding.arbitraries.js';
@@ -17,7 +17,7 @@ export function envelope(event: { type: string; data: unknown }): NewEvent {
   };
 }
 
-/** A programme with a call, bids, an award and payments. */
+/** A programme with a call, bids, its ranking, an award and payments. */
 export async function lifecycle(): Promise<Array<{ stream: string; event: { type: string; data: unknown } }>> {
   const ledger = new TestLedger();
   const run = async (command: FundingCommand, day: number) => {
@@ -31,6 +31,9 @@ export async function lifecycle(): Promise<Array<{ stream: string; event: { type
     await run({ type: 'SubmitBid', bidId: b, callId: 'c1', submittedBy: 'portal-1', applicant: { kind: 'legal-person', type: 'company', taxCode: '01234567890', name: `Company ${b}` }, projectTitle: 'P', requestedCents: 300_000 }, 1);
     await run({ type: 'EvaluateBid', bidId: b, admissible: true, score: b === 'b2' ? 90 : 70, evaluatedBy: EVALUATOR }, 2);
   }
+  // A ranking call awards by its approved ranking: closed, ranked (b2 first), then awarded.
+  await run({ type: 'CloseCall', callId: 'c1' }, 2);
+  await run({ type: 'ApproveRanking', callId: 'c1', act: ACT, bidIds: ['b1', 'b2', 'b3'] }, 2);
   await run({ type: 'AwardGrant', grantId: 'g1', callId: 'c1', bidId: 'b2', amountCents: 250_000, ...awardTerms('g1', 250_000) }, 3);
   for (const command of claimVerifyAndPay('g1', 'd1', 100_000)) await run(command, 4);
   return ledger.log;

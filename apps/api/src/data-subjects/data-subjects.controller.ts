@@ -29,7 +29,8 @@ const PAGE = 500;
 /**
  * The data-protection officer's view of natural persons (GDPR art. 15 access, art. 17 erasure):
  * found by tax code, answered with everything the ledger holds about them, erased once no retention
- * obligation runs. Decisions are taken on read models caught up with the whole log.
+ * obligation runs. The read models, caught up with the whole log, say which bids and grants are the
+ * subject's; the erasure is decided on the grants' own streams (libs/funding data-subjects).
  */
 @ApiTags('data subjects')
 @ApiBearerAuth()
@@ -76,24 +77,39 @@ export class DataSubjectsController {
   }
 
   /**
-   * Erasure (GDPR art. 17): refused with 409 RETENTION_PERIOD_ACTIVE and `retainUntil` while a
-   * retention obligation runs. Otherwise recorded as DataSubjectErased (who, when, why), and the
-   * vault destroys the subject's key and identity.
+   * Erasure (GDPR art. 17): refused with 409 RETENTION_PERIOD_ACTIVE, `retainUntil` and every
+   * reason with its date (`retentionReasons`) while a retention obligation runs. Otherwise recorded
+   * as DataSubjectErased (who, when, why) and GrantBeneficiaryErased on each of their grants, and
+   * the vault destroys the subject's key and identity.
    */
   @Post(':subjectId/erasure')
   @HttpCode(200)
   @ApiCommand({
     operationId: 'eraseDataSubject',
     summary: "Erase a natural person's identity (GDPR art. 17), once no retention obligation runs",
-    description: 'Recorded as DataSubjectErased (who, when, why); the vault destroys the subject\'s key and identity. Decided on read models caught up with the whole log.',
+    description:
+      "Recorded as DataSubjectErased (who, when, why), and as GrantBeneficiaryErased on each of the subject's grants; the vault destroys the subject's key and identity. " +
+      "The read models, caught up with the whole log, give the subject's bids and grants; each grant's retention is decided on the grant's own stream (its payments, recoveries and aid) and its programme's rule, and the erasure is appended at the revisions it read: a payment or a recovery order recorded meanwhile makes it decide again. " +
+      'Retention reasons (`retentionReasons[].reason`): `open-procedure` (a bid not yet decided), `appeal-window` (a refused bid may still be appealed), `operation-records` (the programme\'s retention: Reg. 2021/1060 art. 82, Reg. 1303/2013 art. 140), ' +
+      '`state-aid-records` (de minimis or GBER aid: its records are kept 10 years from the award, Reg. 651/2014 art. 12, Reg. 2023/2831 art. 6(4), 10 fiscal years under Reg. 1407/2013), `open-recovery` (money ordered back and neither received nor written off: no date, it holds until then).',
     status: 200,
     type: EraseDataSubjectResponse,
     body: { type: EraseDataSubjectDto, summary: 'On request', example: { reason: 'GDPR art. 17 request' } },
     problems: {
       404: 'DATA_SUBJECT_NOT_FOUND.',
       409: {
-        description: 'RETENTION_PERIOD_ACTIVE (with `retainUntil`: null while a procedure is open), DATA_SUBJECT_ALREADY_ERASED (with `erasedAt`).',
-        example: { code: 'RETENTION_PERIOD_ACTIVE', message: 'The records must be kept until 2031-12-31T23:59:59.999Z: grant g-1 was last paid in 2026', retainUntil: '2031-12-31T23:59:59.999Z' },
+        description:
+          'RETENTION_PERIOD_ACTIVE, with `retainUntil` (when every obligation ends; null while one runs without a date: a procedure or a recovery still open) and `retentionReasons` (each obligation: its reason, until when, its grant or bid), DATA_SUBJECT_ALREADY_ERASED (with `erasedAt`).',
+        example: {
+          code: 'RETENTION_PERIOD_ACTIVE',
+          message: 'The records must be kept while a procedure or a recovery is open: grant g-1 is kept 5 years from 31 December of the year of its last payment; grant g-1 is gber State aid, whose records are kept 10 years from the award; grant g-1 has 300000 cents ordered back, neither received nor written off',
+          retainUntil: null,
+          retentionReasons: [
+            { reason: 'operation-records', retainUntil: '2031-12-31T23:59:59.999Z', grantId: 'g-1', bidId: null },
+            { reason: 'state-aid-records', retainUntil: '2036-05-04T23:59:59.999Z', grantId: 'g-1', bidId: null },
+            { reason: 'open-recovery', retainUntil: null, grantId: 'g-1', bidId: null },
+          ],
+        },
       },
       422: 'INVALID_INPUT.',
     },
@@ -146,10 +162,8 @@ export class DataSubjectsController {
       if (!call) throw new Error(`Call ${bid.callId} is missing from the read models`);
       bids.push({ bidId: bid.bidId, status: bid.status, evaluatedAt: bid.evaluatedAt, withdrawnAt: bid.withdrawnAt, appealWindowDays: (await rulesOf(call.programmeId)).appealWindowDays });
     }
-    const grants = [];
-    for (const grant of await all<GrantSummary>(space, 'grants', subjectId)) {
-      grants.push({ grantId: grant.grantId, status: grant.status, awardedAt: grant.awardedAt, lastPaymentAt: grant.lastPaymentAt, retention: (await rulesOf(grant.programmeId)).retention });
-    }
+    // Which grants are theirs; what each one's retention depends on is read from its stream by the decision.
+    const grants = (await all<GrantSummary>(space, 'grants', subjectId)).map((grant) => ({ grantId: grant.grantId }));
     return { bids, grants };
   }
 }

@@ -4,6 +4,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsNotEmptyObject, IsOptional, Matches, Min, ValidateNested } from 'class-validator';
 import type { CommandContext } from '@app/commands';
 import { locationOfMunicipality } from '@app/config';
+import { ActDto, EXAMPLE_ACT, IsAct, actOf } from '../acts/act.dto.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { Commands, WriteResult } from '../commands/commands.js';
 import { ApiCommand } from '../http/api-docs.js';
@@ -91,6 +92,9 @@ export class AwardGrantDto {
   @ValidateNested()
   @Type(() => RnaDto)
   rna?: RnaDto;
+
+  @IsAct('The award act ("determinazione di concessione"): its date is the day the aid is granted (de minimis windows, RNA, the public list of operations)')
+  act!: ActDto;
 }
 
 export class AwardGrantResponse extends WriteResult {
@@ -115,9 +119,9 @@ export class AwardGrantRoute {
   @Roles('programme-manager')
   @ApiCommand({
     operationId: 'awardGrant',
-    summary: 'Award a grant on an admissible bid',
+    summary: 'Award a grant on an admissible bid, by its act',
     description:
-      "Commits the amount (integer euro cents) from the call's budget, with the operation's CUP and data and, under an aid regime, the RNA's codes. The call, the bid, the grant, the CUP and the de minimis record of every member of the single undertaking are written in one atomic append.",
+      "Commits the amount (integer euro cents) from the call's budget, with the operation's CUP and data, the award act and, under an aid regime, the RNA's codes. A ranking call awards by its approved ranking: to the highest-ranked bid still waiting (neither awarded nor passed over); a first-come call, in order of arrival. The act's date is the grant date: de minimis is checked under the regulation in force on it (Reg. 1407/2013 until 2023-12-31: EUR 200,000 over the fiscal year and the two before; Reg. 2023/2831 from 2024-01-01: EUR 300,000 over any three years) and the programme's own ceiling; a GBER call caps the award at its maximum aid intensity of the operation's eligible cost. The call, the bid, the grant, the CUP and the de minimis record of every member of the single undertaking are written in one atomic append.",
     status: 201,
     type: AwardGrantResponse,
     body: {
@@ -127,6 +131,7 @@ export class AwardGrantRoute {
         grantId: 'officine-nido-grant', bidId: 'officine-nido', amountCents: 12_000_000, cup: 'J19E17000450009',
         operation: { purpose: 'Un nido aziendale condiviso per i dipendenti', plannedStartDate: '2026-03-01', plannedEndDate: '2027-02-28', istatMunicipalityCode: '001272', totalEligibleCostCents: 15_000_000 },
         rna: { cor: '1234567', deMinimisVisura: { reference: 'VIS-2026-001', date: '2026-02-20', receivedCents: 10_000_000 } },
+        act: EXAMPLE_ACT,
       },
     },
     example: { grantId: 'officine-nido-grant', callId: 'm4-welfare-aziendale', bidId: 'officine-nido', revision: 0, position: '16' },
@@ -135,8 +140,8 @@ export class AwardGrantRoute {
       409: 'GRANT_ALREADY_EXISTS (the grant id is taken), CUP_ALREADY_USED (another grant has this CUP).',
       422: {
         description:
-          "BUDGET_EXCEEDED, AWARD_EXCEEDS_REQUEST, AWARD_EXCEEDS_ELIGIBLE_COST, BID_NOT_EVALUATED, BID_NOT_ADMISSIBLE, BID_ALREADY_AWARDED, BID_WITHDRAWN, BID_NOT_IN_CALL, BID_AFTER_CLOSE, ARRIVAL_ORDER (with `waitingBidId`: a first-come call funds bids in order of arrival), CALL_CANCELLED, COMMITMENT_LIMIT_REACHED, OPERATION_DATA_REQUIRED, UNKNOWN_INTERVENTION_TYPE, UNKNOWN_SPECIFIC_OBJECTIVE, RNA_COR_REQUIRED, DE_MINIMIS_VISURA_REQUIRED, DE_MINIMIS_CEILING_EXCEEDED (with `headroomCents`), INVALID_AMOUNT, INVALID_INPUT.",
-        example: { code: 'DE_MINIMIS_CEILING_EXCEEDED', message: 'The single undertaking can receive 8000000 cents more de minimis aid (ceiling 30000000 over 3 years)', headroomCents: 8_000_000 },
+          "BUDGET_EXCEEDED, AWARD_EXCEEDS_REQUEST, AWARD_EXCEEDS_ELIGIBLE_COST, BID_NOT_EVALUATED, BID_NOT_ADMISSIBLE, BID_ALREADY_AWARDED, BID_WITHDRAWN, BID_NOT_IN_CALL, BID_AFTER_CLOSE, ARRIVAL_ORDER (with `waitingBidId`: a first-come call funds bids in order of arrival), RANKING_NOT_APPROVED (a ranking call awards only once its ranking is approved), RANKING_ORDER (with `waitingBidId`: the highest-ranked bid still waiting, to award or pass over first), BID_NOT_RANKED, BID_PASSED_OVER (passed over for good, or for insufficient funds and no money came back since), AID_INTENSITY_EXCEEDED (with `maxIntensityBp` and `maxAwardCents`: above the GBER article's intensity), ACT_DATE_IN_FUTURE (the act is dated after today), CALL_CANCELLED, COMMITMENT_LIMIT_REACHED, OPERATION_DATA_REQUIRED, UNKNOWN_INTERVENTION_TYPE, UNKNOWN_SPECIFIC_OBJECTIVE, RNA_COR_REQUIRED, DE_MINIMIS_VISURA_REQUIRED, DE_MINIMIS_CEILING_EXCEEDED (with `headroomCents`, `regulation`, `ceilingCents` and `windowStart`), INVALID_AMOUNT, INVALID_INPUT.",
+        example: { code: 'RANKING_ORDER', message: 'Call m4-welfare-aziendale awards by its ranking: bid officine-nido is ranked higher and still waiting (award it, or pass it over by an act)', waitingBidId: 'officine-nido' },
       },
     },
   })
@@ -167,6 +172,7 @@ export class AwardGrantRoute {
           specificObjective: operation.specificObjective ?? null,
         },
         rna: rna ? { cor: rna.cor, deMinimisVisura: rna.deMinimisVisura ? { ...rna.deMinimisVisura } : null } : null,
+        act: actOf(body.act),
       },
       { grantId, callId, bidId: body.bidId },
     );

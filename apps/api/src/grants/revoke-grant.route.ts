@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { CommandContext } from '@app/commands';
+import { ActDto, EXAMPLE_ACT, IsAct, actOf } from '../acts/act.dto.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { Commands, WriteResult } from '../commands/commands.js';
 import { ApiCommand } from '../http/api-docs.js';
@@ -18,6 +19,9 @@ export class RevokeGrantDto {
 
   @IsText('Under an aid regime: the COVAR the Registro Nazionale Aiuti gave this change (required then)', 32, true)
   covar?: string;
+
+  @IsAct('The revocation act ("determinazione di revoca")')
+  act!: ActDto;
 }
 
 export class RevokeGrantResponse extends WriteResult {
@@ -40,11 +44,11 @@ export class RevokeGrantRoute {
     description: 'The award is cut by `amountCents` (integer euro cents; absent: the whole grant). What was not paid goes back to the call; what was paid beyond the new award is due back.',
     status: 200,
     type: RevokeGrantResponse,
-    body: { type: RevokeGrantDto, summary: 'EUR 20k found irregular in an audit', example: { reason: 'Spese non conformi rilevate in audit', amountCents: 2_000_000, covar: '7654321' } },
+    body: { type: RevokeGrantDto, summary: 'EUR 20k found irregular in an audit', example: { reason: 'Spese non conformi rilevate in audit', amountCents: 2_000_000, covar: '7654321', act: EXAMPLE_ACT } },
     example: { grantId: 'officine-nido-grant', revision: 9, position: '30' },
-    problems: { 404: 'GRANT_NOT_FOUND.', 422: 'GRANT_ALREADY_REVOKED, REVOCATION_EXCEEDS_AWARD, COVAR_REQUIRED.' },
+    problems: { 404: 'GRANT_NOT_FOUND.', 422: 'GRANT_ALREADY_REVOKED, REVOCATION_EXCEEDS_AWARD, COVAR_REQUIRED, ACT_DATE_IN_FUTURE (the act is dated after today).' },
   })
   revoke(@CommandRequest() context: CommandContext, @Param('grantId', EntityIdPipe) grantId: string, @Body() body: RevokeGrantDto) {
-    return this.commands.run(context, { type: 'RevokeGrant', grantId, reason: body.reason, amountCents: body.amountCents ?? null, covar: body.covar ?? null }, { grantId });
+    return this.commands.run(context, { type: 'RevokeGrant', grantId, reason: body.reason, amountCents: body.amountCents ?? null, covar: body.covar ?? null, act: actOf(body.act) }, { grantId });
   }
 }

@@ -44,7 +44,8 @@ const ROWS_PER_TURN = 200;
 /**
  * The public list of operations (EU Reg. 2021/1060 art. 49): beneficiary, operation, call and
  * measure, fund, amounts awarded and paid, dates, status, from its own projection
- * (open-data-operations). No tax codes (the projection keeps none). Public, rate-limited per
+ * (open-data-operations). Every operation is listed; a natural person never by name (a neutral
+ * label, NUTS 2 only, no municipality) and no tax codes (the projection keeps none). Public, rate-limited per
  * address; JSON or CSV by `?format=` or `Accept`. Its ETag is the projection's checkpoint, so an
  * unchanged list answers 304; a bounded number of lists is generated at once.
  */
@@ -66,7 +67,8 @@ export class OpenDataController {
   @ApiPublic({
     operationId: 'listPublicOperations',
     summary: 'The public list of operations (EU Reg. 2021/1060 art. 49), as JSON or CSV',
-    description: 'No key needed; rate-limited per address. A legal person by name, a natural person by region only; no tax codes. Amounts in integer euro cents.',
+    description:
+      'No key needed; rate-limited per address. Every operation, in order of award. A legal person by name; a natural person never named (`beneficiaryName` is the neutral label `Natural person`, location NUTS 2 only, no municipality), also in a measure touching health or social hardship; no tax codes. Amounts in integer euro cents.',
   })
   @PublicList({ 'application/json': { schema: { $ref: getSchemaPath(PublicOperationList) } }, 'text/csv': { schema: { type: 'string', description: 'The same columns as PublicOperation, comma-separated, with a header line' } } })
   @UseGuards(RateLimitGuard)
@@ -93,7 +95,7 @@ export class OpenDataController {
   @ApiPublic({
     operationId: 'listOpenCoesioneProjects',
     summary: "The operations in OpenCoesione's project format, for the national portal",
-    description: 'Its column names, `;` between fields, euro with a comma before the cents, dates YYYYMMDD, payments net of recoveries.',
+    description: 'Its column names, `;` between fields, euro with a comma before the cents, dates YYYYMMDD, payments net of recoveries. Every operation; a natural person\'s beneficiary is `Persona fisica` (OC_DENOM_BENEFICIARIO), never their name or tax code.',
   })
   @PublicList({ 'text/csv': { schema: { type: 'string', description: "OpenCoesione's project columns, `;`-separated, with a header line" } } })
   @UseGuards(RateLimitGuard)

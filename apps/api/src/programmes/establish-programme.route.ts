@@ -1,9 +1,9 @@
 import { Body, Controller, Post, applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import type { CommandContext } from '@app/commands';
-import { FUNDS, PROGRAMMING_PERIODS, type Fund, type ProgrammingPeriod } from '@app/funding';
+import { ELIGIBILITY_BY_PERIOD, FUNDS, PROGRAMMING_PERIODS, type Fund, type ProgrammingPeriod } from '@app/funding';
 import { Roles } from '../auth/roles.decorator.js';
 import { Commands, WriteResult } from '../commands/commands.js';
 import { ApiCommand } from '../http/api-docs.js';
@@ -50,6 +50,19 @@ export class DeMinimisRuleDto {
   windowYears!: number;
 }
 
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const dateMessage = { message: '$property must be a date YYYY-MM-DD' };
+
+export class EligibilityPeriodDto {
+  @ApiProperty({ format: 'date', example: ELIGIBILITY_BY_PERIOD['2014-2020'].from, description: 'The first day expenditure may be paid (YYYY-MM-DD)' })
+  @Matches(DATE, dateMessage)
+  from!: string;
+
+  @ApiProperty({ format: 'date', example: ELIGIBILITY_BY_PERIOD['2014-2020'].to, description: 'The last day, included' })
+  @Matches(DATE, dateMessage)
+  to!: string;
+}
+
 export class RetentionRuleDto {
   @ApiProperty({ enum: ['last-payment', 'award'], description: 'Counted from 31 December of the year of the last payment (EU Reg. 2021/1060 art. 82) or of the award (de minimis: 10 fiscal years)' })
   @IsIn(['last-payment', 'award'])
@@ -67,6 +80,16 @@ export class ProgrammeRulesDto {
   @IsOptional()
   @IsIn(PROGRAMMING_PERIODS)
   programmingPeriod?: ProgrammingPeriod;
+
+  @ApiPropertyOptional({
+    type: EligibilityPeriodDto,
+    description:
+      "When an operation may run and its expenditure be paid. Default: its programming period's, 2014-2020: 2014-01-01 to 2023-12-31 (Reg. 1303/2013 art. 65(2)); 2021-2027: 2021-01-01 to 2029-12-31 (Reg. 2021/1060 art. 63(2))",
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => EligibilityPeriodDto)
+  eligibility?: EligibilityPeriodDto;
 
   @ApiPropertyOptional({ type: DeMinimisRuleDto, description: 'Default: EUR 300,000 over 3 rolling years' })
   @IsOptional()
@@ -133,7 +156,8 @@ export class EstablishProgrammeRoute {
   @ApiCommand({
     operationId: 'establishProgramme',
     summary: 'Establish a programme with its EU fund shares',
-    description: 'Amounts in integer euro cents. Absent rules: retention 5 years from the year of the last payment, 60 days to appeal, de minimis EUR 300,000 over 3 years.',
+    description:
+      "Amounts in integer euro cents. Absent rules: programming period 2021-2027, its eligibility period (2021-01-01 to 2029-12-31), retention 5 years from the year of the last payment, 60 days to appeal, de minimis EUR 300,000 over 3 years.",
     status: 201,
     type: EstablishProgrammeResponse,
     body: {
@@ -142,7 +166,10 @@ export class EstablishProgrammeRoute {
       example: {
         programmeId: 'wecare', code: 'WECARE', title: 'WECARE - Welfare Cantiere Regionale: regional strategy for social innovation',
         funds: [{ fund: 'FSE', amountCents: 1_500_000_000, euCoFinancingRateBp: 5000 }, { fund: 'FESR', amountCents: 500_000_000, euCoFinancingRateBp: 5000 }],
-        rules: { programmingPeriod: '2014-2020', retention: { from: 'last-payment', years: 5 }, appealWindowDays: 60, deMinimis: { ceilingCents: 30_000_000, windowYears: 3 } },
+        rules: {
+          programmingPeriod: '2014-2020', eligibility: { from: '2014-01-01', to: '2023-12-31' }, retention: { from: 'last-payment', years: 5 }, appealWindowDays: 60,
+          deMinimis: { ceilingCents: 30_000_000, windowYears: 3 },
+        },
       },
     },
     example: { programmeId: 'wecare', revision: 0, position: '1' },
@@ -155,6 +182,7 @@ export class EstablishProgrammeRoute {
     const rules = r
       ? {
           ...(r.programmingPeriod ? { programmingPeriod: r.programmingPeriod } : {}),
+          ...(r.eligibility ? { eligibility: { from: r.eligibility.from, to: r.eligibility.to } } : {}),
           retention: { from: r.retention.from, years: r.retention.years },
           appealWindowDays: r.appealWindowDays,
           ...(r.deMinimis ? { deMinimis: { ceilingCents: r.deMinimis.ceilingCents, windowYears: r.deMinimis.windowYears } } : {}),

@@ -37,7 +37,7 @@ export class ListCallsQuery extends PageQuery {
   programmeId?: string;
 }
 
-export const BID_ORDERS = ['score', 'arrival'] as const;
+export const BID_ORDERS = ['rank', 'score', 'arrival'] as const;
 
 export class ListBidsQuery extends PageQuery {
   @ApiPropertyOptional({ enum: BID_STATUSES })
@@ -45,7 +45,11 @@ export class ListBidsQuery extends PageQuery {
   @IsIn(BID_STATUSES)
   status?: string;
 
-  @ApiPropertyOptional({ enum: BID_ORDERS, description: "score: the best first (a ranking call's default); arrival: in order of arrival, the log's (a first-come call's default)" })
+  @ApiPropertyOptional({
+    enum: BID_ORDERS,
+    description:
+      "rank: the approved ranking (each bid's `rank` its place in it), the bids not in it after, by score then arrival; score: the best first (a ranking call's default); arrival: in order of arrival, the log's (a first-come call's default)",
+  })
   @IsOptional()
   @IsIn(BID_ORDERS)
   order?: (typeof BID_ORDERS)[number];

@@ -1,7 +1,8 @@
 import { ApiExtraModels, ApiProperty } from '@nestjs/swagger';
-import { AID_REGIMES, APPLICANT_TYPES, BID_STATUSES, CALL_STATUSES, CLAIM_KINDS, DISBURSEMENT_KINDS, FUNDS, GRANT_STATUSES, PROGRAMMING_PERIODS, SELECTIONS } from '@app/funding';
+import { AID_REGIMES, APPLICANT_TYPES, BID_STATUSES, PASS_OVER_REASONS, CALL_STATUSES, CLAIM_KINDS, DISBURSEMENT_KINDS, DOCUMENT_TYPES, FUNDS, GRANT_STATUSES, PROGRAMMING_PERIODS, SELECTIONS } from '@app/funding';
 import { Cents, Count, Day, Either, Flag, Id, Instant, Integer, List, Nested, OneOf, Position, Ratio, Text, Texts } from '../http/response-fields.js';
 import { BID_ORDERS, CLAIM_STATUSES } from './queries.dto.js';
+import { Act, ActField } from '../acts/act.dto.js';
 
 /**
  * The read models as the queries answer them (libs/read-models/src/projections), field by field:
@@ -96,9 +97,17 @@ export class DeMinimisRule {
   windowYears!: number;
 }
 
+export class EligibilityPeriod {
+  @Day('The first day') from!: string;
+  @Day('The last day, included') to!: string;
+}
+
 export class ProgrammeRules {
   @OneOf(PROGRAMMING_PERIODS, 'ProgrammingPeriod', 'The programming period and so its regulation')
   programmingPeriod!: string;
+
+  @Nested(EligibilityPeriod, "When its operations may run and their expenditure be paid (Reg. 1303/2013 art. 65(2); 2021/1060 art. 63(2))")
+  eligibility!: EligibilityPeriod;
 
   @Nested(RetentionRule, 'How long the records of an operation are kept once it ends')
   retention!: RetentionRule;
@@ -226,6 +235,7 @@ export class BidsByStatus {
   @Count('Inadmissible') inadmissible!: number;
   @Count('Withdrawn') withdrawn!: number;
   @Count('Awarded') awarded!: number;
+  @Count('Ranked and passed over by an act (for insufficient funds, still able to come back to the line)') 'passed-over'!: number;
 }
 
 export class BidsByApplicantType {
@@ -246,6 +256,28 @@ export class CallBids {
 
   @Nested(BidsByApplicantType, 'By type of applicant (types with no bid are absent)')
   byApplicantType!: BidsByApplicantType;
+}
+
+export class GberTerms {
+  @Text('The GBER article (Reg. (EU) 651/2014) its aid falls under', { example: 'art. 20' }) article!: string;
+  @Integer("That article's maximum aid intensity, in basis points of an operation's eligible cost: no award above it", { example: 5000 }) maxIntensityBp!: number;
+}
+
+export class CallRanking {
+  @Nested(Act, 'The act approving it') act!: Act;
+  @Instant('When it was recorded') approvedAt!: string;
+  @Count('How many bids it ranks') rankedCount!: number;
+}
+
+export class AppealDeadlines {
+  @Day('To the regional administrative court (TAR): 60 days from the act (D.lgs. 104/2010 art. 29)', { example: '2026-06-19' }) tar!: string;
+  @Day('By extraordinary appeal to the President of the Republic: 120 days from the act (DPR 1199/1971 art. 9)', { example: '2026-08-18' }) president!: string;
+}
+
+export class PassedOverBid {
+  @Id('The bid', { example: 'nido-rivoli' }) bidId!: string;
+  @OneOf(PASS_OVER_REASONS, 'PassOverReason', 'insufficient-funds (back in the line when money comes back to the call), declined or requirements-lost (for good)') reason!: string;
+  @Nested(Act, 'The act passing it over') act!: Act;
 }
 
 export class Call {
@@ -279,6 +311,10 @@ export class Call {
   @Position('Where its close (or cancellation) sits in the log: bids after it are late', { nullable: true }) closedPosition!: string | null;
   @Text('The same, as a key that sorts as the log does', { nullable: true }) closedKey!: string | null;
   @Flag('Whether it takes bids right now (open, and within its window)') acceptingBids!: boolean;
+  @Nested(GberTerms, 'Under GBER: the article and its maximum aid intensity; null otherwise', { nullable: true }) gber!: GberTerms | null;
+  @Nested(CallRanking, 'Its approved ranking ("graduatoria"); null until approved (and for a first-come call)', { nullable: true }) ranking!: CallRanking | null;
+  @Nested(AppealDeadlines, 'The last days to challenge the ranking, counted from its act; null until ranked', { nullable: true }) appealDeadlines!: AppealDeadlines | null;
+  @List(PassedOverBid, 'The ranked bids passed over now, with the last reason and act') passedOver!: PassedOverBid[];
 }
 
 class Page {
@@ -292,6 +328,12 @@ export class CallPage extends Page {
 }
 
 // ---- bids
+
+export class BidPassOver {
+  @OneOf(PASS_OVER_REASONS, 'PassOverReason', 'insufficient-funds, declined or requirements-lost') reason!: string;
+  @Nested(Act, 'The act passing it over') act!: Act;
+  @Instant('When it was recorded') passedOverAt!: string;
+}
 
 @ApiExtraModels(LegalPersonApplicant, NaturalPersonApplicant)
 export class Bid {
@@ -313,7 +355,15 @@ export class Bid {
   @Text('The same, as a key that sorts as the log does') arrivalKey!: string;
   @Instant('When it was evaluated', { nullable: true }) evaluatedAt!: string | null;
   @Instant('When it was withdrawn', { nullable: true }) withdrawnAt!: string | null;
+  @Integer(
+    "Its place in its call's approved ranking (1: the best); null until the ranking is approved, or when it is not in it. In a call's list of bids (`GET /calls/{callId}/bids`) in order of score or arrival: its place in that order, from 1 (null for an unscored bid ranked by score)",
+    { nullable: true },
+  )
+  rank!: number | null;
+  @Text('A key that sorts the ranked bids by rank and the others after them') rankKey!: string;
+  @Nested(BidPassOver, 'Why and by which act it was last passed over; null if never', { nullable: true }) passedOver!: BidPassOver | null;
 }
+
 
 @ApiExtraModels(LegalPersonApplicant, NaturalPersonApplicant, Identity, ErasedIdentity)
 export class BidView extends Bid {
@@ -324,11 +374,10 @@ export class BidView extends Bid {
 @ApiExtraModels(LegalPersonApplicant, NaturalPersonApplicant)
 export class RankedBid extends Bid {
   @Flag('It arrived after its call closed: never admitted') late!: boolean;
-  @Integer('Its place in the order of the page, from 1; null for an unscored bid ranked by score', { nullable: true }) rank!: number | null;
 }
 
 export class RankedBidPage extends Page {
-  @OneOf(BID_ORDERS, 'BidOrder', 'score: the best first; arrival: the order of the log') order!: string;
+  @OneOf(BID_ORDERS, 'BidOrder', 'rank: the approved ranking, bids not in it after; score: the best first; arrival: the order of the log') order!: string;
   @List(RankedBid, 'The bids, in that order') items!: RankedBid[];
 }
 
@@ -357,11 +406,21 @@ export class RnaRegistration {
   @Nested(DeMinimisVisura, 'The de minimis visura consulted', { nullable: true }) deMinimisVisura!: DeMinimisVisura | null;
 }
 
+export class ExpenditureDocument {
+  @OneOf(DOCUMENT_TYPES, 'DocumentType', 'invoice, payslip, receipt or other') type!: string;
+  @Text('Its number') number!: string;
+  @Day('Its date') date!: string;
+  @Text("The issuer's tax code or VAT number; null when it is a natural person's codice fiscale (kept in the log only)", { nullable: true }) issuerTaxCode!: string | null;
+  @Cents("The document's whole amount") amountCents!: number;
+}
+
 export class ClaimItem {
   @Text('What the expenditure was for') description!: string;
   @Text('Cost category') category!: string;
   @Cents('Declared') amountCents!: number;
-  @Text('The supporting document') documentRef!: string;
+  @Text('Where the supporting document is archived') documentRef!: string;
+  @Day('When it was paid; null on claims recorded before payment dates', { nullable: true }) paidOn!: string | null;
+  @Nested(ExpenditureDocument, 'The document that proves it; null on claims recorded before documents', { nullable: true }) document!: ExpenditureDocument | null;
 }
 
 export class ClaimCut {
@@ -392,7 +451,8 @@ export class RecoveryOrder {
   @Cents('Principal ordered back') amountCents!: number;
   @Integer('Yearly interest rate, in basis points') interestRateBp!: number;
   @Day('When it is due') dueDate!: string;
-  @Text('The act ordering it') reference!: string;
+  @Text("The order's own reference (a protocol or payment notice number)") reference!: string;
+  @ActField('The act ordering it; null on orders recorded before acts') act!: Act | null;
   @Instant('When it was recorded') orderedAt!: string;
 }
 
@@ -407,6 +467,7 @@ export class RecoveryReceipt {
 export class RecoveryWriteOff {
   @Cents('Written off') amountCents!: number;
   @Text('Why') reason!: string;
+  @ActField('The act declaring it irrecoverable; null on write-offs recorded before acts') act!: Act | null;
   @Instant('When') writtenOffAt!: string;
 }
 
@@ -439,6 +500,7 @@ export class Revocation {
   @Flag('The whole grant was revoked') whole!: boolean;
   @Cents('Handed back to the call') releasedCents!: number;
   @Cents('Due back after it, in all') recoveryDueCents!: number;
+  @ActField('The revocation act; null on revocations recorded before acts') act!: Act | null;
   @Instant('When') revokedAt!: string;
 }
 
@@ -463,10 +525,18 @@ export class Grant {
   @OneOf(AID_REGIMES, 'AidRegime', 'State-aid regime') aidRegime!: string;
   @Nested(RnaRegistration, "The RNA's codes, under an aid regime", { nullable: true }) rna!: RnaRegistration | null;
   @Integer("The EU's share of its fund, in basis points", { nullable: true }) euCoFinancingRateBp!: number | null;
+  @Integer("Its call's funding rate, in basis points: it is paid at most this share of its verified eligible expenditure, up to the award; null on grants awarded before calls had one (paid at award / total eligible cost)", { nullable: true, example: 8000 }) fundingRateBp!: number | null;
+  @ActField('The award act; null on awards recorded before acts') act!: Act | null;
+  @Day("The day the aid was granted: the award act's date (the RNA's, the de minimis windows', the public list's)", { example: '2026-04-20' }) grantDate!: string;
   @Cents('The award as first made', { example: 12_000_000 }) originalAwardCents!: number;
   @Cents('The award now: less every partial revocation') currentAwardCents!: number;
   @Cents('Paid') disbursedCents!: number;
   @Cents('What can still be paid: nothing once completed or revoked') remainingCents!: number;
+  @Cents(
+    'The advance not yet covered by verified expenditure: the advance paid less what the expenditure verified so far covers (at the funding rate, after what it paid for as interim and final payments), net of recoveries; never negative, never more than the advance',
+    { example: 2_000_000 },
+  )
+  advanceUncovered!: number;
   @Cents('Handed back to the call') releasedCents!: number;
   @Cents('Paid beyond what it is entitled to, in all') recoveryDueCents!: number;
   @Cents('Expenditure claimed') declaredCents!: number;

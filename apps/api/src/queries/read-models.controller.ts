@@ -99,16 +99,19 @@ export class ReadModelsController {
   }
 
   /**
-   * A call's bids, ranked: by score, the best first (unscored bids after the scored ones, by
-   * arrival); or by arrival, the order of the log (a first-come call's default). Each says whether
-   * it arrived after the call closed (`late`).
+   * A call's bids, ranked: by the approved ranking (`rank`: each bid's place in it; the bids not in
+   * it after, by score then arrival, with a null rank); by score, the best first (unscored bids after
+   * the scored ones, by arrival: a ranking call's default); or by arrival, the order of the log (a
+   * first-come call's default), `rank` then being the place in the order asked. Each says whether it
+   * arrived after the call closed (`late`).
    */
   @Get('calls/:callId/bids')
   @Roles(...READERS)
   @ApiRead({
     operationId: 'listBidsOfCall',
-    summary: "A call's bids, ranked by score or in order of arrival",
-    description: "Ranked by score (the best first; unscored bids after the scored ones, by arrival), or by arrival: the order of the log, a first-come call's default. Each says whether it arrived after the call closed (`late`).",
+    summary: "A call's bids: by its approved ranking, by score or in order of arrival",
+    description:
+      "By rank: the approved ranking (`POST /calls/{callId}/ranking`), `rank` being each bid's place in it, the bids not in it after (by score, then arrival) with a null rank; by score (the best first; unscored bids after the scored ones, by arrival: a ranking call's default); or by arrival: the order of the log, a first-come call's default. By score or arrival, `rank` is the place in the order asked. Each gives its `score` and `status`, and says whether it arrived after the call closed (`late`).",
     type: RankedBidPage,
     minPosition: true,
     problems: { 404: 'CALL_NOT_FOUND.' },
@@ -117,14 +120,15 @@ export class ReadModelsController {
     const space = await this.readSide.space();
     const call = found(await space.get('calls', callId), 'CALL_NOT_FOUND', `Call ${callId}`);
     const order = query.order ?? (call['selection'] === 'first-come' ? 'arrival' : 'score');
-    const orderBy: Array<{ field: string; direction: 'asc' | 'desc' }> =
-      order === 'arrival' ? [{ field: 'arrivalKey', direction: 'asc' }] : [{ field: 'score', direction: 'desc' }, { field: 'arrivalKey', direction: 'asc' }];
+    const byScore: Array<{ field: string; direction: 'asc' | 'desc' }> = [{ field: 'score', direction: 'desc' }, { field: 'arrivalKey', direction: 'asc' }];
+    const orderBy = order === 'arrival' ? [{ field: 'arrivalKey', direction: 'asc' as const }] : order === 'rank' ? [{ field: 'rankKey', direction: 'asc' as const }, ...byScore] : byScore;
     const page = await this.page('bids', { ...pick({ callId, status: query.status }), ...listFilterFor(principal) }, query, orderBy);
     const offset = (page.page - 1) * page.pageSize;
     return {
       ...page,
       order,
-      items: page.items.map((bid, i) => ({ ...withLate(bid, call), rank: order === 'score' && bid['score'] === null ? null : offset + i + 1 })),
+      // By rank, a bid's place in the approved ranking; otherwise its place in the order asked.
+      items: page.items.map((bid, i) => ({ ...withLate(bid, call), rank: order === 'rank' ? (bid['rank'] ?? null) : order === 'score' && bid['score'] === null ? null : offset + i + 1 })),
     };
   }
 

@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsInt, Matches, Max, Min } from 'class-validator';
 import type { CommandContext } from '@app/commands';
+import { ActDto, EXAMPLE_ACT, IsAct, actOf } from '../acts/act.dto.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { Commands, WriteResult } from '../commands/commands.js';
 import { ApiCommand } from '../http/api-docs.js';
@@ -30,8 +31,11 @@ export class OrderRecoveryDto {
   @Matches(DATE, dateMessage)
   dueDate!: string;
 
-  @IsText('The act ordering the recovery', 200)
+  @IsText("The order's own reference (a protocol or payment notice number)", 200)
   reference!: string;
+
+  @IsAct('The act ordering the recovery ("determinazione di recupero")')
+  act!: ActDto;
 }
 
 export class RecordRecoveryReceiptDto {
@@ -58,6 +62,9 @@ export class WriteOffRecoveryDto {
 
   @IsText('Why it cannot be recovered')
   reason!: string;
+
+  @IsAct('The act declaring the amount irrecoverable')
+  act!: ActDto;
 }
 
 export class OrderRecoveryResponse extends WriteResult {
@@ -95,19 +102,19 @@ export class RecoveryRoutes {
     summary: 'Order money due back on a grant to be returned',
     status: 201,
     type: OrderRecoveryResponse,
-    body: { type: OrderRecoveryDto, summary: 'EUR 20k at 2.5% a year', example: { orderId: 'rec-2027-01', amountCents: 2_000_000, interestRateBp: 250, dueDate: '2027-06-30', reference: 'DD 2027/118' } },
+    body: { type: OrderRecoveryDto, summary: 'EUR 20k at 2.5% a year', example: { orderId: 'rec-2027-01', amountCents: 2_000_000, interestRateBp: 250, dueDate: '2027-06-30', reference: 'PROT-2026-118', act: EXAMPLE_ACT } },
     example: { grantId: 'officine-nido-grant', orderId: 'rec-2027-01', revision: 10, position: '31' },
     problems: {
       404: 'GRANT_NOT_FOUND.',
       409: 'RECOVERY_ALREADY_RECORDED: the order id is taken.',
-      422: 'RECOVERY_EXCEEDS_DUE (with `orderableCents`), INVALID_INPUT.',
+      422: 'RECOVERY_EXCEEDS_DUE (with `orderableCents`), ACT_DATE_IN_FUTURE (the act is dated after today), INVALID_INPUT.',
     },
   })
   order(@CommandRequest() context: CommandContext, @Param('grantId', EntityIdPipe) grantId: string, @Body() body: OrderRecoveryDto) {
     const orderId = body.orderId ?? generatedId(context, 'order');
     return this.commands.run(
       context,
-      { type: 'OrderRecovery', grantId, orderId, amountCents: body.amountCents, interestRateBp: body.interestRateBp, dueDate: body.dueDate, reference: body.reference },
+      { type: 'OrderRecovery', grantId, orderId, amountCents: body.amountCents, interestRateBp: body.interestRateBp, dueDate: body.dueDate, reference: body.reference, act: actOf(body.act) },
       { grantId, orderId },
     );
   }
@@ -144,9 +151,9 @@ export class RecoveryRoutes {
     summary: 'Write off money due back that cannot be recovered',
     status: 200,
     type: WriteOffRecoveryResponse,
-    problems: { 404: 'GRANT_NOT_FOUND.', 422: 'NOTHING_TO_RECOVER, WRITE_OFF_EXCEEDS_OUTSTANDING.' },
+    problems: { 404: 'GRANT_NOT_FOUND.', 422: 'NO_RECOVERY_ORDERED (nothing was ordered back on the grant: order the recovery first), NOTHING_TO_RECOVER, WRITE_OFF_EXCEEDS_OUTSTANDING, ACT_DATE_IN_FUTURE (the act is dated after today).' },
   })
   writeOff(@CommandRequest() context: CommandContext, @Param('grantId', EntityIdPipe) grantId: string, @Body() body: WriteOffRecoveryDto) {
-    return this.commands.run(context, { type: 'WriteOffRecovery', grantId, amountCents: body.amountCents ?? null, reason: body.reason }, { grantId });
+    return this.commands.run(context, { type: 'WriteOffRecovery', grantId, amountCents: body.amountCents ?? null, reason: body.reason, act: actOf(body.act) }, { grantId });
   }
 }

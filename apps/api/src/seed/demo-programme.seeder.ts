@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { CommandPipeline, deterministicUuid, type CommandContext } from '@app/commands';
 import { EventStoreUnavailableError } from '@app/event-store';
-import { demoProgrammeFile, type AppConfig } from '@app/config';
+import { demoProgrammeFiles, type AppConfig } from '@app/config';
 import { DomainError, type DefineMeasure, type DomainErrorCode, type EstablishProgramme, type FundingCommand } from '@app/funding';
 import { APP_CONFIG } from '../infrastructure/app-config.provider.js';
 
@@ -16,8 +16,8 @@ interface DemoProgramme {
 }
 
 /**
- * On first start, loads the demo programme (WECARE and its five measures) through the same
- * pipeline a client's commands take. What is already in the store is refused by the domain and
+ * On first start, loads the demo programmes (WECARE and its five measures, then the 2021-2027
+ * demonstration programme beside it) through the same pipeline a client's commands take. What is already in the store is refused by the domain and
  * left alone, so a restart adds nothing and a half-done seed is completed. Each command keeps its id
  * while it is sent again on an unavailable store, as a client retries with its Idempotency-Key: a
  * seed whose answer was lost is found, not written twice.
@@ -35,7 +35,10 @@ export class DemoProgrammeSeeder implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.seedDemoProgramme) return;
-    const demo = JSON.parse(readFileSync(demoProgrammeFile(), 'utf8')) as DemoProgramme;
+    for (const file of demoProgrammeFiles()) await this.seed(JSON.parse(readFileSync(file, 'utf8')) as DemoProgramme);
+  }
+
+  private async seed(demo: DemoProgramme): Promise<void> {
     const { programmeId } = demo.programme;
     await this.unlessDone({ type: 'EstablishProgramme', ...demo.programme }, 'PROGRAMME_ALREADY_ESTABLISHED');
     let added = 0;

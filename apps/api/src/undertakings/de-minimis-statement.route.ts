@@ -3,11 +3,11 @@ import { ApiBearerAuth, ApiParam, ApiPropertyOptional, ApiTags } from '@nestjs/s
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { EVENT_STORE, type EventStore } from '@app/event-store';
-import { PERSONAL_TAX_CODE, UNDERTAKING, undertakingStream, type FundingEvent } from '@app/funding';
+import { PERSONAL_TAX_CODE, UNDERTAKING, dayInItaly, deMinimisRegulationOn, undertakingStream, type FundingEvent } from '@app/funding';
 import { PERSONAL_DATA_VAULT, type PersonalDataVault } from '@app/personal-data';
 import { Roles } from '../auth/roles.decorator.js';
 import { ApiRead } from '../http/api-docs.js';
-import { Cents, Count, Id, Instant, List } from '../http/response-fields.js';
+import { Cents, Count, Day, Id, Instant, List, Text } from '../http/response-fields.js';
 import { CLOCK, type Clock } from '../infrastructure/clock.js';
 
 export class DeMinimisStatementQuery {
@@ -23,7 +23,8 @@ export class DeMinimisStatementQuery {
 export class DeMinimisAid {
   @Id('The grant that gave it', { example: 'officine-nido-grant' }) grantId!: string;
   @Cents('Aid granted', { example: 12_000_000 }) amountCents!: number;
-  @Instant('When it was awarded') awardedAt!: string;
+  @Day("The day it was granted: its award act's date", { example: '2026-04-20' }) grantDate!: string;
+  @Instant('When the award was recorded') awardedAt!: string;
 }
 
 export class DeMinimisStatement {
@@ -31,7 +32,8 @@ export class DeMinimisStatement {
   @Cents('All of it') totalCents!: number;
   @Count('The rolling window, in years', { example: 3 }) windowYears!: number;
   @Instant('Where the window starts') windowStart!: string;
-  @Cents('Granted within the window') totalInWindowCents!: number;
+  @Cents('Granted within the window (by grant date)') totalInWindowCents!: number;
+  @Text('The de minimis regulation in force today, which an award made today falls under', { example: 'Reg. (EU) 2023/2831' }) regulationToday!: string;
 }
 
 /**
@@ -67,13 +69,14 @@ export class DeMinimisStatementRoute {
     const windowYears = query.windowYears ?? 3;
     const since = this.clock.now();
     since.setUTCFullYear(since.getUTCFullYear() - windowYears);
-    const inWindow = state.aid.filter((a) => Date.parse(a.awardedAt) > since.getTime());
+    const inWindow = state.aid.filter((a) => a.grantDate > since.toISOString().slice(0, 10));
     return {
       aid: state.aid,
       totalCents: state.aid.reduce((sum, a) => sum + a.amountCents, 0),
       windowYears,
       windowStart: since.toISOString(),
       totalInWindowCents: inWindow.reduce((sum, a) => sum + a.amountCents, 0),
+      regulationToday: deMinimisRegulationOn(dayInItaly(this.clock.now())).regulation,
     };
   }
 }

@@ -1,5 +1,6 @@
 import type { Cents } from '../money.js';
 import type { Applicant, Instant } from '../funding.types.js';
+import type { AdministrativeAct } from '../acts/administrative-act.js';
 
 /**
  * v2: with the principal (the applicant portal) that submitted it, which alone may act on it.
@@ -31,7 +32,7 @@ export type BidWithdrawn = {
   readonly data: {
     readonly bidId: string;
     readonly callId: string;
-    readonly previousStatus: 'submitted' | 'admissible' | 'inadmissible';
+    readonly previousStatus: 'submitted' | 'admissible' | 'inadmissible' | 'passed-over';
     readonly withdrawnAt: Instant;
   };
 };
@@ -61,4 +62,23 @@ export type BidAwarded = {
   };
 };
 
-export type BidEvent = BidSubmitted | BidWithdrawn | BidEvaluated | BidAwarded;
+/** The bid's place in its call's approved ranking (written with RankingApproved, on every ranked bid). */
+export type BidRanked = {
+  readonly type: 'BidRanked';
+  readonly data: { readonly bidId: string; readonly callId: string; readonly rank: number; readonly score: number; readonly act: AdministrativeAct; readonly rankedAt: Instant };
+};
+
+export const PASS_OVER_REASONS = ['insufficient-funds', 'declined', 'requirements-lost'] as const;
+/**
+ * Why a ranked bid is passed over: the call's money does not reach it (it may come back to it: see
+ * `waitingLine`), the applicant declined, or it lost a requirement of the call (both for good).
+ */
+export type PassOverReason = (typeof PASS_OVER_REASONS)[number];
+
+/** A ranked bid passed over by an act, with its reason (written with RankedBidPassedOver on the call). */
+export type BidPassedOver = {
+  readonly type: 'BidPassedOver';
+  readonly data: { readonly bidId: string; readonly callId: string; readonly reason: PassOverReason; readonly act: AdministrativeAct; readonly passedOverAt: Instant };
+};
+
+export type BidEvent = BidSubmitted | BidWithdrawn | BidEvaluated | BidAwarded | BidRanked | BidPassedOver;

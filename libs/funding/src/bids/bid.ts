@@ -1,10 +1,12 @@
 import type { EventAt, Evolving } from '../command-plan.js';
 import { refuse } from '../domain-error.js';
-import { assertNever, type Applicant } from '../funding.types.js';
+import { assertNever, type Applicant, type Instant } from '../funding.types.js';
 import type { Cents } from '../money.js';
-import type { BidEvent } from './bid.events.js';
+import type { AdministrativeAct } from '../acts/administrative-act.js';
+import type { BidEvent, PassOverReason } from './bid.events.js';
 
-export const BID_STATUSES = ['submitted', 'admissible', 'inadmissible', 'withdrawn', 'awarded'] as const;
+/** passed-over: ranked, and passed over by an act (for insufficient funds it may be awarded later: see `waitingLine`). */
+export const BID_STATUSES = ['submitted', 'admissible', 'inadmissible', 'withdrawn', 'awarded', 'passed-over'] as const;
 export type BidStatus = (typeof BID_STATUSES)[number];
 
 export type ExistingBid = {
@@ -17,12 +19,18 @@ export type ExistingBid = {
   readonly linkedUndertakings: readonly string[];
   readonly projectTitle: string;
   readonly requestedCents: Cents;
+  /** When it was submitted: an operation completed before it is not selected (Reg. 2021/1060 art. 63(6)). */
+  readonly submittedAt: Instant;
   readonly score: number | null;
   /** Where its submission sits in the log (a position key): the order of arrival. */
   readonly arrival: string | null;
   /** The evaluator's principal, once evaluated. */
   readonly evaluatedBy: string | null;
   readonly grantId: string | null;
+  /** Its place in the approved ranking of its call; null until then, or when it is not in it. */
+  readonly rank: number | null;
+  /** Why and by which act it was last passed over; null if never. */
+  readonly passedOver: { readonly reason: PassOverReason; readonly act: AdministrativeAct } | null;
 };
 
 /** A bid ("domanda"): the stream that makes "awarded at most once" (invariant 4). */
@@ -41,10 +49,13 @@ export function evolveBid(state: Bid, event: BidEvent, at?: EventAt): Bid {
         linkedUndertakings: d.linkedUndertakings,
         projectTitle: d.projectTitle,
         requestedCents: d.requestedCents,
+        submittedAt: d.submittedAt,
         score: null,
         arrival: at?.position ?? null,
         evaluatedBy: null,
         grantId: null,
+        rank: null,
+        passedOver: null,
       };
     }
     case 'BidWithdrawn':
@@ -53,6 +64,10 @@ export function evolveBid(state: Bid, event: BidEvent, at?: EventAt): Bid {
       return state.status === 'none' ? state : { ...state, status: event.data.admissible ? 'admissible' : 'inadmissible', score: event.data.score, evaluatedBy: event.data.evaluatedBy };
     case 'BidAwarded':
       return state.status === 'none' ? state : { ...state, status: 'awarded', grantId: event.data.grantId };
+    case 'BidRanked':
+      return state.status === 'none' ? state : { ...state, rank: event.data.rank };
+    case 'BidPassedOver':
+      return state.status === 'none' ? state : { ...state, status: 'passed-over', passedOver: { reason: event.data.reason, act: event.data.act } };
     default:
       return assertNever(event);
   }

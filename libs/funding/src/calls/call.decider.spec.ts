@@ -35,6 +35,7 @@ const openC1: OpenCall = {
   eligibleApplicantTypes: ['company', 'third-sector'],
   maxGrantCents: EUR(200_000),
   advanceShareBp: 4000,
+  fundingRateBp: 6000,
 };
 
 describe('opening a call', () => {
@@ -89,6 +90,12 @@ describe('opening a call', () => {
     const [event] = await given(...withMeasure).when({ ...openC1, advanceShareBp: undefined }, now);
     expect(event).toMatchObject({ data: { advanceShareBp: 0 } });
     for (const share of [-1, 10_001, 12.5]) await expectRefusal(given(...withMeasure).when({ ...openC1, advanceShareBp: share }, now), 'INVALID_INPUT');
+  });
+
+  it('takes the funding rate in whole basis points from 1 to 10000, 100% by default: its grants are paid that share of their verified expenditure', async () => {
+    const [event] = await given(...withMeasure).when({ ...openC1, fundingRateBp: undefined }, now);
+    expect(event).toMatchObject({ data: { fundingRateBp: 10_000 } });
+    for (const rate of [0, -1, 10_001, 62.5]) await expectRefusal(given(...withMeasure).when({ ...openC1, fundingRateBp: rate }, now), 'INVALID_INPUT');
   });
 
   it('refuses a call without a title', async () => {

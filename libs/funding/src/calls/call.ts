@@ -2,7 +2,9 @@ import { refuse } from '../domain-error.js';
 import { assertNever, type AidRegime, type ApplicantType, type Fund, type Instant } from '../funding.types.js';
 import type { Cents } from '../money.js';
 import type { EventAt, Evolving } from '../command-plan.js';
-import type { CallEvent, Selection } from './call.events.js';
+import type { AdministrativeAct } from '../acts/administrative-act.js';
+import type { PassOverReason } from '../bids/bid.events.js';
+import type { CallEvent, GberTerms, RankedBid, Selection } from './call.events.js';
 
 export const CALL_STATUSES = ['open', 'closed', 'cancelled'] as const;
 export type CallStatus = (typeof CALL_STATUSES)[number];
@@ -22,8 +24,20 @@ export type ExistingCall = {
   readonly aidRegime: AidRegime;
   readonly advanceShareBp: number;
   readonly selection: Selection;
+  /** Basis points of verified eligible expenditure its grants are paid, up to the award. */
+  readonly fundingRateBp: number;
+  readonly gber: GberTerms | null;
   /** Where the close (or the cancel) sits in the log: bids that arrive after it are late. */
   readonly closedPosition: string | null;
+  /** A ranking call's approved ranking, with its act; null until approved. */
+  readonly ranking: { readonly act: AdministrativeAct; readonly ranked: readonly RankedBid[] } | null;
+  /** The bids awarded from this call (CallBudgetCommitted). */
+  readonly awardedBidIds: readonly string[];
+  /**
+   * Ranked bids passed over, with the last reason, and the call's released total when it was given:
+   * one passed over for insufficient funds is back in the line once more money came back since.
+   */
+  readonly passedOver: ReadonlyArray<{ readonly bidId: string; readonly reason: PassOverReason; readonly releasedCentsThen: Cents }>;
   /** First-come: the admissible bids not yet awarded, by arrival (withdrawn ones stay: the bid's stream says so). */
   readonly queue: ReadonlyArray<{ readonly bidId: string; readonly arrival: string }>;
   /** Sum of every award ever committed from this call. */
@@ -55,7 +69,12 @@ export function evolveCall(state: Call, event: CallEvent, at?: EventAt): Call {
         aidRegime: d.aidRegime,
         advanceShareBp: d.advanceShareBp,
         selection: d.selection,
+        fundingRateBp: d.fundingRateBp,
+        gber: d.gber,
         closedPosition: null,
+        ranking: null,
+        awardedBidIds: [],
+        passedOver: [],
         queue: [],
         committedCents: 0,
         releasedCents: 0,
@@ -74,11 +93,19 @@ export function evolveCall(state: Call, event: CallEvent, at?: EventAt): Call {
             committedCents: state.committedCents + event.data.amountCents,
             grantCount: state.grantCount + 1,
             queue: state.queue.filter((q) => q.bidId !== event.data.bidId),
+            awardedBidIds: [...state.awardedBidIds, event.data.bidId],
           };
     case 'BidQueued':
       return state.status === 'none' ? state : { ...state, queue: [...state.queue, { bidId: event.data.bidId, arrival: event.data.arrival }].sort((a, b) => (a.arrival < b.arrival ? -1 : 1)) };
     case 'CallBudgetReleased':
       return state.status === 'none' ? state : { ...state, releasedCents: state.releasedCents + event.data.amountCents };
+    case 'RankingApproved':
+      return state.status === 'none' ? state : { ...state, ranking: { act: event.data.act, ranked: event.data.ranked } };
+    case 'RankedBidPassedOver': {
+      if (state.status === 'none') return state;
+      const { bidId, reason } = event.data;
+      return { ...state, passedOver: [...state.passedOver.filter((p) => p.bidId !== bidId), { bidId, reason, releasedCentsThen: state.releasedCents }] };
+    }
     default:
       return assertNever(event);
   }

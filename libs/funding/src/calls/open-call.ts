@@ -6,7 +6,7 @@ import { PROGRAMME, measureUnreservedCents, requireMeasure, type Programme } fro
 import { callStream, programmeStream } from '../streams.js';
 import { assertText } from '../text.js';
 import { CALL, type Call } from './call.js';
-import { SELECTIONS, type Selection } from './call.events.js';
+import { SELECTIONS, type GberTerms, type Selection } from './call.events.js';
 
 export type OpenCall = {
   readonly type: 'OpenCall';
@@ -25,6 +25,10 @@ export type OpenCall = {
   readonly advanceShareBp?: number;
   /** Absent: ranking. */
   readonly selection?: Selection;
+  /** Basis points of verified eligible expenditure its grants are paid (1 to 10000); absent: 10000. */
+  readonly fundingRateBp?: number;
+  /** Required under GBER (and only there): the article its aid falls under and that article's maximum aid intensity. */
+  readonly gber?: GberTerms | null;
 };
 
 /**
@@ -62,6 +66,9 @@ export const openCall: CommandPlan<OpenCall, { call: Call; programme: Programme 
     if (!SELECTIONS.includes(selection)) refuse('INVALID_INPUT', `Unknown selection ${String(selection)}`);
     const advanceShareBp = command.advanceShareBp ?? 0;
     if (!Number.isInteger(advanceShareBp) || advanceShareBp < 0 || advanceShareBp > 10_000) refuse('INVALID_INPUT', 'advanceShareBp is a whole number of basis points from 0 to 10000');
+    const fundingRateBp = command.fundingRateBp ?? 10_000;
+    if (!Number.isInteger(fundingRateBp) || fundingRateBp < 1 || fundingRateBp > 10_000) refuse('INVALID_INPUT', 'fundingRateBp is a whole number of basis points from 1 to 10000');
+    const gber = checkedGber(command.gber ?? null, aidRegime);
     const measure = requireMeasure(programme, command.programmeId, command.measureId);
     const unreserved = measureUnreservedCents(measure);
     if (command.budgetCents > unreserved) {
@@ -86,6 +93,8 @@ export const openCall: CommandPlan<OpenCall, { call: Call; programme: Programme 
           aidRegime,
           advanceShareBp,
           selection,
+          fundingRateBp,
+          gber,
           openedAt: at,
         },
       },
@@ -101,4 +110,20 @@ function parseInstant(value: string, what: string): Date {
   const at = new Date(value);
   if (typeof value !== 'string' || Number.isNaN(at.getTime())) refuse('INVALID_INPUT', `${what} must be an ISO 8601 instant`);
   return at;
+}
+
+/**
+ * Aid under the General Block Exemption Regulation (Reg. (EU) 651/2014) is exempt only within the
+ * intensity its article allows: a GBER call names the article and that maximum (1 to 10000 basis
+ * points of the eligible cost); a call under another regime names none.
+ */
+function checkedGber(gber: GberTerms | null, aidRegime: AidRegime): GberTerms | null {
+  if (aidRegime !== 'gber') {
+    if (gber !== null) refuse('INVALID_INPUT', 'Only a call under GBER states a GBER article and its maximum aid intensity');
+    return null;
+  }
+  if (gber === null || typeof gber !== 'object') refuse('INVALID_INPUT', 'A call under GBER states its article and maximum aid intensity: gber { article, maxIntensityBp }');
+  assertText(gber.article, 'GBER article', 64);
+  if (!Number.isInteger(gber.maxIntensityBp) || gber.maxIntensityBp < 1 || gber.maxIntensityBp > 10_000) refuse('INVALID_INPUT', 'gber.maxIntensityBp is a whole number of basis points from 1 to 10000');
+  return { article: gber.article.trim(), maxIntensityBp: gber.maxIntensityBp };
 }

@@ -1,13 +1,17 @@
+import { checkedAct, type AdministrativeAct } from '../acts/administrative-act.js';
 import { BID, isLate, requireBid, type Bid, type ExistingBid } from '../bids/bid.js';
 import { CALL, callRemainingCents, requireCall, type Call, type ExistingCall } from '../calls/call.js';
+import { firstWaiting, waitingAhead, waitingLine } from '../calls/ranking.js';
 import { reading, type CommandPlan } from '../command-plan.js';
 import { refuse } from '../domain-error.js';
 import type { FundingEvent } from '../funding.events.js';
 import { assertNever, instant, type AidRegime } from '../funding.types.js';
 import { COMMITMENT_LIMIT, assertPositiveCents, type Cents } from '../money.js';
 import { PROGRAMME, requireProgramme, type Programme } from '../programmes/programme.js';
+import { assertOperationEligible, dayOf } from '../programmes/eligibility.js';
 import { bidStream, callStream, cupStream, grantStream, programmeStream, undertakingStream } from '../streams.js';
 import { assertText } from '../text.js';
+import { deMinimisHeadroom } from '../undertakings/de-minimis.js';
 import { UNDERTAKING, undertakingKey, type Undertaking } from '../undertakings/undertaking.js';
 import { CUP, CUP_FORMAT, type Cup } from './cup.js';
 import { GRANT, type Grant } from './grant.js';
@@ -28,11 +32,19 @@ export type AwardGrant = {
   };
   /** Under an aid regime: the RNA registration (COR) and, for de minimis, the visura consulted. */
   readonly rna?: RnaRegistration | null;
+  /** The award act: its date is the day the aid is granted. */
+  readonly act: AdministrativeAct;
 };
 
 type AwardState = { grant: Grant; call: Call; bid: Bid; cup: Cup; programme?: Programme } & { [member: `undertaking:${string}`]: Undertaking } & {
   [earlier: `queued:${string}`]: Bid;
-};
+} & { [ahead: `ranked:${string}`]: Bid };
+
+/** Ranking: the bids of the line ranked above this one, whose streams say whether they were withdrawn. */
+function rankedAhead(call: ExistingCall, bid: ExistingBid): string[] {
+  if (call.selection !== 'ranking' || call.ranking === null) return [];
+  return waitingAhead(call, bid.bidId);
+}
 
 /** First-come: the bids queued before this one (admissible, not awarded), whose streams say whether they still wait. */
 function queuedBefore(call: ExistingCall, bid: ExistingBid): string[] {
@@ -50,12 +62,15 @@ function members(bid: ExistingBid): string[] {
 }
 
 /**
- * Awards a grant to an admissible bid: GrantAwarded creates the grant, CallBudgetCommitted draws the
- * amount from the call's budget (invariant 3), BidAwarded marks the bid so it is awarded once
- * (invariant 4), CupAssigned takes its CUP for good; under de minimis, DeMinimisAidRecorded on every
- * member of the beneficiary's single undertaking, whose aid over the rolling window stays within the
- * programme's ceiling. All in one atomic append. Awards on one call run one at a time in a process;
- * awards to one undertaking from different calls meet on its members' streams.
+ * Awards a grant to an admissible bid by its act: GrantAwarded creates the grant, CallBudgetCommitted
+ * draws the amount from the call's budget (invariant 3), BidAwarded marks the bid so it is awarded
+ * once (invariant 4), CupAssigned takes its CUP for good; under de minimis, DeMinimisAidRecorded on
+ * every member of the beneficiary's single undertaking, whose aid stays within the ceiling of the
+ * regulation in force on the act's date and the programme's own. All in one atomic append. On a
+ * ranking call the award follows the approved ranking: to the first bid still waiting (invariant 15);
+ * on a first-come call, to the first admissible bid by arrival (invariant 13). Both orders are read
+ * from the call's stream, which every award writes: two awards racing on one call are decided one
+ * after the other. Awards to one undertaking from different calls meet on its members' streams.
  */
 export const awardGrant: CommandPlan<AwardGrant, AwardState> = {
   reads: (command) => ({
@@ -68,10 +83,12 @@ export const awardGrant: CommandPlan<AwardGrant, AwardState> = {
     if (state.call.status === 'none') return {};
     const undertakings = state.call.aidRegime === 'de-minimis' && state.bid.status !== 'none' ? members(state.bid) : [];
     const earlier = state.bid.status !== 'none' ? queuedBefore(state.call, state.bid) : [];
+    const ahead = state.bid.status !== 'none' ? rankedAhead(state.call, state.bid) : [];
     return {
       programme: reading(PROGRAMME, programmeStream(state.call.programmeId)),
       ...Object.fromEntries(undertakings.map((key) => [`undertaking:${key}`, reading(UNDERTAKING, undertakingStream(key))])),
       ...Object.fromEntries(earlier.map((bidId) => [`queued:${bidId}`, reading(BID, bidStream(bidId))])),
+      ...Object.fromEntries(ahead.map((bidId) => [`ranked:${bidId}`, reading(BID, bidStream(bidId))])),
     };
   },
   about: 'grant',
@@ -93,6 +110,9 @@ export const awardGrant: CommandPlan<AwardGrant, AwardState> = {
         return refuse('BID_NOT_ADMISSIBLE', `Bid ${bid.bidId} was found inadmissible`);
       case 'admissible':
         break;
+      // Passed over for insufficient funds, it may be awarded once money came back to the call: the ranking's checks below say.
+      case 'passed-over':
+        break;
       default:
         return assertNever(bid.status);
     }
@@ -101,10 +121,18 @@ export const awardGrant: CommandPlan<AwardGrant, AwardState> = {
     if (isLate(bid, call)) refuse('BID_AFTER_CLOSE', `Bid ${bid.bidId} arrived after call ${call.callId} closed`);
     const passedOver = queuedBefore(call, bid).find((bidId) => state[`queued:${bidId}`]?.status === 'admissible');
     if (passedOver) refuse('ARRIVAL_ORDER', `Call ${call.callId} funds bids in order of arrival: bid ${passedOver} arrived earlier and is still waiting`, { waitingBidId: passedOver });
+    if (call.selection === 'ranking') {
+      if (call.ranking === null) refuse('RANKING_NOT_APPROVED', `Call ${call.callId} awards by its ranking: approve it first (POST /calls/${call.callId}/ranking)`);
+      if (!call.ranking.ranked.some((r) => r.bidId === bid.bidId)) refuse('BID_NOT_RANKED', `Bid ${bid.bidId} is not in the ranking of call ${call.callId}`);
+      if (!waitingLine(call).some((r) => r.bidId === bid.bidId)) refuse('BID_PASSED_OVER', `Bid ${bid.bidId} was passed over (${bid.passedOver?.reason ?? 'by an act'}) and is not back in the line`);
+    }
     const remaining = callRemainingCents(call);
     if (command.amountCents > remaining) {
       refuse('BUDGET_EXCEEDED', `Call ${call.callId} has ${remaining} cents left, award asks for ${command.amountCents}`);
     }
+    // The money goes down the ranking: to the first bid still waiting, unless an act passes it over.
+    const waiting = call.selection === 'ranking' ? firstWaiting(call, (bidId) => (bidId === bid.bidId ? bid : state[`ranked:${bidId}`])) : bid.bidId;
+    if (waiting !== bid.bidId) refuse('RANKING_ORDER', `Call ${call.callId} awards by its ranking: bid ${waiting} is ranked higher and still waiting (award it, or pass it over by an act)`, { waitingBidId: waiting });
     if (call.committedCents + command.amountCents > COMMITMENT_LIMIT * call.budgetCents) {
       refuse('COMMITMENT_LIMIT_REACHED', `Call ${call.callId} has committed ${COMMITMENT_LIMIT} times its budget over its life; open a new call`);
     }
@@ -112,7 +140,15 @@ export const awardGrant: CommandPlan<AwardGrant, AwardState> = {
     if (state.cup.grantId !== null) refuse('CUP_ALREADY_USED', `CUP ${command.cup} belongs to grant ${state.cup.grantId}`);
     const programme = requireProgramme(state.programme ?? { status: 'none' }, call.programmeId);
     const operation = checkedOperation(command, programme);
+    assertOperationEligible(operation, programme.rules.eligibility, dayOf(bid.submittedAt));
+    if (call.gber !== null) {
+      const maxAwardCents = Number((BigInt(operation.totalEligibleCostCents) * BigInt(call.gber.maxIntensityBp)) / 10_000n);
+      if (command.amountCents > maxAwardCents) {
+        refuse('AID_INTENSITY_EXCEEDED', `GBER ${call.gber.article} allows at most ${call.gber.maxIntensityBp / 100}% of the operation's eligible cost: ${maxAwardCents} cents`, { maxIntensityBp: call.gber.maxIntensityBp, maxAwardCents });
+      }
+    }
     const rna = checkedRna(command, call.aidRegime);
+    const act = checkedAct(command.act, now, 'award');
 
     const at = instant(now);
     const award = { grantId: command.grantId, callId: call.callId, bidId: bid.bidId, amountCents: command.amountCents };
@@ -134,6 +170,8 @@ export const awardGrant: CommandPlan<AwardGrant, AwardState> = {
           rna,
           euCoFinancingRateBp: programme.funds.find((f) => f.fund === call.fund)?.euCoFinancingRateBp ?? null,
           advanceShareBp: call.advanceShareBp,
+          fundingRateBp: call.fundingRateBp,
+          act,
           awardedAt: at,
         },
       },
@@ -141,7 +179,7 @@ export const awardGrant: CommandPlan<AwardGrant, AwardState> = {
       { type: 'BidAwarded', data: { ...award, awardedAt: at } },
       { type: 'CupAssigned', data: { cup: command.cup, grantId: command.grantId, assignedAt: at } },
     ];
-    if (call.aidRegime === 'de-minimis') events.push(...deMinimisAid(command, state, bid, programme, rna!, now));
+    if (call.aidRegime === 'de-minimis') events.push(...deMinimisAid(command, state, bid, programme, rna!, act.date, now));
     return events;
   },
 };
@@ -194,33 +232,28 @@ function checkedRna(command: AwardGrant, regime: AidRegime): RnaRegistration | n
 }
 
 /**
- * The de minimis ceiling per single undertaking: the aid the visura lists, plus the aid this ledger
- * granted to any member since the visura's date within the rolling window, plus this award.
+ * The de minimis ceiling per single undertaking, under the regulation in force on the grant date
+ * (the award act's date) and the programme's own rule (`deMinimisHeadroom`): the aid the visura
+ * lists, plus the aid this ledger granted to any member since the visura's day within the window,
+ * plus this award.
  */
-function deMinimisAid(command: AwardGrant, state: AwardState, bid: ExistingBid, programme: ReturnType<typeof requireProgramme>, rna: RnaRegistration, now: Date): FundingEvent[] {
+function deMinimisAid(command: AwardGrant, state: AwardState, bid: ExistingBid, programme: ReturnType<typeof requireProgramme>, rna: RnaRegistration, grantDate: string, now: Date): FundingEvent[] {
   const visura = rna.deMinimisVisura!;
-  if (Date.parse(visura.date) > now.getTime()) refuse('INVALID_INPUT', 'The visura cannot be dated after the award');
-  const { ceilingCents, windowYears } = programme.rules.deMinimis;
-  const windowStart = new Date(now.getTime());
-  windowStart.setUTCFullYear(windowStart.getUTCFullYear() - windowYears);
-  // Aid granted here on the visura's own day may or may not be in it: counted, so the ceiling is never crossed.
-  const visuraDay = Date.parse(visura.date);
-  const counted = new Map<string, number>();
+  if (visura.date > grantDate) refuse('INVALID_INPUT', `The visura (${visura.date}) cannot be dated after the award act (${grantDate})`);
   const undertakings = members(bid);
-  for (const key of undertakings) {
-    for (const aid of (state[`undertaking:${key}`] ?? { aid: [] }).aid) {
-      const at = Date.parse(aid.awardedAt);
-      if (at >= visuraDay && at > windowStart.getTime()) counted.set(aid.grantId, aid.amountCents);
-    }
-  }
-  const ledgerCents = [...counted.values()].reduce((a, b) => a + b, 0);
-  const headroomCents = Math.max(0, ceilingCents - visura.receivedCents - ledgerCents);
+  const aid = undertakings.flatMap((key) => (state[`undertaking:${key}`] ?? { aid: [] }).aid);
+  const { headroomCents, regulation, limits } = deMinimisHeadroom({ grantDate, visura, aid, programmeRule: programme.rules.deMinimis });
   if (command.amountCents > headroomCents) {
-    refuse('DE_MINIMIS_CEILING_EXCEEDED', `The single undertaking can receive ${headroomCents} cents more de minimis aid (ceiling ${ceilingCents} over ${windowYears} years)`, { headroomCents });
+    const binding = limits.find((l) => l.headroomCents === headroomCents)!;
+    refuse(
+      'DE_MINIMIS_CEILING_EXCEEDED',
+      `The single undertaking can receive ${headroomCents} cents more de minimis aid on ${grantDate} (${binding.source}: ceiling ${binding.ceilingCents} from ${binding.windowStart})`,
+      { headroomCents, regulation: regulation.regulation, ceilingCents: binding.ceilingCents, windowStart: binding.windowStart },
+    );
   }
   const at = instant(now);
   return undertakings.map((undertaking) => ({
     type: 'DeMinimisAidRecorded' as const,
-    data: { undertaking, beneficiary: undertakings[0]!, grantId: command.grantId, amountCents: command.amountCents, awardedAt: at },
+    data: { undertaking, beneficiary: undertakings[0]!, grantId: command.grantId, amountCents: command.amountCents, grantDate, awardedAt: at },
   }));
 }

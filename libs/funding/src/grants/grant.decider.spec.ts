@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  ACT,
   CUP_G1,
   OPERATION,
   cupFor,
@@ -19,6 +20,7 @@ import {
   grantAwarded,
 } from '../../test-support/funding.fixtures.js';
 import { expectRefusal, given } from '../../test-support/given-when-then.js';
+import { b1Ranked, callClosed } from '../../test-support/ranking.fixtures.js';
 import type { BidEvent } from '../bids/bid.events.js';
 import type { CallEvent } from '../calls/call.events.js';
 import type { FundingEvent } from '../funding.events.js';
@@ -31,9 +33,10 @@ import type { RevokeGrant } from './revoke-grant.js';
 import { DEFAULT_PROGRAMME_RULES } from '../programmes/programme.events.js';
 
 const now = new Date('2026-05-01T10:00:00.000Z');
-const awardG1: AwardGrant = { type: 'AwardGrant', grantId: 'g1', callId: 'c1', bidId: 'b1', amountCents: EUR(120_000), cup: CUP_G1, operation: OPERATION };
+const awardG1: AwardGrant = { type: 'AwardGrant', grantId: 'g1', callId: 'c1', bidId: 'b1', amountCents: EUR(120_000), cup: CUP_G1, operation: OPERATION, act: ACT };
 const cupAssigned: FundingEvent = { type: 'CupAssigned', data: { cup: CUP_G1, grantId: 'g1', assignedAt: now.toISOString() } };
-const admissibleBid = [programmeEstablished, callOpened, bidSubmitted, bidAdmissible] as const;
+/** b1 admissible on the ranking call c1, closed, its ranking approved with b1 first. */
+const admissibleBid = [programmeEstablished, callOpened, bidSubmitted, bidAdmissible, callClosed, b1Ranked] as const;
 const place = { grantId: 'g1', callId: 'c1', programmeId: 'wecare', measureId: 'm4' };
 
 /** A grant of EUR 120,000 on call c1; `later` events of the grant after its award. */
@@ -94,9 +97,19 @@ describe('awarding a grant', () => {
     await expectRefusal(given(...admissibleBid).when({ ...awardG1, amountCents: 0 }, now), 'INVALID_AMOUNT');
   });
 
-  it('may award on a call closed for bids', async () => {
-    const closed: CallEvent = { type: 'CallClosed', data: { callId: 'c1', closedAt: '' } };
-    expect(await given(...admissibleBid, closed).when(awardG1, now)).toHaveLength(4);
+  it('records the award act: its date is the grant date', async () => {
+    const [awarded] = await given(...admissibleBid).when({ ...awardG1, act: { number: 'D.D. 77/2026', date: '2026-04-30', signatory: 'Il Dirigente' } }, now);
+    expect(awarded).toMatchObject({ type: 'GrantAwarded', data: { act: { number: 'D.D. 77/2026', date: '2026-04-30', signatory: 'Il Dirigente' } } });
+  });
+
+  it('refuses an award act dated after the day of the command, in Italy (ACT_DATE_IN_FUTURE), and an act without its number, date or signatory', async () => {
+    // 23:30 UTC on 30 April is already 1 May in Rome: an act of 1 May is not in the future.
+    const lateEvening = new Date('2026-04-30T23:30:00.000Z');
+    expect(await given(...admissibleBid).when({ ...awardG1, act: { ...ACT, date: '2026-05-01' } }, lateEvening)).toHaveLength(4);
+    await expect(given(...admissibleBid).when({ ...awardG1, act: { ...ACT, date: '2026-05-02' } }, lateEvening)).rejects.toMatchObject({ code: 'ACT_DATE_IN_FUTURE', details: { actDate: '2026-05-02', today: '2026-05-01' } });
+    for (const act of [{ ...ACT, number: ' ' }, { ...ACT, date: '2026-02-30' }, { ...ACT, date: '1 May 2026' }, { ...ACT, signatory: '' }, null]) {
+      await expectRefusal(given(...admissibleBid).when({ ...awardG1, act: act as unknown as AwardGrant['act'] }, now), 'INVALID_INPUT');
+    }
   });
 });
 
@@ -135,7 +148,7 @@ describe('recording a disbursement', () => {
     expect(await given(...verifiedInterim()).when(pay('d2', 'interim', EUR(12_000), 'claim-1'), paidAt)).toEqual([disbursed('d2', 'interim', EUR(12_000), 'claim-1')]);
   });
 
-  it('never pays beyond the aid intensity times the verified expenditure, the advance offset against it (invariant 12)', async () => {
+  it('never pays beyond the funding rate times the verified expenditure, the advance offset against it (invariant 12)', async () => {
     const refusal = given(...verifiedInterim()).when(pay('d2', 'interim', EUR(12_000) + 1, 'claim-1'), paidAt);
     await expectRefusal(refusal, 'PAYMENT_EXCEEDS_VERIFIED');
     await expect(refusal).rejects.toMatchObject({ details: { payableCents: EUR(12_000) } });
@@ -173,13 +186,13 @@ describe('recording a disbursement', () => {
   });
 
   it('refuses a payment above what is left of a reduced award (invariant 5)', async () => {
-    const reduced: GrantEvent = { type: 'GrantRevoked', data: { ...place, reason: 'Scope cut', covar: null, whole: false, revokedCents: EUR(80_000), awardAfterCents: EUR(40_000), releasedCents: EUR(72_000), recoveryDueCents: EUR(8_000), recoveryDueAddedCents: EUR(8_000), revokedAt: '' } };
+    const reduced: GrantEvent = { type: 'GrantRevoked', data: { ...place, reason: 'Scope cut', covar: null, whole: false, revokedCents: EUR(80_000), awardAfterCents: EUR(40_000), releasedCents: EUR(72_000), recoveryDueCents: EUR(8_000), recoveryDueAddedCents: EUR(8_000), act: ACT, revokedAt: '' } };
     await expectRefusal(given(...verifiedInterim(), reduced).when(pay('d2', 'interim', 1, 'claim-1'), paidAt), 'DISBURSEMENT_EXCEEDS_GRANT');
   });
 
   it('refuses any payment on a completed or revoked grant (invariant 5)', async () => {
     await expectRefusal(given(...activeGrant(disbursed('d1', 'final', EUR(120_000)), completed(EUR(120_000), 0))).when(pay('d2', 'interim', 1, 'claim-1'), paidAt), 'GRANT_NOT_ACTIVE');
-    const revoked = await given(...activeGrant()).when({ type: 'RevokeGrant', grantId: 'g1', reason: 'Project abandoned' }, paidAt);
+    const revoked = await given(...activeGrant()).when({ type: 'RevokeGrant', grantId: 'g1', reason: 'Project abandoned', act: ACT }, paidAt);
     await expectRefusal(given(...activeGrant(), ...revoked).when(pay('d1', 'advance', 1), paidAt), 'GRANT_NOT_ACTIVE');
   });
 
@@ -193,7 +206,7 @@ describe('recording a disbursement', () => {
 
 describe('revoking a grant', () => {
   const revokedAt = new Date('2026-09-01T10:00:00.000Z');
-  const revoke = (amountCents?: number): RevokeGrant => ({ type: 'RevokeGrant', grantId: 'g1', reason: 'Activities not carried out as approved', amountCents });
+  const revoke = (amountCents?: number): RevokeGrant => ({ type: 'RevokeGrant', grantId: 'g1', reason: 'Activities not carried out as approved', amountCents, act: ACT });
   const released = (amountCents: number): CallEvent => ({
     type: 'CallBudgetReleased',
     data: { callId: 'c1', grantId: 'g1', amountCents, cause: 'revocation', releasedAt: revokedAt.toISOString() },
@@ -214,6 +227,7 @@ describe('revoking a grant', () => {
           releasedCents: EUR(120_000),
           recoveryDueCents: 0,
           recoveryDueAddedCents: 0,
+          act: ACT,
           revokedAt: revokedAt.toISOString(),
         },
       },
@@ -261,19 +275,25 @@ describe('revoking a grant', () => {
     await expectRefusal(given(...activeGrant(), ...revoked).when(revoke(), revokedAt), 'GRANT_ALREADY_REVOKED');
     await expectRefusal(given(...activeGrant()).when(revoke(EUR(120_000) + 1), revokedAt), 'REVOCATION_EXCEEDS_AWARD');
     await expectRefusal(given(...activeGrant()).when(revoke(0), revokedAt), 'INVALID_AMOUNT');
-    await expectRefusal(given(...activeGrant()).when({ type: 'RevokeGrant', grantId: 'g1', reason: '' }, revokedAt), 'INVALID_INPUT');
+    await expectRefusal(given(...activeGrant()).when({ type: 'RevokeGrant', grantId: 'g1', reason: '', act: ACT }, revokedAt), 'INVALID_INPUT');
+    await expectRefusal(given(...activeGrant()).when({ ...revoke(), act: { ...ACT, date: '2026-09-02' } }, revokedAt), 'ACT_DATE_IN_FUTURE');
     await expectRefusal(given(...admissibleBid).when(revoke(), revokedAt), 'GRANT_NOT_FOUND');
   });
 });
 
 describe('the legal identity of an award', () => {
   const deMinimisCall = { ...callOpened, data: { ...callOpened.data, aidRegime: 'de-minimis' } } as CallEvent;
+  /** A GBER call recorded before calls named their article (no intensity cap). */
   const gberCall = { ...callOpened, data: { ...callOpened.data, aidRegime: 'gber' } } as CallEvent;
   const linkedBid = { ...bidSubmitted, data: { ...bidSubmitted.data, linkedUndertakings: ['09876543210'] } } as BidEvent;
   const visura = { reference: 'VISURA-1', date: '2026-04-01', receivedCents: EUR(200_000) };
+  /** The award act, after the visura: its date is the grant date. */
+  const awardAct = { ...ACT, date: '2026-04-30' };
+  /** b1 on `call`, closed, ranked first. */
+  const rankedOn = (call: CallEvent, bid: FundingEvent = bidSubmitted): FundingEvent[] => [programmeEstablished, call, bid, bidAdmissible, callClosed, b1Ranked];
   const aid = (undertaking: string, grantId: string, amountCents: number, awardedAt: string): FundingEvent => ({
     type: 'DeMinimisAidRecorded',
-    data: { undertaking, beneficiary: undertaking, grantId, amountCents, awardedAt },
+    data: { undertaking, beneficiary: undertaking, grantId, amountCents, grantDate: awardedAt.slice(0, 10), awardedAt },
   });
 
   it('refuses a CUP already given to another grant, and a CUP of the wrong form', async () => {
@@ -296,22 +316,24 @@ describe('the legal identity of an award', () => {
   });
 
   it('needs the COR under an aid regime, and the visura under de minimis', async () => {
-    await expectRefusal(given(programmeEstablished, gberCall, bidSubmitted, bidAdmissible).when(awardG1, now), 'RNA_COR_REQUIRED');
-    expect(await given(programmeEstablished, gberCall, bidSubmitted, bidAdmissible).when({ ...awardG1, rna: { cor: 'COR-1', deMinimisVisura: null } }, now)).toHaveLength(4);
-    await expectRefusal(given(programmeEstablished, deMinimisCall, bidSubmitted, bidAdmissible).when({ ...awardG1, rna: { cor: 'COR-1', deMinimisVisura: null } }, now), 'DE_MINIMIS_VISURA_REQUIRED');
+    await expectRefusal(given(...rankedOn(gberCall)).when(awardG1, now), 'RNA_COR_REQUIRED');
+    expect(await given(...rankedOn(gberCall)).when({ ...awardG1, rna: { cor: 'COR-1', deMinimisVisura: null } }, now)).toHaveLength(4);
+    await expectRefusal(given(...rankedOn(deMinimisCall)).when({ ...awardG1, rna: { cor: 'COR-1', deMinimisVisura: null } }, now), 'DE_MINIMIS_VISURA_REQUIRED');
   });
 
   it('records de minimis aid on every member of the single undertaking', async () => {
-    const events = await given(programmeEstablished, deMinimisCall, linkedBid, bidAdmissible).when({ ...awardG1, amountCents: EUR(60_000), rna: { cor: 'COR-1', deMinimisVisura: visura } }, now);
+    const events = await given(...rankedOn(deMinimisCall, linkedBid)).when({ ...awardG1, amountCents: EUR(60_000), rna: { cor: 'COR-1', deMinimisVisura: visura }, act: awardAct }, now);
     expect(events.filter((e) => e.type === 'DeMinimisAidRecorded').map((e) => streamOf(e))).toEqual(['undertaking-01234567890', 'undertaking-09876543210']);
+    // Granted on the award act's date, recorded now.
+    expect(events.find((e) => e.type === 'DeMinimisAidRecorded')).toMatchObject({ data: { grantDate: '2026-04-30', awardedAt: now.toISOString() } });
   });
 
   it('keeps a single undertaking within the ceiling: the visura, the aid granted here to any member since, and this award', async () => {
-    const history = [programmeEstablished, deMinimisCall, linkedBid, bidAdmissible];
-    const award = { ...awardG1, amountCents: EUR(60_000), rna: { cor: 'COR-1', deMinimisVisura: visura } };
+    const history = rankedOn(deMinimisCall, linkedBid);
+    const award = { ...awardG1, amountCents: EUR(60_000), rna: { cor: 'COR-1', deMinimisVisura: visura }, act: awardAct };
     // EUR 200,000 in the visura + EUR 50,000 granted here to the linked undertaking after it: EUR 50,000 left.
     const linkedAid = aid('09876543210', 'g-other', EUR(50_000), '2026-04-15T10:00:00.000Z');
-    await expect(given(...history, linkedAid).when(award, now)).rejects.toMatchObject({ code: 'DE_MINIMIS_CEILING_EXCEEDED', details: { headroomCents: EUR(50_000) } });
+    await expect(given(...history, linkedAid).when(award, now)).rejects.toMatchObject({ code: 'DE_MINIMIS_CEILING_EXCEEDED', details: { headroomCents: EUR(50_000), regulation: 'Reg. (EU) 2023/2831' } });
     expect(await given(...history, linkedAid).when({ ...award, amountCents: EUR(50_000) }, now)).toHaveLength(6);
     // Aid granted before the visura's date is in the visura already; aid older than the window has dropped out.
     const beforeVisura = aid('09876543210', 'g-old', EUR(90_000), '2026-03-01T10:00:00.000Z');
@@ -320,12 +342,43 @@ describe('the legal identity of an award', () => {
 
   it('asks for the COVAR of a revocation of aid, and the Deggendorf visura of every payment of aid', async () => {
     const aided = { ...grantAwarded(EUR(120_000)), data: { ...grantAwarded(EUR(120_000)).data, aidRegime: 'gber', rna: { cor: 'COR-1', deMinimisVisura: null } } } as GrantEvent;
-    const history = [programmeEstablished, gberCall, bidSubmitted, bidAdmissible, aided, budgetCommitted(EUR(120_000)), bidAwarded(EUR(120_000))];
+    const history = [...rankedOn(gberCall), aided, budgetCommitted(EUR(120_000)), bidAwarded(EUR(120_000))];
     const pay: RecordDisbursement = { type: 'RecordDisbursement', grantId: 'g1', disbursementId: 'd1', kind: 'advance', amountCents: EUR(10_000), paidBy: FINANCE_OFFICER };
     await expectRefusal(given(...history).when(pay, now), 'DEGGENDORF_VISURA_REQUIRED');
     expect(await given(...history).when({ ...pay, deggendorfVisuraRef: 'DEGG-1' }, now)).toEqual([expect.objectContaining({ data: expect.objectContaining({ deggendorfVisuraRef: 'DEGG-1' }) })]);
-    await expectRefusal(given(...history).when({ type: 'RevokeGrant', grantId: 'g1', reason: 'Irregularity' }, now), 'COVAR_REQUIRED');
-    expect((await given(...history).when({ type: 'RevokeGrant', grantId: 'g1', reason: 'Irregularity', covar: 'COVAR-1' }, now))[0]).toMatchObject({ data: { covar: 'COVAR-1' } });
+    await expectRefusal(given(...history).when({ type: 'RevokeGrant', grantId: 'g1', reason: 'Irregularity', act: ACT }, now), 'COVAR_REQUIRED');
+    expect((await given(...history).when({ type: 'RevokeGrant', grantId: 'g1', reason: 'Irregularity', covar: 'COVAR-1', act: ACT }, now))[0]).toMatchObject({ data: { covar: 'COVAR-1' } });
+  });
+});
+
+describe('the eligibility period of an award (Reg. (EU) 1303/2013 art. 65(2), (6); 2021/1060 art. 63(2), (6))', () => {
+  const withOperation = (plannedStartDate: string, plannedEndDate: string): AwardGrant => ({ ...awardG1, operation: { ...OPERATION, plannedStartDate, plannedEndDate } });
+
+  it("awards an operation that starts and ends inside its programme's eligibility period, and none that does not", async () => {
+    expect(await given(...admissibleBid).when(withOperation('2021-01-01', '2029-12-31'), now)).toHaveLength(4);
+    await expect(given(...admissibleBid).when(withOperation('2020-12-31', '2027-05-31'), now)).rejects.toMatchObject({
+      code: 'OUTSIDE_ELIGIBILITY_PERIOD',
+      details: { plannedStartDate: '2020-12-31', plannedEndDate: '2027-05-31', eligibleFrom: '2021-01-01', eligibleTo: '2029-12-31' },
+    });
+    await expectRefusal(given(...admissibleBid).when(withOperation('2026-06-01', '2030-01-01'), now), 'OUTSIDE_ELIGIBILITY_PERIOD');
+    // A 2014-2020 programme takes no operation running today.
+    const period2014 = { ...programmeEstablished, data: { ...programmeEstablished.data, rules: { ...DEFAULT_PROGRAMME_RULES, programmingPeriod: '2014-2020', eligibility: { from: '2014-01-01', to: '2023-12-31' } } } } as FundingEvent;
+    await expect(given(period2014, ...admissibleBid.slice(1)).when(awardG1, now)).rejects.toMatchObject({ code: 'OUTSIDE_ELIGIBILITY_PERIOD', details: { eligibleTo: '2023-12-31' } });
+  });
+
+  it('never awards an operation completed before its application was submitted', async () => {
+    // b1 was submitted on 2026-02-15.
+    await expect(given(...admissibleBid).when(withOperation('2025-01-01', '2026-02-14'), now)).rejects.toMatchObject({
+      code: 'OPERATION_COMPLETED_BEFORE_APPLICATION',
+      details: { plannedEndDate: '2026-02-14', submittedOn: '2026-02-15' },
+    });
+    expect(await given(...admissibleBid).when(withOperation('2025-01-01', '2026-02-15'), now)).toHaveLength(4);
+  });
+
+  it("carries its call's funding rate to the grant, so its payments read it from their own stream", async () => {
+    const at80 = { ...callOpened, data: { ...callOpened.data, fundingRateBp: 8000 } } as CallEvent;
+    const [awarded] = await given(programmeEstablished, at80, ...admissibleBid.slice(2)).when(awardG1, now);
+    expect(awarded).toMatchObject({ type: 'GrantAwarded', data: { fundingRateBp: 8000 } });
   });
 });
 

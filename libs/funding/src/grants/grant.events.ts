@@ -2,6 +2,8 @@ import type { Cents } from '../money.js';
 import type { AidRegime, Applicant, DisbursementKind, Fund, Instant } from '../funding.types.js';
 import type { ExpenditureEvent } from '../expenditure/expenditure.events.js';
 import type { RecoveryEvent } from '../recoveries/recovery.events.js';
+import type { GrantBeneficiaryErased } from '../data-subjects/data-subject.events.js';
+import type { AdministrativeAct } from '../acts/administrative-act.js';
 
 /** What an operation is, as its award states it (EU Reg. 2021/1060 art. 49; law 3/2003 art. 11). */
 export interface OperationData {
@@ -37,6 +39,8 @@ export type CupAssigned = {
  * v3: the beneficiary a legal or a natural person (as BidSubmitted v3), and `sensitive`.
  * v4: the CUP, the operation's data, the aid regime with its RNA codes, and the fund's EU co-financing rate.
  * v5: the advance share of its call: what may be paid before any expenditure is verified.
+ * v6: the funding rate of its call (null on grants awarded before it: the aid intensity, award /
+ * total eligible cost, stays their rule); the award's act (null on awards recorded before acts).
  */
 export type GrantAwarded = {
   readonly type: 'GrantAwarded';
@@ -59,6 +63,17 @@ export type GrantAwarded = {
     readonly euCoFinancingRateBp: number | null;
     /** Basis points of the award payable as an advance on the award alone (the call's). */
     readonly advanceShareBp: number;
+    /**
+     * Basis points of verified eligible expenditure the grant is paid, up to the award (the call's
+     * funding rate); null: awarded before calls had one, paid at award / total eligible cost.
+     */
+    readonly fundingRateBp: number | null;
+    /**
+     * The award act ("determinazione di concessione"): its date is the day the aid is granted (the
+     * de minimis windows, the RNA, the art. 49 list). Null on awards recorded before acts were: their
+     * grant date is the day they were recorded (`grantDateOf`).
+     */
+    readonly act: AdministrativeAct | null;
     readonly awardedAt: Instant;
   };
 };
@@ -108,7 +123,10 @@ export type GrantCompleted = {
   };
 };
 
-/** A revocation ("revoca"), whole or partial. v2: with programme and measure, and what it adds to the recovery due. */
+/**
+ * A revocation ("revoca"), whole or partial. v2: with programme and measure, and what it adds to the
+ * recovery due. v4: with its act (null on revocations recorded before acts).
+ */
 export type GrantRevoked = {
   readonly type: 'GrantRevoked';
   readonly data: GrantPlace & {
@@ -124,9 +142,15 @@ export type GrantRevoked = {
     readonly recoveryDueCents: Cents;
     /** How much this revocation raised the recovery due (recoveryDueCents after it, minus before). */
     readonly recoveryDueAddedCents: Cents;
+    readonly act: AdministrativeAct | null;
     readonly revokedAt: Instant;
   };
 };
 
-export type GrantEvent = GrantAwarded | DisbursementRecorded | GrantCompleted | GrantRevoked | ExpenditureEvent | RecoveryEvent;
+/** The day a grant's aid was granted, YYYY-MM-DD: its award act's date, or for an award recorded before acts, the day it was recorded. */
+export function grantDateOf(award: Pick<GrantAwarded['data'], 'act' | 'awardedAt'>): string {
+  return award.act?.date ?? award.awardedAt.slice(0, 10);
+}
+
+export type GrantEvent = GrantAwarded | DisbursementRecorded | GrantCompleted | GrantRevoked | ExpenditureEvent | RecoveryEvent | GrantBeneficiaryErased;
 export type CupEvent = CupAssigned;

@@ -1,9 +1,9 @@
 import type { Evolving } from '../command-plan.js';
 import { refuse } from '../domain-error.js';
-import { assertNever, type AidRegime } from '../funding.types.js';
+import { assertNever, type AidRegime, type Instant } from '../funding.types.js';
 import type { Cents } from '../money.js';
 import type { ClaimKind } from '../expenditure/expenditure.events.js';
-import type { GrantEvent } from './grant.events.js';
+import { grantDateOf, type GrantEvent } from './grant.events.js';
 
 export const GRANT_STATUSES = ['active', 'completed', 'revoked'] as const;
 export type GrantStatus = (typeof GRANT_STATUSES)[number];
@@ -29,16 +29,29 @@ export type ExistingGrant = {
   readonly bidId: string;
   /** The principal that submitted the bid: the beneficiary's channel. */
   readonly submittedBy: string;
+  /** A natural person beneficiary's subject id (null for a legal person): whose erasure this grant's records may hold. */
+  readonly beneficiarySubjectId: string | null;
   readonly cup: string;
   readonly aidRegime: AidRegime;
+  /** The day its aid was granted, YYYY-MM-DD (`grantDateOf`: the award act's date): State aid records are kept 10 years from it. */
+  readonly grantDate: string;
+  /** When the last payment was made: where the retention of its records is counted from. */
+  readonly lastPaidAt: Instant | null;
   readonly programmeId: string;
   readonly measureId: string;
   /** The award as first made. */
   readonly originalAwardCents: Cents;
   /** The award now: the original less every partial revocation. */
   readonly currentAwardCents: Cents;
-  /** The operation's total eligible cost: the aid intensity is the award over it. */
+  /** The operation's total eligible cost: verified eligible expenditure never goes beyond it. */
   readonly totalEligibleCostCents: Cents;
+  /** The operation's planned dates (YYYY-MM-DD): its expenditure is paid between them. */
+  readonly operationDates: { readonly from: string; readonly to: string };
+  /**
+   * Basis points of verified eligible expenditure it is paid, up to the award (its call's funding
+   * rate); null on a grant awarded before calls had one: the aid intensity, award / total eligible cost.
+   */
+  readonly fundingRateBp: number | null;
   /** Basis points of the award payable as an advance before any verified expenditure. */
   readonly advanceShareBp: number;
   /** Every disbursement, gross of recoveries. */
@@ -71,13 +84,18 @@ export function evolveGrant(state: Grant, event: GrantEvent): Grant {
       callId: d.callId,
       bidId: d.bidId,
       submittedBy: d.submittedBy,
+      beneficiarySubjectId: d.beneficiary.kind === 'natural-person' ? d.beneficiary.subjectId : null,
       cup: d.cup,
       aidRegime: d.aidRegime,
+      grantDate: grantDateOf(d),
+      lastPaidAt: null,
       programmeId: d.programmeId,
       measureId: d.measureId,
       originalAwardCents: d.amountCents,
       currentAwardCents: d.amountCents,
       totalEligibleCostCents: d.operation.totalEligibleCostCents,
+      operationDates: { from: d.operation.plannedStartDate, to: d.operation.plannedEndDate },
+      fundingRateBp: d.fundingRateBp,
       advanceShareBp: d.advanceShareBp,
       paidCents: 0,
       advancePaidCents: 0,
@@ -99,6 +117,7 @@ export function evolveGrant(state: Grant, event: GrantEvent): Grant {
       return {
         ...state,
         paidCents: state.paidCents + d.amountCents,
+        lastPaidAt: d.paidAt,
         advancePaidCents: state.advancePaidCents + (d.kind === 'advance' ? d.amountCents : 0),
         disbursementIds: [...state.disbursementIds, d.disbursementId],
         claims: d.claimId === null ? state.claims : state.claims.map((c) => (c.claimId === d.claimId ? { ...c, paidCents: c.paidCents + d.amountCents } : c)),
@@ -140,6 +159,9 @@ export function evolveGrant(state: Grant, event: GrantEvent): Grant {
       };
     case 'RecoveryWrittenOff':
       return { ...state, writtenOffCents: state.writtenOffCents + event.data.amountCents };
+    // The beneficiary's identity is gone from the vault; the grant's money and records are as they were.
+    case 'GrantBeneficiaryErased':
+      return state;
     default:
       return assertNever(event);
   }
@@ -150,7 +172,7 @@ export const GRANT: Evolving<Grant, GrantEvent> = {
   evolve: evolveGrant,
 };
 
-type Money = Pick<ExistingGrant, 'status' | 'currentAwardCents' | 'totalEligibleCostCents' | 'paidCents' | 'advancePaidCents' | 'recoveredCents' | 'claims'>;
+type Money = Pick<ExistingGrant, 'status' | 'currentAwardCents' | 'totalEligibleCostCents' | 'fundingRateBp' | 'paidCents' | 'advancePaidCents' | 'recoveredCents' | 'claims'>;
 
 /** What was paid and not recovered: the managing authority's outlay on the grant. */
 export function netPaidCents(grant: Pick<ExistingGrant, 'paidCents' | 'recoveredCents'>): Cents {
@@ -158,13 +180,15 @@ export function netPaidCents(grant: Pick<ExistingGrant, 'paidCents' | 'recovered
 }
 
 /**
- * What an amount of verified eligible expenditure entitles the grant to: the aid intensity (current
- * award / total eligible cost) times it, rounded down to the cent, never above the award. Computed
- * in integers: the product may pass 2^53.
+ * What an amount of verified eligible expenditure entitles the grant to: the funding rate times it,
+ * rounded down to the cent, never above the current award (docs/adr/0011). A grant awarded before
+ * calls had a funding rate keeps the rule it was awarded under: the aid intensity, current award /
+ * total eligible cost. Computed in integers: the product may pass 2^53.
  */
-export function coveredCents(grant: Pick<ExistingGrant, 'currentAwardCents' | 'totalEligibleCostCents'>, eligibleCents: Cents): Cents {
-  if (grant.totalEligibleCostCents <= 0) return 0;
-  const covered = Number((BigInt(grant.currentAwardCents) * BigInt(eligibleCents)) / BigInt(grant.totalEligibleCostCents));
+export function coveredCents(grant: Pick<ExistingGrant, 'currentAwardCents' | 'totalEligibleCostCents' | 'fundingRateBp'>, eligibleCents: Cents): Cents {
+  const [numerator, denominator] = grant.fundingRateBp === null ? [grant.currentAwardCents, grant.totalEligibleCostCents] : [grant.fundingRateBp, 10_000];
+  if (denominator <= 0) return 0;
+  const covered = Number((BigInt(numerator) * BigInt(eligibleCents)) / BigInt(denominator));
   return Math.min(grant.currentAwardCents, covered);
 }
 
@@ -178,8 +202,8 @@ export function finalClaimVerified(grant: Pick<ExistingGrant, 'claims'>): boolea
 
 /**
  * What the grant may keep in the end: its current award, until its final claim is verified; then
- * the intensity times all the expenditure verified, within the award (the final claim is verified
- * last, and awards are only ever reduced: it never rises).
+ * the funding rate times all the expenditure verified, within the award (the final claim is
+ * verified last, and awards are only ever reduced: it never rises).
  */
 export function entitlementCents(grant: Money): Cents {
   return finalClaimVerified(grant) ? coveredCents(grant, verifiedEligibleCents(grant)) : grant.currentAwardCents;
@@ -187,7 +211,7 @@ export function entitlementCents(grant: Money): Cents {
 
 /**
  * How much may have been paid in all (net of recoveries) now (invariant 12): within the award, the
- * intensity times the expenditure verified so far, or the advance already paid if that is more (the
+ * funding rate times the expenditure verified so far, or the advance already paid if that is more (the
  * advance is offset against verified expenditure); once the final claim is verified, the entitlement.
  */
 export function payableCents(grant: Money): Cents {
@@ -209,6 +233,22 @@ export function heldCents(grant: Money): Cents {
 export function recoveryDueTotalCents(grant: Money): Cents {
   const entitled = grant.status === 'revoked' ? 0 : entitlementCents(grant);
   return Math.max(0, grant.paidCents - entitled);
+}
+
+/**
+ * The part of the advance that verified expenditure does not cover yet: what was paid, net of
+ * recoveries, beyond what the expenditure verified so far entitles the grant to (`coveredCents`),
+ * as far as the advance accounts for it; never negative, never more than the advance. Verified
+ * expenditure pays for interim and final payments first (they are paid on it), and what is left of
+ * it covers the advance, which is how `payableCents` offsets the advance against it.
+ */
+export function advanceUncoveredCents(grant: Parameters<typeof coveredCents>[0] & Pick<ExistingGrant, 'paidCents' | 'advancePaidCents' | 'recoveredCents'>, verifiedCents: Cents): Cents {
+  return Math.min(grant.advancePaidCents, Math.max(0, netPaidCents(grant) - coveredCents(grant, verifiedCents)));
+}
+
+/** Recovery ordered and neither received nor written off yet: while it runs, the beneficiary's records are kept. */
+export function openRecoveryCents(grant: Pick<ExistingGrant, 'recoveryOrderedCents' | 'recoveredCents' | 'writtenOffCents'>): Cents {
+  return Math.max(0, grant.recoveryOrderedCents - grant.recoveredCents - grant.writtenOffCents);
 }
 
 /** Due, neither received nor written off. */

@@ -107,7 +107,7 @@ function settledClaim(command: RecordDisbursement, grant: ExistingGrant): GrantC
   if (claim.kind === 'interim') {
     const left = coveredCents(grant, claim.eligibleCents) - claim.paidCents;
     if (command.amountCents > left) {
-      refuse('PAYMENT_EXCEEDS_VERIFIED', `Claim ${claimId} allows ${Math.max(0, left)} cents more (the aid intensity times its eligible expenditure), payment asks for ${command.amountCents}`, { payableCents: Math.max(0, left) });
+      refuse('PAYMENT_EXCEEDS_VERIFIED', `Claim ${claimId} allows ${Math.max(0, left)} cents more (the funding rate times its eligible expenditure), payment asks for ${command.amountCents}`, { payableCents: Math.max(0, left) });
     }
   }
   return claim;

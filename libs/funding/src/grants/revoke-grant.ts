@@ -1,3 +1,4 @@
+import { checkedAct, type AdministrativeAct } from '../acts/administrative-act.js';
 import { reading, type CommandPlan } from '../command-plan.js';
 import { refuse } from '../domain-error.js';
 import type { FundingEvent } from '../funding.events.js';
@@ -15,6 +16,8 @@ export type RevokeGrant = {
   readonly amountCents?: Cents | null;
   /** Under an aid regime: the RNA's COVAR of the change. */
   readonly covar?: string | null;
+  /** The revocation act. */
+  readonly act: AdministrativeAct;
 };
 
 /**
@@ -32,6 +35,7 @@ export const revokeGrant: CommandPlan<RevokeGrant, { grant: Grant }> = {
     const covar = command.covar ?? null;
     if (grant.aidRegime !== 'none' && covar === null) refuse('COVAR_REQUIRED', 'A revocation of aid records the COVAR of its change in the Registro Nazionale Aiuti');
     if (covar !== null) assertText(covar, 'COVAR', 32);
+    const act = checkedAct(command.act, now, 'revocation');
     const requested = command.amountCents ?? null;
     if (requested !== null) {
       assertPositiveCents(requested, 'revoked amount');
@@ -62,6 +66,7 @@ export const revokeGrant: CommandPlan<RevokeGrant, { grant: Grant }> = {
           releasedCents,
           recoveryDueCents,
           recoveryDueAddedCents: recoveryDueCents - grant.recoveryDueCents,
+          act,
           revokedAt: at,
         },
       },

@@ -5,7 +5,8 @@ import { assertPositiveCents } from '../money.js';
 import { programmeStream } from '../streams.js';
 import { assertText } from '../text.js';
 import { PROGRAMME, type Programme } from './programme.js';
-import { DEFAULT_PROGRAMME_RULES, PROGRAMMING_PERIODS, type ProgrammeRules } from './programme.events.js';
+import { assertEligibilityPeriod } from './eligibility.js';
+import { DEFAULT_PROGRAMME_RULES, ELIGIBILITY_BY_PERIOD, PROGRAMMING_PERIODS, type ProgrammeRules } from './programme.events.js';
 
 export type EstablishProgramme = {
   readonly type: 'EstablishProgramme';
@@ -13,7 +14,10 @@ export type EstablishProgramme = {
   readonly code: string;
   readonly title: string;
   readonly funds: ReadonlyArray<{ readonly fund: Fund; readonly amountCents: number; readonly euCoFinancingRateBp?: number | null }>;
-  /** Absent: DEFAULT_PROGRAMME_RULES (EU Reg. 2021/1060 art. 82 retention, 60 days to appeal). */
+  /**
+   * Absent: DEFAULT_PROGRAMME_RULES (EU Reg. 2021/1060 art. 82 retention, 60 days to appeal); an
+   * absent eligibility period is its programming period's (ELIGIBILITY_BY_PERIOD).
+   */
   readonly rules?: Partial<ProgrammeRules> | null;
 };
 
@@ -36,8 +40,10 @@ export const establishProgramme: CommandPlan<EstablishProgramme, { programme: Pr
       const rate = share.euCoFinancingRateBp ?? null;
       if (rate !== null && (!Number.isInteger(rate) || rate < 0 || rate > 10_000)) refuse('INVALID_INPUT', `${share.fund} co-financing rate must be 0 to 10000 basis points`);
     }
-    const rules: ProgrammeRules = { ...DEFAULT_PROGRAMME_RULES, ...(command.rules ?? {}) };
+    const given = command.rules ?? {};
+    const rules: ProgrammeRules = { ...DEFAULT_PROGRAMME_RULES, ...given };
     if (!PROGRAMMING_PERIODS.includes(rules.programmingPeriod)) refuse('INVALID_INPUT', `Unknown programming period ${String(rules.programmingPeriod)}`);
+    const eligibility = assertEligibilityPeriod(given.eligibility ?? ELIGIBILITY_BY_PERIOD[rules.programmingPeriod]);
     assertPositiveCents(rules.deMinimis.ceilingCents, 'de minimis ceiling');
     if (!Number.isInteger(rules.deMinimis.windowYears) || rules.deMinimis.windowYears < 1 || rules.deMinimis.windowYears > 10) {
       refuse('INVALID_INPUT', 'The de minimis window is 1 to 10 years');
@@ -62,6 +68,7 @@ export const establishProgramme: CommandPlan<EstablishProgramme, { programme: Pr
           funds: command.funds.map(({ fund, amountCents, euCoFinancingRateBp }) => ({ fund, amountCents, euCoFinancingRateBp: euCoFinancingRateBp ?? null })),
           rules: {
             programmingPeriod: rules.programmingPeriod,
+            eligibility,
             retention: { from: rules.retention.from, years: rules.retention.years },
             appealWindowDays: rules.appealWindowDays,
             deMinimis: { ceilingCents: rules.deMinimis.ceilingCents, windowYears: rules.deMinimis.windowYears },

@@ -4,7 +4,7 @@ import { expectRefusal, given } from '../../test-support/given-when-then.js';
 import type { DefineMeasure } from './define-measure.js';
 import type { EstablishProgramme } from './establish-programme.js';
 import { PROGRAMME, measureUnreservedCents, requireMeasure } from './programme.js';
-import type { ProgrammeEvent } from './programme.events.js';
+import { ELIGIBILITY_BY_PERIOD, type ProgrammeEvent } from './programme.events.js';
 
 const now = new Date('2017-05-22T10:00:00.000Z');
 
@@ -57,6 +57,27 @@ describe('establishing a programme', () => {
   it('refuses an empty code or title', async () => {
     await expectRefusal(given().when({ ...establish, code: ' ' }, now), 'INVALID_INPUT');
     await expectRefusal(given().when({ ...establish, title: '' }, now), 'INVALID_INPUT');
+  });
+});
+
+describe("a programme's eligibility period (Reg. (EU) 1303/2013 art. 65(2); 2021/1060 art. 63(2))", () => {
+  const rulesOf = async (rules: EstablishProgramme['rules']) => {
+    const [event] = await given().when({ ...establish, rules }, now);
+    return (event as Extract<ProgrammeEvent, { type: 'ProgrammeEstablished' }>).data.rules;
+  };
+
+  it("is its programming period's when the programme does not state one", async () => {
+    expect((await rulesOf(null)).eligibility).toEqual({ from: '2021-01-01', to: '2029-12-31' });
+    expect((await rulesOf({ programmingPeriod: '2021-2027' })).eligibility).toEqual({ from: '2021-01-01', to: '2029-12-31' });
+    expect((await rulesOf({ programmingPeriod: '2014-2020' })).eligibility).toEqual({ from: '2014-01-01', to: '2023-12-31' });
+    expect(ELIGIBILITY_BY_PERIOD).toEqual({ '2014-2020': { from: '2014-01-01', to: '2023-12-31' }, '2021-2027': { from: '2021-01-01', to: '2029-12-31' } });
+  });
+
+  it('is the one the programme states, a real span of real days', async () => {
+    expect((await rulesOf({ programmingPeriod: '2014-2020', eligibility: { from: '2015-03-01', to: '2023-06-30' } })).eligibility).toEqual({ from: '2015-03-01', to: '2023-06-30' });
+    for (const eligibility of [{ from: '2023-12-31', to: '2014-01-01' }, { from: '2014-02-30', to: '2023-12-31' }, { from: '2014-01-01', to: '31/12/2023' }]) {
+      await expectRefusal(given().when({ ...establish, rules: { eligibility } }, now), 'INVALID_INPUT');
+    }
   });
 });
 

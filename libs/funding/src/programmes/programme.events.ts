@@ -15,6 +15,22 @@ export const PROGRAMMING_PERIODS = ['2014-2020', '2021-2027'] as const;
 /** 2014-2020 under Reg. (EU) 1303/2013; 2021-2027 under Reg. (EU) 2021/1060. */
 export type ProgrammingPeriod = (typeof PROGRAMMING_PERIODS)[number];
 
+/** A span of days, YYYY-MM-DD, both included. */
+export interface EligibilityPeriod {
+  readonly from: string;
+  readonly to: string;
+}
+
+/**
+ * When expenditure may be incurred and paid to be eligible, by programming period: Reg. (EU)
+ * 1303/2013 art. 65(2) (1 January 2014 to 31 December 2023) and Reg. (EU) 2021/1060 art. 63(2)
+ * (1 January 2021 to 31 December 2029). A programme may state its own, narrower.
+ */
+export const ELIGIBILITY_BY_PERIOD: { readonly [Period in ProgrammingPeriod]: EligibilityPeriod } = {
+  '2014-2020': { from: '2014-01-01', to: '2023-12-31' },
+  '2021-2027': { from: '2021-01-01', to: '2029-12-31' },
+};
+
 /** De minimis aid (Reg. (EU) 2023/2831): at most `ceilingCents` per single undertaking over any rolling `windowYears`. */
 export interface DeMinimisRule {
   readonly ceilingCents: Cents;
@@ -24,6 +40,11 @@ export interface DeMinimisRule {
 /** A programme's own rules, as data: they differ between programming periods and aid regimes. */
 export interface ProgrammeRules {
   readonly programmingPeriod: ProgrammingPeriod;
+  /**
+   * The eligibility period: an operation starts and ends inside it, and its expenditure is paid
+   * inside it (absent from a command: its programming period's, ELIGIBILITY_BY_PERIOD).
+   */
+  readonly eligibility: EligibilityPeriod;
   /** EU Reg. 2021/1060 art. 82: 5 years from 31 December of the year of the last payment; de minimis aid: 10 fiscal years from the award. */
   readonly retention: RetentionRule;
   /** How long an unsuccessful applicant may appeal (the administrative court's 60 days by default): their data is kept meanwhile. */
@@ -36,6 +57,7 @@ export interface ProgrammeRules {
 
 export const DEFAULT_PROGRAMME_RULES: ProgrammeRules = {
   programmingPeriod: '2021-2027',
+  eligibility: ELIGIBILITY_BY_PERIOD['2021-2027'],
   retention: { from: 'last-payment', years: 5 },
   appealWindowDays: 60,
   deMinimis: { ceilingCents: 30_000_000, windowYears: 3 },
@@ -43,7 +65,10 @@ export const DEFAULT_PROGRAMME_RULES: ProgrammeRules = {
   specificObjectives: null,
 };
 
-/** v2: with the programme's rules. v3: rules with the programming period, de minimis and code lists; funds with their EU co-financing rate. */
+/**
+ * v2: with the programme's rules. v3: rules with the programming period, de minimis and code lists;
+ * funds with their EU co-financing rate. v4: rules with the eligibility period.
+ */
 export type ProgrammeEstablished = {
   readonly type: 'ProgrammeEstablished';
   readonly data: {

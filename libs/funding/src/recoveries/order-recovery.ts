@@ -1,3 +1,4 @@
+import { checkedAct, type AdministrativeAct } from '../acts/administrative-act.js';
 import { reading, type CommandPlan } from '../command-plan.js';
 import { refuse } from '../domain-error.js';
 import { instant } from '../funding.types.js';
@@ -15,6 +16,8 @@ export type OrderRecovery = {
   readonly interestRateBp: number;
   readonly dueDate: string;
   readonly reference: string;
+  /** The act ordering the recovery ("determinazione di recupero"). */
+  readonly act: AdministrativeAct;
 };
 
 /**
@@ -34,6 +37,7 @@ export const orderRecovery: CommandPlan<OrderRecovery, { grant: Grant }> = {
     }
     assertDate(command.dueDate, 'dueDate');
     assertText(command.reference, 'recovery order reference', 200);
+    const act = checkedAct(command.act, now, 'recovery order');
     const orderable = grant.recoveryDueCents - grant.writtenOffCents - grant.recoveryOrderedCents;
     if (command.amountCents > orderable) {
       refuse('RECOVERY_EXCEEDS_DUE', `Grant ${grant.grantId} has ${Math.max(0, orderable)} cents due and not yet ordered; the order asks for ${command.amountCents}`, { orderableCents: Math.max(0, orderable) });
@@ -41,7 +45,7 @@ export const orderRecovery: CommandPlan<OrderRecovery, { grant: Grant }> = {
     return [
       {
         type: 'RecoveryOrdered',
-        data: { ...grantPlace(grant), orderId: command.orderId, amountCents: command.amountCents, interestRateBp: command.interestRateBp, dueDate: command.dueDate, reference: command.reference, orderedAt: instant(now) },
+        data: { ...grantPlace(grant), orderId: command.orderId, amountCents: command.amountCents, interestRateBp: command.interestRateBp, dueDate: command.dueDate, reference: command.reference, act, orderedAt: instant(now) },
       },
     ];
   },

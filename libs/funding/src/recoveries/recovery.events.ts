@@ -1,8 +1,9 @@
 import type { Cents } from '../money.js';
 import type { Instant } from '../funding.types.js';
 import type { GrantPlace } from '../grants/grant.events.js';
+import type { AdministrativeAct } from '../acts/administrative-act.js';
 
-/** The managing authority ordered the beneficiary to pay back money due ("recupero"). On the grant's stream. */
+/** The managing authority ordered the beneficiary to pay back money due ("recupero"). On the grant's stream. v2: with its act (null before acts). */
 export type RecoveryOrdered = {
   readonly type: 'RecoveryOrdered';
   readonly data: GrantPlace & {
@@ -13,8 +14,10 @@ export type RecoveryOrdered = {
     readonly interestRateBp: number;
     /** YYYY-MM-DD */
     readonly dueDate: string;
-    /** The act ordering the recovery. */
+    /** The order's own reference (a protocol or payment notice number). */
     readonly reference: string;
+    /** The act ordering the recovery; null on orders recorded before acts. */
+    readonly act: AdministrativeAct | null;
     readonly orderedAt: Instant;
   };
 };
@@ -38,12 +41,13 @@ export type RecoveryReceived = {
   };
 };
 
-/** What is due and cannot be recovered (e.g. the beneficiary is insolvent) is written off, with the reason. */
+/** What is due and cannot be recovered (e.g. the beneficiary is insolvent) is written off, with the reason. v2: with its act (null before acts). */
 export type RecoveryWrittenOff = {
   readonly type: 'RecoveryWrittenOff';
   readonly data: GrantPlace & {
     readonly amountCents: Cents;
     readonly reason: string;
+    readonly act: AdministrativeAct | null;
     readonly writtenOffAt: Instant;
   };
 };

@@ -1,4 +1,4 @@
-import type { Applicant, BidStatus } from '@app/funding';
+import type { AdministrativeAct, Applicant, BidStatus, PassOverReason } from '@app/funding';
 import { readModel } from './projection.js';
 
 export interface BidSummary {
@@ -29,12 +29,22 @@ export interface BidSummary {
   readonly arrivalKey: string;
   readonly evaluatedAt: string | null;
   readonly withdrawnAt: string | null;
+  /** Its place in its call's approved ranking (1: the best); null until then, or when it is not in it. */
+  readonly rank: number | null;
+  /** A key that sorts the ranked bids by rank and the others after them. */
+  readonly rankKey: string;
+  /** Why and by which act it was last passed over; null if never. */
+  readonly passedOver: { readonly reason: PassOverReason; readonly act: AdministrativeAct; readonly passedOverAt: string } | null;
 }
 
+/** Unranked bids sort after every ranked one. */
+const UNRANKED = 'z';
+const rankKey = (rank: number): string => `r${String(rank).padStart(10, '0')}`;
+
 /** Each bid as the queries show it: `GET /bids/:bidId`, `GET /calls/:callId/bids`. */
-export const bidSummaries = readModel<BidSummary, 'BidSubmitted' | 'BidWithdrawn' | 'BidEvaluated' | 'BidAwarded'>({
+export const bidSummaries = readModel<BidSummary, 'BidSubmitted' | 'BidWithdrawn' | 'BidEvaluated' | 'BidAwarded' | 'BidRanked' | 'BidPassedOver'>({
   collection: 'bids',
-  eventTypes: ['BidSubmitted', 'BidWithdrawn', 'BidEvaluated', 'BidAwarded'],
+  eventTypes: ['BidSubmitted', 'BidWithdrawn', 'BidEvaluated', 'BidAwarded', 'BidRanked', 'BidPassedOver'],
   documentId: (event) => event.data.bidId,
   evolve(bid, event, at) {
     if (event.type === 'BidSubmitted') {
@@ -58,6 +68,9 @@ export const bidSummaries = readModel<BidSummary, 'BidSubmitted' | 'BidWithdrawn
         arrivalKey: at.key,
         evaluatedAt: null,
         withdrawnAt: null,
+        rank: null,
+        rankKey: UNRANKED,
+        passedOver: null,
       };
     }
     if (bid === null) return null;
@@ -68,6 +81,10 @@ export const bidSummaries = readModel<BidSummary, 'BidSubmitted' | 'BidWithdrawn
         return { ...bid, status: event.data.admissible ? 'admissible' : 'inadmissible', score: event.data.score, evaluatedAt: event.data.evaluatedAt };
       case 'BidAwarded':
         return { ...bid, status: 'awarded', grantId: event.data.grantId, awardedCents: event.data.amountCents };
+      case 'BidRanked':
+        return { ...bid, rank: event.data.rank, rankKey: rankKey(event.data.rank) };
+      case 'BidPassedOver':
+        return { ...bid, status: 'passed-over', passedOver: { reason: event.data.reason, act: event.data.act, passedOverAt: event.data.passedOverAt } };
     }
   },
 });

@@ -1,4 +1,4 @@
-import { BID_STATUSES, type ApplicantType, type BidStatus, type CallStatus, type Fund, type Selection } from '@app/funding';
+import { BID_STATUSES, appealDeadlines, type AdministrativeAct, type ApplicantType, type BidStatus, type CallStatus, type Fund, type GberTerms, type PassOverReason, type Selection } from '@app/funding';
 import { readModel } from './projection.js';
 
 export interface CallSummary {
@@ -42,10 +42,18 @@ export interface CallSummary {
   /** Where the close (or cancel) sits in the log: bids that arrived after it are late. */
   readonly closedPosition: string | null;
   readonly closedKey: string | null;
+  /** Under GBER: the article and its maximum aid intensity. */
+  readonly gber: GberTerms | null;
+  /** A ranking call's approved ranking: its act, when it was recorded, how many bids it ranks; null until then. */
+  readonly ranking: { readonly act: AdministrativeAct; readonly approvedAt: string; readonly rankedCount: number } | null;
+  /** The last days to challenge the ranking (60 days to the TAR, 120 to the President of the Republic, from its act's date); null until ranked. */
+  readonly appealDeadlines: { readonly tar: string; readonly president: string } | null;
+  /** The ranked bids passed over now, each with its last reason and act (awarded or withdrawn later, they leave the list). */
+  readonly passedOver: ReadonlyArray<{ readonly bidId: string; readonly reason: PassOverReason; readonly act: AdministrativeAct }>;
 }
 
-const CALL_EVENTS = ['CallOpened', 'CallClosed', 'CallCancelled', 'CallBudgetCommitted', 'CallBudgetReleased'] as const;
-const BID_EVENTS = ['BidSubmitted', 'BidWithdrawn', 'BidEvaluated', 'BidAwarded'] as const;
+const CALL_EVENTS = ['CallOpened', 'CallClosed', 'CallCancelled', 'CallBudgetCommitted', 'CallBudgetReleased', 'RankingApproved'] as const;
+const BID_EVENTS = ['BidSubmitted', 'BidWithdrawn', 'BidEvaluated', 'BidAwarded', 'BidPassedOver'] as const;
 const GRANT_EVENTS = ['DisbursementRecorded', 'GrantRevoked', 'ExpenditureClaimSubmitted', 'ExpenditureClaimVerified', 'RecoveryReceived', 'RecoveryWrittenOff'] as const;
 type Figures = Pick<CallSummary, 'declaredCents' | 'verifiedCents' | 'disbursedCents' | 'recoveryDueCents' | 'recoveredCents' | 'writtenOffCents' | 'interestReceivedCents'>;
 
@@ -87,6 +95,10 @@ export const callSummaries = readModel<CallSummary, (typeof CALL_EVENTS)[number]
         selection: d.selection,
         closedPosition: null,
         closedKey: null,
+        gber: d.gber,
+        ranking: null,
+        appealDeadlines: null,
+        passedOver: [],
       };
     }
     if (call === null) return null;
@@ -105,12 +117,24 @@ export const callSummaries = readModel<CallSummary, (typeof CALL_EVENTS)[number]
         return { ...counted, bids: { ...counted.bids, total: call.bids.total + 1, byApplicantType: { ...call.bids.byApplicantType, [type]: (call.bids.byApplicantType[type] ?? 0) + 1 } } };
       }
       case 'BidWithdrawn':
-        return moveBid(call, event.data.previousStatus, 'withdrawn');
+        return { ...moveBid(call, event.data.previousStatus, 'withdrawn'), passedOver: call.passedOver.filter((p) => p.bidId !== event.data.bidId) };
       // Only a submitted bid is evaluated, and only an admissible one awarded.
       case 'BidEvaluated':
         return moveBid(call, 'submitted', event.data.admissible ? 'admissible' : 'inadmissible');
-      case 'BidAwarded':
-        return moveBid(call, 'admissible', 'awarded');
+      // Admissible, or passed over for insufficient funds and back in the line.
+      case 'BidAwarded': {
+        const wasPassedOver = call.passedOver.some((p) => p.bidId === event.data.bidId);
+        return { ...moveBid(call, wasPassedOver ? 'passed-over' : 'admissible', 'awarded'), passedOver: call.passedOver.filter((p) => p.bidId !== event.data.bidId) };
+      }
+      case 'BidPassedOver': {
+        const { bidId, reason, act } = event.data;
+        const again = call.passedOver.some((p) => p.bidId === bidId);
+        return { ...(again ? call : moveBid(call, 'admissible', 'passed-over')), passedOver: [...call.passedOver.filter((p) => p.bidId !== bidId), { bidId, reason, act }] };
+      }
+      case 'RankingApproved': {
+        const { act, approvedAt, ranked } = event.data;
+        return { ...call, ranking: { act, approvedAt, rankedCount: ranked.length }, appealDeadlines: appealDeadlines(act.date) };
+      }
       case 'DisbursementRecorded':
         return withFigures(call, { disbursedCents: event.data.amountCents });
       case 'GrantRevoked':

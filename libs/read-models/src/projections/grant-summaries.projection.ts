@@ -1,5 +1,10 @@
-import type { AidRegime, Applicant, ClaimCut, ClaimItem, ClaimKind, DisbursementKind, Fund, GrantStatus, OperationData, RnaRegistration } from '@app/funding';
+import { PERSONAL_TAX_CODE, advanceUncoveredCents, grantDateOf, type AdministrativeAct, type AidRegime, type Applicant, type ClaimCut, type ClaimItem, type ClaimKind, type DisbursementKind, type Fund, type GrantStatus, type OperationData, type RnaRegistration } from '@app/funding';
 import { readModel } from './projection.js';
+
+/** A claim item as the grant shows it: a natural person's tax code as the issuer of a document is left out (null). */
+export type ClaimItemShown = Omit<ClaimItem, 'document'> & {
+  readonly document: (Omit<NonNullable<ClaimItem['document']>, 'issuerTaxCode'> & { readonly issuerTaxCode: string | null }) | null;
+};
 
 export interface GrantSummary {
   readonly [field: string]: unknown;
@@ -29,6 +34,12 @@ export interface GrantSummary {
   readonly aidRegime: AidRegime;
   readonly rna: RnaRegistration | null;
   readonly euCoFinancingRateBp: number | null;
+  /** Its call's funding rate (basis points of verified expenditure paid, up to the award); null: awarded before calls had one. */
+  readonly fundingRateBp: number | null;
+  /** The award act; null on awards recorded before acts were. */
+  readonly act: AdministrativeAct | null;
+  /** The day the aid was granted (YYYY-MM-DD): the award act's date (the RNA's and the de minimis windows' date). */
+  readonly grantDate: string;
   /** The award as first made. */
   readonly originalAwardCents: number;
   /** The award now: the original less every partial revocation. */
@@ -36,6 +47,11 @@ export interface GrantSummary {
   readonly disbursedCents: number;
   /** What can still be paid: current award − (disbursed − recovered) while active, never below 0; nothing once completed or revoked. */
   readonly remainingCents: number;
+  /**
+   * Cents of the advance paid that verified expenditure does not cover yet (after what it paid for),
+   * never negative: the domain's `advanceUncoveredCents`.
+   */
+  readonly advanceUncovered: number;
   readonly releasedCents: number;
   /** Paid beyond what the grant is entitled to, in all: `recovery` says how much came back. */
   readonly recoveryDueCents: number;
@@ -46,7 +62,7 @@ export interface GrantSummary {
     readonly claimId: string;
     readonly kind: ClaimKind;
     readonly status: 'submitted' | 'verified';
-    readonly items: readonly ClaimItem[];
+    readonly items: readonly ClaimItemShown[];
     readonly declaredCents: number;
     readonly eligibleCents: number | null;
     readonly cutCents: number | null;
@@ -67,9 +83,9 @@ export interface GrantSummary {
     readonly interestReceivedCents: number;
     readonly writtenOffCents: number;
     readonly outstandingCents: number;
-    readonly orders: ReadonlyArray<{ readonly orderId: string; readonly amountCents: number; readonly interestRateBp: number; readonly dueDate: string; readonly reference: string; readonly orderedAt: string }>;
+    readonly orders: ReadonlyArray<{ readonly orderId: string; readonly amountCents: number; readonly interestRateBp: number; readonly dueDate: string; readonly reference: string; readonly act: AdministrativeAct | null; readonly orderedAt: string }>;
     readonly receipts: ReadonlyArray<{ readonly receiptId: string; readonly amountCents: number; readonly interestCents: number; readonly receivedAt: string; readonly reference: string }>;
-    readonly writeOffs: ReadonlyArray<{ readonly amountCents: number; readonly reason: string; readonly writtenOffAt: string }>;
+    readonly writeOffs: ReadonlyArray<{ readonly amountCents: number; readonly reason: string; readonly act: AdministrativeAct | null; readonly writtenOffAt: string }>;
   };
   readonly status: GrantStatus;
   readonly awardedAt: string;
@@ -93,6 +109,7 @@ export interface GrantSummary {
     readonly whole: boolean;
     readonly releasedCents: number;
     readonly recoveryDueCents: number;
+    readonly act: AdministrativeAct | null;
     readonly revokedAt: string;
   }>;
 }
@@ -139,10 +156,14 @@ export const grantSummaries = readModel<GrantSummary, (typeof EVENTS)[number]>({
         aidRegime: d.aidRegime,
         rna: d.rna,
         euCoFinancingRateBp: d.euCoFinancingRateBp,
+        fundingRateBp: d.fundingRateBp,
+        act: d.act,
+        grantDate: grantDateOf(d),
         originalAwardCents: d.amountCents,
         currentAwardCents: d.amountCents,
         disbursedCents: 0,
         remainingCents: d.amountCents,
+        advanceUncovered: 0,
         releasedCents: 0,
         recoveryDueCents: 0,
         declaredCents: 0,
@@ -183,13 +204,13 @@ export const grantSummaries = readModel<GrantSummary, (typeof EVENTS)[number]>({
           revokedAt: d.whole ? d.revokedAt : grant.revokedAt,
           revocations: [
             ...grant.revocations,
-            { reason: d.reason, covar: d.covar, revokedCents: d.revokedCents, whole: d.whole, releasedCents: d.releasedCents, recoveryDueCents: d.recoveryDueCents, revokedAt: d.revokedAt },
+            { reason: d.reason, covar: d.covar, revokedCents: d.revokedCents, whole: d.whole, releasedCents: d.releasedCents, recoveryDueCents: d.recoveryDueCents, act: d.act, revokedAt: d.revokedAt },
           ],
         });
       }
       case 'ExpenditureClaimSubmitted': {
         const d = event.data;
-        const claim = { claimId: d.claimId, kind: d.kind, status: 'submitted' as const, items: d.items, declaredCents: d.declaredCents, eligibleCents: null, cutCents: null, cuts: [], checklistRef: null, onTheSpot: null, verifiedBy: null, paidCents: 0, submittedAt: d.submittedAt, verifiedAt: null };
+        const claim = { claimId: d.claimId, kind: d.kind, status: 'submitted' as const, items: d.items.map(withoutPersonalIssuer), declaredCents: d.declaredCents, eligibleCents: null, cutCents: null, cuts: [], checklistRef: null, onTheSpot: null, verifiedBy: null, paidCents: 0, submittedAt: d.submittedAt, verifiedAt: null };
         return { ...grant, declaredCents: grant.declaredCents + d.declaredCents, claims: [...grant.claims, claim] };
       }
       case 'ExpenditureClaimVerified': {
@@ -206,8 +227,8 @@ export const grantSummaries = readModel<GrantSummary, (typeof EVENTS)[number]>({
         });
       }
       case 'RecoveryOrdered': {
-        const { orderId, amountCents, interestRateBp, dueDate, reference, orderedAt } = event.data;
-        return { ...grant, recovery: { ...grant.recovery, orderedCents: grant.recovery.orderedCents + amountCents, orders: [...grant.recovery.orders, { orderId, amountCents, interestRateBp, dueDate, reference, orderedAt }] } };
+        const { orderId, amountCents, interestRateBp, dueDate, reference, act, orderedAt } = event.data;
+        return { ...grant, recovery: { ...grant.recovery, orderedCents: grant.recovery.orderedCents + amountCents, orders: [...grant.recovery.orders, { orderId, amountCents, interestRateBp, dueDate, reference, act, orderedAt }] } };
       }
       case 'RecoveryReceived': {
         const { receiptId, amountCents, interestCents, receivedAt, reference, releasedCents } = event.data;
@@ -219,18 +240,42 @@ export const grantSummaries = readModel<GrantSummary, (typeof EVENTS)[number]>({
         });
       }
       case 'RecoveryWrittenOff': {
-        const { amountCents, reason, writtenOffAt } = event.data;
+        const { amountCents, reason, act, writtenOffAt } = event.data;
         const r = grant.recovery;
-        return { ...grant, recovery: outstanding({ ...r, writtenOffCents: r.writtenOffCents + amountCents, writeOffs: [...r.writeOffs, { amountCents, reason, writtenOffAt }] }) };
+        return { ...grant, recovery: outstanding({ ...r, writtenOffCents: r.writtenOffCents + amountCents, writeOffs: [...r.writeOffs, { amountCents, reason, act, writtenOffAt }] }) };
       }
     }
   },
 });
 
+/**
+ * A document issued by a natural person (a receipt under a personal codice fiscale) names them: the
+ * read model shows the document without the code, which stays in the log (docs/adr/0011).
+ */
+function withoutPersonalIssuer(item: ClaimItem): ClaimItemShown {
+  if (item.document === null || !PERSONAL_TAX_CODE.test(item.document.issuerTaxCode.trim())) return item;
+  return { ...item, document: { ...item.document, issuerTaxCode: null } };
+}
+
 function outstanding(recovery: GrantSummary['recovery']): GrantSummary['recovery'] {
   return { ...recovery, outstandingCents: recovery.dueCents - recovery.receivedCents - recovery.writtenOffCents };
 }
 
+/**
+ * The figures that follow from the others, after every event that moves money: what can still be
+ * paid, and the advance not yet covered (the domain's rule, on the summary's figures).
+ */
 function withRemaining(grant: GrantSummary): GrantSummary {
-  return { ...grant, remainingCents: grant.status === 'active' ? Math.max(0, grant.currentAwardCents - (grant.disbursedCents - grant.recovery.receivedCents)) : 0 };
+  const advanceUncovered = advanceUncoveredCents(
+    {
+      currentAwardCents: grant.currentAwardCents,
+      totalEligibleCostCents: grant.operation.totalEligibleCostCents,
+      fundingRateBp: grant.fundingRateBp,
+      paidCents: grant.disbursedCents,
+      advancePaidCents: grant.disbursements.reduce((sum, d) => sum + (d.kind === 'advance' ? d.amountCents : 0), 0),
+      recoveredCents: grant.recovery.receivedCents,
+    },
+    grant.verifiedCents,
+  );
+  return { ...grant, remainingCents: grant.status === 'active' ? Math.max(0, grant.currentAwardCents - (grant.disbursedCents - grant.recovery.receivedCents)) : 0, advanceUncovered };
 }

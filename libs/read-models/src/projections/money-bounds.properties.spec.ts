@@ -7,7 +7,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { COMMITMENT_LIMIT, MAX_AMOUNT_CENTS, type FundingCommand } from '@app/funding';
-import { EVALUATOR, awardTerms } from '../../../funding/test-support/funding.fixtures.js';
+import { ACT, EVALUATOR, awardTerms } from '../../../funding/test-support/funding.fixtures.js';
 import { claimVerifyAndPay } from '../../../funding/test-support/paying.js';
 import { TestLedger } from '../../../funding/test-support/test-ledger.js';
 import { dayAt } from '../../../funding/test-support/funding.arbitraries.js';
@@ -35,7 +35,7 @@ describe(`money at the bounds (${RUNS} runs of over ${COMMITMENT_LIMIT} award an
         for (const command of [
           { type: 'EstablishProgramme', programmeId: 'p', code: 'P', title: 'P', funds: [{ fund: 'FSE', amountCents: MAX_AMOUNT_CENTS }, { fund: 'FESR', amountCents: MAX_AMOUNT_CENTS }] },
           { type: 'DefineMeasure', programmeId: 'p', measureId: 'm', code: 'M', title: 'M', fund: 'FSE', allocationCents: MAX_AMOUNT_CENTS },
-          { type: 'OpenCall', callId: 'c', programmeId: 'p', measureId: 'm', title: 'C', budgetCents: MAX_AMOUNT_CENTS, opensAt: dayAt(0).toISOString(), closesAt: dayAt(30).toISOString(), eligibleApplicantTypes: ['company'] },
+          { type: 'OpenCall', callId: 'c', programmeId: 'p', measureId: 'm', title: 'C', budgetCents: MAX_AMOUNT_CENTS, opensAt: dayAt(0).toISOString(), closesAt: dayAt(30).toISOString(), eligibleApplicantTypes: ['company'], selection: 'first-come' },
         ] satisfies FundingCommand[]) {
           expect(await run(command)).toEqual({ kind: 'accepted' });
         }
@@ -52,14 +52,16 @@ describe(`money at the bounds (${RUNS} runs of over ${COMMITMENT_LIMIT} award an
           expect(awarded).toEqual(overLimit ? { kind: 'refused', code: 'COMMITMENT_LIMIT_REACHED' } : { kind: 'accepted' });
           if (overLimit) {
             limitReached = true;
+            // A first-come call funds in order of arrival: the refused bid steps aside for the next one.
+            expect(await run({ type: 'WithdrawBid', bidId: `b${i}`, requestedBy: 'portal' })).toEqual({ kind: 'accepted' });
             continue;
           }
           committed += award;
           const paid = Math.floor((award * paidPerMille) / 1000);
           held += paid;
           if (paid > 0) for (const command of claimVerifyAndPay(`g${i}`, 'd', paid, { portal: 'portal' })) await run(command);
-          if (partial) await run({ type: 'RevokeGrant', grantId: `g${i}`, reason: 'Cut', amountCents: Math.max(1, award - paid) });
-          await run({ type: 'RevokeGrant', grantId: `g${i}`, reason: 'Revoked' });
+          if (partial) await run({ type: 'RevokeGrant', grantId: `g${i}`, reason: 'Cut', amountCents: Math.max(1, award - paid), act: ACT });
+          await run({ type: 'RevokeGrant', grantId: `g${i}`, reason: 'Revoked', act: ACT });
         }
         if (limitReached) runsThatReachedTheLimit++;
 

@@ -1,18 +1,27 @@
-import type { GrantStatus } from '@app/funding';
+import { grantDateOf, type GrantStatus } from '@app/funding';
 import type { ReadModelSpace } from '../read-model-store.port.js';
 import { readModel, type Projection } from './projection.js';
 
 /**
+ * How the public lists name a natural person beneficiary: never by name (Reg. 2021/1060 art. 49(3):
+ * legal entities only; D.lgs. 33/2013 art. 26(4)), but by this label, so every operation is listed.
+ */
+export const NATURAL_PERSON_LABEL = 'Natural person';
+/** The same label in OpenCoesione's language. */
+export const NATURAL_PERSON_LABEL_IT = 'Persona fisica';
+
+/**
  * One operation of the public list (EU Reg. 2021/1060 art. 49(3); Reg. 1303/2013 art. 115):
- * beneficiary (a legal person by name; a natural person by region only), operation name and purpose,
- * start and expected or actual end date, total cost, fund, specific objective, EU co-financing rate,
- * location, type of intervention. No tax codes.
+ * beneficiary (a legal person by name; a natural person by a neutral label and region only),
+ * operation name and purpose, start and expected or actual end date, total cost, fund, specific
+ * objective, EU co-financing rate, location, type of intervention. Every operation is in it, a
+ * natural person's in a sensitive measure too: nothing in it identifies them. No tax codes.
  */
 export interface Operation {
   readonly operationId: string;
   readonly cup: string;
-  /** Null for a natural person: the law publishes them by region only. */
-  readonly beneficiaryName: string | null;
+  /** A legal person's name; for a natural person, NATURAL_PERSON_LABEL: the law publishes them by region only. */
+  readonly beneficiaryName: string;
   readonly beneficiaryType: string;
   /** A natural person's NUTS 2 region. */
   readonly beneficiaryRegion: string | null;
@@ -41,6 +50,8 @@ export interface Operation {
   readonly location: string;
   /** The ISTAT municipality code, for a legal person's operation only. */
   readonly municipality: string | null;
+  /** The day the aid was granted (YYYY-MM-DD): the award act's date (for awards recorded before acts, the day they were recorded). */
+  readonly grantDate: string;
   readonly awardedAt: string;
   readonly completedAt: string | null;
   readonly revokedAt: string | null;
@@ -51,7 +62,7 @@ export const OPERATION_COLUMNS: ReadonlyArray<keyof Operation> = [
   'operationId', 'cup', 'beneficiaryName', 'beneficiaryType', 'beneficiaryRegion', 'operationTitle', 'purpose', 'programmeId', 'programmeCode',
   'callId', 'callTitle', 'measureId', 'measureCode', 'measureTitle', 'fund', 'specificObjective', 'interventionType', 'euCoFinancingRateBp',
   'totalEligibleCostCents', 'amountAwardedCents', 'amountPaidCents', 'startDate', 'plannedEndDate', 'actualEndDate', 'location', 'municipality',
-  'awardedAt', 'completedAt', 'revokedAt', 'status',
+  'grantDate', 'awardedAt', 'completedAt', 'revokedAt', 'status',
 ];
 
 /** An operation as stored: the grant's own figures, with its programme and call by id, and what OpenCoesione reports. */
@@ -81,13 +92,13 @@ const operations = readModel<OperationDocument, 'GrantAwarded' | 'DisbursementRe
   evolve(operation, event) {
     if (event.type === 'GrantAwarded') {
       const d = event.data;
+      // A natural person is listed like everyone else (art. 49 lists every operation), but never named: a neutral label, their
+      // NUTS 2 region, no municipality. So an operation in a measure touching health or social hardship reveals no one (D.lgs. 33/2013 art. 26(4)).
       const person = d.beneficiary.kind === 'natural-person' ? d.beneficiary : null;
-      // A natural person in a measure touching health or social hardship is never published (D.lgs. 33/2013 art. 26(4)).
-      if (person && d.sensitive) return null;
       return {
         operationId: d.grantId,
         cup: d.cup,
-        beneficiaryName: d.beneficiary.kind === 'legal-person' ? d.beneficiary.name : null,
+        beneficiaryName: d.beneficiary.kind === 'legal-person' ? d.beneficiary.name : NATURAL_PERSON_LABEL,
         beneficiaryType: d.beneficiary.type,
         beneficiaryRegion: person ? person.region : null,
         operationTitle: d.projectTitle,
@@ -109,6 +120,7 @@ const operations = readModel<OperationDocument, 'GrantAwarded' | 'DisbursementRe
         actualEndDate: null,
         location: person ? d.operation.nuts2 : d.operation.nuts3,
         municipality: person ? null : d.operation.istatMunicipalityCode,
+        grantDate: grantDateOf(d),
         awardedAt: d.awardedAt,
         completedAt: null,
         revokedAt: null,
@@ -217,7 +229,8 @@ export function opencoesioneRow(operation: Operation & { readonly committedCents
     CUP: operation.cup,
     OC_TITOLO_PROGETTO: operation.operationTitle,
     OC_SINTESI_PROGETTO: operation.purpose ?? '',
-    OC_DENOM_BENEFICIARIO: operation.beneficiaryName ?? '',
+    // Only a natural person has a region.
+    OC_DENOM_BENEFICIARIO: operation.beneficiaryRegion !== null ? NATURAL_PERSON_LABEL_IT : operation.beneficiaryName,
     FINANZ_UE: operation.euCoFinancingRateBp === null ? '' : opencoesioneEuro(Math.round((operation.amountAwardedCents * operation.euCoFinancingRateBp) / 10_000)),
     FINANZ_TOTALE_PUBBLICO: opencoesioneEuro(operation.amountAwardedCents),
     IMPEGNI: opencoesioneEuro(operation.committedCents),

@@ -33,6 +33,7 @@ export async function grantPage({ grantId }) {
           ['Awarded', euros(grant.originalAwardCents)],
           ['Award now', euros(grant.currentAwardCents)],
           ['Paid', euros(grant.disbursedCents)],
+          ['Advance not yet covered', euros(grant.advanceUncovered)],
           ['Still to pay', euros(grant.remainingCents)],
           ['Declared', euros(grant.declaredCents)],
           ['Verified', euros(grant.verifiedCents)],
