@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { deterministicUuid } from '@app/commands';
 import { SqliteEventStore, type RecordedEvent } from '@app/event-store';
 import { KEYS, removeDataDir, startApi, tempDataDir, type ApiProcess } from './support/api-process.js';
-import { actBody, FundingClient, PROGRAMME_ID, awardBody, bidBody, measureId } from './support/funding-requests.js';
+import { actBody, FundingClient, awardBody, bidBody, openCallBody } from './support/funding-requests.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDataDir));
@@ -117,7 +117,9 @@ describe('exactly once on the KurrentDB simulator, with faults injected in front
     const client = new FundingClient(api.url);
     const keyed = (key: string, principal: string) => ({ key: principal, headers: { 'Idempotency-Key': key } });
     try {
-      const opened = await untilAnswered(() => client.tryOpenCall({ ...openCallBodyForStorm() }, keyed('storm-call', KEYS.programmeManager)));
+      // One body for every retry: a retry with another body under the same key is refused.
+      const callBody = openCallBody({ selection: 'first-come', title: 'Welfare aziendale: click day', budgetCents: 50_000_000 });
+      const opened = await untilAnswered(() => client.tryOpenCall(callBody, keyed('storm-call', KEYS.programmeManager)));
       expect(opened.status).toBe(201);
       const callId = String(opened.body['callId']);
 
@@ -191,22 +193,6 @@ describe('exactly once on the KurrentDB simulator, with faults injected in front
 
 /** One act for every award of the storm: a request sent again is the same request. */
 const STORM_ACT = actBody({ number: 'D.D. 77/2026' });
-
-function openCallBodyForStorm() {
-  const hour = 3_600_000;
-  return {
-    selection: 'first-come' as const,
-    programmeId: PROGRAMME_ID,
-    measureId: measureId('M4'),
-    title: 'Welfare aziendale: click day',
-    budgetCents: 50_000_000,
-    opensAt: new Date(Date.now() - hour).toISOString(),
-    closesAt: new Date(Date.now() + 30 * 24 * hour).toISOString(),
-    eligibleApplicantTypes: ['company' as const, 'third-sector' as const],
-    maxGrantCents: 20_000_000,
-    advanceShareBp: 4000,
-  };
-}
 
 /** A CUP of its own for each bid: the same on every retry of its award. */
 function cupOf(bidId: string): string {
