@@ -3,7 +3,7 @@
  * every append, deciding again after a lost race, and the bound on retries.
  */
 import { describe, expect, it } from '@jest/globals';
-import { AppendOutcomeUnknownError, InMemoryEventStore, InMemoryLog, type AppendRequest } from '@app/event-store';
+import { AppendOutcomeUnknownError, ConcurrencyError, InMemoryEventStore, InMemoryLog, type AppendRequest } from '@app/event-store';
 import { grantStream, type FundingCommand, type FundingEvent } from '@app/funding';
 import { ACT, EUR, bidAdmissible, bidAwarded, bidSubmitted, budgetCommitted, callOpened, grantAwarded } from '../../funding/test-support/funding.fixtures.js';
 import { commandContext, record } from '../../funding/test-support/given-when-then.js';
@@ -99,6 +99,22 @@ describe('the command pipeline', () => {
     await grantWithHistory(store);
     store.race(1, () => store.other.execute(pay('d-other', 1), commandContext()));
     await expect(new CommandPipeline(store, clock).execute(pay('d1', 1), { ...commandContext(), ifMatch: 0 })).rejects.toBeInstanceOf(StaleRevisionError);
+  });
+
+  it('under If-Match, a lost race on another stream of the command is decided again, not a stale revision, and a conflict names its stream', async () => {
+    const store = new InMemoryEventStore();
+    await grantWithHistory(store);
+    let conflicts = 1;
+    const raced = Object.assign(store, {
+      appendMulti: (requests: readonly AppendRequest[]) =>
+        conflicts-- > 0 ? Promise.reject(new ConcurrencyError('call-c1', 'exists', 7)) : InMemoryEventStore.prototype.appendMulti.call(store, requests),
+    });
+    const revoke: FundingCommand = { type: 'RevokeGrant', grantId: 'g1', reason: 'Irregularity', act: ACT };
+    expect(await new CommandPipeline(raced, clock).execute(revoke, { ...commandContext(), ifMatch: 0 })).toMatchObject({ stream: grantStream('g1'), revision: 1 });
+
+    const always = Object.assign(new InMemoryEventStore(), { appendMulti: () => Promise.reject(new ConcurrencyError('call-c1', 'exists', 7)) });
+    await grantWithHistory(always);
+    await expect(new CommandPipeline(always, clock, { maxAttempts: 2 }).execute(revoke, commandContext())).rejects.toMatchObject({ constructor: CommandConflictError, stream: 'call-c1' });
   });
 
   it('writes a stream it did not read only if it exists (a release to a call decided on the grant alone)', async () => {

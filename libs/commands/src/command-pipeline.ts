@@ -139,7 +139,10 @@ export class CommandPipeline {
             if (recorded === null) throw error;
             return recorded;
           }
-          if (context.ifMatch !== null) throw new StaleRevisionError(about, context.ifMatch, error.stream === about ? error.actual : null);
+          // If-Match speaks of the stream the command is about: a conflict there is a stale revision (412);
+          // one on another stream of the command is a race like any other, decided again on fresh state,
+          // where the next read checks If-Match once more.
+          if (context.ifMatch !== null && error.stream === about) throw new StaleRevisionError(about, context.ifMatch, error.actual);
           if (attempt >= maxAttempts) throw new CommandConflictError(error.stream, attempt);
           await delay(Math.random() * 5 * attempt);
         }
