@@ -16,7 +16,7 @@ import {
   type InjectedFault,
   type Upcaster,
 } from '@app/event-store';
-import { DEFAULT_PROGRAMME_RULES, ELIGIBILITY_BY_PERIOD, FUNDING_EVENT_SCHEMA_VERSIONS, type ProgrammingPeriod } from '@app/funding';
+import { DEFAULT_PROGRAMME_RULES, ELIGIBILITY_BY_PERIOD, FUNDING_EVENT_SCHEMA_VERSIONS, type ExpenditureClaimSubmittedV1, type ProgrammingPeriod } from '@app/funding';
 import { SqliteReadModelStore, connectMongoReadModels, type ReadModelStore } from '@app/read-models';
 import { FileKeyring, PersonalDataVault, SqliteVaultStore, connectMongoVault, parseVaultKey } from '@app/personal-data';
 import { SqliteIdempotencyStore, connectMongoIdempotency, type IdempotencyStore } from '@app/idempotency';
@@ -128,7 +128,7 @@ export const FUNDING_UPCASTERS: readonly Upcaster[] = [
     type: 'ExpenditureClaimSubmitted',
     fromVersion: 1,
     upcast: (data) => {
-      const d = data as { items: object[] };
+      const d = data as ExpenditureClaimSubmittedV1['data'];
       return { ...d, items: d.items.map((item) => ({ paidOn: null, document: null, ...item })) };
     },
   },

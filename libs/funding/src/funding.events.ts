@@ -51,4 +51,3 @@ export const FUNDING_EVENT_SCHEMA_VERSIONS = {
   RecoveryWrittenOff: 2,
 } as const satisfies Record<FundingEventType, number>;
 
-export const FUNDING_EVENT_TYPES = Object.keys(FUNDING_EVENT_SCHEMA_VERSIONS) as FundingEventType[];

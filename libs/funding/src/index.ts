@@ -42,6 +42,7 @@ export * from './undertakings/undertaking.events.js';
 export * from './undertakings/undertaking.js';
 export * from './grants/cup.js';
 export * from './expenditure/expenditure.events.js';
+export type { ClaimItemV1, ExpenditureClaimSubmittedV1 } from './expenditure/expenditure.events.v1.js';
 export * from './expenditure/claim.js';
 export * from './recoveries/recovery.events.js';
 export { expenditureDecider } from './expenditure/expenditure.decider.js';
