@@ -41,8 +41,8 @@ describe('configuration', () => {
     expect((error as ConfigError).problems).toEqual([
       'NODE_ENV must be development, test or production, got "staging"',
       'PORT must be an integer from 0 to 65535, got "eighty"',
-      'KURRENTDB_URL must start with kurrentdb:// or kurrentdb+discover:// or esdb:// or esdb+discover:// or kurrentdb-simulator://',
       'MAX_BODY_BYTES must be an integer from 1024 to 16777216, got "-1"',
+      'KURRENTDB_URL must start with kurrentdb:// or kurrentdb+discover:// or esdb:// or esdb+discover:// or kurrentdb-simulator://',
     ]);
   });
 
