@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { parsePosition, positionKey } from '@app/event-store';
 import { KEYS, bearer, removeDataDir, runTool, startApi, type ApiProcess } from './support/api-process.js';
 import { FundingClient, actBody, awardBody, measureId } from './support/funding-requests.js';
 import { request } from './support/http.js';
@@ -14,6 +15,7 @@ describe('audit', () => {
   let client: FundingClient;
   let callId: string;
   let grantId: string;
+  let bidId: string;
   const awardAct = actBody({ number: 'D.D. 412/2026' });
   const positions: Record<string, string> = {};
   const times: Record<string, string> = {};
@@ -26,8 +28,8 @@ describe('audit', () => {
     times['beforeCall'] = new Date().toISOString();
     callId = await client.openCall({ budgetCents: 50_000_000 });
     // A ranking call: its one bid evaluated, the call closed, its ranking approved, then the award by its act.
-    const { bidIds: [bidId] } = await client.rankedBids(callId, [{ score: 80, applicant: { type: 'company', taxCode: 'RSSMRA80A01L219X', name: 'Mario Rossi ditta individuale', region: 'ITC1' }, requestedCents: 15_000_000 }]);
-    const awarded = await client.awardGrant(callId, awardBody(bidId!, 12_000_000, { act: awardAct }));
+    [bidId] = (await client.rankedBids(callId, [{ score: 80, applicant: { type: 'company', taxCode: 'RSSMRA80A01L219X', name: 'Mario Rossi ditta individuale', region: 'ITC1' }, requestedCents: 15_000_000 }])).bidIds as [string];
+    const awarded = await client.awardGrant(callId, awardBody(bidId, 12_000_000, { act: awardAct }));
     grantId = awarded.body.grantId;
     positions['awarded'] = awarded.headers['x-event-position'] ?? '';
     await new Promise((r) => setTimeout(r, 5));
@@ -84,6 +86,17 @@ describe('audit', () => {
     expect(call).toMatchObject({ status: 'closed', budgetCents: 50_000_000, committedCents: 12_000_000, releasedCents: 0, ranking: { act: { signatory: expect.any(String) }, ranked: [{ score: 80, rank: 1 }] } });
     expect((await audit(`/audit/calls/${callId}/state?asOf=yesterday`)).status).toBe(400);
     expect((await audit(`/audit/ledgers/${callId}/state?asOf=1`)).status).toBe(404);
+  });
+
+  it('folds the state as of a position with each event at its place in the log: a closed call shows where it closed, a bid where it arrived', async () => {
+    const history = (await client.streamHistory(`call-${callId}`)).body.events;
+    const closed = history.find((e: { type: string }) => e.type === 'CallClosed')!;
+    const key = (position: string) => positionKey(parsePosition(position)!);
+    const asOfClose = (await client.stateAsOf('calls', callId, closed.position)).body;
+    expect(asOfClose).toMatchObject({ position: closed.position, state: { status: 'closed', closedPosition: key(closed.position) } });
+    expect((await client.stateAsOf('calls', callId, positions['revoked']!)).body.state).toMatchObject({ closedPosition: key(closed.position) });
+    const submitted = (await client.streamHistory(`bid-${bidId}`)).body.events[0]!;
+    expect((await client.stateAsOf('bids', bidId, positions['awarded']!)).body.state).toMatchObject({ arrival: key(submitted.position) });
   });
 
   it('streams the whole history as NDJSON', async () => {

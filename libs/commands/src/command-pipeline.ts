@@ -2,7 +2,6 @@ import {
   ConcurrencyError,
   InvalidAppendError,
   comparePositions,
-  positionKey,
   type AppendRequest,
   type AppendResult,
   type EventStore,
@@ -17,6 +16,7 @@ import type { CommandContext } from './command-context.js';
 import { CommandConflictError, StaleRevisionError } from './command-errors.js';
 import type { CommandObserver, CommandResult } from './command-observer.js';
 import { envelope } from './event-envelope.js';
+import { foldStream } from './fold-stream.js';
 
 /** What a command wrote: the stream it is about at its new revision (the ETag), and where its last event sits in the log. */
 export interface CommandOutcome {
@@ -176,7 +176,7 @@ export class CommandPipeline {
     const loaded = await Promise.all(
       Object.entries(reads).map(async ([name, { stream, fold }]) => {
         const events = await this.store.readStream(stream);
-        const state = events.reduce((s, recorded) => fold.evolve(s, { type: recorded.type, data: recorded.data } as FundingEvent, { position: positionKey(recorded.position) }), fold.initialState());
+        const state = foldStream(fold, events);
         const own = events.filter((recorded) => recorded.metadata.commandId === commandId);
         return { name, stream, state, own, revision: events.length === 0 ? null : events[events.length - 1]!.revision };
       }),

@@ -14,6 +14,7 @@ import {
   type RecordedEvent,
 } from '@app/event-store';
 import { BID, CALL, GRANT, PROGRAMME, bidStream, callStream, grantStream, programmeStream, type Evolving, type FundingEvent } from '@app/funding';
+import { foldStream } from '@app/commands';
 import type { AppConfig } from '@app/config';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import type { Principal } from '../auth/api-keys.js';
@@ -28,7 +29,7 @@ import { AuditTrail } from './audit-trail.js';
 import { AsOfQuery, GlobalLogQuery, StreamHistoryQuery } from './audit.dto.js';
 import { GlobalLogPage, LogVerificationReport, StateAsOf, StreamHistory } from './audit.responses.js';
 
-/** How each kind of entity is folded: the same evolve the write side uses. A Map: the kind comes from the path. */
+/** How each kind of entity is folded: the same evolve the write side uses, through the same foldStream. A Map: the kind comes from the path. */
 const ENTITIES = new Map<string, { stream: (id: string) => string; fold: Evolving<unknown, FundingEvent> }>([
   ['programmes', { stream: programmeStream, fold: PROGRAMME as Evolving<unknown, FundingEvent> }],
   ['calls', { stream: callStream, fold: CALL as Evolving<unknown, FundingEvent> }],
@@ -134,7 +135,7 @@ export class AuditController {
     }
   }
 
-  /** An entity's state as it was at a moment (recordedAt ≤ asOf) or a global position, folded with the write side's evolve. */
+  /** An entity's state as it was at a moment (recordedAt ≤ asOf) or a global position, folded as the write side folds it (foldStream: evolve, with each event's place in the log). */
   @Get(':kind/:id/state')
   @ApiRead({
     operationId: 'getStateAsOf',
@@ -153,7 +154,7 @@ export class AuditController {
     const instant = position ? null : Date.parse(query.asOf);
     if (instant !== null && Number.isNaN(instant)) throw new BadRequestException({ code: 'VALIDATION_FAILED', message: 'asOf is not a valid date-time' });
     const included = all.filter((e) => (position ? comparePositions(e.position, position) <= 0 : Date.parse(e.metadata.recordedAt) <= instant!));
-    const state = included.reduce((s, e) => entity.fold.evolve(s, { type: e.type, data: e.data } as FundingEvent), entity.fold.initialState());
+    const state = foldStream(entity.fold, included);
     const last = included[included.length - 1];
     return { stream, asOf: query.asOf, revision: last?.revision ?? null, position: last ? formatPosition(last.position) : null, eventsApplied: included.length, state: asJson(state) };
   }
