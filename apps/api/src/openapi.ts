@@ -5,6 +5,7 @@ import type { AppConfig } from '@app/config';
 import { ApiModule } from './api.module.js';
 import { ApiKeys } from './auth/api-keys.js';
 import { PROTOCOL_HEADERS } from './http/api-docs.js';
+import { describeDomainErrorStatuses } from './http/domain-error-status.js';
 import { ENTITY_ID } from './http/field-rules.js';
 
 const DESCRIPTION = `Commands and queries on the funding lifecycle of a public programme, recorded as events: programmes and their EU funds, measures, calls for proposals ("bandi"), bids ("domande"), evaluations, grant awards, expenditure claims and their verification, disbursements, revocations and recoveries.
@@ -46,6 +47,7 @@ export function describeApi(app: INestApplication): OpenAPIObject {
   for (const [name, description] of TAGS) builder.addTag(name, description);
   const document = SwaggerModule.createDocument(app, builder.build());
   describeIdsInPaths(document);
+  describeErrorCodes(document);
   return { ...document, components: { ...document.components, headers: PROTOCOL_HEADERS } };
 }
 
@@ -61,6 +63,16 @@ function describeIdsInPaths(document: OpenAPIObject): void {
       }
     }
   }
+}
+
+/** The `ErrorCode` enum says the status each refusal of the domain answers, from the table the problem filter uses. */
+function describeErrorCodes(document: OpenAPIObject): void {
+  const errorCode = document.components?.schemas?.['ErrorCode'];
+  if (errorCode === undefined || '$ref' in errorCode) throw new Error('The OpenAPI document has no ErrorCode schema to describe');
+  errorCode.description =
+    'What went wrong, stable for machines: branch on it, never on the message. Each refusal of the domain answers one status:\n' +
+    `${describeDomainErrorStatuses()}\n\n` +
+    "The other codes are the write path's, the event store's, idempotency's and HTTP's: each operation lists the statuses it answers.";
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Every refusal the domain can give, with a stable machine-readable code.
- * The HTTP layer maps a DomainError to 422 and passes `code` through unchanged,
- * so these strings are part of the public contract: add, never rename.
+ * The HTTP layer answers each code with its status (404, 409 or 422: one table, complete by type,
+ * apps/api/src/http/domain-error-status.ts) and passes `code` through unchanged, so these strings
+ * are part of the public contract: add, never rename.
  */
 export const DOMAIN_ERROR_CODES = [
   'INVALID_AMOUNT',

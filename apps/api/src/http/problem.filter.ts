@@ -8,8 +8,9 @@ import {
   StreamTombstonedError,
   InvalidAppendError,
 } from '@app/event-store';
-import { DomainError, type DomainErrorCode } from '@app/funding';
+import { DomainError } from '@app/funding';
 import { CommandConflictError, StaleRevisionError } from '@app/commands';
+import { DOMAIN_ERROR_STATUS } from './domain-error-status.js';
 
 export interface ProblemBody {
   readonly statusCode: number;
@@ -18,35 +19,11 @@ export interface ProblemBody {
   readonly errors?: unknown;
 }
 
-const NOT_FOUND: ReadonlySet<DomainErrorCode> = new Set([
-  'PROGRAMME_NOT_FOUND',
-  'MEASURE_NOT_FOUND',
-  'CALL_NOT_FOUND',
-  'BID_NOT_FOUND',
-  'GRANT_NOT_FOUND',
-  'CLAIM_NOT_FOUND',
-]);
-
-/** An id the client chose is already in use. */
-const ID_TAKEN: ReadonlySet<DomainErrorCode> = new Set([
-  'PROGRAMME_ALREADY_ESTABLISHED',
-  'MEASURE_ALREADY_DEFINED',
-  'CALL_ALREADY_EXISTS',
-  'BID_ALREADY_EXISTS',
-  'GRANT_ALREADY_EXISTS',
-  'DISBURSEMENT_ALREADY_RECORDED',
-  'CUP_ALREADY_USED',
-  'CLAIM_ALREADY_EXISTS',
-  'RECOVERY_ALREADY_RECORDED',
-]);
-
-/** The state of the record forbids it now: not the client's input, the world's (409). */
-const CONFLICT: ReadonlySet<DomainErrorCode> = new Set(['RETENTION_PERIOD_ACTIVE', 'DATA_SUBJECT_ALREADY_ERASED', 'CLAIM_ALREADY_VERIFIED']);
-
 /**
- * Every error leaves as JSON `{ statusCode, code, message }`. Domain refusals are 422 with the
- * domain's code (404 for an unknown entity, 409 for an id already used); a client's mistake is
- * never a 500. Only faults of the product itself are 500, logged with their stack.
+ * Every error leaves as JSON `{ statusCode, code, message }`. Domain refusals keep the domain's
+ * code, with the status `DOMAIN_ERROR_STATUS` gives it (422, 404 for an unknown entity, 409 for an
+ * id already used or a state that forbids it); a client's mistake is never a 500. Only faults of
+ * the product itself are 500, logged with their stack.
  */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
@@ -66,8 +43,7 @@ export class ProblemFilter implements ExceptionFilter {
 
   toProblem(error: unknown): ProblemBody {
     if (error instanceof DomainError) {
-      const statusCode = NOT_FOUND.has(error.code) ? 404 : ID_TAKEN.has(error.code) || CONFLICT.has(error.code) ? 409 : 422;
-      return { ...error.details, statusCode, code: error.code, message: error.message };
+      return { ...error.details, statusCode: DOMAIN_ERROR_STATUS[error.code], code: error.code, message: error.message };
     }
     if (error instanceof StaleRevisionError) return { statusCode: 412, code: error.code, message: error.message };
     if (error instanceof CommandConflictError) return { statusCode: 409, code: error.code, message: error.message };
