@@ -4015,7 +4015,7 @@ export interface operations {
                 programmeId?: string;
             };
             header?: {
-                /** @description Read your own write: the `X-Event-Position` a command answered with. The query waits until every read model has applied that event (up to MIN_POSITION_WAIT_MS, 3 s by default), else answers 503 READ_MODELS_BEHIND with `Retry-After`. */
+                /** @description Read your own write: the `X-Event-Position` a command answered with. The query waits until the read models it reads have applied that event (every read model, for a route that does not say which it reads; up to MIN_POSITION_WAIT_MS, 3 s by default), else answers 503 READ_MODELS_BEHIND with `Retry-After`. */
                 "X-Min-Position"?: string;
             };
             path?: never;
@@ -4832,7 +4832,7 @@ export interface operations {
                 order?: "rank" | "score" | "arrival";
             };
             header?: {
-                /** @description Read your own write: the `X-Event-Position` a command answered with. The query waits until every read model has applied that event (up to MIN_POSITION_WAIT_MS, 3 s by default), else answers 503 READ_MODELS_BEHIND with `Retry-After`. */
+                /** @description Read your own write: the `X-Event-Position` a command answered with. The query waits until the read models it reads have applied that event (every read model, for a route that does not say which it reads; up to MIN_POSITION_WAIT_MS, 3 s by default), else answers 503 READ_MODELS_BEHIND with `Retry-After`. */
                 "X-Min-Position"?: string;
             };
             path: {
@@ -7105,7 +7105,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Read your own write: the `X-Event-Position` a command answered with. The query waits until every read model has applied that event (up to MIN_POSITION_WAIT_MS, 3 s by default), else answers 503 READ_MODELS_BEHIND with `Retry-After`. */
+                /** @description Read your own write: the `X-Event-Position` a command answered with. The query waits until the read models it reads have applied that event (every read model, for a route that does not say which it reads; up to MIN_POSITION_WAIT_MS, 3 s by default), else answers 503 READ_MODELS_BEHIND with `Retry-After`. */
                 "X-Min-Position"?: string;
             };
             path: {
@@ -7196,7 +7196,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Read your own write: the `X-Event-Position` a command answered with. The query waits until every read model has applied that event (up to MIN_POSITION_WAIT_MS, 3 s by default), else answers 503 READ_MODELS_BEHIND with `Retry-After`. */
+                /** @description Read your own write: the `X-Event-Position` a command answered with. The query waits until the read models it reads have applied that event (every read model, for a route that does not say which it reads; up to MIN_POSITION_WAIT_MS, 3 s by default), else answers 503 READ_MODELS_BEHIND with `Retry-After`. */
                 "X-Min-Position"?: string;
             };
             path: {
@@ -7287,7 +7287,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Read your own write: the `X-Event-Position` a command answered with. The query waits until every read model has applied that event (up to MIN_POSITION_WAIT_MS, 3 s by default), else answers 503 READ_MODELS_BEHIND with `Retry-After`. */
+                /** @description Read your own write: the `X-Event-Position` a command answered with. The query waits until the read models it reads have applied that event (every read model, for a route that does not say which it reads; up to MIN_POSITION_WAIT_MS, 3 s by default), else answers 503 READ_MODELS_BEHIND with `Retry-After`. */
                 "X-Min-Position"?: string;
             };
             path: {
@@ -7384,7 +7384,7 @@ export interface operations {
                 status?: "active" | "completed" | "revoked";
             };
             header?: {
-                /** @description Read your own write: the `X-Event-Position` a command answered with. The query waits until every read model has applied that event (up to MIN_POSITION_WAIT_MS, 3 s by default), else answers 503 READ_MODELS_BEHIND with `Retry-After`. */
+                /** @description Read your own write: the `X-Event-Position` a command answered with. The query waits until the read models it reads have applied that event (every read model, for a route that does not say which it reads; up to MIN_POSITION_WAIT_MS, 3 s by default), else answers 503 READ_MODELS_BEHIND with `Retry-After`. */
                 "X-Min-Position"?: string;
             };
             path?: never;
@@ -7463,7 +7463,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Read your own write: the `X-Event-Position` a command answered with. The query waits until every read model has applied that event (up to MIN_POSITION_WAIT_MS, 3 s by default), else answers 503 READ_MODELS_BEHIND with `Retry-After`. */
+                /** @description Read your own write: the `X-Event-Position` a command answered with. The query waits until the read models it reads have applied that event (every read model, for a route that does not say which it reads; up to MIN_POSITION_WAIT_MS, 3 s by default), else answers 503 READ_MODELS_BEHIND with `Retry-After`. */
                 "X-Min-Position"?: string;
             };
             path: {
@@ -7563,7 +7563,7 @@ export interface operations {
                 callId?: string;
             };
             header?: {
-                /** @description Read your own write: the `X-Event-Position` a command answered with. The query waits until every read model has applied that event (up to MIN_POSITION_WAIT_MS, 3 s by default), else answers 503 READ_MODELS_BEHIND with `Retry-After`. */
+                /** @description Read your own write: the `X-Event-Position` a command answered with. The query waits until the read models it reads have applied that event (every read model, for a route that does not say which it reads; up to MIN_POSITION_WAIT_MS, 3 s by default), else answers 503 READ_MODELS_BEHIND with `Retry-After`. */
                 "X-Min-Position"?: string;
             };
             path?: never;
@@ -7642,7 +7642,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Read your own write: the `X-Event-Position` a command answered with. The query waits until every read model has applied that event (up to MIN_POSITION_WAIT_MS, 3 s by default), else answers 503 READ_MODELS_BEHIND with `Retry-After`. */
+                /** @description Read your own write: the `X-Event-Position` a command answered with. The query waits until the read models it reads have applied that event (every read model, for a route that does not say which it reads; up to MIN_POSITION_WAIT_MS, 3 s by default), else answers 503 READ_MODELS_BEHIND with `Retry-After`. */
                 "X-Min-Position"?: string;
             };
             path: {
@@ -7733,7 +7733,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Read your own write: the `X-Event-Position` a command answered with. The query waits until every read model has applied that event (up to MIN_POSITION_WAIT_MS, 3 s by default), else answers 503 READ_MODELS_BEHIND with `Retry-After`. */
+                /** @description Read your own write: the `X-Event-Position` a command answered with. The query waits until the read models it reads have applied that event (every read model, for a route that does not say which it reads; up to MIN_POSITION_WAIT_MS, 3 s by default), else answers 503 READ_MODELS_BEHIND with `Retry-After`. */
                 "X-Min-Position"?: string;
                 /** @description A retry with the same key gets the first response back (`Idempotent-Replayed: true`). */
                 "Idempotency-Key"?: string;

@@ -150,7 +150,7 @@ export const MinPositionHeader = () =>
     required: false,
     schema: { type: 'string', pattern: '^\\d{1,20}(/\\d{1,20})?$', example: '8' },
     description:
-      'Read your own write: the `X-Event-Position` a command answered with. The query waits until every read model has applied that event (up to MIN_POSITION_WAIT_MS, 3 s by default), else answers 503 READ_MODELS_BEHIND with `Retry-After`.',
+      'Read your own write: the `X-Event-Position` a command answered with. The query waits until the read models it reads have applied that event (every read model, for a route that does not say which it reads; up to MIN_POSITION_WAIT_MS, 3 s by default), else answers 503 READ_MODELS_BEHIND with `Retry-After`.',
   });
 
 interface ReadDoc extends RouteDoc {

@@ -1,16 +1,22 @@
 import { BadRequestException, Injectable, ServiceUnavailableException, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { from, switchMap, type Observable } from 'rxjs';
 import { parsePosition } from '@app/event-store';
 import { ReadSide } from './read-side.js';
+import { READS_PROJECTIONS } from './reads-projections.decorator.js';
 
 /**
  * Read-your-writes: a query with `X-Min-Position` (a command's `X-Event-Position`) waits until
- * every projection has applied that event, within a bound; past it, 503 with Retry-After.
+ * the projections it reads (`@ReadsProjections`; every one if the route declares none) have
+ * applied that event, within a bound; past it, 503 with Retry-After.
  */
 @Injectable()
 export class MinPositionInterceptor implements NestInterceptor {
-  constructor(private readonly readSide: ReadSide) {}
+  constructor(
+    private readonly readSide: ReadSide,
+    private readonly reflector: Reflector,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<Request>();
@@ -19,7 +25,8 @@ export class MinPositionInterceptor implements NestInterceptor {
     const position = typeof header === 'string' ? parsePosition(header) : null;
     if (!position) throw new BadRequestException({ code: 'INVALID_HEADER', message: 'X-Min-Position must be a position this API gave in X-Event-Position' });
     const response = context.switchToHttp().getResponse<Response>();
-    return from(this.readSide.waitFor(position)).pipe(
+    const reads = this.reflector.get<readonly string[] | undefined>(READS_PROJECTIONS, context.getHandler());
+    return from(this.readSide.waitFor(position, reads)).pipe(
       switchMap((reached) => {
         if (!reached) {
           response.setHeader('Retry-After', '1');

@@ -57,14 +57,17 @@ export class ReadSide implements OnApplicationBootstrap {
     return this.store.space(await this.store.activeGeneration());
   }
 
-  /** True once every projection has applied the event at `position`; false if that takes longer than the bound. */
-  async waitFor(position: LogPosition): Promise<boolean> {
-    const statuses = async () => (await (await this.space()).statuses()).map((s) => ({ checkpoint: fromCheckpoint(s.checkpoint) }));
-    const expected = FUNDING_PROJECTIONS.length;
+  /**
+   * True once the projections named (every one if none is named) have applied the event at
+   * `position`; false if that takes longer than the bound.
+   */
+  async waitFor(position: LogPosition, projections: readonly string[] = FUNDING_PROJECTIONS.map((p) => p.name)): Promise<boolean> {
+    const names = new Set(projections);
     return waitForPosition(
       async () => {
-        const all = await statuses();
-        return all.length === expected ? all : [];
+        const read = (await (await this.space()).statuses()).filter((s) => names.has(s.projection));
+        // A projection with no status yet has applied nothing.
+        return read.length === names.size ? read.map((s) => ({ checkpoint: fromCheckpoint(s.checkpoint) })) : [];
       },
       position,
       this.config.minPositionWaitMs,
