@@ -4,21 +4,16 @@
  * before its recovery was ordered (NO_RECOVERY_ORDERED).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { KEYS, removeDataDir, startApi, type ApiProcess } from './support/api-process.js';
+import { KEYS, type ApiProcess } from './support/api-process.js';
 import { FundingClient, actBody, awardBody, operationDates } from './support/funding-requests.js';
+import { startApiWithClient, stopAndRemove } from './support/running-api.js';
 
 describe('the advance not yet covered, and write-offs', () => {
   let api: ApiProcess;
   let client: FundingClient;
 
-  beforeAll(async () => {
-    api = await startApi();
-    client = new FundingClient(api.url);
-  });
-  afterAll(async () => {
-    await api.stop();
-    removeDataDir(api.dataDir);
-  });
+  beforeAll(async () => ({ api, client } = await startApiWithClient()));
+  afterAll(() => stopAndRemove(api));
 
   /** A grant of EUR 60,000 on an operation of EUR 100,000, its call paying 40% in advance. */
   async function grant(): Promise<string> {

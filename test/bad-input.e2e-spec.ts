@@ -4,8 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Test } from 'supertest';
-import { KEYS, bearer, removeDataDir, startApi, type ApiProcess } from './support/api-process.js';
+import { KEYS, bearer, type ApiProcess } from './support/api-process.js';
 import { FundingClient, bidBody, openCallBody } from './support/funding-requests.js';
+import { startApiWithClient, stopAndRemove } from './support/running-api.js';
 import { request } from './support/http.js';
 
 describe('bad input', () => {
@@ -15,15 +16,11 @@ describe('bad input', () => {
   let bidId: string;
 
   beforeAll(async () => {
-    api = await startApi({ env: { MAX_BODY_BYTES: '16384' } });
-    client = new FundingClient(api.url);
+    ({ api, client } = await startApiWithClient({ env: { MAX_BODY_BYTES: '16384' } }));
     callId = await client.openCall({ budgetCents: 100_000_000, maxGrantCents: 20_000_000 });
     bidId = (await client.submitBid(callId, bidBody())).body.bidId;
   });
-  afterAll(async () => {
-    await api.stop();
-    removeDataDir(api.dataDir);
-  });
+  afterAll(() => stopAndRemove(api));
 
   // Raw requests, to send what the typed client would not; every answer is still checked against the document.
   type Case = [name: string, send: () => Test, status: number, code: string, mentions?: string];

@@ -5,21 +5,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { SqliteEventStore, type RecordedEvent } from '@app/event-store';
-import { removeDataDir, startApi, type ApiProcess } from './support/api-process.js';
+import type { ApiProcess } from './support/api-process.js';
 import { FundingClient, awardBody } from './support/funding-requests.js';
+import { startApiWithClient, stopAndRemove } from './support/running-api.js';
 
 describe('concurrent commands over HTTP', () => {
   let api: ApiProcess;
   let client: FundingClient;
 
-  beforeAll(async () => {
-    api = await startApi();
-    client = new FundingClient(api.url);
-  });
-  afterAll(async () => {
-    await api.stop();
-    removeDataDir(api.dataDir);
-  });
+  beforeAll(async () => ({ api, client } = await startApiWithClient()));
+  afterAll(() => stopAndRemove(api));
 
   async function streamEvents(stream: string): Promise<RecordedEvent[]> {
     const store = SqliteEventStore.open(join(api.dataDir, 'events.db'));

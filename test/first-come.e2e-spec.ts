@@ -4,21 +4,16 @@
  * even when it was decided while the call looked open.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { KEYS, removeDataDir, startApi, type ApiProcess } from './support/api-process.js';
+import { KEYS, type ApiProcess } from './support/api-process.js';
 import { FundingClient, awardBody, bidBody } from './support/funding-requests.js';
+import { startApiWithClient, stopAndRemove } from './support/running-api.js';
 
 describe('first-come calls and late bids', () => {
   let api: ApiProcess;
   let client: FundingClient;
 
-  beforeAll(async () => {
-    api = await startApi();
-    client = new FundingClient(api.url);
-  });
-  afterAll(async () => {
-    await api.stop();
-    removeDataDir(api.dataDir);
-  });
+  beforeAll(async () => ({ api, client } = await startApiWithClient()));
+  afterAll(() => stopAndRemove(api));
 
   const submit = (callId: string, i: number) => client.submitBid(callId, bidBody({ requestedCents: 1_000_000, projectTitle: `Progetto ${i}` }));
   const position = (res: { headers: Record<string, string | undefined> }) => BigInt(res.headers['x-event-position'] ?? '0');

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { KEYS, bearer, removeDataDir, startApi, tempDataDir, type ApiProcess } from './support/api-process.js';
 import { actBody, FundingClient, bidBody, awardBody } from './support/funding-requests.js';
+import { startApiWithClient, stopAndRemove } from './support/running-api.js';
 // Raw requests, for what no client would send; every answer is still checked against the OpenAPI document.
 import { request } from './support/http.js';
 import { assertDescribed } from './support/openapi-contract.js';
@@ -62,14 +63,8 @@ describe('hardening against the OWASP API Top 10', () => {
   let api: ApiProcess;
   let client: FundingClient;
 
-  beforeAll(async () => {
-    api = await startApi({ env: { REQUEST_TIMEOUT_MS: '5000', MIN_POSITION_WAIT_MS: '500' } });
-    client = new FundingClient(api.url);
-  });
-  afterAll(async () => {
-    await api.stop();
-    removeDataDir(api.dataDir);
-  });
+  beforeAll(async () => ({ api, client } = await startApiWithClient({ env: { REQUEST_TIMEOUT_MS: '5000', MIN_POSITION_WAIT_MS: '500' } })));
+  afterAll(() => stopAndRemove(api));
 
   describe('1. object-level authorization: a bid belongs to the portal that submitted it', () => {
     it("another portal can neither withdraw nor read it (404, as if it did not exist); its own portal can read it, and its grant", async () => {
@@ -269,10 +264,7 @@ describe('hardening: heavy routes under load', () => {
     const head = (await request(api.url).get('/health')).body.eventStore.headPosition as string;
     expect((await request(api.url).get('/calls').set(bearer(KEYS.viewer)).set('X-Min-Position', head)).status).toBe(200);
   }, 120_000);
-  afterAll(async () => {
-    await api.stop();
-    removeDataDir(api.dataDir);
-  });
+  afterAll(() => stopAndRemove(api));
 
   it('keeps /health under 200 ms at p99 while 20 exports of the whole log run', async () => {
     // Each export is read and thrown away as it arrives, so this process measures the server, not its own buffering.

@@ -5,8 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Schemas } from '@app/client';
-import { removeDataDir, startApi, type ApiProcess } from './support/api-process.js';
+import type { ApiProcess } from './support/api-process.js';
 import { dayFromNow, actBody, FundingClient, PROGRAMME_ID, awardBody, freshCup } from './support/funding-requests.js';
+import { startApiWithClient, stopAndRemove } from './support/running-api.js';
 
 const EUR = (euros: number) => euros * 100;
 
@@ -14,14 +15,8 @@ describe("an operation's legal identity", () => {
   let api: ApiProcess;
   let client: FundingClient;
 
-  beforeAll(async () => {
-    api = await startApi({ env: { OPEN_DATA_RATE_LIMIT: '1000' } });
-    client = new FundingClient(api.url);
-  });
-  afterAll(async () => {
-    await api.stop();
-    removeDataDir(api.dataDir);
-  });
+  beforeAll(async () => ({ api, client } = await startApiWithClient({ env: { OPEN_DATA_RATE_LIMIT: '1000' } })));
+  afterAll(() => stopAndRemove(api));
 
   const companyBid = (callId: string, taxCode: string, requestedCents: number, linkedUndertakings: string[] = []) =>
     client.admissibleBid(callId, { applicant: { type: 'company', taxCode, name: `Impresa ${taxCode}` }, requestedCents, linkedUndertakings });

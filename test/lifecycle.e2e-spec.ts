@@ -5,8 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
-import { KEYS, removeDataDir, startApi, type ApiProcess } from './support/api-process.js';
+import { KEYS, type ApiProcess } from './support/api-process.js';
 import { FundingClient, actBody, bidBody, openCallBody, awardBody, measureId } from './support/funding-requests.js';
+import { startApiWithClient, stopAndRemove } from './support/running-api.js';
 import { request } from './support/http.js';
 import { DOCUMENT_FILE } from './support/openapi-contract.js';
 
@@ -14,14 +15,8 @@ describe('the funding lifecycle over HTTP', () => {
   let api: ApiProcess;
   let client: FundingClient;
 
-  beforeAll(async () => {
-    api = await startApi();
-    client = new FundingClient(api.url);
-  });
-  afterAll(async () => {
-    await api.stop();
-    removeDataDir(api.dataDir);
-  });
+  beforeAll(async () => ({ api, client } = await startApiWithClient()));
+  afterAll(() => stopAndRemove(api));
 
   it('reports the store in /health, with the demo programmes already loaded (WECARE and the 2021-2027 one: 6 events each)', async () => {
     const res = await client.health();

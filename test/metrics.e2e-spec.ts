@@ -5,8 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { KEYS, bearer, removeDataDir, startApi, type ApiProcess } from './support/api-process.js';
+import { KEYS, bearer, type ApiProcess } from './support/api-process.js';
 import { FundingClient, bidBody, openCallBody } from './support/funding-requests.js';
+import { startApiWithClient, stopAndRemove } from './support/running-api.js';
 import { sample, scrape } from './support/prometheus.js';
 
 describe('metrics', () => {
@@ -15,16 +16,12 @@ describe('metrics', () => {
   let metricsUrl: string;
 
   beforeAll(async () => {
-    api = await startApi({ env: { METRICS_PORT: '0' } });
-    client = new FundingClient(api.url);
+    ({ api, client } = await startApiWithClient({ env: { METRICS_PORT: '0' } }));
     const printed = /metrics at (http:\/\/127\.0\.0\.1:\d+\/metrics)/.exec(api.output())?.[1];
     if (!printed) throw new Error(`No metrics address printed:\n${api.output()}`);
     metricsUrl = printed;
   });
-  afterAll(async () => {
-    await api.stop();
-    removeDataDir(api.dataDir);
-  });
+  afterAll(() => stopAndRemove(api));
 
   it('counts requests by route and status, commands by type and result, refusals by code and replays that wrote nothing', async () => {
     const before = (await scrape(metricsUrl)).samples;

@@ -6,8 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { KEYS, removeDataDir, startApi, type ApiProcess } from './support/api-process.js';
+import { KEYS, type ApiProcess } from './support/api-process.js';
 import { FundingClient, actBody, awardBody, measureId } from './support/funding-requests.js';
+import { startApiWithClient, stopAndRemove } from './support/running-api.js';
 
 /** Every byte of every file under a directory. */
 function allBytes(dir: string): Buffer {
@@ -23,14 +24,8 @@ describe('personal data of natural persons', () => {
   let api: ApiProcess;
   let client: FundingClient;
 
-  beforeAll(async () => {
-    api = await startApi();
-    client = new FundingClient(api.url);
-  });
-  afterAll(async () => {
-    await api.stop();
-    removeDataDir(api.dataDir);
-  });
+  beforeAll(async () => ({ api, client } = await startApiWithClient()));
+  afterAll(() => stopAndRemove(api));
 
   const person = (name: string, taxCode: string) => ({ type: 'natural-person' as const, taxCode, name, region: 'ITC1', contact: { email: `${taxCode.toLowerCase()}@example.org` } });
 
@@ -68,8 +63,7 @@ describe('personal data of natural persons', () => {
     await api.stop();
     const bytes = Buffer.concat([allBytes(api.dataDir), Buffer.from(api.output())]);
     for (const needle of [name, taxCode, taxCode.toLowerCase(), 'Bianchi']) expect(bytes.includes(Buffer.from(needle))).toBe(false);
-    api = await startApi({ dataDir: api.dataDir });
-    client = new FundingClient(api.url);
+    ({ api, client } = await startApiWithClient({ dataDir: api.dataDir }));
   });
 
   it('refuses to erase a natural person with a grant while the retention period runs, counted from the last payment', async () => {

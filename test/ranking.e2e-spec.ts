@@ -5,21 +5,16 @@
  * ("scorrimento"); the appeal deadlines; GBER's maximum aid intensity.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { KEYS, removeDataDir, startApi, type ApiProcess } from './support/api-process.js';
+import { KEYS, type ApiProcess } from './support/api-process.js';
 import { FundingClient, actBody, awardBody, bidBody, dayFromNow, openCallBody } from './support/funding-requests.js';
+import { startApiWithClient, stopAndRemove } from './support/running-api.js';
 
 describe('ranking calls', () => {
   let api: ApiProcess;
   let client: FundingClient;
 
-  beforeAll(async () => {
-    api = await startApi();
-    client = new FundingClient(api.url);
-  });
-  afterAll(async () => {
-    await api.stop();
-    removeDataDir(api.dataDir);
-  });
+  beforeAll(async () => ({ api, client } = await startApiWithClient()));
+  afterAll(() => stopAndRemove(api));
 
   const submit = async (callId: string, requestedCents: number, title: string) => {
     const res = await client.submitBid(callId, bidBody({ requestedCents, projectTitle: title }));

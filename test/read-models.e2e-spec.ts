@@ -3,8 +3,9 @@
  * sleeping), validated query parameters, and a rebuild while queries keep answering.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { KEYS, bearer, removeDataDir, startApi, type ApiProcess } from './support/api-process.js';
+import { KEYS, bearer, type ApiProcess } from './support/api-process.js';
 import { FundingClient, actBody, PROGRAMME_ID, bidBody, awardBody, measureId } from './support/funding-requests.js';
+import { startApiWithClient, stopAndRemove } from './support/running-api.js';
 import { request } from './support/http.js';
 
 describe('dashboards and queries over HTTP', () => {
@@ -13,14 +14,8 @@ describe('dashboards and queries over HTTP', () => {
   /** Raw, for query strings no client would send; the answers are still checked against the document. */
   const get = (path: string) => request(api.url).get(path).set(bearer(KEYS.viewer));
 
-  beforeAll(async () => {
-    api = await startApi({ env: { MIN_POSITION_WAIT_MS: '2000' } });
-    client = new FundingClient(api.url);
-  });
-  afterAll(async () => {
-    await api.stop();
-    removeDataDir(api.dataDir);
-  });
+  beforeAll(async () => ({ api, client } = await startApiWithClient({ env: { MIN_POSITION_WAIT_MS: '2000' } })));
+  afterAll(() => stopAndRemove(api));
 
   it('shows a command\'s effect to a query that carries its X-Event-Position, without sleeping', async () => {
     const opened = await client.tryOpenCall({

@@ -5,8 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { KEYS, bearer, removeDataDir, startApi, type ApiProcess } from './support/api-process.js';
+import { KEYS, bearer, type ApiProcess } from './support/api-process.js';
 import { FundingClient } from './support/funding-requests.js';
+import { startApiWithClient, stopAndRemove } from './support/running-api.js';
 
 const DPO = 'data-protection-officer-dev-api-key';
 
@@ -42,14 +43,8 @@ describe('the request log', () => {
   let api: ApiProcess;
   let client: FundingClient;
 
-  beforeAll(async () => {
-    api = await startApi({ env: { LOG_LEVEL: 'info' } });
-    client = new FundingClient(api.url);
-  });
-  afterAll(async () => {
-    await api.stop();
-    removeDataDir(api.dataDir);
-  });
+  beforeAll(async () => ({ api, client } = await startApiWithClient({ env: { LOG_LEVEL: 'info' } })));
+  afterAll(() => stopAndRemove(api));
 
   it('writes one JSON line per request, with principal, route, status, duration and correlation, and no personal data', async () => {
     const name = 'Ludovica Ferraresi Quaglia';

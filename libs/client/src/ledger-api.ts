@@ -363,7 +363,7 @@ export interface paths {
         };
         /**
          * A programme's money per fund and per measure
-         * @description Allocation, reserved, committed, released, disbursed, declared, verified, recovery due and outstanding, available and absorption; amounts in integer euro cents.
+         * @description Allocation, reserved, committed, released, disbursed, payable, declared, verified, recovery due and outstanding, available and absorption; amounts in integer euro cents.
          */
         get: operations["getProgrammeDashboard"];
         put?: never;
@@ -1816,6 +1816,8 @@ export interface components {
             releasedCents: number;
             /** @description Paid, in integer euro cents */
             disbursedCents: number;
+            /** @description Payable: what the expenditure verified so far entitles active grants to and was not paid yet (net of recoveries), in integer euro cents */
+            payableCents: number;
             /** @description Expenditure declared in claims, in integer euro cents */
             declaredCents: number;
             /** @description Expenditure first-level control found eligible, in integer euro cents */
@@ -1855,6 +1857,8 @@ export interface components {
             releasedCents: number;
             /** @description Paid, in integer euro cents */
             disbursedCents: number;
+            /** @description Payable: what the expenditure verified so far entitles active grants to and was not paid yet (net of recoveries), in integer euro cents */
+            payableCents: number;
             /** @description Expenditure declared in claims, in integer euro cents */
             declaredCents: number;
             /** @description Expenditure first-level control found eligible, in integer euro cents */
@@ -2748,6 +2752,8 @@ export interface components {
             disbursedCents: number;
             /** @description What can still be paid: nothing once completed or revoked, in integer euro cents */
             remainingCents: number;
+            /** @description Payable now: what verified expenditure entitles the grant to (at its funding rate, up to the award) and was not paid yet, net of recoveries; an advance counts as paid. Nothing once completed or revoked, in integer euro cents */
+            payableCents: number;
             /**
              * @description The advance not yet covered by verified expenditure: the advance paid less what the expenditure verified so far covers (at the funding rate, after what it paid for as interim and final payments), net of recoveries; never negative, never more than the advance, in integer euro cents
              * @example 2000000
@@ -2890,6 +2896,8 @@ export interface components {
             disbursedCents: number;
             /** @description What can still be paid: nothing once completed or revoked, in integer euro cents */
             remainingCents: number;
+            /** @description Payable now: what verified expenditure entitles the grant to (at its funding rate, up to the award) and was not paid yet, net of recoveries; an advance counts as paid. Nothing once completed or revoked, in integer euro cents */
+            payableCents: number;
             /**
              * @description The advance not yet covered by verified expenditure: the advance paid less what the expenditure verified so far covers (at the funding rate, after what it paid for as interim and final payments), net of recoveries; never negative, never more than the advance, in integer euro cents
              * @example 2000000

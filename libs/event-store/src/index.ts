@@ -4,6 +4,7 @@ export * from './log-position.js';
 export { DEFAULT_MAX_EVENT_BYTES, streamCategory, assertStreamName } from './append-validation.js';
 export { SqliteEventStore, type SqliteEventStoreOptions } from './embedded/sqlite-event-store.js';
 export { EventTypeRegistry, type Upcaster } from './serialization/event-type-registry.js';
+export { DelegatingEventStore } from './delegating-event-store.js';
 export { UpcastingEventStore } from './serialization/upcasting-event-store.js';
 export { LinkingEventStore } from './chain/linking-event-store.js';
 export { STREAM_LINK_KEY, storedStreamLink, streamLinkOf, canonicalJson } from './chain/stream-link.js';
@@ -24,5 +25,6 @@ export async function connectKurrentDb(
   return openKurrentDbEventStore(connectionString, options);
 }
 export { InMemoryEventStore, InMemoryLog } from './in-memory/in-memory-event-store.js';
-export { FaultyEventStore, seededRandom, type FaultyEventStoreOptions, type FaultyOperation, type InjectedFault } from './faults/faulty-event-store.js';
+export { FaultyEventStore, type FaultyEventStoreOptions, type FaultyOperation, type InjectedFault } from './faults/faulty-event-store.js';
+export { seededRandom } from './faults/seeded-random.js';
 export { EVENT_STORE_FAULTS, InvalidEventStoreFaultsError, formatEventStoreFaults, parseEventStoreFaults, type EventStoreFault, type EventStoreFaults } from './faults/event-store-faults.js';

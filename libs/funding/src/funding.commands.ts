@@ -1,30 +1,23 @@
-import { bidDecider } from './bids/bid.decider.js';
-import type { EvaluateBid } from './bids/evaluate-bid.js';
-import type { PassOverBid } from './bids/pass-over-bid.js';
-import type { ApproveRanking } from './calls/approve-ranking.js';
-import type { SubmitBid } from './bids/submit-bid.js';
-import type { WithdrawBid } from './bids/withdraw-bid.js';
-import { callDecider } from './calls/call.decider.js';
-import type { CancelCall } from './calls/cancel-call.js';
-import type { CloseCall } from './calls/close-call.js';
-import type { OpenCall } from './calls/open-call.js';
+import { evaluateBid, type EvaluateBid } from './bids/evaluate-bid.js';
+import { passOverBid, type PassOverBid } from './bids/pass-over-bid.js';
+import { submitBid, type SubmitBid } from './bids/submit-bid.js';
+import { withdrawBid, type WithdrawBid } from './bids/withdraw-bid.js';
+import { approveRanking, type ApproveRanking } from './calls/approve-ranking.js';
+import { cancelCall, type CancelCall } from './calls/cancel-call.js';
+import { closeCall, type CloseCall } from './calls/close-call.js';
+import { openCall, type OpenCall } from './calls/open-call.js';
 import type { CommandPlan } from './command-plan.js';
-import type { AwardGrant } from './grants/award-grant.js';
-import { grantDecider } from './grants/grant.decider.js';
-import type { RecordDisbursement } from './grants/record-disbursement.js';
-import type { RevokeGrant } from './grants/revoke-grant.js';
-import type { DefineMeasure } from './programmes/define-measure.js';
-import type { EstablishProgramme } from './programmes/establish-programme.js';
-import { programmeDecider } from './programmes/programme.decider.js';
-import { dataSubjectDecider } from './data-subjects/data-subject.decider.js';
-import type { EraseDataSubject } from './data-subjects/erase-data-subject.js';
-import { expenditureDecider } from './expenditure/expenditure.decider.js';
-import type { SubmitExpenditureClaim } from './expenditure/submit-expenditure-claim.js';
-import type { VerifyExpenditureClaim } from './expenditure/verify-expenditure-claim.js';
-import type { OrderRecovery } from './recoveries/order-recovery.js';
-import type { RecordRecoveryReceipt } from './recoveries/record-recovery-receipt.js';
-import { recoveryDecider } from './recoveries/recovery.decider.js';
-import type { WriteOffRecovery } from './recoveries/write-off-recovery.js';
+import { eraseDataSubject, type EraseDataSubject } from './data-subjects/erase-data-subject.js';
+import { submitExpenditureClaim, type SubmitExpenditureClaim } from './expenditure/submit-expenditure-claim.js';
+import { verifyExpenditureClaim, type VerifyExpenditureClaim } from './expenditure/verify-expenditure-claim.js';
+import { awardGrant, type AwardGrant } from './grants/award-grant.js';
+import { recordDisbursement, type RecordDisbursement } from './grants/record-disbursement.js';
+import { revokeGrant, type RevokeGrant } from './grants/revoke-grant.js';
+import { defineMeasure, type DefineMeasure } from './programmes/define-measure.js';
+import { establishProgramme, type EstablishProgramme } from './programmes/establish-programme.js';
+import { orderRecovery, type OrderRecovery } from './recoveries/order-recovery.js';
+import { recordRecoveryReceipt, type RecordRecoveryReceipt } from './recoveries/record-recovery-receipt.js';
+import { writeOffRecovery, type WriteOffRecovery } from './recoveries/write-off-recovery.js';
 
 export type FundingCommand =
   | EstablishProgramme
@@ -53,13 +46,25 @@ export type PlanOf<C extends FundingCommand> = CommandPlan<C, Record<string, unk
 
 /** Every command of the product and its plan. A command missing here does not compile. */
 export const FUNDING_COMMANDS: { readonly [T in FundingCommandType]: PlanOf<Extract<FundingCommand, { type: T }>> } = {
-  ...programmeDecider.commands,
-  ...callDecider.commands,
-  ...bidDecider.commands,
-  ...grantDecider.commands,
-  ...expenditureDecider.commands,
-  ...recoveryDecider.commands,
-  ...dataSubjectDecider.commands,
+  EstablishProgramme: establishProgramme,
+  DefineMeasure: defineMeasure,
+  OpenCall: openCall,
+  CloseCall: closeCall,
+  CancelCall: cancelCall,
+  ApproveRanking: approveRanking,
+  SubmitBid: submitBid,
+  WithdrawBid: withdrawBid,
+  EvaluateBid: evaluateBid,
+  PassOverBid: passOverBid,
+  AwardGrant: awardGrant,
+  RecordDisbursement: recordDisbursement,
+  RevokeGrant: revokeGrant,
+  SubmitExpenditureClaim: submitExpenditureClaim,
+  VerifyExpenditureClaim: verifyExpenditureClaim,
+  OrderRecovery: orderRecovery,
+  RecordRecoveryReceipt: recordRecoveryReceipt,
+  WriteOffRecovery: writeOffRecovery,
+  EraseDataSubject: eraseDataSubject,
 };
 
 export function planOf<C extends FundingCommand>(command: C): PlanOf<C> {

@@ -6,6 +6,7 @@ import type { BidEvent } from '../src/bids/bid.events.js';
 import type { Evolving } from '../src/command-plan.js';
 import type { FundingEvent } from '../src/funding.events.js';
 import type { CallEvent } from '../src/calls/call.events.js';
+import type { OpenCall } from '../src/calls/open-call.js';
 import type { GrantEvent } from '../src/grants/grant.events.js';
 import type { ClaimItem } from '../src/expenditure/expenditure.events.js';
 import { DEFAULT_PROGRAMME_RULES, type ProgrammeEvent } from '../src/programmes/programme.events.js';
@@ -99,28 +100,25 @@ export const budgetReserved: ProgrammeEvent = {
   },
 };
 
+/** Call c1 on measure M4 as its manager states it: what OpenCall carries and CallOpened records. */
+export const C1_TERMS = {
+  callId: 'c1',
+  programmeId: 'wecare',
+  measureId: 'm4',
+  title: 'Welfare aziendale: design and activation',
+  budgetCents: EUR(2_500_000),
+  opensAt: OPENS,
+  closesAt: CLOSES,
+  eligibleApplicantTypes: ['company', 'third-sector'],
+  maxGrantCents: EUR(200_000),
+  advanceShareBp: 4000,
+  // A grant of EUR 120,000 on an operation of EUR 200,000 is paid 60% of its verified expenditure.
+  fundingRateBp: 6000,
+} satisfies Omit<OpenCall, 'type'>;
+
 export const callOpened: CallEvent = {
   type: 'CallOpened',
-  data: {
-    callId: 'c1',
-    programmeId: 'wecare',
-    measureId: 'm4',
-    fund: 'FSE',
-    title: 'Welfare aziendale: design and activation',
-    budgetCents: EUR(2_500_000),
-    opensAt: OPENS,
-    closesAt: CLOSES,
-    eligibleApplicantTypes: ['company', 'third-sector'],
-    maxGrantCents: EUR(200_000),
-    sensitive: false,
-    aidRegime: 'none',
-    advanceShareBp: 4000,
-    selection: 'ranking',
-    // A grant of EUR 120,000 on an operation of EUR 200,000 is paid 60% of its verified expenditure.
-    fundingRateBp: 6000,
-    gber: null,
-    openedAt: '2026-01-10T09:00:00.000Z',
-  },
+  data: { ...C1_TERMS, fund: 'FSE', sensitive: false, aidRegime: 'none', selection: 'ranking', gber: null, openedAt: '2026-01-10T09:00:00.000Z' },
 };
 
 export const bidSubmitted: BidEvent = {
@@ -179,6 +177,9 @@ export const grantAwarded = (amountCents: number): GrantEvent => ({
   },
 });
 
+/** Where the events of grant g1 (on call c1 of measure M4) are filed: what each of them states first. */
+export const G1_PLACE = { grantId: 'g1', callId: 'c1', programmeId: 'wecare', measureId: 'm4' } as const;
+
 export const disbursed = (
   disbursementId: string,
   kind: 'advance' | 'interim' | 'final',
@@ -187,10 +188,7 @@ export const disbursed = (
 ): GrantEvent => ({
   type: 'DisbursementRecorded',
   data: {
-    grantId: 'g1',
-    callId: 'c1',
-    programmeId: 'wecare',
-    measureId: 'm4',
+    ...G1_PLACE,
     disbursementId,
     kind,
     claimId,
@@ -219,10 +217,7 @@ export const claimItem = (amountCents: number, number: string, paidOn = '2026-06
 export const claimSubmitted = (claimId: string, kind: 'interim' | 'final', ...itemCents: number[]): GrantEvent => ({
   type: 'ExpenditureClaimSubmitted',
   data: {
-    grantId: 'g1',
-    callId: 'c1',
-    programmeId: 'wecare',
-    measureId: 'm4',
+    ...G1_PLACE,
     claimId,
     kind,
     items: itemCents.map((amountCents, i) => claimItem(amountCents, `${claimId}-${i}`)),
@@ -236,10 +231,7 @@ export const claimSubmitted = (claimId: string, kind: 'interim' | 'final', ...it
 export const claimVerified = (claimId: string, kind: 'interim' | 'final', declaredCents: number, cutCents = 0, effects: { releasedCents?: number; recoveryDueCents?: number; recoveryDueAddedCents?: number } = {}): GrantEvent => ({
   type: 'ExpenditureClaimVerified',
   data: {
-    grantId: 'g1',
-    callId: 'c1',
-    programmeId: 'wecare',
-    measureId: 'm4',
+    ...G1_PLACE,
     claimId,
     kind,
     declaredCents,

@@ -3,7 +3,7 @@
  * request that runs, then holding its response. Every operation is atomic on the shared storage,
  * so processes that share it (two API instances on one data directory, or on one MongoDB) agree
  * on who runs a key. Adapters: embedded (SQLite, the default) and MongoDB; both pass
- * idempotency-store.contract-spec.ts.
+ * idempotency-store.contract-spec.ts and idempotency-store-leases.contract-spec.ts.
  *
  * Time is the store's own: calls bring durations, and the store computes and compares every
  * instant with one clock (MongoDB's server; for SQLite, the machine that holds the file). The

@@ -2,6 +2,8 @@ export * from './read-model-store.port.js';
 export * from './projections/index.js';
 export * from './projector.js';
 export { SqliteReadModelStore } from './embedded/sqlite-read-model-store.js';
+/** The MongoDB database of the read models, which the idempotency store shares (no driver loaded). */
+export { mongoDatabaseName } from './mongodb/mongo-url.js';
 
 /** The MongoDB adapter, loaded only when asked for; `operationTimeMs`: each operation's server-side time limit (10 s by default). */
 export async function connectMongoReadModels(url: string, options: { operationTimeMs?: number } = {}): Promise<import('./read-model-store.port.js').ReadModelStore> {

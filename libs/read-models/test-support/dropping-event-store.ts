@@ -4,29 +4,15 @@
  * EventStoreUnavailableError after a given number of events or when the test says so, and while
  * the store is "down" every new subscription fails at once.
  */
-import {
-  EventStoreUnavailableError,
-  type AppendRequest,
-  type AppendResult,
-  type EventStore,
-  type LogPosition,
-  type MultiAppendResult,
-  type ReadAllOptions,
-  type ReadStreamOptions,
-  type RecordedEvent,
-  type SubscribeOptions,
-  type SubscriptionItem,
-} from '@app/event-store';
+import { DelegatingEventStore, EventStoreUnavailableError, type LogPosition, type SubscribeOptions, type SubscriptionItem } from '@app/event-store';
 
-export class DroppingEventStore implements EventStore {
+export class DroppingEventStore extends DelegatingEventStore {
   /** Where each subscription opened so far (failed attempts included) asked to start. */
   readonly subscriptions: Array<LogPosition | null> = [];
   /** Events the open subscriptions may still deliver, between them, before each of the next failures. */
   private readonly budgets: number[] = [];
   private down = false;
   private readonly cuts = new Set<(error: Error) => void>();
-
-  constructor(private readonly inner: EventStore) {}
 
   /**
    * The subscriptions fail once they have delivered `events` more events between them; with more
@@ -51,7 +37,7 @@ export class DroppingEventStore implements EventStore {
     this.down = false;
   }
 
-  subscribe(options: SubscribeOptions = {}): AsyncIterable<SubscriptionItem> {
+  override subscribe(options: SubscribeOptions = {}): AsyncIterable<SubscriptionItem> {
     return this.subscription(options);
   }
 
@@ -83,29 +69,5 @@ export class DroppingEventStore implements EventStore {
       stop.abort();
       await inner.return?.(undefined).catch(() => undefined);
     }
-  }
-
-  append(request: AppendRequest): Promise<AppendResult> {
-    return this.inner.append(request);
-  }
-
-  appendMulti(requests: readonly AppendRequest[]): Promise<MultiAppendResult> {
-    return this.inner.appendMulti(requests);
-  }
-
-  readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
-    return this.inner.readStream(stream, options);
-  }
-
-  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
-    return this.inner.readAll(options);
-  }
-
-  headPosition(): Promise<LogPosition | null> {
-    return this.inner.headPosition();
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
   }
 }

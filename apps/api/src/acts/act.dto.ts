@@ -1,9 +1,9 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsNotEmptyObject, Matches, ValidateNested } from 'class-validator';
+import { IsNotEmptyObject, ValidateNested } from 'class-validator';
 import type { AdministrativeAct } from '@app/funding';
-import { IsText } from '../http/field-rules.js';
+import { IsText, MatchesDay } from '../http/field-rules.js';
 import { Day, Nested, Text } from '../http/response-fields.js';
 
 /**
@@ -15,7 +15,7 @@ export class ActDto {
   number!: string;
 
   @ApiProperty({ type: 'string', format: 'date', example: '2017-11-02', description: 'The day the act was adopted (YYYY-MM-DD), not after today in Italy' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a date YYYY-MM-DD' })
+  @MatchesDay()
   date!: string;
 
   @IsText('Who signed it', 200)

@@ -9,11 +9,9 @@ import { Commands, WriteResult } from '../commands/commands.js';
 import { ApiCommand } from '../http/api-docs.js';
 import { CommandRequest, generatedId } from '../http/command-request.js';
 import { EntityIdPipe } from '../http/entity-id.pipe.js';
-import { IsCents, IsEntityId, IsText } from '../http/field-rules.js';
+import { IsCents, IsEntityId, IsText, MatchesDay } from '../http/field-rules.js';
 import { Id } from '../http/response-fields.js';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const dateMessage = { message: '$property must be a date YYYY-MM-DD' };
 
 export class ExpenditureDocumentDto {
   @ApiProperty({ enum: DOCUMENT_TYPES, description: 'invoice ("fattura"), payslip ("busta paga"), receipt ("ricevuta"), other' })
@@ -24,7 +22,7 @@ export class ExpenditureDocumentDto {
   number!: string;
 
   @ApiProperty({ format: 'date', example: '2026-06-30', description: 'Its date (YYYY-MM-DD)' })
-  @Matches(DATE, dateMessage)
+  @MatchesDay()
   date!: string;
 
   @ApiProperty({ pattern: '^\\s*[A-Za-z0-9]{2,32}\\s*$', example: '01234567890', description: "The issuer's tax code or VAT number. Issuer, number and date (trimmed, in upper case) name the document: it is claimed once in the programme, on any grant (DOCUMENT_ALREADY_CLAIMED)" })
@@ -49,7 +47,7 @@ export class ClaimItemDto {
   documentRef!: string;
 
   @ApiProperty({ format: 'date', example: '2026-07-10', description: "The day it was paid (YYYY-MM-DD): inside the programme's eligibility period and the operation's planned dates (OUTSIDE_ELIGIBILITY_PERIOD)" })
-  @Matches(DATE, dateMessage)
+  @MatchesDay()
   paidOn!: string;
 
   @ApiProperty({ type: ExpenditureDocumentDto, description: 'The document that proves the expenditure' })

@@ -4,28 +4,27 @@ import { Type } from 'class-transformer';
 import { IsInt, IsNotEmptyObject, IsOptional, Matches, Min, ValidateNested } from 'class-validator';
 import type { CommandContext } from '@app/commands';
 import { locationOfMunicipality } from '@app/config';
+import { CUP_FORMAT } from '@app/funding';
 import { ActDto, EXAMPLE_ACT, IsAct, actOf } from '../acts/act.dto.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { Commands, WriteResult } from '../commands/commands.js';
 import { ApiCommand } from '../http/api-docs.js';
 import { CommandRequest, generatedId } from '../http/command-request.js';
 import { EntityIdPipe } from '../http/entity-id.pipe.js';
-import { IsCents, IsEntityId, IsText } from '../http/field-rules.js';
+import { IsCents, IsEntityId, IsText, MatchesDay } from '../http/field-rules.js';
 import { Id } from '../http/response-fields.js';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const dateMessage = { message: '$property must be a date YYYY-MM-DD' };
 
 export class OperationDto {
   @IsText('What the operation is for, in a sentence', 1000, true)
   purpose?: string;
 
   @ApiProperty({ format: 'date', example: '2026-03-01' })
-  @Matches(DATE, dateMessage)
+  @MatchesDay()
   plannedStartDate!: string;
 
   @ApiProperty({ format: 'date', example: '2027-02-28' })
-  @Matches(DATE, dateMessage)
+  @MatchesDay()
   plannedEndDate!: string;
 
   @ApiProperty({ pattern: '^\\d{6}$', example: '001272', description: 'ISTAT code of the municipality where the operation takes place (its NUTS areas are derived from it)' })
@@ -47,7 +46,7 @@ export class DeMinimisVisuraDto {
   reference!: string;
 
   @ApiProperty({ format: 'date' })
-  @Matches(DATE, dateMessage)
+  @MatchesDay()
   date!: string;
 
   @ApiProperty({ type: 'integer', minimum: 0, description: 'De minimis aid the visura lists for the single undertaking, in integer euro cents' })
@@ -77,8 +76,8 @@ export class AwardGrantDto {
   @IsCents('Amount awarded, in integer euro cents: at most what the bid requested, what the call has left and the total eligible cost')
   amountCents!: number;
 
-  @ApiProperty({ pattern: '^[A-Z][0-9]{2}[A-Z][0-9]{11}$', example: 'J11B17000270009', description: 'Codice Unico di Progetto: required, and used by no other grant' })
-  @Matches(/^[A-Z][0-9]{2}[A-Z][0-9]{11}$/, { message: '$property must be a CUP: a letter, two digits, a letter, eleven digits' })
+  @ApiProperty({ pattern: CUP_FORMAT.source, example: 'J11B17000270009', description: 'Codice Unico di Progetto: required, and used by no other grant' })
+  @Matches(CUP_FORMAT, { message: '$property must be a CUP: a letter, two digits, a letter, eleven digits' })
   cup!: string;
 
   @ApiProperty({ type: OperationDto })

@@ -1,6 +1,6 @@
 import { Body, Controller, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsOptional, Matches } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import type { CommandContext } from '@app/commands';
 import { DISBURSEMENT_KINDS, type DisbursementKind } from '@app/funding';
 import { Roles } from '../auth/roles.decorator.js';
@@ -8,7 +8,7 @@ import { Commands, WriteResult } from '../commands/commands.js';
 import { ApiCommand } from '../http/api-docs.js';
 import { CommandRequest, generatedId } from '../http/command-request.js';
 import { EntityIdPipe } from '../http/entity-id.pipe.js';
-import { IsCents, IsEntityId, IsText } from '../http/field-rules.js';
+import { IsCents, IsEntityId, IsText, MatchesDay } from '../http/field-rules.js';
 import { Id } from '../http/response-fields.js';
 
 export class RecordDisbursementDto {
@@ -33,7 +33,7 @@ export class RecordDisbursementDto {
 
   @ApiPropertyOptional({ format: 'date', description: "A final payment: the operation's actual end date (default: today)" })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a date YYYY-MM-DD' })
+  @MatchesDay()
   actualEndDate?: string;
 }
 

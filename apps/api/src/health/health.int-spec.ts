@@ -13,21 +13,14 @@ import { FUNDING_PROJECTIONS, READ_MODEL_STORE, SqliteReadModelStore } from '@ap
 import { DroppingEventStore } from '../../../../libs/read-models/test-support/dropping-event-store.js';
 import { envelope, lifecycle } from '../../../../libs/read-models/test-support/funding-log.js';
 import { request } from '../../../../test/support/http.js';
-import { hardenRequests } from '../http/request-hardening.js';
+import { until } from '../../../../test/support/until.js';
+import { serveLikeMain } from '../../test-support/serve-like-main.js';
 import { APP_CONFIG } from '../infrastructure/app-config.provider.js';
 import { EVENT_STORE_INFO } from '../infrastructure/event-store.provider.js';
 import { ReadSide } from '../queries/read-side.js';
 import { HealthController } from './health.controller.js';
 
 type ProjectionBody = { projection: string; state: string; reconnecting: { since: string; attempts: number; lastError: string; nextAttemptAt: string } | null };
-
-async function until(condition: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('health routes', () => {
   let app: INestApplication | null = null;
@@ -50,11 +43,7 @@ describe('health routes', () => {
         { provide: EVENT_STORE_INFO, useValue: { adapter: 'embedded', durability: null } },
       ],
     }).compile();
-    app = module.createNestApplication({ logger: false, bodyParser: false });
-    // The product's HTTP pipeline in front (no implicit ETags, security headers), as in main.ts.
-    hardenRequests(app.getHttpAdapter().getInstance(), 1_000_000);
-    await app.listen(0, '127.0.0.1');
-    url = await app.getUrl();
+    ({ app, url } = await serveLikeMain(module));
     readSide = app.get(ReadSide);
     return { events, readModels };
   }

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsISO8601, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { MAX_AMOUNT_CENTS } from '@app/funding';
+import { DAY_FORMAT, MAX_AMOUNT_CENTS } from '@app/funding';
 
 /** Client-chosen ids: a UUID or a slug, so they fit a stream name (`call-<id>`). */
 export const ENTITY_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -15,6 +15,10 @@ export function quoted(value: unknown, max = 64): string {
   const text = typeof value === 'string' ? value : String(value);
   return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
 }
+
+/** A day written YYYY-MM-DD: the domain's DAY_FORMAT, with the message every route gives. */
+export const MatchesDay = () => Matches(DAY_FORMAT, { message: '$property must be a date YYYY-MM-DD' });
+
 /** An instant with its time zone: a date alone, or a local time, is ambiguous for a deadline. */
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 

@@ -1,14 +1,14 @@
 import { Body, Controller, Post, applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
 import type { CommandContext } from '@app/commands';
 import { ELIGIBILITY_BY_PERIOD, FUNDS, PROGRAMMING_PERIODS, type Fund, type ProgrammingPeriod } from '@app/funding';
 import { Roles } from '../auth/roles.decorator.js';
 import { Commands, WriteResult } from '../commands/commands.js';
 import { ApiCommand } from '../http/api-docs.js';
 import { CommandRequest, generatedId } from '../http/command-request.js';
-import { IsCents, IsEntityId, IsText } from '../http/field-rules.js';
+import { IsCents, IsEntityId, IsText, MatchesDay } from '../http/field-rules.js';
 import { Id } from '../http/response-fields.js';
 
 /** An optional list of 1 to 500 codes of 1 to 64 characters each. */
@@ -50,16 +50,14 @@ export class DeMinimisRuleDto {
   windowYears!: number;
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const dateMessage = { message: '$property must be a date YYYY-MM-DD' };
 
 export class EligibilityPeriodDto {
   @ApiProperty({ format: 'date', example: ELIGIBILITY_BY_PERIOD['2014-2020'].from, description: 'The first day expenditure may be paid (YYYY-MM-DD)' })
-  @Matches(DATE, dateMessage)
+  @MatchesDay()
   from!: string;
 
   @ApiProperty({ format: 'date', example: ELIGIBILITY_BY_PERIOD['2014-2020'].to, description: 'The last day, included' })
-  @Matches(DATE, dateMessage)
+  @MatchesDay()
   to!: string;
 }
 

@@ -14,8 +14,9 @@ import { PERSONAL_DATA_VAULT } from '@app/personal-data';
 import { FUNDING_PROJECTIONS, Projector, READ_MODEL_STORE, SqliteReadModelStore, rebuildReadModels } from '@app/read-models';
 import { envelope, lateBid, lifecycle } from '../../../../libs/read-models/test-support/funding-log.js';
 import { request } from '../../../../test/support/http.js';
+import { until } from '../../../../test/support/until.js';
+import { serveLikeMain } from '../../test-support/serve-like-main.js';
 import { ProblemFilter } from '../http/problem.filter.js';
-import { hardenRequests } from '../http/request-hardening.js';
 import { APP_CONFIG } from '../infrastructure/app-config.provider.js';
 import { CLOCK, systemClock } from '../infrastructure/clock.js';
 import { MinPositionInterceptor } from './min-position.interceptor.js';
@@ -23,14 +24,6 @@ import { ReadModelsController } from './read-models.controller.js';
 import { ReadSide } from './read-side.js';
 
 const WAIT_MS = 300;
-
-async function until(condition: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('X-Min-Position with one projection behind the log', () => {
   let log: InMemoryEventStore;
@@ -67,11 +60,7 @@ describe('X-Min-Position with one projection behind the log', () => {
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],
     }).compile();
-    app = module.createNestApplication({ logger: false, bodyParser: false });
-    // The product's HTTP pipeline in front (no implicit ETags, security headers), as in main.ts.
-    hardenRequests(app.getHttpAdapter().getInstance(), 1_000_000);
-    await app.listen(0, '127.0.0.1');
-    url = await app.getUrl();
+    ({ app, url } = await serveLikeMain(module));
     readSide = app.get(ReadSide);
   });
 

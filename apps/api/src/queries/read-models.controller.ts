@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { acceptsBidsAt } from '@app/funding';
 import { PERSONAL_DATA_VAULT, type PersonalDataVault } from '@app/personal-data';
-import type { ReadModelDocument, Where } from '@app/read-models';
+import { shownDashboard, type ProgrammeDashboard as ProgrammeDashboardDocument, type ReadModelDocument, type Where } from '@app/read-models';
 import type { Principal } from '../auth/api-keys.js';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
@@ -69,13 +69,14 @@ export class ReadModelsController {
   @ApiRead({
     operationId: 'getProgrammeDashboard',
     summary: "A programme's money per fund and per measure",
-    description: 'Allocation, reserved, committed, released, disbursed, declared, verified, recovery due and outstanding, available and absorption; amounts in integer euro cents.',
+    description: 'Allocation, reserved, committed, released, disbursed, payable, declared, verified, recovery due and outstanding, available and absorption; amounts in integer euro cents.',
     type: ProgrammeDashboard,
     minPosition: true,
     problems: { 404: 'PROGRAMME_NOT_FOUND (or not seen by the read models yet: send X-Min-Position).' },
   })
   async dashboard(@Param('programmeId', EntityIdPipe) programmeId: string) {
-    return found(await (await this.readSide.space()).get('programme_dashboards', programmeId), 'PROGRAMME_NOT_FOUND', `Programme ${programmeId}`);
+    const dashboard = found(await (await this.readSide.space()).get('programme_dashboards', programmeId), 'PROGRAMME_NOT_FOUND', `Programme ${programmeId}`);
+    return shownDashboard(dashboard as ProgrammeDashboardDocument);
   }
 
   @Get('calls')

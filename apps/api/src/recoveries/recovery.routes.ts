@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsInt, Matches, Max, Min } from 'class-validator';
+import { IsInt, Max, Min } from 'class-validator';
 import type { CommandContext } from '@app/commands';
 import { ActDto, EXAMPLE_ACT, IsAct, actOf } from '../acts/act.dto.js';
 import { Roles } from '../auth/roles.decorator.js';
@@ -8,11 +8,9 @@ import { Commands, WriteResult } from '../commands/commands.js';
 import { ApiCommand } from '../http/api-docs.js';
 import { CommandRequest, generatedId } from '../http/command-request.js';
 import { EntityIdPipe } from '../http/entity-id.pipe.js';
-import { IsCents, IsEntityId, IsText } from '../http/field-rules.js';
+import { IsCents, IsEntityId, IsText, MatchesDay } from '../http/field-rules.js';
 import { Id } from '../http/response-fields.js';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const dateMessage = { message: '$property must be a date YYYY-MM-DD' };
 
 export class OrderRecoveryDto {
   @IsEntityId('Chosen by the client, or generated')
@@ -28,7 +26,7 @@ export class OrderRecoveryDto {
   interestRateBp!: number;
 
   @ApiProperty({ format: 'date', example: '2027-03-31', description: 'When the money is due back' })
-  @Matches(DATE, dateMessage)
+  @MatchesDay()
   dueDate!: string;
 
   @IsText("The order's own reference (a protocol or payment notice number)", 200)
@@ -49,7 +47,7 @@ export class RecordRecoveryReceiptDto {
   interestCents!: number;
 
   @ApiProperty({ format: 'date', example: '2027-03-15', description: 'The value date of the receipt, not after today' })
-  @Matches(DATE, dateMessage)
+  @MatchesDay()
   receivedAt!: string;
 
   @IsText('The bank or treasury reference of the receipt', 200)

@@ -1,21 +1,15 @@
+import { DelegatingEventStore } from '../delegating-event-store.js';
 import { ConcurrencyError, DuplicateEventIdError } from '../event-store.errors.js';
 import { comparePositions } from '../log-position.js';
-import { isTamperEvident } from '../event-store.port.js';
 import type {
   AppendRequest,
   AppendResult,
-  ChainVerification,
   EventStore,
   ExpectedState,
-  LogPosition,
   MultiAppendResult,
   NewEvent,
-  ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
-  SubscribeOptions,
-  SubscriptionItem,
-  TamperEvidentLog,
 } from '../event-store.port.js';
 import { STREAM_GENESIS, STREAM_LINK_KEY, storedStreamLink, streamLinkOf } from './stream-link.js';
 
@@ -39,17 +33,21 @@ const LOOSE_ATTEMPTS = 5;
  * (`metadata.streamLink`): the writer knows the previous link, because a decision reads its stream
  * before it appends and the append's expected revision proves the stream has not moved since.
  * Appends that name no revision ('any', 'exists') are pinned to the head read here, and linked
- * again if another writer moved it. Heads are cached from reads and appends, bounded.
+ * again if another writer moved it. Heads are cached from reads and appends, bounded. Reads of the
+ * log, subscriptions and the adapter's own log-wide chain, when it keeps one (the embedded store
+ * does), go through untouched (DelegatingEventStore).
  */
-export class LinkingEventStore implements EventStore, Partial<TamperEvidentLog> {
+export class LinkingEventStore extends DelegatingEventStore {
   private readonly heads = new Map<string, Head>();
 
   constructor(
-    private readonly inner: EventStore,
+    inner: EventStore,
     private readonly cachedStreams = 20_000,
-  ) {}
+  ) {
+    super(inner);
+  }
 
-  async append(request: AppendRequest): Promise<AppendResult> {
+  override async append(request: AppendRequest): Promise<AppendResult> {
     let movedTo: number | null | undefined;
     for (let attempt = 1; ; attempt++) {
       const linked = await this.link(request, movedTo);
@@ -79,7 +77,7 @@ export class LinkingEventStore implements EventStore, Partial<TamperEvidentLog> 
     }
   }
 
-  async appendMulti(requests: readonly AppendRequest[]): Promise<MultiAppendResult> {
+  override async appendMulti(requests: readonly AppendRequest[]): Promise<MultiAppendResult> {
     for (let attempt = 1; ; attempt++) {
       const linked = Array.isArray(requests) ? await Promise.all(requests.map((request) => this.link(request))) : [];
       const earlier = await this.earlierMulti(requests, linked);
@@ -127,35 +125,13 @@ export class LinkingEventStore implements EventStore, Partial<TamperEvidentLog> 
   }
 
   /** Caches the head only when the read reached the end of the stream. */
-  async readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+  override async readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     const events = await this.inner.readStream(stream, options);
     const last = events[events.length - 1];
     const link = last ? storedStreamLink(last.metadata) : null;
     const reachedEnd = options?.limit === undefined || events.length < options.limit;
     if (last && link && reachedEnd) this.cache(stream, { revision: last.revision, link });
     return events;
-  }
-
-  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
-    return this.inner.readAll(options);
-  }
-
-  subscribe(options?: SubscribeOptions): AsyncIterable<SubscriptionItem> {
-    return this.inner.subscribe(options);
-  }
-
-  headPosition(): Promise<LogPosition | null> {
-    return this.inner.headPosition();
-  }
-
-  /** The adapter's own log-wide chain, when it keeps one (the embedded store does). */
-  get verifyChain(): (() => Promise<ChainVerification>) | undefined {
-    const inner = this.inner;
-    return isTamperEvident(inner) ? () => inner.verifyChain() : undefined;
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
   }
 
   /** The request with every event carrying its link; malformed requests go through untouched, for the adapter to refuse. */

@@ -10,7 +10,8 @@ import { isTamperEvident, type EventStore, type LogPosition } from '../event-sto
 import { InMemoryEventStore } from '../in-memory/in-memory-event-store.js';
 import { comparePositions } from '../log-position.js';
 import type { EventStoreFaults } from './event-store-faults.js';
-import { FaultyEventStore, seededRandom, type InjectedFault } from './faulty-event-store.js';
+import { FaultyEventStore, type InjectedFault } from './faulty-event-store.js';
+import { seededRandom } from './seeded-random.js';
 
 const stream = (name: string) => `faults-${name}`;
 const appendTo = (store: EventStore, name: string) => store.append({ stream: stream(name), expected: 'any', events: [newEvent('ThingHappened', { name })] });

@@ -1,9 +1,8 @@
+import { DelegatingEventStore } from '../delegating-event-store.js';
 import { AppendOutcomeUnknownError, EventStoreUnavailableError } from '../event-store.errors.js';
-import { isTamperEvident } from '../event-store.port.js';
 import type {
   AppendRequest,
   AppendResult,
-  ChainVerification,
   EventStore,
   LogPosition,
   MultiAppendResult,
@@ -12,9 +11,9 @@ import type {
   RecordedEvent,
   SubscribeOptions,
   SubscriptionItem,
-  TamperEvidentLog,
 } from '../event-store.port.js';
 import { EVENT_STORE_FAULTS, type EventStoreFault, type EventStoreFaults } from './event-store-faults.js';
+import { seededRandom } from './seeded-random.js';
 
 export type FaultyOperation = 'append' | 'appendMulti' | 'readStream' | 'readAll' | 'headPosition' | 'subscribe';
 
@@ -49,9 +48,10 @@ export interface FaultyEventStoreOptions {
  *   EventStoreUnavailableError; the consumer subscribes again from its checkpoint.
  *
  * When the inner store refuses an append the fault was to strike after (a conflict), nothing was
- * written and the refusal passes through: the fault had nothing to lose the answer of.
+ * written and the refusal passes through: the fault had nothing to lose the answer of. Closing, and
+ * the inner store's own hash chain when it keeps one, go through untouched (DelegatingEventStore).
  */
-export class FaultyEventStore implements EventStore, Partial<TamperEvidentLog> {
+export class FaultyEventStore extends DelegatingEventStore {
   private readonly random: () => number;
   /** Which side of the write the next leader change on an append falls. */
   private leaderChangesAfterWrite = false;
@@ -59,37 +59,38 @@ export class FaultyEventStore implements EventStore, Partial<TamperEvidentLog> {
   readonly injected: Record<EventStoreFault, number> = Object.fromEntries(EVENT_STORE_FAULTS.map((fault) => [fault, 0])) as Record<EventStoreFault, number>;
 
   constructor(
-    private readonly inner: EventStore,
+    inner: EventStore,
     private readonly faults: EventStoreFaults,
     private readonly options: FaultyEventStoreOptions = {},
   ) {
+    super(inner);
     this.random = seededRandom(options.seed ?? 1);
   }
 
-  append(request: AppendRequest): Promise<AppendResult> {
+  override append(request: AppendRequest): Promise<AppendResult> {
     return this.write('append', `the append to ${request.stream}`, () => this.inner.append(request));
   }
 
-  appendMulti(requests: readonly AppendRequest[]): Promise<MultiAppendResult> {
+  override appendMulti(requests: readonly AppendRequest[]): Promise<MultiAppendResult> {
     return this.write('appendMulti', `the append to ${requests.map((r) => r.stream).join(', ')}`, () => this.inner.appendMulti(requests));
   }
 
-  async readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+  override async readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     this.beforeCall('readStream', `reading ${stream}`);
     return this.inner.readStream(stream, options);
   }
 
-  async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
+  override async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
     this.beforeCall('readAll', 'reading the log');
     return this.inner.readAll(options);
   }
 
-  async headPosition(): Promise<LogPosition | null> {
+  override async headPosition(): Promise<LogPosition | null> {
     this.beforeCall('headPosition', 'reading the head position');
     return this.inner.headPosition();
   }
 
-  async *subscribe(options?: SubscribeOptions): AsyncGenerator<SubscriptionItem> {
+  override async *subscribe(options?: SubscribeOptions): AsyncGenerator<SubscriptionItem> {
     // Runs on the first next(), as a real subscription connects when it is first read.
     this.beforeCall('subscribe', 'subscribing');
     let delivered = 0;
@@ -102,16 +103,6 @@ export class FaultyEventStore implements EventStore, Partial<TamperEvidentLog> {
       if (item.kind === 'event') delivered++;
       yield item;
     }
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
-  }
-
-  /** The inner store's own chain, when it keeps one: a fault in front of a log does not change what it holds. */
-  get verifyChain(): (() => Promise<ChainVerification>) | undefined {
-    const inner = this.inner;
-    return isTamperEvident(inner) ? () => inner.verifyChain() : undefined;
   }
 
   private async write<T>(operation: 'append' | 'appendMulti', what: string, write: () => Promise<T>): Promise<T> {
@@ -156,16 +147,4 @@ export class FaultyEventStore implements EventStore, Partial<TamperEvidentLog> {
     this.injected[fault]++;
     this.options.onFault?.({ fault, operation, written });
   }
-}
-
-/** mulberry32: a small generator of numbers in [0, 1) from a 32-bit seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }

@@ -1,5 +1,5 @@
 /**
- * The connection strings the KurrentDB adapter accepts. Pure: unit-tested in kurrentdb-mapping.spec.ts.
+ * The connection strings the KurrentDB adapter accepts. Pure: unit-tested in kurrentdb-connection.spec.ts.
  */
 
 /**

@@ -8,7 +8,7 @@
  * - readStream, readAll: through the Rust bridge, which is not handed the `deadline` option
  *   (streams/readStream.js, readAll.js): the adapter bounds them itself (withinDeadline);
  * - subscribeToAll: none, by design (a subscription lives as long as its consumer).
- * Pure: unit-tested in kurrentdb-mapping.spec.ts.
+ * Pure: unit-tested in kurrentdb-deadline.spec.ts.
  */
 import { DeadlineExceededError } from '@kurrent/kurrentdb-client';
 

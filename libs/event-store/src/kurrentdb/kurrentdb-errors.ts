@@ -1,6 +1,6 @@
 /**
  * KurrentDB client failures as the port's errors (error classes from the client's
- * utils/CommandError.js, @kurrent/kurrentdb-client 1.3.1). Pure: unit-tested in kurrentdb-mapping.spec.ts.
+ * utils/CommandError.js, @kurrent/kurrentdb-client 1.3.1). Pure: unit-tested in kurrentdb-errors.spec.ts.
  *
  * What an append's failure says about the write decides the port's error:
  * - refused, nothing written: ConcurrencyError (wrong expected version), InvalidAppendError (too

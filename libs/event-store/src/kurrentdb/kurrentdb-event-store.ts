@@ -6,16 +6,13 @@ import {
   START,
   StreamDeletedError as ClientStreamDeletedError,
   StreamNotFoundError,
-  UnknownError,
   excludeSystemEvents,
-  type AllStreamResolvedEvent,
-  type AllStreamSubscription,
   type AppendResult as ClientAppendResult,
   type MultiAppendResult as ClientMultiAppendResult,
   type ReadPosition,
 } from '@kurrent/kurrentdb-client';
-import { DEFAULT_MAX_EVENT_BYTES, assertStreamName, prepareAppends, type PreparedAppend } from '../append-validation.js';
-import { AppendOutcomeUnknownError, ConcurrencyError, EventStoreUnavailableError, StreamTombstonedError } from '../event-store.errors.js';
+import { DEFAULT_MAX_EVENT_BYTES, assertStreamName, prepareAppends } from '../append-validation.js';
+import { EventStoreUnavailableError, StreamTombstonedError } from '../event-store.errors.js';
 import type {
   AppendRequest,
   AppendResult,
@@ -29,16 +26,11 @@ import type {
   SubscriptionItem,
 } from '../event-store.port.js';
 import { comparePositions } from '../log-position.js';
+import { confirmAppend, explainAppendFailure, type StreamReads } from './kurrentdb-append-checks.js';
+import { catchUpSubscription } from './kurrentdb-catch-up-subscription.js';
 import { connectionStringProblem } from './kurrentdb-connection.js';
 import { DEFAULT_DEADLINE_MS, withDefaultDeadline, withinDeadline } from './kurrentdb-deadline.js';
-import {
-  deletedStreamOf,
-  explainRefusedMultiAppend,
-  toAppendError,
-  toPortError,
-  type StreamAtRefusal,
-} from './kurrentdb-errors.js';
-import { SubscriptionFeed, type FeedItem } from './kurrentdb-subscription-feed.js';
+import { toPortError } from './kurrentdb-errors.js';
 import {
   isAfter,
   isSystemEvent,
@@ -51,8 +43,6 @@ import {
   toReadRevision,
   toRecordedEvent,
   toStreamState,
-  verifyAppended,
-  type ClientRecordedEvent,
 } from './kurrentdb-mapping.js';
 
 export interface KurrentDbEventStoreOptions {
@@ -99,6 +89,9 @@ const HEAD_BATCH = 32;
  *   Retries must repeat the expected state of the first attempt (the server then answers from
  *   the events already there), or find out first (AppendOutcomeUnknownError says so).
  *
+ * The reads around an append are in kurrentdb-append-checks.ts, the subscription in
+ * kurrentdb-catch-up-subscription.ts.
+ *
  * Errors (kurrentdb-errors.ts): a failure after which an append may have been written is
  * AppendOutcomeUnknownError; one known to have written nothing is ConcurrencyError,
  * InvalidAppendError or EventStoreUnavailableError; a tombstoned stream is StreamTombstonedError.
@@ -106,6 +99,8 @@ const HEAD_BATCH = 32;
 export class KurrentDbEventStore implements EventStore {
   private readonly maxEventBytes: number;
   private readonly deadlineMs: number;
+  /** The reads around an append (kurrentdb-append-checks.ts). */
+  private readonly reads: StreamReads;
   private closed = false;
 
   constructor(
@@ -115,6 +110,7 @@ export class KurrentDbEventStore implements EventStore {
     this.maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
     this.deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
     if (!Number.isSafeInteger(this.deadlineMs) || this.deadlineMs <= 0) throw new RangeError(`deadlineMs must be a positive integer, got ${this.deadlineMs}`);
+    this.reads = { client, deadlineMs: this.deadlineMs };
   }
 
   /**
@@ -138,14 +134,14 @@ export class KurrentDbEventStore implements EventStore {
     try {
       result = await this.client.appendToStream(append.stream, events, { streamState: toStreamState(append.expected), deadline: this.deadlineMs });
     } catch (error) {
-      throw await this.appendFailure(error, [append]);
+      throw await explainAppendFailure(this.reads, error, [append]);
     }
     if (!result.success) {
       // Only a client built with throwOnAppendFailure=false answers so, and connect refuses that
       // option: the revision such a result carries cannot be trusted to report a conflict.
       throw new Error(`KurrentDB returned a failed append to ${append.stream} as a value (throwOnAppendFailure=false)`);
     }
-    return this.confirm(append, result.nextExpectedRevision, result.position ? toLogPosition(result.position) : null);
+    return confirmAppend(this.reads, append, result.nextExpectedRevision, result.position ? toLogPosition(result.position) : null);
   }
 
   /**
@@ -167,7 +163,7 @@ export class KurrentDbEventStore implements EventStore {
     try {
       result = await this.client.multiStreamAppend(streamRequests);
     } catch (error) {
-      throw await this.appendFailure(error, appends);
+      throw await explainAppendFailure(this.reads, error, appends);
     }
     // Only a fallback for events read back without a position: see multiAppendPosition.
     const fallback = multiAppendPosition(result.position);
@@ -178,7 +174,7 @@ export class KurrentDbEventStore implements EventStore {
         if (revision === undefined) {
           throw new Error(`KurrentDB's multi-stream append response does not mention ${append.stream}`);
         }
-        return this.confirm(append, revision, fallback);
+        return confirmAppend(this.reads, append, revision, fallback);
       }),
     );
     const position = streams.reduce<LogPosition>((last, stream) => laterOf(last, stream.position)!, streams[0]!.position);
@@ -250,83 +246,13 @@ export class KurrentDbEventStore implements EventStore {
   }
 
   /**
-   * A catch-up subscription to $all (client.subscribeToAll), pulled by the consumer through a
-   * bounded queue (SubscriptionFeed). Events at or before `after` are dropped (the server starts
-   * after the given position, but that is not relied on), as are system events.
-   *
-   * Caught-up: yielded once, at the first of
-   * - the client's 'caughtUp' (servers from 23.10), in order with the events: see SubscriptionFeed;
-   * - the fallback for servers that never send it: the head (last non-system event) is read before
-   *   subscribing, and caught-up comes as soon as an event or a filter checkpoint at or past it
-   *   has been seen (at once when the head is at or before `after`, or the log is empty).
-   * Its position is the last event seen from the server (delivered or dropped here), else `after`.
+   * A catch-up subscription to $all (catchUpSubscription), its caught-up fallback the head read
+   * before subscribing.
    */
   async *subscribe(options: SubscribeOptions = {}): AsyncGenerator<SubscriptionItem, void, undefined> {
     this.assertOpen();
-    const after = options.after ?? null;
     const head = await this.headPosition();
-    let subscription: AllStreamSubscription | null = null;
-    let feed: SubscriptionFeed<AllStreamResolvedEvent> | null = null;
-    let caughtUp = false;
-    let lastSeen: LogPosition | null = null;
-    const caughtUpNow = (): SubscriptionItem => {
-      caughtUp = true;
-      return { kind: 'caught-up', position: lastSeen ?? after };
-    };
-    try {
-      if (head === null || !isAfter(head, after)) yield caughtUpNow();
-      try {
-        subscription = this.client.subscribeToAll({
-          fromPosition: after === null ? START : toClientPosition(after),
-          filter: {
-            ...excludeSystemEvents(),
-            checkpointReached: (_subscription, position) => feed?.mark({ kind: 'checkpoint', position: toLogPosition(position) }),
-          },
-        });
-      } catch (error) {
-        throw toPortError(error);
-      }
-      feed = new SubscriptionFeed<AllStreamResolvedEvent>(subscription);
-      const openFeed = feed;
-      options.signal?.addEventListener('abort', () => openFeed.close(), { once: true });
-      for (;;) {
-        if (options.signal?.aborted) return;
-        let item: FeedItem<AllStreamResolvedEvent> | null;
-        try {
-          item = await feed.take();
-        } catch (error) {
-          throw toPortError(error);
-        }
-        if (item === null) {
-          if (this.closed || options.signal?.aborted) return;
-          throw new EventStoreUnavailableError('The KurrentDB subscription to $all ended unexpectedly');
-        }
-        switch (item.kind) {
-          case 'event': {
-            const recorded = item.value.event;
-            if (recorded === undefined) break;
-            const position = recordedPosition(recorded);
-            if (!isAfter(position, after)) break;
-            lastSeen = position;
-            if (!isSystemEvent(recorded.streamId, recorded.type)) yield { kind: 'event', event: toRecordedEvent(recorded) };
-            if (!caughtUp && head !== null && comparePositions(position, head) >= 0) yield caughtUpNow();
-            break;
-          }
-          case 'checkpoint':
-            if (!caughtUp && head !== null && comparePositions(item.position, head) >= 0) yield caughtUpNow();
-            break;
-          case 'caught-up':
-            if (!caughtUp) yield caughtUpNow();
-            break;
-        }
-      }
-    } finally {
-      feed?.close();
-      if (subscription !== null) {
-        await subscription.unsubscribe().catch(() => undefined);
-        subscription.destroy();
-      }
-    }
+    yield* catchUpSubscription(this.client, head, options, () => this.closed);
   }
 
   /**
@@ -366,107 +292,6 @@ export class KurrentDbEventStore implements EventStore {
 
   private assertOpen(): void {
     if (this.closed) throw new EventStoreUnavailableError('The event store is closed');
-  }
-
-  /**
-   * An append's failure as the port's error (toAppendError), with what only reading can tell:
-   * - a refusal because a stream is deleted: tombstoned (StreamTombstonedError), or soft-deleted
-   *   while the append expected it to exist (ConcurrencyError, as for any absent stream);
-   * - a multi-stream append the server failed with UnknownError: explained from what the streams
-   *   hold (explainRefusedMultiAppend), else its outcome is unknown.
-   */
-  private async appendFailure(error: unknown, appends: readonly PreparedAppend[]): Promise<unknown> {
-    const mapped = toAppendError(error, appends);
-    const deleted = deletedStreamOf(mapped);
-    if (deleted !== null) return this.explainDeleted(appends.find((append) => append.stream === deleted) ?? appends[0]!, mapped);
-    if (appends.length > 1 && mapped instanceof AppendOutcomeUnknownError && mapped.cause instanceof UnknownError) return this.explainRefusal(appends, mapped);
-    return mapped;
-  }
-
-  /** Reads the stream KurrentDB said was deleted: a tombstone cannot be read either; a soft-deleted stream reads as absent. */
-  private async explainDeleted(append: PreparedAppend, refusal: unknown): Promise<unknown> {
-    try {
-      const read = this.client.readStream(append.stream, { direction: BACKWARDS, fromRevision: END, maxCount: 1, requiresLeader: true });
-      let revision: number | null = null;
-      for await (const resolved of withinDeadline(read, this.deadlineMs, `Reading ${append.stream}`)) {
-        if (resolved.event) revision = Number(resolved.event.revision);
-      }
-      return new ConcurrencyError(append.stream, append.expected, revision);
-    } catch (error) {
-      if (error instanceof ClientStreamDeletedError) return new StreamTombstonedError(append.stream, { cause: refusal });
-      if (error instanceof StreamNotFoundError) return new ConcurrencyError(append.stream, append.expected, null);
-      return new EventStoreUnavailableError(`KurrentDB refused the append to ${append.stream} as deleted, and reading it to tell how failed`, { cause: refusal });
-    }
-  }
-
-  /**
-   * A multi-stream append KurrentDB failed with an UnknownError, as the port's error when what the
-   * streams hold now explains it (explainRefusedMultiAppend), else as an unknown outcome.
-   * Reads each stream whole: this runs only on that failure.
-   */
-  private async explainRefusal(appends: readonly PreparedAppend[], unknown: AppendOutcomeUnknownError): Promise<unknown> {
-    try {
-      const found = await Promise.all(appends.map((append) => this.streamAtRefusal(append)));
-      return explainRefusedMultiAppend(appends, found) ?? unknown;
-    } catch {
-      return unknown;
-    }
-  }
-
-  private async streamAtRefusal(append: PreparedAppend): Promise<StreamAtRefusal> {
-    const wanted = new Set(append.events.map((event) => event.eventId));
-    const storedIds: string[] = [];
-    let revision: number | null = null;
-    try {
-      const read = this.client.readStream(append.stream, { direction: FORWARDS, fromRevision: START, requiresLeader: true });
-      for await (const resolved of withinDeadline(read, this.deadlineMs, `Reading ${append.stream}`)) {
-        if (!resolved.event) continue;
-        revision = Number(resolved.event.revision);
-        const id = resolved.event.id.toLowerCase();
-        if (wanted.has(id)) storedIds.push(id);
-      }
-    } catch (error) {
-      if (!(error instanceof StreamNotFoundError)) throw error;
-    }
-    return { stream: append.stream, revision, storedIds };
-  }
-
-  /**
-   * Reads back the events an append reported at revisions (revision - count, revision], checks they
-   * are the ones asked for (DuplicateEventIdError if the server took a different event with a used
-   * id for an idempotent retry) and reports the last one's exact position. Costs one read per stream.
-   * The append is written by then: a read that fails leaves the caller not knowing what it wrote
-   * (AppendOutcomeUnknownError), not merely facing an unavailable store.
-   */
-  private async confirm(append: PreparedAppend, revision: bigint, fallback: LogPosition | null): Promise<AppendResult> {
-    const count = append.events.length;
-    const readBack: ClientRecordedEvent[] = [];
-    try {
-      const read = this.client.readStream(append.stream, {
-        direction: BACKWARDS,
-        fromRevision: revision,
-        maxCount: count,
-        requiresLeader: true,
-      });
-      for await (const resolved of withinDeadline(read, this.deadlineMs, `Reading back the append to ${append.stream}`)) {
-        if (resolved.event) readBack.push(resolved.event);
-      }
-    } catch (error) {
-      if (error instanceof ClientStreamDeletedError) throw new StreamTombstonedError(append.stream, { cause: error });
-      if (!(error instanceof StreamNotFoundError)) {
-        const mapped = toPortError(error);
-        if (!(mapped instanceof EventStoreUnavailableError)) throw mapped;
-        throw new AppendOutcomeUnknownError(`KurrentDB accepted the append to ${append.stream}, but reading it back failed: ${mapped.message}`, { cause: error });
-      }
-    }
-    readBack.reverse();
-    verifyAppended(append.stream, append.events, readBack);
-    const last = readBack[readBack.length - 1]!;
-    const position = last.position ? toLogPosition(last.position) : fallback;
-    if (position === null) {
-      throw new Error(`KurrentDB gave no global position for the append to ${append.stream} (server before 22.6?)`);
-    }
-    return { stream: append.stream, revision: Number(revision), position };
   }
 }
 

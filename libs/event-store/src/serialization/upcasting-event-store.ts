@@ -1,11 +1,8 @@
-import { isTamperEvident } from '../event-store.port.js';
+import { DelegatingEventStore } from '../delegating-event-store.js';
 import type {
-  ChainVerification,
-  TamperEvidentLog,
   AppendRequest,
   AppendResult,
   EventStore,
-  LogPosition,
   MultiAppendResult,
   ReadAllOptions,
   ReadStreamOptions,
@@ -18,50 +15,39 @@ import type { EventTypeRegistry } from './event-type-registry.js';
 /**
  * What the product uses: any adapter, with the registry applied on the way in (only known types at
  * their current version are written) and on the way out (older versions upcast, unknown types and
- * undecodable events refused with a typed error).
+ * undecodable events refused with a typed error). The adapter's own tamper evidence, when it keeps
+ * a hash chain, shows through (DelegatingEventStore).
  */
-export class UpcastingEventStore implements EventStore, Partial<TamperEvidentLog> {
+export class UpcastingEventStore extends DelegatingEventStore {
   constructor(
-    private readonly inner: EventStore,
+    inner: EventStore,
     private readonly registry: EventTypeRegistry,
-  ) {}
+  ) {
+    super(inner);
+  }
 
-  async append(request: AppendRequest): Promise<AppendResult> {
+  override async append(request: AppendRequest): Promise<AppendResult> {
     this.checkWritable([request]);
     return this.inner.append(request);
   }
 
-  async appendMulti(requests: readonly AppendRequest[]): Promise<MultiAppendResult> {
+  override async appendMulti(requests: readonly AppendRequest[]): Promise<MultiAppendResult> {
     this.checkWritable(requests);
     return this.inner.appendMulti(requests);
   }
 
-  async readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+  override async readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     return (await this.inner.readStream(stream, options)).map((e) => this.registry.upcast(e));
   }
 
-  async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
+  override async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
     return (await this.inner.readAll(options)).map((e) => this.registry.upcast(e));
   }
 
-  async *subscribe(options?: SubscribeOptions): AsyncGenerator<SubscriptionItem> {
+  override async *subscribe(options?: SubscribeOptions): AsyncGenerator<SubscriptionItem> {
     for await (const item of this.inner.subscribe(options)) {
       yield item.kind === 'event' ? { kind: 'event', event: this.registry.upcast(item.event) } : item;
     }
-  }
-
-  /** The adapter's own tamper evidence, when it keeps a hash chain. */
-  get verifyChain(): (() => Promise<ChainVerification>) | undefined {
-    const inner = this.inner;
-    return isTamperEvident(inner) ? () => inner.verifyChain() : undefined;
-  }
-
-  headPosition(): Promise<LogPosition | null> {
-    return this.inner.headPosition();
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
   }
 
   private checkWritable(requests: readonly AppendRequest[]): void {

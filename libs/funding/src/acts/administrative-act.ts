@@ -1,5 +1,5 @@
 import { refuse } from '../domain-error.js';
-import { assertText } from '../text.js';
+import { DAY_FORMAT, assertText } from '../text.js';
 
 /**
  * An administrative act ("determinazione dirigenziale", "decreto"): every decision on public money
@@ -15,8 +15,6 @@ export interface AdministrativeAct {
   readonly signatory: string;
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
 /**
  * The day `now` falls on where the administration sits: its acts are dated in Italian time, so an
  * act adopted at 00:30 in Rome is not "tomorrow" for a clock that reads 23:30 UTC.
@@ -29,7 +27,7 @@ export function dayInItaly(now: Date): string {
 
 /** A real calendar day written YYYY-MM-DD (2026-02-30 is not one). */
 export function isCalendarDate(value: unknown): value is string {
-  if (typeof value !== 'string' || !DATE.test(value)) return false;
+  if (typeof value !== 'string' || !DAY_FORMAT.test(value)) return false;
   const day = new Date(`${value}T00:00:00.000Z`);
   return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === value;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   AFTER_WINDOW,
+  C1_TERMS,
   CLOSES,
   EUR,
   IN_WINDOW,
@@ -23,20 +24,7 @@ const now = new Date('2026-01-10T09:00:00.000Z');
 const withMeasure = [programmeEstablished, measureDefined] as const;
 const callClosed: CallEvent = { type: 'CallClosed', data: { callId: 'c1', closedAt: '' } };
 
-const openC1: OpenCall = {
-  type: 'OpenCall',
-  callId: 'c1',
-  programmeId: 'wecare',
-  measureId: 'm4',
-  title: 'Welfare aziendale: design and activation',
-  budgetCents: EUR(2_500_000),
-  opensAt: OPENS,
-  closesAt: CLOSES,
-  eligibleApplicantTypes: ['company', 'third-sector'],
-  maxGrantCents: EUR(200_000),
-  advanceShareBp: 4000,
-  fundingRateBp: 6000,
-};
+const openC1: OpenCall = { type: 'OpenCall', ...C1_TERMS };
 
 describe('opening a call', () => {
   it('opens the call and reserves its budget from the measure, in one append', async () => {

@@ -5,14 +5,12 @@
  * the erasure decide again.
  */
 import { describe, expect, it } from '@jest/globals';
-import { EUR, disbursed, grantAwarded, programmeEstablished } from '../../test-support/funding.fixtures.js';
+import { EUR, G1_PLACE, disbursed, grantAwarded, programmeEstablished } from '../../test-support/funding.fixtures.js';
 import { expectRefusal, given } from '../../test-support/given-when-then.js';
 import { DomainError } from '../domain-error.js';
 import type { GrantEvent } from '../grants/grant.events.js';
 import type { AidRegime } from '../funding.types.js';
 import type { EraseDataSubject } from './erase-data-subject.js';
-
-const place = { grantId: 'g1', callId: 'c1', programmeId: 'wecare', measureId: 'm4' };
 
 /** g1 awarded to natural person `subjectId` under `aidRegime` by an act of `grantDate` (the day its aid is granted), recorded that day. */
 function awardedTo(subjectId: string, aidRegime: AidRegime = 'none', grantDate = '2026-05-01'): GrantEvent {
@@ -33,17 +31,17 @@ function awardedTo(subjectId: string, aidRegime: AidRegime = 'none', grantDate =
 /** EUR 40,000 advanced on 1 June 2026 (the fixture's payment day), then the grant revoked whole: all of it due back. */
 const revoked: GrantEvent = {
   type: 'GrantRevoked',
-  data: { ...place, reason: 'Requirements lost', covar: null, whole: true, revokedCents: EUR(100_000), awardAfterCents: 0, releasedCents: EUR(60_000), recoveryDueCents: EUR(40_000), recoveryDueAddedCents: EUR(40_000), act: null, revokedAt: '2026-07-01T10:00:00.000Z' },
+  data: { ...G1_PLACE, reason: 'Requirements lost', covar: null, whole: true, revokedCents: EUR(100_000), awardAfterCents: 0, releasedCents: EUR(60_000), recoveryDueCents: EUR(40_000), recoveryDueAddedCents: EUR(40_000), act: null, revokedAt: '2026-07-01T10:00:00.000Z' },
 } as GrantEvent;
 const ordered = (amountCents: number): GrantEvent => ({
   type: 'RecoveryOrdered',
-  data: { ...place, orderId: 'o1', amountCents, interestRateBp: 250, dueDate: '2026-12-31', reference: 'DD-2026-77', act: null, orderedAt: '2026-08-01T10:00:00.000Z' },
+  data: { ...G1_PLACE, orderId: 'o1', amountCents, interestRateBp: 250, dueDate: '2026-12-31', reference: 'DD-2026-77', act: null, orderedAt: '2026-08-01T10:00:00.000Z' },
 });
 const received = (amountCents: number): GrantEvent => ({
   type: 'RecoveryReceived',
-  data: { ...place, receiptId: 'r1', amountCents, interestCents: 0, receivedAt: '2026-09-01', reference: 'TES-1', releasedCents: amountCents, recordedAt: '2026-09-01T10:00:00.000Z' },
+  data: { ...G1_PLACE, receiptId: 'r1', amountCents, interestCents: 0, receivedAt: '2026-09-01', reference: 'TES-1', releasedCents: amountCents, recordedAt: '2026-09-01T10:00:00.000Z' },
 });
-const writtenOff = (amountCents: number): GrantEvent => ({ type: 'RecoveryWrittenOff', data: { ...place, amountCents, reason: 'Insolvent', act: null, writtenOffAt: '2026-10-01T10:00:00.000Z' } });
+const writtenOff = (amountCents: number): GrantEvent => ({ type: 'RecoveryWrittenOff', data: { ...G1_PLACE, amountCents, reason: 'Insolvent', act: null, writtenOffAt: '2026-10-01T10:00:00.000Z' } });
 
 const erase = (grants: string[] = ['g1']): EraseDataSubject => ({ type: 'EraseDataSubject', subjectId: 's1', reason: 'GDPR art. 17 request', records: { bids: [], grants: grants.map((grantId) => ({ grantId })) } });
 
@@ -73,7 +71,7 @@ describe('erasing a natural person once no retention obligation runs', () => {
     const now = new Date('2032-01-01T00:00:00.000Z');
     expect(await given(...history).when(erase(), now)).toEqual([
       { type: 'DataSubjectErased', data: { subjectId: 's1', reason: 'GDPR art. 17 request', erasedAt: now.toISOString() } },
-      { type: 'GrantBeneficiaryErased', data: { ...place, subjectId: 's1', erasedAt: now.toISOString() } },
+      { type: 'GrantBeneficiaryErased', data: { ...G1_PLACE, subjectId: 's1', erasedAt: now.toISOString() } },
     ]);
   });
 

@@ -7,7 +7,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { PORTAL, SUPPLIER, bidAdmissible, bidSubmitted, callOpened, claimItem, grantAwarded, programmeEstablished } from '../../test-support/funding.fixtures.js';
-import { documentsClaimedOnceInsideTheEligibilityPeriod } from '../../test-support/funding.invariants.js';
+import { documentsClaimedOnceInsideTheEligibilityPeriod } from '../../test-support/grant.invariants.js';
 import { TestLedger, record } from '../../test-support/test-ledger.js';
 import type { FundingEvent } from '../funding.events.js';
 import type { GrantEvent } from '../grants/grant.events.js';

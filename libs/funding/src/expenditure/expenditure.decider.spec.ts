@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import {
   CONTROLLER,
   EUR,
+  G1_PLACE,
   FINANCE_OFFICER,
   EVALUATOR,
   PORTAL,
@@ -30,7 +31,6 @@ import { documentStream, streamOf } from '../streams.js';
 
 // A grant of EUR 120,000 on an operation of EUR 200,000 (2026-06-01 to 2027-05-31), its call's funding rate 60%.
 const now = new Date('2026-07-01T10:00:00.000Z');
-const place = { grantId: 'g1', callId: 'c1', programmeId: 'wecare', measureId: 'm4' };
 const activeGrant = (...later: GrantEvent[]): FundingEvent[] => [programmeEstablished, callOpened, bidSubmitted, bidAdmissible, grantAwarded(EUR(120_000)), budgetCommitted(EUR(120_000)), bidAwarded(EUR(120_000)), ...later];
 const filed = (claimId: string): FundingEvent => ({ type: 'ExpenditureClaimFiled', data: { claimId, grantId: 'g1', filedAt: now.toISOString() } });
 const items = (...amounts: number[]): ClaimItem[] => amounts.map((amountCents, i) => claimItem(amountCents, `claim-1-${i}`));
@@ -77,7 +77,7 @@ describe('submitting an expenditure claim', () => {
   });
 
   it('refuses a claim on a completed or revoked grant', async () => {
-    const revoked: GrantEvent = { type: 'GrantRevoked', data: { ...place, reason: 'r', covar: null, whole: true, revokedCents: EUR(120_000), awardAfterCents: 0, releasedCents: EUR(120_000), recoveryDueCents: 0, recoveryDueAddedCents: 0, act: null, revokedAt: '' } };
+    const revoked: GrantEvent = { type: 'GrantRevoked', data: { ...G1_PLACE, reason: 'r', covar: null, whole: true, revokedCents: EUR(120_000), awardAfterCents: 0, releasedCents: EUR(120_000), recoveryDueCents: 0, recoveryDueAddedCents: 0, act: null, revokedAt: '' } };
     await expectRefusal(given(...activeGrant(revoked)).when(submit('claim-1', 'interim', 1), now), 'GRANT_NOT_ACTIVE');
   });
 });
@@ -192,7 +192,7 @@ describe('verifying a claim', () => {
     expect(rest).toEqual([]);
     expect(verified).toEqual({
       type: 'ExpenditureClaimVerified',
-      data: { ...place, claimId: 'claim-1', kind: 'interim', declaredCents: EUR(100_000), eligibleCents: EUR(95_000), cutCents: EUR(5_000), cuts: [cut], checklistRef: 'CL-1', onTheSpot: true, verifiedBy: CONTROLLER, releasedCents: 0, recoveryDueCents: 0, recoveryDueAddedCents: 0, verifiedAt: now.toISOString() },
+      data: { ...G1_PLACE, claimId: 'claim-1', kind: 'interim', declaredCents: EUR(100_000), eligibleCents: EUR(95_000), cutCents: EUR(5_000), cuts: [cut], checklistRef: 'CL-1', onTheSpot: true, verifiedBy: CONTROLLER, releasedCents: 0, recoveryDueCents: 0, recoveryDueAddedCents: 0, verifiedAt: now.toISOString() },
     });
     await expectRefusal(given(...claimed()).when(verify('claim-1', EUR(95_000)), now), 'VERIFICATION_DOES_NOT_ADD_UP');
     await expectRefusal(given(...claimed()).when(verify('claim-1', EUR(59_000), [{ item: 1, amountCents: EUR(41_000), reason: 'x' }]), now), 'CUTS_EXCEED_ITEM');

@@ -10,7 +10,7 @@ import { COMMITMENT_LIMIT, assertPositiveCents, type Cents } from '../money.js';
 import { PROGRAMME, requireProgramme, type Programme } from '../programmes/programme.js';
 import { assertOperationEligible, dayOf } from '../programmes/eligibility.js';
 import { bidStream, callStream, cupStream, grantStream, programmeStream, undertakingStream } from '../streams.js';
-import { assertText } from '../text.js';
+import { DAY_FORMAT, assertText } from '../text.js';
 import { deMinimisHeadroom } from '../undertakings/de-minimis.js';
 import { UNDERTAKING, undertakingKey, type Undertaking } from '../undertakings/undertaking.js';
 import { CUP, CUP_FORMAT, type Cup } from './cup.js';
@@ -52,7 +52,6 @@ function queuedBefore(call: ExistingCall, bid: ExistingBid): string[] {
   return call.queue.filter((q) => q.bidId !== bid.bidId && q.arrival < bid.arrival!).map((q) => q.bidId);
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const ISTAT_MUNICIPALITY = /^\d{6}$/;
 const NUTS3 = /^[A-Z]{2}[A-Z0-9]{3}$/;
 
@@ -188,7 +187,7 @@ function checkedOperation(command: AwardGrant, programme: ReturnType<typeof requ
   const o = command.operation;
   if (typeof o !== 'object' || o === null) refuse('OPERATION_DATA_REQUIRED', 'An award states its operation: dates, municipality, total eligible cost');
   for (const [what, date] of [['plannedStartDate', o.plannedStartDate], ['plannedEndDate', o.plannedEndDate]] as const) {
-    if (typeof date !== 'string' || !DATE.test(date) || Number.isNaN(Date.parse(date))) refuse('INVALID_INPUT', `${what} must be a date YYYY-MM-DD`);
+    if (typeof date !== 'string' || !DAY_FORMAT.test(date) || Number.isNaN(Date.parse(date))) refuse('INVALID_INPUT', `${what} must be a date YYYY-MM-DD`);
   }
   if (o.plannedEndDate < o.plannedStartDate) refuse('INVALID_INPUT', 'The operation ends before it starts');
   if (!ISTAT_MUNICIPALITY.test(o.istatMunicipalityCode)) refuse('INVALID_INPUT', 'istatMunicipalityCode is the six-digit ISTAT code of a municipality');
@@ -226,7 +225,7 @@ function checkedRna(command: AwardGrant, regime: AidRegime): RnaRegistration | n
   const visura = rna.deMinimisVisura ?? null;
   if (visura === null) refuse('DE_MINIMIS_VISURA_REQUIRED', 'De minimis aid needs the RNA visura of the aid the undertaking already received');
   assertText(visura.reference, 'visura reference', 64);
-  if (typeof visura.date !== 'string' || !DATE.test(visura.date) || Number.isNaN(Date.parse(visura.date))) refuse('INVALID_INPUT', 'The visura date must be YYYY-MM-DD');
+  if (typeof visura.date !== 'string' || !DAY_FORMAT.test(visura.date) || Number.isNaN(Date.parse(visura.date))) refuse('INVALID_INPUT', 'The visura date must be YYYY-MM-DD');
   if (!Number.isSafeInteger(visura.receivedCents) || visura.receivedCents < 0) refuse('INVALID_AMOUNT', 'The aid the visura lists must be a non-negative number of cents');
   return { cor: rna.cor, deMinimisVisura: { reference: visura.reference, date: visura.date, receivedCents: visura.receivedCents } };
 }

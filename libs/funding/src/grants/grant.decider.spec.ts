@@ -11,44 +11,24 @@ import {
   bidSubmitted,
   budgetCommitted,
   callOpened,
-  claimSubmitted,
-  claimVerified,
-  CONTROLLER,
-  disbursed,
   FINANCE_OFFICER,
-  fold,
   grantAwarded,
 } from '../../test-support/funding.fixtures.js';
 import { expectRefusal, given } from '../../test-support/given-when-then.js';
+import { admissibleBid } from '../../test-support/grant.fixtures.js';
 import { b1Ranked, callClosed } from '../../test-support/ranking.fixtures.js';
 import type { BidEvent } from '../bids/bid.events.js';
 import type { CallEvent } from '../calls/call.events.js';
 import type { FundingEvent } from '../funding.events.js';
 import { streamOf } from '../streams.js';
 import type { AwardGrant } from './award-grant.js';
-import { GRANT, requireGrant } from './grant.js';
 import type { GrantEvent } from './grant.events.js';
 import type { RecordDisbursement } from './record-disbursement.js';
-import type { RevokeGrant } from './revoke-grant.js';
 import { DEFAULT_PROGRAMME_RULES } from '../programmes/programme.events.js';
 
 const now = new Date('2026-05-01T10:00:00.000Z');
 const awardG1: AwardGrant = { type: 'AwardGrant', grantId: 'g1', callId: 'c1', bidId: 'b1', amountCents: EUR(120_000), cup: CUP_G1, operation: OPERATION, act: ACT };
 const cupAssigned: FundingEvent = { type: 'CupAssigned', data: { cup: CUP_G1, grantId: 'g1', assignedAt: now.toISOString() } };
-/** b1 admissible on the ranking call c1, closed, its ranking approved with b1 first. */
-const admissibleBid = [programmeEstablished, callOpened, bidSubmitted, bidAdmissible, callClosed, b1Ranked] as const;
-const place = { grantId: 'g1', callId: 'c1', programmeId: 'wecare', measureId: 'm4' };
-
-/** A grant of EUR 120,000 on call c1; `later` events of the grant after its award. */
-const activeGrant = (...later: GrantEvent[]): FundingEvent[] => [
-  ...admissibleBid,
-  grantAwarded(EUR(120_000)),
-  budgetCommitted(EUR(120_000)),
-  bidAwarded(EUR(120_000)),
-  ...later,
-];
-/** The grant's own state after those events (its stream's share of them). */
-const grantAfter = (events: readonly FundingEvent[]) => requireGrant(fold(GRANT, ...(events.filter((e) => streamOf(e) === 'grant-g1') as GrantEvent[])), 'g1');
 
 describe('awarding a grant', () => {
   it('creates the grant, commits the call budget, marks the bid awarded and takes the CUP, in one append', async () => {
@@ -110,174 +90,6 @@ describe('awarding a grant', () => {
     for (const act of [{ ...ACT, number: ' ' }, { ...ACT, date: '2026-02-30' }, { ...ACT, date: '1 May 2026' }, { ...ACT, signatory: '' }, null]) {
       await expectRefusal(given(...admissibleBid).when({ ...awardG1, act: act as unknown as AwardGrant['act'] }, now), 'INVALID_INPUT');
     }
-  });
-});
-
-describe('recording a disbursement', () => {
-  // The award of EUR 120,000 on an operation of EUR 200,000: the aid intensity is 60%; the call's advance share 40%.
-  const pay = (disbursementId: string, kind: 'advance' | 'interim' | 'final', amountCents: number, claimId?: string): RecordDisbursement => ({
-    type: 'RecordDisbursement',
-    grantId: 'g1',
-    disbursementId,
-    kind,
-    amountCents,
-    claimId: claimId ?? null,
-    paidBy: FINANCE_OFFICER,
-    reference: null,
-  });
-  const paidAt = new Date('2026-06-01T10:00:00.000Z');
-  const completed = (paidCents: number, releasedCents: number): GrantEvent => ({
-    type: 'GrantCompleted',
-    data: { ...place, actualEndDate: paidAt.toISOString().slice(0, 10), paidCents, releasedCents, completedAt: paidAt.toISOString() },
-  });
-  /** An advance of EUR 48,000 and an interim claim of EUR 100,000 found all eligible: EUR 60,000 covered, 12,000 more payable. */
-  const verifiedInterim = () => activeGrant(disbursed('d1', 'advance', EUR(48_000)), claimSubmitted('claim-1', 'interim', EUR(100_000)), claimVerified('claim-1', 'interim', EUR(100_000)));
-
-  it('pays an advance on the award alone, up to the call\'s advance share, on the grant stream only', async () => {
-    expect(await given(...activeGrant()).when(pay('d1', 'advance', EUR(48_000)), paidAt)).toEqual([disbursed('d1', 'advance', EUR(48_000))]);
-    await expectRefusal(given(...activeGrant(disbursed('d1', 'advance', EUR(40_000)))).when(pay('d2', 'advance', EUR(8_000) + 1), paidAt), 'ADVANCE_EXCEEDS_SHARE');
-    await expectRefusal(given(...activeGrant()).when(pay('d1', 'advance', EUR(1_000), 'claim-1'), paidAt), 'INVALID_INPUT');
-  });
-
-  it('pays an interim tranche only on a verified interim claim', async () => {
-    const claimed = activeGrant(claimSubmitted('claim-1', 'interim', EUR(100_000)));
-    await expectRefusal(given(...claimed).when(pay('d1', 'interim', EUR(1_000)), paidAt), 'CLAIM_REQUIRED');
-    await expectRefusal(given(...claimed).when(pay('d1', 'interim', EUR(1_000), 'claim-9'), paidAt), 'CLAIM_NOT_FOUND');
-    await expectRefusal(given(...claimed).when(pay('d1', 'interim', EUR(1_000), 'claim-1'), paidAt), 'CLAIM_NOT_VERIFIED');
-    await expectRefusal(given(...claimed).when(pay('d1', 'final', 0, 'claim-1'), paidAt), 'FINAL_CLAIM_REQUIRED');
-    expect(await given(...verifiedInterim()).when(pay('d2', 'interim', EUR(12_000), 'claim-1'), paidAt)).toEqual([disbursed('d2', 'interim', EUR(12_000), 'claim-1')]);
-  });
-
-  it('never pays beyond the funding rate times the verified expenditure, the advance offset against it (invariant 12)', async () => {
-    const refusal = given(...verifiedInterim()).when(pay('d2', 'interim', EUR(12_000) + 1, 'claim-1'), paidAt);
-    await expectRefusal(refusal, 'PAYMENT_EXCEEDS_VERIFIED');
-    await expect(refusal).rejects.toMatchObject({ details: { payableCents: EUR(12_000) } });
-    // Expenditure the advance already covers allows nothing more.
-    const covered = activeGrant(disbursed('d1', 'advance', EUR(48_000)), claimSubmitted('claim-1', 'interim', EUR(80_000)), claimVerified('claim-1', 'interim', EUR(80_000)));
-    await expectRefusal(given(...covered).when(pay('d2', 'interim', 1, 'claim-1'), paidAt), 'PAYMENT_EXCEEDS_VERIFIED');
-    // A claim allows its own share only, whatever else is verified.
-    const two = activeGrant(claimSubmitted('claim-1', 'interim', EUR(50_000)), claimVerified('claim-1', 'interim', EUR(50_000)), claimSubmitted('claim-2', 'interim', EUR(50_000)), claimVerified('claim-2', 'interim', EUR(50_000)));
-    await expectRefusal(given(...two).when(pay('d1', 'interim', EUR(30_000) + 1, 'claim-1'), paidAt), 'PAYMENT_EXCEEDS_VERIFIED');
-    expect(await given(...two).when(pay('d1', 'interim', EUR(30_000), 'claim-1'), paidAt)).toHaveLength(1);
-  });
-
-  it('refuses the payment of a claim to the principal who verified it (separation of duties)', async () => {
-    await expectRefusal(given(...verifiedInterim()).when({ ...pay('d2', 'interim', EUR(1_000), 'claim-1'), paidBy: CONTROLLER }, paidAt), 'SEPARATION_OF_DUTIES');
-  });
-
-  it('completes the grant with the final payment on the verified final claim and releases what it did not use to the call', async () => {
-    const history = [...verifiedInterim(), disbursed('d2', 'interim', EUR(12_000), 'claim-1'), claimSubmitted('claim-2', 'final', EUR(100_000)), claimVerified('claim-2', 'final', EUR(100_000))];
-    expect(await given(...history).when(pay('d3', 'final', EUR(50_000), 'claim-2'), paidAt)).toEqual([
-      disbursed('d3', 'final', EUR(50_000), 'claim-2'),
-      completed(EUR(110_000), EUR(10_000)),
-      { type: 'CallBudgetReleased', data: { callId: 'c1', grantId: 'g1', amountCents: EUR(10_000), cause: 'completion', releasedAt: paidAt.toISOString() } },
-    ]);
-    const whole = await given(...history).when(pay('d3', 'final', EUR(60_000), 'claim-2'), paidAt);
-    expect(whole.map((e) => e.type)).toEqual(['DisbursementRecorded', 'GrantCompleted']);
-    await expectRefusal(given(...history).when(pay('d3', 'final', EUR(60_000) + 1, 'claim-2'), paidAt), 'DISBURSEMENT_EXCEEDS_GRANT');
-  });
-
-  it('a zero final payment closes a grant already paid all it is entitled to', async () => {
-    const history = [...verifiedInterim(), disbursed('d2', 'interim', EUR(12_000), 'claim-1'), claimSubmitted('claim-2', 'final', 1), claimVerified('claim-2', 'final', 1, 1)];
-    const events = await given(...history).when(pay('d3', 'final', 0, 'claim-2'), paidAt);
-    expect(events.map((e) => e.type)).toEqual(['DisbursementRecorded', 'GrantCompleted']);
-    // The final claim added nothing eligible: the EUR 60,000 paid is all the grant is entitled to.
-    await expectRefusal(given(...history).when(pay('d3', 'final', 1, 'claim-2'), paidAt), 'PAYMENT_EXCEEDS_VERIFIED');
-  });
-
-  it('refuses a payment above what is left of a reduced award (invariant 5)', async () => {
-    const reduced: GrantEvent = { type: 'GrantRevoked', data: { ...place, reason: 'Scope cut', covar: null, whole: false, revokedCents: EUR(80_000), awardAfterCents: EUR(40_000), releasedCents: EUR(72_000), recoveryDueCents: EUR(8_000), recoveryDueAddedCents: EUR(8_000), act: ACT, revokedAt: '' } };
-    await expectRefusal(given(...verifiedInterim(), reduced).when(pay('d2', 'interim', 1, 'claim-1'), paidAt), 'DISBURSEMENT_EXCEEDS_GRANT');
-  });
-
-  it('refuses any payment on a completed or revoked grant (invariant 5)', async () => {
-    await expectRefusal(given(...activeGrant(disbursed('d1', 'final', EUR(120_000)), completed(EUR(120_000), 0))).when(pay('d2', 'interim', 1, 'claim-1'), paidAt), 'GRANT_NOT_ACTIVE');
-    const revoked = await given(...activeGrant()).when({ type: 'RevokeGrant', grantId: 'g1', reason: 'Project abandoned', act: ACT }, paidAt);
-    await expectRefusal(given(...activeGrant(), ...revoked).when(pay('d1', 'advance', 1), paidAt), 'GRANT_NOT_ACTIVE');
-  });
-
-  it('refuses a disbursement id recorded before, zero non-final amounts, an unknown grant', async () => {
-    const history = activeGrant(disbursed('d1', 'advance', EUR(40_000)));
-    await expectRefusal(given(...history).when(pay('d1', 'advance', 1), paidAt), 'DISBURSEMENT_ALREADY_RECORDED');
-    await expectRefusal(given(...history).when(pay('d2', 'advance', 0), paidAt), 'INVALID_AMOUNT');
-    await expectRefusal(given(...admissibleBid).when(pay('d2', 'advance', 1), paidAt), 'GRANT_NOT_FOUND');
-  });
-});
-
-describe('revoking a grant', () => {
-  const revokedAt = new Date('2026-09-01T10:00:00.000Z');
-  const revoke = (amountCents?: number): RevokeGrant => ({ type: 'RevokeGrant', grantId: 'g1', reason: 'Activities not carried out as approved', amountCents, act: ACT });
-  const released = (amountCents: number): CallEvent => ({
-    type: 'CallBudgetReleased',
-    data: { callId: 'c1', grantId: 'g1', amountCents, cause: 'revocation', releasedAt: revokedAt.toISOString() },
-  });
-
-  it('a whole revocation of an unpaid grant releases the whole award to the call and recovers nothing', async () => {
-    const events = await given(...activeGrant()).when(revoke(), revokedAt);
-    expect(events).toEqual([
-      {
-        type: 'GrantRevoked',
-        data: {
-          ...place,
-          reason: 'Activities not carried out as approved',
-          covar: null,
-          whole: true,
-          revokedCents: EUR(120_000),
-          awardAfterCents: 0,
-          releasedCents: EUR(120_000),
-          recoveryDueCents: 0,
-          recoveryDueAddedCents: 0,
-          act: ACT,
-          revokedAt: revokedAt.toISOString(),
-        },
-      },
-      released(EUR(120_000)),
-    ]);
-  });
-
-  it('a whole revocation after an advance releases the undisbursed part and records the advance as due (invariant 6)', async () => {
-    const [revoked] = await given(...activeGrant(disbursed('d1', 'advance', EUR(48_000)))).when(revoke(), revokedAt);
-    expect(revoked).toMatchObject({ data: { whole: true, releasedCents: EUR(72_000), recoveryDueCents: EUR(48_000), recoveryDueAddedCents: EUR(48_000) } });
-  });
-
-  it('a partial revocation above what is unpaid reduces the award below the paid amount: recovery due = paid − reduced award', async () => {
-    // award 120k, paid 100k, revoke 50k → award 70k, release 20k (the unpaid part), recover 30k
-    const history = activeGrant(disbursed('d1', 'advance', EUR(48_000)), disbursed('d2', 'interim', EUR(52_000)));
-    const events = await given(...history).when(revoke(EUR(50_000)), revokedAt);
-    expect(events[0]).toMatchObject({
-      data: { whole: false, revokedCents: EUR(50_000), awardAfterCents: EUR(70_000), releasedCents: EUR(20_000), recoveryDueCents: EUR(30_000), recoveryDueAddedCents: EUR(30_000) },
-    });
-    expect(grantAfter([...history, ...events])).toMatchObject({ status: 'active', originalAwardCents: EUR(120_000), currentAwardCents: EUR(70_000), paidCents: EUR(100_000) });
-    // A second cut adds only its own part to what is due.
-    const [second] = await given(...history, ...events).when(revoke(EUR(10_000)), revokedAt);
-    expect(second).toMatchObject({ data: { awardAfterCents: EUR(60_000), releasedCents: 0, recoveryDueCents: EUR(40_000), recoveryDueAddedCents: EUR(10_000) } });
-  });
-
-  it('a partial revocation within the unpaid part releases exactly the revoked amount, once', async () => {
-    const history = activeGrant(disbursed('d1', 'advance', EUR(48_000)));
-    const first = await given(...history).when(revoke(EUR(20_000)), revokedAt);
-    expect(first).toEqual([expect.objectContaining({ data: expect.objectContaining({ releasedCents: EUR(20_000), recoveryDueCents: 0 }) }), released(EUR(20_000))]);
-    const second = await given(...history, ...first).when(revoke(EUR(20_000)), revokedAt);
-    expect(second[0]).toMatchObject({ data: { awardAfterCents: EUR(80_000), releasedCents: EUR(20_000) } });
-  });
-
-  it('revoking a completed grant releases nothing more and records what must come back', async () => {
-    const completedGrant = activeGrant(disbursed('d1', 'final', EUR(100_000)), {
-      type: 'GrantCompleted',
-      data: { ...place, actualEndDate: '2026-06-01', paidCents: EUR(100_000), releasedCents: EUR(20_000), completedAt: '' },
-    });
-    const events = await given(...completedGrant).when(revoke(EUR(30_000)), revokedAt);
-    expect(events).toEqual([expect.objectContaining({ data: expect.objectContaining({ whole: false, awardAfterCents: EUR(90_000), releasedCents: 0, recoveryDueCents: EUR(10_000) }) })]);
-  });
-
-  it('refuses to revoke twice, more than the award, a zero amount, without a reason, or an unknown grant', async () => {
-    const revoked = await given(...activeGrant()).when(revoke(), revokedAt);
-    await expectRefusal(given(...activeGrant(), ...revoked).when(revoke(), revokedAt), 'GRANT_ALREADY_REVOKED');
-    await expectRefusal(given(...activeGrant()).when(revoke(EUR(120_000) + 1), revokedAt), 'REVOCATION_EXCEEDS_AWARD');
-    await expectRefusal(given(...activeGrant()).when(revoke(0), revokedAt), 'INVALID_AMOUNT');
-    await expectRefusal(given(...activeGrant()).when({ type: 'RevokeGrant', grantId: 'g1', reason: '', act: ACT }, revokedAt), 'INVALID_INPUT');
-    await expectRefusal(given(...activeGrant()).when({ ...revoke(), act: { ...ACT, date: '2026-09-02' } }, revokedAt), 'ACT_DATE_IN_FUTURE');
-    await expectRefusal(given(...admissibleBid).when(revoke(), revokedAt), 'GRANT_NOT_FOUND');
   });
 });
 

@@ -1,6 +1,7 @@
 import type { Evolving } from '../command-plan.js';
 import { refuse } from '../domain-error.js';
 import { assertNever, type AidRegime, type Instant } from '../funding.types.js';
+import { entitlementCents, netPaidCents, type GrantMoney } from '../figures.js';
 import type { Cents } from '../money.js';
 import type { ClaimKind } from '../expenditure/expenditure.events.js';
 import { grantDateOf, type GrantEvent } from './grant.events.js';
@@ -172,52 +173,11 @@ export const GRANT: Evolving<Grant, GrantEvent> = {
   evolve: evolveGrant,
 };
 
-type Money = Pick<ExistingGrant, 'status' | 'currentAwardCents' | 'totalEligibleCostCents' | 'fundingRateBp' | 'paidCents' | 'advancePaidCents' | 'recoveredCents' | 'claims'>;
-
-/** What was paid and not recovered: the managing authority's outlay on the grant. */
-export function netPaidCents(grant: Pick<ExistingGrant, 'paidCents' | 'recoveredCents'>): Cents {
-  return grant.paidCents - grant.recoveredCents;
-}
-
 /**
- * What an amount of verified eligible expenditure entitles the grant to: the funding rate times it,
- * rounded down to the cent, never above the current award (docs/adr/0011). A grant awarded before
- * calls had a funding rate keeps the rule it was awarded under: the aid intensity, current award /
- * total eligible cost. Computed in integers: the product may pass 2^53.
+ * The money rules every decision on a grant applies, defined with the figures the read models show
+ * (figures.ts); the decisions import them from here.
  */
-export function coveredCents(grant: Pick<ExistingGrant, 'currentAwardCents' | 'totalEligibleCostCents' | 'fundingRateBp'>, eligibleCents: Cents): Cents {
-  const [numerator, denominator] = grant.fundingRateBp === null ? [grant.currentAwardCents, grant.totalEligibleCostCents] : [grant.fundingRateBp, 10_000];
-  if (denominator <= 0) return 0;
-  const covered = Number((BigInt(numerator) * BigInt(eligibleCents)) / BigInt(denominator));
-  return Math.min(grant.currentAwardCents, covered);
-}
-
-export function verifiedEligibleCents(grant: Pick<ExistingGrant, 'claims'>): Cents {
-  return grant.claims.reduce((sum, c) => sum + (c.status === 'verified' ? c.eligibleCents : 0), 0);
-}
-
-export function finalClaimVerified(grant: Pick<ExistingGrant, 'claims'>): boolean {
-  return grant.claims.some((c) => c.kind === 'final' && c.status === 'verified');
-}
-
-/**
- * What the grant may keep in the end: its current award, until its final claim is verified; then
- * the funding rate times all the expenditure verified, within the award (the final claim is
- * verified last, and awards are only ever reduced: it never rises).
- */
-export function entitlementCents(grant: Money): Cents {
-  return finalClaimVerified(grant) ? coveredCents(grant, verifiedEligibleCents(grant)) : grant.currentAwardCents;
-}
-
-/**
- * How much may have been paid in all (net of recoveries) now (invariant 12): within the award, the
- * funding rate times the expenditure verified so far, or the advance already paid if that is more (the
- * advance is offset against verified expenditure); once the final claim is verified, the entitlement.
- */
-export function payableCents(grant: Money): Cents {
-  if (finalClaimVerified(grant)) return entitlementCents(grant);
-  return Math.min(grant.currentAwardCents, Math.max(grant.advancePaidCents, coveredCents(grant, verifiedEligibleCents(grant))));
-}
+export { coveredCents, entitlementCents, netPaidCents, outstandingRecoveryCents, payableCents, remainingAwardCents, verifiedEligibleCents } from '../figures.js';
 
 /**
  * The part of the call's budget a grant still holds. An active grant holds what it is entitled to
@@ -225,35 +185,19 @@ export function payableCents(grant: Money): Cents {
  * more; a completed or revoked grant holds only what was paid and not recovered. Every change of
  * this figure is released to the call exactly once (invariant 6).
  */
-export function heldCents(grant: Money): Cents {
+export function heldCents(grant: GrantMoney): Cents {
   return grant.status === 'active' ? Math.max(entitlementCents(grant), netPaidCents(grant)) : netPaidCents(grant);
 }
 
 /** Paid beyond the entitlement: what the grant owes back in all, received or not. */
-export function recoveryDueTotalCents(grant: Money): Cents {
+export function recoveryDueTotalCents(grant: GrantMoney): Cents {
   const entitled = grant.status === 'revoked' ? 0 : entitlementCents(grant);
   return Math.max(0, grant.paidCents - entitled);
-}
-
-/**
- * The part of the advance that verified expenditure does not cover yet: what was paid, net of
- * recoveries, beyond what the expenditure verified so far entitles the grant to (`coveredCents`),
- * as far as the advance accounts for it; never negative, never more than the advance. Verified
- * expenditure pays for interim and final payments first (they are paid on it), and what is left of
- * it covers the advance, which is how `payableCents` offsets the advance against it.
- */
-export function advanceUncoveredCents(grant: Parameters<typeof coveredCents>[0] & Pick<ExistingGrant, 'paidCents' | 'advancePaidCents' | 'recoveredCents'>, verifiedCents: Cents): Cents {
-  return Math.min(grant.advancePaidCents, Math.max(0, netPaidCents(grant) - coveredCents(grant, verifiedCents)));
 }
 
 /** Recovery ordered and neither received nor written off yet: while it runs, the beneficiary's records are kept. */
 export function openRecoveryCents(grant: Pick<ExistingGrant, 'recoveryOrderedCents' | 'recoveredCents' | 'writtenOffCents'>): Cents {
   return Math.max(0, grant.recoveryOrderedCents - grant.recoveredCents - grant.writtenOffCents);
-}
-
-/** Due, neither received nor written off. */
-export function outstandingRecoveryCents(grant: Pick<ExistingGrant, 'recoveryDueCents' | 'recoveredCents' | 'writtenOffCents'>): Cents {
-  return grant.recoveryDueCents - grant.recoveredCents - grant.writtenOffCents;
 }
 
 export function requireGrant(state: Grant, grantId: string): ExistingGrant {

@@ -4,8 +4,8 @@ import type { FundingEvent } from '../funding.events.js';
 import { DISBURSEMENT_KINDS, instant, type DisbursementKind } from '../funding.types.js';
 import { assertPositiveCents, type Cents } from '../money.js';
 import { grantStream } from '../streams.js';
-import { assertText } from '../text.js';
-import { GRANT, coveredCents, entitlementCents, heldCents, netPaidCents, payableCents, requireGrant, type ExistingGrant, type Grant, type GrantClaim } from './grant.js';
+import { DAY_FORMAT, assertText } from '../text.js';
+import { GRANT, coveredCents, entitlementCents, heldCents, netPaidCents, payableCents, remainingAwardCents, requireGrant, type ExistingGrant, type Grant, type GrantClaim } from './grant.js';
 
 export type RecordDisbursement = {
   readonly type: 'RecordDisbursement';
@@ -52,11 +52,11 @@ export const recordDisbursement: CommandPlan<RecordDisbursement, { grant: Grant 
     }
     if (deggendorfVisuraRef !== null) assertText(deggendorfVisuraRef, 'Deggendorf visura reference', 64);
     const actualEndDate = command.actualEndDate ?? instant(now).slice(0, 10);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(actualEndDate) || Number.isNaN(Date.parse(actualEndDate))) refuse('INVALID_INPUT', 'actualEndDate must be a date YYYY-MM-DD');
+    if (!DAY_FORMAT.test(actualEndDate) || Number.isNaN(Date.parse(actualEndDate))) refuse('INVALID_INPUT', 'actualEndDate must be a date YYYY-MM-DD');
     const netAfter = netPaidCents(grant) + command.amountCents;
     // A final payment of nothing completes a grant even when it owes money back.
     if (command.amountCents > 0 && netAfter > grant.currentAwardCents) {
-      refuse('DISBURSEMENT_EXCEEDS_GRANT', `Grant ${grant.grantId} can pay ${Math.max(0, grant.currentAwardCents - netPaidCents(grant))} cents more, disbursement asks for ${command.amountCents}`);
+      refuse('DISBURSEMENT_EXCEEDS_GRANT', `Grant ${grant.grantId} can pay ${remainingAwardCents(grant)} cents more, disbursement asks for ${command.amountCents}`);
     }
     const claimId = command.kind === 'advance' ? null : settledClaim(command, grant).claimId;
     if (command.kind === 'advance') {

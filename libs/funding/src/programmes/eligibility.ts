@@ -1,11 +1,10 @@
 import { refuse } from '../domain-error.js';
+import { DAY_FORMAT } from '../text.js';
 import type { EligibilityPeriod } from './programme.events.js';
-
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A calendar day, YYYY-MM-DD, that exists (2026-02-30 does not, though Date.parse takes it). */
 export function isDay(value: unknown): value is string {
-  if (typeof value !== 'string' || !DAY.test(value)) return false;
+  if (typeof value !== 'string' || !DAY_FORMAT.test(value)) return false;
   const at = Date.parse(value);
   return !Number.isNaN(at) && new Date(at).toISOString().slice(0, 10) === value;
 }

@@ -19,15 +19,16 @@ const establish: EstablishProgramme = {
   ],
 };
 
-const defineM1: DefineMeasure = {
-  type: 'DefineMeasure',
+/** Measure M1 as the manager defines it: what DefineMeasure carries and MeasureDefined records. */
+const m1 = {
   programmeId: 'wecare',
   measureId: 'm1',
   code: 'M1',
   title: 'Territorial welfare experiments',
   fund: 'FSE',
   allocationCents: EUR(6_400_000),
-};
+} as const;
+const defineM1: DefineMeasure = { type: 'DefineMeasure', ...m1 };
 
 describe('establishing a programme', () => {
   it('records the programme with its fund shares and the time the command carries', async () => {
@@ -84,19 +85,7 @@ describe("a programme's eligibility period (Reg. (EU) 1303/2013 art. 65(2); 2021
 describe('defining a measure', () => {
   it('records a measure on one of the programme funds', async () => {
     expect(await given(programmeEstablished).when(defineM1, now)).toEqual([
-      {
-        type: 'MeasureDefined',
-        data: {
-          programmeId: 'wecare',
-          measureId: 'm1',
-          code: 'M1',
-          title: 'Territorial welfare experiments',
-          fund: 'FSE',
-          allocationCents: EUR(6_400_000),
-          sensitive: false,
-          definedAt: now.toISOString(),
-        },
-      },
+      { type: 'MeasureDefined', data: { ...m1, sensitive: false, definedAt: now.toISOString() } },
     ]);
   });
 

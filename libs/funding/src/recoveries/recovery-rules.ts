@@ -1,4 +1,5 @@
 import { refuse } from '../domain-error.js';
+import { DAY_FORMAT } from '../text.js';
 import type { ExistingGrant } from '../grants/grant.js';
 import type { GrantPlace } from '../grants/grant.events.js';
 
@@ -8,6 +9,6 @@ export function grantPlace(grant: ExistingGrant): GrantPlace {
 
 /** A calendar date, YYYY-MM-DD. */
 export function assertDate(value: string, what: string): string {
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) refuse('INVALID_INPUT', `${what} must be a date YYYY-MM-DD`);
+  if (typeof value !== 'string' || !DAY_FORMAT.test(value) || Number.isNaN(Date.parse(value))) refuse('INVALID_INPUT', `${what} must be a date YYYY-MM-DD`);
   return value;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ACT, EUR, bidAdmissible, bidAwarded, bidSubmitted, budgetCommitted, callOpened, disbursed, grantAwarded, programmeEstablished } from '../../test-support/funding.fixtures.js';
+import { ACT, EUR, G1_PLACE, bidAdmissible, bidAwarded, bidSubmitted, budgetCommitted, callOpened, disbursed, grantAwarded, programmeEstablished } from '../../test-support/funding.fixtures.js';
 import { expectRefusal, given } from '../../test-support/given-when-then.js';
 import type { FundingEvent } from '../funding.events.js';
 import type { GrantEvent } from '../grants/grant.events.js';
@@ -7,12 +7,11 @@ import type { OrderRecovery } from './order-recovery.js';
 import type { RecordRecoveryReceipt } from './record-recovery-receipt.js';
 
 const now = new Date('2026-10-01T10:00:00.000Z');
-const place = { grantId: 'g1', callId: 'c1', programmeId: 'wecare', measureId: 'm4' };
 /** EUR 48,000 advanced, then the whole grant revoked: EUR 48,000 due back. */
-const revoked: GrantEvent = { type: 'GrantRevoked', data: { ...place, reason: 'Fraud', covar: null, whole: true, revokedCents: EUR(120_000), awardAfterCents: 0, releasedCents: EUR(72_000), recoveryDueCents: EUR(48_000), recoveryDueAddedCents: EUR(48_000), act: ACT, revokedAt: '' } };
+const revoked: GrantEvent = { type: 'GrantRevoked', data: { ...G1_PLACE, reason: 'Fraud', covar: null, whole: true, revokedCents: EUR(120_000), awardAfterCents: 0, releasedCents: EUR(72_000), recoveryDueCents: EUR(48_000), recoveryDueAddedCents: EUR(48_000), act: ACT, revokedAt: '' } };
 const owing = (...later: GrantEvent[]): FundingEvent[] => [programmeEstablished, callOpened, bidSubmitted, bidAdmissible, grantAwarded(EUR(120_000)), budgetCommitted(EUR(120_000)), bidAwarded(EUR(120_000)), disbursed('d1', 'advance', EUR(48_000)), revoked, ...later];
 const order = (orderId: string, amountCents: number): OrderRecovery => ({ type: 'OrderRecovery', grantId: 'g1', orderId, amountCents, interestRateBp: 250, dueDate: '2026-12-31', reference: 'DD-2026-77', act: ACT });
-const ordered = (orderId: string, amountCents: number): GrantEvent => ({ type: 'RecoveryOrdered', data: { ...place, orderId, amountCents, interestRateBp: 250, dueDate: '2026-12-31', reference: 'DD-2026-77', act: ACT, orderedAt: '' } });
+const ordered = (orderId: string, amountCents: number): GrantEvent => ({ type: 'RecoveryOrdered', data: { ...G1_PLACE, orderId, amountCents, interestRateBp: 250, dueDate: '2026-12-31', reference: 'DD-2026-77', act: ACT, orderedAt: '' } });
 const receive = (receiptId: string, amountCents: number, interestCents = 0): RecordRecoveryReceipt => ({ type: 'RecordRecoveryReceipt', grantId: 'g1', receiptId, amountCents, interestCents, receivedAt: '2026-09-30', reference: 'TES-1' });
 
 describe('recovering money due', () => {
@@ -32,7 +31,7 @@ describe('recovering money due', () => {
   it('records a receipt: its principal goes back to the call, its interest apart', async () => {
     const events = await given(...owing(ordered('o1', EUR(48_000)))).when(receive('r1', EUR(20_000), EUR(300)), now);
     expect(events).toEqual([
-      { type: 'RecoveryReceived', data: { ...place, receiptId: 'r1', amountCents: EUR(20_000), interestCents: EUR(300), receivedAt: '2026-09-30', reference: 'TES-1', releasedCents: EUR(20_000), recordedAt: now.toISOString() } },
+      { type: 'RecoveryReceived', data: { ...G1_PLACE, receiptId: 'r1', amountCents: EUR(20_000), interestCents: EUR(300), receivedAt: '2026-09-30', reference: 'TES-1', releasedCents: EUR(20_000), recordedAt: now.toISOString() } },
       { type: 'CallBudgetReleased', data: { callId: 'c1', grantId: 'g1', amountCents: EUR(20_000), cause: 'recovery', releasedAt: now.toISOString() } },
     ]);
   });
@@ -45,8 +44,8 @@ describe('recovering money due', () => {
   });
 
   it('writes off what cannot be recovered, never more than is outstanding', async () => {
-    const writtenOff = { type: 'RecoveryWrittenOff', data: { ...place, amountCents: EUR(28_000), reason: 'Beneficiary insolvent', act: ACT, writtenOffAt: '' } } as GrantEvent;
-    const received = { type: 'RecoveryReceived', data: { ...place, receiptId: 'r1', amountCents: EUR(20_000), interestCents: 0, receivedAt: '2026-09-30', reference: 'TES-1', releasedCents: EUR(20_000), recordedAt: '' } } as GrantEvent;
+    const writtenOff = { type: 'RecoveryWrittenOff', data: { ...G1_PLACE, amountCents: EUR(28_000), reason: 'Beneficiary insolvent', act: ACT, writtenOffAt: '' } } as GrantEvent;
+    const received = { type: 'RecoveryReceived', data: { ...G1_PLACE, receiptId: 'r1', amountCents: EUR(20_000), interestCents: 0, receivedAt: '2026-09-30', reference: 'TES-1', releasedCents: EUR(20_000), recordedAt: '' } } as GrantEvent;
     expect(await given(...owing(ordered('o1', EUR(48_000)), received)).when({ type: 'WriteOffRecovery', grantId: 'g1', reason: 'Beneficiary insolvent', act: ACT }, now)).toEqual([
       { ...writtenOff, data: { ...writtenOff.data, writtenOffAt: now.toISOString() } },
     ]);

@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BSON, type Document } from 'mongodb';
 import { startScriptedMongoDb, type ScriptedMongoDb } from '../../test-support/scripted-mongodb.js';
-import { MongoIdempotencyStore, OPERATION_TIMEOUT_MS, databaseNameFromUrl, documentId, outcomeOf, type IdempotencyDocument } from './mongo-idempotency-store.js';
+import { mongoDatabaseName } from '@app/read-models';
+import { MongoIdempotencyStore, OPERATION_TIMEOUT_MS, documentId, outcomeOf, type IdempotencyDocument } from './mongo-idempotency-store.js';
 
 describe('the MongoDB idempotency store, without a server', () => {
   it('gives every (principal, key) a document id of its own, however the two are split', () => {
@@ -15,10 +16,11 @@ describe('the MongoDB idempotency store, without a server', () => {
   });
 
   it("uses the URL's database, else the read-model store's default", () => {
-    expect(databaseNameFromUrl('mongodb://localhost:27017/cohesion_ledger?directConnection=true')).toBe('cohesion_ledger');
-    expect(databaseNameFromUrl('mongodb+srv://u:p@cluster.example.org/ledger')).toBe('ledger');
-    expect(databaseNameFromUrl('mongodb://localhost:27017/?directConnection=true')).toBeNull();
-    expect(databaseNameFromUrl('mongodb://localhost:27017')).toBeNull();
+    expect(mongoDatabaseName('mongodb://localhost:27017/cohesion_ledger?directConnection=true')).toBe('cohesion_ledger');
+    expect(mongoDatabaseName('mongodb+srv://u:p@cluster.example.org/ledger')).toBe('ledger');
+    expect(mongoDatabaseName('mongodb://localhost:27017/?directConnection=true')).toBe('cohesion_ledger');
+    expect(mongoDatabaseName('mongodb://localhost:27017')).toBe('cohesion_ledger');
+    expect(mongoDatabaseName('mongodb://localhost:27017/ledger', 'configured')).toBe('configured');
   });
 
   it('reads back a completed response as it was kept, through the BSON codec', () => {

@@ -1,8 +1,7 @@
 import { MongoClient, MongoServerError, ReadConcern, WriteConcern, type Collection, type Document } from 'mongodb';
+import { mongoDatabaseName } from '@app/read-models';
 import type { Claim, ClaimOutcome, IdempotencyKey, IdempotencyStore, StoredResponse } from '../idempotency-store.port.js';
 
-/** The database when the URL names none: the read-model store's. */
-export const DEFAULT_DATABASE = 'cohesion_ledger';
 export const COLLECTION = 'idempotency_keys';
 /** The default time limit of each operation. */
 export const OPERATION_TIMEOUT_MS = 10_000;
@@ -69,7 +68,8 @@ export class MongoIdempotencyStore implements IdempotencyStore {
     });
     try {
       await client.connect();
-      const db = client.db(options.database || databaseNameFromUrl(url) || DEFAULT_DATABASE, {
+      // The read-model store's database, by the same rule.
+      const db = client.db(mongoDatabaseName(url, options.database), {
         readConcern: new ReadConcern('majority'),
         writeConcern: new WriteConcern('majority', timeoutMs),
         readPreference: 'primary',
@@ -181,16 +181,5 @@ export function outcomeOf(document: IdempotencyDocument): ClaimOutcome {
       const unknown: never = document.state;
       throw new Error(`Unknown idempotency record state ${String(unknown)}`);
     }
-  }
-}
-
-/** The database named in a `mongodb://host/<database>` URL, or null (the read-model store's rule). */
-export function databaseNameFromUrl(url: string): string | null {
-  const match = /^mongodb(?:\+srv)?:\/\/[^/?#]*\/([^?#]*)/i.exec(url);
-  if (!match?.[1]) return null;
-  try {
-    return decodeURIComponent(match[1]) || null;
-  } catch {
-    return null;
   }
 }

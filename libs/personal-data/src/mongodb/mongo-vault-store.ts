@@ -253,7 +253,7 @@ export const REPLICA_SET_NOT_INITIATED = 'replica set not initiated: run rs.init
  * Whether MongoDB shows a member of a replica set that is not initiated: a `hello` reply with
  * `isreplicaset: true` (and no setName), or a server selection that timed out having seen
  * such a member (the driver's 'RSGhost': a URL naming the replica set never selects one).
- * The read-model store tells the same cases apart in its mongo-mapping.ts.
+ * The read-model store tells the same cases apart in its mongo-server.ts.
  */
 export function replicaSetNotInitiated(evidence: unknown): boolean {
   if (evidence instanceof MongoServerSelectionError) {

@@ -30,77 +30,61 @@
  * its transaction and stamps the checkpoint record with it; a new holder claims each checkpoint
  * record before it projects, so a batch of an older term still under way meets a write conflict,
  * is retried by withTransaction, and is then refused (FencedOutError).
+ *
+ * Beside it: one generation's documents and checkpoints (MongoSpace, mongo-space.ts), and the pure
+ * parts, unit-tested without a server: names (mongo-layout.ts), documents and queries
+ * (mongo-documents.ts), checkpoint and lease records (mongo-checkpoints.ts), the server's kind and
+ * limits (mongo-server.ts), URLs (mongo-url.ts).
  */
-import { MongoClient, MongoServerError, ReadConcern, WriteConcern, type ClientSession, type Collection, type Db, type Document } from 'mongodb';
-import {
-  FencedOutError,
-  assertMovesFrom,
-  assertName,
-  leaseAt,
-  type Checkpoint,
-  type CheckpointMove,
-  type DocumentChange,
-  type Fence,
-  type FindQuery,
-  type Interruption,
-  type Lease,
-  type ProjectionStatus,
-  type ReadModelDocument,
-  type ReadModelSpace,
-  type ReadModelStore,
-  type Where,
-} from '../read-model-store.port.js';
+import { MongoClient, MongoServerError, ReadConcern, WriteConcern, type Collection, type Db, type Document } from 'mongodb';
+import type { Lease, ReadModelSpace, ReadModelStore } from '../read-model-store.port.js';
+import { leaseRelease, leaseUpdate, type CheckpointRecord, type LeaseRecord } from './mongo-checkpoints.js';
+import type { StoredDocument } from './mongo-documents.js';
 import {
   ACTIVE_GENERATION_ID,
-  assertCheckpoint,
-  assertGeneration,
-  type CheckpointRecord,
   CHECKPOINTS,
-  checkpointsCollectionName,
-  claimableBy,
-  commitUpdate,
-  databaseNameFromUrl,
-  DEFAULT_DATABASE,
   DEFAULT_GENERATION,
-  DEFAULT_OPERATION_TIME_MS,
-  errorText,
-  failureUpdate,
-  fromStoredDocument,
-  generationPrefix,
-  groupChanges,
-  interruptionUpdate,
-  leaseRelease,
-  leaseUpdate,
-  type LeaseRecord,
+  LEASES_COLLECTION,
   META_COLLECTION,
-  type MetaRecord,
-  type MongoReadModelStoreOptions,
-  NAMESPACE_EXISTS,
-  operationLimits,
-  type ParsedCollectionName,
+  assertGeneration,
+  checkpointsCollectionName,
+  generationPrefix,
   parsePhysicalCollectionName,
   physicalCollectionName,
-  redactUrl,
+  toIndexKeys,
+  type MetaRecord,
+  type ParsedCollectionName,
+} from './mongo-layout.js';
+import {
+  DEFAULT_OPERATION_TIME_MS,
+  DUPLICATE_KEY,
+  NAMESPACE_EXISTS,
   REPLICA_SET_NOT_INITIATED,
-  scrubMessage,
+  errorText,
+  operationLimits,
   serverKind,
   serverKindProblem,
-  storedCheckpoint,
-  type StoredDocument,
-  toIndexKeys,
-  toMongoFilter,
-  toMongoFind,
-  toProjectionStatus,
-  toWriteModels,
-  transactionOptions,
   uninitiatedMembers,
-} from './mongo-mapping.js';
+} from './mongo-server.js';
+import { MongoSpace } from './mongo-space.js';
+import { mongoDatabaseName, redactUrl, scrubMessage } from './mongo-url.js';
 
-export type { MongoReadModelStoreOptions } from './mongo-mapping.js';
-
-// ---------------------------------------------------------------------------------------------
-// The store
-// ---------------------------------------------------------------------------------------------
+export interface MongoReadModelStoreOptions {
+  /** Database name; default the one in the URL, else `cohesion_ledger`. */
+  readonly database?: string;
+  /**
+   * Compound indexes per logical collection, as lists of top-level document fields, e.g.
+   * `{ bidSummaries: [['callId', 'status']] }`. Created on every generation's physical collection
+   * the first time it is written, and at connect for the active generation.
+   */
+  readonly indexes?: Readonly<Record<string, ReadonlyArray<ReadonlyArray<string>>>>;
+  /**
+   * How long the server may work on one operation (`maxTimeMS`) and wait for a majority to
+   * acknowledge a write (`wtimeoutMS`, and `maxCommitTimeMS` for a transaction's commit) before it
+   * gives up with an error; default DEFAULT_OPERATION_TIME_MS. Index builds are not limited.
+   */
+  readonly operationTimeMs?: number;
+}
 
 export class MongoReadModelStore implements ReadModelStore {
   /** Physical collections known to exist with their indexes (this process's view). */
@@ -128,7 +112,7 @@ export class MongoReadModelStore implements ReadModelStore {
     const indexKeys = toIndexKeys(options.indexes);
     const operationTimeMs = options.operationTimeMs ?? DEFAULT_OPERATION_TIME_MS;
     operationLimits(operationTimeMs);
-    const database = options.database || databaseNameFromUrl(url) || DEFAULT_DATABASE;
+    const database = mongoDatabaseName(url, options.database);
     const where = redactUrl(url);
     let client: MongoClient | undefined;
     let hello: Document;
@@ -315,150 +299,5 @@ export class MongoReadModelStore implements ReadModelStore {
 
   private meta(): Collection<MetaRecord> {
     return this.db.collection<MetaRecord>(META_COLLECTION);
-  }
-}
-
-const LEASES_COLLECTION = 'leases';
-const DUPLICATE_KEY = 11000;
-
-class MongoSpace implements ReadModelSpace {
-  constructor(
-    private readonly store: MongoReadModelStore,
-    readonly generation: number,
-  ) {}
-
-  async get(collection: string, id: string): Promise<ReadModelDocument | null> {
-    const stored = await this.store.documents(this.generation, collection).findOne({ _id: id }, { projection: { _id: 0, doc: 1 }, ...this.store.limits });
-    return fromStoredDocument(stored);
-  }
-
-  async find(collection: string, query: FindQuery = {}): Promise<ReadModelDocument[]> {
-    const documents = this.store.documents(this.generation, collection);
-    const plan = toMongoFind(query);
-    if (plan === null) return [];
-    const rows = await documents
-      .find(plan.filter, {
-        sort: plan.sort,
-        ...(plan.skip !== undefined ? { skip: plan.skip } : {}),
-        ...(plan.limit !== undefined ? { limit: plan.limit } : {}),
-        projection: { _id: 0, doc: 1 },
-        ...this.store.limits,
-      })
-      .toArray();
-    return rows.map((row) => fromStoredDocument(row) as ReadModelDocument);
-  }
-
-  async count(collection: string, where?: Where): Promise<number> {
-    return this.store.documents(this.generation, collection).countDocuments(toMongoFilter(where), this.store.limits);
-  }
-
-  async all(collection: string): Promise<Array<{ id: string; document: ReadModelDocument }>> {
-    const rows = await this.store.documents(this.generation, collection).find({}, { sort: { _id: 1 }, ...this.store.limits }).toArray();
-    return rows.map((row) => ({ id: row._id, document: fromStoredDocument(row) as ReadModelDocument }));
-  }
-
-  /** Logical collections of this generation holding at least one document, by name. */
-  async collections(): Promise<string[]> {
-    const candidates = (await this.store.physicalCollections(this.generation)).flatMap(({ name, parsed }) =>
-      parsed.kind === 'documents' ? [{ name, collection: parsed.collection }] : [],
-    );
-    const nonEmpty = await Promise.all(candidates.map(async (c) => ((await this.store.hasDocuments(c.name)) ? c.collection : null)));
-    return nonEmpty.filter((c): c is string => c !== null).sort();
-  }
-
-  /**
-   * One transaction (snapshot read concern, majority write concern): check the fence (the lease's
-   * epoch, and no later term's claim on the checkpoint record), read the stored checkpoint, refuse
-   * a batch that does not start there, apply the changes per collection with bulkWrite, move the
-   * checkpoint and clear any failure or interruption. withTransaction retries the whole callback on
-   * transient errors (e.g. a write conflict with a concurrent commit of the same projection, or with
-   * a new holder's claim, which then find themselves stale or fenced out).
-   */
-  async commit(projection: string, changes: readonly DocumentChange[], move: CheckpointMove, fence: Fence | null = null): Promise<void> {
-    assertName('projection', projection);
-    assertCheckpoint(move.to);
-    if (move.from !== null) assertCheckpoint(move.from);
-    const batches = groupChanges(this.generation, changes);
-    for (const batch of batches) await this.store.prepare(this.generation, batch.collection);
-    await this.store.prepare(this.generation, CHECKPOINTS);
-
-    const checkpoints = this.store.checkpoints(this.generation);
-    const session = this.store.client.startSession();
-    try {
-      const limits = this.store.limits;
-      await session.withTransaction(async (txn) => {
-        if (fence) await this.assertFence(fence, { session: txn, ...limits });
-        const record = await checkpoints.findOne({ _id: projection }, { session: txn, ...limits });
-        if (fence && typeof record?.epoch === 'number' && record.epoch > fence.epoch) throw new FencedOutError(fence, `epoch ${record.epoch} has claimed the projection`);
-        assertMovesFrom(projection, storedCheckpoint(record), move);
-        // Sequential on purpose: operations of one transaction must not run in parallel.
-        for (const batch of batches) {
-          await this.store.db.collection<StoredDocument>(batch.physical).bulkWrite(toWriteModels(batch), { session: txn, ordered: true, ...limits });
-        }
-        await checkpoints.updateOne({ _id: projection }, commitUpdate(move.to, fence), { session: txn, upsert: true, ...limits });
-      }, transactionOptions(this.store.operationTimeMs));
-    } finally {
-      await session.endSession();
-    }
-  }
-
-  /**
-   * Checks the lease, then stamps the checkpoint record with the term (never lowering it): a batch
-   * of an earlier term that read the record before this write conflicts with it and, retried, is
-   * fenced out; one that committed first is simply there to build on.
-   */
-  async claim(projection: string, fence: Fence): Promise<ProjectionStatus> {
-    assertName('projection', projection);
-    await this.store.prepare(this.generation, CHECKPOINTS);
-    await this.assertFence(fence, this.store.limits);
-    try {
-      const record = await this.store
-        .checkpoints(this.generation)
-        .findOneAndUpdate(
-          claimableBy(projection, fence),
-          { $set: { epoch: fence.epoch }, $setOnInsert: { commit: null, prepare: null, failure: null } },
-          { upsert: true, returnDocument: 'after', ...this.store.limits },
-        );
-      return toProjectionStatus(projection, record);
-    } catch (error) {
-      // A later term has claimed it: the filter missed and the upsert met its _id.
-      if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) throw new FencedOutError(fence, 'a later term has claimed the projection');
-      throw error;
-    }
-  }
-
-  async status(projection: string): Promise<ProjectionStatus> {
-    return toProjectionStatus(projection, await this.store.checkpoints(this.generation).findOne({ _id: projection }, this.store.limits));
-  }
-
-  async statuses(): Promise<ProjectionStatus[]> {
-    const records = await this.store.checkpoints(this.generation).find({}, { sort: { _id: 1 }, ...this.store.limits }).toArray();
-    return records.map((record) => toProjectionStatus(record._id, record));
-  }
-
-  /** Under a fence, refused once a later term has the lease or has claimed the projection. */
-  async recordFailure(projection: string, at: Checkpoint, message: string, fence: Fence | null = null): Promise<void> {
-    assertName('projection', projection);
-    await this.record(projection, { ...failureUpdate(at, message), $unset: { interruption: '' } }, fence);
-  }
-
-  async recordInterruption(projection: string, interruption: Interruption | null, fence: Fence | null = null): Promise<void> {
-    assertName('projection', projection);
-    await this.record(projection, interruptionUpdate(interruption), fence);
-  }
-
-  private async record(projection: string, update: Document, fence: Fence | null): Promise<void> {
-    if (fence) await this.assertFence(fence, this.store.limits);
-    try {
-      await this.store.checkpoints(this.generation).updateOne(claimableBy(projection, fence), update, { upsert: true, ...this.store.limits });
-    } catch (error) {
-      if (fence && error instanceof MongoServerError && error.code === DUPLICATE_KEY) throw new FencedOutError(fence, 'a later term has claimed the projection');
-      throw error;
-    }
-  }
-
-  private async assertFence(fence: Fence, options: { session?: ClientSession; maxTimeMS: number }): Promise<void> {
-    const lease = await this.store.leases().findOne({ _id: fence.lease }, { projection: { epoch: 1 }, ...options });
-    if (lease?.epoch !== fence.epoch) throw new FencedOutError(fence, leaseAt(lease?.epoch));
   }
 }

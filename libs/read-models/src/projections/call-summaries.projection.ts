@@ -1,4 +1,4 @@
-import { BID_STATUSES, appealDeadlines, type AdministrativeAct, type ApplicantType, type BidStatus, type CallStatus, type Fund, type GberTerms, type PassOverReason, type Selection } from '@app/funding';
+import { BID_STATUSES, appealDeadlines, outstandingRecoveryCents, type AdministrativeAct, type ApplicantType, type BidStatus, type CallStatus, type Fund, type GberTerms, type PassOverReason, type Selection } from '@app/funding';
 import { readModel } from './projection.js';
 
 export interface CallSummary {
@@ -164,5 +164,5 @@ function withRemaining(call: CallSummary): CallSummary {
 function withFigures(call: CallSummary, delta: Partial<Figures>): CallSummary {
   const next = { ...call };
   for (const [key, cents] of Object.entries(delta) as Array<[keyof Figures, number]>) (next as Record<keyof Figures, number>)[key] = call[key] + cents;
-  return { ...next, outstandingRecoveryCents: next.recoveryDueCents - next.recoveredCents - next.writtenOffCents };
+  return { ...next, outstandingRecoveryCents: outstandingRecoveryCents(next) };
 }

@@ -1,4 +1,4 @@
-import { PERSONAL_TAX_CODE, advanceUncoveredCents, grantDateOf, type AdministrativeAct, type AidRegime, type Applicant, type ClaimCut, type ClaimItem, type ClaimKind, type DisbursementKind, type Fund, type GrantStatus, type OperationData, type RnaRegistration } from '@app/funding';
+import { PERSONAL_TAX_CODE, advanceUncoveredCents, grantDateOf, outstandingRecoveryCents, remainingAwardCents, unpaidPayableCents, type AdministrativeAct, type AidRegime, type Applicant, type ClaimCut, type ClaimItem, type ClaimKind, type DisbursementKind, type Fund, type GrantStatus, type OperationData, type RnaRegistration } from '@app/funding';
 import { readModel } from './projection.js';
 
 /** A claim item as the grant shows it: a natural person's tax code as the issuer of a document is left out (null). */
@@ -45,8 +45,10 @@ export interface GrantSummary {
   /** The award now: the original less every partial revocation. */
   readonly currentAwardCents: number;
   readonly disbursedCents: number;
-  /** What can still be paid: current award − (disbursed − recovered) while active, never below 0; nothing once completed or revoked. */
+  /** The award not paid yet, the domain's `remainingAwardCents`: current award − (disbursed − recovered) while active, never below 0; nothing once completed or revoked. */
   readonly remainingCents: number;
+  /** What verified expenditure entitles the grant to and was not paid yet, the domain's `unpaidPayableCents`: what a payment may take now. */
+  readonly payableCents: number;
   /**
    * Cents of the advance paid that verified expenditure does not cover yet (after what it paid for),
    * never negative: the domain's `advanceUncoveredCents`.
@@ -163,6 +165,7 @@ export const grantSummaries = readModel<GrantSummary, (typeof EVENTS)[number]>({
         currentAwardCents: d.amountCents,
         disbursedCents: 0,
         remainingCents: d.amountCents,
+        payableCents: 0,
         advanceUncovered: 0,
         releasedCents: 0,
         recoveryDueCents: 0,
@@ -258,24 +261,23 @@ function withoutPersonalIssuer(item: ClaimItem): ClaimItemShown {
 }
 
 function outstanding(recovery: GrantSummary['recovery']): GrantSummary['recovery'] {
-  return { ...recovery, outstandingCents: recovery.dueCents - recovery.receivedCents - recovery.writtenOffCents };
+  return { ...recovery, outstandingCents: outstandingRecoveryCents({ recoveryDueCents: recovery.dueCents, recoveredCents: recovery.receivedCents, writtenOffCents: recovery.writtenOffCents }) };
 }
 
 /**
  * The figures that follow from the others, after every event that moves money: what can still be
- * paid, and the advance not yet covered (the domain's rule, on the summary's figures).
+ * paid, what is payable now, and the advance not yet covered (the domain's rule, on the summary's figures).
  */
 function withRemaining(grant: GrantSummary): GrantSummary {
-  const advanceUncovered = advanceUncoveredCents(
-    {
-      currentAwardCents: grant.currentAwardCents,
-      totalEligibleCostCents: grant.operation.totalEligibleCostCents,
-      fundingRateBp: grant.fundingRateBp,
-      paidCents: grant.disbursedCents,
-      advancePaidCents: grant.disbursements.reduce((sum, d) => sum + (d.kind === 'advance' ? d.amountCents : 0), 0),
-      recoveredCents: grant.recovery.receivedCents,
-    },
-    grant.verifiedCents,
-  );
-  return { ...grant, remainingCents: grant.status === 'active' ? Math.max(0, grant.currentAwardCents - (grant.disbursedCents - grant.recovery.receivedCents)) : 0, advanceUncovered };
+  const money = {
+    status: grant.status,
+    currentAwardCents: grant.currentAwardCents,
+    totalEligibleCostCents: grant.operation.totalEligibleCostCents,
+    fundingRateBp: grant.fundingRateBp,
+    paidCents: grant.disbursedCents,
+    advancePaidCents: grant.disbursements.reduce((sum, d) => sum + (d.kind === 'advance' ? d.amountCents : 0), 0),
+    recoveredCents: grant.recovery.receivedCents,
+    claims: grant.claims.map((c) => ({ kind: c.kind, status: c.status, eligibleCents: c.eligibleCents ?? 0 })),
+  };
+  return { ...grant, remainingCents: remainingAwardCents(money), payableCents: unpaidPayableCents(money), advanceUncovered: advanceUncoveredCents(money, grant.verifiedCents) };
 }

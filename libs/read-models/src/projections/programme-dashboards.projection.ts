@@ -1,4 +1,4 @@
-import type { Fund, ProgrammeRules } from '@app/funding';
+import { outstandingRecoveryCents, unpaidPayableCents, type Fund, type GrantMoney, type ProgrammeRules } from '@app/funding';
 import { readModel } from './projection.js';
 
 /** The money of a fund or a measure, each figure the sum of the events behind it (invariant 7). */
@@ -10,6 +10,11 @@ export interface MoneyTotals {
   /** Handed back to calls by revocations and by final payments below the award. */
   readonly releasedCents: number;
   readonly disbursedCents: number;
+  /**
+   * What the expenditure verified so far entitles active grants to and was not paid yet (net of
+   * recoveries): the domain's `unpaidPayableCents`, summed over the grants.
+   */
+  readonly payableCents: number;
   /** Expenditure beneficiaries declared in their claims. */
   readonly declaredCents: number;
   /** Expenditure first-level control found eligible. */
@@ -54,8 +59,8 @@ export interface FundFigures extends MoneyTotals, Outstanding {
   readonly absorption: number;
 }
 
-export interface ProgrammeDashboard {
-  readonly [field: string]: unknown;
+/** The dashboard as `GET /programmes/:programmeId/dashboard` shows it. */
+export interface ProgrammeDashboardShown {
   readonly programmeId: string;
   readonly code: string;
   readonly title: string;
@@ -64,11 +69,32 @@ export interface ProgrammeDashboard {
   readonly measures: readonly MeasureFigures[];
 }
 
+/** An active grant's money as the dashboard keeps it: what its payable follows from (its verified claims only). */
+export type ActiveGrantMoney = Omit<GrantMoney, 'status'>;
+
+/** The dashboard as stored. */
+export interface ProgrammeDashboard extends ProgrammeDashboardShown {
+  readonly [field: string]: unknown;
+  /**
+   * The money of each active grant, by grant id: its payable changes with each of its events by
+   * more than the event says, so the dashboard keeps what the domain computes it from. Not shown;
+   * absent from documents stored before `payableCents` was (rebuild them).
+   */
+  readonly activeGrants?: Readonly<Record<string, ActiveGrantMoney>>;
+}
+
+/** The document without what the dashboard keeps only to compute its figures. */
+export function shownDashboard(dashboard: ProgrammeDashboard): ProgrammeDashboardShown {
+  const { activeGrants: _kept, ...shown } = dashboard;
+  return shown;
+}
+
 const ZERO: MoneyTotals = {
   reservedCents: 0,
   committedCents: 0,
   releasedCents: 0,
   disbursedCents: 0,
+  payableCents: 0,
   declaredCents: 0,
   verifiedCents: 0,
   recoveryDueCents: 0,
@@ -108,6 +134,7 @@ export const programmeDashboards = readModel<ProgrammeDashboard, (typeof EVENTS)
         rules: d.rules,
         funds: d.funds.map((f) => fundFigures({ fund: f.fund, amountCents: f.amountCents, allocatedCents: 0, ...ZERO })),
         measures: [],
+        activeGrants: {},
       };
     }
     if (dashboard === null) return null;
@@ -124,20 +151,37 @@ export const programmeDashboards = readModel<ProgrammeDashboard, (typeof EVENTS)
         return move(dashboard, event.data.measureId, { reservedCents: event.data.amountCents });
       case 'MeasureReservationReleased':
         return move(dashboard, event.data.measureId, { reservedCents: -event.data.amountCents });
-      case 'GrantAwarded':
-        return move(dashboard, event.data.measureId, { committedCents: event.data.amountCents });
-      case 'DisbursementRecorded':
-        return move(dashboard, event.data.measureId, { disbursedCents: event.data.amountCents });
+      case 'GrantAwarded': {
+        const d = event.data;
+        const awarded: ActiveGrantMoney = { currentAwardCents: d.amountCents, totalEligibleCostCents: d.operation.totalEligibleCostCents, fundingRateBp: d.fundingRateBp, paidCents: 0, advancePaidCents: 0, recoveredCents: 0, claims: [] };
+        // Nothing verified nor paid yet: nothing payable either.
+        return { ...move(dashboard, d.measureId, { committedCents: d.amountCents }), activeGrants: { ...dashboard.activeGrants, [d.grantId]: awarded } };
+      }
+      case 'DisbursementRecorded': {
+        const d = event.data;
+        return moveGrant(dashboard, d, (g) => ({ ...g, paidCents: g.paidCents + d.amountCents, advancePaidCents: g.advancePaidCents + (d.kind === 'advance' ? d.amountCents : 0) }), { disbursedCents: d.amountCents });
+      }
+      // A completed or revoked grant is paid nothing more: it leaves the active grants.
       case 'GrantCompleted':
-        return move(dashboard, event.data.measureId, { releasedCents: event.data.releasedCents });
-      case 'GrantRevoked':
-        return move(dashboard, event.data.measureId, { releasedCents: event.data.releasedCents, recoveryDueCents: event.data.recoveryDueAddedCents });
+        return moveGrant(dashboard, event.data, () => null, { releasedCents: event.data.releasedCents });
+      case 'GrantRevoked': {
+        const d = event.data;
+        return moveGrant(dashboard, d, (g) => (d.whole ? null : { ...g, currentAwardCents: d.awardAfterCents }), { releasedCents: d.releasedCents, recoveryDueCents: d.recoveryDueAddedCents });
+      }
       case 'ExpenditureClaimSubmitted':
         return move(dashboard, event.data.measureId, { declaredCents: event.data.declaredCents });
-      case 'ExpenditureClaimVerified':
-        return move(dashboard, event.data.measureId, { verifiedCents: event.data.eligibleCents, releasedCents: event.data.releasedCents, recoveryDueCents: event.data.recoveryDueAddedCents });
-      case 'RecoveryReceived':
-        return move(dashboard, event.data.measureId, { recoveredCents: event.data.amountCents, interestReceivedCents: event.data.interestCents, releasedCents: event.data.releasedCents });
+      case 'ExpenditureClaimVerified': {
+        const d = event.data;
+        return moveGrant(dashboard, d, (g) => ({ ...g, claims: [...g.claims, { kind: d.kind, status: 'verified', eligibleCents: d.eligibleCents }] }), {
+          verifiedCents: d.eligibleCents,
+          releasedCents: d.releasedCents,
+          recoveryDueCents: d.recoveryDueAddedCents,
+        });
+      }
+      case 'RecoveryReceived': {
+        const d = event.data;
+        return moveGrant(dashboard, d, (g) => ({ ...g, recoveredCents: g.recoveredCents + d.amountCents }), { recoveredCents: d.amountCents, interestReceivedCents: d.interestCents, releasedCents: d.releasedCents });
+      }
       case 'RecoveryWrittenOff':
         return move(dashboard, event.data.measureId, { writtenOffCents: event.data.amountCents });
     }
@@ -155,9 +199,23 @@ function move(dashboard: ProgrammeDashboard, measureId: string, delta: Delta): P
   };
 }
 
+/**
+ * An event of a grant: its money changes (null: the grant is no longer active), and with it what
+ * it may still be paid, which moves its measure's and fund's payable along with the event's delta.
+ */
+function moveGrant(dashboard: ProgrammeDashboard, place: { readonly grantId: string; readonly measureId: string }, change: (grant: ActiveGrantMoney) => ActiveGrantMoney | null, delta: Delta): ProgrammeDashboard {
+  const { [place.grantId]: before, ...others } = dashboard.activeGrants ?? {};
+  // A completed or revoked grant is no longer among them, nor one awarded before the document kept them (until a rebuild).
+  const after = before === undefined ? null : change(before);
+  const payable = (grant: ActiveGrantMoney | null | undefined) => (grant ? unpaidPayableCents({ status: 'active', ...grant }) : 0);
+  const moved = move(dashboard, place.measureId, { ...delta, payableCents: payable(after) - payable(before) });
+  return { ...moved, activeGrants: after === null ? others : { ...others, [place.grantId]: after } };
+}
+
 function add<T extends MoneyTotals>(figures: T, delta: Delta): T {
   const sum = { ...figures };
-  for (const key of Object.keys(ZERO) as Array<keyof MoneyTotals>) (sum as Record<keyof MoneyTotals, number>)[key] = figures[key] + (delta[key] ?? 0);
+  // `?? 0`: a document stored before a figure was added lacks it.
+  for (const key of Object.keys(ZERO) as Array<keyof MoneyTotals>) (sum as Record<keyof MoneyTotals, number>)[key] = (figures[key] ?? 0) + (delta[key] ?? 0);
   return sum;
 }
 
@@ -168,7 +226,7 @@ function ratio(part: number, whole: number): number {
 function measureFigures(m: Omit<MeasureFigures, 'unreservedCents' | 'availableCents' | 'absorption' | 'outstandingRecoveryCents'>): MeasureFigures {
   return {
     ...m,
-    outstandingRecoveryCents: m.recoveryDueCents - m.recoveredCents - m.writtenOffCents,
+    outstandingRecoveryCents: outstandingRecoveryCents(m),
     unreservedCents: m.allocationCents - m.reservedCents,
     availableCents: m.allocationCents - m.committedCents + m.releasedCents,
     absorption: ratio(m.disbursedCents, m.allocationCents),
@@ -178,7 +236,7 @@ function measureFigures(m: Omit<MeasureFigures, 'unreservedCents' | 'availableCe
 function fundFigures(f: Omit<FundFigures, 'unallocatedCents' | 'availableCents' | 'absorption' | 'outstandingRecoveryCents'>): FundFigures {
   return {
     ...f,
-    outstandingRecoveryCents: f.recoveryDueCents - f.recoveredCents - f.writtenOffCents,
+    outstandingRecoveryCents: outstandingRecoveryCents(f),
     unallocatedCents: f.amountCents - f.allocatedCents,
     availableCents: f.amountCents - f.committedCents + f.releasedCents,
     absorption: ratio(f.disbursedCents, f.amountCents),

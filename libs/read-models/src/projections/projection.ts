@@ -40,7 +40,7 @@ export function readModel<D extends ReadModelDocument, T extends FundingEventTyp
 
 /**
  * Read models kept together: one subscription, one checkpoint, each batch of their documents
- * committed with it atomically. The runner (projector.ts) does all the reading and writing.
+ * committed with it atomically. The runner (projection-runner.ts) does all the reading and writing.
  */
 export interface Projection {
   readonly name: string;

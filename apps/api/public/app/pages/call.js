@@ -91,6 +91,7 @@ export async function callPage({ callId }, query) {
             { label: 'Awarded', numeric: true, value: (g) => euros(g.currentAwardCents) },
             { label: 'Paid', numeric: true, value: (g) => euros(g.disbursedCents) },
             { label: 'Still to pay', numeric: true, value: (g) => euros(g.remainingCents) },
+            { label: 'Payable now', numeric: true, value: (g) => euros(g.payableCents) },
             { label: 'Awarded on', value: (g) => date(g.awardedAt) },
           ],
           rows: grants.items,

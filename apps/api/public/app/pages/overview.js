@@ -1,4 +1,4 @@
-/** Programme overview: for each fund and measure, allocation → reserved → committed → paid → recovered. */
+/** Programme overview: for each fund and measure, allocation → reserved → committed → paid → recovered, and what is payable now. */
 import { getJson } from '../api.js';
 import { absorptionChart, absorptionParts, describeAbsorption } from '../charts.js';
 import { dataTable, facts, h, link, routeHref, section } from '../dom.js';
@@ -31,6 +31,7 @@ export async function overviewPage({ programmeId }) {
         ['Reserved by calls', euros(sum(funds, 'reservedCents'))],
         ['Committed to grants', euros(sum(funds, 'committedCents'))],
         ['Paid', euros(disbursed)],
+        ['Payable now (verified, not yet paid)', euros(sum(funds, 'payableCents'))],
         ['Recovered', euros(sum(funds, 'recoveredCents'))],
         ['Absorption (paid / programme)', percent(total > 0 ? disbursed / total : 0)],
       ],
@@ -40,7 +41,7 @@ export async function overviewPage({ programmeId }) {
       'Funds',
       h('div', { class: fundsCanvas.className }, fundsCanvas.canvas),
       dataTable({
-        caption: 'Each EU fund of the programme, in euro. Absorption is paid / fund amount.',
+        caption: 'Each EU fund of the programme, in euro. Payable now is what verified expenditure entitles its grants to and was not paid yet; absorption is paid / fund amount.',
         columns: [
           { label: 'Fund', value: (f) => f.fund },
           money('Amount', 'amountCents'),
@@ -50,6 +51,7 @@ export async function overviewPage({ programmeId }) {
           money('Released', 'releasedCents'),
           money('Paid', 'disbursedCents'),
           money('Recovered', 'recoveredCents'),
+          money('Payable now', 'payableCents'),
           money('Available', 'availableCents'),
           { label: 'Absorption', numeric: true, value: (f) => absorptionCell(f.absorption) },
         ],
@@ -60,7 +62,7 @@ export async function overviewPage({ programmeId }) {
       'Measures',
       h('div', { class: measuresCanvas.className }, measuresCanvas.canvas),
       dataTable({
-        caption: 'Each measure of the programme, in euro. Available is allocation − (committed − released); absorption is paid / allocation.',
+        caption: 'Each measure of the programme, in euro. Payable now is what verified expenditure entitles its grants to and was not paid yet; available is allocation − (committed − released); absorption is paid / allocation.',
         columns: [
           { label: 'Measure', value: (m) => [h('a', { href: routeHref(['programmes', programmeId, 'calls'], { measureId: m.measureId }) }, m.code), h('span', { class: 'sub' }, m.title)] },
           { label: 'Fund', value: (m) => m.fund },
@@ -70,13 +72,14 @@ export async function overviewPage({ programmeId }) {
           money('Released', 'releasedCents'),
           money('Paid', 'disbursedCents'),
           money('Recovered', 'recoveredCents'),
+          money('Payable now', 'payableCents'),
           money('Available', 'availableCents'),
           { label: 'Absorption', numeric: true, value: (m) => absorptionCell(m.absorption) },
         ],
         rows: measures,
         footer: (column, i) => {
           if (i === 0) return 'All measures';
-          const fields = ['', '', 'allocationCents', 'reservedCents', 'committedCents', 'releasedCents', 'disbursedCents', 'recoveredCents', 'availableCents'];
+          const fields = ['', '', 'allocationCents', 'reservedCents', 'committedCents', 'releasedCents', 'disbursedCents', 'recoveredCents', 'payableCents', 'availableCents'];
           return fields[i] ? euros(sum(measures, fields[i])) : '';
         },
       }),

@@ -240,6 +240,15 @@ describe('catch-up subscriptions', () => {
     for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 2));
     expect(condition()).toBe(true);
   };
+  /** A live subscription to $all (caught up), with what it delivers and the errors it fails with. */
+  async function liveSubscription(client: SimulatedKurrentDbClient) {
+    const subscription = client.subscribeToAll({ filter: excludeSystemEvents() });
+    const errors: unknown[] = [];
+    subscription.on('error', (error) => errors.push(error));
+    const { seen } = collect(subscription, []);
+    await until(() => seen.includes('caught-up'));
+    return { errors, seen };
+  }
 
   it('delivers the events after the position, checkpoints, caught-up, then live events, through the client Subscription', async () => {
     const { client } = setUp();
@@ -273,11 +282,7 @@ describe('catch-up subscriptions', () => {
 
   it('fails live subscriptions with UnavailableError when the node drops them', async () => {
     const { node, client } = setUp();
-    const subscription = client.subscribeToAll({ filter: excludeSystemEvents() });
-    const errors: unknown[] = [];
-    subscription.on('error', (error) => errors.push(error));
-    const { seen } = collect(subscription, []);
-    await until(() => seen.includes('caught-up'));
+    const { errors } = await liveSubscription(client);
     node.dropSubscriptions();
     await until(() => errors.length === 1);
     expect(errors[0]).toBeInstanceOf(UnavailableError);
@@ -285,11 +290,7 @@ describe('catch-up subscriptions', () => {
 
   it('drops a subscription at its next live event when that fault is asked for, delivering nothing more', async () => {
     const { node, client } = setUp();
-    const subscription = client.subscribeToAll({ filter: excludeSystemEvents() });
-    const errors: unknown[] = [];
-    subscription.on('error', (error) => errors.push(error));
-    const { seen } = collect(subscription, []);
-    await until(() => seen.includes('caught-up'));
+    const { errors, seen } = await liveSubscription(client);
     node.failNext('drop-subscription');
     await client.appendToStream('bid-1', event('Lost'), { streamState: ANY });
     await until(() => errors.length === 1);

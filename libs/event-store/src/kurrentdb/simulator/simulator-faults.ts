@@ -9,6 +9,7 @@
  * One-shot faults (`failNext`) strike the next call they apply to; shares strike calls at random,
  * drawn from a seeded generator so that a run can be repeated.
  */
+import { seededRandom } from '../../faults/seeded-random.js';
 
 export const SIMULATED_FAULTS = ['commit-then-fail', 'unavailable', 'not-leader', 'drop-subscription'] as const;
 export type SimulatedFault = (typeof SIMULATED_FAULTS)[number];
@@ -79,16 +80,4 @@ export class SimulatorFaults {
     this.injected.push(injected);
     return injected;
   }
-}
-
-/** mulberry32: small, fast, and the same sequence for the same seed on every platform. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
