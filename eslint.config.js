@@ -14,17 +14,35 @@ const domainBoundary = {
       {
         paths: nodeBuiltins.map((name) => ({ name, message: 'libs/funding is pure: no Node I/O in the domain.' })),
         patterns: [
-          { group: ['@nestjs/*', 'rxjs', 'rxjs/*', 'reflect-metadata'], message: 'libs/funding is pure: no Nest in the domain.' },
-          { group: ['better-sqlite3', 'mongodb', '@kurrent/*', '@eventstore/*'], message: 'libs/funding must not reach an adapter.' },
-          { group: ['@app/*', '**/event-store/**', '**/read-models/**', '**/apps/**', '**/config/**'], message: 'libs/funding depends on nothing else in the repository.' },
+          {
+            group: ['@nestjs/*', 'rxjs', 'rxjs/*', 'reflect-metadata'],
+            message: 'libs/funding is pure: no Nest in the domain.',
+          },
+          {
+            group: ['better-sqlite3', 'mongodb', '@kurrent/*', '@eventstore/*'],
+            message: 'libs/funding must not reach an adapter.',
+          },
+          {
+            group: ['@app/*', '**/event-store/**', '**/read-models/**', '**/apps/**', '**/config/**'],
+            message: 'libs/funding depends on nothing else in the repository.',
+          },
         ],
       },
     ],
     'no-restricted-syntax': [
       'error',
-      { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'No clock in the domain: time arrives with the command.' },
-      { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'No clock in the domain: time arrives with the command.' },
-      { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: 'The domain is deterministic: ids and randomness come from the edge.' },
+      {
+        selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+        message: 'No clock in the domain: time arrives with the command.',
+      },
+      {
+        selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+        message: 'No clock in the domain: time arrives with the command.',
+      },
+      {
+        selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
+        message: 'The domain is deterministic: ids and randomness come from the edge.',
+      },
     ],
   },
 };
@@ -41,8 +59,14 @@ const clientBoundary = {
       {
         paths: nodeBuiltins.map((name) => ({ name, message: 'libs/client runs wherever fetch does: no Node API.' })),
         patterns: [
-          { group: ['@nestjs/*', 'rxjs', 'rxjs/*', 'reflect-metadata', 'better-sqlite3', 'mongodb', '@kurrent/*'], message: 'libs/client is a client over fetch: no framework, no adapter.' },
-          { group: ['@app/*', '**/apps/**', '**/config/**', '../../*/src/**'], message: 'libs/client depends on nothing else in the repository: it is generated from the API document.' },
+          {
+            group: ['@nestjs/*', 'rxjs', 'rxjs/*', 'reflect-metadata', 'better-sqlite3', 'mongodb', '@kurrent/*'],
+            message: 'libs/client is a client over fetch: no framework, no adapter.',
+          },
+          {
+            group: ['@app/*', '**/apps/**', '**/config/**', '../../*/src/**'],
+            message: 'libs/client depends on nothing else in the repository: it is generated from the API document.',
+          },
         ],
       },
     ],
@@ -61,7 +85,10 @@ const appBoundary = (app, others) => ({
             group: [`**/apps/${other}/**`, `../../${other}/**`, `../${other}/**`, `**/${other}/src/**`],
             message: `apps/${app} must not import apps/${other}; move shared code to libs/.`,
           })),
-          { group: ['@app/client', '**/libs/client/**'], message: `apps/${app} must not import libs/client: the client is for the API's callers.` },
+          {
+            group: ['@app/client', '**/libs/client/**'],
+            message: `apps/${app} must not import libs/client: the client is for the API's callers.`,
+          },
         ],
       },
     ],
@@ -73,7 +100,10 @@ const libsBoundary = {
   files: ['libs/**/*.ts'],
   ignores: ['libs/funding/src/**/*.ts', 'libs/client/src/**/*.ts'],
   rules: {
-    'no-restricted-imports': ['error', { patterns: [{ group: ['**/apps/**'], message: 'libs/ must not import apps/.' }] }],
+    'no-restricted-imports': [
+      'error',
+      { patterns: [{ group: ['**/apps/**'], message: 'libs/ must not import apps/.' }] },
+    ],
   },
 };
 
@@ -83,7 +113,10 @@ const dashboardBrowserFiles = {
   languageOptions: {
     sourceType: 'module',
     globals: Object.fromEntries(
-      ['window', 'document', 'location', 'sessionStorage', 'fetch', 'URLSearchParams', 'Node', 'Intl'].map((name) => [name, 'readonly']),
+      ['window', 'document', 'location', 'sessionStorage', 'fetch', 'URLSearchParams', 'Node', 'Intl'].map((name) => [
+        name,
+        'readonly',
+      ]),
     ),
   },
 };
@@ -95,7 +128,10 @@ export default tseslint.config(
   {
     languageOptions: { globals: { console: 'readonly', process: 'readonly' } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       'no-console': 'off',
     },
   },

@@ -48,8 +48,15 @@ export interface Started {
 }
 
 /** Starts a built Node program and waits for the line that gives its URL. */
-export function startProcess(file: string, env: Record<string, string>, urlPattern = /listening on (http:\/\/127\.0\.0\.1:\d+)/): Promise<Started> {
-  const child = spawn(process.execPath, [file], { env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'test', PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startProcess(
+  file: string,
+  env: Record<string, string>,
+  urlPattern = /listening on (http:\/\/127\.0\.0\.1:\d+)/,
+): Promise<Started> {
+  const child = spawn(process.execPath, [file], {
+    env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'test', PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => reject(new Error(`${file} did not start:\n${output}`)), 60_000);
@@ -63,11 +70,12 @@ export function startProcess(file: string, env: Record<string, string>, urlPatte
         resolvePromise({
           child,
           url: match[1],
-          stop: () => new Promise<void>((done) => {
-            if (child.exitCode !== null) return done();
-            child.once('exit', () => done());
-            child.kill('SIGTERM');
-          }),
+          stop: () =>
+            new Promise<void>((done) => {
+              if (child.exitCode !== null) return done();
+              child.once('exit', () => done());
+              child.kill('SIGTERM');
+            }),
         });
       }
     };

@@ -18,16 +18,30 @@ describe('configuration', () => {
 
   it('keeps idempotent responses for IDEMPOTENCY_RETENTION_HOURS, from one hour to a year', () => {
     expect(loadConfig({ IDEMPOTENCY_RETENTION_HOURS: '24' }).idempotencyRetentionHours).toBe(24);
-    expect(() => loadConfig({ IDEMPOTENCY_RETENTION_HOURS: '0' })).toThrow('IDEMPOTENCY_RETENTION_HOURS must be an integer from 1 to 8760, got "0"');
-    expect(() => loadConfig({ IDEMPOTENCY_RETENTION_HOURS: '1.5' })).toThrow('IDEMPOTENCY_RETENTION_HOURS must be an integer');
+    expect(() => loadConfig({ IDEMPOTENCY_RETENTION_HOURS: '0' })).toThrow(
+      'IDEMPOTENCY_RETENTION_HOURS must be an integer from 1 to 8760, got "0"',
+    );
+    expect(() => loadConfig({ IDEMPOTENCY_RETENTION_HOURS: '1.5' })).toThrow(
+      'IDEMPOTENCY_RETENTION_HOURS must be an integer',
+    );
   });
 
   it('takes PORT, DATA_DIR and the server URLs from the environment', () => {
     const config = loadConfig(
-      { PORT: '8080', DATA_DIR: '/var/lib/ledger', KURRENTDB_URL: 'kurrentdb://localhost:2113?tls=false', MONGODB_URL: 'mongodb://localhost:27017' },
+      {
+        PORT: '8080',
+        DATA_DIR: '/var/lib/ledger',
+        KURRENTDB_URL: 'kurrentdb://localhost:2113?tls=false',
+        MONGODB_URL: 'mongodb://localhost:27017',
+      },
       '/srv/app',
     );
-    expect(config).toMatchObject({ port: 8080, dataDir: '/var/lib/ledger', kurrentDbUrl: 'kurrentdb://localhost:2113?tls=false', mongoDbUrl: 'mongodb://localhost:27017' });
+    expect(config).toMatchObject({
+      port: 8080,
+      dataDir: '/var/lib/ledger',
+      kurrentDbUrl: 'kurrentdb://localhost:2113?tls=false',
+      mongoDbUrl: 'mongodb://localhost:27017',
+    });
   });
 
   it('refuses to start on bad values, naming every one', () => {
@@ -47,15 +61,31 @@ describe('configuration', () => {
   });
 
   it('logs at info (warn under test) in the format the terminal suits, and serves metrics only on a port of their own', () => {
-    expect(loadConfig({})).toMatchObject({ logLevel: 'info', logFormat: 'auto', metricsPort: null, metricsHost: '127.0.0.1' });
+    expect(loadConfig({})).toMatchObject({
+      logLevel: 'info',
+      logFormat: 'auto',
+      metricsPort: null,
+      metricsHost: '127.0.0.1',
+    });
     expect(loadConfig({ NODE_ENV: 'test' }).logLevel).toBe('warn');
-    expect(loadConfig({ LOG_LEVEL: 'debug', LOG_FORMAT: 'json', METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' })).toMatchObject({ logLevel: 'debug', logFormat: 'json', metricsPort: 9464, metricsHost: '0.0.0.0' });
-    expect(() => loadConfig({ LOG_LEVEL: 'verbose' })).toThrow('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"');
-    expect(() => loadConfig({ PORT: '9464', METRICS_PORT: '9464' })).toThrow('METRICS_PORT must differ from PORT (9464)');
+    expect(
+      loadConfig({ LOG_LEVEL: 'debug', LOG_FORMAT: 'json', METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' }),
+    ).toMatchObject({ logLevel: 'debug', logFormat: 'json', metricsPort: 9464, metricsHost: '0.0.0.0' });
+    expect(() => loadConfig({ LOG_LEVEL: 'verbose' })).toThrow(
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"',
+    );
+    expect(() => loadConfig({ PORT: '9464', METRICS_PORT: '9464' })).toThrow(
+      'METRICS_PORT must differ from PORT (9464)',
+    );
   });
 
   it('runs on the KurrentDB simulator and with injected faults only outside production, and names a bad fault', () => {
-    expect(loadConfig({ KURRENTDB_URL: 'kurrentdb-simulator://', EVENT_STORE_FAULTS: 'commit-then-fail:0.05,unavailable:0.02' })).toMatchObject({
+    expect(
+      loadConfig({
+        KURRENTDB_URL: 'kurrentdb-simulator://',
+        EVENT_STORE_FAULTS: 'commit-then-fail:0.05,unavailable:0.02',
+      }),
+    ).toMatchObject({
       kurrentDbUrl: 'kurrentdb-simulator://',
       eventStoreFaults: 'commit-then-fail:0.05,unavailable:0.02',
     });
@@ -63,14 +93,20 @@ describe('configuration', () => {
     expect(() => loadConfig({ EVENT_STORE_FAULTS: 'commit-then-fail:2' })).toThrow('EVENT_STORE_FAULTS:');
     expect(() => loadConfig({ EVENT_STORE_FAULTS: 'disk-on-fire:0.1' })).toThrow('disk-on-fire');
     const production = { NODE_ENV: 'production', API_KEYS_FILE: '/etc/ledger/keys.json' };
-    expect(() => loadConfig({ ...production, KURRENTDB_URL: 'kurrentdb-simulator://' })).toThrow('KURRENTDB_URL names the in-memory KurrentDB simulator');
-    expect(() => loadConfig({ ...production, EVENT_STORE_FAULTS: 'unavailable:0.5' })).toThrow('EVENT_STORE_FAULTS injects failures into the event store');
+    expect(() => loadConfig({ ...production, KURRENTDB_URL: 'kurrentdb-simulator://' })).toThrow(
+      'KURRENTDB_URL names the in-memory KurrentDB simulator',
+    );
+    expect(() => loadConfig({ ...production, EVENT_STORE_FAULTS: 'unavailable:0.5' })).toThrow(
+      'EVENT_STORE_FAULTS injects failures into the event store',
+    );
   });
 
   it('lets a retry take over the Idempotency-Key of a dead process after IDEMPOTENCY_LEASE_MS', () => {
     expect(loadConfig({}).idempotencyLeaseMs).toBe(30_000);
     expect(loadConfig({ IDEMPOTENCY_LEASE_MS: '1000' }).idempotencyLeaseMs).toBe(1000);
-    expect(() => loadConfig({ IDEMPOTENCY_LEASE_MS: '10' })).toThrow('IDEMPOTENCY_LEASE_MS must be an integer from 500 to 600000');
+    expect(() => loadConfig({ IDEMPOTENCY_LEASE_MS: '10' })).toThrow(
+      'IDEMPOTENCY_LEASE_MS must be an integer from 500 to 600000',
+    );
   });
 
   it('refuses production without an API keys file', () => {
@@ -90,26 +126,47 @@ describe('configuration', () => {
 
     it('takes its keyring from VAULT_KEYRING, beside DATA_DIR by default in development only', () => {
       expect(loadConfig({}, '/srv/app')).toMatchObject({ vaultKey: null, vaultKeyring: null });
-      expect(loadConfig({ VAULT_KEYRING: 'secrets/vault-keyring.json', VAULT_KEY: vaultKey }, '/srv/app')).toMatchObject({ vaultKeyring: '/srv/app/secrets/vault-keyring.json', vaultKey });
-      const production = { NODE_ENV: 'production', API_KEYS_FILE: '/etc/ledger/keys.json', VAULT_KEY: vaultKey, DATA_DIR: '/var/lib/ledger' };
+      expect(
+        loadConfig({ VAULT_KEYRING: 'secrets/vault-keyring.json', VAULT_KEY: vaultKey }, '/srv/app'),
+      ).toMatchObject({ vaultKeyring: '/srv/app/secrets/vault-keyring.json', vaultKey });
+      const production = {
+        NODE_ENV: 'production',
+        API_KEYS_FILE: '/etc/ledger/keys.json',
+        VAULT_KEY: vaultKey,
+        DATA_DIR: '/var/lib/ledger',
+      };
       expect(problems(production)).toContain(
         'VAULT_KEYRING is required in production: the path of the vault keyring file, outside DATA_DIR and apart from the database backups (docs/adr/0009)',
       );
       expect(problems({ ...production, VAULT_KEYRING: '/var/lib/ledger/keys/vault-keyring.json' })).toContain(
         'VAULT_KEYRING must be outside DATA_DIR in production: a copy of the data directory must not carry the keys that open it',
       );
-      expect(problems({ ...production, VAULT_KEYRING: '/var/lib/ledger-keys/vault-keyring.json' }).filter((p) => p.includes('VAULT'))).toEqual([]);
-      expect(problems({ NODE_ENV: 'production', API_KEYS_FILE: '/k.json', VAULT_KEYRING: '/etc/ledger/vault-keyring.json' })).toContain(
+      expect(
+        problems({ ...production, VAULT_KEYRING: '/var/lib/ledger-keys/vault-keyring.json' }).filter((p) =>
+          p.includes('VAULT'),
+        ),
+      ).toEqual([]);
+      expect(
+        problems({ NODE_ENV: 'production', API_KEYS_FILE: '/k.json', VAULT_KEYRING: '/etc/ledger/vault-keyring.json' }),
+      ).toContain(
         'VAULT_KEY or VAULT_KEY_FILE is required in production (32 bytes, base64: `openssl rand -base64 32`)',
       );
     });
 
     it('keeps its MongoDB data in VAULT_DATABASE, else the database MONGODB_URL names, never the driver default `test`', () => {
       expect(loadConfig({}).vaultDatabase).toBe('cohesion_ledger');
-      expect(loadConfig({ MONGODB_URL: 'mongodb://localhost:27017/?directConnection=true' }).vaultDatabase).toBe('cohesion_ledger');
-      expect(loadConfig({ MONGODB_URL: 'mongodb://h1:27017,h2:27017/ledger?replicaSet=rs0' }).vaultDatabase).toBe('ledger');
-      expect(loadConfig({ MONGODB_URL: 'mongodb://localhost:27017/ledger', VAULT_DATABASE: 'ledger_vault' }).vaultDatabase).toBe('ledger_vault');
-      expect(problems({ VAULT_DATABASE: 'ledger.vault' })).toEqual(['VAULT_DATABASE must be a MongoDB database name (1 to 63 characters, none of /\\. "$*<>:|?), got "ledger.vault"']);
+      expect(loadConfig({ MONGODB_URL: 'mongodb://localhost:27017/?directConnection=true' }).vaultDatabase).toBe(
+        'cohesion_ledger',
+      );
+      expect(loadConfig({ MONGODB_URL: 'mongodb://h1:27017,h2:27017/ledger?replicaSet=rs0' }).vaultDatabase).toBe(
+        'ledger',
+      );
+      expect(
+        loadConfig({ MONGODB_URL: 'mongodb://localhost:27017/ledger', VAULT_DATABASE: 'ledger_vault' }).vaultDatabase,
+      ).toBe('ledger_vault');
+      expect(problems({ VAULT_DATABASE: 'ledger.vault' })).toEqual([
+        'VAULT_DATABASE must be a MongoDB database name (1 to 63 characters, none of /\\. "$*<>:|?), got "ledger.vault"',
+      ]);
     });
   });
 });

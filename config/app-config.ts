@@ -13,7 +13,8 @@ export { LOG_LEVELS, type LogLevel } from './observability.config.js';
  * store, the read models, HTTP, security, the vault, observability (each in its `*.config.ts`).
  * Every problem is reported at once, naming its setting, and the process refuses to start on any.
  */
-export interface AppConfig extends EventStoreConfig, ReadModelsConfig, HttpConfig, SecurityConfig, VaultConfig, ObservabilityConfig {
+export interface AppConfig
+  extends EventStoreConfig, ReadModelsConfig, HttpConfig, SecurityConfig, VaultConfig, ObservabilityConfig {
   readonly environment: Environment;
   /** Where the embedded stores keep their files. */
   readonly dataDir: string;
@@ -45,7 +46,9 @@ export function loadConfig(
     ...observabilityConfig(settings),
   };
   if (config.metricsPort !== null && config.metricsPort !== 0 && config.metricsPort === config.port) {
-    settings.problems.push(`METRICS_PORT must differ from PORT (${config.port}): the metrics have a listener of their own`);
+    settings.problems.push(
+      `METRICS_PORT must differ from PORT (${config.port}): the metrics have a listener of their own`,
+    );
   }
   if (settings.problems.length > 0) throw new ConfigError(settings.problems);
   return config;

@@ -31,7 +31,9 @@ export function eventStoreConfig(s: Settings): EventStoreConfig {
 function kurrentDbUrl(s: Settings): string | null {
   const value = s.url('KURRENTDB_URL', ['kurrentdb', 'kurrentdb+discover', 'esdb', 'esdb+discover', SIMULATOR_SCHEME]);
   if (value?.startsWith(`${SIMULATOR_SCHEME}://`) && s.production) {
-    s.problems.push('KURRENTDB_URL names the in-memory KurrentDB simulator, which keeps nothing: it is for tests, never in production');
+    s.problems.push(
+      'KURRENTDB_URL names the in-memory KurrentDB simulator, which keeps nothing: it is for tests, never in production',
+    );
     return null;
   }
   return value;

@@ -17,16 +17,27 @@ describe('progress of a long run', () => {
     expect(written).toEqual([]);
     now = 2_000;
     progress.update(500);
-    expect(written).toEqual([`\r\x1b[2KRebuilding [############------------]  50% 500/1,000 events 250 events/s ETA 2 s`]);
+    expect(written).toEqual([
+      `\r\x1b[2KRebuilding [############------------]  50% 500/1,000 events 250 events/s ETA 2 s`,
+    ]);
     now = 4_000;
     progress.finish();
-    expect(written.at(-1)).toBe(`\r\x1b[2KRebuilding [########################] 100% 1,000/1,000 events 250 events/s ETA 0 s\n`);
+    expect(written.at(-1)).toBe(
+      `\r\x1b[2KRebuilding [########################] 100% 1,000/1,000 events 250 events/s ETA 0 s\n`,
+    );
   });
 
   it('elsewhere: a plain line every few seconds, then the last one', () => {
     let now = 0;
     const { out, written } = sink(false);
-    const progress = new Progress({ label: 'Verifying', unit: 'events', total: 10_000, out, now: () => now, everySeconds: 5 });
+    const progress = new Progress({
+      label: 'Verifying',
+      unit: 'events',
+      total: 10_000,
+      out,
+      now: () => now,
+      everySeconds: 5,
+    });
     now = 1_000;
     progress.update(1_000);
     now = 5_000;

@@ -87,6 +87,14 @@ function duration(seconds: number): string {
 }
 
 /** Progress through the event log, up to its head when the run starts: events on the embedded store, log positions (bytes) on KurrentDB. */
-export function logProgress(label: string, adapter: 'embedded' | 'kurrentdb', head: { readonly commit: bigint } | null): Progress {
-  return new Progress({ label, unit: adapter === 'embedded' ? 'events' : 'log positions', total: head ? Number(head.commit) : 0 });
+export function logProgress(
+  label: string,
+  adapter: 'embedded' | 'kurrentdb',
+  head: { readonly commit: bigint } | null,
+): Progress {
+  return new Progress({
+    label,
+    unit: adapter === 'embedded' ? 'events' : 'log positions',
+    total: head ? Number(head.commit) : 0,
+  });
 }

@@ -18,4 +18,7 @@ export const devApiKeysFile = (): string => join(projectRoot(), 'config', 'dev-a
  * eligible until 31 December 2023), then a demonstration programme of 2021-2027 whose eligibility
  * period holds today's operations.
  */
-export const demoProgrammeFiles = (): string[] => ['wecare-programme.json', 'wecare-2127-programme.json'].map((file) => join(projectRoot(), 'config', 'fixtures', file));
+export const demoProgrammeFiles = (): string[] =>
+  ['wecare-programme.json', 'wecare-2127-programme.json'].map((file) =>
+    join(projectRoot(), 'config', 'fixtures', file),
+  );

@@ -20,7 +20,8 @@ export interface SecurityConfig {
 
 export function securityConfig(s: Settings): SecurityConfig {
   const apiKeysFile = s.text('API_KEYS_FILE');
-  if (s.productionApi && apiKeysFile === null) s.problems.push('API_KEYS_FILE is required in production (a JSON file of hashed API keys)');
+  if (s.productionApi && apiKeysFile === null)
+    s.problems.push('API_KEYS_FILE is required in production (a JSON file of hashed API keys)');
   return {
     apiKeysFile: apiKeysFile === null ? null : s.path(apiKeysFile),
     auditSigningKey: auditSigningKey(s),
@@ -34,18 +35,30 @@ function auditSigningKey(s: Settings): string | null {
   // Required where anchors are written: an API that runs the projector (the projector process checks it itself).
   const anchors = s.text('AUDIT_ANCHOR_INTERVAL_MS') !== '0' && s.text('RUN_PROJECTOR') !== 'false';
   if (key === null && s.productionApi && anchors) {
-    s.problems.push('AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE is required in production where the projector runs (an Ed25519 private key: `openssl genpkey -algorithm ed25519`)');
+    s.problems.push(
+      'AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE is required in production where the projector runs (an Ed25519 private key: `openssl genpkey -algorithm ed25519`)',
+    );
   }
-  if (key !== null && !isEd25519Key(key, 'private')) s.problems.push('The audit signing key must be an Ed25519 private key (PEM, or base64 PKCS#8 DER)');
+  if (key !== null && !isEd25519Key(key, 'private'))
+    s.problems.push('The audit signing key must be an Ed25519 private key (PEM, or base64 PKCS#8 DER)');
   return key;
 }
 
 function auditPublicKeys(s: Settings): string[] {
-  const keys = (s.text('AUDIT_PUBLIC_KEYS') ?? '').split(',').map((k) => k.trim()).filter((k) => k.length > 0);
+  const keys = (s.text('AUDIT_PUBLIC_KEYS') ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter((k) => k.length > 0);
   if (keys.length === 0 && s.productionApi) {
-    s.problems.push('AUDIT_PUBLIC_KEYS is required in production: the public keys /audit/verify checks the anchors with (base64 SPKI DER)');
+    s.problems.push(
+      'AUDIT_PUBLIC_KEYS is required in production: the public keys /audit/verify checks the anchors with (base64 SPKI DER)',
+    );
   }
-  for (const key of keys) if (!isEd25519Key(key, 'public')) s.problems.push(`AUDIT_PUBLIC_KEYS: ${JSON.stringify(key.slice(0, 24))}… is not an Ed25519 public key (base64 SPKI DER)`);
+  for (const key of keys)
+    if (!isEd25519Key(key, 'public'))
+      s.problems.push(
+        `AUDIT_PUBLIC_KEYS: ${JSON.stringify(key.slice(0, 24))}… is not an Ed25519 public key (base64 SPKI DER)`,
+      );
   return keys;
 }
 

@@ -70,7 +70,8 @@ export class Settings {
   flag(name: string, fallback: boolean): boolean {
     const raw = this.text(name);
     if (raw === null) return fallback;
-    if (raw !== 'true' && raw !== 'false') this.problems.push(`${name} must be true or false, got ${JSON.stringify(raw)}`);
+    if (raw !== 'true' && raw !== 'false')
+      this.problems.push(`${name} must be true or false, got ${JSON.stringify(raw)}`);
     return raw === 'true';
   }
 

@@ -16,7 +16,13 @@ import {
   type InjectedFault,
   type Upcaster,
 } from '@app/event-store';
-import { DEFAULT_PROGRAMME_RULES, ELIGIBILITY_BY_PERIOD, FUNDING_EVENT_SCHEMA_VERSIONS, type ExpenditureClaimSubmittedV1, type ProgrammingPeriod } from '@app/funding';
+import {
+  DEFAULT_PROGRAMME_RULES,
+  ELIGIBILITY_BY_PERIOD,
+  FUNDING_EVENT_SCHEMA_VERSIONS,
+  type ExpenditureClaimSubmittedV1,
+  type ProgrammingPeriod,
+} from '@app/funding';
 import { SqliteReadModelStore, connectMongoReadModels, type ReadModelStore } from '@app/read-models';
 import { FileKeyring, PersonalDataVault, SqliteVaultStore, connectMongoVault, parseVaultKey } from '@app/personal-data';
 import { SqliteIdempotencyStore, connectMongoIdempotency, type IdempotencyStore } from '@app/idempotency';
@@ -37,7 +43,9 @@ function notUpcastable(type: string, missing: string, fromVersion = 1, adr = '00
     type,
     fromVersion,
     upcast() {
-      throw new Error(`${type} v${fromVersion} has no ${missing}; migrate the log before reading it with this build (docs/adr/${adr})`);
+      throw new Error(
+        `${type} v${fromVersion} has no ${missing}; migrate the log before reading it with this build (docs/adr/${adr})`,
+      );
     },
   };
 }
@@ -59,7 +67,9 @@ function applicantToV3(field: 'applicant' | 'beneficiary'): (data: unknown) => u
     const record = data as Record<string, unknown>;
     const party = record[field] as { type: string; taxCode: string; name: string };
     if (party.type === 'natural-person' || /^[A-Za-z0-9]{16}$/.test(party.taxCode)) {
-      throw new Error(`a natural person's identity is in this event; move it to the personal-data vault before reading (docs/adr/0009)`);
+      throw new Error(
+        `a natural person's identity is in this event; move it to the personal-data vault before reading (docs/adr/0009)`,
+      );
     }
     return { ...record, [field]: { kind: 'legal-person', ...party }, sensitive: false };
   };
@@ -78,14 +88,25 @@ export const FUNDING_UPCASTERS: readonly Upcaster[] = [
     fromVersion: 2,
     upcast: (data) => {
       const d = data as { funds?: object[]; rules?: object };
-      return { ...d, funds: (d.funds ?? []).map((f) => ({ euCoFinancingRateBp: null, ...f })), rules: { ...DEFAULT_PROGRAMME_RULES, ...d.rules } };
+      return {
+        ...d,
+        funds: (d.funds ?? []).map((f) => ({ euCoFinancingRateBp: null, ...f })),
+        rules: { ...DEFAULT_PROGRAMME_RULES, ...d.rules },
+      };
     },
   },
   withDefaults('CallOpened', 2, { aidRegime: 'none' }),
   withDefaults('BidSubmitted', 3, { linkedUndertakings: [] }),
   notUpcastable('GrantAwarded', 'CUP and operation data (an award without them is void)', 3, '0010'),
   withDefaults('DisbursementRecorded', 2, { deggendorfVisuraRef: null }),
-  { type: 'GrantCompleted', fromVersion: 2, upcast: (data) => ({ actualEndDate: String((data as { completedAt: string }).completedAt).slice(0, 10), ...(data as object) }) },
+  {
+    type: 'GrantCompleted',
+    fromVersion: 2,
+    upcast: (data) => ({
+      actualEndDate: String((data as { completedAt: string }).completedAt).slice(0, 10),
+      ...(data as object),
+    }),
+  },
   withDefaults('GrantRevoked', 2, { covar: null }),
   // Claims, verifications and recoveries (docs/adr/0011). Calls and grants from before the advance
   // share pay no advance (the call set none); the evaluator and the payer were the events' actors.
@@ -93,8 +114,16 @@ export const FUNDING_UPCASTERS: readonly Upcaster[] = [
   // Calls from before first-come selection ranked their bids (docs/adr/0012).
   withDefaults('CallOpened', 4, { selection: 'ranking' }),
   withDefaults('GrantAwarded', 4, { advanceShareBp: 0 }),
-  { type: 'BidEvaluated', fromVersion: 1, upcast: (data, metadata) => ({ ...(data as object), evaluatedBy: metadata.actor }) },
-  { type: 'DisbursementRecorded', fromVersion: 3, upcast: (data, metadata) => ({ claimId: null, ...(data as object), paidBy: metadata.actor }) },
+  {
+    type: 'BidEvaluated',
+    fromVersion: 1,
+    upcast: (data, metadata) => ({ ...(data as object), evaluatedBy: metadata.actor }),
+  },
+  {
+    type: 'DisbursementRecorded',
+    fromVersion: 3,
+    upcast: (data, metadata) => ({ claimId: null, ...(data as object), paidBy: metadata.actor }),
+  },
   {
     // v1 did not name the submitting portal in the data; it was the event's actor all along.
     type: 'BidSubmitted',
@@ -111,7 +140,13 @@ export const FUNDING_UPCASTERS: readonly Upcaster[] = [
     fromVersion: 3,
     upcast: (data) => {
       const d = data as { rules: { programmingPeriod: ProgrammingPeriod; eligibility?: object } };
-      return { ...d, rules: { eligibility: ELIGIBILITY_BY_PERIOD[d.rules.programmingPeriod] ?? DEFAULT_PROGRAMME_RULES.eligibility, ...d.rules } };
+      return {
+        ...d,
+        rules: {
+          eligibility: ELIGIBILITY_BY_PERIOD[d.rules.programmingPeriod] ?? DEFAULT_PROGRAMME_RULES.eligibility,
+          ...d.rules,
+        },
+      };
     },
   },
   // Acts, rankings and State aid by date (issue #24, docs/adr/0018): calls from before GBER terms
@@ -123,7 +158,14 @@ export const FUNDING_UPCASTERS: readonly Upcaster[] = [
   withDefaults('GrantRevoked', 3, { act: null }),
   withDefaults('RecoveryOrdered', 1, { act: null }),
   withDefaults('RecoveryWrittenOff', 1, { act: null }),
-  { type: 'DeMinimisAidRecorded', fromVersion: 1, upcast: (data) => ({ grantDate: String((data as { awardedAt: string }).awardedAt).slice(0, 10), ...(data as object) }) },
+  {
+    type: 'DeMinimisAidRecorded',
+    fromVersion: 1,
+    upcast: (data) => ({
+      grantDate: String((data as { awardedAt: string }).awardedAt).slice(0, 10),
+      ...(data as object),
+    }),
+  },
   {
     type: 'ExpenditureClaimSubmitted',
     fromVersion: 1,
@@ -141,7 +183,10 @@ export const FUNDING_UPCASTERS: readonly Upcaster[] = [
 
 /** The funding events, and the anchors of the audit trail written among them. */
 export function fundingEventRegistry(): EventTypeRegistry {
-  return new EventTypeRegistry({ ...FUNDING_EVENT_SCHEMA_VERSIONS, [ANCHOR_EVENT]: ANCHOR_SCHEMA_VERSION }, FUNDING_UPCASTERS);
+  return new EventTypeRegistry(
+    { ...FUNDING_EVENT_SCHEMA_VERSIONS, [ANCHOR_EVENT]: ANCHOR_SCHEMA_VERSION },
+    FUNDING_UPCASTERS,
+  );
 }
 
 export interface OpenedEventStore {
@@ -158,20 +203,42 @@ export interface OpenedEventStore {
  * simulator for `kurrentdb-simulator://`), else SQLite under DATA_DIR; with EVENT_STORE_FAULTS, the
  * adapter behind a fault injector, under the stream links as in production.
  */
-export async function openEventStore(config: AppConfig, onFault?: (fault: InjectedFault) => void): Promise<OpenedEventStore> {
+export async function openEventStore(
+  config: AppConfig,
+  onFault?: (fault: InjectedFault) => void,
+): Promise<OpenedEventStore> {
   const faulty = (adapter: EventStore): EventStore =>
-    config.eventStoreFaults === null ? adapter : new FaultyEventStore(adapter, parseEventStoreFaults(config.eventStoreFaults), { seed: process.pid, ...(onFault ? { onFault } : {}) });
+    config.eventStoreFaults === null
+      ? adapter
+      : new FaultyEventStore(adapter, parseEventStoreFaults(config.eventStoreFaults), {
+          seed: process.pid,
+          ...(onFault ? { onFault } : {}),
+        });
   if (config.kurrentDbUrl) {
-    const written = new LinkingEventStore(faulty(await connectKurrentDb(config.kurrentDbUrl, { maxEventBytes: config.maxEventBytes })));
-    return { store: new UpcastingEventStore(written, fundingEventRegistry()), written, adapter: 'kurrentdb', durability: null };
+    const written = new LinkingEventStore(
+      faulty(await connectKurrentDb(config.kurrentDbUrl, { maxEventBytes: config.maxEventBytes })),
+    );
+    return {
+      store: new UpcastingEventStore(written, fundingEventRegistry()),
+      written,
+      adapter: 'kurrentdb',
+      durability: null,
+    };
   }
   const raw = SqliteEventStore.open(join(config.dataDir, 'events.db'), { maxEventBytes: config.maxEventBytes });
   const written = new LinkingEventStore(faulty(raw));
-  return { store: new UpcastingEventStore(written, fundingEventRegistry()), written, adapter: 'embedded', durability: raw.durability() };
+  return {
+    store: new UpcastingEventStore(written, fundingEventRegistry()),
+    written,
+    adapter: 'embedded',
+    durability: raw.durability(),
+  };
 }
 
 /** The read-model store the configuration names: MongoDB when MONGODB_URL is set, else SQLite under DATA_DIR. */
-export async function openReadModelStore(config: AppConfig): Promise<{ store: ReadModelStore; adapter: 'embedded' | 'mongodb' }> {
+export async function openReadModelStore(
+  config: AppConfig,
+): Promise<{ store: ReadModelStore; adapter: 'embedded' | 'mongodb' }> {
   if (config.mongoDbUrl) return { store: await connectMongoReadModels(config.mongoDbUrl), adapter: 'mongodb' };
   return { store: SqliteReadModelStore.open(join(config.dataDir, 'read-models.db')), adapter: 'embedded' };
 }
@@ -191,12 +258,21 @@ export async function openVault(config: AppConfig): Promise<PersonalDataVault> {
   try {
     const keyring = config.vaultKeyring ?? developmentVaultKeyring(config.dataDir);
     if (config.vaultKeyring === null) {
-      logger.warn(`VAULT_KEYRING is not set: the vault's keys are in ${keyring}, a development default. Production requires VAULT_KEYRING, outside DATA_DIR (docs/adr/0009)`);
+      logger.warn(
+        `VAULT_KEYRING is not set: the vault's keys are in ${keyring}, a development default. Production requires VAULT_KEYRING, outside DATA_DIR (docs/adr/0009)`,
+      );
     }
     const absent = !existsSync(keyring);
-    const keys = FileKeyring.open(keyring, parseVaultKey(config.vaultKey ?? developmentVaultKey(config.dataDir)), { createIfAbsent: (await store.keyUsage()).size === 0 });
-    if (absent) logger.warn(`Created the vault keyring ${keyring}: back it up now and after every erasure, never beside the database backups (docs/adr/0009)`);
-    return await PersonalDataVault.open(store, keys, { log: { info: (message) => logger.log(message), warn: (message) => logger.warn(message) } });
+    const keys = FileKeyring.open(keyring, parseVaultKey(config.vaultKey ?? developmentVaultKey(config.dataDir)), {
+      createIfAbsent: (await store.keyUsage()).size === 0,
+    });
+    if (absent)
+      logger.warn(
+        `Created the vault keyring ${keyring}: back it up now and after every erasure, never beside the database backups (docs/adr/0009)`,
+      );
+    return await PersonalDataVault.open(store, keys, {
+      log: { info: (message) => logger.log(message), warn: (message) => logger.warn(message) },
+    });
   } catch (error) {
     await store.close();
     throw error;
@@ -210,7 +286,9 @@ export async function openVault(config: AppConfig): Promise<PersonalDataVault> {
 export function anchorSigner(config: AppConfig): AnchorSigner {
   if (config.auditSigningKey) return AnchorSigner.fromText(config.auditSigningKey);
   if (config.environment === 'production') {
-    throw new Error('AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE is required in production to write anchors (an Ed25519 private key)');
+    throw new Error(
+      'AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE is required in production to write anchors (an Ed25519 private key)',
+    );
   }
   return AnchorSigner.fromText(developmentSecret(config.dataDir, 'audit-signing.key', developmentSigningKey));
 }
@@ -250,7 +328,9 @@ function developmentSigningKey(): string {
  * instance on the database shares it), else SQLite in DATA_DIR/api.db (every API process on the
  * data directory shares it).
  */
-export async function openIdempotencyStore(config: AppConfig): Promise<{ store: IdempotencyStore; adapter: 'embedded' | 'mongodb' }> {
+export async function openIdempotencyStore(
+  config: AppConfig,
+): Promise<{ store: IdempotencyStore; adapter: 'embedded' | 'mongodb' }> {
   if (config.mongoDbUrl) return { store: await connectMongoIdempotency(config.mongoDbUrl), adapter: 'mongodb' };
   const retentionMs = config.idempotencyRetentionHours * 3_600_000;
   return { store: SqliteIdempotencyStore.open(join(config.dataDir, 'api.db'), { retentionMs }), adapter: 'embedded' };

@@ -13,9 +13,13 @@ let provinces: ReadonlyMap<string, string> | null = null;
 /** The location of a six-digit ISTAT municipality code, or null when its province is not in config/territory/istat-provinces.json. */
 export function locationOfMunicipality(istatCode: string): Location | null {
   provinces ??= new Map(
-    Object.entries((JSON.parse(readFileSync(join(projectRoot(), 'config', 'territory', 'istat-provinces.json'), 'utf8')) as { provinces: Record<string, { nuts3: string }> }).provinces).map(
-      ([code, { nuts3 }]) => [code, nuts3],
-    ),
+    Object.entries(
+      (
+        JSON.parse(readFileSync(join(projectRoot(), 'config', 'territory', 'istat-provinces.json'), 'utf8')) as {
+          provinces: Record<string, { nuts3: string }>;
+        }
+      ).provinces,
+    ).map(([code, { nuts3 }]) => [code, nuts3]),
   );
   if (!/^\d{6}$/.test(istatCode)) return null;
   const nuts3 = provinces.get(istatCode.slice(0, 3));

@@ -37,7 +37,10 @@ function vaultKey(s: Settings): string | null {
     }
   }
   if (key === null) {
-    if (s.productionApi) s.problems.push('VAULT_KEY or VAULT_KEY_FILE is required in production (32 bytes, base64: `openssl rand -base64 32`)');
+    if (s.productionApi)
+      s.problems.push(
+        'VAULT_KEY or VAULT_KEY_FILE is required in production (32 bytes, base64: `openssl rand -base64 32`)',
+      );
     return null;
   }
   if (Buffer.from(key, 'base64').length !== 32) s.problems.push('The vault key must be 32 bytes, base64-encoded');
@@ -47,20 +50,28 @@ function vaultKey(s: Settings): string | null {
 function vaultKeyring(s: Settings, dataDir: string): string | null {
   const raw = s.text('VAULT_KEYRING');
   if (raw === null) {
-    if (s.productionApi) s.problems.push('VAULT_KEYRING is required in production: the path of the vault keyring file, outside DATA_DIR and apart from the database backups (docs/adr/0009)');
+    if (s.productionApi)
+      s.problems.push(
+        'VAULT_KEYRING is required in production: the path of the vault keyring file, outside DATA_DIR and apart from the database backups (docs/adr/0009)',
+      );
     return null;
   }
   const path = s.path(raw);
   const fromDataDir = relative(dataDir, path);
   if (s.productionApi && !fromDataDir.startsWith('..') && !isAbsolute(fromDataDir)) {
-    s.problems.push('VAULT_KEYRING must be outside DATA_DIR in production: a copy of the data directory must not carry the keys that open it');
+    s.problems.push(
+      'VAULT_KEYRING must be outside DATA_DIR in production: a copy of the data directory must not carry the keys that open it',
+    );
   }
   return path;
 }
 
 function vaultDatabase(s: Settings): string {
   const raw = s.text('VAULT_DATABASE');
-  if (raw !== null && !/^[^/\\. "$*<>:|?\0]{1,63}$/.test(raw)) s.problems.push(`VAULT_DATABASE must be a MongoDB database name (1 to 63 characters, none of /\\. "$*<>:|?), got ${JSON.stringify(raw)}`);
+  if (raw !== null && !/^[^/\\. "$*<>:|?\0]{1,63}$/.test(raw))
+    s.problems.push(
+      `VAULT_DATABASE must be a MongoDB database name (1 to 63 characters, none of /\\. "$*<>:|?), got ${JSON.stringify(raw)}`,
+    );
   return raw ?? databaseNamedIn(s.text('MONGODB_URL')) ?? 'cohesion_ledger';
 }
 

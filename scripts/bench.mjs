@@ -8,7 +8,14 @@ import { buildIfNeeded } from './build-if-needed.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const main = join(root, 'dist/bench/bench/main.js');
 buildIfNeeded();
-if (!existsSync(main) || statSync(main).mtimeMs < statSync(join(root, 'dist/apps/api/apps/api/src/main.js')).mtimeMs || statSync(main).mtimeMs < statSync(join(root, 'bench/main.ts')).mtimeMs) {
-  execFileSync(process.execPath, [join(root, 'node_modules/@nestjs/cli/bin/nest.js'), 'build', 'bench'], { cwd: root, stdio: 'inherit' });
+if (
+  !existsSync(main) ||
+  statSync(main).mtimeMs < statSync(join(root, 'dist/apps/api/apps/api/src/main.js')).mtimeMs ||
+  statSync(main).mtimeMs < statSync(join(root, 'bench/main.ts')).mtimeMs
+) {
+  execFileSync(process.execPath, [join(root, 'node_modules/@nestjs/cli/bin/nest.js'), 'build', 'bench'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
 }
 await import(main);

@@ -27,11 +27,20 @@ function newestSource(dir) {
 
 /** Builds the API and the projector (`nest build`) when a source is newer than their output. */
 export function buildIfNeeded() {
-  const sources = Math.max(...['apps', 'libs', 'config'].map((d) => newestSource(join(root, d))), statSync(join(root, 'tsconfig.json')).mtimeMs);
-  for (const [app, output] of [['api', API_MAIN], ['projector', PROJECTOR_MAIN]]) {
+  const sources = Math.max(
+    ...['apps', 'libs', 'config'].map((d) => newestSource(join(root, d))),
+    statSync(join(root, 'tsconfig.json')).mtimeMs,
+  );
+  for (const [app, output] of [
+    ['api', API_MAIN],
+    ['projector', PROJECTOR_MAIN],
+  ]) {
     if (existsSync(output) && statSync(output).mtimeMs >= sources) continue;
     process.stdout.write(`Building ${app} (nest build ${app})…\n`);
-    execFileSync(process.execPath, [join(root, 'node_modules/@nestjs/cli/bin/nest.js'), 'build', app], { cwd: root, stdio: 'inherit' });
+    execFileSync(process.execPath, [join(root, 'node_modules/@nestjs/cli/bin/nest.js'), 'build', app], {
+      cwd: root,
+      stdio: 'inherit',
+    });
   }
 }
 

@@ -63,10 +63,10 @@ const MUTATIONS = [
     tests: ['libs/funding/src/grants', 'libs/funding/src/funding.properties', 'test/expenditure'],
   },
   {
-    name: "a recovery receipt that does not return its principal to the call",
+    name: 'a recovery receipt that does not return its principal to the call',
     file: 'libs/funding/src/recoveries/record-recovery-receipt.ts',
-    from: "    if (releasedCents > 0) events.push(",
-    to: "    if (releasedCents < 0) events.push(",
+    from: '    if (releasedCents > 0) events.push(',
+    to: '    if (releasedCents < 0) events.push(',
     tests: ['libs/funding/src/recoveries', 'libs/funding/src/funding.properties', 'test/expenditure'],
   },
 ];
@@ -77,7 +77,8 @@ for (const mutation of MUTATIONS) {
   if (only.length > 0 && !only.some((o) => mutation.name.includes(o))) continue;
   const path = resolve(ROOT, mutation.file);
   const original = readFileSync(path, 'utf8');
-  if (!original.includes(mutation.from)) throw new Error(`Mutation "${mutation.name}" no longer applies to ${mutation.file}: update scripts/mutations.mjs`);
+  if (!original.includes(mutation.from))
+    throw new Error(`Mutation "${mutation.name}" no longer applies to ${mutation.file}: update scripts/mutations.mjs`);
   const caughtBy = [];
   try {
     writeFileSync(path, original.replace(mutation.from, mutation.to));
@@ -96,7 +97,11 @@ for (const mutation of MUTATIONS) {
   results.push({ mutation: mutation.name, killed: caughtBy.length > 0, caughtBy });
 }
 // The e2e runs rebuilt dist/ from mutated sources: build again from the restored ones.
-execFileSync('node', ['-e', "import('./scripts/build-if-needed.mjs').then((m) => m.buildIfNeeded())"], { cwd: ROOT, stdio: 'inherit' });
+execFileSync('node', ['-e', "import('./scripts/build-if-needed.mjs').then((m) => m.buildIfNeeded())"], {
+  cwd: ROOT,
+  stdio: 'inherit',
+});
 process.stdout.write('\n| mutation | caught | by |\n| --- | --- | --- |\n');
-for (const r of results) process.stdout.write(`| ${r.mutation} | ${r.killed ? 'yes' : '**no**'} | ${r.caughtBy.join('; ')} |\n`);
+for (const r of results)
+  process.stdout.write(`| ${r.mutation} | ${r.killed ? 'yes' : '**no**'} | ${r.caughtBy.join('; ')} |\n`);
 process.exit(results.every((r) => r.killed) ? 0 : 1);

@@ -34,9 +34,13 @@ const files = [
 ];
 
 if (process.argv.includes('--check')) {
-  const stale = files.filter(([path, content]) => !existsSync(join(root, path)) || readFileSync(join(root, path), 'utf8') !== content).map(([path]) => path);
+  const stale = files
+    .filter(([path, content]) => !existsSync(join(root, path)) || readFileSync(join(root, path), 'utf8') !== content)
+    .map(([path]) => path);
   if (stale.length > 0) {
-    process.stderr.write(`${stale.join(' and ')} ${stale.length > 1 ? 'are' : 'is'} not what the API describes now: run \`npm run openapi\` and commit the result.\n`);
+    process.stderr.write(
+      `${stale.join(' and ')} ${stale.length > 1 ? 'are' : 'is'} not what the API describes now: run \`npm run openapi\` and commit the result.\n`,
+    );
     process.exit(1);
   }
   process.stdout.write(`${DOCUMENT} and ${TYPES} match the API.\n`);

@@ -18,9 +18,19 @@ describe('the advance not yet covered, and write-offs', () => {
   /** A grant of EUR 60,000 on an operation of EUR 100,000, its call paying 40% in advance. */
   async function grant(): Promise<string> {
     // First-come: the one bid is awarded at once (a ranking call awards once closed and ranked).
-    const callId = await client.openCall({ budgetCents: 20_000_000, maxGrantCents: 20_000_000, advanceShareBp: 4000, selection: 'first-come' });
+    const callId = await client.openCall({
+      budgetCents: 20_000_000,
+      maxGrantCents: 20_000_000,
+      advanceShareBp: 4000,
+      selection: 'first-come',
+    });
     const bidId = await client.admissibleBid(callId, { requestedCents: 6_000_000 });
-    const awarded = await client.awardGrant(callId, awardBody(bidId, 6_000_000, { operation: { ...operationDates(), istatMunicipalityCode: '001272', totalEligibleCostCents: 10_000_000 } }));
+    const awarded = await client.awardGrant(
+      callId,
+      awardBody(bidId, 6_000_000, {
+        operation: { ...operationDates(), istatMunicipalityCode: '001272', totalEligibleCostCents: 10_000_000 },
+      }),
+    );
     expect(awarded.status).toBe(201);
     return awarded.body.grantId as string;
   }
@@ -29,11 +39,18 @@ describe('the advance not yet covered, and write-offs', () => {
     const grantId = await grant();
     const paid = await client.recordDisbursement(grantId, { kind: 'advance', amountCents: 2_400_000 });
     expect(paid.status).toBe(201);
-    const advanced = (await client.grant(grantId, { at: paid.headers['x-event-position']!, key: KEYS.programmeManager })).body;
+    const advanced = (
+      await client.grant(grantId, { at: paid.headers['x-event-position']!, key: KEYS.programmeManager })
+    ).body;
     expect(advanced).toMatchObject({ disbursedCents: 2_400_000, advanceUncovered: 2_400_000 });
     // What verified expenditure covers: the grant's funding rate (or, on a call without one, award / total eligible cost) times it.
     const covered = (eligibleCents: number) =>
-      Math.min(6_000_000, advanced.fundingRateBp === null || advanced.fundingRateBp === undefined ? Math.floor((6_000_000 * eligibleCents) / 10_000_000) : Math.floor((advanced.fundingRateBp * eligibleCents) / 10_000));
+      Math.min(
+        6_000_000,
+        advanced.fundingRateBp === null || advanced.fundingRateBp === undefined
+          ? Math.floor((6_000_000 * eligibleCents) / 10_000_000)
+          : Math.floor((advanced.fundingRateBp * eligibleCents) / 10_000),
+      );
 
     await client.verifiedClaim(grantId, 2_000_000);
     const afterFirst = await waitForGrant(grantId, (g) => g.verifiedCents === 2_000_000);
@@ -52,18 +69,37 @@ describe('the advance not yet covered, and write-offs', () => {
     const grantId = await grant();
     await client.recordDisbursement(grantId, { kind: 'advance', amountCents: 2_400_000 });
     // The award cut to EUR 10,000: EUR 14,000 of the advance is due back, none of it ordered yet.
-    expect((await client.revokeGrant(grantId, { reason: 'Attività non realizzate', amountCents: 5_000_000, act: actBody() })).status).toBe(200);
+    expect(
+      (await client.revokeGrant(grantId, { reason: 'Attività non realizzate', amountCents: 5_000_000, act: actBody() }))
+        .status,
+    ).toBe(200);
     const refused = await client.writeOffRecovery(grantId, { reason: 'Beneficiario in liquidazione', act: actBody() });
     expect(refused.status).toBe(422);
     expect(refused.body.code).toBe('NO_RECOVERY_ORDERED');
-    const partial = await client.writeOffRecovery(grantId, { reason: 'Beneficiario in liquidazione', amountCents: 100_000, act: actBody() });
+    const partial = await client.writeOffRecovery(grantId, {
+      reason: 'Beneficiario in liquidazione',
+      amountCents: 100_000,
+      act: actBody(),
+    });
     expect(partial.body.code).toBe('NO_RECOVERY_ORDERED');
 
-    const ordered = await client.orderRecovery(grantId, { amountCents: 1_400_000, interestRateBp: 250, dueDate: '2027-03-31', reference: 'DD-2026-0613', act: actBody() });
+    const ordered = await client.orderRecovery(grantId, {
+      amountCents: 1_400_000,
+      interestRateBp: 250,
+      dueDate: '2027-03-31',
+      reference: 'DD-2026-0613',
+      act: actBody(),
+    });
     expect(ordered.status).toBe(201);
-    const writtenOff = await client.writeOffRecovery(grantId, { reason: 'Beneficiario in liquidazione', act: actBody() });
+    const writtenOff = await client.writeOffRecovery(grantId, {
+      reason: 'Beneficiario in liquidazione',
+      act: actBody(),
+    });
     expect(writtenOff.status).toBe(200);
-    expect((await client.grant(grantId, { at: writtenOff.headers['x-event-position']!, key: KEYS.programmeManager })).body.recovery).toMatchObject({ dueCents: 1_400_000, orderedCents: 1_400_000, writtenOffCents: 1_400_000, outstandingCents: 0 });
+    expect(
+      (await client.grant(grantId, { at: writtenOff.headers['x-event-position']!, key: KEYS.programmeManager })).body
+        .recovery,
+    ).toMatchObject({ dueCents: 1_400_000, orderedCents: 1_400_000, writtenOffCents: 1_400_000, outstandingCents: 0 });
   });
 
   /** The grant once the read models show `ready` (the claim helpers answer no position). */

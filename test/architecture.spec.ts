@@ -32,12 +32,14 @@ describe('architecture rules', () => {
   });
 
   it('lets the domain import its own modules and build dates from given instants', async () => {
-    const code = "import { refuse } from '../domain-error.js';\nexport const at = (iso: string) => new Date(iso);\nexport { refuse };";
+    const code =
+      "import { refuse } from '../domain-error.js';\nexport const at = (iso: string) => new Date(iso);\nexport { refuse };";
     expect(await violations(code, domainFile)).toEqual([]);
   });
 
   it('refuses an app reaching into another app', async () => {
-    const code = "import { ProjectorModule } from '../../projector/src/projector.module.js'; export { ProjectorModule };";
+    const code =
+      "import { ProjectorModule } from '../../projector/src/projector.module.js'; export { ProjectorModule };";
     expect((await violations(code, 'apps/api/src/example.ts')).join()).toContain('must not import apps/projector');
     const back = "import { ApiModule } from '../../api/src/api.module.js'; export { ApiModule };";
     expect((await violations(back, 'apps/projector/src/example.ts')).join()).toContain('must not import apps/api');
@@ -47,13 +49,17 @@ describe('architecture rules', () => {
     ["import { readFileSync } from 'node:fs'; export { readFileSync };", 'no Node API'],
     ["import { Injectable } from '@nestjs/common'; export { Injectable };", 'no framework'],
     ["import { DOMAIN_ERROR_CODES } from '@app/funding'; export { DOMAIN_ERROR_CODES };", 'depends on nothing else'],
-    ["import { ApiModule } from '../../../apps/api/src/api.module.js'; export { ApiModule };", 'depends on nothing else'],
+    [
+      "import { ApiModule } from '../../../apps/api/src/api.module.js'; export { ApiModule };",
+      'depends on nothing else',
+    ],
   ])('refuses in libs/client: %s', async (code, message) => {
     expect((await violations(code, 'libs/client/src/example.ts')).join('\n')).toContain(message);
   });
 
   it('lets the client import openapi-fetch and its generated types', async () => {
-    const code = "import createClient from 'openapi-fetch';\nimport type { paths } from './ledger-api.js';\nexport const client = createClient<paths>();";
+    const code =
+      "import createClient from 'openapi-fetch';\nimport type { paths } from './ledger-api.js';\nexport const client = createClient<paths>();";
     expect(await violations(code, 'libs/client/src/example.ts')).toEqual([]);
   });
 

@@ -26,11 +26,17 @@ describe('concurrent commands over HTTP', () => {
   }
 
   const sum = (events: RecordedEvent[], type: string) =>
-    events.filter((e) => e.type === type).reduce((total, e) => total + (e.data as { amountCents: number }).amountCents, 0);
+    events
+      .filter((e) => e.type === type)
+      .reduce((total, e) => total + (e.data as { amountCents: number }).amountCents, 0);
 
   it('50 concurrent awards down a ranking on a call whose budget covers 10: exactly the 10 best ranked succeed, the rest are refused for the budget', async () => {
     const callId = await client.openCall({ budgetCents: 10_000_000, maxGrantCents: 1_000_000 });
-    const bids = await Promise.all(Array.from({ length: 50 }, (_, i) => client.admissibleBid(callId, { requestedCents: 1_000_000, projectTitle: `Progetto ${i}` })));
+    const bids = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        client.admissibleBid(callId, { requestedCents: 1_000_000, projectTitle: `Progetto ${i}` }),
+      ),
+    );
     const ranked = await client.closeAndRank(callId);
 
     // Sent at once, each again while a bid ranked higher still waits (RANKING_ORDER): as managers awarding down the ranking together.
@@ -38,13 +44,21 @@ describe('concurrent commands over HTTP', () => {
 
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(10);
-    expect(responses.filter((r) => r.status !== 201).map((r) => r.body.code)).toEqual(Array(40).fill('BUDGET_EXCEEDED'));
+    expect(responses.filter((r) => r.status !== 201).map((r) => r.body.code)).toEqual(
+      Array(40).fill('BUDGET_EXCEEDED'),
+    );
     const call = await streamEvents(`call-${callId}`);
     expect(sum(call, 'CallBudgetCommitted')).toBe(10_000_000);
     expect(call.filter((e) => e.type === 'CallBudgetCommitted')).toHaveLength(10);
     // The 10 awarded are the first 10 of the ranking (equal scores: by arrival), whatever order the awards were decided in.
-    const ranking = await client.bidsOfCall(callId, { order: 'rank', pageSize: 10 }, { at: ranked.headers['x-event-position'] });
-    const awarded = new Set(call.filter((e) => e.type === 'CallBudgetCommitted').map((e) => (e.data as { bidId: string }).bidId));
+    const ranking = await client.bidsOfCall(
+      callId,
+      { order: 'rank', pageSize: 10 },
+      { at: ranked.headers['x-event-position'] },
+    );
+    const awarded = new Set(
+      call.filter((e) => e.type === 'CallBudgetCommitted').map((e) => (e.data as { bidId: string }).bidId),
+    );
     expect(ranking.body.items.map((b: { rank: number | null }) => b.rank)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(new Set(ranking.body.items.map((b: { bidId: string }) => b.bidId))).toEqual(awarded);
   });

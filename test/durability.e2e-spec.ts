@@ -26,7 +26,9 @@ describe('restarts', () => {
     let api = await startApi({ dataDir });
     let client = new FundingClient(api.url);
     const callId = await client.openCall();
-    const responses = await Promise.all(Array.from({ length: 30 }, (_, i) => client.submitBid(callId, bidBody({ bidId: `bid-${i}` }))));
+    const responses = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => client.submitBid(callId, bidBody({ bidId: `bid-${i}` }))),
+    );
     expect(responses.every((r) => r.status === 201)).toBe(true);
     const acknowledged = Math.max(...responses.map((r) => Number(r.headers['x-event-position'])));
     await api.kill();
@@ -49,7 +51,12 @@ describe('restarts', () => {
     dirs.push(dataDir);
     const api = await startApi({ dataDir });
     const res = await new FundingClient(api.url).establishProgramme(
-      { programmeId: 'innosoc', code: 'INNOSOC', title: 'Innovazione sociale', funds: [{ fund: 'FSE', amountCents: 100 }] },
+      {
+        programmeId: 'innosoc',
+        code: 'INNOSOC',
+        title: 'Innovazione sociale',
+        funds: [{ fund: 'FSE', amountCents: 100 }],
+      },
       { key: KEYS.programmeManager, headers: { 'X-Correlation-Id': 'delibera-2027-01' } },
     );
     expect(res.status).toBe(201);
@@ -58,7 +65,11 @@ describe('restarts', () => {
     const store = SqliteEventStore.open(join(dataDir, 'events.db'));
     const [event] = await store.readStream('programme-innosoc');
     await store.close();
-    expect(event?.metadata).toMatchObject({ actor: 'dev:programme-manager', correlationId: 'delibera-2027-01', causationId: null });
+    expect(event?.metadata).toMatchObject({
+      actor: 'dev:programme-manager',
+      correlationId: 'delibera-2027-01',
+      causationId: null,
+    });
     expect(Date.parse(event!.metadata.recordedAt)).toBeGreaterThan(Date.now() - 60_000);
   });
 });
@@ -70,7 +81,10 @@ describe('Idempotency-Key', () => {
     let api = await startApi({ dataDir });
     const callId = await new FundingClient(api.url).openCall();
     const submit = (url: string, body = bidBody()) =>
-      new FundingClient(url).submitBid(callId, body, { key: KEYS.applicantService, headers: { 'Idempotency-Key': 'portal-submission-8841' } });
+      new FundingClient(url).submitBid(callId, body, {
+        key: KEYS.applicantService,
+        headers: { 'Idempotency-Key': 'portal-submission-8841' },
+      });
 
     const first = await submit(api.url);
     expect(first.status).toBe(201);
@@ -108,10 +122,16 @@ describe('Idempotency-Key', () => {
     try {
       const client = new FundingClient(api.url);
       const callId = await client.openCall();
-      const asManager = await client.closeCall(callId, { key: KEYS.programmeManager, headers: { 'Idempotency-Key': 'same-key' } });
+      const asManager = await client.closeCall(callId, {
+        key: KEYS.programmeManager,
+        headers: { 'Idempotency-Key': 'same-key' },
+      });
       expect(asManager.status).toBe(200);
       // The same key name from another principal is a request of its own: neither replayed nor refused.
-      const asPortal = await client.submitBid(callId, bidBody(), { key: KEYS.applicantService, headers: { 'Idempotency-Key': 'same-key' } });
+      const asPortal = await client.submitBid(callId, bidBody(), {
+        key: KEYS.applicantService,
+        headers: { 'Idempotency-Key': 'same-key' },
+      });
       expect(asPortal.status).toBe(422);
       expect(asPortal.body.code).toBe('CALL_NOT_OPEN');
       expect(asPortal.headers['idempotent-replayed']).toBeUndefined();
@@ -147,7 +167,14 @@ describe('starting', () => {
     expect(none.output).toContain('AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE is required in production');
     expect(none.output).toContain('AUDIT_PUBLIC_KEYS is required in production');
 
-    const dev = await startApiExpectingRefusal({ NODE_ENV: 'production', VAULT_KEY: VAULT_KEY, VAULT_KEYRING, AUDIT_SIGNING_KEY, AUDIT_PUBLIC_KEYS, API_KEYS_FILE: join(process.cwd(), 'config/dev-api-keys.json') });
+    const dev = await startApiExpectingRefusal({
+      NODE_ENV: 'production',
+      VAULT_KEY: VAULT_KEY,
+      VAULT_KEYRING,
+      AUDIT_SIGNING_KEY,
+      AUDIT_PUBLIC_KEYS,
+      API_KEYS_FILE: join(process.cwd(), 'config/dev-api-keys.json'),
+    });
     expect(dev.code).toBe(1);
     expect(dev.output).toContain('development API key');
 
@@ -155,7 +182,14 @@ describe('starting', () => {
     dirs.push(dir);
     const sneaky = join(dir, 'keys.json');
     writeFileSync(sneaky, JSON.stringify([{ keyHash: hashApiKey(KEYS.viewer), principal: 'ops', roles: ['viewer'] }]));
-    const hashedDev = await startApiExpectingRefusal({ NODE_ENV: 'production', VAULT_KEY: VAULT_KEY, VAULT_KEYRING, AUDIT_SIGNING_KEY, AUDIT_PUBLIC_KEYS, API_KEYS_FILE: sneaky });
+    const hashedDev = await startApiExpectingRefusal({
+      NODE_ENV: 'production',
+      VAULT_KEY: VAULT_KEY,
+      VAULT_KEYRING,
+      AUDIT_SIGNING_KEY,
+      AUDIT_PUBLIC_KEYS,
+      API_KEYS_FILE: sneaky,
+    });
     expect(hashedDev.code).toBe(1);
     expect(hashedDev.output).toContain('development API key');
   });
@@ -165,8 +199,24 @@ describe('starting', () => {
     dirs.push(dir);
     const keysFile = join(dir, 'keys.json');
     const secret = 'prod-7f3c9a0e5b2d4c1f8e6a';
-    writeFileSync(keysFile, JSON.stringify([{ keyHash: hashApiKey(secret), principal: 'regione:servizio-programmazione', roles: ['programme-manager'] }]));
-    const api = await startApi({ dataDir: dir, env: { NODE_ENV: 'production', VAULT_KEY: VAULT_KEY, VAULT_KEYRING, AUDIT_SIGNING_KEY, AUDIT_PUBLIC_KEYS, API_KEYS_FILE: keysFile, SEED_DEMO_PROGRAMME: 'false' } });
+    writeFileSync(
+      keysFile,
+      JSON.stringify([
+        { keyHash: hashApiKey(secret), principal: 'regione:servizio-programmazione', roles: ['programme-manager'] },
+      ]),
+    );
+    const api = await startApi({
+      dataDir: dir,
+      env: {
+        NODE_ENV: 'production',
+        VAULT_KEY: VAULT_KEY,
+        VAULT_KEYRING,
+        AUDIT_SIGNING_KEY,
+        AUDIT_PUBLIC_KEYS,
+        API_KEYS_FILE: keysFile,
+        SEED_DEMO_PROGRAMME: 'false',
+      },
+    });
     try {
       // An empty store: no demo programme when asked not to seed.
       const client = new FundingClient(api.url);

@@ -37,7 +37,8 @@ async function untilAnswered(send: Send, attempts = 120): Promise<Answer> {
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
       last = await send();
-      const again = TRY_AGAIN.has(last.status) && (last.status === 503 || last.body['code'] === 'IDEMPOTENCY_KEY_IN_USE');
+      const again =
+        TRY_AGAIN.has(last.status) && (last.status === 503 || last.body['code'] === 'IDEMPOTENCY_KEY_IN_USE');
       if (!again) return last;
     } catch {
       // The connection failed: the process is down or restarting.
@@ -63,8 +64,13 @@ describe('exactly once on the embedded store, through a SIGKILL in the middle of
     let api: ApiProcess = await startApi({ dataDir, env });
     const callId = await new FundingClient(api.url).openCall();
     const keys = Array.from({ length: 200 }, (_, i) => `portal-submission-${i}`);
-    const send = (url: string, key: string): Send => () =>
-      new FundingClient(url).submitBid(callId, bidBody({ projectTitle: `Progetto ${key}` }), { key: KEYS.applicantService, headers: { 'Idempotency-Key': key } });
+    const send =
+      (url: string, key: string): Send =>
+      () =>
+        new FundingClient(url).submitBid(callId, bidBody({ projectTitle: `Progetto ${key}` }), {
+          key: KEYS.applicantService,
+          headers: { 'Idempotency-Key': key },
+        });
 
     // The storm: 16 clients, each sending the next request when it has its answer; the process is
     // killed when 40 have been answered, with requests in flight and most never sent.
@@ -106,9 +112,13 @@ describe('exactly once on the embedded store, through a SIGKILL in the middle of
     const log = await store.readAll();
     await store.close();
     for (const key of keys) {
-      expect(eventsOfCommand(log, commandIdOf('dev:applicant-portal', key)).filter((e) => e.type === 'BidSubmitted')).toHaveLength(1);
+      expect(
+        eventsOfCommand(log, commandIdOf('dev:applicant-portal', key)).filter((e) => e.type === 'BidSubmitted'),
+      ).toHaveLength(1);
     }
-    expect(log.filter((e) => e.type === 'BidSubmitted' && (e.data as { callId: string }).callId === callId)).toHaveLength(keys.length);
+    expect(
+      log.filter((e) => e.type === 'BidSubmitted' && (e.data as { callId: string }).callId === callId),
+    ).toHaveLength(keys.length);
   });
 });
 
@@ -126,40 +136,97 @@ describe('exactly once on the KurrentDB simulator, with faults injected in front
     const keyed = (key: string, principal: string) => ({ key: principal, headers: { 'Idempotency-Key': key } });
     try {
       // One body for every retry: a retry with another body under the same key is refused.
-      const callBody = openCallBody({ selection: 'first-come', title: 'Welfare aziendale: click day', budgetCents: 50_000_000 });
-      const opened = await untilAnswered(() => client.tryOpenCall(callBody, keyed('storm-call', KEYS.programmeManager)));
+      const callBody = openCallBody({
+        selection: 'first-come',
+        title: 'Welfare aziendale: click day',
+        budgetCents: 50_000_000,
+      });
+      const opened = await untilAnswered(() =>
+        client.tryOpenCall(callBody, keyed('storm-call', KEYS.programmeManager)),
+      );
       expect(opened.status).toBe(201);
       const callId = String(opened.body['callId']);
 
       // Bids: 24 named by the server (keyed), 8 named by the client (no key: a retry finds the bid taken).
       const bidKeys = Array.from({ length: 24 }, (_, i) => `storm-bid-${i}`);
-      const keyedBids = await Promise.all(bidKeys.map((key) => untilAnswered(() => client.submitBid(callId, bidBody({ projectTitle: key }), keyed(key, KEYS.applicantService)))));
+      const keyedBids = await Promise.all(
+        bidKeys.map((key) =>
+          untilAnswered(() =>
+            client.submitBid(callId, bidBody({ projectTitle: key }), keyed(key, KEYS.applicantService)),
+          ),
+        ),
+      );
       const namedBidIds = Array.from({ length: 8 }, (_, i) => `storm-named-bid-${i}`);
-      const namedBids = await Promise.all(namedBidIds.map((bidId) => untilAnswered(() => client.submitBid(callId, bidBody({ bidId })))));
+      const namedBids = await Promise.all(
+        namedBidIds.map((bidId) => untilAnswered(() => client.submitBid(callId, bidBody({ bidId })))),
+      );
       expect(keyedBids.map((a) => a.status)).toEqual(bidKeys.map(() => 201));
       for (const answer of namedBids) expect([201, 409]).toContain(answer.status);
-      for (const answer of namedBids.filter((a) => a.status === 409)) expect(answer.body['code']).toBe('BID_ALREADY_EXISTS');
+      for (const answer of namedBids.filter((a) => a.status === 409))
+        expect(answer.body['code']).toBe('BID_ALREADY_EXISTS');
 
       // Evaluations, awards and an advance on each of the first 12 bids, each keyed; a click day's
       // awards go in order of arrival: each is sent again while an earlier bid still waits.
       const awarded = keyedBids.slice(0, 12).map((a) => String(a.body['bidId']));
-      const evaluations = await Promise.all(awarded.map((bidId) => untilAnswered(() => client.evaluateBid(bidId, { admissible: true, score: 80 }, keyed(`eval-${bidId}`, KEYS.evaluator)))));
+      const evaluations = await Promise.all(
+        awarded.map((bidId) =>
+          untilAnswered(() =>
+            client.evaluateBid(bidId, { admissible: true, score: 80 }, keyed(`eval-${bidId}`, KEYS.evaluator)),
+          ),
+        ),
+      );
       expect(evaluations.map((a) => a.status)).toEqual(awarded.map(() => 200));
       const awards = await Promise.all(
-        awarded.map((bidId) => untilAnswered(() => client.awardInTurn(callId, awardBody(bidId, 1_000_000, { cup: cupOf(bidId), act: STORM_ACT }), keyed(`award-${bidId}`, KEYS.programmeManager)))),
+        awarded.map((bidId) =>
+          untilAnswered(() =>
+            client.awardInTurn(
+              callId,
+              awardBody(bidId, 1_000_000, { cup: cupOf(bidId), act: STORM_ACT }),
+              keyed(`award-${bidId}`, KEYS.programmeManager),
+            ),
+          ),
+        ),
       );
       expect(awards.map((a) => a.status)).toEqual(awarded.map(() => 201));
       const grantIds = awards.map((a) => String(a.body['grantId']));
       const payments = await Promise.all(
-        grantIds.map((grantId) => untilAnswered(() => client.recordDisbursement(grantId, { kind: 'advance', amountCents: 400_000 }, keyed(`advance-${grantId}`, KEYS.financeOfficer)))),
+        grantIds.map((grantId) =>
+          untilAnswered(() =>
+            client.recordDisbursement(
+              grantId,
+              { kind: 'advance', amountCents: 400_000 },
+              keyed(`advance-${grantId}`, KEYS.financeOfficer),
+            ),
+          ),
+        ),
       );
       expect(payments.map((a) => a.status)).toEqual(grantIds.map(() => 201));
 
       // Every keyed request sent once more: the first answer, and nothing written.
       const again = await Promise.all([
-        ...bidKeys.map((key, i) => untilAnswered(() => client.submitBid(callId, bidBody({ projectTitle: key }), keyed(key, KEYS.applicantService))).then((a) => [a, keyedBids[i]!] as const)),
-        ...awarded.map((bidId, i) => untilAnswered(() => client.awardGrant(callId, awardBody(bidId, 1_000_000, { cup: cupOf(bidId), act: STORM_ACT }), keyed(`award-${bidId}`, KEYS.programmeManager))).then((a) => [a, awards[i]!] as const)),
-        ...grantIds.map((grantId, i) => untilAnswered(() => client.recordDisbursement(grantId, { kind: 'advance', amountCents: 400_000 }, keyed(`advance-${grantId}`, KEYS.financeOfficer))).then((a) => [a, payments[i]!] as const)),
+        ...bidKeys.map((key, i) =>
+          untilAnswered(() =>
+            client.submitBid(callId, bidBody({ projectTitle: key }), keyed(key, KEYS.applicantService)),
+          ).then((a) => [a, keyedBids[i]!] as const),
+        ),
+        ...awarded.map((bidId, i) =>
+          untilAnswered(() =>
+            client.awardGrant(
+              callId,
+              awardBody(bidId, 1_000_000, { cup: cupOf(bidId), act: STORM_ACT }),
+              keyed(`award-${bidId}`, KEYS.programmeManager),
+            ),
+          ).then((a) => [a, awards[i]!] as const),
+        ),
+        ...grantIds.map((grantId, i) =>
+          untilAnswered(() =>
+            client.recordDisbursement(
+              grantId,
+              { kind: 'advance', amountCents: 400_000 },
+              keyed(`advance-${grantId}`, KEYS.financeOfficer),
+            ),
+          ).then((a) => [a, payments[i]!] as const),
+        ),
       ]);
       for (const [retry, firstAnswer] of again) {
         expect(retry.status).toBe(firstAnswer.status);
@@ -169,27 +236,45 @@ describe('exactly once on the KurrentDB simulator, with faults injected in front
 
       // The log: each command once.
       const log = await exportedLog(client);
-      const once = (principal: string, key: string, type: string) => expect(eventsOfCommand(log, commandIdOf(principal, key)).filter((e) => e.type === type)).toHaveLength(1);
+      const once = (principal: string, key: string, type: string) =>
+        expect(eventsOfCommand(log, commandIdOf(principal, key)).filter((e) => e.type === type)).toHaveLength(1);
       for (const key of bidKeys) once('dev:applicant-portal', key, 'BidSubmitted');
       for (const bidId of awarded) once('dev:programme-manager', `award-${bidId}`, 'GrantAwarded');
       for (const grantId of grantIds) once('dev:finance-officer', `advance-${grantId}`, 'DisbursementRecorded');
-      const bidsOfCall = log.filter((e) => e.type === 'BidSubmitted' && (e.data as { callId: string }).callId === callId);
+      const bidsOfCall = log.filter(
+        (e) => e.type === 'BidSubmitted' && (e.data as { callId: string }).callId === callId,
+      );
       expect(bidsOfCall).toHaveLength(bidKeys.length + namedBidIds.length);
-      for (const bidId of namedBidIds) expect(bidsOfCall.filter((e) => (e.data as { bidId: string }).bidId === bidId)).toHaveLength(1);
+      for (const bidId of namedBidIds)
+        expect(bidsOfCall.filter((e) => (e.data as { bidId: string }).bidId === bidId)).toHaveLength(1);
       const paid = log.filter((e) => e.type === 'DisbursementRecorded');
-      expect(paid.reduce((sum, e) => sum + (e.data as { amountCents: number }).amountCents, 0)).toBe(grantIds.length * 400_000);
+      expect(paid.reduce((sum, e) => sum + (e.data as { amountCents: number }).amountCents, 0)).toBe(
+        grantIds.length * 400_000,
+      );
 
       // The read models caught up with the log, and agree with it.
-      const head = await untilAnswered(() => client.health().then((r) => ({ status: r.status, headers: r.headers, body: r.body as unknown as Record<string, unknown> })));
+      const head = await untilAnswered(() =>
+        client
+          .health()
+          .then((r) => ({ status: r.status, headers: r.headers, body: r.body as unknown as Record<string, unknown> })),
+      );
       const headPosition = String((head.body['eventStore'] as { headPosition: string }).headPosition);
-      const grants = await untilAnswered(() => client.grants({ callId, pageSize: 100 }, { at: headPosition }).then((r) => ({ status: r.status, headers: r.headers, body: r.body as unknown as Record<string, unknown> })));
+      const grants = await untilAnswered(() =>
+        client
+          .grants({ callId, pageSize: 100 }, { at: headPosition })
+          .then((r) => ({ status: r.status, headers: r.headers, body: r.body as unknown as Record<string, unknown> })),
+      );
       expect(grants.status).toBe(200);
       const items = grants.body['items'] as Array<{ disbursedCents: number }>;
       expect(items).toHaveLength(grantIds.length);
       expect(items.reduce((sum, g) => sum + g.disbursedCents, 0)).toBe(grantIds.length * 400_000);
 
       // The audit trail is intact, and the faults really struck.
-      const verified = await untilAnswered(() => client.verifyLog().then((r) => ({ status: r.status, headers: r.headers, body: r.body as unknown as Record<string, unknown> })));
+      const verified = await untilAnswered(() =>
+        client
+          .verifyLog()
+          .then((r) => ({ status: r.status, headers: r.headers, body: r.body as unknown as Record<string, unknown> })),
+      );
       expect(verified.status).toBe(200);
       expect(verified.body['ok']).toBe(true);
       expect(api.output()).toMatch(/commit-then-fail on append/);

@@ -23,7 +23,12 @@ describe('the funding lifecycle over HTTP', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       status: 'ok',
-      eventStore: { adapter: 'embedded', status: 'ok', headPosition: '12', durability: { journalMode: 'wal', synchronous: 'FULL' } },
+      eventStore: {
+        adapter: 'embedded',
+        status: 'ok',
+        headPosition: '12',
+        durability: { journalMode: 'wal', synchronous: 'FULL' },
+      },
     });
   });
 
@@ -51,27 +56,47 @@ describe('the funding lifecycle over HTTP', () => {
     expect(ranked.body).toMatchObject({ callId: 'wecare-m4-2026', revision: 2 });
     expect(ranked.headers['etag']).toBe('"2"');
 
-    const awarded = await client.awardGrant('wecare-m4-2026', awardBody('officine-nido', 12_000_000, { grantId: 'cup-j19e17000450009' }));
+    const awarded = await client.awardGrant(
+      'wecare-m4-2026',
+      awardBody('officine-nido', 12_000_000, { grantId: 'cup-j19e17000450009' }),
+    );
     expect(awarded.status).toBe(201);
     expect(awarded.body).toMatchObject({ grantId: 'cup-j19e17000450009', revision: 0 });
     expect(Number(awarded.headers['x-event-position'])).toBeGreaterThan(Number(ranked.headers['x-event-position']));
 
-    const advance = await client.recordDisbursement('cup-j19e17000450009', { kind: 'advance', amountCents: 4_800_000, reference: 'MAND-2026-0001' });
+    const advance = await client.recordDisbursement('cup-j19e17000450009', {
+      kind: 'advance',
+      amountCents: 4_800_000,
+      reference: 'MAND-2026-0001',
+    });
     expect(advance.status).toBe(201);
     expect(advance.body).toMatchObject({ grantId: 'cup-j19e17000450009', revision: 1 });
     expect(typeof advance.body.disbursementId).toBe('string');
 
     // The beneficiary claims EUR 100k of expenditure, a controller verifies it: the interim payment settles that claim.
     const claimId = await client.verifiedClaim('cup-j19e17000450009', 10_000_000);
-    const interim = await client.recordDisbursement('cup-j19e17000450009', { disbursementId: 'sal-1', kind: 'interim', amountCents: 5_200_000, claimId });
+    const interim = await client.recordDisbursement('cup-j19e17000450009', {
+      disbursementId: 'sal-1',
+      kind: 'interim',
+      amountCents: 5_200_000,
+      claimId,
+    });
     expect(interim.status).toBe(201);
 
     // Paid 10M of 12M; the award is cut by 5M to 7M: 2M go back to the call, 3M are to be recovered.
-    const revoked = await client.revokeGrant('cup-j19e17000450009', { reason: 'Activities not carried out as approved', amountCents: 5_000_000, act: actBody() });
+    const revoked = await client.revokeGrant('cup-j19e17000450009', {
+      reason: 'Activities not carried out as approved',
+      amountCents: 5_000_000,
+      act: actBody(),
+    });
     expect(revoked.status).toBe(200);
     expect(revoked.headers['etag']).toBe('"5"');
 
-    const overpaid = await client.recordDisbursement('cup-j19e17000450009', { kind: 'interim', amountCents: 1, claimId });
+    const overpaid = await client.recordDisbursement('cup-j19e17000450009', {
+      kind: 'interim',
+      amountCents: 1,
+      claimId,
+    });
     expect(overpaid.status).toBe(422);
     expect(overpaid.body).toEqual({ statusCode: 422, code: 'DISBURSEMENT_EXCEEDS_GRANT', message: expect.any(String) });
 
@@ -102,34 +127,58 @@ describe('the funding lifecycle over HTTP', () => {
   it('cancels a call without grants, releasing its reservation for a new call', async () => {
     // M5 has EUR 1M: a call of 1M, cancelled, leaves room for another call of 1M.
     const first = await client.openCall({ measureId: measureId('M5'), budgetCents: 100_000_000, maxGrantCents: null });
-    const refused = await client.tryOpenCall(openCallBody({ measureId: measureId('M5'), budgetCents: 1, maxGrantCents: 1 }));
+    const refused = await client.tryOpenCall(
+      openCallBody({ measureId: measureId('M5'), budgetCents: 1, maxGrantCents: 1 }),
+    );
     expect(refused.body.code).toBe('MEASURE_ALLOCATION_EXCEEDED');
     expect((await client.cancelCall(first, { reason: 'Rewritten' })).status).toBe(200);
-    expect((await client.tryOpenCall(openCallBody({ measureId: measureId('M5'), budgetCents: 100_000_000, maxGrantCents: null }))).status).toBe(201);
+    expect(
+      (
+        await client.tryOpenCall(
+          openCallBody({ measureId: measureId('M5'), budgetCents: 100_000_000, maxGrantCents: null }),
+        )
+      ).status,
+    ).toBe(201);
   });
 
   it('defines a programme and measures of its own (ids generated when not given)', async () => {
     const programme = await client.establishProgramme({
-      code: 'INNOSOC', title: 'Innovazione sociale 2027', funds: [{ fund: 'FSE', amountCents: 100_000_000 }],
+      code: 'INNOSOC',
+      title: 'Innovazione sociale 2027',
+      funds: [{ fund: 'FSE', amountCents: 100_000_000 }],
     });
     expect(programme.status).toBe(201);
     expect(programme.body.programmeId).toMatch(/^[0-9a-f-]{36}$/);
     const measure = await client.defineMeasure(programme.body.programmeId, {
-      code: 'A1', title: 'Azione 1', fund: 'FSE', allocationCents: 60_000_000,
+      code: 'A1',
+      title: 'Azione 1',
+      fund: 'FSE',
+      allocationCents: 60_000_000,
     });
     expect(measure.status).toBe(201);
     expect(measure.headers['etag']).toBe('"1"');
     const tooMuch = await client.defineMeasure(programme.body.programmeId, {
-      code: 'A2', title: 'Azione 2', fund: 'FSE', allocationCents: 40_000_001,
+      code: 'A2',
+      title: 'Azione 2',
+      fund: 'FSE',
+      allocationCents: 40_000_001,
     });
     expect(tooMuch.status).toBe(422);
     expect(tooMuch.body.code).toBe('FUND_AMOUNT_EXCEEDED');
   });
 
   it('answers 404 for unknown entities and 409 for ids already used', async () => {
-    expect((await client.recordDisbursement('no-such-grant', { kind: 'advance', amountCents: 1 })).body).toMatchObject({ statusCode: 404, code: 'GRANT_NOT_FOUND' });
-    expect((await client.submitBid('no-such-call', bidBody())).body).toMatchObject({ statusCode: 404, code: 'CALL_NOT_FOUND' });
-    expect((await client.defineMeasure('nowhere', { code: 'X', title: 'X', fund: 'FSE', allocationCents: 1 })).status).toBe(404);
+    expect((await client.recordDisbursement('no-such-grant', { kind: 'advance', amountCents: 1 })).body).toMatchObject({
+      statusCode: 404,
+      code: 'GRANT_NOT_FOUND',
+    });
+    expect((await client.submitBid('no-such-call', bidBody())).body).toMatchObject({
+      statusCode: 404,
+      code: 'CALL_NOT_FOUND',
+    });
+    expect(
+      (await client.defineMeasure('nowhere', { code: 'X', title: 'X', fund: 'FSE', allocationCents: 1 })).status,
+    ).toBe(404);
     const callId = await client.openCall();
     await client.submitBid(callId, bidBody({ bidId: 'dup-bid' }));
     const dup = await client.submitBid(callId, bidBody({ bidId: 'dup-bid' }));
@@ -139,13 +188,25 @@ describe('the funding lifecycle over HTTP', () => {
   it('honours If-Match: a stale revision is 412 and writes nothing, the current one goes through', async () => {
     const callId = await client.openCall({ budgetCents: 30_000_000 });
     const grantId = await client.newGrant(callId);
-    const stale = await client.recordDisbursement(grantId, { kind: 'advance', amountCents: 100 }, { key: KEYS.financeOfficer, headers: { 'If-Match': '"7"' } });
+    const stale = await client.recordDisbursement(
+      grantId,
+      { kind: 'advance', amountCents: 100 },
+      { key: KEYS.financeOfficer, headers: { 'If-Match': '"7"' } },
+    );
     expect(stale.status).toBe(412);
     expect(stale.body.code).toBe('STALE_REVISION');
-    const current = await client.recordDisbursement(grantId, { kind: 'advance', amountCents: 100 }, { key: KEYS.financeOfficer, headers: { 'If-Match': '"0"' } });
+    const current = await client.recordDisbursement(
+      grantId,
+      { kind: 'advance', amountCents: 100 },
+      { key: KEYS.financeOfficer, headers: { 'If-Match': '"0"' } },
+    );
     expect(current.status).toBe(201);
     expect(current.headers['etag']).toBe('"1"');
-    const replayed = await client.recordDisbursement(grantId, { kind: 'interim', amountCents: 100 }, { key: KEYS.financeOfficer, headers: { 'If-Match': '"0"' } });
+    const replayed = await client.recordDisbursement(
+      grantId,
+      { kind: 'interim', amountCents: 100 },
+      { key: KEYS.financeOfficer, headers: { 'If-Match': '"0"' } },
+    );
     expect(replayed.status).toBe(412);
   });
 
@@ -154,16 +215,37 @@ describe('the funding lifecycle over HTTP', () => {
     expect(json.status).toBe(200);
     // libs/client/openapi.json is what the API serves (`npm run openapi` writes it).
     if (!isDeepStrictEqual(json.body, JSON.parse(readFileSync(DOCUMENT_FILE, 'utf8')))) {
-      throw new Error('libs/client/openapi.json is not the document the API serves: run `npm run openapi` and commit the result');
+      throw new Error(
+        'libs/client/openapi.json is not the document the API serves: run `npm run openapi` and commit the result',
+      );
     }
-    expect(Object.keys(json.body.paths)).toEqual(expect.arrayContaining([
-      '/programmes', '/programmes/{programmeId}/measures', '/calls', '/calls/{callId}/close', '/calls/{callId}/cancel',
-      '/calls/{callId}/bids', '/bids/{bidId}/withdraw', '/bids/{bidId}/evaluation', '/calls/{callId}/ranking', '/bids/{bidId}/pass-over', '/calls/{callId}/awards',
-      '/grants/{grantId}/disbursements', '/grants/{grantId}/revocation', '/grants/{grantId}/expenditure-claims',
-      '/expenditure-claims/{claimId}/verification', '/expenditure-claims', '/grants/{grantId}/recovery-orders',
-      '/grants/{grantId}/recovery-receipts', '/grants/{grantId}/recovery-write-off',
-    ]));
-    expect(json.body.components.schemas.AwardGrantDto.properties.amountCents).toMatchObject({ type: 'integer', minimum: 0 });
+    expect(Object.keys(json.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/programmes',
+        '/programmes/{programmeId}/measures',
+        '/calls',
+        '/calls/{callId}/close',
+        '/calls/{callId}/cancel',
+        '/calls/{callId}/bids',
+        '/bids/{bidId}/withdraw',
+        '/bids/{bidId}/evaluation',
+        '/calls/{callId}/ranking',
+        '/bids/{bidId}/pass-over',
+        '/calls/{callId}/awards',
+        '/grants/{grantId}/disbursements',
+        '/grants/{grantId}/revocation',
+        '/grants/{grantId}/expenditure-claims',
+        '/expenditure-claims/{claimId}/verification',
+        '/expenditure-claims',
+        '/grants/{grantId}/recovery-orders',
+        '/grants/{grantId}/recovery-receipts',
+        '/grants/{grantId}/recovery-write-off',
+      ]),
+    );
+    expect(json.body.components.schemas.AwardGrantDto.properties.amountCents).toMatchObject({
+      type: 'integer',
+      minimum: 0,
+    });
     const ui = await request(api.url).get('/docs');
     expect(ui.status).toBe(200);
     expect(ui.text).toContain('swagger');

@@ -27,22 +27,32 @@ describe('metrics', () => {
     const before = (await scrape(metricsUrl)).samples;
 
     const callId = await client.openCall();
-    const submit = () => client.post(`/calls/${callId}/bids`, KEYS.applicantService, bidBody({ bidId: 'metrics-bid' })).set('Idempotency-Key', 'metrics-bid-1');
+    const submit = () =>
+      client
+        .post(`/calls/${callId}/bids`, KEYS.applicantService, bidBody({ bidId: 'metrics-bid' }))
+        .set('Idempotency-Key', 'metrics-bid-1');
     const first = await submit();
     const replayed = await submit();
     expect([first.status, replayed.status, replayed.headers['idempotent-replayed']]).toEqual([201, 201, 'true']);
-    const refused = await client.post(`/calls/${callId}/bids`, KEYS.applicantService, bidBody({ requestedCents: 25_000_000 }));
+    const refused = await client.post(
+      `/calls/${callId}/bids`,
+      KEYS.applicantService,
+      bidBody({ requestedCents: 25_000_000 }),
+    );
     expect([refused.status, refused.body.code]).toEqual([422, 'REQUEST_EXCEEDS_CAP']);
     expect((await request(api.url).get('/calls').set(bearer('not-a-key-of-anyone'))).status).toBe(401);
 
     const { samples: after, text, contentType } = await scrape(metricsUrl);
-    const moved = (name: string, labels: Record<string, string> = {}) => sample(after, name, labels) - sample(before, name, labels);
+    const moved = (name: string, labels: Record<string, string> = {}) =>
+      sample(after, name, labels) - sample(before, name, labels);
     expect(contentType).toContain('text/plain');
 
     const bids = { method: 'POST', route: '/calls/:callId/bids' };
     expect(moved('ledger_http_request_duration_seconds_count', { ...bids, status: '201' })).toBe(2);
     expect(moved('ledger_http_request_duration_seconds_count', { ...bids, status: '422' })).toBe(1);
-    expect(moved('ledger_http_request_duration_seconds_count', { method: 'GET', route: '/calls', status: '401' })).toBe(1);
+    expect(moved('ledger_http_request_duration_seconds_count', { method: 'GET', route: '/calls', status: '401' })).toBe(
+      1,
+    );
     expect(moved('ledger_http_idempotent_replays_total', { route: '/calls/:callId/bids' })).toBe(1);
     // The replay ran no command: one SubmitBid accepted, one refused.
     expect(moved('ledger_commands_total', { command: 'OpenCall', result: 'accepted' })).toBe(1);
@@ -55,17 +65,30 @@ describe('metrics', () => {
     expect(text).not.toContain(callId);
   });
 
-  it('reports the head of the log and each projection\'s checkpoint and lag, as /health does', async () => {
+  it("reports the head of the log and each projection's checkpoint and lag, as /health does", async () => {
     const written = await client.post('/calls', KEYS.programmeManager, openCallBody());
     expect(written.status).toBe(201);
     // Read-your-write: once the read models have the call, every projection is at the head.
-    expect((await request(api.url).get('/calls').set(bearer(KEYS.viewer)).set('X-Min-Position', written.headers['x-event-position'] as string)).status).toBe(200);
+    expect(
+      (
+        await request(api.url)
+          .get('/calls')
+          .set(bearer(KEYS.viewer))
+          .set('X-Min-Position', written.headers['x-event-position'] as string)
+      ).status,
+    ).toBe(200);
     const health = (await request(api.url).get('/health')).body;
     const { samples } = await scrape(metricsUrl);
     expect(sample(samples, 'ledger_event_store_up')).toBe(1);
     expect(sample(samples, 'ledger_event_store_head_position')).toBe(Number(health.eventStore.headPosition));
-    for (const projection of health.readModels.projections as Array<{ projection: string; checkpoint: string; lag: string }>) {
-      expect(sample(samples, 'ledger_projection_checkpoint_position', { projection: projection.projection })).toBeGreaterThanOrEqual(Number(written.headers['x-event-position']));
+    for (const projection of health.readModels.projections as Array<{
+      projection: string;
+      checkpoint: string;
+      lag: string;
+    }>) {
+      expect(
+        sample(samples, 'ledger_projection_checkpoint_position', { projection: projection.projection }),
+      ).toBeGreaterThanOrEqual(Number(written.headers['x-event-position']));
       expect(samples.has(`ledger_projection_lag_positions{projection="${projection.projection}"}`)).toBe(true);
       expect(sample(samples, 'ledger_projection_failed', { projection: projection.projection })).toBe(0);
     }

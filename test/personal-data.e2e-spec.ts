@@ -27,13 +27,23 @@ describe('personal data of natural persons', () => {
   beforeAll(async () => ({ api, client } = await startApiWithClient()));
   afterAll(() => stopAndRemove(api));
 
-  const person = (name: string, taxCode: string) => ({ type: 'natural-person' as const, taxCode, name, region: 'ITC1', contact: { email: `${taxCode.toLowerCase()}@example.org` } });
+  const person = (name: string, taxCode: string) => ({
+    type: 'natural-person' as const,
+    taxCode,
+    name,
+    region: 'ITC1',
+    contact: { email: `${taxCode.toLowerCase()}@example.org` },
+  });
 
   it('a natural person whose only bid was withdrawn before evaluation is erased at once, and no byte of them is left', async () => {
     const name = 'Giulia Bianchi Verdone';
     const taxCode = 'BNCGLI85M41L219K';
     const callId = await client.openCall({ eligibleApplicantTypes: ['natural-person', 'company'] });
-    const submitted = await client.submitBid(callId, { applicant: person(name, taxCode), projectTitle: 'Assistenza familiare', requestedCents: 500_000 });
+    const submitted = await client.submitBid(callId, {
+      applicant: person(name, taxCode),
+      projectTitle: 'Assistenza familiare',
+      requestedCents: 500_000,
+    });
     expect(submitted.status).toBe(201);
     const bidId = submitted.body.bidId as string;
     const withdrawn = await client.withdrawBid(bidId);
@@ -44,16 +54,31 @@ describe('personal data of natural persons', () => {
     expect(found.status).toBe(200);
     const subjectId = found.body.subjectId as string;
     const access = await client.dataSubject(subjectId);
-    expect(access.body).toMatchObject({ subjectId, status: 'held', identity: { name, taxCode }, bids: [{ bidId, status: 'withdrawn' }], grants: [], payments: [] });
+    expect(access.body).toMatchObject({
+      subjectId,
+      status: 'held',
+      identity: { name, taxCode },
+      bids: [{ bidId, status: 'withdrawn' }],
+      grants: [],
+      payments: [],
+    });
 
     const erased = await client.eraseDataSubject(subjectId, { reason: 'Asked by the data subject (GDPR art. 17)' });
     expect(erased.status).toBe(200);
     expect(erased.body).toMatchObject({ subjectId, erasedAt: expect.any(String) });
 
-    expect((await client.dataSubject(subjectId)).body).toMatchObject({ subjectId, status: 'erased', bids: [{ bidId }] });
+    expect((await client.dataSubject(subjectId)).body).toMatchObject({
+      subjectId,
+      status: 'erased',
+      bids: [{ bidId }],
+    });
     expect((await client.findDataSubject(taxCode)).status).toBe(404);
-    expect((await client.bid(bidId, { at: erased.headers['x-event-position'], key: KEYS.evaluator })).body).toMatchObject({ subjectId, identity: { erased: true } });
-    expect((await client.eraseDataSubject(subjectId, { reason: 'Again' })).body.code).toBe('DATA_SUBJECT_ALREADY_ERASED');
+    expect(
+      (await client.bid(bidId, { at: erased.headers['x-event-position'], key: KEYS.evaluator })).body,
+    ).toMatchObject({ subjectId, identity: { erased: true } });
+    expect((await client.eraseDataSubject(subjectId, { reason: 'Again' })).body.code).toBe(
+      'DATA_SUBJECT_ALREADY_ERASED',
+    );
 
     // The log and every total stay as they were.
     expect((await client.verifyLog()).body).toMatchObject({ ok: true });
@@ -62,14 +87,19 @@ describe('personal data of natural persons', () => {
 
     await api.stop();
     const bytes = Buffer.concat([allBytes(api.dataDir), Buffer.from(api.output())]);
-    for (const needle of [name, taxCode, taxCode.toLowerCase(), 'Bianchi']) expect(bytes.includes(Buffer.from(needle))).toBe(false);
+    for (const needle of [name, taxCode, taxCode.toLowerCase(), 'Bianchi'])
+      expect(bytes.includes(Buffer.from(needle))).toBe(false);
     ({ api, client } = await startApiWithClient({ dataDir: api.dataDir }));
   });
 
   it('refuses to erase a natural person with a grant while the retention period runs, counted from the last payment', async () => {
     const taxCode = 'VRDLCU70B12F205Z';
     const callId = await client.openCall({ eligibleApplicantTypes: ['natural-person'], selection: 'first-come' });
-    const submitted = await client.submitBid(callId, { applicant: person('Luca Verdi', taxCode), projectTitle: 'Microimpresa', requestedCents: 1_000_000 });
+    const submitted = await client.submitBid(callId, {
+      applicant: person('Luca Verdi', taxCode),
+      projectTitle: 'Microimpresa',
+      requestedCents: 1_000_000,
+    });
     const bidId = submitted.body.bidId as string;
     await client.evaluateBid(bidId, { admissible: true, score: 75 });
     const grantId = (await client.awardGrant(callId, awardBody(bidId, 800_000))).body.grantId as string;
@@ -82,7 +112,9 @@ describe('personal data of natural persons', () => {
     expect(refused.body).toMatchObject({
       code: 'RETENTION_PERIOD_ACTIVE',
       retainUntil: `${paymentYear + 5}-12-31T23:59:59.999Z`,
-      retentionReasons: [{ reason: 'operation-records', retainUntil: `${paymentYear + 5}-12-31T23:59:59.999Z`, grantId, bidId: null }],
+      retentionReasons: [
+        { reason: 'operation-records', retainUntil: `${paymentYear + 5}-12-31T23:59:59.999Z`, grantId, bidId: null },
+      ],
     });
 
     await client.readModelsAt(paid.headers['x-event-position']!);
@@ -96,20 +128,45 @@ describe('personal data of natural persons', () => {
   });
 
   /** A natural person's bid, evaluated admissible and awarded `amountCents` on a first-come call opened with `call` (awarded at once). */
-  async function grantToPerson(name: string, taxCode: string, amountCents: number, call: Parameters<FundingClient['openCall']>[0] = {}, award: Parameters<typeof awardBody>[2] = {}) {
-    const callId = await client.openCall({ eligibleApplicantTypes: ['natural-person'], selection: 'first-come', ...call });
-    const bidId = (await client.submitBid(callId, { applicant: person(name, taxCode), projectTitle: 'Microimpresa', requestedCents: amountCents })).body.bidId as string;
+  async function grantToPerson(
+    name: string,
+    taxCode: string,
+    amountCents: number,
+    call: Parameters<FundingClient['openCall']>[0] = {},
+    award: Parameters<typeof awardBody>[2] = {},
+  ) {
+    const callId = await client.openCall({
+      eligibleApplicantTypes: ['natural-person'],
+      selection: 'first-come',
+      ...call,
+    });
+    const bidId = (
+      await client.submitBid(callId, {
+        applicant: person(name, taxCode),
+        projectTitle: 'Microimpresa',
+        requestedCents: amountCents,
+      })
+    ).body.bidId as string;
     await client.evaluateBid(bidId, { admissible: true, score: 75 });
     const awarded = await client.awardGrant(callId, awardBody(bidId, amountCents, award));
     expect(awarded.status).toBe(201);
-    return { grantId: awarded.body.grantId as string, subjectId: (await client.findDataSubject(taxCode)).body.subjectId as string };
+    return {
+      grantId: awarded.body.grantId as string,
+      subjectId: (await client.findDataSubject(taxCode)).body.subjectId as string,
+    };
   }
 
   it('refuses to erase a natural person while a recovery ordered from them is open, naming each reason with its date', async () => {
     const { grantId, subjectId } = await grantToPerson('Marco Ferri', 'FRRMRC72C03L219P', 800_000);
     await client.recordDisbursement(grantId, { kind: 'advance', amountCents: 300_000 });
     expect((await client.revokeGrant(grantId, { reason: 'Requisiti venuti meno', act: actBody() })).status).toBe(200);
-    const ordered = await client.orderRecovery(grantId, { amountCents: 300_000, interestRateBp: 250, dueDate: '2027-06-30', reference: 'REC-2026-9', act: actBody() });
+    const ordered = await client.orderRecovery(grantId, {
+      amountCents: 300_000,
+      interestRateBp: 250,
+      dueDate: '2027-06-30',
+      reference: 'REC-2026-9',
+      act: actBody(),
+    });
     expect(ordered.status).toBe(201);
     const until = `${new Date().getUTCFullYear() + 5}-12-31T23:59:59.999Z`;
 
@@ -126,7 +183,12 @@ describe('personal data of natural persons', () => {
     });
 
     // Received in full: the recovery no longer holds the records, the operation's period still does.
-    const received = await client.recordRecoveryReceipt(grantId, { amountCents: 300_000, interestCents: 0, receivedAt: new Date().toISOString().slice(0, 10), reference: 'TES-2026-9' });
+    const received = await client.recordRecoveryReceipt(grantId, {
+      amountCents: 300_000,
+      interestCents: 0,
+      receivedAt: new Date().toISOString().slice(0, 10),
+      reference: 'TES-2026-9',
+    });
     expect(received.status).toBe(201);
     expect((await client.eraseDataSubject(subjectId, { reason: 'Asked again' })).body).toMatchObject({
       code: 'RETENTION_PERIOD_ACTIVE',
@@ -135,9 +197,15 @@ describe('personal data of natural persons', () => {
     });
   });
 
-  it('refuses to erase the beneficiary of State aid for 10 years from the award act, beyond the operation\'s own period', async () => {
+  it("refuses to erase the beneficiary of State aid for 10 years from the award act, beyond the operation's own period", async () => {
     const act = actBody();
-    const { grantId, subjectId } = await grantToPerson('Elena Costa', 'CSTLNE80A41L219H', 500_000, { aidRegime: 'gber', gber: { article: 'art. 20', maxIntensityBp: 10_000 } }, { rna: { cor: 'COR-77' }, act });
+    const { grantId, subjectId } = await grantToPerson(
+      'Elena Costa',
+      'CSTLNE80A41L219H',
+      500_000,
+      { aidRegime: 'gber', gber: { article: 'art. 20', maxIntensityBp: 10_000 } },
+      { rna: { cor: 'COR-77' }, act },
+    );
     const refused = await client.eraseDataSubject(subjectId, { reason: 'Asked by the data subject' });
     expect(refused.status).toBe(409);
     const [year, month, day] = act.date.split('-').map(Number) as [number, number, number];
@@ -156,13 +224,24 @@ describe('personal data of natural persons', () => {
     const name = 'Anna Neri Lombardi';
     const taxCode = 'NRENNA90C45F205T';
     const callId = await client.openCall({ eligibleApplicantTypes: ['natural-person'], selection: 'first-come' });
-    const bidId = (await client.submitBid(callId, { applicant: person(name, taxCode), projectTitle: 'Progetto', requestedCents: 100_000 })).body.bidId as string;
+    const bidId = (
+      await client.submitBid(callId, {
+        applicant: person(name, taxCode),
+        projectTitle: 'Progetto',
+        requestedCents: 100_000,
+      })
+    ).body.bidId as string;
     await client.evaluateBid(bidId, { admissible: true, score: 60 });
     const award = await client.awardGrant(callId, awardBody(bidId, 100_000));
     const at = award.headers['x-event-position']!;
 
     const viewed = await client.bid(bidId, { at });
-    expect(viewed.body.applicant).toEqual({ kind: 'natural-person', type: 'natural-person', subjectId: expect.any(String), region: 'ITC1' });
+    expect(viewed.body.applicant).toEqual({
+      kind: 'natural-person',
+      type: 'natural-person',
+      subjectId: expect.any(String),
+      region: 'ITC1',
+    });
     const grant = await client.grant(award.body.grantId, { at });
     const published = await client.publicCsv('operations');
     for (const answer of [viewed.text, grant.text, published.body]) {
@@ -179,8 +258,18 @@ describe('personal data of natural persons', () => {
 
   it('hides natural persons of a measure touching social hardship from the viewer; only the roles that act on them see them', async () => {
     // WECARE's M1 (territorial welfare experiments) is flagged sensitive in the fixture.
-    const callId = await client.openCall({ measureId: measureId('M1'), eligibleApplicantTypes: ['natural-person'], selection: 'first-come' });
-    const bidId = (await client.submitBid(callId, { applicant: person('Paolo Gialli', 'GLLPLA60D12L219Q'), projectTitle: 'Sostegno', requestedCents: 100_000 })).body.bidId as string;
+    const callId = await client.openCall({
+      measureId: measureId('M1'),
+      eligibleApplicantTypes: ['natural-person'],
+      selection: 'first-come',
+    });
+    const bidId = (
+      await client.submitBid(callId, {
+        applicant: person('Paolo Gialli', 'GLLPLA60D12L219Q'),
+        projectTitle: 'Sostegno',
+        requestedCents: 100_000,
+      })
+    ).body.bidId as string;
     await client.evaluateBid(bidId, { admissible: true, score: 60 });
     const award = await client.awardGrant(callId, awardBody(bidId, 100_000));
     const at = award.headers['x-event-position']!;
@@ -188,15 +277,27 @@ describe('personal data of natural persons', () => {
     expect((await client.grant(award.body.grantId, { at })).status).toBe(404);
     expect((await client.bidsOfCall(callId, {}, { at })).body.items).toEqual([]);
     expect((await client.bidsOfCall(callId, {}, { at, key: KEYS.programmeManager })).body.items).toHaveLength(1);
-    expect((await client.grant(award.body.grantId, { at, key: KEYS.financeOfficer })).body.identity).toMatchObject({ name: 'Paolo Gialli' });
+    expect((await client.grant(award.body.grantId, { at, key: KEYS.financeOfficer })).body.identity).toMatchObject({
+      name: 'Paolo Gialli',
+    });
   });
 
   it("lists a natural person's operation in a sensitive measure in both public lists, without a byte that identifies them", async () => {
     const name = 'Carla Fumagalli Rinaldi';
     const taxCode = 'FMGCRL75E52L219W';
     const email = `${taxCode.toLowerCase()}@example.org`;
-    const callId = await client.openCall({ measureId: measureId('M1'), eligibleApplicantTypes: ['natural-person'], selection: 'first-come' });
-    const bidId = (await client.submitBid(callId, { applicant: person(name, taxCode), projectTitle: 'Sostegno domiciliare', requestedCents: 120_000 })).body.bidId as string;
+    const callId = await client.openCall({
+      measureId: measureId('M1'),
+      eligibleApplicantTypes: ['natural-person'],
+      selection: 'first-come',
+    });
+    const bidId = (
+      await client.submitBid(callId, {
+        applicant: person(name, taxCode),
+        projectTitle: 'Sostegno domiciliare',
+        requestedCents: 120_000,
+      })
+    ).body.bidId as string;
     await client.evaluateBid(bidId, { admissible: true, score: 70 });
     const award = await client.awardGrant(callId, awardBody(bidId, 120_000));
     expect(award.status).toBe(201);
@@ -223,7 +324,8 @@ describe('personal data of natural persons', () => {
     expect(project).toContain(';Persona fisica;');
     // Not one identifying byte: no name or part of it, no tax code, no contact, no municipality or province of the operation.
     for (const body of [json.text, csv.body, opencoesione.body]) {
-      for (const needle of [name, 'Fumagalli', 'Rinaldi', taxCode, taxCode.toLowerCase(), email]) expect(body).not.toContain(needle);
+      for (const needle of [name, 'Fumagalli', 'Rinaldi', taxCode, taxCode.toLowerCase(), email])
+        expect(body).not.toContain(needle);
     }
     for (const line of [JSON.stringify(json.body.operations.find((o) => o.operationId === grantId)), row, project]) {
       expect(line).not.toContain('001272');
@@ -232,6 +334,17 @@ describe('personal data of natural persons', () => {
   });
 
   it('keeps personal data out of the logs', () => {
-    for (const needle of ['Luca Verdi', 'VRDLCU70B12F205Z', 'Anna Neri', 'NRENNA90C45F205T', 'Paolo Gialli', 'Carla Fumagalli', 'FMGCRL75E52L219W', 'Marco Ferri', 'Elena Costa']) expect(api.output()).not.toContain(needle);
+    for (const needle of [
+      'Luca Verdi',
+      'VRDLCU70B12F205Z',
+      'Anna Neri',
+      'NRENNA90C45F205T',
+      'Paolo Gialli',
+      'Carla Fumagalli',
+      'FMGCRL75E52L219W',
+      'Marco Ferri',
+      'Elena Costa',
+    ])
+      expect(api.output()).not.toContain(needle);
   });
 });

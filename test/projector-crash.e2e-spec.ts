@@ -16,7 +16,10 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDataDir));
 
 function startProjector(dataDir: string): ChildProcess {
-  return spawn(process.execPath, [PROJECTOR_MAIN], { env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'test', DATA_DIR: dataDir }, stdio: 'ignore' });
+  return spawn(process.execPath, [PROJECTOR_MAIN], {
+    env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'test', DATA_DIR: dataDir },
+    stdio: 'ignore',
+  });
 }
 
 /** The projections' checkpoints as the projector last committed them (commit positions). */
@@ -24,7 +27,10 @@ function checkpoints(file: string): number[] {
   try {
     const db = new Database(file, { readonly: true, fileMustExist: true });
     try {
-      return db.prepare<[], { c: string | null }>('SELECT commit_pos AS c FROM checkpoints WHERE generation = 1').all().map((r) => Number(r.c ?? 0));
+      return db
+        .prepare<[], { c: string | null }>('SELECT commit_pos AS c FROM checkpoints WHERE generation = 1')
+        .all()
+        .map((r) => Number(r.c ?? 0));
     } finally {
       db.close();
     }
@@ -63,7 +69,10 @@ describe('projector crash during catch-up', () => {
     expect(Math.min(...atKill, head)).toBeLessThan(head); // it really was in the middle of the catch-up
 
     const second = startProjector(dataDir);
-    await until(() => { const c = checkpoints(readModelsFile); return c.length === FUNDING_PROJECTIONS.length && c.every((p) => p === head); }, 'the restarted projector caught up');
+    await until(() => {
+      const c = checkpoints(readModelsFile);
+      return c.length === FUNDING_PROJECTIONS.length && c.every((p) => p === head);
+    }, 'the restarted projector caught up');
     second.kill('SIGTERM');
     await new Promise((r) => second.once('exit', r));
 
@@ -73,7 +82,16 @@ describe('projector crash during catch-up', () => {
     try {
       await rebuildReadModels(events, scratch, FUNDING_PROJECTIONS);
       const rebuilt = await documents(scratch);
-      expect(Object.keys(rebuilt).sort()).toEqual(['bids', 'calls', 'expenditure_claims', 'grants', 'open_data_calls', 'open_data_operations', 'open_data_programmes', 'programme_dashboards']);
+      expect(Object.keys(rebuilt).sort()).toEqual([
+        'bids',
+        'calls',
+        'expenditure_claims',
+        'grants',
+        'open_data_calls',
+        'open_data_operations',
+        'open_data_programmes',
+        'programme_dashboards',
+      ]);
       expect(await documents(live)).toEqual(rebuilt);
     } finally {
       await events.close();

@@ -34,11 +34,19 @@ describe('the projector lease', () => {
   });
 
   it('lets one process project while the other stands by, and hands over when the first stops', async () => {
-    await eventually(() => states(first), (s) => s.every((state) => state === 'live'), 'the first process to project');
+    await eventually(
+      () => states(first),
+      (s) => s.every((state) => state === 'live'),
+      'the first process to project',
+    );
     expect(new Set(await states(second))).toEqual(new Set(['standby']));
 
     await first.stop();
-    await eventually(() => states(second), (s) => s.every((state) => state === 'live'), 'the second process to take over');
+    await eventually(
+      () => states(second),
+      (s) => s.every((state) => state === 'live'),
+      'the second process to take over',
+    );
 
     // The read models follow writes made after the hand-over.
     const client = new FundingClient(second.url);
@@ -55,7 +63,11 @@ describe('the projector lease', () => {
     try {
       expect(new Set(await states(third))).toEqual(new Set(['standby']));
       await second.kill();
-      await eventually(() => states(third), (s) => s.every((state) => state === 'live'), 'the third process to take over after the lease (1 s) lapsed');
+      await eventually(
+        () => states(third),
+        (s) => s.every((state) => state === 'live'),
+        'the third process to take over after the lease (1 s) lapsed',
+      );
     } finally {
       await third.stop();
     }

@@ -17,51 +17,107 @@ describe('dashboards and queries over HTTP', () => {
   beforeAll(async () => ({ api, client } = await startApiWithClient({ env: { MIN_POSITION_WAIT_MS: '2000' } })));
   afterAll(() => stopAndRemove(api));
 
-  it('shows a command\'s effect to a query that carries its X-Event-Position, without sleeping', async () => {
+  it("shows a command's effect to a query that carries its X-Event-Position, without sleeping", async () => {
     const opened = await client.tryOpenCall({
-      callId: 'ryw-call', programmeId: 'wecare', measureId: 'wecare-m2', title: 'Innovazione sociale del terzo settore',
-      budgetCents: 50_000_000, opensAt: new Date(Date.now() - 3_600_000).toISOString(), closesAt: new Date(Date.now() + 86_400_000).toISOString(),
+      callId: 'ryw-call',
+      programmeId: 'wecare',
+      measureId: 'wecare-m2',
+      title: 'Innovazione sociale del terzo settore',
+      budgetCents: 50_000_000,
+      opensAt: new Date(Date.now() - 3_600_000).toISOString(),
+      closesAt: new Date(Date.now() + 86_400_000).toISOString(),
       eligibleApplicantTypes: ['third-sector', 'volunteer-association'],
     });
     const res = await client.call('ryw-call', { at: opened.headers['x-event-position'] });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ callId: 'ryw-call', status: 'open', budgetCents: 50_000_000, remainingCents: 50_000_000, acceptingBids: true });
+    expect(res.body).toMatchObject({
+      callId: 'ryw-call',
+      status: 'open',
+      budgetCents: 50_000_000,
+      remainingCents: 50_000_000,
+      acceptingBids: true,
+    });
   });
 
   it('follows a grant through the dashboard, the call, its bids and the disbursement ledger', async () => {
-    const callId = await client.openCall({ measureId: measureId('M1'), budgetCents: 80_000_000, maxGrantCents: 30_000_000, eligibleApplicantTypes: ['social-services-body', 'third-sector'] });
+    const callId = await client.openCall({
+      measureId: measureId('M1'),
+      budgetCents: 80_000_000,
+      maxGrantCents: 30_000_000,
+      eligibleApplicantTypes: ['social-services-body', 'third-sector'],
+    });
     const bids: string[] = [];
-    for (const [score, name] of [[72, 'Consorzio Monviso Solidale'], [91, 'CISS Pinerolo'], [85, 'Cooperativa Arcobaleno']] as const) {
-      const submitted = await client.submitBid(callId, bidBody({ applicant: { type: 'social-services-body', taxCode: '94513000018', name }, requestedCents: 25_000_000 }));
+    for (const [score, name] of [
+      [72, 'Consorzio Monviso Solidale'],
+      [91, 'CISS Pinerolo'],
+      [85, 'Cooperativa Arcobaleno'],
+    ] as const) {
+      const submitted = await client.submitBid(
+        callId,
+        bidBody({
+          applicant: { type: 'social-services-body', taxCode: '94513000018', name },
+          requestedCents: 25_000_000,
+        }),
+      );
       await client.evaluateBid(submitted.body.bidId, { admissible: true, score });
       bids.push(submitted.body.bidId);
     }
-    const withdrawn = await client.submitBid(callId, bidBody({ applicant: { type: 'third-sector', taxCode: '97512340011', name: 'APS Ritirata' }, requestedCents: 1_000_000 }));
+    const withdrawn = await client.submitBid(
+      callId,
+      bidBody({
+        applicant: { type: 'third-sector', taxCode: '97512340011', name: 'APS Ritirata' },
+        requestedCents: 1_000_000,
+      }),
+    );
     await client.withdrawBid(withdrawn.body.bidId);
     // Closed and ranked: the best bid (91) is first in the ranking, and awarded.
     await client.closeAndRank(callId);
     const award = await client.awardGrant(callId, awardBody(bids[1]!, 24_000_000));
     const grantId = award.body.grantId as string;
     await client.recordDisbursement(grantId, { kind: 'advance', amountCents: 9_600_000, reference: 'MAND-1' });
-    const last = await client.revokeGrant(grantId, { reason: 'Partial irregularity', amountCents: 4_000_000, act: actBody() });
+    const last = await client.revokeGrant(grantId, {
+      reason: 'Partial irregularity',
+      amountCents: 4_000_000,
+      act: actBody(),
+    });
     const at = last.headers['x-event-position'];
 
     const call = await client.call(callId, { at });
     expect(call.body).toMatchObject({
-      committedCents: 24_000_000, releasedCents: 4_000_000, remainingCents: 80_000_000 - 24_000_000 + 4_000_000, grantCount: 1,
-      bids: { total: 4, byStatus: { submitted: 0, admissible: 2, inadmissible: 0, withdrawn: 1, awarded: 1 }, byApplicantType: { 'social-services-body': 3, 'third-sector': 1 } },
+      committedCents: 24_000_000,
+      releasedCents: 4_000_000,
+      remainingCents: 80_000_000 - 24_000_000 + 4_000_000,
+      grantCount: 1,
+      bids: {
+        total: 4,
+        byStatus: { submitted: 0, admissible: 2, inadmissible: 0, withdrawn: 1, awarded: 1 },
+        byApplicantType: { 'social-services-body': 3, 'third-sector': 1 },
+      },
     });
 
     const ranked = await client.bidsOfCall(callId, {}, { at });
     expect(ranked.body.total).toBe(4);
-    expect(ranked.body.items.map((b: { score: number | null; rank: number | null }) => [b.score, b.rank])).toEqual([[91, 1], [85, 2], [72, 3], [null, null]]);
+    expect(ranked.body.items.map((b: { score: number | null; rank: number | null }) => [b.score, b.rank])).toEqual([
+      [91, 1],
+      [85, 2],
+      [72, 3],
+      [null, null],
+    ]);
     const admissible = await client.bidsOfCall(callId, { status: 'admissible', pageSize: 1, page: 2 }, { at });
     expect(admissible.body).toMatchObject({ total: 2, page: 2, pageSize: 1, items: [{ score: 72, rank: 2 }] });
 
     const grant = await client.grant(grantId, { at });
     expect(grant.body).toMatchObject({
-      callId, bidId: bids[1], beneficiary: { name: 'CISS Pinerolo' }, originalAwardCents: 24_000_000, currentAwardCents: 20_000_000,
-      disbursedCents: 9_600_000, remainingCents: 10_400_000, releasedCents: 4_000_000, recoveryDueCents: 0, status: 'active',
+      callId,
+      bidId: bids[1],
+      beneficiary: { name: 'CISS Pinerolo' },
+      originalAwardCents: 24_000_000,
+      currentAwardCents: 20_000_000,
+      disbursedCents: 9_600_000,
+      remainingCents: 10_400_000,
+      releasedCents: 4_000_000,
+      recoveryDueCents: 0,
+      status: 'active',
       disbursements: [{ kind: 'advance', amountCents: 9_600_000, reference: 'MAND-1' }],
     });
     expect(JSON.stringify(grant.body)).not.toContain('94513000018');
@@ -70,15 +126,33 @@ describe('dashboards and queries over HTTP', () => {
 
     const dashboard = await client.dashboard(PROGRAMME_ID, { at, key: KEYS.auditor });
     const m1 = dashboard.body.measures.find((m: { measureId: string }) => m.measureId === measureId('M1'));
-    expect(m1).toMatchObject({ allocationCents: 640_000_000, reservedCents: 80_000_000, committedCents: 24_000_000, releasedCents: 4_000_000, disbursedCents: 9_600_000, unreservedCents: 560_000_000, availableCents: 620_000_000, absorption: 0.015 });
+    expect(m1).toMatchObject({
+      allocationCents: 640_000_000,
+      reservedCents: 80_000_000,
+      committedCents: 24_000_000,
+      releasedCents: 4_000_000,
+      disbursedCents: 9_600_000,
+      unreservedCents: 560_000_000,
+      availableCents: 620_000_000,
+      absorption: 0.015,
+    });
     const fse = dashboard.body.funds.find((f: { fund: string }) => f.fund === 'FSE');
-    expect(fse).toMatchObject({ amountCents: 1_500_000_000, allocatedCents: 1_500_000_000, committedCents: 24_000_000, disbursedCents: 9_600_000 });
+    expect(fse).toMatchObject({
+      amountCents: 1_500_000_000,
+      allocatedCents: 1_500_000_000,
+      committedCents: 24_000_000,
+      disbursedCents: 9_600_000,
+    });
   });
 
   it('lists calls by status and measure, with bounded pages', async () => {
     const res = await client.calls({ measureId: 'wecare-m2', status: 'open' });
     expect(res.status).toBe(200);
-    expect(res.body.items.every((c: { measureId: string; status: string }) => c.measureId === 'wecare-m2' && c.status === 'open')).toBe(true);
+    expect(
+      res.body.items.every(
+        (c: { measureId: string; status: string }) => c.measureId === 'wecare-m2' && c.status === 'open',
+      ),
+    ).toBe(true);
     expect((await client.calls({ pageSize: 101 })).status).toBe(400);
     expect((await client.calls({ page: 0 })).status).toBe(400);
   });
@@ -108,13 +182,22 @@ describe('dashboards and queries over HTTP', () => {
   it('keeps reads to the reading roles', async () => {
     expect((await client.calls({}, { key: KEYS.applicantService })).status).toBe(403);
     expect((await request(api.url).get('/calls')).status).toBe(401);
-    for (const key of [KEYS.viewer, KEYS.auditor, KEYS.programmeManager, KEYS.evaluator, KEYS.financeOfficer]) expect((await client.calls({}, { key })).status).toBe(200);
+    for (const key of [KEYS.viewer, KEYS.auditor, KEYS.programmeManager, KEYS.evaluator, KEYS.financeOfficer])
+      expect((await client.calls({}, { key })).status).toBe(200);
   });
 
   it('shows each projection and its lag in /health', async () => {
     const { projections } = await client.readModelsHealth();
-    expect(projections.map((p) => p.projection)).toEqual(['programme-dashboards', 'call-summaries', 'bid-summaries', 'grant-summaries', 'expenditure-claims', 'open-data-operations']);
-    for (const p of projections) expect(p).toMatchObject({ state: 'live', lag: expect.stringMatching(/^\d+$/), failure: null });
+    expect(projections.map((p) => p.projection)).toEqual([
+      'programme-dashboards',
+      'call-summaries',
+      'bid-summaries',
+      'grant-summaries',
+      'expenditure-claims',
+      'open-data-operations',
+    ]);
+    for (const p of projections)
+      expect(p).toMatchObject({ state: 'live', lag: expect.stringMatching(/^\d+$/), failure: null });
   });
 
   it('rebuilds the read models into a new generation while queries keep answering', async () => {

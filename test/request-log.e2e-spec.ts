@@ -56,13 +56,35 @@ describe('the request log', () => {
     const before = api.output().length;
 
     const person = await client
-      .post(`/calls/${callId}/bids`, KEYS.applicantService, { applicant: { type: 'natural-person', taxCode, name, region: 'ITC1', contact: { email: 'ludovica@example.org' } }, projectTitle: 'Assistenza', requestedCents: 500_000 })
+      .post(`/calls/${callId}/bids`, KEYS.applicantService, {
+        applicant: {
+          type: 'natural-person',
+          taxCode,
+          name,
+          region: 'ITC1',
+          contact: { email: 'ludovica@example.org' },
+        },
+        projectTitle: 'Assistenza',
+        requestedCents: 500_000,
+      })
       .set('X-Correlation-Id', 'intake-2026-0042');
-    const firm = await client.post(`/calls/${callId}/bids`, KEYS.applicantService, { applicant: { type: 'company', ...company }, projectTitle: 'Nido', requestedCents: 500_000 });
-    const refused = await client.post(`/calls/${callId}/bids`, KEYS.applicantService, { applicant: { type: 'company', ...company }, projectTitle: 'Nido', requestedCents: 99_000_000 });
+    const firm = await client.post(`/calls/${callId}/bids`, KEYS.applicantService, {
+      applicant: { type: 'company', ...company },
+      projectTitle: 'Nido',
+      requestedCents: 500_000,
+    });
+    const refused = await client.post(`/calls/${callId}/bids`, KEYS.applicantService, {
+      applicant: { type: 'company', ...company },
+      projectTitle: 'Nido',
+      requestedCents: 99_000_000,
+    });
     const search = await request(api.url).get(`/data-subjects?taxCode=${taxCode}`).set(bearer(DPO));
-    const statement = await request(api.url).get(`/undertakings/${taxCode}/de-minimis`).set(bearer(KEYS.programmeManager));
-    expect([person.status, firm.status, refused.status, search.status, statement.status]).toEqual([201, 201, 422, 200, 200]);
+    const statement = await request(api.url)
+      .get(`/undertakings/${taxCode}/de-minimis`)
+      .set(bearer(KEYS.programmeManager));
+    expect([person.status, firm.status, refused.status, search.status, statement.status]).toEqual([
+      201, 201, 422, 200, 200,
+    ]);
     await until(() => api.output().slice(before).includes('/undertakings/:taxCode/de-minimis 200'));
 
     const logged = api.output().slice(before);
@@ -75,21 +97,41 @@ describe('the request log', () => {
       ['GET', '/undertakings/:taxCode/de-minimis', 200],
     ]);
     for (const line of requests) {
-      expect(line).toMatchObject({ level: 'info', time: expect.any(String), principal: expect.stringMatching(/^dev:/), durationMs: expect.any(Number) });
+      expect(line).toMatchObject({
+        level: 'info',
+        time: expect.any(String),
+        principal: expect.stringMatching(/^dev:/),
+        durationMs: expect.any(Number),
+      });
       expect(line.durationMs).toBeGreaterThanOrEqual(0);
     }
     expect(requests[0]!.correlationId).toBe('intake-2026-0042');
     expect(requests[1]!.correlationId).toBe(firm.headers['x-correlation-id']);
     expect(requests[3]!.principal).toBe('dev:data-protection-officer');
 
-    for (const secret of [name, 'Ferraresi', taxCode, taxCode.toLowerCase(), 'ludovica@example.org', company.name, company.taxCode, callId + '/bids', KEYS.applicantService, DPO, 'Bearer']) {
+    for (const secret of [
+      name,
+      'Ferraresi',
+      taxCode,
+      taxCode.toLowerCase(),
+      'ludovica@example.org',
+      company.name,
+      company.taxCode,
+      callId + '/bids',
+      KEYS.applicantService,
+      DPO,
+      'Bearer',
+    ]) {
       expect(logged).not.toContain(secret);
     }
   });
 
-  it('writes the API\'s own messages as JSON lines too', async () => {
+  it("writes the API's own messages as JSON lines too", async () => {
     const all = lines(api.output());
     expect(all.length).toBeGreaterThan(0);
-    expect(all.find((line) => line['context'] === 'NestApplication')).toMatchObject({ level: 'info', msg: 'Nest application successfully started' });
+    expect(all.find((line) => line['context'] === 'NestApplication')).toMatchObject({
+      level: 'info',
+      msg: 'Nest application successfully started',
+    });
   });
 });

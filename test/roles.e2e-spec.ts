@@ -55,12 +55,20 @@ describe('authentication and roles', () => {
     }
   });
 
-  it.each(ROUTES)('POST $route without a key, with an unknown key, or with a malformed header is 401', async ({ route }) => {
-    for (const headers of [{}, bearer('not-a-key-anyone-has'), { Authorization: 'Basic dXNlcjpwYXNz' }, { Authorization: 'Bearer ' }]) {
-      const res = await request(api.url).post(route).set(headers).send({});
-      expect({ status: res.status, code: res.body.code }).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
-    }
-  });
+  it.each(ROUTES)(
+    'POST $route without a key, with an unknown key, or with a malformed header is 401',
+    async ({ route }) => {
+      for (const headers of [
+        {},
+        bearer('not-a-key-anyone-has'),
+        { Authorization: 'Basic dXNlcjpwYXNz' },
+        { Authorization: 'Bearer ' },
+      ]) {
+        const res = await request(api.url).post(route).set(headers).send({});
+        expect({ status: res.status, code: res.body.code }).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
+      }
+    },
+  );
 
   it('lets anyone read /health and the API docs without a key', async () => {
     expect((await request(api.url).get('/health')).status).toBe(200);

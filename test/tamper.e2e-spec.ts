@@ -75,7 +75,9 @@ describe('tamper evidence through the API and the CLI', () => {
     const tampered = await verify();
     expect(tampered.body.ok).toBe(false);
     expect(tampered.body.anchors.broken).toEqual(
-      expect.arrayContaining([expect.objectContaining({ reason: expect.stringContaining('events or streams were removed or added') })]),
+      expect.arrayContaining([
+        expect.objectContaining({ reason: expect.stringContaining('events or streams were removed or added') }),
+      ]),
     );
     expect(tampered.body.log?.ok).toBe(false);
     const cli = runTool('audit-verify', api.dataDir);

@@ -28,11 +28,21 @@ class Collector {
     req.on('data', (chunk) => (body += String(chunk)));
     req.on('end', () => {
       this.payloads.push(body);
-      const exported = JSON.parse(body) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<Omit<ExportedSpan, 'attributes'> & { attributes?: Array<{ key: string; value: Record<string, unknown> }> }> }> }> };
+      const exported = JSON.parse(body) as {
+        resourceSpans: Array<{
+          scopeSpans: Array<{
+            spans: Array<
+              Omit<ExportedSpan, 'attributes'> & { attributes?: Array<{ key: string; value: Record<string, unknown> }> }
+            >;
+          }>;
+        }>;
+      };
       for (const resource of exported.resourceSpans) {
         for (const scope of resource.scopeSpans) {
           for (const span of scope.spans) {
-            const attributes = Object.fromEntries((span.attributes ?? []).map(({ key, value }) => [key, Object.values(value)[0]]));
+            const attributes = Object.fromEntries(
+              (span.attributes ?? []).map(({ key, value }) => [key, Object.values(value)[0]]),
+            );
             this.spans.push({ ...span, attributes });
           }
         }
@@ -70,7 +80,12 @@ describe('traces', () => {
     const endpoint = await collector.start();
     api = await startApi({
       nodeArgs: ['--import', API_TRACING_PRELOAD],
-      env: { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: endpoint, OTEL_BSP_SCHEDULE_DELAY: '100' },
+      env: {
+        OTEL_TRACES_EXPORTER: 'otlp',
+        OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: endpoint,
+        OTEL_BSP_SCHEDULE_DELAY: '100',
+      },
     });
     client = new FundingClient(api.url);
   });
@@ -90,8 +105,12 @@ describe('traces', () => {
     expect(http.attributes).toMatchObject({ 'http.route': '/calls', 'http.response.status_code': 201 });
     const command = await collector.span((s) => s.traceId === traceId && s.name === 'command OpenCall');
     expect(command.parentSpanId).toBe(http.spanId);
-    expect(command.attributes).toMatchObject({ 'ledger.command.result': 'accepted', 'ledger.stream': `call-${opened.body.callId}` });
-    for (const step of ['read', 'decide OpenCall', 'append']) expect((await collector.span((s) => s.traceId === traceId && s.name === step)).parentSpanId).toBe(command.spanId);
+    expect(command.attributes).toMatchObject({
+      'ledger.command.result': 'accepted',
+      'ledger.stream': `call-${opened.body.callId}`,
+    });
+    for (const step of ['read', 'decide OpenCall', 'append'])
+      expect((await collector.span((s) => s.traceId === traceId && s.name === step)).parentSpanId).toBe(command.spanId);
 
     const history = await request(api.url).get(`/audit/streams/call-${opened.body.callId}`).set(bearer(KEYS.auditor));
     expect(history.body.events[0].metadata).toMatchObject({ correlationId: traceId });

@@ -35,7 +35,10 @@ describe('two API processes on one data directory', () => {
     const calls = await Promise.all(
       Array.from({ length: CALLS }, async () => {
         const callId = await viaFirst.openCall({ budgetCents: AWARD, maxGrantCents: AWARD });
-        const bids = await Promise.all([viaFirst.admissibleBid(callId, { requestedCents: AWARD }), viaSecond.admissibleBid(callId, { requestedCents: AWARD })]);
+        const bids = await Promise.all([
+          viaFirst.admissibleBid(callId, { requestedCents: AWARD }),
+          viaSecond.admissibleBid(callId, { requestedCents: AWARD }),
+        ]);
         await viaFirst.closeAndRank(callId);
         return { callId, bids };
       }),
@@ -69,7 +72,11 @@ describe('two API processes on one data directory', () => {
   it('reads its own write through the other process: X-Min-Position from one, the query on the other', async () => {
     const viaSecond = new FundingClient(second.url);
     const callId = await viaSecond.openCall();
-    const bid = await viaSecond.submitBid(callId, { applicant: { type: 'company', taxCode: '01234567890', name: 'Officine Riunite Srl' }, projectTitle: 'Nido', requestedCents: 1_000 });
+    const bid = await viaSecond.submitBid(callId, {
+      applicant: { type: 'company', taxCode: '01234567890', name: 'Officine Riunite Srl' },
+      projectTitle: 'Nido',
+      requestedCents: 1_000,
+    });
     expect(bid.status).toBe(201);
     const read = await new FundingClient(first.url).bid(bid.body.bidId, { at: bid.headers['x-event-position']! });
     expect(read.status).toBe(200);
@@ -83,7 +90,10 @@ describe('two API processes on one data directory', () => {
     const pairs = await Promise.all(
       Array.from({ length: ROUNDS }, (_, i) => {
         const submit = (url: string) =>
-          new FundingClient(url).submitBid(callId, bidBody({ projectTitle: `Nido aziendale ${i}` }), { key: KEYS.applicantService, headers: { 'Idempotency-Key': `portal-submission-${i}` } });
+          new FundingClient(url).submitBid(callId, bidBody({ projectTitle: `Nido aziendale ${i}` }), {
+            key: KEYS.applicantService,
+            headers: { 'Idempotency-Key': `portal-submission-${i}` },
+          });
         return Promise.all([submit(first.url), submit(second.url)]);
       }),
     );
@@ -91,13 +101,20 @@ describe('two API processes on one data directory', () => {
     for (const [viaFirst, viaSecond] of pairs) {
       expect([viaFirst.status, viaSecond.status]).toEqual([201, 201]);
       expect(viaSecond.body).toEqual(viaFirst.body);
-      for (const header of ['etag', 'x-event-position', 'x-correlation-id']) expect(viaSecond.headers[header]).toBe(viaFirst.headers[header]);
-      expect([viaFirst.headers['idempotent-replayed'], viaSecond.headers['idempotent-replayed']].filter((h) => h === 'true')).toHaveLength(1);
+      for (const header of ['etag', 'x-event-position', 'x-correlation-id'])
+        expect(viaSecond.headers[header]).toBe(viaFirst.headers[header]);
+      expect(
+        [viaFirst.headers['idempotent-replayed'], viaSecond.headers['idempotent-replayed']].filter((h) => h === 'true'),
+      ).toHaveLength(1);
     }
     const store = SqliteEventStore.open(join(first.dataDir, 'events.db'));
     try {
-      const submitted = (await store.readAll()).filter((e) => e.type === 'BidSubmitted' && (e.data as { callId: string }).callId === callId);
-      expect(submitted.map((e) => (e.data as { bidId: string }).bidId).sort()).toEqual(pairs.map(([viaFirst]) => viaFirst.body.bidId as string).sort());
+      const submitted = (await store.readAll()).filter(
+        (e) => e.type === 'BidSubmitted' && (e.data as { callId: string }).callId === callId,
+      );
+      expect(submitted.map((e) => (e.data as { bidId: string }).bidId).sort()).toEqual(
+        pairs.map(([viaFirst]) => viaFirst.body.bidId as string).sort(),
+      );
     } finally {
       await store.close();
     }
@@ -110,6 +127,11 @@ describe('two API processes on one data directory', () => {
     expect(bid.status).toBe(201);
     const read = await new FundingClient(second.url).bid(bid.body.bidId, { at: bid.headers['x-event-position']! });
     expect(read.status).toBe(200);
-    expect(read.body).toMatchObject({ bidId: bid.body.bidId, callId, status: 'submitted', projectTitle: 'Ludoteca di quartiere' });
+    expect(read.body).toMatchObject({
+      bidId: bid.body.bidId,
+      callId,
+      status: 'submitted',
+      projectTitle: 'Ludoteca di quartiere',
+    });
   });
 });

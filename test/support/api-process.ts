@@ -9,16 +9,27 @@ import { join, resolve } from 'node:path';
 
 export const API_MAIN = resolve(process.cwd(), 'dist/apps/api/apps/api/src/main.js');
 /** What the Dockerfile preloads with `node --import`: starts tracing when OTEL_TRACES_EXPORTER is set. */
-export const API_TRACING_PRELOAD = resolve(process.cwd(), 'dist/apps/api/apps/api/src/observability/tracing.preload.js');
+export const API_TRACING_PRELOAD = resolve(
+  process.cwd(),
+  'dist/apps/api/apps/api/src/observability/tracing.preload.js',
+);
 export const PROJECTOR_MAIN = resolve(process.cwd(), 'dist/apps/projector/apps/projector/src/main.js');
 
 /** Runs one of the built tools (rebuild, audit-verify, audit-replay) on a data directory. */
-export function runTool(tool: string, dataDir: string, env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [resolve(process.cwd(), `dist/apps/projector/apps/projector/src/${tool}.js`)], {
-    env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'test', DATA_DIR: dataDir, ...env },
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
+export function runTool(
+  tool: string,
+  dataDir: string,
+  env: Record<string, string> = {},
+): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(
+    process.execPath,
+    [resolve(process.cwd(), `dist/apps/projector/apps/projector/src/${tool}.js`)],
+    {
+      env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'test', DATA_DIR: dataDir, ...env },
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -55,12 +66,22 @@ export function removeDataDir(dir: string): void {
   rmSync(`${dir}-vault-keyring.json`, { force: true });
 }
 
-export async function startApi(options: { dataDir?: string; env?: Record<string, string>; nodeArgs?: string[] } = {}): Promise<ApiProcess> {
+export async function startApi(
+  options: { dataDir?: string; env?: Record<string, string>; nodeArgs?: string[] } = {},
+): Promise<ApiProcess> {
   const dataDir = options.dataDir ?? tempDataDir();
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), API_MAIN], {
     // Anchors of the audit trail only where a test asks for them: they are events in the log. A
     // short projector lease, so that a process restarted after a kill takes over within a second.
-    env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'test', PORT: '0', DATA_DIR: dataDir, AUDIT_ANCHOR_INTERVAL_MS: '0', PROJECTOR_LEASE_MS: '1000', ...options.env },
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      NODE_ENV: 'test',
+      PORT: '0',
+      DATA_DIR: dataDir,
+      AUDIT_ANCHOR_INTERVAL_MS: '0',
+      PROJECTOR_LEASE_MS: '1000',
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -92,7 +113,9 @@ export async function startApi(options: { dataDir?: string; env?: Record<string,
 }
 
 /** Runs the API expecting it to refuse to start; resolves with its exit code and output. */
-export function startApiExpectingRefusal(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+export function startApiExpectingRefusal(
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, [API_MAIN], {
     env: { PATH: process.env['PATH'] ?? '', PORT: '0', DATA_DIR: tempDataDir(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

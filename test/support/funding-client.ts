@@ -27,17 +27,32 @@ export class FundingClient extends FundingRoutes {
   }
 
   /** An expenditure claim of one item (paid today, on an invoice of its own), submitted by the grant's portal and verified all eligible by a controller: ready to be paid. */
-  async verifiedClaim(grantId: string, declaredCents: number, kind: 'interim' | 'final' = 'interim', portalKey: string = KEYS.applicantService): Promise<string> {
+  async verifiedClaim(
+    grantId: string,
+    declaredCents: number,
+    kind: 'interim' | 'final' = 'interim',
+    portalKey: string = KEYS.applicantService,
+  ): Promise<string> {
     const submitted = await this.submitClaim(grantId, { kind, items: [claimItem(declaredCents)] }, portalKey);
     if (submitted.status !== 201) throw new Error(`claim: ${submitted.status} ${JSON.stringify(submitted.body)}`);
     const claimId = submitted.body.claimId;
-    const verified = await this.verifyClaim(claimId, { eligibleCents: declaredCents, cuts: [], checklistRef: 'CL-2026-001', onTheSpot: false });
+    const verified = await this.verifyClaim(claimId, {
+      eligibleCents: declaredCents,
+      cuts: [],
+      checklistRef: 'CL-2026-001',
+      onTheSpot: false,
+    });
     if (verified.status !== 200) throw new Error(`verify: ${verified.status} ${JSON.stringify(verified.body)}`);
     return claimId;
   }
 
   /** A payment of `amountCents` on a verified claim of that much (awards here cost what they award: intensity 100%). */
-  async payOnClaim(grantId: string, amountCents: number, kind: 'interim' | 'final' = 'interim', extra: Partial<Schemas['RecordDisbursementDto']> = {}) {
+  async payOnClaim(
+    grantId: string,
+    amountCents: number,
+    kind: 'interim' | 'final' = 'interim',
+    extra: Partial<Schemas['RecordDisbursementDto']> = {},
+  ) {
     const claimId = await this.verifiedClaim(grantId, Math.max(1, amountCents), kind);
     return this.recordDisbursement(grantId, { kind, amountCents, claimId, ...extra });
   }
@@ -72,11 +87,15 @@ export class FundingClient extends FundingRoutes {
    * admissible with its score (in the order given: equal scores rank by arrival), the call closed and
    * its ranking approved. Answers the bids in the order given, and where the approval sits in the log.
    */
-  async rankedBids(callId: string, bids: ReadonlyArray<{ readonly score: number } & Partial<Schemas['SubmitBidDto']>>): Promise<{ bidIds: string[]; position: string }> {
+  async rankedBids(
+    callId: string,
+    bids: ReadonlyArray<{ readonly score: number } & Partial<Schemas['SubmitBidDto']>>,
+  ): Promise<{ bidIds: string[]; position: string }> {
     const bidIds: string[] = [];
     for (const { score, ...overrides } of bids) {
       const submitted = await this.submitBid(callId, bidBody(overrides));
-      if (submitted.status !== 201) throw new Error(`submit bid: ${submitted.status} ${JSON.stringify(submitted.body)}`);
+      if (submitted.status !== 201)
+        throw new Error(`submit bid: ${submitted.status} ${JSON.stringify(submitted.body)}`);
       const evaluated = await this.evaluateBid(submitted.body.bidId, { admissible: true, score });
       if (evaluated.status !== 200) throw new Error(`evaluate: ${evaluated.status} ${JSON.stringify(evaluated.body)}`);
       bidIds.push(submitted.body.bidId);
@@ -93,7 +112,8 @@ export class FundingClient extends FundingRoutes {
   async awardInTurn(callId: string, body: Schemas['AwardGrantDto'], as: As = KEYS.programmeManager) {
     for (let attempt = 1; ; attempt++) {
       const res = await this.awardGrant(callId, body, as);
-      if (res.status !== 422 || !['RANKING_ORDER', 'ARRIVAL_ORDER'].includes(String(res.body.code)) || attempt >= 200) return res;
+      if (res.status !== 422 || !['RANKING_ORDER', 'ARRIVAL_ORDER'].includes(String(res.body.code)) || attempt >= 200)
+        return res;
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }

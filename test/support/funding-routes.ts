@@ -13,7 +13,17 @@ import { PROGRAMME_ID, actBody } from './request-bodies.js';
 export const DPO = 'data-protection-officer-dev-api-key';
 
 /** Who sends a command (its API key), and the protocol headers it sends with it. */
-export type As = string | { readonly key: string; readonly headers?: Readonly<{ 'Idempotency-Key'?: string; 'If-Match'?: string; 'X-Correlation-Id'?: string; 'X-Causation-Id'?: string }> };
+export type As =
+  | string
+  | {
+      readonly key: string;
+      readonly headers?: Readonly<{
+        'Idempotency-Key'?: string;
+        'If-Match'?: string;
+        'X-Correlation-Id'?: string;
+        'X-Causation-Id'?: string;
+      }>;
+    };
 
 /** Who reads (its API key) and the position the read models must have reached (X-Min-Position). */
 export interface Reading {
@@ -56,7 +66,12 @@ export class FundingRoutes {
   }
 
   defineMeasure(programmeId: string, body: Schemas['DefineMeasureDto'], as: As = KEYS.programmeManager) {
-    return reply(this.as(keyOf(as)).POST('/programmes/{programmeId}/measures', { params: { path: { programmeId }, header: headersOf(as) }, body }));
+    return reply(
+      this.as(keyOf(as)).POST('/programmes/{programmeId}/measures', {
+        params: { path: { programmeId }, header: headersOf(as) },
+        body,
+      }),
+    );
   }
 
   /** Opens a call and answers the reply, refused or not (openCall is the scenario step). */
@@ -65,67 +80,127 @@ export class FundingRoutes {
   }
 
   closeCall(callId: string, as: As = KEYS.programmeManager) {
-    return reply(this.as(keyOf(as)).POST('/calls/{callId}/close', { params: { path: { callId }, header: headersOf(as) } }));
+    return reply(
+      this.as(keyOf(as)).POST('/calls/{callId}/close', { params: { path: { callId }, header: headersOf(as) } }),
+    );
   }
 
   cancelCall(callId: string, body: Schemas['CancelCallDto'] = {}, as: As = KEYS.programmeManager) {
-    return reply(this.as(keyOf(as)).POST('/calls/{callId}/cancel', { params: { path: { callId }, header: headersOf(as) }, body }));
+    return reply(
+      this.as(keyOf(as)).POST('/calls/{callId}/cancel', { params: { path: { callId }, header: headersOf(as) }, body }),
+    );
   }
 
   submitBid(callId: string, body: Schemas['SubmitBidDto'], as: As = KEYS.applicantService) {
-    return reply(this.as(keyOf(as)).POST('/calls/{callId}/bids', { params: { path: { callId }, header: headersOf(as) }, body }));
+    return reply(
+      this.as(keyOf(as)).POST('/calls/{callId}/bids', { params: { path: { callId }, header: headersOf(as) }, body }),
+    );
   }
 
   withdrawBid(bidId: string, as: As = KEYS.applicantService) {
-    return reply(this.as(keyOf(as)).POST('/bids/{bidId}/withdraw', { params: { path: { bidId }, header: headersOf(as) } }));
+    return reply(
+      this.as(keyOf(as)).POST('/bids/{bidId}/withdraw', { params: { path: { bidId }, header: headersOf(as) } }),
+    );
   }
 
   evaluateBid(bidId: string, body: Schemas['EvaluateBidDto'], as: As = KEYS.evaluator) {
-    return reply(this.as(keyOf(as)).POST('/bids/{bidId}/evaluation', { params: { path: { bidId }, header: headersOf(as) }, body }));
+    return reply(
+      this.as(keyOf(as)).POST('/bids/{bidId}/evaluation', { params: { path: { bidId }, header: headersOf(as) }, body }),
+    );
   }
 
-  approveRanking(callId: string, body: Schemas['ApproveRankingDto'] = { act: actBody() }, as: As = KEYS.programmeManager) {
-    return reply(this.as(keyOf(as)).POST('/calls/{callId}/ranking', { params: { path: { callId }, header: headersOf(as) }, body }));
+  approveRanking(
+    callId: string,
+    body: Schemas['ApproveRankingDto'] = { act: actBody() },
+    as: As = KEYS.programmeManager,
+  ) {
+    return reply(
+      this.as(keyOf(as)).POST('/calls/{callId}/ranking', { params: { path: { callId }, header: headersOf(as) }, body }),
+    );
   }
 
   passOverBid(bidId: string, body: Schemas['PassOverBidDto'], as: As = KEYS.programmeManager) {
-    return reply(this.as(keyOf(as)).POST('/bids/{bidId}/pass-over', { params: { path: { bidId }, header: headersOf(as) }, body }));
+    return reply(
+      this.as(keyOf(as)).POST('/bids/{bidId}/pass-over', { params: { path: { bidId }, header: headersOf(as) }, body }),
+    );
   }
 
   awardGrant(callId: string, body: Schemas['AwardGrantDto'], as: As = KEYS.programmeManager) {
-    return reply(this.as(keyOf(as)).POST('/calls/{callId}/awards', { params: { path: { callId }, header: headersOf(as) }, body }));
+    return reply(
+      this.as(keyOf(as)).POST('/calls/{callId}/awards', { params: { path: { callId }, header: headersOf(as) }, body }),
+    );
   }
 
   recordDisbursement(grantId: string, body: Schemas['RecordDisbursementDto'], as: As = KEYS.financeOfficer) {
-    return reply(this.as(keyOf(as)).POST('/grants/{grantId}/disbursements', { params: { path: { grantId }, header: headersOf(as) }, body }));
+    return reply(
+      this.as(keyOf(as)).POST('/grants/{grantId}/disbursements', {
+        params: { path: { grantId }, header: headersOf(as) },
+        body,
+      }),
+    );
   }
 
   revokeGrant(grantId: string, body: Schemas['RevokeGrantDto'], as: As = KEYS.programmeManager) {
-    return reply(this.as(keyOf(as)).POST('/grants/{grantId}/revocation', { params: { path: { grantId }, header: headersOf(as) }, body }));
+    return reply(
+      this.as(keyOf(as)).POST('/grants/{grantId}/revocation', {
+        params: { path: { grantId }, header: headersOf(as) },
+        body,
+      }),
+    );
   }
 
   submitClaim(grantId: string, body: Schemas['SubmitExpenditureClaimDto'], as: As = KEYS.applicantService) {
-    return reply(this.as(keyOf(as)).POST('/grants/{grantId}/expenditure-claims', { params: { path: { grantId }, header: headersOf(as) }, body }));
+    return reply(
+      this.as(keyOf(as)).POST('/grants/{grantId}/expenditure-claims', {
+        params: { path: { grantId }, header: headersOf(as) },
+        body,
+      }),
+    );
   }
 
   verifyClaim(claimId: string, body: Schemas['VerifyExpenditureClaimDto'], as: As = KEYS.controller) {
-    return reply(this.as(keyOf(as)).POST('/expenditure-claims/{claimId}/verification', { params: { path: { claimId }, header: headersOf(as) }, body }));
+    return reply(
+      this.as(keyOf(as)).POST('/expenditure-claims/{claimId}/verification', {
+        params: { path: { claimId }, header: headersOf(as) },
+        body,
+      }),
+    );
   }
 
   orderRecovery(grantId: string, body: Schemas['OrderRecoveryDto'], as: As = KEYS.programmeManager) {
-    return reply(this.as(keyOf(as)).POST('/grants/{grantId}/recovery-orders', { params: { path: { grantId }, header: headersOf(as) }, body }));
+    return reply(
+      this.as(keyOf(as)).POST('/grants/{grantId}/recovery-orders', {
+        params: { path: { grantId }, header: headersOf(as) },
+        body,
+      }),
+    );
   }
 
   recordRecoveryReceipt(grantId: string, body: Schemas['RecordRecoveryReceiptDto'], as: As = KEYS.financeOfficer) {
-    return reply(this.as(keyOf(as)).POST('/grants/{grantId}/recovery-receipts', { params: { path: { grantId }, header: headersOf(as) }, body }));
+    return reply(
+      this.as(keyOf(as)).POST('/grants/{grantId}/recovery-receipts', {
+        params: { path: { grantId }, header: headersOf(as) },
+        body,
+      }),
+    );
   }
 
   writeOffRecovery(grantId: string, body: Schemas['WriteOffRecoveryDto'], as: As = KEYS.programmeManager) {
-    return reply(this.as(keyOf(as)).POST('/grants/{grantId}/recovery-write-off', { params: { path: { grantId }, header: headersOf(as) }, body }));
+    return reply(
+      this.as(keyOf(as)).POST('/grants/{grantId}/recovery-write-off', {
+        params: { path: { grantId }, header: headersOf(as) },
+        body,
+      }),
+    );
   }
 
   eraseDataSubject(subjectId: string, body: Schemas['EraseDataSubjectDto'], as: As = DPO) {
-    return reply(this.as(keyOf(as)).POST('/data-subjects/{subjectId}/erasure', { params: { path: { subjectId }, header: headersOf(as) }, body }));
+    return reply(
+      this.as(keyOf(as)).POST('/data-subjects/{subjectId}/erasure', {
+        params: { path: { subjectId }, header: headersOf(as) },
+        body,
+      }),
+    );
   }
 
   rebuildReadModels(as: As = KEYS.programmeManager) {
@@ -135,43 +210,79 @@ export class FundingRoutes {
   // ---- queries (the read models), as a Reply
 
   dashboard(programmeId: string, reading: Reading = {}) {
-    return reply(this.as(reading.key ?? KEYS.viewer).GET('/programmes/{programmeId}/dashboard', { params: { path: { programmeId }, header: readHeaders(reading) } }));
+    return reply(
+      this.as(reading.key ?? KEYS.viewer).GET('/programmes/{programmeId}/dashboard', {
+        params: { path: { programmeId }, header: readHeaders(reading) },
+      }),
+    );
   }
 
   calls(query: ListCallsQuery = {}, reading: Reading = {}) {
-    return reply(this.as(reading.key ?? KEYS.viewer).GET('/calls', { params: { query, header: readHeaders(reading) } }));
+    return reply(
+      this.as(reading.key ?? KEYS.viewer).GET('/calls', { params: { query, header: readHeaders(reading) } }),
+    );
   }
 
   call(callId: string, reading: Reading = {}) {
-    return reply(this.as(reading.key ?? KEYS.viewer).GET('/calls/{callId}', { params: { path: { callId }, header: readHeaders(reading) } }));
+    return reply(
+      this.as(reading.key ?? KEYS.viewer).GET('/calls/{callId}', {
+        params: { path: { callId }, header: readHeaders(reading) },
+      }),
+    );
   }
 
   bidsOfCall(callId: string, query: ListBidsQuery = {}, reading: Reading = {}) {
-    return reply(this.as(reading.key ?? KEYS.viewer).GET('/calls/{callId}/bids', { params: { path: { callId }, query, header: readHeaders(reading) } }));
+    return reply(
+      this.as(reading.key ?? KEYS.viewer).GET('/calls/{callId}/bids', {
+        params: { path: { callId }, query, header: readHeaders(reading) },
+      }),
+    );
   }
 
   bid(bidId: string, reading: Reading = {}) {
-    return reply(this.as(reading.key ?? KEYS.viewer).GET('/bids/{bidId}', { params: { path: { bidId }, header: readHeaders(reading) } }));
+    return reply(
+      this.as(reading.key ?? KEYS.viewer).GET('/bids/{bidId}', {
+        params: { path: { bidId }, header: readHeaders(reading) },
+      }),
+    );
   }
 
   grants(query: ListGrantsQuery = {}, reading: Reading = {}) {
-    return reply(this.as(reading.key ?? KEYS.viewer).GET('/grants', { params: { query, header: readHeaders(reading) } }));
+    return reply(
+      this.as(reading.key ?? KEYS.viewer).GET('/grants', { params: { query, header: readHeaders(reading) } }),
+    );
   }
 
   grant(grantId: string, reading: Reading = {}) {
-    return reply(this.as(reading.key ?? KEYS.viewer).GET('/grants/{grantId}', { params: { path: { grantId }, header: readHeaders(reading) } }));
+    return reply(
+      this.as(reading.key ?? KEYS.viewer).GET('/grants/{grantId}', {
+        params: { path: { grantId }, header: readHeaders(reading) },
+      }),
+    );
   }
 
   expenditureClaims(query: ListExpenditureClaimsQuery = {}, reading: Reading = {}) {
-    return reply(this.as(reading.key ?? KEYS.controller).GET('/expenditure-claims', { params: { query, header: readHeaders(reading) } }));
+    return reply(
+      this.as(reading.key ?? KEYS.controller).GET('/expenditure-claims', {
+        params: { query, header: readHeaders(reading) },
+      }),
+    );
   }
 
   expenditureClaim(claimId: string, reading: Reading = {}) {
-    return reply(this.as(reading.key ?? KEYS.controller).GET('/expenditure-claims/{claimId}', { params: { path: { claimId }, header: readHeaders(reading) } }));
+    return reply(
+      this.as(reading.key ?? KEYS.controller).GET('/expenditure-claims/{claimId}', {
+        params: { path: { claimId }, header: readHeaders(reading) },
+      }),
+    );
   }
 
   deMinimisStatement(taxCode: string, reading: Reading = {}) {
-    return reply(this.as(reading.key ?? KEYS.programmeManager).GET('/undertakings/{taxCode}/de-minimis', { params: { path: { taxCode } } }));
+    return reply(
+      this.as(reading.key ?? KEYS.programmeManager).GET('/undertakings/{taxCode}/de-minimis', {
+        params: { path: { taxCode } },
+      }),
+    );
   }
 
   findDataSubject(taxCode: string, key: string = DPO) {
@@ -237,7 +348,9 @@ export class FundingRoutes {
   }
 }
 
-type QueryOf<Path extends '/calls' | '/calls/{callId}/bids' | '/grants' | '/expenditure-claims'> = NonNullable<paths[Path]['get']['parameters']['query']>;
+type QueryOf<Path extends '/calls' | '/calls/{callId}/bids' | '/grants' | '/expenditure-claims'> = NonNullable<
+  paths[Path]['get']['parameters']['query']
+>;
 export type ListCallsQuery = QueryOf<'/calls'>;
 export type ListBidsQuery = QueryOf<'/calls/{callId}/bids'>;
 export type ListGrantsQuery = QueryOf<'/grants'>;

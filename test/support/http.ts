@@ -14,7 +14,13 @@ function described(test: supertest.Test, method: Method, path: string): supertes
     end((error, res) => {
       if (!error && res) {
         try {
-          assertDescribed({ method, path, status: res.status, headers: res.headers as Record<string, string>, text: method === 'head' ? '' : (res.text ?? '') });
+          assertDescribed({
+            method,
+            path,
+            status: res.status,
+            headers: res.headers as Record<string, string>,
+            text: method === 'head' ? '' : (res.text ?? ''),
+          });
         } catch (violation) {
           return callback?.(violation as Error, res);
         }
@@ -28,7 +34,15 @@ function described(test: supertest.Test, method: Method, path: string): supertes
 export function request(url: string): Record<Method, (path: string) => supertest.Test> {
   const agent = supertest(url);
   const method = (name: Method) => (path: string) => described(agent[name](path), name, path);
-  return { get: method('get'), post: method('post'), put: method('put'), patch: method('patch'), delete: method('delete'), options: method('options'), head: method('head') };
+  return {
+    get: method('get'),
+    post: method('post'),
+    put: method('put'),
+    patch: method('patch'),
+    delete: method('delete'),
+    options: method('options'),
+    head: method('head'),
+  };
 }
 
 export type { Response } from 'supertest';

@@ -42,5 +42,10 @@ export interface Reply<R extends Outcome> {
 export async function reply<R extends Outcome>(call: Promise<R>): Promise<Reply<R>> {
   const { data, error, response } = await call;
   const body = data ?? error ?? {};
-  return { status: response.status, headers: Object.fromEntries(response.headers), body: body as NonNullable<R['data']> & Partial<Problem>, text: typeof body === 'string' ? body : JSON.stringify(body) };
+  return {
+    status: response.status,
+    headers: Object.fromEntries(response.headers),
+    body: body as NonNullable<R['data']> & Partial<Problem>,
+    text: typeof body === 'string' ? body : JSON.stringify(body),
+  };
 }

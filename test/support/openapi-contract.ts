@@ -45,8 +45,14 @@ function strict(node: Json): Json {
   if (Array.isArray(node)) return node.map(strict);
   if (node === null || typeof node !== 'object') return node;
   const copy: JsonObject = {};
-  for (const [key, value] of Object.entries(node)) copy[key] = key === 'example' || key === 'examples' ? value : strict(value);
-  if (copy['properties'] && typeof copy['properties'] === 'object' && !Array.isArray(copy['properties']) && copy['additionalProperties'] === undefined) {
+  for (const [key, value] of Object.entries(node))
+    copy[key] = key === 'example' || key === 'examples' ? value : strict(value);
+  if (
+    copy['properties'] &&
+    typeof copy['properties'] === 'object' &&
+    !Array.isArray(copy['properties']) &&
+    copy['additionalProperties'] === undefined
+  ) {
     copy['additionalProperties'] = false;
   }
   if (copy['nullable'] === true) {
@@ -84,7 +90,9 @@ class ApiContract {
     const path = decodeURI(observed.path.split('?')[0]!);
     if (NOT_OPERATIONS.test(path)) return [];
     const method = observed.method.toLowerCase();
-    const template = observed.template ?? this.templates.find((t) => t.pattern.test(path) && this.operation(t.template, method))?.template;
+    const template =
+      observed.template ??
+      this.templates.find((t) => t.pattern.test(path) && this.operation(t.template, method))?.template;
     const operation = template ? this.operation(template, method) : null;
     const where = `${observed.method.toUpperCase()} ${template ?? path} ${observed.status}`;
     if (!operation) {
@@ -93,8 +101,12 @@ class ApiContract {
       return this.validate('#/components/schemas/Problem', observed.text, where, observed.headers['content-type']);
     }
     const responses = operation['responses'] as JsonObject;
-    const key = String(observed.status) in responses ? String(observed.status) : 'default' in responses ? 'default' : null;
-    if (key === null) return [`${where}: status ${observed.status} is not documented (documented: ${Object.keys(responses).join(', ')})`];
+    const key =
+      String(observed.status) in responses ? String(observed.status) : 'default' in responses ? 'default' : null;
+    if (key === null)
+      return [
+        `${where}: status ${observed.status} is not documented (documented: ${Object.keys(responses).join(', ')})`,
+      ];
     const response = this.resolve(responses[key] as JsonObject);
     const found = [...this.headerProblems(response, observed, where)];
     const content = response['content'] as JsonObject | undefined;
@@ -103,9 +115,21 @@ class ApiContract {
       return found;
     }
     const type = (observed.headers['content-type'] ?? '').split(';')[0]!.trim();
-    if (!(type in content)) return [...found, `${where}: content type ${JSON.stringify(type)} is not documented (documented: ${Object.keys(content).join(', ')})`];
+    if (!(type in content))
+      return [
+        ...found,
+        `${where}: content type ${JSON.stringify(type)} is not documented (documented: ${Object.keys(content).join(', ')})`,
+      ];
     if (type !== 'application/json') return found;
-    return [...found, ...this.validate(pointer('paths', template!, method, 'responses', key, 'content', type, 'schema'), observed.text, where, type)];
+    return [
+      ...found,
+      ...this.validate(
+        pointer('paths', template!, method, 'responses', key, 'content', type, 'schema'),
+        observed.text,
+        where,
+        type,
+      ),
+    ];
   }
 
   private operation(template: string, method: string): JsonObject | null {
@@ -116,13 +140,25 @@ class ApiContract {
   private resolve(node: JsonObject): JsonObject {
     const ref = node['$ref'];
     if (typeof ref !== 'string') return node;
-    return ref.slice(2).split('/').reduce<Json>((at, part) => (at as JsonObject)[part.replace(/~1/g, '/').replace(/~0/g, '~')]!, this.document) as JsonObject;
+    return ref
+      .slice(2)
+      .split('/')
+      .reduce<Json>(
+        (at, part) => (at as JsonObject)[part.replace(/~1/g, '/').replace(/~0/g, '~')]!,
+        this.document,
+      ) as JsonObject;
   }
 
   private *headerProblems(response: JsonObject, observed: ObservedResponse, where: string): Generator<string> {
-    const documented = new Map(Object.entries((response['headers'] as JsonObject | undefined) ?? {}).map(([name, header]) => [name.toLowerCase(), this.resolve(header as JsonObject)]));
+    const documented = new Map(
+      Object.entries((response['headers'] as JsonObject | undefined) ?? {}).map(([name, header]) => [
+        name.toLowerCase(),
+        this.resolve(header as JsonObject),
+      ]),
+    );
     for (const name of PROTOCOL_HEADERS) {
-      if (observed.headers[name] !== undefined && !documented.has(name)) yield `${where}: header ${name} is not documented`;
+      if (observed.headers[name] !== undefined && !documented.has(name))
+        yield `${where}: header ${name} is not documented`;
     }
     for (const [name, header] of documented) {
       const value = observed.headers[name];
@@ -131,12 +167,14 @@ class ApiContract {
         continue;
       }
       const schema = header['schema'] as JsonObject | undefined;
-      if (schema && !this.ajv.validate(strict(schema) as object, value)) yield `${where}: header ${name}: ${JSON.stringify(value)} ${this.ajv.errorsText()}`;
+      if (schema && !this.ajv.validate(strict(schema) as object, value))
+        yield `${where}: header ${name}: ${JSON.stringify(value)} ${this.ajv.errorsText()}`;
     }
   }
 
   private validate(ref: string, text: string, where: string, contentType: string | undefined): string[] {
-    if (!(contentType ?? '').startsWith('application/json')) return [`${where}: a JSON body was expected, the content type is ${JSON.stringify(contentType ?? null)}`];
+    if (!(contentType ?? '').startsWith('application/json'))
+      return [`${where}: a JSON body was expected, the content type is ${JSON.stringify(contentType ?? null)}`];
     let body: unknown;
     try {
       body = JSON.parse(text);
@@ -149,7 +187,12 @@ class ApiContract {
       this.validators.set(ref, validate);
     }
     if (validate(body)) return [];
-    return (validate.errors ?? []).slice(0, 10).map((e) => `${where}: body${e.instancePath} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params['additionalProperty'])})` : ''}`);
+    return (validate.errors ?? [])
+      .slice(0, 10)
+      .map(
+        (e) =>
+          `${where}: body${e.instancePath} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params['additionalProperty'])})` : ''}`,
+      );
   }
 }
 
@@ -164,5 +207,8 @@ export function apiContract(): ApiContract {
 /** Throws when the document does not describe the response. */
 export function assertDescribed(observed: ObservedResponse): void {
   const problems = apiContract().problems(observed);
-  if (problems.length > 0) throw new ContractViolation(`The response is not what the OpenAPI document describes:\n- ${problems.join('\n- ')}\n${observed.text.slice(0, 500)}`);
+  if (problems.length > 0)
+    throw new ContractViolation(
+      `The response is not what the OpenAPI document describes:\n- ${problems.join('\n- ')}\n${observed.text.slice(0, 500)}`,
+    );
 }

@@ -27,14 +27,35 @@ export function operationDates(): { plannedStartDate: string; plannedEndDate: st
 let documents = 0;
 
 /** An invoice no other claim in this test run has named (a document is claimed once in its programme), of `amountCents`. */
-export function freshDocument(amountCents: number, overrides: Partial<Schemas['ExpenditureDocumentDto']> = {}): Schemas['ExpenditureDocumentDto'] {
+export function freshDocument(
+  amountCents: number,
+  overrides: Partial<Schemas['ExpenditureDocumentDto']> = {},
+): Schemas['ExpenditureDocumentDto'] {
   documents += 1;
-  return { type: 'invoice', number: `FT-${process.pid}-${documents}`, date: dayFromNow(-1), issuerTaxCode: '09876543210', amountCents, ...overrides };
+  return {
+    type: 'invoice',
+    number: `FT-${process.pid}-${documents}`,
+    date: dayFromNow(-1),
+    issuerTaxCode: '09876543210',
+    amountCents,
+    ...overrides,
+  };
 }
 
 /** An item of expenditure paid today on an invoice of its own amount. */
-export function claimItem(amountCents: number, overrides: Partial<Schemas['ClaimItemDto']> = {}): Schemas['ClaimItemDto'] {
-  return { description: 'Works as planned', category: 'services', amountCents, documentRef: `ARCH-${documents + 1}`, paidOn: dayFromNow(), document: freshDocument(amountCents), ...overrides };
+export function claimItem(
+  amountCents: number,
+  overrides: Partial<Schemas['ClaimItemDto']> = {},
+): Schemas['ClaimItemDto'] {
+  return {
+    description: 'Works as planned',
+    category: 'services',
+    amountCents,
+    documentRef: `ARCH-${documents + 1}`,
+    paidOn: dayFromNow(),
+    document: freshDocument(amountCents),
+    ...overrides,
+  };
 }
 
 let acts = 0;
@@ -42,7 +63,12 @@ let acts = 0;
 /** An administrative act of today, numbered afresh: every decision on money cites one. */
 export function actBody(overrides: Partial<Schemas['ActDto']> = {}): Schemas['ActDto'] {
   acts += 1;
-  return { number: `D.D. ${process.pid % 100_000}-${acts}/${dayFromNow().slice(0, 4)}`, date: dayFromNow(), signatory: 'Il Dirigente del Settore Politiche per le famiglie', ...overrides };
+  return {
+    number: `D.D. ${process.pid % 100_000}-${acts}/${dayFromNow().slice(0, 4)}`,
+    date: dayFromNow(),
+    signatory: 'Il Dirigente del Settore Politiche per le famiglie',
+    ...overrides,
+  };
 }
 
 export function openCallBody(overrides: Partial<Schemas['OpenCallDto']> = {}): Schemas['OpenCallDto'] {
@@ -78,7 +104,11 @@ export function freshCup(): string {
 }
 
 /** An award's body: the bid, the amount, a CUP of its own, and an operation in Torino, running today, that costs at least the award. */
-export function awardBody(bidId: string, amountCents: number, overrides: Partial<Schemas['AwardGrantDto']> = {}): Schemas['AwardGrantDto'] {
+export function awardBody(
+  bidId: string,
+  amountCents: number,
+  overrides: Partial<Schemas['AwardGrantDto']> = {},
+): Schemas['AwardGrantDto'] {
   return {
     bidId,
     amountCents,
@@ -88,4 +118,3 @@ export function awardBody(bidId: string, amountCents: number, overrides: Partial
     ...overrides,
   };
 }
-

@@ -6,7 +6,9 @@ import { removeDataDir, startApi, type ApiProcess } from './api-process.js';
 import { FundingClient } from './funding-client.js';
 
 /** Starts the API (with `startApi`'s options) and a client of it. */
-export async function startApiWithClient(options?: Parameters<typeof startApi>[0]): Promise<{ api: ApiProcess; client: FundingClient }> {
+export async function startApiWithClient(
+  options?: Parameters<typeof startApi>[0],
+): Promise<{ api: ApiProcess; client: FundingClient }> {
   const api = await startApi(options);
   return { api, client: new FundingClient(api.url) };
 }

@@ -76,7 +76,16 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [...COMMAND_ROUTES, ReadModelsController, DeMinimisStatementRoute, DataSubjectsController, AuditController, OpenDataController, HealthController, DashboardController],
+      controllers: [
+        ...COMMAND_ROUTES,
+        ReadModelsController,
+        DeMinimisStatementRoute,
+        DataSubjectsController,
+        AuditController,
+        OpenDataController,
+        HealthController,
+        DashboardController,
+      ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: CLOCK, useValue: systemClock },
@@ -101,7 +110,8 @@ export class ApiModule {
         {
           provide: CommandPipeline,
           inject: [EVENT_STORE, CLOCK, LedgerMetrics],
-          useFactory: (store: EventStore, clock: Clock, metrics: LedgerMetrics) => new CommandPipeline(store, clock, { observer: metrics }),
+          useFactory: (store: EventStore, clock: Clock, metrics: LedgerMetrics) =>
+            new CommandPipeline(store, clock, { observer: metrics }),
         },
         ExecuteCommandHandler,
         Commands,

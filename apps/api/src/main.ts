@@ -35,7 +35,11 @@ async function createApi(config: AppConfig, log: Pino): Promise<NestExpressAppli
     express.use(['/docs', '/docs-json'], (req: Request, res: Response, next: NextFunction) => {
       const key = /^Bearer ([\x21-\x7e]{1,256})$/.exec(req.headers.authorization ?? '')?.[1];
       if (key && apiKeys.authenticate(key)) return next();
-      res.status(401).json({ statusCode: 401, code: 'UNAUTHENTICATED', message: 'The API documents need an API key: "Authorization: Bearer <key>"' });
+      res.status(401).json({
+        statusCode: 401,
+        code: 'UNAUTHENTICATED',
+        message: 'The API documents need an API key: "Authorization: Bearer <key>"',
+      });
     });
   }
   SwaggerModule.setup('docs', app, describeApi(app), { jsonDocumentUrl: 'docs-json' });
@@ -75,7 +79,9 @@ async function main(): Promise<void> {
   const { address, port } = app.getHttpServer().address() as AddressInfo;
   // Printed whatever the log level: scripts and tests read the address from it.
   const host = address.includes(':') ? `[${address}]` : address;
-  process.stdout.write(`cohesion-ledger api listening on http://${host}:${port} (events: ${config.kurrentDbUrl ? 'KurrentDB' : `embedded, ${config.dataDir}`})\n`);
+  process.stdout.write(
+    `cohesion-ledger api listening on http://${host}:${port} (events: ${config.kurrentDbUrl ? 'KurrentDB' : `embedded, ${config.dataDir}`})\n`,
+  );
 }
 
 await main();

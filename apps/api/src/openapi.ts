@@ -42,7 +42,10 @@ export function describeApi(app: INestApplication): OpenAPIObject {
     .setDescription(DESCRIPTION)
     .setVersion('1')
     .addServer('/', 'The server this document is served from')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer <key>`' }, 'bearer')
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer <key>`' },
+      'bearer',
+    )
     .addSecurityRequirements('bearer');
   for (const [name, description] of TAGS) builder.addTag(name, description);
   const document = SwaggerModule.createDocument(app, builder.build());
@@ -56,8 +59,17 @@ function describeIdsInPaths(document: OpenAPIObject): void {
   for (const item of Object.values(document.paths)) {
     for (const operation of [item.get, item.post, item.put, item.patch, item.delete]) {
       for (const parameter of operation?.parameters ?? []) {
-        if (!('in' in parameter) || parameter.in !== 'path' || !/^(id|\w+Id)$/.test(parameter.name) || parameter.description) continue;
-        const what = parameter.name === 'id' ? 'entity' : parameter.name.slice(0, -2).replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
+        if (
+          !('in' in parameter) ||
+          parameter.in !== 'path' ||
+          !/^(id|\w+Id)$/.test(parameter.name) ||
+          parameter.description
+        )
+          continue;
+        const what =
+          parameter.name === 'id'
+            ? 'entity'
+            : parameter.name.slice(0, -2).replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
         parameter.description = `The ${what}: a UUID or a slug of letters, digits, "-" and "_"`;
         parameter.schema = { type: 'string', pattern: ENTITY_ID.source };
       }
@@ -68,7 +80,8 @@ function describeIdsInPaths(document: OpenAPIObject): void {
 /** The `ErrorCode` enum says the status each refusal of the domain answers, from the table the problem filter uses. */
 function describeErrorCodes(document: OpenAPIObject): void {
   const errorCode = document.components?.schemas?.['ErrorCode'];
-  if (errorCode === undefined || '$ref' in errorCode) throw new Error('The OpenAPI document has no ErrorCode schema to describe');
+  if (errorCode === undefined || '$ref' in errorCode)
+    throw new Error('The OpenAPI document has no ErrorCode schema to describe');
   errorCode.description =
     'What went wrong, stable for machines: branch on it, never on the message. Each refusal of the domain answers one status:\n' +
     `${describeDomainErrorStatuses()}\n\n` +
@@ -80,7 +93,10 @@ function describeErrorCodes(document: OpenAPIObject): void {
  * no store is opened). `npm run openapi` writes it to libs/client/openapi.json.
  */
 export async function apiDocument(config: AppConfig): Promise<OpenAPIObject> {
-  const app = await NestFactory.create(ApiModule.forRoot(config, ApiKeys.load({ file: null, production: false })), { preview: true, logger: ['error'] });
+  const app = await NestFactory.create(ApiModule.forRoot(config, ApiKeys.load({ file: null, production: false })), {
+    preview: true,
+    logger: ['error'],
+  });
   try {
     return describeApi(app);
   } finally {

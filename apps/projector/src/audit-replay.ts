@@ -16,7 +16,11 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'replay-'));
   const scratch = SqliteReadModelStore.open(join(dir, 'scratch.db'));
   try {
-    const progress = logProgress('Replaying the log into a scratch store', events.adapter, await events.store.headPosition());
+    const progress = logProgress(
+      'Replaying the log into a scratch store',
+      events.adapter,
+      await events.store.headPosition(),
+    );
     await rebuildReadModels(events.store, scratch, FUNDING_PROJECTIONS, (m) => process.stderr.write(`${m}\n`), {
       onProgress: (reached) => progress.update(reached ? Number(reached.commit) : 0),
     });
@@ -24,12 +28,22 @@ async function main(): Promise<void> {
     const liveSpace = live.store.space(await live.store.activeGeneration());
     const differences = await compareReadModels(scratch.space(await scratch.activeGeneration()), liveSpace);
     const head = await events.store.headPosition();
-    const behind = (await liveSpace.statuses()).filter((s) => !s.checkpoint || !head || BigInt(s.checkpoint.commit) < head.commit);
-    if (behind.length > 0) process.stderr.write(`Note: live projections behind the log head: ${behind.map((s) => s.projection).join(', ')}\n`);
+    const behind = (await liveSpace.statuses()).filter(
+      (s) => !s.checkpoint || !head || BigInt(s.checkpoint.commit) < head.commit,
+    );
+    if (behind.length > 0)
+      process.stderr.write(
+        `Note: live projections behind the log head: ${behind.map((s) => s.projection).join(', ')}\n`,
+      );
     if (differences.length === 0) {
       process.stdout.write('identical\n');
     } else {
-      process.stdout.write(`${differences.length} difference(s):\n${differences.slice(0, 50).map((d) => `- ${d}`).join('\n')}\n`);
+      process.stdout.write(
+        `${differences.length} difference(s):\n${differences
+          .slice(0, 50)
+          .map((d) => `- ${d}`)
+          .join('\n')}\n`,
+      );
       process.exitCode = 1;
     }
   } finally {

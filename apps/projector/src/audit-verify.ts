@@ -24,11 +24,17 @@ async function main(): Promise<void> {
     const lines = [
       `Streams: ${streams.checked} checked${streams.unlinkedEvents > 0 ? ` (${streams.unlinkedEvents} events written before stream links)` : ''}, ${streams.broken.length === 0 ? 'every chain intact' : `${streams.broken.length} broken`}`,
       `Anchors: ${anchors.checked} checked, ${anchors.signed} signatures valid (keys ${anchors.keys.join(', ') || 'none'}), ${anchors.unanchoredEvents} events after the last anchor${anchors.last ? ` (anchor ${anchors.last.sequence} up to ${anchors.last.upTo})` : ''}`,
-      log ? `Log-wide chain (embedded store): ${log.ok ? `intact, head ${log.headPosition ? formatPosition(log.headPosition) : '-'} link ${log.headLink ?? '-'}` : 'BROKEN'}` : 'Log-wide chain: not kept by this event store (the stream chains and anchors cover it)',
+      log
+        ? `Log-wide chain (embedded store): ${log.ok ? `intact, head ${log.headPosition ? formatPosition(log.headPosition) : '-'} link ${log.headLink ?? '-'}` : 'BROKEN'}`
+        : 'Log-wide chain: not kept by this event store (the stream chains and anchors cover it)',
     ];
-    for (const b of streams.broken) lines.push(`BROKEN stream ${b.stream}${b.position ? ` at position ${b.position}` : ''}: ${b.reason}`);
+    for (const b of streams.broken)
+      lines.push(`BROKEN stream ${b.stream}${b.position ? ` at position ${b.position}` : ''}: ${b.reason}`);
     for (const b of anchors.broken) lines.push(`BROKEN anchor at position ${b.position}: ${b.reason}`);
-    if (log?.firstBroken) lines.push(`BROKEN at position ${formatPosition(log.firstBroken.position)}: ${log.firstBroken.reason} (${log.checked} events verified before it)`);
+    if (log?.firstBroken)
+      lines.push(
+        `BROKEN at position ${formatPosition(log.firstBroken.position)}: ${log.firstBroken.reason} (${log.checked} events verified before it)`,
+      );
     if (result.ok) {
       lines.push(
         `Verified: ${result.events} events, chain intact.`,

@@ -22,9 +22,15 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   // One projector per store: a second one started on the same store stands by until this one stops.
-  const projector = new Projector(events.store, readModels.store, FUNDING_PROJECTIONS, (message) => logger.warn(message), {
-    lease: { owner: projectorOwner('projector'), ttlMs: config.projectorLeaseMs },
-  });
+  const projector = new Projector(
+    events.store,
+    readModels.store,
+    FUNDING_PROJECTIONS,
+    (message) => logger.warn(message),
+    {
+      lease: { owner: projectorOwner('projector'), ttlMs: config.projectorLeaseMs },
+    },
+  );
   // Reconnecting (its first attempt, every tenth, the recovery) and standing by are logged by the runners themselves.
   projector.progress.on('progress', (status?: RunnerStatus) => {
     if (status?.state === 'failed') logger.error(`${status.projection} stopped: ${status.failure?.message}`);
@@ -50,7 +56,10 @@ async function main(): Promise<void> {
   const report = setInterval(() => {
     const line = projector
       .statuses()
-      .map((s) => `${s.projection}=${s.state}${s.reconnecting ? `(attempt ${s.reconnecting.attempts}, next at ${s.reconnecting.nextAttemptAt.toISOString()})` : ''}@${s.checkpoint ? formatPosition(s.checkpoint) : '-'}`)
+      .map(
+        (s) =>
+          `${s.projection}=${s.state}${s.reconnecting ? `(attempt ${s.reconnecting.attempts}, next at ${s.reconnecting.nextAttemptAt.toISOString()})` : ''}@${s.checkpoint ? formatPosition(s.checkpoint) : '-'}`,
+      )
       .join(' ');
     process.stdout.write(`progress ${line}\n`);
   }, 1000);

@@ -13,11 +13,19 @@ async function main(): Promise<void> {
   const started = Date.now();
   const progress = logProgress('Rebuilding the read models', events.adapter, await events.store.headPosition());
   try {
-    const { generation } = await rebuildReadModels(events.store, readModels.store, FUNDING_PROJECTIONS, (m) => process.stderr.write(`${m}\n`), {
-      onProgress: (reached) => progress.update(reached ? Number(reached.commit) : 0),
-    });
+    const { generation } = await rebuildReadModels(
+      events.store,
+      readModels.store,
+      FUNDING_PROJECTIONS,
+      (m) => process.stderr.write(`${m}\n`),
+      {
+        onProgress: (reached) => progress.update(reached ? Number(reached.commit) : 0),
+      },
+    );
     progress.finish();
-    process.stdout.write(`Read models rebuilt into generation ${generation} in ${((Date.now() - started) / 1000).toFixed(1)} s; queries now use it.\n`);
+    process.stdout.write(
+      `Read models rebuilt into generation ${generation} in ${((Date.now() - started) / 1000).toFixed(1)} s; queries now use it.\n`,
+    );
   } catch (error) {
     process.stderr.write(`Rebuild failed: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;

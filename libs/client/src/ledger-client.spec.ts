@@ -11,7 +11,12 @@ describe('the ledger client', () => {
         seen.push(request);
         return new Response(JSON.stringify({ grantId: 'g-1', disbursementId: 'd-1', revision: 1, position: '17' }), {
           status: 201,
-          headers: { 'Content-Type': 'application/json', ETag: '"1"', 'X-Event-Position': '17', 'Idempotent-Replayed': 'true' },
+          headers: {
+            'Content-Type': 'application/json',
+            ETag: '"1"',
+            'X-Event-Position': '17',
+            'Idempotent-Replayed': 'true',
+          },
         });
       },
     });

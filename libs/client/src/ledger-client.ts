@@ -19,7 +19,10 @@ export interface LedgerClientOptions extends ClientOptions {
 }
 
 export function createLedgerClient({ apiKey, headers, ...options }: LedgerClientOptions): LedgerClient {
-  return createClient<paths>({ ...options, headers: { ...(apiKey ? { Authorization: `Bearer ${apiKey}` } : {}), ...toRecord(headers) } });
+  return createClient<paths>({
+    ...options,
+    headers: { ...(apiKey ? { Authorization: `Bearer ${apiKey}` } : {}), ...toRecord(headers) },
+  });
 }
 
 /**
@@ -54,5 +57,9 @@ function toRecord(headers: ClientOptions['headers']): Record<string, string> {
   if (!headers) return {};
   if (headers instanceof Headers) return Object.fromEntries(headers);
   if (Array.isArray(headers)) return Object.fromEntries(headers);
-  return Object.fromEntries(Object.entries(headers).flatMap(([name, value]) => (value === null || value === undefined ? [] : [[name, Array.isArray(value) ? value.join(', ') : String(value)]])));
+  return Object.fromEntries(
+    Object.entries(headers).flatMap(([name, value]) =>
+      value === null || value === undefined ? [] : [[name, Array.isArray(value) ? value.join(', ') : String(value)]],
+    ),
+  );
 }

@@ -17,7 +17,10 @@ export class CommandConflictError extends Error {
   override readonly name = 'CommandConflictError';
   readonly code = 'CONCURRENCY_CONFLICT';
 
-  constructor(readonly stream: string, attempts: number) {
+  constructor(
+    readonly stream: string,
+    attempts: number,
+  ) {
     super(`${stream} kept changing under concurrent commands; gave up after ${attempts} attempts, retry later`);
   }
 }

@@ -3,19 +3,51 @@
  * every append, deciding again after a lost race, and the bound on retries.
  */
 import { describe, expect, it } from '@jest/globals';
-import { AppendOutcomeUnknownError, ConcurrencyError, InMemoryEventStore, InMemoryLog, type AppendRequest } from '@app/event-store';
+import {
+  AppendOutcomeUnknownError,
+  ConcurrencyError,
+  InMemoryEventStore,
+  InMemoryLog,
+  type AppendRequest,
+} from '@app/event-store';
 import { grantStream, type FundingCommand, type FundingEvent } from '@app/funding';
-import { ACT, EUR, bidAdmissible, bidAwarded, bidSubmitted, budgetCommitted, callOpened, grantAwarded } from '../../funding/test-support/funding.fixtures.js';
+import {
+  ACT,
+  EUR,
+  bidAdmissible,
+  bidAwarded,
+  bidSubmitted,
+  budgetCommitted,
+  callOpened,
+  grantAwarded,
+} from '../../funding/test-support/funding.fixtures.js';
 import { commandContext, record } from '../../funding/test-support/given-when-then.js';
 import { CommandConflictError, StaleRevisionError } from './command-errors.js';
 import { CommandPipeline } from './command-pipeline.js';
 
 const now = new Date('2026-06-01T10:00:00.000Z');
 const clock = { now: () => now };
-const pay = (disbursementId: string, amountCents: number): FundingCommand => ({ type: 'RecordDisbursement', grantId: 'g1', disbursementId, kind: 'advance', amountCents, paidBy: 'finance-1' });
+const pay = (disbursementId: string, amountCents: number): FundingCommand => ({
+  type: 'RecordDisbursement',
+  grantId: 'g1',
+  disbursementId,
+  kind: 'advance',
+  amountCents,
+  paidBy: 'finance-1',
+});
 // A grant whose call lets it all be paid in advance: payments need no claim here.
-const allInAdvance = { ...grantAwarded(EUR(120_000)), data: { ...grantAwarded(EUR(120_000)).data, advanceShareBp: 10_000 } } as FundingEvent;
-const history = [callOpened, bidSubmitted, bidAdmissible, allInAdvance, budgetCommitted(EUR(120_000)), bidAwarded(EUR(120_000))];
+const allInAdvance = {
+  ...grantAwarded(EUR(120_000)),
+  data: { ...grantAwarded(EUR(120_000)).data, advanceShareBp: 10_000 },
+} as FundingEvent;
+const history = [
+  callOpened,
+  bidSubmitted,
+  bidAdmissible,
+  allInAdvance,
+  budgetCommitted(EUR(120_000)),
+  bidAwarded(EUR(120_000)),
+];
 
 /**
  * A store where, `times` times, another writer (another process on the same log) gets its append in
@@ -62,7 +94,9 @@ describe('the command pipeline', () => {
     await grantWithHistory(store);
     store.race(1, () => store.other.execute(pay('d-other', EUR(100_000)), commandContext()));
     // 100,000 paid by the other writer first: 30,000 more no longer fits the 120,000 award.
-    await expect(new CommandPipeline(store, clock).execute(pay('d1', EUR(30_000)), commandContext())).rejects.toMatchObject({ code: 'DISBURSEMENT_EXCEEDS_GRANT' });
+    await expect(
+      new CommandPipeline(store, clock).execute(pay('d1', EUR(30_000)), commandContext()),
+    ).rejects.toMatchObject({ code: 'DISBURSEMENT_EXCEEDS_GRANT' });
     expect(store.appends.map((a) => a.expected)).toEqual([0]);
     const paid = (await store.readStream(grantStream('g1'))).filter((e) => e.type === 'DisbursementRecorded');
     expect(paid.map((e) => (e.data as { amountCents: number }).amountCents)).toEqual([EUR(100_000)]);
@@ -79,9 +113,17 @@ describe('the command pipeline', () => {
   it('gives up with a conflict after a bounded number of attempts', async () => {
     const store = new RacedStore();
     await grantWithHistory(store);
-    store.race(Number.MAX_SAFE_INTEGER, () => store.other.execute(pay(`d-other-${store.appends.length}`, 1), commandContext()));
-    await expect(new CommandPipeline(store, clock, { maxAttempts: 3 }).execute(pay('d1', 1), commandContext())).rejects.toBeInstanceOf(CommandConflictError);
-    expect(store.appends.filter((a) => a.events.some((e) => (e.data as { disbursementId?: string }).disbursementId === 'd1'))).toHaveLength(3);
+    store.race(Number.MAX_SAFE_INTEGER, () =>
+      store.other.execute(pay(`d-other-${store.appends.length}`, 1), commandContext()),
+    );
+    await expect(
+      new CommandPipeline(store, clock, { maxAttempts: 3 }).execute(pay('d1', 1), commandContext()),
+    ).rejects.toBeInstanceOf(CommandConflictError);
+    expect(
+      store.appends.filter((a) =>
+        a.events.some((e) => (e.data as { disbursementId?: string }).disbursementId === 'd1'),
+      ),
+    ).toHaveLength(3);
   });
 
   it('answers If-Match on the stream the command is about: a stale revision writes nothing, the current one goes through', async () => {
@@ -89,7 +131,11 @@ describe('the command pipeline', () => {
     await grantWithHistory(store);
     const pipeline = new CommandPipeline(store, clock);
     const head = await store.headPosition();
-    await expect(pipeline.execute(pay('d1', 1), { ...commandContext(), ifMatch: 5 })).rejects.toMatchObject({ constructor: StaleRevisionError, expected: 5, actual: 0 });
+    await expect(pipeline.execute(pay('d1', 1), { ...commandContext(), ifMatch: 5 })).rejects.toMatchObject({
+      constructor: StaleRevisionError,
+      expected: 5,
+      actual: 0,
+    });
     expect(await store.headPosition()).toEqual(head);
     expect(await pipeline.execute(pay('d1', 1), { ...commandContext(), ifMatch: 0 })).toMatchObject({ revision: 1 });
   });
@@ -98,7 +144,9 @@ describe('the command pipeline', () => {
     const store = new RacedStore();
     await grantWithHistory(store);
     store.race(1, () => store.other.execute(pay('d-other', 1), commandContext()));
-    await expect(new CommandPipeline(store, clock).execute(pay('d1', 1), { ...commandContext(), ifMatch: 0 })).rejects.toBeInstanceOf(StaleRevisionError);
+    await expect(
+      new CommandPipeline(store, clock).execute(pay('d1', 1), { ...commandContext(), ifMatch: 0 }),
+    ).rejects.toBeInstanceOf(StaleRevisionError);
   });
 
   it('under If-Match, a lost race on another stream of the command is decided again, not a stale revision, and a conflict names its stream', async () => {
@@ -107,14 +155,23 @@ describe('the command pipeline', () => {
     let conflicts = 1;
     const raced = Object.assign(store, {
       appendMulti: (requests: readonly AppendRequest[]) =>
-        conflicts-- > 0 ? Promise.reject(new ConcurrencyError('call-c1', 'exists', 7)) : InMemoryEventStore.prototype.appendMulti.call(store, requests),
+        conflicts-- > 0
+          ? Promise.reject(new ConcurrencyError('call-c1', 'exists', 7))
+          : InMemoryEventStore.prototype.appendMulti.call(store, requests),
     });
     const revoke: FundingCommand = { type: 'RevokeGrant', grantId: 'g1', reason: 'Irregularity', act: ACT };
-    expect(await new CommandPipeline(raced, clock).execute(revoke, { ...commandContext(), ifMatch: 0 })).toMatchObject({ stream: grantStream('g1'), revision: 1 });
+    expect(await new CommandPipeline(raced, clock).execute(revoke, { ...commandContext(), ifMatch: 0 })).toMatchObject({
+      stream: grantStream('g1'),
+      revision: 1,
+    });
 
-    const always = Object.assign(new InMemoryEventStore(), { appendMulti: () => Promise.reject(new ConcurrencyError('call-c1', 'exists', 7)) });
+    const always = Object.assign(new InMemoryEventStore(), {
+      appendMulti: () => Promise.reject(new ConcurrencyError('call-c1', 'exists', 7)),
+    });
     await grantWithHistory(always);
-    await expect(new CommandPipeline(always, clock, { maxAttempts: 2 }).execute(revoke, commandContext())).rejects.toMatchObject({ constructor: CommandConflictError, stream: 'call-c1' });
+    await expect(
+      new CommandPipeline(always, clock, { maxAttempts: 2 }).execute(revoke, commandContext()),
+    ).rejects.toMatchObject({ constructor: CommandConflictError, stream: 'call-c1' });
   });
 
   it('writes a stream it did not read only if it exists (a release to a call decided on the grant alone)', async () => {
@@ -127,7 +184,10 @@ describe('the command pipeline', () => {
       },
     });
     await grantWithHistory(spied);
-    await new CommandPipeline(spied, clock).execute({ type: 'RevokeGrant', grantId: 'g1', reason: 'Irregularity', act: ACT }, commandContext());
+    await new CommandPipeline(spied, clock).execute(
+      { type: 'RevokeGrant', grantId: 'g1', reason: 'Irregularity', act: ACT },
+      commandContext(),
+    );
     expect(multi[0]!.map((r) => [r.stream, r.expected])).toEqual([
       ['grant-g1', 0],
       ['call-c1', 'exists'],
@@ -139,7 +199,9 @@ describe('the command pipeline', () => {
     await grantWithHistory(store);
     let attempts = 0;
     const failing = Object.assign(store, { append: () => (attempts++, Promise.reject(new Error('disk full'))) });
-    await expect(new CommandPipeline(failing, clock).execute(pay('d1', 1), commandContext())).rejects.toThrow('disk full');
+    await expect(new CommandPipeline(failing, clock).execute(pay('d1', 1), commandContext())).rejects.toThrow(
+      'disk full',
+    );
     expect(attempts).toBe(1);
   });
 });
@@ -159,7 +221,8 @@ describe('one answer per command, whatever happens to the append', () => {
       return result;
     }
   }
-  const payments = async (store: InMemoryEventStore) => (await store.readStream(grantStream('g1'))).filter((e) => e.type === 'DisbursementRecorded');
+  const payments = async (store: InMemoryEventStore) =>
+    (await store.readStream(grantStream('g1'))).filter((e) => e.type === 'DisbursementRecorded');
 
   it('an append that landed but answered with an unknown outcome is found by its ids and answered, never appended again', async () => {
     const store = new CommitThenFail();
@@ -182,7 +245,9 @@ describe('one answer per command, whatever happens to the append', () => {
     const first = await pipeline.execute(pay('d1', EUR(30_000)), context);
     const head = await store.headPosition();
     expect(await pipeline.execute(pay('d1', EUR(30_000)), context)).toEqual(first);
-    expect(await new CommandPipeline(store, clock).execute(pay('d1', EUR(30_000)), { ...context, ifMatch: 0 })).toEqual(first);
+    expect(await new CommandPipeline(store, clock).execute(pay('d1', EUR(30_000)), { ...context, ifMatch: 0 })).toEqual(
+      first,
+    );
     expect(await store.headPosition()).toEqual(head);
     expect(await payments(store)).toHaveLength(1);
   });
@@ -194,9 +259,13 @@ describe('one answer per command, whatever happens to the append', () => {
     let failures = 1;
     const flaky = Object.assign(store, {
       append: (request: AppendRequest) =>
-        failures-- > 0 ? Promise.reject(new AppendOutcomeUnknownError('connection reset before the write')) : InMemoryEventStore.prototype.append.call(store, request),
+        failures-- > 0
+          ? Promise.reject(new AppendOutcomeUnknownError('connection reset before the write'))
+          : InMemoryEventStore.prototype.append.call(store, request),
     });
-    await expect(new CommandPipeline(flaky, clock).execute(pay('d1', EUR(30_000)), context)).rejects.toBeInstanceOf(AppendOutcomeUnknownError);
+    await expect(new CommandPipeline(flaky, clock).execute(pay('d1', EUR(30_000)), context)).rejects.toBeInstanceOf(
+      AppendOutcomeUnknownError,
+    );
     expect(await payments(store)).toHaveLength(0);
     await new CommandPipeline(flaky, clock).execute(pay('d1', EUR(30_000)), context);
     expect(await payments(store)).toHaveLength(1);
@@ -213,7 +282,10 @@ describe('one answer per command, whatever happens to the append', () => {
         return result;
       },
     });
-    const outcome = await new CommandPipeline(flaky, clock).execute({ type: 'RevokeGrant', grantId: 'g1', reason: 'Irregularity', act: ACT }, commandContext());
+    const outcome = await new CommandPipeline(flaky, clock).execute(
+      { type: 'RevokeGrant', grantId: 'g1', reason: 'Irregularity', act: ACT },
+      commandContext(),
+    );
     expect(outcome.stream).toBe(grantStream('g1'));
     expect(outcome.position).toEqual(await store.headPosition());
     expect((await store.readStream('call-c1')).filter((e) => e.type === 'CallBudgetReleased')).toHaveLength(1);

@@ -6,19 +6,49 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+} from '@opentelemetry/sdk-trace-base';
 import { InMemoryEventStore, InMemoryLog, type AppendRequest } from '@app/event-store';
 import type { FundingCommand, FundingEvent } from '@app/funding';
-import { EUR, bidAdmissible, bidAwarded, bidSubmitted, budgetCommitted, callOpened, grantAwarded } from '../../funding/test-support/funding.fixtures.js';
+import {
+  EUR,
+  bidAdmissible,
+  bidAwarded,
+  bidSubmitted,
+  budgetCommitted,
+  callOpened,
+  grantAwarded,
+} from '../../funding/test-support/funding.fixtures.js';
 import { commandContext, record } from '../../funding/test-support/given-when-then.js';
 import type { AppendReport, CommandObserver, CommandReport } from './command-observer.js';
 import { CommandPipeline } from './command-pipeline.js';
 
 const now = new Date('2026-06-01T10:00:00.000Z');
 const clock = { now: () => now };
-const pay = (disbursementId: string, amountCents: number): FundingCommand => ({ type: 'RecordDisbursement', grantId: 'g1', disbursementId, kind: 'advance', amountCents, paidBy: 'finance-1' });
-const allInAdvance = { ...grantAwarded(EUR(120_000)), data: { ...grantAwarded(EUR(120_000)).data, advanceShareBp: 10_000 } } as FundingEvent;
-const history = [callOpened, bidSubmitted, bidAdmissible, allInAdvance, budgetCommitted(EUR(120_000)), bidAwarded(EUR(120_000))];
+const pay = (disbursementId: string, amountCents: number): FundingCommand => ({
+  type: 'RecordDisbursement',
+  grantId: 'g1',
+  disbursementId,
+  kind: 'advance',
+  amountCents,
+  paidBy: 'finance-1',
+});
+const allInAdvance = {
+  ...grantAwarded(EUR(120_000)),
+  data: { ...grantAwarded(EUR(120_000)).data, advanceShareBp: 10_000 },
+} as FundingEvent;
+const history = [
+  callOpened,
+  bidSubmitted,
+  bidAdmissible,
+  allInAdvance,
+  budgetCommitted(EUR(120_000)),
+  bidAwarded(EUR(120_000)),
+];
 
 class RecordingObserver implements CommandObserver {
   readonly commands: CommandReport[] = [];
@@ -40,7 +70,10 @@ class OnceRacedStore extends InMemoryEventStore {
   override async append(request: AppendRequest) {
     if (this.armed) {
       this.armed = false;
-      await new CommandPipeline(new InMemoryEventStore(this.events), clock).execute(pay('d-other', EUR(1_000)), commandContext());
+      await new CommandPipeline(new InMemoryEventStore(this.events), clock).execute(
+        pay('d-other', EUR(1_000)),
+        commandContext(),
+      );
     }
     return super.append(request);
   }
@@ -74,19 +107,27 @@ const named = (spans: readonly ReadableSpan[], name: string): ReadableSpan => {
 const parentOf = (span: ReadableSpan): string | undefined => span.parentSpanContext?.spanId;
 
 describe('the command pipeline, observed', () => {
-  it('runs a command in a span of the caller\'s trace, with its read, decision and append under it', async () => {
+  it("runs a command in a span of the caller's trace, with its read, decision and append under it", async () => {
     const store = await ledger();
     exporter.reset();
     const request = trace.getTracer('test').startSpan('POST /grants/:grantId/disbursements', { kind: SpanKind.SERVER });
-    await context.with(trace.setSpan(context.active(), request), () => new CommandPipeline(store, clock).execute(pay('d1', EUR(30_000)), commandContext()));
+    await context.with(trace.setSpan(context.active(), request), () =>
+      new CommandPipeline(store, clock).execute(pay('d1', EUR(30_000)), commandContext()),
+    );
     request.end();
 
     const spans = exporter.getFinishedSpans();
     const command = named(spans, 'command RecordDisbursement');
     expect(parentOf(command)).toBe(request.spanContext().spanId);
-    for (const step of ['read', 'decide RecordDisbursement', 'append']) expect(parentOf(named(spans, step))).toBe(command.spanContext().spanId);
+    for (const step of ['read', 'decide RecordDisbursement', 'append'])
+      expect(parentOf(named(spans, step))).toBe(command.spanContext().spanId);
     expect(new Set(spans.map((s) => s.spanContext().traceId))).toEqual(new Set([request.spanContext().traceId]));
-    expect(command.attributes).toMatchObject({ 'ledger.command.type': 'RecordDisbursement', 'ledger.command.result': 'accepted', 'ledger.command.attempts': 1, 'ledger.stream': 'grant-g1' });
+    expect(command.attributes).toMatchObject({
+      'ledger.command.type': 'RecordDisbursement',
+      'ledger.command.result': 'accepted',
+      'ledger.command.attempts': 1,
+      'ledger.stream': 'grant-g1',
+    });
     expect(named(spans, 'append').attributes).toMatchObject({ 'ledger.append.streams': 1, 'ledger.append.events': 1 });
   });
 
@@ -94,12 +135,25 @@ describe('the command pipeline, observed', () => {
     const observer = new RecordingObserver();
     const store = await ledger();
     exporter.reset();
-    await expect(new CommandPipeline(store, clock, { observer }).execute(pay('d1', EUR(500_000)), commandContext())).rejects.toMatchObject({ code: 'DISBURSEMENT_EXCEEDS_GRANT' });
+    await expect(
+      new CommandPipeline(store, clock, { observer }).execute(pay('d1', EUR(500_000)), commandContext()),
+    ).rejects.toMatchObject({ code: 'DISBURSEMENT_EXCEEDS_GRANT' });
 
-    expect(observer.commands).toEqual([{ command: 'RecordDisbursement', result: 'refused', refusal: 'DISBURSEMENT_EXCEEDS_GRANT', attempts: 1, seconds: expect.any(Number) }]);
+    expect(observer.commands).toEqual([
+      {
+        command: 'RecordDisbursement',
+        result: 'refused',
+        refusal: 'DISBURSEMENT_EXCEEDS_GRANT',
+        attempts: 1,
+        seconds: expect.any(Number),
+      },
+    ]);
     expect(observer.appends).toEqual([]);
     const command = named(exporter.getFinishedSpans(), 'command RecordDisbursement');
-    expect(command.attributes).toMatchObject({ 'ledger.command.result': 'refused', 'ledger.refusal.code': 'DISBURSEMENT_EXCEEDS_GRANT' });
+    expect(command.attributes).toMatchObject({
+      'ledger.command.result': 'refused',
+      'ledger.refusal.code': 'DISBURSEMENT_EXCEEDS_GRANT',
+    });
     expect(command.status.code).toBe(SpanStatusCode.UNSET);
   });
 
@@ -115,8 +169,12 @@ describe('the command pipeline, observed', () => {
       ['conflict', 1, 1],
       ['appended', 1, 1],
     ]);
-    expect(observer.commands).toEqual([{ command: 'RecordDisbursement', result: 'accepted', refusal: null, attempts: 2, seconds: expect.any(Number) }]);
-    const conflicted = exporter.getFinishedSpans().filter((s) => s.name === 'append' && s.attributes['ledger.append.result'] === 'conflict');
+    expect(observer.commands).toEqual([
+      { command: 'RecordDisbursement', result: 'accepted', refusal: null, attempts: 2, seconds: expect.any(Number) },
+    ]);
+    const conflicted = exporter
+      .getFinishedSpans()
+      .filter((s) => s.name === 'append' && s.attributes['ledger.append.result'] === 'conflict');
     expect(conflicted.map((s) => s.status.code)).toEqual([SpanStatusCode.ERROR]);
   });
 
@@ -130,6 +188,8 @@ describe('the command pipeline, observed', () => {
         throw new Error('metrics broken');
       },
     };
-    await expect(new CommandPipeline(store, clock, { observer: failing }).execute(pay('d1', EUR(30_000)), commandContext())).resolves.toMatchObject({ stream: 'grant-g1' });
+    await expect(
+      new CommandPipeline(store, clock, { observer: failing }).execute(pay('d1', EUR(30_000)), commandContext()),
+    ).resolves.toMatchObject({ stream: 'grant-g1' });
   });
 });

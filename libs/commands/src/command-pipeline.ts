@@ -9,7 +9,15 @@ import {
   type LogPosition,
   type RecordedEvent,
 } from '@app/event-store';
-import { DomainError, planOf, streamOf, type DomainErrorCode, type FundingCommand, type FundingEvent, type StreamToRead } from '@app/funding';
+import {
+  DomainError,
+  planOf,
+  streamOf,
+  type DomainErrorCode,
+  type FundingCommand,
+  type FundingEvent,
+  type StreamToRead,
+} from '@app/funding';
 import { SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import type { Clock } from './clock.js';
 import type { CommandContext } from './command-context.js';
@@ -82,27 +90,46 @@ export class CommandPipeline {
   execute(command: FundingCommand, context: CommandContext): Promise<CommandOutcome> {
     const started = performance.now();
     const attempts = { made: 0 };
-    return inSpan(`command ${command.type}`, { 'ledger.command.type': command.type, 'ledger.command.id': context.commandId }, async (span) => {
-      const ended = (result: CommandResult, refusal: DomainErrorCode | null) => {
-        span.setAttributes({ 'ledger.command.attempts': attempts.made, 'ledger.command.result': result, ...(refusal ? { 'ledger.refusal.code': refusal } : {}) });
-        this.observe((o) => o.commandEnded({ command: command.type, result, refusal, attempts: attempts.made, seconds: secondsSince(started) }));
-      };
-      try {
-        const outcome = await this.run(command, context, attempts);
-        span.setAttribute('ledger.stream', outcome.stream);
-        ended('accepted', null);
-        return outcome;
-      } catch (error) {
-        const { result, refusal } = resultOf(error);
-        // A refusal is an answer, not a fault: only a command the product could not write marks its span as failed.
-        if (result === 'failed' || result === 'conflict') {
-          span.recordException(error instanceof Error ? error : String(error));
-          span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+    return inSpan(
+      `command ${command.type}`,
+      { 'ledger.command.type': command.type, 'ledger.command.id': context.commandId },
+      async (span) => {
+        const ended = (result: CommandResult, refusal: DomainErrorCode | null) => {
+          span.setAttributes({
+            'ledger.command.attempts': attempts.made,
+            'ledger.command.result': result,
+            ...(refusal ? { 'ledger.refusal.code': refusal } : {}),
+          });
+          this.observe((o) =>
+            o.commandEnded({
+              command: command.type,
+              result,
+              refusal,
+              attempts: attempts.made,
+              seconds: secondsSince(started),
+            }),
+          );
+        };
+        try {
+          const outcome = await this.run(command, context, attempts);
+          span.setAttribute('ledger.stream', outcome.stream);
+          ended('accepted', null);
+          return outcome;
+        } catch (error) {
+          const { result, refusal } = resultOf(error);
+          // A refusal is an answer, not a fault: only a command the product could not write marks its span as failed.
+          if (result === 'failed' || result === 'conflict') {
+            span.recordException(error instanceof Error ? error : String(error));
+            span.setStatus({
+              code: SpanStatusCode.ERROR,
+              message: error instanceof Error ? error.message : String(error),
+            });
+          }
+          ended(result, refusal);
+          throw error;
         }
-        ended(result, refusal);
-        throw error;
-      }
-    });
+      },
+    );
   }
 
   private run(command: FundingCommand, context: CommandContext, attempts: { made: number }): Promise<CommandOutcome> {
@@ -115,11 +142,14 @@ export class CommandPipeline {
       const now = this.clock.now();
       for (let attempt = 1; ; attempt++) {
         attempts.made = attempt;
-        const { state, streams, revisions, own } = await inSpan('read', { 'ledger.command.attempt': attempt }, () => this.loadAll(plan, command, reads, context.commandId));
+        const { state, streams, revisions, own } = await inSpan('read', { 'ledger.command.attempt': attempt }, () =>
+          this.loadAll(plan, command, reads, context.commandId),
+        );
         const about = streams.get(plan.about) ?? serializeOn;
         if (own.size > 0) return recordedOutcome(about, await this.withWrittenUnread(own, context.commandId));
         const read = revisions.get(about) ?? null;
-        if (context.ifMatch !== null && read !== context.ifMatch) throw new StaleRevisionError(about, context.ifMatch, read);
+        if (context.ifMatch !== null && read !== context.ifMatch)
+          throw new StaleRevisionError(about, context.ifMatch, read);
         const events = inSyncSpan(`decide ${command.type}`, { 'ledger.command.attempt': attempt }, (span) => {
           try {
             const decided = plan.decide(command, state, now);
@@ -142,7 +172,8 @@ export class CommandPipeline {
           // If-Match speaks of the stream the command is about: a conflict there is a stale revision (412);
           // one on another stream of the command is a race like any other, decided again on fresh state,
           // where the next read checks If-Match once more.
-          if (context.ifMatch !== null && error.stream === about) throw new StaleRevisionError(about, context.ifMatch, error.actual);
+          if (context.ifMatch !== null && error.stream === about)
+            throw new StaleRevisionError(about, context.ifMatch, error.actual);
           if (attempt >= maxAttempts) throw new CommandConflictError(error.stream, attempt);
           await delay(Math.random() * 5 * attempt);
         }
@@ -155,11 +186,23 @@ export class CommandPipeline {
    * until it names nothing new (a claim names its grant, the grant its bid), as one state and one
    * set of revisions.
    */
-  private async loadAll(plan: ReturnType<typeof planOf>, command: FundingCommand, reads: Record<string, StreamToRead<unknown>>, commandId: string): Promise<Loaded> {
+  private async loadAll(
+    plan: ReturnType<typeof planOf>,
+    command: FundingCommand,
+    reads: Record<string, StreamToRead<unknown>>,
+    commandId: string,
+  ): Promise<Loaded> {
     let loaded = await this.load(reads, commandId);
     for (let round = 0; round < MAX_READ_ROUNDS; round++) {
-      const asked = (plan.alsoReads?.(command, loaded.state) ?? {}) as Record<string, StreamToRead<unknown> | undefined>;
-      const more = Object.fromEntries(Object.entries(asked).filter((entry): entry is [string, StreamToRead<unknown>] => entry[1] !== undefined && !(entry[0] in loaded.state)));
+      const asked = (plan.alsoReads?.(command, loaded.state) ?? {}) as Record<
+        string,
+        StreamToRead<unknown> | undefined
+      >;
+      const more = Object.fromEntries(
+        Object.entries(asked).filter(
+          (entry): entry is [string, StreamToRead<unknown>] => entry[1] !== undefined && !(entry[0] in loaded.state),
+        ),
+      );
       if (Object.keys(more).length === 0) return loaded;
       const then = await this.load(more, commandId);
       loaded = {
@@ -195,13 +238,17 @@ export class CommandPipeline {
    * the streams it read first (appendRequests), so the rest follow the last event found: read on,
    * only on this path (a command sent again after it was written).
    */
-  private async withWrittenUnread(own: ReadonlyMap<string, readonly RecordedEvent[]>, commandId: string): Promise<ReadonlyMap<string, readonly RecordedEvent[]>> {
+  private async withWrittenUnread(
+    own: ReadonlyMap<string, readonly RecordedEvent[]>,
+    commandId: string,
+  ): Promise<ReadonlyMap<string, readonly RecordedEvent[]>> {
     const all = new Map([...own].map(([stream, events]) => [stream, [...events]]));
     let after = latest([...own.values()].flatMap((events) => events.map((event) => event.position)));
     for (;;) {
       const next = await this.store.readAll({ after, limit: UNREAD_PAGE });
       const ours = next.findIndex((event) => event.metadata.commandId !== commandId);
-      for (const event of ours < 0 ? next : next.slice(0, ours)) all.set(event.stream, [...(all.get(event.stream) ?? []), event]);
+      for (const event of ours < 0 ? next : next.slice(0, ours))
+        all.set(event.stream, [...(all.get(event.stream) ?? []), event]);
       if (ours >= 0 || next.length < UNREAD_PAGE) return all;
       after = next[next.length - 1]!.position;
     }
@@ -213,14 +260,20 @@ export class CommandPipeline {
    * ids (the store wrote all of them or none). Found: the command's outcome. Not found, or the store
    * cannot be read: null, and the append's own error goes to the caller, who retries with the same command id.
    */
-  private async recordedDespite(error: unknown, about: string, requests: readonly AppendRequest[]): Promise<CommandOutcome | null> {
+  private async recordedDespite(
+    error: unknown,
+    about: string,
+    requests: readonly AppendRequest[],
+  ): Promise<CommandOutcome | null> {
     if (error instanceof InvalidAppendError) return null;
     try {
       const found = new Map<string, RecordedEvent[]>();
       for (const request of requests) {
         const ids = new Set(request.events.map((event) => event.eventId));
         const from = typeof request.expected === 'number' ? request.expected + 1 : 0;
-        const stored = (await this.store.readStream(request.stream, { fromRevision: from })).filter((event) => ids.has(event.eventId));
+        const stored = (await this.store.readStream(request.stream, { fromRevision: from })).filter((event) =>
+          ids.has(event.eventId),
+        );
         if (stored.length > 0) found.set(request.stream, stored);
       }
       return found.size === 0 ? null : recordedOutcome(about, found);
@@ -233,19 +286,31 @@ export class CommandPipeline {
   private timedAppend(requests: readonly AppendRequest[]): Promise<readonly AppendResult[]> {
     const size = { streams: requests.length, events: requests.reduce((n, r) => n + r.events.length, 0) };
     const started = performance.now();
-    return inSpan('append', { 'ledger.append.streams': size.streams, 'ledger.append.events': size.events }, async (span) => {
-      try {
-        const results = requests.length === 1 ? [await this.store.append(requests[0]!)] : (await this.store.appendMulti(requests)).streams;
-        this.observe((o) => o.appendEnded({ ...size, result: 'appended', seconds: secondsSince(started) }));
-        return results;
-      } catch (error) {
-        const conflict = error instanceof ConcurrencyError;
-        span.setAttribute('ledger.append.result', conflict ? 'conflict' : 'failed');
-        span.setStatus({ code: SpanStatusCode.ERROR, message: conflict ? 'another writer moved a stream first' : String(error) });
-        this.observe((o) => o.appendEnded({ ...size, result: conflict ? 'conflict' : 'failed', seconds: secondsSince(started) }));
-        throw error;
-      }
-    });
+    return inSpan(
+      'append',
+      { 'ledger.append.streams': size.streams, 'ledger.append.events': size.events },
+      async (span) => {
+        try {
+          const results =
+            requests.length === 1
+              ? [await this.store.append(requests[0]!)]
+              : (await this.store.appendMulti(requests)).streams;
+          this.observe((o) => o.appendEnded({ ...size, result: 'appended', seconds: secondsSince(started) }));
+          return results;
+        } catch (error) {
+          const conflict = error instanceof ConcurrencyError;
+          span.setAttribute('ledger.append.result', conflict ? 'conflict' : 'failed');
+          span.setStatus({
+            code: SpanStatusCode.ERROR,
+            message: conflict ? 'another writer moved a stream first' : String(error),
+          });
+          this.observe((o) =>
+            o.appendEnded({ ...size, result: conflict ? 'conflict' : 'failed', seconds: secondsSince(started) }),
+          );
+          throw error;
+        }
+      },
+    );
   }
 
   /** Tells the observer, if any: a failing observer must not turn a command already written into an error. */
@@ -284,7 +349,13 @@ function expectedState(stream: string, revisions: ReadonlyMap<string, number | n
 }
 
 /** The append of a decision: each stream's events at the revision the stream was read at, with ids derived from the command. */
-function appendRequests(context: CommandContext, about: string, events: readonly FundingEvent[], revisions: ReadonlyMap<string, number | null>, now: Date): AppendRequest[] {
+function appendRequests(
+  context: CommandContext,
+  about: string,
+  events: readonly FundingEvent[],
+  revisions: ReadonlyMap<string, number | null>,
+  now: Date,
+): AppendRequest[] {
   const byStream = new Map<string, FundingEvent[]>();
   for (const event of events) {
     const stream = streamOf(event);

@@ -8,7 +8,13 @@ import type { CommandContext } from './command-context.js';
  * unanswered append is an idempotent append), its current schema version, and the metadata that
  * stays apart from the facts (who, when, correlation, causation, command).
  */
-export function envelope(context: CommandContext, stream: string, index: number, event: FundingEvent, now: Date): NewEvent {
+export function envelope(
+  context: CommandContext,
+  stream: string,
+  index: number,
+  event: FundingEvent,
+  now: Date,
+): NewEvent {
   return {
     eventId: deterministicUuid(`${context.commandId}:${stream}:${index}`),
     type: event.type,

@@ -24,12 +24,14 @@ async function playedLog(): Promise<{ ledger: TestLedger; streams: Map<string, R
   const ledger = new TestLedger();
   await play(ledger, fc.sample(scenario, { seed: 25, numRuns: 1 })[0]!, false);
   const streams = new Map<string, RecordedEvent[]>();
-  for (const event of await ledger.store.readAll()) streams.set(event.stream, [...(streams.get(event.stream) ?? []), event]);
+  for (const event of await ledger.store.readAll())
+    streams.set(event.stream, [...(streams.get(event.stream) ?? []), event]);
   return { ledger, streams };
 }
 
 const foldOf = (stream: string) => FOLDS.find(([prefix]) => stream.startsWith(prefix))?.[1];
-const placed = (events: readonly RecordedEvent[]) => events.map((event) => ({ type: event.type, at: { position: positionKey(event.position) } }));
+const placed = (events: readonly RecordedEvent[]) =>
+  events.map((event) => ({ type: event.type, at: { position: positionKey(event.position) } }));
 
 /** What an evolve is called with while `work` runs: the event's type and its place in the log, and the state it gave. */
 async function evolvesDuring(fold: Evolving<unknown, FundingEvent>, work: () => Promise<unknown>) {
@@ -61,7 +63,19 @@ describe('foldStream', () => {
       events.forEach((_, i) => expect(foldStream(fold, events.slice(0, i + 1))).toEqual(seen[i]!.state));
       for (const event of events) types.add(event.type);
     }
-    expect([...types]).toEqual(expect.arrayContaining(['ProgrammeEstablished', 'MeasureDefined', 'CallOpened', 'CallClosed', 'RankingApproved', 'BidSubmitted', 'BidEvaluated', 'BidAwarded', 'GrantAwarded']));
+    expect([...types]).toEqual(
+      expect.arrayContaining([
+        'ProgrammeEstablished',
+        'MeasureDefined',
+        'CallOpened',
+        'CallClosed',
+        'RankingApproved',
+        'BidSubmitted',
+        'BidEvaluated',
+        'BidAwarded',
+        'GrantAwarded',
+      ]),
+    );
 
     const closed = streams.get('call-c1')!;
     const close = closed.find((event) => event.type === 'CallClosed')!;
@@ -73,9 +87,16 @@ describe('foldStream', () => {
   it('is the fold the pipeline decides on: the same events, at the same places, to the same state', async () => {
     const { ledger, streams } = await playedLog();
     // Refused or not, each command reads and folds its streams first.
-    const bids = await evolvesDuring(BID as Evolving<unknown, FundingEvent>, () => ledger.execute({ type: 'EvaluateBid', bidId: 'b3', admissible: true, score: 80, evaluatedBy: 'evaluator-1' }));
-    const calls = await evolvesDuring(CALL as Evolving<unknown, FundingEvent>, () => ledger.execute({ type: 'CloseCall', callId: 'c1' }));
-    for (const [stream, seen] of [['bid-b3', bids], ['call-c1', calls]] as const) {
+    const bids = await evolvesDuring(BID as Evolving<unknown, FundingEvent>, () =>
+      ledger.execute({ type: 'EvaluateBid', bidId: 'b3', admissible: true, score: 80, evaluatedBy: 'evaluator-1' }),
+    );
+    const calls = await evolvesDuring(CALL as Evolving<unknown, FundingEvent>, () =>
+      ledger.execute({ type: 'CloseCall', callId: 'c1' }),
+    );
+    for (const [stream, seen] of [
+      ['bid-b3', bids],
+      ['call-c1', calls],
+    ] as const) {
       const events = streams.get(stream)!;
       expect(seen.map(({ type, at }) => ({ type, at }))).toEqual(placed(events));
       expect(seen.at(-1)!.state).toEqual(foldStream(foldOf(stream)!, events));

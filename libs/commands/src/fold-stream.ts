@@ -7,6 +7,15 @@ import type { Evolving, FundingEvent } from '@app/funding';
  * evolved with where it sits in the log, so what depends on the order of arrival (a bid's
  * `arrival`, a call's `closedPosition`) is the same wherever the stream is folded.
  */
-export function foldStream<State, Event extends FundingEvent>(fold: Evolving<State, Event>, events: readonly RecordedEvent[]): State {
-  return events.reduce((state, recorded) => fold.evolve(state, { type: recorded.type, data: recorded.data } as Event, { position: positionKey(recorded.position) }), fold.initialState());
+export function foldStream<State, Event extends FundingEvent>(
+  fold: Evolving<State, Event>,
+  events: readonly RecordedEvent[],
+): State {
+  return events.reduce(
+    (state, recorded) =>
+      fold.evolve(state, { type: recorded.type, data: recorded.data } as Event, {
+        position: positionKey(recorded.position),
+      }),
+    fold.initialState(),
+  );
 }

@@ -54,7 +54,8 @@ export function prepareAppends(requests: readonly AppendRequest[], maxEventBytes
     }
     const events = request.events.map((event) => prepareEvent(event, request.stream, maxEventBytes));
     for (const { eventId } of events) {
-      if (ids.has(eventId)) throw new InvalidAppendError('INVALID_EVENT', `Event id ${eventId} appears twice in one append`);
+      if (ids.has(eventId))
+        throw new InvalidAppendError('INVALID_EVENT', `Event id ${eventId} appears twice in one append`);
       ids.add(eventId);
     }
     return { stream: request.stream, expected: request.expected, events };
@@ -68,7 +69,8 @@ export function prepareAppends(requests: readonly AppendRequest[], maxEventBytes
  * are ASCII, so toLowerCase compares exactly as the server's ordinal ignore-case does.)
  */
 function duplicateStream(earlier: string, stream: string): InvalidAppendError {
-  if (earlier === stream) return new InvalidAppendError('DUPLICATE_STREAM', `Stream ${stream} appears twice in one append`);
+  if (earlier === stream)
+    return new InvalidAppendError('DUPLICATE_STREAM', `Stream ${stream} appears twice in one append`);
   return new InvalidAppendError(
     'DUPLICATE_STREAM',
     `Streams ${earlier} and ${stream} differ only in case: one append cannot name both (KurrentDB takes them for one stream)`,
@@ -89,7 +91,10 @@ function prepareEvent(event: NewEvent, stream: string, maxEventBytes: number): P
     throw new InvalidAppendError('INVALID_EVENT', `Event id ${String(event.eventId)} is not a UUID (stream ${stream})`);
   }
   if (typeof event.type !== 'string' || !EVENT_TYPE.test(event.type)) {
-    throw new InvalidAppendError('INVALID_EVENT', `Invalid event type ${JSON.stringify(event.type)} (stream ${stream})`);
+    throw new InvalidAppendError(
+      'INVALID_EVENT',
+      `Invalid event type ${JSON.stringify(event.type)} (stream ${stream})`,
+    );
   }
   if (!Number.isSafeInteger(event.schemaVersion) || event.schemaVersion < 1) {
     throw new InvalidAppendError('INVALID_EVENT', `Schema version of ${event.type} must be a positive integer`);
@@ -108,7 +113,13 @@ function prepareEvent(event: NewEvent, stream: string, maxEventBytes: number): P
       `${event.type} for ${stream} is ${bytes} bytes; the limit is ${maxEventBytes}`,
     );
   }
-  return { eventId: event.eventId.toLowerCase(), type: event.type, schemaVersion: event.schemaVersion, dataJson, metadataJson };
+  return {
+    eventId: event.eventId.toLowerCase(),
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    dataJson,
+    metadataJson,
+  };
 }
 
 /**

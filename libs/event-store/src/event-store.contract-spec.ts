@@ -42,7 +42,17 @@ for (const adapter of ADAPTERS) {
 
         const events = await store.readStream(stream('1'));
         // The product's store adds each event's stream link to its metadata (chain/linking-event-store.ts): the rest comes back as written.
-        expect(events.map(({ eventId, type, schemaVersion, data, metadata, stream: s, revision }) => ({ eventId, type, schemaVersion, data, metadata: withoutLink(metadata), stream: s, revision }))).toEqual([
+        expect(
+          events.map(({ eventId, type, schemaVersion, data, metadata, stream: s, revision }) => ({
+            eventId,
+            type,
+            schemaVersion,
+            data,
+            metadata: withoutLink(metadata),
+            stream: s,
+            revision,
+          })),
+        ).toEqual([
           { ...first, stream: stream('1'), revision: 0 },
           { ...second, stream: stream('1'), revision: 1 },
         ]);
@@ -53,14 +63,23 @@ for (const adapter of ADAPTERS) {
       it('honours each expected state, and names stream, expected and actual revision on a conflict', async () => {
         const s = stream('2');
         await expect(store.append({ stream: s, expected: 'exists', events: [newEvent()] })).rejects.toMatchObject({
-          constructor: ConcurrencyError, stream: s, expected: 'exists', actual: null,
+          constructor: ConcurrencyError,
+          stream: s,
+          expected: 'exists',
+          actual: null,
         });
         await store.append({ stream: s, expected: 'no_stream', events: [newEvent()] });
         await expect(store.append({ stream: s, expected: 'no_stream', events: [newEvent()] })).rejects.toMatchObject({
-          constructor: ConcurrencyError, stream: s, expected: 'no_stream', actual: 0,
+          constructor: ConcurrencyError,
+          stream: s,
+          expected: 'no_stream',
+          actual: 0,
         });
         await expect(store.append({ stream: s, expected: 5, events: [newEvent()] })).rejects.toMatchObject({
-          constructor: ConcurrencyError, stream: s, expected: 5, actual: 0,
+          constructor: ConcurrencyError,
+          stream: s,
+          expected: 5,
+          actual: 0,
         });
         expect((await store.append({ stream: s, expected: 0, events: [newEvent()] })).revision).toBe(1);
         expect((await store.append({ stream: s, expected: 'exists', events: [newEvent()] })).revision).toBe(2);
@@ -72,7 +91,9 @@ for (const adapter of ADAPTERS) {
         const s = stream('race');
         await store.append({ stream: s, expected: 'no_stream', events: [newEvent()] });
         const outcomes = await Promise.allSettled(
-          Array.from({ length: 25 }, (_, i) => store.append({ stream: s, expected: 0, events: [newEvent('Raced', { i })] })),
+          Array.from({ length: 25 }, (_, i) =>
+            store.append({ stream: s, expected: 0, events: [newEvent('Raced', { i })] }),
+          ),
         );
         const won = outcomes.filter((o) => o.status === 'fulfilled');
         const lost = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
@@ -93,17 +114,20 @@ for (const adapter of ADAPTERS) {
         expect(await store.headPosition()).toEqual(head);
       });
 
-      it.each(['any', 'exists'] as const)('treats a retry of the same event ids appended with %s as a success that writes nothing', async (expected) => {
-        const s = stream(`loose-${expected}`);
-        await store.append({ stream: s, expected: 'no_stream', events: [newEvent('Opened')] });
-        const events = [newEvent('A'), newEvent('B')];
-        const first = await store.append({ stream: s, expected, events });
-        const head = await store.headPosition();
-        const again = await store.append({ stream: s, expected, events });
-        expect(again).toEqual(first);
-        expect(await store.readStream(s)).toHaveLength(3);
-        expect(await store.headPosition()).toEqual(head);
-      });
+      it.each(['any', 'exists'] as const)(
+        'treats a retry of the same event ids appended with %s as a success that writes nothing',
+        async (expected) => {
+          const s = stream(`loose-${expected}`);
+          await store.append({ stream: s, expected: 'no_stream', events: [newEvent('Opened')] });
+          const events = [newEvent('A'), newEvent('B')];
+          const first = await store.append({ stream: s, expected, events });
+          const head = await store.headPosition();
+          const again = await store.append({ stream: s, expected, events });
+          expect(again).toEqual(first);
+          expect(await store.readStream(s)).toHaveLength(3);
+          expect(await store.headPosition()).toEqual(head);
+        },
+      );
 
       // Exactly once: an append whose answer was lost (a timeout after the write) is retried as it
       // was sent; the retry must find the first attempt's events, not write them again.
@@ -125,7 +149,9 @@ for (const adapter of ADAPTERS) {
         const original = newEvent('A', { v: 1 });
         await store.append({ stream: s, expected: 'no_stream', events: [original] });
         const impostor = { ...original, data: { v: 2 } };
-        await expect(store.append({ stream: s, expected: 'no_stream', events: [impostor] })).rejects.toBeInstanceOf(DuplicateEventIdError);
+        await expect(store.append({ stream: s, expected: 'no_stream', events: [impostor] })).rejects.toBeInstanceOf(
+          DuplicateEventIdError,
+        );
         const events = await store.readStream(s);
         expect(events.map((e) => e.data)).toEqual([{ v: 1 }]);
       });
@@ -137,7 +163,11 @@ for (const adapter of ADAPTERS) {
         const result = await store.appendMulti([
           { stream: stream('call'), expected: 0, events: [newEvent('CallBudgetCommitted')] },
           { stream: stream('bid'), expected: 'no_stream', events: [newEvent('BidAwarded')] },
-          { stream: stream('grant'), expected: 'no_stream', events: [newEvent('GrantAwarded'), newEvent('DisbursementRecorded')] },
+          {
+            stream: stream('grant'),
+            expected: 'no_stream',
+            events: [newEvent('GrantAwarded'), newEvent('DisbursementRecorded')],
+          },
         ]);
         expect(result.streams.map(({ stream: s, revision }) => ({ s, revision }))).toEqual([
           { s: stream('call'), revision: 1 },
@@ -153,20 +183,32 @@ for (const adapter of ADAPTERS) {
         await store.append({ stream: stream('call'), expected: 'no_stream', events: [newEvent('CallOpened')] });
         const requests = [
           { stream: stream('call'), expected: 0, events: [newEvent('CallBudgetCommitted')] },
-          { stream: stream('grant'), expected: 'no_stream' as const, events: [newEvent('GrantAwarded'), newEvent('DisbursementRecorded')] },
+          {
+            stream: stream('grant'),
+            expected: 'no_stream' as const,
+            events: [newEvent('GrantAwarded'), newEvent('DisbursementRecorded')],
+          },
         ];
         const first = await store.appendMulti(requests);
         await store.append({ stream: stream('call'), expected: 1, events: [newEvent('CallClosed')] });
         const head = await store.headPosition();
         const again = await store.appendMulti(requests);
         expect(again).toEqual(first);
-        expect((await store.readStream(stream('call'))).map((e) => e.type)).toEqual(['CallOpened', 'CallBudgetCommitted', 'CallClosed']);
+        expect((await store.readStream(stream('call'))).map((e) => e.type)).toEqual([
+          'CallOpened',
+          'CallBudgetCommitted',
+          'CallClosed',
+        ]);
         expect(await store.readStream(stream('grant'))).toHaveLength(2);
         expect(await store.headPosition()).toEqual(head);
       });
 
       it('writes nothing anywhere when one stream is not in its expected state', async () => {
-        await store.append({ stream: stream('call'), expected: 'no_stream', events: [newEvent('CallOpened'), newEvent('CallBudgetCommitted')] });
+        await store.append({
+          stream: stream('call'),
+          expected: 'no_stream',
+          events: [newEvent('CallOpened'), newEvent('CallBudgetCommitted')],
+        });
         const head = await store.headPosition();
         await expect(
           store.appendMulti([
@@ -182,7 +224,11 @@ for (const adapter of ADAPTERS) {
 
     describe('reading a stream', () => {
       beforeEach(async () => {
-        await store.append({ stream: stream('r'), expected: 'no_stream', events: Array.from({ length: 10 }, (_, i) => newEvent('E', { i })) });
+        await store.append({
+          stream: stream('r'),
+          expected: 'no_stream',
+          events: Array.from({ length: 10 }, (_, i) => newEvent('E', { i })),
+        });
       });
       const indexes = (events: RecordedEvent[]) => events.map((e) => (e.data as { i: number }).i);
 
@@ -206,11 +252,13 @@ for (const adapter of ADAPTERS) {
         }
         const read = ours(await store.readAll({ after: start }));
         expect(read.map((e) => e.eventId)).toEqual(appended);
-        for (let i = 1; i < read.length; i++) expect(comparePositions(read[i - 1]!.position, read[i]!.position)).toBeLessThan(0);
+        for (let i = 1; i < read.length; i++)
+          expect(comparePositions(read[i - 1]!.position, read[i]!.position)).toBeLessThan(0);
       });
 
       it('pages after a position with a limit', async () => {
-        for (let i = 0; i < 7; i++) await store.append({ stream: stream('p'), expected: 'any', events: [newEvent('E', { i })] });
+        for (let i = 0; i < 7; i++)
+          await store.append({ stream: stream('p'), expected: 'any', events: [newEvent('E', { i })] });
         const firstPage = await store.readAll({ after: start, limit: 3 });
         const secondPage = await store.readAll({ limit: 3, after: firstPage[2]!.position });
         const lastPage = await store.readAll({ limit: 3, after: secondPage[2]!.position });
@@ -229,7 +277,8 @@ for (const adapter of ADAPTERS) {
         }
         return items;
       }
-      const describeItem = (item: SubscriptionItem) => (item.kind === 'event' ? (item.event.data as { i: number }).i : 'caught-up');
+      const describeItem = (item: SubscriptionItem) =>
+        item.kind === 'event' ? (item.event.data as { i: number }).i : 'caught-up';
       /** This test's items only (a shared server's log may have other writers). */
       async function takeOurs(iterator: AsyncIterator<SubscriptionItem>, count: number): Promise<SubscriptionItem[]> {
         const items: SubscriptionItem[] = [];
@@ -242,7 +291,8 @@ for (const adapter of ADAPTERS) {
       }
 
       it('delivers exactly the events after the checkpoint, in order, then signals caught up, then live events', async () => {
-        for (let i = 0; i < 6; i++) await store.append({ stream: stream('sub'), expected: 'any', events: [newEvent('E', { i })] });
+        for (let i = 0; i < 6; i++)
+          await store.append({ stream: stream('sub'), expected: 'any', events: [newEvent('E', { i })] });
         const all = ours(await store.readAll({ after: start }));
         const checkpoint: LogPosition = all[2]!.position;
 
@@ -250,7 +300,9 @@ for (const adapter of ADAPTERS) {
         const history = await takeOurs(iterator, 4);
         expect(history.map(describeItem)).toEqual([3, 4, 5, 'caught-up']);
         const caughtUp = history[3]!;
-        expect(caughtUp.kind === 'caught-up' && caughtUp.position && comparePositions(caughtUp.position, all[5]!.position)).toBeGreaterThanOrEqual(0);
+        expect(
+          caughtUp.kind === 'caught-up' && caughtUp.position && comparePositions(caughtUp.position, all[5]!.position),
+        ).toBeGreaterThanOrEqual(0);
 
         const live = takeOurs(iterator, 2);
         await store.append({ stream: stream('sub'), expected: 'any', events: [newEvent('E', { i: 6 })] });
@@ -261,7 +313,8 @@ for (const adapter of ADAPTERS) {
 
       it('ends when its signal is aborted, even while waiting for the next event', async () => {
         const controller = new AbortController();
-        const iterator = store.subscribe({ after: await store.headPosition(), signal: controller.signal })[Symbol.asyncIterator]();
+        const subscription = store.subscribe({ after: await store.headPosition(), signal: controller.signal });
+        const iterator = subscription[Symbol.asyncIterator]();
         expect((await iterator.next()).value).toMatchObject({ kind: 'caught-up' });
         const waiting = iterator.next();
         setTimeout(() => controller.abort(), 30);
@@ -269,7 +322,11 @@ for (const adapter of ADAPTERS) {
       });
 
       it('from the beginning delivers the whole log before catching up', async () => {
-        await store.append({ stream: stream('a'), expected: 'any', events: [newEvent('E', { i: 0 }), newEvent('E', { i: 1 })] });
+        await store.append({
+          stream: stream('a'),
+          expected: 'any',
+          events: [newEvent('E', { i: 0 }), newEvent('E', { i: 1 })],
+        });
         const iterator = store.subscribe()[Symbol.asyncIterator]();
         expect((await takeOurs(iterator, 3)).map(describeItem)).toEqual([0, 1, 'caught-up']);
         await iterator.return?.();
@@ -278,7 +335,11 @@ for (const adapter of ADAPTERS) {
 
     describe('durability', () => {
       it('keeps every event when the store is opened again', async () => {
-        await store.append({ stream: stream('keep'), expected: 'no_stream', events: [newEvent('A', { i: 0 }), newEvent('B', { i: 1 })] });
+        await store.append({
+          stream: stream('keep'),
+          expected: 'no_stream',
+          events: [newEvent('A', { i: 0 }), newEvent('B', { i: 1 })],
+        });
         await store.appendMulti([
           { stream: stream('keep'), expected: 1, events: [newEvent('C', { i: 2 })] },
           { stream: stream('also'), expected: 'no_stream', events: [newEvent('D', { i: 3 })] },
@@ -292,18 +353,66 @@ for (const adapter of ADAPTERS) {
 
     describe('bad input is refused before anything is written', () => {
       const refusals: Array<[string, () => Parameters<EventStore['append']>[0], string]> = [
-        ['a stream name without a category', () => ({ stream: 'nocategory', expected: 'any', events: [newEvent()] }), 'INVALID_STREAM_NAME'],
-        ['a system stream name', () => ({ stream: '$all', expected: 'any', events: [newEvent()] }), 'INVALID_STREAM_NAME'],
-        ['a stream name with spaces', () => ({ stream: 'call-a b', expected: 'any', events: [newEvent()] }), 'INVALID_STREAM_NAME'],
+        [
+          'a stream name without a category',
+          () => ({ stream: 'nocategory', expected: 'any', events: [newEvent()] }),
+          'INVALID_STREAM_NAME',
+        ],
+        [
+          'a system stream name',
+          () => ({ stream: '$all', expected: 'any', events: [newEvent()] }),
+          'INVALID_STREAM_NAME',
+        ],
+        [
+          'a stream name with spaces',
+          () => ({ stream: 'call-a b', expected: 'any', events: [newEvent()] }),
+          'INVALID_STREAM_NAME',
+        ],
         ['an empty batch', () => ({ stream: 'call-x', expected: 'any', events: [] }), 'EMPTY_APPEND'],
-        ['an oversize event', () => ({ stream: 'call-x', expected: 'any', events: [newEvent('Big', { blob: 'x'.repeat(70 * 1024) })] }), 'EVENT_TOO_LARGE'],
-        ['undefined data', () => ({ stream: 'call-x', expected: 'any', events: [newEvent('E', { a: undefined })] }), 'INVALID_EVENT'],
-        ['a bigint', () => ({ stream: 'call-x', expected: 'any', events: [newEvent('E', { a: 10n })] }), 'INVALID_EVENT'],
-        ['NaN', () => ({ stream: 'call-x', expected: 'any', events: [newEvent('E', { a: Number.NaN })] }), 'INVALID_EVENT'],
-        ['a Date object', () => ({ stream: 'call-x', expected: 'any', events: [newEvent('E', { a: new Date(0) })] }), 'INVALID_EVENT'],
-        ['a circular object', () => { const a: Record<string, unknown> = {}; a['self'] = a; return { stream: 'call-x', expected: 'any', events: [newEvent('E', a)] }; }, 'INVALID_EVENT'],
-        ['an event id that is not a UUID', () => ({ stream: 'call-x', expected: 'any', events: [newEvent('E', {}, 'not-a-uuid')] }), 'INVALID_EVENT'],
-        ['a negative expected revision', () => ({ stream: 'call-x', expected: -1, events: [newEvent()] }), 'INVALID_EVENT'],
+        [
+          'an oversize event',
+          () => ({ stream: 'call-x', expected: 'any', events: [newEvent('Big', { blob: 'x'.repeat(70 * 1024) })] }),
+          'EVENT_TOO_LARGE',
+        ],
+        [
+          'undefined data',
+          () => ({ stream: 'call-x', expected: 'any', events: [newEvent('E', { a: undefined })] }),
+          'INVALID_EVENT',
+        ],
+        [
+          'a bigint',
+          () => ({ stream: 'call-x', expected: 'any', events: [newEvent('E', { a: 10n })] }),
+          'INVALID_EVENT',
+        ],
+        [
+          'NaN',
+          () => ({ stream: 'call-x', expected: 'any', events: [newEvent('E', { a: Number.NaN })] }),
+          'INVALID_EVENT',
+        ],
+        [
+          'a Date object',
+          () => ({ stream: 'call-x', expected: 'any', events: [newEvent('E', { a: new Date(0) })] }),
+          'INVALID_EVENT',
+        ],
+        [
+          'a circular object',
+          () => {
+            const a: Record<string, unknown> = {};
+            a['self'] = a;
+            return { stream: 'call-x', expected: 'any', events: [newEvent('E', a)] };
+          },
+          'INVALID_EVENT',
+        ],
+        [
+          'an event id that is not a UUID',
+          () => ({ stream: 'call-x', expected: 'any', events: [newEvent('E', {}, 'not-a-uuid')] }),
+          'INVALID_EVENT',
+        ],
+        [
+          'a negative expected revision',
+          () => ({ stream: 'call-x', expected: -1, events: [newEvent()] }),
+          'INVALID_EVENT',
+        ],
       ];
 
       it.each(refusals)('refuses %s', async (_, request, code) => {
@@ -314,10 +423,12 @@ for (const adapter of ADAPTERS) {
 
       it('refuses a multi-stream append naming one stream twice, or no stream at all', async () => {
         const s = stream('twice');
-        await expect(store.appendMulti([
-          { stream: s, expected: 'any', events: [newEvent()] },
-          { stream: s, expected: 'any', events: [newEvent()] },
-        ])).rejects.toMatchObject({ code: 'DUPLICATE_STREAM' });
+        await expect(
+          store.appendMulti([
+            { stream: s, expected: 'any', events: [newEvent()] },
+            { stream: s, expected: 'any', events: [newEvent()] },
+          ]),
+        ).rejects.toMatchObject({ code: 'DUPLICATE_STREAM' });
         await expect(store.appendMulti([])).rejects.toMatchObject({ code: 'EMPTY_APPEND' });
         expect(await store.readStream(s)).toEqual([]);
       });

@@ -17,7 +17,9 @@ export class ConcurrencyError extends EventStoreError {
     /** The stream's last revision, or null if the stream does not exist. */
     readonly actual: number | null,
   ) {
-    super(`Stream ${stream} expected ${describe(expected)} but is ${actual === null ? 'absent' : `at revision ${actual}`}`);
+    super(
+      `Stream ${stream} expected ${describe(expected)} but is ${actual === null ? 'absent' : `at revision ${actual}`}`,
+    );
   }
 }
 
@@ -98,6 +100,9 @@ export class StreamTombstonedError extends EventStoreError {
     readonly stream: string,
     options?: { cause?: unknown },
   ) {
-    super(`Stream ${stream} was deleted for good (tombstoned in KurrentDB): it can be neither read nor written again`, options);
+    super(
+      `Stream ${stream} was deleted for good (tombstoned in KurrentDB): it can be neither read nor written again`,
+      options,
+    );
   }
 }

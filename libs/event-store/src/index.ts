@@ -8,9 +8,23 @@ export { DelegatingEventStore } from './delegating-event-store.js';
 export { UpcastingEventStore } from './serialization/upcasting-event-store.js';
 export { LinkingEventStore } from './chain/linking-event-store.js';
 export { STREAM_LINK_KEY, storedStreamLink, streamLinkOf, canonicalJson } from './chain/stream-link.js';
-export { ANCHOR_EVENT, ANCHOR_SCHEMA_VERSION, ANCHOR_STREAM, AnchorKeys, AnchorSigner, keyIdOf, type AnchorData } from './chain/anchors.js';
+export {
+  ANCHOR_EVENT,
+  ANCHOR_SCHEMA_VERSION,
+  ANCHOR_STREAM,
+  AnchorKeys,
+  AnchorSigner,
+  keyIdOf,
+  type AnchorData,
+} from './chain/anchors.js';
 export { Anchorer, type AnchorerOptions } from './chain/anchorer.js';
-export { verifyLog, type LogVerification, type StreamBreak, type AnchorBreak, type VerifyOptions } from './chain/log-verifier.js';
+export {
+  verifyLog,
+  type LogVerification,
+  type StreamBreak,
+  type AnchorBreak,
+  type VerifyOptions,
+} from './chain/log-verifier.js';
 export type { KurrentDbEventStoreOptions } from './kurrentdb/kurrentdb-event-store.js';
 
 /**
@@ -25,6 +39,18 @@ export async function connectKurrentDb(
   return openKurrentDbEventStore(connectionString, options);
 }
 export { InMemoryEventStore, InMemoryLog } from './in-memory/in-memory-event-store.js';
-export { FaultyEventStore, type FaultyEventStoreOptions, type FaultyOperation, type InjectedFault } from './faults/faulty-event-store.js';
+export {
+  FaultyEventStore,
+  type FaultyEventStoreOptions,
+  type FaultyOperation,
+  type InjectedFault,
+} from './faults/faulty-event-store.js';
 export { seededRandom } from './faults/seeded-random.js';
-export { EVENT_STORE_FAULTS, InvalidEventStoreFaultsError, formatEventStoreFaults, parseEventStoreFaults, type EventStoreFault, type EventStoreFaults } from './faults/event-store-faults.js';
+export {
+  EVENT_STORE_FAULTS,
+  InvalidEventStoreFaultsError,
+  formatEventStoreFaults,
+  parseEventStoreFaults,
+  type EventStoreFault,
+  type EventStoreFaults,
+} from './faults/event-store-faults.js';

@@ -18,7 +18,13 @@ const event = (i: number): NewEvent => ({
   type: 'Tick',
   schemaVersion: 1,
   data: { i, padding: 'x'.repeat(i % 7 === 0 ? 4000 : 40) },
-  metadata: { actor: 'crash-writer', correlationId: randomUUID(), causationId: null, commandId: null, recordedAt: new Date().toISOString() },
+  metadata: {
+    actor: 'crash-writer',
+    correlationId: randomUUID(),
+    causationId: null,
+    commandId: null,
+    recordedAt: new Date().toISOString(),
+  },
 });
 
 async function writer(lane: number): Promise<never> {

@@ -40,7 +40,12 @@ export function prepared(event: NewEvent, stream = 'bid-1'): PreparedEvent {
  * What the client hands back when reading an event it wrote from `data`: data and metadata are
  * JSON.stringified on append and JSON.parsed on read (utils/convertRustEvent.js).
  */
-export function storedAs(data: EventData, stream: string, revision: number, position: Position): AllStreamRecordedEvent {
+export function storedAs(
+  data: EventData,
+  stream: string,
+  revision: number,
+  position: Position,
+): AllStreamRecordedEvent {
   return {
     streamId: stream,
     id: data.id,
@@ -61,5 +66,8 @@ export const at = (commit: bigint, prepare = commit): Position => ({ commit, pre
  * was thrown by handler." The client turns it into an UnknownError (utils/CommandError.js).
  */
 export function serverHandlerFailure(): Error {
-  return Object.assign(new Error('2 UNKNOWN: Exception was thrown by handler.'), { code: 2, details: 'Exception was thrown by handler.' });
+  return Object.assign(new Error('2 UNKNOWN: Exception was thrown by handler.'), {
+    code: 2,
+    details: 'Exception was thrown by handler.',
+  });
 }

@@ -5,9 +5,17 @@
 import { PassThrough } from 'node:stream';
 import { Subscription } from '@kurrent/kurrentdb-client/dist/streams/utils/Subscription.js';
 
-type Message = { hasEvent?: () => boolean; getEvent?: () => unknown; hasCaughtUp?: () => boolean; getCaughtUp?: () => unknown };
+type Message = {
+  hasEvent?: () => boolean;
+  getEvent?: () => unknown;
+  hasCaughtUp?: () => boolean;
+  getCaughtUp?: () => unknown;
+};
 export const eventMessage = (value: unknown): Message => ({ hasEvent: () => true, getEvent: () => value });
-export const caughtUpMessage = (): Message => ({ hasCaughtUp: () => true, getCaughtUp: () => ({ hasTimestamp: () => false }) });
+export const caughtUpMessage = (): Message => ({
+  hasCaughtUp: () => true,
+  getCaughtUp: () => ({ hasTimestamp: () => false }),
+});
 
 export interface FakeGrpcStream extends PassThrough {
   cancelled: boolean;

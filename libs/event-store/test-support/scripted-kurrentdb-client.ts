@@ -13,7 +13,13 @@ import {
 } from '@kurrent/kurrentdb-client';
 import { KurrentDbEventStore } from '../src/kurrentdb/kurrentdb-event-store.js';
 import { at, serverHandlerFailure, storedAs } from './kurrentdb-events.js';
-import { caughtUpMessage, clientSubscription, eventMessage, fakeGrpcStream, type FakeGrpcStream } from './kurrentdb-grpc-stream.js';
+import {
+  caughtUpMessage,
+  clientSubscription,
+  eventMessage,
+  fakeGrpcStream,
+  type FakeGrpcStream,
+} from './kurrentdb-grpc-stream.js';
 
 type Stored = AllStreamRecordedEvent;
 
@@ -35,7 +41,8 @@ export class ScriptedClient {
   async appendToStream(stream: string, events: EventData[], { streamState }: { streamState: AppendStreamState }) {
     const decision = this.decide(stream, events, streamState);
     if (decision.kind === 'conflict') throw decision.error;
-    if (decision.kind === 'idempotent') return { success: true, nextExpectedRevision: BigInt(decision.revision), position: undefined };
+    if (decision.kind === 'idempotent')
+      return { success: true, nextExpectedRevision: BigInt(decision.revision), position: undefined };
     const first = this.nextPosition;
     const revision = this.writeAll(stream, events);
     return { success: true, nextExpectedRevision: BigInt(revision), position: at(first) };
@@ -45,14 +52,18 @@ export class ScriptedClient {
    * All streams or none. Every stream an idempotent retry: success; some of them and not all: the
    * server's handler fails (gRPC UNKNOWN) instead of naming a stream; else the first conflict.
    */
-  async multiStreamAppend(requests: Array<{ streamName: string; events: EventData[]; expectedState: AppendStreamState }>) {
+  async multiStreamAppend(
+    requests: Array<{ streamName: string; events: EventData[]; expectedState: AppendStreamState }>,
+  ) {
     this.multiAppendsSent += 1;
     if (this.failNextMultiAppend) {
       const failure = this.failNextMultiAppend;
       this.failNextMultiAppend = null;
       throw failure;
     }
-    const decisions = requests.map(({ streamName, events, expectedState }) => this.decide(streamName, events, expectedState));
+    const decisions = requests.map(({ streamName, events, expectedState }) =>
+      this.decide(streamName, events, expectedState),
+    );
     const idempotent = decisions.filter((decision) => decision.kind === 'idempotent').length;
     if (idempotent > 0 && idempotent < requests.length) throw convertToCommandError(serverHandlerFailure());
     const conflict = decisions.find((decision) => decision.kind === 'conflict');
@@ -71,13 +82,20 @@ export class ScriptedClient {
     stream: string,
     events: EventData[],
     streamState: AppendStreamState,
-  ): { kind: 'write' } | { kind: 'idempotent'; revision: number } | { kind: 'conflict'; error: WrongExpectedVersionError } {
+  ):
+    | { kind: 'write' }
+    | { kind: 'idempotent'; revision: number }
+    | { kind: 'conflict'; error: WrongExpectedVersionError } {
     const current = this.log.filter((event) => event.streamId === stream);
     const last = current.length - 1;
     const expectedLast = streamState === NO_STREAM ? -1 : typeof streamState === 'bigint' ? Number(streamState) : null;
     const conflict = () => ({
       kind: 'conflict' as const,
-      error: new WrongExpectedVersionError(undefined, { streamName: stream, expected: streamState, current: last < 0 ? 'no_stream' : BigInt(last) }),
+      error: new WrongExpectedVersionError(undefined, {
+        streamName: stream,
+        expected: streamState,
+        current: last < 0 ? 'no_stream' : BigInt(last),
+      }),
     });
     if (expectedLast !== null) {
       const there = current.slice(expectedLast + 1, expectedLast + 1 + events.length);
@@ -98,7 +116,10 @@ export class ScriptedClient {
     return last + events.length;
   }
 
-  readStream(stream: string, options: { direction?: string; fromRevision?: bigint | string; maxCount?: number | bigint }) {
+  readStream(
+    stream: string,
+    options: { direction?: string; fromRevision?: bigint | string; maxCount?: number | bigint },
+  ) {
     const events = this.log.filter((event) => event.streamId === stream);
     const backwards = options.direction === 'backwards';
     const from = options.fromRevision;
@@ -111,11 +132,20 @@ export class ScriptedClient {
     })();
   }
 
-  readAll(options: { direction?: string; fromPosition?: Position | string; maxCount?: number | bigint; filter?: Filter }) {
+  readAll(options: {
+    direction?: string;
+    fromPosition?: Position | string;
+    maxCount?: number | bigint;
+    filter?: Filter;
+  }) {
     const backwards = options.direction === 'backwards';
     const from = options.fromPosition;
     const selected = (backwards ? [...this.log].reverse() : this.log)
-      .filter((event) => typeof from !== 'object' || (backwards ? event.position.commit <= from.commit : event.position.commit >= from.commit))
+      .filter(
+        (event) =>
+          typeof from !== 'object' ||
+          (backwards ? event.position.commit <= from.commit : event.position.commit >= from.commit),
+      )
       .filter((event) => passes(options.filter, event))
       .slice(0, Number(options.maxCount ?? Number.MAX_SAFE_INTEGER));
     return (async function* () {
@@ -152,7 +182,9 @@ export class ScriptedClient {
 function passes(filter: Filter | undefined, event: Stored): boolean {
   if (!filter) return true;
   const subject = filter.filterOn === 'eventType' ? event.type : event.streamId;
-  return 'regex' in filter ? new RegExp(filter.regex).test(subject) : filter.prefixes.some((prefix) => subject.startsWith(prefix));
+  return 'regex' in filter
+    ? new RegExp(filter.regex).test(subject)
+    : filter.prefixes.some((prefix) => subject.startsWith(prefix));
 }
 
 export function storeWith(client: ScriptedClient): KurrentDbEventStore {

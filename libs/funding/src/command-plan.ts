@@ -22,7 +22,10 @@ export interface StreamToRead<State> {
 }
 
 /** `fold` reads only its own capability's events: a stream holds nothing else (see streamOf). */
-export function reading<State, Event extends FundingEvent>(fold: Evolving<State, Event>, stream: string): StreamToRead<State> {
+export function reading<State, Event extends FundingEvent>(
+  fold: Evolving<State, Event>,
+  stream: string,
+): StreamToRead<State> {
   return { stream, fold: fold as Evolving<State, FundingEvent> };
 }
 

@@ -122,6 +122,10 @@ export class DomainError extends Error {
 /** A fact beside a refusal's code: a value, or a list of records of values (e.g. each retention reason with its date). */
 export type RefusalDetail = string | number | null | ReadonlyArray<Readonly<Record<string, string | number | null>>>;
 
-export function refuse(code: DomainErrorCode, message: string, details?: Readonly<Record<string, RefusalDetail>>): never {
+export function refuse(
+  code: DomainErrorCode,
+  message: string,
+  details?: Readonly<Record<string, RefusalDetail>>,
+): never {
   throw new DomainError(code, message, details);
 }

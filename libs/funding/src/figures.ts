@@ -52,7 +52,10 @@ export function netPaidCents(grant: Pick<GrantMoney, 'paidCents' | 'recoveredCen
  * total eligible cost. Computed in integers: the product may pass 2^53.
  */
 export function coveredCents(grant: FundingTerms, eligibleCents: Cents): Cents {
-  const [numerator, denominator] = grant.fundingRateBp === null ? [grant.currentAwardCents, grant.totalEligibleCostCents] : [grant.fundingRateBp, 10_000];
+  const [numerator, denominator] =
+    grant.fundingRateBp === null
+      ? [grant.currentAwardCents, grant.totalEligibleCostCents]
+      : [grant.fundingRateBp, 10_000];
   if (denominator <= 0) return 0;
   const covered = Number((BigInt(numerator) * BigInt(eligibleCents)) / BigInt(denominator));
   return Math.min(grant.currentAwardCents, covered);
@@ -82,7 +85,10 @@ export function entitlementCents(grant: FundingTerms & Pick<GrantMoney, 'claims'
  */
 export function payableCents(grant: FundingTerms & Pick<GrantMoney, 'advancePaidCents' | 'claims'>): Cents {
   if (finalClaimVerified(grant)) return entitlementCents(grant);
-  return Math.min(grant.currentAwardCents, Math.max(grant.advancePaidCents, coveredCents(grant, verifiedEligibleCents(grant))));
+  return Math.min(
+    grant.currentAwardCents,
+    Math.max(grant.advancePaidCents, coveredCents(grant, verifiedEligibleCents(grant))),
+  );
 }
 
 /**
@@ -95,7 +101,9 @@ export function unpaidPayableCents(grant: GrantMoney): Cents {
 }
 
 /** The award not paid yet: the current award less what was paid net of recoveries while active, never below 0; nothing once completed or revoked. */
-export function remainingAwardCents(grant: Pick<GrantMoney, 'status' | 'currentAwardCents' | 'paidCents' | 'recoveredCents'>): Cents {
+export function remainingAwardCents(
+  grant: Pick<GrantMoney, 'status' | 'currentAwardCents' | 'paidCents' | 'recoveredCents'>,
+): Cents {
   return grant.status === 'active' ? Math.max(0, grant.currentAwardCents - netPaidCents(grant)) : 0;
 }
 
@@ -106,7 +114,10 @@ export function remainingAwardCents(grant: Pick<GrantMoney, 'status' | 'currentA
  * expenditure pays for interim and final payments first (they are paid on it), and what is left of
  * it covers the advance, which is how `payableCents` offsets the advance against it.
  */
-export function advanceUncoveredCents(grant: FundingTerms & Pick<GrantMoney, 'paidCents' | 'advancePaidCents' | 'recoveredCents'>, verifiedCents: Cents): Cents {
+export function advanceUncoveredCents(
+  grant: FundingTerms & Pick<GrantMoney, 'paidCents' | 'advancePaidCents' | 'recoveredCents'>,
+  verifiedCents: Cents,
+): Cents {
   return Math.min(grant.advancePaidCents, Math.max(0, netPaidCents(grant) - coveredCents(grant, verifiedCents)));
 }
 

@@ -6,7 +6,16 @@ import type { DataSubjectEvent } from './data-subjects/data-subject.events.js';
 import type { UndertakingEvent } from './undertakings/undertaking.events.js';
 import type { ClaimEvent, DocumentEvent } from './expenditure/expenditure.events.js';
 
-export type FundingEvent = ProgrammeEvent | CallEvent | BidEvent | GrantEvent | CupEvent | DataSubjectEvent | UndertakingEvent | ClaimEvent | DocumentEvent;
+export type FundingEvent =
+  | ProgrammeEvent
+  | CallEvent
+  | BidEvent
+  | GrantEvent
+  | CupEvent
+  | DataSubjectEvent
+  | UndertakingEvent
+  | ClaimEvent
+  | DocumentEvent;
 export type FundingEventType = FundingEvent['type'];
 
 /**
@@ -50,4 +59,3 @@ export const FUNDING_EVENT_SCHEMA_VERSIONS = {
   RecoveryReceived: 1,
   RecoveryWrittenOff: 2,
 } as const satisfies Record<FundingEventType, number>;
-

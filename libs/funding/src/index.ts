@@ -42,7 +42,11 @@ export * from './expenditure/expenditure.events.js';
 export type { ClaimItemV1, ExpenditureClaimSubmittedV1 } from './expenditure/expenditure.events.v1.js';
 export * from './expenditure/claim.js';
 export * from './recoveries/recovery.events.js';
-export { MAX_CLAIM_ITEMS, MAX_CLAIMS_PER_GRANT, type SubmitExpenditureClaim } from './expenditure/submit-expenditure-claim.js';
+export {
+  MAX_CLAIM_ITEMS,
+  MAX_CLAIMS_PER_GRANT,
+  type SubmitExpenditureClaim,
+} from './expenditure/submit-expenditure-claim.js';
 export type { VerifyExpenditureClaim } from './expenditure/verify-expenditure-claim.js';
 export type { OrderRecovery } from './recoveries/order-recovery.js';
 export type { RecordRecoveryReceipt } from './recoveries/record-recovery-receipt.js';

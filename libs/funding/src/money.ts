@@ -18,7 +18,8 @@ export function assertPositiveCents(value: number, what: string): Cents {
   if (!Number.isSafeInteger(value) || value <= 0) {
     refuse('INVALID_AMOUNT', `${what} must be a positive integer number of cents, got ${String(value)}`);
   }
-  if (value > MAX_AMOUNT_CENTS) refuse('INVALID_AMOUNT', `${what} must be at most ${MAX_AMOUNT_CENTS} cents, got ${value}`);
+  if (value > MAX_AMOUNT_CENTS)
+    refuse('INVALID_AMOUNT', `${what} must be at most ${MAX_AMOUNT_CENTS} cents, got ${value}`);
   return value;
 }
 

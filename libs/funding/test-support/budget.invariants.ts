@@ -13,9 +13,11 @@ export const fundAllocationsWithinFund: Check = (log) => {
   const allocated = new Map<string, number>();
   for (const { event } of log) {
     if (event.type === 'ProgrammeEstablished') {
-      for (const share of event.data.funds) fundAmount.set(`${event.data.programmeId}/${share.fund}`, share.amountCents);
+      for (const share of event.data.funds)
+        fundAmount.set(`${event.data.programmeId}/${share.fund}`, share.amountCents);
     }
-    if (event.type === 'MeasureDefined') add(allocated, `${event.data.programmeId}/${event.data.fund}`, event.data.allocationCents);
+    if (event.type === 'MeasureDefined')
+      add(allocated, `${event.data.programmeId}/${event.data.fund}`, event.data.allocationCents);
   }
   for (const [key, cents] of allocated) {
     if (cents > (fundAmount.get(key) ?? 0)) return `1: ${key} allocates ${cents} > fund ${fundAmount.get(key)}`;
@@ -29,13 +31,17 @@ export const callReservationsWithinMeasure: Check = (log) => {
   const callBudget = new Map<string, number>();
   for (const { event } of log) {
     // Measure ids are unique within their programme only.
-    if (event.type === 'MeasureDefined') allocation.set(`${event.data.programmeId}/${event.data.measureId}`, event.data.allocationCents);
-    if (event.type === 'MeasureBudgetReserved') add(reserved, `${event.data.programmeId}/${event.data.measureId}`, event.data.amountCents);
-    if (event.type === 'MeasureReservationReleased') add(reserved, `${event.data.programmeId}/${event.data.measureId}`, -event.data.amountCents);
+    if (event.type === 'MeasureDefined')
+      allocation.set(`${event.data.programmeId}/${event.data.measureId}`, event.data.allocationCents);
+    if (event.type === 'MeasureBudgetReserved')
+      add(reserved, `${event.data.programmeId}/${event.data.measureId}`, event.data.amountCents);
+    if (event.type === 'MeasureReservationReleased')
+      add(reserved, `${event.data.programmeId}/${event.data.measureId}`, -event.data.amountCents);
     if (event.type === 'CallOpened') callBudget.set(event.data.callId, event.data.budgetCents);
   }
   for (const [measureId, cents] of reserved) {
-    if (cents > (allocation.get(measureId) ?? 0)) return `2: measure ${measureId} reserves ${cents} > ${allocation.get(measureId)}`;
+    if (cents > (allocation.get(measureId) ?? 0))
+      return `2: measure ${measureId} reserves ${cents} > ${allocation.get(measureId)}`;
   }
   // Every reservation equals its call's budget, and a call exists for each.
   for (const { event } of log) {
@@ -57,18 +63,23 @@ export const multiStreamDecisionsWriteEveryStream: Check = (log) => {
   const reserved = new Map<string, number>();
   const releasedReservations = new Map<string, number>();
   for (const { event } of log) {
-    if (event.type === 'CallBudgetCommitted') committed.set(`${event.data.callId}/${event.data.grantId}`, event.data.amountCents);
+    if (event.type === 'CallBudgetCommitted')
+      committed.set(`${event.data.callId}/${event.data.grantId}`, event.data.amountCents);
     if (event.type === 'BidAwarded') bidAwards.set(`${event.data.bidId}/${event.data.grantId}`, event.data.amountCents);
     if (event.type === 'MeasureBudgetReserved') reserved.set(event.data.callId, event.data.amountCents);
-    if (event.type === 'MeasureReservationReleased') releasedReservations.set(event.data.callId, event.data.amountCents);
+    if (event.type === 'MeasureReservationReleased')
+      releasedReservations.set(event.data.callId, event.data.amountCents);
   }
   for (const { event } of log) {
     if (event.type === 'GrantAwarded') {
       const { callId, bidId, grantId, amountCents } = event.data;
-      if (committed.get(`${callId}/${grantId}`) !== amountCents) return `3: grant ${grantId} awarded ${amountCents} but its call committed ${committed.get(`${callId}/${grantId}`)}`;
-      if (bidAwards.get(`${bidId}/${grantId}`) !== amountCents) return `4: grant ${grantId} awarded but bid ${bidId} not marked awarded`;
+      if (committed.get(`${callId}/${grantId}`) !== amountCents)
+        return `3: grant ${grantId} awarded ${amountCents} but its call committed ${committed.get(`${callId}/${grantId}`)}`;
+      if (bidAwards.get(`${bidId}/${grantId}`) !== amountCents)
+        return `4: grant ${grantId} awarded but bid ${bidId} not marked awarded`;
     }
-    if (event.type === 'CallOpened' && reserved.get(event.data.callId) !== event.data.budgetCents) return `2: call ${event.data.callId} opened without reserving its budget`;
+    if (event.type === 'CallOpened' && reserved.get(event.data.callId) !== event.data.budgetCents)
+      return `2: call ${event.data.callId} opened without reserving its budget`;
     if (event.type === 'CallCancelled' && releasedReservations.get(event.data.callId) !== event.data.releasedCents) {
       return `2: call ${event.data.callId} cancelled without handing its reservation back`;
     }
@@ -106,25 +117,30 @@ export const bidAwardedOnceWithinRequestAndCap: Check = (log) => {
   const awards = new Map<string, number>();
   for (const { event } of log) {
     if (event.type === 'CallOpened') cap.set(event.data.callId, event.data.maxGrantCents ?? event.data.budgetCents);
-    if (event.type === 'BidSubmitted') requested.set(event.data.bidId, { callId: event.data.callId, cents: event.data.requestedCents });
+    if (event.type === 'BidSubmitted')
+      requested.set(event.data.bidId, { callId: event.data.callId, cents: event.data.requestedCents });
     if (event.type === 'BidAwarded') {
       add(awards, event.data.bidId, 1);
       const bid = requested.get(event.data.bidId);
       if (!bid) return `4: ${event.data.bidId} awarded without a submission`;
-      if (event.data.amountCents > bid.cents) return `4: ${event.data.bidId} awarded ${event.data.amountCents} > requested ${bid.cents}`;
+      if (event.data.amountCents > bid.cents)
+        return `4: ${event.data.bidId} awarded ${event.data.amountCents} > requested ${bid.cents}`;
       if (bid.cents > (cap.get(bid.callId) ?? 0)) return `4: ${event.data.bidId} requested above the cap`;
     }
   }
   for (const [bidId, count] of awards) if (count > 1) return `4: ${bidId} awarded ${count} times`;
   const grantAwards = log.filter((r) => r.event.type === 'GrantAwarded').length;
-  if (grantAwards !== [...awards.values()].reduce((a, b) => a + b, 0)) return '4: grants and bid awards differ in number';
+  if (grantAwards !== [...awards.values()].reduce((a, b) => a + b, 0))
+    return '4: grants and bid awards differ in number';
   return null;
 };
 
 export const moneyIsIntegerCentsAndTotalsAreSums: Check = (log) => {
   for (const { stream, event } of log) {
     // A cents field is a non-negative safe integer, or null where the fact is optional (a call without a cap).
-    const bad = centsFields(event.data).find(([, value]) => value !== null && (!Number.isSafeInteger(value) || (value as number) < 0));
+    const bad = centsFields(event.data).find(
+      ([, value]) => value !== null && (!Number.isSafeInteger(value) || (value as number) < 0),
+    );
     if (bad) return `7: ${stream} ${event.type}.${bad[0]} = ${String(bad[1])}`;
   }
   for (const [stream, events] of byStream(log)) {

@@ -35,7 +35,11 @@ export const ACT = { number: 'D.D. 1/2026', date: '2026-01-01', signatory: 'Il D
 
 /** What an award must state besides its amount: a CUP of its own, an operation that costs at least the award, and its act. */
 export function awardTerms(grantId: string, amountCents: number) {
-  return { cup: cupFor(grantId), operation: { ...OPERATION, totalEligibleCostCents: Math.max(1, Math.min(amountCents, 10_000_000_000_000)) }, act: ACT };
+  return {
+    cup: cupFor(grantId),
+    operation: { ...OPERATION, totalEligibleCostCents: Math.max(1, Math.min(amountCents, 10_000_000_000_000)) },
+    act: ACT,
+  };
 }
 /** An operation in Torino (ISTAT 001272), EUR 200,000 of eligible cost. */
 export const OPERATION = {
@@ -118,7 +122,15 @@ export const C1_TERMS = {
 
 export const callOpened: CallEvent = {
   type: 'CallOpened',
-  data: { ...C1_TERMS, fund: 'FSE', sensitive: false, aidRegime: 'none', selection: 'ranking', gber: null, openedAt: '2026-01-10T09:00:00.000Z' },
+  data: {
+    ...C1_TERMS,
+    fund: 'FSE',
+    sensitive: false,
+    aidRegime: 'none',
+    selection: 'ranking',
+    gber: null,
+    openedAt: '2026-01-10T09:00:00.000Z',
+  },
 };
 
 export const bidSubmitted: BidEvent = {
@@ -138,7 +150,14 @@ export const bidSubmitted: BidEvent = {
 
 export const bidAdmissible: BidEvent = {
   type: 'BidEvaluated',
-  data: { bidId: 'b1', callId: 'c1', admissible: true, score: 82, evaluatedBy: EVALUATOR, evaluatedAt: '2026-04-20T10:00:00.000Z' },
+  data: {
+    bidId: 'b1',
+    callId: 'c1',
+    admissible: true,
+    score: 82,
+    evaluatedBy: EVALUATOR,
+    evaluatedAt: '2026-04-20T10:00:00.000Z',
+  },
 };
 
 export const budgetCommitted = (amountCents: number, grantId = 'g1', bidId = 'b1'): CallEvent => ({
@@ -228,7 +247,13 @@ export const claimSubmitted = (claimId: string, kind: 'interim' | 'final', ...it
 });
 
 /** The claim verified with everything eligible but `cutCents` on its first item. */
-export const claimVerified = (claimId: string, kind: 'interim' | 'final', declaredCents: number, cutCents = 0, effects: { releasedCents?: number; recoveryDueCents?: number; recoveryDueAddedCents?: number } = {}): GrantEvent => ({
+export const claimVerified = (
+  claimId: string,
+  kind: 'interim' | 'final',
+  declaredCents: number,
+  cutCents = 0,
+  effects: { releasedCents?: number; recoveryDueCents?: number; recoveryDueAddedCents?: number } = {},
+): GrantEvent => ({
   type: 'ExpenditureClaimVerified',
   data: {
     ...G1_PLACE,

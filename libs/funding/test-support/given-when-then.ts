@@ -26,7 +26,11 @@ export function given(...history: FundingEvent[]) {
      * As `when`, but another writer records `meanwhile` after the command has read its streams and
      * before it appends (a race lost): the events the command recorded once it decided again.
      */
-    async whenMeanwhile(command: FundingCommand, now: Date, meanwhile: readonly FundingEvent[]): Promise<FundingEvent[]> {
+    async whenMeanwhile(
+      command: FundingCommand,
+      now: Date,
+      meanwhile: readonly FundingEvent[],
+    ): Promise<FundingEvent[]> {
       const store = new RacedStore(meanwhile);
       await record(store, history);
       store.armed = true;

@@ -32,12 +32,16 @@ interface GrantMoney {
   due: number;
   released: number;
   releases: number;
-  claims: Map<string, { kind: 'interim' | 'final'; declared: number; eligible: number | null; verifiedBy: string | null; paid: number }>;
+  claims: Map<
+    string,
+    { kind: 'interim' | 'final'; declared: number; eligible: number | null; verifiedBy: string | null; paid: number }
+  >;
 }
 
 const verifiedTotal = (g: GrantMoney) => [...g.claims.values()].reduce((sum, c) => sum + (c.eligible ?? 0), 0);
 const finalVerified = (g: GrantMoney) => [...g.claims.values()].some((c) => c.kind === 'final' && c.eligible !== null);
-const entitlement = (g: GrantMoney) => (g.status === 'revoked' ? 0 : finalVerified(g) ? covered(g, verifiedTotal(g)) : g.award);
+const entitlement = (g: GrantMoney) =>
+  g.status === 'revoked' ? 0 : finalVerified(g) ? covered(g, verifiedTotal(g)) : g.award;
 const netPaid = (g: GrantMoney) => g.paid - g.recovered;
 const held = (g: GrantMoney) => (g.status === 'active' ? Math.max(entitlement(g), netPaid(g)) : netPaid(g));
 
@@ -45,14 +49,35 @@ const held = (g: GrantMoney) => (g.status === 'active' ? Math.max(entitlement(g)
  * Folds every grant stream, checking each event as it comes against the rules of invariants 5, 6
  * and 12; `check` sees each grant after each of its events. Returns the first violation.
  */
-function foldGrants(log: readonly RecordedEvent[], check: (g: GrantMoney, event: GrantEvent, stream: string) => string | null): string | null {
+function foldGrants(
+  log: readonly RecordedEvent[],
+  check: (g: GrantMoney, event: GrantEvent, stream: string) => string | null,
+): string | null {
   for (const [stream, events] of byStream(log)) {
     if (!stream.startsWith('grant-')) continue;
     let g: GrantMoney | null = null;
     for (const event of events as GrantEvent[]) {
       if (event.type === 'GrantAwarded') {
         const d = event.data;
-        g = { grantId: d.grantId, bidId: d.bidId, awarded: d.amountCents, award: d.amountCents, cost: d.operation.totalEligibleCostCents, rateBp: d.fundingRateBp, advanceShareBp: d.advanceShareBp, status: 'active', paid: 0, advancePaid: 0, recovered: 0, ordered: 0, writtenOff: 0, due: 0, released: 0, releases: 0, claims: new Map() };
+        g = {
+          grantId: d.grantId,
+          bidId: d.bidId,
+          awarded: d.amountCents,
+          award: d.amountCents,
+          cost: d.operation.totalEligibleCostCents,
+          rateBp: d.fundingRateBp,
+          advanceShareBp: d.advanceShareBp,
+          status: 'active',
+          paid: 0,
+          advancePaid: 0,
+          recovered: 0,
+          ordered: 0,
+          writtenOff: 0,
+          due: 0,
+          released: 0,
+          releases: 0,
+          claims: new Map(),
+        };
       }
       if (g === null) return `5: ${stream} has events before its award`;
       const released = (cents: number) => {
@@ -79,7 +104,13 @@ function foldGrants(log: readonly RecordedEvent[], check: (g: GrantMoney, event:
           g.due = event.data.recoveryDueCents;
           break;
         case 'ExpenditureClaimSubmitted':
-          g.claims.set(event.data.claimId, { kind: event.data.kind, declared: event.data.declaredCents, eligible: null, verifiedBy: null, paid: 0 });
+          g.claims.set(event.data.claimId, {
+            kind: event.data.kind,
+            declared: event.data.declaredCents,
+            eligible: null,
+            verifiedBy: null,
+            paid: 0,
+          });
           break;
         case 'ExpenditureClaimVerified': {
           const claim = g.claims.get(event.data.claimId);
@@ -111,7 +142,8 @@ export const disbursementsWithinAward: Check = (log) => {
   return foldGrants(log, (g, event, stream) => {
     if (event.type === 'DisbursementRecorded') {
       if (closed.has(stream)) return `5: ${stream} paid after completion or revocation`;
-      if (event.data.amountCents > 0 && netPaid(g) > g.award) return `5: ${stream} paid ${netPaid(g)} net of recoveries > award ${g.award}`;
+      if (event.data.amountCents > 0 && netPaid(g) > g.award)
+        return `5: ${stream} paid ${netPaid(g)} net of recoveries > award ${g.award}`;
     }
     if (event.type === 'GrantCompleted' || (event.type === 'GrantRevoked' && event.data.whole)) closed.add(stream);
     return null;
@@ -121,26 +153,38 @@ export const disbursementsWithinAward: Check = (log) => {
 /** Invariant 12: paid only on verified expenditure, at the funding rate, the advance within its share and offset; duties separated. */
 export const paymentsWithinVerifiedExpenditure: Check = (log) => {
   const evaluators = new Map<string, string>();
-  for (const { event } of log) if (event.type === 'BidEvaluated') evaluators.set(event.data.bidId, event.data.evaluatedBy);
+  for (const { event } of log)
+    if (event.type === 'BidEvaluated') evaluators.set(event.data.bidId, event.data.evaluatedBy);
   return foldGrants(log, (g, event, stream) => {
     if (event.type === 'ExpenditureClaimVerified') {
       const d = event.data;
-      if (d.eligibleCents + d.cutCents !== d.declaredCents || d.cuts.reduce((sum, c) => sum + c.amountCents, 0) !== d.cutCents) return `12: ${stream} verified ${d.claimId}: eligible + cuts ≠ declared`;
-      if (verifiedTotal(g) > g.cost) return `12: ${stream} verified ${verifiedTotal(g)} > the operation's cost ${g.cost}`;
-      if (evaluators.get(g.bidId) === d.verifiedBy) return `12: ${stream} claim ${d.claimId} verified by the bid's evaluator`;
+      if (
+        d.eligibleCents + d.cutCents !== d.declaredCents ||
+        d.cuts.reduce((sum, c) => sum + c.amountCents, 0) !== d.cutCents
+      )
+        return `12: ${stream} verified ${d.claimId}: eligible + cuts ≠ declared`;
+      if (verifiedTotal(g) > g.cost)
+        return `12: ${stream} verified ${verifiedTotal(g)} > the operation's cost ${g.cost}`;
+      if (evaluators.get(g.bidId) === d.verifiedBy)
+        return `12: ${stream} claim ${d.claimId} verified by the bid's evaluator`;
     }
     if (event.type !== 'DisbursementRecorded' || event.data.amountCents === 0) return null;
     const d = event.data;
     if (d.kind === 'advance') {
-      if (g.advancePaid > Math.floor((g.award * g.advanceShareBp) / 10_000)) return `12: ${stream} advanced ${g.advancePaid} > its share of the award`;
+      if (g.advancePaid > Math.floor((g.award * g.advanceShareBp) / 10_000))
+        return `12: ${stream} advanced ${g.advancePaid} > its share of the award`;
       if (netPaid(g) > entitlement(g)) return `12: ${stream} advanced beyond what the grant is entitled to`;
       return null;
     }
     const claim = d.claimId === null ? undefined : g.claims.get(d.claimId);
-    if (!claim || claim.eligible === null || claim.kind !== d.kind) return `12: ${stream} paid ${d.kind} ${d.disbursementId} without a verified ${d.kind} claim`;
+    if (!claim || claim.eligible === null || claim.kind !== d.kind)
+      return `12: ${stream} paid ${d.kind} ${d.disbursementId} without a verified ${d.kind} claim`;
     if (claim.verifiedBy === d.paidBy) return `12: ${stream} ${d.disbursementId} paid by the claim's verifier`;
-    if (claim.kind === 'interim' && claim.paid > covered(g, claim.eligible)) return `12: ${stream} paid ${claim.paid} on ${d.claimId} > what it allows`;
-    const payable = finalVerified(g) ? entitlement(g) : Math.min(g.award, Math.max(g.advancePaid, covered(g, verifiedTotal(g))));
+    if (claim.kind === 'interim' && claim.paid > covered(g, claim.eligible))
+      return `12: ${stream} paid ${claim.paid} on ${d.claimId} > what it allows`;
+    const payable = finalVerified(g)
+      ? entitlement(g)
+      : Math.min(g.award, Math.max(g.advancePaid, covered(g, verifiedTotal(g))));
     if (netPaid(g) > payable) return `12: ${stream} paid ${netPaid(g)} > ${payable} allowed by verified expenditure`;
     return null;
   });
@@ -157,7 +201,10 @@ export const revocationsReleaseOnceAndRecoverTheExcess: Check = (log) => {
   const last = new Map<string, GrantMoney>();
   const violation = foldGrants(log, (g, event, stream) => {
     last.set(stream, g);
-    if ((event.type === 'GrantRevoked' || event.type === 'ExpenditureClaimVerified') && g.due !== Math.max(0, g.paid - entitlement(g))) {
+    if (
+      (event.type === 'GrantRevoked' || event.type === 'ExpenditureClaimVerified') &&
+      g.due !== Math.max(0, g.paid - entitlement(g))
+    ) {
       return `6: ${stream} recovery due ${g.due} ≠ paid ${g.paid} − entitlement ${entitlement(g)}`;
     }
     if (g.recovered > g.ordered || g.ordered > g.due || g.recovered + g.writtenOff > g.due) {
@@ -167,7 +214,8 @@ export const revocationsReleaseOnceAndRecoverTheExcess: Check = (log) => {
   });
   if (violation) return violation;
   for (const [stream, g] of last) {
-    if (g.released !== g.awarded - held(g)) return `6: ${stream} released ${g.released} ≠ awarded ${g.awarded} − held ${held(g)}`;
+    if (g.released !== g.awarded - held(g))
+      return `6: ${stream} released ${g.released} ≠ awarded ${g.awarded} − held ${held(g)}`;
     const toCall = releasedToCall.get(g.grantId) ?? { cents: 0, count: 0 };
     if (toCall.cents !== g.released || toCall.count !== g.releases) {
       return `6: ${stream} released ${g.released} in ${g.releases} events, the call got ${toCall.cents} in ${toCall.count}`;
@@ -188,12 +236,17 @@ export const documentsClaimedOnceInsideTheEligibilityPeriod: Check = (log) => {
   const claimedItems = new Set<string>();
   for (const { event } of log) {
     if (event.type === 'ProgrammeEstablished') eligibility.set(event.data.programmeId, event.data.rules.eligibility);
-    if (event.type === 'GrantAwarded') operation.set(event.data.grantId, { from: event.data.operation.plannedStartDate, to: event.data.operation.plannedEndDate });
+    if (event.type === 'GrantAwarded')
+      operation.set(event.data.grantId, {
+        from: event.data.operation.plannedStartDate,
+        to: event.data.operation.plannedEndDate,
+      });
     if (event.type === 'ExpenditureDocumentClaimed') {
       const { key, claimId, itemIndex, programmeId } = event.data;
       if (!key.startsWith(`${programmeId}|`)) return `14: document ${key} claimed outside its programme ${programmeId}`;
       const earlier = taken.get(key);
-      if (earlier !== undefined) return `14: document ${key} claimed by ${earlier} and again by ${claimId} item ${itemIndex}`;
+      if (earlier !== undefined)
+        return `14: document ${key} claimed by ${earlier} and again by ${claimId} item ${itemIndex}`;
       taken.set(key, `${claimId} item ${itemIndex}`);
       claimedItems.add(`${claimId}/${itemIndex}`);
     }
@@ -207,7 +260,8 @@ export const documentsClaimedOnceInsideTheEligibilityPeriod: Check = (log) => {
       if (item.document === null) continue;
       if (!claimedItems.has(`${d.claimId}/${i}`)) return `14: ${d.claimId} item ${i} claims a document it did not take`;
       const paidOn = item.paidOn ?? '';
-      if (!period || !dates || paidOn < period.from || paidOn > period.to || paidOn < dates.from || paidOn > dates.to) return `14: ${d.claimId} item ${i} paid on ${paidOn}, outside the eligibility period or the operation`;
+      if (!period || !dates || paidOn < period.from || paidOn > period.to || paidOn < dates.from || paidOn > dates.to)
+        return `14: ${d.claimId} item ${i} paid on ${paidOn}, outside the eligibility period or the operation`;
     }
   }
   return null;

@@ -15,4 +15,5 @@ export const byStream = (log: readonly RecordedEvent[]) => {
   return streams;
 };
 
-export const add = (map: Map<string, number>, key: string, amount: number) => map.set(key, (map.get(key) ?? 0) + amount);
+export const add = (map: Map<string, number>, key: string, amount: number) =>
+  map.set(key, (map.get(key) ?? 0) + amount);

@@ -11,7 +11,12 @@ export function claimVerifyAndPay(
   grantId: string,
   paymentId: string,
   amountCents: number,
-  options: { readonly kind?: 'interim' | 'final'; readonly portal?: string; readonly declaredCents?: number; readonly paidOn?: string } = {},
+  options: {
+    readonly kind?: 'interim' | 'final';
+    readonly portal?: string;
+    readonly declaredCents?: number;
+    readonly paidOn?: string;
+  } = {},
 ): FundingCommand[] {
   const kind = options.kind ?? 'interim';
   const claimId = `${grantId}-claim-${paymentId}`;
@@ -25,7 +30,23 @@ export function claimVerifyAndPay(
       items: [claimItem(declaredCents, `${grantId}-${paymentId}`, options.paidOn)],
       submittedBy: options.portal ?? PORTAL,
     },
-    { type: 'VerifyExpenditureClaim', claimId, eligibleCents: declaredCents, cuts: [], checklistRef: 'CL-1', onTheSpot: false, verifiedBy: CONTROLLER },
-    { type: 'RecordDisbursement', grantId, disbursementId: paymentId, kind, amountCents, claimId, paidBy: FINANCE_OFFICER },
+    {
+      type: 'VerifyExpenditureClaim',
+      claimId,
+      eligibleCents: declaredCents,
+      cuts: [],
+      checklistRef: 'CL-1',
+      onTheSpot: false,
+      verifiedBy: CONTROLLER,
+    },
+    {
+      type: 'RecordDisbursement',
+      grantId,
+      disbursementId: paymentId,
+      kind,
+      amountCents,
+      claimId,
+      paidBy: FINANCE_OFFICER,
+    },
   ];
 }

@@ -7,12 +7,21 @@ import type { CallEvent } from '../src/calls/call.events.js';
 import type { FundingEvent } from '../src/funding.events.js';
 import { ACT, bidAdmissible, bidSubmitted } from './funding.fixtures.js';
 
-export const callClosed: CallEvent = { type: 'CallClosed', data: { callId: 'c1', closedAt: '2026-03-31T17:00:00.000Z' } };
+export const callClosed: CallEvent = {
+  type: 'CallClosed',
+  data: { callId: 'c1', closedAt: '2026-03-31T17:00:00.000Z' },
+};
 
 /** The ranking of c1 approved by ACT: the bids in the order given, ranked 1, 2, 3… */
 export const rankingApproved = (...ranked: ReadonlyArray<readonly [bidId: string, score: number]>): CallEvent => ({
   type: 'RankingApproved',
-  data: { callId: 'c1', act: ACT, ranked: ranked.map(([bidId, score], i) => ({ bidId, score, rank: i + 1 })), notRanked: [], approvedAt: '2026-04-25T10:00:00.000Z' },
+  data: {
+    callId: 'c1',
+    act: ACT,
+    ranked: ranked.map(([bidId, score], i) => ({ bidId, score, rank: i + 1 })),
+    notRanked: [],
+    approvedAt: '2026-04-25T10:00:00.000Z',
+  },
 });
 
 /** b1 of funding.fixtures, ranked first and alone. */

@@ -35,10 +35,18 @@ export const arrivalOrderAndLateBids: Check = (log) => {
         const bid = bids.get(event.data.bidId);
         if (!bid) return `13: ${event.data.bidId} ${event.type} without a submission`;
         const late = bid.arrival > (closedAt.get(bid.callId) ?? Infinity);
-        if (late && (event.type === 'BidAwarded' || event.data.admissible)) return `13: bid ${event.data.bidId} arrived after its call closed and was ${event.type === 'BidAwarded' ? 'awarded' : 'found admissible'}`;
+        if (late && (event.type === 'BidAwarded' || event.data.admissible))
+          return `13: bid ${event.data.bidId} arrived after its call closed and was ${event.type === 'BidAwarded' ? 'awarded' : 'found admissible'}`;
         if (event.type === 'BidAwarded' && selection.get(bid.callId) === 'first-come') {
-          const earlier = [...bids].find(([id, other]) => id !== event.data.bidId && other.callId === bid.callId && other.arrival < bid.arrival && other.status === 'admissible');
-          if (earlier) return `13: bid ${event.data.bidId} awarded while ${earlier[0]}, earlier, was admissible and waiting`;
+          const earlier = [...bids].find(
+            ([id, other]) =>
+              id !== event.data.bidId &&
+              other.callId === bid.callId &&
+              other.arrival < bid.arrival &&
+              other.status === 'admissible',
+          );
+          if (earlier)
+            return `13: bid ${event.data.bidId} awarded while ${earlier[0]}, earlier, was admissible and waiting`;
         }
         bid.status = event.type === 'BidEvaluated' && event.data.admissible ? 'admissible' : 'other';
         break;
@@ -74,7 +82,10 @@ export const awardsFollowTheRanking: Check = (log) => {
         break;
       case 'RankingApproved':
         if (ranking.has(event.data.callId)) return `15: call ${event.data.callId} ranked twice`;
-        ranking.set(event.data.callId, [...event.data.ranked].sort((a, b) => a.rank - b.rank).map((r) => r.bidId));
+        ranking.set(
+          event.data.callId,
+          [...event.data.ranked].sort((a, b) => a.rank - b.rank).map((r) => r.bidId),
+        );
         break;
       case 'CallBudgetReleased':
         released.set(event.data.callId, (released.get(event.data.callId) ?? 0) + event.data.amountCents);
@@ -84,7 +95,8 @@ export const awardsFollowTheRanking: Check = (log) => {
         break;
       case 'RankedBidPassedOver': {
         const { callId, bidId, reason } = event.data;
-        if (reason === 'insufficient-funds' && head(callId) !== bidId) return `15: ${bidId} passed over for insufficient funds while ${head(callId)} headed the line of ${callId}`;
+        if (reason === 'insufficient-funds' && head(callId) !== bidId)
+          return `15: ${bidId} passed over for insufficient funds while ${head(callId)} headed the line of ${callId}`;
         passedOver.set(bidId, { reason, releasedThen: released.get(callId) ?? 0 });
         break;
       }

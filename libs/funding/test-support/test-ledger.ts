@@ -7,8 +7,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CommandConflictError, CommandPipeline, type Clock, type CommandContext } from '@app/commands';
-import { ConcurrencyError, InMemoryEventStore, type AppendRequest, type EventStore, type LogPosition } from '@app/event-store';
-import { DomainError, FUNDING_EVENT_SCHEMA_VERSIONS, streamOf, type FundingCommand, type FundingEvent } from '@app/funding';
+import {
+  ConcurrencyError,
+  InMemoryEventStore,
+  type AppendRequest,
+  type EventStore,
+  type LogPosition,
+} from '@app/event-store';
+import {
+  DomainError,
+  FUNDING_EVENT_SCHEMA_VERSIONS,
+  streamOf,
+  type FundingCommand,
+  type FundingEvent,
+} from '@app/funding';
 
 export function commandContext(actor = 'spec'): CommandContext {
   return { actor, correlationId: randomUUID(), causationId: null, commandId: randomUUID(), ifMatch: null };
@@ -26,7 +38,13 @@ export async function record(store: EventStore, events: readonly FundingEvent[])
           type: event.type,
           schemaVersion: FUNDING_EVENT_SCHEMA_VERSIONS[event.type],
           data: event.data,
-          metadata: { actor: 'given', correlationId: 'given', causationId: null, commandId: null, recordedAt: '2017-05-22T10:00:00.000Z' },
+          metadata: {
+            actor: 'given',
+            correlationId: 'given',
+            causationId: null,
+            commandId: null,
+            recordedAt: '2017-05-22T10:00:00.000Z',
+          },
         },
       ],
     });
@@ -75,7 +93,10 @@ export class TestLedger {
   private reading: Promise<void> = Promise.resolve();
 
   constructor(options: { maxAttempts?: number } = {}) {
-    this.processes = [new CommandPipeline(this.store, this.clock, options), new CommandPipeline(this.store, this.clock, options)];
+    this.processes = [
+      new CommandPipeline(this.store, this.clock, options),
+      new CommandPipeline(this.store, this.clock, options),
+    ];
   }
 
   get conflicts(): number {

@@ -24,10 +24,16 @@ describe('a command whose response cannot be kept', () => {
   it('still answers: the command was written, and the failure is reported, not turned into an error', async () => {
     store.complete = () => Promise.reject(new Error('disk full'));
     const warnings: string[] = [];
-    const keys = new IdempotencyKeys(store, { retentionMs: 3_600_000, isOutcomeUnknown: () => true, warn: (m) => warnings.push(m) });
+    const keys = new IdempotencyKeys(store, {
+      retentionMs: 3_600_000,
+      isOutcomeUnknown: () => true,
+      warn: (m) => warnings.push(m),
+    });
     const outcome = await keys.run('dev:applicant-service', 'bid-1', 'fingerprint', () => Promise.resolve(answer));
     expect(outcome).toEqual({ kind: 'first', response: answer });
-    expect(warnings).toEqual([expect.stringContaining('Could not keep the response to Idempotency-Key "bid-1": Error: disk full')]);
+    expect(warnings).toEqual([
+      expect.stringContaining('Could not keep the response to Idempotency-Key "bid-1": Error: disk full'),
+    ]);
   });
 });
 
@@ -53,16 +59,32 @@ describe('a command that failed', () => {
       },
       warn: (m) => warnings.push(m),
     });
-    await expect(keys.run('dev:applicant-service', 'bid-1', 'fingerprint', () => Promise.reject(new Error('socket hang up')))).rejects.toThrow('socket hang up');
-    await expect(keys.run('dev:applicant-service', 'bid-1', 'another', () => Promise.resolve(answer))).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+    await expect(
+      keys.run('dev:applicant-service', 'bid-1', 'fingerprint', () => Promise.reject(new Error('socket hang up'))),
+    ).rejects.toThrow('socket hang up');
+    await expect(
+      keys.run('dev:applicant-service', 'bid-1', 'another', () => Promise.resolve(answer)),
+    ).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
     expect(warnings).toEqual([expect.stringContaining('its claim is kept: Error: classifier bug')]);
   });
 
   it('still answers its own error when its unknown outcome cannot be kept, and reports it', async () => {
     store.keepUnsettled = () => Promise.reject(new Error('database is locked'));
     const warnings: string[] = [];
-    const keys = new IdempotencyKeys(store, { retentionMs: 3_600_000, isOutcomeUnknown: () => true, warn: (m) => warnings.push(m) });
-    await expect(keys.run('dev:applicant-service', 'bid-1', 'fingerprint', () => Promise.reject(new Error('append outcome unknown')))).rejects.toThrow('append outcome unknown');
-    expect(warnings).toEqual([expect.stringContaining('Could not keep the unsettled claim on Idempotency-Key "bid-1": Error: database is locked')]);
+    const keys = new IdempotencyKeys(store, {
+      retentionMs: 3_600_000,
+      isOutcomeUnknown: () => true,
+      warn: (m) => warnings.push(m),
+    });
+    await expect(
+      keys.run('dev:applicant-service', 'bid-1', 'fingerprint', () =>
+        Promise.reject(new Error('append outcome unknown')),
+      ),
+    ).rejects.toThrow('append outcome unknown');
+    expect(warnings).toEqual([
+      expect.stringContaining(
+        'Could not keep the unsettled claim on Idempotency-Key "bid-1": Error: database is locked',
+      ),
+    ]);
   });
 });

@@ -80,7 +80,12 @@ export class IdempotencyKeys {
     this.warn = options.warn ?? (() => undefined);
   }
 
-  async run(principal: string, key: string, fingerprint: string, execute: () => Promise<StoredResponse>): Promise<IdempotentOutcome> {
+  async run(
+    principal: string,
+    key: string,
+    fingerprint: string,
+    execute: () => Promise<StoredResponse>,
+  ): Promise<IdempotentOutcome> {
     const id: IdempotencyKey = { principal, key };
     let waited = 0;
     for (let pause = FIRST_POLL_MS; ; pause = Math.min(pause * 2, LONGEST_POLL_MS)) {
@@ -98,7 +103,11 @@ export class IdempotencyKeys {
     }
   }
 
-  private async runClaimed(id: IdempotencyKey, owner: string, execute: () => Promise<StoredResponse>): Promise<StoredResponse> {
+  private async runClaimed(
+    id: IdempotencyKey,
+    owner: string,
+    execute: () => Promise<StoredResponse>,
+  ): Promise<StoredResponse> {
     const slot = slotOf(id);
     const settled = this.executeAndSettle(id, owner, execute);
     this.running.set(slot, settled);
@@ -109,7 +118,11 @@ export class IdempotencyKeys {
     }
   }
 
-  private async executeAndSettle(id: IdempotencyKey, owner: string, execute: () => Promise<StoredResponse>): Promise<StoredResponse> {
+  private async executeAndSettle(
+    id: IdempotencyKey,
+    owner: string,
+    execute: () => Promise<StoredResponse>,
+  ): Promise<StoredResponse> {
     let running = true;
     const renewal = setInterval(() => this.renew(id, owner, () => running), this.renewEveryMs);
     renewal.unref();
@@ -132,7 +145,10 @@ export class IdempotencyKeys {
       this.warn(`Could not keep the response to Idempotency-Key ${JSON.stringify(id.key)}: ${String(error)}`);
       return null;
     });
-    if (kept === false) this.warn(`The claim on Idempotency-Key ${JSON.stringify(id.key)} ran past its lease and was taken over; its response was not kept`);
+    if (kept === false)
+      this.warn(
+        `The claim on Idempotency-Key ${JSON.stringify(id.key)} ran past its lease and was taken over; its response was not kept`,
+      );
     return response;
   }
 
@@ -142,12 +158,16 @@ export class IdempotencyKeys {
     try {
       unknown = this.isOutcomeUnknown(error);
     } catch (e) {
-      this.warn(`Could not tell whether the request with Idempotency-Key ${key} was written; its claim is kept: ${String(e)}`);
+      this.warn(
+        `Could not tell whether the request with Idempotency-Key ${key} was written; its claim is kept: ${String(e)}`,
+      );
       unknown = true;
     }
     if (!unknown) {
       // Were the release lost, the lease would run out and free the key all the same.
-      await this.store.release(id, owner).catch((e: unknown) => this.warn(`Could not release Idempotency-Key ${key}: ${String(e)}`));
+      await this.store
+        .release(id, owner)
+        .catch((e: unknown) => this.warn(`Could not release Idempotency-Key ${key}: ${String(e)}`));
       return;
     }
     // Were this lost, the lease would run out and the key be free for any request: the write path's
@@ -156,16 +176,21 @@ export class IdempotencyKeys {
       this.warn(`Could not keep the unsettled claim on Idempotency-Key ${key}: ${String(e)}`);
       return null;
     });
-    if (kept === false) this.warn(`The claim on Idempotency-Key ${key} ran past its lease and was taken over before its unknown outcome could be kept`);
+    if (kept === false)
+      this.warn(
+        `The claim on Idempotency-Key ${key} ran past its lease and was taken over before its unknown outcome could be kept`,
+      );
   }
 
   private renew(id: IdempotencyKey, owner: string, running: () => boolean): void {
     this.store.renew(id, owner, this.leaseMs).then(
       (held) => {
         // A renewal that lands after the request ended finds its claim settled: nothing lost.
-        if (!held && running()) this.warn(`The claim on Idempotency-Key ${JSON.stringify(id.key)} was lost before it could be renewed`);
+        if (!held && running())
+          this.warn(`The claim on Idempotency-Key ${JSON.stringify(id.key)} was lost before it could be renewed`);
       },
-      (error: unknown) => this.warn(`Could not renew the claim on Idempotency-Key ${JSON.stringify(id.key)}: ${String(error)}`),
+      (error: unknown) =>
+        this.warn(`Could not renew the claim on Idempotency-Key ${JSON.stringify(id.key)}: ${String(error)}`),
     );
   }
 

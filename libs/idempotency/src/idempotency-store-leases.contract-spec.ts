@@ -8,7 +8,17 @@
 import { expect, it, jest } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import { LEASE, MINUTE, OutcomeUnknownError, RETENTION, gate, idempotencyStoreContract, keysOn, mustNotRun, submitted } from '../test-support/idempotency-contract.js';
+import {
+  LEASE,
+  MINUTE,
+  OutcomeUnknownError,
+  RETENTION,
+  gate,
+  idempotencyStoreContract,
+  keysOn,
+  mustNotRun,
+  submitted,
+} from '../test-support/idempotency-contract.js';
 import type { StoreClock } from '../test-support/idempotency-stores.js';
 import { IdempotencyKeyInUseError, IdempotencyKeyReusedError } from './idempotency-keys.js';
 import type { ClaimOutcome } from './idempotency-store.port.js';
@@ -37,7 +47,8 @@ function expectAbout(reported: Date, expected: number, clock: StoreClock): void 
 }
 
 function leaseOf(outcome: ClaimOutcome): Date {
-  if (outcome.status !== 'claimed' && outcome.status !== 'pending') throw new Error(`expected a claim, got ${JSON.stringify(outcome)}`);
+  if (outcome.status !== 'claimed' && outcome.status !== 'pending')
+    throw new Error(`expected a claim, got ${JSON.stringify(outcome)}`);
   return outcome.leaseUntil;
 }
 
@@ -63,7 +74,10 @@ idempotencyStoreContract("leases, retention and the store's clock", (adapter, cu
     expect(await store.complete(dead, 'dead-process', submitted(9), RETENTION)).toBe(false);
     expect(await store.keepUnsettled(dead, 'dead-process', RETENTION)).toBe(false);
     await store.release(dead, 'dead-process');
-    expect(await keys.run(dead.principal, dead.key, 'fp-1', mustNotRun)).toEqual({ kind: 'replay', response: submitted(1) });
+    expect(await keys.run(dead.principal, dead.key, 'fp-1', mustNotRun)).toEqual({
+      kind: 'replay',
+      response: submitted(1),
+    });
   });
 
   it('leaves the claim of a request still running to it: it renews its lease, and others give up waiting with IDEMPOTENCY_KEY_IN_USE', async () => {
@@ -97,7 +111,9 @@ idempotencyStoreContract("leases, retention and the store's clock", (adapter, cu
       expect(seen).toBeLessThanOrEqual(renewed + clock.toleranceMs);
     }
     let runs = 0;
-    const impatient = keysOn(await storage.open(), { waitMs: 100 }).run(id.principal, id.key, 'fp-1', async () => submitted(++runs));
+    const impatient = keysOn(await storage.open(), { waitMs: 100 }).run(id.principal, id.key, 'fp-1', async () =>
+      submitted(++runs),
+    );
     await expect(impatient).rejects.toBeInstanceOf(IdempotencyKeyInUseError);
     await expect(impatient).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_IN_USE' });
     expect(runs).toBe(0);
@@ -110,10 +126,19 @@ idempotencyStoreContract("leases, retention and the store's clock", (adapter, cu
     const keys = keysOn(store);
     await keys.run('dev:applicant-portal', 'k-kept', 'fp-1', async () => submitted(1));
     clock.advance(RETENTION - 1 - clock.toleranceMs);
-    expect(await keys.run('dev:applicant-portal', 'k-kept', 'fp-1', mustNotRun)).toEqual({ kind: 'replay', response: submitted(1) });
+    expect(await keys.run('dev:applicant-portal', 'k-kept', 'fp-1', mustNotRun)).toEqual({
+      kind: 'replay',
+      response: submitted(1),
+    });
     clock.advance(1 + clock.toleranceMs);
-    expect(await keys.run('dev:applicant-portal', 'k-kept', 'fp-2', async () => submitted(2))).toEqual({ kind: 'first', response: submitted(2) });
-    expect(await keysOn(await storage.open()).run('dev:applicant-portal', 'k-kept', 'fp-2', mustNotRun)).toEqual({ kind: 'replay', response: submitted(2) });
+    expect(await keys.run('dev:applicant-portal', 'k-kept', 'fp-2', async () => submitted(2))).toEqual({
+      kind: 'first',
+      response: submitted(2),
+    });
+    expect(await keysOn(await storage.open()).run('dev:applicant-portal', 'k-kept', 'fp-2', mustNotRun)).toEqual({
+      kind: 'replay',
+      response: submitted(2),
+    });
   });
 
   it('answers a claim with the live record, and lets only its owner renew, complete or release it', async () => {
@@ -124,7 +149,11 @@ idempotencyStoreContract("leases, retention and the store's clock", (adapter, cu
     expect(claimed).toEqual({ status: 'claimed', leaseUntil: expect.any(Date) });
     const leaseUntil = leaseOf(claimed);
     expectAbout(leaseUntil, at + LEASE, clock);
-    expect(await store.claim({ ...id, fingerprint: 'fp-2', owner: 'b', leaseMs: LEASE })).toEqual({ status: 'pending', fingerprint: 'fp-1', leaseUntil });
+    expect(await store.claim({ ...id, fingerprint: 'fp-2', owner: 'b', leaseMs: LEASE })).toEqual({
+      status: 'pending',
+      fingerprint: 'fp-1',
+      leaseUntil,
+    });
     expect(await store.renew(id, 'b', 2 * LEASE)).toBe(false);
     expect(await store.complete(id, 'b', submitted(2), RETENTION)).toBe(false);
     expect(await store.keepUnsettled(id, 'b', RETENTION)).toBe(false);
@@ -141,7 +170,12 @@ idempotencyStoreContract("leases, retention and the store's clock", (adapter, cu
     expect(await store.keepUnsettled(id, 'a', RETENTION)).toBe(false);
     await store.release(id, 'a');
     const completed = await store.claim({ ...id, fingerprint: 'fp-1', owner: 'd', leaseMs: LEASE });
-    expect(completed).toEqual({ status: 'completed', fingerprint: 'fp-1', response: submitted(1), expiresAt: expect.any(Date) });
+    expect(completed).toEqual({
+      status: 'completed',
+      fingerprint: 'fp-1',
+      response: submitted(1),
+      expiresAt: expect.any(Date),
+    });
     if (completed.status === 'completed') expectAbout(completed.expiresAt, at + 2_000 + RETENTION, clock);
   });
 
@@ -149,7 +183,10 @@ idempotencyStoreContract("leases, retention and the store's clock", (adapter, cu
     const { store, clock } = current();
     const id = { principal: 'dev:applicant-portal', key: 'k-unsettled' };
     const at = clock.now();
-    expect(await store.claim({ ...id, fingerprint: 'fp-1', owner: 'a', leaseMs: LEASE })).toEqual({ status: 'claimed', leaseUntil: expect.any(Date) });
+    expect(await store.claim({ ...id, fingerprint: 'fp-1', owner: 'a', leaseMs: LEASE })).toEqual({
+      status: 'claimed',
+      leaseUntil: expect.any(Date),
+    });
     expect(await store.keepUnsettled(id, 'b', RETENTION)).toBe(false);
     clock.advance(1_000);
     expect(await store.keepUnsettled(id, 'a', RETENTION)).toBe(true);
@@ -164,7 +201,11 @@ idempotencyStoreContract("leases, retention and the store's clock", (adapter, cu
     expect(retried).toEqual({ status: 'claimed', leaseUntil: expect.any(Date) });
     expectAbout(leaseOf(retried), at + 1_000 + LEASE, clock);
     // The retry's claim is a running one like any other.
-    expect(await store.claim({ ...id, fingerprint: 'fp-1', owner: 'd', leaseMs: LEASE })).toEqual({ status: 'pending', fingerprint: 'fp-1', leaseUntil: leaseOf(retried) });
+    expect(await store.claim({ ...id, fingerprint: 'fp-1', owner: 'd', leaseMs: LEASE })).toEqual({
+      status: 'pending',
+      fingerprint: 'fp-1',
+      leaseUntil: leaseOf(retried),
+    });
     expect(await store.complete(id, 'c', submitted(1), RETENTION)).toBe(true);
     expect(await store.claim({ ...id, fingerprint: 'fp-2', owner: 'e', leaseMs: LEASE })).toEqual({
       status: 'completed',
@@ -177,11 +218,20 @@ idempotencyStoreContract("leases, retention and the store's clock", (adapter, cu
   it('forgets a request whose outcome is unknown once its retention has passed', async () => {
     const { store, clock } = current();
     const keys = keysOn(store);
-    await expect(keys.run('dev:applicant-portal', 'k-lost', 'fp-1', () => Promise.reject(new OutcomeUnknownError('store unavailable')))).rejects.toThrow();
+    await expect(
+      keys.run('dev:applicant-portal', 'k-lost', 'fp-1', () =>
+        Promise.reject(new OutcomeUnknownError('store unavailable')),
+      ),
+    ).rejects.toThrow();
     clock.advance(RETENTION - 1 - clock.toleranceMs);
-    await expect(keys.run('dev:applicant-portal', 'k-lost', 'fp-2', mustNotRun)).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+    await expect(keys.run('dev:applicant-portal', 'k-lost', 'fp-2', mustNotRun)).rejects.toBeInstanceOf(
+      IdempotencyKeyReusedError,
+    );
     clock.advance(1 + clock.toleranceMs);
-    expect(await keys.run('dev:applicant-portal', 'k-lost', 'fp-2', async () => submitted(2))).toEqual({ kind: 'first', response: submitted(2) });
+    expect(await keys.run('dev:applicant-portal', 'k-lost', 'fp-2', async () => submitted(2))).toEqual({
+      kind: 'first',
+      response: submitted(2),
+    });
   });
 
   it("lets no process take over a key another is running because its own clock is ahead: the store's clock decides", async () => {
@@ -210,7 +260,10 @@ idempotencyStoreContract("leases, retention and the store's clock", (adapter, cu
     expect(runs).toBe(0);
     running.open();
     expect(await owner).toEqual({ kind: 'first', response: submitted(1) });
-    expect(await ahead.run(id.principal, id.key, 'fp-1', mustNotRun)).toEqual({ kind: 'replay', response: submitted(1) });
+    expect(await ahead.run(id.principal, id.key, 'fp-1', mustNotRun)).toEqual({
+      kind: 'replay',
+      response: submitted(1),
+    });
   });
 
   if (adapter.name.startsWith('embedded')) {
@@ -218,7 +271,9 @@ idempotencyStoreContract("leases, retention and the store's clock", (adapter, cu
       const { store, storage, clock } = current();
       const keys = keysOn(store);
       for (let i = 0; i < 3; i++) await keys.run('dev:applicant-portal', `k-${i}`, 'fp-1', async () => submitted(i));
-      await expect(keys.run('dev:applicant-portal', 'k-lost', 'fp-1', () => Promise.reject(new OutcomeUnknownError('lost')))).rejects.toThrow('lost');
+      await expect(
+        keys.run('dev:applicant-portal', 'k-lost', 'fp-1', () => Promise.reject(new OutcomeUnknownError('lost'))),
+      ).rejects.toThrow('lost');
       clock.advance(RETENTION + 60_000);
       await keys.run('dev:applicant-portal', 'k-new', 'fp-1', async () => submitted(9));
       const file = new Database(storage.file!, { readonly: true });

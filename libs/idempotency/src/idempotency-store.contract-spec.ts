@@ -10,7 +10,17 @@ import { expect, it } from '@jest/globals';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import { HOUR, LEASE, OutcomeUnknownError, RETENTION, gate, idempotencyStoreContract, keysOn, mustNotRun, submitted } from '../test-support/idempotency-contract.js';
+import {
+  HOUR,
+  LEASE,
+  OutcomeUnknownError,
+  RETENTION,
+  gate,
+  idempotencyStoreContract,
+  keysOn,
+  mustNotRun,
+  submitted,
+} from '../test-support/idempotency-contract.js';
 import { SqliteIdempotencyStore } from './embedded/sqlite-idempotency-store.js';
 import { IdempotencyKeyInUseError, IdempotencyKeyReusedError } from './idempotency-keys.js';
 
@@ -20,9 +30,15 @@ idempotencyStoreContract('a key runs once', (adapter, current) => {
     const keys = keysOn(store);
     let runs = 0;
     const submit = async () => submitted(++runs);
-    expect(await keys.run('dev:applicant-portal', 'portal-submission-8841', 'fp-1', submit)).toEqual({ kind: 'first', response: submitted(1) });
+    expect(await keys.run('dev:applicant-portal', 'portal-submission-8841', 'fp-1', submit)).toEqual({
+      kind: 'first',
+      response: submitted(1),
+    });
     for (let i = 0; i < 3; i++) {
-      expect(await keys.run('dev:applicant-portal', 'portal-submission-8841', 'fp-1', submit)).toEqual({ kind: 'replay', response: submitted(1) });
+      expect(await keys.run('dev:applicant-portal', 'portal-submission-8841', 'fp-1', submit)).toEqual({
+        kind: 'replay',
+        response: submitted(1),
+      });
     }
     expect(runs).toBe(1);
   });
@@ -34,7 +50,10 @@ idempotencyStoreContract('a key runs once', (adapter, current) => {
     const refused = keys.run('dev:applicant-portal', 'same-key', 'fp-2', mustNotRun);
     await expect(refused).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
     await expect(refused).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
-    expect(await keys.run('dev:programme-manager', 'same-key', 'fp-2', async () => submitted(2))).toEqual({ kind: 'first', response: submitted(2) });
+    expect(await keys.run('dev:programme-manager', 'same-key', 'fp-2', async () => submitted(2))).toEqual({
+      kind: 'first',
+      response: submitted(2),
+    });
   });
 
   it('runs a key once when requests with it race, in one process and in two', async () => {
@@ -48,7 +67,11 @@ idempotencyStoreContract('a key runs once', (adapter, current) => {
       await running.opened;
       return submitted(runs);
     };
-    const outcomes = Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? here : there).run('dev:applicant-portal', 'k-race', 'fp-1', submit)));
+    const outcomes = Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        (i % 2 === 0 ? here : there).run('dev:applicant-portal', 'k-race', 'fp-1', submit),
+      ),
+    );
     await sleep(50);
     running.open();
     const results = await outcomes;
@@ -76,10 +99,18 @@ idempotencyStoreContract('a key runs once', (adapter, current) => {
     running.open();
     await expect(failing).rejects.toThrow('BUDGET_EXCEEDED');
     expect(await waiting).toEqual({ kind: 'first', response: submitted(1) });
-    expect(await here.run('dev:programme-manager', 'k-fail', 'fp-1', mustNotRun)).toEqual({ kind: 'replay', response: submitted(1) });
+    expect(await here.run('dev:programme-manager', 'k-fail', 'fp-1', mustNotRun)).toEqual({
+      kind: 'replay',
+      response: submitted(1),
+    });
 
-    await expect(here.run('dev:programme-manager', 'k-other', 'fp-1', () => Promise.reject(new Error('CALL_NOT_OPEN')))).rejects.toThrow('CALL_NOT_OPEN');
-    expect(await here.run('dev:programme-manager', 'k-other', 'fp-2', async () => submitted(2))).toEqual({ kind: 'first', response: submitted(2) });
+    await expect(
+      here.run('dev:programme-manager', 'k-other', 'fp-1', () => Promise.reject(new Error('CALL_NOT_OPEN'))),
+    ).rejects.toThrow('CALL_NOT_OPEN');
+    expect(await here.run('dev:programme-manager', 'k-other', 'fp-2', async () => submitted(2))).toEqual({
+      kind: 'first',
+      response: submitted(2),
+    });
   });
 
   it('keeps responses when the store is closed and opened again', async () => {
@@ -87,7 +118,10 @@ idempotencyStoreContract('a key runs once', (adapter, current) => {
     await keysOn(store).run('dev:applicant-portal', 'k-durable', 'fp-1', async () => submitted(1));
     await store.close();
     const reopened = await storage.open();
-    expect(await keysOn(reopened).run('dev:applicant-portal', 'k-durable', 'fp-1', mustNotRun)).toEqual({ kind: 'replay', response: submitted(1) });
+    expect(await keysOn(reopened).run('dev:applicant-portal', 'k-durable', 'fp-1', mustNotRun)).toEqual({
+      kind: 'replay',
+      response: submitted(1),
+    });
   });
 
   it('keeps the key of a request whose outcome is unknown for that request alone: its retry runs again at once, another is refused', async () => {
@@ -105,8 +139,14 @@ idempotencyStoreContract('a key runs once', (adapter, current) => {
     await expect(there.run(id.principal, id.key, 'fp-1', lost)).rejects.toThrow('the append timed out');
     await expect(here.run(id.principal, id.key, 'fp-2', mustNotRun)).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
     let runs = 0;
-    expect(await there.run(id.principal, id.key, 'fp-1', async () => submitted(++runs))).toEqual({ kind: 'first', response: submitted(1) });
-    expect(await here.run(id.principal, id.key, 'fp-1', mustNotRun)).toEqual({ kind: 'replay', response: submitted(1) });
+    expect(await there.run(id.principal, id.key, 'fp-1', async () => submitted(++runs))).toEqual({
+      kind: 'first',
+      response: submitted(1),
+    });
+    expect(await here.run(id.principal, id.key, 'fp-1', mustNotRun)).toEqual({
+      kind: 'replay',
+      response: submitted(1),
+    });
     await expect(here.run(id.principal, id.key, 'fp-2', mustNotRun)).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
     expect(runs).toBe(1);
   });
@@ -149,15 +189,28 @@ idempotencyStoreContract('a key runs once', (adapter, current) => {
       const { status, headers, body } = submitted(1);
       legacy
         .prepare('INSERT INTO idempotent_responses VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run('dev:applicant-portal', 'portal-submission-8841', 'fp-1', status, JSON.stringify(headers), JSON.stringify(body), new Date(clock.now() - HOUR).toISOString());
+        .run(
+          'dev:applicant-portal',
+          'portal-submission-8841',
+          'fp-1',
+          status,
+          JSON.stringify(headers),
+          JSON.stringify(body),
+          new Date(clock.now() - HOUR).toISOString(),
+        );
       legacy.close();
 
       const upgraded = SqliteIdempotencyStore.open(legacyFile, { retentionMs: RETENTION, now: clock.now });
       try {
         const keys = keysOn(upgraded);
-        expect(await keys.run('dev:applicant-portal', 'portal-submission-8841', 'fp-1', mustNotRun)).toEqual({ kind: 'replay', response: submitted(1) });
+        expect(await keys.run('dev:applicant-portal', 'portal-submission-8841', 'fp-1', mustNotRun)).toEqual({
+          kind: 'replay',
+          response: submitted(1),
+        });
         clock.advance(RETENTION - HOUR);
-        expect(await keys.run('dev:applicant-portal', 'portal-submission-8841', 'fp-1', async () => submitted(2))).toEqual({ kind: 'first', response: submitted(2) });
+        expect(
+          await keys.run('dev:applicant-portal', 'portal-submission-8841', 'fp-1', async () => submitted(2)),
+        ).toEqual({ kind: 'first', response: submitted(2) });
       } finally {
         await upgraded.close();
       }
@@ -179,17 +232,34 @@ idempotencyStoreContract('a key runs once', (adapter, current) => {
         PRIMARY KEY (principal, key)) STRICT;
         CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at);`);
       const insert = earlier.prepare('INSERT INTO idempotency_keys VALUES (?, ?, ?, ?, ?, ?, ?)');
-      insert.run('dev:applicant-portal', 'k-answered', 'fp-1', 'completed', null, JSON.stringify(submitted(1)), clock.now() + HOUR);
+      insert.run(
+        'dev:applicant-portal',
+        'k-answered',
+        'fp-1',
+        'completed',
+        null,
+        JSON.stringify(submitted(1)),
+        clock.now() + HOUR,
+      );
       insert.run('dev:applicant-portal', 'k-running', 'fp-1', 'pending', 'other-process', null, clock.now() + LEASE);
       earlier.close();
 
       const upgraded = SqliteIdempotencyStore.open(earlierFile, { retentionMs: RETENTION, now: clock.now });
       try {
         const keys = keysOn(upgraded, { waitMs: 50 });
-        expect(await keys.run('dev:applicant-portal', 'k-answered', 'fp-1', mustNotRun)).toEqual({ kind: 'replay', response: submitted(1) });
-        await expect(keys.run('dev:applicant-portal', 'k-running', 'fp-1', mustNotRun)).rejects.toBeInstanceOf(IdempotencyKeyInUseError);
-        await expect(keys.run('dev:applicant-portal', 'k-new', 'fp-1', () => Promise.reject(new OutcomeUnknownError('lost')))).rejects.toThrow('lost');
-        await expect(keys.run('dev:applicant-portal', 'k-new', 'fp-2', mustNotRun)).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+        expect(await keys.run('dev:applicant-portal', 'k-answered', 'fp-1', mustNotRun)).toEqual({
+          kind: 'replay',
+          response: submitted(1),
+        });
+        await expect(keys.run('dev:applicant-portal', 'k-running', 'fp-1', mustNotRun)).rejects.toBeInstanceOf(
+          IdempotencyKeyInUseError,
+        );
+        await expect(
+          keys.run('dev:applicant-portal', 'k-new', 'fp-1', () => Promise.reject(new OutcomeUnknownError('lost'))),
+        ).rejects.toThrow('lost');
+        await expect(keys.run('dev:applicant-portal', 'k-new', 'fp-2', mustNotRun)).rejects.toBeInstanceOf(
+          IdempotencyKeyReusedError,
+        );
       } finally {
         await upgraded.close();
       }

@@ -34,7 +34,12 @@ export interface Claim extends IdempotencyKey {
 export type ClaimOutcome =
   | { readonly status: 'claimed'; readonly leaseUntil: Date }
   | { readonly status: 'pending'; readonly fingerprint: string; readonly leaseUntil: Date }
-  | { readonly status: 'completed'; readonly fingerprint: string; readonly response: StoredResponse; readonly expiresAt: Date }
+  | {
+      readonly status: 'completed';
+      readonly fingerprint: string;
+      readonly response: StoredResponse;
+      readonly expiresAt: Date;
+    }
   /** A request that failed with an unknown outcome (it may have been written), kept with its fingerprint until `expiresAt`. */
   | { readonly status: 'unsettled'; readonly fingerprint: string; readonly expiresAt: Date };
 

@@ -5,7 +5,12 @@
 import { afterEach, beforeEach, describe } from '@jest/globals';
 import { IdempotencyKeys, type IdempotencyOptions } from '../src/idempotency-keys.js';
 import type { IdempotencyStore, StoredResponse } from '../src/idempotency-store.port.js';
-import { IDEMPOTENCY_STORES, type IdempotencyStorage, type IdempotencyStoreUnderTest, type StoreClock } from './idempotency-stores.js';
+import {
+  IDEMPOTENCY_STORES,
+  type IdempotencyStorage,
+  type IdempotencyStoreUnderTest,
+  type StoreClock,
+} from './idempotency-stores.js';
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
@@ -30,7 +35,13 @@ export function gate(): { opened: Promise<void>; open(): void } {
 export const submitted = (n: number): StoredResponse => ({
   status: 201,
   headers: { etag: '"0"', 'x-event-position': String(100 + n), 'x-correlation-id': `portal-batch-${n}` },
-  body: { bidId: `bid-${n}`, callId: 'm4-welfare-aziendale', applicant: { name: 'Società Cooperativa «Il Nido»' }, revision: 0, position: String(100 + n) },
+  body: {
+    bidId: `bid-${n}`,
+    callId: 'm4-welfare-aziendale',
+    applicant: { name: 'Società Cooperativa «Il Nido»' },
+    revision: 0,
+    position: String(100 + n),
+  },
 });
 
 export const mustNotRun = async (): Promise<StoredResponse> => {
@@ -48,28 +59,36 @@ export interface ContractStore {
  * Declares `cases` once per adapter, each on a fresh storage (`current()`, while a case runs);
  * an adapter whose server is not configured is skipped, and says so.
  */
-export function idempotencyStoreContract(topic: string, cases: (adapter: IdempotencyStoreUnderTest, current: () => ContractStore) => void): void {
+export function idempotencyStoreContract(
+  topic: string,
+  cases: (adapter: IdempotencyStoreUnderTest, current: () => ContractStore) => void,
+): void {
   for (const adapter of IDEMPOTENCY_STORES) {
-    if (adapter.skipped) console.warn(`Idempotency store contract suite (${topic}) for ${adapter.name} SKIPPED: ${adapter.skipped}`);
+    if (adapter.skipped)
+      console.warn(`Idempotency store contract suite (${topic}) for ${adapter.name} SKIPPED: ${adapter.skipped}`);
     const suite = adapter.skipped ? describe.skip : describe;
 
-    suite(`idempotency store contract, ${topic}: ${adapter.name}${adapter.skipped ? ` (skipped: ${adapter.skipped})` : ''}`, () => {
-      let storage: IdempotencyStorage | null = null;
-      let store: IdempotencyStore | null = null;
+    suite(
+      `idempotency store contract, ${topic}: ${adapter.name}${adapter.skipped ? ` (skipped: ${adapter.skipped})` : ''}`,
+      () => {
+        let storage: IdempotencyStorage | null = null;
+        let store: IdempotencyStore | null = null;
 
-      beforeEach(async () => {
-        storage = await adapter.setUp({ retentionMs: RETENTION });
-        store = await storage.open();
-      });
-      afterEach(async () => {
-        await storage?.tearDown();
-        storage = store = null;
-      });
+        beforeEach(async () => {
+          storage = await adapter.setUp({ retentionMs: RETENTION });
+          store = await storage.open();
+        });
+        afterEach(async () => {
+          await storage?.tearDown();
+          storage = store = null;
+        });
 
-      cases(adapter, () => {
-        if (storage === null || store === null) throw new Error('No store: current() is for the cases, while they run');
-        return { storage, store, clock: storage.clock };
-      });
-    });
+        cases(adapter, () => {
+          if (storage === null || store === null)
+            throw new Error('No store: current() is for the cases, while they run');
+          return { storage, store, clock: storage.clock };
+        });
+      },
+    );
   }
 }

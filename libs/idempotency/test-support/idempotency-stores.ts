@@ -74,7 +74,11 @@ export const IDEMPOTENCY_STORES: readonly IdempotencyStoreUnderTest[] = [
       const opened: IdempotencyStore[] = [];
       // The server's clock, shifted: the server and the suite share a machine, or nearly a clock.
       let shift = START - Date.now();
-      const clock: StoreClock = { now: () => Date.now() + shift, advance: (ms) => void (shift += ms), toleranceMs: 2_000 };
+      const clock: StoreClock = {
+        now: () => Date.now() + shift,
+        advance: (ms) => void (shift += ms),
+        toleranceMs: 2_000,
+      };
       return {
         file: null,
         clock,

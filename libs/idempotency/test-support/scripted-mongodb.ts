@@ -109,7 +109,8 @@ function commandOf(message: Buffer): Document {
       const nameEnd = message.indexOf(0, offset + 4);
       const name = message.toString('utf8', offset + 4, nameEnd);
       const documents: Document[] = [];
-      for (let at = nameEnd + 1; at < sectionEnd; at += message.readInt32LE(at)) documents.push(BSON.deserialize(message.subarray(at, at + message.readInt32LE(at))));
+      for (let at = nameEnd + 1; at < sectionEnd; at += message.readInt32LE(at))
+        documents.push(BSON.deserialize(message.subarray(at, at + message.readInt32LE(at))));
       sequences[name] = documents;
     }
     offset += size;

@@ -5,7 +5,10 @@ export { FileKeyring } from './keyring/file-keyring.js';
 export { SqliteVaultStore } from './embedded/sqlite-vault-store.js';
 
 /** The MongoDB adapter, loaded only when asked for, in the database named (VAULT_DATABASE). */
-export async function connectMongoVault(url: string, options: { database: string; timeoutMs?: number }): Promise<import('./vault-store.port.js').VaultStore> {
+export async function connectMongoVault(
+  url: string,
+  options: { database: string; timeoutMs?: number },
+): Promise<import('./vault-store.port.js').VaultStore> {
   const { MongoVaultStore } = await import('./mongodb/mongo-vault-store.js');
   return MongoVaultStore.connect(url, options);
 }

@@ -39,6 +39,10 @@ export class KeyUnavailableError extends Error {
     readonly keyId: string,
     readonly reason: 'destroyed' | 'unknown',
   ) {
-    super(reason === 'destroyed' ? `Vault key ${keyId} was destroyed: what it wrapped can never be read again` : `Vault key ${keyId} is not in this keyring`);
+    super(
+      reason === 'destroyed'
+        ? `Vault key ${keyId} was destroyed: what it wrapped can never be read again`
+        : `Vault key ${keyId} is not in this keyring`,
+    );
   }
 }

@@ -34,7 +34,8 @@ export interface VaultOptions {
 /** 32 bytes, base64: what VAULT_KEY holds. It seals the keyring file (keyring/file-keyring.ts). */
 export function parseVaultKey(base64: string): Buffer {
   const key = Buffer.from(base64.trim(), 'base64');
-  if (key.length !== 32) throw new Error('The vault key must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)');
+  if (key.length !== 32)
+    throw new Error('The vault key must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)');
   return key;
 }
 
@@ -87,11 +88,17 @@ export class PersonalDataVault {
    * records are under destroyed keys (a database restored from before an erasure), and finishes
    * an erasure or rotation that was cut short.
    */
-  static async open(store: VaultStore, keys: KeyEncryptionKeys, options: VaultOptions = {}): Promise<PersonalDataVault> {
+  static async open(
+    store: VaultStore,
+    keys: KeyEncryptionKeys,
+    options: VaultOptions = {},
+  ): Promise<PersonalDataVault> {
     const vault = new PersonalDataVault(store, keys, options);
     const usage = await store.keyUsage();
     const generations = await keys.generations();
-    const unknown = [...usage.keys()].filter((id) => !generations.live.includes(id) && !generations.destroyed.includes(id));
+    const unknown = [...usage.keys()].filter(
+      (id) => !generations.live.includes(id) && !generations.destroyed.includes(id),
+    );
     if (unknown.length > 0) {
       throw new Error(
         `The vault holds records wrapped under keys its keyring does not know (${unknown.join(', ')}): the keyring is another vault's, or an older copy of this one's (VAULT_KEYRING)`,
@@ -103,7 +110,8 @@ export class PersonalDataVault {
         `${unreadable} record(s) of the vault are wrapped under destroyed keys and can never be read: a database restored from a copy taken before an erasure, or a registration cut short by a crash during a rotation`,
       );
     }
-    if (!(await vault.settleKeys())) vault.log.warn('Another process is rotating the vault keys; it finishes what is owed');
+    if (!(await vault.settleKeys()))
+      vault.log.warn('Another process is rotating the vault keys; it finishes what is owed');
     return vault;
   }
 
@@ -138,7 +146,8 @@ export class PersonalDataVault {
         } finally {
           dataKey.fill(0);
         }
-        if (attempt >= ATTEMPTS) throw new Error(`Could not register a subject in ${ATTEMPTS} rounds: the vault keys keep rotating`);
+        if (attempt >= ATTEMPTS)
+          throw new Error(`Could not register a subject in ${ATTEMPTS} rounds: the vault keys keep rotating`);
       }
     } finally {
       plaintext.fill(0);
@@ -209,7 +218,8 @@ export class PersonalDataVault {
         try {
           // Each rotation serves every erasure pending when it starts; more rounds mean erasures keep arriving, or a rotation that does not finish.
           for (let round = 1; await this.rotationOwed(); round++) {
-            if (round > MAX_ROTATIONS) throw new Error(`The vault keys still owe a rotation after ${MAX_ROTATIONS} in a row`);
+            if (round > MAX_ROTATIONS)
+              throw new Error(`The vault keys still owe a rotation after ${MAX_ROTATIONS} in a row`);
             await this.rotate();
           }
         } finally {
@@ -245,7 +255,9 @@ export class PersonalDataVault {
       const batch = await this.store.wrappedUnder(retiring, this.batchSize);
       if (batch.length === 0) break;
       if (batch.every((record) => seen.has(record.subjectId))) {
-        throw new Error(`The vault key rotation makes no progress: ${batch.length} record(s) stay under ${retiring.join(', ')}`);
+        throw new Error(
+          `The vault key rotation makes no progress: ${batch.length} record(s) stay under ${retiring.join(', ')}`,
+        );
       }
       const moves: Rewrap[] = [];
       for (const record of batch) {
@@ -257,7 +269,9 @@ export class PersonalDataVault {
         // Registered by a process that read the keys before a rotation, while the same tax code was
         // registered under a newer key: never returned to anyone (see settle), so it goes.
         await this.store.discard(subjectId, moves.find((m) => m.subjectId === subjectId)!.fromKeyId);
-        this.log.warn(`Vault key rotation: subject ${subjectId} duplicated a subject registered meanwhile and was removed`);
+        this.log.warn(
+          `Vault key rotation: subject ${subjectId} duplicated a subject registered meanwhile and was removed`,
+        );
       }
       rewrapped += moves.length - duplicates.length;
     }
@@ -273,8 +287,16 @@ export class PersonalDataVault {
   private async rewrapped(record: SubjectRecord, keyId: string): Promise<Rewrap> {
     const dataKey = await this.keys.unwrap(record.keyId, record.wrappedKey, record.subjectId);
     try {
-      const lookups = record.lookups.some((l) => l.keyId === keyId) ? [] : await this.lookups(openIdentity(dataKey, record).taxCode, [keyId]);
-      return { subjectId: record.subjectId, fromKeyId: record.keyId, keyId, wrappedKey: await this.keys.wrap(keyId, dataKey, record.subjectId), lookups };
+      const lookups = record.lookups.some((l) => l.keyId === keyId)
+        ? []
+        : await this.lookups(openIdentity(dataKey, record).taxCode, [keyId]);
+      return {
+        subjectId: record.subjectId,
+        fromKeyId: record.keyId,
+        keyId,
+        wrappedKey: await this.keys.wrap(keyId, dataKey, record.subjectId),
+        lookups,
+      };
     } finally {
       dataKey.fill(0);
     }

@@ -36,7 +36,9 @@ export interface Rewrap {
 
 export interface VaultStore {
   /** Stores a new subject; when one holds any of its lookups already, stores nothing and names it. */
-  insert(record: SubjectRecord): Promise<{ readonly inserted: true } | { readonly inserted: false; readonly existing: string }>;
+  insert(
+    record: SubjectRecord,
+  ): Promise<{ readonly inserted: true } | { readonly inserted: false; readonly existing: string }>;
   bySubject(subjectId: string): Promise<SubjectRecord | null>;
   /** The subject holding any of these lookups. */
   byLookup(values: readonly string[]): Promise<SubjectRecord | null>;

@@ -26,7 +26,11 @@ export class BatchDocuments {
   }
 
   changes(): DocumentChange[] {
-    return [...this.dirty.entries()].map(([key, { collection, id }]) => ({ collection, id, document: this.cache.get(key) ?? null }));
+    return [...this.dirty.entries()].map(([key, { collection, id }]) => ({
+      collection,
+      id,
+      document: this.cache.get(key) ?? null,
+    }));
   }
 
   get size(): number {
@@ -35,7 +39,11 @@ export class BatchDocuments {
 }
 
 /** The runner's I/O around a projection's pure evolve: each read model's document, before and after the event. */
-export async function applyEvent(projection: Projection, recorded: RecordedEvent, batch: BatchDocuments): Promise<void> {
+export async function applyEvent(
+  projection: Projection,
+  recorded: RecordedEvent,
+  batch: BatchDocuments,
+): Promise<void> {
   const event = fundingEvent(recorded);
   for (const { model, id } of routes(projection, event)) {
     const before = await batch.get(model.collection, id);

@@ -11,14 +11,21 @@ export async function compareReadModels(expected: ReadModelSpace, actual: ReadMo
     for (const [id, document] of want) {
       const found = have.get(id);
       if (found === undefined) differences.push(`${collection}/${id}: missing from the live read models`);
-      else if (!isDeepStrictEqual(found, document)) differences.push(`${collection}/${id}: differs (${describe(document, found)})`);
+      else if (!isDeepStrictEqual(found, document))
+        differences.push(`${collection}/${id}: differs (${describe(document, found)})`);
     }
-    for (const id of have.keys()) if (!want.has(id)) differences.push(`${collection}/${id}: in the live read models but not in the replay`);
+    for (const id of have.keys())
+      if (!want.has(id)) differences.push(`${collection}/${id}: in the live read models but not in the replay`);
   }
   return differences;
 }
 
 function describe(expected: Record<string, unknown>, actual: Record<string, unknown>): string {
-  const fields = [...new Set([...Object.keys(expected), ...Object.keys(actual)])].filter((f) => !isDeepStrictEqual(expected[f], actual[f]));
-  return fields.slice(0, 5).map((f) => `${f}: replay ${JSON.stringify(expected[f])}, live ${JSON.stringify(actual[f])}`).join('; ');
+  const fields = [...new Set([...Object.keys(expected), ...Object.keys(actual)])].filter(
+    (f) => !isDeepStrictEqual(expected[f], actual[f]),
+  );
+  return fields
+    .slice(0, 5)
+    .map((f) => `${f}: replay ${JSON.stringify(expected[f])}, live ${JSON.stringify(actual[f])}`)
+    .join('; ');
 }

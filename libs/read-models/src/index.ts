@@ -6,7 +6,10 @@ export { SqliteReadModelStore } from './embedded/sqlite-read-model-store.js';
 export { mongoDatabaseName } from './mongodb/mongo-url.js';
 
 /** The MongoDB adapter, loaded only when asked for; `operationTimeMs`: each operation's server-side time limit (10 s by default). */
-export async function connectMongoReadModels(url: string, options: { operationTimeMs?: number } = {}): Promise<import('./read-model-store.port.js').ReadModelStore> {
+export async function connectMongoReadModels(
+  url: string,
+  options: { operationTimeMs?: number } = {},
+): Promise<import('./read-model-store.port.js').ReadModelStore> {
   const { MongoReadModelStore } = await import('./mongodb/mongo-read-model-store.js');
   return MongoReadModelStore.connect(url, { indexes: READ_MODEL_INDEXES, ...options });
 }

@@ -75,7 +75,6 @@ function isRefusal(error: unknown): error is StaleCheckpointError | FencedOutErr
 
 const messageOf = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 
-
 /**
  * Runs one projection on one generation: subscribes after its checkpoint, applies events in
  * batches (up to CATCH_UP_BATCH while catching up; once live, whatever arrived together) and commits each
@@ -175,7 +174,9 @@ export class ProjectionRunner {
       // Left by a projector that stopped while it was reconnecting: cleared once this one has caught up.
       this.interruptionStored = stored.interruption !== undefined;
       if (stored.failure) {
-        this.log(`Projection ${name} previously stopped at ${stored.failure.at.commit}: ${stored.failure.message}; retrying from its checkpoint`);
+        this.log(
+          `Projection ${name} previously stopped at ${stored.failure.at.commit}: ${stored.failure.message}; retrying from its checkpoint`,
+        );
       }
       this.state = 'catching-up';
       const owned = collectionsOf(this.projection);
@@ -209,7 +210,8 @@ export class ProjectionRunner {
         const pendingNext = iterator.next();
         // Live, commit when the log has nothing more ready right now: a burst of events becomes
         // one batch instead of one commit each, and a lone event is still committed at once.
-        if (this.is('live') && pending > 0 && (await Promise.race([pendingNext, nextTurn()])) === NOT_READY) await flush();
+        if (this.is('live') && pending > 0 && (await Promise.race([pendingNext, nextTurn()])) === NOT_READY)
+          await flush();
         const next = await pendingNext;
         if (next.done || this.stopping) break;
         const item = next.value;
@@ -247,7 +249,9 @@ export class ProjectionRunner {
       if (isRefusal(error) && !this.stopping) {
         this.state = 'standby';
         this.reconnecting = null;
-        this.log(`Projection ${name} applies nothing more: the store refused its ${error instanceof FencedOutError ? 'lease term' : 'batch'} (${error.message}); another projector has moved on, standing by`);
+        this.log(
+          `Projection ${name} applies nothing more: the store refused its ${error instanceof FencedOutError ? 'lease term' : 'batch'} (${error.message}); another projector has moved on, standing by`,
+        );
         this.progress.emit('progress', this.status());
         this.options.onRefused?.(error);
         return;
@@ -284,7 +288,13 @@ export class ProjectionRunner {
         if (this.stopping || isRefusal(error)) throw error;
         const delay = backoffDelay(attempt, this.options.backoff ?? RECONNECT_BACKOFF);
         const now = new Date();
-        await this.interrupted(error, attempt, this.reconnecting?.since ?? now, new Date(now.getTime() + delay), 'the read-model store');
+        await this.interrupted(
+          error,
+          attempt,
+          this.reconnecting?.since ?? now,
+          new Date(now.getTime() + delay),
+          'the read-model store',
+        );
         await pause(delay, this.abort.signal);
         if (this.stopping) throw error;
       }
@@ -292,15 +302,28 @@ export class ProjectionRunner {
   }
 
   /** A store it needs is down: says so (state, log, the store's record for other processes) and waits for the next attempt. */
-  private async interrupted(error: unknown, attempt: number, since: Date, nextAttemptAt: Date, what = 'the event log'): Promise<void> {
+  private async interrupted(
+    error: unknown,
+    attempt: number,
+    since: Date,
+    nextAttemptAt: Date,
+    what = 'the event log',
+  ): Promise<void> {
     if (this.state !== 'reconnecting') this.resumeState = this.state;
     this.state = 'reconnecting';
     this.reconnecting = { since, attempts: attempt, lastError: messageOf(error), nextAttemptAt };
     if (attempt === 1 || attempt % LOG_EVERY_ATTEMPTS === 0) {
-      this.log(`Projection ${this.projection.name} cannot reach ${what} (attempt ${attempt}): ${this.reconnecting.lastError}; trying again at ${nextAttemptAt.toISOString()}`);
+      this.log(
+        `Projection ${this.projection.name} cannot reach ${what} (attempt ${attempt}): ${this.reconnecting.lastError}; trying again at ${nextAttemptAt.toISOString()}`,
+      );
     }
     this.progress.emit('progress', this.status());
-    const record: Interruption = { since: since.toISOString(), attempts: attempt, lastError: this.reconnecting.lastError, nextAttemptAt: nextAttemptAt.toISOString() };
+    const record: Interruption = {
+      since: since.toISOString(),
+      attempts: attempt,
+      lastError: this.reconnecting.lastError,
+      nextAttemptAt: nextAttemptAt.toISOString(),
+    };
     // Only informs other processes: not worth waiting for a store that is down, nor failing for.
     await this.space.recordInterruption(this.projection.name, record, this.fence).then(
       () => (this.interruptionStored = true),
@@ -310,7 +333,9 @@ export class ProjectionRunner {
 
   private resumed(state: RunnerState): void {
     if (this.state === 'reconnecting' && this.reconnecting) {
-      this.log(`Projection ${this.projection.name} is reading again after ${this.reconnecting.attempts} failed attempt(s) since ${this.reconnecting.since.toISOString()}`);
+      this.log(
+        `Projection ${this.projection.name} is reading again after ${this.reconnecting.attempts} failed attempt(s) since ${this.reconnecting.since.toISOString()}`,
+      );
     }
     this.state = state;
     this.reconnecting = null;

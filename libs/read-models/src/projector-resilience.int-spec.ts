@@ -16,7 +16,14 @@ import { FUNDING_PROJECTIONS } from './projections/index.js';
 import { readModel, type Projection } from './projections/projection.js';
 import { Projector, fromCheckpoint, rebuildReadModels, waitForPosition, type RunnerStatus } from './projector.js';
 import type { Backoff } from './resubscription.js';
-import type { CheckpointMove, DocumentChange, Fence, Interruption, ReadModelSpace, ReadModelStore } from './read-model-store.port.js';
+import type {
+  CheckpointMove,
+  DocumentChange,
+  Fence,
+  Interruption,
+  ReadModelSpace,
+  ReadModelStore,
+} from './read-model-store.port.js';
 
 /** Short waits between attempts, so that a test sees many of them. */
 const FAST: Backoff = { initialMs: 10, maxMs: 40 };
@@ -36,14 +43,19 @@ async function snapshot(space: ReadModelSpace) {
   return Object.fromEntries(await Promise.all(collections.map(async (c) => [c, await space.all(c)] as const)));
 }
 
-async function write(events: EventStore, entries: ReadonlyArray<{ stream: string; event: { type: string; data: unknown } }>): Promise<LogPosition> {
+async function write(
+  events: EventStore,
+  entries: ReadonlyArray<{ stream: string; event: { type: string; data: unknown } }>,
+): Promise<LogPosition> {
   let last: LogPosition | null = null;
-  for (const { stream, event } of entries) last = (await events.append({ stream, expected: 'any', events: [envelope(event)] })).position;
+  for (const { stream, event } of entries)
+    last = (await events.append({ stream, expected: 'any', events: [envelope(event)] })).position;
   return last!;
 }
 
 const atHead = (statuses: RunnerStatus[], head: LogPosition, count = FUNDING_PROJECTIONS.length) =>
-  statuses.length === count && statuses.every((s) => s.state === 'live' && s.checkpoint !== null && s.checkpoint.commit >= head.commit);
+  statuses.length === count &&
+  statuses.every((s) => s.state === 'live' && s.checkpoint !== null && s.checkpoint.commit >= head.commit);
 
 describe('the projector when its stores go away', () => {
   let dir: string;
@@ -73,7 +85,12 @@ describe('the projector when its stores go away', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  function projector(events: EventStore, store: ReadModelStore = readModels, projections: readonly Projection[] = FUNDING_PROJECTIONS, lease: { owner: string; ttlMs: number } | null = null): Projector {
+  function projector(
+    events: EventStore,
+    store: ReadModelStore = readModels,
+    projections: readonly Projection[] = FUNDING_PROJECTIONS,
+    lease: { owner: string; ttlMs: number } | null = null,
+  ): Projector {
     const p = new Projector(events, store, projections, (line) => lines.push(line), { reconnect: FAST, lease });
     projectors.push(p);
     return p;
@@ -90,7 +107,9 @@ describe('the projector when its stores go away', () => {
     expect(await snapshot(readModels.space(1))).toEqual(reference);
     // One shared read, taken again after the last event it had: nothing read twice, nothing skipped.
     expect(dropping.subscriptions.map((at) => (at === null ? null : Number(at.commit)))).toEqual([null, 7, 12]);
-    expect(lines.some((line) => line.includes('cannot reach the event log (attempt 1): EventStoreUnavailableError'))).toBe(true);
+    expect(
+      lines.some((line) => line.includes('cannot reach the event log (attempt 1): EventStoreUnavailableError')),
+    ).toBe(true);
     expect(lines.some((line) => line.includes('is reading again'))).toBe(true);
   });
 
@@ -102,7 +121,13 @@ describe('the projector when its stores go away', () => {
     await until(() => atHead(p.statuses(), head), 'every projection has caught up');
 
     dropping.goDown();
-    await until(() => p.statuses().every((s) => s.state === 'reconnecting' && s.reconnecting !== null && s.reconnecting.attempts >= 3), 'every projection is reconnecting, attempt after attempt');
+    await until(
+      () =>
+        p
+          .statuses()
+          .every((s) => s.state === 'reconnecting' && s.reconnecting !== null && s.reconnecting.attempts >= 3),
+      'every projection is reconnecting, attempt after attempt',
+    );
     for (const status of p.statuses()) {
       expect(status.reconnecting?.lastError).toMatch(/^EventStoreUnavailableError: /);
       expect(status.reconnecting!.nextAttemptAt.getTime()).toBeGreaterThan(status.reconnecting!.since.getTime());
@@ -110,18 +135,26 @@ describe('the projector when its stores go away', () => {
     // The processes that do not run it (an API beside a projector process) read it from the store.
     const stored = await readModels.space(1).statuses();
     expect(stored).toHaveLength(FUNDING_PROJECTIONS.length);
-    for (const status of stored) expect(status.interruption).toMatchObject({ lastError: expect.stringMatching(/^EventStoreUnavailableError: /), attempts: expect.any(Number) });
+    for (const status of stored)
+      expect(status.interruption).toMatchObject({
+        lastError: expect.stringMatching(/^EventStoreUnavailableError: /),
+        attempts: expect.any(Number),
+      });
 
     // A write made meanwhile: read-your-writes waits for it, and gets it once the store is back.
     const written = await write(log, [lateBid('b9')]);
-    const checkpoints = async () => (await readModels.space(1).statuses()).map((s) => ({ checkpoint: fromCheckpoint(s.checkpoint) }));
+    const checkpoints = async () =>
+      (await readModels.space(1).statuses()).map((s) => ({ checkpoint: fromCheckpoint(s.checkpoint) }));
     expect(await waitForPosition(checkpoints, written, 100, p.progress)).toBe(false);
     dropping.up();
     expect(await waitForPosition(checkpoints, written, 10_000, p.progress)).toBe(true);
     await until(() => atHead(p.statuses(), written), 'every projection is live again');
     expect(p.statuses().every((s) => s.reconnecting === null)).toBe(true);
     expect(await readModels.space(1).get('bids', 'b9')).toMatchObject({ bidId: 'b9' });
-    await until(async () => (await readModels.space(1).statuses()).every((s) => s.interruption === undefined), 'the stored interruptions are cleared');
+    await until(
+      async () => (await readModels.space(1).statuses()).every((s) => s.interruption === undefined),
+      'the stored interruptions are cleared',
+    );
   });
 
   it('still stops a projection whose evolve throws, and only that one, without retrying it', async () => {
@@ -143,11 +176,21 @@ describe('the projector when its stores go away', () => {
     const p = projector(dropping, readModels, [FUNDING_PROJECTIONS[0]!, poisoned]);
     await p.start();
     const head = (await log.headPosition())!;
-    await until(() => p.statuses().some((s) => s.state === 'failed') && p.statuses().some((s) => s.state === 'live' && s.checkpoint!.commit >= head.commit), 'the poisoned projection has stopped and the other caught up');
+    await until(
+      () =>
+        p.statuses().some((s) => s.state === 'failed') &&
+        p.statuses().some((s) => s.state === 'live' && s.checkpoint!.commit >= head.commit),
+      'the poisoned projection has stopped and the other caught up',
+    );
     await sleep(200);
     const [healthy, stopped] = p.statuses();
     expect(healthy).toMatchObject({ projection: FUNDING_PROJECTIONS[0]!.name, state: 'live' });
-    expect(stopped).toMatchObject({ projection: 'poisoned', state: 'failed', reconnecting: null, failure: { message: 'cannot apply BidSubmitted' } });
+    expect(stopped).toMatchObject({
+      projection: 'poisoned',
+      state: 'failed',
+      reconnecting: null,
+      failure: { message: 'cannot apply BidSubmitted' },
+    });
     expect((await readModels.space(1).status('poisoned')).failure?.message).toBe('cannot apply BidSubmitted');
   });
 
@@ -166,13 +209,27 @@ describe('the projector when its stores go away', () => {
     expect(states).toContain('reconnecting');
     expect(states).not.toContain('standby');
     expect(states).not.toContain('failed');
-    expect(lines.some((line) => line.includes('cannot reach the read-model store (attempt 1): Error: connection reset'))).toBe(true);
+    expect(
+      lines.some((line) => line.includes('cannot reach the read-model store (attempt 1): Error: connection reset')),
+    ).toBe(true);
     expect(await snapshot(readModels.space(1))).toEqual(reference);
   });
 
   it('applies nothing more once another projector has taken its lease over, and that one goes on from the checkpoints', async () => {
     // Only the lease renewals are frozen, as in a process paused past its lease; everything else runs.
-    jest.useFakeTimers({ doNotFake: ['Date', 'hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout'] });
+    jest.useFakeTimers({
+      doNotFake: [
+        'Date',
+        'hrtime',
+        'nextTick',
+        'performance',
+        'queueMicrotask',
+        'setImmediate',
+        'clearImmediate',
+        'setTimeout',
+        'clearTimeout',
+      ],
+    });
     const a = projector(log, readModels, FUNDING_PROJECTIONS, { owner: 'a', ttlMs: 300 });
     await a.start();
     const head = (await log.headPosition())!;
@@ -187,11 +244,18 @@ describe('the projector when its stores go away', () => {
       const written = await write(log, [lateBid('b9')]);
       await until(() => !a.leading, 'a has stood by');
       await until(() => atHead(b.statuses(), written), 'b has applied the late bid');
-      expect(lines.some((line) => line.startsWith('Projection ') && line.includes('the store refused its') && line.includes('standing by'))).toBe(true);
+      expect(
+        lines.some(
+          (line) =>
+            line.startsWith('Projection ') && line.includes('the store refused its') && line.includes('standing by'),
+        ),
+      ).toBe(true);
       // b's documents: the late bid once, everything else as an uninterrupted run has it.
       const after = await snapshot(readModels.space(1));
       expect(after['bids']?.filter((d) => d.id === 'b9')).toHaveLength(1);
-      expect((await readModels.space(1).statuses()).every((s) => s.checkpoint?.commit === String(written.commit))).toBe(true);
+      expect((await readModels.space(1).statuses()).every((s) => s.checkpoint?.commit === String(written.commit))).toBe(
+        true,
+      );
     } finally {
       await Promise.all(projectors.splice(0).map((p) => p.stop()));
       await other.close();
@@ -227,8 +291,14 @@ class FlakyReadModels implements ReadModelStore {
       status: (projection) => space.status(projection),
       statuses: () => space.statuses(),
       recordFailure: (projection, at, message, fence) => space.recordFailure(projection, at, message, fence),
-      recordInterruption: (projection: string, interruption: Interruption | null, fence?: Fence | null) => space.recordInterruption(projection, interruption, fence),
-      commit: async (projection: string, changes: readonly DocumentChange[], move: CheckpointMove, fence?: Fence | null) => {
+      recordInterruption: (projection: string, interruption: Interruption | null, fence?: Fence | null) =>
+        space.recordInterruption(projection, interruption, fence),
+      commit: async (
+        projection: string,
+        changes: readonly DocumentChange[],
+        move: CheckpointMove,
+        fence?: Fence | null,
+      ) => {
         if (this.failures > 0) {
           this.failures -= 1;
           throw new Error('connection reset');

@@ -67,7 +67,10 @@ export class Projector {
     const lease = this.options.lease;
     if (!lease) return this.run();
     await this.serially(() => this.contend(lease));
-    this.leaseTimer = setInterval(() => void this.serially(() => this.contend(lease)), Math.max(50, Math.floor(lease.ttlMs / 3)));
+    this.leaseTimer = setInterval(
+      () => void this.serially(() => this.contend(lease)),
+      Math.max(50, Math.floor(lease.ttlMs / 3)),
+    );
     this.leaseTimer.unref();
   }
 
@@ -106,7 +109,9 @@ export class Projector {
     });
     if (held && this.running && this.fence?.epoch !== held.epoch) {
       // Its term lapsed and it took the lease again: what its runners still hold would be refused.
-      this.log(`Projector ${lease.owner} holds the projector lease in a new term (epoch ${held.epoch}): restarting from the checkpoints`);
+      this.log(
+        `Projector ${lease.owner} holds the projector lease in a new term (epoch ${held.epoch}): restarting from the checkpoints`,
+      );
       await this.halt();
     }
     if (held && !this.running) {
@@ -132,7 +137,9 @@ export class Projector {
     if (!lease) return;
     void this.serially(async () => {
       if (!this.running || this.fence !== fence) return;
-      this.log(`Projector ${lease.owner} stands by: the store refused a write of its term (epoch ${fence?.epoch ?? '-'})`);
+      this.log(
+        `Projector ${lease.owner} stands by: the store refused a write of its term (epoch ${fence?.epoch ?? '-'})`,
+      );
       await this.halt();
     });
   }
@@ -168,7 +175,12 @@ export class Projector {
     const log = new SharedLog(this.events, this.projections.length, { backoff });
     const fence = this.fence;
     this.runners = this.projections.map(
-      (p) => new ProjectionRunner(log, space, p, this.progress, this.log, { fence, backoff, onRefused: () => this.refused(fence) }),
+      (p) =>
+        new ProjectionRunner(log, space, p, this.progress, this.log, {
+          fence,
+          backoff,
+          onRefused: () => this.refused(fence),
+        }),
     );
     if (previous !== 0 && previous < generation) {
       for (const old of await this.store.generations()) if (old < generation) await this.store.drop(old);
@@ -192,7 +204,9 @@ export async function rebuildReadModels(
   const space = store.space(generation);
   const progress = new EventEmitter();
   const shared = new SharedLog(events, projections.length);
-  const runners = projections.map((p) => new ProjectionRunner(shared, space, p, progress, log, { stopWhenCaughtUp: true }));
+  const runners = projections.map(
+    (p) => new ProjectionRunner(shared, space, p, progress, log, { stopWhenCaughtUp: true }),
+  );
   const onProgress = options.onProgress;
   // Where the slowest projection has got to: the rebuild is that far.
   if (onProgress) progress.on('progress', () => onProgress(slowest(runners.map((r) => r.status().checkpoint))));
@@ -202,7 +216,9 @@ export async function rebuildReadModels(
   const failed = runners.map((r) => r.status()).filter((s) => s.state !== 'stopped');
   if (failed.length > 0) {
     await store.drop(generation);
-    throw new Error(`Rebuild failed: ${failed.map((s) => `${s.projection}: ${s.failure?.message ?? s.state}`).join('; ')}`);
+    throw new Error(
+      `Rebuild failed: ${failed.map((s) => `${s.projection}: ${s.failure?.message ?? s.state}`).join('; ')}`,
+    );
   }
   await store.activate(generation);
   return { generation };
@@ -227,7 +243,8 @@ export async function waitForPosition(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const all = await statuses();
-    if (all.length > 0 && all.every((s) => s.checkpoint !== null && comparePositions(s.checkpoint, position) >= 0)) return true;
+    if (all.length > 0 && all.every((s) => s.checkpoint !== null && comparePositions(s.checkpoint, position) >= 0))
+      return true;
     const left = deadline - Date.now();
     if (left <= 0) return false;
     await new Promise<void>((resolve) => {

@@ -1,6 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { READ_MODEL_STORES } from '../test-support/read-model-stores.js';
-import { FencedOutError, StaleCheckpointError, type Fence, type Lease, type ReadModelStore } from './read-model-store.port.js';
+import {
+  FencedOutError,
+  StaleCheckpointError,
+  type Fence,
+  type Lease,
+  type ReadModelStore,
+} from './read-model-store.port.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -14,7 +20,22 @@ const fenceOf = (lease: Lease): Fence => ({ lease: lease.name, epoch: lease.epoc
 
 /** Runs `work` with this process's clock (Date, not timers) set `offsetMs` away from the real one, as on a machine whose clock is off. */
 async function withClockOff<T>(offsetMs: number, work: () => Promise<T>): Promise<T> {
-  jest.useFakeTimers({ now: Date.now() + offsetMs, advanceTimers: true, doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'queueMicrotask', 'hrtime', 'performance'] });
+  jest.useFakeTimers({
+    now: Date.now() + offsetMs,
+    advanceTimers: true,
+    doNotFake: [
+      'nextTick',
+      'setImmediate',
+      'clearImmediate',
+      'setTimeout',
+      'clearTimeout',
+      'setInterval',
+      'clearInterval',
+      'queueMicrotask',
+      'hrtime',
+      'performance',
+    ],
+  });
   try {
     return await work();
   } finally {
@@ -40,13 +61,21 @@ for (const adapter of READ_MODEL_STORES) {
 
     it('commits documents with the checkpoint, and reads them back', async () => {
       const space = store.space(await store.activeGeneration());
-      await space.commit('calls-projection', [
-        { collection: 'calls', id: 'c1', document: { callId: 'c1', status: 'open', budgetCents: 250_000_000 } },
-        { collection: 'calls', id: 'c2', document: { callId: 'c2', status: 'closed', budgetCents: 100 } },
-      ], move(null, 7));
+      await space.commit(
+        'calls-projection',
+        [
+          { collection: 'calls', id: 'c1', document: { callId: 'c1', status: 'open', budgetCents: 250_000_000 } },
+          { collection: 'calls', id: 'c2', document: { callId: 'c2', status: 'closed', budgetCents: 100 } },
+        ],
+        move(null, 7),
+      );
       expect(await space.get('calls', 'c1')).toEqual({ callId: 'c1', status: 'open', budgetCents: 250_000_000 });
       expect(await space.get('calls', 'nope')).toBeNull();
-      expect(await space.status('calls-projection')).toEqual({ projection: 'calls-projection', checkpoint: cp(7), failure: null });
+      expect(await space.status('calls-projection')).toEqual({
+        projection: 'calls-projection',
+        checkpoint: cp(7),
+        failure: null,
+      });
       await space.commit('calls-projection', [{ collection: 'calls', id: 'c2', document: null }], move(7, 8));
       expect(await space.get('calls', 'c2')).toBeNull();
     });
@@ -55,9 +84,15 @@ for (const adapter of READ_MODEL_STORES) {
       const space = store.space(1);
       await space.commit('p', [{ collection: 'docs', id: 'a', document: { v: 1 } }], move(null, 10));
       // The same batch again (a redelivery), and one ending before the stored checkpoint.
-      await expect(space.commit('p', [{ collection: 'docs', id: 'a', document: { v: 2 } }], move(null, 10))).rejects.toBeInstanceOf(StaleCheckpointError);
-      await expect(space.commit('p', [{ collection: 'docs', id: 'b', document: { v: 2 } }], move(8, 9))).rejects.toBeInstanceOf(StaleCheckpointError);
-      await expect(space.commit('p', [{ collection: 'docs', id: 'b', document: { v: 2 } }], move(10, 10))).rejects.toBeInstanceOf(StaleCheckpointError);
+      await expect(
+        space.commit('p', [{ collection: 'docs', id: 'a', document: { v: 2 } }], move(null, 10)),
+      ).rejects.toBeInstanceOf(StaleCheckpointError);
+      await expect(
+        space.commit('p', [{ collection: 'docs', id: 'b', document: { v: 2 } }], move(8, 9)),
+      ).rejects.toBeInstanceOf(StaleCheckpointError);
+      await expect(
+        space.commit('p', [{ collection: 'docs', id: 'b', document: { v: 2 } }], move(10, 10)),
+      ).rejects.toBeInstanceOf(StaleCheckpointError);
       expect(await space.get('docs', 'a')).toEqual({ v: 1 });
       expect(await space.get('docs', 'b')).toBeNull();
       expect((await space.status('p')).checkpoint).toEqual(cp(10));
@@ -72,10 +107,23 @@ for (const adapter of READ_MODEL_STORES) {
         { bidId: 'b4', callId: 'c2', status: 'admissible', score: 95 },
         { bidId: 'b5', callId: 'c1', status: 'admissible', score: 80 },
       ];
-      await space.commit('bids', bids.map((b) => ({ collection: 'bids', id: b.bidId, document: b })), move(null, 1));
-      const page = await space.find('bids', { where: { callId: 'c1', status: 'admissible' }, orderBy: [{ field: 'score', direction: 'desc' }], limit: 2 });
+      await space.commit(
+        'bids',
+        bids.map((b) => ({ collection: 'bids', id: b.bidId, document: b })),
+        move(null, 1),
+      );
+      const page = await space.find('bids', {
+        where: { callId: 'c1', status: 'admissible' },
+        orderBy: [{ field: 'score', direction: 'desc' }],
+        limit: 2,
+      });
       expect(page.map((b) => b['bidId'])).toEqual(['b2', 'b5']);
-      const next = await space.find('bids', { where: { callId: 'c1', status: 'admissible' }, orderBy: [{ field: 'score', direction: 'desc' }], offset: 2, limit: 2 });
+      const next = await space.find('bids', {
+        where: { callId: 'c1', status: 'admissible' },
+        orderBy: [{ field: 'score', direction: 'desc' }],
+        offset: 2,
+        limit: 2,
+      });
       expect(next.map((b) => b['bidId'])).toEqual(['b1']);
       expect(await space.count('bids', { callId: 'c1' })).toBe(4);
       expect(await space.count('bids', { score: null })).toBe(1);
@@ -90,7 +138,9 @@ for (const adapter of READ_MODEL_STORES) {
         expect(await space.find('calls', { where: { status: value } })).toEqual([]);
       }
       await expect(space.find('calls', { where: { "status') OR 1=1 --": 'x' } })).rejects.toThrow('Invalid field name');
-      await expect(space.find('calls', { orderBy: [{ field: '$where', direction: 'asc' }] })).rejects.toThrow('Invalid field name');
+      await expect(space.find('calls', { orderBy: [{ field: '$where', direction: 'asc' }] })).rejects.toThrow(
+        'Invalid field name',
+      );
       expect(await space.count('calls')).toBe(1);
     });
 
@@ -98,7 +148,11 @@ for (const adapter of READ_MODEL_STORES) {
       const space = store.space(1);
       await space.commit('p', [], move(null, 4));
       await space.recordFailure('p', cp(5), 'cannot decode event 5');
-      expect(await space.status('p')).toEqual({ projection: 'p', checkpoint: cp(4), failure: { at: cp(5), message: 'cannot decode event 5' } });
+      expect(await space.status('p')).toEqual({
+        projection: 'p',
+        checkpoint: cp(4),
+        failure: { at: cp(5), message: 'cannot decode event 5' },
+      });
       await space.commit('p', [], move(4, 6));
       expect((await space.status('p')).failure).toBeNull();
       expect((await space.statuses()).map((s) => s.projection)).toEqual(['p']);
@@ -123,8 +177,12 @@ for (const adapter of READ_MODEL_STORES) {
       await space.commit('p', [{ collection: 'docs', id: 'a', document: { by: 'first' } }], move(null, 5));
       // Another writer moved the projection from 5 to 9 while this one was making a batch from 5.
       await space.commit('p', [{ collection: 'docs', id: 'a', document: { by: 'other' } }], move(5, 9));
-      await expect(space.commit('p', [{ collection: 'docs', id: 'a', document: { by: 'late' } }], move(5, 12))).rejects.toBeInstanceOf(StaleCheckpointError);
-      await expect(space.commit('p', [{ collection: 'docs', id: 'b', document: { by: 'late' } }], move(null, 12))).rejects.toBeInstanceOf(StaleCheckpointError);
+      await expect(
+        space.commit('p', [{ collection: 'docs', id: 'a', document: { by: 'late' } }], move(5, 12)),
+      ).rejects.toBeInstanceOf(StaleCheckpointError);
+      await expect(
+        space.commit('p', [{ collection: 'docs', id: 'b', document: { by: 'late' } }], move(null, 12)),
+      ).rejects.toBeInstanceOf(StaleCheckpointError);
       expect(await space.get('docs', 'a')).toEqual({ by: 'other' });
       expect(await space.get('docs', 'b')).toBeNull();
       expect((await space.status('p')).checkpoint).toEqual(cp(9));
@@ -133,7 +191,12 @@ for (const adapter of READ_MODEL_STORES) {
     it('records an interruption beside the checkpoint until the next commit', async () => {
       const space = store.space(1);
       await space.commit('p', [], move(null, 4));
-      const interruption = { since: '2026-11-25T10:00:00.000Z', attempts: 3, lastError: 'EventStoreUnavailableError: connection reset', nextAttemptAt: '2026-11-25T10:00:00.700Z' };
+      const interruption = {
+        since: '2026-11-25T10:00:00.000Z',
+        attempts: 3,
+        lastError: 'EventStoreUnavailableError: connection reset',
+        nextAttemptAt: '2026-11-25T10:00:00.700Z',
+      };
       await space.recordInterruption('p', interruption);
       expect(await space.status('p')).toEqual({ projection: 'p', checkpoint: cp(4), failure: null, interruption });
       expect((await space.statuses())[0]?.interruption).toEqual(interruption);
@@ -178,20 +241,28 @@ for (const adapter of READ_MODEL_STORES) {
     });
 
     it('lets exactly one of many owners racing for a free lease take it', async () => {
-      const taken = await Promise.all(Array.from({ length: 10 }, (_, i) => store.acquireLease('race', `owner-${i}`, 5_000)));
+      const taken = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => store.acquireLease('race', `owner-${i}`, 5_000)),
+      );
       expect(taken.filter((lease) => lease !== null)).toHaveLength(1);
     });
 
-    it("decides by its own clock: owners whose clocks are minutes apart still see one holder", async () => {
+    it('decides by its own clock: owners whose clocks are minutes apart still see one holder', async () => {
       const minutes = 60_000;
       // A's machine runs 5 minutes slow, B's 5 minutes fast: by B's clock, A's 30 s lease lapsed long ago.
       const a = await withClockOff(-5 * minutes, () => store.acquireLease('projector', 'a', 30_000));
       expect(a).not.toBeNull();
       expect(await withClockOff(5 * minutes, () => store.acquireLease('projector', 'b', 30_000))).toBeNull();
-      expect(await withClockOff(-5 * minutes, () => store.acquireLease('projector', 'a', 30_000))).toMatchObject({ owner: 'a', epoch: a!.epoch });
+      expect(await withClockOff(-5 * minutes, () => store.acquireLease('projector', 'a', 30_000))).toMatchObject({
+        owner: 'a',
+        epoch: a!.epoch,
+      });
       // And a slow clock does not let B think A's lease is still running once the store says it ended.
       await store.releaseLease('projector', 'a');
-      expect(await withClockOff(-10 * minutes, () => store.acquireLease('projector', 'b', 30_000))).toMatchObject({ owner: 'b', epoch: a!.epoch + 1 });
+      expect(await withClockOff(-10 * minutes, () => store.acquireLease('projector', 'b', 30_000))).toMatchObject({
+        owner: 'b',
+        epoch: a!.epoch + 1,
+      });
     });
 
     it("refuses every write of a leader that paused past its lease once another took over: the documents and checkpoint are the new leader's", async () => {
@@ -199,7 +270,12 @@ for (const adapter of READ_MODEL_STORES) {
       // A leads, commits a first batch, then makes the next one (from 5 to 9)…
       const a = granted(await store.acquireLease('projector', 'a', 300));
       expect((await space.claim('p', fenceOf(a))).checkpoint).toBeNull();
-      await space.commit('p', [{ collection: 'grants', id: 'g1', document: { disbursedCents: 100 } }], move(null, 5), fenceOf(a));
+      await space.commit(
+        'p',
+        [{ collection: 'grants', id: 'g1', document: { disbursedCents: 100 } }],
+        move(null, 5),
+        fenceOf(a),
+      );
       const batchOfA = [
         { collection: 'grants', id: 'g1', document: { disbursedCents: 150 } },
         { collection: 'grants', id: 'g2', document: { disbursedCents: 70 } },
@@ -209,7 +285,12 @@ for (const adapter of READ_MODEL_STORES) {
       const b = granted(await store.acquireLease('projector', 'b', 60_000));
       expect(b.epoch).toBeGreaterThan(a.epoch);
       expect((await space.claim('p', fenceOf(b))).checkpoint).toEqual(cp(5));
-      await space.commit('p', [{ collection: 'grants', id: 'g1', document: { disbursedCents: 150, by: 'b' } }], move(5, 9), fenceOf(b));
+      await space.commit(
+        'p',
+        [{ collection: 'grants', id: 'g1', document: { disbursedCents: 150, by: 'b' } }],
+        move(5, 9),
+        fenceOf(b),
+      );
       // A wakes up and commits the batch it had made, or any other: nothing of it is applied.
       await expect(space.commit('p', batchOfA, move(5, 9), fenceOf(a))).rejects.toBeInstanceOf(FencedOutError);
       await expect(space.commit('p', batchOfA, move(9, 12), fenceOf(a))).rejects.toBeInstanceOf(FencedOutError);
@@ -220,7 +301,12 @@ for (const adapter of READ_MODEL_STORES) {
       expect(await space.get('grants', 'g2')).toBeNull();
       expect(await space.status('p')).toEqual({ projection: 'p', checkpoint: cp(9), failure: null });
       // B goes on.
-      await space.commit('p', [{ collection: 'grants', id: 'g2', document: { disbursedCents: 70, by: 'b' } }], move(9, 12), fenceOf(b));
+      await space.commit(
+        'p',
+        [{ collection: 'grants', id: 'g2', document: { disbursedCents: 70, by: 'b' } }],
+        move(9, 12),
+        fenceOf(b),
+      );
       expect((await space.status('p')).checkpoint).toEqual(cp(12));
     });
 
@@ -230,7 +316,9 @@ for (const adapter of READ_MODEL_STORES) {
       await space.commit('p', [], move(null, 5), fenceOf(a));
       await store.releaseLease('projector', 'a');
       granted(await store.acquireLease('projector', 'b', 60_000));
-      await expect(space.commit('p', [{ collection: 'docs', id: 'x', document: { v: 1 } }], move(5, 6), fenceOf(a))).rejects.toBeInstanceOf(FencedOutError);
+      await expect(
+        space.commit('p', [{ collection: 'docs', id: 'x', document: { v: 1 } }], move(5, 6), fenceOf(a)),
+      ).rejects.toBeInstanceOf(FencedOutError);
       expect(await space.get('docs', 'x')).toBeNull();
       expect((await space.status('p')).checkpoint).toEqual(cp(5));
     });

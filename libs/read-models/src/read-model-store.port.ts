@@ -90,7 +90,12 @@ export interface ReadModelSpace {
    * another writer has moved since), and with FencedOutError unless `fence.epoch` is still the
    * lease's epoch (a holder that paused past its lease). A refused batch writes nothing.
    */
-  commit(projection: string, changes: readonly DocumentChange[], move: CheckpointMove, fence?: Fence | null): Promise<void>;
+  commit(
+    projection: string,
+    changes: readonly DocumentChange[],
+    move: CheckpointMove,
+    fence?: Fence | null,
+  ): Promise<void>;
   /**
    * The projection's status, taken for the fence's term: refused with FencedOutError unless
    * `fence.epoch` is the lease's epoch; from then on, batches of earlier terms are refused even if
@@ -132,7 +137,9 @@ export class StaleCheckpointError extends Error {
   constructor(projection: string, stored: Checkpoint | null, offered: Checkpoint, from?: Checkpoint | null) {
     const at = stored ? `${stored.commit}/${stored.prepare}` : 'no checkpoint';
     const batch = from === undefined ? '' : ` from ${from ? `${from.commit}/${from.prepare}` : 'the start'}`;
-    super(`Projection ${projection} is at ${at}; refusing a batch${batch} ending at ${offered.commit}/${offered.prepare}`);
+    super(
+      `Projection ${projection} is at ${at}; refusing a batch${batch} ending at ${offered.commit}/${offered.prepare}`,
+    );
   }
 }
 
@@ -151,8 +158,10 @@ export class FencedOutError extends Error {
  * adapter checks this inside the transaction that writes the batch.
  */
 export function assertMovesFrom(projection: string, stored: Checkpoint | null, move: CheckpointMove): void {
-  const forward = move.from === null || comparePositions(checkpointPosition(move.to), checkpointPosition(move.from)) > 0;
-  if (!forward || !sameCheckpoint(stored, move.from)) throw new StaleCheckpointError(projection, stored, move.to, move.from);
+  const forward =
+    move.from === null || comparePositions(checkpointPosition(move.to), checkpointPosition(move.from)) > 0;
+  if (!forward || !sameCheckpoint(stored, move.from))
+    throw new StaleCheckpointError(projection, stored, move.to, move.from);
 }
 
 /** What a lease's stored epoch says to a fenced writer whose term it is not. */

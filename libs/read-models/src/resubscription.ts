@@ -1,4 +1,10 @@
-import { EventDecodingError, type EventStore, type LogPosition, type SubscribeOptions, type SubscriptionItem } from '@app/event-store';
+import {
+  EventDecodingError,
+  type EventStore,
+  type LogPosition,
+  type SubscribeOptions,
+  type SubscriptionItem,
+} from '@app/event-store';
 
 /** How long to wait before each new attempt: doubling from `initialMs`, never past `maxMs`. */
 export interface Backoff {
@@ -14,7 +20,11 @@ export const RECONNECT_BACKOFF: Backoff = { initialMs: 100, maxMs: 5_000 };
  * spread by ±25 % so that processes cut off together do not all come back in the same instant, and
  * always within [initialMs, maxMs].
  */
-export function backoffDelay(attempt: number, backoff: Backoff = RECONNECT_BACKOFF, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  backoff: Backoff = RECONNECT_BACKOFF,
+  random: () => number = Math.random,
+): number {
   const base = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(Math.max(attempt - 1, 0), 30));
   const spread = base * (0.75 + 0.5 * random());
   return Math.round(Math.min(backoff.maxMs, Math.max(backoff.initialMs, spread)));
@@ -53,7 +63,10 @@ export interface ResubscribeOptions extends SubscribeOptions {
  * cannot decode is not a failure of the store: it ends the read with its error (a poison event
  * stops its projections, it is never skipped).
  */
-export async function* resubscribe(events: Pick<EventStore, 'subscribe'>, options: ResubscribeOptions = {}): AsyncGenerator<LogItem> {
+export async function* resubscribe(
+  events: Pick<EventStore, 'subscribe'>,
+  options: ResubscribeOptions = {},
+): AsyncGenerator<LogItem> {
   const { signal, backoff = RECONNECT_BACKOFF, random = Math.random, now = () => new Date() } = options;
   let after: LogPosition | null = options.after ?? null;
   let attempt = 0;

@@ -1,6 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { EventDecodingError, EventStoreUnavailableError, InMemoryEventStore, type EventStore, type LogPosition, type SubscriptionItem } from '@app/event-store';
+import {
+  EventDecodingError,
+  EventStoreUnavailableError,
+  InMemoryEventStore,
+  type EventStore,
+  type LogPosition,
+  type SubscriptionItem,
+} from '@app/event-store';
 import { DroppingEventStore } from '../test-support/dropping-event-store.js';
 import { SharedLog } from './shared-log.js';
 import { RECONNECT_BACKOFF, backoffDelay, type LogItem } from './resubscription.js';
@@ -12,7 +19,15 @@ async function logOf(count: number): Promise<{ store: InMemoryEventStore; positi
     const result = await store.append({
       stream: `bid-${i % 7}`,
       expected: 'any',
-      events: [{ eventId: randomUUID(), type: 'CallClosed', schemaVersion: 1, data: { callId: `c${i}`, closedAt: '' }, metadata: { actor: 't', correlationId: 'c', causationId: null, commandId: null, recordedAt: '' } }],
+      events: [
+        {
+          eventId: randomUUID(),
+          type: 'CallClosed',
+          schemaVersion: 1,
+          data: { callId: `c${i}`, closedAt: '' },
+          metadata: { actor: 't', correlationId: 'c', causationId: null, commandId: null, recordedAt: '' },
+        },
+      ],
     });
     positions.push(result.position);
   }
@@ -49,7 +64,10 @@ describe('one read of the log shared by projections', () => {
   it('loses nothing when one subscriber is slower than the others by far more than the read runs ahead', async () => {
     const { store, positions } = await logOf(6_000);
     const shared = new SharedLog(store, 2);
-    const [fast, slow] = await Promise.all([untilCaughtUp(shared.subscribe({})), untilCaughtUp(shared.subscribe({}), true)]);
+    const [fast, slow] = await Promise.all([
+      untilCaughtUp(shared.subscribe({})),
+      untilCaughtUp(shared.subscribe({}), true),
+    ]);
     expect(fast).toHaveLength(positions.length);
     expect(slow).toEqual(fast);
   });
@@ -119,7 +137,19 @@ describe('one read of the log shared by projections', () => {
       if (item.kind === 'interrupted') {
         attempts = item.attempt;
         if (attempts === 5) {
-          await store.append({ stream: 'bid-late', expected: 'any', events: [{ eventId: randomUUID(), type: 'CallClosed', schemaVersion: 1, data: { callId: 'late', closedAt: '' }, metadata: { actor: 't', correlationId: 'c', causationId: null, commandId: null, recordedAt: '' } }] });
+          await store.append({
+            stream: 'bid-late',
+            expected: 'any',
+            events: [
+              {
+                eventId: randomUUID(),
+                type: 'CallClosed',
+                schemaVersion: 1,
+                data: { callId: 'late', closedAt: '' },
+                metadata: { actor: 't', correlationId: 'c', causationId: null, commandId: null, recordedAt: '' },
+              },
+            ],
+          });
           dropping.up();
         }
         continue;
@@ -142,7 +172,10 @@ describe('one read of the log shared by projections', () => {
       },
     };
     const shared = new SharedLog(poisoned as EventStore, 2, { backoff: { initialMs: 1, maxMs: 5 } });
-    const outcomes = await Promise.all([untilCaughtUp(shared.subscribe({})).catch((e: unknown) => e), untilCaughtUp(shared.subscribe({})).catch((e: unknown) => e)]);
+    const outcomes = await Promise.all([
+      untilCaughtUp(shared.subscribe({})).catch((e: unknown) => e),
+      untilCaughtUp(shared.subscribe({})).catch((e: unknown) => e),
+    ]);
     for (const outcome of outcomes) expect(outcome).toBeInstanceOf(EventDecodingError);
     expect(subscriptions).toBe(1);
   });
@@ -152,7 +185,9 @@ describe('the wait between attempts', () => {
   it('doubles from 100 ms up to 5 s, spread by a quarter either way, never outside those bounds', () => {
     const low = () => 0;
     const high = () => 0.999_999;
-    expect([1, 2, 3, 4, 5, 6, 7].map((n) => backoffDelay(n, RECONNECT_BACKOFF, () => 0.5))).toEqual([100, 200, 400, 800, 1_600, 3_200, 5_000]);
+    expect([1, 2, 3, 4, 5, 6, 7].map((n) => backoffDelay(n, RECONNECT_BACKOFF, () => 0.5))).toEqual([
+      100, 200, 400, 800, 1_600, 3_200, 5_000,
+    ]);
     expect(backoffDelay(1, RECONNECT_BACKOFF, low)).toBe(100);
     expect(backoffDelay(3, RECONNECT_BACKOFF, low)).toBe(300);
     expect(backoffDelay(3, RECONNECT_BACKOFF, high)).toBe(500);

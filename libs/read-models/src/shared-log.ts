@@ -102,11 +102,20 @@ export class SharedLog implements LogReader {
       return comparePositions(r.after, earliest) < 0 ? r.after : earliest;
     }, undefined);
     try {
-      const read = resubscribe(this.events, { after: after ?? null, signal: this.abort.signal, ...(this.options.backoff ? { backoff: this.options.backoff } : {}) });
+      const read = resubscribe(this.events, {
+        after: after ?? null,
+        signal: this.abort.signal,
+        ...(this.options.backoff ? { backoff: this.options.backoff } : {}),
+      });
       for await (const item of read) {
         if (this.readers.length === 0) break;
         for (const reader of this.readers) {
-          if (item.kind === 'event' && reader.after !== null && comparePositions(item.event.position, reader.after) <= 0) continue;
+          if (
+            item.kind === 'event' &&
+            reader.after !== null &&
+            comparePositions(item.event.position, reader.after) <= 0
+          )
+            continue;
           reader.queue.push(item);
           reader.wake?.();
         }

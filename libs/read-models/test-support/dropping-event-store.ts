@@ -4,7 +4,13 @@
  * EventStoreUnavailableError after a given number of events or when the test says so, and while
  * the store is "down" every new subscription fails at once.
  */
-import { DelegatingEventStore, EventStoreUnavailableError, type LogPosition, type SubscribeOptions, type SubscriptionItem } from '@app/event-store';
+import {
+  DelegatingEventStore,
+  EventStoreUnavailableError,
+  type LogPosition,
+  type SubscribeOptions,
+  type SubscriptionItem,
+} from '@app/event-store';
 
 export class DroppingEventStore extends DelegatingEventStore {
   /** Where each subscription opened so far (failed attempts included) asked to start. */

@@ -24,7 +24,9 @@ export function projectInMemory(events: readonly RecordedEvent[], projections: r
 }
 
 /** Recorded envelopes for plain domain events, numbered 1, 2, 3… */
-export function recorded(log: ReadonlyArray<{ stream: string; event: { type: string; data: unknown } }>): RecordedEvent[] {
+export function recorded(
+  log: ReadonlyArray<{ stream: string; event: { type: string; data: unknown } }>,
+): RecordedEvent[] {
   const revisions = new Map<string, number>();
   return log.map(({ stream, event }, i) => {
     const revision = (revisions.get(stream) ?? -1) + 1;
@@ -34,7 +36,13 @@ export function recorded(log: ReadonlyArray<{ stream: string; event: { type: str
       type: event.type,
       schemaVersion: FUNDING_EVENT_SCHEMA_VERSIONS[event.type as FundingEventType],
       data: event.data,
-      metadata: { actor: 'test', correlationId: 'c', causationId: null, commandId: null, recordedAt: '2026-01-01T00:00:00.000Z' },
+      metadata: {
+        actor: 'test',
+        correlationId: 'c',
+        causationId: null,
+        commandId: null,
+        recordedAt: '2026-01-01T00:00:00.000Z',
+      },
       stream,
       revision,
       position: { commit: BigInt(i + 1), prepare: BigInt(i + 1) },

@@ -33,7 +33,9 @@ export class ApiError extends Error {
 export async function getJson(path, params = {}) {
   const key = apiKey.get();
   if (!key) throw new ApiError(401, { code: 'NO_KEY', message: 'Enter an API key to read the ledger.' });
-  const search = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== '')).toString();
+  const search = new URLSearchParams(
+    Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== ''),
+  ).toString();
   let response;
   try {
     response = await fetch(search ? `${path}?${search}` : path, {
@@ -42,7 +44,10 @@ export async function getJson(path, params = {}) {
       credentials: 'omit',
     });
   } catch {
-    throw new ApiError(0, { code: 'UNREACHABLE', message: 'The API could not be reached. Check the connection and try again.' });
+    throw new ApiError(0, {
+      code: 'UNREACHABLE',
+      message: 'The API could not be reached. Check the connection and try again.',
+    });
   }
   const body = await response.json().catch(() => null);
   if (!response.ok) throw new ApiError(response.status, body, response.headers.get('Retry-After'));
@@ -55,6 +60,7 @@ export async function getAll(path, params = {}, limit = 1000) {
   for (let page = 1; ; page += 1) {
     const answer = await getJson(path, { ...params, page, pageSize: 100 });
     items.push(...answer.items);
-    if (answer.items.length < 100 || items.length >= answer.total || items.length >= limit) return { items, total: answer.total };
+    if (answer.items.length < 100 || items.length >= answer.total || items.length >= limit)
+      return { items, total: answer.total };
   }
 }

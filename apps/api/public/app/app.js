@@ -34,14 +34,22 @@ const currentProgramme = () => sessionStorage.getItem(PROGRAMME_KEY) ?? DEFAULT_
 /** '#/calls/x?order=arrival' → { segments: ['calls', 'x'], query: { order: 'arrival' } } */
 function parseHash(hash) {
   const [path, search = ''] = hash.replace(/^#\/?/, '').split('?');
-  return { segments: path.split('/').filter(Boolean).map(decodeURIComponent), query: Object.fromEntries(new URLSearchParams(search)) };
+  return {
+    segments: path.split('/').filter(Boolean).map(decodeURIComponent),
+    query: Object.fromEntries(new URLSearchParams(search)),
+  };
 }
 
 function match(segments) {
   for (const route of ROUTES) {
     if (route.path.length !== segments.length) continue;
     const params = {};
-    if (route.path.every((part, i) => (part.startsWith(':') ? ((params[part.slice(1)] = segments[i]), true) : part === segments[i]))) return { route, params };
+    if (
+      route.path.every((part, i) =>
+        part.startsWith(':') ? ((params[part.slice(1)] = segments[i]), true) : part === segments[i],
+      )
+    )
+      return { route, params };
   }
   return null;
 }
@@ -79,7 +87,11 @@ async function render({ focus = false } = {}) {
   cleanup?.();
   cleanup = null;
   if (!found) {
-    show([h('h1', { tabindex: '-1' }, 'No such page'), h('p', {}, h('a', { href: '#/' }, 'Go to the programme overview'))], 'No such page', focus);
+    show(
+      [h('h1', { tabindex: '-1' }, 'No such page'), h('p', {}, h('a', { href: '#/' }, 'Go to the programme overview'))],
+      'No such page',
+      focus,
+    );
     return;
   }
   if (!apiKey.get()) {
@@ -100,7 +112,11 @@ async function render({ focus = false } = {}) {
       updateShell(found.route.nav);
       showKeyForm(error);
     } else {
-      show([h('h1', { tabindex: '-1' }, 'Could not load this page'), problem(error)], 'Could not load this page', focus);
+      show(
+        [h('h1', { tabindex: '-1' }, 'Could not load this page'), problem(error)],
+        'Could not load this page',
+        focus,
+      );
     }
   } finally {
     if (token === rendering) main.removeAttribute('aria-busy');
@@ -122,7 +138,8 @@ function problem(error) {
 
 function keyMessage(error) {
   if (!error) return null;
-  if (error.status === 403) return `The key in use may not read this page: ${error.message}. Enter a key with that role.`;
+  if (error.status === 403)
+    return `The key in use may not read this page: ${error.message}. Enter a key with that role.`;
   if (error.code === 'NO_KEY') return null;
   return `The key was not accepted (${error.message}). Enter a valid API key.`;
 }
@@ -145,7 +162,11 @@ function showKeyForm(error) {
     'form',
     { class: 'key-form', method: 'post', novalidate: true },
     h('label', { for: 'api-key' }, 'API key'),
-    h('p', { class: 'hint', id: 'api-key-help' }, 'The key stays in this browser tab until you close it or forget it, and is sent only in the Authorization header. The pages read: viewer and other reader keys; the audit pages: an auditor key.'),
+    h(
+      'p',
+      { class: 'hint', id: 'api-key-help' },
+      'The key stays in this browser tab until you close it or forget it, and is sent only in the Authorization header. The pages read: viewer and other reader keys; the audit pages: an auditor key.',
+    ),
     invalid,
     input,
     h('button', { type: 'submit', class: 'button' }, 'Use this key'),
@@ -169,7 +190,11 @@ function showKeyForm(error) {
     h(
       'section',
       { class: 'key-panel', 'aria-labelledby': 'key-title' },
-      h('h1', { id: 'key-title', tabindex: '-1' }, error?.status === 403 ? 'This page needs another key' : 'Enter your API key'),
+      h(
+        'h1',
+        { id: 'key-title', tabindex: '-1' },
+        error?.status === 403 ? 'This page needs another key' : 'Enter your API key',
+      ),
       message ? h('p', { class: 'problem', role: 'alert' }, message) : null,
       form,
     ),

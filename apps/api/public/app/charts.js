@@ -18,7 +18,14 @@ export const SEGMENTS = [
  * released; paid, net of what recoveries brought back. Each part is at least 0, so the parts
  * cover the whole when the figures agree.
  */
-export function absorptionParts({ wholeCents, reservedCents, committedCents, releasedCents, disbursedCents, recoveredCents }) {
+export function absorptionParts({
+  wholeCents,
+  reservedCents,
+  committedCents,
+  releasedCents,
+  disbursedCents,
+  recoveredCents,
+}) {
   const paid = Math.max(0, disbursedCents - recoveredCents);
   const committedNet = Math.max(0, committedCents - releasedCents);
   const committed = Math.max(0, committedNet - paid);
@@ -60,14 +67,21 @@ export function absorptionChart(canvas, rows) {
       maintainAspectRatio: false,
       animation: false,
       scales: {
-        x: { stacked: true, min: 0, max: 100, ticks: { callback: (value) => `${value} %`, color: '#1a1a1a' }, grid: { color: '#e3e6ea' } },
+        x: {
+          stacked: true,
+          min: 0,
+          max: 100,
+          ticks: { callback: (value) => `${value} %`, color: '#1a1a1a' },
+          grid: { color: '#e3e6ea' },
+        },
         y: { stacked: true, ticks: { color: '#1a1a1a', font: { size: 13 } }, grid: { display: false } },
       },
       plugins: {
         legend: { position: 'bottom', labels: { color: '#1a1a1a', boxWidth: 14 } },
         tooltip: {
           callbacks: {
-            label: (context) => `${context.dataset.label}: ${euros(context.dataset.cents[context.dataIndex])} (${percent(context.parsed.x / 100)})`,
+            label: (context) =>
+              `${context.dataset.label}: ${euros(context.dataset.cents[context.dataIndex])} (${percent(context.parsed.x / 100)})`,
           },
         },
       },

@@ -26,7 +26,9 @@ function append(element, children) {
 /** A link inside the dashboard: the route's segments are encoded one by one. */
 export function routeHref(segments, query = {}) {
   const path = segments.map((s) => encodeURIComponent(String(s))).join('/');
-  const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined && v !== null && v !== ''));
+  const params = new URLSearchParams(
+    Object.entries(query).filter(([, v]) => v !== undefined && v !== null && v !== ''),
+  );
   const search = params.toString();
   return `#/${path}${search ? `?${search}` : ''}`;
 }
@@ -44,7 +46,15 @@ let tableCount = 0;
 export function dataTable({ caption, columns, rows, empty = 'None.', footer }) {
   tableCount += 1;
   const captionId = `table-caption-${tableCount}`;
-  const head = h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: c.numeric ? 'num' : undefined }, c.label))));
+  const head = h(
+    'thead',
+    {},
+    h(
+      'tr',
+      {},
+      columns.map((c) => h('th', { scope: 'col', class: c.numeric ? 'num' : undefined }, c.label)),
+    ),
+  );
   const body = h(
     'tbody',
     {},
@@ -54,11 +64,33 @@ export function dataTable({ caption, columns, rows, empty = 'None.', footer }) {
           h(
             'tr',
             {},
-            columns.map((c, i) => h(i === 0 ? 'th' : 'td', { scope: i === 0 ? 'row' : undefined, class: c.numeric ? 'num' : undefined }, c.value(row))),
+            columns.map((c, i) =>
+              h(
+                i === 0 ? 'th' : 'td',
+                { scope: i === 0 ? 'row' : undefined, class: c.numeric ? 'num' : undefined },
+                c.value(row),
+              ),
+            ),
           ),
         ),
   );
-  const foot = footer ? h('tfoot', {}, h('tr', {}, columns.map((c, i) => h(i === 0 ? 'th' : 'td', { scope: i === 0 ? 'row' : undefined, class: c.numeric ? 'num' : undefined }, footer(c, i))))) : null;
+  const foot = footer
+    ? h(
+        'tfoot',
+        {},
+        h(
+          'tr',
+          {},
+          columns.map((c, i) =>
+            h(
+              i === 0 ? 'th' : 'td',
+              { scope: i === 0 ? 'row' : undefined, class: c.numeric ? 'num' : undefined },
+              footer(c, i),
+            ),
+          ),
+        ),
+      )
+    : null;
   return h(
     'div',
     { class: 'table-wrap', role: 'region', 'aria-labelledby': captionId, tabindex: '0' },
@@ -71,7 +103,9 @@ export function facts(entries, className = 'facts') {
   return h(
     'dl',
     { class: className },
-    entries.filter(([, value]) => value !== undefined).map(([term, value]) => h('div', {}, h('dt', {}, term), h('dd', {}, value ?? '—'))),
+    entries
+      .filter(([, value]) => value !== undefined)
+      .map(([term, value]) => h('div', {}, h('dt', {}, term), h('dd', {}, value ?? '—'))),
   );
 }
 

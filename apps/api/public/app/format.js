@@ -1,8 +1,17 @@
 /** Figures as an Italian reader expects them: euro from integer cents, dates day first. */
 
 const EURO = new Intl.NumberFormat('it-IT', { style: 'currency', currency: 'EUR' });
-const EURO_COMPACT = new Intl.NumberFormat('it-IT', { style: 'currency', currency: 'EUR', notation: 'compact', maximumFractionDigits: 1 });
-const PERCENT = new Intl.NumberFormat('it-IT', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const EURO_COMPACT = new Intl.NumberFormat('it-IT', {
+  style: 'currency',
+  currency: 'EUR',
+  notation: 'compact',
+  maximumFractionDigits: 1,
+});
+const PERCENT = new Intl.NumberFormat('it-IT', {
+  style: 'percent',
+  minimumFractionDigits: 1,
+  maximumFractionDigits: 1,
+});
 const NUMBER = new Intl.NumberFormat('it-IT');
 const DAY = { day: '2-digit', month: '2-digit', year: 'numeric' };
 const DATE_TIME = new Intl.DateTimeFormat('it-IT', { ...DAY, hour: '2-digit', minute: '2-digit', second: '2-digit' });

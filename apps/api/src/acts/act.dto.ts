@@ -14,7 +14,12 @@ export class ActDto {
   @IsText('The act\'s number, as the administration writes it, e.g. "D.D. 998/2017"', 64)
   number!: string;
 
-  @ApiProperty({ type: 'string', format: 'date', example: '2017-11-02', description: 'The day the act was adopted (YYYY-MM-DD), not after today in Italy' })
+  @ApiProperty({
+    type: 'string',
+    format: 'date',
+    example: '2017-11-02',
+    description: 'The day the act was adopted (YYYY-MM-DD), not after today in Italy',
+  })
   @MatchesDay()
   date!: string;
 
@@ -43,7 +48,12 @@ export class Act {
 }
 
 /** A response field holding an act, or null where the record was made before acts were recorded. */
-export const ActField = (description: string, nullable = true) => Nested(Act, description, nullable ? { nullable: true } : {});
+export const ActField = (description: string, nullable = true) =>
+  Nested(Act, description, nullable ? { nullable: true } : {});
 
 /** An example act, for the OpenAPI examples. */
-export const EXAMPLE_ACT: AdministrativeAct = { number: 'D.D. 412/2026', date: '2026-04-20', signatory: 'Il Dirigente del Settore Politiche per le famiglie' };
+export const EXAMPLE_ACT: AdministrativeAct = {
+  number: 'D.D. 412/2026',
+  date: '2026-04-20',
+  signatory: 'Il Dirigente del Settore Politiche per le famiglie',
+};

@@ -1,5 +1,18 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { verifyLog, type Anchorer, type AnchorData, type AnchorKeys, type EventStore, type LogVerification } from '@app/event-store';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import {
+  verifyLog,
+  type Anchorer,
+  type AnchorData,
+  type AnchorKeys,
+  type EventStore,
+  type LogVerification,
+} from '@app/event-store';
 import { anchorDueMs, anchorKeys, openAnchorer, type AppConfig, type OpenedEventStore } from '@app/config';
 import { APP_CONFIG } from '../infrastructure/app-config.provider.js';
 import { CLOCK, type Clock } from '../infrastructure/clock.js';
@@ -28,7 +41,8 @@ export class AuditTrail implements OnApplicationBootstrap, BeforeApplicationShut
   ) {
     this.written = opened.written;
     this.keys = anchorKeys(config);
-    this.anchorer = config.runProjector && config.anchorIntervalMs > 0 ? openAnchorer(config, opened, () => clock.now()) : null;
+    this.anchorer =
+      config.runProjector && config.anchorIntervalMs > 0 ? openAnchorer(config, opened, () => clock.now()) : null;
   }
 
   onApplicationBootstrap(): void {

@@ -13,7 +13,18 @@ import {
   type LogVerification,
   type RecordedEvent,
 } from '@app/event-store';
-import { BID, CALL, GRANT, PROGRAMME, bidStream, callStream, grantStream, programmeStream, type Evolving, type FundingEvent } from '@app/funding';
+import {
+  BID,
+  CALL,
+  GRANT,
+  PROGRAMME,
+  bidStream,
+  callStream,
+  grantStream,
+  programmeStream,
+  type Evolving,
+  type FundingEvent,
+} from '@app/funding';
 import { foldStream } from '@app/commands';
 import type { AppConfig } from '@app/config';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
@@ -60,32 +71,53 @@ export class AuditController {
   @ApiRead({
     operationId: 'getStreamHistory',
     summary: "One entity's events with their metadata, in pages",
-    description: 'Actor, recordedAt, correlation, causation and command id of every event of a stream such as `grant-<id>`, `call-<id>`, `bid-<id>`, `programme-<id>`.',
+    description:
+      'Actor, recordedAt, correlation, causation and command id of every event of a stream such as `grant-<id>`, `call-<id>`, `bid-<id>`, `programme-<id>`.',
     type: StreamHistory,
     problems: { 404: 'STREAM_NOT_FOUND.' },
   })
-  @ApiParam({ name: 'stream', description: 'A stream name: `<kind>-<id>`, e.g. `grant-officine-nido-grant`, or `audit-anchors`; 400 INVALID_STREAM otherwise', example: 'grant-officine-nido-grant' })
+  @ApiParam({
+    name: 'stream',
+    description:
+      'A stream name: `<kind>-<id>`, e.g. `grant-officine-nido-grant`, or `audit-anchors`; 400 INVALID_STREAM otherwise',
+    example: 'grant-officine-nido-grant',
+  })
   async stream(@Param('stream') stream: string, @Query() query: StreamHistoryQuery) {
     try {
       assertStreamName(stream);
     } catch {
-      throw new BadRequestException({ code: 'INVALID_STREAM', message: `${quoted(stream)} is not a stream name such as call-<id>` });
+      throw new BadRequestException({
+        code: 'INVALID_STREAM',
+        message: `${quoted(stream)} is not a stream name such as call-<id>`,
+      });
     }
     const limit = query.limit ?? 100;
     const events = await this.store.readStream(stream, { fromRevision: query.fromRevision ?? 0, limit: limit + 1 });
-    if (events.length === 0 && (query.fromRevision ?? 0) === 0) throw new NotFoundException({ code: 'STREAM_NOT_FOUND', message: `Stream ${stream} has no events` });
+    if (events.length === 0 && (query.fromRevision ?? 0) === 0)
+      throw new NotFoundException({ code: 'STREAM_NOT_FOUND', message: `Stream ${stream} has no events` });
     const page = events.slice(0, limit);
-    return { stream, events: page.map(auditEvent), nextRevision: events.length > limit ? page[page.length - 1]!.revision + 1 : null };
+    return {
+      stream,
+      events: page.map(auditEvent),
+      nextRevision: events.length > limit ? page[page.length - 1]!.revision + 1 : null,
+    };
   }
 
   /** The global log in order, paginated by position. */
   @Get('events')
-  @ApiRead({ operationId: 'listLogEvents', summary: 'The global log in order, in pages: follow `next`', type: GlobalLogPage })
+  @ApiRead({
+    operationId: 'listLogEvents',
+    summary: 'The global log in order, in pages: follow `next`',
+    type: GlobalLogPage,
+  })
   async events(@Query() query: GlobalLogQuery) {
     const limit = query.limit ?? 100;
     const after = query.after ? parsePosition(query.after) : null;
     const events = await this.store.readAll({ after, limit });
-    return { events: events.map(auditEvent), next: events.length === limit ? formatPosition(events[events.length - 1]!.position) : null };
+    return {
+      events: events.map(auditEvent),
+      next: events.length === limit ? formatPosition(events[events.length - 1]!.position) : null,
+    };
   }
 
   /**
@@ -122,7 +154,8 @@ export class AuditController {
         const page: RecordedEvent[] = await this.store.readAll({ after, limit: EXPORT_PAGE });
         for (const event of page) {
           if (closed) return;
-          if (!res.write(`${JSON.stringify(auditEvent(event))}\n`)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+          if (!res.write(`${JSON.stringify(auditEvent(event))}\n`))
+            await Promise.race([once(res, 'drain'), once(res, 'close')]);
         }
         if (page.length < EXPORT_PAGE) break;
         after = page[page.length - 1]!.position;
@@ -146,17 +179,31 @@ export class AuditController {
   @ApiParam({ name: 'kind', enum: [...ENTITIES.keys()], description: 'The kind of entity' })
   async stateAsOf(@Param('kind') kind: string, @Param('id', EntityIdPipe) id: string, @Query() query: AsOfQuery) {
     const entity = ENTITIES.get(kind);
-    if (!entity) throw new NotFoundException({ code: 'NOT_FOUND', message: `No such entity kind ${JSON.stringify(kind.slice(0, 64))}: use programmes, calls, bids or grants` });
+    if (!entity)
+      throw new NotFoundException({
+        code: 'NOT_FOUND',
+        message: `No such entity kind ${JSON.stringify(kind.slice(0, 64))}: use programmes, calls, bids or grants`,
+      });
     const stream = entity.stream(id);
     const all = await this.store.readStream(stream);
     if (all.length === 0) throw new NotFoundException({ code: 'STREAM_NOT_FOUND', message: `${stream} has no events` });
     const position = parsePosition(query.asOf);
     const instant = position ? null : Date.parse(query.asOf);
-    if (instant !== null && Number.isNaN(instant)) throw new BadRequestException({ code: 'VALIDATION_FAILED', message: 'asOf is not a valid date-time' });
-    const included = all.filter((e) => (position ? comparePositions(e.position, position) <= 0 : Date.parse(e.metadata.recordedAt) <= instant!));
+    if (instant !== null && Number.isNaN(instant))
+      throw new BadRequestException({ code: 'VALIDATION_FAILED', message: 'asOf is not a valid date-time' });
+    const included = all.filter((e) =>
+      position ? comparePositions(e.position, position) <= 0 : Date.parse(e.metadata.recordedAt) <= instant!,
+    );
     const state = foldStream(entity.fold, included);
     const last = included[included.length - 1];
-    return { stream, asOf: query.asOf, revision: last?.revision ?? null, position: last ? formatPosition(last.position) : null, eventsApplied: included.length, state: asJson(state) };
+    return {
+      stream,
+      asOf: query.asOf,
+      revision: last?.revision ?? null,
+      position: last ? formatPosition(last.position) : null,
+      eventsApplied: included.length,
+      state: asJson(state),
+    };
   }
 
   /**
@@ -167,7 +214,7 @@ export class AuditController {
   @Get('verify')
   @ApiRead({
     operationId: 'verifyLog',
-    summary: 'Verify the whole log: stream chains, signed anchors, the store\'s own chain',
+    summary: "Verify the whole log: stream chains, signed anchors, the store's own chain",
     type: LogVerificationReport,
     problems: { 429: 'A verification of yours is already under way.' },
   })
@@ -211,7 +258,9 @@ export function verificationReport(result: LogVerification) {
           checked: log.checked,
           headLink: log.headLink,
           headPosition: log.headPosition ? formatPosition(log.headPosition) : null,
-          firstBroken: log.firstBroken ? { position: formatPosition(log.firstBroken.position), reason: log.firstBroken.reason } : null,
+          firstBroken: log.firstBroken
+            ? { position: formatPosition(log.firstBroken.position), reason: log.firstBroken.reason }
+            : null,
         }
       : null,
   };
@@ -240,6 +289,7 @@ function auditEvent(event: RecordedEvent) {
 function asJson(value: unknown): unknown {
   if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [k, asJson(v)]));
   if (Array.isArray(value)) return value.map(asJson);
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asJson(v)]));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asJson(v)]));
   return value;
 }

@@ -25,7 +25,9 @@ export class StreamHistoryQuery extends AuditPageQuery {
 }
 
 export class GlobalLogQuery extends AuditPageQuery {
-  @ApiPropertyOptional({ description: 'A position from a previous page (`next`) or from X-Event-Position; absent: the beginning' })
+  @ApiPropertyOptional({
+    description: 'A position from a previous page (`next`) or from X-Event-Position; absent: the beginning',
+  })
   @IsOptional()
   @IsString()
   @Matches(/^\d{1,20}(\/\d{1,20})?$/, { message: 'after must be a position, e.g. 1200' })
@@ -33,7 +35,9 @@ export class GlobalLogQuery extends AuditPageQuery {
 }
 
 export class AsOfQuery {
-  @ApiPropertyOptional({ description: 'An ISO 8601 date-time with a zone (when the events were recorded), or a global position' })
+  @ApiPropertyOptional({
+    description: 'An ISO 8601 date-time with a zone (when the events were recorded), or a global position',
+  })
   @IsString()
   @Matches(/^(\d{1,20}(\/\d{1,20})?|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))$/, {
     message: 'asOf must be an ISO 8601 date-time with a time zone, or a global position',

@@ -13,7 +13,8 @@ export class AuditEvent {
 
   @ApiProperty({
     type: 'object',
-    description: 'Who, when and why: the actor (from the API key), correlation and causation, the command, the instant, and the stream link',
+    description:
+      'Who, when and why: the actor (from the API key), correlation and causation, the command, the instant, and the stream link',
     properties: {
       actor: { type: 'string', example: 'dev:finance-officer' },
       correlationId: { type: 'string' },
@@ -44,10 +45,12 @@ export class GlobalLogPage {
 export class StateAsOf {
   @Text('The stream folded', { example: 'grant-officine-nido-grant' }) stream!: string;
   @Text('As asked: a date-time or a position') asOf!: string;
-  @Integer('The revision of the last event applied; null before the first', { nullable: true }) revision!: number | null;
+  @Integer('The revision of the last event applied; null before the first', { nullable: true }) revision!:
+    number | null;
   @Position('The position of the last event applied', { nullable: true }) position!: string | null;
   @Count('Events applied') eventsApplied!: number;
-  @AnyObject("The entity's state as the write side folds it (its `status` is `none` before its first event)") state!: Record<string, unknown>;
+  @AnyObject("The entity's state as the write side folds it (its `status` is `none` before its first event)")
+  state!: Record<string, unknown>;
 }
 
 export class BrokenAt {
@@ -69,11 +72,14 @@ export class AnchorBreak {
 }
 
 export class LastAnchor {
-  @Integer("Its sequence number") sequence!: number;
+  @Integer('Its sequence number') sequence!: number;
   @Text('The last position it covers') upTo!: string;
   @Text('Its own position') position!: string;
   @Text('The key it was signed with', { nullable: true }) keyId!: string | null;
-  @Text('The digest of the stream heads it commits to: keep it with the sequence number and pass both to later verifications (`npm run audit:verify -- --anchor <sequence>:<headsDigest>`)') headsDigest!: string;
+  @Text(
+    'The digest of the stream heads it commits to: keep it with the sequence number and pass both to later verifications (`npm run audit:verify -- --anchor <sequence>:<headsDigest>`)',
+  )
+  headsDigest!: string;
 }
 
 export class StreamsVerification {
@@ -85,7 +91,10 @@ export class StreamsVerification {
 export class AnchorsVerification {
   @Count('Anchors checked') checked!: number;
   @Count('Of them, with a signature that holds') signed!: number;
-  @Texts('The key ids signatures were checked against (AUDIT_PUBLIC_KEYS); empty when none is configured, and then the verification fails') keys!: string[];
+  @Texts(
+    'The key ids signatures were checked against (AUDIT_PUBLIC_KEYS); empty when none is configured, and then the verification fails',
+  )
+  keys!: string[];
   @List(AnchorBreak, 'Anchors that do not match the log or their signature (at most 100)') broken!: AnchorBreak[];
   @Nested(LastAnchor, 'The last anchor', { nullable: true }) last!: LastAnchor | null;
   @Count('Events after the last anchor') unanchoredEvents!: number;
@@ -96,7 +105,8 @@ export class LogChainVerification {
   @Count('Events whose links were recomputed') checked!: number;
   @Text('The link of the last event', { nullable: true }) headLink!: string | null;
   @Position('The last event', { nullable: true }) headPosition!: string | null;
-  @Nested(BrokenAt, 'The first place the log does not match its chain', { nullable: true }) firstBroken!: BrokenAt | null;
+  @Nested(BrokenAt, 'The first place the log does not match its chain', { nullable: true })
+  firstBroken!: BrokenAt | null;
 }
 
 export class LogVerificationReport {
@@ -108,5 +118,6 @@ export class LogVerificationReport {
   @Nested(BrokenAt, 'The first problem found, for a quick look', { nullable: true }) firstBroken!: BrokenAt | null;
   @Nested(StreamsVerification, 'Each stream read on its own against its links') streams!: StreamsVerification;
   @Nested(AnchorsVerification, 'The signed anchors against the log') anchors!: AnchorsVerification;
-  @Nested(LogChainVerification, "The store's own log-wide chain, where it keeps one", { nullable: true }) log!: LogChainVerification | null;
+  @Nested(LogChainVerification, "The store's own log-wide chain, where it keeps one", { nullable: true })
+  log!: LogChainVerification | null;
 }

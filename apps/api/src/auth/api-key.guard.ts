@@ -1,4 +1,11 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import {
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  Inject,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import type { AppConfig } from '@app/config';
@@ -33,21 +40,36 @@ export class ApiKeyGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const address = request.ip ?? request.socket.remoteAddress ?? 'unknown';
     const wait = this.failures.wait(address);
-    if (wait > 0) throw tooMany(context.switchToHttp().getResponse<Response>(), wait, `Too many failed authentications from this address; retry in ${wait} s`);
+    if (wait > 0)
+      throw tooMany(
+        context.switchToHttp().getResponse<Response>(),
+        wait,
+        `Too many failed authentications from this address; retry in ${wait} s`,
+      );
     const authorization = request.headers.authorization;
-    if (authorization === undefined) throw new UnauthorizedException({ code: 'UNAUTHENTICATED', message: 'Send an API key as "Authorization: Bearer <key>"' });
+    if (authorization === undefined)
+      throw new UnauthorizedException({
+        code: 'UNAUTHENTICATED',
+        message: 'Send an API key as "Authorization: Bearer <key>"',
+      });
     const match = /^Bearer ([\x21-\x7e]{1,256})$/.exec(authorization);
     const principal = match?.[1] ? this.keys.authenticate(match[1]) : null;
     if (!principal) {
       this.failures.take(address);
-      throw new UnauthorizedException({ code: 'UNAUTHENTICATED', message: match ? 'Unknown API key' : 'Send an API key as "Authorization: Bearer <key>"' });
+      throw new UnauthorizedException({
+        code: 'UNAUTHENTICATED',
+        message: match ? 'Unknown API key' : 'Send an API key as "Authorization: Bearer <key>"',
+      });
     }
     request.principal = principal;
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets) ?? [];
     if (!principal.roles.some((role) => allowed.includes(role))) {
       throw new ForbiddenException({
         code: 'FORBIDDEN',
-        message: allowed.length === 0 ? 'This route is not open to any API key' : `This route needs one of the roles: ${allowed.join(', ')}`,
+        message:
+          allowed.length === 0
+            ? 'This route is not open to any API key'
+            : `This route needs one of the roles: ${allowed.join(', ')}`,
       });
     }
     return true;

@@ -19,7 +19,12 @@ describe('API keys', () => {
   });
 
   it('authenticates hashed keys', () => {
-    const keys = ApiKeys.load({ file: file('hashed.json', [{ keyHash: hashApiKey('a-long-enough-secret'), principal: 'ops', roles: ['viewer', 'auditor'] }]), production: true });
+    const keys = ApiKeys.load({
+      file: file('hashed.json', [
+        { keyHash: hashApiKey('a-long-enough-secret'), principal: 'ops', roles: ['viewer', 'auditor'] },
+      ]),
+      production: true,
+    });
     expect(keys.authenticate('a-long-enough-secret')).toEqual({ id: 'ops', roles: ['viewer', 'auditor'] });
   });
 
@@ -29,7 +34,14 @@ describe('API keys', () => {
     ['no principal', [{ key: 'a-long-enough-secret', roles: ['viewer'] }], 'principal'],
     ['a short key', [{ key: 'short', principal: 'p', roles: ['viewer'] }], 'at least 16'],
     ['a malformed hash', [{ keyHash: 'md5:abc', principal: 'p', roles: ['viewer'] }], 'keyHash'],
-    ['a key twice', [{ key: 'a-long-enough-secret', principal: 'p', roles: ['viewer'] }, { key: 'a-long-enough-secret', principal: 'q', roles: ['viewer'] }], 'twice'],
+    [
+      'a key twice',
+      [
+        { key: 'a-long-enough-secret', principal: 'p', roles: ['viewer'] },
+        { key: 'a-long-enough-secret', principal: 'q', roles: ['viewer'] },
+      ],
+      'twice',
+    ],
     ['no keys at all', [], 'No API keys'],
     ['not a list', { key: 'a-long-enough-secret' }, 'JSON array'],
   ])('refuses a file with %s', (_, content, message) => {

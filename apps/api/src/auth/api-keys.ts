@@ -2,7 +2,16 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { devApiKeysFile } from '@app/config';
 
-export const ROLES = ['programme-manager', 'evaluator', 'finance-officer', 'applicant-service', 'auditor', 'viewer', 'data-protection-officer', 'controller'] as const;
+export const ROLES = [
+  'programme-manager',
+  'evaluator',
+  'finance-officer',
+  'applicant-service',
+  'auditor',
+  'viewer',
+  'data-protection-officer',
+  'controller',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface Principal {
@@ -54,9 +63,15 @@ function parse(file: string): Map<string, Principal> {
   raw.forEach((entry: Record<string, unknown>, i) => {
     const where = `${file} entry ${i}`;
     const hash =
-      typeof entry['keyHash'] === 'string' ? entry['keyHash'] : typeof entry['key'] === 'string' ? hashApiKey(entry['key']) : null;
-    if (hash === null || !/^sha256:[0-9a-f]{64}$/.test(hash)) throw new Error(`${where}: needs "key" or "keyHash" ("sha256:<64 hex>")`);
-    if (typeof entry['key'] === 'string' && entry['key'].length < 16) throw new Error(`${where}: keys must be at least 16 characters`);
+      typeof entry['keyHash'] === 'string'
+        ? entry['keyHash']
+        : typeof entry['key'] === 'string'
+          ? hashApiKey(entry['key'])
+          : null;
+    if (hash === null || !/^sha256:[0-9a-f]{64}$/.test(hash))
+      throw new Error(`${where}: needs "key" or "keyHash" ("sha256:<64 hex>")`);
+    if (typeof entry['key'] === 'string' && entry['key'].length < 16)
+      throw new Error(`${where}: keys must be at least 16 characters`);
     const principal = entry['principal'];
     if (typeof principal !== 'string' || principal.trim() === '') throw new Error(`${where}: needs a "principal"`);
     const roles = entry['roles'];

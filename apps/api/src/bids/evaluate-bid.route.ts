@@ -43,9 +43,26 @@ export class EvaluateBidRoute {
     type: EvaluateBidResponse,
     body: { type: EvaluateBidDto, summary: 'Admissible, scored 86', example: { admissible: true, score: 86 } },
     example: { bidId: 'officine-nido', revision: 1, position: '10' },
-    problems: { 404: 'BID_NOT_FOUND.', 422: 'BID_ALREADY_EVALUATED, BID_WITHDRAWN, BID_AFTER_CLOSE (a late bid is never admitted), INVALID_SCORE.' },
+    problems: {
+      404: 'BID_NOT_FOUND.',
+      422: 'BID_ALREADY_EVALUATED, BID_WITHDRAWN, BID_AFTER_CLOSE (a late bid is never admitted), INVALID_SCORE.',
+    },
   })
-  evaluate(@CommandRequest() context: CommandContext, @Param('bidId', EntityIdPipe) bidId: string, @Body() body: EvaluateBidDto) {
-    return this.commands.run(context, { type: 'EvaluateBid', bidId, admissible: body.admissible, score: body.score ?? null, evaluatedBy: context.actor }, { bidId });
+  evaluate(
+    @CommandRequest() context: CommandContext,
+    @Param('bidId', EntityIdPipe) bidId: string,
+    @Body() body: EvaluateBidDto,
+  ) {
+    return this.commands.run(
+      context,
+      {
+        type: 'EvaluateBid',
+        bidId,
+        admissible: body.admissible,
+        score: body.score ?? null,
+        evaluatedBy: context.actor,
+      },
+      { bidId },
+    );
   }
 }

@@ -25,13 +25,18 @@ export class WithdrawBidRoute {
   @ApiCommand({
     operationId: 'withdrawBid',
     summary: 'Withdraw a bid the portal submitted',
-    description: 'Only the applicant portal that submitted the bid may withdraw it: to any other it does not exist (404).',
+    description:
+      'Only the applicant portal that submitted the bid may withdraw it: to any other it does not exist (404).',
     status: 200,
     type: WithdrawBidResponse,
     problems: { 404: 'BID_NOT_FOUND.', 422: 'BID_WITHDRAWN, BID_ALREADY_AWARDED.' },
   })
   @ApiBody({ type: NoBodyDto, required: false, description: 'No body, or an empty object' })
-  withdraw(@CommandRequest() context: CommandContext, @Param('bidId', EntityIdPipe) bidId: string, @Body() _body: NoBodyDto) {
+  withdraw(
+    @CommandRequest() context: CommandContext,
+    @Param('bidId', EntityIdPipe) bidId: string,
+    @Body() _body: NoBodyDto,
+  ) {
     return this.commands.run(context, { type: 'WithdrawBid', bidId, requestedBy: context.actor }, { bidId });
   }
 }

@@ -13,7 +13,9 @@ import { Id } from '../http/response-fields.js';
 import { ReadSide } from '../queries/read-side.js';
 
 export class ApproveRankingDto {
-  @IsAct('The act approving the ranking ("determinazione di approvazione della graduatoria"): the appeal windows run from its date')
+  @IsAct(
+    'The act approving the ranking ("determinazione di approvazione della graduatoria"): the appeal windows run from its date',
+  )
   act!: ActDto;
 }
 
@@ -57,11 +59,20 @@ export class ApproveRankingRoute {
       422: {
         description:
           'CALL_NOT_CLOSED (close the call first: its close is the line between bids on time and late ones), BIDS_NOT_EVALUATED (with `notEvaluated`, how many, and `bidId`, one of them), RANKING_ALREADY_APPROVED, NOT_A_RANKING_CALL (a first-come call funds by arrival), CALL_CANCELLED, ACT_DATE_IN_FUTURE (with `actDate` and `today`), INVALID_INPUT.',
-        example: { code: 'BIDS_NOT_EVALUATED', message: '2 bid(s) of call m4-welfare-aziendale are not evaluated yet, e.g. nido-rivoli', notEvaluated: 2, bidId: 'nido-rivoli' },
+        example: {
+          code: 'BIDS_NOT_EVALUATED',
+          message: '2 bid(s) of call m4-welfare-aziendale are not evaluated yet, e.g. nido-rivoli',
+          notEvaluated: 2,
+          bidId: 'nido-rivoli',
+        },
       },
     },
   })
-  async approve(@CommandRequest() context: CommandContext, @Param('callId', EntityIdPipe) callId: string, @Body() body: ApproveRankingDto) {
+  async approve(
+    @CommandRequest() context: CommandContext,
+    @Param('callId', EntityIdPipe) callId: string,
+    @Body() body: ApproveRankingDto,
+  ) {
     const bidIds = await this.bidsOf(await this.caughtUp(), callId);
     return this.commands.run(context, { type: 'ApproveRanking', callId, act: actOf(body.act), bidIds }, { callId });
   }
@@ -70,7 +81,10 @@ export class ApproveRankingRoute {
   private async caughtUp(): Promise<ReadModelSpace> {
     const head = await this.events.headPosition();
     if (head !== null && !(await this.readSide.waitFor(head))) {
-      throw new ServiceUnavailableException({ code: 'READ_MODELS_BEHIND', message: 'The read models are catching up with the log; retry shortly' });
+      throw new ServiceUnavailableException({
+        code: 'READ_MODELS_BEHIND',
+        message: 'The read models are catching up with the log; retry shortly',
+      });
     }
     return this.readSide.space();
   }
@@ -79,7 +93,12 @@ export class ApproveRankingRoute {
   private async bidsOf(space: ReadModelSpace, callId: string): Promise<string[]> {
     const found: string[] = [];
     for (let offset = 0; ; offset += PAGE) {
-      const page = await space.find('bids', { where: { callId }, orderBy: [{ field: 'arrivalKey', direction: 'asc' }], offset, limit: PAGE });
+      const page = await space.find('bids', {
+        where: { callId },
+        orderBy: [{ field: 'arrivalKey', direction: 'asc' }],
+        offset,
+        limit: PAGE,
+      });
       found.push(...page.map((bid) => String(bid['bidId'])));
       if (page.length < PAGE) return found;
     }

@@ -36,7 +36,11 @@ export class CancelCallRoute {
     problems: { 404: 'CALL_NOT_FOUND.', 422: 'CALL_HAS_GRANTS, CALL_CANCELLED.' },
   })
   @ApiBody({ type: CancelCallDto, required: false, description: 'Optional: the reason' })
-  cancel(@CommandRequest() context: CommandContext, @Param('callId', EntityIdPipe) callId: string, @Body() body: CancelCallDto) {
+  cancel(
+    @CommandRequest() context: CommandContext,
+    @Param('callId', EntityIdPipe) callId: string,
+    @Body() body: CancelCallDto,
+  ) {
     return this.commands.run(context, { type: 'CancelCall', callId, reason: body.reason ?? null }, { callId });
   }
 }

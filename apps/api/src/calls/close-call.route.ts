@@ -25,14 +25,19 @@ export class CloseCallRoute {
   @ApiCommand({
     operationId: 'closeCall',
     summary: 'Close a call to new bids',
-    description: 'Its `position` is the line between bids in time and late ones: a bid that lands after it is `late` and never admitted.',
+    description:
+      'Its `position` is the line between bids in time and late ones: a bid that lands after it is `late` and never admitted.',
     status: 200,
     type: CloseCallResponse,
     example: { callId: 'm4-welfare-aziendale', revision: 4, position: '41' },
     problems: { 404: 'CALL_NOT_FOUND.', 422: 'CALL_ALREADY_CLOSED, CALL_CANCELLED.' },
   })
   @ApiBody({ type: NoBodyDto, required: false, description: 'No body, or an empty object' })
-  close(@CommandRequest() context: CommandContext, @Param('callId', EntityIdPipe) callId: string, @Body() _body: NoBodyDto) {
+  close(
+    @CommandRequest() context: CommandContext,
+    @Param('callId', EntityIdPipe) callId: string,
+    @Body() _body: NoBodyDto,
+  ) {
     return this.commands.run(context, { type: 'CloseCall', callId }, { callId });
   }
 }

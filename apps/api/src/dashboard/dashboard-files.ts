@@ -29,7 +29,8 @@ export function loadDashboardFiles(dir: string = DASHBOARD_DIR): ReadonlyMap<str
     const contentType = CONTENT_TYPES[extname(path)];
     if (contentType) files.set(relative(dir, path).split(sep).join('/'), { contentType, body: readFileSync(path) });
   }
-  if (!files.has('index.html')) throw new Error(`The dashboard's files are missing: no index.html in ${dir} (run nest build)`);
+  if (!files.has('index.html'))
+    throw new Error(`The dashboard's files are missing: no index.html in ${dir} (run nest build)`);
   files.set('vendor/chart.umd.js', { contentType: CONTENT_TYPES['.js']!, body: readFileSync(chartJsBundle()) });
   return files;
 }

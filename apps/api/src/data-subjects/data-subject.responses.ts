@@ -22,7 +22,8 @@ export class SubjectPayment {
 /** The access answer (GDPR art. 15): the identity unless erased, and every bid, grant and payment of the subject. */
 export class DataSubjectAccess {
   @Id('The subject') subjectId!: string;
-  @OneOf(['held', 'erased'], 'DataSubjectStatus', 'held: the vault holds the identity; erased: it was destroyed') status!: string;
+  @OneOf(['held', 'erased'], 'DataSubjectStatus', 'held: the vault holds the identity; erased: it was destroyed')
+  status!: string;
   @Nested(Identity, 'The identity the vault holds (status held)', { optional: true }) identity?: Identity;
   @Instant('When the vault first registered the person (status held)', { optional: true }) registeredAt?: string;
   @Instant('When the identity was erased (status erased)', { optional: true }) erasedAt?: string;

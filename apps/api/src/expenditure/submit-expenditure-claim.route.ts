@@ -12,9 +12,11 @@ import { EntityIdPipe } from '../http/entity-id.pipe.js';
 import { IsCents, IsEntityId, IsText, MatchesDay } from '../http/field-rules.js';
 import { Id } from '../http/response-fields.js';
 
-
 export class ExpenditureDocumentDto {
-  @ApiProperty({ enum: DOCUMENT_TYPES, description: 'invoice ("fattura"), payslip ("busta paga"), receipt ("ricevuta"), other' })
+  @ApiProperty({
+    enum: DOCUMENT_TYPES,
+    description: 'invoice ("fattura"), payslip ("busta paga"), receipt ("ricevuta"), other',
+  })
   @IsIn(DOCUMENT_TYPES)
   type!: DocumentType;
 
@@ -25,7 +27,12 @@ export class ExpenditureDocumentDto {
   @MatchesDay()
   date!: string;
 
-  @ApiProperty({ pattern: '^\\s*[A-Za-z0-9]{2,32}\\s*$', example: '01234567890', description: "The issuer's tax code or VAT number. Issuer, number and date (trimmed, in upper case) name the document: it is claimed once in the programme, on any grant (DOCUMENT_ALREADY_CLAIMED)" })
+  @ApiProperty({
+    pattern: '^\\s*[A-Za-z0-9]{2,32}\\s*$',
+    example: '01234567890',
+    description:
+      "The issuer's tax code or VAT number. Issuer, number and date (trimmed, in upper case) name the document: it is claimed once in the programme, on any grant (DOCUMENT_ALREADY_CLAIMED)",
+  })
   @Matches(/^\s*[A-Za-z0-9]{2,32}\s*$/, { message: '$property is 2 to 32 letters and digits' })
   issuerTaxCode!: string;
 
@@ -43,10 +50,15 @@ export class ClaimItemDto {
   @IsCents('Amount declared, in integer euro cents')
   amountCents!: number;
 
-  @IsText('Where the supporting document is archived: the beneficiary\'s own reference', 200)
+  @IsText("Where the supporting document is archived: the beneficiary's own reference", 200)
   documentRef!: string;
 
-  @ApiProperty({ format: 'date', example: '2026-07-10', description: "The day it was paid (YYYY-MM-DD): inside the programme's eligibility period and the operation's planned dates (OUTSIDE_ELIGIBILITY_PERIOD)" })
+  @ApiProperty({
+    format: 'date',
+    example: '2026-07-10',
+    description:
+      "The day it was paid (YYYY-MM-DD): inside the programme's eligibility period and the operation's planned dates (OUTSIDE_ELIGIBILITY_PERIOD)",
+  })
   @MatchesDay()
   paidOn!: string;
 
@@ -61,11 +73,19 @@ export class SubmitExpenditureClaimDto {
   @IsEntityId('Chosen by the client, or generated; unique across all claims')
   claimId?: string;
 
-  @ApiProperty({ enum: CLAIM_KINDS, description: 'interim ("SAL"), or final: the last claim, which closes the grant to further claims' })
+  @ApiProperty({
+    enum: CLAIM_KINDS,
+    description: 'interim ("SAL"), or final: the last claim, which closes the grant to further claims',
+  })
   @IsIn(CLAIM_KINDS)
   kind!: ClaimKind;
 
-  @ApiProperty({ type: [ClaimItemDto], minItems: 1, maxItems: MAX_CLAIM_ITEMS, description: 'The expenditure declared, item by item; cuts name an item by its position here, from 0' })
+  @ApiProperty({
+    type: [ClaimItemDto],
+    minItems: 1,
+    maxItems: MAX_CLAIM_ITEMS,
+    description: 'The expenditure declared, item by item; cuts name an item by its position here, from 0',
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_CLAIM_ITEMS)
@@ -101,15 +121,36 @@ export class SubmitExpenditureClaimRoute {
       type: SubmitExpenditureClaimDto,
       summary: 'EUR 75k of expenditure, interim',
       example: {
-        claimId: 'nido-sal-1', kind: 'interim',
+        claimId: 'nido-sal-1',
+        kind: 'interim',
         items: [
           {
-            description: 'Educatrici, marzo-agosto', category: 'personnel', amountCents: 5_000_000, documentRef: 'LUL-2026-03/08', paidOn: '2026-09-10',
-            document: { type: 'payslip', number: 'LUL-2026-08', date: '2026-08-31', issuerTaxCode: '01234567890', amountCents: 5_000_000 },
+            description: 'Educatrici, marzo-agosto',
+            category: 'personnel',
+            amountCents: 5_000_000,
+            documentRef: 'LUL-2026-03/08',
+            paidOn: '2026-09-10',
+            document: {
+              type: 'payslip',
+              number: 'LUL-2026-08',
+              date: '2026-08-31',
+              issuerTaxCode: '01234567890',
+              amountCents: 5_000_000,
+            },
           },
           {
-            description: 'Arredi area gioco', category: 'equipment', amountCents: 2_500_000, documentRef: 'FATT-2026-118', paidOn: '2026-04-15',
-            document: { type: 'invoice', number: '118/2026', date: '2026-03-31', issuerTaxCode: '09876543210', amountCents: 3_050_000 },
+            description: 'Arredi area gioco',
+            category: 'equipment',
+            amountCents: 2_500_000,
+            documentRef: 'FATT-2026-118',
+            paidOn: '2026-04-15',
+            document: {
+              type: 'invoice',
+              number: '118/2026',
+              date: '2026-03-31',
+              issuerTaxCode: '09876543210',
+              amountCents: 3_050_000,
+            },
           },
         ],
       },
@@ -118,11 +159,14 @@ export class SubmitExpenditureClaimRoute {
     problems: {
       404: 'GRANT_NOT_FOUND.',
       409: 'CLAIM_ALREADY_EXISTS: the claim id is taken.',
-      422:
-        'OUTSIDE_ELIGIBILITY_PERIOD (with itemIndex, paidOn, eligibleFrom, eligibleTo), ITEM_EXCEEDS_DOCUMENT (with itemIndex, amountCents, documentAmountCents), DOCUMENT_ALREADY_CLAIMED (with itemIndex, and the claimId, grantId and earlierItemIndex that hold it), CLAIMS_CLOSED, CLAIM_LIMIT_REACHED, CLAIM_EXCEEDS_ELIGIBLE_COST, GRANT_NOT_ACTIVE, INVALID_INPUT.',
+      422: 'OUTSIDE_ELIGIBILITY_PERIOD (with itemIndex, paidOn, eligibleFrom, eligibleTo), ITEM_EXCEEDS_DOCUMENT (with itemIndex, amountCents, documentAmountCents), DOCUMENT_ALREADY_CLAIMED (with itemIndex, and the claimId, grantId and earlierItemIndex that hold it), CLAIMS_CLOSED, CLAIM_LIMIT_REACHED, CLAIM_EXCEEDS_ELIGIBLE_COST, GRANT_NOT_ACTIVE, INVALID_INPUT.',
     },
   })
-  submit(@CommandRequest() context: CommandContext, @Param('grantId', EntityIdPipe) grantId: string, @Body() body: SubmitExpenditureClaimDto) {
+  submit(
+    @CommandRequest() context: CommandContext,
+    @Param('grantId', EntityIdPipe) grantId: string,
+    @Body() body: SubmitExpenditureClaimDto,
+  ) {
     const claimId = body.claimId ?? generatedId(context, 'claim');
     return this.commands.run(
       context,
@@ -137,7 +181,13 @@ export class SubmitExpenditureClaimRoute {
           amountCents: i.amountCents,
           documentRef: i.documentRef,
           paidOn: i.paidOn,
-          document: { type: i.document.type, number: i.document.number, date: i.document.date, issuerTaxCode: i.document.issuerTaxCode, amountCents: i.document.amountCents },
+          document: {
+            type: i.document.type,
+            number: i.document.number,
+            date: i.document.date,
+            issuerTaxCode: i.document.issuerTaxCode,
+            amountCents: i.document.amountCents,
+          },
         })),
         submittedBy: context.actor,
       },

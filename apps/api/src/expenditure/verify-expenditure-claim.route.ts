@@ -13,7 +13,11 @@ import { IsCents, IsText } from '../http/field-rules.js';
 import { Id } from '../http/response-fields.js';
 
 export class ClaimCutDto {
-  @ApiProperty({ type: 'integer', minimum: 0, description: "The item cut, by its position in the claim's items, from 0" })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    description: "The item cut, by its position in the claim's items, from 0",
+  })
   @IsInt()
   @Min(0)
   item!: number;
@@ -29,7 +33,10 @@ export class VerifyExpenditureClaimDto {
   @IsCents('Expenditure found eligible: eligible + cuts = declared, per item and in total')
   eligibleCents!: number;
 
-  @ApiProperty({ type: [ClaimCutDto], description: 'What was found ineligible, item by item, with the reason (empty: all eligible)' })
+  @ApiProperty({
+    type: [ClaimCutDto],
+    description: 'What was found ineligible, item by item, with the reason (empty: all eligible)',
+  })
   @IsArray()
   @ArrayMaxSize(MAX_CLAIM_ITEMS * 10)
   @ValidateNested({ each: true })
@@ -61,13 +68,19 @@ export class VerifyExpenditureClaimRoute {
   @ApiCommand({
     operationId: 'verifyExpenditureClaim',
     summary: 'Verify an expenditure claim (first-level control), with the cuts and their reasons',
-    description: 'Eligible plus cuts add up to what was declared, per item and in total (integer euro cents). Never by a controller who evaluated the bid.',
+    description:
+      'Eligible plus cuts add up to what was declared, per item and in total (integer euro cents). Never by a controller who evaluated the bid.',
     status: 200,
     type: VerifyExpenditureClaimResponse,
     body: {
       type: VerifyExpenditureClaimDto,
       summary: 'EUR 70k eligible, EUR 5k cut on the furniture',
-      example: { eligibleCents: 7_000_000, cuts: [{ item: 1, amountCents: 500_000, reason: 'Fattura oltre il massimale per arredi' }], checklistRef: 'CHK-FSE-2026-041', onTheSpot: true },
+      example: {
+        eligibleCents: 7_000_000,
+        cuts: [{ item: 1, amountCents: 500_000, reason: 'Fattura oltre il massimale per arredi' }],
+        checklistRef: 'CHK-FSE-2026-041',
+        onTheSpot: true,
+      },
     },
     example: { claimId: 'nido-sal-1', revision: 1, position: '19' },
     problems: {
@@ -76,7 +89,11 @@ export class VerifyExpenditureClaimRoute {
       422: 'VERIFICATION_DOES_NOT_ADD_UP, CUTS_EXCEED_ITEM, EARLIER_CLAIMS_PENDING, ELIGIBLE_EXCEEDS_OPERATION_COST, SEPARATION_OF_DUTIES, GRANT_NOT_ACTIVE, INVALID_AMOUNT, INVALID_INPUT.',
     },
   })
-  verify(@CommandRequest() context: CommandContext, @Param('claimId', EntityIdPipe) claimId: string, @Body() body: VerifyExpenditureClaimDto) {
+  verify(
+    @CommandRequest() context: CommandContext,
+    @Param('claimId', EntityIdPipe) claimId: string,
+    @Body() body: VerifyExpenditureClaimDto,
+  ) {
     return this.commands.run(
       context,
       {

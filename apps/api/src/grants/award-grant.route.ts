@@ -14,7 +14,6 @@ import { EntityIdPipe } from '../http/entity-id.pipe.js';
 import { IsCents, IsEntityId, IsText, MatchesDay } from '../http/field-rules.js';
 import { Id } from '../http/response-fields.js';
 
-
 export class OperationDto {
   @IsText('What the operation is for, in a sentence', 1000, true)
   purpose?: string;
@@ -27,7 +26,11 @@ export class OperationDto {
   @MatchesDay()
   plannedEndDate!: string;
 
-  @ApiProperty({ pattern: '^\\d{6}$', example: '001272', description: 'ISTAT code of the municipality where the operation takes place (its NUTS areas are derived from it)' })
+  @ApiProperty({
+    pattern: '^\\d{6}$',
+    example: '001272',
+    description: 'ISTAT code of the municipality where the operation takes place (its NUTS areas are derived from it)',
+  })
   @Matches(/^\d{6}$/, { message: '$property must be a six-digit ISTAT municipality code' })
   istatMunicipalityCode!: string;
 
@@ -49,7 +52,11 @@ export class DeMinimisVisuraDto {
   @MatchesDay()
   date!: string;
 
-  @ApiProperty({ type: 'integer', minimum: 0, description: 'De minimis aid the visura lists for the single undertaking, in integer euro cents' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    description: 'De minimis aid the visura lists for the single undertaking, in integer euro cents',
+  })
   @IsInt()
   @Min(0)
   receivedCents!: number;
@@ -73,10 +80,16 @@ export class AwardGrantDto {
   @IsEntityId('The admissible bid to award', false)
   bidId!: string;
 
-  @IsCents('Amount awarded, in integer euro cents: at most what the bid requested, what the call has left and the total eligible cost')
+  @IsCents(
+    'Amount awarded, in integer euro cents: at most what the bid requested, what the call has left and the total eligible cost',
+  )
   amountCents!: number;
 
-  @ApiProperty({ pattern: CUP_FORMAT.source, example: 'J11B17000270009', description: 'Codice Unico di Progetto: required, and used by no other grant' })
+  @ApiProperty({
+    pattern: CUP_FORMAT.source,
+    example: 'J11B17000270009',
+    description: 'Codice Unico di Progetto: required, and used by no other grant',
+  })
   @Matches(CUP_FORMAT, { message: '$property must be a CUP: a letter, two digits, a letter, eleven digits' })
   cup!: string;
 
@@ -92,7 +105,9 @@ export class AwardGrantDto {
   @Type(() => RnaDto)
   rna?: RnaDto;
 
-  @IsAct('The award act ("determinazione di concessione"): its date is the day the aid is granted (de minimis windows, RNA, the public list of operations)')
+  @IsAct(
+    'The award act ("determinazione di concessione"): its date is the day the aid is granted (de minimis windows, RNA, the public list of operations)',
+  )
   act!: ActDto;
 }
 
@@ -127,29 +142,60 @@ export class AwardGrantRoute {
       type: AwardGrantDto,
       summary: 'EUR 120k on a EUR 150k operation, de minimis aid with its COR and visura',
       example: {
-        grantId: 'officine-nido-grant', bidId: 'officine-nido', amountCents: 12_000_000, cup: 'J19E17000450009',
-        operation: { purpose: 'Un nido aziendale condiviso per i dipendenti', plannedStartDate: '2026-03-01', plannedEndDate: '2027-02-28', istatMunicipalityCode: '001272', totalEligibleCostCents: 15_000_000 },
-        rna: { cor: '1234567', deMinimisVisura: { reference: 'VIS-2026-001', date: '2026-02-20', receivedCents: 10_000_000 } },
+        grantId: 'officine-nido-grant',
+        bidId: 'officine-nido',
+        amountCents: 12_000_000,
+        cup: 'J19E17000450009',
+        operation: {
+          purpose: 'Un nido aziendale condiviso per i dipendenti',
+          plannedStartDate: '2026-03-01',
+          plannedEndDate: '2027-02-28',
+          istatMunicipalityCode: '001272',
+          totalEligibleCostCents: 15_000_000,
+        },
+        rna: {
+          cor: '1234567',
+          deMinimisVisura: { reference: 'VIS-2026-001', date: '2026-02-20', receivedCents: 10_000_000 },
+        },
         act: EXAMPLE_ACT,
       },
     },
-    example: { grantId: 'officine-nido-grant', callId: 'm4-welfare-aziendale', bidId: 'officine-nido', revision: 0, position: '16' },
+    example: {
+      grantId: 'officine-nido-grant',
+      callId: 'm4-welfare-aziendale',
+      bidId: 'officine-nido',
+      revision: 0,
+      position: '16',
+    },
     problems: {
       404: 'CALL_NOT_FOUND, BID_NOT_FOUND.',
       409: 'GRANT_ALREADY_EXISTS (the grant id is taken), CUP_ALREADY_USED (another grant has this CUP).',
       422: {
         description:
           "BUDGET_EXCEEDED, AWARD_EXCEEDS_REQUEST, AWARD_EXCEEDS_ELIGIBLE_COST, BID_NOT_EVALUATED, BID_NOT_ADMISSIBLE, BID_ALREADY_AWARDED, BID_WITHDRAWN, BID_NOT_IN_CALL, BID_AFTER_CLOSE, ARRIVAL_ORDER (with `waitingBidId`: a first-come call funds bids in order of arrival), RANKING_NOT_APPROVED (a ranking call awards only once its ranking is approved), RANKING_ORDER (with `waitingBidId`: the highest-ranked bid still waiting, to award or pass over first), BID_NOT_RANKED, BID_PASSED_OVER (passed over for good, or for insufficient funds and no money came back since), AID_INTENSITY_EXCEEDED (with `maxIntensityBp` and `maxAwardCents`: above the GBER article's intensity), ACT_DATE_IN_FUTURE (the act is dated after today), CALL_CANCELLED, COMMITMENT_LIMIT_REACHED, OPERATION_DATA_REQUIRED, UNKNOWN_INTERVENTION_TYPE, UNKNOWN_SPECIFIC_OBJECTIVE, RNA_COR_REQUIRED, DE_MINIMIS_VISURA_REQUIRED, DE_MINIMIS_CEILING_EXCEEDED (with `headroomCents`, `regulation`, `ceilingCents` and `windowStart`), INVALID_AMOUNT, INVALID_INPUT.",
-        example: { code: 'RANKING_ORDER', message: 'Call m4-welfare-aziendale awards by its ranking: bid officine-nido is ranked higher and still waiting (award it, or pass it over by an act)', waitingBidId: 'officine-nido' },
+        example: {
+          code: 'RANKING_ORDER',
+          message:
+            'Call m4-welfare-aziendale awards by its ranking: bid officine-nido is ranked higher and still waiting (award it, or pass it over by an act)',
+          waitingBidId: 'officine-nido',
+        },
       },
     },
   })
-  award(@CommandRequest() context: CommandContext, @Param('callId', EntityIdPipe) callId: string, @Body() body: AwardGrantDto) {
+  award(
+    @CommandRequest() context: CommandContext,
+    @Param('callId', EntityIdPipe) callId: string,
+    @Body() body: AwardGrantDto,
+  ) {
     const grantId = body.grantId ?? generatedId(context, 'grant');
     const { operation, rna } = body;
     const location = locationOfMunicipality(operation.istatMunicipalityCode);
     if (!location) {
-      throw new BadRequestException({ code: 'VALIDATION_FAILED', message: 'operation.istatMunicipalityCode is not a municipality of a region this ledger funds', errors: [{ field: 'operation.istatMunicipalityCode', problems: ['unknown province'] }] });
+      throw new BadRequestException({
+        code: 'VALIDATION_FAILED',
+        message: 'operation.istatMunicipalityCode is not a municipality of a region this ledger funds',
+        errors: [{ field: 'operation.istatMunicipalityCode', problems: ['unknown province'] }],
+      });
     }
     return this.commands.run(
       context,

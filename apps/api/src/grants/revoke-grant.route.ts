@@ -41,14 +41,42 @@ export class RevokeGrantRoute {
   @ApiCommand({
     operationId: 'revokeGrant',
     summary: 'Revoke a grant, in part or in whole',
-    description: 'The award is cut by `amountCents` (integer euro cents; absent: the whole grant). What was not paid goes back to the call; what was paid beyond the new award is due back.',
+    description:
+      'The award is cut by `amountCents` (integer euro cents; absent: the whole grant). What was not paid goes back to the call; what was paid beyond the new award is due back.',
     status: 200,
     type: RevokeGrantResponse,
-    body: { type: RevokeGrantDto, summary: 'EUR 20k found irregular in an audit', example: { reason: 'Spese non conformi rilevate in audit', amountCents: 2_000_000, covar: '7654321', act: EXAMPLE_ACT } },
+    body: {
+      type: RevokeGrantDto,
+      summary: 'EUR 20k found irregular in an audit',
+      example: {
+        reason: 'Spese non conformi rilevate in audit',
+        amountCents: 2_000_000,
+        covar: '7654321',
+        act: EXAMPLE_ACT,
+      },
+    },
     example: { grantId: 'officine-nido-grant', revision: 9, position: '30' },
-    problems: { 404: 'GRANT_NOT_FOUND.', 422: 'GRANT_ALREADY_REVOKED, REVOCATION_EXCEEDS_AWARD, COVAR_REQUIRED, ACT_DATE_IN_FUTURE (the act is dated after today).' },
+    problems: {
+      404: 'GRANT_NOT_FOUND.',
+      422: 'GRANT_ALREADY_REVOKED, REVOCATION_EXCEEDS_AWARD, COVAR_REQUIRED, ACT_DATE_IN_FUTURE (the act is dated after today).',
+    },
   })
-  revoke(@CommandRequest() context: CommandContext, @Param('grantId', EntityIdPipe) grantId: string, @Body() body: RevokeGrantDto) {
-    return this.commands.run(context, { type: 'RevokeGrant', grantId, reason: body.reason, amountCents: body.amountCents ?? null, covar: body.covar ?? null, act: actOf(body.act) }, { grantId });
+  revoke(
+    @CommandRequest() context: CommandContext,
+    @Param('grantId', EntityIdPipe) grantId: string,
+    @Body() body: RevokeGrantDto,
+  ) {
+    return this.commands.run(
+      context,
+      {
+        type: 'RevokeGrant',
+        grantId,
+        reason: body.reason,
+        amountCents: body.amountCents ?? null,
+        covar: body.covar ?? null,
+        act: actOf(body.act),
+      },
+      { grantId },
+    );
   }
 }

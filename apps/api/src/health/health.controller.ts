@@ -18,11 +18,20 @@ interface Reconnecting {
 
 type ProjectionReport = ProjectionHealth & { readonly reconnecting: Reconnecting | null };
 
-type ReadModelsReport = { readonly generation: number; readonly projections: ProjectionReport[]; readonly rebuilding: boolean } | { readonly error: string };
+type ReadModelsReport =
+  | { readonly generation: number; readonly projections: ProjectionReport[]; readonly rebuilding: boolean }
+  | { readonly error: string };
 
 type HealthReport =
-  | { readonly status: 'unavailable'; readonly eventStore: { readonly status: 'unavailable'; readonly error: string } & EventStoreInfoBody }
-  | { readonly status: 'ok' | 'degraded'; readonly eventStore: { readonly status: 'ok'; readonly headPosition: string | null } & EventStoreInfoBody; readonly readModels: ReadModelsReport };
+  | {
+      readonly status: 'unavailable';
+      readonly eventStore: { readonly status: 'unavailable'; readonly error: string } & EventStoreInfoBody;
+    }
+  | {
+      readonly status: 'ok' | 'degraded';
+      readonly eventStore: { readonly status: 'ok'; readonly headPosition: string | null } & EventStoreInfoBody;
+      readonly readModels: ReadModelsReport;
+    };
 
 type EventStoreInfoBody = { readonly adapter: string; readonly durability: Readonly<Record<string, string>> | null };
 
@@ -42,8 +51,16 @@ export class HealthController {
    */
   @Get()
   @Public()
-  @ApiPublic({ operationId: 'getHealth', summary: "The event store's and each projection's state", description: 'No key needed.' })
-  @ApiResponse({ status: 200, description: 'The event store answers: `ok`, or `degraded` when a projection stopped or is reconnecting', type: Health })
+  @ApiPublic({
+    operationId: 'getHealth',
+    summary: "The event store's and each projection's state",
+    description: 'No key needed.',
+  })
+  @ApiResponse({
+    status: 200,
+    description: 'The event store answers: `ok`, or `degraded` when a projection stopped or is reconnecting',
+    type: Health,
+  })
   @ApiResponse({ status: 503, description: 'The event store cannot be reached', type: HealthUnavailableResponse })
   @ApiProblems({ 400: true, 500: true })
   async health(@Res({ passthrough: true }) res: Response) {
@@ -93,7 +110,8 @@ export class HealthController {
       return { status: 'unavailable', eventStore: { ...eventStore, status: 'unavailable', error: String(error) } };
     }
     const readModels = await this.readModels().catch((error: unknown) => ({ error: String(error) }));
-    const degraded = 'error' in readModels || readModels.projections.some((p) => p.failure !== null || p.state === 'reconnecting');
+    const degraded =
+      'error' in readModels || readModels.projections.some((p) => p.failure !== null || p.state === 'reconnecting');
     return {
       status: degraded ? 'degraded' : 'ok',
       eventStore: { ...eventStore, status: 'ok', headPosition: head ? formatPosition(head) : null },
@@ -107,13 +125,27 @@ export class HealthController {
    */
   private async readModels(): Promise<ReadModelsReport> {
     const health = await this.readSide.health();
-    const here = new Map((this.readSide.projector?.statuses() ?? []).filter((s) => s.generation === health.generation).map((s) => [s.projection, s]));
-    const stored = here.size === health.projections.length ? new Map<string, ProjectionStatus>() : new Map((await (await this.readSide.space()).statuses()).map((s) => [s.projection, s]));
-    return { ...health, projections: health.projections.map((p) => withReconnecting(p, here.get(p.projection), stored.get(p.projection))) };
+    const here = new Map(
+      (this.readSide.projector?.statuses() ?? [])
+        .filter((s) => s.generation === health.generation)
+        .map((s) => [s.projection, s]),
+    );
+    const stored =
+      here.size === health.projections.length
+        ? new Map<string, ProjectionStatus>()
+        : new Map((await (await this.readSide.space()).statuses()).map((s) => [s.projection, s]));
+    return {
+      ...health,
+      projections: health.projections.map((p) => withReconnecting(p, here.get(p.projection), stored.get(p.projection))),
+    };
   }
 }
 
-function withReconnecting(projection: ProjectionHealth, runner: RunnerStatus | undefined, stored: ProjectionStatus | undefined): ProjectionReport {
+function withReconnecting(
+  projection: ProjectionHealth,
+  runner: RunnerStatus | undefined,
+  stored: ProjectionStatus | undefined,
+): ProjectionReport {
   if (projection.state === 'failed') return { ...projection, reconnecting: null };
   if (runner) {
     const reconnecting = runner.state === 'reconnecting' ? runner.reconnecting : null;
@@ -138,10 +170,13 @@ function notReady(report: HealthReport): string[] {
   if (report.status === 'unavailable') return [`event store: unavailable (${report.eventStore.error})`];
   if ('error' in report.readModels) return [`read models: cannot be read (${report.readModels.error})`];
   return report.readModels.projections.flatMap((p) => {
-    if (p.state === 'failed') return [`${p.projection}: failed${p.failure ? ` at ${p.failure.at} (${p.failure.message})` : ''}`];
+    if (p.state === 'failed')
+      return [`${p.projection}: failed${p.failure ? ` at ${p.failure.at} (${p.failure.message})` : ''}`];
     if (p.state === 'reconnecting') {
       const r = p.reconnecting;
-      return [`${p.projection}: reconnecting${r ? ` since ${r.since}, next attempt at ${r.nextAttemptAt} (${r.lastError})` : ''}`];
+      return [
+        `${p.projection}: reconnecting${r ? ` since ${r.since}, next attempt at ${r.nextAttemptAt} (${r.lastError})` : ''}`,
+      ];
     }
     return [];
   });

@@ -20,19 +20,30 @@ import { EVENT_STORE_INFO } from '../infrastructure/event-store.provider.js';
 import { ReadSide } from '../queries/read-side.js';
 import { HealthController } from './health.controller.js';
 
-type ProjectionBody = { projection: string; state: string; reconnecting: { since: string; attempts: number; lastError: string; nextAttemptAt: string } | null };
+type ProjectionBody = {
+  projection: string;
+  state: string;
+  reconnecting: { since: string; attempts: number; lastError: string; nextAttemptAt: string } | null;
+};
 
 describe('health routes', () => {
   let app: INestApplication | null = null;
   let readSide: ReadSide | null = null;
   let url: string;
 
-  async function start(options: { runProjector: boolean }): Promise<{ events: DroppingEventStore; readModels: SqliteReadModelStore }> {
+  async function start(options: {
+    runProjector: boolean;
+  }): Promise<{ events: DroppingEventStore; readModels: SqliteReadModelStore }> {
     const log = new InMemoryEventStore();
-    for (const { stream, event } of await lifecycle()) await log.append({ stream, expected: 'any', events: [envelope(event)] });
+    for (const { stream, event } of await lifecycle())
+      await log.append({ stream, expected: 'any', events: [envelope(event)] });
     const events = new DroppingEventStore(log);
     const readModels = SqliteReadModelStore.open(':memory:');
-    const config = { runProjector: options.runProjector, projectorLeaseMs: 3_000, minPositionWaitMs: 1_000 } as AppConfig;
+    const config = {
+      runProjector: options.runProjector,
+      projectorLeaseMs: 3_000,
+      minPositionWaitMs: 1_000,
+    } as AppConfig;
     const module = await Test.createTestingModule({
       controllers: [HealthController],
       providers: [
@@ -56,7 +67,8 @@ describe('health routes', () => {
   });
 
   const get = (path: string) => request(url).get(path);
-  const projections = async (): Promise<ProjectionBody[]> => (await get('/health')).body.readModels.projections as ProjectionBody[];
+  const projections = async (): Promise<ProjectionBody[]> =>
+    (await get('/health')).body.readModels.projections as ProjectionBody[];
 
   it('is live, ready and ok while every projection follows the log', async () => {
     await start({ runProjector: true });
@@ -75,7 +87,13 @@ describe('health routes', () => {
     await until(async () => (await projections()).every((p) => p.state === 'live'), 'every projection is live');
 
     events.goDown();
-    await until(async () => (await projections()).every((p) => p.state === 'reconnecting' && p.reconnecting !== null && p.reconnecting.attempts >= 2), 'every projection is reconnecting');
+    await until(
+      async () =>
+        (await projections()).every(
+          (p) => p.state === 'reconnecting' && p.reconnecting !== null && p.reconnecting.attempts >= 2,
+        ),
+      'every projection is reconnecting',
+    );
     const health = await get('/health');
     expect(health.status).toBe(200);
     expect(health.body.status).toBe('degraded');
@@ -87,7 +105,8 @@ describe('health routes', () => {
     expect(ready.status).toBe(503);
     expect(ready.body.status).toBe('not-ready');
     expect(ready.body.reasons).toHaveLength(FUNDING_PROJECTIONS.length);
-    for (const reason of ready.body.reasons as string[]) expect(reason).toMatch(/^[a-z-]+: reconnecting since .+, next attempt at .+ \(EventStoreUnavailableError: .+\)$/);
+    for (const reason of ready.body.reasons as string[])
+      expect(reason).toMatch(/^[a-z-]+: reconnecting since .+, next attempt at .+ \(EventStoreUnavailableError: .+\)$/);
     expect((await get('/health/live')).status).toBe(200);
 
     events.up();
@@ -99,16 +118,27 @@ describe('health routes', () => {
   it('reads what a projector running in another process records: reconnecting, or failed', async () => {
     const { readModels } = await start({ runProjector: false });
     const space = readModels.space(1);
-    const interruption = { since: '2026-11-25T10:00:00.000Z', attempts: 7, lastError: 'EventStoreUnavailableError: connection reset', nextAttemptAt: '2026-11-25T10:00:20.000Z' };
+    const interruption = {
+      since: '2026-11-25T10:00:00.000Z',
+      attempts: 7,
+      lastError: 'EventStoreUnavailableError: connection reset',
+      nextAttemptAt: '2026-11-25T10:00:20.000Z',
+    };
     await space.recordInterruption('grant-summaries', interruption);
 
     const grants = async () => (await projections()).find((p) => p.projection === 'grant-summaries');
     expect(await grants()).toMatchObject({ state: 'reconnecting', reconnecting: interruption });
-    expect((await projections()).filter((p) => p.projection !== 'grant-summaries').every((p) => p.state === 'external' && p.reconnecting === null)).toBe(true);
+    expect(
+      (await projections())
+        .filter((p) => p.projection !== 'grant-summaries')
+        .every((p) => p.state === 'external' && p.reconnecting === null),
+    ).toBe(true);
     const ready = await get('/health/ready');
     expect({ status: ready.status, reasons: ready.body.reasons }).toEqual({
       status: 503,
-      reasons: ['grant-summaries: reconnecting since 2026-11-25T10:00:00.000Z, next attempt at 2026-11-25T10:00:20.000Z (EventStoreUnavailableError: connection reset)'],
+      reasons: [
+        'grant-summaries: reconnecting since 2026-11-25T10:00:00.000Z, next attempt at 2026-11-25T10:00:20.000Z (EventStoreUnavailableError: connection reset)',
+      ],
     });
 
     await space.recordInterruption('grant-summaries', null);
@@ -117,7 +147,10 @@ describe('health routes', () => {
 
     await space.recordFailure('bid-summaries', { commit: '12', prepare: '12' }, 'unknown event type BidTeleported');
     const failed = await get('/health/ready');
-    expect({ status: failed.status, reasons: failed.body.reasons }).toEqual({ status: 503, reasons: ['bid-summaries: failed at 12 (unknown event type BidTeleported)'] });
+    expect({ status: failed.status, reasons: failed.body.reasons }).toEqual({
+      status: 503,
+      reasons: ['bid-summaries: failed at 12 (unknown event type BidTeleported)'],
+    });
     expect((await get('/health')).body.status).toBe('degraded');
   });
 });

@@ -1,5 +1,13 @@
 import { applyDecorators, type Type } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOperation, ApiResponse, type ApiBodyOptions, type HeaderObject, type ReferenceObject } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiHeader,
+  ApiOperation,
+  ApiResponse,
+  type ApiBodyOptions,
+  type HeaderObject,
+  type ReferenceObject,
+} from '@nestjs/swagger';
 import { CommandHeaders } from './command-request.js';
 import { Problem } from './problem.dto.js';
 
@@ -17,20 +25,24 @@ import { Problem } from './problem.dto.js';
 export const PROTOCOL_HEADERS: Record<string, HeaderObject> = {
   ETag: {
     required: true,
-    description: 'The revision of the entity stream the command is about, quoted (e.g. `"3"`): send it back as `If-Match` to act only on the state you saw.',
+    description:
+      'The revision of the entity stream the command is about, quoted (e.g. `"3"`): send it back as `If-Match` to act only on the state you saw.',
     schema: { type: 'string', pattern: '^"\\d{1,15}"$', example: '"0"' },
   },
   'X-Event-Position': {
     required: true,
-    description: 'Where the last event of the command sits in the global log: send it back as `X-Min-Position` to read your own write.',
+    description:
+      'Where the last event of the command sits in the global log: send it back as `X-Min-Position` to read your own write.',
     schema: { type: 'string', pattern: '^\\d{1,20}(/\\d{1,20})?$', example: '8' },
   },
   'X-Correlation-Id': {
-    description: 'The correlation id of the command, kept in the metadata of every event it wrote: the one sent, or a new one.',
+    description:
+      'The correlation id of the command, kept in the metadata of every event it wrote: the one sent, or a new one.',
     schema: { type: 'string', example: '5f0c6c0e-7c1e-4d8e-9a43-1c3b8e2f6a10' },
   },
   'Idempotent-Replayed': {
-    description: 'Present (`true`) when this is the stored response to an earlier request with the same `Idempotency-Key`: nothing was written this time.',
+    description:
+      'Present (`true`) when this is the stored response to an earlier request with the same `Idempotency-Key`: nothing was written this time.',
     schema: { type: 'string', enum: ['true'] },
   },
   'Retry-After': {
@@ -40,7 +52,9 @@ export const PROTOCOL_HEADERS: Record<string, HeaderObject> = {
   },
 };
 
-const header = (name: keyof typeof PROTOCOL_HEADERS & string): ReferenceObject => ({ $ref: `#/components/headers/${name}` });
+const header = (name: keyof typeof PROTOCOL_HEADERS & string): ReferenceObject => ({
+  $ref: `#/components/headers/${name}`,
+});
 
 /** Every status an error can have here, with what it means on any route; routes add their own words. */
 const PROBLEMS = {
@@ -48,7 +62,7 @@ const PROBLEMS = {
   401: 'No API key, or one this API does not know: UNAUTHENTICATED. Send `Authorization: Bearer <key>`.',
   403: "None of the key's roles may use this route: FORBIDDEN.",
   404: 'The entity does not exist.',
-  408: 'The request did not arrive within the server\'s deadline: REQUEST_TIMEOUT.',
+  408: "The request did not arrive within the server's deadline: REQUEST_TIMEOUT.",
   409: 'Conflict.',
   412: '`If-Match` names a revision the entity is no longer at: STALE_REVISION. Nothing was written; read it again and decide again.',
   413: 'The body is larger than the server takes: PAYLOAD_TOO_LARGE.',
@@ -62,19 +76,36 @@ const PROBLEMS = {
 export type ProblemStatus = keyof typeof PROBLEMS;
 
 /** What a route says about one error status: its own words, and an example body. */
-export type ProblemDoc = string | { readonly description: string; readonly example: Partial<Problem> & Pick<Problem, 'code'> };
+export type ProblemDoc =
+  string | { readonly description: string; readonly example: Partial<Problem> & Pick<Problem, 'code'> };
 
 /** A 409 says how long to wait only for IDEMPOTENCY_KEY_IN_USE. */
-const RETRY_AFTER_IF_IN_USE: HeaderObject = { required: false, description: 'With IDEMPOTENCY_KEY_IN_USE: seconds to wait before retrying.', schema: { type: 'string', pattern: '^\\d+$' } };
+const RETRY_AFTER_IF_IN_USE: HeaderObject = {
+  required: false,
+  description: 'With IDEMPOTENCY_KEY_IN_USE: seconds to wait before retrying.',
+  schema: { type: 'string', pattern: '^\\d+$' },
+};
 
 /** Error responses: each status with the shared problem body; `headers` are the route's own, on every one of them. */
-export function ApiProblems(problems: Partial<Record<ProblemStatus, ProblemDoc | true>>, headers: Record<string, HeaderObject | ReferenceObject> = {}) {
+export function ApiProblems(
+  problems: Partial<Record<ProblemStatus, ProblemDoc | true>>,
+  headers: Record<string, HeaderObject | ReferenceObject> = {},
+) {
   return applyDecorators(
     ...Object.entries(problems).map(([key, doc]) => {
       const status = Number(key) as ProblemStatus;
       const own = doc === true ? null : typeof doc === 'string' ? { description: doc, example: null } : doc;
-      const description = own ? (status === 404 || status === 409 || status === 422 ? own.description : `${PROBLEMS[status]} ${own.description}`) : PROBLEMS[status];
-      const retry: Record<string, HeaderObject | ReferenceObject> = status === 429 || status === 503 ? { 'Retry-After': header('Retry-After') } : status === 409 && description.includes('Retry-After') ? { 'Retry-After': RETRY_AFTER_IF_IN_USE } : {};
+      const description = own
+        ? status === 404 || status === 409 || status === 422
+          ? own.description
+          : `${PROBLEMS[status]} ${own.description}`
+        : PROBLEMS[status];
+      const retry: Record<string, HeaderObject | ReferenceObject> =
+        status === 429 || status === 503
+          ? { 'Retry-After': header('Retry-After') }
+          : status === 409 && description.includes('Retry-After')
+            ? { 'Retry-After': RETRY_AFTER_IF_IN_USE }
+            : {};
       const all = { ...headers, ...retry };
       return ApiResponse({
         status,
@@ -104,7 +135,8 @@ interface CommandDoc extends RouteDoc {
   readonly problems: { readonly 404?: ProblemDoc; readonly 409?: ProblemDoc; readonly 422: ProblemDoc };
 }
 
-const IDEMPOTENCY_CONFLICT = 'IDEMPOTENCY_KEY_IN_USE: a request with the same `Idempotency-Key` is still running (with `Retry-After`); CONCURRENCY_CONFLICT: other commands kept changing the same streams, retry.';
+const IDEMPOTENCY_CONFLICT =
+  'IDEMPOTENCY_KEY_IN_USE: a request with the same `Idempotency-Key` is still running (with `Retry-After`); CONCURRENCY_CONFLICT: other commands kept changing the same streams, retry.';
 
 /**
  * A command route: the protocol headers it reads (Idempotency-Key, If-Match, correlation and
@@ -112,34 +144,67 @@ const IDEMPOTENCY_CONFLICT = 'IDEMPOTENCY_KEY_IN_USE: a request with the same `I
  */
 export function ApiCommand(doc: CommandDoc) {
   const { problems } = doc;
-  const conflict = typeof problems[409] === 'string' ? `${problems[409]} ${IDEMPOTENCY_CONFLICT}` : problems[409] ? { ...problems[409], description: `${problems[409].description} ${IDEMPOTENCY_CONFLICT}` } : IDEMPOTENCY_CONFLICT;
-  const refused = typeof problems[422] === 'string' ? `${problems[422]} IDEMPOTENCY_KEY_REUSED: this \`Idempotency-Key\` was used with another request.` : { ...problems[422], description: `${problems[422].description} IDEMPOTENCY_KEY_REUSED: this \`Idempotency-Key\` was used with another request.` };
+  const conflict =
+    typeof problems[409] === 'string'
+      ? `${problems[409]} ${IDEMPOTENCY_CONFLICT}`
+      : problems[409]
+        ? { ...problems[409], description: `${problems[409].description} ${IDEMPOTENCY_CONFLICT}` }
+        : IDEMPOTENCY_CONFLICT;
+  const refused =
+    typeof problems[422] === 'string'
+      ? `${problems[422]} IDEMPOTENCY_KEY_REUSED: this \`Idempotency-Key\` was used with another request.`
+      : {
+          ...problems[422],
+          description: `${problems[422].description} IDEMPOTENCY_KEY_REUSED: this \`Idempotency-Key\` was used with another request.`,
+        };
   return applyDecorators(
-    ApiOperation({ operationId: doc.operationId, summary: doc.summary, ...(doc.description ? { description: doc.description } : {}) }),
+    ApiOperation({
+      operationId: doc.operationId,
+      summary: doc.summary,
+      ...(doc.description ? { description: doc.description } : {}),
+    }),
     CommandHeaders(),
-    ...(doc.body ? [ApiBody({ type: doc.body.type, examples: { wecare: { summary: doc.body.summary, value: doc.body.example } } } as ApiBodyOptions)] : []),
+    ...(doc.body
+      ? [
+          ApiBody({
+            type: doc.body.type,
+            examples: { wecare: { summary: doc.body.summary, value: doc.body.example } },
+          } as ApiBodyOptions),
+        ]
+      : []),
     ApiResponse({
       status: doc.status,
-      description: doc.status === 201 ? 'Recorded: the ids, the revision and the position of the write' : 'Recorded: the revision and the position of the write',
+      description:
+        doc.status === 201
+          ? 'Recorded: the ids, the revision and the position of the write'
+          : 'Recorded: the revision and the position of the write',
       type: doc.type,
-      headers: { ETag: header('ETag'), 'X-Event-Position': header('X-Event-Position'), 'X-Correlation-Id': header('X-Correlation-Id'), 'Idempotent-Replayed': header('Idempotent-Replayed') },
+      headers: {
+        ETag: header('ETag'),
+        'X-Event-Position': header('X-Event-Position'),
+        'X-Correlation-Id': header('X-Correlation-Id'),
+        'Idempotent-Replayed': header('Idempotent-Replayed'),
+      },
       ...(doc.example ? { example: doc.example } : {}),
     }),
-    ApiProblems({
-      400: true,
-      401: true,
-      403: true,
-      ...(problems[404] ? { 404: problems[404] } : {}),
-      408: true,
-      409: conflict,
-      412: true,
-      413: true,
-      415: true,
-      422: refused,
-      429: true,
-      500: true,
-      503: 'EVENT_STORE_UNAVAILABLE, or READ_MODELS_BEHIND where the command needs the read models caught up.',
-    }, { 'X-Correlation-Id': header('X-Correlation-Id') }),
+    ApiProblems(
+      {
+        400: true,
+        401: true,
+        403: true,
+        ...(problems[404] ? { 404: problems[404] } : {}),
+        408: true,
+        409: conflict,
+        412: true,
+        413: true,
+        415: true,
+        422: refused,
+        429: true,
+        500: true,
+        503: 'EVENT_STORE_UNAVAILABLE, or READ_MODELS_BEHIND where the command needs the read models caught up.',
+      },
+      { 'X-Correlation-Id': header('X-Correlation-Id') },
+    ),
   );
 }
 
@@ -158,7 +223,12 @@ interface ReadDoc extends RouteDoc {
   /** A response other than one JSON schema (CSV, NDJSON), as OpenAPI content. */
   readonly content?: Record<string, { schema: object; example?: unknown }>;
   readonly example?: object;
-  readonly problems?: { readonly 404?: ProblemDoc; readonly 409?: ProblemDoc; readonly 429?: ProblemDoc; readonly 503?: ProblemDoc };
+  readonly problems?: {
+    readonly 404?: ProblemDoc;
+    readonly 409?: ProblemDoc;
+    readonly 429?: ProblemDoc;
+    readonly 503?: ProblemDoc;
+  };
   /** The route waits for X-Min-Position (the read-model queries). */
   readonly minPosition?: boolean;
 }
@@ -167,9 +237,19 @@ interface ReadDoc extends RouteDoc {
 export function ApiRead(doc: ReadDoc) {
   const { problems = {} } = doc;
   return applyDecorators(
-    ApiOperation({ operationId: doc.operationId, summary: doc.summary, ...(doc.description ? { description: doc.description } : {}) }),
+    ApiOperation({
+      operationId: doc.operationId,
+      summary: doc.summary,
+      ...(doc.description ? { description: doc.description } : {}),
+    }),
     ...(doc.minPosition ? [MinPositionHeader()] : []),
-    ApiResponse({ status: 200, description: 'Found', ...(doc.type ? { type: doc.type } : {}), ...(doc.content ? { content: doc.content } : {}), ...(doc.example ? { example: doc.example } : {}) }),
+    ApiResponse({
+      status: 200,
+      description: 'Found',
+      ...(doc.type ? { type: doc.type } : {}),
+      ...(doc.content ? { content: doc.content } : {}),
+      ...(doc.example ? { example: doc.example } : {}),
+    }),
     ApiProblems({
       400: true,
       401: true,
@@ -178,12 +258,21 @@ export function ApiRead(doc: ReadDoc) {
       ...(problems[409] ? { 409: problems[409] } : {}),
       429: problems[429] ?? true,
       500: true,
-      503: problems[503] ?? (doc.minPosition ? 'READ_MODELS_BEHIND: the read models have not reached `X-Min-Position` in time.' : 'EVENT_STORE_UNAVAILABLE.'),
+      503:
+        problems[503] ??
+        (doc.minPosition
+          ? 'READ_MODELS_BEHIND: the read models have not reached `X-Min-Position` in time.'
+          : 'EVENT_STORE_UNAVAILABLE.'),
     }),
   );
 }
 
 /** A route open without a key: it declares no security, overriding the document's bearer requirement. */
 export function ApiPublic(doc: RouteDoc) {
-  return ApiOperation({ operationId: doc.operationId, summary: doc.summary, ...(doc.description ? { description: doc.description } : {}), security: [] });
+  return ApiOperation({
+    operationId: doc.operationId,
+    summary: doc.summary,
+    ...(doc.description ? { description: doc.description } : {}),
+    security: [],
+  });
 }

@@ -8,18 +8,41 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { SpanKind, context, trace, type Span } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+} from '@opentelemetry/sdk-trace-base';
 import { CommandPipeline } from '@app/commands';
 import { InMemoryEventStore } from '@app/event-store';
 import type { FundingCommand, FundingEvent } from '@app/funding';
-import { EUR, bidAdmissible, bidAwarded, bidSubmitted, budgetCommitted, callOpened, grantAwarded } from '../../../../libs/funding/test-support/funding.fixtures.js';
+import {
+  EUR,
+  bidAdmissible,
+  bidAwarded,
+  bidSubmitted,
+  budgetCommitted,
+  callOpened,
+  grantAwarded,
+} from '../../../../libs/funding/test-support/funding.fixtures.js';
 import { record } from '../../../../libs/funding/test-support/given-when-then.js';
 import type { AuthenticatedRequest } from '../auth/api-key.guard.js';
 import { commandContextOf } from './command-request.js';
 
 const clock = { now: () => new Date('2026-06-01T10:00:00.000Z') };
-const allInAdvance = { ...grantAwarded(EUR(120_000)), data: { ...grantAwarded(EUR(120_000)).data, advanceShareBp: 10_000 } } as FundingEvent;
-const pay: FundingCommand = { type: 'RecordDisbursement', grantId: 'g1', disbursementId: 'd1', kind: 'advance', amountCents: EUR(30_000), paidBy: 'finance-1' };
+const allInAdvance = {
+  ...grantAwarded(EUR(120_000)),
+  data: { ...grantAwarded(EUR(120_000)).data, advanceShareBp: 10_000 },
+} as FundingEvent;
+const pay: FundingCommand = {
+  type: 'RecordDisbursement',
+  grantId: 'g1',
+  disbursementId: 'd1',
+  kind: 'advance',
+  amountCents: EUR(30_000),
+  paidBy: 'finance-1',
+};
 
 const exporter = new InMemorySpanExporter();
 
@@ -35,9 +58,16 @@ beforeEach(() => exporter.reset());
 
 /** A request as the API key guard leaves it, and a response that keeps the headers set on it. */
 function exchange(headers: Record<string, string> = {}) {
-  const request = { principal: { id: 'dev:finance-officer', roles: ['finance-officer'] }, headers } as unknown as AuthenticatedRequest;
+  const request = {
+    principal: { id: 'dev:finance-officer', roles: ['finance-officer'] },
+    headers,
+  } as unknown as AuthenticatedRequest;
   const sent = new Map<string, string>();
-  return { request, response: { setHeader: (name: string, value: string) => sent.set(name.toLowerCase(), value) }, sent };
+  return {
+    request,
+    response: { setHeader: (name: string, value: string) => sent.set(name.toLowerCase(), value) },
+    sent,
+  };
 }
 
 /** Runs `work` inside a server span, as the HTTP instrumentation runs a request's handling. */
@@ -52,7 +82,14 @@ async function inRequestSpan<T>(work: () => Promise<T>): Promise<{ span: Span; r
 
 async function ledger(): Promise<InMemoryEventStore> {
   const store = new InMemoryEventStore();
-  await record(store, [callOpened, bidSubmitted, bidAdmissible, allInAdvance, budgetCommitted(EUR(120_000)), bidAwarded(EUR(120_000))]);
+  await record(store, [
+    callOpened,
+    bidSubmitted,
+    bidAdmissible,
+    allInAdvance,
+    budgetCommitted(EUR(120_000)),
+    bidAwarded(EUR(120_000)),
+  ]);
   return store;
 }
 
@@ -63,7 +100,7 @@ const byName = (name: string): ReadableSpan => {
 };
 
 describe('the command context of a traced request', () => {
-  it('correlates the events by the trace id, and runs the command in the request\'s trace: HTTP → command → read, decide, append', async () => {
+  it("correlates the events by the trace id, and runs the command in the request's trace: HTTP → command → read, decide, append", async () => {
     const store = await ledger();
     const { request, response, sent } = exchange();
     const pipeline = new CommandPipeline(store, clock);

@@ -18,7 +18,10 @@ export const CommandRequest = createParamDecorator((_: unknown, ctx: ExecutionCo
 );
 
 /** What CommandRequest gives a route; it echoes the correlation id in X-Correlation-Id. */
-export function commandContextOf(request: AuthenticatedRequest, response: { setHeader(name: string, value: string): unknown }): CommandContext {
+export function commandContextOf(
+  request: AuthenticatedRequest,
+  response: { setHeader(name: string, value: string): unknown },
+): CommandContext {
   const principal = request.principal;
   if (!principal) throw new Error('CommandRequest used on a route without authentication');
   const correlationId = traceId(request, 'x-correlation-id') ?? activeTraceId() ?? randomUUID();
@@ -46,7 +49,10 @@ function header(request: AuthenticatedRequest, name: string): string | null {
   const value = request.headers[name];
   if (value === undefined) return null;
   if (typeof value !== 'string' || !HEADER_TOKEN.test(value)) {
-    throw new BadRequestException({ code: 'INVALID_HEADER', message: `${name} must be 1 to 200 visible ASCII characters` });
+    throw new BadRequestException({
+      code: 'INVALID_HEADER',
+      message: `${name} must be 1 to 200 visible ASCII characters`,
+    });
   }
   return value;
 }
@@ -54,7 +60,10 @@ function header(request: AuthenticatedRequest, name: string): string | null {
 function traceId(request: AuthenticatedRequest, name: string): string | null {
   const value = header(request, name);
   if (value !== null && !TRACE_ID.test(value)) {
-    throw new BadRequestException({ code: 'INVALID_HEADER', message: `${name} must be an id: letters, digits, ".", "_", ":" or "-", at most 128` });
+    throw new BadRequestException({
+      code: 'INVALID_HEADER',
+      message: `${name} must be an id: letters, digits, ".", "_", ":" or "-", at most 128`,
+    });
   }
   return value;
 }
@@ -63,7 +72,11 @@ function traceId(request: AuthenticatedRequest, name: string): string | null {
 function parseIfMatch(value: string | null): number | null {
   if (value === null) return null;
   const match = /^(?:W\/)?"?(\d{1,15})"?$/.exec(value);
-  if (!match?.[1]) throw new BadRequestException({ code: 'INVALID_HEADER', message: 'If-Match must be an ETag this API gave, e.g. "3"' });
+  if (!match?.[1])
+    throw new BadRequestException({
+      code: 'INVALID_HEADER',
+      message: 'If-Match must be an ETag this API gave, e.g. "3"',
+    });
   return Number(match[1]);
 }
 
@@ -81,18 +94,21 @@ export const CommandHeaders = () =>
       name: 'If-Match',
       required: false,
       schema: { type: 'string', pattern: '^(W/)?"?\\d{1,15}"?$', example: '"0"' },
-      description: 'Act only if the entity is still at this revision (an `ETag` this API gave, e.g. `"3"`); 412 STALE_REVISION otherwise, and nothing is written.',
+      description:
+        'Act only if the entity is still at this revision (an `ETag` this API gave, e.g. `"3"`); 412 STALE_REVISION otherwise, and nothing is written.',
     }),
     ApiHeader({
       name: 'X-Correlation-Id',
       required: false,
       schema: { type: 'string', pattern: TRACE_ID.source },
-      description: 'Groups the events of one business process; kept in every event\'s metadata and echoed back. An id: letters, digits, ".", "_", ":" or "-", at most 128. When absent: the request\'s trace id if it is traced, else a generated one.',
+      description:
+        'Groups the events of one business process; kept in every event\'s metadata and echoed back. An id: letters, digits, ".", "_", ":" or "-", at most 128. When absent: the request\'s trace id if it is traced, else a generated one.',
     }),
     ApiHeader({
       name: 'X-Causation-Id',
       required: false,
       schema: { type: 'string', pattern: TRACE_ID.source },
-      description: 'The id of the message (an event or command id) that caused this command; kept in the metadata of its events. Same form as X-Correlation-Id.',
+      description:
+        'The id of the message (an event or command id) that caused this command; kept in the metadata of its events. Same form as X-Correlation-Id.',
     }),
   );

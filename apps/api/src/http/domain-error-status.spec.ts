@@ -8,7 +8,14 @@ import { ProblemFilter } from './problem.filter.js';
  * 409 for an id taken or a state that forbids it, 422 for every other code. A code added to the
  * domain with 404 or 409 joins its list here; any other change of a status fails.
  */
-const WAS_404: readonly DomainErrorCode[] = ['PROGRAMME_NOT_FOUND', 'MEASURE_NOT_FOUND', 'CALL_NOT_FOUND', 'BID_NOT_FOUND', 'GRANT_NOT_FOUND', 'CLAIM_NOT_FOUND'];
+const WAS_404: readonly DomainErrorCode[] = [
+  'PROGRAMME_NOT_FOUND',
+  'MEASURE_NOT_FOUND',
+  'CALL_NOT_FOUND',
+  'BID_NOT_FOUND',
+  'GRANT_NOT_FOUND',
+  'CLAIM_NOT_FOUND',
+];
 const WAS_409: readonly DomainErrorCode[] = [
   // An id the client chose is already in use.
   'PROGRAMME_ALREADY_ESTABLISHED',
@@ -41,7 +48,9 @@ describe('domain error status', () => {
 
   it('is what the problem filter answers for each domain refusal', () => {
     const filter = new ProblemFilter();
-    const answered = Object.fromEntries(DOMAIN_ERROR_CODES.map((code) => [code, filter.toProblem(new DomainError(code, 'refused')).statusCode]));
+    const answered = Object.fromEntries(
+      DOMAIN_ERROR_CODES.map((code) => [code, filter.toProblem(new DomainError(code, 'refused')).statusCode]),
+    );
     expect(answered).toEqual(DOMAIN_ERROR_STATUS);
   });
 
@@ -49,6 +58,9 @@ describe('domain error status', () => {
     const lines = describeDomainErrorStatuses().split('\n');
     expect(lines.map((line) => line.slice(0, 6))).toEqual(['- 404:', '- 409:', '- 422:']);
     expect(lines[0]).toBe(`- 404: ${WAS_404.map((code) => `\`${code}\``).join(', ')}`);
-    for (const code of DOMAIN_ERROR_CODES) expect(lines.filter((line) => line.includes(`\`${code}\``))).toEqual([expect.stringContaining(`- ${DOMAIN_ERROR_STATUS[code]}:`)]);
+    for (const code of DOMAIN_ERROR_CODES)
+      expect(lines.filter((line) => line.includes(`\`${code}\``))).toEqual([
+        expect.stringContaining(`- ${DOMAIN_ERROR_STATUS[code]}:`),
+      ]);
   });
 });

@@ -122,6 +122,12 @@ export function describeDomainErrorStatuses(): string {
   }
   return [...byStatus.keys()]
     .sort((a, b) => a - b)
-    .map((status) => `- ${status}: ${byStatus.get(status)!.map((code) => `\`${code}\``).join(', ')}`)
+    .map(
+      (status) =>
+        `- ${status}: ${byStatus
+          .get(status)!
+          .map((code) => `\`${code}\``)
+          .join(', ')}`,
+    )
     .join('\n');
 }

@@ -6,7 +6,10 @@ import { ENTITY_ID, quoted } from './field-rules.js';
 export class EntityIdPipe implements PipeTransform<string, string> {
   transform(value: string): string {
     if (typeof value !== 'string' || !ENTITY_ID.test(value)) {
-      throw new BadRequestException({ code: 'INVALID_ID', message: `${quoted(value)} is not a valid id (a UUID or a slug of letters, digits, "-" and "_")` });
+      throw new BadRequestException({
+        code: 'INVALID_ID',
+        message: `${quoted(value)} is not a valid id (a UUID or a slug of letters, digits, "-" and "_")`,
+      });
     }
     return value;
   }

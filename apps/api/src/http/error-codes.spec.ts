@@ -23,7 +23,8 @@ describe('error codes', () => {
       // the union of codes an error class takes, HTTP's default codes and the body pipeline's problems.
       for (const match of text.matchAll(/\bcode: '([A-Z][A-Z0-9_]+)', message/g)) used.add(match[1]!);
       for (const match of text.matchAll(/readonly code = '([A-Z][A-Z0-9_]+)'/g)) used.add(match[1]!);
-      for (const match of text.matchAll(/readonly code: ('[A-Z_]+'(?: \| '[A-Z_]+')*)/g)) for (const code of match[1]!.matchAll(/'([A-Z_]+)'/g)) used.add(code[1]!);
+      for (const match of text.matchAll(/readonly code: ('[A-Z_]+'(?: \| '[A-Z_]+')*)/g))
+        for (const code of match[1]!.matchAll(/'([A-Z_]+)'/g)) used.add(code[1]!);
       for (const match of text.matchAll(/case \d{3}: return '([A-Z_]+)'/g)) used.add(match[1]!);
       for (const match of text.matchAll(/problem\(res, \d{3}, '([A-Z_]+)'/g)) used.add(match[1]!);
     }

@@ -27,11 +27,21 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}
  * Optional: absent or null.
  */
 /** A description that says the unit: integer euro cents. */
-const inIntegerCents = (description: string) => (/euro cents/.test(description) ? description.replace(/(?<!integer )euro cents/, 'integer euro cents') : `${description}, in integer euro cents`);
+const inIntegerCents = (description: string) =>
+  /euro cents/.test(description)
+    ? description.replace(/(?<!integer )euro cents/, 'integer euro cents')
+    : `${description}, in integer euro cents`;
 
 export const IsCents = (description: string, optional = false) =>
   applyDecorators(
-    (optional ? ApiPropertyOptional : ApiProperty)({ type: 'integer', minimum: 0, maximum: MAX_AMOUNT_CENTS, description: inIntegerCents(description), example: 15_000_000, ...(optional ? { nullable: true } : {}) }),
+    (optional ? ApiPropertyOptional : ApiProperty)({
+      type: 'integer',
+      minimum: 0,
+      maximum: MAX_AMOUNT_CENTS,
+      description: inIntegerCents(description),
+      example: 15_000_000,
+      ...(optional ? { nullable: true } : {}),
+    }),
     ...(optional ? [IsOptional()] : []),
     IsInt({ message: '$property must be an integer number of cents' }),
     Min(0),
@@ -48,7 +58,13 @@ export const IsEntityId = (description: string, optional = true) =>
 
 export const IsText = (description: string, maxLength = 500, optional = false) =>
   applyDecorators(
-    (optional ? ApiPropertyOptional : ApiProperty)({ type: 'string', minLength: 1, maxLength, description, ...(optional ? { nullable: true } : {}) }),
+    (optional ? ApiPropertyOptional : ApiProperty)({
+      type: 'string',
+      minLength: 1,
+      maxLength,
+      description,
+      ...(optional ? { nullable: true } : {}),
+    }),
     ...(optional ? [IsOptional()] : []),
     IsString(),
     Length(1, maxLength),
@@ -59,6 +75,8 @@ export const IsInstant = (description: string) =>
   applyDecorators(
     ApiProperty({ type: 'string', format: 'date-time', description, example: '2026-02-01T09:00:00Z' }),
     IsString(),
-    Matches(INSTANT, { message: '$property must be an ISO 8601 date-time with a time zone, e.g. 2026-02-01T09:00:00Z' }),
+    Matches(INSTANT, {
+      message: '$property must be an ISO 8601 date-time with a time zone, e.g. 2026-02-01T09:00:00Z',
+    }),
     IsISO8601({ strict: true }),
   );

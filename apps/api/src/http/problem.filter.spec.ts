@@ -17,7 +17,15 @@ describe('problem filter', () => {
     [new ConcurrencyError('call-c1', 2, 3), 409, 'CONCURRENCY_CONFLICT'],
     [new InvalidAppendError('EVENT_TOO_LARGE', 'x'), 400, 'EVENT_TOO_LARGE'],
     [new EventStoreUnavailableError('disk full'), 503, 'EVENT_STORE_UNAVAILABLE'],
-    [new BadRequestException({ code: 'VALIDATION_FAILED', message: 'Invalid x', errors: [{ field: 'x', problems: ['bad'] }] }), 400, 'VALIDATION_FAILED'],
+    [
+      new BadRequestException({
+        code: 'VALIDATION_FAILED',
+        message: 'Invalid x',
+        errors: [{ field: 'x', problems: ['bad'] }],
+      }),
+      400,
+      'VALIDATION_FAILED',
+    ],
   ])('maps %p to %i %s', (error, statusCode, code) => {
     expect(filter.toProblem(error)).toMatchObject({ statusCode, code });
   });
@@ -31,7 +39,13 @@ describe('problem filter', () => {
   });
 
   it('keeps the field list of a validation failure', () => {
-    const problem = filter.toProblem(new BadRequestException({ code: 'VALIDATION_FAILED', message: 'Invalid x', errors: [{ field: 'x', problems: ['bad'] }] }));
+    const problem = filter.toProblem(
+      new BadRequestException({
+        code: 'VALIDATION_FAILED',
+        message: 'Invalid x',
+        errors: [{ field: 'x', problems: ['bad'] }],
+      }),
+    );
     expect(problem.errors).toEqual([{ field: 'x', problems: ['bad'] }]);
   });
 });

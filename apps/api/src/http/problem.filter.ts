@@ -34,23 +34,31 @@ export class ProblemFilter implements ExceptionFilter {
     const problem = this.toProblem(error);
     // A 5xx the API chose to give (read models behind, busy, store unavailable) is a warning; anything else is a fault, with its stack.
     if (problem.statusCode >= 500) {
-      if (error instanceof HttpException || error instanceof EventStoreUnavailableError) this.logger.warn(`${problem.statusCode} ${problem.code}: ${problem.message}`);
+      if (error instanceof HttpException || error instanceof EventStoreUnavailableError)
+        this.logger.warn(`${problem.statusCode} ${problem.code}: ${problem.message}`);
       else this.logger.error(problem.message, error instanceof Error ? error.stack : String(error));
     }
-    if (problem.statusCode === HttpStatus.SERVICE_UNAVAILABLE && !response.getHeader('Retry-After')) response.setHeader('Retry-After', '5');
+    if (problem.statusCode === HttpStatus.SERVICE_UNAVAILABLE && !response.getHeader('Retry-After'))
+      response.setHeader('Retry-After', '5');
     response.status(problem.statusCode).json(problem);
   }
 
   toProblem(error: unknown): ProblemBody {
     if (error instanceof DomainError) {
-      return { ...error.details, statusCode: DOMAIN_ERROR_STATUS[error.code], code: error.code, message: error.message };
+      return {
+        ...error.details,
+        statusCode: DOMAIN_ERROR_STATUS[error.code],
+        code: error.code,
+        message: error.message,
+      };
     }
     if (error instanceof StaleRevisionError) return { statusCode: 412, code: error.code, message: error.message };
     if (error instanceof CommandConflictError) return { statusCode: 409, code: error.code, message: error.message };
     if (error instanceof ConcurrencyError) return { statusCode: 409, code: error.code, message: error.message };
     if (error instanceof DuplicateEventIdError) return { statusCode: 409, code: error.code, message: error.message };
     if (error instanceof InvalidAppendError) return { statusCode: 400, code: error.code, message: error.message };
-    if (error instanceof EventStoreUnavailableError) return { statusCode: 503, code: error.code, message: 'The event store is unavailable; retry later' };
+    if (error instanceof EventStoreUnavailableError)
+      return { statusCode: 503, code: error.code, message: 'The event store is unavailable; retry later' };
     if (error instanceof EventDecodingError) return { statusCode: 500, code: error.code, message: error.message };
     // A stream deleted for good outside the ledger (a KurrentDB tombstone): the record is damaged, not the request.
     if (error instanceof StreamTombstonedError) return { statusCode: 500, code: error.code, message: error.message };
@@ -63,20 +71,33 @@ function fromHttpException(error: HttpException): ProblemBody {
   const statusCode = error.getStatus();
   const body = error.getResponse();
   const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-  const message = typeof fields['message'] === 'string' ? fields['message'] : Array.isArray(fields['message']) ? fields['message'].join('; ') : error.message;
+  const message =
+    typeof fields['message'] === 'string'
+      ? fields['message']
+      : Array.isArray(fields['message'])
+        ? fields['message'].join('; ')
+        : error.message;
   const code = typeof fields['code'] === 'string' ? fields['code'] : defaultCode(statusCode);
   return { statusCode, code, message, ...(fields['errors'] === undefined ? {} : { errors: fields['errors'] }) };
 }
 
 function defaultCode(status: number): string {
   switch (status) {
-    case 400: return 'BAD_REQUEST';
-    case 401: return 'UNAUTHENTICATED';
-    case 403: return 'FORBIDDEN';
-    case 404: return 'NOT_FOUND';
-    case 405: return 'METHOD_NOT_ALLOWED';
-    case 413: return 'PAYLOAD_TOO_LARGE';
-    case 415: return 'UNSUPPORTED_MEDIA_TYPE';
-    default: return status >= 500 ? 'INTERNAL_ERROR' : 'REQUEST_REFUSED';
+    case 400:
+      return 'BAD_REQUEST';
+    case 401:
+      return 'UNAUTHENTICATED';
+    case 403:
+      return 'FORBIDDEN';
+    case 404:
+      return 'NOT_FOUND';
+    case 405:
+      return 'METHOD_NOT_ALLOWED';
+    case 413:
+      return 'PAYLOAD_TOO_LARGE';
+    case 415:
+      return 'UNSUPPORTED_MEDIA_TYPE';
+    default:
+      return status >= 500 ? 'INTERNAL_ERROR' : 'REQUEST_REFUSED';
   }
 }

@@ -28,10 +28,15 @@ export function hardenRequests(app: Express, maxBodyBytes: number): void {
   app.use(express.json({ limit: maxBodyBytes, strict: true }));
   app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     const type = (error as { type?: string } | null)?.type;
-    if (type === 'entity.too.large') return problem(res, 413, 'PAYLOAD_TOO_LARGE', `The body is larger than ${maxBodyBytes} bytes`);
+    if (type === 'entity.too.large')
+      return problem(res, 413, 'PAYLOAD_TOO_LARGE', `The body is larger than ${maxBodyBytes} bytes`);
     if (type === 'entity.parse.failed') return problem(res, 400, 'MALFORMED_JSON', 'The body is not valid JSON');
-    if (type === 'charset.unsupported' || type === 'encoding.unsupported') return problem(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Use UTF-8 JSON');
-    if (typeof (error as { status?: unknown } | null)?.status === 'number' && (error as { status: number }).status < 500) {
+    if (type === 'charset.unsupported' || type === 'encoding.unsupported')
+      return problem(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Use UTF-8 JSON');
+    if (
+      typeof (error as { status?: unknown } | null)?.status === 'number' &&
+      (error as { status: number }).status < 500
+    ) {
       return problem(res, (error as { status: number }).status, 'BAD_REQUEST', 'The request body could not be read');
     }
     next(error);
@@ -44,7 +49,13 @@ export function hardenRequests(app: Express, maxBodyBytes: number): void {
     const badQuery = Object.keys(req.query ?? {}).find((key) => /[[\].$]/.test(key) || isObjectPrototypeName(key));
     if (badQuery) return problem(res, 400, 'FORBIDDEN_KEY', `Query parameter ${quoted(badQuery)} is not allowed`);
     const bad = forbiddenKey(req.body);
-    if (bad) return problem(res, 400, 'FORBIDDEN_KEY', `Key ${quoted(bad)} is not allowed: keys may not start with "$", contain "." or name a property of every object`);
+    if (bad)
+      return problem(
+        res,
+        400,
+        'FORBIDDEN_KEY',
+        `Key ${quoted(bad)} is not allowed: keys may not start with "$", contain "." or name a property of every object`,
+      );
     next();
   });
 }
@@ -106,7 +117,10 @@ export function validationPipe(): ValidationPipe {
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => {
       const fields = flatten(errors);
-      const listed = fields.slice(0, MAX_LISTED_PROBLEMS).map((f) => ({ field: f.field.length > 64 ? `${f.field.slice(0, 64)}…` : f.field, problems: f.problems.map((p) => (p.length > 200 ? `${p.slice(0, 200)}…` : p)) }));
+      const listed = fields.slice(0, MAX_LISTED_PROBLEMS).map((f) => ({
+        field: f.field.length > 64 ? `${f.field.slice(0, 64)}…` : f.field,
+        problems: f.problems.map((p) => (p.length > 200 ? `${p.slice(0, 200)}…` : p)),
+      }));
       const more = fields.length - listed.length;
       return new BadRequestException({
         code: 'VALIDATION_FAILED',

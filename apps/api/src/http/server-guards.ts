@@ -8,7 +8,10 @@ import type { Server } from 'node:http';
  * once. Behind a reverse proxy every connection comes from the proxy: set these limits there too
  * (docs/security.md).
  */
-export function guardServer(server: Server, options: { requestTimeoutMs: number; maxConnectionsPerAddress: number }): void {
+export function guardServer(
+  server: Server,
+  options: { requestTimeoutMs: number; maxConnectionsPerAddress: number },
+): void {
   server.requestTimeout = options.requestTimeoutMs;
   server.headersTimeout = Math.min(options.requestTimeoutMs, 10_000);
 
@@ -17,7 +20,13 @@ export function guardServer(server: Server, options: { requestTimeoutMs: number;
     const timer = setTimeout(() => {
       if (req.complete || res.headersSent) return;
       res.writeHead(408, { 'Content-Type': 'application/json', Connection: 'close' });
-      res.end(JSON.stringify({ statusCode: 408, code: 'REQUEST_TIMEOUT', message: `The request was not received within ${options.requestTimeoutMs} ms` }));
+      res.end(
+        JSON.stringify({
+          statusCode: 408,
+          code: 'REQUEST_TIMEOUT',
+          message: `The request was not received within ${options.requestTimeoutMs} ms`,
+        }),
+      );
       res.once('finish', () => req.socket.destroy());
     }, options.requestTimeoutMs);
     timer.unref();

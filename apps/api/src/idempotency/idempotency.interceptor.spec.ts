@@ -7,7 +7,15 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BadRequestException, ConflictException, InternalServerErrorException, ServiceUnavailableException, UnprocessableEntityException, type CallHandler, type ExecutionContext } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  InternalServerErrorException,
+  ServiceUnavailableException,
+  UnprocessableEntityException,
+  type CallHandler,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { lastValueFrom, of, throwError } from 'rxjs';
 import {
   AppendOutcomeUnknownError,
@@ -25,7 +33,10 @@ import { IdempotencyInterceptor, isOutcomeUnknown } from './idempotency.intercep
 describe('whether a failed command may have been written all the same', () => {
   it.each([
     ['the event store unavailable', new EventStoreUnavailableError('disk I/O error')],
-    ['an append whose outcome is unknown', new AppendOutcomeUnknownError('deadline exceeded after the append was sent')],
+    [
+      'an append whose outcome is unknown',
+      new AppendOutcomeUnknownError('deadline exceeded after the append was sent'),
+    ],
     ['a stored event that cannot be read', new EventDecodingError('bid-b1', null, 3, 'unknown event type')],
     ['a fault of the product', new TypeError("Cannot read properties of undefined (reading 'revision')")],
     ['a 500 of its own', new InternalServerErrorException()],
@@ -58,7 +69,9 @@ describe('the Idempotency-Key of a command that failed', () => {
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'idempotency-interceptor-'));
     store = SqliteIdempotencyStore.open(join(dir, 'api.db'), { retentionMs: 3_600_000 });
-    interceptor = new IdempotencyInterceptor(new IdempotencyKeys(store, { retentionMs: 3_600_000, isOutcomeUnknown, waitMs: 100 }));
+    interceptor = new IdempotencyInterceptor(
+      new IdempotencyKeys(store, { retentionMs: 3_600_000, isOutcomeUnknown, waitMs: 100 }),
+    );
   });
   afterEach(async () => {
     await store.close();
@@ -67,16 +80,27 @@ describe('the Idempotency-Key of a command that failed', () => {
 
   /** POST /calls/c1/bids with the key, its handler answering `answer`. */
   const submit = (body: object, answer: () => ReturnType<CallHandler['handle']>) => {
-    const request = { method: 'POST', originalUrl: '/calls/c1/bids', headers: { 'idempotency-key': 'portal-submission-8841' }, body, principal: { id: 'dev:applicant-service' } };
+    const request = {
+      method: 'POST',
+      originalUrl: '/calls/c1/bids',
+      headers: { 'idempotency-key': 'portal-submission-8841' },
+      body,
+      principal: { id: 'dev:applicant-service' },
+    };
     const response = { getHeader: () => undefined, setHeader: () => undefined, status: () => undefined };
-    const context = { switchToHttp: () => ({ getRequest: () => request, getResponse: () => response }), getHandler: () => submit } as unknown as ExecutionContext;
+    const context = {
+      switchToHttp: () => ({ getRequest: () => request, getResponse: () => response }),
+      getHandler: () => submit,
+    } as unknown as ExecutionContext;
     return lastValueFrom(interceptor.intercept(context, { handle: answer }));
   };
   const bid = { bidId: 'b1', requestedCents: 250_000 };
   const other = { bidId: 'b1', requestedCents: 1_000 };
 
   it('after a 5xx is kept for that request: its retry runs again, another body is 422 IDEMPOTENCY_KEY_REUSED', async () => {
-    await expect(submit(bid, () => throwError(() => new AppendOutcomeUnknownError('deadline exceeded')))).rejects.toBeInstanceOf(AppendOutcomeUnknownError);
+    await expect(
+      submit(bid, () => throwError(() => new AppendOutcomeUnknownError('deadline exceeded'))),
+    ).rejects.toBeInstanceOf(AppendOutcomeUnknownError);
     const reused = submit(other, () => of({ bidId: 'b1' }));
     await expect(reused).rejects.toBeInstanceOf(UnprocessableEntityException);
     await expect(reused).rejects.toMatchObject({ response: { code: 'IDEMPOTENCY_KEY_REUSED' } });
@@ -84,7 +108,9 @@ describe('the Idempotency-Key of a command that failed', () => {
   });
 
   it('after a 4xx is free: a corrected request with the key runs', async () => {
-    await expect(submit(bid, () => throwError(() => new DomainError('BUDGET_EXCEEDED', 'over budget')))).rejects.toBeInstanceOf(DomainError);
+    await expect(
+      submit(bid, () => throwError(() => new DomainError('BUDGET_EXCEEDED', 'over budget'))),
+    ).rejects.toBeInstanceOf(DomainError);
     expect(await submit(other, () => of({ bidId: 'b1', revision: 0 }))).toEqual({ bidId: 'b1', revision: 0 });
   });
 });

@@ -50,10 +50,15 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const key = request.headers['idempotency-key'];
     if (request.method !== 'POST' || key === undefined || !request.principal) return next.handle();
     if (typeof key !== 'string' || !HEADER_TOKEN.test(key)) {
-      throw new BadRequestException({ code: 'INVALID_HEADER', message: 'Idempotency-Key must be 1 to 200 visible ASCII characters' });
+      throw new BadRequestException({
+        code: 'INVALID_HEADER',
+        message: 'Idempotency-Key must be 1 to 200 visible ASCII characters',
+      });
     }
     const fingerprint = createHash('sha256')
-      .update(`${request.method} ${request.originalUrl}\n${canonicalJson(request.body ?? null)}\n${request.headers['if-match'] ?? ''}`)
+      .update(
+        `${request.method} ${request.originalUrl}\n${canonicalJson(request.body ?? null)}\n${request.headers['if-match'] ?? ''}`,
+      )
       .digest('hex');
     return from(
       this.keys
@@ -78,7 +83,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
           return outcome.response.body;
         })
         .catch((error: unknown) => {
-          if (error instanceof IdempotencyKeyReusedError) throw new UnprocessableEntityException({ code: error.code, message: error.message });
+          if (error instanceof IdempotencyKeyReusedError)
+            throw new UnprocessableEntityException({ code: error.code, message: error.message });
           if (error instanceof IdempotencyKeyInUseError) {
             response.setHeader('Retry-After', '1');
             throw new ConflictException({ code: error.code, message: error.message });

@@ -16,8 +16,15 @@ export const eventStoreProviders: FactoryProvider[] = [
     provide: OPENED_EVENT_STORE,
     inject: [APP_CONFIG],
     // Injected faults (EVENT_STORE_FAULTS, tests only) are logged as they strike, so a test's output shows what it survived.
-    useFactory: (config: AppConfig) => openEventStore(config, ({ fault, operation, written }) => faults.warn(`${fault} on ${operation}${written ? ' after the write' : ''}`)),
+    useFactory: (config: AppConfig) =>
+      openEventStore(config, ({ fault, operation, written }) =>
+        faults.warn(`${fault} on ${operation}${written ? ' after the write' : ''}`),
+      ),
   },
   { provide: EVENT_STORE, inject: [OPENED_EVENT_STORE], useFactory: ({ store }: OpenedEventStore) => store },
-  { provide: EVENT_STORE_INFO, inject: [OPENED_EVENT_STORE], useFactory: ({ adapter, durability }: OpenedEventStore): EventStoreInfo => ({ adapter, durability }) },
+  {
+    provide: EVENT_STORE_INFO,
+    inject: [OPENED_EVENT_STORE],
+    useFactory: ({ adapter, durability }: OpenedEventStore): EventStoreInfo => ({ adapter, durability }),
+  },
 ];

@@ -5,12 +5,15 @@ import { JsonLogger } from './json-logger.js';
 
 function capture() {
   const lines: Array<Record<string, unknown>> = [];
-  const logger = pino({ level: 'info', base: null, timestamp: false }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+  const logger = pino(
+    { level: 'info', base: null, timestamp: false },
+    { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+  );
   return { lines, json: new JsonLogger(logger) };
 }
 
-describe('Nest\'s logger on pino', () => {
-  it('writes Nest\'s messages as JSON with their context, and an error\'s stack apart from its message', () => {
+describe("Nest's logger on pino", () => {
+  it("writes Nest's messages as JSON with their context, and an error's stack apart from its message", () => {
     const { lines, json } = capture();
     const seed = new Logger('Seed');
     Logger.overrideLogger(json);

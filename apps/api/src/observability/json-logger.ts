@@ -8,19 +8,36 @@ import type { AppConfig } from '@app/config';
  * data: the request log writes an allow-list of fields, and the keys below are censored should a
  * caller ever pass request headers.
  */
-export async function createLogger(config: Pick<AppConfig, 'environment' | 'logLevel' | 'logFormat'>, terminal = process.stdout.isTTY === true): Promise<Logger> {
+export async function createLogger(
+  config: Pick<AppConfig, 'environment' | 'logLevel' | 'logFormat'>,
+  terminal = process.stdout.isTTY === true,
+): Promise<Logger> {
   const options: LoggerOptions = {
     level: config.logLevel,
     base: { service: 'cohesion-ledger-api', pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
-    redact: { paths: ['authorization', '*.authorization', 'headers.authorization', '*.headers.authorization', 'headers.cookie', '*.headers.cookie'], censor: '[redacted]' },
+    redact: {
+      paths: [
+        'authorization',
+        '*.authorization',
+        'headers.authorization',
+        '*.headers.authorization',
+        'headers.cookie',
+        '*.headers.cookie',
+      ],
+      censor: '[redacted]',
+    },
   };
-  const pretty = config.logFormat === 'pretty' || (config.logFormat === 'auto' && config.environment === 'development' && terminal);
+  const pretty =
+    config.logFormat === 'pretty' || (config.logFormat === 'auto' && config.environment === 'development' && terminal);
   const prettyStream = pretty ? await prettyPrinter() : null;
   if (prettyStream) return pino(options, prettyStream);
   // Level names rather than numbers: a line reads on its own. Written synchronously, so that the
   // lines before an exit are not lost.
-  return pino({ ...options, formatters: { level: (label) => ({ level: label }) } }, pino.destination({ dest: 1, sync: true }));
+  return pino(
+    { ...options, formatters: { level: (label) => ({ level: label }) } },
+    pino.destination({ dest: 1, sync: true }),
+  );
 }
 
 /** pino-pretty is a development dependency: where it is not installed, the lines stay JSON. */
@@ -76,7 +93,8 @@ export class JsonLogger implements LoggerService {
     if (!this.logger.isLevelEnabled(level)) return;
     const rest = [...params];
     const context = typeof rest.at(-1) === 'string' && !isStack(rest.at(-1)) ? (rest.pop() as string) : undefined;
-    const stack = level === 'error' || level === 'fatal' ? rest.find((p): p is string => typeof p === 'string') : undefined;
+    const stack =
+      level === 'error' || level === 'fatal' ? rest.find((p): p is string => typeof p === 'string') : undefined;
     const fields = { ...(context ? { context } : {}), ...(stack ? { stack } : {}) };
     if (message instanceof Error) this.logger[level]({ ...fields, err: message }, message.message);
     else if (typeof message === 'string') this.logger[level](fields, message);

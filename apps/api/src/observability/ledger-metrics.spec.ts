@@ -20,7 +20,9 @@ describe('ledger metrics', () => {
     metrics.requestAnswered({ method: 'GET', route: null, status: 404, seconds: 0.001, replayed: false });
     metrics.storesObserved(undefined, null);
     const text = await metrics.exposition();
-    expect(line(text, 'ledger_http_request_duration_seconds_count{method="GET",route="unmatched",status="404"}')).toMatch(/ 1$/);
+    expect(
+      line(text, 'ledger_http_request_duration_seconds_count{method="GET",route="unmatched",status="404"}'),
+    ).toMatch(/ 1$/);
     expect(line(text, 'ledger_event_store_up')).toMatch(/ 0$/);
   });
 });

@@ -72,7 +72,7 @@ export class LedgerMetrics implements CommandObserver {
 
   private readonly appendSeconds = new Histogram({
     name: 'ledger_event_store_append_duration_seconds',
-    help: 'Atomic appends of a command\'s events, by result (appended, conflict, failed).',
+    help: "Atomic appends of a command's events, by result (appended, conflict, failed).",
     labelNames: ['result'] as const,
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [this.registry],

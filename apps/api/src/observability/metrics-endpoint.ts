@@ -1,6 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { AppConfig } from '@app/config';
 import { EVENT_STORE, type EventStore } from '@app/event-store';
 import { APP_CONFIG } from '../infrastructure/app-config.provider.js';
@@ -40,7 +47,9 @@ export class MetricsEndpoint implements OnApplicationBootstrap, BeforeApplicatio
     this.server = server;
     const { address, port } = server.address() as AddressInfo;
     // Printed whatever the log level, as the API's own address is: tests and scripts read it.
-    process.stdout.write(`cohesion-ledger metrics at http://${address.includes(':') ? `[${address}]` : address}:${port}/metrics\n`);
+    process.stdout.write(
+      `cohesion-ledger metrics at http://${address.includes(':') ? `[${address}]` : address}:${port}/metrics\n`,
+    );
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -55,11 +64,15 @@ export class MetricsEndpoint implements OnApplicationBootstrap, BeforeApplicatio
 
   private async answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
-      if ((req.url ?? '').split('?')[0] !== '/metrics') return void res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Only /metrics here\n');
-      if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain' }).end();
+      if ((req.url ?? '').split('?')[0] !== '/metrics')
+        return void res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Only /metrics here\n');
+      if (req.method !== 'GET' && req.method !== 'HEAD')
+        return void res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain' }).end();
       await this.observeStores();
       const body = await this.metrics.exposition();
-      res.writeHead(200, { 'Content-Type': this.metrics.contentType, 'Cache-Control': 'no-store' }).end(req.method === 'HEAD' ? undefined : body);
+      res
+        .writeHead(200, { 'Content-Type': this.metrics.contentType, 'Cache-Control': 'no-store' })
+        .end(req.method === 'HEAD' ? undefined : body);
     } catch (error) {
       this.logger.error(`Could not collect the metrics: ${String(error)}`);
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
@@ -70,7 +83,13 @@ export class MetricsEndpoint implements OnApplicationBootstrap, BeforeApplicatio
   /** The figures GET /health reports: the head of the log, each projection's checkpoint, lag and failure. */
   private async observeStores(): Promise<void> {
     const head = await this.events.headPosition().catch(() => undefined);
-    const projections = head === undefined ? null : await this.readSide.health().then((health) => health.projections, () => null);
+    const projections =
+      head === undefined
+        ? null
+        : await this.readSide.health().then(
+            (health) => health.projections,
+            () => null,
+          );
     this.metrics.storesObserved(head, projections);
   }
 }

@@ -12,7 +12,10 @@ const UNTRACED = /^\/(?:health|metrics)(?:[/?]|$)/;
  */
 export function tracingRequested(env: Readonly<Record<string, string | undefined>>): boolean {
   if (env['OTEL_SDK_DISABLED']?.trim().toLowerCase() === 'true') return false;
-  const exporters = (env['OTEL_TRACES_EXPORTER'] ?? '').split(',').map((name) => name.trim()).filter((name) => name !== '' && name !== 'none');
+  const exporters = (env['OTEL_TRACES_EXPORTER'] ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '' && name !== 'none');
   return exporters.length > 0;
 }
 
@@ -31,12 +34,13 @@ export async function startTracing(env: Record<string, string | undefined> = pro
   // Metrics are Prometheus's (GET /metrics) and logs are stdout's: the SDK exports them over OTLP only when asked to.
   env['OTEL_METRICS_EXPORTER'] ??= 'none';
   env['OTEL_LOGS_EXPORTER'] ??= 'none';
-  const [{ NodeSDK }, { HttpInstrumentation }, { MongoDBInstrumentation }, { KurrentDBInstrumentation }] = await Promise.all([
-    import('@opentelemetry/sdk-node'),
-    import('@opentelemetry/instrumentation-http'),
-    import('@opentelemetry/instrumentation-mongodb'),
-    import('@kurrent/opentelemetry'),
-  ]);
+  const [{ NodeSDK }, { HttpInstrumentation }, { MongoDBInstrumentation }, { KurrentDBInstrumentation }] =
+    await Promise.all([
+      import('@opentelemetry/sdk-node'),
+      import('@opentelemetry/instrumentation-http'),
+      import('@opentelemetry/instrumentation-mongodb'),
+      import('@kurrent/opentelemetry'),
+    ]);
   const sdk = new NodeSDK({
     serviceName: env['OTEL_SERVICE_NAME'] ? undefined : 'cohesion-ledger-api',
     instrumentations: [
@@ -53,7 +57,8 @@ export async function startTracing(env: Record<string, string | undefined> = pro
           const names = query ? [...new URLSearchParams(query).keys()].map((name) => `${name}=REDACTED`).join('&') : '';
           span.setAttributes({ 'url.path': path, ...(names ? { 'url.query': names } : {}) });
           // The attributes of the older HTTP conventions, when OTEL_SEMCONV_STABILITY_OPT_IN asks for them too.
-          if (/\bhttp\/dup\b/.test(env['OTEL_SEMCONV_STABILITY_OPT_IN'] ?? '')) span.setAttributes({ 'http.target': `${path}${names ? `?${names}` : ''}`, 'http.url': '(redacted)' });
+          if (/\bhttp\/dup\b/.test(env['OTEL_SEMCONV_STABILITY_OPT_IN'] ?? ''))
+            span.setAttributes({ 'http.target': `${path}${names ? `?${names}` : ''}`, 'http.url': '(redacted)' });
           if (route === null) return;
           span.setAttribute('http.route', route);
           span.updateName(`${request.method} ${route}`);

@@ -4,7 +4,14 @@ import { IsIn, IsOptional } from 'class-validator';
 import type { Request, Response } from 'express';
 import { once } from 'node:events';
 import type { AppConfig } from '@app/config';
-import { OPENCOESIONE_COLUMNS, OPERATION_COLUMNS, listOperations, opencoesioneRow, openDataOperations, type ReadModelSpace } from '@app/read-models';
+import {
+  OPENCOESIONE_COLUMNS,
+  OPERATION_COLUMNS,
+  listOperations,
+  opencoesioneRow,
+  openDataOperations,
+  type ReadModelSpace,
+} from '@app/read-models';
 import { Public } from '../auth/roles.decorator.js';
 import { ApiProblems, ApiPublic } from '../http/api-docs.js';
 import { WorkInProgress } from '../http/limits.js';
@@ -15,7 +22,10 @@ import { PublicOperationList } from './open-data.responses.js';
 import { RateLimitGuard } from './rate-limit.guard.js';
 
 export class OpenDataQuery {
-  @ApiPropertyOptional({ enum: ['json', 'csv'], description: 'Absent: by `Accept` (text/csv or application/json), JSON by default' })
+  @ApiPropertyOptional({
+    enum: ['json', 'csv'],
+    description: 'Absent: by `Accept` (text/csv or application/json), JSON by default',
+  })
   @IsOptional()
   @IsIn(['json', 'csv'])
   format?: 'json' | 'csv';
@@ -24,18 +34,38 @@ export class OpenDataQuery {
 /** What both lists answer, beside their content: the ETag to send back, 304 while unchanged, the limits. */
 const PublicList = (content: Record<string, { schema: object }>) =>
   applyDecorators(
-    ApiHeader({ name: 'If-None-Match', required: false, schema: { type: 'string' }, description: 'The ETag of a list you hold: 304 while it is unchanged' }),
+    ApiHeader({
+      name: 'If-None-Match',
+      required: false,
+      schema: { type: 'string' },
+      description: 'The ETag of a list you hold: 304 while it is unchanged',
+    }),
     ApiResponse({
       status: 200,
       description: 'The list',
       content,
       headers: {
-        ETag: { description: "The list's version (the projection's checkpoint): send it back as If-None-Match", schema: { type: 'string', example: '"g1-42.42-json"' } },
-        'Cache-Control': { description: '`public, no-cache`: caches keep it and revalidate', schema: { type: 'string' } },
+        ETag: {
+          description: "The list's version (the projection's checkpoint): send it back as If-None-Match",
+          schema: { type: 'string', example: '"g1-42.42-json"' },
+        },
+        'Cache-Control': {
+          description: '`public, no-cache`: caches keep it and revalidate',
+          schema: { type: 'string' },
+        },
       },
     }),
-    ApiResponse({ status: 304, description: 'Unchanged since the ETag sent in If-None-Match', headers: { ETag: { description: "The list's version", schema: { type: 'string' } } } }),
-    ApiProblems({ 400: true, 429: true, 500: true, 503: 'BUSY: as many lists as the server generates at once are under way.' }),
+    ApiResponse({
+      status: 304,
+      description: 'Unchanged since the ETag sent in If-None-Match',
+      headers: { ETag: { description: "The list's version", schema: { type: 'string' } } },
+    }),
+    ApiProblems({
+      400: true,
+      429: true,
+      500: true,
+      503: 'BUSY: as many lists as the server generates at once are under way.',
+    }),
   );
 
 /** Rows written between two turns of the event loop. */
@@ -70,16 +100,29 @@ export class OpenDataController {
     description:
       'No key needed; rate-limited per address. Every operation, in order of award. A legal person by name; a natural person never named (`beneficiaryName` is the neutral label `Natural person`, location NUTS 2 only, no municipality), also in a measure touching health or social hardship; no tax codes. Amounts in integer euro cents.',
   })
-  @PublicList({ 'application/json': { schema: { $ref: getSchemaPath(PublicOperationList) } }, 'text/csv': { schema: { type: 'string', description: 'The same columns as PublicOperation, comma-separated, with a header line' } } })
+  @PublicList({
+    'application/json': { schema: { $ref: getSchemaPath(PublicOperationList) } },
+    'text/csv': {
+      schema: {
+        type: 'string',
+        description: 'The same columns as PublicOperation, comma-separated, with a header line',
+      },
+    },
+  })
   @UseGuards(RateLimitGuard)
   async operations(@Query() query: OpenDataQuery, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const csv = (query.format ?? (req.accepts(['application/json', 'text/csv']) === 'text/csv' ? 'csv' : 'json')) === 'csv';
+    const csv =
+      (query.format ?? (req.accepts(['application/json', 'text/csv']) === 'text/csv' ? 'csv' : 'json')) === 'csv';
     await this.list(req, res, csv ? 'csv' : 'json', async (space, write) => {
       await write(csv ? `${OPERATION_COLUMNS.join(',')}\n` : '{"operations":[');
       let first = true;
       for await (const operation of listOperations(space)) {
         const published = Object.fromEntries(OPERATION_COLUMNS.map((c) => [c, operation[c]]));
-        await write(csv ? `${OPERATION_COLUMNS.map((c) => csvCell(operation[c])).join(',')}\n` : `${first ? '' : ','}${JSON.stringify(published)}`);
+        await write(
+          csv
+            ? `${OPERATION_COLUMNS.map((c) => csvCell(operation[c])).join(',')}\n`
+            : `${first ? '' : ','}${JSON.stringify(published)}`,
+        );
         first = false;
       }
       await write(csv ? '' : ']}');
@@ -95,9 +138,14 @@ export class OpenDataController {
   @ApiPublic({
     operationId: 'listOpenCoesioneProjects',
     summary: "The operations in OpenCoesione's project format, for the national portal",
-    description: 'Its column names, `;` between fields, euro with a comma before the cents, dates YYYYMMDD, payments net of recoveries. Every operation; a natural person\'s beneficiary is `Persona fisica` (OC_DENOM_BENEFICIARIO), never their name or tax code.',
+    description:
+      "Its column names, `;` between fields, euro with a comma before the cents, dates YYYYMMDD, payments net of recoveries. Every operation; a natural person's beneficiary is `Persona fisica` (OC_DENOM_BENEFICIARIO), never their name or tax code.",
   })
-  @PublicList({ 'text/csv': { schema: { type: 'string', description: "OpenCoesione's project columns, `;`-separated, with a header line" } } })
+  @PublicList({
+    'text/csv': {
+      schema: { type: 'string', description: "OpenCoesione's project columns, `;`-separated, with a header line" },
+    },
+  })
   @UseGuards(RateLimitGuard)
   async opencoesione(@Req() req: Request, @Res() res: Response): Promise<void> {
     await this.list(req, res, 'opencoesione', async (space, write) => {
@@ -110,7 +158,12 @@ export class OpenDataController {
   }
 
   /** One list: its ETag (the projection's checkpoint), 304 when unchanged, a bounded number generated at once, written as fast as the client reads. */
-  private async list(req: Request, res: Response, format: 'json' | 'csv' | 'opencoesione', body: (space: ReadModelSpace, write: (text: string) => Promise<void>) => Promise<void>): Promise<void> {
+  private async list(
+    req: Request,
+    res: Response,
+    format: 'json' | 'csv' | 'opencoesione',
+    body: (space: ReadModelSpace, write: (text: string) => Promise<void>) => Promise<void>,
+  ): Promise<void> {
     const space = await this.readSide.space();
     const { checkpoint } = await space.status(openDataOperations.name);
     const etag = `"g${space.generation}-${checkpoint ? `${checkpoint.commit}.${checkpoint.prepare}` : '0'}-${format}"`;
@@ -129,7 +182,9 @@ export class OpenDataController {
     if (!done) throw busy(res, 2, 'As many lists as the server generates at once are under way; retry shortly');
     cacheable();
     try {
-      res.status(200).setHeader('Content-Type', format === 'json' ? 'application/json; charset=utf-8' : 'text/csv; charset=utf-8');
+      res
+        .status(200)
+        .setHeader('Content-Type', format === 'json' ? 'application/json; charset=utf-8' : 'text/csv; charset=utf-8');
       let closed = false;
       res.once('close', () => (closed = true));
       let writes = 0;

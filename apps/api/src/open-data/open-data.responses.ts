@@ -9,9 +9,14 @@ import { Cents, Day, Id, Instant, Integer, List, Text } from '../http/response-f
 export class PublicOperation {
   @Id('The operation: its grant', { example: 'officine-nido-grant' }) operationId!: string;
   @Text('Codice Unico di Progetto', { example: 'J19E17000450009' }) cup!: string;
-  @Text('A legal person\'s name; for a natural person the neutral label `Natural person` (never named: Reg. 2021/1060 art. 49(3), D.lgs. 33/2013 art. 26(4))', { example: 'Officine Riunite Srl' }) beneficiaryName!: string;
+  @Text(
+    "A legal person's name; for a natural person the neutral label `Natural person` (never named: Reg. 2021/1060 art. 49(3), D.lgs. 33/2013 art. 26(4))",
+    { example: 'Officine Riunite Srl' },
+  )
+  beneficiaryName!: string;
   @Text('The type of beneficiary', { example: 'company' }) beneficiaryType!: string;
-  @Text("A natural person's NUTS 2 region; null for a legal person", { nullable: true }) beneficiaryRegion!: string | null;
+  @Text("A natural person's NUTS 2 region; null for a legal person", { nullable: true }) beneficiaryRegion!:
+    string | null;
   @Text('Name of the operation') operationTitle!: string;
   @Text('What it is for', { nullable: true }) purpose!: string | null;
   @Id('Programme') programmeId!: string;
@@ -24,7 +29,8 @@ export class PublicOperation {
   @Text('Fund', { example: 'FSE' }) fund!: string;
   @Text('Specific objective', { nullable: true }) specificObjective!: string | null;
   @Text('Type of intervention', { nullable: true }) interventionType!: string | null;
-  @Integer('EU co-financing rate, in basis points (5000 = 50%)', { nullable: true }) euCoFinancingRateBp!: number | null;
+  @Integer('EU co-financing rate, in basis points (5000 = 50%)', { nullable: true }) euCoFinancingRateBp!:
+    number | null;
   @Cents('Total eligible cost') totalEligibleCostCents!: number;
   @Cents('Awarded now') amountAwardedCents!: number;
   @Cents('Paid') amountPaidCents!: number;
@@ -33,7 +39,11 @@ export class PublicOperation {
   @Day('Actual end', { nullable: true }) actualEndDate!: string | null;
   @Text('NUTS 3 area; NUTS 2 for a natural person', { example: 'ITC11' }) location!: string;
   @Text('ISTAT municipality code; null for a natural person', { nullable: true }) municipality!: string | null;
-  @Day("The day the aid was granted: the award act's date (for awards recorded before acts, the day they were recorded)", { example: '2026-04-20' }) grantDate!: string;
+  @Day(
+    "The day the aid was granted: the award act's date (for awards recorded before acts, the day they were recorded)",
+    { example: '2026-04-20' },
+  )
+  grantDate!: string;
   @Instant('When the award was recorded') awardedAt!: string;
   @Instant('When it was completed', { nullable: true }) completedAt!: string | null;
   @Instant('When it was revoked', { nullable: true }) revokedAt!: string | null;

@@ -17,7 +17,8 @@ export class RateLimitGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<Request>();
     const wait = this.buckets.take(request.ip ?? request.socket.remoteAddress ?? 'unknown');
-    if (wait > 0) throw tooMany(context.switchToHttp().getResponse<Response>(), wait, `Too many requests; retry in ${wait} s`);
+    if (wait > 0)
+      throw tooMany(context.switchToHttp().getResponse<Response>(), wait, `Too many requests; retry in ${wait} s`);
     return true;
   }
 }

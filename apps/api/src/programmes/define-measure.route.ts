@@ -28,7 +28,11 @@ export class DefineMeasureDto {
   @IsCents('What the measure may spend from its fund, in integer euro cents')
   allocationCents!: number;
 
-  @ApiPropertyOptional({ default: false, description: 'Touches health or social or economic hardship: its natural persons are never published, and shown only to the roles that act on them' })
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'Touches health or social or economic hardship: its natural persons are never published, and shown only to the roles that act on them',
+  })
   @IsOptional()
   @IsBoolean()
   sensitive?: boolean;
@@ -55,7 +59,17 @@ export class DefineMeasureRoute {
     summary: "Define a measure with its allocation from one of the programme's funds",
     status: 201,
     type: DefineMeasureResponse,
-    body: { type: DefineMeasureDto, summary: 'WECARE M4, corporate welfare: EUR 4M from the FSE', example: { measureId: 'wecare-m4', code: 'M4', title: 'Corporate welfare', fund: 'FSE', allocationCents: 400_000_000 } },
+    body: {
+      type: DefineMeasureDto,
+      summary: 'WECARE M4, corporate welfare: EUR 4M from the FSE',
+      example: {
+        measureId: 'wecare-m4',
+        code: 'M4',
+        title: 'Corporate welfare',
+        fund: 'FSE',
+        allocationCents: 400_000_000,
+      },
+    },
     example: { programmeId: 'wecare', measureId: 'wecare-m4', revision: 4, position: '5' },
     problems: {
       404: 'PROGRAMME_NOT_FOUND.',
@@ -63,9 +77,26 @@ export class DefineMeasureRoute {
       422: "MEASURE_CODE_TAKEN, FUND_NOT_IN_PROGRAMME, FUND_AMOUNT_EXCEEDED (the measures would allocate more than the fund's share).",
     },
   })
-  define(@CommandRequest() context: CommandContext, @Param('programmeId', EntityIdPipe) programmeId: string, @Body() body: DefineMeasureDto) {
+  define(
+    @CommandRequest() context: CommandContext,
+    @Param('programmeId', EntityIdPipe) programmeId: string,
+    @Body() body: DefineMeasureDto,
+  ) {
     const measureId = body.measureId ?? generatedId(context, 'measure');
     const { code, title, fund, allocationCents } = body;
-    return this.commands.run(context, { type: 'DefineMeasure', programmeId, measureId, code, title, fund, allocationCents, sensitive: body.sensitive ?? false }, { programmeId, measureId });
+    return this.commands.run(
+      context,
+      {
+        type: 'DefineMeasure',
+        programmeId,
+        measureId,
+        code,
+        title,
+        fund,
+        allocationCents,
+        sensitive: body.sensitive ?? false,
+      },
+      { programmeId, measureId },
+    );
   }
 }

@@ -1,7 +1,19 @@
 import { Body, Controller, Post, applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import type { CommandContext } from '@app/commands';
 import { ELIGIBILITY_BY_PERIOD, FUNDS, PROGRAMMING_PERIODS, type Fund, type ProgrammingPeriod } from '@app/funding';
 import { Roles } from '../auth/roles.decorator.js';
@@ -31,7 +43,13 @@ export class FundShareDto {
   @IsCents('The share of the programme this fund pays, in integer euro cents')
   amountCents!: number;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 10_000, example: 5000, description: "The EU's share of this fund, in basis points (5000 = 50%)" })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: 10_000,
+    example: 5000,
+    description: "The EU's share of this fund, in basis points (5000 = 50%)",
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -50,19 +68,30 @@ export class DeMinimisRuleDto {
   windowYears!: number;
 }
 
-
 export class EligibilityPeriodDto {
-  @ApiProperty({ format: 'date', example: ELIGIBILITY_BY_PERIOD['2014-2020'].from, description: 'The first day expenditure may be paid (YYYY-MM-DD)' })
+  @ApiProperty({
+    format: 'date',
+    example: ELIGIBILITY_BY_PERIOD['2014-2020'].from,
+    description: 'The first day expenditure may be paid (YYYY-MM-DD)',
+  })
   @MatchesDay()
   from!: string;
 
-  @ApiProperty({ format: 'date', example: ELIGIBILITY_BY_PERIOD['2014-2020'].to, description: 'The last day, included' })
+  @ApiProperty({
+    format: 'date',
+    example: ELIGIBILITY_BY_PERIOD['2014-2020'].to,
+    description: 'The last day, included',
+  })
   @MatchesDay()
   to!: string;
 }
 
 export class RetentionRuleDto {
-  @ApiProperty({ enum: ['last-payment', 'award'], description: 'Counted from 31 December of the year of the last payment (EU Reg. 2021/1060 art. 82) or of the award (de minimis: 10 fiscal years)' })
+  @ApiProperty({
+    enum: ['last-payment', 'award'],
+    description:
+      'Counted from 31 December of the year of the last payment (EU Reg. 2021/1060 art. 82) or of the award (de minimis: 10 fiscal years)',
+  })
   @IsIn(['last-payment', 'award'])
   from!: 'last-payment' | 'award';
 
@@ -106,7 +135,12 @@ export class ProgrammeRulesDto {
   @Type(() => RetentionRuleDto)
   retention!: RetentionRuleDto;
 
-  @ApiProperty({ type: 'integer', minimum: 0, maximum: 3650, description: 'Days an unsuccessful applicant may appeal: their data is kept meanwhile' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    maximum: 3650,
+    description: 'Days an unsuccessful applicant may appeal: their data is kept meanwhile',
+  })
   @IsInt()
   @Min(0)
   @Max(3650)
@@ -131,7 +165,10 @@ export class EstablishProgrammeDto {
   @Type(() => FundShareDto)
   funds!: FundShareDto[];
 
-  @ApiPropertyOptional({ type: ProgrammeRulesDto, description: 'Absent: retention 5 years from the year of the last payment, 60 days to appeal' })
+  @ApiPropertyOptional({
+    type: ProgrammeRulesDto,
+    description: 'Absent: retention 5 years from the year of the last payment, 60 days to appeal',
+  })
   @IsOptional()
   @ValidateNested()
   @Type(() => ProgrammeRulesDto)
@@ -155,27 +192,42 @@ export class EstablishProgrammeRoute {
     operationId: 'establishProgramme',
     summary: 'Establish a programme with its EU fund shares',
     description:
-      "Amounts in integer euro cents. Absent rules: programming period 2021-2027, its eligibility period (2021-01-01 to 2029-12-31), retention 5 years from the year of the last payment, 60 days to appeal, de minimis EUR 300,000 over 3 years.",
+      'Amounts in integer euro cents. Absent rules: programming period 2021-2027, its eligibility period (2021-01-01 to 2029-12-31), retention 5 years from the year of the last payment, 60 days to appeal, de minimis EUR 300,000 over 3 years.',
     status: 201,
     type: EstablishProgrammeResponse,
     body: {
       type: EstablishProgrammeDto,
       summary: 'WECARE: EUR 20M, 15M FSE and 5M FESR',
       example: {
-        programmeId: 'wecare', code: 'WECARE', title: 'WECARE - Welfare Cantiere Regionale: regional strategy for social innovation',
-        funds: [{ fund: 'FSE', amountCents: 1_500_000_000, euCoFinancingRateBp: 5000 }, { fund: 'FESR', amountCents: 500_000_000, euCoFinancingRateBp: 5000 }],
+        programmeId: 'wecare',
+        code: 'WECARE',
+        title: 'WECARE - Welfare Cantiere Regionale: regional strategy for social innovation',
+        funds: [
+          { fund: 'FSE', amountCents: 1_500_000_000, euCoFinancingRateBp: 5000 },
+          { fund: 'FESR', amountCents: 500_000_000, euCoFinancingRateBp: 5000 },
+        ],
         rules: {
-          programmingPeriod: '2014-2020', eligibility: { from: '2014-01-01', to: '2023-12-31' }, retention: { from: 'last-payment', years: 5 }, appealWindowDays: 60,
+          programmingPeriod: '2014-2020',
+          eligibility: { from: '2014-01-01', to: '2023-12-31' },
+          retention: { from: 'last-payment', years: 5 },
+          appealWindowDays: 60,
           deMinimis: { ceilingCents: 30_000_000, windowYears: 3 },
         },
       },
     },
     example: { programmeId: 'wecare', revision: 0, position: '1' },
-    problems: { 409: 'PROGRAMME_ALREADY_ESTABLISHED: the programme id is taken.', 422: 'DUPLICATE_FUND (a fund named twice), INVALID_INPUT.' },
+    problems: {
+      409: 'PROGRAMME_ALREADY_ESTABLISHED: the programme id is taken.',
+      422: 'DUPLICATE_FUND (a fund named twice), INVALID_INPUT.',
+    },
   })
   establish(@CommandRequest() context: CommandContext, @Body() body: EstablishProgrammeDto) {
     const programmeId = body.programmeId ?? generatedId(context, 'programme');
-    const funds = body.funds.map(({ fund, amountCents, euCoFinancingRateBp }) => ({ fund, amountCents, euCoFinancingRateBp: euCoFinancingRateBp ?? null }));
+    const funds = body.funds.map(({ fund, amountCents, euCoFinancingRateBp }) => ({
+      fund,
+      amountCents,
+      euCoFinancingRateBp: euCoFinancingRateBp ?? null,
+    }));
     const r = body.rules;
     const rules = r
       ? {
@@ -183,11 +235,17 @@ export class EstablishProgrammeRoute {
           ...(r.eligibility ? { eligibility: { from: r.eligibility.from, to: r.eligibility.to } } : {}),
           retention: { from: r.retention.from, years: r.retention.years },
           appealWindowDays: r.appealWindowDays,
-          ...(r.deMinimis ? { deMinimis: { ceilingCents: r.deMinimis.ceilingCents, windowYears: r.deMinimis.windowYears } } : {}),
+          ...(r.deMinimis
+            ? { deMinimis: { ceilingCents: r.deMinimis.ceilingCents, windowYears: r.deMinimis.windowYears } }
+            : {}),
           interventionTypes: r.interventionTypes ?? null,
           specificObjectives: r.specificObjectives ?? null,
         }
       : null;
-    return this.commands.run(context, { type: 'EstablishProgramme', programmeId, code: body.code, title: body.title, funds, rules }, { programmeId });
+    return this.commands.run(
+      context,
+      { type: 'EstablishProgramme', programmeId, code: body.code, title: body.title, funds, rules },
+      { programmeId },
+    );
   }
 }

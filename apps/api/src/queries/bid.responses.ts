@@ -2,7 +2,19 @@ import { ApiExtraModels } from '@nestjs/swagger';
 import { BID_STATUSES, PASS_OVER_REASONS, type BidStatus, type PassOverReason } from '@app/funding';
 import type { BidSummary } from '@app/read-models';
 import { Act } from '../acts/act.dto.js';
-import { Cents, Either, Flag, Id, Instant, Integer, List, Nested, OneOf, Position, Text } from '../http/response-fields.js';
+import {
+  Cents,
+  Either,
+  Flag,
+  Id,
+  Instant,
+  Integer,
+  List,
+  Nested,
+  OneOf,
+  Position,
+  Text,
+} from '../http/response-fields.js';
 import { Page } from './page.responses.js';
 import { ErasedIdentity, Identity, LegalPersonApplicant, NaturalPersonApplicant } from './people.responses.js';
 import { BID_ORDERS } from './queries.dto.js';
@@ -11,7 +23,8 @@ import type { Shows } from './shows-document.js';
 /** `GET /bids/{bidId}`, `GET /calls/{callId}/bids`: the bid summaries read model (bid-summaries.projection.ts). */
 
 export class BidPassOver {
-  @OneOf(PASS_OVER_REASONS, 'PassOverReason', 'insufficient-funds, declined or requirements-lost') reason!: PassOverReason;
+  @OneOf(PASS_OVER_REASONS, 'PassOverReason', 'insufficient-funds, declined or requirements-lost')
+  reason!: PassOverReason;
   @Nested(Act, 'The act passing it over') act!: Act;
   @Instant('When it was recorded') passedOverAt!: string;
 }
@@ -21,10 +34,15 @@ export class Bid implements Shows<BidSummary, Bid> {
   @Id('The bid', { example: 'officine-nido' }) bidId!: string;
   @Id('Its call', { example: 'm4-welfare-aziendale' }) callId!: string;
   @Text('The applicant portal that submitted it: the one principal of that role that may see it') submittedBy!: string;
-  @Either([LegalPersonApplicant, NaturalPersonApplicant], 'A legal person with its identity; a natural person by subject id and region only') applicant!: LegalPersonApplicant | NaturalPersonApplicant;
+  @Either(
+    [LegalPersonApplicant, NaturalPersonApplicant],
+    'A legal person with its identity; a natural person by subject id and region only',
+  )
+  applicant!: LegalPersonApplicant | NaturalPersonApplicant;
   @Id("The natural person's subject id; null for a legal person", { nullable: true }) subjectId!: string | null;
   @Flag('Its measure touches health or social hardship') sensitive!: boolean;
-  @Flag('False for a natural person in a sensitive measure: shown only to the roles that act on them') publicView!: boolean;
+  @Flag('False for a natural person in a sensitive measure: shown only to the roles that act on them')
+  publicView!: boolean;
   @Text('Title of the project') projectTitle!: string;
   @Cents('Requested', { example: 15_000_000 }) requestedCents!: number;
   @OneOf(BID_STATUSES, 'BidStatus', 'Where it stands') status!: BidStatus;
@@ -42,14 +60,20 @@ export class Bid implements Shows<BidSummary, Bid> {
   )
   rank!: number | null;
   @Text('A key that sorts the ranked bids by rank and the others after them') rankKey!: string;
-  @Nested(BidPassOver, 'Why and by which act it was last passed over; null if never', { nullable: true }) passedOver!: BidPassOver | null;
+  @Nested(BidPassOver, 'Why and by which act it was last passed over; null if never', { nullable: true })
+  passedOver!: BidPassOver | null;
 }
 
 /** A bid, whether it arrived late (from its call's close), and a natural person's identity for those who may see it: the query adds both. */
 @ApiExtraModels(LegalPersonApplicant, NaturalPersonApplicant, Identity, ErasedIdentity)
 export class BidView extends Bid implements Shows<BidSummary, BidView, 'late' | 'identity'> {
   @Flag('It arrived after its call closed: never admitted') late!: boolean;
-  @Either([Identity, ErasedIdentity], "A natural person's identity, for the roles that act on them and the portal that submitted the bid", { optional: true }) identity?: Identity | ErasedIdentity;
+  @Either(
+    [Identity, ErasedIdentity],
+    "A natural person's identity, for the roles that act on them and the portal that submitted the bid",
+    { optional: true },
+  )
+  identity?: Identity | ErasedIdentity;
 }
 
 @ApiExtraModels(LegalPersonApplicant, NaturalPersonApplicant)
@@ -58,6 +82,11 @@ export class RankedBid extends Bid implements Shows<BidSummary, RankedBid, 'late
 }
 
 export class RankedBidPage extends Page {
-  @OneOf(BID_ORDERS, 'BidOrder', 'rank: the approved ranking, bids not in it after; score: the best first; arrival: the order of the log') order!: (typeof BID_ORDERS)[number];
+  @OneOf(
+    BID_ORDERS,
+    'BidOrder',
+    'rank: the approved ranking, bids not in it after; score: the best first; arrival: the order of the log',
+  )
+  order!: (typeof BID_ORDERS)[number];
   @List(RankedBid, 'The bids, in that order') items!: RankedBid[];
 }

@@ -1,8 +1,34 @@
 import { ApiExtraModels } from '@nestjs/swagger';
-import { AID_REGIMES, CLAIM_KINDS, DISBURSEMENT_KINDS, DOCUMENT_TYPES, FUNDS, GRANT_STATUSES, type AidRegime, type ClaimKind, type DisbursementKind, type DocumentType, type Fund, type GrantStatus } from '@app/funding';
+import {
+  AID_REGIMES,
+  CLAIM_KINDS,
+  DISBURSEMENT_KINDS,
+  DOCUMENT_TYPES,
+  FUNDS,
+  GRANT_STATUSES,
+  type AidRegime,
+  type ClaimKind,
+  type DisbursementKind,
+  type DocumentType,
+  type Fund,
+  type GrantStatus,
+} from '@app/funding';
 import type { GrantSummary } from '@app/read-models';
 import { Act, ActField } from '../acts/act.dto.js';
-import { Cents, Count, Day, Either, Flag, Id, Instant, Integer, List, Nested, OneOf, Text } from '../http/response-fields.js';
+import {
+  Cents,
+  Count,
+  Day,
+  Either,
+  Flag,
+  Id,
+  Instant,
+  Integer,
+  List,
+  Nested,
+  OneOf,
+  Text,
+} from '../http/response-fields.js';
 import { Page } from './page.responses.js';
 import { ErasedIdentity, Identity, LegalPersonBeneficiary, NaturalPersonApplicant } from './people.responses.js';
 import { CLAIM_STATUSES } from './queries.dto.js';
@@ -14,7 +40,8 @@ export class OperationData {
   @Text('What the operation is for', { nullable: true }) purpose!: string | null;
   @Day('Planned start') plannedStartDate!: string;
   @Day('Planned end') plannedEndDate!: string;
-  @Text("ISTAT code of the municipality; empty for a natural person's operation", { example: '001272' }) istatMunicipalityCode!: string;
+  @Text("ISTAT code of the municipality; empty for a natural person's operation", { example: '001272' })
+  istatMunicipalityCode!: string;
   @Text("NUTS 3 area; empty for a natural person's operation", { example: 'ITC11' }) nuts3!: string;
   @Text('NUTS 2 region', { example: 'ITC1' }) nuts2!: string;
   @Cents('Total eligible cost: the award is at most this') totalEligibleCostCents!: number;
@@ -30,14 +57,19 @@ export class DeMinimisVisura {
 
 export class RnaRegistration {
   @Text('COR: the code the Registro Nazionale Aiuti gave the aid') cor!: string;
-  @Nested(DeMinimisVisura, 'The de minimis visura consulted', { nullable: true }) deMinimisVisura!: DeMinimisVisura | null;
+  @Nested(DeMinimisVisura, 'The de minimis visura consulted', { nullable: true })
+  deMinimisVisura!: DeMinimisVisura | null;
 }
 
 export class ExpenditureDocument {
   @OneOf(DOCUMENT_TYPES, 'DocumentType', 'invoice, payslip, receipt or other') type!: DocumentType;
   @Text('Its number') number!: string;
   @Day('Its date') date!: string;
-  @Text("The issuer's tax code or VAT number; null when it is a natural person's codice fiscale (kept in the log only)", { nullable: true }) issuerTaxCode!: string | null;
+  @Text(
+    "The issuer's tax code or VAT number; null when it is a natural person's codice fiscale (kept in the log only)",
+    { nullable: true },
+  )
+  issuerTaxCode!: string | null;
   @Cents("The document's whole amount") amountCents!: number;
 }
 
@@ -47,7 +79,10 @@ export class ClaimItem {
   @Cents('Declared') amountCents!: number;
   @Text('Where the supporting document is archived') documentRef!: string;
   @Day('When it was paid; null on claims recorded before payment dates', { nullable: true }) paidOn!: string | null;
-  @Nested(ExpenditureDocument, 'The document that proves it; null on claims recorded before documents', { nullable: true }) document!: ExpenditureDocument | null;
+  @Nested(ExpenditureDocument, 'The document that proves it; null on claims recorded before documents', {
+    nullable: true,
+  })
+  document!: ExpenditureDocument | null;
 }
 
 export class ClaimCut {
@@ -112,7 +147,8 @@ export class GrantRecovery {
 
 export class Disbursement {
   @Id('The disbursement') disbursementId!: string;
-  @OneOf(DISBURSEMENT_KINDS, 'DisbursementKind', 'advance ("anticipo"), interim ("SAL"), final ("saldo")') kind!: DisbursementKind;
+  @OneOf(DISBURSEMENT_KINDS, 'DisbursementKind', 'advance ("anticipo"), interim ("SAL"), final ("saldo")')
+  kind!: DisbursementKind;
   @Id('The claim it settles; null for an advance', { nullable: true }) claimId!: string | null;
   @Cents('Paid', { example: 4_800_000 }) amountCents!: number;
   @Text('Payment order or bank reference', { nullable: true }) reference!: string | null;
@@ -140,10 +176,15 @@ export class Grant implements Shows<GrantSummary, Grant> {
   @Id('Its programme', { example: 'wecare' }) programmeId!: string;
   @Id('Its measure', { example: 'wecare-m4' }) measureId!: string;
   @OneOf(FUNDS, 'Fund', 'The fund it is paid from') fund!: Fund;
-  @Either([LegalPersonBeneficiary, NaturalPersonApplicant], 'A legal person by type and name; a natural person by subject id and region only') beneficiary!: LegalPersonBeneficiary | NaturalPersonApplicant;
+  @Either(
+    [LegalPersonBeneficiary, NaturalPersonApplicant],
+    'A legal person by type and name; a natural person by subject id and region only',
+  )
+  beneficiary!: LegalPersonBeneficiary | NaturalPersonApplicant;
   @Id("The natural person's subject id; null for a legal person", { nullable: true }) subjectId!: string | null;
   @Flag('Its measure touches health or social hardship') sensitive!: boolean;
-  @Flag('False for a natural person in a sensitive measure: shown only to the roles that act on them') publicView!: boolean;
+  @Flag('False for a natural person in a sensitive measure: shown only to the roles that act on them')
+  publicView!: boolean;
   @Instant('When the last payment was made', { nullable: true }) lastPaymentAt!: string | null;
   @Text('Title of the project') projectTitle!: string;
   @Text('Codice Unico di Progetto', { example: 'J19E17000450009' }) cup!: string;
@@ -152,14 +193,24 @@ export class Grant implements Shows<GrantSummary, Grant> {
   @OneOf(AID_REGIMES, 'AidRegime', 'State-aid regime') aidRegime!: AidRegime;
   @Nested(RnaRegistration, "The RNA's codes, under an aid regime", { nullable: true }) rna!: RnaRegistration | null;
   @Integer("The EU's share of its fund, in basis points", { nullable: true }) euCoFinancingRateBp!: number | null;
-  @Integer("Its call's funding rate, in basis points: it is paid at most this share of its verified eligible expenditure, up to the award; null on grants awarded before calls had one (paid at award / total eligible cost)", { nullable: true, example: 8000 }) fundingRateBp!: number | null;
+  @Integer(
+    "Its call's funding rate, in basis points: it is paid at most this share of its verified eligible expenditure, up to the award; null on grants awarded before calls had one (paid at award / total eligible cost)",
+    { nullable: true, example: 8000 },
+  )
+  fundingRateBp!: number | null;
   @ActField('The award act; null on awards recorded before acts') act!: Act | null;
-  @Day("The day the aid was granted: the award act's date (the RNA's, the de minimis windows', the public list's)", { example: '2026-04-20' }) grantDate!: string;
+  @Day("The day the aid was granted: the award act's date (the RNA's, the de minimis windows', the public list's)", {
+    example: '2026-04-20',
+  })
+  grantDate!: string;
   @Cents('The award as first made', { example: 12_000_000 }) originalAwardCents!: number;
   @Cents('The award now: less every partial revocation') currentAwardCents!: number;
   @Cents('Paid') disbursedCents!: number;
   @Cents('What can still be paid: nothing once completed or revoked') remainingCents!: number;
-  @Cents('Payable now: what verified expenditure entitles the grant to (at its funding rate, up to the award) and was not paid yet, net of recoveries; an advance counts as paid. Nothing once completed or revoked') payableCents!: number;
+  @Cents(
+    'Payable now: what verified expenditure entitles the grant to (at its funding rate, up to the award) and was not paid yet, net of recoveries; an advance counts as paid. Nothing once completed or revoked',
+  )
+  payableCents!: number;
   @Cents(
     'The advance not yet covered by verified expenditure: the advance paid less what the expenditure verified so far covers (at the funding rate, after what it paid for as interim and final payments), net of recoveries; never negative, never more than the advance',
     { example: 2_000_000 },
@@ -182,7 +233,12 @@ export class Grant implements Shows<GrantSummary, Grant> {
 /** A grant, and a natural person's identity for those who may see it (the query adds it, from the vault). */
 @ApiExtraModels(LegalPersonBeneficiary, NaturalPersonApplicant, Identity, ErasedIdentity)
 export class GrantView extends Grant implements Shows<GrantSummary, GrantView, 'identity'> {
-  @Either([Identity, ErasedIdentity], "A natural person's identity, for the roles that act on them and the portal that submitted the bid", { optional: true }) identity?: Identity | ErasedIdentity;
+  @Either(
+    [Identity, ErasedIdentity],
+    "A natural person's identity, for the roles that act on them and the portal that submitted the bid",
+    { optional: true },
+  )
+  identity?: Identity | ErasedIdentity;
 }
 
 export class GrantPage extends Page {

@@ -11,7 +11,13 @@ import { Test } from '@nestjs/testing';
 import type { AppConfig } from '@app/config';
 import { EVENT_STORE, InMemoryEventStore, formatPosition, type LogPosition } from '@app/event-store';
 import { PERSONAL_DATA_VAULT } from '@app/personal-data';
-import { FUNDING_PROJECTIONS, Projector, READ_MODEL_STORE, SqliteReadModelStore, rebuildReadModels } from '@app/read-models';
+import {
+  FUNDING_PROJECTIONS,
+  Projector,
+  READ_MODEL_STORE,
+  SqliteReadModelStore,
+  rebuildReadModels,
+} from '@app/read-models';
 import { envelope, lateBid, lifecycle } from '../../../../libs/read-models/test-support/funding-log.js';
 import { request } from '../../../../test/support/http.js';
 import { until } from '../../../../test/support/until.js';
@@ -36,15 +42,24 @@ describe('X-Min-Position with one projection behind the log', () => {
 
   beforeEach(async () => {
     log = new InMemoryEventStore();
-    for (const { stream, event } of await lifecycle()) await log.append({ stream, expected: 'any', events: [envelope(event)] });
+    for (const { stream, event } of await lifecycle())
+      await log.append({ stream, expected: 'any', events: [envelope(event)] });
     readModels = SqliteReadModelStore.open(':memory:');
     await rebuildReadModels(log, readModels, FUNDING_PROJECTIONS);
     // A write every projection but expenditure-claims applies: that one is stopped behind it.
     const { stream, event } = lateBid('b9');
     written = (await log.append({ stream, expected: 'any', events: [envelope(event)] })).position;
-    projector = new Projector(log, readModels, FUNDING_PROJECTIONS.filter((p) => p.name !== 'expenditure-claims'), () => undefined);
+    projector = new Projector(
+      log,
+      readModels,
+      FUNDING_PROJECTIONS.filter((p) => p.name !== 'expenditure-claims'),
+      () => undefined,
+    );
     await projector.start();
-    await until(async () => (await readModels.space(await readModels.activeGeneration()).get('bids', 'b9')) !== null, 'the running projections have applied the write');
+    await until(
+      async () => (await readModels.space(await readModels.activeGeneration()).get('bids', 'b9')) !== null,
+      'the running projections have applied the write',
+    );
 
     const config = { runProjector: false, minPositionWaitMs: WAIT_MS } as AppConfig;
     const module = await Test.createTestingModule({

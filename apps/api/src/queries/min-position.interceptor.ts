@@ -1,4 +1,11 @@
-import { BadRequestException, Injectable, ServiceUnavailableException, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import {
+  BadRequestException,
+  Injectable,
+  ServiceUnavailableException,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { from, switchMap, type Observable } from 'rxjs';
@@ -23,14 +30,21 @@ export class MinPositionInterceptor implements NestInterceptor {
     const header = request.headers['x-min-position'];
     if (header === undefined) return next.handle();
     const position = typeof header === 'string' ? parsePosition(header) : null;
-    if (!position) throw new BadRequestException({ code: 'INVALID_HEADER', message: 'X-Min-Position must be a position this API gave in X-Event-Position' });
+    if (!position)
+      throw new BadRequestException({
+        code: 'INVALID_HEADER',
+        message: 'X-Min-Position must be a position this API gave in X-Event-Position',
+      });
     const response = context.switchToHttp().getResponse<Response>();
     const reads = this.reflector.get<readonly string[] | undefined>(READS_PROJECTIONS, context.getHandler());
     return from(this.readSide.waitFor(position, reads)).pipe(
       switchMap((reached) => {
         if (!reached) {
           response.setHeader('Retry-After', '1');
-          throw new ServiceUnavailableException({ code: 'READ_MODELS_BEHIND', message: `The read models have not reached position ${header} yet; retry shortly` });
+          throw new ServiceUnavailableException({
+            code: 'READ_MODELS_BEHIND',
+            message: `The read models have not reached position ${header} yet; retry shortly`,
+          });
         }
         return next.handle();
       }),

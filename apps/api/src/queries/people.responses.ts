@@ -24,7 +24,11 @@ export class LegalPersonApplicant {
 }
 
 export class NaturalPersonApplicant {
-  @OneOf(['natural-person'], 'NaturalPersonKind', 'An individual, or a sole trader known by a 16-character codice fiscale: named by a subject id only')
+  @OneOf(
+    ['natural-person'],
+    'NaturalPersonKind',
+    'An individual, or a sole trader known by a 16-character codice fiscale: named by a subject id only',
+  )
   kind!: 'natural-person';
 
   @OneOf(APPLICANT_TYPES, 'ApplicantType', 'The type of applicant')

@@ -6,7 +6,11 @@ import type { Shows } from './shows-document.js';
 /** `GET /programmes/{programmeId}/dashboard`: the programme dashboards read model (programme-dashboards.projection.ts). */
 
 export class RetentionRule {
-  @OneOf(['last-payment', 'award'], 'RetentionFrom', 'Counted from 31 December of the year of the last payment, or of the award')
+  @OneOf(
+    ['last-payment', 'award'],
+    'RetentionFrom',
+    'Counted from 31 December of the year of the last payment, or of the award',
+  )
   from!: 'last-payment' | 'award';
 
   @Count('Years the records are kept')
@@ -30,7 +34,10 @@ export class ProgrammeRules {
   @OneOf(PROGRAMMING_PERIODS, 'ProgrammingPeriod', 'The programming period and so its regulation')
   programmingPeriod!: ProgrammingPeriod;
 
-  @Nested(EligibilityPeriod, "When its operations may run and their expenditure be paid (Reg. 1303/2013 art. 65(2); 2021/1060 art. 63(2))")
+  @Nested(
+    EligibilityPeriod,
+    'When its operations may run and their expenditure be paid (Reg. 1303/2013 art. 65(2); 2021/1060 art. 63(2))',
+  )
   eligibility!: EligibilityPeriod;
 
   @Nested(RetentionRule, 'How long the records of an operation are kept once it ends')
@@ -63,7 +70,9 @@ class MoneyTotals {
   @Cents('Paid')
   disbursedCents!: number;
 
-  @Cents('Payable: what the expenditure verified so far entitles active grants to and was not paid yet (net of recoveries)')
+  @Cents(
+    'Payable: what the expenditure verified so far entitles active grants to and was not paid yet (net of recoveries)',
+  )
   payableCents!: number;
 
   @Cents('Expenditure declared in claims')

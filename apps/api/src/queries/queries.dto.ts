@@ -68,7 +68,11 @@ export class ListGrantsQuery extends PageQuery {
 export const CLAIM_STATUSES = ['submitted', 'verified'] as const;
 
 export class ListExpenditureClaimsQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: CLAIM_STATUSES, default: 'submitted', description: 'submitted: waiting for verification (the worklist)' })
+  @ApiPropertyOptional({
+    enum: CLAIM_STATUSES,
+    default: 'submitted',
+    description: 'submitted: waiting for verification (the worklist)',
+  })
   @IsOptional()
   @IsIn(CLAIM_STATUSES)
   status?: string;

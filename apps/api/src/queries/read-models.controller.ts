@@ -1,9 +1,25 @@
-import { Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Res, UseInterceptors } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  Res,
+  UseInterceptors,
+} from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { acceptsBidsAt } from '@app/funding';
 import { PERSONAL_DATA_VAULT, type PersonalDataVault } from '@app/personal-data';
-import { shownDashboard, type ProgrammeDashboard as ProgrammeDashboardDocument, type ReadModelDocument, type Where } from '@app/read-models';
+import {
+  shownDashboard,
+  type ProgrammeDashboard as ProgrammeDashboardDocument,
+  type ReadModelDocument,
+  type Where,
+} from '@app/read-models';
 import type { Principal } from '../auth/api-keys.js';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
@@ -14,8 +30,25 @@ import { tooMany } from '../http/too-many.js';
 import { EntityIdPipe } from '../http/entity-id.pipe.js';
 import { CLOCK, type Clock } from '../infrastructure/clock.js';
 import { MinPositionInterceptor } from './min-position.interceptor.js';
-import { ListBidsQuery, ListCallsQuery, ListExpenditureClaimsQuery, ListGrantsQuery, type PageQuery } from './queries.dto.js';
-import { BidView, CallPage, Call, ExpenditureClaim, ExpenditureClaimPage, GrantPage, GrantView, ProgrammeDashboard, RankedBidPage, RebuildStarted } from './read-model.responses.js';
+import {
+  ListBidsQuery,
+  ListCallsQuery,
+  ListExpenditureClaimsQuery,
+  ListGrantsQuery,
+  type PageQuery,
+} from './queries.dto.js';
+import {
+  BidView,
+  CallPage,
+  Call,
+  ExpenditureClaim,
+  ExpenditureClaimPage,
+  GrantPage,
+  GrantView,
+  ProgrammeDashboard,
+  RankedBidPage,
+  RebuildStarted,
+} from './read-model.responses.js';
 import { ReadSide } from './read-side.js';
 import { ReadsProjections } from './reads-projections.decorator.js';
 
@@ -28,7 +61,8 @@ const CLAIM_READERS = ['controller', 'finance-officer', 'programme-manager', 'au
 const ACTING = ['programme-manager', 'evaluator', 'finance-officer', 'controller', 'data-protection-officer'] as const;
 
 const acts = (principal: Principal) => principal.roles.some((role) => (ACTING as readonly string[]).includes(role));
-const owns = (principal: Principal, document: ReadModelDocument) => principal.roles.includes('applicant-service') && document['submittedBy'] === principal.id;
+const owns = (principal: Principal, document: ReadModelDocument) =>
+  principal.roles.includes('applicant-service') && document['submittedBy'] === principal.id;
 
 /**
  * A bid or grant as its reader may see it: an applicant portal, only what it submitted (anything
@@ -69,20 +103,30 @@ export class ReadModelsController {
   @ApiRead({
     operationId: 'getProgrammeDashboard',
     summary: "A programme's money per fund and per measure",
-    description: 'Allocation, reserved, committed, released, disbursed, payable, declared, verified, recovery due and outstanding, available and absorption; amounts in integer euro cents.',
+    description:
+      'Allocation, reserved, committed, released, disbursed, payable, declared, verified, recovery due and outstanding, available and absorption; amounts in integer euro cents.',
     type: ProgrammeDashboard,
     minPosition: true,
     problems: { 404: 'PROGRAMME_NOT_FOUND (or not seen by the read models yet: send X-Min-Position).' },
   })
   async dashboard(@Param('programmeId', EntityIdPipe) programmeId: string) {
-    const dashboard = found(await (await this.readSide.space()).get('programme_dashboards', programmeId), 'PROGRAMME_NOT_FOUND', `Programme ${programmeId}`);
+    const dashboard = found(
+      await (await this.readSide.space()).get('programme_dashboards', programmeId),
+      'PROGRAMME_NOT_FOUND',
+      `Programme ${programmeId}`,
+    );
     return shownDashboard(dashboard as ProgrammeDashboardDocument);
   }
 
   @Get('calls')
   @ReadsProjections('call-summaries')
   @Roles(...READERS)
-  @ApiRead({ operationId: 'listCalls', summary: 'Calls, by status, measure or programme, the latest opening first', type: CallPage, minPosition: true })
+  @ApiRead({
+    operationId: 'listCalls',
+    summary: 'Calls, by status, measure or programme, the latest opening first',
+    type: CallPage,
+    minPosition: true,
+  })
   async calls(@Query() query: ListCallsQuery) {
     const where: Where = pick({ status: query.status, measureId: query.measureId, programmeId: query.programmeId });
     const page = await this.page('calls', where, query, [{ field: 'opensAt', direction: 'desc' }]);
@@ -100,7 +144,9 @@ export class ReadModelsController {
     problems: { 404: 'CALL_NOT_FOUND (or not seen by the read models yet: send X-Min-Position).' },
   })
   async call(@Param('callId', EntityIdPipe) callId: string) {
-    return this.withWindow(found(await (await this.readSide.space()).get('calls', callId), 'CALL_NOT_FOUND', `Call ${callId}`));
+    return this.withWindow(
+      found(await (await this.readSide.space()).get('calls', callId), 'CALL_NOT_FOUND', `Call ${callId}`),
+    );
   }
 
   /**
@@ -122,19 +168,40 @@ export class ReadModelsController {
     minPosition: true,
     problems: { 404: 'CALL_NOT_FOUND.' },
   })
-  async bidsOfCall(@CurrentPrincipal() principal: Principal, @Param('callId', EntityIdPipe) callId: string, @Query() query: ListBidsQuery) {
+  async bidsOfCall(
+    @CurrentPrincipal() principal: Principal,
+    @Param('callId', EntityIdPipe) callId: string,
+    @Query() query: ListBidsQuery,
+  ) {
     const space = await this.readSide.space();
     const call = found(await space.get('calls', callId), 'CALL_NOT_FOUND', `Call ${callId}`);
     const order = query.order ?? (call['selection'] === 'first-come' ? 'arrival' : 'score');
-    const byScore: Array<{ field: string; direction: 'asc' | 'desc' }> = [{ field: 'score', direction: 'desc' }, { field: 'arrivalKey', direction: 'asc' }];
-    const orderBy = order === 'arrival' ? [{ field: 'arrivalKey', direction: 'asc' as const }] : order === 'rank' ? [{ field: 'rankKey', direction: 'asc' as const }, ...byScore] : byScore;
-    const page = await this.page('bids', { ...pick({ callId, status: query.status }), ...listFilterFor(principal) }, query, orderBy);
+    const byScore: Array<{ field: string; direction: 'asc' | 'desc' }> = [
+      { field: 'score', direction: 'desc' },
+      { field: 'arrivalKey', direction: 'asc' },
+    ];
+    const orderBy =
+      order === 'arrival'
+        ? [{ field: 'arrivalKey', direction: 'asc' as const }]
+        : order === 'rank'
+          ? [{ field: 'rankKey', direction: 'asc' as const }, ...byScore]
+          : byScore;
+    const page = await this.page(
+      'bids',
+      { ...pick({ callId, status: query.status }), ...listFilterFor(principal) },
+      query,
+      orderBy,
+    );
     const offset = (page.page - 1) * page.pageSize;
     return {
       ...page,
       order,
       // By rank, a bid's place in the approved ranking; otherwise its place in the order asked.
-      items: page.items.map((bid, i) => ({ ...withLate(bid, call), rank: order === 'rank' ? (bid['rank'] ?? null) : order === 'score' && bid['score'] === null ? null : offset + i + 1 })),
+      items: page.items.map((bid, i) => ({
+        ...withLate(bid, call),
+        rank:
+          order === 'rank' ? (bid['rank'] ?? null) : order === 'score' && bid['score'] === null ? null : offset + i + 1,
+      })),
     };
   }
 
@@ -144,7 +211,8 @@ export class ReadModelsController {
   @ApiRead({
     operationId: 'getBid',
     summary: 'A bid, with the identity of a natural person for the roles that act on them',
-    description: "An applicant portal sees only the bids it submitted; a viewer sees nothing of a natural person in a sensitive measure: to them the bid does not exist (404).",
+    description:
+      'An applicant portal sees only the bids it submitted; a viewer sees nothing of a natural person in a sensitive measure: to them the bid does not exist (404).',
     type: BidView,
     minPosition: true,
     problems: { 404: 'BID_NOT_FOUND.' },
@@ -158,9 +226,19 @@ export class ReadModelsController {
   @Get('grants')
   @ReadsProjections('grant-summaries')
   @Roles(...READERS)
-  @ApiRead({ operationId: 'listGrants', summary: 'Grants, by call or status, in order of award', type: GrantPage, minPosition: true })
+  @ApiRead({
+    operationId: 'listGrants',
+    summary: 'Grants, by call or status, in order of award',
+    type: GrantPage,
+    minPosition: true,
+  })
   async grants(@CurrentPrincipal() principal: Principal, @Query() query: ListGrantsQuery) {
-    return this.page('grants', { ...pick({ callId: query.callId, status: query.status }), ...listFilterFor(principal) }, query, [{ field: 'awardedAt', direction: 'asc' }]);
+    return this.page(
+      'grants',
+      { ...pick({ callId: query.callId, status: query.status }), ...listFilterFor(principal) },
+      query,
+      [{ field: 'awardedAt', direction: 'asc' }],
+    );
   }
 
   // Declares no projection: waits for every one (legal-identity.e2e-spec reads the public list after it).
@@ -175,7 +253,11 @@ export class ReadModelsController {
     problems: { 404: 'GRANT_NOT_FOUND.' },
   })
   async grant(@CurrentPrincipal() principal: Principal, @Param('grantId', EntityIdPipe) grantId: string) {
-    const grant = found(visibleTo(principal, await (await this.readSide.space()).get('grants', grantId)), 'GRANT_NOT_FOUND', `Grant ${grantId}`);
+    const grant = found(
+      visibleTo(principal, await (await this.readSide.space()).get('grants', grantId)),
+      'GRANT_NOT_FOUND',
+      `Grant ${grantId}`,
+    );
     return this.withIdentity(principal, grant);
   }
 
@@ -183,12 +265,22 @@ export class ReadModelsController {
   @Get('expenditure-claims')
   @ReadsProjections('expenditure-claims')
   @Roles(...CLAIM_READERS)
-  @ApiRead({ operationId: 'listExpenditureClaims', summary: "First-level control's worklist: expenditure claims by status, the oldest first", type: ExpenditureClaimPage, minPosition: true })
+  @ApiRead({
+    operationId: 'listExpenditureClaims',
+    summary: "First-level control's worklist: expenditure claims by status, the oldest first",
+    type: ExpenditureClaimPage,
+    minPosition: true,
+  })
   async expenditureClaims(@Query() query: ListExpenditureClaimsQuery) {
-    return this.page('expenditure_claims', pick({ status: query.status ?? 'submitted', grantId: query.grantId, callId: query.callId }), query, [
-      { field: 'submittedAt', direction: 'asc' },
-      { field: 'claimId', direction: 'asc' },
-    ]);
+    return this.page(
+      'expenditure_claims',
+      pick({ status: query.status ?? 'submitted', grantId: query.grantId, callId: query.callId }),
+      query,
+      [
+        { field: 'submittedAt', direction: 'asc' },
+        { field: 'claimId', direction: 'asc' },
+      ],
+    );
   }
 
   /** One claim's figures; its items and cuts are on its grant (`GET /grants/:grantId`). */
@@ -204,7 +296,11 @@ export class ReadModelsController {
   })
   async expenditureClaim(@CurrentPrincipal() principal: Principal, @Param('claimId', EntityIdPipe) claimId: string) {
     const claim = await (await this.readSide.space()).get('expenditure_claims', claimId);
-    const visible = claim && (!principal.roles.includes('applicant-service') || owns(principal, claim) || principal.roles.some((r) => (CLAIM_READERS as readonly string[]).includes(r)));
+    const visible =
+      claim &&
+      (!principal.roles.includes('applicant-service') ||
+        owns(principal, claim) ||
+        principal.roles.some((r) => (CLAIM_READERS as readonly string[]).includes(r)));
     return found(visible ? claim : null, 'CLAIM_NOT_FOUND', `Expenditure claim ${claimId}`);
   }
 
@@ -217,7 +313,10 @@ export class ReadModelsController {
     if (typeof subjectId !== 'string' || !(acts(principal) || owns(principal, document))) return document;
     const subject = await this.vault.read(subjectId);
     if (!subject) return document;
-    return { ...document, identity: subject.status === 'held' ? subject.identity : { erased: true, erasedAt: subject.erasedAt } };
+    return {
+      ...document,
+      identity: subject.status === 'held' ? subject.identity : { erased: true, erasedAt: subject.erasedAt },
+    };
   }
 
   /** Rebuilds every read model from position 0 into a new generation; queries keep answering meanwhile. */
@@ -227,11 +326,22 @@ export class ReadModelsController {
   @ApiOperation({
     operationId: 'rebuildReadModels',
     summary: 'Rebuild every read model from the log into a new generation',
-    description: 'Queries keep answering from the current generation until the new one has caught up; `/health` shows `rebuilding` meanwhile.',
+    description:
+      'Queries keep answering from the current generation until the new one has caught up; `/health` shows `rebuilding` meanwhile.',
   })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, schema: { type: 'string', pattern: HEADER_TOKEN.source }, description: 'A retry with the same key gets the first response back (`Idempotent-Replayed: true`).' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    schema: { type: 'string', pattern: HEADER_TOKEN.source },
+    description: 'A retry with the same key gets the first response back (`Idempotent-Replayed: true`).',
+  })
   @MinPositionHeader()
-  @ApiResponse({ status: 202, description: 'Started, or already under way', type: RebuildStarted, headers: { 'Idempotent-Replayed': { $ref: '#/components/headers/Idempotent-Replayed' } } })
+  @ApiResponse({
+    status: 202,
+    description: 'Started, or already under way',
+    type: RebuildStarted,
+    headers: { 'Idempotent-Replayed': { $ref: '#/components/headers/Idempotent-Replayed' } },
+  })
   @ApiProblems({
     400: true,
     401: true,
@@ -250,7 +360,12 @@ export class ReadModelsController {
     return { started: started.started };
   }
 
-  private async page(collection: string, where: Where, query: PageQuery, orderBy: Array<{ field: string; direction: 'asc' | 'desc' }>) {
+  private async page(
+    collection: string,
+    where: Where,
+    query: PageQuery,
+    orderBy: Array<{ field: string; direction: 'asc' | 'desc' }>,
+  ) {
     const space = await this.readSide.space();
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? 20;
@@ -263,7 +378,10 @@ export class ReadModelsController {
 
   /** Whether the call takes bids right now, by the domain's own rule (the window's end closes it). */
   private withWindow(call: ReadModelDocument) {
-    const acceptingBids = acceptsBidsAt({ status: String(call['status']), opensAt: String(call['opensAt']), closesAt: String(call['closesAt']) }, this.clock.now());
+    const acceptingBids = acceptsBidsAt(
+      { status: String(call['status']), opensAt: String(call['opensAt']), closesAt: String(call['closesAt']) },
+      this.clock.now(),
+    );
     return { ...call, acceptingBids };
   }
 }
@@ -271,11 +389,18 @@ export class ReadModelsController {
 /** Whether a bid arrived after its call closed: its submission's place in the log after the close's. */
 function withLate(bid: ReadModelDocument, call: ReadModelDocument | null): ReadModelDocument {
   const closedKey = call?.['closedKey'];
-  return { ...bid, late: typeof closedKey === 'string' && typeof bid['arrivalKey'] === 'string' && bid['arrivalKey'] > closedKey };
+  return {
+    ...bid,
+    late: typeof closedKey === 'string' && typeof bid['arrivalKey'] === 'string' && bid['arrivalKey'] > closedKey,
+  };
 }
 
 function found(document: ReadModelDocument | null, code: string, what: string): ReadModelDocument {
-  if (!document) throw new NotFoundException({ code, message: `${what} does not exist (or the read models have not seen it yet: send X-Min-Position)` });
+  if (!document)
+    throw new NotFoundException({
+      code,
+      message: `${what} does not exist (or the read models have not seen it yet: send X-Min-Position)`,
+    });
   return document;
 }
 

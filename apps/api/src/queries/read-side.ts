@@ -38,7 +38,9 @@ export class ReadSide implements OnApplicationBootstrap {
     @Inject(READ_MODEL_STORE) private readonly store: ReadModelStore,
   ) {
     this.projector = config.runProjector
-      ? new Projector(events, store, FUNDING_PROJECTIONS, (message) => this.logger.warn(message), { lease: { owner: projectorOwner('api'), ttlMs: config.projectorLeaseMs } })
+      ? new Projector(events, store, FUNDING_PROJECTIONS, (message) => this.logger.warn(message), {
+          lease: { owner: projectorOwner('api'), ttlMs: config.projectorLeaseMs },
+        })
       : null;
   }
 
@@ -61,7 +63,10 @@ export class ReadSide implements OnApplicationBootstrap {
    * True once the projections named (every one if none is named) have applied the event at
    * `position`; false if that takes longer than the bound.
    */
-  async waitFor(position: LogPosition, projections: readonly string[] = FUNDING_PROJECTIONS.map((p) => p.name)): Promise<boolean> {
+  async waitFor(
+    position: LogPosition,
+    projections: readonly string[] = FUNDING_PROJECTIONS.map((p) => p.name),
+  ): Promise<boolean> {
     const names = new Set(projections);
     return waitForPosition(
       async () => {
@@ -83,10 +88,19 @@ export class ReadSide implements OnApplicationBootstrap {
     const projections = FUNDING_PROJECTIONS.map(({ name }): ProjectionHealth => {
       const status = stored.find((s) => s.projection === name);
       const checkpoint = fromCheckpoint(status?.checkpoint ?? null);
-      const behind = head === null ? 0n : checkpoint === null ? head.commit : comparePositions(head, checkpoint) > 0 ? head.commit - checkpoint.commit : 0n;
+      const behind =
+        head === null
+          ? 0n
+          : checkpoint === null
+            ? head.commit
+            : comparePositions(head, checkpoint) > 0
+              ? head.commit - checkpoint.commit
+              : 0n;
       return {
         projection: name,
-        state: status?.failure ? 'failed' : (running.get(name) ?? (this.projector ? (this.projector.leading ? 'starting' : 'standby') : 'external')),
+        state: status?.failure
+          ? 'failed'
+          : (running.get(name) ?? (this.projector ? (this.projector.leading ? 'starting' : 'standby') : 'external')),
         checkpoint: checkpoint ? formatPosition(checkpoint) : null,
         lag: behind.toString(),
         failure: status?.failure ? { at: status.failure.at.commit, message: status.failure.message } : null,

@@ -7,17 +7,24 @@
  * added to, renamed in or removed from a projection's document is a compile error until the
  * response, and with it the OpenAPI document, says the same.
  */
-export type Shows<Document, Class, Extra extends string = never> = Fields<Document> & NotInDocument<Exclude<FieldsBeyond<Class, Document>, Extra>>;
+export type Shows<Document, Class, Extra extends string = never> = Fields<Document> &
+  NotInDocument<Exclude<FieldsBeyond<Class, Document>, Extra>>;
 
 /** Nothing, or for each path of a field the document lacks, a property the class cannot have: the compile error names the path. */
-type NotInDocument<Paths> = [Paths] extends [never] ? unknown : { readonly [Path in Paths & string]: 'is not a field of the document' };
+type NotInDocument<Paths> = [Paths] extends [never]
+  ? unknown
+  : { readonly [Path in Paths & string]: 'is not a field of the document' };
 
 /** A document's declared fields: without the index signature every read-model document has. */
 export type Fields<T> = { [K in keyof T as string extends K ? never : number extends K ? never : K]: T[K] };
 
 /** The paths (e.g. `recovery.orders.note`) of the fields the class declares and the document has not. */
 export type FieldsBeyond<Class, Document> = Class extends object
-  ? { [K in keyof Class & string]-?: K extends KeysOf<Document> ? Nested<K, FieldsBeyond<Item<NonNullable<Class[K]>>, Item<NonNullable<FieldOf<Document, K>>>>> : K }[keyof Class & string]
+  ? {
+      [K in keyof Class & string]-?: K extends KeysOf<Document>
+        ? Nested<K, FieldsBeyond<Item<NonNullable<Class[K]>>, Item<NonNullable<FieldOf<Document, K>>>>>
+        : K;
+    }[keyof Class & string]
   : never;
 
 type Nested<K extends string, Inner> = Inner extends string ? `${K}.${Inner}` : never;

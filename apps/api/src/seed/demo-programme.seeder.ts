@@ -4,7 +4,13 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { CommandPipeline, deterministicUuid, type CommandContext } from '@app/commands';
 import { EventStoreUnavailableError } from '@app/event-store';
 import { demoProgrammeFiles, type AppConfig } from '@app/config';
-import { DomainError, type DefineMeasure, type DomainErrorCode, type EstablishProgramme, type FundingCommand } from '@app/funding';
+import {
+  DomainError,
+  type DefineMeasure,
+  type DomainErrorCode,
+  type EstablishProgramme,
+  type FundingCommand,
+} from '@app/funding';
 import { APP_CONFIG } from '../infrastructure/app-config.provider.js';
 
 /** How many times a seed command is sent while the event store is unavailable. */
@@ -51,7 +57,13 @@ export class DemoProgrammeSeeder implements OnApplicationBootstrap {
   /** Runs the command; false when the store already holds what it would record. */
   private async unlessDone(command: FundingCommand, done: DomainErrorCode): Promise<boolean> {
     const commandId = deterministicUuid(`seed:${this.run}:${JSON.stringify(command)}`);
-    const context: CommandContext = { actor: 'system:seed', correlationId: `seed-${command.type}`, causationId: null, commandId, ifMatch: null };
+    const context: CommandContext = {
+      actor: 'system:seed',
+      correlationId: `seed-${command.type}`,
+      causationId: null,
+      commandId,
+      ifMatch: null,
+    };
     for (let attempt = 1; ; attempt++) {
       try {
         await this.pipeline.execute(command, context);

@@ -2,7 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { ConcurrencyError } from '../event-store.errors.js';
 import type { EventStore, LogPosition, RecordedEvent } from '../event-store.port.js';
 import { formatPosition, parsePosition } from '../log-position.js';
-import { ANCHOR_EVENT, ANCHOR_SCHEMA_VERSION, ANCHOR_STREAM, AnchorKeys, OrderDigest, anchorShapeProblem, headsDigest, type AnchorData, type AnchorSigner, type StreamHead } from './anchors.js';
+import {
+  ANCHOR_EVENT,
+  ANCHOR_SCHEMA_VERSION,
+  ANCHOR_STREAM,
+  AnchorKeys,
+  OrderDigest,
+  anchorShapeProblem,
+  headsDigest,
+  type AnchorData,
+  type AnchorSigner,
+  type StreamHead,
+} from './anchors.js';
 import { STREAM_GENESIS, storedStreamLink, streamLinkOf } from './stream-link.js';
 
 export interface AnchorerOptions {
@@ -53,7 +64,9 @@ export class Anchorer {
         headsDigest: headsDigest(range.heads),
         orderDigest: range.order,
       };
-      const data: AnchorData = this.options.signer ? this.options.signer.sign(unsigned) : { ...unsigned, keyId: null, signature: null };
+      const data: AnchorData = this.options.signer
+        ? this.options.signer.sign(unsigned)
+        : { ...unsigned, keyId: null, signature: null };
       try {
         const result = await this.store.append({
           stream: ANCHOR_STREAM,
@@ -64,7 +77,13 @@ export class Anchorer {
               type: ANCHOR_EVENT,
               schemaVersion: ANCHOR_SCHEMA_VERSION,
               data,
-              metadata: { actor: 'system:anchorer', correlationId: randomUUID(), causationId: null, commandId: null, recordedAt: this.options.now().toISOString() },
+              metadata: {
+                actor: 'system:anchorer',
+                correlationId: randomUUID(),
+                causationId: null,
+                commandId: null,
+                recordedAt: this.options.now().toISOString(),
+              },
             },
           ],
         });
@@ -84,15 +103,24 @@ export class Anchorer {
     const event = anchors[anchors.length - 1];
     if (event) {
       // Never build on an anchor this signer cannot vouch for: a forged last anchor would steer every later one.
-      const problem = anchorShapeProblem(event.data) ?? (this.options.signer ? new AnchorKeys([this.options.signer.publicKey]).problem(event.data as AnchorData) : null);
-      if (problem) throw new Error(`The last anchor (${ANCHOR_STREAM}@${event.revision}) does not verify: ${problem}; no anchor is written until it is looked into`);
+      const problem =
+        anchorShapeProblem(event.data) ??
+        (this.options.signer
+          ? new AnchorKeys([this.options.signer.publicKey]).problem(event.data as AnchorData)
+          : null);
+      if (problem)
+        throw new Error(
+          `The last anchor (${ANCHOR_STREAM}@${event.revision}) does not verify: ${problem}; no anchor is written until it is looked into`,
+        );
     }
     this.last = event ? { revision: event.revision, data: event.data as AnchorData } : null;
     return this.last;
   }
 
   /** The heads of the streams written after `after` (anchors excluded), up to maxEvents events. */
-  private async readRange(after: LogPosition | null): Promise<{ events: number; upTo: LogPosition; heads: Map<string, StreamHead>; order: string }> {
+  private async readRange(
+    after: LogPosition | null,
+  ): Promise<{ events: number; upTo: LogPosition; heads: Map<string, StreamHead>; order: string }> {
     const heads = new Map<string, StreamHead>();
     const order = new OrderDigest();
     let events = 0;

@@ -67,7 +67,10 @@ export function signedContent(anchor: Omit<AnchorData, 'signature'>): Buffer {
 
 /** A public key's short name: the first 16 hex digits of SHA-256 over its SPKI DER. */
 export function keyIdOf(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** Signs anchors with an Ed25519 private key. */
@@ -76,7 +79,8 @@ export class AnchorSigner {
   readonly publicKey: KeyObject;
 
   private constructor(private readonly privateKey: KeyObject) {
-    if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`The anchor signing key must be Ed25519, not ${privateKey.asymmetricKeyType}`);
+    if (privateKey.asymmetricKeyType !== 'ed25519')
+      throw new Error(`The anchor signing key must be Ed25519, not ${privateKey.asymmetricKeyType}`);
     this.publicKey = createPublicKey(privateKey);
     this.keyId = keyIdOf(this.publicKey);
   }
@@ -107,7 +111,8 @@ export class AnchorKeys {
 
   constructor(publicKeys: readonly KeyObject[]) {
     for (const key of publicKeys) {
-      if (key.asymmetricKeyType !== 'ed25519') throw new Error(`An anchor public key must be Ed25519, not ${key.asymmetricKeyType}`);
+      if (key.asymmetricKeyType !== 'ed25519')
+        throw new Error(`An anchor public key must be Ed25519, not ${key.asymmetricKeyType}`);
       this.keys.set(keyIdOf(key), key);
     }
   }
@@ -117,7 +122,9 @@ export class AnchorKeys {
     return new AnchorKeys(
       texts.map((text) => {
         const trimmed = text.trim();
-        return trimmed.startsWith('-----') ? createPublicKey(trimmed) : createPublicKey({ key: Buffer.from(trimmed, 'base64'), format: 'der', type: 'spki' });
+        return trimmed.startsWith('-----')
+          ? createPublicKey(trimmed)
+          : createPublicKey({ key: Buffer.from(trimmed, 'base64'), format: 'der', type: 'spki' });
       }),
     );
   }
@@ -134,7 +141,8 @@ export class AnchorKeys {
   problem(anchor: AnchorData): string | null {
     if (anchor.keyId === null || anchor.signature === null) return 'it is not signed';
     const key = this.keys.get(anchor.keyId);
-    if (!key) return `it is signed by key ${anchor.keyId}, which is not one of the keys verified against (${this.ids.join(', ') || 'none'})`;
+    if (!key)
+      return `it is signed by key ${anchor.keyId}, which is not one of the keys verified against (${this.ids.join(', ') || 'none'})`;
     const { signature, ...unsigned } = anchor;
     const valid = verify(null, signedContent(unsigned), key, Buffer.from(signature, 'base64'));
     return valid ? null : `its signature does not match its content (key ${anchor.keyId})`;
@@ -146,12 +154,15 @@ export function anchorShapeProblem(data: unknown): string | null {
   if (typeof data !== 'object' || data === null) return 'its data is not an object';
   const a = data as Record<string, unknown>;
   const isCount = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
-  if (!Number.isSafeInteger(a['sequence']) || (a['sequence'] as number) < 1) return 'sequence is not a positive integer';
+  if (!Number.isSafeInteger(a['sequence']) || (a['sequence'] as number) < 1)
+    return 'sequence is not a positive integer';
   if (a['from'] !== null && typeof a['from'] !== 'string') return 'from is not a position';
   if (typeof a['upTo'] !== 'string') return 'upTo is not a position';
   if (!isCount(a['events']) || !isCount(a['streams'])) return 'events or streams is not a count';
-  if (typeof a['headsDigest'] !== 'string' || !/^[0-9a-f]{64}$/.test(a['headsDigest'])) return 'headsDigest is not a SHA-256';
-  if (typeof a['orderDigest'] !== 'string' || !/^[0-9a-f]{64}$/.test(a['orderDigest'])) return 'orderDigest is not a SHA-256';
+  if (typeof a['headsDigest'] !== 'string' || !/^[0-9a-f]{64}$/.test(a['headsDigest']))
+    return 'headsDigest is not a SHA-256';
+  if (typeof a['orderDigest'] !== 'string' || !/^[0-9a-f]{64}$/.test(a['orderDigest']))
+    return 'orderDigest is not a SHA-256';
   if (a['keyId'] !== null && typeof a['keyId'] !== 'string') return 'keyId is not a string';
   if (a['signature'] !== null && typeof a['signature'] !== 'string') return 'signature is not a string';
   return null;

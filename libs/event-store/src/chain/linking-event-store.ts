@@ -91,13 +91,21 @@ export class LinkingEventStore extends DelegatingEventStore {
         if (linked.some((l) => l.pinned) && isMoved(error)) {
           const found = await Promise.all(requests.map((r) => this.alreadyAppended(r, null)));
           if (found.every((f): f is AppendResult => f !== null)) {
-            const position = found.map((f) => f.position).reduce((last, p) => (comparePositions(p, last) > 0 ? p : last));
+            const position = found
+              .map((f) => f.position)
+              .reduce((last, p) => (comparePositions(p, last) > 0 ? p : last));
             return { streams: found, position };
           }
         }
-        const moved = error instanceof ConcurrencyError ? linked.find((l) => l.request.stream === error.stream) : undefined;
+        const moved =
+          error instanceof ConcurrencyError ? linked.find((l) => l.request.stream === error.stream) : undefined;
         if (!moved || !this.mayRelink(error, moved, attempt)) {
-          throw moved ? this.asAsked(error, requests.find((r) => r.stream === moved.request.stream)!) : error;
+          throw moved
+            ? this.asAsked(
+                error,
+                requests.find((r) => r.stream === moved.request.stream)!,
+              )
+            : error;
         }
         await backOff(attempt);
       }
@@ -109,7 +117,10 @@ export class LinkingEventStore extends DelegatingEventStore {
    * already ends with its events (appends are atomic: then every stream holds its own): the same
    * reason as in append, for the streams a multi-stream append names loosely.
    */
-  private async earlierMulti(requests: readonly AppendRequest[], linked: readonly Linked[]): Promise<MultiAppendResult | null> {
+  private async earlierMulti(
+    requests: readonly AppendRequest[],
+    linked: readonly Linked[],
+  ): Promise<MultiAppendResult | null> {
     const pinned = linked.filter((l) => l.pinned && typeof l.request.expected === 'number');
     if (pinned.length === 0 || linked.length !== requests.length) return null;
     const found = await Promise.all(
@@ -121,7 +132,10 @@ export class LinkingEventStore extends DelegatingEventStore {
       }),
     );
     if (!found.every((f): f is AppendResult => f !== null)) return null;
-    return { streams: found, position: found.map((f) => f.position).reduce((last, p) => (comparePositions(p, last) > 0 ? p : last)) };
+    return {
+      streams: found,
+      position: found.map((f) => f.position).reduce((last, p) => (comparePositions(p, last) > 0 ? p : last)),
+    };
   }
 
   /** Caches the head only when the read reached the end of the stream. */
@@ -209,7 +223,10 @@ export class LinkingEventStore extends DelegatingEventStore {
   private async alreadyAppended(request: AppendRequest, actual: number | null): Promise<AppendResult | null> {
     if (!isWellFormed(request)) return null;
     const count = request.events.length;
-    const tail = actual === null ? (await this.inner.readStream(request.stream)).slice(-count) : await this.inner.readStream(request.stream, { fromRevision: Math.max(0, actual - count + 1), limit: count });
+    const tail =
+      actual === null
+        ? (await this.inner.readStream(request.stream)).slice(-count)
+        : await this.inner.readStream(request.stream, { fromRevision: Math.max(0, actual - count + 1), limit: count });
     if (tail.length !== count) return null;
     const same = tail.every((event, i) => event.eventId.toLowerCase() === request.events[i]!.eventId.toLowerCase());
     const last = tail[count - 1]!;
@@ -247,7 +264,13 @@ function isWellFormed(request: AppendRequest): boolean {
     Array.isArray(request.events) &&
     request.events.length > 0 &&
     request.events.every(
-      (event) => event !== null && typeof event === 'object' && typeof event.eventId === 'string' && event.metadata !== null && typeof event.metadata === 'object' && !Array.isArray(event.metadata),
+      (event) =>
+        event !== null &&
+        typeof event === 'object' &&
+        typeof event.eventId === 'string' &&
+        event.metadata !== null &&
+        typeof event.metadata === 'object' &&
+        !Array.isArray(event.metadata),
     )
   );
 }

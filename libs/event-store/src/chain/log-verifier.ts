@@ -2,7 +2,15 @@ import type { ChainVerification, EventStore, LogPosition, RecordedEvent } from '
 import { isTamperEvident } from '../event-store.port.js';
 import { EventStoreError } from '../event-store.errors.js';
 import { comparePositions, formatPosition, parsePosition } from '../log-position.js';
-import { ANCHOR_STREAM, OrderDigest, anchorShapeProblem, headsDigest, type AnchorData, type AnchorKeys, type StreamHead } from './anchors.js';
+import {
+  ANCHOR_STREAM,
+  OrderDigest,
+  anchorShapeProblem,
+  headsDigest,
+  type AnchorData,
+  type AnchorKeys,
+  type StreamHead,
+} from './anchors.js';
 import { STREAM_GENESIS, storedStreamLink, streamLinkOf } from './stream-link.js';
 
 /** Where the log stops matching its chains: at most this many of each kind are listed. */
@@ -37,7 +45,13 @@ export interface LogVerification {
     /** Key ids the signatures were checked against; empty when none was configured. */
     readonly keys: readonly string[];
     readonly broken: readonly AnchorBreak[];
-    readonly last: { readonly sequence: number; readonly upTo: string; readonly position: string; readonly keyId: string | null; readonly headsDigest: string } | null;
+    readonly last: {
+      readonly sequence: number;
+      readonly upTo: string;
+      readonly position: string;
+      readonly keyId: string | null;
+      readonly headsDigest: string;
+    } | null;
     /** Events after the last anchor: a stream deleted or cut there is found only once an anchor covers it. */
     readonly unanchoredEvents: number;
   };
@@ -108,11 +122,21 @@ export async function verifyLog(store: EventStore, options: VerifyOptions): Prom
     anchorsChecked += 1;
     const at = formatPosition(event.position);
     const shape = anchorShapeProblem(event.data);
-    if (shape) return breakAnchor({ sequence: null, position: at, reason: `the anchor at ${ANCHOR_STREAM}@${event.revision} is malformed: ${shape}` });
+    if (shape)
+      return breakAnchor({
+        sequence: null,
+        position: at,
+        reason: `the anchor at ${ANCHOR_STREAM}@${event.revision} is malformed: ${shape}`,
+      });
     const anchor = event.data as AnchorData;
-    const fail = (reason: string) => breakAnchor({ sequence: anchor.sequence, position: at, reason: `anchor ${anchor.sequence}: ${reason}` });
-    if (anchor.sequence !== expectedSequence) fail(`expected anchor ${expectedSequence} here: anchors are missing or repeated`);
-    if (anchor.from !== expectedFrom) fail(`it starts after ${anchor.from ?? 'the beginning'}, but the anchor before it ended at ${expectedFrom ?? 'the beginning'}`);
+    const fail = (reason: string) =>
+      breakAnchor({ sequence: anchor.sequence, position: at, reason: `anchor ${anchor.sequence}: ${reason}` });
+    if (anchor.sequence !== expectedSequence)
+      fail(`expected anchor ${expectedSequence} here: anchors are missing or repeated`);
+    if (anchor.from !== expectedFrom)
+      fail(
+        `it starts after ${anchor.from ?? 'the beginning'}, but the anchor before it ended at ${expectedFrom ?? 'the beginning'}`,
+      );
     const upTo = parsePosition(anchor.upTo);
     if (!upTo) return fail(`upTo ${JSON.stringify(anchor.upTo)} is not a position`);
     let covered = 0;
@@ -124,11 +148,16 @@ export async function verifyLog(store: EventStore, options: VerifyOptions): Prom
       order.add(p.stream, p.revision, p.link);
     }
     pending = pending.slice(covered);
-    if (anchor.sequence === options.keptAnchor?.sequence) keptFound = anchor.headsDigest === options.keptAnchor.headsDigest ? 'same' : 'different';
+    if (anchor.sequence === options.keptAnchor?.sequence)
+      keptFound = anchor.headsDigest === options.keptAnchor.headsDigest ? 'same' : 'different';
     if (covered !== anchor.events || range.size !== anchor.streams) {
-      fail(`it covers ${anchor.events} events in ${anchor.streams} streams up to ${anchor.upTo}, the log holds ${covered} in ${range.size}: events or streams were removed or added`);
+      fail(
+        `it covers ${anchor.events} events in ${anchor.streams} streams up to ${anchor.upTo}, the log holds ${covered} in ${range.size}: events or streams were removed or added`,
+      );
     } else if (headsDigest(range) !== anchor.headsDigest) {
-      fail(`the heads of the streams written up to ${anchor.upTo} are not those it committed to: events were changed, removed or added`);
+      fail(
+        `the heads of the streams written up to ${anchor.upTo} are not those it committed to: events were changed, removed or added`,
+      );
     } else if (order.digest() !== anchor.orderDigest) {
       fail(`the events up to ${anchor.upTo} are not in the order it committed to: events were moved`);
     }
@@ -139,7 +168,13 @@ export async function verifyLog(store: EventStore, options: VerifyOptions): Prom
     }
     expectedSequence = anchor.sequence + 1;
     expectedFrom = anchor.upTo;
-    last = { sequence: anchor.sequence, upTo: anchor.upTo, position: at, keyId: anchor.keyId, headsDigest: anchor.headsDigest };
+    last = {
+      sequence: anchor.sequence,
+      upTo: anchor.upTo,
+      position: at,
+      keyId: anchor.keyId,
+      headsDigest: anchor.headsDigest,
+    };
   };
 
   let after: LogPosition | null = null;
@@ -155,7 +190,10 @@ export async function verifyLog(store: EventStore, options: VerifyOptions): Prom
           stream: event.stream,
           revision: event.revision,
           position: formatPosition(event.position),
-          reason: expectedRevision === 0 ? `the stream starts at revision ${event.revision}: its first events were removed` : `revision ${expectedRevision} is missing: the stream jumps from ${expectedRevision - 1} to ${event.revision}`,
+          reason:
+            expectedRevision === 0
+              ? `the stream starts at revision ${event.revision}: its first events were removed`
+              : `revision ${expectedRevision} is missing: the stream jumps from ${expectedRevision - 1} to ${event.revision}`,
         });
       }
       const computed = streamLinkOf(head?.link ?? STREAM_GENESIS, event);
@@ -163,15 +201,33 @@ export async function verifyLog(store: EventStore, options: VerifyOptions): Prom
       if (stored === null) {
         unlinked += 1;
         // Before links existed every event had none; after, one without is one whose link was stripped.
-        if (linksBegan) breakStream({ stream: event.stream, revision: event.revision, position: formatPosition(event.position), reason: `the event at ${event.stream}@${event.revision} has no stream link, though events before it in the log have one` });
+        if (linksBegan)
+          breakStream({
+            stream: event.stream,
+            revision: event.revision,
+            position: formatPosition(event.position),
+            reason: `the event at ${event.stream}@${event.revision} has no stream link, though events before it in the log have one`,
+          });
       } else if (stored !== computed) {
-        breakStream({ stream: event.stream, revision: event.revision, position: formatPosition(event.position), reason: `the event at ${event.stream}@${event.revision} does not match its stream link` });
+        breakStream({
+          stream: event.stream,
+          revision: event.revision,
+          position: formatPosition(event.position),
+          reason: `the event at ${event.stream}@${event.revision} does not match its stream link`,
+        });
       }
       // The chain goes on from what the content gives: a change shows in every later link and in the anchors.
       if (stored !== null) linksBegan = true;
       heads.set(event.stream, { revision: event.revision, link: computed });
       if (event.stream === ANCHOR_STREAM) checkAnchor(event);
-      else pending.push({ position: event.position, stream: event.stream, revision: event.revision, link: computed, recordedAt: event.metadata.recordedAt });
+      else
+        pending.push({
+          position: event.position,
+          stream: event.stream,
+          revision: event.revision,
+          link: computed,
+          recordedAt: event.metadata.recordedAt,
+        });
     }
     if (page.length > 0) options.onProgress?.(events, page[page.length - 1]!.position);
     if (page.length < pageSize) break;
@@ -194,19 +250,33 @@ export async function verifyLog(store: EventStore, options: VerifyOptions): Prom
     breakAnchor({
       sequence: options.keptAnchor.sequence,
       position: '-',
-      reason: keptFound === 'different' ? `anchor ${options.keptAnchor.sequence} is not the one you kept: the log was rewritten` : `anchor ${options.keptAnchor.sequence}, which you kept, is not in the log: it was cut`,
+      reason:
+        keptFound === 'different'
+          ? `anchor ${options.keptAnchor.sequence} is not the one you kept: the log was rewritten`
+          : `anchor ${options.keptAnchor.sequence}, which you kept, is not in the log: it was cut`,
     });
   }
   await crossCheckStreams(store, heads, breakStream);
   const log = isTamperEvident(store) ? await store.verifyChain() : null;
   if (!options.keys && anchorsChecked > 0) {
-    breakAnchor({ sequence: null, position: last ? (last as { position: string }).position : '-', reason: 'no public key to check the anchors\u2019 signatures with: set AUDIT_PUBLIC_KEYS' });
+    breakAnchor({
+      sequence: null,
+      position: last ? (last as { position: string }).position : '-',
+      reason: 'no public key to check the anchors\u2019 signatures with: set AUDIT_PUBLIC_KEYS',
+    });
   }
   return {
     ok: brokenStreams.length === 0 && brokenAnchors.length === 0 && (log?.ok ?? true),
     events,
     streams: { checked: heads.size, unlinkedEvents: unlinked, broken: brokenStreams },
-    anchors: { checked: anchorsChecked, signed, keys: options.keys?.ids ?? [], broken: brokenAnchors, last, unanchoredEvents: pending.length },
+    anchors: {
+      checked: anchorsChecked,
+      signed,
+      keys: options.keys?.ids ?? [],
+      broken: brokenAnchors,
+      last,
+      unanchoredEvents: pending.length,
+    },
     log,
   };
 }
@@ -216,7 +286,11 @@ export async function verifyLog(store: EventStore, options: VerifyOptions): Prom
  * the store refuses to read because it was deleted for good (KurrentDB's tombstone: its events stay
  * in the global log until scavenged) is reported as such: the rest of the log is still verified.
  */
-async function crossCheckStreams(store: EventStore, heads: ReadonlyMap<string, { revision: number }>, breakStream: (b: StreamBreak) => void): Promise<void> {
+async function crossCheckStreams(
+  store: EventStore,
+  heads: ReadonlyMap<string, { revision: number }>,
+  breakStream: (b: StreamBreak) => void,
+): Promise<void> {
   const streams = [...heads];
   const WORKERS = 8;
   let next = 0;
@@ -231,12 +305,35 @@ async function crossCheckStreams(store: EventStore, heads: ReadonlyMap<string, {
           [atHead] = await store.readStream(stream, { fromRevision: head.revision, limit: 1 });
         } catch (error) {
           if (!isTombstoned(error)) throw error;
-          breakStream({ stream, revision: null, position: null, reason: `the log holds ${stream} up to revision ${head.revision}, but the stream was deleted for good (tombstoned): it can no longer be read` });
+          breakStream({
+            stream,
+            revision: null,
+            position: null,
+            reason: `the log holds ${stream} up to revision ${head.revision}, but the stream was deleted for good (tombstoned): it can no longer be read`,
+          });
           continue;
         }
-        if (!first) breakStream({ stream, revision: null, position: null, reason: `the log holds ${stream} up to revision ${head.revision}, but the stream reads as empty: it was deleted` });
-        else if (first.revision !== 0) breakStream({ stream, revision: first.revision, position: null, reason: `the stream reads from revision ${first.revision}: its start was truncated` });
-        else if (atHead?.revision !== head.revision) breakStream({ stream, revision: head.revision, position: null, reason: `the stream no longer reads up to revision ${head.revision}: it was truncated` });
+        if (!first)
+          breakStream({
+            stream,
+            revision: null,
+            position: null,
+            reason: `the log holds ${stream} up to revision ${head.revision}, but the stream reads as empty: it was deleted`,
+          });
+        else if (first.revision !== 0)
+          breakStream({
+            stream,
+            revision: first.revision,
+            position: null,
+            reason: `the stream reads from revision ${first.revision}: its start was truncated`,
+          });
+        else if (atHead?.revision !== head.revision)
+          breakStream({
+            stream,
+            revision: head.revision,
+            position: null,
+            reason: `the stream no longer reads up to revision ${head.revision}: it was truncated`,
+          });
       }
     }),
   );

@@ -28,7 +28,9 @@ export function streamLinkOf(previous: string, event: LinkedContent): string {
   return createHash('sha256')
     .update(previous)
     .update('\n')
-    .update(JSON.stringify([event.stream, event.revision, event.eventId.toLowerCase(), event.type, event.schemaVersion]))
+    .update(
+      JSON.stringify([event.stream, event.revision, event.eventId.toLowerCase(), event.type, event.schemaVersion]),
+    )
     .update('\n')
     .update(canonicalJson(event.data))
     .update('\n')

@@ -37,7 +37,10 @@ export function linkOf(previous: string, row: Omit<LinkedRow, 'link'>): string {
 
 /** A log written before events carried hash links gets them, in order, once. */
 export function addMissingLinks(db: Database.Database): void {
-  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(events)').all().map((c) => c.name);
+  const columns = db
+    .prepare<[], { name: string }>('PRAGMA table_info(events)')
+    .all()
+    .map((c) => c.name);
   if (!columns.includes('link')) db.exec('ALTER TABLE events ADD COLUMN link TEXT');
   // Links are written in log order and backfilled in one transaction: if the last event has one, all do.
   const last = db.prepare<[], { link: string | null }>('SELECT link FROM events ORDER BY position DESC LIMIT 1').get();
@@ -45,7 +48,11 @@ export function addMissingLinks(db: Database.Database): void {
   db.transaction(() => {
     let previous = GENESIS_LINK;
     const update = db.prepare('UPDATE events SET link = ? WHERE position = ?');
-    const rows = db.prepare<[], LinkedRow>('SELECT position, event_id, stream, revision, type, schema_version, data, metadata, link FROM events ORDER BY position').all();
+    const rows = db
+      .prepare<[], LinkedRow>(
+        'SELECT position, event_id, stream, revision, type, schema_version, data, metadata, link FROM events ORDER BY position',
+      )
+      .all();
     for (const row of rows) {
       previous = row.link ?? linkOf(previous, row);
       if (row.link === null) update.run(previous, row.position);
@@ -74,10 +81,16 @@ export class ChainCheck {
       firstBroken: { position: sequencePosition(at), reason },
     });
     if (row.position !== this.expected) {
-      return broken(`position ${this.expected} is missing: the log jumps from ${this.expected - 1} to ${row.position}`, this.expected);
+      return broken(
+        `position ${this.expected} is missing: the log jumps from ${this.expected - 1} to ${row.position}`,
+        this.expected,
+      );
     }
     const link = linkOf(this.previous, row);
-    if (row.link !== link) return broken(`the event at position ${row.position} (${row.stream}@${row.revision}) does not match its hash link`);
+    if (row.link !== link)
+      return broken(
+        `the event at position ${row.position} (${row.stream}@${row.revision}) does not match its hash link`,
+      );
     this.previous = link;
     this.expected += 1;
     this.checked += 1;
@@ -87,6 +100,12 @@ export class ChainCheck {
 
   result(): ChainVerification {
     const last = this.last;
-    return { ok: true, checked: this.checked, headLink: last?.link ?? null, headPosition: last ? sequencePosition(last.position) : null, firstBroken: null };
+    return {
+      ok: true,
+      checked: this.checked,
+      headLink: last?.link ?? null,
+      headPosition: last ? sequencePosition(last.position) : null,
+      firstBroken: null,
+    };
   }
 }

@@ -56,8 +56,20 @@ describe('embedded event store under SIGKILL', () => {
     dir = mkdtempSync(join(tmpdir(), 'crash-'));
     execFileSync(process.execPath, [
       resolve(root, 'node_modules/typescript/bin/tsc'),
-      '--outDir', outDir, '--rootDir', root, '--module', 'nodenext', '--moduleResolution', 'nodenext',
-      '--target', 'es2023', '--skipLibCheck', '--types', 'node', '--esModuleInterop',
+      '--outDir',
+      outDir,
+      '--rootDir',
+      root,
+      '--module',
+      'nodenext',
+      '--moduleResolution',
+      'nodenext',
+      '--target',
+      'es2023',
+      '--skipLibCheck',
+      '--types',
+      'node',
+      '--esModuleInterop',
       resolve(root, 'libs/event-store/test-support/crash-writer.ts'),
     ]);
   }, 120_000);
@@ -69,7 +81,8 @@ describe('embedded event store under SIGKILL', () => {
       const file = join(dir, `events-${run}.db`);
       const acknowledged = await runAndKill(file, 100 + Math.floor(Math.random() * 900));
       expect(acknowledged.size).toBeGreaterThan(0);
-      if (process.env['CRASH_VERBOSE']) console.log(`run ${run}: ${acknowledged.size} events acknowledged before SIGKILL`);
+      if (process.env['CRASH_VERBOSE'])
+        console.log(`run ${run}: ${acknowledged.size} events acknowledged before SIGKILL`);
 
       const store = SqliteEventStore.open(file);
       try {

@@ -63,15 +63,25 @@ describe('embedded event store (SQLite)', () => {
   });
 
   it('reads older event versions in their current shape through the registry, and refuses unknown types', async () => {
-    await store.append({ stream: 'bid-b1', expected: 'no_stream', events: [{ ...newEvent('BidSubmitted', { amountEuros: '12.5' }), schemaVersion: 1 }] });
+    await store.append({
+      stream: 'bid-b1',
+      expected: 'no_stream',
+      events: [{ ...newEvent('BidSubmitted', { amountEuros: '12.5' }), schemaVersion: 1 }],
+    });
     await store.append({ stream: 'bid-b2', expected: 'no_stream', events: [newEvent('Unheard')] });
     const registry = new EventTypeRegistry({ BidSubmitted: 2 }, [
-      { type: 'BidSubmitted', fromVersion: 1, upcast: (d) => ({ requestedCents: Math.round(Number((d as { amountEuros: string }).amountEuros) * 100) }) },
+      {
+        type: 'BidSubmitted',
+        fromVersion: 1,
+        upcast: (d) => ({ requestedCents: Math.round(Number((d as { amountEuros: string }).amountEuros) * 100) }),
+      },
     ]);
     const typed = new UpcastingEventStore(store, registry);
     expect((await typed.readStream('bid-b1'))[0]).toMatchObject({ schemaVersion: 2, data: { requestedCents: 1250 } });
     await expect(typed.readStream('bid-b2')).rejects.toThrow('unknown event type Unheard');
-    await expect(typed.append({ stream: 'bid-b3', expected: 'any', events: [newEvent('Unheard')] })).rejects.toMatchObject({ code: 'INVALID_EVENT' });
+    await expect(
+      typed.append({ stream: 'bid-b3', expected: 'any', events: [newEvent('Unheard')] }),
+    ).rejects.toMatchObject({ code: 'INVALID_EVENT' });
   });
 
   it('a subscription started before any event sees the first one arrive', async () => {
@@ -85,7 +95,12 @@ describe('embedded event store (SQLite)', () => {
 
   describe('tamper evidence', () => {
     beforeEach(async () => {
-      for (let i = 0; i < 20; i++) await store.append({ stream: `grant-g${i % 4}`, expected: 'any', events: [newEvent('DisbursementRecorded', { amountCents: 1000 * i })] });
+      for (let i = 0; i < 20; i++)
+        await store.append({
+          stream: `grant-g${i % 4}`,
+          expected: 'any',
+          events: [newEvent('DisbursementRecorded', { amountCents: 1000 * i })],
+        });
     });
     const edit = (sql: string) => {
       const db = new Database(file);
@@ -102,7 +117,11 @@ describe('embedded event store (SQLite)', () => {
 
     it('detects an amount changed directly in the file, at its position', async () => {
       edit("UPDATE events SET data = replace(data, '7000', '9000') WHERE position = 8");
-      expect(await store.verifyChain()).toMatchObject({ ok: false, checked: 7, firstBroken: { position: { commit: 8n }, reason: expect.stringContaining('does not match its hash link') } });
+      expect(await store.verifyChain()).toMatchObject({
+        ok: false,
+        checked: 7,
+        firstBroken: { position: { commit: 8n }, reason: expect.stringContaining('does not match its hash link') },
+      });
     });
 
     it('detects changed metadata (who did it, when)', async () => {
@@ -112,7 +131,10 @@ describe('embedded event store (SQLite)', () => {
 
     it('detects a deleted event', async () => {
       edit('DELETE FROM events WHERE position = 12');
-      expect(await store.verifyChain()).toMatchObject({ ok: false, firstBroken: { position: { commit: 12n }, reason: expect.stringContaining('position 12 is missing') } });
+      expect(await store.verifyChain()).toMatchObject({
+        ok: false,
+        firstBroken: { position: { commit: 12n }, reason: expect.stringContaining('position 12 is missing') },
+      });
     });
 
     it('detects a deleted event whose successors were renumbered to hide the gap', async () => {

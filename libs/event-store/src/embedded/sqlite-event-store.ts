@@ -140,7 +140,9 @@ export class SqliteEventStore implements EventStore, TamperEvidentLog {
       positionOf: this.db.prepare('SELECT position FROM events WHERE stream = ? AND revision = ?'),
     };
     // Nested inside the group-commit transaction, better-sqlite3 runs this as a savepoint.
-    this.applyAtomically = this.db.transaction((appends: readonly PreparedAppend[]) => appends.map((a) => this.apply(a)));
+    this.applyAtomically = this.db.transaction((appends: readonly PreparedAppend[]) =>
+      appends.map((a) => this.apply(a)),
+    );
   }
 
   /** Opens (creating if needed) the store in `file`. */
@@ -212,7 +214,7 @@ export class SqliteEventStore implements EventStore, TamperEvidentLog {
     const page = this.db.prepare<[number, number], EventRow>(
       'SELECT position, event_id, stream, revision, type, schema_version, data, metadata, link FROM events WHERE position > ? ORDER BY position LIMIT ?',
     );
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const rows = page.all(after, VERIFY_PAGE);
       for (const row of rows) {
         const broken = check.feed(row);
@@ -277,7 +279,9 @@ export class SqliteEventStore implements EventStore, TamperEvidentLog {
         })
         .immediate();
     } catch (error) {
-      const failure = new EventStoreUnavailableError(`The event store could not write: ${String(error)}`, { cause: error });
+      const failure = new EventStoreUnavailableError(`The event store could not write: ${String(error)}`, {
+        cause: error,
+      });
       for (const pending of batch) pending.reject(failure);
       return;
     }
@@ -314,7 +318,18 @@ export class SqliteEventStore implements EventStore, TamperEvidentLog {
         metadata: event.metadataJson,
       };
       previous = linkOf(previous, row);
-      this.statements.insert.run(position, event.eventId, stream, revision, category, event.type, event.schemaVersion, event.dataJson, event.metadataJson, previous);
+      this.statements.insert.run(
+        position,
+        event.eventId,
+        stream,
+        revision,
+        category,
+        event.type,
+        event.schemaVersion,
+        event.dataJson,
+        event.metadataJson,
+        previous,
+      );
     }
     this.statements.upsertStream.run(stream, revision);
     return { stream, revision, position: sequencePosition(position) };
@@ -364,7 +379,8 @@ export class SqliteEventStore implements EventStore, TamperEvidentLog {
 
 function boundedLimit(limit: number | undefined): number {
   if (limit === undefined) return Number.MAX_SAFE_INTEGER;
-  if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`limit must be a non-negative integer, got ${limit}`);
+  if (!Number.isSafeInteger(limit) || limit < 0)
+    throw new RangeError(`limit must be a non-negative integer, got ${limit}`);
   return limit;
 }
 

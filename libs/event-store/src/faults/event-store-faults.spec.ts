@@ -12,7 +12,10 @@ describe('parseEventStoreFaults', () => {
       unavailable: 0.02,
       'drop-subscription': 0.01,
     });
-    expect(parseEventStoreFaults(' leader-change : 1 , unavailable:0 ')).toEqual({ 'leader-change': 1, unavailable: 0 });
+    expect(parseEventStoreFaults(' leader-change : 1 , unavailable:0 ')).toEqual({
+      'leader-change': 1,
+      unavailable: 0,
+    });
     expect(parseEventStoreFaults('unavailable:.5')).toEqual({ unavailable: 0.5 });
   });
 

@@ -48,10 +48,18 @@ export function parseEventStoreFaults(text: string): EventStoreFaults {
     const name = part.slice(0, separator).trim();
     const shareText = part.slice(separator + 1).trim();
     const fault = EVENT_STORE_FAULTS.find((known) => known === name);
-    if (!fault) throw new InvalidEventStoreFaultsError(part, `unknown fault ${JSON.stringify(name)} (known: ${EVENT_STORE_FAULTS.join(', ')})`);
+    if (!fault)
+      throw new InvalidEventStoreFaultsError(
+        part,
+        `unknown fault ${JSON.stringify(name)} (known: ${EVENT_STORE_FAULTS.join(', ')})`,
+      );
     if (fault in faults) throw new InvalidEventStoreFaultsError(part, `${fault} is named more than once`);
     const share = Number(shareText);
-    if (!SHARE.test(shareText) || !(share >= 0 && share <= 1)) throw new InvalidEventStoreFaultsError(part, `the share must be a number from 0 to 1, got ${JSON.stringify(shareText)}`);
+    if (!SHARE.test(shareText) || !(share >= 0 && share <= 1))
+      throw new InvalidEventStoreFaultsError(
+        part,
+        `the share must be a number from 0 to 1, got ${JSON.stringify(shareText)}`,
+      );
     faults[fault] = share;
   }
   return faults;

@@ -14,7 +14,8 @@ import { FaultyEventStore, type InjectedFault } from './faulty-event-store.js';
 import { seededRandom } from './seeded-random.js';
 
 const stream = (name: string) => `faults-${name}`;
-const appendTo = (store: EventStore, name: string) => store.append({ stream: stream(name), expected: 'any', events: [newEvent('ThingHappened', { name })] });
+const appendTo = (store: EventStore, name: string) =>
+  store.append({ stream: stream(name), expected: 'any', events: [newEvent('ThingHappened', { name })] });
 
 /** What each call made: its answer, or the class of its error. */
 async function outcomeOf(call: () => Promise<unknown>): Promise<string> {
@@ -42,7 +43,9 @@ describe('FaultyEventStore', () => {
       const inner = new InMemoryEventStore();
       const store = new FaultyEventStore(inner, { 'commit-then-fail': 1 });
       const event = newEvent('ThingHappened', { n: 1 });
-      const refusal = await store.append({ stream: stream('a'), expected: 'no_stream', events: [event] }).catch((error: unknown) => error);
+      const refusal = await store
+        .append({ stream: stream('a'), expected: 'no_stream', events: [event] })
+        .catch((error: unknown) => error);
       expect(refusal).toBeInstanceOf(AppendOutcomeUnknownError);
       // A caller that knows only "unavailable" still knows not to trust the append.
       expect(refusal).toBeInstanceOf(EventStoreUnavailableError);
@@ -70,7 +73,9 @@ describe('FaultyEventStore', () => {
       const inner = new InMemoryEventStore();
       await appendTo(inner, 'a');
       const store = new FaultyEventStore(inner, { 'commit-then-fail': 1 });
-      await expect(store.append({ stream: stream('a'), expected: 'no_stream', events: [newEvent()] })).rejects.toBeInstanceOf(ConcurrencyError);
+      await expect(
+        store.append({ stream: stream('a'), expected: 'no_stream', events: [newEvent()] }),
+      ).rejects.toBeInstanceOf(ConcurrencyError);
       expect(await inner.readStream(stream('a'))).toHaveLength(1);
       expect(store.injected['commit-then-fail']).toBe(0);
     });
@@ -112,7 +117,11 @@ describe('FaultyEventStore', () => {
     it('on an append, strikes alternately before the write (nothing written, unavailable) and after it (written, outcome unknown)', async () => {
       const inner = new InMemoryEventStore();
       const struck: InjectedFault[] = [];
-      const store = new FaultyEventStore(inner, { 'leader-change': 1 }, { seed: 3, onFault: (fault) => struck.push(fault) });
+      const store = new FaultyEventStore(
+        inner,
+        { 'leader-change': 1 },
+        { seed: 3, onFault: (fault) => struck.push(fault) },
+      );
       const sides: string[] = [];
       for (let i = 0; i < 24; i++) {
         const name = `s${i}`;
@@ -188,7 +197,10 @@ describe('FaultyEventStore', () => {
     async function pattern(faults: EventStoreFaults, seed: number, calls = 200): Promise<string[]> {
       const store = new FaultyEventStore(new InMemoryEventStore(), faults, { seed });
       const outcomes: string[] = [];
-      for (let i = 0; i < calls; i++) outcomes.push(await outcomeOf(() => (i % 2 === 0 ? appendTo(store, `s${i}`) : store.readStream(stream(`s${i - 1}`)))));
+      for (let i = 0; i < calls; i++)
+        outcomes.push(
+          await outcomeOf(() => (i % 2 === 0 ? appendTo(store, `s${i}`) : store.readStream(stream(`s${i - 1}`)))),
+        );
       return outcomes;
     }
 
@@ -215,7 +227,7 @@ describe('FaultyEventStore', () => {
     });
   });
 
-  it("keeps the chain verification of a tamper-evident store it wraps, and claims none the store has not", async () => {
+  it('keeps the chain verification of a tamper-evident store it wraps, and claims none the store has not', async () => {
     const plain = new FaultyEventStore(new InMemoryEventStore(), { unavailable: 1 });
     expect(isTamperEvident(plain)).toBe(false);
     const verification = { ok: true, checked: 0, headLink: null, headPosition: null, firstBroken: null };

@@ -56,7 +56,9 @@ export class FaultyEventStore extends DelegatingEventStore {
   /** Which side of the write the next leader change on an append falls. */
   private leaderChangesAfterWrite = false;
   /** How many times each fault has struck. */
-  readonly injected: Record<EventStoreFault, number> = Object.fromEntries(EVENT_STORE_FAULTS.map((fault) => [fault, 0])) as Record<EventStoreFault, number>;
+  readonly injected: Record<EventStoreFault, number> = Object.fromEntries(
+    EVENT_STORE_FAULTS.map((fault) => [fault, 0]),
+  ) as Record<EventStoreFault, number>;
 
   constructor(
     inner: EventStore,
@@ -72,7 +74,9 @@ export class FaultyEventStore extends DelegatingEventStore {
   }
 
   override appendMulti(requests: readonly AppendRequest[]): Promise<MultiAppendResult> {
-    return this.write('appendMulti', `the append to ${requests.map((r) => r.stream).join(', ')}`, () => this.inner.appendMulti(requests));
+    return this.write('appendMulti', `the append to ${requests.map((r) => r.stream).join(', ')}`, () =>
+      this.inner.appendMulti(requests),
+    );
   }
 
   override async readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
@@ -98,7 +102,9 @@ export class FaultyEventStore extends DelegatingEventStore {
     for await (const item of this.inner.subscribe(options)) {
       if (item.kind === 'event' && this.strikes('drop-subscription')) {
         this.struck('drop-subscription', 'subscribe', false);
-        throw new EventStoreUnavailableError(`Injected fault drop-subscription: the subscription dropped after ${delivered} events; subscribe again from the checkpoint`);
+        throw new EventStoreUnavailableError(
+          `Injected fault drop-subscription: the subscription dropped after ${delivered} events; subscribe again from the checkpoint`,
+        );
       }
       if (item.kind === 'event') delivered++;
       yield item;
@@ -113,7 +119,9 @@ export class FaultyEventStore extends DelegatingEventStore {
       this.leaderChangesAfterWrite = !afterWrite;
       if (!afterWrite) {
         this.struck('leader-change', operation, false);
-        throw new EventStoreUnavailableError(`Injected fault leader-change: the leader stepped down before ${what} was written`);
+        throw new EventStoreUnavailableError(
+          `Injected fault leader-change: the leader stepped down before ${what} was written`,
+        );
       }
       loseAnswer = 'leader-change';
     } else if (this.strikes('commit-then-fail')) {

@@ -1,5 +1,11 @@
 import { EventEmitter } from 'node:events';
-import { DEFAULT_MAX_EVENT_BYTES, assertStreamName, prepareAppends, satisfiesExpected as satisfies, type PreparedAppend } from '../append-validation.js';
+import {
+  DEFAULT_MAX_EVENT_BYTES,
+  assertStreamName,
+  prepareAppends,
+  satisfiesExpected as satisfies,
+  type PreparedAppend,
+} from '../append-validation.js';
 import { ConcurrencyError, DuplicateEventIdError, EventStoreUnavailableError } from '../event-store.errors.js';
 import type {
   AppendRequest,
@@ -153,7 +159,11 @@ export class InMemoryEventStore implements EventStore {
   }
 
   /** A retry only if the whole batch is stored, unchanged, in this stream, where the same expected state put it. */
-  private idempotentRetry(append: PreparedAppend, existing: ReadonlyArray<StoredEvent | undefined>, current: number | null): AppendResult {
+  private idempotentRetry(
+    append: PreparedAppend,
+    existing: ReadonlyArray<StoredEvent | undefined>,
+    current: number | null,
+  ): AppendResult {
     const { stream, expected, events } = append;
     const first = existing[0];
     events.forEach((event, i) => {

@@ -14,10 +14,21 @@ import {
   type KurrentDBClient,
 } from '@kurrent/kurrentdb-client';
 import type { PreparedAppend } from '../append-validation.js';
-import { AppendOutcomeUnknownError, ConcurrencyError, EventStoreUnavailableError, StreamTombstonedError } from '../event-store.errors.js';
+import {
+  AppendOutcomeUnknownError,
+  ConcurrencyError,
+  EventStoreUnavailableError,
+  StreamTombstonedError,
+} from '../event-store.errors.js';
 import type { AppendResult, LogPosition } from '../event-store.port.js';
 import { withinDeadline } from './kurrentdb-deadline.js';
-import { deletedStreamOf, explainRefusedMultiAppend, toAppendError, toPortError, type StreamAtRefusal } from './kurrentdb-errors.js';
+import {
+  deletedStreamOf,
+  explainRefusedMultiAppend,
+  toAppendError,
+  toPortError,
+  type StreamAtRefusal,
+} from './kurrentdb-errors.js';
 import { toLogPosition, verifyAppended, type ClientRecordedEvent } from './kurrentdb-mapping.js';
 
 /** The client's stream reads, and the deadline each one is held to. */
@@ -33,7 +44,12 @@ export interface StreamReads {
  * The append is written by then: a read that fails leaves the caller not knowing what it wrote
  * (AppendOutcomeUnknownError), not merely facing an unavailable store.
  */
-export async function confirmAppend(reads: StreamReads, append: PreparedAppend, revision: bigint, fallback: LogPosition | null): Promise<AppendResult> {
+export async function confirmAppend(
+  reads: StreamReads,
+  append: PreparedAppend,
+  revision: bigint,
+  fallback: LogPosition | null,
+): Promise<AppendResult> {
   const count = append.events.length;
   const readBack: ClientRecordedEvent[] = [];
   try {
@@ -43,7 +59,11 @@ export async function confirmAppend(reads: StreamReads, append: PreparedAppend, 
       maxCount: count,
       requiresLeader: true,
     });
-    for await (const resolved of withinDeadline(read, reads.deadlineMs, `Reading back the append to ${append.stream}`)) {
+    for await (const resolved of withinDeadline(
+      read,
+      reads.deadlineMs,
+      `Reading back the append to ${append.stream}`,
+    )) {
       if (resolved.event) readBack.push(resolved.event);
     }
   } catch (error) {
@@ -51,7 +71,10 @@ export async function confirmAppend(reads: StreamReads, append: PreparedAppend, 
     if (!(error instanceof StreamNotFoundError)) {
       const mapped = toPortError(error);
       if (!(mapped instanceof EventStoreUnavailableError)) throw mapped;
-      throw new AppendOutcomeUnknownError(`KurrentDB accepted the append to ${append.stream}, but reading it back failed: ${mapped.message}`, { cause: error });
+      throw new AppendOutcomeUnknownError(
+        `KurrentDB accepted the append to ${append.stream}, but reading it back failed: ${mapped.message}`,
+        { cause: error },
+      );
     }
   }
   readBack.reverse();
@@ -71,18 +94,29 @@ export async function confirmAppend(reads: StreamReads, append: PreparedAppend, 
  * - a multi-stream append the server failed with UnknownError: explained from what the streams
  *   hold (explainRefusedMultiAppend), else its outcome is unknown.
  */
-export async function explainAppendFailure(reads: StreamReads, error: unknown, appends: readonly PreparedAppend[]): Promise<unknown> {
+export async function explainAppendFailure(
+  reads: StreamReads,
+  error: unknown,
+  appends: readonly PreparedAppend[],
+): Promise<unknown> {
   const mapped = toAppendError(error, appends);
   const deleted = deletedStreamOf(mapped);
-  if (deleted !== null) return explainDeleted(reads, appends.find((append) => append.stream === deleted) ?? appends[0]!, mapped);
-  if (appends.length > 1 && mapped instanceof AppendOutcomeUnknownError && mapped.cause instanceof UnknownError) return explainRefusal(reads, appends, mapped);
+  if (deleted !== null)
+    return explainDeleted(reads, appends.find((append) => append.stream === deleted) ?? appends[0]!, mapped);
+  if (appends.length > 1 && mapped instanceof AppendOutcomeUnknownError && mapped.cause instanceof UnknownError)
+    return explainRefusal(reads, appends, mapped);
   return mapped;
 }
 
 /** Reads the stream KurrentDB said was deleted: a tombstone cannot be read either; a soft-deleted stream reads as absent. */
 async function explainDeleted(reads: StreamReads, append: PreparedAppend, refusal: unknown): Promise<unknown> {
   try {
-    const read = reads.client.readStream(append.stream, { direction: BACKWARDS, fromRevision: END, maxCount: 1, requiresLeader: true });
+    const read = reads.client.readStream(append.stream, {
+      direction: BACKWARDS,
+      fromRevision: END,
+      maxCount: 1,
+      requiresLeader: true,
+    });
     let revision: number | null = null;
     for await (const resolved of withinDeadline(read, reads.deadlineMs, `Reading ${append.stream}`)) {
       if (resolved.event) revision = Number(resolved.event.revision);
@@ -91,7 +125,10 @@ async function explainDeleted(reads: StreamReads, append: PreparedAppend, refusa
   } catch (error) {
     if (error instanceof ClientStreamDeletedError) return new StreamTombstonedError(append.stream, { cause: refusal });
     if (error instanceof StreamNotFoundError) return new ConcurrencyError(append.stream, append.expected, null);
-    return new EventStoreUnavailableError(`KurrentDB refused the append to ${append.stream} as deleted, and reading it to tell how failed`, { cause: refusal });
+    return new EventStoreUnavailableError(
+      `KurrentDB refused the append to ${append.stream} as deleted, and reading it to tell how failed`,
+      { cause: refusal },
+    );
   }
 }
 
@@ -100,7 +137,11 @@ async function explainDeleted(reads: StreamReads, append: PreparedAppend, refusa
  * streams hold now explains it (explainRefusedMultiAppend), else as an unknown outcome.
  * Reads each stream whole: this runs only on that failure.
  */
-async function explainRefusal(reads: StreamReads, appends: readonly PreparedAppend[], unknown: AppendOutcomeUnknownError): Promise<unknown> {
+async function explainRefusal(
+  reads: StreamReads,
+  appends: readonly PreparedAppend[],
+  unknown: AppendOutcomeUnknownError,
+): Promise<unknown> {
   try {
     const found = await Promise.all(appends.map((append) => streamAtRefusal(reads, append)));
     return explainRefusedMultiAppend(appends, found) ?? unknown;
@@ -114,7 +155,11 @@ async function streamAtRefusal(reads: StreamReads, append: PreparedAppend): Prom
   const storedIds: string[] = [];
   let revision: number | null = null;
   try {
-    const read = reads.client.readStream(append.stream, { direction: FORWARDS, fromRevision: START, requiresLeader: true });
+    const read = reads.client.readStream(append.stream, {
+      direction: FORWARDS,
+      fromRevision: START,
+      requiresLeader: true,
+    });
     for await (const resolved of withinDeadline(read, reads.deadlineMs, `Reading ${append.stream}`)) {
       if (!resolved.event) continue;
       revision = Number(resolved.event.revision);

@@ -1,9 +1,22 @@
-import { START, excludeSystemEvents, type AllStreamResolvedEvent, type AllStreamSubscription, type KurrentDBClient } from '@kurrent/kurrentdb-client';
+import {
+  START,
+  excludeSystemEvents,
+  type AllStreamResolvedEvent,
+  type AllStreamSubscription,
+  type KurrentDBClient,
+} from '@kurrent/kurrentdb-client';
 import { EventStoreUnavailableError } from '../event-store.errors.js';
 import type { LogPosition, SubscribeOptions, SubscriptionItem } from '../event-store.port.js';
 import { comparePositions } from '../log-position.js';
 import { toPortError } from './kurrentdb-errors.js';
-import { isAfter, isSystemEvent, recordedPosition, toClientPosition, toLogPosition, toRecordedEvent } from './kurrentdb-mapping.js';
+import {
+  isAfter,
+  isSystemEvent,
+  recordedPosition,
+  toClientPosition,
+  toLogPosition,
+  toRecordedEvent,
+} from './kurrentdb-mapping.js';
 import { SubscriptionFeed, type FeedItem } from './kurrentdb-subscription-feed.js';
 
 /**
@@ -44,7 +57,8 @@ export async function* catchUpSubscription(
         fromPosition: after === null ? START : toClientPosition(after),
         filter: {
           ...excludeSystemEvents(),
-          checkpointReached: (_subscription, position) => feed?.mark({ kind: 'checkpoint', position: toLogPosition(position) }),
+          checkpointReached: (_subscription, position) =>
+            feed?.mark({ kind: 'checkpoint', position: toLogPosition(position) }),
         },
       });
     } catch (error) {
@@ -72,7 +86,8 @@ export async function* catchUpSubscription(
           const position = recordedPosition(recorded);
           if (!isAfter(position, after)) break;
           lastSeen = position;
-          if (!isSystemEvent(recorded.streamId, recorded.type)) yield { kind: 'event', event: toRecordedEvent(recorded) };
+          if (!isSystemEvent(recorded.streamId, recorded.type))
+            yield { kind: 'event', event: toRecordedEvent(recorded) };
           if (!caughtUp && head !== null && comparePositions(position, head) >= 0) yield caughtUpNow();
           break;
         }

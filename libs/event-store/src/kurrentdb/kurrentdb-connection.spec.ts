@@ -35,8 +35,8 @@ describe('connection strings', () => {
   });
 
   it('makes connect refuse the store before any client is built', () => {
-    expect(() => KurrentDbEventStore.connect('kurrentdb://localhost:2113?tls=false&throwOnAppendFailure=false')).toThrow(
-      /needs a failed append to throw/,
-    );
+    expect(() =>
+      KurrentDbEventStore.connect('kurrentdb://localhost:2113?tls=false&throwOnAppendFailure=false'),
+    ).toThrow(/needs a failed append to throw/);
   });
 });

@@ -8,10 +8,18 @@ import { DEFAULT_DEADLINE_MS, withDefaultDeadline, withinDeadline } from './kurr
 
 describe('deadlines', () => {
   it('sets the client\u2019s defaultDeadline in the connection string unless it sets one', () => {
-    expect(withDefaultDeadline('kurrentdb://localhost:2113', 2500)).toBe('kurrentdb://localhost:2113?defaultDeadline=2500');
-    expect(withDefaultDeadline('kurrentdb://localhost:2113?tls=false', 2500)).toBe('kurrentdb://localhost:2113?tls=false&defaultDeadline=2500');
-    expect(withDefaultDeadline('kurrentdb://admin:a?b@localhost:2113', 2500)).toBe('kurrentdb://admin:a?b@localhost:2113?defaultDeadline=2500');
-    expect(withDefaultDeadline('kurrentdb://localhost:2113?default-deadline=700', 2500)).toBe('kurrentdb://localhost:2113?default-deadline=700');
+    expect(withDefaultDeadline('kurrentdb://localhost:2113', 2500)).toBe(
+      'kurrentdb://localhost:2113?defaultDeadline=2500',
+    );
+    expect(withDefaultDeadline('kurrentdb://localhost:2113?tls=false', 2500)).toBe(
+      'kurrentdb://localhost:2113?tls=false&defaultDeadline=2500',
+    );
+    expect(withDefaultDeadline('kurrentdb://admin:a?b@localhost:2113', 2500)).toBe(
+      'kurrentdb://admin:a?b@localhost:2113?defaultDeadline=2500',
+    );
+    expect(withDefaultDeadline('kurrentdb://localhost:2113?default-deadline=700', 2500)).toBe(
+      'kurrentdb://localhost:2113?default-deadline=700',
+    );
     expect(DEFAULT_DEADLINE_MS).toBe(10_000);
   });
 
@@ -30,7 +38,10 @@ describe('deadlines', () => {
     const read = async () => {
       for await (const _ of withinDeadline(stalled, 40, 'Reading bid-1')) void _;
     };
-    await expect(read()).rejects.toMatchObject({ constructor: DeadlineExceededError, message: 'Reading bid-1 took longer than its deadline of 40 ms' });
+    await expect(read()).rejects.toMatchObject({
+      constructor: DeadlineExceededError,
+      message: 'Reading bid-1 took longer than its deadline of 40 ms',
+    });
     expect(Date.now() - started).toBeGreaterThanOrEqual(35);
     expect(returned).toBe(true);
   });

@@ -22,7 +22,13 @@ export const DEFAULT_DEADLINE_MS = 10_000;
 export function withDefaultDeadline(connectionString: string, deadlineMs: number): string {
   const trimmed = connectionString.trim();
   const query = trimmed.indexOf('?', trimmed.lastIndexOf('@') + 1);
-  const keys = query < 0 ? [] : trimmed.slice(query + 1).split('&').map((pair) => pair.split('=')[0]!.trim().toLowerCase().replace(/[_-]/g, ''));
+  const keys =
+    query < 0
+      ? []
+      : trimmed
+          .slice(query + 1)
+          .split('&')
+          .map((pair) => pair.split('=')[0]!.trim().toLowerCase().replace(/[_-]/g, ''));
   if (keys.includes('defaultdeadline')) return trimmed;
   return `${trimmed}${query < 0 ? '?' : '&'}defaultDeadline=${deadlineMs}`;
 }
@@ -31,13 +37,21 @@ export function withDefaultDeadline(connectionString: string, deadlineMs: number
  * Iterates `source` until it ends or `deadlineMs` have passed since the first call, then fails with
  * the client's DeadlineExceededError (which the adapter maps like any other) and abandons the read.
  */
-export async function* withinDeadline<T>(source: AsyncIterable<T>, deadlineMs: number, what: string): AsyncGenerator<T, void, undefined> {
+export async function* withinDeadline<T>(
+  source: AsyncIterable<T>,
+  deadlineMs: number,
+  what: string,
+): AsyncGenerator<T, void, undefined> {
   const iterator = source[Symbol.asyncIterator]();
   const expiresAt = Date.now() + deadlineMs;
   let finished = false;
   try {
     for (;;) {
-      const next = await beforeDeadline(iterator.next(), expiresAt - Date.now(), () => `${what} took longer than its deadline of ${deadlineMs} ms`);
+      const next = await beforeDeadline(
+        iterator.next(),
+        expiresAt - Date.now(),
+        () => `${what} took longer than its deadline of ${deadlineMs} ms`,
+      );
       if (next.done) {
         finished = true;
         return;

@@ -22,9 +22,21 @@ import {
 } from '@kurrent/kurrentdb-client';
 import { newEvent, serverHandlerFailure } from '../../test-support/kurrentdb-events.js';
 import { DEFAULT_MAX_EVENT_BYTES, prepareAppends } from '../append-validation.js';
-import { AppendOutcomeUnknownError, ConcurrencyError, DuplicateEventIdError, EventStoreUnavailableError, InvalidAppendError } from '../event-store.errors.js';
+import {
+  AppendOutcomeUnknownError,
+  ConcurrencyError,
+  DuplicateEventIdError,
+  EventStoreUnavailableError,
+  InvalidAppendError,
+} from '../event-store.errors.js';
 import type { ExpectedState, NewEvent } from '../event-store.port.js';
-import { deletedStreamOf, explainRefusedMultiAppend, toAppendError, toPortError, type StreamAtRefusal } from './kurrentdb-errors.js';
+import {
+  deletedStreamOf,
+  explainRefusedMultiAppend,
+  toAppendError,
+  toPortError,
+  type StreamAtRefusal,
+} from './kurrentdb-errors.js';
 
 describe('errors', () => {
   const single = [{ stream: 'bid-1', expected: 4 as const }];
@@ -37,7 +49,11 @@ describe('errors', () => {
   });
 
   it('reports an absent stream as actual null', () => {
-    const error = new WrongExpectedVersionError(undefined, { streamName: 'bid-1', expected: STREAM_EXISTS, current: 'no_stream' });
+    const error = new WrongExpectedVersionError(undefined, {
+      streamName: 'bid-1',
+      expected: STREAM_EXISTS,
+      current: 'no_stream',
+    });
     expect(toAppendError(error, [{ stream: 'bid-1', expected: 'exists' }])).toMatchObject({
       stream: 'bid-1',
       expected: 'exists',
@@ -47,13 +63,21 @@ describe('errors', () => {
 
   it('names the conflicting stream of a multi-stream append', () => {
     // What utils/CommandError.js builds from the server's StreamRevisionConflictErrorDetails.
-    const error = WrongExpectedVersionError.fromRevisionConflict({ stream: 'call-2', expectedRevision: '-1', actualRevision: '0' });
+    const error = WrongExpectedVersionError.fromRevisionConflict({
+      stream: 'call-2',
+      expectedRevision: '-1',
+      actualRevision: '0',
+    });
     const appends = [
       { stream: 'bid-1', expected: 3 as const },
       { stream: 'call-2', expected: 'no_stream' as const },
     ];
     expect(toAppendError(error, appends)).toMatchObject({ stream: 'call-2', expected: 'no_stream', actual: 0 });
-    const unknown = WrongExpectedVersionError.fromRevisionConflict({ stream: 'grant-9', expectedRevision: '-4', actualRevision: '-1' });
+    const unknown = WrongExpectedVersionError.fromRevisionConflict({
+      stream: 'grant-9',
+      expectedRevision: '-4',
+      actualRevision: '-1',
+    });
     expect(toAppendError(unknown, appends)).toMatchObject({ stream: 'grant-9', expected: 'exists', actual: null });
   });
 
@@ -68,7 +92,9 @@ describe('errors', () => {
     const mapped = toPortError(unavailable);
     expect(mapped).toBeInstanceOf(EventStoreUnavailableError);
     expect((mapped as Error).cause).toBe(unavailable);
-    expect(toAppendError(new DeadlineExceededError(undefined, 'deadline'), single)).toBeInstanceOf(EventStoreUnavailableError);
+    expect(toAppendError(new DeadlineExceededError(undefined, 'deadline'), single)).toBeInstanceOf(
+      EventStoreUnavailableError,
+    );
     expect(toPortError(new Error('Failed to discover after 10 attempts.'))).toBeInstanceOf(EventStoreUnavailableError);
     const tooOld = toPortError(new UnsupportedError('multiStreamAppend', '25.1'));
     expect(tooOld).toBeInstanceOf(EventStoreUnavailableError);
@@ -76,7 +102,10 @@ describe('errors', () => {
   });
 
   it('converts a raw gRPC error first, as a broken append stream rejects with one', () => {
-    const raw = Object.assign(new Error('14 UNAVAILABLE: Connection dropped'), { code: 14, details: 'Connection dropped' });
+    const raw = Object.assign(new Error('14 UNAVAILABLE: Connection dropped'), {
+      code: 14,
+      details: 'Connection dropped',
+    });
     expect(toAppendError(raw, single)).toBeInstanceOf(EventStoreUnavailableError);
   });
 
@@ -97,7 +126,9 @@ describe('errors', () => {
       new UnavailableError(undefined, '14 UNAVAILABLE: Connection reset by peer'),
       new CancelledError(undefined, '1 CANCELLED: server shutting down'),
       // INTERNAL and DATA_LOSS statuses: the client makes them UnavailableError.
-      convertToCommandError(Object.assign(new Error('13 INTERNAL: stream reset'), { code: 13, details: 'stream reset' })),
+      convertToCommandError(
+        Object.assign(new Error('13 INTERNAL: stream reset'), { code: 13, details: 'stream reset' }),
+      ),
     ];
     for (const error of mayHaveWritten) {
       const mapped = toAppendError(error, single);
@@ -115,7 +146,9 @@ describe('errors', () => {
       Object.assign(new Error('5 NOT_FOUND: Leader info available'), {
         code: 5,
         details: 'Leader info available',
-        metadata: { getMap: () => ({ exception: 'not-leader', 'leader-endpoint-host': 'node-2', 'leader-endpoint-port': '2113' }) },
+        metadata: {
+          getMap: () => ({ exception: 'not-leader', 'leader-endpoint-host': 'node-2', 'leader-endpoint-port': '2113' }),
+        },
       }),
     );
     expect(notLeader).toBeInstanceOf(NotLeaderError);
@@ -129,14 +162,18 @@ describe('errors', () => {
     expect(denied).not.toBeInstanceOf(AppendOutcomeUnknownError);
     expect((denied as Error).message).toMatch(/denied access: check the credentials/);
     expect((toPortError(new AccessDeniedError()) as Error).message).toMatch(/denied access/);
-    expect(toAppendError(new Error('Failed to discover after 10 attempts.'), single)).not.toBeInstanceOf(AppendOutcomeUnknownError);
+    expect(toAppendError(new Error('Failed to discover after 10 attempts.'), single)).not.toBeInstanceOf(
+      AppendOutcomeUnknownError,
+    );
   });
 
   it('leaves a refusal because a stream is deleted for the adapter to explain, naming the stream', () => {
     const single = StreamDeletedError.fromStreamName('bid-1');
     expect(toAppendError(single, [{ stream: 'bid-1', expected: 'any' }])).toBe(single);
     expect(deletedStreamOf(single)).toBe('bid-1');
-    const multi = new StreamTombstonedError(Object.assign(new Error('9 FAILED_PRECONDITION'), { code: 9 }) as never, { stream: 'call-2' });
+    const multi = new StreamTombstonedError(Object.assign(new Error('9 FAILED_PRECONDITION'), { code: 9 }) as never, {
+      stream: 'call-2',
+    });
     expect(deletedStreamOf(toAppendError(multi, [{ stream: 'call-2', expected: 0 }]))).toBe('call-2');
     expect(deletedStreamOf(new UnavailableError())).toBeNull();
   });
@@ -157,10 +194,17 @@ describe('a multi-stream append KurrentDB refused with an UnknownError', () => {
     { stream: 'bid-1', expected: 'no_stream', events: [bid] },
     { stream: 'grant-1', expected: 'no_stream', events: [grant] },
   );
-  const holding = (stream: string, revision: number | null, storedIds: string[] = []): StreamAtRefusal => ({ stream, revision, storedIds });
+  const holding = (stream: string, revision: number | null, storedIds: string[] = []): StreamAtRefusal => ({
+    stream,
+    revision,
+    storedIds,
+  });
 
   it('is a DuplicateEventIdError when some streams already hold their events and the rest could be written', () => {
-    const explained = explainRefusedMultiAppend(appends, [holding('bid-1', 0, [bid.eventId]), holding('grant-1', null)]);
+    const explained = explainRefusedMultiAppend(appends, [
+      holding('bid-1', 0, [bid.eventId]),
+      holding('grant-1', null),
+    ]);
     expect(explained).toBeInstanceOf(DuplicateEventIdError);
     expect(explained).toMatchObject({ code: 'DUPLICATE_EVENT_ID', eventId: bid.eventId, stream: 'bid-1' });
     expect(explained!.message).toMatch(/repeats only in part/);
@@ -174,8 +218,13 @@ describe('a multi-stream append KurrentDB refused with an UnknownError', () => {
 
   it('counts a stream holding only some of its events as a partial repeat', () => {
     const [first, second] = [newEvent(), newEvent()];
-    const two = appendsOf({ stream: 'call-1', expected: 0, events: [first, second] }, { stream: 'bid-2', expected: 'any', events: [newEvent()] });
-    expect(explainRefusedMultiAppend(two, [holding('call-1', 1, [first.eventId]), holding('bid-2', null)])).toMatchObject({
+    const two = appendsOf(
+      { stream: 'call-1', expected: 0, events: [first, second] },
+      { stream: 'bid-2', expected: 'any', events: [newEvent()] },
+    );
+    expect(
+      explainRefusedMultiAppend(two, [holding('call-1', 1, [first.eventId]), holding('bid-2', null)]),
+    ).toMatchObject({
       constructor: DuplicateEventIdError,
       eventId: first.eventId,
       stream: 'call-1',
@@ -184,7 +233,9 @@ describe('a multi-stream append KurrentDB refused with an UnknownError', () => {
 
   it('explains nothing when no stream holds any of the events, or every stream holds all of them', () => {
     expect(explainRefusedMultiAppend(appends, [holding('bid-1', null), holding('grant-1', null)])).toBeNull();
-    expect(explainRefusedMultiAppend(appends, [holding('bid-1', 0, [bid.eventId]), holding('grant-1', 0, [grant.eventId])])).toBeNull();
+    expect(
+      explainRefusedMultiAppend(appends, [holding('bid-1', 0, [bid.eventId]), holding('grant-1', 0, [grant.eventId])]),
+    ).toBeNull();
     expect(explainRefusedMultiAppend(appends, [holding('bid-1', 0, [bid.eventId])])).toBeNull();
   });
 });

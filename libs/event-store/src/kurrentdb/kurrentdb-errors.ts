@@ -60,14 +60,20 @@ export function toPortError(error: unknown): unknown {
   const converted = asCommandError(error);
   const unavailable = (message: string) => new EventStoreUnavailableError(message, { cause: converted });
   if (converted instanceof UnsupportedError) {
-    return unavailable(`KurrentDB does not support ${converted.feature}: it needs server ${converted.minimumVersion} or later`);
+    return unavailable(
+      `KurrentDB does not support ${converted.feature}: it needs server ${converted.minimumVersion} or later`,
+    );
   }
   if (converted instanceof NotLeaderError) {
     const leader = converted.leader ? ` (the leader is ${converted.leader.address}:${converted.leader.port})` : '';
-    return unavailable(`KurrentDB answered from a node that is not the leader${leader}: the client reconnects; try again`);
+    return unavailable(
+      `KurrentDB answered from a node that is not the leader${leader}: the client reconnects; try again`,
+    );
   }
   if (converted instanceof AccessDeniedError) {
-    return unavailable('KurrentDB denied access: check the credentials in KURRENTDB_URL and the user\u2019s permissions on the streams');
+    return unavailable(
+      'KurrentDB denied access: check the credentials in KURRENTDB_URL and the user\u2019s permissions on the streams',
+    );
   }
   if (converted instanceof DeadlineExceededError || converted instanceof TimeoutError) {
     return unavailable(`KurrentDB did not answer in time: ${converted.message || converted.constructor.name}`);
@@ -111,12 +117,16 @@ function leavesOutcomeUnknown(error: unknown): error is Error {
  * refusal because a stream is deleted stays the client's error: deletedStreamOf names the stream,
  * for the adapter to tell a tombstone from a soft delete.
  */
-export function toAppendError(error: unknown, appends: ReadonlyArray<{ readonly stream: string; readonly expected: ExpectedState }>): unknown {
+export function toAppendError(
+  error: unknown,
+  appends: ReadonlyArray<{ readonly stream: string; readonly expected: ExpectedState }>,
+): unknown {
   if (error instanceof EventStoreError) return error;
   const converted = asCommandError(error);
   if (converted instanceof WrongExpectedVersionError) {
     const failing =
-      appends.find((append) => append.stream === converted.streamName) ?? (appends.length === 1 ? appends[0] : undefined);
+      appends.find((append) => append.stream === converted.streamName) ??
+      (appends.length === 1 ? appends[0] : undefined);
     return new ConcurrencyError(
       failing?.stream ?? converted.streamName,
       failing?.expected ?? fromStreamState(converted.expectedState),

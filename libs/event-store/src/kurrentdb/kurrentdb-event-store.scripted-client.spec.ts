@@ -5,9 +5,22 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { convertToCommandError } from '@kurrent/kurrentdb-client';
-import { METADATA, at, newEvent, prepared, serverHandlerFailure, storedAs } from '../../test-support/kurrentdb-events.js';
+import {
+  METADATA,
+  at,
+  newEvent,
+  prepared,
+  serverHandlerFailure,
+  storedAs,
+} from '../../test-support/kurrentdb-events.js';
 import { ScriptedClient, storeWith } from '../../test-support/scripted-kurrentdb-client.js';
-import { AppendOutcomeUnknownError, ConcurrencyError, DuplicateEventIdError, EventStoreUnavailableError, InvalidAppendError } from '../event-store.errors.js';
+import {
+  AppendOutcomeUnknownError,
+  ConcurrencyError,
+  DuplicateEventIdError,
+  EventStoreUnavailableError,
+  InvalidAppendError,
+} from '../event-store.errors.js';
 import type { RecordedEvent, SubscriptionItem } from '../event-store.port.js';
 import { toEventData } from './kurrentdb-mapping.js';
 
@@ -91,7 +104,9 @@ describe('KurrentDbEventStore against a scripted client', () => {
       }
       if (item.kind === 'event' && item.event.stream === 'bid-4') break;
     }
-    const summary = items.map((item) => (item.kind === 'event' ? item.event.stream : `caught-up@${String(item.position?.commit)}`));
+    const summary = items.map((item) =>
+      item.kind === 'event' ? item.event.stream : `caught-up@${String(item.position?.commit)}`,
+    );
     expect(summary).toEqual(['bid-2', 'bid-3', `caught-up@${String(r3.position.commit)}`, 'bid-4']);
     expect((items[0] as { event: RecordedEvent }).event.position).toEqual(r2.position);
     expect(client.subscriptions[0]!.cancelled).toBe(true);
@@ -115,10 +130,17 @@ describe('KurrentDbEventStore against a scripted client', () => {
     const store = storeWith(client);
     const requests = [
       { stream: 'bid-1', expected: 'no_stream' as const, events: [newEvent()] },
-      { stream: 'grant-1', expected: 'no_stream' as const, events: [newEvent({ type: 'GrantAwarded' }), newEvent({ type: 'DisbursementRecorded' })] },
+      {
+        stream: 'grant-1',
+        expected: 'no_stream' as const,
+        events: [newEvent({ type: 'GrantAwarded' }), newEvent({ type: 'DisbursementRecorded' })],
+      },
     ];
     const result = await store.appendMulti(requests);
-    expect(result.streams.map(({ stream, revision }) => [stream, revision])).toEqual([['bid-1', 0], ['grant-1', 1]]);
+    expect(result.streams.map(({ stream, revision }) => [stream, revision])).toEqual([
+      ['bid-1', 0],
+      ['grant-1', 1],
+    ]);
     expect(await store.appendMulti(requests)).toEqual(result);
     expect(client.log).toHaveLength(3);
   });
@@ -135,7 +157,11 @@ describe('KurrentDbEventStore against a scripted client', () => {
       { stream: 'bid-1', expected: 'no_stream', events: [bid] },
       { stream: 'grant-1', expected: 'no_stream', events: [newEvent({ type: 'GrantAwarded' })] },
     ]);
-    await expect(partly).rejects.toMatchObject({ constructor: DuplicateEventIdError, eventId: bid.eventId, stream: 'bid-1' });
+    await expect(partly).rejects.toMatchObject({
+      constructor: DuplicateEventIdError,
+      eventId: bid.eventId,
+      stream: 'bid-1',
+    });
     expect(client.log).toHaveLength(2);
   });
 

@@ -23,7 +23,13 @@ function newEvent(type = 'ThingHappened'): NewEvent {
     type,
     schemaVersion: 1,
     data: { n: 1 },
-    metadata: { actor: 'spec', correlationId: randomUUID(), causationId: null, commandId: null, recordedAt: '2026-11-25T10:00:00.000Z' },
+    metadata: {
+      actor: 'spec',
+      correlationId: randomUUID(),
+      causationId: null,
+      commandId: null,
+      recordedAt: '2026-11-25T10:00:00.000Z',
+    },
   };
 }
 
@@ -64,7 +70,9 @@ describe('an append whose outcome the client cannot know', () => {
   it('is AppendOutcomeUnknownError when the connection fails, as the client cannot tell before from after', async () => {
     const { node, store } = setUp();
     node.failNext('unavailable', { on: 'append' });
-    await expect(store.append({ stream: 'bid-1', expected: 'no_stream', events: [newEvent()] })).rejects.toBeInstanceOf(AppendOutcomeUnknownError);
+    await expect(store.append({ stream: 'bid-1', expected: 'no_stream', events: [newEvent()] })).rejects.toBeInstanceOf(
+      AppendOutcomeUnknownError,
+    );
     expect(await store.readStream('bid-1')).toEqual([]);
   });
 
@@ -72,7 +80,10 @@ describe('an append whose outcome the client cannot know', () => {
     const { node, store } = setUp();
     node.failNext('unavailable', { on: 'read-from-leader' });
     const failure = store.append({ stream: 'bid-1', expected: 'no_stream', events: [newEvent()] });
-    await expect(failure).rejects.toMatchObject({ constructor: AppendOutcomeUnknownError, message: expect.stringContaining('reading it back failed') });
+    await expect(failure).rejects.toMatchObject({
+      constructor: AppendOutcomeUnknownError,
+      message: expect.stringContaining('reading it back failed'),
+    });
     expect(await store.readStream('bid-1')).toHaveLength(1);
   });
 });
@@ -81,10 +92,14 @@ describe('an append refused before anything is written', () => {
   it('is EventStoreUnavailableError naming the leader when a follower answers', async () => {
     const { node, store } = setUp();
     node.failNext('not-leader');
-    const failure = await store.append({ stream: 'bid-1', expected: 'no_stream', events: [newEvent()] }).catch((error: unknown) => error);
+    const failure = await store
+      .append({ stream: 'bid-1', expected: 'no_stream', events: [newEvent()] })
+      .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(EventStoreUnavailableError);
     expect(failure).not.toBeInstanceOf(AppendOutcomeUnknownError);
-    expect((failure as Error).message).toMatch(/not the leader \(the leader is leader\.kurrentdb-simulator\.invalid:2113\)/);
+    expect((failure as Error).message).toMatch(
+      /not the leader \(the leader is leader\.kurrentdb-simulator\.invalid:2113\)/,
+    );
     expect(await store.readStream('bid-1')).toEqual([]);
   });
 
@@ -96,7 +111,11 @@ describe('an append refused before anything is written', () => {
       { stream: 'bid-1', expected: 'no_stream', events: [bid] },
       { stream: 'grant-1', expected: 'no_stream', events: [newEvent('GrantAwarded')] },
     ]);
-    await expect(partly).rejects.toMatchObject({ constructor: DuplicateEventIdError, eventId: bid.eventId, stream: 'bid-1' });
+    await expect(partly).rejects.toMatchObject({
+      constructor: DuplicateEventIdError,
+      eventId: bid.eventId,
+      stream: 'bid-1',
+    });
     expect(await store.readStream('grant-1')).toEqual([]);
   });
 });
@@ -106,8 +125,14 @@ describe('deleted streams', () => {
     const { client, store } = setUp();
     await store.append({ stream: 'bid-1', expected: 'no_stream', events: [newEvent()] });
     await client.tombstoneStream('bid-1');
-    await expect(store.readStream('bid-1')).rejects.toMatchObject({ constructor: StreamTombstonedError, code: 'STREAM_TOMBSTONED', stream: 'bid-1' });
-    await expect(store.append({ stream: 'bid-1', expected: 'any', events: [newEvent()] })).rejects.toBeInstanceOf(StreamTombstonedError);
+    await expect(store.readStream('bid-1')).rejects.toMatchObject({
+      constructor: StreamTombstonedError,
+      code: 'STREAM_TOMBSTONED',
+      stream: 'bid-1',
+    });
+    await expect(store.append({ stream: 'bid-1', expected: 'any', events: [newEvent()] })).rejects.toBeInstanceOf(
+      StreamTombstonedError,
+    );
     await expect(
       store.appendMulti([
         { stream: 'bid-1', expected: 0, events: [newEvent()] },
@@ -127,7 +152,9 @@ describe('deleted streams', () => {
       expected: 'exists',
       actual: null,
     });
-    expect((await store.append({ stream: 'bid-1', expected: 'no_stream', events: [newEvent('Again')] })).revision).toBe(2);
+    expect((await store.append({ stream: 'bid-1', expected: 'no_stream', events: [newEvent('Again')] })).revision).toBe(
+      2,
+    );
     expect((await store.readStream('bid-1')).map((e) => [e.type, e.revision])).toEqual([['Again', 2]]);
   });
 });
@@ -147,7 +174,10 @@ describe('subscriptions', () => {
 
 describe('deadlines', () => {
   it('gives every append the deadline, 10 s unless configured', async () => {
-    for (const [options, deadline] of [[{}, 10_000], [{ deadlineMs: 2_500 }, 2_500]] as const) {
+    for (const [options, deadline] of [
+      [{}, 10_000],
+      [{ deadlineMs: 2_500 }, 2_500],
+    ] as const) {
       const { client, store } = setUp(options);
       const append = jest.spyOn(client, 'appendToStream');
       await store.append({ stream: 'bid-1', expected: 'no_stream', events: [newEvent()] });
@@ -157,10 +187,18 @@ describe('deadlines', () => {
 
   it('fails a read KurrentDB does not answer with EventStoreUnavailableError once the deadline has passed', async () => {
     const { client } = setUp();
-    const silence = { next: () => new Promise<never>(() => undefined), [Symbol.asyncIterator]() { return this; } };
+    const silence = {
+      next: () => new Promise<never>(() => undefined),
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
     jest.spyOn(client, 'readStream').mockImplementation(() => silence as never);
     const store = new KurrentDbEventStore(client, { deadlineMs: 50 });
-    await expect(store.readStream('bid-1')).rejects.toMatchObject({ constructor: EventStoreUnavailableError, message: expect.stringContaining('did not answer in time') });
+    await expect(store.readStream('bid-1')).rejects.toMatchObject({
+      constructor: EventStoreUnavailableError,
+      message: expect.stringContaining('did not answer in time'),
+    });
     expect(() => new KurrentDbEventStore(client, { deadlineMs: 0 })).toThrow(RangeError);
   });
 });
@@ -188,11 +226,15 @@ describe('opening a KurrentDB store by URL', () => {
 
   it('refuses the simulator in production', async () => {
     process.env['NODE_ENV'] = 'production';
-    await expect(openKurrentDbEventStore('kurrentdb-simulator://')).rejects.toThrow(/refused when NODE_ENV is production/);
+    await expect(openKurrentDbEventStore('kurrentdb-simulator://')).rejects.toThrow(
+      /refused when NODE_ENV is production/,
+    );
   });
 
   it('connects anything else through the client, refusing what the adapter cannot work with', async () => {
-    await expect(openKurrentDbEventStore('kurrentdb://localhost:2113?throwOnAppendFailure=false')).rejects.toThrow(/needs a failed append to throw/);
+    await expect(openKurrentDbEventStore('kurrentdb://localhost:2113?throwOnAppendFailure=false')).rejects.toThrow(
+      /needs a failed append to throw/,
+    );
     expect(() => KurrentDbEventStore.connect('kurrentdb-simulator://')).toThrow(/open it with openKurrentDbEventStore/);
   });
 });

@@ -59,7 +59,10 @@ export interface KurrentDbEventStoreOptions {
  * The part of the client the adapter calls: the real KurrentDBClient (connect), or a stand-in that
  * answers as it does (simulator/kurrentdb-simulator.ts).
  */
-export type KurrentDbClientPort = Pick<KurrentDBClient, 'appendToStream' | 'multiStreamAppend' | 'readStream' | 'readAll' | 'subscribeToAll' | 'dispose'>;
+export type KurrentDbClientPort = Pick<
+  KurrentDBClient,
+  'appendToStream' | 'multiStreamAppend' | 'readStream' | 'readAll' | 'subscribeToAll' | 'dispose'
+>;
 
 /** How many events headPosition reads per batch while it looks for the last non-system event. */
 const HEAD_BATCH = 32;
@@ -109,7 +112,8 @@ export class KurrentDbEventStore implements EventStore {
   ) {
     this.maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
     this.deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
-    if (!Number.isSafeInteger(this.deadlineMs) || this.deadlineMs <= 0) throw new RangeError(`deadlineMs must be a positive integer, got ${this.deadlineMs}`);
+    if (!Number.isSafeInteger(this.deadlineMs) || this.deadlineMs <= 0)
+      throw new RangeError(`deadlineMs must be a positive integer, got ${this.deadlineMs}`);
     this.reads = { client, deadlineMs: this.deadlineMs };
   }
 
@@ -122,7 +126,9 @@ export class KurrentDbEventStore implements EventStore {
   static connect(connectionString: string, options: KurrentDbEventStoreOptions = {}): KurrentDbEventStore {
     const problem = connectionStringProblem(connectionString);
     if (problem !== null) throw new Error(problem);
-    const client = KurrentDBClient.connectionString(withDefaultDeadline(connectionString, options.deadlineMs ?? DEFAULT_DEADLINE_MS));
+    const client = KurrentDBClient.connectionString(
+      withDefaultDeadline(connectionString, options.deadlineMs ?? DEFAULT_DEADLINE_MS),
+    );
     return new KurrentDbEventStore(client, options);
   }
 
@@ -132,7 +138,10 @@ export class KurrentDbEventStore implements EventStore {
     const events = append.events.map((event) => toEventData(event, append.stream));
     let result: ClientAppendResult;
     try {
-      result = await this.client.appendToStream(append.stream, events, { streamState: toStreamState(append.expected), deadline: this.deadlineMs });
+      result = await this.client.appendToStream(append.stream, events, {
+        streamState: toStreamState(append.expected),
+        deadline: this.deadlineMs,
+      });
     } catch (error) {
       throw await explainAppendFailure(this.reads, error, [append]);
     }
@@ -141,7 +150,12 @@ export class KurrentDbEventStore implements EventStore {
       // option: the revision such a result carries cannot be trusted to report a conflict.
       throw new Error(`KurrentDB returned a failed append to ${append.stream} as a value (throwOnAppendFailure=false)`);
     }
-    return confirmAppend(this.reads, append, result.nextExpectedRevision, result.position ? toLogPosition(result.position) : null);
+    return confirmAppend(
+      this.reads,
+      append,
+      result.nextExpectedRevision,
+      result.position ? toLogPosition(result.position) : null,
+    );
   }
 
   /**
@@ -177,7 +191,10 @@ export class KurrentDbEventStore implements EventStore {
         return confirmAppend(this.reads, append, revision, fallback);
       }),
     );
-    const position = streams.reduce<LogPosition>((last, stream) => laterOf(last, stream.position)!, streams[0]!.position);
+    const position = streams.reduce<LogPosition>(
+      (last, stream) => laterOf(last, stream.position)!,
+      streams[0]!.position,
+    );
     return { streams, position };
   }
 
@@ -266,7 +283,12 @@ export class KurrentDbEventStore implements EventStore {
     try {
       for (;;) {
         let received = 0;
-        const read = this.client.readAll({ direction: BACKWARDS, fromPosition: from, maxCount: HEAD_BATCH, filter: excludeSystemEvents() });
+        const read = this.client.readAll({
+          direction: BACKWARDS,
+          fromPosition: from,
+          maxCount: HEAD_BATCH,
+          filter: excludeSystemEvents(),
+        });
         for await (const resolved of withinDeadline(read, this.deadlineMs, 'Reading the head of $all')) {
           received += 1;
           const recorded = resolved.event;
@@ -297,7 +319,7 @@ export class KurrentDbEventStore implements EventStore {
 
 function boundedLimit(limit: number | undefined): number | undefined {
   if (limit === undefined) return undefined;
-  if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`limit must be a non-negative integer, got ${limit}`);
+  if (!Number.isSafeInteger(limit) || limit < 0)
+    throw new RangeError(`limit must be a non-negative integer, got ${limit}`);
   return limit;
 }
-

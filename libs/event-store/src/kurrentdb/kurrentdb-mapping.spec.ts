@@ -4,7 +4,14 @@
  * events are the ones asked for.
  */
 import { describe, expect, it } from '@jest/globals';
-import { ANY, NO_STREAM, START, STREAM_EXISTS, type AllStreamRecordedEvent, type Position } from '@kurrent/kurrentdb-client';
+import {
+  ANY,
+  NO_STREAM,
+  START,
+  STREAM_EXISTS,
+  type AllStreamRecordedEvent,
+  type Position,
+} from '@kurrent/kurrentdb-client';
 import { METADATA, at, newEvent, prepared, storedAs, uuid } from '../../test-support/kurrentdb-events.js';
 import type { PreparedEvent } from '../append-validation.js';
 import { DuplicateEventIdError, EventDecodingError, InvalidAppendError } from '../event-store.errors.js';
@@ -138,7 +145,11 @@ describe('reading events', () => {
 
   it('ignores keys the server adds to the metadata and accepts a numeric schema version', () => {
     const stored = storedAs(toEventData(prepared(newEvent()), 'bid-1'), 'bid-1', 0, at(10n));
-    const metadata = { ...(stored.metadata as Record<string, string>), '$schema.name': 'BidSubmitted', [SCHEMA_VERSION_KEY]: 5 };
+    const metadata = {
+      ...(stored.metadata as Record<string, string>),
+      '$schema.name': 'BidSubmitted',
+      [SCHEMA_VERSION_KEY]: 5,
+    };
     const recorded = toRecordedEvent({ ...stored, metadata });
     expect(recorded.schemaVersion).toBe(5);
     expect(recorded.metadata).toEqual(METADATA);
@@ -174,7 +185,9 @@ describe('reading events', () => {
     expect(failure({ metadata: { ...meta, [SCHEMA_VERSION_KEY]: '0' } }).message).toMatch(/schemaVersion/);
     expect(failure({ metadata: { ...meta, [SCHEMA_VERSION_KEY]: 'two' } }).message).toMatch(/schemaVersion/);
     expect(failure({ metadata: undefined }).message).toMatch(/no metadata/);
-    expect(failure({ isJson: false, data: new TextEncoder().encode('<xml/>') } as never).message).toMatch(/data is not JSON/);
+    expect(failure({ isJson: false, data: new TextEncoder().encode('<xml/>') } as never).message).toMatch(
+      /data is not JSON/,
+    );
   });
 });
 

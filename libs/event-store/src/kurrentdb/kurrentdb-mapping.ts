@@ -29,12 +29,7 @@ import {
 } from '@kurrent/kurrentdb-client';
 import type { PreparedEvent } from '../append-validation.js';
 import { DuplicateEventIdError, EventDecodingError, InvalidAppendError } from '../event-store.errors.js';
-import type {
-  EventMetadata,
-  ExpectedState,
-  LogPosition,
-  RecordedEvent,
-} from '../event-store.port.js';
+import type { EventMetadata, ExpectedState, LogPosition, RecordedEvent } from '../event-store.port.js';
 import { comparePositions } from '../log-position.js';
 
 /**
@@ -147,7 +142,11 @@ export function toReadRevision(fromRevision: number | undefined): ReadRevision {
  * The KurrentDB metadata of an event: the port's metadata, one string per key (null fields left
  * out), plus the schema version. Refuses what would not read back unchanged.
  */
-export function toKurrentMetadata(metadata: EventMetadata, schemaVersion: number, stream: string): Record<string, string> {
+export function toKurrentMetadata(
+  metadata: EventMetadata,
+  schemaVersion: number,
+  stream: string,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const key of REQUIRED_METADATA_KEYS) {
     // Checked here rather than on read, where a missing field would make the event unreadable.
@@ -157,7 +156,10 @@ export function toKurrentMetadata(metadata: EventMetadata, schemaVersion: number
   }
   for (const [key, value] of Object.entries(metadata) as Array<[string, unknown]>) {
     if (key === SCHEMA_VERSION_KEY || key.startsWith('$')) {
-      throw new InvalidAppendError('INVALID_EVENT', `metadata.${key} is reserved by the KurrentDB adapter (stream ${stream})`);
+      throw new InvalidAppendError(
+        'INVALID_EVENT',
+        `metadata.${key} is reserved by the KurrentDB adapter (stream ${stream})`,
+      );
     }
     if (value === null && (NULLABLE_METADATA_KEYS as readonly string[]).includes(key)) continue;
     if (typeof value !== 'string') {
@@ -188,7 +190,8 @@ export function isSystemEvent(stream: string, type: string): boolean {
   return stream.startsWith('$') || type.startsWith('$');
 }
 
-type Decoded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string; readonly cause?: unknown };
+type Decoded<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string; readonly cause?: unknown };
 
 function decodeData(recorded: ClientRecordedEvent): Decoded<unknown> {
   if (recorded.isJson) {
@@ -212,7 +215,11 @@ function decodeMetadata(raw: unknown): Decoded<{ metadata: EventMetadata; schema
 
   const versionValue = source[SCHEMA_VERSION_KEY];
   const schemaVersion =
-    typeof versionValue === 'number' ? versionValue : typeof versionValue === 'string' && /^\d{1,15}$/.test(versionValue) ? Number(versionValue) : NaN;
+    typeof versionValue === 'number'
+      ? versionValue
+      : typeof versionValue === 'string' && /^\d{1,15}$/.test(versionValue)
+        ? Number(versionValue)
+        : NaN;
   if (!Number.isSafeInteger(schemaVersion) || schemaVersion < 1) {
     return { ok: false, reason: `metadata.${SCHEMA_VERSION_KEY} is missing or not a positive integer` };
   }
@@ -294,7 +301,11 @@ export function sameEvent(recorded: ClientRecordedEvent, event: PreparedEvent): 
  * differs, the port's answer is DuplicateEventIdError. Ids that are not ours means the append
  * cannot be confirmed at all (the stream changed under us: truncated, deleted) — a plain Error.
  */
-export function verifyAppended(stream: string, events: readonly PreparedEvent[], readBack: readonly ClientRecordedEvent[]): void {
+export function verifyAppended(
+  stream: string,
+  events: readonly PreparedEvent[],
+  readBack: readonly ClientRecordedEvent[],
+): void {
   const ids = readBack.map((recorded) => recorded.id.toLowerCase());
   if (ids.length !== events.length || events.some((event, i) => ids[i] !== event.eventId)) {
     throw new Error(
@@ -306,4 +317,3 @@ export function verifyAppended(stream: string, events: readonly PreparedEvent[],
     if (!sameEvent(readBack[i]!, event)) throw new DuplicateEventIdError(event.eventId, stream);
   });
 }
-

@@ -17,7 +17,10 @@ const SIMULATOR_URL = /^kurrentdb-simulator:\/\/([A-Za-z0-9][A-Za-z0-9._-]{0,63}
 
 const nodes = new Map<string, KurrentDbSimulator>();
 
-export async function openKurrentDbEventStore(url: string, options: KurrentDbEventStoreOptions = {}): Promise<EventStore> {
+export async function openKurrentDbEventStore(
+  url: string,
+  options: KurrentDbEventStoreOptions = {},
+): Promise<EventStore> {
   const name = simulatorName(url);
   if (name === null) return KurrentDbEventStore.connect(url, options);
   return new KurrentDbEventStore((await simulatedNode(name)).connect(), options);
@@ -49,7 +52,9 @@ export function simulatorName(url: string): string | null {
   if (!trimmed.toLowerCase().startsWith(SIMULATOR_SCHEME)) return null;
   const match = SIMULATOR_URL.exec(trimmed);
   if (!match) {
-    throw new Error(`Invalid KurrentDB simulator URL: expected kurrentdb-simulator:// or kurrentdb-simulator://<name> (letters, digits, '.', '_', '-'), with no options`);
+    throw new Error(
+      `Invalid KurrentDB simulator URL: expected kurrentdb-simulator:// or kurrentdb-simulator://<name> (letters, digits, '.', '_', '-'), with no options`,
+    );
   }
   return match[1] ?? 'default';
 }

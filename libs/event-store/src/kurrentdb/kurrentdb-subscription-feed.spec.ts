@@ -4,7 +4,13 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { UnavailableError } from '@kurrent/kurrentdb-client';
-import { caughtUpMessage, clientSubscription, eventMessage, fakeGrpcStream, tick } from '../../test-support/kurrentdb-grpc-stream.js';
+import {
+  caughtUpMessage,
+  clientSubscription,
+  eventMessage,
+  fakeGrpcStream,
+  tick,
+} from '../../test-support/kurrentdb-grpc-stream.js';
 import { SubscriptionFeed, type FeedItem } from './kurrentdb-subscription-feed.js';
 
 describe('SubscriptionFeed', () => {

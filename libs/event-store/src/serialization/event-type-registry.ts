@@ -20,7 +20,8 @@ export class EventTypeRegistry {
 
   constructor(versions: Readonly<Record<string, number>>, upcasters: readonly Upcaster[] = []) {
     for (const [type, version] of Object.entries(versions)) {
-      if (!Number.isSafeInteger(version) || version < 1) throw new Error(`Event type ${type} has an invalid version ${version}`);
+      if (!Number.isSafeInteger(version) || version < 1)
+        throw new Error(`Event type ${type} has an invalid version ${version}`);
       this.current.set(type, version);
     }
     for (const upcaster of upcasters) {
@@ -31,7 +32,8 @@ export class EventTypeRegistry {
     // A gap in a chain would only surface when an old event is read, perhaps years later: refuse it now.
     for (const [type, version] of this.current) {
       for (let from = 1; from < version; from++) {
-        if (!this.upcasters.has(`${type}@${from}`)) throw new Error(`Event type ${type} v${version} has no upcaster from v${from}`);
+        if (!this.upcasters.has(`${type}@${from}`))
+          throw new Error(`Event type ${type} v${version} has no upcaster from v${from}`);
       }
     }
   }
@@ -47,7 +49,10 @@ export class EventTypeRegistry {
       throw new InvalidAppendError('INVALID_EVENT', `Unknown event type ${event.type} (stream ${stream})`);
     }
     if (event.schemaVersion !== version) {
-      throw new InvalidAppendError('INVALID_EVENT', `${event.type} is written at v${version}, not v${event.schemaVersion}`);
+      throw new InvalidAppendError(
+        'INVALID_EVENT',
+        `${event.type} is written at v${version}, not v${event.schemaVersion}`,
+      );
     }
   }
 
@@ -57,7 +62,8 @@ export class EventTypeRegistry {
     const fail = (reason: string, cause?: unknown) =>
       new EventDecodingError(event.stream, event.position, event.revision, reason, { cause });
     if (version === undefined) throw fail(`unknown event type ${event.type}`);
-    if (event.schemaVersion > version) throw fail(`${event.type} v${event.schemaVersion} is newer than this build knows (v${version})`);
+    if (event.schemaVersion > version)
+      throw fail(`${event.type} v${event.schemaVersion} is newer than this build knows (v${version})`);
     if (typeof event.data !== 'object' || event.data === null || Array.isArray(event.data)) {
       throw fail(`${event.type} data is not an object`);
     }

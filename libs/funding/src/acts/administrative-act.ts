@@ -19,7 +19,12 @@ export interface AdministrativeAct {
  * The day `now` falls on where the administration sits: its acts are dated in Italian time, so an
  * act adopted at 00:30 in Rome is not "tomorrow" for a clock that reads 23:30 UTC.
  */
-const ROME_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome', year: 'numeric', month: '2-digit', day: '2-digit' });
+const ROME_DAY = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/Rome',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
 
 export function dayInItaly(now: Date): string {
   return ROME_DAY.format(now);
@@ -38,12 +43,17 @@ export function isCalendarDate(value: unknown): value is string {
  * never announced ones.
  */
 export function checkedAct(act: AdministrativeAct | null | undefined, now: Date, what: string): AdministrativeAct {
-  if (typeof act !== 'object' || act === null) refuse('INVALID_INPUT', `${what} is an administrative act: give its number, date and signatory`);
+  if (typeof act !== 'object' || act === null)
+    refuse('INVALID_INPUT', `${what} is an administrative act: give its number, date and signatory`);
   assertText(act.number, `${what} act number`, 64);
   if (!isCalendarDate(act.date)) refuse('INVALID_INPUT', `The ${what} act's date must be a day YYYY-MM-DD`);
   assertText(act.signatory, `${what} act signatory`, 200);
   const today = dayInItaly(now);
-  if (act.date > today) refuse('ACT_DATE_IN_FUTURE', `The ${what} act is dated ${act.date}, after today (${today})`, { actDate: act.date, today });
+  if (act.date > today)
+    refuse('ACT_DATE_IN_FUTURE', `The ${what} act is dated ${act.date}, after today (${today})`, {
+      actDate: act.date,
+      today,
+    });
   return { number: act.number.trim(), date: act.date, signatory: act.signatory.trim() };
 }
 

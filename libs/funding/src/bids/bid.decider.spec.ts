@@ -1,5 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
-import { AFTER_WINDOW, BEFORE_WINDOW, EUR, EVALUATOR, IN_WINDOW, bidAdmissible, bidAwarded, bidSubmitted, callOpened } from '../../test-support/funding.fixtures.js';
+import {
+  AFTER_WINDOW,
+  BEFORE_WINDOW,
+  EUR,
+  EVALUATOR,
+  IN_WINDOW,
+  bidAdmissible,
+  bidAwarded,
+  bidSubmitted,
+  callOpened,
+} from '../../test-support/funding.fixtures.js';
 import { expectRefusal, given } from '../../test-support/given-when-then.js';
 import type { CallEvent } from '../calls/call.events.js';
 import type { BidEvent } from './bid.events.js';
@@ -7,7 +17,12 @@ import type { EvaluateBid } from './evaluate-bid.js';
 import type { SubmitBid } from './submit-bid.js';
 import type { WithdrawBid } from './withdraw-bid.js';
 
-const company = { kind: 'legal-person', type: 'company', taxCode: '01234567890', name: 'Officine Riunite Srl' } as const;
+const company = {
+  kind: 'legal-person',
+  type: 'company',
+  taxCode: '01234567890',
+  name: 'Officine Riunite Srl',
+} as const;
 const submitB1: SubmitBid = {
   type: 'SubmitBid',
   bidId: 'b1',
@@ -18,7 +33,10 @@ const submitB1: SubmitBid = {
   requestedCents: EUR(150_000),
 };
 const callClosed: CallEvent = { type: 'CallClosed', data: { callId: 'c1', closedAt: '' } };
-const callCancelled: CallEvent = { type: 'CallCancelled', data: { callId: 'c1', reason: null, releasedCents: 0, cancelledAt: '' } };
+const callCancelled: CallEvent = {
+  type: 'CallCancelled',
+  data: { callId: 'c1', reason: null, releasedCents: 0, cancelledAt: '' },
+};
 const withdrawn = (previousStatus: 'submitted' | 'admissible' | 'inadmissible'): BidEvent => ({
   type: 'BidWithdrawn',
   data: { bidId: 'b1', callId: 'c1', previousStatus, withdrawnAt: IN_WINDOW.toISOString() },
@@ -53,14 +71,20 @@ describe('submitting a bid', () => {
   });
 
   it('refuses a request above the per-bid cap (invariant 4)', async () => {
-    await expectRefusal(given(callOpened).when({ ...submitB1, requestedCents: EUR(200_000) + 1 }, IN_WINDOW), 'REQUEST_EXCEEDS_CAP');
+    await expectRefusal(
+      given(callOpened).when({ ...submitB1, requestedCents: EUR(200_000) + 1 }, IN_WINDOW),
+      'REQUEST_EXCEEDS_CAP',
+    );
   });
 
   it('caps requests at the budget when the call has no per-bid cap', async () => {
     const uncapped = { ...callOpened, data: { ...callOpened.data, maxGrantCents: null } } as CallEvent;
     const whole = { ...submitB1, requestedCents: EUR(2_500_000) };
     expect(await given(uncapped).when(whole, IN_WINDOW)).toHaveLength(1);
-    await expectRefusal(given(uncapped).when({ ...whole, requestedCents: whole.requestedCents + 1 }, IN_WINDOW), 'REQUEST_EXCEEDS_CAP');
+    await expectRefusal(
+      given(uncapped).when({ ...whole, requestedCents: whole.requestedCents + 1 }, IN_WINDOW),
+      'REQUEST_EXCEEDS_CAP',
+    );
   });
 
   it('refuses a zero or fractional request', async () => {
@@ -69,8 +93,14 @@ describe('submitting a bid', () => {
   });
 
   it('refuses a bid without applicant name, tax code or project title', async () => {
-    await expectRefusal(given(callOpened).when({ ...submitB1, applicant: { ...company, name: '' } }, IN_WINDOW), 'INVALID_INPUT');
-    await expectRefusal(given(callOpened).when({ ...submitB1, applicant: { ...company, taxCode: '' } }, IN_WINDOW), 'INVALID_INPUT');
+    await expectRefusal(
+      given(callOpened).when({ ...submitB1, applicant: { ...company, name: '' } }, IN_WINDOW),
+      'INVALID_INPUT',
+    );
+    await expectRefusal(
+      given(callOpened).when({ ...submitB1, applicant: { ...company, taxCode: '' } }, IN_WINDOW),
+      'INVALID_INPUT',
+    );
     await expectRefusal(given(callOpened).when({ ...submitB1, projectTitle: ' ' }, IN_WINDOW), 'INVALID_INPUT');
   });
 
@@ -84,23 +114,37 @@ describe('withdrawing a bid', () => {
 
   it('withdraws a submitted or evaluated bid, saying where it stood', async () => {
     expect(await given(callOpened, bidSubmitted).when(withdraw, IN_WINDOW)).toEqual([withdrawn('submitted')]);
-    expect(await given(callOpened, bidSubmitted, bidAdmissible).when(withdraw, IN_WINDOW)).toEqual([withdrawn('admissible')]);
+    expect(await given(callOpened, bidSubmitted, bidAdmissible).when(withdraw, IN_WINDOW)).toEqual([
+      withdrawn('admissible'),
+    ]);
   });
 
   it('to any portal but the one that submitted it, the bid does not exist', async () => {
-    await expectRefusal(given(callOpened, bidSubmitted).when({ ...withdraw, requestedBy: 'portal-2' }, IN_WINDOW), 'BID_NOT_FOUND');
+    await expectRefusal(
+      given(callOpened, bidSubmitted).when({ ...withdraw, requestedBy: 'portal-2' }, IN_WINDOW),
+      'BID_NOT_FOUND',
+    );
   });
 
   it('refuses an unknown, withdrawn or awarded bid', async () => {
     await expectRefusal(given().when(withdraw, IN_WINDOW), 'BID_NOT_FOUND');
     await expectRefusal(given(bidSubmitted, withdrawn('submitted')).when(withdraw, IN_WINDOW), 'BID_WITHDRAWN');
-    await expectRefusal(given(bidSubmitted, bidAdmissible, bidAwarded(EUR(100_000))).when(withdraw, IN_WINDOW), 'BID_ALREADY_AWARDED');
+    await expectRefusal(
+      given(bidSubmitted, bidAdmissible, bidAwarded(EUR(100_000))).when(withdraw, IN_WINDOW),
+      'BID_ALREADY_AWARDED',
+    );
   });
 });
 
 describe('evaluating a bid', () => {
   const now = new Date('2026-04-20T10:00:00.000Z');
-  const evaluate = (admissible: boolean, score?: number): EvaluateBid => ({ type: 'EvaluateBid', bidId: 'b1', admissible, score, evaluatedBy: EVALUATOR });
+  const evaluate = (admissible: boolean, score?: number): EvaluateBid => ({
+    type: 'EvaluateBid',
+    bidId: 'b1',
+    admissible,
+    score,
+    evaluatedBy: EVALUATOR,
+  });
 
   it('records an admissible bid with its score', async () => {
     expect(await given(bidSubmitted).when(evaluate(true, 82), now)).toEqual([bidAdmissible]);
@@ -108,7 +152,17 @@ describe('evaluating a bid', () => {
 
   it('records an inadmissible bid without a score', async () => {
     expect(await given(bidSubmitted).when(evaluate(false), now)).toEqual([
-      { type: 'BidEvaluated', data: { bidId: 'b1', callId: 'c1', admissible: false, score: null, evaluatedBy: EVALUATOR, evaluatedAt: now.toISOString() } },
+      {
+        type: 'BidEvaluated',
+        data: {
+          bidId: 'b1',
+          callId: 'c1',
+          admissible: false,
+          score: null,
+          evaluatedBy: EVALUATOR,
+          evaluatedAt: now.toISOString(),
+        },
+      },
     ]);
   });
 

@@ -65,7 +65,14 @@ export type BidAwarded = {
 /** The bid's place in its call's approved ranking (written with RankingApproved, on every ranked bid). */
 export type BidRanked = {
   readonly type: 'BidRanked';
-  readonly data: { readonly bidId: string; readonly callId: string; readonly rank: number; readonly score: number; readonly act: AdministrativeAct; readonly rankedAt: Instant };
+  readonly data: {
+    readonly bidId: string;
+    readonly callId: string;
+    readonly rank: number;
+    readonly score: number;
+    readonly act: AdministrativeAct;
+    readonly rankedAt: Instant;
+  };
 };
 
 export const PASS_OVER_REASONS = ['insufficient-funds', 'declined', 'requirements-lost'] as const;
@@ -78,7 +85,13 @@ export type PassOverReason = (typeof PASS_OVER_REASONS)[number];
 /** A ranked bid passed over by an act, with its reason (written with RankedBidPassedOver on the call). */
 export type BidPassedOver = {
   readonly type: 'BidPassedOver';
-  readonly data: { readonly bidId: string; readonly callId: string; readonly reason: PassOverReason; readonly act: AdministrativeAct; readonly passedOverAt: Instant };
+  readonly data: {
+    readonly bidId: string;
+    readonly callId: string;
+    readonly reason: PassOverReason;
+    readonly act: AdministrativeAct;
+    readonly passedOverAt: Instant;
+  };
 };
 
 export type BidEvent = BidSubmitted | BidWithdrawn | BidEvaluated | BidAwarded | BidRanked | BidPassedOver;

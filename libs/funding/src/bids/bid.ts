@@ -61,13 +61,22 @@ export function evolveBid(state: Bid, event: BidEvent, at?: EventAt): Bid {
     case 'BidWithdrawn':
       return state.status === 'none' ? state : { ...state, status: 'withdrawn' };
     case 'BidEvaluated':
-      return state.status === 'none' ? state : { ...state, status: event.data.admissible ? 'admissible' : 'inadmissible', score: event.data.score, evaluatedBy: event.data.evaluatedBy };
+      return state.status === 'none'
+        ? state
+        : {
+            ...state,
+            status: event.data.admissible ? 'admissible' : 'inadmissible',
+            score: event.data.score,
+            evaluatedBy: event.data.evaluatedBy,
+          };
     case 'BidAwarded':
       return state.status === 'none' ? state : { ...state, status: 'awarded', grantId: event.data.grantId };
     case 'BidRanked':
       return state.status === 'none' ? state : { ...state, rank: event.data.rank };
     case 'BidPassedOver':
-      return state.status === 'none' ? state : { ...state, status: 'passed-over', passedOver: { reason: event.data.reason, act: event.data.act } };
+      return state.status === 'none'
+        ? state
+        : { ...state, status: 'passed-over', passedOver: { reason: event.data.reason, act: event.data.act } };
     default:
       return assertNever(event);
   }

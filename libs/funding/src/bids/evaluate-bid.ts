@@ -22,7 +22,8 @@ export type EvaluateBid = {
  */
 export const evaluateBid: CommandPlan<EvaluateBid, { bid: Bid; call?: Call }> = {
   reads: (command) => ({ bid: reading(BID, bidStream(command.bidId)) }),
-  alsoReads: (_command, state) => (state.bid.status === 'none' ? {} : { call: reading(CALL, callStream(state.bid.callId)) }),
+  alsoReads: (_command, state) =>
+    state.bid.status === 'none' ? {} : { call: reading(CALL, callStream(state.bid.callId)) },
   about: 'bid',
   decide(command, state, now) {
     const bid = requireBid(state.bid, command.bidId);
@@ -37,11 +38,27 @@ export const evaluateBid: CommandPlan<EvaluateBid, { bid: Bid; call?: Call }> = 
       refuse('INVALID_SCORE', 'An inadmissible bid has no score');
     }
     const call = state.call?.status === 'none' ? undefined : state.call;
-    if (command.admissible && call && isLate(bid, call)) refuse('BID_AFTER_CLOSE', `Bid ${bid.bidId} arrived after call ${call.callId} closed`);
+    if (command.admissible && call && isLate(bid, call))
+      refuse('BID_AFTER_CLOSE', `Bid ${bid.bidId} arrived after call ${call.callId} closed`);
     const at = instant(now);
-    const events: FundingEvent[] = [{ type: 'BidEvaluated', data: { bidId: bid.bidId, callId: bid.callId, admissible: command.admissible, score, evaluatedBy: command.evaluatedBy, evaluatedAt: at } }];
+    const events: FundingEvent[] = [
+      {
+        type: 'BidEvaluated',
+        data: {
+          bidId: bid.bidId,
+          callId: bid.callId,
+          admissible: command.admissible,
+          score,
+          evaluatedBy: command.evaluatedBy,
+          evaluatedAt: at,
+        },
+      },
+    ];
     if (command.admissible && call?.selection === 'first-come' && bid.arrival !== null) {
-      events.push({ type: 'BidQueued', data: { callId: call.callId, bidId: bid.bidId, arrival: bid.arrival, queuedAt: at } });
+      events.push({
+        type: 'BidQueued',
+        data: { callId: call.callId, bidId: bid.bidId, arrival: bid.arrival, queuedAt: at },
+      });
     }
     return events;
   },

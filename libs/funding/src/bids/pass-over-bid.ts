@@ -31,28 +31,52 @@ export const passOverBid: CommandPlan<PassOverBid, PassOverState> = {
     if (state.bid.status === 'none') return {};
     if (!state.call) return { call: reading(CALL, callStream(state.bid.callId)) };
     if (state.call.status === 'none' || command.reason !== 'insufficient-funds') return {};
-    return Object.fromEntries(waitingAhead(state.call, command.bidId).map((bidId) => [`ahead:${bidId}`, reading(BID, bidStream(bidId))]));
+    return Object.fromEntries(
+      waitingAhead(state.call, command.bidId).map((bidId) => [`ahead:${bidId}`, reading(BID, bidStream(bidId))]),
+    );
   },
   about: 'bid',
   decide(command, state, now) {
     const bid = requireBid(state.bid, command.bidId);
     const call = requireCall(state.call ?? { status: 'none' }, bid.callId);
-    if (call.selection !== 'ranking') refuse('NOT_A_RANKING_CALL', `Call ${call.callId} funds bids in order of arrival: it has no ranking to pass over`);
+    if (call.selection !== 'ranking')
+      refuse(
+        'NOT_A_RANKING_CALL',
+        `Call ${call.callId} funds bids in order of arrival: it has no ranking to pass over`,
+      );
     if (call.status === 'cancelled') refuse('CALL_CANCELLED', `Call ${call.callId} was cancelled`);
     if (call.ranking === null) refuse('RANKING_NOT_APPROVED', `The ranking of call ${call.callId} is not approved yet`);
     if (bid.status === 'withdrawn') refuse('BID_WITHDRAWN', `Bid ${bid.bidId} was withdrawn`);
-    if (bid.status === 'awarded') refuse('BID_ALREADY_AWARDED', `Bid ${bid.bidId} is awarded (grant ${bid.grantId}); revoke its grant instead`);
-    if (!call.ranking.ranked.some((r) => r.bidId === bid.bidId)) refuse('BID_NOT_RANKED', `Bid ${bid.bidId} is not in the ranking of call ${call.callId}`);
-    if (!PASS_OVER_REASONS.includes(command.reason)) refuse('INVALID_INPUT', `A bid is passed over for ${PASS_OVER_REASONS.join(', ')}`);
+    if (bid.status === 'awarded')
+      refuse('BID_ALREADY_AWARDED', `Bid ${bid.bidId} is awarded (grant ${bid.grantId}); revoke its grant instead`);
+    if (!call.ranking.ranked.some((r) => r.bidId === bid.bidId))
+      refuse('BID_NOT_RANKED', `Bid ${bid.bidId} is not in the ranking of call ${call.callId}`);
+    if (!PASS_OVER_REASONS.includes(command.reason))
+      refuse('INVALID_INPUT', `A bid is passed over for ${PASS_OVER_REASONS.join(', ')}`);
     const act = checkedAct(command.act, now, 'pass-over');
     const passed = call.passedOver.find((p) => p.bidId === bid.bidId);
-    if (passed && passed.reason !== 'insufficient-funds') refuse('BID_PASSED_OVER', `Bid ${bid.bidId} was passed over for good (${passed.reason})`);
+    if (passed && passed.reason !== 'insufficient-funds')
+      refuse('BID_PASSED_OVER', `Bid ${bid.bidId} was passed over for good (${passed.reason})`);
     if (command.reason === 'insufficient-funds') {
-      if (!waitingLine(call).some((r) => r.bidId === bid.bidId)) refuse('BID_PASSED_OVER', `Bid ${bid.bidId} is already passed over for insufficient funds, and no money came back to the call since`);
+      if (!waitingLine(call).some((r) => r.bidId === bid.bidId))
+        refuse(
+          'BID_PASSED_OVER',
+          `Bid ${bid.bidId} is already passed over for insufficient funds, and no money came back to the call since`,
+        );
       const head = firstWaiting(call, (bidId) => (bidId === bid.bidId ? bid : state[`ahead:${bidId}`]));
-      if (head !== bid.bidId) refuse('RANKING_ORDER', `Bid ${head} is ranked higher and still waiting: it is the one the money reaches first`, { waitingBidId: head });
+      if (head !== bid.bidId)
+        refuse(
+          'RANKING_ORDER',
+          `Bid ${head} is ranked higher and still waiting: it is the one the money reaches first`,
+          { waitingBidId: head },
+        );
       const remaining = callRemainingCents(call);
-      if (remaining >= bid.requestedCents) refuse('FUNDS_AVAILABLE', `Call ${call.callId} has ${remaining} cents left, enough for the ${bid.requestedCents} bid ${bid.bidId} asks`, { remainingCents: remaining });
+      if (remaining >= bid.requestedCents)
+        refuse(
+          'FUNDS_AVAILABLE',
+          `Call ${call.callId} has ${remaining} cents left, enough for the ${bid.requestedCents} bid ${bid.bidId} asks`,
+          { remainingCents: remaining },
+        );
     }
     const at = instant(now);
     const fact = { bidId: bid.bidId, callId: call.callId, reason: command.reason, act, passedOverAt: at };

@@ -34,7 +34,8 @@ export const submitBid: CommandPlan<SubmitBid, { bid: Bid; call: Call }> = {
   decide(command, state, now) {
     if (state.bid.status !== 'none') refuse('BID_ALREADY_EXISTS', `Bid ${command.bidId} already exists`);
     const call = requireCall(state.call, command.callId);
-    if (!acceptsBidsAt(call, now)) refuse('CALL_NOT_OPEN', `Call ${call.callId} is not accepting bids at ${instant(now)}`);
+    if (!acceptsBidsAt(call, now))
+      refuse('CALL_NOT_OPEN', `Call ${call.callId} is not accepting bids at ${instant(now)}`);
     const applicant = checkedApplicant(command.applicant);
     assertText(command.projectTitle, 'project title');
     if (!call.eligibleApplicantTypes.includes(applicant.type)) {
@@ -42,7 +43,8 @@ export const submitBid: CommandPlan<SubmitBid, { bid: Bid; call: Call }> = {
     }
     assertPositiveCents(command.requestedCents, 'requested amount');
     const cap = call.maxGrantCents ?? call.budgetCents;
-    if (command.requestedCents > cap) refuse('REQUEST_EXCEEDS_CAP', `Call ${call.callId} accepts requests up to ${cap} cents`);
+    if (command.requestedCents > cap)
+      refuse('REQUEST_EXCEEDS_CAP', `Call ${call.callId} accepts requests up to ${cap} cents`);
     return [
       {
         type: 'BidSubmitted',
@@ -67,10 +69,12 @@ export const submitBid: CommandPlan<SubmitBid, { bid: Bid; call: Call }> = {
  * personal-data vault gave them (never a name or a personal tax code in an event).
  */
 function checkedApplicant(applicant: Applicant): Applicant {
-  if (!APPLICANT_TYPES.includes(applicant.type)) refuse('INVALID_INPUT', `Unknown applicant type ${String(applicant.type)}`);
+  if (!APPLICANT_TYPES.includes(applicant.type))
+    refuse('INVALID_INPUT', `Unknown applicant type ${String(applicant.type)}`);
   if (applicant.kind === 'natural-person') {
     assertText(applicant.subjectId, 'applicant subject id', 64);
-    if (!NUTS2.test(applicant.region)) refuse('INVALID_INPUT', 'A natural person applicant needs the NUTS 2 code of their region, e.g. ITC1');
+    if (!NUTS2.test(applicant.region))
+      refuse('INVALID_INPUT', 'A natural person applicant needs the NUTS 2 code of their region, e.g. ITC1');
     return { kind: 'natural-person', type: applicant.type, subjectId: applicant.subjectId, region: applicant.region };
   }
   assertText(applicant.taxCode, 'applicant tax code', 32);
@@ -84,6 +88,8 @@ function checkedApplicant(applicant: Applicant): Applicant {
 function checkedLinks(links: readonly string[], applicant: Applicant): string[] {
   if (links.length > 50) refuse('INVALID_INPUT', 'At most 50 linked undertakings');
   const own = undertakingKey(applicant);
-  for (const key of links) if (typeof key !== 'string' || !UNDERTAKING_KEY.test(key)) refuse('INVALID_INPUT', 'A linked undertaking is a tax code or a subject id');
+  for (const key of links)
+    if (typeof key !== 'string' || !UNDERTAKING_KEY.test(key))
+      refuse('INVALID_INPUT', 'A linked undertaking is a tax code or a subject id');
   return [...new Set(links)].filter((key) => key !== own);
 }

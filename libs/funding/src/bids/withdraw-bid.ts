@@ -22,7 +22,13 @@ export const withdrawBid: CommandPlan<WithdrawBid, { bid: Bid }> = {
     const bid = requireOwnBid(state.bid, command.bidId, command.requestedBy);
     const previousStatus = bid.status;
     if (previousStatus === 'withdrawn') refuse('BID_WITHDRAWN', `Bid ${bid.bidId} is already withdrawn`);
-    if (previousStatus === 'awarded') refuse('BID_ALREADY_AWARDED', `Bid ${bid.bidId} was awarded; revoke its grant instead`);
-    return [{ type: 'BidWithdrawn', data: { bidId: bid.bidId, callId: bid.callId, previousStatus, withdrawnAt: instant(now) } }];
+    if (previousStatus === 'awarded')
+      refuse('BID_ALREADY_AWARDED', `Bid ${bid.bidId} was awarded; revoke its grant instead`);
+    return [
+      {
+        type: 'BidWithdrawn',
+        data: { bidId: bid.bidId, callId: bid.callId, previousStatus, withdrawnAt: instant(now) },
+      },
+    ];
   },
 };

@@ -35,14 +35,28 @@ type RankingState = { call: Call } & { [bid: `bid:${string}`]: Bid };
  */
 export const approveRanking: CommandPlan<ApproveRanking, RankingState> = {
   reads: (command) => ({ call: reading(CALL, callStream(command.callId)) }),
-  alsoReads: (command) => Object.fromEntries(bidsOf(command).slice(0, MAX_RANKED_BIDS).map((bidId) => [`bid:${bidId}`, reading(BID, bidStream(bidId))])),
+  alsoReads: (command) =>
+    Object.fromEntries(
+      bidsOf(command)
+        .slice(0, MAX_RANKED_BIDS)
+        .map((bidId) => [`bid:${bidId}`, reading(BID, bidStream(bidId))]),
+    ),
   about: 'call',
   decide(command, state, now) {
     const call = requireCall(state.call, command.callId);
-    if (call.selection !== 'ranking') refuse('NOT_A_RANKING_CALL', `Call ${call.callId} funds bids in order of arrival: it has no ranking`);
+    if (call.selection !== 'ranking')
+      refuse('NOT_A_RANKING_CALL', `Call ${call.callId} funds bids in order of arrival: it has no ranking`);
     if (call.status === 'cancelled') refuse('CALL_CANCELLED', `Call ${call.callId} was cancelled`);
-    if (call.status !== 'closed') refuse('CALL_NOT_CLOSED', `Call ${call.callId} is open: close it (POST /calls/${call.callId}/close) before approving its ranking`);
-    if (call.ranking !== null) refuse('RANKING_ALREADY_APPROVED', `The ranking of call ${call.callId} was approved by ${call.ranking.act.number}`);
+    if (call.status !== 'closed')
+      refuse(
+        'CALL_NOT_CLOSED',
+        `Call ${call.callId} is open: close it (POST /calls/${call.callId}/close) before approving its ranking`,
+      );
+    if (call.ranking !== null)
+      refuse(
+        'RANKING_ALREADY_APPROVED',
+        `The ranking of call ${call.callId} was approved by ${call.ranking.act.number}`,
+      );
     const act = checkedAct(command.act, now, 'ranking');
     const bidIds = bidsOf(command);
     if (bidIds.length > MAX_RANKED_BIDS) refuse('INVALID_INPUT', `A ranking takes at most ${MAX_RANKED_BIDS} bids`);
@@ -60,13 +74,22 @@ export const approveRanking: CommandPlan<ApproveRanking, RankingState> = {
       else candidates.push(bid);
     }
     if (notEvaluated.length > 0) {
-      refuse('BIDS_NOT_EVALUATED', `${notEvaluated.length} bid(s) of call ${call.callId} are not evaluated yet, e.g. ${notEvaluated[0]}`, { notEvaluated: notEvaluated.length, bidId: notEvaluated[0]! });
+      refuse(
+        'BIDS_NOT_EVALUATED',
+        `${notEvaluated.length} bid(s) of call ${call.callId} are not evaluated yet, e.g. ${notEvaluated[0]}`,
+        { notEvaluated: notEvaluated.length, bidId: notEvaluated[0]! },
+      );
     }
-    const ranked = [...candidates].sort(rankingOrder).map((bid, i) => ({ bidId: bid.bidId, score: bid.score ?? 0, rank: i + 1 }));
+    const ranked = [...candidates]
+      .sort(rankingOrder)
+      .map((bid, i) => ({ bidId: bid.bidId, score: bid.score ?? 0, rank: i + 1 }));
     const at = instant(now);
     return [
       { type: 'RankingApproved', data: { callId: call.callId, act, ranked, notRanked, approvedAt: at } },
-      ...ranked.map((r): FundingEvent => ({ type: 'BidRanked', data: { bidId: r.bidId, callId: call.callId, rank: r.rank, score: r.score, act, rankedAt: at } })),
+      ...ranked.map((r): FundingEvent => ({
+        type: 'BidRanked',
+        data: { bidId: r.bidId, callId: call.callId, rank: r.rank, score: r.score, act, rankedAt: at },
+      })),
     ];
   },
 };

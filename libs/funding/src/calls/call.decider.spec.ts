@@ -38,7 +38,10 @@ describe('opening a call', () => {
 
   it('refuses a budget above what the measure has unreserved (invariant 2)', async () => {
     const second = { ...openC1, callId: 'c2', budgetCents: EUR(1_500_000) + 1, maxGrantCents: null };
-    await expectRefusal(given(...withMeasure, callOpened, budgetReserved).when(second, now), 'MEASURE_ALLOCATION_EXCEEDED');
+    await expectRefusal(
+      given(...withMeasure, callOpened, budgetReserved).when(second, now),
+      'MEASURE_ALLOCATION_EXCEEDED',
+    );
   });
 
   it('accepts a budget that uses the rest of the measure exactly', async () => {
@@ -57,19 +60,28 @@ describe('opening a call', () => {
   });
 
   it('refuses a window that closes before it opens, or an unreadable date', async () => {
-    await expectRefusal(given(...withMeasure).when({ ...openC1, opensAt: CLOSES, closesAt: OPENS }, now), 'INVALID_CALL_WINDOW');
+    await expectRefusal(
+      given(...withMeasure).when({ ...openC1, opensAt: CLOSES, closesAt: OPENS }, now),
+      'INVALID_CALL_WINDOW',
+    );
     await expectRefusal(given(...withMeasure).when({ ...openC1, closesAt: OPENS }, now), 'INVALID_CALL_WINDOW');
     await expectRefusal(given(...withMeasure).when({ ...openC1, opensAt: 'next monday' }, now), 'INVALID_INPUT');
   });
 
   it('refuses a call without eligible applicant types, or with an unknown one', async () => {
-    await expectRefusal(given(...withMeasure).when({ ...openC1, eligibleApplicantTypes: [] }, now), 'NO_ELIGIBLE_APPLICANT_TYPES');
+    await expectRefusal(
+      given(...withMeasure).when({ ...openC1, eligibleApplicantTypes: [] }, now),
+      'NO_ELIGIBLE_APPLICANT_TYPES',
+    );
     const unknown = { ...openC1, eligibleApplicantTypes: ['bank'] } as unknown as OpenCall;
     await expectRefusal(given(...withMeasure).when(unknown, now), 'INVALID_INPUT');
   });
 
   it('refuses a per-bid cap above the budget, and non-positive amounts', async () => {
-    await expectRefusal(given(...withMeasure).when({ ...openC1, maxGrantCents: EUR(2_500_000) + 1 }, now), 'MAX_GRANT_EXCEEDS_BUDGET');
+    await expectRefusal(
+      given(...withMeasure).when({ ...openC1, maxGrantCents: EUR(2_500_000) + 1 }, now),
+      'MAX_GRANT_EXCEEDS_BUDGET',
+    );
     await expectRefusal(given(...withMeasure).when({ ...openC1, maxGrantCents: 0 }, now), 'INVALID_AMOUNT');
     await expectRefusal(given(...withMeasure).when({ ...openC1, budgetCents: -5 }, now), 'INVALID_AMOUNT');
   });
@@ -77,13 +89,15 @@ describe('opening a call', () => {
   it('takes the advance share in whole basis points from 0 to 10000, none by default', async () => {
     const [event] = await given(...withMeasure).when({ ...openC1, advanceShareBp: undefined }, now);
     expect(event).toMatchObject({ data: { advanceShareBp: 0 } });
-    for (const share of [-1, 10_001, 12.5]) await expectRefusal(given(...withMeasure).when({ ...openC1, advanceShareBp: share }, now), 'INVALID_INPUT');
+    for (const share of [-1, 10_001, 12.5])
+      await expectRefusal(given(...withMeasure).when({ ...openC1, advanceShareBp: share }, now), 'INVALID_INPUT');
   });
 
   it('takes the funding rate in whole basis points from 1 to 10000, 100% by default: its grants are paid that share of their verified expenditure', async () => {
     const [event] = await given(...withMeasure).when({ ...openC1, fundingRateBp: undefined }, now);
     expect(event).toMatchObject({ data: { fundingRateBp: 10_000 } });
-    for (const rate of [0, -1, 10_001, 62.5]) await expectRefusal(given(...withMeasure).when({ ...openC1, fundingRateBp: rate }, now), 'INVALID_INPUT');
+    for (const rate of [0, -1, 10_001, 62.5])
+      await expectRefusal(given(...withMeasure).when({ ...openC1, fundingRateBp: rate }, now), 'INVALID_INPUT');
   });
 
   it('refuses a call without a title', async () => {
@@ -111,13 +125,18 @@ describe('closing a call', () => {
   const close: CloseCall = { type: 'CloseCall', callId: 'c1' };
 
   it('closes an open call', async () => {
-    expect(await given(callOpened).when(close, now)).toEqual([{ type: 'CallClosed', data: { callId: 'c1', closedAt: now.toISOString() } }]);
+    expect(await given(callOpened).when(close, now)).toEqual([
+      { type: 'CallClosed', data: { callId: 'c1', closedAt: now.toISOString() } },
+    ]);
   });
 
   it('refuses an unknown, closed or cancelled call', async () => {
     await expectRefusal(given().when(close, now), 'CALL_NOT_FOUND');
     await expectRefusal(given(callOpened, callClosed).when(close, now), 'CALL_ALREADY_CLOSED');
-    const cancelled: CallEvent = { type: 'CallCancelled', data: { callId: 'c1', reason: null, releasedCents: 0, cancelledAt: '' } };
+    const cancelled: CallEvent = {
+      type: 'CallCancelled',
+      data: { callId: 'c1', reason: null, releasedCents: 0, cancelledAt: '' },
+    };
     await expectRefusal(given(callOpened, cancelled).when(close, now), 'CALL_CANCELLED');
   });
 });
@@ -128,7 +147,12 @@ describe('cancelling a call', () => {
   const cancelled: CallEvent[] = [
     {
       type: 'CallCancelled',
-      data: { callId: 'c1', reason: 'Regional budget law changed', releasedCents: EUR(2_500_000), cancelledAt: now.toISOString() },
+      data: {
+        callId: 'c1',
+        reason: 'Regional budget law changed',
+        releasedCents: EUR(2_500_000),
+        cancelledAt: now.toISOString(),
+      },
     },
   ];
 
@@ -137,7 +161,13 @@ describe('cancelling a call', () => {
       ...cancelled,
       {
         type: 'MeasureReservationReleased',
-        data: { programmeId: 'wecare', measureId: 'm4', callId: 'c1', amountCents: EUR(2_500_000), releasedAt: now.toISOString() },
+        data: {
+          programmeId: 'wecare',
+          measureId: 'm4',
+          callId: 'c1',
+          amountCents: EUR(2_500_000),
+          releasedAt: now.toISOString(),
+        },
       },
     ]);
     await expectRefusal(given(...opened, ...cancelled).when(cancel, now), 'CALL_CANCELLED');

@@ -70,7 +70,10 @@ export type RankingApproved = {
     readonly callId: string;
     readonly act: AdministrativeAct;
     readonly ranked: readonly RankedBid[];
-    readonly notRanked: ReadonlyArray<{ readonly bidId: string; readonly reason: 'inadmissible' | 'withdrawn' | 'late' }>;
+    readonly notRanked: ReadonlyArray<{
+      readonly bidId: string;
+      readonly reason: 'inadmissible' | 'withdrawn' | 'late';
+    }>;
     readonly approvedAt: Instant;
   };
 };
@@ -81,7 +84,13 @@ export type RankingApproved = {
  */
 export type RankedBidPassedOver = {
   readonly type: 'RankedBidPassedOver';
-  readonly data: { readonly callId: string; readonly bidId: string; readonly reason: PassOverReason; readonly act: AdministrativeAct; readonly passedOverAt: Instant };
+  readonly data: {
+    readonly callId: string;
+    readonly bidId: string;
+    readonly reason: PassOverReason;
+    readonly act: AdministrativeAct;
+    readonly passedOverAt: Instant;
+  };
 };
 
 export type CallClosed = {
@@ -133,7 +142,20 @@ export type CallBudgetReleased = {
  */
 export type BidQueued = {
   readonly type: 'BidQueued';
-  readonly data: { readonly callId: string; readonly bidId: string; readonly arrival: string; readonly queuedAt: Instant };
+  readonly data: {
+    readonly callId: string;
+    readonly bidId: string;
+    readonly arrival: string;
+    readonly queuedAt: Instant;
+  };
 };
 
-export type CallEvent = CallOpened | CallClosed | CallCancelled | CallBudgetCommitted | CallBudgetReleased | BidQueued | RankingApproved | RankedBidPassedOver;
+export type CallEvent =
+  | CallOpened
+  | CallClosed
+  | CallCancelled
+  | CallBudgetCommitted
+  | CallBudgetReleased
+  | BidQueued
+  | RankingApproved
+  | RankedBidPassedOver;

@@ -37,7 +37,11 @@ export type ExistingCall = {
    * Ranked bids passed over, with the last reason, and the call's released total when it was given:
    * one passed over for insufficient funds is back in the line once more money came back since.
    */
-  readonly passedOver: ReadonlyArray<{ readonly bidId: string; readonly reason: PassOverReason; readonly releasedCentsThen: Cents }>;
+  readonly passedOver: ReadonlyArray<{
+    readonly bidId: string;
+    readonly reason: PassOverReason;
+    readonly releasedCentsThen: Cents;
+  }>;
   /** First-come: the admissible bids not yet awarded, by arrival (withdrawn ones stay: the bid's stream says so). */
   readonly queue: ReadonlyArray<{ readonly bidId: string; readonly arrival: string }>;
   /** Sum of every award ever committed from this call. */
@@ -82,9 +86,13 @@ export function evolveCall(state: Call, event: CallEvent, at?: EventAt): Call {
       };
     }
     case 'CallClosed':
-      return state.status === 'none' ? state : { ...state, status: 'closed', closedPosition: state.closedPosition ?? at?.position ?? null };
+      return state.status === 'none'
+        ? state
+        : { ...state, status: 'closed', closedPosition: state.closedPosition ?? at?.position ?? null };
     case 'CallCancelled':
-      return state.status === 'none' ? state : { ...state, status: 'cancelled', closedPosition: state.closedPosition ?? at?.position ?? null };
+      return state.status === 'none'
+        ? state
+        : { ...state, status: 'cancelled', closedPosition: state.closedPosition ?? at?.position ?? null };
     case 'CallBudgetCommitted':
       return state.status === 'none'
         ? state
@@ -96,15 +104,32 @@ export function evolveCall(state: Call, event: CallEvent, at?: EventAt): Call {
             awardedBidIds: [...state.awardedBidIds, event.data.bidId],
           };
     case 'BidQueued':
-      return state.status === 'none' ? state : { ...state, queue: [...state.queue, { bidId: event.data.bidId, arrival: event.data.arrival }].sort((a, b) => (a.arrival < b.arrival ? -1 : 1)) };
+      return state.status === 'none'
+        ? state
+        : {
+            ...state,
+            queue: [...state.queue, { bidId: event.data.bidId, arrival: event.data.arrival }].sort((a, b) =>
+              a.arrival < b.arrival ? -1 : 1,
+            ),
+          };
     case 'CallBudgetReleased':
-      return state.status === 'none' ? state : { ...state, releasedCents: state.releasedCents + event.data.amountCents };
+      return state.status === 'none'
+        ? state
+        : { ...state, releasedCents: state.releasedCents + event.data.amountCents };
     case 'RankingApproved':
-      return state.status === 'none' ? state : { ...state, ranking: { act: event.data.act, ranked: event.data.ranked } };
+      return state.status === 'none'
+        ? state
+        : { ...state, ranking: { act: event.data.act, ranked: event.data.ranked } };
     case 'RankedBidPassedOver': {
       if (state.status === 'none') return state;
       const { bidId, reason } = event.data;
-      return { ...state, passedOver: [...state.passedOver.filter((p) => p.bidId !== bidId), { bidId, reason, releasedCentsThen: state.releasedCents }] };
+      return {
+        ...state,
+        passedOver: [
+          ...state.passedOver.filter((p) => p.bidId !== bidId),
+          { bidId, reason, releasedCentsThen: state.releasedCents },
+        ],
+      };
     }
     default:
       return assertNever(event);
@@ -125,7 +150,10 @@ export function callRemainingCents(call: ExistingCall): Cents {
  * Bids are accepted on an open call inside its window [opensAt, closesAt): the window's end closes
  * it. Takes only what it reads, so the query side answers "accepting bids?" by the same rule.
  */
-export function acceptsBidsAt(call: { readonly status: string; readonly opensAt: Instant; readonly closesAt: Instant }, now: Date): boolean {
+export function acceptsBidsAt(
+  call: { readonly status: string; readonly opensAt: Instant; readonly closesAt: Instant },
+  now: Date,
+): boolean {
   const t = now.getTime();
   return call.status === 'open' && t >= Date.parse(call.opensAt) && t < Date.parse(call.closesAt);
 }

@@ -19,15 +19,25 @@ export const cancelCall: CommandPlan<CancelCall, { call: Call }> = {
   decide(command, state, now) {
     const call = requireCall(state.call, command.callId);
     if (call.status === 'cancelled') refuse('CALL_CANCELLED', `Call ${command.callId} is already cancelled`);
-    if (call.grantCount > 0) refuse('CALL_HAS_GRANTS', `Call ${command.callId} has awarded grants; revoke them instead of cancelling`);
+    if (call.grantCount > 0)
+      refuse('CALL_HAS_GRANTS', `Call ${command.callId} has awarded grants; revoke them instead of cancelling`);
     const reason = command.reason ?? null;
     if (reason !== null) assertText(reason, 'cancellation reason');
     const at = instant(now);
     return [
-      { type: 'CallCancelled', data: { callId: call.callId, reason, releasedCents: call.budgetCents, cancelledAt: at } },
+      {
+        type: 'CallCancelled',
+        data: { callId: call.callId, reason, releasedCents: call.budgetCents, cancelledAt: at },
+      },
       {
         type: 'MeasureReservationReleased',
-        data: { programmeId: call.programmeId, measureId: call.measureId, callId: call.callId, amountCents: call.budgetCents, releasedAt: at },
+        data: {
+          programmeId: call.programmeId,
+          measureId: call.measureId,
+          callId: call.callId,
+          amountCents: call.budgetCents,
+          releasedAt: at,
+        },
       },
     ];
   },

@@ -1,6 +1,13 @@
 import { reading, type CommandPlan } from '../command-plan.js';
 import { refuse } from '../domain-error.js';
-import { AID_REGIMES, APPLICANT_TYPES, instant, type AidRegime, type ApplicantType, type Instant } from '../funding.types.js';
+import {
+  AID_REGIMES,
+  APPLICANT_TYPES,
+  instant,
+  type AidRegime,
+  type ApplicantType,
+  type Instant,
+} from '../funding.types.js';
 import { assertPositiveCents, type Cents } from '../money.js';
 import { PROGRAMME, measureUnreservedCents, requireMeasure, type Programme } from '../programmes/programme.js';
 import { callStream, programmeStream } from '../streams.js';
@@ -58,21 +65,27 @@ export const openCall: CommandPlan<OpenCall, { call: Call; programme: Programme 
     const maxGrantCents = command.maxGrantCents ?? null;
     if (maxGrantCents !== null) {
       assertPositiveCents(maxGrantCents, 'maxGrantCents');
-      if (maxGrantCents > command.budgetCents) refuse('MAX_GRANT_EXCEEDS_BUDGET', 'The per-bid cap cannot exceed the call budget');
+      if (maxGrantCents > command.budgetCents)
+        refuse('MAX_GRANT_EXCEEDS_BUDGET', 'The per-bid cap cannot exceed the call budget');
     }
     const aidRegime = command.aidRegime ?? 'none';
     if (!AID_REGIMES.includes(aidRegime)) refuse('INVALID_INPUT', `Unknown aid regime ${String(aidRegime)}`);
     const selection = command.selection ?? 'ranking';
     if (!SELECTIONS.includes(selection)) refuse('INVALID_INPUT', `Unknown selection ${String(selection)}`);
     const advanceShareBp = command.advanceShareBp ?? 0;
-    if (!Number.isInteger(advanceShareBp) || advanceShareBp < 0 || advanceShareBp > 10_000) refuse('INVALID_INPUT', 'advanceShareBp is a whole number of basis points from 0 to 10000');
+    if (!Number.isInteger(advanceShareBp) || advanceShareBp < 0 || advanceShareBp > 10_000)
+      refuse('INVALID_INPUT', 'advanceShareBp is a whole number of basis points from 0 to 10000');
     const fundingRateBp = command.fundingRateBp ?? 10_000;
-    if (!Number.isInteger(fundingRateBp) || fundingRateBp < 1 || fundingRateBp > 10_000) refuse('INVALID_INPUT', 'fundingRateBp is a whole number of basis points from 1 to 10000');
+    if (!Number.isInteger(fundingRateBp) || fundingRateBp < 1 || fundingRateBp > 10_000)
+      refuse('INVALID_INPUT', 'fundingRateBp is a whole number of basis points from 1 to 10000');
     const gber = checkedGber(command.gber ?? null, aidRegime);
     const measure = requireMeasure(programme, command.programmeId, command.measureId);
     const unreserved = measureUnreservedCents(measure);
     if (command.budgetCents > unreserved) {
-      refuse('MEASURE_ALLOCATION_EXCEEDED', `Measure ${measure.code} has ${unreserved} cents unreserved, call asks for ${command.budgetCents}`);
+      refuse(
+        'MEASURE_ALLOCATION_EXCEEDED',
+        `Measure ${measure.code} has ${unreserved} cents unreserved, call asks for ${command.budgetCents}`,
+      );
     }
     const at = instant(now);
     return [
@@ -100,7 +113,13 @@ export const openCall: CommandPlan<OpenCall, { call: Call; programme: Programme 
       },
       {
         type: 'MeasureBudgetReserved',
-        data: { programmeId: command.programmeId, measureId: command.measureId, callId: command.callId, amountCents: command.budgetCents, reservedAt: at },
+        data: {
+          programmeId: command.programmeId,
+          measureId: command.measureId,
+          callId: command.callId,
+          amountCents: command.budgetCents,
+          reservedAt: at,
+        },
       },
     ];
   },
@@ -108,7 +127,8 @@ export const openCall: CommandPlan<OpenCall, { call: Call; programme: Programme 
 
 function parseInstant(value: string, what: string): Date {
   const at = new Date(value);
-  if (typeof value !== 'string' || Number.isNaN(at.getTime())) refuse('INVALID_INPUT', `${what} must be an ISO 8601 instant`);
+  if (typeof value !== 'string' || Number.isNaN(at.getTime()))
+    refuse('INVALID_INPUT', `${what} must be an ISO 8601 instant`);
   return at;
 }
 
@@ -119,11 +139,17 @@ function parseInstant(value: string, what: string): Date {
  */
 function checkedGber(gber: GberTerms | null, aidRegime: AidRegime): GberTerms | null {
   if (aidRegime !== 'gber') {
-    if (gber !== null) refuse('INVALID_INPUT', 'Only a call under GBER states a GBER article and its maximum aid intensity');
+    if (gber !== null)
+      refuse('INVALID_INPUT', 'Only a call under GBER states a GBER article and its maximum aid intensity');
     return null;
   }
-  if (gber === null || typeof gber !== 'object') refuse('INVALID_INPUT', 'A call under GBER states its article and maximum aid intensity: gber { article, maxIntensityBp }');
+  if (gber === null || typeof gber !== 'object')
+    refuse(
+      'INVALID_INPUT',
+      'A call under GBER states its article and maximum aid intensity: gber { article, maxIntensityBp }',
+    );
   assertText(gber.article, 'GBER article', 64);
-  if (!Number.isInteger(gber.maxIntensityBp) || gber.maxIntensityBp < 1 || gber.maxIntensityBp > 10_000) refuse('INVALID_INPUT', 'gber.maxIntensityBp is a whole number of basis points from 1 to 10000');
+  if (!Number.isInteger(gber.maxIntensityBp) || gber.maxIntensityBp < 1 || gber.maxIntensityBp > 10_000)
+    refuse('INVALID_INPUT', 'gber.maxIntensityBp is a whole number of basis points from 1 to 10000');
   return { article: gber.article.trim(), maxIntensityBp: gber.maxIntensityBp };
 }

@@ -7,7 +7,10 @@ import type { ExistingCall } from './call.js';
  * The order of a ranking ("graduatoria"): the higher score first; equal scores by arrival, the
  * bid's place in the log (docs/adr/0012), which no one can claim to have had earlier than they did.
  */
-export function rankingOrder(a: Pick<ExistingBid, 'bidId' | 'score' | 'arrival'>, b: Pick<ExistingBid, 'bidId' | 'score' | 'arrival'>): number {
+export function rankingOrder(
+  a: Pick<ExistingBid, 'bidId' | 'score' | 'arrival'>,
+  b: Pick<ExistingBid, 'bidId' | 'score' | 'arrival'>,
+): number {
   if ((a.score ?? -1) !== (b.score ?? -1)) return (b.score ?? -1) - (a.score ?? -1);
   if (a.arrival !== b.arrival) return a.arrival === null ? 1 : b.arrival === null ? -1 : a.arrival < b.arrival ? -1 : 1;
   return a.bidId < b.bidId ? -1 : a.bidId > b.bidId ? 1 : 0;
@@ -28,7 +31,9 @@ export function waitingLine(call: ExistingCall): RankedBid[] {
   return call.ranking.ranked.filter((entry) => {
     if (awarded.has(entry.bidId)) return false;
     const passed = passedOver.get(entry.bidId);
-    return passed === undefined || (passed.reason === 'insufficient-funds' && call.releasedCents > passed.releasedCentsThen);
+    return (
+      passed === undefined || (passed.reason === 'insufficient-funds' && call.releasedCents > passed.releasedCentsThen)
+    );
   });
 }
 
@@ -40,7 +45,10 @@ export function waitingAhead(call: ExistingCall, bidId: string): string[] {
 }
 
 /** The first bid of the line that has not been withdrawn, by the states of the bids' streams (`bids` names every bid ahead). */
-export function firstWaiting(call: ExistingCall, bids: (bidId: string) => { readonly status: string } | undefined): string | null {
+export function firstWaiting(
+  call: ExistingCall,
+  bids: (bidId: string) => { readonly status: string } | undefined,
+): string | null {
   return waitingLine(call).find((entry) => bids(entry.bidId)?.status !== 'withdrawn')?.bidId ?? null;
 }
 

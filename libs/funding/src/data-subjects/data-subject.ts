@@ -3,7 +3,8 @@ import { assertNever, type Instant } from '../funding.types.js';
 import type { DataSubjectEvent } from './data-subject.events.js';
 
 /** A data subject as the log knows them: nothing but whether, and when, they were erased. */
-export type DataSubject = { readonly status: 'none' } | { readonly status: 'erased'; readonly subjectId: string; readonly erasedAt: Instant };
+export type DataSubject =
+  { readonly status: 'none' } | { readonly status: 'erased'; readonly subjectId: string; readonly erasedAt: Instant };
 
 export function evolveDataSubject(state: DataSubject, event: DataSubjectEvent): DataSubject {
   switch (event.type) {

@@ -17,7 +17,9 @@ export type EraseDataSubject = {
   readonly records: RetentionRecords;
 };
 
-type ErasureState = { subject: DataSubject } & { [grant: `grant:${string}`]: Grant } & { [programme: `programme:${string}`]: Programme };
+type ErasureState = { subject: DataSubject } & { [grant: `grant:${string}`]: Grant } & {
+  [programme: `programme:${string}`]: Programme;
+};
 
 const grantIdsOf = (command: EraseDataSubject): string[] => [...new Set(command.records.grants.map((g) => g.grantId))];
 
@@ -38,7 +40,8 @@ export const eraseDataSubject: CommandPlan<EraseDataSubject, ErasureState> = {
     for (const grantId of grantIdsOf(command)) {
       grants[`grant:${grantId}`] = reading(GRANT, grantStream(grantId));
       const grant = state[`grant:${grantId}`];
-      if (grant && grant.status !== 'none') programmes[`programme:${grant.programmeId}`] = reading(PROGRAMME, programmeStream(grant.programmeId));
+      if (grant && grant.status !== 'none')
+        programmes[`programme:${grant.programmeId}`] = reading(PROGRAMME, programmeStream(grant.programmeId));
     }
     return { ...grants, ...programmes };
   },
@@ -46,33 +49,56 @@ export const eraseDataSubject: CommandPlan<EraseDataSubject, ErasureState> = {
   decide(command, state, now) {
     const { subject } = state;
     if (subject.status === 'erased') {
-      refuse('DATA_SUBJECT_ALREADY_ERASED', `Data subject ${command.subjectId} was erased at ${subject.erasedAt}`, { erasedAt: subject.erasedAt });
+      refuse('DATA_SUBJECT_ALREADY_ERASED', `Data subject ${command.subjectId} was erased at ${subject.erasedAt}`, {
+        erasedAt: subject.erasedAt,
+      });
     }
     assertText(command.reason, 'erasure reason');
     const grants = grantIdsOf(command).map((grantId) => grantOf(state, grantId, command.subjectId));
     const kept = retention({ bids: command.records.bids, grants: grants.map(({ retained }) => retained) }, now);
     if (kept.length > 0) {
       const until = retainedUntil(kept);
-      refuse('RETENTION_PERIOD_ACTIVE', `The records must be kept ${until === null ? 'while a procedure or a recovery is open' : `until ${until.toISOString()}`}: ${kept.map((k) => k.because).join('; ')}`, {
-        retainUntil: until === null ? null : until.toISOString(),
-        retentionReasons: kept.map((k) => ({ reason: k.reason, retainUntil: k.until === null ? null : k.until.toISOString(), grantId: k.grantId, bidId: k.bidId })),
-      });
+      refuse(
+        'RETENTION_PERIOD_ACTIVE',
+        `The records must be kept ${until === null ? 'while a procedure or a recovery is open' : `until ${until.toISOString()}`}: ${kept.map((k) => k.because).join('; ')}`,
+        {
+          retainUntil: until === null ? null : until.toISOString(),
+          retentionReasons: kept.map((k) => ({
+            reason: k.reason,
+            retainUntil: k.until === null ? null : k.until.toISOString(),
+            grantId: k.grantId,
+            bidId: k.bidId,
+          })),
+        },
+      );
     }
     const erasedAt = instant(now);
     return [
       { type: 'DataSubjectErased', data: { subjectId: command.subjectId, reason: command.reason, erasedAt } },
       ...grants.map(({ grant }): FundingEvent => ({
         type: 'GrantBeneficiaryErased',
-        data: { grantId: grant.grantId, callId: grant.callId, programmeId: grant.programmeId, measureId: grant.measureId, subjectId: command.subjectId, erasedAt },
+        data: {
+          grantId: grant.grantId,
+          callId: grant.callId,
+          programmeId: grant.programmeId,
+          measureId: grant.measureId,
+          subjectId: command.subjectId,
+          erasedAt,
+        },
       })),
     ];
   },
 };
 
 /** One of the subject's grants, from its stream, with its programme's retention rule. */
-function grantOf(state: ErasureState, grantId: string, subjectId: string): { grant: ExistingGrant; retained: RetainedGrant } {
+function grantOf(
+  state: ErasureState,
+  grantId: string,
+  subjectId: string,
+): { grant: ExistingGrant; retained: RetainedGrant } {
   const grant = state[`grant:${grantId}`];
-  if (!grant || grant.status === 'none' || grant.beneficiarySubjectId !== subjectId) refuse('INVALID_INPUT', `Grant ${grantId} is not a grant of data subject ${subjectId}`);
+  if (!grant || grant.status === 'none' || grant.beneficiarySubjectId !== subjectId)
+    refuse('INVALID_INPUT', `Grant ${grantId} is not a grant of data subject ${subjectId}`);
   const programme = requireProgramme(state[`programme:${grant.programmeId}`] ?? { status: 'none' }, grant.programmeId);
   return {
     grant,

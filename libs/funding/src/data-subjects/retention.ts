@@ -44,7 +44,13 @@ export interface RetainedGrant {
  *   de minimis Reg. 2023/2831 art. 6(4); 10 fiscal years under Reg. 1407/2013 art. 6(4));
  * - `open-recovery`: money ordered back from the subject and neither received nor written off.
  */
-export const RETENTION_REASONS = ['open-procedure', 'appeal-window', 'operation-records', 'state-aid-records', 'open-recovery'] as const;
+export const RETENTION_REASONS = [
+  'open-procedure',
+  'appeal-window',
+  'operation-records',
+  'state-aid-records',
+  'open-recovery',
+] as const;
 export type RetentionReason = (typeof RETENTION_REASONS)[number];
 
 export interface Retention {
@@ -81,7 +87,9 @@ export function stateAidRecordsUntil(grant: Pick<RetainedGrant, 'aidRegime' | 'g
     case 'none':
       return null;
     case 'de-minimis':
-      return grant.grantDate < DE_MINIMIS_2023_2831_FROM ? endOfYearAfter(grant.grantDate, STATE_AID_RECORD_YEARS) : endOfDayAfter(grant.grantDate, STATE_AID_RECORD_YEARS);
+      return grant.grantDate < DE_MINIMIS_2023_2831_FROM
+        ? endOfYearAfter(grant.grantDate, STATE_AID_RECORD_YEARS)
+        : endOfDayAfter(grant.grantDate, STATE_AID_RECORD_YEARS);
     case 'gber':
       return endOfDayAfter(grant.grantDate, STATE_AID_RECORD_YEARS);
   }
@@ -98,17 +106,33 @@ export function stateAidRecordsUntil(grant: Pick<RetainedGrant, 'aidRegime' | 'g
  * - a grant under State aid (de minimis, GBER): its aid records, 10 years from the award;
  * - a grant with a recovery ordered and neither received nor written off in full: while it is open.
  */
-export function retention(held: { readonly bids: RetentionRecords['bids']; readonly grants: readonly RetainedGrant[] }, now: Date): Retention[] {
+export function retention(
+  held: { readonly bids: RetentionRecords['bids']; readonly grants: readonly RetainedGrant[] },
+  now: Date,
+): Retention[] {
   const kept: Retention[] = [];
   for (const bid of held.bids) {
     if (bid.status === 'awarded') continue;
     if (bid.status === 'submitted' || bid.status === 'admissible') {
-      kept.push({ reason: 'open-procedure', until: null, because: `bid ${bid.bidId} is still being decided`, bidId: bid.bidId, grantId: null });
+      kept.push({
+        reason: 'open-procedure',
+        until: null,
+        because: `bid ${bid.bidId} is still being decided`,
+        bidId: bid.bidId,
+        grantId: null,
+      });
       continue;
     }
-    const decidedAt = bid.status === 'inadmissible' ? bid.evaluatedAt : bid.evaluatedAt === null ? null : bid.withdrawnAt;
+    const decidedAt =
+      bid.status === 'inadmissible' ? bid.evaluatedAt : bid.evaluatedAt === null ? null : bid.withdrawnAt;
     if (decidedAt === null) continue;
-    kept.push({ reason: 'appeal-window', until: new Date(Date.parse(decidedAt) + bid.appealWindowDays * DAY), because: `bid ${bid.bidId} may still be appealed`, bidId: bid.bidId, grantId: null });
+    kept.push({
+      reason: 'appeal-window',
+      until: new Date(Date.parse(decidedAt) + bid.appealWindowDays * DAY),
+      because: `bid ${bid.bidId} may still be appealed`,
+      bidId: bid.bidId,
+      grantId: null,
+    });
   }
   for (const grant of held.grants) {
     const from = grant.retention.from === 'award' ? grant.grantDate : (grant.lastPaymentAt ?? grant.grantDate);
@@ -121,10 +145,22 @@ export function retention(held: { readonly bids: RetentionRecords['bids']; reado
     });
     const aidUntil = stateAidRecordsUntil(grant);
     if (aidUntil) {
-      kept.push({ reason: 'state-aid-records', until: aidUntil, because: `grant ${grant.grantId} is ${grant.aidRegime} State aid, whose records are kept ${STATE_AID_RECORD_YEARS} years from the award`, bidId: null, grantId: grant.grantId });
+      kept.push({
+        reason: 'state-aid-records',
+        until: aidUntil,
+        because: `grant ${grant.grantId} is ${grant.aidRegime} State aid, whose records are kept ${STATE_AID_RECORD_YEARS} years from the award`,
+        bidId: null,
+        grantId: grant.grantId,
+      });
     }
     if (grant.openRecoveryCents > 0) {
-      kept.push({ reason: 'open-recovery', until: null, because: `grant ${grant.grantId} has ${grant.openRecoveryCents} cents ordered back, neither received nor written off`, bidId: null, grantId: grant.grantId });
+      kept.push({
+        reason: 'open-recovery',
+        until: null,
+        because: `grant ${grant.grantId} has ${grant.openRecoveryCents} cents ordered back, neither received nor written off`,
+        bidId: null,
+        grantId: grant.grantId,
+      });
     }
   }
   return kept.filter((k) => k.until === null || k.until.getTime() > now.getTime());

@@ -6,7 +6,16 @@
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { PORTAL, SUPPLIER, bidAdmissible, bidSubmitted, callOpened, claimItem, grantAwarded, programmeEstablished } from '../../test-support/funding.fixtures.js';
+import {
+  PORTAL,
+  SUPPLIER,
+  bidAdmissible,
+  bidSubmitted,
+  callOpened,
+  claimItem,
+  grantAwarded,
+  programmeEstablished,
+} from '../../test-support/funding.fixtures.js';
 import { documentsClaimedOnceInsideTheEligibilityPeriod } from '../../test-support/grant.invariants.js';
 import { TestLedger, record } from '../../test-support/test-ledger.js';
 import type { FundingEvent } from '../funding.events.js';
@@ -25,7 +34,15 @@ function awarded(grantId: string): FundingEvent[] {
   return [
     { ...bidSubmitted, data: { ...bidSubmitted.data, bidId } } as FundingEvent,
     { ...bidAdmissible, data: { ...bidAdmissible.data, bidId } } as FundingEvent,
-    { ...award, data: { ...award.data, grantId, bidId, cup: `J11B170002700${GRANTS.indexOf(grantId as (typeof GRANTS)[number])}9` } },
+    {
+      ...award,
+      data: {
+        ...award.data,
+        grantId,
+        bidId,
+        cup: `J11B170002700${GRANTS.indexOf(grantId as (typeof GRANTS)[number])}9`,
+      },
+    },
   ];
 }
 
@@ -33,7 +50,10 @@ function awarded(grantId: string): FundingEvent[] {
 const spelling = fc.constantFrom('FT 118/2026', 'ft 118/2026', ' Ft 118/2026  ');
 
 const race = fc.record({
-  claims: fc.array(fc.record({ grant: fc.constantFrom(...GRANTS), number: spelling, withOther: fc.boolean() }), { minLength: 2, maxLength: 6 }),
+  claims: fc.array(fc.record({ grant: fc.constantFrom(...GRANTS), number: spelling, withOther: fc.boolean() }), {
+    minLength: 2,
+    maxLength: 6,
+  }),
   now: fc.constantFrom('2026-07-01T10:00:00.000Z', '2026-12-01T10:00:00.000Z'),
 });
 
@@ -57,18 +77,27 @@ describe('a document claimed by claims racing on several grants', () => {
           items: [
             // An invoice of the claim's own beside the contested one: the refusal takes neither.
             ...(withOther ? [claimItem(50_000, `own-${i}`)] : []),
-            { ...claimItem(100_000, 'contested'), document: { type: 'invoice', number, date: '2026-06-10', issuerTaxCode: SUPPLIER, amountCents: 100_000 } },
+            {
+              ...claimItem(100_000, 'contested'),
+              document: { type: 'invoice', number, date: '2026-06-10', issuerTaxCode: SUPPLIER, amountCents: 100_000 },
+            },
           ],
         }));
         const outcomes = await ledger.at(new Date(now)).executeConcurrently(commands);
         conflicts += ledger.conflicts;
 
         expect(outcomes.filter((o) => o.kind === 'accepted')).toHaveLength(1);
-        expect(outcomes.filter((o) => o.kind !== 'accepted')).toEqual(Array(claims.length - 1).fill({ kind: 'refused', code: 'DOCUMENT_ALREADY_CLAIMED' }));
+        expect(outcomes.filter((o) => o.kind !== 'accepted')).toEqual(
+          Array(claims.length - 1).fill({ kind: 'refused', code: 'DOCUMENT_ALREADY_CLAIMED' }),
+        );
         const winner = outcomes.findIndex((o) => o.kind === 'accepted');
         const taken = ledger.log.filter((e) => e.event.type === 'ExpenditureDocumentClaimed');
         const key = documentKey('wecare', { issuerTaxCode: SUPPLIER, number: 'FT 118/2026', date: '2026-06-10' });
-        expect(taken.filter((e) => (e.event.data as { key: string }).key === key).map((e) => (e.event.data as { claimId: string }).claimId)).toEqual([`k${winner}`]);
+        expect(
+          taken
+            .filter((e) => (e.event.data as { key: string }).key === key)
+            .map((e) => (e.event.data as { claimId: string }).claimId),
+        ).toEqual([`k${winner}`]);
         // Nothing of a refused claim was written: not its claim, not its own invoice.
         expect(ledger.log.filter((e) => e.event.type === 'ExpenditureClaimSubmitted')).toHaveLength(1);
         expect(taken).toHaveLength(claims[winner]!.withOther ? 2 : 1);

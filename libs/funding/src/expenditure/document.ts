@@ -6,7 +6,10 @@ import type { DocumentEvent, ExpenditureDocument } from './expenditure.events.js
  * A document of expenditure as it is compared: in its programme, by issuer, number and date,
  * trimmed and in upper case ("FT 118/2026 " and "ft 118/2026" are one invoice).
  */
-export function documentKey(programmeId: string, document: Pick<ExpenditureDocument, 'issuerTaxCode' | 'number' | 'date'>): string {
+export function documentKey(
+  programmeId: string,
+  document: Pick<ExpenditureDocument, 'issuerTaxCode' | 'number' | 'date'>,
+): string {
   const norm = (value: string) => value.trim().toUpperCase();
   return [programmeId, norm(document.issuerTaxCode), norm(document.number), norm(document.date)].join('|');
 }
@@ -35,7 +38,9 @@ export const DOCUMENT: Evolving<DocumentRegister, DocumentEvent> = {
       case 'ExpenditureDocumentClaimed': {
         const { key, claimId, grantId, itemIndex } = event.data;
         // The first claim holds the document; a later event for the same key is never written.
-        return state.claimed.has(key) ? state : { claimed: new Map(state.claimed).set(key, { claimId, grantId, itemIndex }) };
+        return state.claimed.has(key)
+          ? state
+          : { claimed: new Map(state.claimed).set(key, { claimId, grantId, itemIndex }) };
       }
       default:
         return assertNever(event.type);

@@ -31,16 +31,54 @@ import { documentStream, streamOf } from '../streams.js';
 
 // A grant of EUR 120,000 on an operation of EUR 200,000 (2026-06-01 to 2027-05-31), its call's funding rate 60%.
 const now = new Date('2026-07-01T10:00:00.000Z');
-const activeGrant = (...later: GrantEvent[]): FundingEvent[] => [programmeEstablished, callOpened, bidSubmitted, bidAdmissible, grantAwarded(EUR(120_000)), budgetCommitted(EUR(120_000)), bidAwarded(EUR(120_000)), ...later];
-const filed = (claimId: string): FundingEvent => ({ type: 'ExpenditureClaimFiled', data: { claimId, grantId: 'g1', filedAt: now.toISOString() } });
-const items = (...amounts: number[]): ClaimItem[] => amounts.map((amountCents, i) => claimItem(amountCents, `claim-1-${i}`));
-const submit = (claimId: string, kind: 'interim' | 'final', ...amounts: number[]): SubmitExpenditureClaim => ({ type: 'SubmitExpenditureClaim', grantId: 'g1', claimId, kind, items: items(...amounts), submittedBy: PORTAL });
-/** What an item of the fixtures (`claimItem`) takes: its invoice `<claimId>-<item>` of SUPPLIER, in programme wecare. */
-const documentClaimed = (claimId: string, itemIndex: number, claimedCents: number, grantId = 'g1', number = `${claimId}-${itemIndex}`): FundingEvent => ({
-  type: 'ExpenditureDocumentClaimed',
-  data: { key: documentKey('wecare', { issuerTaxCode: SUPPLIER, number, date: '2026-06-10' }), programmeId: 'wecare', grantId, claimId, itemIndex, claimedCents, claimedAt: now.toISOString() },
+const activeGrant = (...later: GrantEvent[]): FundingEvent[] => [
+  programmeEstablished,
+  callOpened,
+  bidSubmitted,
+  bidAdmissible,
+  grantAwarded(EUR(120_000)),
+  budgetCommitted(EUR(120_000)),
+  bidAwarded(EUR(120_000)),
+  ...later,
+];
+const filed = (claimId: string): FundingEvent => ({
+  type: 'ExpenditureClaimFiled',
+  data: { claimId, grantId: 'g1', filedAt: now.toISOString() },
 });
-const verify = (claimId: string, eligibleCents: number, cuts: VerifyExpenditureClaim['cuts'] = []): VerifyExpenditureClaim => ({
+const items = (...amounts: number[]): ClaimItem[] =>
+  amounts.map((amountCents, i) => claimItem(amountCents, `claim-1-${i}`));
+const submit = (claimId: string, kind: 'interim' | 'final', ...amounts: number[]): SubmitExpenditureClaim => ({
+  type: 'SubmitExpenditureClaim',
+  grantId: 'g1',
+  claimId,
+  kind,
+  items: items(...amounts),
+  submittedBy: PORTAL,
+});
+/** What an item of the fixtures (`claimItem`) takes: its invoice `<claimId>-<item>` of SUPPLIER, in programme wecare. */
+const documentClaimed = (
+  claimId: string,
+  itemIndex: number,
+  claimedCents: number,
+  grantId = 'g1',
+  number = `${claimId}-${itemIndex}`,
+): FundingEvent => ({
+  type: 'ExpenditureDocumentClaimed',
+  data: {
+    key: documentKey('wecare', { issuerTaxCode: SUPPLIER, number, date: '2026-06-10' }),
+    programmeId: 'wecare',
+    grantId,
+    claimId,
+    itemIndex,
+    claimedCents,
+    claimedAt: now.toISOString(),
+  },
+});
+const verify = (
+  claimId: string,
+  eligibleCents: number,
+  cuts: VerifyExpenditureClaim['cuts'] = [],
+): VerifyExpenditureClaim => ({
   type: 'VerifyExpenditureClaim',
   claimId,
   eligibleCents,
@@ -53,50 +91,131 @@ const verify = (claimId: string, eligibleCents: number, cuts: VerifyExpenditureC
 describe('submitting an expenditure claim', () => {
   it("records the claim on the grant and takes its id, through the grant's own portal", async () => {
     expect(await given(...activeGrant()).when(submit('claim-1', 'interim', EUR(60_000), EUR(40_000)), now)).toEqual([
-      { ...claimSubmitted('claim-1', 'interim', EUR(60_000), EUR(40_000)), data: { ...claimSubmitted('claim-1', 'interim', EUR(60_000), EUR(40_000)).data, submittedAt: now.toISOString() } },
+      {
+        ...claimSubmitted('claim-1', 'interim', EUR(60_000), EUR(40_000)),
+        data: {
+          ...claimSubmitted('claim-1', 'interim', EUR(60_000), EUR(40_000)).data,
+          submittedAt: now.toISOString(),
+        },
+      },
       filed('claim-1'),
       documentClaimed('claim-1', 0, EUR(60_000)),
       documentClaimed('claim-1', 1, EUR(40_000)),
     ]);
-    await expectRefusal(given(...activeGrant()).when({ ...submit('claim-1', 'interim', 1), submittedBy: 'portal-2' }, now), 'GRANT_NOT_FOUND');
+    await expectRefusal(
+      given(...activeGrant()).when({ ...submit('claim-1', 'interim', 1), submittedBy: 'portal-2' }, now),
+      'GRANT_NOT_FOUND',
+    );
   });
 
   it('takes a claim id once, across all grants', async () => {
-    await expectRefusal(given(...activeGrant(), filed('claim-1')).when(submit('claim-1', 'interim', 1), now), 'CLAIM_ALREADY_EXISTS');
+    await expectRefusal(
+      given(...activeGrant(), filed('claim-1')).when(submit('claim-1', 'interim', 1), now),
+      'CLAIM_ALREADY_EXISTS',
+    );
   });
 
   it('closes the grant to further claims once the final claim is in', async () => {
-    await expectRefusal(given(...activeGrant(claimSubmitted('claim-1', 'final', EUR(10_000)))).when(submit('claim-2', 'interim', 1), now), 'CLAIMS_CLOSED');
+    await expectRefusal(
+      given(...activeGrant(claimSubmitted('claim-1', 'final', EUR(10_000)))).when(submit('claim-2', 'interim', 1), now),
+      'CLAIMS_CLOSED',
+    );
   });
 
   it("refuses a claim with no items, an item without its document, and one beyond the operation's eligible cost", async () => {
     await expectRefusal(given(...activeGrant()).when(submit('claim-1', 'interim'), now), 'INVALID_INPUT');
-    await expectRefusal(given(...activeGrant()).when({ ...submit('claim-1', 'interim', 1), items: [{ ...items(1)[0]!, documentRef: ' ' }] }, now), 'INVALID_INPUT');
+    await expectRefusal(
+      given(...activeGrant()).when(
+        { ...submit('claim-1', 'interim', 1), items: [{ ...items(1)[0]!, documentRef: ' ' }] },
+        now,
+      ),
+      'INVALID_INPUT',
+    );
     await expectRefusal(given(...activeGrant()).when(submit('claim-1', 'interim', 0), now), 'INVALID_AMOUNT');
-    await expectRefusal(given(...activeGrant()).when(submit('claim-1', 'interim', EUR(150_000), EUR(50_000) + 1), now), 'CLAIM_EXCEEDS_ELIGIBLE_COST');
+    await expectRefusal(
+      given(...activeGrant()).when(submit('claim-1', 'interim', EUR(150_000), EUR(50_000) + 1), now),
+      'CLAIM_EXCEEDS_ELIGIBLE_COST',
+    );
   });
 
   it('refuses a claim on a completed or revoked grant', async () => {
-    const revoked: GrantEvent = { type: 'GrantRevoked', data: { ...G1_PLACE, reason: 'r', covar: null, whole: true, revokedCents: EUR(120_000), awardAfterCents: 0, releasedCents: EUR(120_000), recoveryDueCents: 0, recoveryDueAddedCents: 0, act: null, revokedAt: '' } };
+    const revoked: GrantEvent = {
+      type: 'GrantRevoked',
+      data: {
+        ...G1_PLACE,
+        reason: 'r',
+        covar: null,
+        whole: true,
+        revokedCents: EUR(120_000),
+        awardAfterCents: 0,
+        releasedCents: EUR(120_000),
+        recoveryDueCents: 0,
+        recoveryDueAddedCents: 0,
+        act: null,
+        revokedAt: '',
+      },
+    };
     await expectRefusal(given(...activeGrant(revoked)).when(submit('claim-1', 'interim', 1), now), 'GRANT_NOT_ACTIVE');
   });
 });
 
 describe('the documents and dates of expenditure (Reg. (EU) 2021/1060 art. 63(2) and (9); 1303/2013 art. 65(2) and (11))', () => {
-  const withItem = (claimId: string, item: Partial<ClaimItem>, ...more: ClaimItem[]): SubmitExpenditureClaim => ({ ...submit(claimId, 'interim'), items: [{ ...claimItem(EUR(1_000), `${claimId}-0`), ...item }, ...more] });
-  const invoice = (number: string, amountCents: number, issuerTaxCode = SUPPLIER) => ({ type: 'invoice' as const, number, date: '2026-06-10', issuerTaxCode, amountCents });
+  const withItem = (claimId: string, item: Partial<ClaimItem>, ...more: ClaimItem[]): SubmitExpenditureClaim => ({
+    ...submit(claimId, 'interim'),
+    items: [{ ...claimItem(EUR(1_000), `${claimId}-0`), ...item }, ...more],
+  });
+  const invoice = (number: string, amountCents: number, issuerTaxCode = SUPPLIER) => ({
+    type: 'invoice' as const,
+    number,
+    date: '2026-06-10',
+    issuerTaxCode,
+    amountCents,
+  });
 
   it("refuses an item paid outside the operation's dates or the programme's eligibility period, naming the item and the days it may be paid", async () => {
-    const refusal = given(...activeGrant()).when(withItem('claim-1', {}, { ...claimItem(EUR(1_000), 'late'), paidOn: '2027-06-01' }), now);
-    await expect(refusal).rejects.toMatchObject({ code: 'OUTSIDE_ELIGIBILITY_PERIOD', details: { itemIndex: 1, paidOn: '2027-06-01', eligibleFrom: '2026-06-01', eligibleTo: '2027-05-31' } });
-    await expectRefusal(given(...activeGrant()).when(withItem('claim-1', { paidOn: '2026-05-31' }), now), 'OUTSIDE_ELIGIBILITY_PERIOD');
+    const refusal = given(...activeGrant()).when(
+      withItem('claim-1', {}, { ...claimItem(EUR(1_000), 'late'), paidOn: '2027-06-01' }),
+      now,
+    );
+    await expect(refusal).rejects.toMatchObject({
+      code: 'OUTSIDE_ELIGIBILITY_PERIOD',
+      details: { itemIndex: 1, paidOn: '2027-06-01', eligibleFrom: '2026-06-01', eligibleTo: '2027-05-31' },
+    });
+    await expectRefusal(
+      given(...activeGrant()).when(withItem('claim-1', { paidOn: '2026-05-31' }), now),
+      'OUTSIDE_ELIGIBILITY_PERIOD',
+    );
     // A 2014-2020 programme: its operations' expenditure is paid by 31 December 2023, whatever the operation's dates say.
     const established = programmeEstablished as Extract<FundingEvent, { type: 'ProgrammeEstablished' }>;
-    const period2014: FundingEvent = { ...established, data: { ...established.data, rules: { ...established.data.rules, programmingPeriod: '2014-2020', eligibility: { from: '2014-01-01', to: '2023-12-31' } } } };
+    const period2014: FundingEvent = {
+      ...established,
+      data: {
+        ...established.data,
+        rules: {
+          ...established.data.rules,
+          programmingPeriod: '2014-2020',
+          eligibility: { from: '2014-01-01', to: '2023-12-31' },
+        },
+      },
+    };
     const [, ...rest] = activeGrant();
-    const longOperation = rest.map((e) => (e.type === 'GrantAwarded' ? { ...e, data: { ...e.data, operation: { ...e.data.operation, plannedStartDate: '2022-01-01', plannedEndDate: '2026-12-31' } } } : e));
-    expect(await given(period2014, ...longOperation).when(withItem('claim-1', { paidOn: '2023-12-31' }), now)).toHaveLength(3);
-    await expect(given(period2014, ...longOperation).when(withItem('claim-1', { paidOn: '2024-01-01' }), now)).rejects.toMatchObject({
+    const longOperation = rest.map((e) =>
+      e.type === 'GrantAwarded'
+        ? {
+            ...e,
+            data: {
+              ...e.data,
+              operation: { ...e.data.operation, plannedStartDate: '2022-01-01', plannedEndDate: '2026-12-31' },
+            },
+          }
+        : e,
+    );
+    expect(
+      await given(period2014, ...longOperation).when(withItem('claim-1', { paidOn: '2023-12-31' }), now),
+    ).toHaveLength(3);
+    await expect(
+      given(period2014, ...longOperation).when(withItem('claim-1', { paidOn: '2024-01-01' }), now),
+    ).rejects.toMatchObject({
       code: 'OUTSIDE_ELIGIBILITY_PERIOD',
       details: { itemIndex: 0, paidOn: '2024-01-01', eligibleFrom: '2022-01-01', eligibleTo: '2023-12-31' },
     });
@@ -104,123 +223,332 @@ describe('the documents and dates of expenditure (Reg. (EU) 2021/1060 art. 63(2)
 
   it('refuses an item without its payment date or its document, or with a document that is not one', async () => {
     await expectRefusal(given(...activeGrant()).when(withItem('claim-1', { paidOn: null }), now), 'INVALID_INPUT');
-    await expectRefusal(given(...activeGrant()).when(withItem('claim-1', { paidOn: '2026-02-30' }), now), 'INVALID_INPUT');
+    await expectRefusal(
+      given(...activeGrant()).when(withItem('claim-1', { paidOn: '2026-02-30' }), now),
+      'INVALID_INPUT',
+    );
     await expectRefusal(given(...activeGrant()).when(withItem('claim-1', { document: null }), now), 'INVALID_INPUT');
-    await expectRefusal(given(...activeGrant()).when(withItem('claim-1', { document: { ...invoice('F1', EUR(1_000)), type: 'ticket' as never } }), now), 'INVALID_INPUT');
-    await expectRefusal(given(...activeGrant()).when(withItem('claim-1', { document: invoice('F1', EUR(1_000), 'not a tax code') }), now), 'INVALID_INPUT');
-    await expectRefusal(given(...activeGrant()).when(withItem('claim-1', { document: { ...invoice('F1', EUR(1_000)), date: '2026-6-10' } }), now), 'INVALID_INPUT');
-    await expectRefusal(given(...activeGrant()).when(withItem('claim-1', { document: invoice('F1', 0) }), now), 'INVALID_AMOUNT');
+    await expectRefusal(
+      given(...activeGrant()).when(
+        withItem('claim-1', { document: { ...invoice('F1', EUR(1_000)), type: 'ticket' as never } }),
+        now,
+      ),
+      'INVALID_INPUT',
+    );
+    await expectRefusal(
+      given(...activeGrant()).when(withItem('claim-1', { document: invoice('F1', EUR(1_000), 'not a tax code') }), now),
+      'INVALID_INPUT',
+    );
+    await expectRefusal(
+      given(...activeGrant()).when(
+        withItem('claim-1', { document: { ...invoice('F1', EUR(1_000)), date: '2026-6-10' } }),
+        now,
+      ),
+      'INVALID_INPUT',
+    );
+    await expectRefusal(
+      given(...activeGrant()).when(withItem('claim-1', { document: invoice('F1', 0) }), now),
+      'INVALID_AMOUNT',
+    );
   });
 
   it("claims at most the document's amount on an item", async () => {
-    expect(await given(...activeGrant()).when(withItem('claim-1', { amountCents: EUR(1_000), document: invoice('F1', EUR(1_220)) }), now)).toHaveLength(3);
-    await expect(given(...activeGrant()).when(withItem('claim-1', { amountCents: EUR(1_000) + 1, document: invoice('F1', EUR(1_000)) }), now)).rejects.toMatchObject({
+    expect(
+      await given(...activeGrant()).when(
+        withItem('claim-1', { amountCents: EUR(1_000), document: invoice('F1', EUR(1_220)) }),
+        now,
+      ),
+    ).toHaveLength(3);
+    await expect(
+      given(...activeGrant()).when(
+        withItem('claim-1', { amountCents: EUR(1_000) + 1, document: invoice('F1', EUR(1_000)) }),
+        now,
+      ),
+    ).rejects.toMatchObject({
       code: 'ITEM_EXCEEDS_DOCUMENT',
       details: { itemIndex: 0, amountCents: EUR(1_000) + 1, documentAmountCents: EUR(1_000) },
     });
   });
 
   it('takes each document once in the programme, on its own stream: twice in one claim, or on another grant, it is refused naming the claim that holds it', async () => {
-    const events = await given(...activeGrant()).when(withItem('claim-1', { document: invoice('FT 118/2026', EUR(1_000)) }), now);
+    const events = await given(...activeGrant()).when(
+      withItem('claim-1', { document: invoice('FT 118/2026', EUR(1_000)) }),
+      now,
+    );
     expect(events[2]).toEqual({
       type: 'ExpenditureDocumentClaimed',
-      data: { key: `wecare|${SUPPLIER}|FT 118/2026|2026-06-10`, programmeId: 'wecare', grantId: 'g1', claimId: 'claim-1', itemIndex: 0, claimedCents: EUR(1_000), claimedAt: now.toISOString() },
+      data: {
+        key: `wecare|${SUPPLIER}|FT 118/2026|2026-06-10`,
+        programmeId: 'wecare',
+        grantId: 'g1',
+        claimId: 'claim-1',
+        itemIndex: 0,
+        claimedCents: EUR(1_000),
+        claimedAt: now.toISOString(),
+      },
     });
     expect(streamOf(events[2]!)).toBe(documentStream(`wecare|${SUPPLIER}|FT 118/2026|2026-06-10`));
     // Twice in one claim: the same issuer, number and date, written otherwise (trimmed, any case).
-    const twice = withItem('claim-1', { document: invoice('FT 118/2026', EUR(1_000)) }, { ...claimItem(EUR(500), 'x'), document: invoice(' ft 118/2026 ', EUR(1_000), ` ${SUPPLIER.toLowerCase()}`) });
-    await expect(given(...activeGrant()).when(twice, now)).rejects.toMatchObject({ code: 'DOCUMENT_ALREADY_CLAIMED', details: { itemIndex: 1, claimId: 'claim-1', grantId: 'g1', earlierItemIndex: 0 } });
+    const twice = withItem(
+      'claim-1',
+      { document: invoice('FT 118/2026', EUR(1_000)) },
+      { ...claimItem(EUR(500), 'x'), document: invoice(' ft 118/2026 ', EUR(1_000), ` ${SUPPLIER.toLowerCase()}`) },
+    );
+    await expect(given(...activeGrant()).when(twice, now)).rejects.toMatchObject({
+      code: 'DOCUMENT_ALREADY_CLAIMED',
+      details: { itemIndex: 1, claimId: 'claim-1', grantId: 'g1', earlierItemIndex: 0 },
+    });
     // Already claimed by another grant of the programme.
     const elsewhere: FundingEvent = { ...documentClaimed('claim-9', 3, EUR(1_000), 'g9', 'FT 118/2026') };
-    await expect(given(...activeGrant(), elsewhere).when(withItem('claim-1', { document: invoice('Ft 118/2026', EUR(1_000)) }), now)).rejects.toMatchObject({
+    await expect(
+      given(...activeGrant(), elsewhere).when(
+        withItem('claim-1', { document: invoice('Ft 118/2026', EUR(1_000)) }),
+        now,
+      ),
+    ).rejects.toMatchObject({
       code: 'DOCUMENT_ALREADY_CLAIMED',
       details: { itemIndex: 0, claimId: 'claim-9', grantId: 'g9', earlierItemIndex: 3 },
     });
     // Another date, number or issuer is another document; so is the same one in another programme.
-    for (const other of [invoice('FT 118/2026', EUR(1_000), '01234567890'), invoice('FT 119/2026', EUR(1_000)), { ...invoice('FT 118/2026', EUR(1_000)), date: '2026-06-11' }]) {
-      expect(await given(...activeGrant(), elsewhere).when(withItem('claim-1', { document: other }), now)).toHaveLength(3);
+    for (const other of [
+      invoice('FT 118/2026', EUR(1_000), '01234567890'),
+      invoice('FT 119/2026', EUR(1_000)),
+      { ...invoice('FT 118/2026', EUR(1_000)), date: '2026-06-11' },
+    ]) {
+      expect(await given(...activeGrant(), elsewhere).when(withItem('claim-1', { document: other }), now)).toHaveLength(
+        3,
+      );
     }
-    const inAnotherProgramme: FundingEvent = { ...elsewhere, data: { ...(elsewhere.data as object), key: `other|${SUPPLIER}|FT 118/2026|2026-06-10`, programmeId: 'other' } } as FundingEvent;
-    expect(await given(...activeGrant(), inAnotherProgramme).when(withItem('claim-1', { document: invoice('FT 118/2026', EUR(1_000)) }), now)).toHaveLength(3);
+    const inAnotherProgramme: FundingEvent = {
+      ...elsewhere,
+      data: { ...(elsewhere.data as object), key: `other|${SUPPLIER}|FT 118/2026|2026-06-10`, programmeId: 'other' },
+    } as FundingEvent;
+    expect(
+      await given(...activeGrant(), inAnotherProgramme).when(
+        withItem('claim-1', { document: invoice('FT 118/2026', EUR(1_000)) }),
+        now,
+      ),
+    ).toHaveLength(3);
   });
 
   it('keeps claims from before documents as they were: their items have no payment date nor document, and are verified and paid as before', async () => {
-    const legacy = claimSubmitted('claim-1', 'interim', EUR(10_000)) as Extract<GrantEvent, { type: 'ExpenditureClaimSubmitted' }>;
-    const old: GrantEvent = { ...legacy, data: { ...legacy.data, items: [{ description: 'Old', category: 'services', amountCents: EUR(10_000), documentRef: 'INV-1', paidOn: null, document: null }] } };
+    const legacy = claimSubmitted('claim-1', 'interim', EUR(10_000)) as Extract<
+      GrantEvent,
+      { type: 'ExpenditureClaimSubmitted' }
+    >;
+    const old: GrantEvent = {
+      ...legacy,
+      data: {
+        ...legacy.data,
+        items: [
+          {
+            description: 'Old',
+            category: 'services',
+            amountCents: EUR(10_000),
+            documentRef: 'INV-1',
+            paidOn: null,
+            document: null,
+          },
+        ],
+      },
+    };
     const [verified] = await given(...activeGrant(old), filed('claim-1')).when(verify('claim-1', EUR(10_000)), now);
     expect(verified).toMatchObject({ type: 'ExpenditureClaimVerified', data: { eligibleCents: EUR(10_000) } });
   });
 });
 
-describe('the funding rate: a grant is paid at most its call\'s rate times its verified expenditure, up to the award (docs/adr/0011)', () => {
+describe("the funding rate: a grant is paid at most its call's rate times its verified expenditure, up to the award (docs/adr/0011)", () => {
   // An award of EUR 120,000 capped below its call's rate: 80% of the EUR 200,000 operation would be EUR 160,000.
   const capped = (...later: GrantEvent[]) => {
     const [first, second, ...rest] = activeGrant(...later);
-    return [first!, { ...second!, data: { ...(second!.data as object), fundingRateBp: 8000 } } as FundingEvent, ...rest.map((e) => (e.type === 'GrantAwarded' ? ({ ...e, data: { ...e.data, fundingRateBp: 8000 } } as FundingEvent) : e))];
+    return [
+      first!,
+      { ...second!, data: { ...(second!.data as object), fundingRateBp: 8000 } } as FundingEvent,
+      ...rest.map((e) =>
+        e.type === 'GrantAwarded' ? ({ ...e, data: { ...e.data, fundingRateBp: 8000 } } as FundingEvent) : e,
+      ),
+    ];
   };
-  const pay = (disbursementId: string, kind: 'interim' | 'final', amountCents: number, claimId: string): RecordDisbursement => ({ type: 'RecordDisbursement', grantId: 'g1', disbursementId, kind, amountCents, claimId, paidBy: FINANCE_OFFICER });
+  const pay = (
+    disbursementId: string,
+    kind: 'interim' | 'final',
+    amountCents: number,
+    claimId: string,
+  ): RecordDisbursement => ({
+    type: 'RecordDisbursement',
+    grantId: 'g1',
+    disbursementId,
+    kind,
+    amountCents,
+    claimId,
+    paidBy: FINANCE_OFFICER,
+  });
 
   it('pays 80% of EUR 50,000 verified (EUR 40,000), where award / cost would have paid 60% (EUR 30,000)', async () => {
-    const history = [...capped(claimSubmitted('claim-1', 'interim', EUR(50_000)), claimVerified('claim-1', 'interim', EUR(50_000))), filed('claim-1')];
-    await expect(given(...history).when(pay('d1', 'interim', EUR(40_000) + 1, 'claim-1'), now)).rejects.toMatchObject({ code: 'PAYMENT_EXCEEDS_VERIFIED', details: { payableCents: EUR(40_000) } });
-    expect(await given(...history).when(pay('d1', 'interim', EUR(40_000), 'claim-1'), now)).toEqual([expect.objectContaining({ type: 'DisbursementRecorded', data: expect.objectContaining({ amountCents: EUR(40_000) }) })]);
+    const history = [
+      ...capped(claimSubmitted('claim-1', 'interim', EUR(50_000)), claimVerified('claim-1', 'interim', EUR(50_000))),
+      filed('claim-1'),
+    ];
+    await expect(given(...history).when(pay('d1', 'interim', EUR(40_000) + 1, 'claim-1'), now)).rejects.toMatchObject({
+      code: 'PAYMENT_EXCEEDS_VERIFIED',
+      details: { payableCents: EUR(40_000) },
+    });
+    expect(await given(...history).when(pay('d1', 'interim', EUR(40_000), 'claim-1'), now)).toEqual([
+      expect.objectContaining({
+        type: 'DisbursementRecorded',
+        data: expect.objectContaining({ amountCents: EUR(40_000) }),
+      }),
+    ]);
   });
 
   it('never pays beyond the award: the final claim of the whole operation entitles it to EUR 120,000, not 80% of 200,000', async () => {
     const history = [...capped(claimSubmitted('claim-1', 'final', EUR(200_000))), filed('claim-1')];
     const [verified] = await given(...history).when(verify('claim-1', EUR(200_000)), now);
     expect(verified).toMatchObject({ data: { releasedCents: 0, recoveryDueCents: 0 } });
-    const paid = [...capped(claimSubmitted('claim-1', 'final', EUR(200_000)), claimVerified('claim-1', 'final', EUR(200_000))), filed('claim-1')];
-    await expectRefusal(given(...paid).when(pay('d1', 'final', EUR(120_000) + 1, 'claim-1'), now), 'DISBURSEMENT_EXCEEDS_GRANT');
-    expect(await given(...paid).when(pay('d1', 'final', EUR(120_000), 'claim-1'), now)).toContainEqual(expect.objectContaining({ type: 'GrantCompleted' }));
+    const paid = [
+      ...capped(claimSubmitted('claim-1', 'final', EUR(200_000)), claimVerified('claim-1', 'final', EUR(200_000))),
+      filed('claim-1'),
+    ];
+    await expectRefusal(
+      given(...paid).when(pay('d1', 'final', EUR(120_000) + 1, 'claim-1'), now),
+      'DISBURSEMENT_EXCEEDS_GRANT',
+    );
+    expect(await given(...paid).when(pay('d1', 'final', EUR(120_000), 'claim-1'), now)).toContainEqual(
+      expect.objectContaining({ type: 'GrantCompleted' }),
+    );
   });
 
   it('keeps the rule a grant was awarded under: one awarded before calls had a rate (null) is paid at award / total eligible cost', async () => {
-    const legacy = activeGrant(claimSubmitted('claim-1', 'interim', EUR(50_000)), claimVerified('claim-1', 'interim', EUR(50_000))).map((e) =>
+    const legacy = activeGrant(
+      claimSubmitted('claim-1', 'interim', EUR(50_000)),
+      claimVerified('claim-1', 'interim', EUR(50_000)),
+    ).map((e) =>
       e.type === 'GrantAwarded' ? ({ ...e, data: { ...e.data, fundingRateBp: null } } as FundingEvent) : e,
     );
-    await expect(given(...legacy, filed('claim-1')).when(pay('d1', 'interim', EUR(30_000) + 1, 'claim-1'), now)).rejects.toMatchObject({ details: { payableCents: EUR(30_000) } });
+    await expect(
+      given(...legacy, filed('claim-1')).when(pay('d1', 'interim', EUR(30_000) + 1, 'claim-1'), now),
+    ).rejects.toMatchObject({ details: { payableCents: EUR(30_000) } });
   });
 });
 
 describe('verifying a claim', () => {
-  const claimed = (...later: GrantEvent[]) => [...activeGrant(claimSubmitted('claim-1', 'interim', EUR(60_000), EUR(40_000)), ...later), filed('claim-1')];
+  const claimed = (...later: GrantEvent[]) => [
+    ...activeGrant(claimSubmitted('claim-1', 'interim', EUR(60_000), EUR(40_000)), ...later),
+    filed('claim-1'),
+  ];
 
   it('records eligible and cut amounts with their reasons: eligible + cuts = declared, per item and in total', async () => {
     const cut = { item: 1, amountCents: EUR(5_000), reason: 'Invoice dated before the operation started' };
-    const [verified, ...rest] = await given(...claimed()).when({ ...verify('claim-1', EUR(95_000), [cut]), onTheSpot: true }, now);
+    const [verified, ...rest] = await given(...claimed()).when(
+      { ...verify('claim-1', EUR(95_000), [cut]), onTheSpot: true },
+      now,
+    );
     expect(rest).toEqual([]);
     expect(verified).toEqual({
       type: 'ExpenditureClaimVerified',
-      data: { ...G1_PLACE, claimId: 'claim-1', kind: 'interim', declaredCents: EUR(100_000), eligibleCents: EUR(95_000), cutCents: EUR(5_000), cuts: [cut], checklistRef: 'CL-1', onTheSpot: true, verifiedBy: CONTROLLER, releasedCents: 0, recoveryDueCents: 0, recoveryDueAddedCents: 0, verifiedAt: now.toISOString() },
+      data: {
+        ...G1_PLACE,
+        claimId: 'claim-1',
+        kind: 'interim',
+        declaredCents: EUR(100_000),
+        eligibleCents: EUR(95_000),
+        cutCents: EUR(5_000),
+        cuts: [cut],
+        checklistRef: 'CL-1',
+        onTheSpot: true,
+        verifiedBy: CONTROLLER,
+        releasedCents: 0,
+        recoveryDueCents: 0,
+        recoveryDueAddedCents: 0,
+        verifiedAt: now.toISOString(),
+      },
     });
     await expectRefusal(given(...claimed()).when(verify('claim-1', EUR(95_000)), now), 'VERIFICATION_DOES_NOT_ADD_UP');
-    await expectRefusal(given(...claimed()).when(verify('claim-1', EUR(59_000), [{ item: 1, amountCents: EUR(41_000), reason: 'x' }]), now), 'CUTS_EXCEED_ITEM');
-    await expectRefusal(given(...claimed()).when(verify('claim-1', EUR(90_000), [{ item: 2, amountCents: EUR(10_000), reason: 'x' }]), now), 'INVALID_INPUT');
+    await expectRefusal(
+      given(...claimed()).when(
+        verify('claim-1', EUR(59_000), [{ item: 1, amountCents: EUR(41_000), reason: 'x' }]),
+        now,
+      ),
+      'CUTS_EXCEED_ITEM',
+    );
+    await expectRefusal(
+      given(...claimed()).when(
+        verify('claim-1', EUR(90_000), [{ item: 2, amountCents: EUR(10_000), reason: 'x' }]),
+        now,
+      ),
+      'INVALID_INPUT',
+    );
   });
 
   it('verifies a claim once, and never by the evaluator of the bid', async () => {
-    await expectRefusal(given(...claimed(claimVerified('claim-1', 'interim', EUR(100_000)))).when(verify('claim-1', EUR(100_000)), now), 'CLAIM_ALREADY_VERIFIED');
-    await expectRefusal(given(...claimed()).when({ ...verify('claim-1', EUR(100_000)), verifiedBy: EVALUATOR }, now), 'SEPARATION_OF_DUTIES');
+    await expectRefusal(
+      given(...claimed(claimVerified('claim-1', 'interim', EUR(100_000)))).when(verify('claim-1', EUR(100_000)), now),
+      'CLAIM_ALREADY_VERIFIED',
+    );
+    await expectRefusal(
+      given(...claimed()).when({ ...verify('claim-1', EUR(100_000)), verifiedBy: EVALUATOR }, now),
+      'SEPARATION_OF_DUTIES',
+    );
     await expectRefusal(given(...activeGrant()).when(verify('claim-9', 1), now), 'CLAIM_NOT_FOUND');
   });
 
   it("never verifies more eligible expenditure than the operation's total eligible cost", async () => {
-    const history = [...claimed(claimVerified('claim-1', 'interim', EUR(100_000)), claimSubmitted('claim-2', 'interim', EUR(100_000) + 1)), filed('claim-2')];
-    await expectRefusal(given(...history).when(verify('claim-2', EUR(100_000) + 1), now), 'ELIGIBLE_EXCEEDS_OPERATION_COST');
-    expect(await given(...history).when(verify('claim-2', EUR(100_000), [{ item: 0, amountCents: 1, reason: 'Beyond the eligible cost' }]), now)).toHaveLength(1);
+    const history = [
+      ...claimed(
+        claimVerified('claim-1', 'interim', EUR(100_000)),
+        claimSubmitted('claim-2', 'interim', EUR(100_000) + 1),
+      ),
+      filed('claim-2'),
+    ];
+    await expectRefusal(
+      given(...history).when(verify('claim-2', EUR(100_000) + 1), now),
+      'ELIGIBLE_EXCEEDS_OPERATION_COST',
+    );
+    expect(
+      await given(...history).when(
+        verify('claim-2', EUR(100_000), [{ item: 0, amountCents: 1, reason: 'Beyond the eligible cost' }]),
+        now,
+      ),
+    ).toHaveLength(1);
   });
 
   it('verifies the final claim last: it fixes the entitlement, hands back what the grant no longer holds, and makes the excess paid due', async () => {
     // EUR 48,000 advanced; the final claim of EUR 50,000 is all that is verified: the grant is entitled to 60% of it.
-    const history = [...activeGrant(disbursed('d1', 'advance', EUR(48_000)), claimSubmitted('claim-1', 'interim', EUR(10_000)), claimSubmitted('claim-2', 'final', EUR(50_000))), filed('claim-1'), filed('claim-2')];
+    const history = [
+      ...activeGrant(
+        disbursed('d1', 'advance', EUR(48_000)),
+        claimSubmitted('claim-1', 'interim', EUR(10_000)),
+        claimSubmitted('claim-2', 'final', EUR(50_000)),
+      ),
+      filed('claim-1'),
+      filed('claim-2'),
+    ];
     await expectRefusal(given(...history).when(verify('claim-2', EUR(50_000)), now), 'EARLIER_CLAIMS_PENDING');
     const settled = [...history, claimVerified('claim-1', 'interim', EUR(10_000), EUR(10_000))];
-    const events = await given(...settled).when(verify('claim-2', EUR(40_000), [{ item: 0, amountCents: EUR(10_000), reason: 'Not eligible' }]), now);
+    const events = await given(...settled).when(
+      verify('claim-2', EUR(40_000), [{ item: 0, amountCents: EUR(10_000), reason: 'Not eligible' }]),
+      now,
+    );
     // Entitled to 60% of EUR 40,000 = 24,000: held 120,000 → 48,000 (what was paid), 72,000 back to the call; 24,000 due.
     expect(events).toEqual([
-      expect.objectContaining({ type: 'ExpenditureClaimVerified', data: expect.objectContaining({ releasedCents: EUR(72_000), recoveryDueCents: EUR(24_000), recoveryDueAddedCents: EUR(24_000) }) }),
-      { type: 'CallBudgetReleased', data: { callId: 'c1', grantId: 'g1', amountCents: EUR(72_000), cause: 'verification', releasedAt: now.toISOString() } },
+      expect.objectContaining({
+        type: 'ExpenditureClaimVerified',
+        data: expect.objectContaining({
+          releasedCents: EUR(72_000),
+          recoveryDueCents: EUR(24_000),
+          recoveryDueAddedCents: EUR(24_000),
+        }),
+      }),
+      {
+        type: 'CallBudgetReleased',
+        data: {
+          callId: 'c1',
+          grantId: 'g1',
+          amountCents: EUR(72_000),
+          cause: 'verification',
+          releasedAt: now.toISOString(),
+        },
+      },
     ]);
   });
 });

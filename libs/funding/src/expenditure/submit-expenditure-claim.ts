@@ -10,7 +10,13 @@ import { assertText } from '../text.js';
 import type { FundingEvent } from '../funding.events.js';
 import { CLAIM, type Claim } from './claim.js';
 import { DOCUMENT, documentHash, documentKey, type DocumentRegister } from './document.js';
-import { CLAIM_KINDS, DOCUMENT_TYPES, type ClaimItem, type ClaimKind, type ExpenditureDocument } from './expenditure.events.js';
+import {
+  CLAIM_KINDS,
+  DOCUMENT_TYPES,
+  type ClaimItem,
+  type ClaimKind,
+  type ExpenditureDocument,
+} from './expenditure.events.js';
 
 /** The most items one claim lists, and the most claims one grant takes. */
 export const MAX_CLAIM_ITEMS = 200;
@@ -31,7 +37,9 @@ export type SubmitExpenditureClaim = {
 };
 
 /** The grant, the claim id, then the programme (its eligibility period) and the stream of every document the items name. */
-type SubmitState = { grant: Grant; claim: Claim; programme?: Programme } & { [document: `document:${string}`]: DocumentRegister };
+type SubmitState = { grant: Grant; claim: Claim; programme?: Programme } & {
+  [document: `document:${string}`]: DocumentRegister;
+};
 
 /**
  * The beneficiary declares expenditure on its active grant ("rendicontazione"), through the portal
@@ -51,21 +59,31 @@ export const submitExpenditureClaim: CommandPlan<SubmitExpenditureClaim, SubmitS
     if (state.grant.status === 'none') return {};
     const programmeId = state.grant.programmeId;
     const documents: Record<`document:${string}`, StreamToRead<DocumentRegister>> = {};
-    for (const key of documentKeys(command, programmeId)) documents[`document:${documentHash(key)}`] = reading(DOCUMENT, documentStream(key));
+    for (const key of documentKeys(command, programmeId))
+      documents[`document:${documentHash(key)}`] = reading(DOCUMENT, documentStream(key));
     return { programme: reading(PROGRAMME, programmeStream(programmeId)), ...documents };
   },
   about: 'grant',
   decide(command, state, now) {
     const grant = requireGrant(state.grant, command.grantId);
     if (grant.submittedBy !== command.submittedBy) refuse('GRANT_NOT_FOUND', `Grant ${command.grantId} does not exist`);
-    if (state.claim.grantId !== null) refuse('CLAIM_ALREADY_EXISTS', `Expenditure claim ${command.claimId} already exists`);
-    if (grant.status !== 'active') refuse('GRANT_NOT_ACTIVE', `Grant ${grant.grantId} is ${grant.status}; it takes no more claims`);
+    if (state.claim.grantId !== null)
+      refuse('CLAIM_ALREADY_EXISTS', `Expenditure claim ${command.claimId} already exists`);
+    if (grant.status !== 'active')
+      refuse('GRANT_NOT_ACTIVE', `Grant ${grant.grantId} is ${grant.status}; it takes no more claims`);
     if (!CLAIM_KINDS.includes(command.kind)) refuse('INVALID_INPUT', `Unknown claim kind ${String(command.kind)}`);
     const final = grant.claims.find((c) => c.kind === 'final');
-    if (final) refuse('CLAIMS_CLOSED', `Grant ${grant.grantId} has its final claim (${final.claimId}); it takes no more claims`);
-    if (grant.claims.length >= MAX_CLAIMS_PER_GRANT) refuse('CLAIM_LIMIT_REACHED', `Grant ${grant.grantId} has ${MAX_CLAIMS_PER_GRANT} claims, the most one grant takes`);
-    if (!Array.isArray(command.items) || command.items.length === 0) refuse('INVALID_INPUT', 'A claim lists at least one item of expenditure');
-    if (command.items.length > MAX_CLAIM_ITEMS) refuse('INVALID_INPUT', `A claim lists at most ${MAX_CLAIM_ITEMS} items`);
+    if (final)
+      refuse('CLAIMS_CLOSED', `Grant ${grant.grantId} has its final claim (${final.claimId}); it takes no more claims`);
+    if (grant.claims.length >= MAX_CLAIMS_PER_GRANT)
+      refuse(
+        'CLAIM_LIMIT_REACHED',
+        `Grant ${grant.grantId} has ${MAX_CLAIMS_PER_GRANT} claims, the most one grant takes`,
+      );
+    if (!Array.isArray(command.items) || command.items.length === 0)
+      refuse('INVALID_INPUT', 'A claim lists at least one item of expenditure');
+    if (command.items.length > MAX_CLAIM_ITEMS)
+      refuse('INVALID_INPUT', `A claim lists at most ${MAX_CLAIM_ITEMS} items`);
     const programme = requireProgramme(state.programme ?? { status: 'none' }, grant.programmeId);
     // Paid inside the programme's eligibility period and inside the operation's own dates.
     const window = overlap(programme.rules.eligibility, grant.operationDates);
@@ -73,14 +91,28 @@ export const submitExpenditureClaim: CommandPlan<SubmitExpenditureClaim, SubmitS
     const declaredCents: Cents = items.reduce((sum, item) => sum + item.amountCents, 0);
     // Beyond the operation's whole eligible cost a claim is a mistake, and totals must stay exact (docs/security.md).
     if (declaredCents > grant.totalEligibleCostCents || declaredCents > MAX_AMOUNT_CENTS) {
-      refuse('CLAIM_EXCEEDS_ELIGIBLE_COST', `The claim declares ${declaredCents} cents, more than the operation's total eligible cost of ${grant.totalEligibleCostCents}`);
+      refuse(
+        'CLAIM_EXCEEDS_ELIGIBLE_COST',
+        `The claim declares ${declaredCents} cents, more than the operation's total eligible cost of ${grant.totalEligibleCostCents}`,
+      );
     }
     const at = instant(now);
     const documents = claimedDocuments(command, grant, items, state, at);
     return [
       {
         type: 'ExpenditureClaimSubmitted',
-        data: { grantId: grant.grantId, callId: grant.callId, programmeId: grant.programmeId, measureId: grant.measureId, claimId: command.claimId, kind: command.kind, items, declaredCents, submittedBy: command.submittedBy, submittedAt: at },
+        data: {
+          grantId: grant.grantId,
+          callId: grant.callId,
+          programmeId: grant.programmeId,
+          measureId: grant.measureId,
+          claimId: command.claimId,
+          kind: command.kind,
+          items,
+          declaredCents,
+          submittedBy: command.submittedBy,
+          submittedAt: at,
+        },
       },
       { type: 'ExpenditureClaimFiled', data: { claimId: command.claimId, grantId: grant.grantId, filedAt: at } },
       ...documents,
@@ -95,7 +127,8 @@ function documentKeys(command: SubmitExpenditureClaim, programmeId: string): str
     const document = item?.document;
     if (typeof document !== 'object' || document === null) continue;
     const { issuerTaxCode, number, date } = document;
-    if (typeof issuerTaxCode === 'string' && typeof number === 'string' && typeof date === 'string') keys.add(documentKey(programmeId, { issuerTaxCode, number, date }));
+    if (typeof issuerTaxCode === 'string' && typeof number === 'string' && typeof date === 'string')
+      keys.add(documentKey(programmeId, { issuerTaxCode, number, date }));
   }
   return [...keys];
 }
@@ -108,29 +141,40 @@ function checkedItem(item: ClaimItem, i: number, window: { readonly from: string
   const paidOn = assertDay(item.paidOn, `item ${i} paidOn`);
   const document = checkedDocument(item.document, i);
   if (amountCents > document.amountCents) {
-    refuse('ITEM_EXCEEDS_DOCUMENT', `Item ${i} claims ${amountCents} cents on ${document.type} ${document.number} of ${document.amountCents}`, {
-      itemIndex: i,
-      amountCents,
-      documentAmountCents: document.amountCents,
-    });
+    refuse(
+      'ITEM_EXCEEDS_DOCUMENT',
+      `Item ${i} claims ${amountCents} cents on ${document.type} ${document.number} of ${document.amountCents}`,
+      {
+        itemIndex: i,
+        amountCents,
+        documentAmountCents: document.amountCents,
+      },
+    );
   }
   if (!withinPeriod(paidOn, window)) {
-    refuse('OUTSIDE_ELIGIBILITY_PERIOD', `Item ${i} was paid on ${paidOn}: eligible expenditure of this operation is paid from ${window.from} to ${window.to}`, {
-      itemIndex: i,
-      paidOn,
-      eligibleFrom: window.from,
-      eligibleTo: window.to,
-    });
+    refuse(
+      'OUTSIDE_ELIGIBILITY_PERIOD',
+      `Item ${i} was paid on ${paidOn}: eligible expenditure of this operation is paid from ${window.from} to ${window.to}`,
+      {
+        itemIndex: i,
+        paidOn,
+        eligibleFrom: window.from,
+        eligibleTo: window.to,
+      },
+    );
   }
   return { description, category, amountCents, documentRef, paidOn, document };
 }
 
 function checkedDocument(document: ExpenditureDocument | null, i: number): ExpenditureDocument {
-  if (typeof document !== 'object' || document === null) refuse('INVALID_INPUT', `Item ${i} needs its document: type, number, date, issuer's tax code and amount`);
-  if (!DOCUMENT_TYPES.includes(document.type)) refuse('INVALID_INPUT', `Item ${i}: unknown document type ${String(document.type)}`);
+  if (typeof document !== 'object' || document === null)
+    refuse('INVALID_INPUT', `Item ${i} needs its document: type, number, date, issuer's tax code and amount`);
+  if (!DOCUMENT_TYPES.includes(document.type))
+    refuse('INVALID_INPUT', `Item ${i}: unknown document type ${String(document.type)}`);
   const number = assertText(document.number, `item ${i} document number`, 64).trim();
   const date = assertDay(document.date, `item ${i} document date`);
-  if (typeof document.issuerTaxCode !== 'string' || !TAX_CODE.test(document.issuerTaxCode.trim())) refuse('INVALID_INPUT', `Item ${i}: the issuer's tax code is 2 to 32 letters and digits`);
+  if (typeof document.issuerTaxCode !== 'string' || !TAX_CODE.test(document.issuerTaxCode.trim()))
+    refuse('INVALID_INPUT', `Item ${i}: the issuer's tax code is 2 to 32 letters and digits`);
   const amountCents = assertPositiveCents(document.amountCents, `item ${i} document amount`);
   return { type: document.type, number, date, issuerTaxCode: document.issuerTaxCode.trim(), amountCents };
 }
@@ -140,12 +184,19 @@ function checkedDocument(document: ExpenditureDocument | null, i: number): Expen
  * 65(11)): not by another item of this claim, not by any earlier claim on any grant. The events
  * that take them, one per document, on its own stream.
  */
-function claimedDocuments(command: SubmitExpenditureClaim, grant: ExistingGrant, items: readonly ClaimItem[], state: SubmitState, at: string): FundingEvent[] {
+function claimedDocuments(
+  command: SubmitExpenditureClaim,
+  grant: ExistingGrant,
+  items: readonly ClaimItem[],
+  state: SubmitState,
+  at: string,
+): FundingEvent[] {
   const here = new Map<string, number>();
   return items.map((item, itemIndex): FundingEvent => {
     const key = documentKey(grant.programmeId, item.document!);
     const earlierItem = here.get(key);
-    if (earlierItem !== undefined) alreadyClaimed(item, itemIndex, { claimId: command.claimId, grantId: grant.grantId, itemIndex: earlierItem });
+    if (earlierItem !== undefined)
+      alreadyClaimed(item, itemIndex, { claimId: command.claimId, grantId: grant.grantId, itemIndex: earlierItem });
     here.set(key, itemIndex);
     const register = state[`document:${documentHash(key)}`];
     // alsoReads names the stream of every well-formed document: one not read is a fault here, never a pass.
@@ -154,17 +205,33 @@ function claimedDocuments(command: SubmitExpenditureClaim, grant: ExistingGrant,
     if (earlier) alreadyClaimed(item, itemIndex, earlier);
     return {
       type: 'ExpenditureDocumentClaimed',
-      data: { key, programmeId: grant.programmeId, grantId: grant.grantId, claimId: command.claimId, itemIndex, claimedCents: item.amountCents, claimedAt: at },
+      data: {
+        key,
+        programmeId: grant.programmeId,
+        grantId: grant.grantId,
+        claimId: command.claimId,
+        itemIndex,
+        claimedCents: item.amountCents,
+        claimedAt: at,
+      },
     };
   });
 }
 
-function alreadyClaimed(item: ClaimItem, itemIndex: number, earlier: { readonly claimId: string; readonly grantId: string; readonly itemIndex: number }): never {
+function alreadyClaimed(
+  item: ClaimItem,
+  itemIndex: number,
+  earlier: { readonly claimId: string; readonly grantId: string; readonly itemIndex: number },
+): never {
   const { type, number, date, issuerTaxCode } = item.document!;
-  return refuse('DOCUMENT_ALREADY_CLAIMED', `Item ${itemIndex}: ${type} ${number} of ${date} issued by ${issuerTaxCode} is already claimed by claim ${earlier.claimId} (item ${earlier.itemIndex}) on grant ${earlier.grantId}`, {
-    itemIndex,
-    claimId: earlier.claimId,
-    grantId: earlier.grantId,
-    earlierItemIndex: earlier.itemIndex,
-  });
+  return refuse(
+    'DOCUMENT_ALREADY_CLAIMED',
+    `Item ${itemIndex}: ${type} ${number} of ${date} issued by ${issuerTaxCode} is already claimed by claim ${earlier.claimId} (item ${earlier.itemIndex}) on grant ${earlier.grantId}`,
+    {
+      itemIndex,
+      claimId: earlier.claimId,
+      grantId: earlier.grantId,
+      earlierItemIndex: earlier.itemIndex,
+    },
+  );
 }

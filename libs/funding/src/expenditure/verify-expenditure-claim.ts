@@ -2,7 +2,14 @@ import { BID, type Bid } from '../bids/bid.js';
 import { reading, type CommandPlan } from '../command-plan.js';
 import { refuse } from '../domain-error.js';
 import { instant } from '../funding.types.js';
-import { GRANT, heldCents, recoveryDueTotalCents, requireGrant, verifiedEligibleCents, type Grant } from '../grants/grant.js';
+import {
+  GRANT,
+  heldCents,
+  recoveryDueTotalCents,
+  requireGrant,
+  verifiedEligibleCents,
+  type Grant,
+} from '../grants/grant.js';
 import { assertPositiveCents, type Cents } from '../money.js';
 import { bidStream, claimStream, grantStream } from '../streams.js';
 import { assertText } from '../text.js';
@@ -35,7 +42,10 @@ export const verifyExpenditureClaim: CommandPlan<VerifyExpenditureClaim, { claim
     const grantId = state.claim.grantId;
     if (grantId === null) return {};
     const grant = state.grant;
-    return { grant: reading(GRANT, grantStream(grantId)), ...(grant && grant.status !== 'none' ? { bid: reading(BID, bidStream(grant.bidId)) } : {}) };
+    return {
+      grant: reading(GRANT, grantStream(grantId)),
+      ...(grant && grant.status !== 'none' ? { bid: reading(BID, bidStream(grant.bidId)) } : {}),
+    };
   },
   about: 'grant',
   serializeOn: 'claim',
@@ -44,22 +54,35 @@ export const verifyExpenditureClaim: CommandPlan<VerifyExpenditureClaim, { claim
     const claim = grant.claims.find((c) => c.claimId === command.claimId);
     if (!claim) refuse('CLAIM_NOT_FOUND', `Expenditure claim ${command.claimId} does not exist`);
     if (claim.status === 'verified') refuse('CLAIM_ALREADY_VERIFIED', `Claim ${claim.claimId} is already verified`);
-    if (grant.status !== 'active') refuse('GRANT_NOT_ACTIVE', `Grant ${grant.grantId} is ${grant.status}; its claims are no longer verified`);
+    if (grant.status !== 'active')
+      refuse('GRANT_NOT_ACTIVE', `Grant ${grant.grantId} is ${grant.status}; its claims are no longer verified`);
     // The final claim's verification fixes what the grant is entitled to: every other claim is verified before it.
     const pending = grant.claims.filter((c) => c.status === 'submitted' && c.claimId !== claim.claimId);
-    if (claim.kind === 'final' && pending.length > 0) refuse('EARLIER_CLAIMS_PENDING', `Verify claims ${pending.map((c) => c.claimId).join(', ')} before the final claim ${claim.claimId}`);
+    if (claim.kind === 'final' && pending.length > 0)
+      refuse(
+        'EARLIER_CLAIMS_PENDING',
+        `Verify claims ${pending.map((c) => c.claimId).join(', ')} before the final claim ${claim.claimId}`,
+      );
     const bid = state.bid;
     if (bid && bid.status !== 'none' && bid.evaluatedBy === command.verifiedBy) {
-      refuse('SEPARATION_OF_DUTIES', `${command.verifiedBy} evaluated bid ${grant.bidId} and cannot verify its grant's expenditure`);
+      refuse(
+        'SEPARATION_OF_DUTIES',
+        `${command.verifiedBy} evaluated bid ${grant.bidId} and cannot verify its grant's expenditure`,
+      );
     }
     assertText(command.checklistRef, 'checklist reference', 200);
     if (typeof command.onTheSpot !== 'boolean') refuse('INVALID_INPUT', 'onTheSpot is true or false');
-    if (!Number.isSafeInteger(command.eligibleCents) || command.eligibleCents < 0) refuse('INVALID_AMOUNT', 'eligibleCents must be a non-negative integer number of cents');
-    if (!Array.isArray(command.cuts) || command.cuts.length > claim.itemCents.length * 10) refuse('INVALID_INPUT', 'cuts must be a list, at most ten per item');
+    if (!Number.isSafeInteger(command.eligibleCents) || command.eligibleCents < 0)
+      refuse('INVALID_AMOUNT', 'eligibleCents must be a non-negative integer number of cents');
+    if (!Array.isArray(command.cuts) || command.cuts.length > claim.itemCents.length * 10)
+      refuse('INVALID_INPUT', 'cuts must be a list, at most ten per item');
     const cutOnItem = claim.itemCents.map(() => 0);
     const cuts = command.cuts.map((cut, i): ClaimCut => {
       if (!Number.isInteger(cut.item) || cut.item < 0 || cut.item >= claim.itemCents.length) {
-        refuse('INVALID_INPUT', `cut ${i} names item ${String(cut.item)}; the claim's items are numbered 0 to ${claim.itemCents.length - 1}`);
+        refuse(
+          'INVALID_INPUT',
+          `cut ${i} names item ${String(cut.item)}; the claim's items are numbered 0 to ${claim.itemCents.length - 1}`,
+        );
       }
       assertPositiveCents(cut.amountCents, `cut ${i} amount`);
       assertText(cut.reason, `cut ${i} reason`);
@@ -67,20 +90,42 @@ export const verifyExpenditureClaim: CommandPlan<VerifyExpenditureClaim, { claim
       return { item: cut.item, amountCents: cut.amountCents, reason: cut.reason };
     });
     const over = cutOnItem.findIndex((cut, item) => cut > claim.itemCents[item]!);
-    if (over >= 0) refuse('CUTS_EXCEED_ITEM', `The cuts on item ${over} come to ${cutOnItem[over]} cents; it declared ${claim.itemCents[over]}`);
+    if (over >= 0)
+      refuse(
+        'CUTS_EXCEED_ITEM',
+        `The cuts on item ${over} come to ${cutOnItem[over]} cents; it declared ${claim.itemCents[over]}`,
+      );
     const cutCents = cutOnItem.reduce((a, b) => a + b, 0);
     if (command.eligibleCents + cutCents !== claim.declaredCents) {
-      refuse('VERIFICATION_DOES_NOT_ADD_UP', `eligible ${command.eligibleCents} + cuts ${cutCents} ≠ declared ${claim.declaredCents} cents`);
+      refuse(
+        'VERIFICATION_DOES_NOT_ADD_UP',
+        `eligible ${command.eligibleCents} + cuts ${cutCents} ≠ declared ${claim.declaredCents} cents`,
+      );
     }
     const verifiedBefore = verifiedEligibleCents(grant);
     if (verifiedBefore + command.eligibleCents > grant.totalEligibleCostCents) {
-      refuse('ELIGIBLE_EXCEEDS_OPERATION_COST', `Verified eligible expenditure would reach ${verifiedBefore + command.eligibleCents} cents, beyond the operation's total eligible cost of ${grant.totalEligibleCostCents}: cut the excess`);
+      refuse(
+        'ELIGIBLE_EXCEEDS_OPERATION_COST',
+        `Verified eligible expenditure would reach ${verifiedBefore + command.eligibleCents} cents, beyond the operation's total eligible cost of ${grant.totalEligibleCostCents}: cut the excess`,
+      );
     }
-    const after = { ...grant, claims: grant.claims.map((c) => (c.claimId === claim.claimId ? { ...c, status: 'verified' as const, eligibleCents: command.eligibleCents, verifiedBy: command.verifiedBy } : c)) };
+    const after = {
+      ...grant,
+      claims: grant.claims.map((c) =>
+        c.claimId === claim.claimId
+          ? { ...c, status: 'verified' as const, eligibleCents: command.eligibleCents, verifiedBy: command.verifiedBy }
+          : c,
+      ),
+    };
     const releasedCents = heldCents(grant) - heldCents(after);
     const recoveryDueCents = Math.max(grant.recoveryDueCents, recoveryDueTotalCents(after));
     const at = instant(now);
-    const place = { grantId: grant.grantId, callId: grant.callId, programmeId: grant.programmeId, measureId: grant.measureId };
+    const place = {
+      grantId: grant.grantId,
+      callId: grant.callId,
+      programmeId: grant.programmeId,
+      measureId: grant.measureId,
+    };
     const events: FundingEvent[] = [
       {
         type: 'ExpenditureClaimVerified',
@@ -102,7 +147,17 @@ export const verifyExpenditureClaim: CommandPlan<VerifyExpenditureClaim, { claim
         },
       },
     ];
-    if (releasedCents > 0) events.push({ type: 'CallBudgetReleased', data: { callId: grant.callId, grantId: grant.grantId, amountCents: releasedCents, cause: 'verification', releasedAt: at } });
+    if (releasedCents > 0)
+      events.push({
+        type: 'CallBudgetReleased',
+        data: {
+          callId: grant.callId,
+          grantId: grant.grantId,
+          amountCents: releasedCents,
+          cause: 'verification',
+          releasedAt: at,
+        },
+      });
     return events;
   },
 };

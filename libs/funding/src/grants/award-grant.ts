@@ -36,7 +36,9 @@ export type AwardGrant = {
   readonly act: AdministrativeAct;
 };
 
-type AwardState = { grant: Grant; call: Call; bid: Bid; cup: Cup; programme?: Programme } & { [member: `undertaking:${string}`]: Undertaking } & {
+type AwardState = { grant: Grant; call: Call; bid: Bid; cup: Cup; programme?: Programme } & {
+  [member: `undertaking:${string}`]: Undertaking;
+} & {
   [earlier: `queued:${string}`]: Bid;
 } & { [ahead: `ranked:${string}`]: Bid };
 
@@ -85,7 +87,9 @@ export const awardGrant: CommandPlan<AwardGrant, AwardState> = {
     const ahead = state.bid.status !== 'none' ? rankedAhead(state.call, state.bid) : [];
     return {
       programme: reading(PROGRAMME, programmeStream(state.call.programmeId)),
-      ...Object.fromEntries(undertakings.map((key) => [`undertaking:${key}`, reading(UNDERTAKING, undertakingStream(key))])),
+      ...Object.fromEntries(
+        undertakings.map((key) => [`undertaking:${key}`, reading(UNDERTAKING, undertakingStream(key))]),
+      ),
       ...Object.fromEntries(earlier.map((bidId) => [`queued:${bidId}`, reading(BID, bidStream(bidId))])),
       ...Object.fromEntries(ahead.map((bidId) => [`ranked:${bidId}`, reading(BID, bidStream(bidId))])),
     };
@@ -115,35 +119,72 @@ export const awardGrant: CommandPlan<AwardGrant, AwardState> = {
       default:
         return assertNever(bid.status);
     }
-    if (command.amountCents > bid.requestedCents) refuse('AWARD_EXCEEDS_REQUEST', `Bid ${bid.bidId} requested ${bid.requestedCents} cents`);
+    if (command.amountCents > bid.requestedCents)
+      refuse('AWARD_EXCEEDS_REQUEST', `Bid ${bid.bidId} requested ${bid.requestedCents} cents`);
     if (call.status === 'cancelled') refuse('CALL_CANCELLED', `Call ${call.callId} was cancelled`);
     if (isLate(bid, call)) refuse('BID_AFTER_CLOSE', `Bid ${bid.bidId} arrived after call ${call.callId} closed`);
     const passedOver = queuedBefore(call, bid).find((bidId) => state[`queued:${bidId}`]?.status === 'admissible');
-    if (passedOver) refuse('ARRIVAL_ORDER', `Call ${call.callId} funds bids in order of arrival: bid ${passedOver} arrived earlier and is still waiting`, { waitingBidId: passedOver });
+    if (passedOver)
+      refuse(
+        'ARRIVAL_ORDER',
+        `Call ${call.callId} funds bids in order of arrival: bid ${passedOver} arrived earlier and is still waiting`,
+        { waitingBidId: passedOver },
+      );
     if (call.selection === 'ranking') {
-      if (call.ranking === null) refuse('RANKING_NOT_APPROVED', `Call ${call.callId} awards by its ranking: approve it first (POST /calls/${call.callId}/ranking)`);
-      if (!call.ranking.ranked.some((r) => r.bidId === bid.bidId)) refuse('BID_NOT_RANKED', `Bid ${bid.bidId} is not in the ranking of call ${call.callId}`);
-      if (!waitingLine(call).some((r) => r.bidId === bid.bidId)) refuse('BID_PASSED_OVER', `Bid ${bid.bidId} was passed over (${bid.passedOver?.reason ?? 'by an act'}) and is not back in the line`);
+      if (call.ranking === null)
+        refuse(
+          'RANKING_NOT_APPROVED',
+          `Call ${call.callId} awards by its ranking: approve it first (POST /calls/${call.callId}/ranking)`,
+        );
+      if (!call.ranking.ranked.some((r) => r.bidId === bid.bidId))
+        refuse('BID_NOT_RANKED', `Bid ${bid.bidId} is not in the ranking of call ${call.callId}`);
+      if (!waitingLine(call).some((r) => r.bidId === bid.bidId))
+        refuse(
+          'BID_PASSED_OVER',
+          `Bid ${bid.bidId} was passed over (${bid.passedOver?.reason ?? 'by an act'}) and is not back in the line`,
+        );
     }
     const remaining = callRemainingCents(call);
     if (command.amountCents > remaining) {
-      refuse('BUDGET_EXCEEDED', `Call ${call.callId} has ${remaining} cents left, award asks for ${command.amountCents}`);
+      refuse(
+        'BUDGET_EXCEEDED',
+        `Call ${call.callId} has ${remaining} cents left, award asks for ${command.amountCents}`,
+      );
     }
     // The money goes down the ranking: to the first bid still waiting, unless an act passes it over.
-    const waiting = call.selection === 'ranking' ? firstWaiting(call, (bidId) => (bidId === bid.bidId ? bid : state[`ranked:${bidId}`])) : bid.bidId;
-    if (waiting !== bid.bidId) refuse('RANKING_ORDER', `Call ${call.callId} awards by its ranking: bid ${waiting} is ranked higher and still waiting (award it, or pass it over by an act)`, { waitingBidId: waiting });
+    const waiting =
+      call.selection === 'ranking'
+        ? firstWaiting(call, (bidId) => (bidId === bid.bidId ? bid : state[`ranked:${bidId}`]))
+        : bid.bidId;
+    if (waiting !== bid.bidId)
+      refuse(
+        'RANKING_ORDER',
+        `Call ${call.callId} awards by its ranking: bid ${waiting} is ranked higher and still waiting (award it, or pass it over by an act)`,
+        { waitingBidId: waiting },
+      );
     if (call.committedCents + command.amountCents > COMMITMENT_LIMIT * call.budgetCents) {
-      refuse('COMMITMENT_LIMIT_REACHED', `Call ${call.callId} has committed ${COMMITMENT_LIMIT} times its budget over its life; open a new call`);
+      refuse(
+        'COMMITMENT_LIMIT_REACHED',
+        `Call ${call.callId} has committed ${COMMITMENT_LIMIT} times its budget over its life; open a new call`,
+      );
     }
-    if (!CUP_FORMAT.test(command.cup)) refuse('INVALID_INPUT', 'A CUP is a letter, two digits, a letter and eleven digits, e.g. J11B17000270009');
-    if (state.cup.grantId !== null) refuse('CUP_ALREADY_USED', `CUP ${command.cup} belongs to grant ${state.cup.grantId}`);
+    if (!CUP_FORMAT.test(command.cup))
+      refuse('INVALID_INPUT', 'A CUP is a letter, two digits, a letter and eleven digits, e.g. J11B17000270009');
+    if (state.cup.grantId !== null)
+      refuse('CUP_ALREADY_USED', `CUP ${command.cup} belongs to grant ${state.cup.grantId}`);
     const programme = requireProgramme(state.programme ?? { status: 'none' }, call.programmeId);
     const operation = checkedOperation(command, programme);
     assertOperationEligible(operation, programme.rules.eligibility, dayOf(bid.submittedAt));
     if (call.gber !== null) {
-      const maxAwardCents = Number((BigInt(operation.totalEligibleCostCents) * BigInt(call.gber.maxIntensityBp)) / 10_000n);
+      const maxAwardCents = Number(
+        (BigInt(operation.totalEligibleCostCents) * BigInt(call.gber.maxIntensityBp)) / 10_000n,
+      );
       if (command.amountCents > maxAwardCents) {
-        refuse('AID_INTENSITY_EXCEEDED', `GBER ${call.gber.article} allows at most ${call.gber.maxIntensityBp / 100}% of the operation's eligible cost: ${maxAwardCents} cents`, { maxIntensityBp: call.gber.maxIntensityBp, maxAwardCents });
+        refuse(
+          'AID_INTENSITY_EXCEEDED',
+          `GBER ${call.gber.article} allows at most ${call.gber.maxIntensityBp / 100}% of the operation's eligible cost: ${maxAwardCents} cents`,
+          { maxIntensityBp: call.gber.maxIntensityBp, maxAwardCents },
+        );
       }
     }
     const rna = checkedRna(command, call.aidRegime);
@@ -178,28 +219,46 @@ export const awardGrant: CommandPlan<AwardGrant, AwardState> = {
       { type: 'BidAwarded', data: { ...award, awardedAt: at } },
       { type: 'CupAssigned', data: { cup: command.cup, grantId: command.grantId, assignedAt: at } },
     ];
-    if (call.aidRegime === 'de-minimis') events.push(...deMinimisAid(command, state, bid, programme, rna!, act.date, now));
+    if (call.aidRegime === 'de-minimis')
+      events.push(...deMinimisAid(command, state, bid, programme, rna!, act.date, now));
     return events;
   },
 };
 
 function checkedOperation(command: AwardGrant, programme: ReturnType<typeof requireProgramme>): OperationData {
   const o = command.operation;
-  if (typeof o !== 'object' || o === null) refuse('OPERATION_DATA_REQUIRED', 'An award states its operation: dates, municipality, total eligible cost');
-  for (const [what, date] of [['plannedStartDate', o.plannedStartDate], ['plannedEndDate', o.plannedEndDate]] as const) {
-    if (typeof date !== 'string' || !DAY_FORMAT.test(date) || Number.isNaN(Date.parse(date))) refuse('INVALID_INPUT', `${what} must be a date YYYY-MM-DD`);
+  if (typeof o !== 'object' || o === null)
+    refuse('OPERATION_DATA_REQUIRED', 'An award states its operation: dates, municipality, total eligible cost');
+  for (const [what, date] of [
+    ['plannedStartDate', o.plannedStartDate],
+    ['plannedEndDate', o.plannedEndDate],
+  ] as const) {
+    if (typeof date !== 'string' || !DAY_FORMAT.test(date) || Number.isNaN(Date.parse(date)))
+      refuse('INVALID_INPUT', `${what} must be a date YYYY-MM-DD`);
   }
   if (o.plannedEndDate < o.plannedStartDate) refuse('INVALID_INPUT', 'The operation ends before it starts');
-  if (!ISTAT_MUNICIPALITY.test(o.istatMunicipalityCode)) refuse('INVALID_INPUT', 'istatMunicipalityCode is the six-digit ISTAT code of a municipality');
-  if (!NUTS3.test(o.nuts3) || !o.nuts3.startsWith(o.nuts2)) refuse('INVALID_INPUT', 'The NUTS 3 area must lie in the NUTS 2 region');
+  if (!ISTAT_MUNICIPALITY.test(o.istatMunicipalityCode))
+    refuse('INVALID_INPUT', 'istatMunicipalityCode is the six-digit ISTAT code of a municipality');
+  if (!NUTS3.test(o.nuts3) || !o.nuts3.startsWith(o.nuts2))
+    refuse('INVALID_INPUT', 'The NUTS 3 area must lie in the NUTS 2 region');
   assertPositiveCents(o.totalEligibleCostCents, 'total eligible cost');
-  if (o.totalEligibleCostCents < command.amountCents) refuse('AWARD_EXCEEDS_ELIGIBLE_COST', `The award exceeds the operation's total eligible cost of ${o.totalEligibleCostCents} cents`);
+  if (o.totalEligibleCostCents < command.amountCents)
+    refuse(
+      'AWARD_EXCEEDS_ELIGIBLE_COST',
+      `The award exceeds the operation's total eligible cost of ${o.totalEligibleCostCents} cents`,
+    );
   const purpose = o.purpose ?? null;
   if (purpose !== null) assertText(purpose, 'operation purpose', 1000);
-  const fromList = (value: string | null | undefined, list: readonly string[] | null, what: string, code: 'UNKNOWN_INTERVENTION_TYPE' | 'UNKNOWN_SPECIFIC_OBJECTIVE'): string | null => {
+  const fromList = (
+    value: string | null | undefined,
+    list: readonly string[] | null,
+    what: string,
+    code: 'UNKNOWN_INTERVENTION_TYPE' | 'UNKNOWN_SPECIFIC_OBJECTIVE',
+  ): string | null => {
     const given = value ?? null;
     if (given !== null) assertText(given, what, 64);
-    if (given !== null && list !== null && !list.includes(given)) refuse(code, `${given} is not among the programme's ${what}s`);
+    if (given !== null && list !== null && !list.includes(given))
+      refuse(code, `${given} is not among the programme's ${what}s`);
     return given;
   };
   return {
@@ -210,8 +269,18 @@ function checkedOperation(command: AwardGrant, programme: ReturnType<typeof requ
     nuts3: o.nuts3,
     nuts2: o.nuts2,
     totalEligibleCostCents: o.totalEligibleCostCents,
-    interventionType: fromList(o.interventionType, programme.rules.interventionTypes, 'intervention type', 'UNKNOWN_INTERVENTION_TYPE'),
-    specificObjective: fromList(o.specificObjective, programme.rules.specificObjectives, 'specific objective', 'UNKNOWN_SPECIFIC_OBJECTIVE'),
+    interventionType: fromList(
+      o.interventionType,
+      programme.rules.interventionTypes,
+      'intervention type',
+      'UNKNOWN_INTERVENTION_TYPE',
+    ),
+    specificObjective: fromList(
+      o.specificObjective,
+      programme.rules.specificObjectives,
+      'specific objective',
+      'UNKNOWN_SPECIFIC_OBJECTIVE',
+    ),
   };
 }
 
@@ -219,15 +288,25 @@ function checkedOperation(command: AwardGrant, programme: ReturnType<typeof requ
 function checkedRna(command: AwardGrant, regime: AidRegime): RnaRegistration | null {
   if (regime === 'none') return null;
   const rna = command.rna ?? null;
-  if (rna === null || typeof rna.cor !== 'string' || rna.cor.trim() === '') refuse('RNA_COR_REQUIRED', `Aid under ${regime} needs its COR from the Registro Nazionale Aiuti`);
+  if (rna === null || typeof rna.cor !== 'string' || rna.cor.trim() === '')
+    refuse('RNA_COR_REQUIRED', `Aid under ${regime} needs its COR from the Registro Nazionale Aiuti`);
   assertText(rna.cor, 'COR', 32);
   if (regime === 'gber') return { cor: rna.cor, deMinimisVisura: null };
   const visura = rna.deMinimisVisura ?? null;
-  if (visura === null) refuse('DE_MINIMIS_VISURA_REQUIRED', 'De minimis aid needs the RNA visura of the aid the undertaking already received');
+  if (visura === null)
+    refuse(
+      'DE_MINIMIS_VISURA_REQUIRED',
+      'De minimis aid needs the RNA visura of the aid the undertaking already received',
+    );
   assertText(visura.reference, 'visura reference', 64);
-  if (typeof visura.date !== 'string' || !DAY_FORMAT.test(visura.date) || Number.isNaN(Date.parse(visura.date))) refuse('INVALID_INPUT', 'The visura date must be YYYY-MM-DD');
-  if (!Number.isSafeInteger(visura.receivedCents) || visura.receivedCents < 0) refuse('INVALID_AMOUNT', 'The aid the visura lists must be a non-negative number of cents');
-  return { cor: rna.cor, deMinimisVisura: { reference: visura.reference, date: visura.date, receivedCents: visura.receivedCents } };
+  if (typeof visura.date !== 'string' || !DAY_FORMAT.test(visura.date) || Number.isNaN(Date.parse(visura.date)))
+    refuse('INVALID_INPUT', 'The visura date must be YYYY-MM-DD');
+  if (!Number.isSafeInteger(visura.receivedCents) || visura.receivedCents < 0)
+    refuse('INVALID_AMOUNT', 'The aid the visura lists must be a non-negative number of cents');
+  return {
+    cor: rna.cor,
+    deMinimisVisura: { reference: visura.reference, date: visura.date, receivedCents: visura.receivedCents },
+  };
 }
 
 /**
@@ -236,23 +315,49 @@ function checkedRna(command: AwardGrant, regime: AidRegime): RnaRegistration | n
  * lists, plus the aid this ledger granted to any member since the visura's day within the window,
  * plus this award.
  */
-function deMinimisAid(command: AwardGrant, state: AwardState, bid: ExistingBid, programme: ReturnType<typeof requireProgramme>, rna: RnaRegistration, grantDate: string, now: Date): FundingEvent[] {
+function deMinimisAid(
+  command: AwardGrant,
+  state: AwardState,
+  bid: ExistingBid,
+  programme: ReturnType<typeof requireProgramme>,
+  rna: RnaRegistration,
+  grantDate: string,
+  now: Date,
+): FundingEvent[] {
   const visura = rna.deMinimisVisura!;
-  if (visura.date > grantDate) refuse('INVALID_INPUT', `The visura (${visura.date}) cannot be dated after the award act (${grantDate})`);
+  if (visura.date > grantDate)
+    refuse('INVALID_INPUT', `The visura (${visura.date}) cannot be dated after the award act (${grantDate})`);
   const undertakings = members(bid);
   const aid = undertakings.flatMap((key) => (state[`undertaking:${key}`] ?? { aid: [] }).aid);
-  const { headroomCents, regulation, limits } = deMinimisHeadroom({ grantDate, visura, aid, programmeRule: programme.rules.deMinimis });
+  const { headroomCents, regulation, limits } = deMinimisHeadroom({
+    grantDate,
+    visura,
+    aid,
+    programmeRule: programme.rules.deMinimis,
+  });
   if (command.amountCents > headroomCents) {
     const binding = limits.find((l) => l.headroomCents === headroomCents)!;
     refuse(
       'DE_MINIMIS_CEILING_EXCEEDED',
       `The single undertaking can receive ${headroomCents} cents more de minimis aid on ${grantDate} (${binding.source}: ceiling ${binding.ceilingCents} from ${binding.windowStart})`,
-      { headroomCents, regulation: regulation.regulation, ceilingCents: binding.ceilingCents, windowStart: binding.windowStart },
+      {
+        headroomCents,
+        regulation: regulation.regulation,
+        ceilingCents: binding.ceilingCents,
+        windowStart: binding.windowStart,
+      },
     );
   }
   const at = instant(now);
   return undertakings.map((undertaking) => ({
     type: 'DeMinimisAidRecorded' as const,
-    data: { undertaking, beneficiary: undertakings[0]!, grantId: command.grantId, amountCents: command.amountCents, grantDate, awardedAt: at },
+    data: {
+      undertaking,
+      beneficiary: undertakings[0]!,
+      grantId: command.grantId,
+      amountCents: command.amountCents,
+      grantDate,
+      awardedAt: at,
+    },
   }));
 }

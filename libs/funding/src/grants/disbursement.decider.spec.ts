@@ -1,6 +1,15 @@
 /** Paying a grant (record-disbursement.ts): advances, tranches on verified claims, the final payment that completes it. */
 import { describe, expect, it } from '@jest/globals';
-import { ACT, CONTROLLER, EUR, FINANCE_OFFICER, G1_PLACE, claimSubmitted, claimVerified, disbursed } from '../../test-support/funding.fixtures.js';
+import {
+  ACT,
+  CONTROLLER,
+  EUR,
+  FINANCE_OFFICER,
+  G1_PLACE,
+  claimSubmitted,
+  claimVerified,
+  disbursed,
+} from '../../test-support/funding.fixtures.js';
 import { expectRefusal, given } from '../../test-support/given-when-then.js';
 import { activeGrant, admissibleBid } from '../../test-support/grant.fixtures.js';
 import type { GrantEvent } from './grant.events.js';
@@ -8,7 +17,12 @@ import type { RecordDisbursement } from './record-disbursement.js';
 
 describe('recording a disbursement', () => {
   // The award of EUR 120,000 on an operation of EUR 200,000: the aid intensity is 60%; the call's advance share 40%.
-  const pay = (disbursementId: string, kind: 'advance' | 'interim' | 'final', amountCents: number, claimId?: string): RecordDisbursement => ({
+  const pay = (
+    disbursementId: string,
+    kind: 'advance' | 'interim' | 'final',
+    amountCents: number,
+    claimId?: string,
+  ): RecordDisbursement => ({
     type: 'RecordDisbursement',
     grantId: 'g1',
     disbursementId,
@@ -21,24 +35,48 @@ describe('recording a disbursement', () => {
   const paidAt = new Date('2026-06-01T10:00:00.000Z');
   const completed = (paidCents: number, releasedCents: number): GrantEvent => ({
     type: 'GrantCompleted',
-    data: { ...G1_PLACE, actualEndDate: paidAt.toISOString().slice(0, 10), paidCents, releasedCents, completedAt: paidAt.toISOString() },
+    data: {
+      ...G1_PLACE,
+      actualEndDate: paidAt.toISOString().slice(0, 10),
+      paidCents,
+      releasedCents,
+      completedAt: paidAt.toISOString(),
+    },
   });
   /** An advance of EUR 48,000 and an interim claim of EUR 100,000 found all eligible: EUR 60,000 covered, 12,000 more payable. */
-  const verifiedInterim = () => activeGrant(disbursed('d1', 'advance', EUR(48_000)), claimSubmitted('claim-1', 'interim', EUR(100_000)), claimVerified('claim-1', 'interim', EUR(100_000)));
+  const verifiedInterim = () =>
+    activeGrant(
+      disbursed('d1', 'advance', EUR(48_000)),
+      claimSubmitted('claim-1', 'interim', EUR(100_000)),
+      claimVerified('claim-1', 'interim', EUR(100_000)),
+    );
 
-  it('pays an advance on the award alone, up to the call\'s advance share, on the grant stream only', async () => {
-    expect(await given(...activeGrant()).when(pay('d1', 'advance', EUR(48_000)), paidAt)).toEqual([disbursed('d1', 'advance', EUR(48_000))]);
-    await expectRefusal(given(...activeGrant(disbursed('d1', 'advance', EUR(40_000)))).when(pay('d2', 'advance', EUR(8_000) + 1), paidAt), 'ADVANCE_EXCEEDS_SHARE');
-    await expectRefusal(given(...activeGrant()).when(pay('d1', 'advance', EUR(1_000), 'claim-1'), paidAt), 'INVALID_INPUT');
+  it("pays an advance on the award alone, up to the call's advance share, on the grant stream only", async () => {
+    expect(await given(...activeGrant()).when(pay('d1', 'advance', EUR(48_000)), paidAt)).toEqual([
+      disbursed('d1', 'advance', EUR(48_000)),
+    ]);
+    await expectRefusal(
+      given(...activeGrant(disbursed('d1', 'advance', EUR(40_000)))).when(pay('d2', 'advance', EUR(8_000) + 1), paidAt),
+      'ADVANCE_EXCEEDS_SHARE',
+    );
+    await expectRefusal(
+      given(...activeGrant()).when(pay('d1', 'advance', EUR(1_000), 'claim-1'), paidAt),
+      'INVALID_INPUT',
+    );
   });
 
   it('pays an interim tranche only on a verified interim claim', async () => {
     const claimed = activeGrant(claimSubmitted('claim-1', 'interim', EUR(100_000)));
     await expectRefusal(given(...claimed).when(pay('d1', 'interim', EUR(1_000)), paidAt), 'CLAIM_REQUIRED');
     await expectRefusal(given(...claimed).when(pay('d1', 'interim', EUR(1_000), 'claim-9'), paidAt), 'CLAIM_NOT_FOUND');
-    await expectRefusal(given(...claimed).when(pay('d1', 'interim', EUR(1_000), 'claim-1'), paidAt), 'CLAIM_NOT_VERIFIED');
+    await expectRefusal(
+      given(...claimed).when(pay('d1', 'interim', EUR(1_000), 'claim-1'), paidAt),
+      'CLAIM_NOT_VERIFIED',
+    );
     await expectRefusal(given(...claimed).when(pay('d1', 'final', 0, 'claim-1'), paidAt), 'FINAL_CLAIM_REQUIRED');
-    expect(await given(...verifiedInterim()).when(pay('d2', 'interim', EUR(12_000), 'claim-1'), paidAt)).toEqual([disbursed('d2', 'interim', EUR(12_000), 'claim-1')]);
+    expect(await given(...verifiedInterim()).when(pay('d2', 'interim', EUR(12_000), 'claim-1'), paidAt)).toEqual([
+      disbursed('d2', 'interim', EUR(12_000), 'claim-1'),
+    ]);
   });
 
   it('never pays beyond the funding rate times the verified expenditure, the advance offset against it (invariant 12)', async () => {
@@ -46,32 +84,69 @@ describe('recording a disbursement', () => {
     await expectRefusal(refusal, 'PAYMENT_EXCEEDS_VERIFIED');
     await expect(refusal).rejects.toMatchObject({ details: { payableCents: EUR(12_000) } });
     // Expenditure the advance already covers allows nothing more.
-    const covered = activeGrant(disbursed('d1', 'advance', EUR(48_000)), claimSubmitted('claim-1', 'interim', EUR(80_000)), claimVerified('claim-1', 'interim', EUR(80_000)));
+    const covered = activeGrant(
+      disbursed('d1', 'advance', EUR(48_000)),
+      claimSubmitted('claim-1', 'interim', EUR(80_000)),
+      claimVerified('claim-1', 'interim', EUR(80_000)),
+    );
     await expectRefusal(given(...covered).when(pay('d2', 'interim', 1, 'claim-1'), paidAt), 'PAYMENT_EXCEEDS_VERIFIED');
     // A claim allows its own share only, whatever else is verified.
-    const two = activeGrant(claimSubmitted('claim-1', 'interim', EUR(50_000)), claimVerified('claim-1', 'interim', EUR(50_000)), claimSubmitted('claim-2', 'interim', EUR(50_000)), claimVerified('claim-2', 'interim', EUR(50_000)));
-    await expectRefusal(given(...two).when(pay('d1', 'interim', EUR(30_000) + 1, 'claim-1'), paidAt), 'PAYMENT_EXCEEDS_VERIFIED');
+    const two = activeGrant(
+      claimSubmitted('claim-1', 'interim', EUR(50_000)),
+      claimVerified('claim-1', 'interim', EUR(50_000)),
+      claimSubmitted('claim-2', 'interim', EUR(50_000)),
+      claimVerified('claim-2', 'interim', EUR(50_000)),
+    );
+    await expectRefusal(
+      given(...two).when(pay('d1', 'interim', EUR(30_000) + 1, 'claim-1'), paidAt),
+      'PAYMENT_EXCEEDS_VERIFIED',
+    );
     expect(await given(...two).when(pay('d1', 'interim', EUR(30_000), 'claim-1'), paidAt)).toHaveLength(1);
   });
 
   it('refuses the payment of a claim to the principal who verified it (separation of duties)', async () => {
-    await expectRefusal(given(...verifiedInterim()).when({ ...pay('d2', 'interim', EUR(1_000), 'claim-1'), paidBy: CONTROLLER }, paidAt), 'SEPARATION_OF_DUTIES');
+    await expectRefusal(
+      given(...verifiedInterim()).when({ ...pay('d2', 'interim', EUR(1_000), 'claim-1'), paidBy: CONTROLLER }, paidAt),
+      'SEPARATION_OF_DUTIES',
+    );
   });
 
   it('completes the grant with the final payment on the verified final claim and releases what it did not use to the call', async () => {
-    const history = [...verifiedInterim(), disbursed('d2', 'interim', EUR(12_000), 'claim-1'), claimSubmitted('claim-2', 'final', EUR(100_000)), claimVerified('claim-2', 'final', EUR(100_000))];
+    const history = [
+      ...verifiedInterim(),
+      disbursed('d2', 'interim', EUR(12_000), 'claim-1'),
+      claimSubmitted('claim-2', 'final', EUR(100_000)),
+      claimVerified('claim-2', 'final', EUR(100_000)),
+    ];
     expect(await given(...history).when(pay('d3', 'final', EUR(50_000), 'claim-2'), paidAt)).toEqual([
       disbursed('d3', 'final', EUR(50_000), 'claim-2'),
       completed(EUR(110_000), EUR(10_000)),
-      { type: 'CallBudgetReleased', data: { callId: 'c1', grantId: 'g1', amountCents: EUR(10_000), cause: 'completion', releasedAt: paidAt.toISOString() } },
+      {
+        type: 'CallBudgetReleased',
+        data: {
+          callId: 'c1',
+          grantId: 'g1',
+          amountCents: EUR(10_000),
+          cause: 'completion',
+          releasedAt: paidAt.toISOString(),
+        },
+      },
     ]);
     const whole = await given(...history).when(pay('d3', 'final', EUR(60_000), 'claim-2'), paidAt);
     expect(whole.map((e) => e.type)).toEqual(['DisbursementRecorded', 'GrantCompleted']);
-    await expectRefusal(given(...history).when(pay('d3', 'final', EUR(60_000) + 1, 'claim-2'), paidAt), 'DISBURSEMENT_EXCEEDS_GRANT');
+    await expectRefusal(
+      given(...history).when(pay('d3', 'final', EUR(60_000) + 1, 'claim-2'), paidAt),
+      'DISBURSEMENT_EXCEEDS_GRANT',
+    );
   });
 
   it('a zero final payment closes a grant already paid all it is entitled to', async () => {
-    const history = [...verifiedInterim(), disbursed('d2', 'interim', EUR(12_000), 'claim-1'), claimSubmitted('claim-2', 'final', 1), claimVerified('claim-2', 'final', 1, 1)];
+    const history = [
+      ...verifiedInterim(),
+      disbursed('d2', 'interim', EUR(12_000), 'claim-1'),
+      claimSubmitted('claim-2', 'final', 1),
+      claimVerified('claim-2', 'final', 1, 1),
+    ];
     const events = await given(...history).when(pay('d3', 'final', 0, 'claim-2'), paidAt);
     expect(events.map((e) => e.type)).toEqual(['DisbursementRecorded', 'GrantCompleted']);
     // The final claim added nothing eligible: the EUR 60,000 paid is all the grant is entitled to.
@@ -79,13 +154,40 @@ describe('recording a disbursement', () => {
   });
 
   it('refuses a payment above what is left of a reduced award (invariant 5)', async () => {
-    const reduced: GrantEvent = { type: 'GrantRevoked', data: { ...G1_PLACE, reason: 'Scope cut', covar: null, whole: false, revokedCents: EUR(80_000), awardAfterCents: EUR(40_000), releasedCents: EUR(72_000), recoveryDueCents: EUR(8_000), recoveryDueAddedCents: EUR(8_000), act: ACT, revokedAt: '' } };
-    await expectRefusal(given(...verifiedInterim(), reduced).when(pay('d2', 'interim', 1, 'claim-1'), paidAt), 'DISBURSEMENT_EXCEEDS_GRANT');
+    const reduced: GrantEvent = {
+      type: 'GrantRevoked',
+      data: {
+        ...G1_PLACE,
+        reason: 'Scope cut',
+        covar: null,
+        whole: false,
+        revokedCents: EUR(80_000),
+        awardAfterCents: EUR(40_000),
+        releasedCents: EUR(72_000),
+        recoveryDueCents: EUR(8_000),
+        recoveryDueAddedCents: EUR(8_000),
+        act: ACT,
+        revokedAt: '',
+      },
+    };
+    await expectRefusal(
+      given(...verifiedInterim(), reduced).when(pay('d2', 'interim', 1, 'claim-1'), paidAt),
+      'DISBURSEMENT_EXCEEDS_GRANT',
+    );
   });
 
   it('refuses any payment on a completed or revoked grant (invariant 5)', async () => {
-    await expectRefusal(given(...activeGrant(disbursed('d1', 'final', EUR(120_000)), completed(EUR(120_000), 0))).when(pay('d2', 'interim', 1, 'claim-1'), paidAt), 'GRANT_NOT_ACTIVE');
-    const revoked = await given(...activeGrant()).when({ type: 'RevokeGrant', grantId: 'g1', reason: 'Project abandoned', act: ACT }, paidAt);
+    await expectRefusal(
+      given(...activeGrant(disbursed('d1', 'final', EUR(120_000)), completed(EUR(120_000), 0))).when(
+        pay('d2', 'interim', 1, 'claim-1'),
+        paidAt,
+      ),
+      'GRANT_NOT_ACTIVE',
+    );
+    const revoked = await given(...activeGrant()).when(
+      { type: 'RevokeGrant', grantId: 'g1', reason: 'Project abandoned', act: ACT },
+      paidAt,
+    );
     await expectRefusal(given(...activeGrant(), ...revoked).when(pay('d1', 'advance', 1), paidAt), 'GRANT_NOT_ACTIVE');
   });
 

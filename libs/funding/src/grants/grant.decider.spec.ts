@@ -27,39 +27,76 @@ import type { RecordDisbursement } from './record-disbursement.js';
 import { DEFAULT_PROGRAMME_RULES } from '../programmes/programme.events.js';
 
 const now = new Date('2026-05-01T10:00:00.000Z');
-const awardG1: AwardGrant = { type: 'AwardGrant', grantId: 'g1', callId: 'c1', bidId: 'b1', amountCents: EUR(120_000), cup: CUP_G1, operation: OPERATION, act: ACT };
-const cupAssigned: FundingEvent = { type: 'CupAssigned', data: { cup: CUP_G1, grantId: 'g1', assignedAt: now.toISOString() } };
+const awardG1: AwardGrant = {
+  type: 'AwardGrant',
+  grantId: 'g1',
+  callId: 'c1',
+  bidId: 'b1',
+  amountCents: EUR(120_000),
+  cup: CUP_G1,
+  operation: OPERATION,
+  act: ACT,
+};
+const cupAssigned: FundingEvent = {
+  type: 'CupAssigned',
+  data: { cup: CUP_G1, grantId: 'g1', assignedAt: now.toISOString() },
+};
 
 describe('awarding a grant', () => {
   it('creates the grant, commits the call budget, marks the bid awarded and takes the CUP, in one append', async () => {
-    expect(await given(...admissibleBid).when(awardG1, now)).toEqual([grantAwarded(EUR(120_000)), budgetCommitted(EUR(120_000)), bidAwarded(EUR(120_000)), cupAssigned]);
+    expect(await given(...admissibleBid).when(awardG1, now)).toEqual([
+      grantAwarded(EUR(120_000)),
+      budgetCommitted(EUR(120_000)),
+      bidAwarded(EUR(120_000)),
+      cupAssigned,
+    ]);
   });
 
   it('refuses an award above the call remaining budget (invariant 3)', async () => {
     const nearlySpent = [...admissibleBid, budgetCommitted(EUR(2_400_000), 'g0', 'b0')];
-    await expectRefusal(given(...nearlySpent).when({ ...awardG1, amountCents: EUR(100_000) + 1 }, now), 'BUDGET_EXCEEDED');
+    await expectRefusal(
+      given(...nearlySpent).when({ ...awardG1, amountCents: EUR(100_000) + 1 }, now),
+      'BUDGET_EXCEEDED',
+    );
     expect(await given(...nearlySpent).when({ ...awardG1, amountCents: EUR(100_000) }, now)).toHaveLength(4);
   });
 
   it('counts budget released by revocations as available again', async () => {
-    const released: CallEvent = { type: 'CallBudgetReleased', data: { callId: 'c1', grantId: 'g0', amountCents: EUR(120_000), cause: 'revocation', releasedAt: '' } };
-    expect(await given(...admissibleBid, budgetCommitted(EUR(2_500_000), 'g0', 'b0'), released).when(awardG1, now)).toHaveLength(4);
+    const released: CallEvent = {
+      type: 'CallBudgetReleased',
+      data: { callId: 'c1', grantId: 'g0', amountCents: EUR(120_000), cause: 'revocation', releasedAt: '' },
+    };
+    expect(
+      await given(...admissibleBid, budgetCommitted(EUR(2_500_000), 'g0', 'b0'), released).when(awardG1, now),
+    ).toHaveLength(4);
   });
 
   it('refuses a bid awarded before (invariant 4)', async () => {
-    await expectRefusal(given(...admissibleBid, bidAwarded(EUR(120_000))).when({ ...awardG1, grantId: 'g2' }, now), 'BID_ALREADY_AWARDED');
+    await expectRefusal(
+      given(...admissibleBid, bidAwarded(EUR(120_000))).when({ ...awardG1, grantId: 'g2' }, now),
+      'BID_ALREADY_AWARDED',
+    );
   });
 
   it('awards up to what the bid requested, never more (invariant 4)', async () => {
     expect(await given(...admissibleBid).when({ ...awardG1, amountCents: EUR(150_000) }, now)).toHaveLength(4);
-    await expectRefusal(given(...admissibleBid).when({ ...awardG1, amountCents: EUR(150_000) + 1 }, now), 'AWARD_EXCEEDS_REQUEST');
+    await expectRefusal(
+      given(...admissibleBid).when({ ...awardG1, amountCents: EUR(150_000) + 1 }, now),
+      'AWARD_EXCEEDS_REQUEST',
+    );
   });
 
   it('refuses a bid not yet evaluated, found inadmissible, or withdrawn', async () => {
     await expectRefusal(given(callOpened, bidSubmitted).when(awardG1, now), 'BID_NOT_EVALUATED');
-    const inadmissible: BidEvent = { type: 'BidEvaluated', data: { bidId: 'b1', callId: 'c1', admissible: false, score: null, evaluatedBy: 'evaluator-1', evaluatedAt: '' } };
+    const inadmissible: BidEvent = {
+      type: 'BidEvaluated',
+      data: { bidId: 'b1', callId: 'c1', admissible: false, score: null, evaluatedBy: 'evaluator-1', evaluatedAt: '' },
+    };
     await expectRefusal(given(callOpened, bidSubmitted, inadmissible).when(awardG1, now), 'BID_NOT_ADMISSIBLE');
-    const withdrawn: BidEvent = { type: 'BidWithdrawn', data: { bidId: 'b1', callId: 'c1', previousStatus: 'admissible', withdrawnAt: '' } };
+    const withdrawn: BidEvent = {
+      type: 'BidWithdrawn',
+      data: { bidId: 'b1', callId: 'c1', previousStatus: 'admissible', withdrawnAt: '' },
+    };
     await expectRefusal(given(...admissibleBid, withdrawn).when(awardG1, now), 'BID_WITHDRAWN');
   });
 
@@ -71,24 +108,46 @@ describe('awarding a grant', () => {
   it('refuses an unknown call or bid, a cancelled call, a reused grant id, a zero amount', async () => {
     await expectRefusal(given(bidSubmitted, bidAdmissible).when(awardG1, now), 'CALL_NOT_FOUND');
     await expectRefusal(given(callOpened).when(awardG1, now), 'BID_NOT_FOUND');
-    const cancelled: CallEvent = { type: 'CallCancelled', data: { callId: 'c1', reason: null, releasedCents: 0, cancelledAt: '' } };
+    const cancelled: CallEvent = {
+      type: 'CallCancelled',
+      data: { callId: 'c1', reason: null, releasedCents: 0, cancelledAt: '' },
+    };
     await expectRefusal(given(...admissibleBid, cancelled).when(awardG1, now), 'CALL_CANCELLED');
     await expectRefusal(given(...admissibleBid, grantAwarded(1)).when(awardG1, now), 'GRANT_ALREADY_EXISTS');
     await expectRefusal(given(...admissibleBid).when({ ...awardG1, amountCents: 0 }, now), 'INVALID_AMOUNT');
   });
 
   it('records the award act: its date is the grant date', async () => {
-    const [awarded] = await given(...admissibleBid).when({ ...awardG1, act: { number: 'D.D. 77/2026', date: '2026-04-30', signatory: 'Il Dirigente' } }, now);
-    expect(awarded).toMatchObject({ type: 'GrantAwarded', data: { act: { number: 'D.D. 77/2026', date: '2026-04-30', signatory: 'Il Dirigente' } } });
+    const [awarded] = await given(...admissibleBid).when(
+      { ...awardG1, act: { number: 'D.D. 77/2026', date: '2026-04-30', signatory: 'Il Dirigente' } },
+      now,
+    );
+    expect(awarded).toMatchObject({
+      type: 'GrantAwarded',
+      data: { act: { number: 'D.D. 77/2026', date: '2026-04-30', signatory: 'Il Dirigente' } },
+    });
   });
 
   it('refuses an award act dated after the day of the command, in Italy (ACT_DATE_IN_FUTURE), and an act without its number, date or signatory', async () => {
     // 23:30 UTC on 30 April is already 1 May in Rome: an act of 1 May is not in the future.
     const lateEvening = new Date('2026-04-30T23:30:00.000Z');
-    expect(await given(...admissibleBid).when({ ...awardG1, act: { ...ACT, date: '2026-05-01' } }, lateEvening)).toHaveLength(4);
-    await expect(given(...admissibleBid).when({ ...awardG1, act: { ...ACT, date: '2026-05-02' } }, lateEvening)).rejects.toMatchObject({ code: 'ACT_DATE_IN_FUTURE', details: { actDate: '2026-05-02', today: '2026-05-01' } });
-    for (const act of [{ ...ACT, number: ' ' }, { ...ACT, date: '2026-02-30' }, { ...ACT, date: '1 May 2026' }, { ...ACT, signatory: '' }, null]) {
-      await expectRefusal(given(...admissibleBid).when({ ...awardG1, act: act as unknown as AwardGrant['act'] }, now), 'INVALID_INPUT');
+    expect(
+      await given(...admissibleBid).when({ ...awardG1, act: { ...ACT, date: '2026-05-01' } }, lateEvening),
+    ).toHaveLength(4);
+    await expect(
+      given(...admissibleBid).when({ ...awardG1, act: { ...ACT, date: '2026-05-02' } }, lateEvening),
+    ).rejects.toMatchObject({ code: 'ACT_DATE_IN_FUTURE', details: { actDate: '2026-05-02', today: '2026-05-01' } });
+    for (const act of [
+      { ...ACT, number: ' ' },
+      { ...ACT, date: '2026-02-30' },
+      { ...ACT, date: '1 May 2026' },
+      { ...ACT, signatory: '' },
+      null,
+    ]) {
+      await expectRefusal(
+        given(...admissibleBid).when({ ...awardG1, act: act as unknown as AwardGrant['act'] }, now),
+        'INVALID_INPUT',
+      );
     }
   });
 });
@@ -97,12 +156,22 @@ describe('the legal identity of an award', () => {
   const deMinimisCall = { ...callOpened, data: { ...callOpened.data, aidRegime: 'de-minimis' } } as CallEvent;
   /** A GBER call recorded before calls named their article (no intensity cap). */
   const gberCall = { ...callOpened, data: { ...callOpened.data, aidRegime: 'gber' } } as CallEvent;
-  const linkedBid = { ...bidSubmitted, data: { ...bidSubmitted.data, linkedUndertakings: ['09876543210'] } } as BidEvent;
+  const linkedBid = {
+    ...bidSubmitted,
+    data: { ...bidSubmitted.data, linkedUndertakings: ['09876543210'] },
+  } as BidEvent;
   const visura = { reference: 'VISURA-1', date: '2026-04-01', receivedCents: EUR(200_000) };
   /** The award act, after the visura: its date is the grant date. */
   const awardAct = { ...ACT, date: '2026-04-30' };
   /** b1 on `call`, closed, ranked first. */
-  const rankedOn = (call: CallEvent, bid: FundingEvent = bidSubmitted): FundingEvent[] => [programmeEstablished, call, bid, bidAdmissible, callClosed, b1Ranked];
+  const rankedOn = (call: CallEvent, bid: FundingEvent = bidSubmitted): FundingEvent[] => [
+    programmeEstablished,
+    call,
+    bid,
+    bidAdmissible,
+    callClosed,
+    b1Ranked,
+  ];
   const aid = (undertaking: string, grantId: string, amountCents: number, awardedAt: string): FundingEvent => ({
     type: 'DeMinimisAidRecorded',
     data: { undertaking, beneficiary: undertaking, grantId, amountCents, grantDate: awardedAt.slice(0, 10), awardedAt },
@@ -115,37 +184,84 @@ describe('the legal identity of an award', () => {
   });
 
   it("refuses an award above the operation's total eligible cost, and dates that run backwards", async () => {
-    await expectRefusal(given(...admissibleBid).when({ ...awardG1, operation: { ...OPERATION, totalEligibleCostCents: EUR(120_000) - 1 } }, now), 'AWARD_EXCEEDS_ELIGIBLE_COST');
-    await expectRefusal(given(...admissibleBid).when({ ...awardG1, operation: { ...OPERATION, plannedEndDate: '2026-01-01' } }, now), 'INVALID_INPUT');
+    await expectRefusal(
+      given(...admissibleBid).when(
+        { ...awardG1, operation: { ...OPERATION, totalEligibleCostCents: EUR(120_000) - 1 } },
+        now,
+      ),
+      'AWARD_EXCEEDS_ELIGIBLE_COST',
+    );
+    await expectRefusal(
+      given(...admissibleBid).when({ ...awardG1, operation: { ...OPERATION, plannedEndDate: '2026-01-01' } }, now),
+      'INVALID_INPUT',
+    );
   });
 
   it("takes intervention types and specific objectives from the programme's code lists when it has them", async () => {
-    const withLists = { ...programmeEstablished, data: { ...programmeEstablished.data, rules: { ...DEFAULT_PROGRAMME_RULES, interventionTypes: ['138'], specificObjectives: ['ESO4.11'] } } } as FundingEvent;
+    const withLists = {
+      ...programmeEstablished,
+      data: {
+        ...programmeEstablished.data,
+        rules: { ...DEFAULT_PROGRAMME_RULES, interventionTypes: ['138'], specificObjectives: ['ESO4.11'] },
+      },
+    } as FundingEvent;
     const rest = admissibleBid.slice(1);
-    expect(await given(withLists, ...rest).when({ ...awardG1, operation: { ...OPERATION, interventionType: '138', specificObjective: 'ESO4.11' } }, now)).toHaveLength(4);
-    await expectRefusal(given(withLists, ...rest).when({ ...awardG1, operation: { ...OPERATION, interventionType: '999' } }, now), 'UNKNOWN_INTERVENTION_TYPE');
-    await expectRefusal(given(withLists, ...rest).when({ ...awardG1, operation: { ...OPERATION, specificObjective: 'X' } }, now), 'UNKNOWN_SPECIFIC_OBJECTIVE');
+    expect(
+      await given(withLists, ...rest).when(
+        { ...awardG1, operation: { ...OPERATION, interventionType: '138', specificObjective: 'ESO4.11' } },
+        now,
+      ),
+    ).toHaveLength(4);
+    await expectRefusal(
+      given(withLists, ...rest).when({ ...awardG1, operation: { ...OPERATION, interventionType: '999' } }, now),
+      'UNKNOWN_INTERVENTION_TYPE',
+    );
+    await expectRefusal(
+      given(withLists, ...rest).when({ ...awardG1, operation: { ...OPERATION, specificObjective: 'X' } }, now),
+      'UNKNOWN_SPECIFIC_OBJECTIVE',
+    );
   });
 
   it('needs the COR under an aid regime, and the visura under de minimis', async () => {
     await expectRefusal(given(...rankedOn(gberCall)).when(awardG1, now), 'RNA_COR_REQUIRED');
-    expect(await given(...rankedOn(gberCall)).when({ ...awardG1, rna: { cor: 'COR-1', deMinimisVisura: null } }, now)).toHaveLength(4);
-    await expectRefusal(given(...rankedOn(deMinimisCall)).when({ ...awardG1, rna: { cor: 'COR-1', deMinimisVisura: null } }, now), 'DE_MINIMIS_VISURA_REQUIRED');
+    expect(
+      await given(...rankedOn(gberCall)).when({ ...awardG1, rna: { cor: 'COR-1', deMinimisVisura: null } }, now),
+    ).toHaveLength(4);
+    await expectRefusal(
+      given(...rankedOn(deMinimisCall)).when({ ...awardG1, rna: { cor: 'COR-1', deMinimisVisura: null } }, now),
+      'DE_MINIMIS_VISURA_REQUIRED',
+    );
   });
 
   it('records de minimis aid on every member of the single undertaking', async () => {
-    const events = await given(...rankedOn(deMinimisCall, linkedBid)).when({ ...awardG1, amountCents: EUR(60_000), rna: { cor: 'COR-1', deMinimisVisura: visura }, act: awardAct }, now);
-    expect(events.filter((e) => e.type === 'DeMinimisAidRecorded').map((e) => streamOf(e))).toEqual(['undertaking-01234567890', 'undertaking-09876543210']);
+    const events = await given(...rankedOn(deMinimisCall, linkedBid)).when(
+      { ...awardG1, amountCents: EUR(60_000), rna: { cor: 'COR-1', deMinimisVisura: visura }, act: awardAct },
+      now,
+    );
+    expect(events.filter((e) => e.type === 'DeMinimisAidRecorded').map((e) => streamOf(e))).toEqual([
+      'undertaking-01234567890',
+      'undertaking-09876543210',
+    ]);
     // Granted on the award act's date, recorded now.
-    expect(events.find((e) => e.type === 'DeMinimisAidRecorded')).toMatchObject({ data: { grantDate: '2026-04-30', awardedAt: now.toISOString() } });
+    expect(events.find((e) => e.type === 'DeMinimisAidRecorded')).toMatchObject({
+      data: { grantDate: '2026-04-30', awardedAt: now.toISOString() },
+    });
   });
 
   it('keeps a single undertaking within the ceiling: the visura, the aid granted here to any member since, and this award', async () => {
     const history = rankedOn(deMinimisCall, linkedBid);
-    const award = { ...awardG1, amountCents: EUR(60_000), rna: { cor: 'COR-1', deMinimisVisura: visura }, act: awardAct };
+    const award = {
+      ...awardG1,
+      amountCents: EUR(60_000),
+      rna: { cor: 'COR-1', deMinimisVisura: visura },
+      act: awardAct,
+    };
     // EUR 200,000 in the visura + EUR 50,000 granted here to the linked undertaking after it: EUR 50,000 left.
     const linkedAid = aid('09876543210', 'g-other', EUR(50_000), '2026-04-15T10:00:00.000Z');
-    await expect(given(...history, linkedAid).when(award, now)).rejects.toMatchObject({ code: 'DE_MINIMIS_CEILING_EXCEEDED', details: { headroomCents: EUR(50_000), regulation: 'Reg. (EU) 2023/2831' } });
+    await expect(given(...history, linkedAid).when(award, now)).rejects.toMatchObject({
+      code: 'DE_MINIMIS_CEILING_EXCEEDED',
+      details: { headroomCents: EUR(50_000), regulation: 'Reg. (EU) 2023/2831' },
+    });
     expect(await given(...history, linkedAid).when({ ...award, amountCents: EUR(50_000) }, now)).toHaveLength(6);
     // Aid granted before the visura's date is in the visura already; aid older than the window has dropped out.
     const beforeVisura = aid('09876543210', 'g-old', EUR(90_000), '2026-03-01T10:00:00.000Z');
@@ -153,29 +269,75 @@ describe('the legal identity of an award', () => {
   });
 
   it('asks for the COVAR of a revocation of aid, and the Deggendorf visura of every payment of aid', async () => {
-    const aided = { ...grantAwarded(EUR(120_000)), data: { ...grantAwarded(EUR(120_000)).data, aidRegime: 'gber', rna: { cor: 'COR-1', deMinimisVisura: null } } } as GrantEvent;
+    const aided = {
+      ...grantAwarded(EUR(120_000)),
+      data: { ...grantAwarded(EUR(120_000)).data, aidRegime: 'gber', rna: { cor: 'COR-1', deMinimisVisura: null } },
+    } as GrantEvent;
     const history = [...rankedOn(gberCall), aided, budgetCommitted(EUR(120_000)), bidAwarded(EUR(120_000))];
-    const pay: RecordDisbursement = { type: 'RecordDisbursement', grantId: 'g1', disbursementId: 'd1', kind: 'advance', amountCents: EUR(10_000), paidBy: FINANCE_OFFICER };
+    const pay: RecordDisbursement = {
+      type: 'RecordDisbursement',
+      grantId: 'g1',
+      disbursementId: 'd1',
+      kind: 'advance',
+      amountCents: EUR(10_000),
+      paidBy: FINANCE_OFFICER,
+    };
     await expectRefusal(given(...history).when(pay, now), 'DEGGENDORF_VISURA_REQUIRED');
-    expect(await given(...history).when({ ...pay, deggendorfVisuraRef: 'DEGG-1' }, now)).toEqual([expect.objectContaining({ data: expect.objectContaining({ deggendorfVisuraRef: 'DEGG-1' }) })]);
-    await expectRefusal(given(...history).when({ type: 'RevokeGrant', grantId: 'g1', reason: 'Irregularity', act: ACT }, now), 'COVAR_REQUIRED');
-    expect((await given(...history).when({ type: 'RevokeGrant', grantId: 'g1', reason: 'Irregularity', covar: 'COVAR-1', act: ACT }, now))[0]).toMatchObject({ data: { covar: 'COVAR-1' } });
+    expect(await given(...history).when({ ...pay, deggendorfVisuraRef: 'DEGG-1' }, now)).toEqual([
+      expect.objectContaining({ data: expect.objectContaining({ deggendorfVisuraRef: 'DEGG-1' }) }),
+    ]);
+    await expectRefusal(
+      given(...history).when({ type: 'RevokeGrant', grantId: 'g1', reason: 'Irregularity', act: ACT }, now),
+      'COVAR_REQUIRED',
+    );
+    expect(
+      (
+        await given(...history).when(
+          { type: 'RevokeGrant', grantId: 'g1', reason: 'Irregularity', covar: 'COVAR-1', act: ACT },
+          now,
+        )
+      )[0],
+    ).toMatchObject({ data: { covar: 'COVAR-1' } });
   });
 });
 
 describe('the eligibility period of an award (Reg. (EU) 1303/2013 art. 65(2), (6); 2021/1060 art. 63(2), (6))', () => {
-  const withOperation = (plannedStartDate: string, plannedEndDate: string): AwardGrant => ({ ...awardG1, operation: { ...OPERATION, plannedStartDate, plannedEndDate } });
+  const withOperation = (plannedStartDate: string, plannedEndDate: string): AwardGrant => ({
+    ...awardG1,
+    operation: { ...OPERATION, plannedStartDate, plannedEndDate },
+  });
 
   it("awards an operation that starts and ends inside its programme's eligibility period, and none that does not", async () => {
     expect(await given(...admissibleBid).when(withOperation('2021-01-01', '2029-12-31'), now)).toHaveLength(4);
     await expect(given(...admissibleBid).when(withOperation('2020-12-31', '2027-05-31'), now)).rejects.toMatchObject({
       code: 'OUTSIDE_ELIGIBILITY_PERIOD',
-      details: { plannedStartDate: '2020-12-31', plannedEndDate: '2027-05-31', eligibleFrom: '2021-01-01', eligibleTo: '2029-12-31' },
+      details: {
+        plannedStartDate: '2020-12-31',
+        plannedEndDate: '2027-05-31',
+        eligibleFrom: '2021-01-01',
+        eligibleTo: '2029-12-31',
+      },
     });
-    await expectRefusal(given(...admissibleBid).when(withOperation('2026-06-01', '2030-01-01'), now), 'OUTSIDE_ELIGIBILITY_PERIOD');
+    await expectRefusal(
+      given(...admissibleBid).when(withOperation('2026-06-01', '2030-01-01'), now),
+      'OUTSIDE_ELIGIBILITY_PERIOD',
+    );
     // A 2014-2020 programme takes no operation running today.
-    const period2014 = { ...programmeEstablished, data: { ...programmeEstablished.data, rules: { ...DEFAULT_PROGRAMME_RULES, programmingPeriod: '2014-2020', eligibility: { from: '2014-01-01', to: '2023-12-31' } } } } as FundingEvent;
-    await expect(given(period2014, ...admissibleBid.slice(1)).when(awardG1, now)).rejects.toMatchObject({ code: 'OUTSIDE_ELIGIBILITY_PERIOD', details: { eligibleTo: '2023-12-31' } });
+    const period2014 = {
+      ...programmeEstablished,
+      data: {
+        ...programmeEstablished.data,
+        rules: {
+          ...DEFAULT_PROGRAMME_RULES,
+          programmingPeriod: '2014-2020',
+          eligibility: { from: '2014-01-01', to: '2023-12-31' },
+        },
+      },
+    } as FundingEvent;
+    await expect(given(period2014, ...admissibleBid.slice(1)).when(awardG1, now)).rejects.toMatchObject({
+      code: 'OUTSIDE_ELIGIBILITY_PERIOD',
+      details: { eligibleTo: '2023-12-31' },
+    });
   });
 
   it('never awards an operation completed before its application was submitted', async () => {
@@ -197,14 +359,25 @@ describe('the eligibility period of an award (Reg. (EU) 1303/2013 art. 65(2), (6
 describe('the order of arrival', () => {
   const firstCome = { ...callOpened, data: { ...callOpened.data, selection: 'first-come' } } as CallEvent;
   const closed: CallEvent = { type: 'CallClosed', data: { callId: 'c1', closedAt: '' } };
-  const bid = (bidId: string): FundingEvent => ({ ...bidSubmitted, data: { ...bidSubmitted.data, bidId } }) as FundingEvent;
-  const evaluate = (bidId: string) => ({ type: 'EvaluateBid' as const, bidId, admissible: true, score: 70, evaluatedBy: 'evaluator-1' });
+  const bid = (bidId: string): FundingEvent =>
+    ({ ...bidSubmitted, data: { ...bidSubmitted.data, bidId } }) as FundingEvent;
+  const evaluate = (bidId: string) => ({
+    type: 'EvaluateBid' as const,
+    bidId,
+    admissible: true,
+    score: 70,
+    evaluatedBy: 'evaluator-1',
+  });
 
   it('queues an admissible bid of a first-come call on the call, by its place in the log', async () => {
     const events = await given(programmeEstablished, firstCome, bid('b1')).when(evaluate('b1'), now);
     expect(events.map((e) => e.type)).toEqual(['BidEvaluated', 'BidQueued']);
-    expect(events[1]).toMatchObject({ data: { callId: 'c1', bidId: 'b1', arrival: expect.stringMatching(/^\d{20}\.\d{20}$/) } });
-    expect((await given(programmeEstablished, callOpened, bid('b1')).when(evaluate('b1'), now)).map((e) => e.type)).toEqual(['BidEvaluated']);
+    expect(events[1]).toMatchObject({
+      data: { callId: 'c1', bidId: 'b1', arrival: expect.stringMatching(/^\d{20}\.\d{20}$/) },
+    });
+    expect(
+      (await given(programmeEstablished, callOpened, bid('b1')).when(evaluate('b1'), now)).map((e) => e.type),
+    ).toEqual(['BidEvaluated']);
   });
 
   it('refuses to award a first-come bid while one that arrived earlier is admissible and waiting', async () => {
@@ -221,9 +394,20 @@ describe('the order of arrival', () => {
   });
 
   it('never admits nor awards a bid that landed after its call closed', async () => {
-    await expectRefusal(given(programmeEstablished, callOpened, closed, bid('b1')).when(evaluate('b1'), now), 'BID_AFTER_CLOSE');
-    expect(await given(programmeEstablished, callOpened, closed, bid('b1')).when({ ...evaluate('b1'), admissible: false, score: null }, now)).toHaveLength(1);
-    await expectRefusal(given(programmeEstablished, callOpened, bid('b0'), closed, bid('b1'), bidAdmissible).when(awardG1, now), 'BID_AFTER_CLOSE');
+    await expectRefusal(
+      given(programmeEstablished, callOpened, closed, bid('b1')).when(evaluate('b1'), now),
+      'BID_AFTER_CLOSE',
+    );
+    expect(
+      await given(programmeEstablished, callOpened, closed, bid('b1')).when(
+        { ...evaluate('b1'), admissible: false, score: null },
+        now,
+      ),
+    ).toHaveLength(1);
+    await expectRefusal(
+      given(programmeEstablished, callOpened, bid('b0'), closed, bid('b1'), bidAdmissible).when(awardG1, now),
+      'BID_AFTER_CLOSE',
+    );
     expect(await given(programmeEstablished, callOpened, bid('b1'), closed).when(evaluate('b1'), now)).toHaveLength(1);
   });
 });

@@ -152,5 +152,12 @@ export function grantDateOf(award: Pick<GrantAwarded['data'], 'act' | 'awardedAt
   return award.act?.date ?? award.awardedAt.slice(0, 10);
 }
 
-export type GrantEvent = GrantAwarded | DisbursementRecorded | GrantCompleted | GrantRevoked | ExpenditureEvent | RecoveryEvent | GrantBeneficiaryErased;
+export type GrantEvent =
+  | GrantAwarded
+  | DisbursementRecorded
+  | GrantCompleted
+  | GrantRevoked
+  | ExpenditureEvent
+  | RecoveryEvent
+  | GrantBeneficiaryErased;
 export type CupEvent = CupAssigned;

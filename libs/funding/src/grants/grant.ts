@@ -121,7 +121,10 @@ export function evolveGrant(state: Grant, event: GrantEvent): Grant {
         lastPaidAt: d.paidAt,
         advancePaidCents: state.advancePaidCents + (d.kind === 'advance' ? d.amountCents : 0),
         disbursementIds: [...state.disbursementIds, d.disbursementId],
-        claims: d.claimId === null ? state.claims : state.claims.map((c) => (c.claimId === d.claimId ? { ...c, paidCents: c.paidCents + d.amountCents } : c)),
+        claims:
+          d.claimId === null
+            ? state.claims
+            : state.claims.map((c) => (c.claimId === d.claimId ? { ...c, paidCents: c.paidCents + d.amountCents } : c)),
       };
     }
     case 'GrantCompleted':
@@ -136,7 +139,16 @@ export function evolveGrant(state: Grant, event: GrantEvent): Grant {
       };
     case 'ExpenditureClaimSubmitted': {
       const d = event.data;
-      const claim: GrantClaim = { claimId: d.claimId, kind: d.kind, itemCents: d.items.map((i) => i.amountCents), declaredCents: d.declaredCents, status: 'submitted', eligibleCents: 0, verifiedBy: null, paidCents: 0 };
+      const claim: GrantClaim = {
+        claimId: d.claimId,
+        kind: d.kind,
+        itemCents: d.items.map((i) => i.amountCents),
+        declaredCents: d.declaredCents,
+        status: 'submitted',
+        eligibleCents: 0,
+        verifiedBy: null,
+        paidCents: 0,
+      };
       return { ...state, claims: [...state.claims, claim] };
     }
     case 'ExpenditureClaimVerified': {
@@ -145,11 +157,19 @@ export function evolveGrant(state: Grant, event: GrantEvent): Grant {
         ...state,
         releasedCents: state.releasedCents + d.releasedCents,
         recoveryDueCents: d.recoveryDueCents,
-        claims: state.claims.map((c) => (c.claimId === d.claimId ? { ...c, status: 'verified', eligibleCents: d.eligibleCents, verifiedBy: d.verifiedBy } : c)),
+        claims: state.claims.map((c) =>
+          c.claimId === d.claimId
+            ? { ...c, status: 'verified', eligibleCents: d.eligibleCents, verifiedBy: d.verifiedBy }
+            : c,
+        ),
       };
     }
     case 'RecoveryOrdered':
-      return { ...state, recoveryOrderedCents: state.recoveryOrderedCents + event.data.amountCents, recoveryRecordIds: [...state.recoveryRecordIds, event.data.orderId] };
+      return {
+        ...state,
+        recoveryOrderedCents: state.recoveryOrderedCents + event.data.amountCents,
+        recoveryRecordIds: [...state.recoveryRecordIds, event.data.orderId],
+      };
     case 'RecoveryReceived':
       return {
         ...state,
@@ -177,7 +197,15 @@ export const GRANT: Evolving<Grant, GrantEvent> = {
  * The money rules every decision on a grant applies, defined with the figures the read models show
  * (figures.ts); the decisions import them from here.
  */
-export { coveredCents, entitlementCents, netPaidCents, outstandingRecoveryCents, payableCents, remainingAwardCents, verifiedEligibleCents } from '../figures.js';
+export {
+  coveredCents,
+  entitlementCents,
+  netPaidCents,
+  outstandingRecoveryCents,
+  payableCents,
+  remainingAwardCents,
+  verifiedEligibleCents,
+} from '../figures.js';
 
 /**
  * The part of the call's budget a grant still holds. An active grant holds what it is entitled to
@@ -196,7 +224,9 @@ export function recoveryDueTotalCents(grant: GrantMoney): Cents {
 }
 
 /** Recovery ordered and neither received nor written off yet: while it runs, the beneficiary's records are kept. */
-export function openRecoveryCents(grant: Pick<ExistingGrant, 'recoveryOrderedCents' | 'recoveredCents' | 'writtenOffCents'>): Cents {
+export function openRecoveryCents(
+  grant: Pick<ExistingGrant, 'recoveryOrderedCents' | 'recoveredCents' | 'writtenOffCents'>,
+): Cents {
   return Math.max(0, grant.recoveryOrderedCents - grant.recoveredCents - grant.writtenOffCents);
 }
 

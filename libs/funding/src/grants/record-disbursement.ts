@@ -5,7 +5,19 @@ import { DISBURSEMENT_KINDS, instant, type DisbursementKind } from '../funding.t
 import { assertPositiveCents, type Cents } from '../money.js';
 import { grantStream } from '../streams.js';
 import { DAY_FORMAT, assertText } from '../text.js';
-import { GRANT, coveredCents, entitlementCents, heldCents, netPaidCents, payableCents, remainingAwardCents, requireGrant, type ExistingGrant, type Grant, type GrantClaim } from './grant.js';
+import {
+  GRANT,
+  coveredCents,
+  entitlementCents,
+  heldCents,
+  netPaidCents,
+  payableCents,
+  remainingAwardCents,
+  requireGrant,
+  type ExistingGrant,
+  type Grant,
+  type GrantClaim,
+} from './grant.js';
 
 export type RecordDisbursement = {
   readonly type: 'RecordDisbursement';
@@ -37,13 +49,16 @@ export const recordDisbursement: CommandPlan<RecordDisbursement, { grant: Grant 
   about: 'grant',
   decide(command, state, now) {
     const grant = requireGrant(state.grant, command.grantId);
-    if (grant.status !== 'active') refuse('GRANT_NOT_ACTIVE', `Grant ${grant.grantId} is ${grant.status}; nothing more is paid`);
-    if (!DISBURSEMENT_KINDS.includes(command.kind)) refuse('INVALID_INPUT', `Unknown disbursement kind ${String(command.kind)}`);
+    if (grant.status !== 'active')
+      refuse('GRANT_NOT_ACTIVE', `Grant ${grant.grantId} is ${grant.status}; nothing more is paid`);
+    if (!DISBURSEMENT_KINDS.includes(command.kind))
+      refuse('INVALID_INPUT', `Unknown disbursement kind ${String(command.kind)}`);
     if (grant.disbursementIds.includes(command.disbursementId)) {
       refuse('DISBURSEMENT_ALREADY_RECORDED', `Disbursement ${command.disbursementId} is already recorded`);
     }
     // A final payment may be zero: it closes a grant whose tranches already paid everything due.
-    if (!(command.kind === 'final' && command.amountCents === 0)) assertPositiveCents(command.amountCents, 'disbursement amount');
+    if (!(command.kind === 'final' && command.amountCents === 0))
+      assertPositiveCents(command.amountCents, 'disbursement amount');
     const reference = command.reference ?? null;
     if (reference !== null) assertText(reference, 'payment reference', 200);
     const deggendorfVisuraRef = command.deggendorfVisuraRef ?? null;
@@ -52,42 +67,81 @@ export const recordDisbursement: CommandPlan<RecordDisbursement, { grant: Grant 
     }
     if (deggendorfVisuraRef !== null) assertText(deggendorfVisuraRef, 'Deggendorf visura reference', 64);
     const actualEndDate = command.actualEndDate ?? instant(now).slice(0, 10);
-    if (!DAY_FORMAT.test(actualEndDate) || Number.isNaN(Date.parse(actualEndDate))) refuse('INVALID_INPUT', 'actualEndDate must be a date YYYY-MM-DD');
+    if (!DAY_FORMAT.test(actualEndDate) || Number.isNaN(Date.parse(actualEndDate)))
+      refuse('INVALID_INPUT', 'actualEndDate must be a date YYYY-MM-DD');
     const netAfter = netPaidCents(grant) + command.amountCents;
     // A final payment of nothing completes a grant even when it owes money back.
     if (command.amountCents > 0 && netAfter > grant.currentAwardCents) {
-      refuse('DISBURSEMENT_EXCEEDS_GRANT', `Grant ${grant.grantId} can pay ${remainingAwardCents(grant)} cents more, disbursement asks for ${command.amountCents}`);
+      refuse(
+        'DISBURSEMENT_EXCEEDS_GRANT',
+        `Grant ${grant.grantId} can pay ${remainingAwardCents(grant)} cents more, disbursement asks for ${command.amountCents}`,
+      );
     }
     const claimId = command.kind === 'advance' ? null : settledClaim(command, grant).claimId;
     if (command.kind === 'advance') {
       if (command.claimId != null) refuse('INVALID_INPUT', 'An advance is paid on the award alone: it names no claim');
       const share = Math.floor((grant.currentAwardCents * grant.advanceShareBp) / 10_000);
       if (grant.advancePaidCents + command.amountCents > share) {
-        refuse('ADVANCE_EXCEEDS_SHARE', `Grant ${grant.grantId} may be paid ${Math.max(0, share - grant.advancePaidCents)} cents more in advance (${grant.advanceShareBp / 100}% of its award)`, {
-          payableCents: Math.max(0, share - grant.advancePaidCents),
-        });
+        refuse(
+          'ADVANCE_EXCEEDS_SHARE',
+          `Grant ${grant.grantId} may be paid ${Math.max(0, share - grant.advancePaidCents)} cents more in advance (${grant.advanceShareBp / 100}% of its award)`,
+          {
+            payableCents: Math.max(0, share - grant.advancePaidCents),
+          },
+        );
       }
     }
     // An advance is bounded by the award until the final claim fixes the entitlement; a claim's payment by verified expenditure.
     const payable = command.kind === 'advance' ? entitlementCents(grant) : payableCents(grant);
     if (command.amountCents > 0 && netAfter > payable) {
       const left = Math.max(0, payable - netPaidCents(grant));
-      refuse('PAYMENT_EXCEEDS_VERIFIED', `Grant ${grant.grantId} can pay ${left} cents more on the expenditure verified so far, disbursement asks for ${command.amountCents}`, { payableCents: left });
+      refuse(
+        'PAYMENT_EXCEEDS_VERIFIED',
+        `Grant ${grant.grantId} can pay ${left} cents more on the expenditure verified so far, disbursement asks for ${command.amountCents}`,
+        { payableCents: left },
+      );
     }
     const at = instant(now);
-    const place = { grantId: grant.grantId, callId: grant.callId, programmeId: grant.programmeId, measureId: grant.measureId };
+    const place = {
+      grantId: grant.grantId,
+      callId: grant.callId,
+      programmeId: grant.programmeId,
+      measureId: grant.measureId,
+    };
     const events: FundingEvent[] = [
       {
         type: 'DisbursementRecorded',
-        data: { ...place, disbursementId: command.disbursementId, kind: command.kind, claimId, paidBy: command.paidBy, amountCents: command.amountCents, reference, deggendorfVisuraRef, paidAt: at },
+        data: {
+          ...place,
+          disbursementId: command.disbursementId,
+          kind: command.kind,
+          claimId,
+          paidBy: command.paidBy,
+          amountCents: command.amountCents,
+          reference,
+          deggendorfVisuraRef,
+          paidAt: at,
+        },
       },
     ];
     if (command.kind !== 'final') return events;
     const paidAfter = grant.paidCents + command.amountCents;
     const releasedCents = heldCents(grant) - netAfter;
-    events.push({ type: 'GrantCompleted', data: { ...place, actualEndDate, paidCents: paidAfter, releasedCents, completedAt: at } });
+    events.push({
+      type: 'GrantCompleted',
+      data: { ...place, actualEndDate, paidCents: paidAfter, releasedCents, completedAt: at },
+    });
     if (releasedCents > 0) {
-      events.push({ type: 'CallBudgetReleased', data: { callId: grant.callId, grantId: grant.grantId, amountCents: releasedCents, cause: 'completion', releasedAt: at } });
+      events.push({
+        type: 'CallBudgetReleased',
+        data: {
+          callId: grant.callId,
+          grantId: grant.grantId,
+          amountCents: releasedCents,
+          cause: 'completion',
+          releasedAt: at,
+        },
+      });
     }
     return events;
   },
@@ -96,18 +150,28 @@ export const recordDisbursement: CommandPlan<RecordDisbursement, { grant: Grant 
 /** The verified claim an interim or final payment settles, and what it still allows. */
 function settledClaim(command: RecordDisbursement, grant: ExistingGrant): GrantClaim {
   const claimId = command.claimId ?? null;
-  if (claimId === null) refuse('CLAIM_REQUIRED', `An ${command.kind} payment settles a verified expenditure claim: name its claimId`);
+  if (claimId === null)
+    refuse('CLAIM_REQUIRED', `An ${command.kind} payment settles a verified expenditure claim: name its claimId`);
   const claim = grant.claims.find((c) => c.claimId === claimId);
   if (!claim) refuse('CLAIM_NOT_FOUND', `Grant ${grant.grantId} has no expenditure claim ${claimId}`);
   if (claim.kind !== command.kind) {
-    refuse(command.kind === 'final' ? 'FINAL_CLAIM_REQUIRED' : 'CLAIM_KIND_MISMATCH', `Claim ${claimId} is ${claim.kind === 'final' ? 'a final' : 'an interim'} claim; an ${command.kind} payment settles ${command.kind === 'final' ? 'the final' : 'an interim'} one`);
+    refuse(
+      command.kind === 'final' ? 'FINAL_CLAIM_REQUIRED' : 'CLAIM_KIND_MISMATCH',
+      `Claim ${claimId} is ${claim.kind === 'final' ? 'a final' : 'an interim'} claim; an ${command.kind} payment settles ${command.kind === 'final' ? 'the final' : 'an interim'} one`,
+    );
   }
-  if (claim.status !== 'verified') refuse('CLAIM_NOT_VERIFIED', `Claim ${claimId} has not been verified; only verified expenditure is paid`);
-  if (claim.verifiedBy === command.paidBy) refuse('SEPARATION_OF_DUTIES', `${command.paidBy} verified claim ${claimId} and cannot pay it`);
+  if (claim.status !== 'verified')
+    refuse('CLAIM_NOT_VERIFIED', `Claim ${claimId} has not been verified; only verified expenditure is paid`);
+  if (claim.verifiedBy === command.paidBy)
+    refuse('SEPARATION_OF_DUTIES', `${command.paidBy} verified claim ${claimId} and cannot pay it`);
   if (claim.kind === 'interim') {
     const left = coveredCents(grant, claim.eligibleCents) - claim.paidCents;
     if (command.amountCents > left) {
-      refuse('PAYMENT_EXCEEDS_VERIFIED', `Claim ${claimId} allows ${Math.max(0, left)} cents more (the funding rate times its eligible expenditure), payment asks for ${command.amountCents}`, { payableCents: Math.max(0, left) });
+      refuse(
+        'PAYMENT_EXCEEDS_VERIFIED',
+        `Claim ${claimId} allows ${Math.max(0, left)} cents more (the funding rate times its eligible expenditure), payment asks for ${command.amountCents}`,
+        { payableCents: Math.max(0, left) },
+      );
     }
   }
   return claim;

@@ -33,7 +33,8 @@ export const revokeGrant: CommandPlan<RevokeGrant, { grant: Grant }> = {
     if (grant.status === 'revoked') refuse('GRANT_ALREADY_REVOKED', `Grant ${grant.grantId} is already revoked`);
     assertText(command.reason, 'revocation reason');
     const covar = command.covar ?? null;
-    if (grant.aidRegime !== 'none' && covar === null) refuse('COVAR_REQUIRED', 'A revocation of aid records the COVAR of its change in the Registro Nazionale Aiuti');
+    if (grant.aidRegime !== 'none' && covar === null)
+      refuse('COVAR_REQUIRED', 'A revocation of aid records the COVAR of its change in the Registro Nazionale Aiuti');
     if (covar !== null) assertText(covar, 'COVAR', 32);
     const act = checkedAct(command.act, now, 'revocation');
     const requested = command.amountCents ?? null;
@@ -72,7 +73,16 @@ export const revokeGrant: CommandPlan<RevokeGrant, { grant: Grant }> = {
       },
     ];
     if (releasedCents > 0) {
-      events.push({ type: 'CallBudgetReleased', data: { callId: grant.callId, grantId: grant.grantId, amountCents: releasedCents, cause: 'revocation', releasedAt: at } });
+      events.push({
+        type: 'CallBudgetReleased',
+        data: {
+          callId: grant.callId,
+          grantId: grant.grantId,
+          amountCents: releasedCents,
+          cause: 'revocation',
+          releasedAt: at,
+        },
+      });
     }
     return events;
   },

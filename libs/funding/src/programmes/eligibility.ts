@@ -15,10 +15,12 @@ export function assertDay(value: unknown, what: string): string {
 }
 
 /** The day (UTC) of an instant: what a YYYY-MM-DD date is compared with. */
-export const dayOf = (instant: string | Date): string => (typeof instant === 'string' ? new Date(instant) : instant).toISOString().slice(0, 10);
+export const dayOf = (instant: string | Date): string =>
+  (typeof instant === 'string' ? new Date(instant) : instant).toISOString().slice(0, 10);
 
 export function assertEligibilityPeriod(period: unknown): EligibilityPeriod {
-  if (typeof period !== 'object' || period === null) refuse('INVALID_INPUT', 'An eligibility period has a first and a last day, { from, to }');
+  if (typeof period !== 'object' || period === null)
+    refuse('INVALID_INPUT', 'An eligibility period has a first and a last day, { from, to }');
   const from = assertDay((period as Record<string, unknown>)['from'], 'eligibility.from');
   const to = assertDay((period as Record<string, unknown>)['to'], 'eligibility.to');
   if (to < from) refuse('INVALID_INPUT', `The eligibility period ends (${to}) before it starts (${from})`);
@@ -39,7 +41,11 @@ export function overlap(a: EligibilityPeriod, b: EligibilityPeriod): Eligibility
  * (EU) 2021/1060 art. 63(2) and (6)): it starts and ends inside the period, and ends on or after
  * the day its bid was submitted. OUTSIDE_ELIGIBILITY_PERIOD or OPERATION_COMPLETED_BEFORE_APPLICATION.
  */
-export function assertOperationEligible(operation: { readonly plannedStartDate: string; readonly plannedEndDate: string }, eligibility: EligibilityPeriod, submittedOn: string): void {
+export function assertOperationEligible(
+  operation: { readonly plannedStartDate: string; readonly plannedEndDate: string },
+  eligibility: EligibilityPeriod,
+  submittedOn: string,
+): void {
   const { plannedStartDate, plannedEndDate } = operation;
   if (!withinPeriod(plannedStartDate, eligibility) || !withinPeriod(plannedEndDate, eligibility)) {
     refuse(
@@ -49,9 +55,13 @@ export function assertOperationEligible(operation: { readonly plannedStartDate: 
     );
   }
   if (plannedEndDate < submittedOn) {
-    refuse('OPERATION_COMPLETED_BEFORE_APPLICATION', `The operation ends ${plannedEndDate}, before its application was submitted on ${submittedOn}: it cannot be selected`, {
-      plannedEndDate,
-      submittedOn,
-    });
+    refuse(
+      'OPERATION_COMPLETED_BEFORE_APPLICATION',
+      `The operation ends ${plannedEndDate}, before its application was submitted on ${submittedOn}: it cannot be selected`,
+      {
+        plannedEndDate,
+        submittedOn,
+      },
+    );
   }
 }

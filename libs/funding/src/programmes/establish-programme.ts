@@ -6,14 +6,23 @@ import { programmeStream } from '../streams.js';
 import { assertText } from '../text.js';
 import { PROGRAMME, type Programme } from './programme.js';
 import { assertEligibilityPeriod } from './eligibility.js';
-import { DEFAULT_PROGRAMME_RULES, ELIGIBILITY_BY_PERIOD, PROGRAMMING_PERIODS, type ProgrammeRules } from './programme.events.js';
+import {
+  DEFAULT_PROGRAMME_RULES,
+  ELIGIBILITY_BY_PERIOD,
+  PROGRAMMING_PERIODS,
+  type ProgrammeRules,
+} from './programme.events.js';
 
 export type EstablishProgramme = {
   readonly type: 'EstablishProgramme';
   readonly programmeId: string;
   readonly code: string;
   readonly title: string;
-  readonly funds: ReadonlyArray<{ readonly fund: Fund; readonly amountCents: number; readonly euCoFinancingRateBp?: number | null }>;
+  readonly funds: ReadonlyArray<{
+    readonly fund: Fund;
+    readonly amountCents: number;
+    readonly euCoFinancingRateBp?: number | null;
+  }>;
   /**
    * Absent: DEFAULT_PROGRAMME_RULES (EU Reg. 2021/1060 art. 82 retention, 60 days to appeal); an
    * absent eligibility period is its programming period's (ELIGIBILITY_BY_PERIOD).
@@ -38,21 +47,33 @@ export const establishProgramme: CommandPlan<EstablishProgramme, { programme: Pr
       seen.add(share.fund);
       assertPositiveCents(share.amountCents, `${share.fund} amount`);
       const rate = share.euCoFinancingRateBp ?? null;
-      if (rate !== null && (!Number.isInteger(rate) || rate < 0 || rate > 10_000)) refuse('INVALID_INPUT', `${share.fund} co-financing rate must be 0 to 10000 basis points`);
+      if (rate !== null && (!Number.isInteger(rate) || rate < 0 || rate > 10_000))
+        refuse('INVALID_INPUT', `${share.fund} co-financing rate must be 0 to 10000 basis points`);
     }
     const given = command.rules ?? {};
     const rules: ProgrammeRules = { ...DEFAULT_PROGRAMME_RULES, ...given };
-    if (!PROGRAMMING_PERIODS.includes(rules.programmingPeriod)) refuse('INVALID_INPUT', `Unknown programming period ${String(rules.programmingPeriod)}`);
+    if (!PROGRAMMING_PERIODS.includes(rules.programmingPeriod))
+      refuse('INVALID_INPUT', `Unknown programming period ${String(rules.programmingPeriod)}`);
     const eligibility = assertEligibilityPeriod(given.eligibility ?? ELIGIBILITY_BY_PERIOD[rules.programmingPeriod]);
     assertPositiveCents(rules.deMinimis.ceilingCents, 'de minimis ceiling');
-    if (!Number.isInteger(rules.deMinimis.windowYears) || rules.deMinimis.windowYears < 1 || rules.deMinimis.windowYears > 10) {
+    if (
+      !Number.isInteger(rules.deMinimis.windowYears) ||
+      rules.deMinimis.windowYears < 1 ||
+      rules.deMinimis.windowYears > 10
+    ) {
       refuse('INVALID_INPUT', 'The de minimis window is 1 to 10 years');
     }
     for (const list of [rules.interventionTypes, rules.specificObjectives]) {
-      if (list !== null && (list.length === 0 || list.length > 500)) refuse('INVALID_INPUT', 'A code list has 1 to 500 codes, or is absent');
+      if (list !== null && (list.length === 0 || list.length > 500))
+        refuse('INVALID_INPUT', 'A code list has 1 to 500 codes, or is absent');
       for (const code of list ?? []) assertText(code, 'code', 64);
     }
-    if (!['last-payment', 'award'].includes(rules.retention.from) || !Number.isInteger(rules.retention.years) || rules.retention.years < 1 || rules.retention.years > 50) {
+    if (
+      !['last-payment', 'award'].includes(rules.retention.from) ||
+      !Number.isInteger(rules.retention.years) ||
+      rules.retention.years < 1 ||
+      rules.retention.years > 50
+    ) {
       refuse('INVALID_INPUT', 'A retention rule counts 1 to 50 years from the last payment or from the award');
     }
     if (!Number.isInteger(rules.appealWindowDays) || rules.appealWindowDays < 0 || rules.appealWindowDays > 3650) {
@@ -65,7 +86,11 @@ export const establishProgramme: CommandPlan<EstablishProgramme, { programme: Pr
           programmeId: command.programmeId,
           code: command.code,
           title: command.title,
-          funds: command.funds.map(({ fund, amountCents, euCoFinancingRateBp }) => ({ fund, amountCents, euCoFinancingRateBp: euCoFinancingRateBp ?? null })),
+          funds: command.funds.map(({ fund, amountCents, euCoFinancingRateBp }) => ({
+            fund,
+            amountCents,
+            euCoFinancingRateBp: euCoFinancingRateBp ?? null,
+          })),
           rules: {
             programmingPeriod: rules.programmingPeriod,
             eligibility,

@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { EUR, budgetReserved, fold, measureDefined, programmeEstablished } from '../../test-support/funding.fixtures.js';
+import {
+  EUR,
+  budgetReserved,
+  fold,
+  measureDefined,
+  programmeEstablished,
+} from '../../test-support/funding.fixtures.js';
 import { expectRefusal, given } from '../../test-support/given-when-then.js';
 import type { DefineMeasure } from './define-measure.js';
 import type { EstablishProgramme } from './establish-programme.js';
@@ -69,14 +75,30 @@ describe("a programme's eligibility period (Reg. (EU) 1303/2013 art. 65(2); 2021
 
   it("is its programming period's when the programme does not state one", async () => {
     expect((await rulesOf(null)).eligibility).toEqual({ from: '2021-01-01', to: '2029-12-31' });
-    expect((await rulesOf({ programmingPeriod: '2021-2027' })).eligibility).toEqual({ from: '2021-01-01', to: '2029-12-31' });
-    expect((await rulesOf({ programmingPeriod: '2014-2020' })).eligibility).toEqual({ from: '2014-01-01', to: '2023-12-31' });
-    expect(ELIGIBILITY_BY_PERIOD).toEqual({ '2014-2020': { from: '2014-01-01', to: '2023-12-31' }, '2021-2027': { from: '2021-01-01', to: '2029-12-31' } });
+    expect((await rulesOf({ programmingPeriod: '2021-2027' })).eligibility).toEqual({
+      from: '2021-01-01',
+      to: '2029-12-31',
+    });
+    expect((await rulesOf({ programmingPeriod: '2014-2020' })).eligibility).toEqual({
+      from: '2014-01-01',
+      to: '2023-12-31',
+    });
+    expect(ELIGIBILITY_BY_PERIOD).toEqual({
+      '2014-2020': { from: '2014-01-01', to: '2023-12-31' },
+      '2021-2027': { from: '2021-01-01', to: '2029-12-31' },
+    });
   });
 
   it('is the one the programme states, a real span of real days', async () => {
-    expect((await rulesOf({ programmingPeriod: '2014-2020', eligibility: { from: '2015-03-01', to: '2023-06-30' } })).eligibility).toEqual({ from: '2015-03-01', to: '2023-06-30' });
-    for (const eligibility of [{ from: '2023-12-31', to: '2014-01-01' }, { from: '2014-02-30', to: '2023-12-31' }, { from: '2014-01-01', to: '31/12/2023' }]) {
+    expect(
+      (await rulesOf({ programmingPeriod: '2014-2020', eligibility: { from: '2015-03-01', to: '2023-06-30' } }))
+        .eligibility,
+    ).toEqual({ from: '2015-03-01', to: '2023-06-30' });
+    for (const eligibility of [
+      { from: '2023-12-31', to: '2014-01-01' },
+      { from: '2014-02-30', to: '2023-12-31' },
+      { from: '2014-01-01', to: '31/12/2023' },
+    ]) {
       await expectRefusal(given().when({ ...establish, rules: { eligibility } }, now), 'INVALID_INPUT');
     }
   });
@@ -91,16 +113,27 @@ describe('defining a measure', () => {
 
   it('accepts allocations that use up the fund exactly (invariant 1 is ≤)', async () => {
     // M4 has FSE 4M already: 11M more fills FSE's 15M.
-    expect(await given(programmeEstablished, measureDefined).when({ ...defineM1, allocationCents: EUR(11_000_000) }, now)).toHaveLength(1);
+    expect(
+      await given(programmeEstablished, measureDefined).when({ ...defineM1, allocationCents: EUR(11_000_000) }, now),
+    ).toHaveLength(1);
   });
 
   it('refuses an allocation above what is left of the fund (invariant 1)', async () => {
-    await expectRefusal(given(programmeEstablished, measureDefined).when({ ...defineM1, allocationCents: EUR(11_000_000) + 1 }, now), 'FUND_AMOUNT_EXCEEDED');
+    await expectRefusal(
+      given(programmeEstablished, measureDefined).when({ ...defineM1, allocationCents: EUR(11_000_000) + 1 }, now),
+      'FUND_AMOUNT_EXCEEDED',
+    );
   });
 
   it('refuses a measure on a fund the programme does not have', async () => {
-    const fseOnly = { type: 'ProgrammeEstablished', data: { ...programmeEstablished.data, funds: [{ fund: 'FSE', amountCents: 100, euCoFinancingRateBp: null }] } } as ProgrammeEvent;
-    await expectRefusal(given(fseOnly).when({ ...defineM1, fund: 'FESR', allocationCents: 1 }, now), 'FUND_NOT_IN_PROGRAMME');
+    const fseOnly = {
+      type: 'ProgrammeEstablished',
+      data: { ...programmeEstablished.data, funds: [{ fund: 'FSE', amountCents: 100, euCoFinancingRateBp: null }] },
+    } as ProgrammeEvent;
+    await expectRefusal(
+      given(fseOnly).when({ ...defineM1, fund: 'FESR', allocationCents: 1 }, now),
+      'FUND_NOT_IN_PROGRAMME',
+    );
   });
 
   it('refuses a measure of an unknown programme', async () => {
@@ -108,7 +141,10 @@ describe('defining a measure', () => {
   });
 
   it('refuses a measure id used before', async () => {
-    await expectRefusal(given(programmeEstablished, measureDefined).when({ ...defineM1, measureId: 'm4', code: 'M9' }, now), 'MEASURE_ALREADY_DEFINED');
+    await expectRefusal(
+      given(programmeEstablished, measureDefined).when({ ...defineM1, measureId: 'm4', code: 'M9' }, now),
+      'MEASURE_ALREADY_DEFINED',
+    );
   });
 
   it('treats ids that are names of a plain object (constructor, toString, __proto__) as ordinary ids', async () => {
@@ -118,7 +154,10 @@ describe('defining a measure', () => {
   });
 
   it('refuses a measure code used before', async () => {
-    await expectRefusal(given(programmeEstablished, measureDefined).when({ ...defineM1, code: 'M4' }, now), 'MEASURE_CODE_TAKEN');
+    await expectRefusal(
+      given(programmeEstablished, measureDefined).when({ ...defineM1, code: 'M4' }, now),
+      'MEASURE_CODE_TAKEN',
+    );
   });
 
   it('refuses a zero allocation', async () => {

@@ -121,8 +121,4 @@ export type MeasureReservationReleased = {
   };
 };
 
-export type ProgrammeEvent =
-  | ProgrammeEstablished
-  | MeasureDefined
-  | MeasureBudgetReserved
-  | MeasureReservationReleased;
+export type ProgrammeEvent = ProgrammeEstablished | MeasureDefined | MeasureBudgetReserved | MeasureReservationReleased;

@@ -41,7 +41,17 @@ export function evolveProgramme(state: Programme, event: ProgrammeEvent): Progra
     case 'MeasureDefined': {
       if (state.status !== 'established') return state;
       const { measureId, code, fund, allocationCents, sensitive } = event.data;
-      return { ...state, measures: new Map(state.measures).set(measureId, { measureId, code, fund, allocationCents, sensitive, reservations: new Map() }) };
+      return {
+        ...state,
+        measures: new Map(state.measures).set(measureId, {
+          measureId,
+          code,
+          fund,
+          allocationCents,
+          sensitive,
+          reservations: new Map(),
+        }),
+      };
     }
     case 'MeasureBudgetReserved':
       return updateMeasure(state, event.data.measureId, (m) => ({

@@ -30,7 +30,8 @@ export const orderRecovery: CommandPlan<OrderRecovery, { grant: Grant }> = {
   about: 'grant',
   decide(command, state, now) {
     const grant = requireGrant(state.grant, command.grantId);
-    if (grant.recoveryRecordIds.includes(command.orderId)) refuse('RECOVERY_ALREADY_RECORDED', `Recovery record ${command.orderId} already exists`);
+    if (grant.recoveryRecordIds.includes(command.orderId))
+      refuse('RECOVERY_ALREADY_RECORDED', `Recovery record ${command.orderId} already exists`);
     assertPositiveCents(command.amountCents, 'recovery amount');
     if (!Number.isInteger(command.interestRateBp) || command.interestRateBp < 0 || command.interestRateBp > 5_000) {
       refuse('INVALID_INPUT', 'interestRateBp is a whole number of basis points from 0 to 5000');
@@ -40,12 +41,25 @@ export const orderRecovery: CommandPlan<OrderRecovery, { grant: Grant }> = {
     const act = checkedAct(command.act, now, 'recovery order');
     const orderable = grant.recoveryDueCents - grant.writtenOffCents - grant.recoveryOrderedCents;
     if (command.amountCents > orderable) {
-      refuse('RECOVERY_EXCEEDS_DUE', `Grant ${grant.grantId} has ${Math.max(0, orderable)} cents due and not yet ordered; the order asks for ${command.amountCents}`, { orderableCents: Math.max(0, orderable) });
+      refuse(
+        'RECOVERY_EXCEEDS_DUE',
+        `Grant ${grant.grantId} has ${Math.max(0, orderable)} cents due and not yet ordered; the order asks for ${command.amountCents}`,
+        { orderableCents: Math.max(0, orderable) },
+      );
     }
     return [
       {
         type: 'RecoveryOrdered',
-        data: { ...grantPlace(grant), orderId: command.orderId, amountCents: command.amountCents, interestRateBp: command.interestRateBp, dueDate: command.dueDate, reference: command.reference, act, orderedAt: instant(now) },
+        data: {
+          ...grantPlace(grant),
+          orderId: command.orderId,
+          amountCents: command.amountCents,
+          interestRateBp: command.interestRateBp,
+          dueDate: command.dueDate,
+          reference: command.reference,
+          act,
+          orderedAt: instant(now),
+        },
       },
     ];
   },

@@ -30,31 +30,66 @@ export const recordRecoveryReceipt: CommandPlan<RecordRecoveryReceipt, { grant: 
   about: 'grant',
   decide(command, state, now) {
     const grant = requireGrant(state.grant, command.grantId);
-    if (grant.recoveryRecordIds.includes(command.receiptId)) refuse('RECOVERY_ALREADY_RECORDED', `Recovery record ${command.receiptId} already exists`);
-    for (const [what, cents] of [['principal', command.amountCents], ['interest', command.interestCents]] as const) {
-      if (!Number.isSafeInteger(cents) || cents < 0 || cents > MAX_AMOUNT_CENTS) refuse('INVALID_AMOUNT', `The ${what} received must be a non-negative integer number of cents, at most ${MAX_AMOUNT_CENTS}`);
+    if (grant.recoveryRecordIds.includes(command.receiptId))
+      refuse('RECOVERY_ALREADY_RECORDED', `Recovery record ${command.receiptId} already exists`);
+    for (const [what, cents] of [
+      ['principal', command.amountCents],
+      ['interest', command.interestCents],
+    ] as const) {
+      if (!Number.isSafeInteger(cents) || cents < 0 || cents > MAX_AMOUNT_CENTS)
+        refuse(
+          'INVALID_AMOUNT',
+          `The ${what} received must be a non-negative integer number of cents, at most ${MAX_AMOUNT_CENTS}`,
+        );
     }
-    if (command.amountCents + command.interestCents === 0) refuse('INVALID_AMOUNT', 'A receipt brings back principal, interest or both');
+    if (command.amountCents + command.interestCents === 0)
+      refuse('INVALID_AMOUNT', 'A receipt brings back principal, interest or both');
     assertDate(command.receivedAt, 'receivedAt');
     if (command.receivedAt > instant(now).slice(0, 10)) refuse('INVALID_INPUT', 'receivedAt cannot be after today');
     assertText(command.reference, 'receipt reference', 200);
     const awaited = grant.recoveryOrderedCents - grant.recoveredCents;
     if (command.amountCents > awaited) {
-      refuse('RECEIPT_EXCEEDS_ORDERED', `Grant ${grant.grantId} awaits ${Math.max(0, awaited)} cents of principal ordered back; the receipt records ${command.amountCents}`);
+      refuse(
+        'RECEIPT_EXCEEDS_ORDERED',
+        `Grant ${grant.grantId} awaits ${Math.max(0, awaited)} cents of principal ordered back; the receipt records ${command.amountCents}`,
+      );
     }
     const outstanding = outstandingRecoveryCents(grant);
     if (command.amountCents > outstanding) {
-      refuse('RECEIPT_EXCEEDS_OUTSTANDING', `Grant ${grant.grantId} has ${Math.max(0, outstanding)} cents outstanding; the receipt records ${command.amountCents}`);
+      refuse(
+        'RECEIPT_EXCEEDS_OUTSTANDING',
+        `Grant ${grant.grantId} has ${Math.max(0, outstanding)} cents outstanding; the receipt records ${command.amountCents}`,
+      );
     }
-    const releasedCents = heldCents(grant) - heldCents({ ...grant, recoveredCents: grant.recoveredCents + command.amountCents });
+    const releasedCents =
+      heldCents(grant) - heldCents({ ...grant, recoveredCents: grant.recoveredCents + command.amountCents });
     const at = instant(now);
     const events: FundingEvent[] = [
       {
         type: 'RecoveryReceived',
-        data: { ...grantPlace(grant), receiptId: command.receiptId, amountCents: command.amountCents, interestCents: command.interestCents, receivedAt: command.receivedAt, reference: command.reference, releasedCents, recordedAt: at },
+        data: {
+          ...grantPlace(grant),
+          receiptId: command.receiptId,
+          amountCents: command.amountCents,
+          interestCents: command.interestCents,
+          receivedAt: command.receivedAt,
+          reference: command.reference,
+          releasedCents,
+          recordedAt: at,
+        },
       },
     ];
-    if (releasedCents > 0) events.push({ type: 'CallBudgetReleased', data: { callId: grant.callId, grantId: grant.grantId, amountCents: releasedCents, cause: 'recovery', releasedAt: at } });
+    if (releasedCents > 0)
+      events.push({
+        type: 'CallBudgetReleased',
+        data: {
+          callId: grant.callId,
+          grantId: grant.grantId,
+          amountCents: releasedCents,
+          cause: 'recovery',
+          releasedAt: at,
+        },
+      });
     return events;
   },
 };

@@ -9,6 +9,7 @@ export function grantPlace(grant: ExistingGrant): GrantPlace {
 
 /** A calendar date, YYYY-MM-DD. */
 export function assertDate(value: string, what: string): string {
-  if (typeof value !== 'string' || !DAY_FORMAT.test(value) || Number.isNaN(Date.parse(value))) refuse('INVALID_INPUT', `${what} must be a date YYYY-MM-DD`);
+  if (typeof value !== 'string' || !DAY_FORMAT.test(value) || Number.isNaN(Date.parse(value)))
+    refuse('INVALID_INPUT', `${what} must be a date YYYY-MM-DD`);
   return value;
 }

@@ -29,14 +29,27 @@ export const writeOffRecovery: CommandPlan<WriteOffRecovery, { grant: Grant }> =
   decide(command, state, now) {
     const grant = requireGrant(state.grant, command.grantId);
     // Money is written off as irrecoverable only once its recovery was ordered and failed, never in place of the order.
-    if (grant.recoveryOrderedCents === 0) refuse('NO_RECOVERY_ORDERED', `Grant ${grant.grantId} has no recovery ordered: order it before writing anything off`);
+    if (grant.recoveryOrderedCents === 0)
+      refuse(
+        'NO_RECOVERY_ORDERED',
+        `Grant ${grant.grantId} has no recovery ordered: order it before writing anything off`,
+      );
     assertText(command.reason, 'write-off reason');
     const act = checkedAct(command.act, now, 'write-off');
     const outstanding = outstandingRecoveryCents(grant);
     if (outstanding <= 0) refuse('NOTHING_TO_RECOVER', `Grant ${grant.grantId} has nothing outstanding to recover`);
     const amountCents = command.amountCents ?? outstanding;
     assertPositiveCents(amountCents, 'written-off amount');
-    if (amountCents > outstanding) refuse('WRITE_OFF_EXCEEDS_OUTSTANDING', `Grant ${grant.grantId} has ${outstanding} cents outstanding; the write-off asks for ${amountCents}`);
-    return [{ type: 'RecoveryWrittenOff', data: { ...grantPlace(grant), amountCents, reason: command.reason, act, writtenOffAt: instant(now) } }];
+    if (amountCents > outstanding)
+      refuse(
+        'WRITE_OFF_EXCEEDS_OUTSTANDING',
+        `Grant ${grant.grantId} has ${outstanding} cents outstanding; the write-off asks for ${amountCents}`,
+      );
+    return [
+      {
+        type: 'RecoveryWrittenOff',
+        data: { ...grantPlace(grant), amountCents, reason: command.reason, act, writtenOffAt: instant(now) },
+      },
+    ];
   },
 };

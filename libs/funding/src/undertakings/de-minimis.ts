@@ -8,7 +8,9 @@ import { addDays } from '../acts/administrative-act.js';
  * product, as it is for Italian public bodies and most undertakings), or in the rolling years that
  * end on the grant date (`rolling-years`: any period of that many years).
  */
-export type DeMinimisWindow = { readonly kind: 'fiscal-years'; readonly years: number } | { readonly kind: 'rolling-years'; readonly years: number };
+export type DeMinimisWindow =
+  | { readonly kind: 'fiscal-years'; readonly years: number }
+  | { readonly kind: 'rolling-years'; readonly years: number };
 
 /** A de minimis regulation, as data: the grants it governs (by grant date) and its ceiling over its window. */
 export interface DeMinimisRegulation {
@@ -28,13 +30,30 @@ export interface DeMinimisRegulation {
  * 2023/2831 art. 3(2), EUR 300,000 over any period of three years, from 1 January 2024.
  */
 export const DE_MINIMIS_REGULATIONS: readonly DeMinimisRegulation[] = [
-  { regulation: 'Reg. (EU) 1407/2013', from: null, until: '2023-12-31', ceilingCents: 20_000_000, window: { kind: 'fiscal-years', years: 3 } },
-  { regulation: 'Reg. (EU) 2023/2831', from: '2024-01-01', until: null, ceilingCents: 30_000_000, window: { kind: 'rolling-years', years: 3 } },
+  {
+    regulation: 'Reg. (EU) 1407/2013',
+    from: null,
+    until: '2023-12-31',
+    ceilingCents: 20_000_000,
+    window: { kind: 'fiscal-years', years: 3 },
+  },
+  {
+    regulation: 'Reg. (EU) 2023/2831',
+    from: '2024-01-01',
+    until: null,
+    ceilingCents: 30_000_000,
+    window: { kind: 'rolling-years', years: 3 },
+  },
 ];
 
 /** The regulation that governs aid granted on `grantDate` (YYYY-MM-DD). */
-export function deMinimisRegulationOn(grantDate: string, regulations: readonly DeMinimisRegulation[] = DE_MINIMIS_REGULATIONS): DeMinimisRegulation {
-  const found = regulations.find((r) => (r.from === null || r.from <= grantDate) && (r.until === null || grantDate <= r.until));
+export function deMinimisRegulationOn(
+  grantDate: string,
+  regulations: readonly DeMinimisRegulation[] = DE_MINIMIS_REGULATIONS,
+): DeMinimisRegulation {
+  const found = regulations.find(
+    (r) => (r.from === null || r.from <= grantDate) && (r.until === null || grantDate <= r.until),
+  );
   if (!found) throw new Error(`No de minimis regulation governs aid granted on ${grantDate}`);
   return found;
 }
@@ -80,17 +99,31 @@ export function deMinimisHeadroom(input: {
   readonly aid: readonly AidOnRecord[];
   readonly programmeRule: DeMinimisRule;
   readonly regulations?: readonly DeMinimisRegulation[];
-}): { readonly headroomCents: Cents; readonly regulation: DeMinimisRegulation; readonly limits: readonly DeMinimisLimit[] } {
+}): {
+  readonly headroomCents: Cents;
+  readonly regulation: DeMinimisRegulation;
+  readonly limits: readonly DeMinimisLimit[];
+} {
   const regulation = deMinimisRegulationOn(input.grantDate, input.regulations);
   const byGrant = new Map(input.aid.map((a) => [a.grantId, a]));
   const limit = (source: string, ceilingCents: Cents, window: DeMinimisWindow): DeMinimisLimit => {
     const start = windowStart(window, input.grantDate);
-    const counted = [...byGrant.values()].filter((a) => a.grantDate >= start && a.grantDate >= input.visura.date).reduce((sum, a) => sum + a.amountCents, 0);
-    return { source, ceilingCents, windowStart: start, headroomCents: Math.max(0, ceilingCents - input.visura.receivedCents - counted) };
+    const counted = [...byGrant.values()]
+      .filter((a) => a.grantDate >= start && a.grantDate >= input.visura.date)
+      .reduce((sum, a) => sum + a.amountCents, 0);
+    return {
+      source,
+      ceilingCents,
+      windowStart: start,
+      headroomCents: Math.max(0, ceilingCents - input.visura.receivedCents - counted),
+    };
   };
   const limits = [
     limit(regulation.regulation, regulation.ceilingCents, regulation.window),
-    limit('programme rules', input.programmeRule.ceilingCents, { kind: 'rolling-years', years: input.programmeRule.windowYears }),
+    limit('programme rules', input.programmeRule.ceilingCents, {
+      kind: 'rolling-years',
+      years: input.programmeRule.windowYears,
+    }),
   ];
   return { headroomCents: Math.min(...limits.map((l) => l.headroomCents)), regulation, limits };
 }

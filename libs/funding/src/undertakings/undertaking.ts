@@ -11,12 +11,29 @@ export function undertakingKey(applicant: Applicant): string {
 }
 
 /** The de minimis aid this ledger granted to an undertaking, or to one linked to it. */
-export type Undertaking = { readonly aid: ReadonlyArray<{ readonly grantId: string; readonly amountCents: Cents; readonly grantDate: string; readonly awardedAt: Instant }> };
+export type Undertaking = {
+  readonly aid: ReadonlyArray<{
+    readonly grantId: string;
+    readonly amountCents: Cents;
+    readonly grantDate: string;
+    readonly awardedAt: Instant;
+  }>;
+};
 
 export function evolveUndertaking(state: Undertaking, event: UndertakingEvent): Undertaking {
   switch (event.type) {
     case 'DeMinimisAidRecorded':
-      return { aid: [...state.aid, { grantId: event.data.grantId, amountCents: event.data.amountCents, grantDate: event.data.grantDate, awardedAt: event.data.awardedAt }] };
+      return {
+        aid: [
+          ...state.aid,
+          {
+            grantId: event.data.grantId,
+            amountCents: event.data.amountCents,
+            grantDate: event.data.grantDate,
+            awardedAt: event.data.awardedAt,
+          },
+        ],
+      };
     default:
       return assertNever(event.type);
   }

@@ -1,7 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Claim, ClaimOutcome, IdempotencyKey, IdempotencyStore, StoredResponse } from '../idempotency-store.port.js';
+import type {
+  Claim,
+  ClaimOutcome,
+  IdempotencyKey,
+  IdempotencyStore,
+  StoredResponse,
+} from '../idempotency-store.port.js';
 
 export interface SqliteIdempotencyStoreOptions {
   /**
@@ -76,25 +82,34 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
         this.bringForwardEarlierResponses(options.retentionMs);
       })
       .immediate();
-    this.find = this.db.prepare('SELECT fingerprint, state, response, expires_at FROM idempotency_keys WHERE principal = ? AND key = ?');
+    this.find = this.db.prepare(
+      'SELECT fingerprint, state, response, expires_at FROM idempotency_keys WHERE principal = ? AND key = ?',
+    );
     this.upsertClaim = this.db.prepare(`
       INSERT INTO idempotency_keys (principal, key, fingerprint, state, owner, response, expires_at) VALUES (?, ?, ?, 'pending', ?, NULL, ?)
       ON CONFLICT (principal, key) DO UPDATE SET fingerprint = excluded.fingerprint, state = 'pending', owner = excluded.owner, response = NULL, expires_at = excluded.expires_at`);
-    this.renewClaim = this.db.prepare("UPDATE idempotency_keys SET expires_at = ? WHERE principal = ? AND key = ? AND owner = ? AND state = 'pending'");
+    this.renewClaim = this.db.prepare(
+      "UPDATE idempotency_keys SET expires_at = ? WHERE principal = ? AND key = ? AND owner = ? AND state = 'pending'",
+    );
     this.completeClaim = this.db.prepare(
       "UPDATE idempotency_keys SET state = 'completed', owner = NULL, response = ?, expires_at = ? WHERE principal = ? AND key = ? AND owner = ? AND state = 'pending'",
     );
-    this.releaseClaim = this.db.prepare("DELETE FROM idempotency_keys WHERE principal = ? AND key = ? AND owner = ? AND state = 'pending'");
+    this.releaseClaim = this.db.prepare(
+      "DELETE FROM idempotency_keys WHERE principal = ? AND key = ? AND owner = ? AND state = 'pending'",
+    );
     this.keepClaimUnsettled = this.db.prepare(
       "UPDATE idempotency_keys SET state = 'unsettled', owner = NULL, expires_at = ? WHERE principal = ? AND key = ? AND owner = ? AND state = 'pending'",
     );
-    this.purge = this.db.prepare('DELETE FROM idempotency_keys WHERE rowid IN (SELECT rowid FROM idempotency_keys WHERE expires_at <= ? LIMIT ?)');
+    this.purge = this.db.prepare(
+      'DELETE FROM idempotency_keys WHERE rowid IN (SELECT rowid FROM idempotency_keys WHERE expires_at <= ? LIMIT ?)',
+    );
     this.claimTransaction = this.db.transaction((claim: Claim): ClaimOutcome => {
       // Read once the write lock is held: a wait for it does not age the instant.
       const now = this.now();
       const row = this.find.get(claim.principal, claim.key);
       // A live record stands, except an unsettled one for a retry of its own request.
-      if (row && row.expires_at > now && !(row.state === 'unsettled' && row.fingerprint === claim.fingerprint)) return outcomeOf(row);
+      if (row && row.expires_at > now && !(row.state === 'unsettled' && row.fingerprint === claim.fingerprint))
+        return outcomeOf(row);
       const leaseUntil = now + claim.leaseMs;
       this.upsertClaim.run(claim.principal, claim.key, claim.fingerprint, claim.owner, leaseUntil);
       return { status: 'claimed', leaseUntil: new Date(leaseUntil) };
@@ -115,8 +130,15 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
     return this.renewClaim.run(this.now() + leaseMs, principal, key, owner).changes === 1;
   }
 
-  async complete({ principal, key }: IdempotencyKey, owner: string, response: StoredResponse, retentionMs: number): Promise<boolean> {
-    return this.completeClaim.run(JSON.stringify(response), this.now() + retentionMs, principal, key, owner).changes === 1;
+  async complete(
+    { principal, key }: IdempotencyKey,
+    owner: string,
+    response: StoredResponse,
+    retentionMs: number,
+  ): Promise<boolean> {
+    return (
+      this.completeClaim.run(JSON.stringify(response), this.now() + retentionMs, principal, key, owner).changes === 1
+    );
   }
 
   async release({ principal, key }: IdempotencyKey, owner: string): Promise<void> {
@@ -143,7 +165,9 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
    * the check that allows `unsettled` too (SQLite cannot change a check in place).
    */
   private allowUnsettledRecords(): void {
-    const table = this.db.prepare<[], { sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'idempotency_keys'").get();
+    const table = this.db
+      .prepare<[], { sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'idempotency_keys'")
+      .get();
     if (!table || table.sql.includes("'unsettled'")) return;
     this.db.exec(`
       CREATE TABLE idempotency_keys_next ${COLUMNS};
@@ -157,19 +181,40 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
 
   /** The table of the first version kept every first response forever: its rows become completed records, kept for the retention from when they were recorded. */
   private bringForwardEarlierResponses(retentionMs: number): void {
-    const earlier = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'idempotent_responses'").get();
+    const earlier = this.db
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'idempotent_responses'")
+      .get();
     if (!earlier) return;
     const rows = this.db
-      .prepare<[], { principal: string; key: string; fingerprint: string; status: number; headers: string; body: string; created_at: string }>(
-        'SELECT principal, key, fingerprint, status, headers, body, created_at FROM idempotent_responses',
-      )
+      .prepare<
+        [],
+        {
+          principal: string;
+          key: string;
+          fingerprint: string;
+          status: number;
+          headers: string;
+          body: string;
+          created_at: string;
+        }
+      >('SELECT principal, key, fingerprint, status, headers, body, created_at FROM idempotent_responses')
       .all();
     const insert = this.db.prepare<[string, string, string, string, number]>(
       "INSERT INTO idempotency_keys (principal, key, fingerprint, state, owner, response, expires_at) VALUES (?, ?, ?, 'completed', NULL, ?, ?) ON CONFLICT (principal, key) DO NOTHING",
     );
     for (const row of rows) {
-      const response: StoredResponse = { status: row.status, headers: JSON.parse(row.headers) as Record<string, string>, body: JSON.parse(row.body) };
-      insert.run(row.principal, row.key, row.fingerprint, JSON.stringify(response), Date.parse(row.created_at) + retentionMs);
+      const response: StoredResponse = {
+        status: row.status,
+        headers: JSON.parse(row.headers) as Record<string, string>,
+        body: JSON.parse(row.body),
+      };
+      insert.run(
+        row.principal,
+        row.key,
+        row.fingerprint,
+        JSON.stringify(response),
+        Date.parse(row.created_at) + retentionMs,
+      );
     }
     this.db.exec('DROP TABLE idempotent_responses');
   }
@@ -179,7 +224,12 @@ function outcomeOf(row: Row): ClaimOutcome {
   const expiresAt = new Date(row.expires_at);
   switch (row.state) {
     case 'completed':
-      return { status: 'completed', fingerprint: row.fingerprint, response: JSON.parse(row.response ?? 'null') as StoredResponse, expiresAt };
+      return {
+        status: 'completed',
+        fingerprint: row.fingerprint,
+        response: JSON.parse(row.response ?? 'null') as StoredResponse,
+        expiresAt,
+      };
     case 'unsettled':
       return { status: 'unsettled', fingerprint: row.fingerprint, expiresAt };
     case 'pending':

@@ -1,6 +1,12 @@
 import { MongoClient, MongoServerError, ReadConcern, WriteConcern, type Collection, type Document } from 'mongodb';
 import { mongoDatabaseName } from '@app/read-models';
-import type { Claim, ClaimOutcome, IdempotencyKey, IdempotencyStore, StoredResponse } from '../idempotency-store.port.js';
+import type {
+  Claim,
+  ClaimOutcome,
+  IdempotencyKey,
+  IdempotencyStore,
+  StoredResponse,
+} from '../idempotency-store.port.js';
 
 export const COLLECTION = 'idempotency_keys';
 /** The default time limit of each operation. */
@@ -75,7 +81,10 @@ export class MongoIdempotencyStore implements IdempotencyStore {
         readPreference: 'primary',
       });
       const keys = db.collection<IdempotencyDocument>(COLLECTION);
-      await keys.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0, name: 'idempotency_keys_expiry', maxTimeMS: timeoutMs });
+      await keys.createIndex(
+        { expiresAt: 1 },
+        { expireAfterSeconds: 0, name: 'idempotency_keys_expiry', maxTimeMS: timeoutMs },
+      );
       return new MongoIdempotencyStore(client, keys, timeoutMs, options.clockShiftMs ?? (() => 0));
     } catch (error) {
       await client.close().catch(() => undefined);
@@ -93,7 +102,9 @@ export class MongoIdempotencyStore implements IdempotencyStore {
           maxTimeMS: this.operationTimeoutMs,
         });
         if (!after) throw new Error('MongoDB answered an upsert with no document');
-        return after.state === 'pending' && after.owner === claim.owner ? { status: 'claimed', leaseUntil: after.expiresAt } : outcomeOf(after);
+        return after.state === 'pending' && after.owner === claim.owner
+          ? { status: 'claimed', leaseUntil: after.expiresAt }
+          : outcomeOf(after);
       } catch (error) {
         // Two first claims at once: the server retries the loser's insert as an update, but may
         // answer the duplicate instead; the record is there now, and the next attempt reads it.
@@ -103,14 +114,27 @@ export class MongoIdempotencyStore implements IdempotencyStore {
   }
 
   async renew(key: IdempotencyKey, owner: string, leaseMs: number): Promise<boolean> {
-    const result = await this.keys.updateOne(ownersClaim(key, owner), [{ $set: { expiresAt: { $add: [this.now(), leaseMs] } } }], { maxTimeMS: this.operationTimeoutMs });
+    const result = await this.keys.updateOne(
+      ownersClaim(key, owner),
+      [{ $set: { expiresAt: { $add: [this.now(), leaseMs] } } }],
+      { maxTimeMS: this.operationTimeoutMs },
+    );
     return result.matchedCount === 1;
   }
 
   async complete(key: IdempotencyKey, owner: string, response: StoredResponse, retentionMs: number): Promise<boolean> {
     const result = await this.keys.updateOne(
       ownersClaim(key, owner),
-      [{ $set: { state: 'completed', response: { $literal: JSON.stringify(response) }, expiresAt: { $add: [this.now(), retentionMs] } } }, { $unset: 'owner' }],
+      [
+        {
+          $set: {
+            state: 'completed',
+            response: { $literal: JSON.stringify(response) },
+            expiresAt: { $add: [this.now(), retentionMs] },
+          },
+        },
+        { $unset: 'owner' },
+      ],
       { maxTimeMS: this.operationTimeoutMs },
     );
     return result.matchedCount === 1;
@@ -148,7 +172,9 @@ export class MongoIdempotencyStore implements IdempotencyStore {
 export function claimPipeline(claim: Claim, now: Document | string): Document[] {
   // An absent record (the upsert's `{_id}`) has no expiresAt, which is below any date: not live.
   const live = { $gt: ['$expiresAt', now] };
-  const retryOfUnsettled = { $and: [{ $eq: ['$state', 'unsettled'] }, { $eq: ['$fingerprint', { $literal: claim.fingerprint }] }] };
+  const retryOfUnsettled = {
+    $and: [{ $eq: ['$state', 'unsettled'] }, { $eq: ['$fingerprint', { $literal: claim.fingerprint }] }],
+  };
   const claimed = {
     _id: '$_id',
     principal: { $literal: claim.principal },
@@ -172,7 +198,12 @@ export function documentId({ principal, key }: IdempotencyKey): string {
 export function outcomeOf(document: IdempotencyDocument): ClaimOutcome {
   switch (document.state) {
     case 'completed':
-      return { status: 'completed', fingerprint: document.fingerprint, response: JSON.parse(document.response ?? 'null') as StoredResponse, expiresAt: document.expiresAt };
+      return {
+        status: 'completed',
+        fingerprint: document.fingerprint,
+        response: JSON.parse(document.response ?? 'null') as StoredResponse,
+        expiresAt: document.expiresAt,
+      };
     case 'unsettled':
       return { status: 'unsettled', fingerprint: document.fingerprint, expiresAt: document.expiresAt };
     case 'pending':

@@ -31,8 +31,9 @@ export class SqliteVaultStore implements VaultStore {
   }
 
   private prepareSchema(): void {
-    this.db.transaction(() => {
-      this.db.exec(`
+    this.db
+      .transaction(() => {
+        this.db.exec(`
         CREATE TABLE IF NOT EXISTS vault_subjects (
           subject_id  TEXT PRIMARY KEY,
           key_id      TEXT NOT NULL,
@@ -55,24 +56,33 @@ export class SqliteVaultStore implements VaultStore {
         CREATE INDEX IF NOT EXISTS vault_erasures_pending ON vault_erasures (subject_id) WHERE shredded_at IS NULL;
         CREATE TABLE IF NOT EXISTS vault_leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL) STRICT;
       `);
-      this.leaveLegacyTables();
-    }).immediate();
+        this.leaveLegacyTables();
+      })
+      .immediate();
   }
 
   async insert(record: SubjectRecord) {
-    return this.db.transaction(() => {
-      const existing = this.holderOf(record.lookups.map((l) => l.value));
-      if (existing !== null) return { inserted: false, existing } as const;
-      this.db
-        .prepare('INSERT INTO vault_subjects (subject_id, key_id, wrapped_key, sealed, created_at) VALUES (?, ?, ?, ?, ?)')
-        .run(record.subjectId, record.keyId, record.wrappedKey, record.sealed, record.createdAt);
-      this.addLookups(record.subjectId, record.lookups);
-      return { inserted: true } as const;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const existing = this.holderOf(record.lookups.map((l) => l.value));
+        if (existing !== null) return { inserted: false, existing } as const;
+        this.db
+          .prepare(
+            'INSERT INTO vault_subjects (subject_id, key_id, wrapped_key, sealed, created_at) VALUES (?, ?, ?, ?, ?)',
+          )
+          .run(record.subjectId, record.keyId, record.wrappedKey, record.sealed, record.createdAt);
+        this.addLookups(record.subjectId, record.lookups);
+        return { inserted: true } as const;
+      })
+      .immediate();
   }
 
   async bySubject(subjectId: string): Promise<SubjectRecord | null> {
-    return this.withLookups(this.db.prepare<[string], Row>('SELECT * FROM vault_subjects WHERE subject_id = ?').all(subjectId))[0] ?? null;
+    return (
+      this.withLookups(
+        this.db.prepare<[string], Row>('SELECT * FROM vault_subjects WHERE subject_id = ?').all(subjectId),
+      )[0] ?? null
+    );
   }
 
   async byLookup(values: readonly string[]): Promise<SubjectRecord | null> {
@@ -81,42 +91,59 @@ export class SqliteVaultStore implements VaultStore {
   }
 
   async rewrap(moves: readonly Rewrap[]): Promise<{ readonly duplicates: readonly string[] }> {
-    return this.db.transaction(() => {
-      const duplicates: string[] = [];
-      for (const move of moves) {
-        const still = this.db.prepare('SELECT 1 FROM vault_subjects WHERE subject_id = ? AND key_id = ?').get(move.subjectId, move.fromKeyId);
-        if (!still) continue;
-        const clash = this.db
-          .prepare<[string, string], { subject_id: string }>('SELECT subject_id FROM vault_lookups WHERE lookup IN (SELECT value FROM json_each(?)) AND subject_id <> ? LIMIT 1')
-          .get(JSON.stringify(move.lookups.map((l) => l.value)), move.subjectId);
-        if (clash) {
-          duplicates.push(move.subjectId);
-          continue;
+    return this.db
+      .transaction(() => {
+        const duplicates: string[] = [];
+        for (const move of moves) {
+          const still = this.db
+            .prepare('SELECT 1 FROM vault_subjects WHERE subject_id = ? AND key_id = ?')
+            .get(move.subjectId, move.fromKeyId);
+          if (!still) continue;
+          const clash = this.db
+            .prepare<[string, string], { subject_id: string }>(
+              'SELECT subject_id FROM vault_lookups WHERE lookup IN (SELECT value FROM json_each(?)) AND subject_id <> ? LIMIT 1',
+            )
+            .get(JSON.stringify(move.lookups.map((l) => l.value)), move.subjectId);
+          if (clash) {
+            duplicates.push(move.subjectId);
+            continue;
+          }
+          this.db
+            .prepare('UPDATE vault_subjects SET key_id = ?, wrapped_key = ? WHERE subject_id = ?')
+            .run(move.keyId, move.wrappedKey, move.subjectId);
+          this.addLookups(move.subjectId, move.lookups);
         }
-        this.db.prepare('UPDATE vault_subjects SET key_id = ?, wrapped_key = ? WHERE subject_id = ?').run(move.keyId, move.wrappedKey, move.subjectId);
-        this.addLookups(move.subjectId, move.lookups);
-      }
-      return { duplicates };
-    }).immediate();
+        return { duplicates };
+      })
+      .immediate();
   }
 
   async discard(subjectId: string, keyId: string): Promise<void> {
-    this.db.transaction(() => {
-      if (this.db.prepare('DELETE FROM vault_subjects WHERE subject_id = ? AND key_id = ?').run(subjectId, keyId).changes === 1) {
-        this.db.prepare('DELETE FROM vault_lookups WHERE subject_id = ?').run(subjectId);
-      }
-    }).immediate();
+    this.db
+      .transaction(() => {
+        if (
+          this.db.prepare('DELETE FROM vault_subjects WHERE subject_id = ? AND key_id = ?').run(subjectId, keyId)
+            .changes === 1
+        ) {
+          this.db.prepare('DELETE FROM vault_lookups WHERE subject_id = ?').run(subjectId);
+        }
+      })
+      .immediate();
   }
 
   async wrappedUnder(keyIds: readonly string[], limit: number): Promise<readonly SubjectRecord[]> {
     const rows = this.db
-      .prepare<[string, number], Row>('SELECT * FROM vault_subjects WHERE key_id IN (SELECT value FROM json_each(?)) ORDER BY subject_id LIMIT ?')
+      .prepare<[string, number], Row>(
+        'SELECT * FROM vault_subjects WHERE key_id IN (SELECT value FROM json_each(?)) ORDER BY subject_id LIMIT ?',
+      )
       .all(JSON.stringify(keyIds), limit);
     return this.withLookups(rows);
   }
 
   async keyUsage(): Promise<ReadonlyMap<string, number>> {
-    const rows = this.db.prepare<[], { key_id: string; n: number }>('SELECT key_id, count(*) AS n FROM vault_subjects GROUP BY key_id').all();
+    const rows = this.db
+      .prepare<[], { key_id: string; n: number }>('SELECT key_id, count(*) AS n FROM vault_subjects GROUP BY key_id')
+      .all();
     return new Map(rows.map((r) => [r.key_id, r.n]));
   }
 
@@ -131,20 +158,32 @@ export class SqliteVaultStore implements VaultStore {
   }
 
   async erase(subjectId: string, erasedAt: string): Promise<void> {
-    this.db.transaction(() => {
-      this.removeRecords([subjectId]);
-      this.db.prepare('INSERT INTO vault_erasures (subject_id, erased_at) VALUES (?, ?) ON CONFLICT (subject_id) DO NOTHING').run(subjectId, erasedAt);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        this.removeRecords([subjectId]);
+        this.db
+          .prepare(
+            'INSERT INTO vault_erasures (subject_id, erased_at) VALUES (?, ?) ON CONFLICT (subject_id) DO NOTHING',
+          )
+          .run(subjectId, erasedAt);
+      })
+      .immediate();
     this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
   async erasedAt(subjectId: string): Promise<string | null> {
-    return this.db.prepare<[string], { erased_at: string }>('SELECT erased_at FROM vault_erasures WHERE subject_id = ?').get(subjectId)?.erased_at ?? null;
+    return (
+      this.db
+        .prepare<[string], { erased_at: string }>('SELECT erased_at FROM vault_erasures WHERE subject_id = ?')
+        .get(subjectId)?.erased_at ?? null
+    );
   }
 
   async pendingErasures(): Promise<readonly string[]> {
     return this.db
-      .prepare<[], { subject_id: string }>('SELECT subject_id FROM vault_erasures WHERE shredded_at IS NULL ORDER BY subject_id')
+      .prepare<[], { subject_id: string }>(
+        'SELECT subject_id FROM vault_erasures WHERE shredded_at IS NULL ORDER BY subject_id',
+      )
       .all()
       .map((r) => r.subject_id);
   }
@@ -156,7 +195,9 @@ export class SqliteVaultStore implements VaultStore {
 
   async markShredded(subjectIds: readonly string[], shreddedAt: string): Promise<void> {
     this.db
-      .prepare('UPDATE vault_erasures SET shredded_at = ? WHERE shredded_at IS NULL AND subject_id IN (SELECT value FROM json_each(?))')
+      .prepare(
+        'UPDATE vault_erasures SET shredded_at = ? WHERE shredded_at IS NULL AND subject_id IN (SELECT value FROM json_each(?))',
+      )
       .run(shreddedAt, JSON.stringify(subjectIds));
     // The rotation rewrote every record: nothing of the older wrappings stays in the log.
     this.db.pragma('wal_checkpoint(TRUNCATE)');
@@ -184,13 +225,17 @@ export class SqliteVaultStore implements VaultStore {
   private holderOf(values: readonly string[]): string | null {
     return (
       this.db
-        .prepare<[string], { subject_id: string }>('SELECT subject_id FROM vault_lookups WHERE lookup IN (SELECT value FROM json_each(?)) LIMIT 1')
+        .prepare<[string], { subject_id: string }>(
+          'SELECT subject_id FROM vault_lookups WHERE lookup IN (SELECT value FROM json_each(?)) LIMIT 1',
+        )
         .get(JSON.stringify(values))?.subject_id ?? null
     );
   }
 
   private addLookups(subjectId: string, lookups: readonly Lookup[]): void {
-    const add = this.db.prepare('INSERT INTO vault_lookups (lookup, key_id, subject_id) VALUES (?, ?, ?) ON CONFLICT (lookup) DO NOTHING');
+    const add = this.db.prepare(
+      'INSERT INTO vault_lookups (lookup, key_id, subject_id) VALUES (?, ?, ?) ON CONFLICT (lookup) DO NOTHING',
+    );
     for (const lookup of lookups) add.run(lookup.value, lookup.keyId, subjectId);
   }
 
@@ -211,7 +256,9 @@ export class SqliteVaultStore implements VaultStore {
       subjectId: row.subject_id,
       keyId: row.key_id,
       wrappedKey: row.wrapped_key,
-      lookups: lookups.filter((l) => l.subject_id === row.subject_id).map((l) => ({ keyId: l.key_id, value: l.lookup })),
+      lookups: lookups
+        .filter((l) => l.subject_id === row.subject_id)
+        .map((l) => ({ keyId: l.key_id, value: l.lookup })),
       sealed: row.sealed,
       createdAt: row.created_at,
     }));
@@ -223,7 +270,14 @@ export class SqliteVaultStore implements VaultStore {
    * them); subjects it still holds cannot be read by this build, which refuses to start on them.
    */
   private leaveLegacyTables(): void {
-    const tables = new Set(this.db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('subjects', 'erasures')").all().map((r) => r.name));
+    const tables = new Set(
+      this.db
+        .prepare<[], { name: string }>(
+          "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('subjects', 'erasures')",
+        )
+        .all()
+        .map((r) => r.name),
+    );
     if (tables.has('subjects')) {
       const held = this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM subjects').get()?.n ?? 0;
       if (held > 0) {
@@ -234,7 +288,9 @@ export class SqliteVaultStore implements VaultStore {
       this.db.exec('DROP TABLE subjects');
     }
     if (tables.has('erasures')) {
-      this.db.exec('INSERT INTO vault_erasures (subject_id, erased_at) SELECT subject_id, erased_at FROM erasures WHERE true ON CONFLICT (subject_id) DO NOTHING; DROP TABLE erasures;');
+      this.db.exec(
+        'INSERT INTO vault_erasures (subject_id, erased_at) SELECT subject_id, erased_at FROM erasures WHERE true ON CONFLICT (subject_id) DO NOTHING; DROP TABLE erasures;',
+      );
     }
   }
 }

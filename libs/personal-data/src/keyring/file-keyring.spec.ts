@@ -26,7 +26,11 @@ describe('the keyring file', () => {
     expect(statSync(join(dir, 'keys')).mode & 0o777).toBe(0o700);
     const { current, live, destroyed } = await keys.generations();
     expect({ live, destroyed }).toEqual({ live: [current], destroyed: [] });
-    expect(await FileKeyring.open(path, vaultKey, { createIfAbsent: false }).generations()).toEqual({ current, live, destroyed });
+    expect(await FileKeyring.open(path, vaultKey, { createIfAbsent: false }).generations()).toEqual({
+      current,
+      live,
+      destroyed,
+    });
   });
 
   it('gives processes starting together one keyring', async () => {
@@ -38,7 +42,9 @@ describe('the keyring file', () => {
 
   it('opens with its VAULT_KEY only, refuses a file altered or open to others, and shows no secret without the key', () => {
     FileKeyring.open(path, vaultKey, { createIfAbsent: true });
-    expect(() => FileKeyring.open(path, randomBytes(32), { createIfAbsent: false })).toThrow(/cannot be opened with VAULT_KEY/);
+    expect(() => FileKeyring.open(path, randomBytes(32), { createIfAbsent: false })).toThrow(
+      /cannot be opened with VAULT_KEY/,
+    );
     const secret = openKeyringFile(path, vaultKey).keys[0]!.secret;
     expect(readFileSync(path, 'utf8')).not.toContain(secret);
     const text = JSON.parse(readFileSync(path, 'utf8')) as { format: string; sealed: string };
@@ -47,7 +53,9 @@ describe('the keyring file', () => {
     writeFileSync(path, JSON.stringify({ ...text, sealed: altered.toString('base64') }), { mode: 0o600 });
     expect(() => FileKeyring.open(path, vaultKey, { createIfAbsent: false })).toThrow(/altered/);
     chmodSync(path, 0o644);
-    expect(() => FileKeyring.open(path, vaultKey, { createIfAbsent: false })).toThrow(/open to other users \(mode 644\)/);
+    expect(() => FileKeyring.open(path, vaultKey, { createIfAbsent: false })).toThrow(
+      /open to other users \(mode 644\)/,
+    );
   });
 
   it('wraps a data key for one context under one generation', async () => {

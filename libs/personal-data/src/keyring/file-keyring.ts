@@ -1,5 +1,16 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { KeyUnavailableError, type KeyEncryptionKeys, type KeyGenerations } from '../key-encryption-keys.port.js';
 
@@ -59,15 +70,25 @@ export class FileKeyring implements KeyEncryptionKeys {
     let exists = true;
     try {
       const mode = statSync(path).mode;
-      if ((mode & 0o077) !== 0) throw new Error(`The vault keyring ${path} is open to other users (mode ${(mode & 0o777).toString(8)}): chmod 600 it`);
+      if ((mode & 0o077) !== 0)
+        throw new Error(
+          `The vault keyring ${path} is open to other users (mode ${(mode & 0o777).toString(8)}): chmod 600 it`,
+        );
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       exists = false;
     }
     if (!exists) {
-      if (!options.createIfAbsent) throw new Error(`The vault keyring ${path} is missing, and the vault holds records: restore the keyring, or set VAULT_KEYRING to where it is`);
+      if (!options.createIfAbsent)
+        throw new Error(
+          `The vault keyring ${path} is missing, and the vault holds records: restore the keyring, or set VAULT_KEYRING to where it is`,
+        );
       const first = newKeyId(1);
-      const contents: KeyringContents = { current: first, keys: [{ id: first, secret: randomBytes(32).toString('base64'), createdAt: now().toISOString() }], destroyed: [] };
+      const contents: KeyringContents = {
+        current: first,
+        keys: [{ id: first, secret: randomBytes(32).toString('base64'), createdAt: now().toISOString() }],
+        destroyed: [],
+      };
       writeDurably(path, seal(deriveFileKey(vaultKey), contents), 'create');
     }
     return new FileKeyring(path, vaultKey, now);
@@ -94,13 +115,18 @@ export class FileKeyring implements KeyEncryptionKeys {
     const contents = this.read();
     const next = 1 + Math.max(0, ...[...contents.keys, ...contents.destroyed].map((k) => sequenceOf(k.id)));
     const id = newKeyId(next);
-    this.write({ ...contents, current: id, keys: [...contents.keys, { id, secret: randomBytes(32).toString('base64'), createdAt: this.now().toISOString() }] });
+    this.write({
+      ...contents,
+      current: id,
+      keys: [...contents.keys, { id, secret: randomBytes(32).toString('base64'), createdAt: this.now().toISOString() }],
+    });
     return id;
   }
 
   async destroy(keyIds: readonly string[]): Promise<void> {
     const contents = this.read();
-    if (keyIds.includes(contents.current)) throw new Error(`The current vault key ${contents.current} cannot be destroyed`);
+    if (keyIds.includes(contents.current))
+      throw new Error(`The current vault key ${contents.current} cannot be destroyed`);
     const doomed = contents.keys.filter((k) => keyIds.includes(k.id));
     if (doomed.length === 0) return;
     const destroyedAt = this.now().toISOString();
@@ -140,12 +166,19 @@ export class FileKeyring implements KeyEncryptionKeys {
     for (const key of contents.keys) {
       const secret = Buffer.from(key.secret, 'base64');
       generations.set(key.id, {
-        wrapKey: Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'cohesion-ledger vault: data-key wrapping', 32)),
+        wrapKey: Buffer.from(
+          hkdfSync('sha256', secret, Buffer.alloc(0), 'cohesion-ledger vault: data-key wrapping', 32),
+        ),
         macKey: Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'cohesion-ledger vault: tax code lookup', 32)),
       });
       secret.fill(0);
     }
-    return { fingerprint, current: contents.current, generations, destroyed: new Set(contents.destroyed.map((k) => k.id)) };
+    return {
+      fingerprint,
+      current: contents.current,
+      generations,
+      destroyed: new Set(contents.destroyed.map((k) => k.id)),
+    };
   }
 
   /** Keys no longer in the file leave memory too. */
@@ -185,7 +218,8 @@ function fingerprintOf(path: string): string {
     const s = statSync(path, { bigint: true });
     return `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`The vault keyring ${path} is gone: restore it from its backup`, { cause: error });
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new Error(`The vault keyring ${path} is gone: restore it from its backup`, { cause: error });
     throw error;
   }
 }
@@ -202,16 +236,24 @@ function openSealed(fileKey: Buffer, text: string, path: string): KeyringContent
   } catch (error) {
     throw new Error(`The vault keyring ${path} is not a keyring file`, { cause: error });
   }
-  if (outer.format !== FORMAT || typeof outer.sealed !== 'string') throw new Error(`The vault keyring ${path} is not a keyring file (${FORMAT})`);
+  if (outer.format !== FORMAT || typeof outer.sealed !== 'string')
+    throw new Error(`The vault keyring ${path} is not a keyring file (${FORMAT})`);
   let plain: Buffer;
   try {
     plain = decrypt(fileKey, outer.sealed, Buffer.from(FORMAT, 'utf8'));
   } catch (error) {
-    throw new Error(`The vault keyring ${path} cannot be opened with VAULT_KEY: another key, or the file was altered`, { cause: error });
+    throw new Error(`The vault keyring ${path} cannot be opened with VAULT_KEY: another key, or the file was altered`, {
+      cause: error,
+    });
   }
   const contents = JSON.parse(plain.toString('utf8')) as KeyringContents;
   plain.fill(0);
-  if (typeof contents.current !== 'string' || !Array.isArray(contents.keys) || !Array.isArray(contents.destroyed) || !contents.keys.some((k) => k.id === contents.current)) {
+  if (
+    typeof contents.current !== 'string' ||
+    !Array.isArray(contents.keys) ||
+    !Array.isArray(contents.destroyed) ||
+    !contents.keys.some((k) => k.id === contents.current)
+  ) {
     throw new Error(`The vault keyring ${path} has no current key`);
   }
   return contents;

@@ -13,7 +13,14 @@ import {
 } from 'mongodb';
 import type { Rewrap, SubjectRecord, VaultStore } from '../vault-store.port.js';
 
-export type SubjectDocument = { _id: string; keyId: string; wrappedKey: string; lookups: { keyId: string; value: string }[]; sealed: string; createdAt: string };
+export type SubjectDocument = {
+  _id: string;
+  keyId: string;
+  wrappedKey: string;
+  lookups: { keyId: string; value: string }[];
+  sealed: string;
+  createdAt: string;
+};
 export type ErasureDocument = { _id: string; erasedAt: string; shreddedAt: string | null };
 export type LeaseDocument = { _id: string; owner: string; expiresAt: Date };
 
@@ -71,7 +78,11 @@ export class MongoVaultStore implements VaultStore {
     try {
       await client.connect();
       if (!replicaSetNotInitiated(await client.db('admin').command({ hello: 1 }))) {
-        const db = client.db(options.database, { writeConcern: new WriteConcern('majority', timeoutMs), readConcern: new ReadConcern('majority'), readPreference: 'primary' });
+        const db = client.db(options.database, {
+          writeConcern: new WriteConcern('majority', timeoutMs),
+          readConcern: new ReadConcern('majority'),
+          readPreference: 'primary',
+        });
         const store = new MongoVaultStore(
           {
             subjects: db.collection<SubjectDocument>('vault_subjects'),
@@ -86,7 +97,11 @@ export class MongoVaultStore implements VaultStore {
       }
     } catch (error) {
       await client.close().catch(() => undefined);
-      const reason = replicaSetNotInitiated(error) ? REPLICA_SET_NOT_INITIATED : error instanceof Error ? error.name : 'error';
+      const reason = replicaSetNotInitiated(error)
+        ? REPLICA_SET_NOT_INITIATED
+        : error instanceof Error
+          ? error.name
+          : 'error';
       throw new Error(`Cannot open the personal-data vault on MongoDB: ${reason}`, { cause: error });
     }
     await client.close().catch(() => undefined);
@@ -98,12 +113,18 @@ export class MongoVaultStore implements VaultStore {
     const { subjects, erasures } = this.collections;
     const legacy = await subjects.countDocuments({ keyId: { $exists: false } }, this.limit);
     if (legacy > 0) {
-      throw new Error(`The vault holds ${legacy} subject(s) written before the vault's keyring (their keys are wrapped under VAULT_KEY itself): this build cannot read them (docs/adr/0009)`);
+      throw new Error(
+        `The vault holds ${legacy} subject(s) written before the vault's keyring (their keys are wrapped under VAULT_KEY itself): this build cannot read them (docs/adr/0009)`,
+      );
     }
     try {
       await subjects.dropIndex('vault_subjects_lookup', this.limit);
     } catch (error) {
-      if (!(error instanceof MongoServerError && (error.code === INDEX_NOT_FOUND || error.code === NAMESPACE_NOT_FOUND))) throw error;
+      if (!(
+        error instanceof MongoServerError &&
+        (error.code === INDEX_NOT_FOUND || error.code === NAMESPACE_NOT_FOUND)
+      ))
+        throw error;
     }
     await subjects.createIndex({ 'lookups.value': 1 }, { unique: true, name: 'vault_subjects_lookups', ...this.limit });
     await subjects.createIndex({ keyId: 1, _id: 1 }, { name: 'vault_subjects_by_key', ...this.limit });
@@ -145,12 +166,16 @@ export class MongoVaultStore implements VaultStore {
   }
 
   async wrappedUnder(keyIds: readonly string[], limit: number): Promise<readonly SubjectRecord[]> {
-    const documents = await this.collections.subjects.find({ keyId: { $in: [...keyIds] } }, { sort: { _id: 1 }, limit, ...this.limit }).toArray();
+    const documents = await this.collections.subjects
+      .find({ keyId: { $in: [...keyIds] } }, { sort: { _id: 1 }, limit, ...this.limit })
+      .toArray();
     return documents.map((d) => toRecord(d)!);
   }
 
   async keyUsage(): Promise<ReadonlyMap<string, number>> {
-    const rows = await this.collections.subjects.aggregate<{ _id: string; n: number }>([{ $group: { _id: '$keyId', n: { $sum: 1 } } }], this.limit).toArray();
+    const rows = await this.collections.subjects
+      .aggregate<{ _id: string; n: number }>([{ $group: { _id: '$keyId', n: { $sum: 1 } } }], this.limit)
+      .toArray();
     return new Map(rows.map((r) => [r._id, r.n]));
   }
 
@@ -166,7 +191,11 @@ export class MongoVaultStore implements VaultStore {
 
   async erase(subjectId: string, erasedAt: string): Promise<void> {
     // The erasure first: cut short before the delete, the rotation it leaves owed deletes the record (forget).
-    await this.collections.erasures.updateOne({ _id: { $eq: subjectId } }, { $setOnInsert: { erasedAt, shreddedAt: null } }, { upsert: true, ...this.limit });
+    await this.collections.erasures.updateOne(
+      { _id: { $eq: subjectId } },
+      { $setOnInsert: { erasedAt, shreddedAt: null } },
+      { upsert: true, ...this.limit },
+    );
     await this.collections.subjects.deleteOne({ _id: { $eq: subjectId } }, this.limit);
   }
 
@@ -175,16 +204,24 @@ export class MongoVaultStore implements VaultStore {
   }
 
   async pendingErasures(): Promise<readonly string[]> {
-    const pending = await this.collections.erasures.find({ shreddedAt: null }, { projection: { _id: 1 }, sort: { _id: 1 }, ...this.limit }).toArray();
+    const pending = await this.collections.erasures
+      .find({ shreddedAt: null }, { projection: { _id: 1 }, sort: { _id: 1 }, ...this.limit })
+      .toArray();
     return pending.map((e) => e._id);
   }
 
   async forget(subjectIds: readonly string[]): Promise<void> {
-    if (subjectIds.length > 0) await this.collections.subjects.deleteMany({ _id: { $in: [...subjectIds] } }, this.limit);
+    if (subjectIds.length > 0)
+      await this.collections.subjects.deleteMany({ _id: { $in: [...subjectIds] } }, this.limit);
   }
 
   async markShredded(subjectIds: readonly string[], shreddedAt: string): Promise<void> {
-    if (subjectIds.length > 0) await this.collections.erasures.updateMany({ _id: { $in: [...subjectIds] }, shreddedAt: null }, { $set: { shreddedAt } }, this.limit);
+    if (subjectIds.length > 0)
+      await this.collections.erasures.updateMany(
+        { _id: { $in: [...subjectIds] }, shreddedAt: null },
+        { $set: { shreddedAt } },
+        this.limit,
+      );
   }
 
   async acquireLease(name: string, owner: string, ttlMs: number, now: Date): Promise<boolean> {
@@ -217,7 +254,10 @@ export function rewrapOperations(moves: readonly Rewrap[]): AnyBulkWriteOperatio
   return moves.map((move) => ({
     updateOne: {
       filter: { _id: { $eq: move.subjectId }, keyId: { $eq: move.fromKeyId } },
-      update: { $set: { keyId: move.keyId, wrappedKey: move.wrappedKey }, $addToSet: { lookups: { $each: move.lookups.map((l) => ({ keyId: l.keyId, value: l.value })) } } },
+      update: {
+        $set: { keyId: move.keyId, wrappedKey: move.wrappedKey },
+        $addToSet: { lookups: { $each: move.lookups.map((l) => ({ keyId: l.keyId, value: l.value })) } },
+      },
     },
   }));
 }
@@ -243,11 +283,19 @@ export function toDocument(record: SubjectRecord): SubjectDocument {
 
 export function toRecord(document: SubjectDocument | null): SubjectRecord | null {
   return document
-    ? { subjectId: document._id, keyId: document.keyId, wrappedKey: document.wrappedKey, lookups: document.lookups.map((l) => ({ keyId: l.keyId, value: l.value })), sealed: document.sealed, createdAt: document.createdAt }
+    ? {
+        subjectId: document._id,
+        keyId: document.keyId,
+        wrappedKey: document.wrappedKey,
+        lookups: document.lookups.map((l) => ({ keyId: l.keyId, value: l.value })),
+        sealed: document.sealed,
+        createdAt: document.createdAt,
+      }
     : null;
 }
 
-export const REPLICA_SET_NOT_INITIATED = 'replica set not initiated: run rs.initiate() on the replica set, then start again';
+export const REPLICA_SET_NOT_INITIATED =
+  'replica set not initiated: run rs.initiate() on the replica set, then start again';
 
 /**
  * Whether MongoDB shows a member of a replica set that is not initiated: a `hello` reply with
@@ -258,7 +306,10 @@ export const REPLICA_SET_NOT_INITIATED = 'replica set not initiated: run rs.init
 export function replicaSetNotInitiated(evidence: unknown): boolean {
   if (evidence instanceof MongoServerSelectionError) {
     const servers = (evidence.reason as { servers?: unknown } | undefined)?.servers;
-    return servers instanceof Map && [...(servers as Map<string, { type?: unknown }>).values()].some((server) => server?.type === ServerType.RSGhost);
+    return (
+      servers instanceof Map &&
+      [...(servers as Map<string, { type?: unknown }>).values()].some((server) => server?.type === ServerType.RSGhost)
+    );
   }
   return typeof evidence === 'object' && evidence !== null && (evidence as Document)['isreplicaset'] === true;
 }

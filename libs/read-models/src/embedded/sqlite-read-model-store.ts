@@ -116,7 +116,9 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   async activate(generation: number): Promise<void> {
     this.db
-      .prepare("INSERT INTO meta (key, value) VALUES ('active-generation', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+      .prepare(
+        "INSERT INTO meta (key, value) VALUES ('active-generation', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      )
       .run(String(generation));
   }
 
@@ -125,7 +127,8 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   async drop(generation: number): Promise<void> {
-    if (generation === (await this.activeGeneration())) throw new Error(`Generation ${generation} is active; it cannot be dropped`);
+    if (generation === (await this.activeGeneration()))
+      throw new Error(`Generation ${generation} is active; it cannot be dropped`);
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM documents WHERE generation = ?').run(generation);
       this.db.prepare('DELETE FROM checkpoints WHERE generation = ?').run(generation);
@@ -160,7 +163,10 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   async releaseLease(name: string, owner: string): Promise<void> {
     // Ended, not deleted: the epoch must keep growing across every owner the lease ever has.
-    if (this.db.open) this.db.prepare(`UPDATE leases SET expires_at = ${NOW_MS} WHERE name = ? AND owner = ? AND expires_at > ${NOW_MS}`).run(name, owner);
+    if (this.db.open)
+      this.db
+        .prepare(`UPDATE leases SET expires_at = ${NOW_MS} WHERE name = ? AND owner = ? AND expires_at > ${NOW_MS}`)
+        .run(name, owner);
   }
 
   async close(): Promise<void> {
@@ -180,8 +186,9 @@ class SqliteSpace implements ReadModelSpace {
 
   async get(collection: string, id: string): Promise<ReadModelDocument | null> {
     assertName('collection', collection);
-    const row = this.prepare<[number, string, string], { body: string }>('SELECT body FROM documents WHERE generation = ? AND collection = ? AND id = ?')
-      .get(this.generation, collection, id);
+    const row = this.prepare<[number, string, string], { body: string }>(
+      'SELECT body FROM documents WHERE generation = ? AND collection = ? AND id = ?',
+    ).get(this.generation, collection, id);
     return row ? (JSON.parse(row.body) as ReadModelDocument) : null;
   }
 
@@ -195,33 +202,48 @@ class SqliteSpace implements ReadModelSpace {
     const sql =
       `SELECT body FROM documents WHERE generation = ? AND collection = ?${clause}` +
       ` ORDER BY ${[...order, 'id ASC'].join(', ')} LIMIT ? OFFSET ?`;
-    const rows = this.prepare<unknown[], { body: string }>(sql)
-      .all(this.generation, collection, ...values, query.limit ?? -1, query.offset ?? 0);
+    const rows = this.prepare<unknown[], { body: string }>(sql).all(
+      this.generation,
+      collection,
+      ...values,
+      query.limit ?? -1,
+      query.offset ?? 0,
+    );
     return rows.map((r) => JSON.parse(r.body) as ReadModelDocument);
   }
 
   async count(collection: string, where?: Where): Promise<number> {
     assertName('collection', collection);
     const { clause, values } = whereClause(where);
-    const row = this.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM documents WHERE generation = ? AND collection = ?${clause}`)
-      .get(this.generation, collection, ...values);
+    const row = this.prepare<unknown[], { n: number }>(
+      `SELECT count(*) AS n FROM documents WHERE generation = ? AND collection = ?${clause}`,
+    ).get(this.generation, collection, ...values);
     return row?.n ?? 0;
   }
 
   async all(collection: string): Promise<Array<{ id: string; document: ReadModelDocument }>> {
     assertName('collection', collection);
-    return this.prepare<[number, string], { id: string; body: string }>('SELECT id, body FROM documents WHERE generation = ? AND collection = ? ORDER BY id')
+    return this.prepare<[number, string], { id: string; body: string }>(
+      'SELECT id, body FROM documents WHERE generation = ? AND collection = ? ORDER BY id',
+    )
       .all(this.generation, collection)
       .map((r) => ({ id: r.id, document: JSON.parse(r.body) as ReadModelDocument }));
   }
 
   async collections(): Promise<string[]> {
-    return this.prepare<[number], { collection: string }>('SELECT DISTINCT collection FROM documents WHERE generation = ? ORDER BY collection')
+    return this.prepare<[number], { collection: string }>(
+      'SELECT DISTINCT collection FROM documents WHERE generation = ? ORDER BY collection',
+    )
       .all(this.generation)
       .map((r) => r.collection);
   }
 
-  async commit(projection: string, changes: readonly DocumentChange[], move: CheckpointMove, fence: Fence | null = null): Promise<void> {
+  async commit(
+    projection: string,
+    changes: readonly DocumentChange[],
+    move: CheckpointMove,
+    fence: Fence | null = null,
+  ): Promise<void> {
     assertName('projection', projection);
     for (const change of changes) assertName('collection', change.collection);
     const upsert = this.prepare(
@@ -241,11 +263,10 @@ class SqliteSpace implements ReadModelSpace {
           else upsert.run(this.generation, collection, id, JSON.stringify(document));
         }
         this.prepare(
-            'INSERT INTO checkpoints (generation, projection, commit_pos, prepare_pos, failed_commit, failed_prepare, failure, interruption) ' +
-              'VALUES (?, ?, ?, ?, NULL, NULL, NULL, NULL) ON CONFLICT (generation, projection) DO UPDATE SET ' +
-              'commit_pos = excluded.commit_pos, prepare_pos = excluded.prepare_pos, failed_commit = NULL, failed_prepare = NULL, failure = NULL, interruption = NULL',
-          )
-          .run(this.generation, projection, checkpoint.commit, checkpoint.prepare);
+          'INSERT INTO checkpoints (generation, projection, commit_pos, prepare_pos, failed_commit, failed_prepare, failure, interruption) ' +
+            'VALUES (?, ?, ?, ?, NULL, NULL, NULL, NULL) ON CONFLICT (generation, projection) DO UPDATE SET ' +
+            'commit_pos = excluded.commit_pos, prepare_pos = excluded.prepare_pos, failed_commit = NULL, failed_prepare = NULL, failure = NULL, interruption = NULL',
+        ).run(this.generation, projection, checkpoint.commit, checkpoint.prepare);
       })
       .immediate();
   }
@@ -275,25 +296,27 @@ class SqliteSpace implements ReadModelSpace {
       .transaction(() => {
         this.assertFence(fence);
         this.prepare(
-            'INSERT INTO checkpoints (generation, projection, failed_commit, failed_prepare, failure) VALUES (?, ?, ?, ?, ?) ' +
-              'ON CONFLICT (generation, projection) DO UPDATE SET failed_commit = excluded.failed_commit, ' +
-              'failed_prepare = excluded.failed_prepare, failure = excluded.failure, interruption = NULL',
-          )
-          .run(this.generation, projection, at.commit, at.prepare, message);
+          'INSERT INTO checkpoints (generation, projection, failed_commit, failed_prepare, failure) VALUES (?, ?, ?, ?, ?) ' +
+            'ON CONFLICT (generation, projection) DO UPDATE SET failed_commit = excluded.failed_commit, ' +
+            'failed_prepare = excluded.failed_prepare, failure = excluded.failure, interruption = NULL',
+        ).run(this.generation, projection, at.commit, at.prepare, message);
       })
       .immediate();
   }
 
-  async recordInterruption(projection: string, interruption: Interruption | null, fence: Fence | null = null): Promise<void> {
+  async recordInterruption(
+    projection: string,
+    interruption: Interruption | null,
+    fence: Fence | null = null,
+  ): Promise<void> {
     assertName('projection', projection);
     this.db
       .transaction(() => {
         this.assertFence(fence);
         this.prepare(
-            'INSERT INTO checkpoints (generation, projection, interruption) VALUES (?, ?, ?) ' +
-              'ON CONFLICT (generation, projection) DO UPDATE SET interruption = excluded.interruption',
-          )
-          .run(this.generation, projection, interruption === null ? null : JSON.stringify(interruption));
+          'INSERT INTO checkpoints (generation, projection, interruption) VALUES (?, ?, ?) ' +
+            'ON CONFLICT (generation, projection) DO UPDATE SET interruption = excluded.interruption',
+        ).run(this.generation, projection, interruption === null ? null : JSON.stringify(interruption));
       })
       .immediate();
   }
@@ -306,8 +329,9 @@ class SqliteSpace implements ReadModelSpace {
   }
 
   private checkpointRow(projection: string): CheckpointRow | undefined {
-    return this.prepare<[number, string], CheckpointRow>('SELECT * FROM checkpoints WHERE generation = ? AND projection = ?')
-      .get(this.generation, projection);
+    return this.prepare<[number, string], CheckpointRow>(
+      'SELECT * FROM checkpoints WHERE generation = ? AND projection = ?',
+    ).get(this.generation, projection);
   }
 }
 

@@ -32,11 +32,15 @@ describe('checkpoints', () => {
 
   it('compares positions as integers, not as strings or doubles', () => {
     expect(() => assertAdvances('p', at('9', '9'), at('10', '10'))).not.toThrow();
-    expect(() => assertAdvances('p', at('9007199254740993', '0'), at('9007199254740992', '0'))).toThrow(StaleCheckpointError);
+    expect(() => assertAdvances('p', at('9007199254740993', '0'), at('9007199254740992', '0'))).toThrow(
+      StaleCheckpointError,
+    );
   });
 
   it('names the projection and both positions when refusing', () => {
-    expect(() => assertAdvances('bidSummaries', at('7', '7'), at('3', '3'))).toThrow('Projection bidSummaries is at 7/7; refusing a batch ending at 3/3');
+    expect(() => assertAdvances('bidSummaries', at('7', '7'), at('3', '3'))).toThrow(
+      'Projection bidSummaries is at 7/7; refusing a batch ending at 3/3',
+    );
   });
 
   it('accepts only decimal checkpoints', () => {
@@ -73,7 +77,12 @@ describe('checkpoints', () => {
       failure: null,
     });
     expect(
-      toProjectionStatus('p', { _id: 'p', commit: null, prepare: null, failure: { at: at('4', '4'), message: 'boom' } }),
+      toProjectionStatus('p', {
+        _id: 'p',
+        commit: null,
+        prepare: null,
+        failure: { at: at('4', '4'), message: 'boom' },
+      }),
     ).toEqual({ projection: 'p', checkpoint: null, failure: { at: at('4', '4'), message: 'boom' } });
   });
 });
@@ -87,7 +96,17 @@ describe('leases on the server clock', () => {
     expect(text.match(/"\$where"/g)).toHaveLength(2);
     expect(text.match(/\{"\$literal":"\$where"\}/g)).toHaveLength(2);
     // A renewal keeps the epoch; a lapsed, released or never-taken lease gets the next one.
-    expect(pipeline[1]).toMatchObject({ $set: { epoch: { $cond: ['$_renew', { $ifNull: ['$epoch', 0] }, { $cond: ['$_lapsed', { $add: [{ $ifNull: ['$epoch', 0] }, 1] }, '$epoch'] }] } } });
+    expect(pipeline[1]).toMatchObject({
+      $set: {
+        epoch: {
+          $cond: [
+            '$_renew',
+            { $ifNull: ['$epoch', 0] },
+            { $cond: ['$_lapsed', { $add: [{ $ifNull: ['$epoch', 0] }, 1] }, '$epoch'] },
+          ],
+        },
+      },
+    });
     expect(pipeline.at(-1)).toEqual({ $unset: ['_renew', '_lapsed'] });
     expect(() => leaseUpdate('a', 0)).toThrow('Invalid lease term');
     expect(() => leaseUpdate('a', 1.5)).toThrow('Invalid lease term');
@@ -96,17 +115,47 @@ describe('leases on the server clock', () => {
 
   it('stamps a commit under a lease with its term, and lets only the same or a later term write a claimed record', () => {
     const at = { commit: '9', prepare: '9' };
-    expect(commitUpdate(at, { lease: 'projector', epoch: 4 })).toEqual({ $set: { commit: '9', prepare: '9', failure: null, epoch: 4 }, $unset: { interruption: '' } });
-    expect(commitUpdate(at, null)).toEqual({ $set: { commit: '9', prepare: '9', failure: null }, $unset: { interruption: '' } });
-    expect(claimableBy('p', { lease: 'projector', epoch: 4 })).toEqual({ _id: 'p', $or: [{ epoch: { $exists: false } }, { epoch: { $lte: 4 } }] });
+    expect(commitUpdate(at, { lease: 'projector', epoch: 4 })).toEqual({
+      $set: { commit: '9', prepare: '9', failure: null, epoch: 4 },
+      $unset: { interruption: '' },
+    });
+    expect(commitUpdate(at, null)).toEqual({
+      $set: { commit: '9', prepare: '9', failure: null },
+      $unset: { interruption: '' },
+    });
+    expect(claimableBy('p', { lease: 'projector', epoch: 4 })).toEqual({
+      _id: 'p',
+      $or: [{ epoch: { $exists: false } }, { epoch: { $lte: 4 } }],
+    });
     expect(claimableBy('p', null)).toEqual({ _id: 'p' });
   });
 
   it('records an interruption beside the position, and reads it back only when whole', () => {
-    const interruption = { since: '2026-11-25T10:00:00.000Z', attempts: 2, lastError: 'EventStoreUnavailableError: reset', nextAttemptAt: '2026-11-25T10:00:00.300Z' };
-    expect(interruptionUpdate(interruption)).toEqual({ $set: { interruption }, $setOnInsert: { commit: null, prepare: null, failure: null } });
+    const interruption = {
+      since: '2026-11-25T10:00:00.000Z',
+      attempts: 2,
+      lastError: 'EventStoreUnavailableError: reset',
+      nextAttemptAt: '2026-11-25T10:00:00.300Z',
+    };
+    expect(interruptionUpdate(interruption)).toEqual({
+      $set: { interruption },
+      $setOnInsert: { commit: null, prepare: null, failure: null },
+    });
     expect(interruptionUpdate(null)).toEqual({ $unset: { interruption: '' } });
-    expect(toProjectionStatus('p', { _id: 'p', commit: '3', prepare: '3', failure: null, interruption })).toEqual({ projection: 'p', checkpoint: { commit: '3', prepare: '3' }, failure: null, interruption });
-    expect(toProjectionStatus('p', { _id: 'p', commit: '3', prepare: '3', failure: null, interruption: { ...interruption, attempts: 'two' as unknown as number } })).toEqual({ projection: 'p', checkpoint: { commit: '3', prepare: '3' }, failure: null });
+    expect(toProjectionStatus('p', { _id: 'p', commit: '3', prepare: '3', failure: null, interruption })).toEqual({
+      projection: 'p',
+      checkpoint: { commit: '3', prepare: '3' },
+      failure: null,
+      interruption,
+    });
+    expect(
+      toProjectionStatus('p', {
+        _id: 'p',
+        commit: '3',
+        prepare: '3',
+        failure: null,
+        interruption: { ...interruption, attempts: 'two' as unknown as number },
+      }),
+    ).toEqual({ projection: 'p', checkpoint: { commit: '3', prepare: '3' }, failure: null });
   });
 });

@@ -5,7 +5,14 @@
  */
 import type { Document } from 'mongodb';
 import { comparePositions } from '@app/event-store';
-import { StaleCheckpointError, checkpointPosition, type Checkpoint, type Fence, type Interruption, type ProjectionStatus } from '../read-model-store.port.js';
+import {
+  StaleCheckpointError,
+  checkpointPosition,
+  type Checkpoint,
+  type Fence,
+  type Interruption,
+  type ProjectionStatus,
+} from '../read-model-store.port.js';
 
 export type CheckpointRecord = {
   _id: string;
@@ -23,19 +30,27 @@ export type LeaseRecord = { _id: string; owner: string; epoch: number; expiresAt
 const DECIMAL = /^[0-9]+$/;
 
 export function assertCheckpoint(checkpoint: Checkpoint): void {
-  if (typeof checkpoint.commit !== 'string' || typeof checkpoint.prepare !== 'string' || !DECIMAL.test(checkpoint.commit) || !DECIMAL.test(checkpoint.prepare)) {
+  if (
+    typeof checkpoint.commit !== 'string' ||
+    typeof checkpoint.prepare !== 'string' ||
+    !DECIMAL.test(checkpoint.commit) ||
+    !DECIMAL.test(checkpoint.prepare)
+  ) {
     throw new Error(`Invalid checkpoint ${JSON.stringify(checkpoint)}: commit and prepare must be decimal strings`);
   }
 }
 
 /** The stored checkpoint of a record, or null when there is none (e.g. only a failure recorded). */
 export function storedCheckpoint(record: Partial<CheckpointRecord> | null | undefined): Checkpoint | null {
-  return typeof record?.commit === 'string' && typeof record.prepare === 'string' ? { commit: record.commit, prepare: record.prepare } : null;
+  return typeof record?.commit === 'string' && typeof record.prepare === 'string'
+    ? { commit: record.commit, prepare: record.prepare }
+    : null;
 }
 
 /** A checkpoint never moves backwards: a batch at or before the stored one is refused. */
 export function assertAdvances(projection: string, stored: Checkpoint | null, offered: Checkpoint): void {
-  if (stored !== null && comparePositions(checkpointPosition(stored), checkpointPosition(offered)) >= 0) throw new StaleCheckpointError(projection, stored, offered);
+  if (stored !== null && comparePositions(checkpointPosition(stored), checkpointPosition(offered)) >= 0)
+    throw new StaleCheckpointError(projection, stored, offered);
 }
 
 /** The checkpoint record written by a commit: the new position, any failure cleared. */
@@ -51,14 +66,20 @@ export function failureUpdate(at: Checkpoint, message: string): Document {
   };
 }
 
-export function toProjectionStatus(projection: string, record: Partial<CheckpointRecord> | null | undefined): ProjectionStatus {
+export function toProjectionStatus(
+  projection: string,
+  record: Partial<CheckpointRecord> | null | undefined,
+): ProjectionStatus {
   const failure = record?.failure;
   const interruption = storedInterruption(record?.interruption);
   return {
     projection,
     checkpoint: storedCheckpoint(record),
     failure:
-      failure && typeof failure.message === 'string' && typeof failure.at?.commit === 'string' && typeof failure.at.prepare === 'string'
+      failure &&
+      typeof failure.message === 'string' &&
+      typeof failure.at?.commit === 'string' &&
+      typeof failure.at.prepare === 'string'
         ? { at: { commit: failure.at.commit, prepare: failure.at.prepare }, message: failure.message }
         : null,
     ...(interruption ? { interruption } : {}),
@@ -66,8 +87,20 @@ export function toProjectionStatus(projection: string, record: Partial<Checkpoin
 }
 
 function storedInterruption(value: Partial<Interruption> | null | undefined): Interruption | null {
-  if (!value || typeof value.since !== 'string' || typeof value.attempts !== 'number' || typeof value.lastError !== 'string' || typeof value.nextAttemptAt !== 'string') return null;
-  return { since: value.since, attempts: value.attempts, lastError: value.lastError, nextAttemptAt: value.nextAttemptAt };
+  if (
+    !value ||
+    typeof value.since !== 'string' ||
+    typeof value.attempts !== 'number' ||
+    typeof value.lastError !== 'string' ||
+    typeof value.nextAttemptAt !== 'string'
+  )
+    return null;
+  return {
+    since: value.since,
+    attempts: value.attempts,
+    lastError: value.lastError,
+    nextAttemptAt: value.nextAttemptAt,
+  };
 }
 
 /** The update a commit makes to its checkpoint record: the new position, failure and interruption cleared, the term that wrote it. */
@@ -80,7 +113,9 @@ export function commitUpdate(checkpoint: Checkpoint, fence: Fence | null): Docum
 
 /** Matches a checkpoint record no later term has claimed (or, without a fence, any). */
 export function claimableBy(projection: string, fence: Fence | null): Document {
-  return fence ? { _id: projection, $or: [{ epoch: { $exists: false } }, { epoch: { $lte: fence.epoch } }] } : { _id: projection };
+  return fence
+    ? { _id: projection, $or: [{ epoch: { $exists: false } }, { epoch: { $lte: fence.epoch } }] }
+    : { _id: projection };
 }
 
 /** The update recording an interruption (or its end) without touching the position or a failure. */
@@ -109,7 +144,13 @@ export function leaseUpdate(owner: string, ttlMs: number): Document[] {
     },
     {
       $set: {
-        epoch: { $cond: ['$_renew', { $ifNull: ['$epoch', 0] }, { $cond: ['$_lapsed', { $add: [{ $ifNull: ['$epoch', 0] }, 1] }, '$epoch'] }] },
+        epoch: {
+          $cond: [
+            '$_renew',
+            { $ifNull: ['$epoch', 0] },
+            { $cond: ['$_lapsed', { $add: [{ $ifNull: ['$epoch', 0] }, 1] }, '$epoch'] },
+          ],
+        },
         owner: { $cond: [{ $or: ['$_renew', '$_lapsed'] }, me, '$owner'] },
         expiresAt: { $cond: [{ $or: ['$_renew', '$_lapsed'] }, { $add: ['$$NOW', ttlMs] }, '$expiresAt'] },
       },

@@ -4,7 +4,14 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { BSON } from 'mongodb';
-import { fromStoredDocument, groupChanges, toMongoFilter, toMongoFind, toStoredDocument, toWriteModels } from './mongo-documents.js';
+import {
+  fromStoredDocument,
+  groupChanges,
+  toMongoFilter,
+  toMongoFind,
+  toStoredDocument,
+  toWriteModels,
+} from './mongo-documents.js';
 
 describe('query translation', () => {
   it('matches top-level document fields under doc, always through $eq', () => {

@@ -21,7 +21,9 @@ export function toMongoFilter(where: Where | undefined): Filter<StoredDocument> 
   for (const [field, value] of Object.entries(where ?? {})) {
     const path = documentPath(field);
     if (value !== null && typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-      throw new Error(`Invalid value for field ${JSON.stringify(field)}: only strings, numbers, booleans and null can be matched`);
+      throw new Error(
+        `Invalid value for field ${JSON.stringify(field)}: only strings, numbers, booleans and null can be matched`,
+      );
     }
     filter[path] = { $eq: value };
   }
@@ -47,7 +49,8 @@ export function toMongoFind(query: FindQuery = {}): MongoFind | null {
   const seen = new Set<string>();
   for (const { field, direction } of query.orderBy ?? []) {
     const path = documentPath(field);
-    if (direction !== 'asc' && direction !== 'desc') throw new Error(`Invalid direction ${JSON.stringify(direction)} for field ${field}`);
+    if (direction !== 'asc' && direction !== 'desc')
+      throw new Error(`Invalid direction ${JSON.stringify(direction)} for field ${field}`);
     // A repeated key adds nothing to an ORDER BY; the first occurrence decides.
     if (seen.has(path)) continue;
     seen.add(path);
@@ -104,7 +107,10 @@ export interface CollectionBatch {
 
 /** Groups a batch by collection (first-appearance order), keeping each collection's changes in order. */
 export function groupChanges(generation: number, changes: readonly DocumentChange[]): CollectionBatch[] {
-  const groups = new Map<string, { collection: string; physical: string; changes: Array<{ id: string; stored: StoredDocument | null }> }>();
+  const groups = new Map<
+    string,
+    { collection: string; physical: string; changes: Array<{ id: string; stored: StoredDocument | null }> }
+  >();
   for (const { collection, id, document } of changes) {
     const physical = physicalCollectionName(generation, collection);
     let group = groups.get(collection);

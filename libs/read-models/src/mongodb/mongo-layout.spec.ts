@@ -3,7 +3,14 @@
  * generation, and the index keys asked for.
  */
 import { describe, expect, it } from '@jest/globals';
-import { CHECKPOINTS, assertGeneration, checkpointsCollectionName, parsePhysicalCollectionName, physicalCollectionName, toIndexKeys } from './mongo-layout.js';
+import {
+  CHECKPOINTS,
+  assertGeneration,
+  checkpointsCollectionName,
+  parsePhysicalCollectionName,
+  physicalCollectionName,
+  toIndexKeys,
+} from './mongo-layout.js';
 
 describe('physical collection names', () => {
   it('puts the generation in front of the logical name', () => {
@@ -28,7 +35,11 @@ describe('physical collection names', () => {
   });
 
   it('parses names back, telling documents from checkpoints and ignoring anything else', () => {
-    expect(parsePhysicalCollectionName('g1_bidSummaries')).toEqual({ generation: 1, kind: 'documents', collection: 'bidSummaries' });
+    expect(parsePhysicalCollectionName('g1_bidSummaries')).toEqual({
+      generation: 1,
+      kind: 'documents',
+      collection: 'bidSummaries',
+    });
     expect(parsePhysicalCollectionName('g10_a_b')).toEqual({ generation: 10, kind: 'documents', collection: 'a_b' });
     expect(parsePhysicalCollectionName('g2_checkpoints')).toEqual({ generation: 2, kind: 'checkpoints' });
     for (const other of ['meta', 'g_x', 'gx_y', 'g01_x', 'g1_', 'g1__x', 'g1_x.y', 'G1_x', 'g-1_x']) {
@@ -37,8 +48,16 @@ describe('physical collection names', () => {
   });
 
   it('round-trips every valid name', () => {
-    for (const [generation, collection] of [[0, 'a'], [7, 'bidSummaries'], [123, 'x_1_y']] as const) {
-      expect(parsePhysicalCollectionName(physicalCollectionName(generation, collection))).toEqual({ generation, kind: 'documents', collection });
+    for (const [generation, collection] of [
+      [0, 'a'],
+      [7, 'bidSummaries'],
+      [123, 'x_1_y'],
+    ] as const) {
+      expect(parsePhysicalCollectionName(physicalCollectionName(generation, collection))).toEqual({
+        generation,
+        kind: 'documents',
+        collection,
+      });
     }
   });
 });
@@ -46,7 +65,9 @@ describe('physical collection names', () => {
 describe('indexes', () => {
   it('builds compound keys on doc fields, in the given order', () => {
     const keys = toIndexKeys({ bidSummaries: [['callId', 'status'], ['programmeId']], calls: [] });
-    expect([...keys.entries()]).toEqual([['bidSummaries', [{ 'doc.callId': 1, 'doc.status': 1 }, { 'doc.programmeId': 1 }]]]);
+    expect([...keys.entries()]).toEqual([
+      ['bidSummaries', [{ 'doc.callId': 1, 'doc.status': 1 }, { 'doc.programmeId': 1 }]],
+    ]);
     expect(Object.keys(keys.get('bidSummaries')?.[0] ?? {})).toEqual(['doc.callId', 'doc.status']);
     expect(toIndexKeys(undefined).size).toBe(0);
   });

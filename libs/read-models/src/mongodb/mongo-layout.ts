@@ -27,7 +27,8 @@ export function generationPrefix(generation: number): string {
 /** `g<generation>_<collection>`; the collection name is checked and may not be `checkpoints`. */
 export function physicalCollectionName(generation: number, collection: string): string {
   assertName('collection', collection);
-  if (collection === CHECKPOINTS) throw new Error(`Collection name ${JSON.stringify(CHECKPOINTS)} is reserved by the MongoDB read-model store`);
+  if (collection === CHECKPOINTS)
+    throw new Error(`Collection name ${JSON.stringify(CHECKPOINTS)} is reserved by the MongoDB read-model store`);
   return generationPrefix(generation) + collection;
 }
 
@@ -45,7 +46,9 @@ export function parsePhysicalCollectionName(name: string): ParsedCollectionName 
   if (!match?.[1] || !match[2]) return null;
   const generation = Number(match[1]);
   if (!Number.isSafeInteger(generation)) return null;
-  return match[2] === CHECKPOINTS ? { generation, kind: 'checkpoints' } : { generation, kind: 'documents', collection: match[2] };
+  return match[2] === CHECKPOINTS
+    ? { generation, kind: 'checkpoints' }
+    : { generation, kind: 'documents', collection: match[2] };
 }
 
 /** The Mongo path of a top-level field of the port document. */

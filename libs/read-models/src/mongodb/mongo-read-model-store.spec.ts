@@ -12,18 +12,24 @@ describe('connection failures', () => {
   it('name the URL with the password redacted (nothing listens on port 1)', async () => {
     const url = 'mongodb://ledger:hunter22secret@127.0.0.1:1/ledger?serverSelectionTimeoutMS=300&connectTimeoutMS=300';
     const failure = MongoReadModelStore.connect(url);
-    await expect(failure).rejects.toThrow('Cannot connect to MongoDB at mongodb://ledger:***@127.0.0.1:1/ledger?serverSelectionTimeoutMS=300');
+    await expect(failure).rejects.toThrow(
+      'Cannot connect to MongoDB at mongodb://ledger:***@127.0.0.1:1/ledger?serverSelectionTimeoutMS=300',
+    );
     await expect(failure).rejects.not.toThrow(/hunter22secret/);
   }, 10_000);
 
   it('name the URL with the password redacted when the driver cannot even parse it', async () => {
     const failure = MongoReadModelStore.connect('mongodb://ledger:s3cr/et@localhost/');
-    await expect(failure).rejects.toThrow(/^Cannot connect to MongoDB at mongodb:\/\/ledger:\*\*\*@localhost\/: MongoParseError/);
+    await expect(failure).rejects.toThrow(
+      /^Cannot connect to MongoDB at mongodb:\/\/ledger:\*\*\*@localhost\/: MongoParseError/,
+    );
     await expect(failure).rejects.not.toThrow(/s3cr/);
   });
 
   it('refuse bad index configuration before connecting', async () => {
-    await expect(MongoReadModelStore.connect('mongodb://127.0.0.1:1/', { indexes: { 'a.b': [['x']] } })).rejects.toThrow(/Invalid collection name/);
+    await expect(
+      MongoReadModelStore.connect('mongodb://127.0.0.1:1/', { indexes: { 'a.b': [['x']] } }),
+    ).rejects.toThrow(/Invalid collection name/);
   });
 });
 
@@ -47,7 +53,12 @@ describe('time limits', () => {
     await space.all('calls');
     await space.collections();
     await space.claim('p', fence);
-    await space.commit('p', [{ collection: 'calls', id: 'c1', document: { status: 'open' } }], { from: null, to: { commit: '1', prepare: '1' } }, fence);
+    await space.commit(
+      'p',
+      [{ collection: 'calls', id: 'c1', document: { status: 'open' } }],
+      { from: null, to: { commit: '1', prepare: '1' } },
+      fence,
+    );
     await space.status('p');
     await space.statuses();
     await space.recordFailure('p', { commit: '2', prepare: '2' }, 'boom', fence);
@@ -55,26 +66,46 @@ describe('time limits', () => {
 
     const operations = calls.filter((c) => c.method !== 'withTransaction');
     expect(new Set(operations.map((c) => c.method))).toEqual(
-      new Set(['findOne', 'updateOne', 'listCollections', 'dropCollection', 'findOneAndUpdate', 'find', 'countDocuments', 'createIndex', 'createCollection', 'bulkWrite']),
+      new Set([
+        'findOne',
+        'updateOne',
+        'listCollections',
+        'dropCollection',
+        'findOneAndUpdate',
+        'find',
+        'countDocuments',
+        'createIndex',
+        'createCollection',
+        'bulkWrite',
+      ]),
     );
-    const unlimited = operations.filter((c) => c.method !== 'createIndex' && (c.options as { maxTimeMS?: number } | undefined)?.maxTimeMS !== 2_500);
+    const unlimited = operations.filter(
+      (c) => c.method !== 'createIndex' && (c.options as { maxTimeMS?: number } | undefined)?.maxTimeMS !== 2_500,
+    );
     expect(unlimited).toEqual([]);
-    const transactions = calls.filter((c) => c.method === 'withTransaction').map((c) => c.options as TransactionOptions);
+    const transactions = calls
+      .filter((c) => c.method === 'withTransaction')
+      .map((c) => c.options as TransactionOptions);
     expect(transactions).toHaveLength(1);
-    expect(transactions[0]).toMatchObject({ maxCommitTimeMS: 2_500, writeConcern: { w: 'majority', wtimeoutMS: 2_500 } });
+    expect(transactions[0]).toMatchObject({
+      maxCommitTimeMS: 2_500,
+      writeConcern: { w: 'majority', wtimeoutMS: 2_500 },
+    });
   });
 });
 
 /** A MongoClient and Db that answer plausibly and record every operation with its options. */
 function recordingDriver() {
   const calls: Array<{ target: string; method: string; options: unknown }> = [];
-  const record = (target: string, method: string, args: unknown[]) => calls.push({ target, method, options: args.at(-1) });
+  const record = (target: string, method: string, args: unknown[]) =>
+    calls.push({ target, method, options: args.at(-1) });
   const cursor = (rows: unknown[]) => ({ toArray: async () => rows });
   const collection = (name: string) =>
     new Proxy(
       {},
       {
-        get: (_target, method: string) =>
+        get:
+          (_target, method: string) =>
           (...args: unknown[]) => {
             record(name, method, args);
             switch (method) {
@@ -83,7 +114,11 @@ function recordingDriver() {
               case 'findOne':
                 return Promise.resolve(name === 'leases' ? { _id: 'projector', owner: 'a', epoch: 1 } : null);
               case 'findOneAndUpdate':
-                return Promise.resolve(name === 'leases' ? { _id: 'projector', owner: 'a', epoch: 1, expiresAt: new Date() } : { _id: 'p', commit: null, prepare: null, failure: null, epoch: 1 });
+                return Promise.resolve(
+                  name === 'leases'
+                    ? { _id: 'projector', owner: 'a', epoch: 1, expiresAt: new Date() }
+                    : { _id: 'p', commit: null, prepare: null, failure: null, epoch: 1 },
+                );
               case 'countDocuments':
                 return Promise.resolve(0);
               default:

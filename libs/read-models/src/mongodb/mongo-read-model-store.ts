@@ -36,7 +36,15 @@
  * (mongo-documents.ts), checkpoint and lease records (mongo-checkpoints.ts), the server's kind and
  * limits (mongo-server.ts), URLs (mongo-url.ts).
  */
-import { MongoClient, MongoServerError, ReadConcern, WriteConcern, type Collection, type Db, type Document } from 'mongodb';
+import {
+  MongoClient,
+  MongoServerError,
+  ReadConcern,
+  WriteConcern,
+  type Collection,
+  type Db,
+  type Document,
+} from 'mongodb';
 import type { Lease, ReadModelSpace, ReadModelStore } from '../read-model-store.port.js';
 import { leaseRelease, leaseUpdate, type CheckpointRecord, type LeaseRecord } from './mongo-checkpoints.js';
 import type { StoredDocument } from './mongo-documents.js';
@@ -156,7 +164,9 @@ export class MongoReadModelStore implements ReadModelStore {
     } catch (error) {
       await client.close().catch(() => undefined);
       // eslint-disable-next-line preserve-caught-error -- driver errors may quote the URL or its options; only their scrubbed text is kept
-      throw new Error(`Cannot prepare the MongoDB read-model store at ${where}: ${scrubMessage(errorText(error), url)}`);
+      throw new Error(
+        `Cannot prepare the MongoDB read-model store at ${where}: ${scrubMessage(errorText(error), url)}`,
+      );
     }
     return store;
   }
@@ -171,7 +181,11 @@ export class MongoReadModelStore implements ReadModelStore {
 
   async activate(generation: number): Promise<void> {
     assertGeneration(generation);
-    await this.meta().updateOne({ _id: ACTIVE_GENERATION_ID }, { $set: { generation } }, { upsert: true, ...this.limits });
+    await this.meta().updateOne(
+      { _id: ACTIVE_GENERATION_ID },
+      { $set: { generation } },
+      { upsert: true, ...this.limits },
+    );
   }
 
   space(generation: number): ReadModelSpace {
@@ -182,7 +196,8 @@ export class MongoReadModelStore implements ReadModelStore {
   /** Drops the generation's collections one by one (not atomically; a repeated drop finishes the job). */
   async drop(generation: number): Promise<void> {
     assertGeneration(generation);
-    if (generation === (await this.activeGeneration())) throw new Error(`Generation ${generation} is active; it cannot be dropped`);
+    if (generation === (await this.activeGeneration()))
+      throw new Error(`Generation ${generation} is active; it cannot be dropped`);
     const names = (await this.physicalCollections(generation)).map((c) => c.name);
     // Checkpoints first: a drop cut short leaves documents without checkpoints (a projection run
     // into this generation again starts from 0 and overwrites them), never checkpoints claiming
@@ -207,7 +222,11 @@ export class MongoReadModelStore implements ReadModelStore {
   async acquireLease(name: string, owner: string, ttlMs: number): Promise<Lease | null> {
     try {
       // One atomic update on the server's clock: renewed, taken (a new epoch), or left to its holder.
-      const after = await this.leases().findOneAndUpdate({ _id: name }, leaseUpdate(owner, ttlMs), { upsert: true, returnDocument: 'after', ...this.limits });
+      const after = await this.leases().findOneAndUpdate({ _id: name }, leaseUpdate(owner, ttlMs), {
+        upsert: true,
+        returnDocument: 'after',
+        ...this.limits,
+      });
       return after?.owner === owner ? { name, owner, epoch: after.epoch, expiresAt: after.expiresAt } : null;
     } catch (error) {
       // Two first takes of a lease at once: both upserts insert, one meets the other's _id.
@@ -243,7 +262,10 @@ export class MongoReadModelStore implements ReadModelStore {
   async physicalCollections(generation?: number): Promise<Array<{ name: string; parsed: ParsedCollectionName }>> {
     const pattern = generation === undefined ? '^g[0-9]+_' : `^${generationPrefix(generation)}`;
     const infos = await this.db
-      .listCollections({ name: { $regex: pattern }, type: 'collection' }, { nameOnly: true, authorizedCollections: true, ...this.limits })
+      .listCollections(
+        { name: { $regex: pattern }, type: 'collection' },
+        { nameOnly: true, authorizedCollections: true, ...this.limits },
+      )
       .toArray();
     const result: Array<{ name: string; parsed: ParsedCollectionName }> = [];
     for (const { name } of infos) {
@@ -264,7 +286,10 @@ export class MongoReadModelStore implements ReadModelStore {
    * so a snapshot transaction started right after can see it.
    */
   async prepare(generation: number, collection: string): Promise<void> {
-    const physical = collection === CHECKPOINTS ? checkpointsCollectionName(generation) : physicalCollectionName(generation, collection);
+    const physical =
+      collection === CHECKPOINTS
+        ? checkpointsCollectionName(generation)
+        : physicalCollectionName(generation, collection);
     if (this.prepared.has(physical)) return;
     let pending = this.preparing.get(physical);
     if (!pending) {

@@ -4,7 +4,14 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { MongoServerSelectionError, ServerType, WriteConcern, type TransactionOptions } from 'mongodb';
-import { DEFAULT_OPERATION_TIME_MS, operationLimits, serverKind, serverKindProblem, transactionOptions, uninitiatedMembers } from './mongo-server.js';
+import {
+  DEFAULT_OPERATION_TIME_MS,
+  operationLimits,
+  serverKind,
+  serverKindProblem,
+  transactionOptions,
+  uninitiatedMembers,
+} from './mongo-server.js';
 
 describe('server kind', () => {
   // `hello` replies as servers send them (fields the classification does not read left out).
@@ -13,7 +20,13 @@ describe('server kind', () => {
   const mongos = { isWritablePrimary: true, msg: 'isdbgrid', ok: 1 };
   const standalone = { isWritablePrimary: true, maxWireVersion: 25, ok: 1 };
   // mongod --replSet rs0 before rs.initiate(): no setName, and isreplicaset.
-  const uninitiated = { isWritablePrimary: false, secondary: false, info: 'Does not have a valid replica set config', isreplicaset: true, ok: 1 };
+  const uninitiated = {
+    isWritablePrimary: false,
+    secondary: false,
+    info: 'Does not have a valid replica set config',
+    isreplicaset: true,
+    ok: 1,
+  };
 
   it('tells initiated members, mongos, uninitiated members and standalone servers apart', () => {
     expect(serverKind(primary)).toBe('replica-set-member');
@@ -41,7 +54,9 @@ describe('server kind', () => {
     const selectionFailure = (types: Record<string, string>) =>
       new MongoServerSelectionError('Server selection timed out after 30000 ms', topology(types) as never);
     expect(uninitiatedMembers(selectionFailure({ 'mongodb:27017': ServerType.RSGhost }))).toEqual(['mongodb:27017']);
-    expect(uninitiatedMembers(selectionFailure({ 'db1:27017': ServerType.RSGhost, 'db2:27017': ServerType.Unknown }))).toEqual(['db1:27017']);
+    expect(
+      uninitiatedMembers(selectionFailure({ 'db1:27017': ServerType.RSGhost, 'db2:27017': ServerType.Unknown })),
+    ).toEqual(['db1:27017']);
     expect(uninitiatedMembers(selectionFailure({ 'db1:27017': ServerType.Unknown }))).toEqual([]);
     expect(uninitiatedMembers(new Error('connect ECONNREFUSED'))).toEqual([]);
     expect(uninitiatedMembers(undefined)).toEqual([]);

@@ -33,7 +33,8 @@ export function serverKind(hello: Document): MongoServerKind {
   return 'standalone';
 }
 
-export const REPLICA_SET_NOT_INITIATED = 'replica set not initiated: run rs.initiate() on the replica set, then start again';
+export const REPLICA_SET_NOT_INITIATED =
+  'replica set not initiated: run rs.initiate() on the replica set, then start again';
 
 /** Why the read-model store cannot use the server at `where`, or null when it can. */
 export function serverKindProblem(kind: MongoServerKind, where: string): string | null {
@@ -77,6 +78,7 @@ export function transactionOptions(operationTimeMs: number = DEFAULT_OPERATION_T
 
 /** The time limits of one operation outside index builds: how long the server may work on it. */
 export function operationLimits(operationTimeMs: number): { readonly maxTimeMS: number } {
-  if (!Number.isSafeInteger(operationTimeMs) || operationTimeMs <= 0) throw new Error(`Invalid operation time limit ${String(operationTimeMs)} ms`);
+  if (!Number.isSafeInteger(operationTimeMs) || operationTimeMs <= 0)
+    throw new Error(`Invalid operation time limit ${String(operationTimeMs)} ms`);
   return { maxTimeMS: operationTimeMs };
 }

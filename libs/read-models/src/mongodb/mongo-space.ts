@@ -15,8 +15,23 @@ import {
   type ReadModelSpace,
   type Where,
 } from '../read-model-store.port.js';
-import { assertCheckpoint, claimableBy, commitUpdate, failureUpdate, interruptionUpdate, storedCheckpoint, toProjectionStatus } from './mongo-checkpoints.js';
-import { fromStoredDocument, groupChanges, toMongoFilter, toMongoFind, toWriteModels, type StoredDocument } from './mongo-documents.js';
+import {
+  assertCheckpoint,
+  claimableBy,
+  commitUpdate,
+  failureUpdate,
+  interruptionUpdate,
+  storedCheckpoint,
+  toProjectionStatus,
+} from './mongo-checkpoints.js';
+import {
+  fromStoredDocument,
+  groupChanges,
+  toMongoFilter,
+  toMongoFind,
+  toWriteModels,
+  type StoredDocument,
+} from './mongo-documents.js';
 import { CHECKPOINTS } from './mongo-layout.js';
 import type { MongoReadModelStore } from './mongo-read-model-store.js';
 import { DUPLICATE_KEY, transactionOptions } from './mongo-server.js';
@@ -29,7 +44,9 @@ export class MongoSpace implements ReadModelSpace {
   ) {}
 
   async get(collection: string, id: string): Promise<ReadModelDocument | null> {
-    const stored = await this.store.documents(this.generation, collection).findOne({ _id: id }, { projection: { _id: 0, doc: 1 }, ...this.store.limits });
+    const stored = await this.store
+      .documents(this.generation, collection)
+      .findOne({ _id: id }, { projection: { _id: 0, doc: 1 }, ...this.store.limits });
     return fromStoredDocument(stored);
   }
 
@@ -54,7 +71,10 @@ export class MongoSpace implements ReadModelSpace {
   }
 
   async all(collection: string): Promise<Array<{ id: string; document: ReadModelDocument }>> {
-    const rows = await this.store.documents(this.generation, collection).find({}, { sort: { _id: 1 }, ...this.store.limits }).toArray();
+    const rows = await this.store
+      .documents(this.generation, collection)
+      .find({}, { sort: { _id: 1 }, ...this.store.limits })
+      .toArray();
     return rows.map((row) => ({ id: row._id, document: fromStoredDocument(row) as ReadModelDocument }));
   }
 
@@ -63,7 +83,9 @@ export class MongoSpace implements ReadModelSpace {
     const candidates = (await this.store.physicalCollections(this.generation)).flatMap(({ name, parsed }) =>
       parsed.kind === 'documents' ? [{ name, collection: parsed.collection }] : [],
     );
-    const nonEmpty = await Promise.all(candidates.map(async (c) => ((await this.store.hasDocuments(c.name)) ? c.collection : null)));
+    const nonEmpty = await Promise.all(
+      candidates.map(async (c) => ((await this.store.hasDocuments(c.name)) ? c.collection : null)),
+    );
     return nonEmpty.filter((c): c is string => c !== null).sort();
   }
 
@@ -75,7 +97,12 @@ export class MongoSpace implements ReadModelSpace {
    * transient errors (e.g. a write conflict with a concurrent commit of the same projection, or with
    * a new holder's claim, which then find themselves stale or fenced out).
    */
-  async commit(projection: string, changes: readonly DocumentChange[], move: CheckpointMove, fence: Fence | null = null): Promise<void> {
+  async commit(
+    projection: string,
+    changes: readonly DocumentChange[],
+    move: CheckpointMove,
+    fence: Fence | null = null,
+  ): Promise<void> {
     assertName('projection', projection);
     assertCheckpoint(move.to);
     if (move.from !== null) assertCheckpoint(move.from);
@@ -90,13 +117,20 @@ export class MongoSpace implements ReadModelSpace {
       await session.withTransaction(async (txn) => {
         if (fence) await this.assertFence(fence, { session: txn, ...limits });
         const record = await checkpoints.findOne({ _id: projection }, { session: txn, ...limits });
-        if (fence && typeof record?.epoch === 'number' && record.epoch > fence.epoch) throw new FencedOutError(fence, `epoch ${record.epoch} has claimed the projection`);
+        if (fence && typeof record?.epoch === 'number' && record.epoch > fence.epoch)
+          throw new FencedOutError(fence, `epoch ${record.epoch} has claimed the projection`);
         assertMovesFrom(projection, storedCheckpoint(record), move);
         // Sequential on purpose: operations of one transaction must not run in parallel.
         for (const batch of batches) {
-          await this.store.db.collection<StoredDocument>(batch.physical).bulkWrite(toWriteModels(batch), { session: txn, ordered: true, ...limits });
+          await this.store.db
+            .collection<StoredDocument>(batch.physical)
+            .bulkWrite(toWriteModels(batch), { session: txn, ordered: true, ...limits });
         }
-        await checkpoints.updateOne({ _id: projection }, commitUpdate(move.to, fence), { session: txn, upsert: true, ...limits });
+        await checkpoints.updateOne({ _id: projection }, commitUpdate(move.to, fence), {
+          session: txn,
+          upsert: true,
+          ...limits,
+        });
       }, transactionOptions(this.store.operationTimeMs));
     } finally {
       await session.endSession();
@@ -123,17 +157,24 @@ export class MongoSpace implements ReadModelSpace {
       return toProjectionStatus(projection, record);
     } catch (error) {
       // A later term has claimed it: the filter missed and the upsert met its _id.
-      if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) throw new FencedOutError(fence, 'a later term has claimed the projection');
+      if (error instanceof MongoServerError && error.code === DUPLICATE_KEY)
+        throw new FencedOutError(fence, 'a later term has claimed the projection');
       throw error;
     }
   }
 
   async status(projection: string): Promise<ProjectionStatus> {
-    return toProjectionStatus(projection, await this.store.checkpoints(this.generation).findOne({ _id: projection }, this.store.limits));
+    return toProjectionStatus(
+      projection,
+      await this.store.checkpoints(this.generation).findOne({ _id: projection }, this.store.limits),
+    );
   }
 
   async statuses(): Promise<ProjectionStatus[]> {
-    const records = await this.store.checkpoints(this.generation).find({}, { sort: { _id: 1 }, ...this.store.limits }).toArray();
+    const records = await this.store
+      .checkpoints(this.generation)
+      .find({}, { sort: { _id: 1 }, ...this.store.limits })
+      .toArray();
     return records.map((record) => toProjectionStatus(record._id, record));
   }
 
@@ -143,7 +184,11 @@ export class MongoSpace implements ReadModelSpace {
     await this.record(projection, { ...failureUpdate(at, message), $unset: { interruption: '' } }, fence);
   }
 
-  async recordInterruption(projection: string, interruption: Interruption | null, fence: Fence | null = null): Promise<void> {
+  async recordInterruption(
+    projection: string,
+    interruption: Interruption | null,
+    fence: Fence | null = null,
+  ): Promise<void> {
     assertName('projection', projection);
     await this.record(projection, interruptionUpdate(interruption), fence);
   }
@@ -151,9 +196,12 @@ export class MongoSpace implements ReadModelSpace {
   private async record(projection: string, update: Document, fence: Fence | null): Promise<void> {
     if (fence) await this.assertFence(fence, this.store.limits);
     try {
-      await this.store.checkpoints(this.generation).updateOne(claimableBy(projection, fence), update, { upsert: true, ...this.store.limits });
+      await this.store
+        .checkpoints(this.generation)
+        .updateOne(claimableBy(projection, fence), update, { upsert: true, ...this.store.limits });
     } catch (error) {
-      if (fence && error instanceof MongoServerError && error.code === DUPLICATE_KEY) throw new FencedOutError(fence, 'a later term has claimed the projection');
+      if (fence && error instanceof MongoServerError && error.code === DUPLICATE_KEY)
+        throw new FencedOutError(fence, 'a later term has claimed the projection');
       throw error;
     }
   }

@@ -16,8 +16,12 @@ describe('connection strings', () => {
     expect(redactUrl('mongodb://ledger:s3cret@db1:27017,db2:27017/ledger?replicaSet=rs0')).toBe(
       'mongodb://ledger:***@db1:27017,db2:27017/ledger?replicaSet=rs0',
     );
-    expect(redactUrl('mongodb+srv://ledger:p%40ss@cluster.example.net/')).toBe('mongodb+srv://ledger:***@cluster.example.net/');
-    expect(redactUrl('mongodb://localhost:27017/?directConnection=true')).toBe('mongodb://localhost:27017/?directConnection=true');
+    expect(redactUrl('mongodb+srv://ledger:p%40ss@cluster.example.net/')).toBe(
+      'mongodb+srv://ledger:***@cluster.example.net/',
+    );
+    expect(redactUrl('mongodb://localhost:27017/?directConnection=true')).toBe(
+      'mongodb://localhost:27017/?directConnection=true',
+    );
     expect(redactUrl('mongodb://onlyuser@localhost/')).toBe('mongodb://onlyuser@localhost/');
   });
 
@@ -28,8 +32,10 @@ describe('connection strings', () => {
   });
 
   it('redacts secret-looking query parameters', () => {
-    expect(redactUrl('mongodb://h/?tlsCertificateKeyFilePassword=abc&authMechanismProperties=AWS_SESSION_TOKEN:xyz&appName=ledger')).toBe(
-      'mongodb://h/?tlsCertificateKeyFilePassword=***&authMechanismProperties=***&appName=ledger',
-    );
+    expect(
+      redactUrl(
+        'mongodb://h/?tlsCertificateKeyFilePassword=abc&authMechanismProperties=AWS_SESSION_TOKEN:xyz&appName=ledger',
+      ),
+    ).toBe('mongodb://h/?tlsCertificateKeyFilePassword=***&authMechanismProperties=***&appName=ledger');
   });
 });

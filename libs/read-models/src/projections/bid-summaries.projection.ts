@@ -34,7 +34,11 @@ export interface BidSummary {
   /** A key that sorts the ranked bids by rank and the others after them. */
   readonly rankKey: string;
   /** Why and by which act it was last passed over; null if never. */
-  readonly passedOver: { readonly reason: PassOverReason; readonly act: AdministrativeAct; readonly passedOverAt: string } | null;
+  readonly passedOver: {
+    readonly reason: PassOverReason;
+    readonly act: AdministrativeAct;
+    readonly passedOverAt: string;
+  } | null;
 }
 
 /** Unranked bids sort after every ranked one. */
@@ -42,7 +46,10 @@ const UNRANKED = 'z';
 const rankKey = (rank: number): string => `r${String(rank).padStart(10, '0')}`;
 
 /** Each bid as the queries show it: `GET /bids/:bidId`, `GET /calls/:callId/bids`. */
-export const bidSummaries = readModel<BidSummary, 'BidSubmitted' | 'BidWithdrawn' | 'BidEvaluated' | 'BidAwarded' | 'BidRanked' | 'BidPassedOver'>({
+export const bidSummaries = readModel<
+  BidSummary,
+  'BidSubmitted' | 'BidWithdrawn' | 'BidEvaluated' | 'BidAwarded' | 'BidRanked' | 'BidPassedOver'
+>({
   collection: 'bids',
   eventTypes: ['BidSubmitted', 'BidWithdrawn', 'BidEvaluated', 'BidAwarded', 'BidRanked', 'BidPassedOver'],
   documentId: (event) => event.data.bidId,
@@ -78,13 +85,22 @@ export const bidSummaries = readModel<BidSummary, 'BidSubmitted' | 'BidWithdrawn
       case 'BidWithdrawn':
         return { ...bid, status: 'withdrawn', withdrawnAt: event.data.withdrawnAt };
       case 'BidEvaluated':
-        return { ...bid, status: event.data.admissible ? 'admissible' : 'inadmissible', score: event.data.score, evaluatedAt: event.data.evaluatedAt };
+        return {
+          ...bid,
+          status: event.data.admissible ? 'admissible' : 'inadmissible',
+          score: event.data.score,
+          evaluatedAt: event.data.evaluatedAt,
+        };
       case 'BidAwarded':
         return { ...bid, status: 'awarded', grantId: event.data.grantId, awardedCents: event.data.amountCents };
       case 'BidRanked':
         return { ...bid, rank: event.data.rank, rankKey: rankKey(event.data.rank) };
       case 'BidPassedOver':
-        return { ...bid, status: 'passed-over', passedOver: { reason: event.data.reason, act: event.data.act, passedOverAt: event.data.passedOverAt } };
+        return {
+          ...bid,
+          status: 'passed-over',
+          passedOver: { reason: event.data.reason, act: event.data.act, passedOverAt: event.data.passedOverAt },
+        };
     }
   },
 });

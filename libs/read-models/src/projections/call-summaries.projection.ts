@@ -1,4 +1,16 @@
-import { BID_STATUSES, appealDeadlines, outstandingRecoveryCents, type AdministrativeAct, type ApplicantType, type BidStatus, type CallStatus, type Fund, type GberTerms, type PassOverReason, type Selection } from '@app/funding';
+import {
+  BID_STATUSES,
+  appealDeadlines,
+  outstandingRecoveryCents,
+  type AdministrativeAct,
+  type ApplicantType,
+  type BidStatus,
+  type CallStatus,
+  type Fund,
+  type GberTerms,
+  type PassOverReason,
+  type Selection,
+} from '@app/funding';
 import { readModel } from './projection.js';
 
 export interface CallSummary {
@@ -45,20 +57,54 @@ export interface CallSummary {
   /** Under GBER: the article and its maximum aid intensity. */
   readonly gber: GberTerms | null;
   /** A ranking call's approved ranking: its act, when it was recorded, how many bids it ranks; null until then. */
-  readonly ranking: { readonly act: AdministrativeAct; readonly approvedAt: string; readonly rankedCount: number } | null;
+  readonly ranking: {
+    readonly act: AdministrativeAct;
+    readonly approvedAt: string;
+    readonly rankedCount: number;
+  } | null;
   /** The last days to challenge the ranking (60 days to the TAR, 120 to the President of the Republic, from its act's date); null until ranked. */
   readonly appealDeadlines: { readonly tar: string; readonly president: string } | null;
   /** The ranked bids passed over now, each with its last reason and act (awarded or withdrawn later, they leave the list). */
-  readonly passedOver: ReadonlyArray<{ readonly bidId: string; readonly reason: PassOverReason; readonly act: AdministrativeAct }>;
+  readonly passedOver: ReadonlyArray<{
+    readonly bidId: string;
+    readonly reason: PassOverReason;
+    readonly act: AdministrativeAct;
+  }>;
 }
 
-const CALL_EVENTS = ['CallOpened', 'CallClosed', 'CallCancelled', 'CallBudgetCommitted', 'CallBudgetReleased', 'RankingApproved'] as const;
+const CALL_EVENTS = [
+  'CallOpened',
+  'CallClosed',
+  'CallCancelled',
+  'CallBudgetCommitted',
+  'CallBudgetReleased',
+  'RankingApproved',
+] as const;
 const BID_EVENTS = ['BidSubmitted', 'BidWithdrawn', 'BidEvaluated', 'BidAwarded', 'BidPassedOver'] as const;
-const GRANT_EVENTS = ['DisbursementRecorded', 'GrantRevoked', 'ExpenditureClaimSubmitted', 'ExpenditureClaimVerified', 'RecoveryReceived', 'RecoveryWrittenOff'] as const;
-type Figures = Pick<CallSummary, 'declaredCents' | 'verifiedCents' | 'disbursedCents' | 'recoveryDueCents' | 'recoveredCents' | 'writtenOffCents' | 'interestReceivedCents'>;
+const GRANT_EVENTS = [
+  'DisbursementRecorded',
+  'GrantRevoked',
+  'ExpenditureClaimSubmitted',
+  'ExpenditureClaimVerified',
+  'RecoveryReceived',
+  'RecoveryWrittenOff',
+] as const;
+type Figures = Pick<
+  CallSummary,
+  | 'declaredCents'
+  | 'verifiedCents'
+  | 'disbursedCents'
+  | 'recoveryDueCents'
+  | 'recoveredCents'
+  | 'writtenOffCents'
+  | 'interestReceivedCents'
+>;
 
 /** Each call with its budget and its bids counted by status and applicant type: `GET /calls`, `GET /calls/:callId`. */
-export const callSummaries = readModel<CallSummary, (typeof CALL_EVENTS)[number] | (typeof BID_EVENTS)[number] | (typeof GRANT_EVENTS)[number]>({
+export const callSummaries = readModel<
+  CallSummary,
+  (typeof CALL_EVENTS)[number] | (typeof BID_EVENTS)[number] | (typeof GRANT_EVENTS)[number]
+>({
   collection: 'calls',
   eventTypes: [...CALL_EVENTS, ...BID_EVENTS, ...GRANT_EVENTS],
   documentId: (event) => event.data.callId,
@@ -88,7 +134,11 @@ export const callSummaries = readModel<CallSummary, (typeof CALL_EVENTS)[number]
         writtenOffCents: 0,
         outstandingRecoveryCents: 0,
         interestReceivedCents: 0,
-        bids: { total: 0, byStatus: Object.fromEntries(BID_STATUSES.map((s) => [s, 0])) as Record<BidStatus, number>, byApplicantType: {} },
+        bids: {
+          total: 0,
+          byStatus: Object.fromEntries(BID_STATUSES.map((s) => [s, 0])) as Record<BidStatus, number>,
+          byApplicantType: {},
+        },
         openedAt: d.openedAt,
         closedAt: null,
         cancelledAt: null,
@@ -104,36 +154,70 @@ export const callSummaries = readModel<CallSummary, (typeof CALL_EVENTS)[number]
     if (call === null) return null;
     switch (event.type) {
       case 'CallClosed':
-        return { ...call, status: 'closed', closedAt: event.data.closedAt, ...(call.closedKey === null ? { closedPosition: at.position, closedKey: at.key } : {}) };
+        return {
+          ...call,
+          status: 'closed',
+          closedAt: event.data.closedAt,
+          ...(call.closedKey === null ? { closedPosition: at.position, closedKey: at.key } : {}),
+        };
       case 'CallCancelled':
-        return { ...call, status: 'cancelled', cancelledAt: event.data.cancelledAt, ...(call.closedKey === null ? { closedPosition: at.position, closedKey: at.key } : {}) };
+        return {
+          ...call,
+          status: 'cancelled',
+          cancelledAt: event.data.cancelledAt,
+          ...(call.closedKey === null ? { closedPosition: at.position, closedKey: at.key } : {}),
+        };
       case 'CallBudgetCommitted':
-        return withRemaining({ ...call, committedCents: call.committedCents + event.data.amountCents, grantCount: call.grantCount + 1 });
+        return withRemaining({
+          ...call,
+          committedCents: call.committedCents + event.data.amountCents,
+          grantCount: call.grantCount + 1,
+        });
       case 'CallBudgetReleased':
         return withRemaining({ ...call, releasedCents: call.releasedCents + event.data.amountCents });
       case 'BidSubmitted': {
         const type = event.data.applicant.type;
         const counted = moveBid(call, null, 'submitted');
-        return { ...counted, bids: { ...counted.bids, total: call.bids.total + 1, byApplicantType: { ...call.bids.byApplicantType, [type]: (call.bids.byApplicantType[type] ?? 0) + 1 } } };
+        return {
+          ...counted,
+          bids: {
+            ...counted.bids,
+            total: call.bids.total + 1,
+            byApplicantType: { ...call.bids.byApplicantType, [type]: (call.bids.byApplicantType[type] ?? 0) + 1 },
+          },
+        };
       }
       case 'BidWithdrawn':
-        return { ...moveBid(call, event.data.previousStatus, 'withdrawn'), passedOver: call.passedOver.filter((p) => p.bidId !== event.data.bidId) };
+        return {
+          ...moveBid(call, event.data.previousStatus, 'withdrawn'),
+          passedOver: call.passedOver.filter((p) => p.bidId !== event.data.bidId),
+        };
       // Only a submitted bid is evaluated, and only an admissible one awarded.
       case 'BidEvaluated':
         return moveBid(call, 'submitted', event.data.admissible ? 'admissible' : 'inadmissible');
       // Admissible, or passed over for insufficient funds and back in the line.
       case 'BidAwarded': {
         const wasPassedOver = call.passedOver.some((p) => p.bidId === event.data.bidId);
-        return { ...moveBid(call, wasPassedOver ? 'passed-over' : 'admissible', 'awarded'), passedOver: call.passedOver.filter((p) => p.bidId !== event.data.bidId) };
+        return {
+          ...moveBid(call, wasPassedOver ? 'passed-over' : 'admissible', 'awarded'),
+          passedOver: call.passedOver.filter((p) => p.bidId !== event.data.bidId),
+        };
       }
       case 'BidPassedOver': {
         const { bidId, reason, act } = event.data;
         const again = call.passedOver.some((p) => p.bidId === bidId);
-        return { ...(again ? call : moveBid(call, 'admissible', 'passed-over')), passedOver: [...call.passedOver.filter((p) => p.bidId !== bidId), { bidId, reason, act }] };
+        return {
+          ...(again ? call : moveBid(call, 'admissible', 'passed-over')),
+          passedOver: [...call.passedOver.filter((p) => p.bidId !== bidId), { bidId, reason, act }],
+        };
       }
       case 'RankingApproved': {
         const { act, approvedAt, ranked } = event.data;
-        return { ...call, ranking: { act, approvedAt, rankedCount: ranked.length }, appealDeadlines: appealDeadlines(act.date) };
+        return {
+          ...call,
+          ranking: { act, approvedAt, rankedCount: ranked.length },
+          appealDeadlines: appealDeadlines(act.date),
+        };
       }
       case 'DisbursementRecorded':
         return withFigures(call, { disbursedCents: event.data.amountCents });
@@ -142,9 +226,15 @@ export const callSummaries = readModel<CallSummary, (typeof CALL_EVENTS)[number]
       case 'ExpenditureClaimSubmitted':
         return withFigures(call, { declaredCents: event.data.declaredCents });
       case 'ExpenditureClaimVerified':
-        return withFigures(call, { verifiedCents: event.data.eligibleCents, recoveryDueCents: event.data.recoveryDueAddedCents });
+        return withFigures(call, {
+          verifiedCents: event.data.eligibleCents,
+          recoveryDueCents: event.data.recoveryDueAddedCents,
+        });
       case 'RecoveryReceived':
-        return withFigures(call, { recoveredCents: event.data.amountCents, interestReceivedCents: event.data.interestCents });
+        return withFigures(call, {
+          recoveredCents: event.data.amountCents,
+          interestReceivedCents: event.data.interestCents,
+        });
       case 'RecoveryWrittenOff':
         return withFigures(call, { writtenOffCents: event.data.amountCents });
     }
@@ -163,6 +253,7 @@ function withRemaining(call: CallSummary): CallSummary {
 
 function withFigures(call: CallSummary, delta: Partial<Figures>): CallSummary {
   const next = { ...call };
-  for (const [key, cents] of Object.entries(delta) as Array<[keyof Figures, number]>) (next as Record<keyof Figures, number>)[key] = call[key] + cents;
+  for (const [key, cents] of Object.entries(delta) as Array<[keyof Figures, number]>)
+    (next as Record<keyof Figures, number>)[key] = call[key] + cents;
   return { ...next, outstandingRecoveryCents: outstandingRecoveryCents(next) };
 }

@@ -26,7 +26,10 @@ export interface ExpenditureClaimSummary {
 }
 
 /** Every expenditure claim: `GET /expenditure-claims` (the controllers' worklist, oldest first). */
-export const expenditureClaims = readModel<ExpenditureClaimSummary, 'ExpenditureClaimSubmitted' | 'ExpenditureClaimVerified' | 'DisbursementRecorded'>({
+export const expenditureClaims = readModel<
+  ExpenditureClaimSummary,
+  'ExpenditureClaimSubmitted' | 'ExpenditureClaimVerified' | 'DisbursementRecorded'
+>({
   collection: 'expenditure_claims',
   eventTypes: ['ExpenditureClaimSubmitted', 'ExpenditureClaimVerified', 'DisbursementRecorded'],
   documentId: (event) => event.data.claimId,
@@ -57,7 +60,15 @@ export const expenditureClaims = readModel<ExpenditureClaimSummary, 'Expenditure
     switch (event.type) {
       case 'ExpenditureClaimVerified': {
         const d = event.data;
-        return { ...claim, status: 'verified', eligibleCents: d.eligibleCents, cutCents: d.cutCents, onTheSpot: d.onTheSpot, verifiedBy: d.verifiedBy, verifiedAt: d.verifiedAt };
+        return {
+          ...claim,
+          status: 'verified',
+          eligibleCents: d.eligibleCents,
+          cutCents: d.cutCents,
+          onTheSpot: d.onTheSpot,
+          verifiedBy: d.verifiedBy,
+          verifiedAt: d.verifiedAt,
+        };
       }
       case 'DisbursementRecorded':
         return { ...claim, paidCents: claim.paidCents + event.data.amountCents };

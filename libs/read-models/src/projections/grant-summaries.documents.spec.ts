@@ -9,7 +9,9 @@ import { projectInMemory, recorded } from '../../test-support/in-memory-projecti
 import { grantSummaries, type GrantSummary } from './grant-summaries.projection.js';
 
 function summaryAfter(events: readonly FundingEvent[]): GrantSummary {
-  const docs = projectInMemory(recorded(events.map((event) => ({ stream: 'grant-g1', event }))), [{ name: 'grant-summaries', readModels: [grantSummaries] }]);
+  const docs = projectInMemory(recorded(events.map((event) => ({ stream: 'grant-g1', event }))), [
+    { name: 'grant-summaries', readModels: [grantSummaries] },
+  ]);
   return docs.get('grants')!.get('g1') as GrantSummary;
 }
 
@@ -21,12 +23,24 @@ describe("a grant's claims, item by item", () => {
   });
 
   it("leave out a natural person's codice fiscale as the issuer of a document, and keep items from before documents as they were", () => {
-    const submitted = claimSubmitted('claim-1', 'interim', EUR(1_000), EUR(500)) as Extract<GrantEvent, { type: 'ExpenditureClaimSubmitted' }>;
+    const submitted = claimSubmitted('claim-1', 'interim', EUR(1_000), EUR(500)) as Extract<
+      GrantEvent,
+      { type: 'ExpenditureClaimSubmitted' }
+    >;
     const [first, second] = submitted.data.items;
-    const receipt = { ...first!, document: { ...first!.document!, type: 'receipt' as const, issuerTaxCode: 'RSSMRA80A01L219X' } };
+    const receipt = {
+      ...first!,
+      document: { ...first!.document!, type: 'receipt' as const, issuerTaxCode: 'RSSMRA80A01L219X' },
+    };
     const old = { ...second!, paidOn: null, document: null };
-    const summary = summaryAfter([grantAwarded(EUR(120_000)), { ...submitted, data: { ...submitted.data, items: [receipt, old] } }]);
-    expect(summary.claims[0]!.items).toEqual([{ ...receipt, document: { ...receipt.document, issuerTaxCode: null } }, old]);
+    const summary = summaryAfter([
+      grantAwarded(EUR(120_000)),
+      { ...submitted, data: { ...submitted.data, items: [receipt, old] } },
+    ]);
+    expect(summary.claims[0]!.items).toEqual([
+      { ...receipt, document: { ...receipt.document, issuerTaxCode: null } },
+      old,
+    ]);
     expect(JSON.stringify(summary)).not.toContain('RSSMRA80A01L219X');
   });
 });

@@ -1,9 +1,28 @@
-import { PERSONAL_TAX_CODE, advanceUncoveredCents, grantDateOf, outstandingRecoveryCents, remainingAwardCents, unpaidPayableCents, type AdministrativeAct, type AidRegime, type Applicant, type ClaimCut, type ClaimItem, type ClaimKind, type DisbursementKind, type Fund, type GrantStatus, type OperationData, type RnaRegistration } from '@app/funding';
+import {
+  PERSONAL_TAX_CODE,
+  advanceUncoveredCents,
+  grantDateOf,
+  outstandingRecoveryCents,
+  remainingAwardCents,
+  unpaidPayableCents,
+  type AdministrativeAct,
+  type AidRegime,
+  type Applicant,
+  type ClaimCut,
+  type ClaimItem,
+  type ClaimKind,
+  type DisbursementKind,
+  type Fund,
+  type GrantStatus,
+  type OperationData,
+  type RnaRegistration,
+} from '@app/funding';
 import { readModel } from './projection.js';
 
 /** A claim item as the grant shows it: a natural person's tax code as the issuer of a document is left out (null). */
 export type ClaimItemShown = Omit<ClaimItem, 'document'> & {
-  readonly document: (Omit<NonNullable<ClaimItem['document']>, 'issuerTaxCode'> & { readonly issuerTaxCode: string | null }) | null;
+  readonly document:
+    (Omit<NonNullable<ClaimItem['document']>, 'issuerTaxCode'> & { readonly issuerTaxCode: string | null }) | null;
 };
 
 export interface GrantSummary {
@@ -17,7 +36,9 @@ export interface GrantSummary {
   readonly measureId: string;
   readonly fund: Fund;
   /** A legal person by type and name (its tax code stays in the log); a natural person by subject id and region only. */
-  readonly beneficiary: { readonly kind: 'legal-person'; readonly type: string; readonly name: string } | Omit<Extract<Applicant, { kind: 'natural-person' }>, never>;
+  readonly beneficiary:
+    | { readonly kind: 'legal-person'; readonly type: string; readonly name: string }
+    | Omit<Extract<Applicant, { kind: 'natural-person' }>, never>;
   /** The natural person's subject id (null for a legal person). */
   readonly subjectId: string | null;
   readonly sensitive: boolean;
@@ -85,9 +106,28 @@ export interface GrantSummary {
     readonly interestReceivedCents: number;
     readonly writtenOffCents: number;
     readonly outstandingCents: number;
-    readonly orders: ReadonlyArray<{ readonly orderId: string; readonly amountCents: number; readonly interestRateBp: number; readonly dueDate: string; readonly reference: string; readonly act: AdministrativeAct | null; readonly orderedAt: string }>;
-    readonly receipts: ReadonlyArray<{ readonly receiptId: string; readonly amountCents: number; readonly interestCents: number; readonly receivedAt: string; readonly reference: string }>;
-    readonly writeOffs: ReadonlyArray<{ readonly amountCents: number; readonly reason: string; readonly act: AdministrativeAct | null; readonly writtenOffAt: string }>;
+    readonly orders: ReadonlyArray<{
+      readonly orderId: string;
+      readonly amountCents: number;
+      readonly interestRateBp: number;
+      readonly dueDate: string;
+      readonly reference: string;
+      readonly act: AdministrativeAct | null;
+      readonly orderedAt: string;
+    }>;
+    readonly receipts: ReadonlyArray<{
+      readonly receiptId: string;
+      readonly amountCents: number;
+      readonly interestCents: number;
+      readonly receivedAt: string;
+      readonly reference: string;
+    }>;
+    readonly writeOffs: ReadonlyArray<{
+      readonly amountCents: number;
+      readonly reason: string;
+      readonly act: AdministrativeAct | null;
+      readonly writtenOffAt: string;
+    }>;
   };
   readonly status: GrantStatus;
   readonly awardedAt: string;
@@ -145,7 +185,10 @@ export const grantSummaries = readModel<GrantSummary, (typeof EVENTS)[number]>({
         measureId: d.measureId,
         fund: d.fund,
         // A legal person's tax code stays in the event log; read models show who, not their identifiers.
-        beneficiary: d.beneficiary.kind === 'legal-person' ? { kind: 'legal-person', type: d.beneficiary.type, name: d.beneficiary.name } : d.beneficiary,
+        beneficiary:
+          d.beneficiary.kind === 'legal-person'
+            ? { kind: 'legal-person', type: d.beneficiary.type, name: d.beneficiary.name }
+            : d.beneficiary,
         subjectId: d.beneficiary.kind === 'natural-person' ? d.beneficiary.subjectId : null,
         sensitive: d.sensitive,
         publicView: !(d.beneficiary.kind === 'natural-person' && d.sensitive),
@@ -153,7 +196,10 @@ export const grantSummaries = readModel<GrantSummary, (typeof EVENTS)[number]>({
         projectTitle: d.projectTitle,
         cup: d.cup,
         // Where a natural person's operation is, to the municipality, would point at them: their region only.
-        operation: d.beneficiary.kind === 'natural-person' ? { ...d.operation, istatMunicipalityCode: '', nuts3: '' } : d.operation,
+        operation:
+          d.beneficiary.kind === 'natural-person'
+            ? { ...d.operation, istatMunicipalityCode: '', nuts3: '' }
+            : d.operation,
         actualEndDate: null,
         aidRegime: d.aidRegime,
         rna: d.rna,
@@ -172,7 +218,17 @@ export const grantSummaries = readModel<GrantSummary, (typeof EVENTS)[number]>({
         declaredCents: 0,
         verifiedCents: 0,
         claims: [],
-        recovery: { dueCents: 0, orderedCents: 0, receivedCents: 0, interestReceivedCents: 0, writtenOffCents: 0, outstandingCents: 0, orders: [], receipts: [], writeOffs: [] },
+        recovery: {
+          dueCents: 0,
+          orderedCents: 0,
+          receivedCents: 0,
+          interestReceivedCents: 0,
+          writtenOffCents: 0,
+          outstandingCents: 0,
+          orders: [],
+          receipts: [],
+          writeOffs: [],
+        },
         status: 'active',
         awardedAt: d.awardedAt,
         completedAt: null,
@@ -189,12 +245,21 @@ export const grantSummaries = readModel<GrantSummary, (typeof EVENTS)[number]>({
           ...grant,
           disbursedCents: grant.disbursedCents + amountCents,
           lastPaymentAt: paidAt,
-          disbursements: [...grant.disbursements, { disbursementId, kind, claimId, amountCents, reference, deggendorfVisuraRef, paidAt }],
+          disbursements: [
+            ...grant.disbursements,
+            { disbursementId, kind, claimId, amountCents, reference, deggendorfVisuraRef, paidAt },
+          ],
           claims: grant.claims.map((c) => (c.claimId === claimId ? { ...c, paidCents: c.paidCents + amountCents } : c)),
         });
       }
       case 'GrantCompleted':
-        return withRemaining({ ...grant, status: 'completed', completedAt: event.data.completedAt, actualEndDate: event.data.actualEndDate, releasedCents: grant.releasedCents + event.data.releasedCents });
+        return withRemaining({
+          ...grant,
+          status: 'completed',
+          completedAt: event.data.completedAt,
+          actualEndDate: event.data.actualEndDate,
+          releasedCents: grant.releasedCents + event.data.releasedCents,
+        });
       case 'GrantRevoked': {
         const d = event.data;
         return withRemaining({
@@ -207,13 +272,37 @@ export const grantSummaries = readModel<GrantSummary, (typeof EVENTS)[number]>({
           revokedAt: d.whole ? d.revokedAt : grant.revokedAt,
           revocations: [
             ...grant.revocations,
-            { reason: d.reason, covar: d.covar, revokedCents: d.revokedCents, whole: d.whole, releasedCents: d.releasedCents, recoveryDueCents: d.recoveryDueCents, act: d.act, revokedAt: d.revokedAt },
+            {
+              reason: d.reason,
+              covar: d.covar,
+              revokedCents: d.revokedCents,
+              whole: d.whole,
+              releasedCents: d.releasedCents,
+              recoveryDueCents: d.recoveryDueCents,
+              act: d.act,
+              revokedAt: d.revokedAt,
+            },
           ],
         });
       }
       case 'ExpenditureClaimSubmitted': {
         const d = event.data;
-        const claim = { claimId: d.claimId, kind: d.kind, status: 'submitted' as const, items: d.items.map(withoutPersonalIssuer), declaredCents: d.declaredCents, eligibleCents: null, cutCents: null, cuts: [], checklistRef: null, onTheSpot: null, verifiedBy: null, paidCents: 0, submittedAt: d.submittedAt, verifiedAt: null };
+        const claim = {
+          claimId: d.claimId,
+          kind: d.kind,
+          status: 'submitted' as const,
+          items: d.items.map(withoutPersonalIssuer),
+          declaredCents: d.declaredCents,
+          eligibleCents: null,
+          cutCents: null,
+          cuts: [],
+          checklistRef: null,
+          onTheSpot: null,
+          verifiedBy: null,
+          paidCents: 0,
+          submittedAt: d.submittedAt,
+          verifiedAt: null,
+        };
         return { ...grant, declaredCents: grant.declaredCents + d.declaredCents, claims: [...grant.claims, claim] };
       }
       case 'ExpenditureClaimVerified': {
@@ -225,13 +314,35 @@ export const grantSummaries = readModel<GrantSummary, (typeof EVENTS)[number]>({
           recoveryDueCents: d.recoveryDueCents,
           recovery: outstanding({ ...grant.recovery, dueCents: d.recoveryDueCents }),
           claims: grant.claims.map((c) =>
-            c.claimId === d.claimId ? { ...c, status: 'verified', eligibleCents: d.eligibleCents, cutCents: d.cutCents, cuts: d.cuts, checklistRef: d.checklistRef, onTheSpot: d.onTheSpot, verifiedBy: d.verifiedBy, verifiedAt: d.verifiedAt } : c,
+            c.claimId === d.claimId
+              ? {
+                  ...c,
+                  status: 'verified',
+                  eligibleCents: d.eligibleCents,
+                  cutCents: d.cutCents,
+                  cuts: d.cuts,
+                  checklistRef: d.checklistRef,
+                  onTheSpot: d.onTheSpot,
+                  verifiedBy: d.verifiedBy,
+                  verifiedAt: d.verifiedAt,
+                }
+              : c,
           ),
         });
       }
       case 'RecoveryOrdered': {
         const { orderId, amountCents, interestRateBp, dueDate, reference, act, orderedAt } = event.data;
-        return { ...grant, recovery: { ...grant.recovery, orderedCents: grant.recovery.orderedCents + amountCents, orders: [...grant.recovery.orders, { orderId, amountCents, interestRateBp, dueDate, reference, act, orderedAt }] } };
+        return {
+          ...grant,
+          recovery: {
+            ...grant.recovery,
+            orderedCents: grant.recovery.orderedCents + amountCents,
+            orders: [
+              ...grant.recovery.orders,
+              { orderId, amountCents, interestRateBp, dueDate, reference, act, orderedAt },
+            ],
+          },
+        };
       }
       case 'RecoveryReceived': {
         const { receiptId, amountCents, interestCents, receivedAt, reference, releasedCents } = event.data;
@@ -239,13 +350,25 @@ export const grantSummaries = readModel<GrantSummary, (typeof EVENTS)[number]>({
         return withRemaining({
           ...grant,
           releasedCents: grant.releasedCents + releasedCents,
-          recovery: outstanding({ ...r, receivedCents: r.receivedCents + amountCents, interestReceivedCents: r.interestReceivedCents + interestCents, receipts: [...r.receipts, { receiptId, amountCents, interestCents, receivedAt, reference }] }),
+          recovery: outstanding({
+            ...r,
+            receivedCents: r.receivedCents + amountCents,
+            interestReceivedCents: r.interestReceivedCents + interestCents,
+            receipts: [...r.receipts, { receiptId, amountCents, interestCents, receivedAt, reference }],
+          }),
         });
       }
       case 'RecoveryWrittenOff': {
         const { amountCents, reason, act, writtenOffAt } = event.data;
         const r = grant.recovery;
-        return { ...grant, recovery: outstanding({ ...r, writtenOffCents: r.writtenOffCents + amountCents, writeOffs: [...r.writeOffs, { amountCents, reason, act, writtenOffAt }] }) };
+        return {
+          ...grant,
+          recovery: outstanding({
+            ...r,
+            writtenOffCents: r.writtenOffCents + amountCents,
+            writeOffs: [...r.writeOffs, { amountCents, reason, act, writtenOffAt }],
+          }),
+        };
       }
     }
   },
@@ -261,7 +384,14 @@ function withoutPersonalIssuer(item: ClaimItem): ClaimItemShown {
 }
 
 function outstanding(recovery: GrantSummary['recovery']): GrantSummary['recovery'] {
-  return { ...recovery, outstandingCents: outstandingRecoveryCents({ recoveryDueCents: recovery.dueCents, recoveredCents: recovery.receivedCents, writtenOffCents: recovery.writtenOffCents }) };
+  return {
+    ...recovery,
+    outstandingCents: outstandingRecoveryCents({
+      recoveryDueCents: recovery.dueCents,
+      recoveredCents: recovery.receivedCents,
+      writtenOffCents: recovery.writtenOffCents,
+    }),
+  };
 }
 
 /**
@@ -279,5 +409,10 @@ function withRemaining(grant: GrantSummary): GrantSummary {
     recoveredCents: grant.recovery.receivedCents,
     claims: grant.claims.map((c) => ({ kind: c.kind, status: c.status, eligibleCents: c.eligibleCents ?? 0 })),
   };
-  return { ...grant, remainingCents: remainingAwardCents(money), payableCents: unpaidPayableCents(money), advanceUncovered: advanceUncoveredCents(money, grant.verifiedCents) };
+  return {
+    ...grant,
+    remainingCents: remainingAwardCents(money),
+    payableCents: unpaidPayableCents(money),
+    advanceUncovered: advanceUncoveredCents(money, grant.verifiedCents),
+  };
 }

@@ -6,10 +6,25 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { GRANT, advanceUncoveredCents, coveredCents, grantStream, verifiedEligibleCents, type FundingEvent, type Grant, type GrantEvent } from '@app/funding';
+import {
+  GRANT,
+  advanceUncoveredCents,
+  coveredCents,
+  grantStream,
+  verifiedEligibleCents,
+  type FundingEvent,
+  type Grant,
+  type GrantEvent,
+} from '@app/funding';
 import { TestLedger } from '../../../funding/test-support/test-ledger.js';
 import { play, scenario } from '../../../funding/test-support/funding.arbitraries.js';
-import { EUR, claimSubmitted, claimVerified, disbursed, grantAwarded } from '../../../funding/test-support/funding.fixtures.js';
+import {
+  EUR,
+  claimSubmitted,
+  claimVerified,
+  disbursed,
+  grantAwarded,
+} from '../../../funding/test-support/funding.fixtures.js';
 import { projectInMemory, recorded } from '../../test-support/in-memory-projection.js';
 import { grantSummaries, type GrantSummary } from './grant-summaries.projection.js';
 
@@ -30,14 +45,18 @@ describe('the advance not yet covered by verified expenditure', () => {
         const docs = projectInMemory(recorded(ledger.log), GRANTS);
         for (const [grantId, doc] of docs.get('grants') ?? []) {
           const summary = doc as GrantSummary;
-          const grant = ledger.log.filter((e) => e.stream === grantStream(grantId)).reduce((s: Grant, e) => GRANT.evolve(s, e.event as GrantEvent), GRANT.initialState());
+          const grant = ledger.log
+            .filter((e) => e.stream === grantStream(grantId))
+            .reduce((s: Grant, e) => GRANT.evolve(s, e.event as GrantEvent), GRANT.initialState());
           if (grant.status === 'none') throw new Error(`${grantId} has a summary and no stream`);
           expect(summary.advanceUncovered).toBe(advanceUncoveredCents(grant, verifiedEligibleCents(grant)));
           expect(summary.advanceUncovered).toBeGreaterThanOrEqual(0);
           expect(summary.advanceUncovered).toBeLessThanOrEqual(grant.advancePaidCents);
           // With nothing paid on claims and nothing recovered, it is the advance less what the verified expenditure covers.
           if (grant.paidCents === grant.advancePaidCents && grant.recoveredCents === 0) {
-            expect(summary.advanceUncovered).toBe(Math.max(0, grant.advancePaidCents - coveredCents(grant, verifiedEligibleCents(grant))));
+            expect(summary.advanceUncovered).toBe(
+              Math.max(0, grant.advancePaidCents - coveredCents(grant, verifiedEligibleCents(grant))),
+            );
           }
         }
       }),
@@ -62,11 +81,24 @@ describe('the advance not yet covered by verified expenditure', () => {
       [
         {
           type: 'GrantRevoked',
-          data: { ...place, reason: 'Partial', covar: null, whole: false, revokedCents: EUR(70_000), awardAfterCents: EUR(50_000), releasedCents: EUR(60_000), recoveryDueCents: EUR(10_000), recoveryDueAddedCents: EUR(10_000), act: null, revokedAt: '2026-09-01T10:00:00.000Z' },
+          data: {
+            ...place,
+            reason: 'Partial',
+            covar: null,
+            whole: false,
+            revokedCents: EUR(70_000),
+            awardAfterCents: EUR(50_000),
+            releasedCents: EUR(60_000),
+            recoveryDueCents: EUR(10_000),
+            recoveryDueAddedCents: EUR(10_000),
+            act: null,
+            revokedAt: '2026-09-01T10:00:00.000Z',
+          },
         } as GrantEvent,
         EUR(10_000),
       ],
     ];
-    for (let i = 1; i <= steps.length; i++) expect([i, summaryAfter(steps.slice(0, i).map(([e]) => e)).advanceUncovered]).toEqual([i, steps[i - 1]![1]]);
+    for (let i = 1; i <= steps.length; i++)
+      expect([i, summaryAfter(steps.slice(0, i).map(([e]) => e)).advanceUncovered]).toEqual([i, steps[i - 1]![1]]);
   });
 });

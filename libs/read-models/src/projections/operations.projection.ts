@@ -59,10 +59,37 @@ export interface Operation {
 }
 
 export const OPERATION_COLUMNS: ReadonlyArray<keyof Operation> = [
-  'operationId', 'cup', 'beneficiaryName', 'beneficiaryType', 'beneficiaryRegion', 'operationTitle', 'purpose', 'programmeId', 'programmeCode',
-  'callId', 'callTitle', 'measureId', 'measureCode', 'measureTitle', 'fund', 'specificObjective', 'interventionType', 'euCoFinancingRateBp',
-  'totalEligibleCostCents', 'amountAwardedCents', 'amountPaidCents', 'startDate', 'plannedEndDate', 'actualEndDate', 'location', 'municipality',
-  'grantDate', 'awardedAt', 'completedAt', 'revokedAt', 'status',
+  'operationId',
+  'cup',
+  'beneficiaryName',
+  'beneficiaryType',
+  'beneficiaryRegion',
+  'operationTitle',
+  'purpose',
+  'programmeId',
+  'programmeCode',
+  'callId',
+  'callTitle',
+  'measureId',
+  'measureCode',
+  'measureTitle',
+  'fund',
+  'specificObjective',
+  'interventionType',
+  'euCoFinancingRateBp',
+  'totalEligibleCostCents',
+  'amountAwardedCents',
+  'amountPaidCents',
+  'startDate',
+  'plannedEndDate',
+  'actualEndDate',
+  'location',
+  'municipality',
+  'grantDate',
+  'awardedAt',
+  'completedAt',
+  'revokedAt',
+  'status',
 ];
 
 /** An operation as stored: the grant's own figures, with its programme and call by id, and what OpenCoesione reports. */
@@ -85,9 +112,24 @@ interface CallLabels {
   readonly title: string;
 }
 
-const operations = readModel<OperationDocument, 'GrantAwarded' | 'DisbursementRecorded' | 'GrantCompleted' | 'GrantRevoked' | 'ExpenditureClaimVerified' | 'RecoveryReceived'>({
+const operations = readModel<
+  OperationDocument,
+  | 'GrantAwarded'
+  | 'DisbursementRecorded'
+  | 'GrantCompleted'
+  | 'GrantRevoked'
+  | 'ExpenditureClaimVerified'
+  | 'RecoveryReceived'
+>({
   collection: 'open_data_operations',
-  eventTypes: ['GrantAwarded', 'DisbursementRecorded', 'GrantCompleted', 'GrantRevoked', 'ExpenditureClaimVerified', 'RecoveryReceived'],
+  eventTypes: [
+    'GrantAwarded',
+    'DisbursementRecorded',
+    'GrantCompleted',
+    'GrantRevoked',
+    'ExpenditureClaimVerified',
+    'RecoveryReceived',
+  ],
   documentId: (event) => event.data.grantId,
   evolve(operation, event) {
     if (event.type === 'GrantAwarded') {
@@ -132,7 +174,13 @@ const operations = readModel<OperationDocument, 'GrantAwarded' | 'DisbursementRe
       case 'DisbursementRecorded':
         return { ...operation, amountPaidCents: operation.amountPaidCents + event.data.amountCents };
       case 'GrantCompleted':
-        return { ...operation, status: 'completed' satisfies GrantStatus, completedAt: event.data.completedAt, actualEndDate: event.data.actualEndDate, committedCents: operation.committedCents - event.data.releasedCents };
+        return {
+          ...operation,
+          status: 'completed' satisfies GrantStatus,
+          completedAt: event.data.completedAt,
+          actualEndDate: event.data.actualEndDate,
+          committedCents: operation.committedCents - event.data.releasedCents,
+        };
       case 'GrantRevoked':
         return {
           ...operation,
@@ -144,7 +192,11 @@ const operations = readModel<OperationDocument, 'GrantAwarded' | 'DisbursementRe
       case 'ExpenditureClaimVerified':
         return { ...operation, committedCents: operation.committedCents - event.data.releasedCents };
       case 'RecoveryReceived':
-        return { ...operation, recoveredCents: operation.recoveredCents + event.data.amountCents, committedCents: operation.committedCents - event.data.releasedCents };
+        return {
+          ...operation,
+          recoveredCents: operation.recoveredCents + event.data.amountCents,
+          committedCents: operation.committedCents - event.data.releasedCents,
+        };
     }
   },
 });
@@ -180,14 +232,24 @@ export const openDataOperations: Projection = {
 const PAGE = 500;
 
 /** Every operation in award order with the names filled in, a page at a time, and what OpenCoesione reports of it. */
-export async function* listOperations(space: ReadModelSpace): AsyncGenerator<Operation & { readonly committedCents: number; readonly recoveredCents: number }> {
+export async function* listOperations(
+  space: ReadModelSpace,
+): AsyncGenerator<Operation & { readonly committedCents: number; readonly recoveredCents: number }> {
   const programmes = new Map<string, ProgrammeLabels | null>();
   const calls = new Map<string, CallLabels | null>();
   for (let offset = 0; ; offset += PAGE) {
-    const page = (await space.find(operations.collection, { orderBy: [{ field: 'awardedAt', direction: 'asc' }], offset, limit: PAGE })) as OperationDocument[];
+    const page = (await space.find(operations.collection, {
+      orderBy: [{ field: 'awardedAt', direction: 'asc' }],
+      offset,
+      limit: PAGE,
+    })) as OperationDocument[];
     for (const operation of page) {
       const { programmeId, callId, measureId } = operation;
-      if (!programmes.has(programmeId)) programmes.set(programmeId, (await space.get(programmeLabels.collection, programmeId)) as ProgrammeLabels | null);
+      if (!programmes.has(programmeId))
+        programmes.set(
+          programmeId,
+          (await space.get(programmeLabels.collection, programmeId)) as ProgrammeLabels | null,
+        );
       if (!calls.has(callId)) calls.set(callId, (await space.get(callLabels.collection, callId)) as CallLabels | null);
       const programme = programmes.get(programmeId);
       const measure = programme?.measures.find((m) => m.measureId === measureId);
@@ -205,8 +267,19 @@ export async function* listOperations(space: ReadModelSpace): AsyncGenerator<Ope
 
 /** OpenCoesione's project columns for the fields this ledger holds (their names, their order). */
 export const OPENCOESIONE_COLUMNS = [
-  'COD_LOCALE_PROGETTO', 'CUP', 'OC_TITOLO_PROGETTO', 'OC_SINTESI_PROGETTO', 'OC_DENOM_BENEFICIARIO', 'FINANZ_UE', 'FINANZ_TOTALE_PUBBLICO',
-  'IMPEGNI', 'TOT_PAGAMENTI', 'OC_STATO_PROGETTO', 'OC_DATA_INIZIO_PROGETTO', 'OC_DATA_FINE_PROGETTO_PREVISTA', 'OC_DATA_FINE_PROGETTO_EFFETTIVA',
+  'COD_LOCALE_PROGETTO',
+  'CUP',
+  'OC_TITOLO_PROGETTO',
+  'OC_SINTESI_PROGETTO',
+  'OC_DENOM_BENEFICIARIO',
+  'FINANZ_UE',
+  'FINANZ_TOTALE_PUBBLICO',
+  'IMPEGNI',
+  'TOT_PAGAMENTI',
+  'OC_STATO_PROGETTO',
+  'OC_DATA_INIZIO_PROGETTO',
+  'OC_DATA_FINE_PROGETTO_PREVISTA',
+  'OC_DATA_FINE_PROGETTO_EFFETTIVA',
 ] as const;
 
 /** Euro as OpenCoesione writes them: a comma before the cents, no thousands separator. */
@@ -222,7 +295,9 @@ const STATO: Readonly<Record<string, string>> = { active: 'In corso', completed:
  * An operation as an OpenCoesione row: EU financing at the fund's co-financing rate, total public
  * financing the award, commitments what the grant still holds, payments net of recoveries; dates YYYYMMDD.
  */
-export function opencoesioneRow(operation: Operation & { readonly committedCents: number; readonly recoveredCents: number }): Record<(typeof OPENCOESIONE_COLUMNS)[number], string> {
+export function opencoesioneRow(
+  operation: Operation & { readonly committedCents: number; readonly recoveredCents: number },
+): Record<(typeof OPENCOESIONE_COLUMNS)[number], string> {
   const date = (iso: string | null) => (iso ? iso.slice(0, 10).replace(/-/g, '') : '');
   return {
     COD_LOCALE_PROGETTO: operation.operationId,
@@ -231,7 +306,10 @@ export function opencoesioneRow(operation: Operation & { readonly committedCents
     OC_SINTESI_PROGETTO: operation.purpose ?? '',
     // Only a natural person has a region.
     OC_DENOM_BENEFICIARIO: operation.beneficiaryRegion !== null ? NATURAL_PERSON_LABEL_IT : operation.beneficiaryName,
-    FINANZ_UE: operation.euCoFinancingRateBp === null ? '' : opencoesioneEuro(Math.round((operation.amountAwardedCents * operation.euCoFinancingRateBp) / 10_000)),
+    FINANZ_UE:
+      operation.euCoFinancingRateBp === null
+        ? ''
+        : opencoesioneEuro(Math.round((operation.amountAwardedCents * operation.euCoFinancingRateBp) / 10_000)),
     FINANZ_TOTALE_PUBBLICO: opencoesioneEuro(operation.amountAwardedCents),
     IMPEGNI: opencoesioneEuro(operation.committedCents),
     TOT_PAGAMENTI: opencoesioneEuro(operation.amountPaidCents - operation.recoveredCents),

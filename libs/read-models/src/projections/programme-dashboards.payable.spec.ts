@@ -5,7 +5,16 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import type { FundingEvent, GrantEvent } from '@app/funding';
-import { EUR, G1_PLACE, claimSubmitted, claimVerified, disbursed, grantAwarded, measureDefined, programmeEstablished } from '../../../funding/test-support/funding.fixtures.js';
+import {
+  EUR,
+  G1_PLACE,
+  claimSubmitted,
+  claimVerified,
+  disbursed,
+  grantAwarded,
+  measureDefined,
+  programmeEstablished,
+} from '../../../funding/test-support/funding.fixtures.js';
 import { projectInMemory, recorded } from '../../test-support/in-memory-projection.js';
 import { programmeDashboards, shownDashboard, type ProgrammeDashboard } from './programme-dashboards.projection.js';
 
@@ -24,12 +33,30 @@ const payable = (dashboard: ProgrammeDashboard) => ({
 
 const revoked = (awardAfterCents: number, whole: boolean): GrantEvent => ({
   type: 'GrantRevoked',
-  data: { ...G1_PLACE, reason: 'Cut', covar: null, whole, revokedCents: EUR(120_000) - awardAfterCents, awardAfterCents, releasedCents: 0, recoveryDueCents: 0, recoveryDueAddedCents: 0, act: null, revokedAt: '2026-09-01T10:00:00.000Z' },
+  data: {
+    ...G1_PLACE,
+    reason: 'Cut',
+    covar: null,
+    whole,
+    revokedCents: EUR(120_000) - awardAfterCents,
+    awardAfterCents,
+    releasedCents: 0,
+    recoveryDueCents: 0,
+    recoveryDueAddedCents: 0,
+    act: null,
+    revokedAt: '2026-09-01T10:00:00.000Z',
+  },
 });
 
 const completed: GrantEvent = {
   type: 'GrantCompleted',
-  data: { ...G1_PLACE, actualEndDate: '2027-05-31', paidCents: EUR(80_000), releasedCents: EUR(40_000), completedAt: '2027-06-01T10:00:00.000Z' },
+  data: {
+    ...G1_PLACE,
+    actualEndDate: '2027-05-31',
+    paidCents: EUR(80_000),
+    releasedCents: EUR(40_000),
+    completedAt: '2027-06-01T10:00:00.000Z',
+  },
 };
 
 describe("the dashboard's payable", () => {
@@ -54,13 +81,23 @@ describe("the dashboard's payable", () => {
       [completed, 0],
     ];
     for (let i = 1; i <= steps.length; i++) {
-      const dashboard = dashboardAfter([programmeEstablished, measureDefined, ...steps.slice(0, i).map(([event]) => event)]);
+      const dashboard = dashboardAfter([
+        programmeEstablished,
+        measureDefined,
+        ...steps.slice(0, i).map(([event]) => event),
+      ]);
       expect([i, payable(dashboard)]).toEqual([i, { measure: steps[i - 1]![1], FSE: steps[i - 1]![1], FESR: 0 }]);
     }
   });
 
   it('is nothing for a grant revoked whole, whatever was verified', () => {
-    const verified = [programmeEstablished, measureDefined, grantAwarded(EUR(120_000)), claimSubmitted('k1', 'interim', EUR(50_000)), claimVerified('k1', 'interim', EUR(50_000))];
+    const verified = [
+      programmeEstablished,
+      measureDefined,
+      grantAwarded(EUR(120_000)),
+      claimSubmitted('k1', 'interim', EUR(50_000)),
+      claimVerified('k1', 'interim', EUR(50_000)),
+    ];
     expect(payable(dashboardAfter(verified)).measure).toBe(EUR(30_000));
     expect(payable(dashboardAfter([...verified, revoked(0, true)])).measure).toBe(0);
   });
@@ -68,16 +105,33 @@ describe("the dashboard's payable", () => {
   it('is shown without the figures the dashboard keeps to compute it', () => {
     const dashboard = dashboardAfter([programmeEstablished, measureDefined, grantAwarded(EUR(120_000))]);
     expect(Object.keys(dashboard.activeGrants ?? {})).toEqual(['g1']);
-    expect(Object.keys(shownDashboard(dashboard)).sort()).toEqual(['code', 'funds', 'measures', 'programmeId', 'rules', 'title']);
+    expect(Object.keys(shownDashboard(dashboard)).sort()).toEqual([
+      'code',
+      'funds',
+      'measures',
+      'programmeId',
+      'rules',
+      'title',
+    ]);
   });
 
   it('leaves no figure NaN on a document stored before it was kept (a rebuild counts the grants awarded before)', () => {
     const stored = dashboardAfter([programmeEstablished, measureDefined, grantAwarded(EUR(120_000))]);
     const { activeGrants: _notYet, ...rest } = stored;
     const withoutPayable = <T extends { payableCents: number }>({ payableCents: _none, ...figures }: T) => figures;
-    const old = { ...rest, funds: rest.funds.map(withoutPayable), measures: rest.measures.map(withoutPayable) } as unknown as ProgrammeDashboard;
-    const events = [claimSubmitted('k1', 'interim', EUR(50_000)), claimVerified('k1', 'interim', EUR(50_000))] as Array<Parameters<typeof programmeDashboards.evolve>[1]>;
-    const after = events.reduce((dashboard: ProgrammeDashboard | null, event) => programmeDashboards.evolve(dashboard, event, { position: '9', key: '9' }), old)!;
+    const old = {
+      ...rest,
+      funds: rest.funds.map(withoutPayable),
+      measures: rest.measures.map(withoutPayable),
+    } as unknown as ProgrammeDashboard;
+    const events = [claimSubmitted('k1', 'interim', EUR(50_000)), claimVerified('k1', 'interim', EUR(50_000))] as Array<
+      Parameters<typeof programmeDashboards.evolve>[1]
+    >;
+    const after = events.reduce(
+      (dashboard: ProgrammeDashboard | null, event) =>
+        programmeDashboards.evolve(dashboard, event, { position: '9', key: '9' }),
+      old,
+    )!;
     expect([payable(after).measure, payable(after).FSE]).toEqual([0, 0]);
     expect(after.measures[0]!.verifiedCents).toBe(EUR(50_000));
   });

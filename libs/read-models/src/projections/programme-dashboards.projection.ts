@@ -1,4 +1,10 @@
-import { outstandingRecoveryCents, unpaidPayableCents, type Fund, type GrantMoney, type ProgrammeRules } from '@app/funding';
+import {
+  outstandingRecoveryCents,
+  unpaidPayableCents,
+  type Fund,
+  type GrantMoney,
+  type ProgrammeRules,
+} from '@app/funding';
 import { readModel } from './projection.js';
 
 /** The money of a fund or a measure, each figure the sum of the events behind it (invariant 7). */
@@ -132,7 +138,9 @@ export const programmeDashboards = readModel<ProgrammeDashboard, (typeof EVENTS)
         code: d.code,
         title: d.title,
         rules: d.rules,
-        funds: d.funds.map((f) => fundFigures({ fund: f.fund, amountCents: f.amountCents, allocatedCents: 0, ...ZERO })),
+        funds: d.funds.map((f) =>
+          fundFigures({ fund: f.fund, amountCents: f.amountCents, allocatedCents: 0, ...ZERO }),
+        ),
         measures: [],
         activeGrants: {},
       };
@@ -143,8 +151,20 @@ export const programmeDashboards = readModel<ProgrammeDashboard, (typeof EVENTS)
         const d = event.data;
         return {
           ...dashboard,
-          funds: dashboard.funds.map((f) => (f.fund === d.fund ? fundFigures({ ...f, allocatedCents: f.allocatedCents + d.allocationCents }) : f)),
-          measures: [...dashboard.measures, measureFigures({ measureId: d.measureId, code: d.code, title: d.title, fund: d.fund, allocationCents: d.allocationCents, ...ZERO })],
+          funds: dashboard.funds.map((f) =>
+            f.fund === d.fund ? fundFigures({ ...f, allocatedCents: f.allocatedCents + d.allocationCents }) : f,
+          ),
+          measures: [
+            ...dashboard.measures,
+            measureFigures({
+              measureId: d.measureId,
+              code: d.code,
+              title: d.title,
+              fund: d.fund,
+              allocationCents: d.allocationCents,
+              ...ZERO,
+            }),
+          ],
         };
       }
       case 'MeasureBudgetReserved':
@@ -153,34 +173,69 @@ export const programmeDashboards = readModel<ProgrammeDashboard, (typeof EVENTS)
         return move(dashboard, event.data.measureId, { reservedCents: -event.data.amountCents });
       case 'GrantAwarded': {
         const d = event.data;
-        const awarded: ActiveGrantMoney = { currentAwardCents: d.amountCents, totalEligibleCostCents: d.operation.totalEligibleCostCents, fundingRateBp: d.fundingRateBp, paidCents: 0, advancePaidCents: 0, recoveredCents: 0, claims: [] };
+        const awarded: ActiveGrantMoney = {
+          currentAwardCents: d.amountCents,
+          totalEligibleCostCents: d.operation.totalEligibleCostCents,
+          fundingRateBp: d.fundingRateBp,
+          paidCents: 0,
+          advancePaidCents: 0,
+          recoveredCents: 0,
+          claims: [],
+        };
         // Nothing verified nor paid yet: nothing payable either.
-        return { ...move(dashboard, d.measureId, { committedCents: d.amountCents }), activeGrants: { ...dashboard.activeGrants, [d.grantId]: awarded } };
+        return {
+          ...move(dashboard, d.measureId, { committedCents: d.amountCents }),
+          activeGrants: { ...dashboard.activeGrants, [d.grantId]: awarded },
+        };
       }
       case 'DisbursementRecorded': {
         const d = event.data;
-        return moveGrant(dashboard, d, (g) => ({ ...g, paidCents: g.paidCents + d.amountCents, advancePaidCents: g.advancePaidCents + (d.kind === 'advance' ? d.amountCents : 0) }), { disbursedCents: d.amountCents });
+        return moveGrant(
+          dashboard,
+          d,
+          (g) => ({
+            ...g,
+            paidCents: g.paidCents + d.amountCents,
+            advancePaidCents: g.advancePaidCents + (d.kind === 'advance' ? d.amountCents : 0),
+          }),
+          { disbursedCents: d.amountCents },
+        );
       }
       // A completed or revoked grant is paid nothing more: it leaves the active grants.
       case 'GrantCompleted':
         return moveGrant(dashboard, event.data, () => null, { releasedCents: event.data.releasedCents });
       case 'GrantRevoked': {
         const d = event.data;
-        return moveGrant(dashboard, d, (g) => (d.whole ? null : { ...g, currentAwardCents: d.awardAfterCents }), { releasedCents: d.releasedCents, recoveryDueCents: d.recoveryDueAddedCents });
+        return moveGrant(dashboard, d, (g) => (d.whole ? null : { ...g, currentAwardCents: d.awardAfterCents }), {
+          releasedCents: d.releasedCents,
+          recoveryDueCents: d.recoveryDueAddedCents,
+        });
       }
       case 'ExpenditureClaimSubmitted':
         return move(dashboard, event.data.measureId, { declaredCents: event.data.declaredCents });
       case 'ExpenditureClaimVerified': {
         const d = event.data;
-        return moveGrant(dashboard, d, (g) => ({ ...g, claims: [...g.claims, { kind: d.kind, status: 'verified', eligibleCents: d.eligibleCents }] }), {
-          verifiedCents: d.eligibleCents,
-          releasedCents: d.releasedCents,
-          recoveryDueCents: d.recoveryDueAddedCents,
-        });
+        return moveGrant(
+          dashboard,
+          d,
+          (g) => ({
+            ...g,
+            claims: [...g.claims, { kind: d.kind, status: 'verified', eligibleCents: d.eligibleCents }],
+          }),
+          {
+            verifiedCents: d.eligibleCents,
+            releasedCents: d.releasedCents,
+            recoveryDueCents: d.recoveryDueAddedCents,
+          },
+        );
       }
       case 'RecoveryReceived': {
         const d = event.data;
-        return moveGrant(dashboard, d, (g) => ({ ...g, recoveredCents: g.recoveredCents + d.amountCents }), { recoveredCents: d.amountCents, interestReceivedCents: d.interestCents, releasedCents: d.releasedCents });
+        return moveGrant(dashboard, d, (g) => ({ ...g, recoveredCents: g.recoveredCents + d.amountCents }), {
+          recoveredCents: d.amountCents,
+          interestReceivedCents: d.interestCents,
+          releasedCents: d.releasedCents,
+        });
       }
       case 'RecoveryWrittenOff':
         return move(dashboard, event.data.measureId, { writtenOffCents: event.data.amountCents });
@@ -203,11 +258,17 @@ function move(dashboard: ProgrammeDashboard, measureId: string, delta: Delta): P
  * An event of a grant: its money changes (null: the grant is no longer active), and with it what
  * it may still be paid, which moves its measure's and fund's payable along with the event's delta.
  */
-function moveGrant(dashboard: ProgrammeDashboard, place: { readonly grantId: string; readonly measureId: string }, change: (grant: ActiveGrantMoney) => ActiveGrantMoney | null, delta: Delta): ProgrammeDashboard {
+function moveGrant(
+  dashboard: ProgrammeDashboard,
+  place: { readonly grantId: string; readonly measureId: string },
+  change: (grant: ActiveGrantMoney) => ActiveGrantMoney | null,
+  delta: Delta,
+): ProgrammeDashboard {
   const { [place.grantId]: before, ...others } = dashboard.activeGrants ?? {};
   // A completed or revoked grant is no longer among them, nor one awarded before the document kept them (until a rebuild).
   const after = before === undefined ? null : change(before);
-  const payable = (grant: ActiveGrantMoney | null | undefined) => (grant ? unpaidPayableCents({ status: 'active', ...grant }) : 0);
+  const payable = (grant: ActiveGrantMoney | null | undefined) =>
+    grant ? unpaidPayableCents({ status: 'active', ...grant }) : 0;
   const moved = move(dashboard, place.measureId, { ...delta, payableCents: payable(after) - payable(before) });
   return { ...moved, activeGrants: after === null ? others : { ...others, [place.grantId]: after } };
 }
@@ -215,7 +276,8 @@ function moveGrant(dashboard: ProgrammeDashboard, place: { readonly grantId: str
 function add<T extends MoneyTotals>(figures: T, delta: Delta): T {
   const sum = { ...figures };
   // `?? 0`: a document stored before a figure was added lacks it.
-  for (const key of Object.keys(ZERO) as Array<keyof MoneyTotals>) (sum as Record<keyof MoneyTotals, number>)[key] = (figures[key] ?? 0) + (delta[key] ?? 0);
+  for (const key of Object.keys(ZERO) as Array<keyof MoneyTotals>)
+    (sum as Record<keyof MoneyTotals, number>)[key] = (figures[key] ?? 0) + (delta[key] ?? 0);
   return sum;
 }
 
@@ -223,7 +285,9 @@ function ratio(part: number, whole: number): number {
   return whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 10_000;
 }
 
-function measureFigures(m: Omit<MeasureFigures, 'unreservedCents' | 'availableCents' | 'absorption' | 'outstandingRecoveryCents'>): MeasureFigures {
+function measureFigures(
+  m: Omit<MeasureFigures, 'unreservedCents' | 'availableCents' | 'absorption' | 'outstandingRecoveryCents'>,
+): MeasureFigures {
   return {
     ...m,
     outstandingRecoveryCents: outstandingRecoveryCents(m),
@@ -233,7 +297,9 @@ function measureFigures(m: Omit<MeasureFigures, 'unreservedCents' | 'availableCe
   };
 }
 
-function fundFigures(f: Omit<FundFigures, 'unallocatedCents' | 'availableCents' | 'absorption' | 'outstandingRecoveryCents'>): FundFigures {
+function fundFigures(
+  f: Omit<FundFigures, 'unallocatedCents' | 'availableCents' | 'absorption' | 'outstandingRecoveryCents'>,
+): FundFigures {
   return {
     ...f,
     outstandingRecoveryCents: outstandingRecoveryCents(f),

@@ -35,7 +35,10 @@ export function readModel<D extends ReadModelDocument, T extends FundingEventTyp
   documentId(event: EventOf<T>): string | null;
   evolve(document: D | null, event: EventOf<T>, at: LogPlace): D | null;
 }): ReadModel<D, EventOf<T>> {
-  return { ...definition, eventTypes: new Set<EventOf<T>['type']>(definition.eventTypes as ReadonlyArray<EventOf<T>['type']>) };
+  return {
+    ...definition,
+    eventTypes: new Set<EventOf<T>['type']>(definition.eventTypes as ReadonlyArray<EventOf<T>['type']>),
+  };
 }
 
 /**
@@ -57,7 +60,10 @@ export function fundingEvent(recorded: RecordedEvent): FundingEvent {
 }
 
 /** Where an event goes: for each read model that takes it, its document and the document after it. */
-export function* routes(projection: Projection, event: FundingEvent): Generator<{ readonly model: ReadModel; readonly id: string }> {
+export function* routes(
+  projection: Projection,
+  event: FundingEvent,
+): Generator<{ readonly model: ReadModel; readonly id: string }> {
   for (const model of projection.readModels) {
     if (!model.eventTypes.has(event.type)) continue;
     const id = model.documentId(event);

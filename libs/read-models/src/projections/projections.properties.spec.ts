@@ -27,14 +27,17 @@ const total = (items: Data[], field = 'amountCents') => items.reduce((sum, d) =>
 function lastDue(events: RecordedEvent[], where: (d: Data) => boolean): number {
   const due = new Map<string, number>();
   for (const e of events) {
-    if ((e.type === 'GrantRevoked' || e.type === 'ExpenditureClaimVerified') && where(e.data as Data)) due.set((e.data as Data)['grantId'] as string, (e.data as Data)['recoveryDueCents'] as number);
+    if ((e.type === 'GrantRevoked' || e.type === 'ExpenditureClaimVerified') && where(e.data as Data))
+      due.set((e.data as Data)['grantId'] as string, (e.data as Data)['recoveryDueCents'] as number);
   }
   return [...due.values()].reduce((a, b) => a + b, 0);
 }
 
 /** What verified expenditure entitles the grant to and was not paid yet, on the grant's own fold (the write side's state). */
 function unpaidPayableOf(events: RecordedEvent[], grantId: string): number {
-  const grant = events.filter((e) => e.stream === grantStream(grantId)).reduce((state: Grant, e) => GRANT.evolve(state, fundingEvent(e) as GrantEvent), GRANT.initialState());
+  const grant = events
+    .filter((e) => e.stream === grantStream(grantId))
+    .reduce((state: Grant, e) => GRANT.evolve(state, fundingEvent(e) as GrantEvent), GRANT.initialState());
   return grant.status === 'none' ? 0 : unpaidPayableCents(grant);
 }
 
@@ -56,27 +59,56 @@ describe(`read models over ${RUNS} random command sequences`, () => {
         for (const [, doc] of docs.get('programme_dashboards') ?? []) {
           const dashboard = doc as ProgrammeDashboard;
           for (const m of dashboard.measures) {
-            const ofMeasure = (d: Data) => d['measureId'] === m.measureId && (d['programmeId'] ?? dashboard.programmeId) === dashboard.programmeId;
-            const grantsOfMeasure = (d: Data) => measureOfGrant(d) === m.measureId && grantOf.get(d['grantId'] as string)?.['programmeId'] === dashboard.programmeId;
-            expect(m.reservedCents).toBe(total(of(events, 'MeasureBudgetReserved', ofMeasure)) - total(of(events, 'MeasureReservationReleased', ofMeasure)));
+            const ofMeasure = (d: Data) =>
+              d['measureId'] === m.measureId && (d['programmeId'] ?? dashboard.programmeId) === dashboard.programmeId;
+            const grantsOfMeasure = (d: Data) =>
+              measureOfGrant(d) === m.measureId &&
+              grantOf.get(d['grantId'] as string)?.['programmeId'] === dashboard.programmeId;
+            expect(m.reservedCents).toBe(
+              total(of(events, 'MeasureBudgetReserved', ofMeasure)) -
+                total(of(events, 'MeasureReservationReleased', ofMeasure)),
+            );
             expect(m.committedCents).toBe(total(of(events, 'GrantAwarded', ofMeasure)));
             expect(m.disbursedCents).toBe(total(of(events, 'DisbursementRecorded', grantsOfMeasure)));
             const releasing = ['GrantCompleted', 'GrantRevoked', 'ExpenditureClaimVerified', 'RecoveryReceived'];
-            expect(m.releasedCents).toBe(releasing.reduce((sum, type) => sum + total(of(events, type, grantsOfMeasure), 'releasedCents'), 0));
+            expect(m.releasedCents).toBe(
+              releasing.reduce((sum, type) => sum + total(of(events, type, grantsOfMeasure), 'releasedCents'), 0),
+            );
             expect(m.recoveryDueCents).toBe(lastDue(events, grantsOfMeasure));
-            expect(m.declaredCents).toBe(total(of(events, 'ExpenditureClaimSubmitted', grantsOfMeasure), 'declaredCents'));
-            expect(m.verifiedCents).toBe(total(of(events, 'ExpenditureClaimVerified', grantsOfMeasure), 'eligibleCents'));
+            expect(m.declaredCents).toBe(
+              total(of(events, 'ExpenditureClaimSubmitted', grantsOfMeasure), 'declaredCents'),
+            );
+            expect(m.verifiedCents).toBe(
+              total(of(events, 'ExpenditureClaimVerified', grantsOfMeasure), 'eligibleCents'),
+            );
             expect(m.recoveredCents).toBe(total(of(events, 'RecoveryReceived', grantsOfMeasure)));
-            expect(m.interestReceivedCents).toBe(total(of(events, 'RecoveryReceived', grantsOfMeasure), 'interestCents'));
+            expect(m.interestReceivedCents).toBe(
+              total(of(events, 'RecoveryReceived', grantsOfMeasure), 'interestCents'),
+            );
             expect(m.writtenOffCents).toBe(total(of(events, 'RecoveryWrittenOff', grantsOfMeasure)));
             expect(m.outstandingRecoveryCents).toBe(m.recoveryDueCents - m.recoveredCents - m.writtenOffCents);
             expect(m.availableCents).toBe(m.allocationCents - m.committedCents + m.releasedCents);
             const grantsOfThisMeasure = of(events, 'GrantAwarded', ofMeasure).map((g) => g['grantId'] as string);
-            expect(m.payableCents).toBe(grantsOfThisMeasure.reduce((sum, grantId) => sum + unpaidPayableOf(events, grantId), 0));
+            expect(m.payableCents).toBe(
+              grantsOfThisMeasure.reduce((sum, grantId) => sum + unpaidPayableOf(events, grantId), 0),
+            );
           }
           for (const f of dashboard.funds) {
             const measures = dashboard.measures.filter((m) => m.fund === f.fund);
-            for (const field of ['reservedCents', 'committedCents', 'disbursedCents', 'releasedCents', 'recoveryDueCents', 'declaredCents', 'verifiedCents', 'recoveredCents', 'writtenOffCents', 'outstandingRecoveryCents', 'interestReceivedCents', 'payableCents'] as const) {
+            for (const field of [
+              'reservedCents',
+              'committedCents',
+              'disbursedCents',
+              'releasedCents',
+              'recoveryDueCents',
+              'declaredCents',
+              'verifiedCents',
+              'recoveredCents',
+              'writtenOffCents',
+              'outstandingRecoveryCents',
+              'interestReceivedCents',
+              'payableCents',
+            ] as const) {
               expect(f[field]).toBe(measures.reduce((sum, m) => sum + m[field], 0));
             }
             expect(f.allocatedCents).toBe(measures.reduce((sum, m) => sum + m.allocationCents, 0));
@@ -96,23 +128,36 @@ describe(`read models over ${RUNS} random command sequences`, () => {
           expect(call.verifiedCents).toBe(total(of(events, 'ExpenditureClaimVerified', ofCall), 'eligibleCents'));
           expect(call.recoveryDueCents).toBe(lastDue(events, ofCall));
           expect(call.recoveredCents).toBe(total(of(events, 'RecoveryReceived', ofCall)));
-          expect(call.outstandingRecoveryCents).toBe(call.recoveryDueCents - call.recoveredCents - total(of(events, 'RecoveryWrittenOff', ofCall)));
+          expect(call.outstandingRecoveryCents).toBe(
+            call.recoveryDueCents - call.recoveredCents - total(of(events, 'RecoveryWrittenOff', ofCall)),
+          );
         }
         for (const [grantId, doc] of docs.get('grants') ?? []) {
           const grant = doc as GrantSummary;
           const ofGrant = (d: Data) => d['grantId'] === grantId;
           expect(grant.disbursedCents).toBe(total(of(events, 'DisbursementRecorded', ofGrant)));
-          expect(grant.disbursements.map((d) => d.amountCents)).toEqual(of(events, 'DisbursementRecorded', ofGrant).map((d) => d.amountCents));
+          expect(grant.disbursements.map((d) => d.amountCents)).toEqual(
+            of(events, 'DisbursementRecorded', ofGrant).map((d) => d.amountCents),
+          );
           expect(grant.recovery.receivedCents).toBe(total(of(events, 'RecoveryReceived', ofGrant)));
           expect(grant.recovery.orderedCents).toBe(total(of(events, 'RecoveryOrdered', ofGrant)));
-          expect(grant.recovery.outstandingCents).toBe(lastDue(events, ofGrant) - grant.recovery.receivedCents - total(of(events, 'RecoveryWrittenOff', ofGrant)));
+          expect(grant.recovery.outstandingCents).toBe(
+            lastDue(events, ofGrant) - grant.recovery.receivedCents - total(of(events, 'RecoveryWrittenOff', ofGrant)),
+          );
           for (const claim of grant.claims) {
-            expect(claim.paidCents).toBe(total(of(events, 'DisbursementRecorded', (d) => d['claimId'] === claim.claimId)));
+            expect(claim.paidCents).toBe(
+              total(of(events, 'DisbursementRecorded', (d) => d['claimId'] === claim.claimId)),
+            );
           }
         }
         for (const [claimId, doc] of docs.get('expenditure_claims') ?? []) {
           expect(doc['paidCents']).toBe(total(of(events, 'DisbursementRecorded', (d) => d['claimId'] === claimId)));
-          expect(doc['declaredCents']).toBe(total(of(events, 'ExpenditureClaimSubmitted', (d) => d['claimId'] === claimId), 'declaredCents'));
+          expect(doc['declaredCents']).toBe(
+            total(
+              of(events, 'ExpenditureClaimSubmitted', (d) => d['claimId'] === claimId),
+              'declaredCents',
+            ),
+          );
         }
       }),
       { numRuns: RUNS },

@@ -18,7 +18,18 @@ const PAGE = 50;
 export async function auditPage(params, query) {
   const kind = KINDS.find((k) => k.kind === params.kind);
   if (!params.kind || !kind) {
-    return { title: 'Audit', content: [h('h1', { tabindex: '-1' }, 'Audit'), h('p', { class: 'lead' }, 'An entity’s history, event by event, and its state as of any moment. Needs an auditor’s key.'), entityForm(params, query)] };
+    return {
+      title: 'Audit',
+      content: [
+        h('h1', { tabindex: '-1' }, 'Audit'),
+        h(
+          'p',
+          { class: 'lead' },
+          'An entity’s history, event by event, and its state as of any moment. Needs an auditor’s key.',
+        ),
+        entityForm(params, query),
+      ],
+    };
   }
   const from = Math.max(0, Number.parseInt(query.from ?? '0', 10) || 0);
   const asOf = query.asOf || new Date().toISOString();
@@ -33,7 +44,13 @@ export async function auditPage(params, query) {
     title: `Audit of ${kind.label.toLowerCase()} ${params.id}`,
     content: [
       h('h1', { tabindex: '-1' }, `${kind.label} ${params.id}: audit`),
-      h('p', { class: 'lead' }, 'Stream ', h('code', {}, stream), '. Each event as recorded, with the actor whose command wrote it and when.'),
+      h(
+        'p',
+        { class: 'lead' },
+        'Stream ',
+        h('code', {}, stream),
+        '. Each event as recorded, with the actor whose command wrote it and when.',
+      ),
       entityForm(params, query),
       section(
         'History',
@@ -41,20 +58,48 @@ export async function auditPage(params, query) {
           caption: `Events ${from + 1}–${from + history.events.length} of the stream${history.nextRevision === null ? '' : ' (more follow)'}, oldest first. Times are UTC as recorded.`,
           columns: [
             { label: 'Revision', numeric: true, value: (e) => String(e.revision) },
-            { label: 'Event', value: (e) => [h('strong', {}, e.type), h('span', { class: 'sub' }, `schema v${e.schemaVersion}`)] },
-            { label: 'Recorded at', value: (e) => h('time', { datetime: e.metadata.recordedAt }, e.metadata.recordedAt) },
+            {
+              label: 'Event',
+              value: (e) => [h('strong', {}, e.type), h('span', { class: 'sub' }, `schema v${e.schemaVersion}`)],
+            },
+            {
+              label: 'Recorded at',
+              value: (e) => h('time', { datetime: e.metadata.recordedAt }, e.metadata.recordedAt),
+            },
             { label: 'Actor', value: (e) => e.metadata.actor ?? '—' },
             { label: 'Log position', numeric: true, value: (e) => e.position },
-            { label: 'Data', value: (e) => h('details', {}, h('summary', {}, `Data of revision ${e.revision}`), h('pre', {}, JSON.stringify({ data: e.data, metadata: e.metadata }, null, 2))) },
-            { label: 'State', value: (e) => h('a', { href: here({ asOf: e.position }) }, h('span', {}, 'as of this event'), h('span', { class: 'visually-hidden' }, ` (revision ${e.revision})`)) },
+            {
+              label: 'Data',
+              value: (e) =>
+                h(
+                  'details',
+                  {},
+                  h('summary', {}, `Data of revision ${e.revision}`),
+                  h('pre', {}, JSON.stringify({ data: e.data, metadata: e.metadata }, null, 2)),
+                ),
+            },
+            {
+              label: 'State',
+              value: (e) =>
+                h(
+                  'a',
+                  { href: here({ asOf: e.position }) },
+                  h('span', {}, 'as of this event'),
+                  h('span', { class: 'visually-hidden' }, ` (revision ${e.revision})`),
+                ),
+            },
           ],
           rows: history.events,
         }),
         h(
           'nav',
           { class: 'pager', 'aria-label': 'Pages of events' },
-          from > 0 ? h('a', { href: here({ from: String(Math.max(0, from - PAGE)) }), rel: 'prev' }, '← Earlier events') : null,
-          history.nextRevision !== null ? h('a', { href: here({ from: String(history.nextRevision) }), rel: 'next' }, 'Later events →') : null,
+          from > 0
+            ? h('a', { href: here({ from: String(Math.max(0, from - PAGE)) }), rel: 'prev' }, '← Earlier events')
+            : null,
+          history.nextRevision !== null
+            ? h('a', { href: here({ from: String(history.nextRevision) }), rel: 'next' }, 'Later events →')
+            : null,
         ),
       ),
       section(
@@ -77,8 +122,19 @@ export async function auditPage(params, query) {
 const moment = (asOf) => (/^\d+(\/\d+)?$/.test(asOf) ? `log position ${asOf}` : asOf);
 
 function entityForm(params, query) {
-  const kind = h('select', { id: 'audit-kind', name: 'kind' }, KINDS.map((k) => h('option', { value: k.kind, selected: params.kind === k.kind }, k.label)));
-  const id = h('input', { id: 'audit-id', name: 'id', value: params.id ?? '', required: true, autocomplete: 'off', spellcheck: 'false' });
+  const kind = h(
+    'select',
+    { id: 'audit-kind', name: 'kind' },
+    KINDS.map((k) => h('option', { value: k.kind, selected: params.kind === k.kind }, k.label)),
+  );
+  const id = h('input', {
+    id: 'audit-id',
+    name: 'id',
+    value: params.id ?? '',
+    required: true,
+    autocomplete: 'off',
+    spellcheck: 'false',
+  });
   const form = h(
     'form',
     { class: 'inline-form', method: 'post', 'aria-label': 'Choose an entity' },
@@ -90,20 +146,34 @@ function entityForm(params, query) {
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    if (id.value.trim()) location.hash = routeHref(['audit', kind.value, id.value.trim()], query.asOf ? { asOf: query.asOf } : {});
+    if (id.value.trim())
+      location.hash = routeHref(['audit', kind.value, id.value.trim()], query.asOf ? { asOf: query.asOf } : {});
   });
   return form;
 }
 
 function asOfForm(here, asOf) {
-  const input = h('input', { id: 'as-of', name: 'asOf', value: asOf, required: true, autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'as-of-help', class: 'wide' });
+  const input = h('input', {
+    id: 'as-of',
+    name: 'asOf',
+    value: asOf,
+    required: true,
+    autocomplete: 'off',
+    spellcheck: 'false',
+    'aria-describedby': 'as-of-help',
+    class: 'wide',
+  });
   const form = h(
     'form',
     { class: 'inline-form', method: 'post', 'aria-label': 'State as of' },
     h('label', { for: 'as-of' }, 'As of'),
     input,
     h('button', { type: 'submit', class: 'button button--quiet' }, 'Show the state'),
-    h('p', { class: 'hint', id: 'as-of-help' }, 'An ISO 8601 date-time with its zone (2026-06-30T23:59:59Z) or a log position (1200): the events recorded up to then are folded.'),
+    h(
+      'p',
+      { class: 'hint', id: 'as-of-help' },
+      'An ISO 8601 date-time with its zone (2026-06-30T23:59:59Z) or a log position (1200): the events recorded up to then are folded.',
+    ),
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();

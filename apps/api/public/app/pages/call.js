@@ -22,10 +22,18 @@ export async function callPage({ callId }, query) {
     title: `Call ${call.title}`,
     content: [
       h('h1', { tabindex: '-1' }, call.title),
-      h('p', { class: 'lead' }, `Call ${call.callId} · measure ${call.measureId} (${call.fund}) · `, link(['programmes', call.programmeId], `programme ${call.programmeId}`)),
+      h(
+        'p',
+        { class: 'lead' },
+        `Call ${call.callId} · measure ${call.measureId} (${call.fund}) · `,
+        link(['programmes', call.programmeId], `programme ${call.programmeId}`),
+      ),
       facts([
         ['Status', [badge(call.status), call.acceptingBids ? ' taking bids' : ' not taking bids']],
-        ['Selection', call.selection === 'first-come' ? 'first come, in order of arrival (a sportello)' : 'ranking by score'],
+        [
+          'Selection',
+          call.selection === 'first-come' ? 'first come, in order of arrival (a sportello)' : 'ranking by score',
+        ],
         ['Window', `${dateTime(call.opensAt)} – ${dateTime(call.closesAt)}`],
         ['Largest grant per bid', euros(call.maxGrantCents)],
       ]),
@@ -45,8 +53,16 @@ export async function callPage({ callId }, query) {
         h(
           'nav',
           { class: 'tabs', 'aria-label': 'Order of the bids' },
-          h('a', { href: href({ order: 'score' }), 'aria-current': shownOrder === 'score' ? 'page' : undefined }, 'Ranking by score'),
-          h('a', { href: href({ order: 'arrival' }), 'aria-current': shownOrder === 'arrival' ? 'page' : undefined }, 'Order of arrival'),
+          h(
+            'a',
+            { href: href({ order: 'score' }), 'aria-current': shownOrder === 'score' ? 'page' : undefined },
+            'Ranking by score',
+          ),
+          h(
+            'a',
+            { href: href({ order: 'arrival' }), 'aria-current': shownOrder === 'arrival' ? 'page' : undefined },
+            'Order of arrival',
+          ),
         ),
         dataTable({
           caption:
@@ -55,15 +71,34 @@ export async function callPage({ callId }, query) {
               : `${counted(bids.total, 'bid')} ranked by score, the best first; bids not yet scored follow, by arrival.`,
           empty: 'No bid yet.',
           columns: [
-            { label: shownOrder === 'arrival' ? 'Arrival' : 'Rank', numeric: true, value: (b) => (shownOrder === 'arrival' ? String(bids.items.indexOf(b) + 1 + (bids.page - 1) * bids.pageSize) : b.rank === null ? '—' : String(b.rank)) },
+            {
+              label: shownOrder === 'arrival' ? 'Arrival' : 'Rank',
+              numeric: true,
+              value: (b) =>
+                shownOrder === 'arrival'
+                  ? String(bids.items.indexOf(b) + 1 + (bids.page - 1) * bids.pageSize)
+                  : b.rank === null
+                    ? '—'
+                    : String(b.rank),
+            },
             { label: 'Bid', value: (b) => b.bidId },
-            { label: 'Applicant', value: (b) => [applicantName(b.applicant), h('span', { class: 'sub' }, b.applicant?.type ?? '')] },
+            {
+              label: 'Applicant',
+              value: (b) => [applicantName(b.applicant), h('span', { class: 'sub' }, b.applicant?.type ?? '')],
+            },
             { label: 'Project', value: (b) => b.projectTitle },
             { label: 'Requested', numeric: true, value: (b) => euros(b.requestedCents) },
             { label: 'Status', value: (b) => badge(b.status) },
             { label: 'Score', numeric: true, value: (b) => (b.score === null ? '—' : String(b.score)) },
-            { label: 'Awarded', numeric: true, value: (b) => (b.grantId ? link(['grants', b.grantId], euros(b.awardedCents)) : '—') },
-            { label: 'Arrived', value: (b) => [dateTime(b.submittedAt), h('span', { class: 'sub' }, `log position ${b.arrivalPosition}`)] },
+            {
+              label: 'Awarded',
+              numeric: true,
+              value: (b) => (b.grantId ? link(['grants', b.grantId], euros(b.awardedCents)) : '—'),
+            },
+            {
+              label: 'Arrived',
+              value: (b) => [dateTime(b.submittedAt), h('span', { class: 'sub' }, `log position ${b.arrivalPosition}`)],
+            },
             { label: 'Late', value: (b) => yesNo(b.late) },
           ],
           rows: bids.items,
@@ -75,7 +110,10 @@ export async function callPage({ callId }, query) {
             { label: 'Count of', value: (r) => r[0] },
             { label: 'Bids', numeric: true, value: (r) => count(r[1]) },
           ],
-          rows: [...Object.entries(call.bids?.byStatus ?? {}).map(([k, v]) => [`status ${k}`, v]), ...Object.entries(call.bids?.byApplicantType ?? {}).map(([k, v]) => [`applicant type ${k}`, v])],
+          rows: [
+            ...Object.entries(call.bids?.byStatus ?? {}).map(([k, v]) => [`status ${k}`, v]),
+            ...Object.entries(call.bids?.byApplicantType ?? {}).map(([k, v]) => [`applicant type ${k}`, v]),
+          ],
         }),
       ),
       section(
@@ -84,7 +122,10 @@ export async function callPage({ callId }, query) {
           caption: `${counted(grants.total, 'grant')} awarded on this call, in order of award; amounts in euro.`,
           empty: 'No grant awarded yet.',
           columns: [
-            { label: 'Grant', value: (g) => [link(['grants', g.grantId], g.projectTitle), h('span', { class: 'sub' }, g.grantId)] },
+            {
+              label: 'Grant',
+              value: (g) => [link(['grants', g.grantId], g.projectTitle), h('span', { class: 'sub' }, g.grantId)],
+            },
             { label: 'Beneficiary', value: (g) => applicantName(g.beneficiary) },
             { label: 'CUP', value: (g) => h('code', {}, g.cup) },
             { label: 'Status', value: (g) => badge(g.status) },

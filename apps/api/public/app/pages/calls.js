@@ -27,7 +27,10 @@ export async function callsPage({ programmeId }, query) {
         columns: [
           { label: 'Call', value: (c) => [link(['calls', c.callId], c.title), h('span', { class: 'sub' }, c.callId)] },
           { label: 'Measure', value: (c) => measures.get(c.measureId)?.code ?? c.measureId },
-          { label: 'Status', value: (c) => [badge(c.status), c.acceptingBids ? h('span', { class: 'sub' }, 'taking bids') : null] },
+          {
+            label: 'Status',
+            value: (c) => [badge(c.status), c.acceptingBids ? h('span', { class: 'sub' }, 'taking bids') : null],
+          },
           { label: 'Selection', value: (c) => (c.selection === 'first-come' ? 'first come (a sportello)' : 'ranking') },
           { label: 'Window', value: (c) => `${date(c.opensAt)} – ${date(c.closesAt)}` },
           { label: 'Budget', numeric: true, value: (c) => euros(c.budgetCents) },
@@ -54,7 +57,9 @@ function filters(programmeId, measures, query) {
     'select',
     { id: 'call-measure', name: 'measureId' },
     h('option', { value: '' }, 'any'),
-    measures.map((m) => h('option', { value: m.measureId, selected: query.measureId === m.measureId }, `${m.code} ${m.title}`)),
+    measures.map((m) =>
+      h('option', { value: m.measureId, selected: query.measureId === m.measureId }, `${m.code} ${m.title}`),
+    ),
   );
   const form = h(
     'form',

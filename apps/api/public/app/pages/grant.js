@@ -18,9 +18,21 @@ export async function grantPage({ grantId }) {
     title: `Grant ${grant.grantId}`,
     content: [
       h('h1', { tabindex: '-1' }, grant.projectTitle),
-      h('p', { class: 'lead' }, `Grant ${grant.grantId} · CUP `, h('code', {}, grant.cup), ' · ', badge(grant.status), ' · ', link(['calls', grant.callId], `call ${grant.callId}`)),
+      h(
+        'p',
+        { class: 'lead' },
+        `Grant ${grant.grantId} · CUP `,
+        h('code', {}, grant.cup),
+        ' · ',
+        badge(grant.status),
+        ' · ',
+        link(['calls', grant.callId], `call ${grant.callId}`),
+      ),
       facts([
-        ['Beneficiary', [applicantName(grant.beneficiary), grant.beneficiary?.type ? ` (${grant.beneficiary.type})` : '']],
+        [
+          'Beneficiary',
+          [applicantName(grant.beneficiary), grant.beneficiary?.type ? ` (${grant.beneficiary.type})` : ''],
+        ],
         ['Measure and fund', `${grant.measureId} · ${grant.fund}`],
         ['Aid regime', grant.aidRegime ?? '—'],
         ['Awarded on', dateTime(grant.awardedAt)],
@@ -70,10 +82,23 @@ export async function grantPage({ grantId }) {
             { label: 'Status', value: (c) => badge(c.status) },
             { label: 'Submitted', value: (c) => dateTime(c.submittedAt) },
             { label: 'Declared', numeric: true, value: (c) => euros(c.declaredCents) },
-            { label: 'Eligible', numeric: true, value: (c) => (c.status === 'verified' ? euros(c.eligibleCents) : '—') },
+            {
+              label: 'Eligible',
+              numeric: true,
+              value: (c) => (c.status === 'verified' ? euros(c.eligibleCents) : '—'),
+            },
             { label: 'Cut', numeric: true, value: (c) => (c.status === 'verified' ? euros(c.cutCents) : '—') },
             { label: 'Paid on it', numeric: true, value: (c) => euros(c.paidCents) },
-            { label: 'Verified', value: (c) => (c.verifiedAt ? [dateTime(c.verifiedAt), h('span', { class: 'sub' }, `${c.verifiedBy ?? ''}${c.onTheSpot ? ', on the spot' : ''}`)] : '—') },
+            {
+              label: 'Verified',
+              value: (c) =>
+                c.verifiedAt
+                  ? [
+                      dateTime(c.verifiedAt),
+                      h('span', { class: 'sub' }, `${c.verifiedBy ?? ''}${c.onTheSpot ? ', on the spot' : ''}`),
+                    ]
+                  : '—',
+            },
           ],
           rows: claims,
         }),
@@ -115,7 +140,11 @@ export async function grantPage({ grantId }) {
           columns: [
             { label: 'Order', value: (o) => o.orderId },
             { label: 'Amount', numeric: true, value: (o) => euros(o.amountCents) },
-            { label: 'Interest rate', numeric: true, value: (o) => `${((o.interestRateBp ?? 0) / 100).toLocaleString('it-IT')} %` },
+            {
+              label: 'Interest rate',
+              numeric: true,
+              value: (o) => `${((o.interestRateBp ?? 0) / 100).toLocaleString('it-IT')} %`,
+            },
             { label: 'Due by', value: (o) => date(o.dueDate) },
             { label: 'Reference', value: (o) => o.reference ?? '—' },
             { label: 'Ordered on', value: (o) => dateTime(o.orderedAt) },
@@ -154,7 +183,11 @@ function claimDetails(claim) {
   return h(
     'details',
     { class: 'claim-details' },
-    h('summary', {}, `Claim ${claim.claimId}: ${counted(claim.items?.length ?? 0, 'item')}, ${counted(claim.cuts?.length ?? 0, 'cut')}`),
+    h(
+      'summary',
+      {},
+      `Claim ${claim.claimId}: ${counted(claim.items?.length ?? 0, 'item')}, ${counted(claim.cuts?.length ?? 0, 'cut')}`,
+    ),
     dataTable({
       caption: `Items declared in claim ${claim.claimId}.`,
       columns: [

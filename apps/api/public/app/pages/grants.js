@@ -19,7 +19,10 @@ export async function grantsPage(_params, query) {
         caption: `${counted(grants.total, 'grant')}${query.status ? `, ${query.status}` : ''}, in order of award; amounts in euro.`,
         empty: 'No grant matches.',
         columns: [
-          { label: 'Grant', value: (g) => [link(['grants', g.grantId], g.projectTitle), h('span', { class: 'sub' }, g.grantId)] },
+          {
+            label: 'Grant',
+            value: (g) => [link(['grants', g.grantId], g.projectTitle), h('span', { class: 'sub' }, g.grantId)],
+          },
           { label: 'Beneficiary', value: (g) => applicantName(g.beneficiary) },
           { label: 'Call', value: (g) => link(['calls', g.callId], g.callId) },
           { label: 'Fund', value: (g) => g.fund },
@@ -38,7 +41,12 @@ export async function grantsPage(_params, query) {
 
 function lookup(query) {
   const id = h('input', { id: 'grant-id', name: 'grant-id', autocomplete: 'off', spellcheck: 'false' });
-  const status = h('select', { id: 'grant-status', name: 'status' }, h('option', { value: '' }, 'any'), STATUSES.map((s) => h('option', { value: s, selected: query.status === s }, s)));
+  const status = h(
+    'select',
+    { id: 'grant-status', name: 'status' },
+    h('option', { value: '' }, 'any'),
+    STATUSES.map((s) => h('option', { value: s, selected: query.status === s }, s)),
+  );
   const form = h(
     'form',
     { class: 'inline-form', method: 'post', 'aria-label': 'Find grants' },

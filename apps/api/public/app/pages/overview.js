@@ -4,7 +4,13 @@ import { absorptionChart, absorptionParts, describeAbsorption } from '../charts.
 import { dataTable, facts, h, link, routeHref, section } from '../dom.js';
 import { euros, percent } from '../format.js';
 
-const absorptionCell = (ratio) => h('span', { class: 'absorption' }, h('meter', { min: '0', max: '1', value: String(Math.min(1, ratio)), 'aria-hidden': 'true' }), ` ${percent(ratio)}`);
+const absorptionCell = (ratio) =>
+  h(
+    'span',
+    { class: 'absorption' },
+    h('meter', { min: '0', max: '1', value: String(Math.min(1, ratio)), 'aria-hidden': 'true' }),
+    ` ${percent(ratio)}`,
+  );
 
 const sum = (rows, field) => rows.reduce((total, row) => total + (row[field] ?? 0), 0);
 
@@ -14,8 +20,16 @@ export async function overviewPage({ programmeId }) {
   const total = sum(funds, 'amountCents');
   const disbursed = sum(funds, 'disbursedCents');
 
-  const fundRows = funds.map((f) => ({ label: f.fund, wholeCents: f.amountCents, parts: absorptionParts({ ...f, wholeCents: f.amountCents }) }));
-  const measureRows = measures.map((m) => ({ label: `${m.code} (${m.fund})`, wholeCents: m.allocationCents, parts: absorptionParts({ ...m, wholeCents: m.allocationCents }) }));
+  const fundRows = funds.map((f) => ({
+    label: f.fund,
+    wholeCents: f.amountCents,
+    parts: absorptionParts({ ...f, wholeCents: f.amountCents }),
+  }));
+  const measureRows = measures.map((m) => ({
+    label: `${m.code} (${m.fund})`,
+    wholeCents: m.allocationCents,
+    parts: absorptionParts({ ...m, wholeCents: m.allocationCents }),
+  }));
 
   const fundsCanvas = chartCanvas('Absorption by fund', fundRows, 'chart chart--funds');
   const measuresCanvas = chartCanvas('Absorption by measure', measureRows, 'chart chart--measures');
@@ -23,7 +37,12 @@ export async function overviewPage({ programmeId }) {
   const money = (label, field) => ({ label, numeric: true, value: (row) => euros(row[field]) });
   const content = [
     h('h1', { tabindex: '-1' }, dashboard.title),
-    h('p', { class: 'lead' }, `${dashboard.code} · programming period ${dashboard.rules?.programmingPeriod ?? '—'} · `, link(['programmes', programmeId, 'calls'], 'its calls and bids')),
+    h(
+      'p',
+      { class: 'lead' },
+      `${dashboard.code} · programming period ${dashboard.rules?.programmingPeriod ?? '—'} · `,
+      link(['programmes', programmeId, 'calls'], 'its calls and bids'),
+    ),
     programmeSwitch(programmeId),
     facts(
       [
@@ -41,7 +60,8 @@ export async function overviewPage({ programmeId }) {
       'Funds',
       h('div', { class: fundsCanvas.className }, fundsCanvas.canvas),
       dataTable({
-        caption: 'Each EU fund of the programme, in euro. Payable now is what verified expenditure entitles its grants to and was not paid yet; absorption is paid / fund amount.',
+        caption:
+          'Each EU fund of the programme, in euro. Payable now is what verified expenditure entitles its grants to and was not paid yet; absorption is paid / fund amount.',
         columns: [
           { label: 'Fund', value: (f) => f.fund },
           money('Amount', 'amountCents'),
@@ -62,9 +82,16 @@ export async function overviewPage({ programmeId }) {
       'Measures',
       h('div', { class: measuresCanvas.className }, measuresCanvas.canvas),
       dataTable({
-        caption: 'Each measure of the programme, in euro. Payable now is what verified expenditure entitles its grants to and was not paid yet; available is allocation − (committed − released); absorption is paid / allocation.',
+        caption:
+          'Each measure of the programme, in euro. Payable now is what verified expenditure entitles its grants to and was not paid yet; available is allocation − (committed − released); absorption is paid / allocation.',
         columns: [
-          { label: 'Measure', value: (m) => [h('a', { href: routeHref(['programmes', programmeId, 'calls'], { measureId: m.measureId }) }, m.code), h('span', { class: 'sub' }, m.title)] },
+          {
+            label: 'Measure',
+            value: (m) => [
+              h('a', { href: routeHref(['programmes', programmeId, 'calls'], { measureId: m.measureId }) }, m.code),
+              h('span', { class: 'sub' }, m.title),
+            ],
+          },
           { label: 'Fund', value: (m) => m.fund },
           money('Allocation', 'allocationCents'),
           money('Reserved', 'reservedCents'),
@@ -79,7 +106,18 @@ export async function overviewPage({ programmeId }) {
         rows: measures,
         footer: (column, i) => {
           if (i === 0) return 'All measures';
-          const fields = ['', '', 'allocationCents', 'reservedCents', 'committedCents', 'releasedCents', 'disbursedCents', 'recoveredCents', 'payableCents', 'availableCents'];
+          const fields = [
+            '',
+            '',
+            'allocationCents',
+            'reservedCents',
+            'committedCents',
+            'releasedCents',
+            'disbursedCents',
+            'recoveredCents',
+            'payableCents',
+            'availableCents',
+          ];
           return fields[i] ? euros(sum(measures, fields[i])) : '';
         },
       }),
@@ -90,20 +128,39 @@ export async function overviewPage({ programmeId }) {
     title: `${dashboard.code}: programme overview`,
     content,
     mounted() {
-      const charts = [absorptionChart(fundsCanvas.canvas, fundRows), absorptionChart(measuresCanvas.canvas, measureRows)];
+      const charts = [
+        absorptionChart(fundsCanvas.canvas, fundRows),
+        absorptionChart(measuresCanvas.canvas, measureRows),
+      ];
       return () => charts.forEach((chart) => chart?.destroy());
     },
   };
 }
 
 function chartCanvas(title, rows, className) {
-  const description = describeAbsorption(`${title}: each bar is the whole amount, split into paid, committed, reserved and not yet reserved`, rows);
+  const description = describeAbsorption(
+    `${title}: each bar is the whole amount, split into paid, committed, reserved and not yet reserved`,
+    rows,
+  );
   return { className, canvas: h('canvas', { role: 'img', 'aria-label': description }, h('p', {}, description)) };
 }
 
 function programmeSwitch(programmeId) {
-  const input = h('input', { id: 'programme-id', name: 'programme-id', value: programmeId, required: true, autocomplete: 'off', spellcheck: 'false' });
-  const form = h('form', { class: 'inline-form', method: 'post' }, h('label', { for: 'programme-id' }, 'Programme id'), input, h('button', { type: 'submit', class: 'button button--quiet' }, 'Show'));
+  const input = h('input', {
+    id: 'programme-id',
+    name: 'programme-id',
+    value: programmeId,
+    required: true,
+    autocomplete: 'off',
+    spellcheck: 'false',
+  });
+  const form = h(
+    'form',
+    { class: 'inline-form', method: 'post' },
+    h('label', { for: 'programme-id' }, 'Programme id'),
+    input,
+    h('button', { type: 'submit', class: 'button button--quiet' }, 'Show'),
+  );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const id = input.value.trim();

@@ -31,7 +31,8 @@ import {
 } from '@kurrent/kurrentdb-client';
 import { KurrentDbSimulator, type SimulatedKurrentDbClient } from './kurrentdb-simulator.js';
 
-const event = (type = 'ThingHappened', id: string = randomUUID()): EventData => jsonEvent({ id, type, data: { n: 1 }, metadata: { actor: 'spec' } });
+const event = (type = 'ThingHappened', id: string = randomUUID()): EventData =>
+  jsonEvent({ id, type, data: { n: 1 }, metadata: { actor: 'spec' } });
 
 async function all<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const items: T[] = [];
@@ -62,8 +63,12 @@ describe('appending to a stream', () => {
     const first = await client.appendToStream('bid-1', [event(), event()], { streamState: NO_STREAM });
     expect(first).toMatchObject({ success: true, nextExpectedRevision: 1n });
     expect(first.position!.commit).toBe(first.position!.prepare);
-    expect(await client.appendToStream('bid-1', event(), { streamState: 1n })).toMatchObject({ nextExpectedRevision: 2n });
-    expect(await client.appendToStream('bid-1', event(), { streamState: STREAM_EXISTS })).toMatchObject({ nextExpectedRevision: 3n });
+    expect(await client.appendToStream('bid-1', event(), { streamState: 1n })).toMatchObject({
+      nextExpectedRevision: 2n,
+    });
+    expect(await client.appendToStream('bid-1', event(), { streamState: STREAM_EXISTS })).toMatchObject({
+      nextExpectedRevision: 3n,
+    });
 
     const conflict = await failure(client.appendToStream('bid-1', event(), { streamState: 1n }));
     expect(conflict).toBeInstanceOf(WrongExpectedVersionError);
@@ -74,7 +79,10 @@ describe('appending to a stream', () => {
       expectedState: STREAM_EXISTS,
       actualState: 'no_stream',
     });
-    expect(await failure(client.appendToStream('bid-1', event(), { streamState: NO_STREAM }))).toMatchObject({ expectedState: NO_STREAM, actualState: 3n });
+    expect(await failure(client.appendToStream('bid-1', event(), { streamState: NO_STREAM }))).toMatchObject({
+      expectedState: NO_STREAM,
+      actualState: 3n,
+    });
   });
 
   it('answers a retry of ids already at the expected revision + 1… as the first append, even after the stream moved on', async () => {
@@ -92,9 +100,17 @@ describe('appending to a stream', () => {
     const { client } = setUp();
     const [a, b] = [event('A'), event('B')];
     await client.appendToStream('bid-1', [a, b], { streamState: NO_STREAM });
-    expect(await failure(client.appendToStream('bid-1', [a, event('X')], { streamState: NO_STREAM }))).toMatchObject({ constructor: WrongExpectedVersionError, actualState: 1n });
-    expect(await failure(client.appendToStream('bid-1', [event('X'), b], { streamState: NO_STREAM }))).toBeInstanceOf(WrongExpectedVersionError);
-    expect(await streamOf(client, 'bid-1')).toEqual([[0, a.id], [1, b.id]]);
+    expect(await failure(client.appendToStream('bid-1', [a, event('X')], { streamState: NO_STREAM }))).toMatchObject({
+      constructor: WrongExpectedVersionError,
+      actualState: 1n,
+    });
+    expect(await failure(client.appendToStream('bid-1', [event('X'), b], { streamState: NO_STREAM }))).toBeInstanceOf(
+      WrongExpectedVersionError,
+    );
+    expect(await streamOf(client, 'bid-1')).toEqual([
+      [0, a.id],
+      [1, b.id],
+    ]);
   });
 
   it('writes ids already stored again when they are appended at the current revision, as the server does', async () => {
@@ -102,7 +118,10 @@ describe('appending to a stream', () => {
     const a = event('A');
     await client.appendToStream('bid-1', a, { streamState: NO_STREAM });
     expect(await client.appendToStream('bid-1', a, { streamState: 0n })).toMatchObject({ nextExpectedRevision: 1n });
-    expect(await streamOf(client, 'bid-1')).toEqual([[0, a.id], [1, a.id]]);
+    expect(await streamOf(client, 'bid-1')).toEqual([
+      [0, a.id],
+      [1, a.id],
+    ]);
   });
 
   it('answers a retry naming no revision from the recent ids it remembers, and writes it again once they are forgotten', async () => {
@@ -110,7 +129,9 @@ describe('appending to a stream', () => {
     const a = event('A');
     const first = await client.appendToStream('bid-1', a, { streamState: ANY });
     expect(await client.appendToStream('bid-1', a, { streamState: ANY })).toEqual(first);
-    expect(await failure(client.appendToStream('bid-1', [a, event('X')], { streamState: ANY }))).toBeInstanceOf(WrongExpectedVersionError);
+    expect(await failure(client.appendToStream('bid-1', [a, event('X')], { streamState: ANY }))).toBeInstanceOf(
+      WrongExpectedVersionError,
+    );
     await client.appendToStream('bid-2', [event(), event(), event()], { streamState: ANY });
     expect(await client.appendToStream('bid-1', a, { streamState: ANY })).toMatchObject({ nextExpectedRevision: 1n });
   });
@@ -125,11 +146,19 @@ describe('appending to several streams at once', () => {
       { streamName: 'grant-1', events: [event('GrantAwarded')], expectedState: NO_STREAM },
     ];
     const conflict = await failure(client.multiStreamAppend([{ ...requests[0]!, expectedState: 5n }, requests[1]!]));
-    expect(conflict).toMatchObject({ constructor: WrongExpectedVersionError, streamName: 'call-1', expectedState: 5n, actualState: 0n });
+    expect(conflict).toMatchObject({
+      constructor: WrongExpectedVersionError,
+      streamName: 'call-1',
+      expectedState: 5n,
+      actualState: 0n,
+    });
     expect(await failure(all(client.readStream('grant-1')))).toBeInstanceOf(StreamNotFoundError);
 
     const first = await client.multiStreamAppend(requests);
-    expect(first.responses).toEqual([{ streamName: 'call-1', revision: 1n }, { streamName: 'grant-1', revision: 0n }]);
+    expect(first.responses).toEqual([
+      { streamName: 'call-1', revision: 1n },
+      { streamName: 'grant-1', revision: 0n },
+    ]);
     expect(await client.multiStreamAppend(requests)).toEqual(first);
   });
 
@@ -153,12 +182,19 @@ describe('appending to several streams at once', () => {
     await client.multiStreamAppend([{ streamName: 'bid-1', events: [event('BidSubmitted')], expectedState: ANY }]);
     const [read] = await all(client.readStream('bid-1'));
     expect(read!.event!.metadata).toEqual({ actor: 'spec', '$schema.name': 'BidSubmitted', '$schema.format': 'Json' });
-    await expect(client.multiStreamAppend([{ streamName: 'bid-2', events: [jsonEvent({ type: 'T', data: {}, metadata: { n: 1 } })], expectedState: ANY }])).rejects.toThrow(/string values/);
+    await expect(
+      client.multiStreamAppend([
+        { streamName: 'bid-2', events: [jsonEvent({ type: 'T', data: {}, metadata: { n: 1 } })], expectedState: ANY },
+      ]),
+    ).rejects.toThrow(/string values/);
   });
 });
 
 describe('$all', () => {
-  async function logOf(client: SimulatedKurrentDbClient, options: Parameters<SimulatedKurrentDbClient['readAll']>[0] = {}) {
+  async function logOf(
+    client: SimulatedKurrentDbClient,
+    options: Parameters<SimulatedKurrentDbClient['readAll']>[0] = {},
+  ) {
     return (await all(client.readAll(options))).map((resolved: AllStreamResolvedEvent) => resolved.event!);
   }
 
@@ -170,7 +206,11 @@ describe('$all', () => {
     expect(log[0]!.streamId).toBe('$$$scavenges');
     expect(log.map((e) => e.streamId)).toEqual(['$$$scavenges', 'bid-1', 'bid-1', 'bid-2']);
     for (let i = 1; i < log.length; i++) expect(log[i]!.position!.commit).toBeGreaterThan(log[i - 1]!.position!.commit);
-    expect((await logOf(client, { filter: excludeSystemEvents() })).map((e) => e.streamId)).toEqual(['bid-1', 'bid-1', 'bid-2']);
+    expect((await logOf(client, { filter: excludeSystemEvents() })).map((e) => e.streamId)).toEqual([
+      'bid-1',
+      'bid-1',
+      'bid-2',
+    ]);
   });
 
   it('reads forwards from a position inclusively, backwards from one exclusively, up to maxCount', async () => {
@@ -179,8 +219,15 @@ describe('$all', () => {
     const log = await logOf(client, { filter: excludeSystemEvents() });
     const at = (i: number): Position => log[i]!.position!;
     expect((await logOf(client, { fromPosition: at(2), maxCount: 2 })).map((e) => e.type)).toEqual(['E2', 'E3']);
-    expect((await logOf(client, { fromPosition: at(2), direction: BACKWARDS })).map((e) => e.type)).toEqual(['E1', 'E0', '$metadata']);
-    expect((await logOf(client, { fromPosition: END, direction: BACKWARDS, maxCount: 2 })).map((e) => e.type)).toEqual(['E4', 'E3']);
+    expect((await logOf(client, { fromPosition: at(2), direction: BACKWARDS })).map((e) => e.type)).toEqual([
+      'E1',
+      'E0',
+      '$metadata',
+    ]);
+    expect((await logOf(client, { fromPosition: END, direction: BACKWARDS, maxCount: 2 })).map((e) => e.type)).toEqual([
+      'E4',
+      'E3',
+    ]);
     expect(await logOf(client, { fromPosition: END })).toEqual([]);
   });
 });
@@ -188,8 +235,13 @@ describe('$all', () => {
 describe('reading a stream, deleting it', () => {
   it('reads forwards and backwards from a revision, with maxCount', async () => {
     const { client } = setUp();
-    await client.appendToStream('bid-1', Array.from({ length: 5 }, (_, i) => event(`E${i}`)), { streamState: NO_STREAM });
-    const types = async (options: Parameters<SimulatedKurrentDbClient['readStream']>[1]) => (await all(client.readStream('bid-1', options))).map((r) => r.event!.type);
+    await client.appendToStream(
+      'bid-1',
+      Array.from({ length: 5 }, (_, i) => event(`E${i}`)),
+      { streamState: NO_STREAM },
+    );
+    const types = async (options: Parameters<SimulatedKurrentDbClient['readStream']>[1]) =>
+      (await all(client.readStream('bid-1', options))).map((r) => r.event!.type);
     expect(await types({ fromRevision: 2n, maxCount: 2, direction: FORWARDS })).toEqual(['E2', 'E3']);
     expect(await types({ fromRevision: 3n, maxCount: 2, direction: BACKWARDS })).toEqual(['E3', 'E2']);
     expect(await types({ fromRevision: END, maxCount: 1, direction: BACKWARDS })).toEqual(['E4']);
@@ -200,8 +252,13 @@ describe('reading a stream, deleting it', () => {
     const { client } = setUp();
     await client.appendToStream('bid-1', [event('A'), event('B')], { streamState: NO_STREAM });
     await client.deleteStream('bid-1');
-    expect(await failure(all(client.readStream('bid-1')))).toMatchObject({ constructor: StreamNotFoundError, streamName: 'bid-1' });
-    expect(await failure(client.appendToStream('bid-1', event(), { streamState: STREAM_EXISTS }))).toBeInstanceOf(StreamDeletedError);
+    expect(await failure(all(client.readStream('bid-1')))).toMatchObject({
+      constructor: StreamNotFoundError,
+      streamName: 'bid-1',
+    });
+    expect(await failure(client.appendToStream('bid-1', event(), { streamState: STREAM_EXISTS }))).toBeInstanceOf(
+      StreamDeletedError,
+    );
     const again = await client.appendToStream('bid-1', event('C'), { streamState: NO_STREAM });
     expect(again.nextExpectedRevision).toBe(2n);
     expect((await all(client.readStream('bid-1'))).map((r) => [r.event!.type, r.event!.revision])).toEqual([['C', 2n]]);
@@ -215,17 +272,34 @@ describe('reading a stream, deleting it', () => {
     await client.appendToStream('bid-1', event(), { streamState: NO_STREAM });
     const { position } = await client.tombstoneStream('bid-1');
     expect(position).toBeDefined();
-    expect(await failure(all(client.readStream('bid-1')))).toMatchObject({ constructor: StreamDeletedError, streamName: 'bid-1' });
-    expect(await failure(client.appendToStream('bid-1', event(), { streamState: ANY }))).toMatchObject({ constructor: StreamDeletedError, streamName: 'bid-1' });
-    expect(await failure(client.multiStreamAppend([{ streamName: 'bid-1', events: [event()], expectedState: ANY }]))).toMatchObject({ constructor: StreamTombstonedError, stream: 'bid-1' });
+    expect(await failure(all(client.readStream('bid-1')))).toMatchObject({
+      constructor: StreamDeletedError,
+      streamName: 'bid-1',
+    });
+    expect(await failure(client.appendToStream('bid-1', event(), { streamState: ANY }))).toMatchObject({
+      constructor: StreamDeletedError,
+      streamName: 'bid-1',
+    });
+    expect(
+      await failure(client.multiStreamAppend([{ streamName: 'bid-1', events: [event()], expectedState: ANY }])),
+    ).toMatchObject({ constructor: StreamTombstonedError, stream: 'bid-1' });
     expect(await failure(client.tombstoneStream('bid-1'))).toBeInstanceOf(StreamDeletedError);
-    const [tombstone] = (await all(client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1 }))).map((r) => r.event!);
-    expect(tombstone).toMatchObject({ streamId: 'bid-1', type: '$streamDeleted', revision: 9_223_372_036_854_775_807n });
+    const [tombstone] = (await all(client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1 }))).map(
+      (r) => r.event!,
+    );
+    expect(tombstone).toMatchObject({
+      streamId: 'bid-1',
+      type: '$streamDeleted',
+      revision: 9_223_372_036_854_775_807n,
+    });
   });
 
   it('refuses to soft-delete a stream that never existed', async () => {
     const { client } = setUp();
-    expect(await failure(client.deleteStream('bid-404'))).toMatchObject({ constructor: WrongExpectedVersionError, streamName: 'bid-404' });
+    expect(await failure(client.deleteStream('bid-404'))).toMatchObject({
+      constructor: WrongExpectedVersionError,
+      streamName: 'bid-404',
+    });
   });
 });
 
@@ -257,7 +331,9 @@ describe('catch-up subscriptions', () => {
     const checkpoints: string[] = [];
     const subscription = client.subscribeToAll({
       fromPosition: first!,
-      filter: excludeSystemEvents({ checkpointReached: (_s, position) => void checkpoints.push(String(position.commit)) }),
+      filter: excludeSystemEvents({
+        checkpointReached: (_s, position) => void checkpoints.push(String(position.commit)),
+      }),
     });
     const { seen } = collect(subscription, checkpoints);
     await until(() => seen.includes('caught-up'));
@@ -273,7 +349,11 @@ describe('catch-up subscriptions', () => {
     const { client } = setUp();
     for (let i = 0; i < 40; i++) await client.appendToStream(`bid-${i}`, event(), { streamState: ANY });
     const checkpoints: string[] = [];
-    const subscription = client.subscribeToAll({ filter: excludeSystemEvents({ checkpointReached: (_s, position) => void checkpoints.push(String(position.commit)) }) });
+    const subscription = client.subscribeToAll({
+      filter: excludeSystemEvents({
+        checkpointReached: (_s, position) => void checkpoints.push(String(position.commit)),
+      }),
+    });
     const { seen } = collect(subscription, checkpoints);
     await until(() => seen.includes('caught-up'));
     expect(checkpoints).toHaveLength(2);
@@ -304,9 +384,13 @@ describe('faults', () => {
   it('commit-then-fail writes the append and loses its answer', async () => {
     const { node, client } = setUp();
     node.failNext('commit-then-fail', { lostAnswer: 'deadline-exceeded' });
-    expect(await failure(client.appendToStream('bid-1', event(), { streamState: NO_STREAM }))).toBeInstanceOf(DeadlineExceededError);
+    expect(await failure(client.appendToStream('bid-1', event(), { streamState: NO_STREAM }))).toBeInstanceOf(
+      DeadlineExceededError,
+    );
     node.failNext('commit-then-fail', { lostAnswer: 'unavailable' });
-    expect(await failure(client.multiStreamAppend([{ streamName: 'bid-2', events: [event()], expectedState: NO_STREAM }]))).toBeInstanceOf(UnavailableError);
+    expect(
+      await failure(client.multiStreamAppend([{ streamName: 'bid-2', events: [event()], expectedState: NO_STREAM }])),
+    ).toBeInstanceOf(UnavailableError);
     expect(await streamOf(client, 'bid-1')).toHaveLength(1);
     expect(await streamOf(client, 'bid-2')).toHaveLength(1);
   });
@@ -325,7 +409,8 @@ describe('faults', () => {
   it('strikes the same calls for the same seed', async () => {
     const run = async (seed: number) => {
       const { node, client } = setUp({ seed, faults: { unavailable: 0.3, 'commit-then-fail': 0.3 } });
-      for (let i = 0; i < 30; i++) await client.appendToStream('bid-1', event(), { streamState: ANY }).catch(() => undefined);
+      for (let i = 0; i < 30; i++)
+        await client.appendToStream('bid-1', event(), { streamState: ANY }).catch(() => undefined);
       return node.injectedFaults.map((f) => `${f.fault}:${f.lostAnswer ?? ''}`);
     };
     const [a, b, c] = [await run(42), await run(42), await run(7)];

@@ -58,7 +58,14 @@ import { SimulatorStorage } from './simulator-storage.js';
 import { SimulatorSubscriptions } from './simulator-subscriptions.js';
 import * as wire from './simulator-wire.js';
 
-export { SIMULATED_FAULTS, type FailNextOptions, type InjectedFault, type LostAnswer, type SimulatedCall, type SimulatedFault } from './simulator-faults.js';
+export {
+  SIMULATED_FAULTS,
+  type FailNextOptions,
+  type InjectedFault,
+  type LostAnswer,
+  type SimulatedCall,
+  type SimulatedFault,
+} from './simulator-faults.js';
 
 export interface KurrentDbSimulatorOptions {
   /** The share (0 to 1) of the calls each fault strikes at random. */
@@ -85,7 +92,10 @@ export class KurrentDbSimulator {
   constructor(options: KurrentDbSimulatorOptions = {}) {
     const now = options.now ?? (() => new Date());
     this.storage = new SimulatorStorage(now, options.idempotencyWindow ?? 100_000);
-    this.faults = new SimulatorFaults({ ...(options.faults ? { shares: options.faults } : {}), ...(options.seed === undefined ? {} : { seed: options.seed }) });
+    this.faults = new SimulatorFaults({
+      ...(options.faults ? { shares: options.faults } : {}),
+      ...(options.seed === undefined ? {} : { seed: options.seed }),
+    });
     this.subscriptions = new SimulatorSubscriptions(this.storage, this.faults);
     this.maxAppendSize = options.maxAppendSize ?? 256 * 1024 * 1024;
     // A fresh node's first write (TFChunkScavengerLogManager.SetScavengeStreamMetadata): a system
@@ -94,7 +104,15 @@ export class KurrentDbSimulator {
       {
         stream: metastreamOf('$scavenges'),
         expectedVersion: records.ANY,
-        events: [{ eventId: '8d4a0ee1-4f0c-4a0b-9c3c-2c7a1f1d0001', type: '$metadata', isJson: true, data: Buffer.from('{"$maxAge":2592000,"$acl":{"$r":"$ops"}}'), metadata: new Uint8Array() }],
+        events: [
+          {
+            eventId: '8d4a0ee1-4f0c-4a0b-9c3c-2c7a1f1d0001',
+            type: '$metadata',
+            isJson: true,
+            data: Buffer.from('{"$maxAge":2592000,"$acl":{"$r":"$ops"}}'),
+            metadata: new Uint8Array(),
+          },
+        ],
       },
     ]);
   }
@@ -133,21 +151,29 @@ export class SimulatedKurrentDbClient implements KurrentDbClientPort {
   ): Promise<AppendResult> {
     const fault = await this.reachNode('append');
     const events = (Array.isArray(event) ? event : [event]).map(proposedEvent);
-    if (appendSize(events) > this.node.maxAppendSize) throw MaxAppendSizeExceededError.fromMaxAppendSize(this.node.maxAppendSize);
+    if (appendSize(events) > this.node.maxAppendSize)
+      throw MaxAppendSizeExceededError.fromMaxAppendSize(this.node.maxAppendSize);
     const outcome = this.write([{ stream: streamName, expectedVersion: expectedVersionOf(streamState), events }]);
     if (fault?.fault === 'commit-then-fail') {
       // The answer is lost: Status.Timeout in the batch response, or the batch call failing.
-      throw fault.lostAnswer === 'unavailable' ? wire.unavailable('Connection reset by peer') : new DeadlineExceededError();
+      throw fault.lostAnswer === 'unavailable'
+        ? wire.unavailable('Connection reset by peer')
+        : new DeadlineExceededError();
     }
     switch (outcome.kind) {
       case 'written':
-        return { success: true, nextExpectedRevision: outcome.lastEventNumbers[0]!, position: { commit: outcome.commitPosition, prepare: outcome.commitPosition } };
+        return {
+          success: true,
+          nextExpectedRevision: outcome.lastEventNumbers[0]!,
+          position: { commit: outcome.commitPosition, prepare: outcome.commitPosition },
+        };
       case 'already-committed':
         // BatchAppendResp.Success.Completed: no position when the retried events' could not be read.
         return {
           success: true,
           nextExpectedRevision: outcome.lastEventNumbers[0]!,
-          position: outcome.logPosition < 0n ? undefined : { commit: outcome.logPosition, prepare: outcome.logPosition },
+          position:
+            outcome.logPosition < 0n ? undefined : { commit: outcome.logPosition, prepare: outcome.logPosition },
         };
       case 'wrong-expected-version':
         throw wire.appendConflict(streamName, streamState, outcome.failures[0]?.currentVersion ?? records.NO_STREAM);
@@ -157,36 +183,60 @@ export class SimulatedKurrentDbClient implements KurrentDbClientPort {
   }
 
   /** client.multiStreamAppend over an append session (multiStreamAppend.js; server: StreamsService.AppendSession). */
-  async multiStreamAppend<KnownEventType extends EventType = EventType>(requests: AppendStreamRequest<KnownEventType>[]): Promise<MultiAppendResult> {
+  async multiStreamAppend<KnownEventType extends EventType = EventType>(
+    requests: AppendStreamRequest<KnownEventType>[],
+  ): Promise<MultiAppendResult> {
     for (const request of requests) {
       for (const { metadata } of request.events) {
         if (metadata == null) continue;
-        if (metadata instanceof Uint8Array || typeof metadata !== 'object' || Array.isArray(metadata) || Object.values(metadata).some((value) => typeof value !== 'string')) {
-          throw new Error('multiStreamAppend requires metadata to be a plain object with string keys and string values.');
+        if (
+          metadata instanceof Uint8Array ||
+          typeof metadata !== 'object' ||
+          Array.isArray(metadata) ||
+          Object.values(metadata).some((value) => typeof value !== 'string')
+        ) {
+          throw new Error(
+            'multiStreamAppend requires metadata to be a plain object with string keys and string values.',
+          );
         }
       }
     }
     const fault = await this.reachNode('append');
-    const writes = requests.map((request) => ({ stream: request.streamName, expectedVersion: expectedVersionOf(request.expectedState), events: request.events.map(recordEvent) }));
+    const writes = requests.map((request) => ({
+      stream: request.streamName,
+      expectedVersion: expectedVersionOf(request.expectedState),
+      events: request.events.map(recordEvent),
+    }));
     const size = appendSize(writes.flatMap((w) => w.events));
     if (size > this.node.maxAppendSize) {
       const raw = wire.serviceError(wire.GrpcStatus.FAILED_PRECONDITION, 'Append transaction size exceeded');
-      throw new TransactionMaxSizeExceededError(raw as ConstructorParameters<typeof TransactionMaxSizeExceededError>[0], { size, maxSize: this.node.maxAppendSize });
+      throw new TransactionMaxSizeExceededError(
+        raw as ConstructorParameters<typeof TransactionMaxSizeExceededError>[0],
+        { size, maxSize: this.node.maxAppendSize },
+      );
     }
     const outcome = this.write(writes);
-    if (fault?.fault === 'commit-then-fail') throw fault.lostAnswer === 'unavailable' ? wire.unavailable('Connection reset by peer') : wire.deadlineExceeded();
+    if (fault?.fault === 'commit-then-fail')
+      throw fault.lostAnswer === 'unavailable' ? wire.unavailable('Connection reset by peer') : wire.deadlineExceeded();
     switch (outcome.kind) {
       case 'written':
       case 'already-committed':
         return {
           position: outcome.kind === 'written' ? outcome.commitPosition : outcome.logPosition,
-          responses: requests.map((request, i) => ({ streamName: request.streamName, revision: outcome.lastEventNumbers[i]! })),
+          responses: requests.map((request, i) => ({
+            streamName: request.streamName,
+            revision: outcome.lastEventNumbers[i]!,
+          })),
         };
       case 'wrong-expected-version': {
         const failure = outcome.failures[0];
         if (failure === undefined) throw wire.handlerException();
         const request = requests[failure.index]!;
-        throw wire.revisionConflict(request.streamName, expectedVersionOf(request.expectedState), failure.currentVersion);
+        throw wire.revisionConflict(
+          request.streamName,
+          expectedVersionOf(request.expectedState),
+          failure.currentVersion,
+        );
       }
       case 'stream-deleted':
         throw wire.streamTombstoned(requests[outcome.index]!.streamName);
@@ -194,10 +244,15 @@ export class SimulatedKurrentDbClient implements KurrentDbClientPort {
   }
 
   /** client.readStream through the Rust bridge (streams/readStream.js): lazy, failing on first iteration. */
-  readStream<KnownEventType extends EventType = EventType>(streamName: string, options: ReadStreamOptions = {}): AsyncIterableIterator<ResolvedEvent<KnownEventType>> {
+  readStream<KnownEventType extends EventType = EventType>(
+    streamName: string,
+    options: ReadStreamOptions = {},
+  ): AsyncIterableIterator<ResolvedEvent<KnownEventType>> {
     const { maxCount = Number.MAX_SAFE_INTEGER, fromRevision = START, direction, requiresLeader = false } = options;
     if (typeof fromRevision === 'bigint' && fromRevision < 0n) {
-      throw new InvalidArgumentError(`fromRevision value must be a non-negative integer. Value Received: ${fromRevision}`);
+      throw new InvalidArgumentError(
+        `fromRevision value must be a non-negative integer. Value Received: ${fromRevision}`,
+      );
     }
     const read = async function* (this: SimulatedKurrentDbClient) {
       await this.reachNodeForRead(requiresLeader);
@@ -205,8 +260,16 @@ export class SimulatedKurrentDbClient implements KurrentDbClientPort {
       const count = Number(maxCount);
       const store = this.node.storage;
       const result = backwards
-        ? store.readStreamBackwards(streamName, fromRevision === END ? 'end' : fromRevision === START ? 0n : fromRevision, count)
-        : store.readStreamForwards(streamName, fromRevision === START ? 0n : fromRevision === END ? store.lastEventNumber(streamName) + 1n : fromRevision, count);
+        ? store.readStreamBackwards(
+            streamName,
+            fromRevision === END ? 'end' : fromRevision === START ? 0n : fromRevision,
+            count,
+          )
+        : store.readStreamForwards(
+            streamName,
+            fromRevision === START ? 0n : fromRevision === END ? store.lastEventNumber(streamName) + 1n : fromRevision,
+            count,
+          );
       if (result.kind === 'no-stream') throw wire.readFailure('StreamNotFoundError', streamName);
       if (result.kind === 'deleted') throw wire.readFailure('StreamDeletedError', streamName);
       for (const record of result.records) yield wire.readEvent<ResolvedEvent<KnownEventType>>(record);
@@ -216,11 +279,22 @@ export class SimulatedKurrentDbClient implements KurrentDbClientPort {
 
   /** client.readAll through the Rust bridge (streams/readAll.js), with the server-side filter. */
   readAll(options: ReadAllOptions = {}): AsyncIterableIterator<AllStreamResolvedEvent> {
-    const { maxCount = Number.MAX_SAFE_INTEGER, fromPosition = START, direction, filter, requiresLeader = false } = options;
+    const {
+      maxCount = Number.MAX_SAFE_INTEGER,
+      fromPosition = START,
+      direction,
+      filter,
+      requiresLeader = false,
+    } = options;
     const read = async function* (this: SimulatedKurrentDbClient) {
       await this.reachNodeForRead(requiresLeader);
       const count = Number(maxCount);
-      const allFilter = filter === undefined ? undefined : 'regex' in filter ? { filterOn: filter.filterOn, regex: filter.regex } : { filterOn: filter.filterOn, prefixes: filter.prefixes };
+      const allFilter =
+        filter === undefined
+          ? undefined
+          : 'regex' in filter
+            ? { filterOn: filter.filterOn, regex: filter.regex }
+            : { filterOn: filter.filterOn, prefixes: filter.prefixes };
       const store = this.node.storage;
       const records =
         direction === BACKWARDS
@@ -238,7 +312,10 @@ export class SimulatedKurrentDbClient implements KurrentDbClientPort {
   /** client.subscribeToAll: a catch-up subscription, live after 'caughtUp'. */
   subscribeToAll(options: SubscribeToAllOptions = {}, readableOptions: TransformOptions = {}): AllStreamSubscription {
     return this.node.subscriptions.subscribeToAll(
-      { ...(options.fromPosition === undefined ? {} : { fromPosition: options.fromPosition }), ...(options.filter === undefined ? {} : { filter: options.filter }) },
+      {
+        ...(options.fromPosition === undefined ? {} : { fromPosition: options.fromPosition }),
+        ...(options.filter === undefined ? {} : { filter: options.filter }),
+      },
       readableOptions,
       this.openSubscriptions,
     );
@@ -250,7 +327,10 @@ export class SimulatedKurrentDbClient implements KurrentDbClientPort {
   }
 
   /** Hard delete (Streams.Tombstone): the stream can be neither read nor written again. */
-  async tombstoneStream(streamName: string, { expectedRevision = ANY }: TombstoneStreamOptions = {}): Promise<DeleteResult> {
+  async tombstoneStream(
+    streamName: string,
+    { expectedRevision = ANY }: TombstoneStreamOptions = {},
+  ): Promise<DeleteResult> {
     return this.delete(streamName, expectedRevision, true);
   }
 
@@ -264,7 +344,11 @@ export class SimulatedKurrentDbClient implements KurrentDbClientPort {
     metadata: StreamMetadata<MetadataType>,
     options: SetStreamMetadataOptions = {},
   ): Promise<AppendResult> {
-    return this.appendToStream(metastreamOf(streamName), jsonEvent({ type: '$metadata', data: prepareStreamMetadata(metadata) }), options as AppendToStreamOptions);
+    return this.appendToStream(
+      metastreamOf(streamName),
+      jsonEvent({ type: '$metadata', data: prepareStreamMetadata(metadata) }),
+      options as AppendToStreamOptions,
+    );
   }
 
   /** Closes this client: its subscriptions end; the node and its data stay. */
@@ -273,7 +357,11 @@ export class SimulatedKurrentDbClient implements KurrentDbClientPort {
     for (const subscription of [...this.openSubscriptions]) subscription.close(null);
   };
 
-  private async delete(streamName: string, expectedRevision: typeof ANY | typeof NO_STREAM | bigint, hard: boolean): Promise<DeleteResult> {
+  private async delete(
+    streamName: string,
+    expectedRevision: typeof ANY | typeof NO_STREAM | bigint,
+    hard: boolean,
+  ): Promise<DeleteResult> {
     // Deletes are the tests' tools: no fault strikes them.
     await this.arrive();
     const expected = expectedVersionOf(expectedRevision);
@@ -282,7 +370,11 @@ export class SimulatedKurrentDbClient implements KurrentDbClientPort {
       case 'stream-deleted':
         throw wire.deleteRefused(streamName, { kind: 'stream-deleted' });
       case 'wrong-expected-version':
-        throw wire.deleteRefused(streamName, { kind: 'wrong-expected-version', expected, current: outcome.failures[0]?.currentVersion ?? records.NO_STREAM });
+        throw wire.deleteRefused(streamName, {
+          kind: 'wrong-expected-version',
+          expected,
+          current: outcome.failures[0]?.currentVersion ?? records.NO_STREAM,
+        });
       case 'deleted':
         this.node.subscriptions.notify();
         return { position: { commit: outcome.position, prepare: outcome.position } };
@@ -339,7 +431,12 @@ function expectedVersionOf(state: AppendStreamState): bigint {
 function proposedEvent(event: EventData): records.ProposedEvent {
   const isJson = event.contentType === 'application/json';
   const data = isJson ? Buffer.from(JSON.stringify(event.data), 'utf8') : (event.data as Uint8Array);
-  const metadata = event.metadata == null ? new Uint8Array() : event.metadata instanceof Uint8Array ? event.metadata : Buffer.from(JSON.stringify(event.metadata), 'utf8');
+  const metadata =
+    event.metadata == null
+      ? new Uint8Array()
+      : event.metadata instanceof Uint8Array
+        ? event.metadata
+        : Buffer.from(JSON.stringify(event.metadata), 'utf8');
   return { eventId: event.id, type: event.type, isJson, data, metadata };
 }
 

@@ -64,7 +64,8 @@ export class SimulatorFaults {
 
   /** Makes the next call the fault applies to (of the kind `on` names, if given) fail with it. */
   failNext(fault: SimulatedFault, options: FailNextOptions = {}): void {
-    if (options.on !== undefined && !STRUCK_BY[fault].includes(options.on)) throw new RangeError(`${fault} never strikes a ${options.on} call`);
+    if (options.on !== undefined && !STRUCK_BY[fault].includes(options.on))
+      throw new RangeError(`${fault} never strikes a ${options.on} call`);
     this.pending.push({ fault, ...options });
   }
 
@@ -73,10 +74,19 @@ export class SimulatorFaults {
     const index = this.pending.findIndex(({ fault, on }) => (on ?? call) === call && STRUCK_BY[fault].includes(call));
     let chosen: ({ readonly fault: SimulatedFault } & FailNextOptions) | undefined;
     if (index >= 0) chosen = this.pending.splice(index, 1)[0];
-    else chosen = SIMULATED_FAULTS.filter((fault) => STRUCK_BY[fault].includes(call)).map((fault) => ({ fault })).find(({ fault }) => this.random() < (this.shares[fault] ?? 0));
+    else
+      chosen = SIMULATED_FAULTS.filter((fault) => STRUCK_BY[fault].includes(call))
+        .map((fault) => ({ fault }))
+        .find(({ fault }) => this.random() < (this.shares[fault] ?? 0));
     if (chosen === undefined) return null;
     const injected: InjectedFault =
-      chosen.fault === 'commit-then-fail' ? { fault: chosen.fault, call, lostAnswer: chosen.lostAnswer ?? (this.random() < 0.5 ? 'deadline-exceeded' : 'unavailable') } : { fault: chosen.fault, call };
+      chosen.fault === 'commit-then-fail'
+        ? {
+            fault: chosen.fault,
+            call,
+            lostAnswer: chosen.lostAnswer ?? (this.random() < 0.5 ? 'deadline-exceeded' : 'unavailable'),
+          }
+        : { fault: chosen.fault, call };
     this.injected.push(injected);
     return injected;
   }

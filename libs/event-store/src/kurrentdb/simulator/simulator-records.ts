@@ -52,12 +52,20 @@ export type WriteOutcome =
   | { readonly kind: 'written'; readonly lastEventNumbers: readonly bigint[]; readonly commitPosition: bigint }
   | { readonly kind: 'already-committed'; readonly lastEventNumbers: readonly bigint[]; readonly logPosition: bigint }
   /** `failures` empty: the server names no stream (a multi-stream write mixing retried and new streams). */
-  | { readonly kind: 'wrong-expected-version'; readonly failures: ReadonlyArray<{ readonly index: number; readonly currentVersion: bigint }> }
+  | {
+      readonly kind: 'wrong-expected-version';
+      readonly failures: ReadonlyArray<{ readonly index: number; readonly currentVersion: bigint }>;
+    }
   | { readonly kind: 'stream-deleted'; readonly index: number };
 
-export type DeleteOutcome = { readonly kind: 'deleted'; readonly position: bigint } | Extract<WriteOutcome, { readonly kind: 'wrong-expected-version' | 'stream-deleted' }>;
+export type DeleteOutcome =
+  | { readonly kind: 'deleted'; readonly position: bigint }
+  | Extract<WriteOutcome, { readonly kind: 'wrong-expected-version' | 'stream-deleted' }>;
 
-export type StreamRead = { readonly kind: 'ok'; readonly records: readonly StoredRecord[] } | { readonly kind: 'no-stream' } | { readonly kind: 'deleted' };
+export type StreamRead =
+  | { readonly kind: 'ok'; readonly records: readonly StoredRecord[] }
+  | { readonly kind: 'no-stream' }
+  | { readonly kind: 'deleted' };
 
 /** The server-side filter of a $all read or subscription (EventFilter: regex IsMatch or StartsWith). */
 export interface AllFilter {

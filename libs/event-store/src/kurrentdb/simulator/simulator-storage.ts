@@ -9,7 +9,11 @@
  * Guids are: case-insensitively.
  */
 import { randomUUID } from 'node:crypto';
-import { isMetastream, metastreamOf, originalStreamOf } from '@kurrent/kurrentdb-client/dist/streams/utils/systemStreams.js';
+import {
+  isMetastream,
+  metastreamOf,
+  originalStreamOf,
+} from '@kurrent/kurrentdb-client/dist/streams/utils/systemStreams.js';
 import {
   ANY,
   DELETED_STREAM,
@@ -89,7 +93,13 @@ export class SimulatorStorage {
    * each stream's commit check, the verdict over all of them, then the prepares in request order.
    */
   write(writes: readonly StreamWrite[]): WriteOutcome {
-    const checks = writes.map((w) => this.checkCommit(w.stream, w.expectedVersion, w.events.map((e) => e.eventId.toLowerCase())));
+    const checks = writes.map((w) =>
+      this.checkCommit(
+        w.stream,
+        w.expectedVersion,
+        w.events.map((e) => e.eventId.toLowerCase()),
+      ),
+    );
     const verdict = verifyCommitChecks(checks);
     if (verdict !== null) return verdict;
     const softDeletedMeta = writes.map((w) => isMetastream(w.stream) && this.isSoftDeleted(originalStreamOf(w.stream)));
@@ -109,7 +119,8 @@ export class SimulatorStorage {
     writes.forEach((w, i) => {
       if (w.events.length === 0) return;
       if (checks[i]!.isSoftDeleted) this.softUndelete(w.stream, checks[i]!.currentVersion + 1n);
-      if (softDeletedMeta[i]) this.softUndelete(originalStreamOf(w.stream), this.lastEventNumber(originalStreamOf(w.stream)) + 1n);
+      if (softDeletedMeta[i])
+        this.softUndelete(originalStreamOf(w.stream), this.lastEventNumber(originalStreamOf(w.stream)) + 1n);
     });
     return { kind: 'written', lastEventNumbers, commitPosition };
   }
@@ -126,12 +137,23 @@ export class SimulatorStorage {
     // A new id cannot be a retry: the verdict is a refusal or nothing.
     if (verdict?.kind === 'wrong-expected-version' || verdict?.kind === 'stream-deleted') return verdict;
     if (hard) {
-      const tombstone = this.append(stream, DELETED_STREAM, { eventId, type: '$streamDeleted', isJson: false, data: new Uint8Array(), metadata: new Uint8Array() });
+      const tombstone = this.append(stream, DELETED_STREAM, {
+        eventId,
+        type: '$streamDeleted',
+        isJson: false,
+        data: new Uint8Array(),
+        metadata: new Uint8Array(),
+      });
       return { kind: 'deleted', position: tombstone.logPosition };
     }
     const meta = metastreamOf(stream);
-    if (this.lastEventNumber(stream) < 0n && this.lastEventNumber(meta) < 0n) return { kind: 'wrong-expected-version', failures: [{ index: 0, currentVersion: NO_STREAM }] };
-    const metadata = this.append(meta, this.lastEventNumber(meta) + 1n, metadataEvent(eventId, `{"$tb":${DELETED_STREAM}}`));
+    if (this.lastEventNumber(stream) < 0n && this.lastEventNumber(meta) < 0n)
+      return { kind: 'wrong-expected-version', failures: [{ index: 0, currentVersion: NO_STREAM }] };
+    const metadata = this.append(
+      meta,
+      this.lastEventNumber(meta) + 1n,
+      metadataEvent(eventId, `{"$tb":${DELETED_STREAM}}`),
+    );
     return { kind: 'deleted', position: metadata.logPosition };
   }
 
@@ -160,7 +182,8 @@ export class SimulatorStorage {
     if (readable.kind !== 'ok') return readable;
     const end = from === 'end' || from >= BigInt(readable.events.length) ? readable.events.length - 1 : Number(from);
     const records: StoredRecord[] = [];
-    for (let n = end; n >= Number(readable.truncateBefore) && records.length < maxCount; n--) records.push(readable.events[n]!);
+    for (let n = end; n >= Number(readable.truncateBefore) && records.length < maxCount; n--)
+      records.push(readable.events[n]!);
     return { kind: 'ok', records };
   }
 
@@ -186,7 +209,8 @@ export class SimulatorStorage {
     const records: StoredRecord[] = [];
     for (let i = this.log.length - 1; i >= 0 && records.length < maxCount; i--) {
       const record = this.log[i]!;
-      if (from !== 'end' && comparePositions({ commit: record.postPosition, prepare: record.postPosition }, from) > 0) continue;
+      if (from !== 'end' && comparePositions({ commit: record.postPosition, prepare: record.postPosition }, from) > 0)
+        continue;
       if (passes(filter, record)) records.push(record);
     }
     return records;
@@ -206,7 +230,13 @@ export class SimulatorStorage {
    */
   private checkCommit(stream: string, expectedVersion: bigint, eventIds: readonly string[]): CommitCheck {
     const currentVersion = this.lastEventNumber(stream);
-    const verdict = (decision: CommitDecision, isSoftDeleted = false): CommitCheck => ({ decision, currentVersion, endEventNumber: -1n, isSoftDeleted, idempotentLogPosition: -1n });
+    const verdict = (decision: CommitDecision, isSoftDeleted = false): CommitCheck => ({
+      decision,
+      currentVersion,
+      endEventNumber: -1n,
+      isSoftDeleted,
+      idempotentLogPosition: -1n,
+    });
     const idempotent = (endEventNumber: bigint): CommitCheck => ({
       decision: 'idempotent',
       currentVersion,
@@ -220,7 +250,8 @@ export class SimulatorStorage {
 
     if (expectedVersion === STREAM_EXISTS) {
       if (this.isSoftDeleted(stream)) return verdict('deleted', true);
-      if (currentVersion < 0n && this.lastEventNumber(metastreamOf(stream)) < 0n) return verdict('wrong-expected-version');
+      if (currentVersion < 0n && this.lastEventNumber(metastreamOf(stream)) < 0n)
+        return verdict('wrong-expected-version');
     }
 
     if (expectedVersion === ANY || expectedVersion === STREAM_EXISTS) {
@@ -259,7 +290,15 @@ export class SimulatorStorage {
     const eventId = event.eventId.toLowerCase();
     const logPosition = this.writerPosition;
     const size = prepareRecordSize(stream, event);
-    const record: StoredRecord = { ...event, eventId, logPosition, postPosition: logPosition + size, stream, eventNumber, createdMs: this.now().getTime() };
+    const record: StoredRecord = {
+      ...event,
+      eventId,
+      logPosition,
+      postPosition: logPosition + size,
+      stream,
+      eventNumber,
+      createdMs: this.now().getTime(),
+    };
     this.writerPosition = record.postPosition;
     this.log.push(record);
     const index = this.streams.get(stream) ?? { events: [], tombstoned: false };
@@ -300,7 +339,12 @@ export class SimulatorStorage {
     return this.truncateBefore(stream) === DELETED_STREAM;
   }
 
-  private readable(stream: string): { readonly kind: 'ok'; readonly events: readonly StoredRecord[]; readonly truncateBefore: bigint } | { readonly kind: 'no-stream' } | { readonly kind: 'deleted' } {
+  private readable(
+    stream: string,
+  ):
+    | { readonly kind: 'ok'; readonly events: readonly StoredRecord[]; readonly truncateBefore: bigint }
+    | { readonly kind: 'no-stream' }
+    | { readonly kind: 'deleted' } {
     const last = this.lastEventNumber(stream);
     if (last === DELETED_STREAM) return { kind: 'deleted' };
     const truncateBefore = this.truncateBefore(stream);
@@ -310,7 +354,9 @@ export class SimulatorStorage {
 
   private readableEvent(stream: string, eventNumber: bigint): StoredRecord | undefined {
     const readable = this.readable(stream);
-    return readable.kind === 'ok' && eventNumber >= readable.truncateBefore ? readable.events[Number(eventNumber)] : undefined;
+    return readable.kind === 'ok' && eventNumber >= readable.truncateBefore
+      ? readable.events[Number(eventNumber)]
+      : undefined;
   }
 }
 
@@ -325,7 +371,10 @@ function verifyCommitChecks(checks: readonly CommitCheck[]): WriteOutcome | null
   for (const [index, check] of checks.entries()) {
     if (check.decision === 'deleted') return { kind: 'stream-deleted', index };
     if (check.decision === 'corrupted-idempotency') {
-      return { kind: 'wrong-expected-version', failures: checks.length === 1 ? [{ index: 0, currentVersion: check.currentVersion }] : [] };
+      return {
+        kind: 'wrong-expected-version',
+        failures: checks.length === 1 ? [{ index: 0, currentVersion: check.currentVersion }] : [],
+      };
     }
   }
   if (checks.every((c) => c.decision === 'ok')) return null;
@@ -334,7 +383,9 @@ function verifyCommitChecks(checks: readonly CommitCheck[]): WriteOutcome | null
     return { kind: 'already-committed', lastEventNumbers: checks.map((c) => c.endEventNumber), logPosition };
   }
   if (checks.every((c) => c.decision === 'ok' || c.decision === 'wrong-expected-version')) {
-    const failures = [...checks.entries()].filter(([, c]) => c.decision === 'wrong-expected-version').map(([index, c]) => ({ index, currentVersion: c.currentVersion }));
+    const failures = [...checks.entries()]
+      .filter(([, c]) => c.decision === 'wrong-expected-version')
+      .map(([index, c]) => ({ index, currentVersion: c.currentVersion }));
     return { kind: 'wrong-expected-version', failures };
   }
   return { kind: 'wrong-expected-version', failures: [] };

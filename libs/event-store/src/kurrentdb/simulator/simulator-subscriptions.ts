@@ -11,10 +11,26 @@ import { randomUUID } from 'node:crypto';
 import { END, START, type AllStreamSubscription, type Filter, type Position } from '@kurrent/kurrentdb-client';
 import { Subscription } from '@kurrent/kurrentdb-client/dist/streams/utils/Subscription.js';
 import { convertGrpcEvent } from '@kurrent/kurrentdb-client/dist/utils/convertGrpcEvent.js';
-import { comparePositions, passes, positionOf, type AllFilter, type StoredRecord, type TfPosition } from './simulator-records.js';
+import {
+  comparePositions,
+  passes,
+  positionOf,
+  type AllFilter,
+  type StoredRecord,
+  type TfPosition,
+} from './simulator-records.js';
 import type { SimulatorStorage } from './simulator-storage.js';
 import type { SimulatorFaults } from './simulator-faults.js';
-import { GrpcStatus, caughtUpMessage, checkpointMessage, confirmationMessage, eventMessage, serviceError, unavailable, type ReadResp } from './simulator-wire.js';
+import {
+  GrpcStatus,
+  caughtUpMessage,
+  checkpointMessage,
+  confirmationMessage,
+  eventMessage,
+  serviceError,
+  unavailable,
+  type ReadResp,
+} from './simulator-wire.js';
 
 /** Enumerator.DefaultReadBatchSize: the filter's search window when the client sets none. */
 const DEFAULT_SEARCH_WINDOW = 32;
@@ -51,7 +67,12 @@ class SubscriptionCall {
     else if (from === END) this.checkpoint = log.length === 0 ? null : positionOf(log[log.length - 1]!);
     else this.checkpoint = { commit: from.commit, prepare: from.prepare };
     const after = this.checkpoint;
-    this.nextIndex = after === null ? (from === END ? log.length : 0) : log.findIndex((r) => comparePositions(positionOf(r), after) > 0);
+    this.nextIndex =
+      after === null
+        ? from === END
+          ? log.length
+          : 0
+        : log.findIndex((r) => comparePositions(positionOf(r), after) > 0);
     if (this.nextIndex < 0) this.nextIndex = log.length;
     Object.assign(this.grpc, { cancel: () => this.close(serviceError(GrpcStatus.CANCELLED, 'Cancelled on client')) });
     this.grpc.write(confirmationMessage(randomUUID()));
@@ -110,7 +131,8 @@ class SubscriptionCall {
     this.considered += 1;
     this.checkpoint = positionOf(record);
     if (passes(this.filter, record)) await this.send(eventMessage(record));
-    if (this.filter !== undefined && this.considered % this.checkpointInterval === 0) await this.send(checkpointMessage(this.checkpoint));
+    if (this.filter !== undefined && this.considered % this.checkpointInterval === 0)
+      await this.send(checkpointMessage(this.checkpoint));
   }
 
   /** Writes one message, waiting while the client's buffers are full (gRPC flow control). */
@@ -139,15 +161,31 @@ export class SimulatorSubscriptions {
   ) {}
 
   /** client.subscribeToAll: the client's Subscription over a new call (streams/subscribeToAll.js). */
-  subscribeToAll(request: SubscribeToAllRequest, readableOptions: TransformOptions, owner: Set<{ close(error: Error | null): void }>): AllStreamSubscription {
+  subscribeToAll(
+    request: SubscribeToAllRequest,
+    readableOptions: TransformOptions,
+    owner: Set<{ close(error: Error | null): void }>,
+  ): AllStreamSubscription {
     const filter = request.filter;
-    if (filter !== undefined && filter.checkpointInterval <= 0) throw new Error('CheckpointInterval must be greater than 0.');
-    if (filter?.maxSearchWindow !== undefined && filter.maxSearchWindow <= 0) throw new Error('MaxSearchWindow must be greater than 0.');
-    const interval = filter === undefined ? Number.POSITIVE_INFINITY : filter.checkpointInterval * (filter.maxSearchWindow ?? DEFAULT_SEARCH_WINDOW);
-    const call = new SubscriptionCall(this.storage, this.faults, filter === undefined ? undefined : toAllFilter(filter), interval, request.fromPosition, (closed) => {
-      this.calls.delete(closed);
-      owner.delete(closed);
-    });
+    if (filter !== undefined && filter.checkpointInterval <= 0)
+      throw new Error('CheckpointInterval must be greater than 0.');
+    if (filter?.maxSearchWindow !== undefined && filter.maxSearchWindow <= 0)
+      throw new Error('MaxSearchWindow must be greater than 0.');
+    const interval =
+      filter === undefined
+        ? Number.POSITIVE_INFINITY
+        : filter.checkpointInterval * (filter.maxSearchWindow ?? DEFAULT_SEARCH_WINDOW);
+    const call = new SubscriptionCall(
+      this.storage,
+      this.faults,
+      filter === undefined ? undefined : toAllFilter(filter),
+      interval,
+      request.fromPosition,
+      (closed) => {
+        this.calls.delete(closed);
+        owner.delete(closed);
+      },
+    );
     this.calls.add(call);
     owner.add(call);
     const createCall = (() => Promise.resolve(call.grpc)) as unknown as ConstructorParameters<typeof Subscription>[0];
@@ -169,5 +207,7 @@ export class SimulatorSubscriptions {
 }
 
 function toAllFilter(filter: Filter): AllFilter {
-  return 'regex' in filter ? { filterOn: filter.filterOn, regex: filter.regex } : { filterOn: filter.filterOn, prefixes: filter.prefixes };
+  return 'regex' in filter
+    ? { filterOn: filter.filterOn, regex: filter.regex }
+    : { filterOn: filter.filterOn, prefixes: filter.prefixes };
 }

@@ -36,7 +36,9 @@ export const GrpcStatus = {
   UNAVAILABLE: 14,
 } as const;
 
-const STATUS_NAMES: Record<number, string> = Object.fromEntries(Object.entries(GrpcStatus).map(([name, code]) => [code, name]));
+const STATUS_NAMES: Record<number, string> = Object.fromEntries(
+  Object.entries(GrpcStatus).map(([name, code]) => [code, name]),
+);
 
 /** The part of grpc-js Metadata the client reads: `getMap()` for the exception header, `get()` for status details. */
 class TrailerMetadata {
@@ -52,7 +54,11 @@ class TrailerMetadata {
 
 /** An error as grpc-js rejects a call with it: `code`, `details`, trailers, message `<code> <NAME>: <details>`. */
 export function serviceError(code: number, details: string, trailers: Readonly<Record<string, string>> = {}): Error {
-  return Object.assign(new Error(`${code} ${STATUS_NAMES[code] ?? 'STATUS'}: ${details}`), { code, details, metadata: new TrailerMetadata(trailers) });
+  return Object.assign(new Error(`${code} ${STATUS_NAMES[code] ?? 'STATUS'}: ${details}`), {
+    code,
+    details,
+    metadata: new TrailerMetadata(trailers),
+  });
 }
 
 /** The client's error for a failed gRPC call, as the client itself converts it. */
@@ -104,7 +110,11 @@ export function appendToDeletedStream(stream: string): Error {
  * the actual one as strings), decoded by WrongExpectedVersionError.fromRevisionConflict.
  */
 export function revisionConflict(stream: string, expectedRevision: bigint, actualRevision: bigint): Error {
-  return WrongExpectedVersionError.fromRevisionConflict({ stream, expectedRevision: String(expectedRevision), actualRevision: String(actualRevision) });
+  return WrongExpectedVersionError.fromRevisionConflict({
+    stream,
+    expectedRevision: String(expectedRevision),
+    actualRevision: String(actualRevision),
+  });
 }
 
 /** A deleted stream on a multi-stream append: ApiErrors.StreamTombstoned. */
@@ -123,17 +133,31 @@ export function handlerException(): Error {
 }
 
 /** A delete's refusals (Streams.Delete → RpcExceptions.StreamDeleted / WrongExpectedVersion, with their trailers). */
-export function deleteRefused(stream: string, refusal: { readonly kind: 'stream-deleted' } | { readonly kind: 'wrong-expected-version'; readonly expected: bigint; readonly current: bigint }): Error {
+export function deleteRefused(
+  stream: string,
+  refusal:
+    | { readonly kind: 'stream-deleted' }
+    | { readonly kind: 'wrong-expected-version'; readonly expected: bigint; readonly current: bigint },
+): Error {
   if (refusal.kind === 'stream-deleted') {
-    return clientError(serviceError(GrpcStatus.FAILED_PRECONDITION, `Event stream '${stream}' is deleted.`, { exception: 'stream-deleted', 'stream-name': stream }));
+    return clientError(
+      serviceError(GrpcStatus.FAILED_PRECONDITION, `Event stream '${stream}' is deleted.`, {
+        exception: 'stream-deleted',
+        'stream-name': stream,
+      }),
+    );
   }
   return clientError(
-    serviceError(GrpcStatus.FAILED_PRECONDITION, `Append failed due to WrongExpectedVersion. Stream: ${stream}, Expected version: ${refusal.expected}, Actual version: ${refusal.current}`, {
-      exception: 'wrong-expected-version',
-      'stream-name': stream,
-      'expected-version': String(refusal.expected),
-      ...(refusal.current >= 0n ? { 'actual-version': String(refusal.current) } : {}),
-    }),
+    serviceError(
+      GrpcStatus.FAILED_PRECONDITION,
+      `Append failed due to WrongExpectedVersion. Stream: ${stream}, Expected version: ${refusal.expected}, Actual version: ${refusal.current}`,
+      {
+        exception: 'wrong-expected-version',
+        'stream-name': stream,
+        'expected-version': String(refusal.expected),
+        ...(refusal.current >= 0n ? { 'actual-version': String(refusal.current) } : {}),
+      },
+    ),
   );
 }
 
@@ -170,8 +194,15 @@ export function readEvent<T>(record: StoredRecord): T {
 }
 
 /** A bridge failure (its errors carry only a name), as the client converts it for the stream read. */
-export function readFailure(name: 'StreamNotFoundError' | 'StreamDeletedError' | 'UnavailableError' | 'NotLeaderError' | 'DeadlineExceededError', stream?: string): Error {
-  const bridgeError = Object.assign(new Error(name), { name, metadata: name === 'NotLeaderError' ? { 'leader-endpoint-host': 'leader.invalid', 'leader-endpoint-port': '2113' } : {} });
+export function readFailure(
+  name: 'StreamNotFoundError' | 'StreamDeletedError' | 'UnavailableError' | 'NotLeaderError' | 'DeadlineExceededError',
+  stream?: string,
+): Error {
+  const bridgeError = Object.assign(new Error(name), {
+    name,
+    metadata:
+      name === 'NotLeaderError' ? { 'leader-endpoint-host': 'leader.invalid', 'leader-endpoint-port': '2113' } : {},
+  });
   return convertBridgeError(bridgeError, stream);
 }
 
@@ -207,7 +238,9 @@ export function eventMessage(record: StoredRecord): ReadResp {
 }
 
 export function checkpointMessage(position: TfPosition): ReadResp {
-  const checkpoint = new streamsPb.ReadResp.Checkpoint().setCommitPosition(String(position.commit)).setPreparePosition(String(position.prepare));
+  const checkpoint = new streamsPb.ReadResp.Checkpoint()
+    .setCommitPosition(String(position.commit))
+    .setPreparePosition(String(position.prepare));
   return new streamsPb.ReadResp().setCheckpoint(checkpoint);
 }
 
