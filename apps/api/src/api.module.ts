@@ -45,6 +45,7 @@ import { RateLimitGuard } from './open-data/rate-limit.guard.js';
 import { DefineMeasureRoute } from './programmes/define-measure.route.js';
 import { EstablishProgrammeRoute } from './programmes/establish-programme.route.js';
 import { MinPositionInterceptor } from './queries/min-position.interceptor.js';
+import { ProjectionsAdminController } from './queries/projections-admin.controller.js';
 import { ReadModelsController } from './queries/read-models.controller.js';
 import { ReadSide } from './queries/read-side.js';
 import { DemoProgrammeSeeder } from './seed/demo-programme.seeder.js';
@@ -79,6 +80,7 @@ export class ApiModule {
       controllers: [
         ...COMMAND_ROUTES,
         ReadModelsController,
+        ProjectionsAdminController,
         DeMinimisStatementRoute,
         DataSubjectsController,
         AuditController,

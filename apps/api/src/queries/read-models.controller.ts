@@ -1,17 +1,5 @@
-import {
-  Controller,
-  Get,
-  HttpCode,
-  Inject,
-  NotFoundException,
-  Param,
-  Post,
-  Query,
-  Res,
-  UseInterceptors,
-} from '@nestjs/common';
-import type { Response } from 'express';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Inject, NotFoundException, Param, Query, UseInterceptors } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { acceptsBidsAt } from '@app/funding';
 import { PERSONAL_DATA_VAULT, type PersonalDataVault } from '@app/personal-data';
 import {
@@ -23,10 +11,7 @@ import {
 import type { Principal } from '../auth/api-keys.js';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
-import { ApiProblems, ApiRead, MinPositionHeader } from '../http/api-docs.js';
-import { HEADER_TOKEN } from '../http/field-rules.js';
-import { WorkInProgress } from '../http/limits.js';
-import { tooMany } from '../http/too-many.js';
+import { ApiRead } from '../http/api-docs.js';
 import { EntityIdPipe } from '../http/entity-id.pipe.js';
 import { CLOCK, type Clock } from '../infrastructure/clock.js';
 import { MinPositionInterceptor } from './min-position.interceptor.js';
@@ -47,40 +32,10 @@ import {
   GrantView,
   ProgrammeDashboard,
   RankedBidPage,
-  RebuildStarted,
 } from './read-model.responses.js';
 import { ReadSide } from './read-side.js';
 import { ReadsProjections } from './reads-projections.decorator.js';
-
-const READERS = ['viewer', 'auditor', 'programme-manager', 'evaluator', 'finance-officer', 'controller'] as const;
-
-/** Who reads expenditure claims: those who verify, pay, order recoveries, and audit. */
-const CLAIM_READERS = ['controller', 'finance-officer', 'programme-manager', 'auditor'] as const;
-
-/** The roles that act on natural persons: they see them in sensitive measures, and see who they are. */
-const ACTING = ['programme-manager', 'evaluator', 'finance-officer', 'controller', 'data-protection-officer'] as const;
-
-const acts = (principal: Principal) => principal.roles.some((role) => (ACTING as readonly string[]).includes(role));
-const owns = (principal: Principal, document: ReadModelDocument) =>
-  principal.roles.includes('applicant-service') && document['submittedBy'] === principal.id;
-
-/**
- * A bid or grant as its reader may see it: an applicant portal, only what it submitted (anything
- * else does not exist for it); a viewer, nothing about a natural person in a sensitive measure; the
- * auditor, everything, pseudonymous.
- */
-function visibleTo(principal: Principal, document: ReadModelDocument | null): ReadModelDocument | null {
-  if (document === null) return null;
-  if (acts(principal) || owns(principal, document) || principal.roles.includes('auditor')) return document;
-  if (!principal.roles.includes('viewer')) return null;
-  return document['publicView'] === false ? null : document;
-}
-
-/** Lists filtered as visibleTo would filter their items. */
-function listFilterFor(principal: Principal): Where {
-  if (acts(principal) || principal.roles.includes('auditor')) return {};
-  return { publicView: true };
-}
+import { CLAIM_READERS, READERS, acts, listFilterFor, owns, visibleTo } from './read-access.js';
 
 /** The dashboard and query API: reads the read models only; the domain is not involved. */
 @ApiTags('queries')
@@ -88,9 +43,6 @@ function listFilterFor(principal: Principal): Where {
 @Controller()
 @UseInterceptors(MinPositionInterceptor)
 export class ReadModelsController {
-  /** A rebuild reads the whole log: one under way per principal. */
-  private readonly rebuilds = new WorkInProgress(1);
-
   constructor(
     private readonly readSide: ReadSide,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -317,47 +269,6 @@ export class ReadModelsController {
       ...document,
       identity: subject.status === 'held' ? subject.identity : { erased: true, erasedAt: subject.erasedAt },
     };
-  }
-
-  /** Rebuilds every read model from position 0 into a new generation; queries keep answering meanwhile. */
-  @Post('admin/projections/rebuild')
-  @HttpCode(202)
-  @Roles('programme-manager')
-  @ApiOperation({
-    operationId: 'rebuildReadModels',
-    summary: 'Rebuild every read model from the log into a new generation',
-    description:
-      'Queries keep answering from the current generation until the new one has caught up; `/health` shows `rebuilding` meanwhile.',
-  })
-  @ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    schema: { type: 'string', pattern: HEADER_TOKEN.source },
-    description: 'A retry with the same key gets the first response back (`Idempotent-Replayed: true`).',
-  })
-  @MinPositionHeader()
-  @ApiResponse({
-    status: 202,
-    description: 'Started, or already under way',
-    type: RebuildStarted,
-    headers: { 'Idempotent-Replayed': { $ref: '#/components/headers/Idempotent-Replayed' } },
-  })
-  @ApiProblems({
-    400: true,
-    401: true,
-    403: true,
-    409: 'IDEMPOTENCY_KEY_IN_USE: a request with the same `Idempotency-Key` is still running (with `Retry-After`).',
-    422: 'IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another request.',
-    429: 'A rebuild you started is still running.',
-    500: true,
-    503: 'READ_MODELS_BEHIND: the read models have not reached `X-Min-Position` in time.',
-  })
-  rebuild(@CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) res: Response) {
-    const done = this.rebuilds.start(principal.id);
-    if (!done) throw tooMany(res, 10, 'A rebuild you started is still running; retry when it ends');
-    const started = this.readSide.startRebuild();
-    void started.finished.finally(done);
-    return { started: started.started };
   }
 
   private async page(
