@@ -1,6 +1,6 @@
 // `npm run bench [-- --quick]`: builds the API, the projector and the benchmarks if needed, then runs them.
 import { execFileSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildIfNeeded } from './build-if-needed.mjs';
@@ -11,7 +11,9 @@ buildIfNeeded();
 if (
   !existsSync(main) ||
   statSync(main).mtimeMs < statSync(join(root, 'dist/apps/api/apps/api/src/main.js')).mtimeMs ||
-  statSync(main).mtimeMs < statSync(join(root, 'bench/main.ts')).mtimeMs
+  readdirSync(join(root, 'bench')).some(
+    (file) => file.endsWith('.ts') && statSync(main).mtimeMs < statSync(join(root, 'bench', file)).mtimeMs,
+  )
 ) {
   execFileSync(process.execPath, [join(root, 'node_modules/@nestjs/cli/bin/nest.js'), 'build', 'bench'], {
     cwd: root,

@@ -37,7 +37,7 @@ const MUTATIONS = [
   {
     name: 'the If-Match check skipped',
     file: PIPELINE,
-    from: '        if (context.ifMatch !== null && read !== context.ifMatch) throw new StaleRevisionError(about, context.ifMatch, read);\n',
+    from: '        if (context.ifMatch !== null && read !== context.ifMatch)\n          throw new StaleRevisionError(about, context.ifMatch, read);\n',
     to: '',
     tests: ['libs/commands', 'test/lifecycle'],
   },
@@ -50,7 +50,7 @@ const MUTATIONS = [
   },
   {
     name: 'the advance added to verified expenditure instead of offset against it',
-    file: 'libs/funding/src/grants/grant.ts',
+    file: 'libs/funding/src/figures.ts',
     from: 'Math.max(grant.advancePaidCents, coveredCents(grant, verifiedEligibleCents(grant)))',
     to: 'grant.advancePaidCents + coveredCents(grant, verifiedEligibleCents(grant))',
     tests: ['libs/funding/src/grants', 'libs/funding/src/funding.properties', 'test/expenditure'],
@@ -58,16 +58,16 @@ const MUTATIONS = [
   {
     name: 'the verifier of a claim allowed to pay it',
     file: 'libs/funding/src/grants/record-disbursement.ts',
-    from: "  if (claim.verifiedBy === command.paidBy) refuse('SEPARATION_OF_DUTIES', `${command.paidBy} verified claim ${claimId} and cannot pay it`);\n",
+    from: "  if (claim.verifiedBy === command.paidBy)\n    refuse('SEPARATION_OF_DUTIES', `${command.paidBy} verified claim ${claimId} and cannot pay it`);\n",
     to: '',
     tests: ['libs/funding/src/grants', 'libs/funding/src/funding.properties', 'test/expenditure'],
   },
   {
     name: 'a recovery receipt that does not return its principal to the call',
     file: 'libs/funding/src/recoveries/record-recovery-receipt.ts',
-    from: '    if (releasedCents > 0) events.push(',
-    to: '    if (releasedCents < 0) events.push(',
-    tests: ['libs/funding/src/recoveries', 'libs/funding/src/funding.properties', 'test/expenditure'],
+    from: '    if (releasedCents > 0)\n      events.push(',
+    to: '    if (releasedCents < 0)\n      events.push(',
+    tests: ['libs/funding/src/recoveries', 'libs/funding/src/funding.properties', 'test/recovery'],
   },
 ];
 

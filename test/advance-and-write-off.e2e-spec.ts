@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { KEYS, type ApiProcess } from './support/api-process.js';
-import { FundingClient, actBody, awardBody, operationDates } from './support/funding-requests.js';
+import { grantOf60k } from './support/expenditure-api.js';
+import { FundingClient, actBody } from './support/funding-requests.js';
 import { startApiWithClient, stopAndRemove } from './support/running-api.js';
 
 describe('the advance not yet covered, and write-offs', () => {
@@ -16,24 +17,7 @@ describe('the advance not yet covered, and write-offs', () => {
   afterAll(() => stopAndRemove(api));
 
   /** A grant of EUR 60,000 on an operation of EUR 100,000, its call paying 40% in advance. */
-  async function grant(): Promise<string> {
-    // First-come: the one bid is awarded at once (a ranking call awards once closed and ranked).
-    const callId = await client.openCall({
-      budgetCents: 20_000_000,
-      maxGrantCents: 20_000_000,
-      advanceShareBp: 4000,
-      selection: 'first-come',
-    });
-    const bidId = await client.admissibleBid(callId, { requestedCents: 6_000_000 });
-    const awarded = await client.awardGrant(
-      callId,
-      awardBody(bidId, 6_000_000, {
-        operation: { ...operationDates(), istatMunicipalityCode: '001272', totalEligibleCostCents: 10_000_000 },
-      }),
-    );
-    expect(awarded.status).toBe(201);
-    return awarded.body.grantId as string;
-  }
+  const grant = async (): Promise<string> => (await grantOf60k(client)).grantId;
 
   it('shows the advance not yet covered by verified expenditure on the grant, falling as expenditure is verified, never below zero', async () => {
     const grantId = await grant();

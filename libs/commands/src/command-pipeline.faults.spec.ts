@@ -17,40 +17,30 @@
  *   same, and writes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import {
   EVENT_STORE_FAULTS,
-  EventStoreUnavailableError,
   FaultyEventStore,
-  InMemoryEventStore,
   comparePositions,
   formatEventStoreFaults,
   formatPosition,
   parseEventStoreFaults,
-  type EventStore,
   type EventStoreFaults,
   type InjectedFault,
   type LogPosition,
   type RecordedEvent,
 } from '@app/event-store';
-import { DomainError, type FundingCommand, type FundingEvent } from '@app/funding';
-import { ADAPTERS, type StoreFixture } from '../../event-store/test-support/event-store.adapters.js';
-import { dayAt, setup } from '../../funding/test-support/funding.arbitraries.js';
-import { ACT, FINANCE_OFFICER, awardTerms, cupFor } from '../../funding/test-support/funding.fixtures.js';
+import type { FundingCommand, FundingEvent } from '@app/funding';
+import { describeOnEveryAdapter, type StoreFixture } from '../../event-store/test-support/event-store.adapters.js';
 import { firstViolation } from '../../funding/test-support/funding.invariants.js';
-import { claimVerifyAndPay } from '../../funding/test-support/paying.js';
 import { commandContext, type LoggedEvent } from '../../funding/test-support/test-ledger.js';
+import { clock, fact, fundingStory, reference } from '../test-support/funding-story.js';
+import { asAClientWould, describeAnswer, readBySubscription, type Answer } from '../test-support/retrying-clients.js';
 import type { CommandContext } from './command-context.js';
-import { CommandPipeline, type CommandOutcome } from './command-pipeline.js';
+import { CommandPipeline } from './command-pipeline.js';
 
-const clock = { now: () => dayAt(1) };
 /** Where the faults are drawn from; FAULT_SEED plays another run (the draws follow the calls, which follow the seed). */
 const SEED = Number(process.env['FAULT_SEED'] ?? 20_260_601);
-/** How many times a client sends a command before it gives up. */
-const CLIENT_ATTEMPTS = 25;
-/** How many times a consumer subscribes again before the test gives up on its subscription. */
-const RESUBSCRIPTIONS = 200;
 
 /** Each case's faults as EVENT_STORE_FAULTS would set them. */
 const CASES: ReadonlyArray<{ readonly name: string; readonly faults: EventStoreFaults }> = [
@@ -64,365 +54,195 @@ const CASES: ReadonlyArray<{ readonly name: string; readonly faults: EventStoreF
   ['all faults together', 'commit-then-fail:0.15,unavailable:0.05,leader-change:0.15,drop-subscription:0.1'],
 ].map(([name, faults]) => ({ name: name!, faults: parseEventStoreFaults(faults!) }));
 
-/** How a client's command ended, after its retries. */
-type Answer =
-  | { readonly kind: 'accepted'; readonly outcome: CommandOutcome; readonly attempts: number }
-  | { readonly kind: 'refused'; readonly code: string; readonly attempts: number }
-  | { readonly kind: 'gave up'; readonly error: string; readonly attempts: number };
-
-/** Sends a command until it is answered: a refusal is an answer, any other failure is sent again. */
-async function asAClientWould(send: () => Promise<CommandOutcome>): Promise<Answer> {
-  let last: unknown;
-  for (let attempt = 1; attempt <= CLIENT_ATTEMPTS; attempt++) {
-    try {
-      return { kind: 'accepted', outcome: await send(), attempts: attempt };
-    } catch (error) {
-      if (error instanceof DomainError) return { kind: 'refused', code: error.code, attempts: attempt };
-      last = error;
-    }
-  }
-  return {
-    kind: 'gave up',
-    error: last instanceof Error ? `${last.name}: ${last.message}` : String(last),
-    attempts: CLIENT_ATTEMPTS,
-  };
-}
-
-/**
- * The story: the property tests' setup (a programme, two measures, two calls, a grant on each),
- * then a second award, claims verified and paid, an advance, a revocation that releases budget to
- * its call, a partial one that makes money due, its recovery ordered, received in part and written
- * off in part, a close. Partial revocations and write-offs name no id of their own: decided twice,
- * they are accepted twice. Its ids carry `run`, so a shared server's earlier runs are not in its way.
- */
-function fundingStory(run: string): FundingCommand[] {
-  const id = (value: string) => `${value}-${run}`;
-  const [given] = fc.sample(setup, { seed: 7, numRuns: 1 });
-  const renamed = given!.map((command) => inNamespace(command, id));
-  const firstAward = renamed.find(
-    (c): c is Extract<FundingCommand, { type: 'AwardGrant' }> => c.type === 'AwardGrant' && c.grantId === id('g1'),
-  )!;
-  return [
-    ...renamed,
-    // b2 waits behind b1 in c1's approved ranking: the next award goes to it.
-    {
-      type: 'AwardGrant',
-      grantId: id('g2'),
-      callId: id('c1'),
-      bidId: id('b2'),
-      amountCents: 20_000,
-      ...awardTerms(id('g2'), 20_000),
-    },
-    // The operation may cost up to twice the award: declaring twice the payment covers it.
-    ...claimVerifyAndPay(id('g1'), 'pay-1', 10_000, { declaredCents: 20_000 }),
-    {
-      type: 'RecordDisbursement',
-      grantId: id('g3'),
-      disbursementId: 'advance-1',
-      kind: 'advance',
-      claimId: null,
-      amountCents: 5_000,
-      paidBy: FINANCE_OFFICER,
-    },
-    ...claimVerifyAndPay(id('g1'), 'pay-2', 5_000, { declaredCents: 10_000 }),
-    { type: 'RevokeGrant', grantId: id('g2'), reason: 'Irregularity found', act: ACT },
-    // 15,000 paid on g1: an award cut to 10,000 makes 5,000 due.
-    {
-      type: 'RevokeGrant',
-      grantId: id('g1'),
-      reason: 'Costs not incurred',
-      amountCents: firstAward.amountCents - 10_000,
-      act: ACT,
-    },
-    {
-      type: 'OrderRecovery',
-      grantId: id('g1'),
-      orderId: 'order-1',
-      amountCents: 5_000,
-      interestRateBp: 250,
-      dueDate: '2027-01-31',
-      reference: 'ORD-1',
-      act: ACT,
-    },
-    {
-      type: 'RecordRecoveryReceipt',
-      grantId: id('g1'),
-      receiptId: 'receipt-1',
-      amountCents: 2_000,
-      interestCents: 0,
-      receivedAt: '2026-01-02',
-      reference: 'RCV-1',
-    },
-    { type: 'WriteOffRecovery', grantId: id('g1'), amountCents: 1_000, reason: 'Beneficiary insolvent', act: ACT },
-    { type: 'CloseCall', callId: id('c2') },
-  ];
-}
-
-function inNamespace(command: FundingCommand, id: (value: string) => string): FundingCommand {
-  const renamed: Record<string, unknown> = { ...command };
-  for (const key of ['programmeId', 'callId', 'bidId', 'grantId', 'claimId']) {
-    if (typeof renamed[key] === 'string') renamed[key] = id(renamed[key]);
-  }
-  if (Array.isArray(renamed['bidIds'])) renamed['bidIds'] = (renamed['bidIds'] as string[]).map(id);
-  // A CUP is taken once across the whole log: each grant of the run has its own.
-  if (command.type === 'AwardGrant') renamed['cup'] = cupFor(renamed['grantId'] as string);
-  return renamed as FundingCommand;
-}
-
-/** What a command recorded, as the test compares it between runs: where and what, not ids or positions. */
-const fact = (e: RecordedEvent) => ({ stream: e.stream, type: e.type, data: e.data });
-
-/**
- * The story without faults on a store of its own, of the same adapter (some facts carry log
- * positions, e.g. a first-come bid's arrival, and positions are the adapter's): what each command
- * must record, and the stream and revision it must answer.
- */
-async function reference(
-  story: readonly FundingCommand[],
-  contexts: readonly CommandContext[],
-  store: EventStore = new InMemoryEventStore(),
-) {
-  const pipeline = new CommandPipeline(store, clock);
-  const outcomes: CommandOutcome[] = [];
-  for (const [i, command] of story.entries()) outcomes.push(await pipeline.execute(command, contexts[i]!));
-  const events = await store.readAll();
-  return story.map((_, i) => ({
-    outcome: outcomes[i]!,
-    facts: events.filter((e) => e.metadata.commandId === contexts[i]!.commandId).map(fact),
-  }));
-}
-
-/** Reads the log after `after` up to `until` through a subscription, subscribing again from its checkpoint when it drops. */
-async function readBySubscription(
-  store: EventStore,
-  after: LogPosition | null,
-  until: LogPosition,
-): Promise<{ events: RecordedEvent[]; drops: number }> {
-  const events: RecordedEvent[] = [];
-  let checkpoint = after;
-  let drops = 0;
-  for (;;) {
-    try {
-      for await (const item of store.subscribe({ after: checkpoint })) {
-        if (item.kind !== 'event') continue;
-        events.push(item.event);
-        checkpoint = item.event.position;
-        if (comparePositions(checkpoint, until) >= 0) return { events, drops };
-      }
-      throw new Error(
-        `the subscription ended at ${checkpoint ? formatPosition(checkpoint) : 'the start'}, before ${formatPosition(until)}`,
-      );
-    } catch (error) {
-      if (!(error instanceof EventStoreUnavailableError) || ++drops > RESUBSCRIPTIONS) throw error;
-    }
-  }
-}
-
-const describeAnswer = (answer: Answer) =>
-  answer.kind === 'accepted'
-    ? `accepted ${answer.outcome.stream}@${answer.outcome.revision} at ${formatPosition(answer.outcome.position)} (attempt ${answer.attempts})`
-    : answer.kind === 'refused'
-      ? `refused ${answer.code} (attempt ${answer.attempts})`
-      : `gave up after ${answer.attempts} attempts: ${answer.error}`;
-
 /** The first problems found, all of them counted: one failure message that says what went wrong where. */
 function expectNoProblems(problems: readonly string[], seed: number): void {
   const shown = problems.length > 12 ? [...problems.slice(0, 12), `…and ${problems.length - 12} more`] : problems;
   expect(problems.length === 0 ? [] : [`seed ${seed}`, ...shown]).toEqual([]);
 }
 
-for (const adapter of ADAPTERS) {
-  if (adapter.skipped) {
-    console.warn(`Command pipeline fault suite for ${adapter.name} SKIPPED: ${adapter.skipped}`);
-  }
-  const suite = adapter.skipped ? describe.skip : describe;
+describeOnEveryAdapter(
+  'Command pipeline fault suite',
+  'each command is recorded once, whatever the store does',
+  (adapter) => {
+    for (const [caseIndex, { name, faults }] of CASES.entries()) {
+      describe(`${name}${Object.keys(faults).length > 0 ? ` (${formatEventStoreFaults(faults)})` : ''}`, () => {
+        const seed = SEED + caseIndex;
+        let fixture: StoreFixture;
+        let faulty: FaultyEventStore;
+        const struck: InjectedFault[] = [];
+        let pipeline: CommandPipeline;
+        let story: FundingCommand[];
+        let contexts: CommandContext[];
+        let expected: Awaited<ReturnType<typeof reference>>;
+        let answers: Answer[];
+        /** The head before the story: on a shared server, the log holds other runs' events before it. */
+        let start: LogPosition | null;
+        /** Every event of the store after `start`, as the store holds it (read past the faults). */
+        let log: RecordedEvent[];
+        const ofCommand = (i: number) => log.filter((e) => e.metadata.commandId === contexts[i]!.commandId);
+        /** Written by a command of the story, or on one of its streams (a shared server has other writers). */
+        const ofTheStory = (e: RecordedEvent) =>
+          contexts.some((c) => c.commandId === e.metadata.commandId) ||
+          expected.some((x) => x.facts.some((f) => f.stream === e.stream));
 
-  suite(
-    `each command is recorded once, whatever the store does: ${adapter.name}${adapter.skipped ? ` (skipped: ${adapter.skipped})` : ''}`,
-    () => {
-      for (const [caseIndex, { name, faults }] of CASES.entries()) {
-        describe(`${name}${Object.keys(faults).length > 0 ? ` (${formatEventStoreFaults(faults)})` : ''}`, () => {
-          const seed = SEED + caseIndex;
-          let fixture: StoreFixture;
-          let faulty: FaultyEventStore;
-          const struck: InjectedFault[] = [];
-          let pipeline: CommandPipeline;
-          let story: FundingCommand[];
-          let contexts: CommandContext[];
-          let expected: Awaited<ReturnType<typeof reference>>;
-          let answers: Answer[];
-          /** The head before the story: on a shared server, the log holds other runs' events before it. */
-          let start: LogPosition | null;
-          /** Every event of the store after `start`, as the store holds it (read past the faults). */
-          let log: RecordedEvent[];
-          const ofCommand = (i: number) => log.filter((e) => e.metadata.commandId === contexts[i]!.commandId);
-          /** Written by a command of the story, or on one of its streams (a shared server has other writers). */
-          const ofTheStory = (e: RecordedEvent) =>
-            contexts.some((c) => c.commandId === e.metadata.commandId) ||
-            expected.some((x) => x.facts.some((f) => f.stream === e.stream));
-
-          beforeAll(async () => {
-            fixture = await adapter.setUp();
-            faulty = new FaultyEventStore(fixture.store, faults, { seed, onFault: (fault) => struck.push(fault) });
-            pipeline = new CommandPipeline(faulty, clock);
-            story = fundingStory(randomUUID().slice(0, 8));
-            contexts = story.map(() => commandContext('faults-suite'));
-            const clean = await adapter.setUp();
-            try {
-              expected = await reference(story, contexts, clean.store);
-            } finally {
-              await clean.tearDown();
-            }
-            start = await fixture.store.headPosition();
-            answers = [];
-            for (const [i, command] of story.entries())
-              answers.push(await asAClientWould(() => pipeline.execute(command, contexts[i]!)));
-            log = await fixture.store.readAll({ after: start });
-          });
-          afterAll(async () => {
-            await fixture?.tearDown();
-          });
-
-          it('records every command exactly once', () => {
-            const problems: string[] = [];
-            story.forEach((command, i) => {
-              const recorded = ofCommand(i).map(fact);
-              const want = expected[i]!.facts;
-              if (JSON.stringify(recorded) !== JSON.stringify(want)) {
-                problems.push(
-                  `#${i} ${command.type}: recorded ${recorded.length} events [${recorded.map((f) => f.type).join(', ')}], expected ${want.length} [${want.map((f) => f.type).join(', ')}]`,
-                );
-              }
-            });
-            const ids = log.map((e) => e.eventId);
-            if (new Set(ids).size !== ids.length) problems.push('an event id is in the log more than once');
-            const commandIds = new Set(contexts.map((c) => c.commandId));
-            const streams = new Set(expected.flatMap((e) => e.facts.map((f) => f.stream)));
-            const strays = log.filter((e) => streams.has(e.stream) && !commandIds.has(e.metadata.commandId ?? ''));
-            if (strays.length > 0)
-              problems.push(
-                `events of no command of the story on its streams: ${strays.map((e) => `${e.stream}@${e.revision} ${e.type}`).join(', ')}`,
-              );
-            expectNoProblems(problems, seed);
-          });
-
-          it("accepts every command, and answers with what the log holds for it: its stream's revision after its events, and its last event's position", () => {
-            const problems: string[] = [];
-            story.forEach((command, i) => {
-              const answer = answers[i]!;
-              if (answer.kind !== 'accepted') {
-                problems.push(`#${i} ${command.type}: ${describeAnswer(answer)}`);
-                return;
-              }
-              const events = ofCommand(i);
-              const last = events.reduce<RecordedEvent | null>(
-                (latest, e) => (latest === null || comparePositions(e.position, latest.position) > 0 ? e : latest),
-                null,
-              );
-              const inItsStream = events.filter((e) => e.stream === answer.outcome.stream).at(-1);
-              const want = expected[i]!.outcome;
-              const holds =
-                last !== null &&
-                inItsStream !== undefined &&
-                answer.outcome.stream === want.stream &&
-                answer.outcome.revision === want.revision &&
-                answer.outcome.revision === inItsStream.revision &&
-                comparePositions(answer.outcome.position, last.position) === 0;
-              if (!holds) {
-                const held = last
-                  ? `${want.stream}@${inItsStream?.revision ?? '?'} at ${formatPosition(last.position)}`
-                  : 'no event';
-                problems.push(`#${i} ${command.type}: ${describeAnswer(answer)}, the log holds ${held}`);
-              }
-            });
-            expectNoProblems(problems, seed);
-          });
-
-          it('keeps the money right: every payment once, commitments within the budget, the invariants of the domain', () => {
-            const logged: LoggedEvent[] = log
-              .filter(ofTheStory)
-              .map((e) => ({ stream: e.stream, event: { type: e.type, data: e.data } as FundingEvent }));
-            const problems: string[] = [];
-            const violation = firstViolation(logged);
-            if (violation) problems.push(`invariant ${violation}`);
-            const payments = new Map<string, number>();
-            for (const c of story)
-              if (c.type === 'RecordDisbursement') payments.set(`${c.grantId}/${c.disbursementId}`, c.amountCents);
-            const paid = logged.reduce(
-              (sum, { event }) => sum + (event.type === 'DisbursementRecorded' ? event.data.amountCents : 0),
-              0,
-            );
-            const owed = [...payments.values()].reduce((a, b) => a + b, 0);
-            if (paid !== owed) problems.push(`disbursed ${paid} cents, the story pays ${owed}`);
-            const calls = new Map<string, { budget: number; held: number }>();
-            for (const { event } of logged) {
-              if (event.type === 'CallOpened')
-                calls.set(event.data.callId, { budget: event.data.budgetCents, held: 0 });
-              if (event.type === 'CallBudgetCommitted') calls.get(event.data.callId)!.held += event.data.amountCents;
-              if (event.type === 'CallBudgetReleased') calls.get(event.data.callId)!.held -= event.data.amountCents;
-            }
-            for (const [callId, { budget, held }] of calls)
-              if (held > budget) problems.push(`call ${callId} commits ${held} > its budget ${budget}`);
-            expect(calls.size).toBe(2);
-            expectNoProblems(problems, seed);
-          });
-
-          it('delivers the log once to a subscription that resubscribes from its checkpoint when dropped', async () => {
-            const { events, drops } = await readBySubscription(faulty, start, log.at(-1)!.position);
-            expect(events.filter(ofTheStory).map((e) => e.eventId)).toEqual(
-              log.filter(ofTheStory).map((e) => e.eventId),
-            );
-            if (faults['drop-subscription']) expect(drops).toBeGreaterThan(0);
-            if (!faults['drop-subscription'] && !faults.unavailable && !faults['leader-change']) expect(drops).toBe(0);
-          });
-
-          it('was struck by every fault it was given, and by no other', () => {
-            const struckBy = (fault: string) => struck.filter((s) => s.fault === fault).length;
-            expect(EVENT_STORE_FAULTS.filter((fault) => faults[fault] && struckBy(fault) === 0)).toEqual([]);
-            expect(EVENT_STORE_FAULTS.filter((fault) => !faults[fault] && struckBy(fault) > 0)).toEqual([]);
-            // A leader change strikes on both sides of a write over the story.
-            if (faults['leader-change']) {
-              const appends = struck.filter(
-                (s) => s.fault === 'leader-change' && (s.operation === 'append' || s.operation === 'appendMulti'),
-              );
-              expect(new Set(appends.map((s) => s.written))).toEqual(new Set([true, false]));
-            }
-          });
-
-          it('answers a command sent again after it was answered as it answered first, and writes nothing', async () => {
-            // Half of the retries reach the process that answered, half another one on the same store.
-            const otherProcess = new CommandPipeline(faulty, clock);
-            const problems: string[] = [];
-            const head = await fixture.store.headPosition();
-            for (const [i, command] of story.entries()) {
-              const first = answers[i]!;
-              if (first.kind !== 'accepted') continue;
-              const again = await asAClientWould(() =>
-                (i % 2 === 0 ? pipeline : otherProcess).execute(command, contexts[i]!),
-              );
-              if (
-                again.kind !== 'accepted' ||
-                JSON.stringify(again.outcome, positionsAsText) !== JSON.stringify(first.outcome, positionsAsText)
-              ) {
-                problems.push(
-                  `#${i} ${command.type} sent again: ${describeAnswer(again)}, first ${describeAnswer(first)}`,
-                );
-              }
-            }
-            const after = (await fixture.store.readAll({ after: head })).filter(ofTheStory);
-            if (after.length > 0)
-              problems.push(
-                `sending answered commands again wrote ${after.length} events: ${after.map((e) => `${e.stream}@${e.revision} ${e.type}`).join(', ')}`,
-              );
-            if (!answers.some((a) => a.kind === 'accepted'))
-              problems.push('no command of the story was accepted: none to send again');
-            expectNoProblems(problems, seed);
-          });
+        beforeAll(async () => {
+          fixture = await adapter.setUp();
+          faulty = new FaultyEventStore(fixture.store, faults, { seed, onFault: (fault) => struck.push(fault) });
+          pipeline = new CommandPipeline(faulty, clock);
+          story = fundingStory(randomUUID().slice(0, 8));
+          contexts = story.map(() => commandContext('faults-suite'));
+          const clean = await adapter.setUp();
+          try {
+            expected = await reference(story, contexts, clean.store);
+          } finally {
+            await clean.tearDown();
+          }
+          start = await fixture.store.headPosition();
+          answers = [];
+          for (const [i, command] of story.entries())
+            answers.push(await asAClientWould(() => pipeline.execute(command, contexts[i]!)));
+          log = await fixture.store.readAll({ after: start });
         });
-      }
-    },
-  );
-}
+        afterAll(async () => {
+          await fixture?.tearDown();
+        });
+
+        it('records every command exactly once', () => {
+          const problems: string[] = [];
+          story.forEach((command, i) => {
+            const recorded = ofCommand(i).map(fact);
+            const want = expected[i]!.facts;
+            if (JSON.stringify(recorded) !== JSON.stringify(want)) {
+              problems.push(
+                `#${i} ${command.type}: recorded ${recorded.length} events [${recorded.map((f) => f.type).join(', ')}], expected ${want.length} [${want.map((f) => f.type).join(', ')}]`,
+              );
+            }
+          });
+          const ids = log.map((e) => e.eventId);
+          if (new Set(ids).size !== ids.length) problems.push('an event id is in the log more than once');
+          const commandIds = new Set(contexts.map((c) => c.commandId));
+          const streams = new Set(expected.flatMap((e) => e.facts.map((f) => f.stream)));
+          const strays = log.filter((e) => streams.has(e.stream) && !commandIds.has(e.metadata.commandId ?? ''));
+          if (strays.length > 0)
+            problems.push(
+              `events of no command of the story on its streams: ${strays.map((e) => `${e.stream}@${e.revision} ${e.type}`).join(', ')}`,
+            );
+          expectNoProblems(problems, seed);
+        });
+
+        it("accepts every command, and answers with what the log holds for it: its stream's revision after its events, and its last event's position", () => {
+          const problems: string[] = [];
+          story.forEach((command, i) => {
+            const answer = answers[i]!;
+            if (answer.kind !== 'accepted') {
+              problems.push(`#${i} ${command.type}: ${describeAnswer(answer)}`);
+              return;
+            }
+            const events = ofCommand(i);
+            const last = events.reduce<RecordedEvent | null>(
+              (latest, e) => (latest === null || comparePositions(e.position, latest.position) > 0 ? e : latest),
+              null,
+            );
+            const inItsStream = events.filter((e) => e.stream === answer.outcome.stream).at(-1);
+            const want = expected[i]!.outcome;
+            const holds =
+              last !== null &&
+              inItsStream !== undefined &&
+              answer.outcome.stream === want.stream &&
+              answer.outcome.revision === want.revision &&
+              answer.outcome.revision === inItsStream.revision &&
+              comparePositions(answer.outcome.position, last.position) === 0;
+            if (!holds) {
+              const held = last
+                ? `${want.stream}@${inItsStream?.revision ?? '?'} at ${formatPosition(last.position)}`
+                : 'no event';
+              problems.push(`#${i} ${command.type}: ${describeAnswer(answer)}, the log holds ${held}`);
+            }
+          });
+          expectNoProblems(problems, seed);
+        });
+
+        it('keeps the money right: every payment once, commitments within the budget, the invariants of the domain', () => {
+          const logged: LoggedEvent[] = log
+            .filter(ofTheStory)
+            .map((e) => ({ stream: e.stream, event: { type: e.type, data: e.data } as FundingEvent }));
+          const problems: string[] = [];
+          const violation = firstViolation(logged);
+          if (violation) problems.push(`invariant ${violation}`);
+          const payments = new Map<string, number>();
+          for (const c of story)
+            if (c.type === 'RecordDisbursement') payments.set(`${c.grantId}/${c.disbursementId}`, c.amountCents);
+          const paid = logged.reduce(
+            (sum, { event }) => sum + (event.type === 'DisbursementRecorded' ? event.data.amountCents : 0),
+            0,
+          );
+          const owed = [...payments.values()].reduce((a, b) => a + b, 0);
+          if (paid !== owed) problems.push(`disbursed ${paid} cents, the story pays ${owed}`);
+          const calls = new Map<string, { budget: number; held: number }>();
+          for (const { event } of logged) {
+            if (event.type === 'CallOpened') calls.set(event.data.callId, { budget: event.data.budgetCents, held: 0 });
+            if (event.type === 'CallBudgetCommitted') calls.get(event.data.callId)!.held += event.data.amountCents;
+            if (event.type === 'CallBudgetReleased') calls.get(event.data.callId)!.held -= event.data.amountCents;
+          }
+          for (const [callId, { budget, held }] of calls)
+            if (held > budget) problems.push(`call ${callId} commits ${held} > its budget ${budget}`);
+          expect(calls.size).toBe(2);
+          expectNoProblems(problems, seed);
+        });
+
+        it('delivers the log once to a subscription that resubscribes from its checkpoint when dropped', async () => {
+          const { events, drops } = await readBySubscription(faulty, start, log.at(-1)!.position);
+          expect(events.filter(ofTheStory).map((e) => e.eventId)).toEqual(log.filter(ofTheStory).map((e) => e.eventId));
+          if (faults['drop-subscription']) expect(drops).toBeGreaterThan(0);
+          if (!faults['drop-subscription'] && !faults.unavailable && !faults['leader-change']) expect(drops).toBe(0);
+        });
+
+        it('was struck by every fault it was given, and by no other', () => {
+          const struckBy = (fault: string) => struck.filter((s) => s.fault === fault).length;
+          expect(EVENT_STORE_FAULTS.filter((fault) => faults[fault] && struckBy(fault) === 0)).toEqual([]);
+          expect(EVENT_STORE_FAULTS.filter((fault) => !faults[fault] && struckBy(fault) > 0)).toEqual([]);
+          // A leader change strikes on both sides of a write over the story.
+          if (faults['leader-change']) {
+            const appends = struck.filter(
+              (s) => s.fault === 'leader-change' && (s.operation === 'append' || s.operation === 'appendMulti'),
+            );
+            expect(new Set(appends.map((s) => s.written))).toEqual(new Set([true, false]));
+          }
+        });
+
+        it('answers a command sent again after it was answered as it answered first, and writes nothing', async () => {
+          // Half of the retries reach the process that answered, half another one on the same store.
+          const otherProcess = new CommandPipeline(faulty, clock);
+          const problems: string[] = [];
+          const head = await fixture.store.headPosition();
+          for (const [i, command] of story.entries()) {
+            const first = answers[i]!;
+            if (first.kind !== 'accepted') continue;
+            const again = await asAClientWould(() =>
+              (i % 2 === 0 ? pipeline : otherProcess).execute(command, contexts[i]!),
+            );
+            if (
+              again.kind !== 'accepted' ||
+              JSON.stringify(again.outcome, positionsAsText) !== JSON.stringify(first.outcome, positionsAsText)
+            ) {
+              problems.push(
+                `#${i} ${command.type} sent again: ${describeAnswer(again)}, first ${describeAnswer(first)}`,
+              );
+            }
+          }
+          const after = (await fixture.store.readAll({ after: head })).filter(ofTheStory);
+          if (after.length > 0)
+            problems.push(
+              `sending answered commands again wrote ${after.length} events: ${after.map((e) => `${e.stream}@${e.revision} ${e.type}`).join(', ')}`,
+            );
+          if (!answers.some((a) => a.kind === 'accepted'))
+            problems.push('no command of the story was accepted: none to send again');
+          expectNoProblems(problems, seed);
+        });
+      });
+    }
+  },
+);
 
 function positionsAsText(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? value.toString() : value;

@@ -1,7 +1,5 @@
 import {
   ConcurrencyError,
-  InvalidAppendError,
-  comparePositions,
   type AppendRequest,
   type AppendResult,
   type EventStore,
@@ -18,13 +16,15 @@ import {
   type FundingEvent,
   type StreamToRead,
 } from '@app/funding';
-import { SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { SpanStatusCode } from '@opentelemetry/api';
 import type { Clock } from './clock.js';
 import type { CommandContext } from './command-context.js';
 import { CommandConflictError, StaleRevisionError } from './command-errors.js';
 import type { CommandObserver, CommandResult } from './command-observer.js';
+import { inSpan, inSyncSpan } from './command-spans.js';
 import { envelope } from './event-envelope.js';
 import { foldStream } from './fold-stream.js';
+import { outcomeOf, recordedDespite, recordedOutcome, withWrittenUnread } from './recorded-command.js';
 
 /** What a command wrote: the stream it is about at its new revision (the ETag), and where its last event sits in the log. */
 export interface CommandOutcome {
@@ -45,9 +45,6 @@ interface Loaded {
   /** The events this command already recorded in the streams read (a retry of a command that was written): by stream. */
   readonly own: ReadonlyMap<string, readonly RecordedEvent[]>;
 }
-
-/** How many events of the log are read at a time when a command found again looks for what it wrote to streams it did not read. */
-const UNREAD_PAGE = 16;
 
 /** How many times a plan's `alsoReads` is asked before its reads must have settled. */
 const MAX_READ_ROUNDS = 4;
@@ -146,7 +143,7 @@ export class CommandPipeline {
           this.loadAll(plan, command, reads, context.commandId),
         );
         const about = streams.get(plan.about) ?? serializeOn;
-        if (own.size > 0) return recordedOutcome(about, await this.withWrittenUnread(own, context.commandId));
+        if (own.size > 0) return recordedOutcome(about, await withWrittenUnread(this.store, own, context.commandId));
         const read = revisions.get(about) ?? null;
         if (context.ifMatch !== null && read !== context.ifMatch)
           throw new StaleRevisionError(about, context.ifMatch, read);
@@ -165,7 +162,7 @@ export class CommandPipeline {
           return outcomeOf(about, await this.timedAppend(requests));
         } catch (error) {
           if (!(error instanceof ConcurrencyError)) {
-            const recorded = await this.recordedDespite(error, about, requests);
+            const recorded = await recordedDespite(this.store, error, about, requests);
             if (recorded === null) throw error;
             return recorded;
           }
@@ -230,56 +227,6 @@ export class CommandPipeline {
       revisions: new Map(loaded.map(({ stream, revision }) => [stream, revision])),
       own: new Map(loaded.filter(({ own }) => own.length > 0).map(({ stream, own }) => [stream, own])),
     };
-  }
-
-  /**
-   * A command's events found in the streams it reads, with those it wrote to streams it did not read
-   * (a release to a call, decided on the grant alone). One append is contiguous in the log and puts
-   * the streams it read first (appendRequests), so the rest follow the last event found: read on,
-   * only on this path (a command sent again after it was written).
-   */
-  private async withWrittenUnread(
-    own: ReadonlyMap<string, readonly RecordedEvent[]>,
-    commandId: string,
-  ): Promise<ReadonlyMap<string, readonly RecordedEvent[]>> {
-    const all = new Map([...own].map(([stream, events]) => [stream, [...events]]));
-    let after = latest([...own.values()].flatMap((events) => events.map((event) => event.position)));
-    for (;;) {
-      const next = await this.store.readAll({ after, limit: UNREAD_PAGE });
-      const ours = next.findIndex((event) => event.metadata.commandId !== commandId);
-      for (const event of ours < 0 ? next : next.slice(0, ours))
-        all.set(event.stream, [...(all.get(event.stream) ?? []), event]);
-      if (ours >= 0 || next.length < UNREAD_PAGE) return all;
-      after = next[next.length - 1]!.position;
-    }
-  }
-
-  /**
-   * After an append failed with anything but a conflict or a refused input, whether it was written
-   * all the same: each stream is read from the revision the append expected it at, for the events'
-   * ids (the store wrote all of them or none). Found: the command's outcome. Not found, or the store
-   * cannot be read: null, and the append's own error goes to the caller, who retries with the same command id.
-   */
-  private async recordedDespite(
-    error: unknown,
-    about: string,
-    requests: readonly AppendRequest[],
-  ): Promise<CommandOutcome | null> {
-    if (error instanceof InvalidAppendError) return null;
-    try {
-      const found = new Map<string, RecordedEvent[]>();
-      for (const request of requests) {
-        const ids = new Set(request.events.map((event) => event.eventId));
-        const from = typeof request.expected === 'number' ? request.expected + 1 : 0;
-        const stored = (await this.store.readStream(request.stream, { fromRevision: from })).filter((event) =>
-          ids.has(event.eventId),
-        );
-        if (stored.length > 0) found.set(request.stream, stored);
-      }
-      return found.size === 0 ? null : recordedOutcome(about, found);
-    } catch {
-      return null;
-    }
   }
 
   /** One atomic append, in its own span, timed for the observer. */
@@ -369,54 +316,6 @@ function appendRequests(
     expected: expectedState(stream, revisions),
     events: streamEvents.map((event, i) => envelope(context, stream, i, event, now)),
   }));
-}
-
-/** What a command answers: the stream it is about at its revision after the write (else the first stream written), and the last position written. */
-function outcomeOf(about: string, results: readonly AppendResult[]): CommandOutcome {
-  const own = results.find((r) => r.stream === about) ?? results[0]!;
-  return { stream: own.stream, revision: own.revision, position: latest(results.map((r) => r.position)) };
-}
-
-/**
- * The answer a command got when its events were written, from the events themselves: the same
- * stream, revision and position whichever attempt or process finds them.
- */
-function recordedOutcome(about: string, own: ReadonlyMap<string, readonly RecordedEvent[]>): CommandOutcome {
-  return outcomeOf(
-    about,
-    [...own].map(([stream, events]) => {
-      const last = events[events.length - 1]!;
-      return { stream, revision: last.revision, position: last.position };
-    }),
-  );
-}
-
-function latest(positions: readonly LogPosition[]): LogPosition {
-  return positions.reduce((last, p) => (comparePositions(p, last) > 0 ? p : last));
-}
-
-/** The tracer of the write path: a no-op until the process registers an OpenTelemetry SDK. */
-const TRACER = 'cohesion-ledger.commands';
-
-/** Runs `work` in a span that is active for what it calls (the store client's own spans nest under it). */
-function inSpan<T>(name: string, attributes: Attributes, work: (span: Span) => Promise<T>): Promise<T> {
-  return trace.getTracer(TRACER).startActiveSpan(name, { attributes }, async (span) => {
-    try {
-      return await work(span);
-    } finally {
-      span.end();
-    }
-  });
-}
-
-function inSyncSpan<T>(name: string, attributes: Attributes, work: (span: Span) => T): T {
-  return trace.getTracer(TRACER).startActiveSpan(name, { attributes }, (span) => {
-    try {
-      return work(span);
-    } finally {
-      span.end();
-    }
-  });
 }
 
 function resultOf(error: unknown): { result: CommandResult; refusal: DomainErrorCode | null } {

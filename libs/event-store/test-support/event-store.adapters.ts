@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { describe } from '@jest/globals';
 import { SqliteEventStore } from '../src/embedded/sqlite-event-store.js';
 import { InMemoryEventStore, InMemoryLog } from '../src/in-memory/in-memory-event-store.js';
 import { LinkingEventStore } from '../src/chain/linking-event-store.js';
@@ -146,6 +147,22 @@ function kurrentDbSimulator(name: string, wrap: (store: EventStore) => EventStor
       };
     },
   };
+}
+
+/**
+ * Declares `<title>: <adapter>` for every adapter. A skipped adapter is announced in the output
+ * (`<suite> for <adapter> SKIPPED: <why>`) and its tests are reported as skipped.
+ */
+export function describeOnEveryAdapter(suite: string, title: string, body: (adapter: AdapterUnderTest) => void): void {
+  for (const adapter of ADAPTERS) {
+    if (adapter.skipped) {
+      console.warn(`${suite} for ${adapter.name} SKIPPED: ${adapter.skipped}`);
+    }
+    const describeAdapter = adapter.skipped ? describe.skip : describe;
+    describeAdapter(`${title}: ${adapter.name}${adapter.skipped ? ` (skipped: ${adapter.skipped})` : ''}`, () =>
+      body(adapter),
+    );
+  }
 }
 
 /** A category no other test (or earlier run against a shared server) has used. */

@@ -1,9 +1,8 @@
 /**
  * Tampering with a stored log, and verification finding it: a changed byte, a deleted event, a
- * deleted stream, a truncated stream, and a history rewritten with every link recomputed. On the
- * embedded store the rows are edited as someone with write access to the file would; on KurrentDB
- * (a server when KURRENTDB_URL is set, and always its simulator) with the server's own delete,
- * tombstone and truncate.
+ * deleted stream, a truncated stream, and a history rewritten with every link recomputed. Here on
+ * the embedded store, its rows edited as someone with write access to the file would; on KurrentDB
+ * in tamper.kurrentdb.int-spec.ts.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
@@ -12,55 +11,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '../embedded/sqlite-event-store.js';
-import { linkOf, GENESIS_LINK, type LinkedRow } from '../embedded/hash-chain.js';
-import type { EventStore } from '../event-store.port.js';
-import { freshCategory, newEvent } from '../../test-support/event-store.adapters.js';
+import type { LinkedRow } from '../embedded/hash-chain.js';
+import { newEvent } from '../../test-support/event-store.adapters.js';
+import { keys, now, rewrite, signer, writeHistory } from '../../test-support/tamper-history.js';
 import { Anchorer } from './anchorer.js';
-import {
-  ANCHOR_STREAM,
-  AnchorKeys,
-  AnchorSigner,
-  OrderDigest,
-  headsDigest,
-  type AnchorData,
-  type StreamHead,
-} from './anchors.js';
+import { ANCHOR_STREAM, AnchorKeys, type AnchorData } from './anchors.js';
 import { LinkingEventStore } from './linking-event-store.js';
 import { verifyLog } from './log-verifier.js';
-import { STREAM_GENESIS, STREAM_LINK_KEY, streamLinkOf } from './stream-link.js';
-
-const signer = AnchorSigner.fromText(
-  generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64'),
-);
-const keys = new AnchorKeys([signer.publicKey]);
-const now = () => new Date('2026-11-25T10:00:00.000Z');
-
-/** Writes a small history: a call with three events, two bids with two each, anchored; then one more call event, anchored again. */
-async function writeHistory(store: EventStore, category: string) {
-  const streams = { call: `${category}call-1`, bidB: `${category}bid-b`, bidC: `${category}bid-c` };
-  await store.append({
-    stream: streams.call,
-    expected: 'no_stream',
-    events: [newEvent('CallOpened', { budgetCents: 30_000_000 }), newEvent('CallAmended', { n: 1 })],
-  });
-  await store.append({
-    stream: streams.bidB,
-    expected: 'no_stream',
-    events: [newEvent('BidSubmitted', { requestedCents: 15_000_000 }), newEvent('BidEvaluated', { score: 80 })],
-  });
-  await store.append({
-    stream: streams.bidC,
-    expected: 'no_stream',
-    events: [newEvent('BidSubmitted', { requestedCents: 9_000_000 })],
-  });
-  await store.append({ stream: streams.bidC, expected: 0, events: [newEvent('BidEvaluated', { score: 70 })] });
-  await store.append({ stream: streams.call, expected: 'exists', events: [newEvent('CallClosed', {})] });
-  const anchorer = new Anchorer(store, { signer, now });
-  const first = await anchorer.anchorOnce();
-  await store.append({ stream: streams.call, expected: 2, events: [newEvent('CallRankingPublished', { bids: 2 })] });
-  const second = await anchorer.anchorOnce();
-  return { streams, anchors: [first, second], anchorer };
-}
 
 describe('tamper evidence on the embedded store (SQLite rows edited directly)', () => {
   let dir: string;
@@ -314,147 +271,3 @@ describe('appends that name no revision', () => {
     }
   });
 });
-
-/** What the KurrentDB suites need of a client beside the adapter: the server's own delete and truncate. */
-type ServerTools = Pick<
-  import('@kurrent/kurrentdb-client').KurrentDBClient,
-  'deleteStream' | 'tombstoneStream' | 'setStreamMetadata' | 'dispose'
->;
-
-/**
- * Tampering on KurrentDB with the server's own tools, through the product's store (stream links
- * over the KurrentDB adapter): on a server when KURRENTDB_URL is set, and always on the simulator.
- */
-function kurrentDbTamperSuite(
-  name: string,
-  skipped: string | null,
-  open: () => Promise<{ store: LinkingEventStore; tools: ServerTools }>,
-) {
-  (skipped ? describe.skip : describe)(`tamper evidence on ${name}${skipped ? ` (skipped: ${skipped})` : ''}`, () => {
-    let store: LinkingEventStore;
-    let tools: ServerTools;
-    let category: string;
-    let streams: Awaited<ReturnType<typeof writeHistory>>['streams'];
-
-    beforeEach(async () => {
-      ({ store, tools } = await open());
-      category = freshCategory('tamper');
-      ({ streams } = await writeHistory(store, category));
-    });
-    afterEach(async () => {
-      await store.close();
-      await tools.dispose();
-    });
-
-    /** The server may be shared with other suites: only what this test wrote is judged. */
-    const ours = async () => {
-      const result = await verifyLog(store, { keys });
-      return { streams: result.streams.broken.filter((b) => b.stream.startsWith(category)), anchors: result.anchors };
-    };
-
-    it('passes on the untouched streams', async () => {
-      expect((await ours()).streams).toEqual([]);
-    });
-
-    it('finds a deleted stream', async () => {
-      await tools.deleteStream(streams.bidC);
-      expect((await ours()).streams).toEqual([
-        expect.objectContaining({ stream: streams.bidC, reason: expect.stringContaining('deleted') }),
-      ]);
-    });
-
-    it('finds a stream truncated from its start', async () => {
-      await tools.setStreamMetadata(streams.bidB, { truncateBefore: 1 });
-      expect((await ours()).streams).toEqual([
-        expect.objectContaining({ stream: streams.bidB, reason: expect.stringContaining('truncated') }),
-      ]);
-    });
-
-    it('reports a stream deleted for good after it was anchored (tombstoned), and verifies the rest', async () => {
-      await tools.tombstoneStream(streams.bidB);
-      const result = await verifyLog(store, { keys });
-      expect(result.streams.broken.filter((b) => b.stream.startsWith(category))).toEqual([
-        {
-          stream: streams.bidB,
-          revision: null,
-          position: null,
-          reason: expect.stringContaining('deleted for good (tombstoned)'),
-        },
-      ]);
-      // Its events stay in the global log until scavenged: the anchors still match it.
-      expect(result.anchors.broken).toEqual([]);
-      expect(result.ok).toBe(false);
-    });
-
-    it.skip('finds a changed byte (skipped: KurrentDB offers no way to change a stored event)', () => undefined);
-  });
-}
-
-const kurrentDbUrl = process.env['KURRENTDB_URL'];
-kurrentDbTamperSuite('KurrentDB', kurrentDbUrl ? null : 'KURRENTDB_URL is not set', async () => {
-  const { KurrentDbEventStore } = await import('../kurrentdb/kurrentdb-event-store.js');
-  const { KurrentDBClient } = await import('@kurrent/kurrentdb-client');
-  return {
-    store: new LinkingEventStore(KurrentDbEventStore.connect(kurrentDbUrl!)),
-    tools: KurrentDBClient.connectionString(kurrentDbUrl!),
-  };
-});
-
-kurrentDbTamperSuite('the KurrentDB simulator', null, async () => {
-  const { KurrentDbEventStore } = await import('../kurrentdb/kurrentdb-event-store.js');
-  const { KurrentDbSimulator } = await import('../kurrentdb/simulator/kurrentdb-simulator.js');
-  const node = new KurrentDbSimulator();
-  return { store: new LinkingEventStore(new KurrentDbEventStore(node.connect())), tools: node.connect() };
-});
-
-/**
- * What someone with write access to the file and the source code could do: change event data and
- * recompute every stream link, every log-wide link, and (optionally) the anchors' digests. Only the
- * signatures, which need the private key, are left as they were.
- */
-function rewrite(
-  db: Database.Database,
-  change: (row: LinkedRow) => string | null,
-  options: { redigestAnchors: boolean; strip?: (row: LinkedRow) => boolean },
-): void {
-  const rows = db
-    .prepare<[], LinkedRow>(
-      'SELECT position, event_id, stream, revision, type, schema_version, data, metadata, link FROM events ORDER BY position',
-    )
-    .all();
-  const streamHeads = new Map<string, string>();
-  let pending = new Map<string, StreamHead>();
-  let order = new OrderDigest();
-  let previousGlobal = GENESIS_LINK;
-  const update = db.prepare('UPDATE events SET data = ?, metadata = ?, link = ? WHERE position = ?');
-  for (const row of rows) {
-    let data = change(row) ?? row.data;
-    if (row.stream === ANCHOR_STREAM && options.redigestAnchors) {
-      const anchor = JSON.parse(data) as AnchorData;
-      data = JSON.stringify({ ...anchor, headsDigest: headsDigest(pending), orderDigest: order.digest() });
-    }
-    if (row.stream === ANCHOR_STREAM) {
-      pending = new Map();
-      order = new OrderDigest();
-    }
-    const metadata = JSON.parse(row.metadata) as Record<string, unknown>;
-    const link = streamLinkOf(streamHeads.get(row.stream) ?? STREAM_GENESIS, {
-      stream: row.stream,
-      revision: row.revision,
-      eventId: row.event_id,
-      type: row.type,
-      schemaVersion: row.schema_version,
-      data: JSON.parse(data),
-      metadata: metadata as never,
-    });
-    streamHeads.set(row.stream, link);
-    if (row.stream !== ANCHOR_STREAM) {
-      pending.set(row.stream, { revision: row.revision, link });
-      order.add(row.stream, row.revision, link);
-    }
-    const { [STREAM_LINK_KEY]: _old, ...unlinked } = metadata;
-    const metadataJson = JSON.stringify(options.strip?.(row) ? unlinked : { ...metadata, [STREAM_LINK_KEY]: link });
-    previousGlobal = linkOf(previousGlobal, { ...row, data, metadata: metadataJson });
-    update.run(data, metadataJson, previousGlobal, row.position);
-  }
-}

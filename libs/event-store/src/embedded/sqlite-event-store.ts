@@ -5,22 +5,13 @@ import Database from 'better-sqlite3';
 import {
   DEFAULT_MAX_EVENT_BYTES,
   prepareAppends,
-  satisfiesExpected,
-  streamCategory,
   assertStreamName,
   type PreparedAppend,
 } from '../append-validation.js';
-import {
-  ConcurrencyError,
-  DuplicateEventIdError,
-  EventDecodingError,
-  EventStoreError,
-  EventStoreUnavailableError,
-} from '../event-store.errors.js';
+import { EventStoreError, EventStoreUnavailableError } from '../event-store.errors.js';
 import type {
   AppendRequest,
   AppendResult,
-  EventMetadata,
   EventStore,
   LogPosition,
   MultiAppendResult,
@@ -33,7 +24,15 @@ import type {
   TamperEvidentLog,
 } from '../event-store.port.js';
 import { comparePositions, sequencePosition } from '../log-position.js';
-import { ChainCheck, GENESIS_LINK, addMissingLinks, linkOf, type LinkedRow } from './hash-chain.js';
+import { ChainCheck, addMissingLinks } from './hash-chain.js';
+import { applyAppend } from './sqlite-append.js';
+import {
+  SCHEMA,
+  prepareStatements,
+  toRecordedEvent,
+  type EventRow,
+  type EventStatements,
+} from './sqlite-events-table.js';
 
 export interface SqliteEventStoreOptions {
   /** Refuse events whose data and metadata together exceed this many bytes. Default 1 MiB. */
@@ -47,34 +46,11 @@ export interface SqliteEventStoreOptions {
   readonly pollIntervalMs?: number;
 }
 
-/** A row of the events table. */
-type EventRow = LinkedRow;
-
 interface PendingAppend {
   readonly appends: readonly PreparedAppend[];
   readonly resolve: (results: AppendResult[]) => void;
   readonly reject: (error: unknown) => void;
 }
-
-const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS events (
-    position       INTEGER PRIMARY KEY,
-    event_id       TEXT    NOT NULL UNIQUE,
-    stream         TEXT    NOT NULL,
-    revision       INTEGER NOT NULL,
-    category       TEXT    NOT NULL,
-    type           TEXT    NOT NULL,
-    schema_version INTEGER NOT NULL,
-    data           TEXT    NOT NULL,
-    metadata       TEXT    NOT NULL,
-    link           TEXT
-  ) STRICT;
-  CREATE UNIQUE INDEX IF NOT EXISTS events_by_stream ON events (stream, revision);
-  CREATE TABLE IF NOT EXISTS streams (
-    stream   TEXT    PRIMARY KEY,
-    revision INTEGER NOT NULL
-  ) STRICT, WITHOUT ROWID;
-`;
 
 const SUBSCRIPTION_BATCH = 512;
 /** Events whose links one slice of a verification recomputes before it yields. */
@@ -95,17 +71,7 @@ export class SqliteEventStore implements EventStore, TamperEvidentLog {
   private flushScheduled = false;
   private closed = false;
 
-  private readonly statements: {
-    streamRevision: Database.Statement<[string], { revision: number }>;
-    head: Database.Statement<[], { position: number | null }>;
-    eventsById: Database.Statement<[string], EventRow>;
-    insert: Database.Statement<[number, string, string, number, string, string, number, string, string, string]>;
-    linkAt: Database.Statement<[number], { link: string | null }>;
-    upsertStream: Database.Statement<[string, number]>;
-    readForwards: Database.Statement<[string, number, number], EventRow>;
-    readAll: Database.Statement<[number, number], EventRow>;
-    positionOf: Database.Statement<[string, number], { position: number }>;
-  };
+  private readonly statements: EventStatements;
   private readonly applyAtomically: Database.Transaction<(appends: readonly PreparedAppend[]) => AppendResult[]>;
 
   private constructor(file: string, options: SqliteEventStoreOptions) {
@@ -118,30 +84,10 @@ export class SqliteEventStore implements EventStore, TamperEvidentLog {
     this.maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.appended.setMaxListeners(0);
-    const columns = 'position, event_id, stream, revision, type, schema_version, data, metadata, link';
-    this.statements = {
-      streamRevision: this.db.prepare('SELECT revision FROM streams WHERE stream = ?'),
-      head: this.db.prepare('SELECT max(position) AS position FROM events'),
-      eventsById: this.db.prepare(
-        `SELECT ${columns} FROM events WHERE event_id IN (SELECT value FROM json_each(?)) ORDER BY position`,
-      ),
-      insert: this.db.prepare(
-        'INSERT INTO events (position, event_id, stream, revision, category, type, schema_version, data, metadata, link) ' +
-          'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      linkAt: this.db.prepare('SELECT link FROM events WHERE position = ?'),
-      upsertStream: this.db.prepare(
-        'INSERT INTO streams (stream, revision) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET revision = excluded.revision',
-      ),
-      readForwards: this.db.prepare(
-        `SELECT ${columns} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`,
-      ),
-      readAll: this.db.prepare(`SELECT ${columns} FROM events WHERE position > ? ORDER BY position LIMIT ?`),
-      positionOf: this.db.prepare('SELECT position FROM events WHERE stream = ? AND revision = ?'),
-    };
+    this.statements = prepareStatements(this.db);
     // Nested inside the group-commit transaction, better-sqlite3 runs this as a savepoint.
     this.applyAtomically = this.db.transaction((appends: readonly PreparedAppend[]) =>
-      appends.map((a) => this.apply(a)),
+      appends.map((a) => applyAppend(this.statements, a)),
     );
   }
 
@@ -293,75 +239,6 @@ export class SqliteEventStore implements EventStore, TamperEvidentLog {
     this.appended.emit('appended');
   }
 
-  private apply(append: PreparedAppend): AppendResult {
-    const { stream, expected, events } = append;
-    const current = this.statements.streamRevision.get(stream)?.revision ?? null;
-    const existing = this.statements.eventsById.all(JSON.stringify(events.map((e) => e.eventId)));
-    if (existing.length > 0) return this.idempotentRetry(append, existing, current);
-    if (!satisfiesExpected(expected, current)) throw new ConcurrencyError(stream, expected, current);
-
-    let position = this.statements.head.get()?.position ?? 0;
-    let revision = current ?? -1;
-    let previous = position === 0 ? GENESIS_LINK : (this.statements.linkAt.get(position)?.link ?? GENESIS_LINK);
-    const category = streamCategory(stream);
-    for (const event of events) {
-      position += 1;
-      revision += 1;
-      const row = {
-        position,
-        event_id: event.eventId,
-        stream,
-        revision,
-        type: event.type,
-        schema_version: event.schemaVersion,
-        data: event.dataJson,
-        metadata: event.metadataJson,
-      };
-      previous = linkOf(previous, row);
-      this.statements.insert.run(
-        position,
-        event.eventId,
-        stream,
-        revision,
-        category,
-        event.type,
-        event.schemaVersion,
-        event.dataJson,
-        event.metadataJson,
-        previous,
-      );
-    }
-    this.statements.upsertStream.run(stream, revision);
-    return { stream, revision, position: sequencePosition(position) };
-  }
-
-  /**
-   * Some ids of the batch are stored already. It is a retry — a success that writes nothing — only
-   * if the whole batch is there, unchanged, in this stream, where the same expected state put it.
-   */
-  private idempotentRetry(append: PreparedAppend, existing: EventRow[], current: number | null): AppendResult {
-    const { stream, expected, events } = append;
-    const byId = new Map(existing.map((row) => [row.event_id, row]));
-    const first = byId.get(events[0]!.eventId);
-    events.forEach((event, i) => {
-      const row = byId.get(event.eventId);
-      const same =
-        row !== undefined &&
-        first !== undefined &&
-        row.stream === stream &&
-        row.revision === first.revision + i &&
-        row.type === event.type &&
-        row.schema_version === event.schemaVersion &&
-        row.data === event.dataJson;
-      if (!same) throw new DuplicateEventIdError(event.eventId, stream);
-    });
-    const firstRevision = first!.revision;
-    const revisionBefore = firstRevision === 0 ? null : firstRevision - 1;
-    if (!satisfiesExpected(expected, revisionBefore)) throw new ConcurrencyError(stream, expected, current);
-    const last = byId.get(events[events.length - 1]!.eventId)!;
-    return { stream, revision: last.revision, position: sequencePosition(last.position) };
-  }
-
   private nextAppendOrPoll(signal: AbortSignal | undefined): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
@@ -388,29 +265,4 @@ function laterOf(a: LogPosition | null, b: LogPosition | null): LogPosition | nu
   if (a === null) return b;
   if (b === null) return a;
   return a.commit >= b.commit ? a : b;
-}
-
-function toRecordedEvent(row: EventRow): RecordedEvent {
-  const position = sequencePosition(row.position);
-  let data: unknown;
-  let metadata: EventMetadata;
-  try {
-    data = JSON.parse(row.data);
-    metadata = JSON.parse(row.metadata) as EventMetadata;
-  } catch (error) {
-    throw new EventDecodingError(row.stream, position, row.revision, `stored JSON is unreadable (${String(error)})`, {
-      cause: error,
-    });
-  }
-  return {
-    eventId: row.event_id,
-    type: row.type,
-    schemaVersion: row.schema_version,
-    data,
-    metadata,
-    stream: row.stream,
-    revision: row.revision,
-    position,
-    ...(row.link ? { link: row.link } : {}),
-  };
 }

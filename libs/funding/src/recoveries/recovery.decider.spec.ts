@@ -1,18 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  ACT,
-  EUR,
-  G1_PLACE,
-  bidAdmissible,
-  bidAwarded,
-  bidSubmitted,
-  budgetCommitted,
-  callOpened,
-  disbursed,
-  grantAwarded,
-  programmeEstablished,
-} from '../../test-support/funding.fixtures.js';
+import { ACT, EUR, G1_PLACE, disbursed } from '../../test-support/funding.fixtures.js';
 import { expectRefusal, given } from '../../test-support/given-when-then.js';
+import { grantOnOpenCall } from '../../test-support/grant.fixtures.js';
 import type { FundingEvent } from '../funding.events.js';
 import type { GrantEvent } from '../grants/grant.events.js';
 import type { OrderRecovery } from './order-recovery.js';
@@ -36,18 +25,8 @@ const revoked: GrantEvent = {
     revokedAt: '',
   },
 };
-const owing = (...later: GrantEvent[]): FundingEvent[] => [
-  programmeEstablished,
-  callOpened,
-  bidSubmitted,
-  bidAdmissible,
-  grantAwarded(EUR(120_000)),
-  budgetCommitted(EUR(120_000)),
-  bidAwarded(EUR(120_000)),
-  disbursed('d1', 'advance', EUR(48_000)),
-  revoked,
-  ...later,
-];
+const owing = (...later: GrantEvent[]): FundingEvent[] =>
+  grantOnOpenCall(disbursed('d1', 'advance', EUR(48_000)), revoked, ...later);
 const order = (orderId: string, amountCents: number): OrderRecovery => ({
   type: 'OrderRecovery',
   grantId: 'g1',

@@ -1,0 +1,59 @@
+/** The ceilings each figure is bounded by, measured on this machine: raw SQLite, a bare http server, JSON.parse. */
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import Database from 'better-sqlite3';
+import { SIZES, record, work } from './bench-run.js';
+import { event, metadata } from './event-store.bench.js';
+import { ROOT, startProcess, timed } from './measure.js';
+
+export async function ceilings() {
+  process.stdout.write('Ceilings\n');
+  const db = new Database(join(work, 'raw.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)');
+  const body = JSON.stringify(event(0));
+  const insert = db.prepare('INSERT INTO t (body) VALUES (?)');
+  const durable = await timed(async () => {
+    for (let i = 0; i < SIZES.rawDurable; i++) insert.run(body);
+  });
+  record({
+    name: 'raw SQLite durable inserts (1 row per fsynced transaction)',
+    value: SIZES.rawDurable / durable.seconds,
+    unit: 'rows/s',
+  });
+  const batch = db.transaction((n: number) => {
+    for (let i = 0; i < n; i++) insert.run(body);
+  });
+  const batched = await timed(async () => {
+    for (let i = 0; i < SIZES.rawBatched; i += 1000) batch(1000);
+  });
+  record({
+    name: 'raw SQLite batched inserts (1,000 rows per fsynced transaction)',
+    value: SIZES.rawBatched / batched.seconds,
+    unit: 'rows/s',
+  });
+  db.close();
+
+  const bare = await startProcess(join(ROOT, 'dist/bench/bench/bare-http-server.js'), {});
+  const http = await autocannon({ url: bare.url, connections: 64, duration: SIZES.ceilingSeconds });
+  await bare.stop();
+  record({
+    name: 'bare Node http server',
+    value: http.requests.average,
+    unit: 'req/s',
+    detail: `p99 ${http.latency.p99} ms`,
+  });
+
+  const rows = Array.from({ length: 1000 }, (_, i) => JSON.stringify({ data: event(i).data, metadata: metadata() }));
+  const parse = await timed(async () => {
+    for (let i = 0; i < SIZES.jsonEvents; i++) JSON.parse(rows[i % rows.length]!);
+  });
+  record({ name: 'raw JSON.parse of stored events', value: SIZES.jsonEvents / parse.seconds, unit: 'events/s' });
+  return {
+    durable: SIZES.rawDurable / durable.seconds,
+    batched: SIZES.rawBatched / batched.seconds,
+    http: http.requests.average,
+    json: SIZES.jsonEvents / parse.seconds,
+  };
+}
