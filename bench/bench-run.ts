@@ -42,6 +42,8 @@ export interface Figure {
   readonly value: number;
   readonly unit: string;
   readonly ceiling?: { readonly name: string; readonly value: number };
+  /** A second ceiling of the same run, for the figures of the write path: the durable append over HTTP. */
+  readonly durableCeiling?: { readonly name: string; readonly value: number };
   readonly goal?: string;
   readonly detail?: string;
 }
@@ -49,13 +51,16 @@ export const figures: Figure[] = [];
 /** Records a figure and prints it, with its share of its ceiling. */
 export const record = (figure: Figure) => {
   figures.push(figure);
-  const ratio = figure.ceiling
-    ? ` (${((figure.value / figure.ceiling.value) * 100).toFixed(1)}% of ${figure.ceiling.name})`
-    : '';
+  const ratio = [figure.ceiling, figure.durableCeiling]
+    .filter((c) => c !== undefined)
+    .map((c) => ` (${share(figure.value, c.value)} of ${c.name})`)
+    .join('');
   process.stdout.write(
     `  ${figure.name}: ${format(figure.value)} ${figure.unit}${ratio}${figure.detail ? ` — ${figure.detail}` : ''}\n`,
   );
 };
+/** A figure as a share of its ceiling, in per cent. */
+export const share = (value: number, ceiling: number) => `${((value / ceiling) * 100).toFixed(1)}%`;
 export const format = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2));
 /** Where the benchmarks write their data; the runner removes it at the end. */
 export const work = mkdtempSync(join(tmpdir(), 'bench-'));

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { AS_APPLICANT_SERVICE, AS_VIEWER, bidJson, openCall } from './bench-api.js';
+import type { HttpCeilings } from './ceilings.bench.js';
 import { SIZES, record, work } from './bench-run.js';
 import { API_MAIN, startProcess } from './measure.js';
 
@@ -9,7 +10,7 @@ import { API_MAIN, startProcess } from './measure.js';
  * connections. Then: is every acknowledged bid listed, in the order of arrival, at the position its
  * answer gave; and how long after the storm the projections had caught up.
  */
-export async function clickDay(ceiling: number) {
+export async function clickDay(ceiling: HttpCeilings) {
   process.stdout.write(
     `Click day (${SIZES.clickDayBids.toLocaleString('en-US')} bids on one first-come call, 256 connections)\n`,
   );
@@ -77,8 +78,9 @@ export async function clickDay(ceiling: number) {
     name: `click day: bids on one first-come call (256 connections, durable, projector running)`,
     value: result.requests.average,
     unit: 'req/s',
-    ceiling: { name: 'bare Node http', value: ceiling },
-    goal: '≥ 10,000/s, p99 ≤ 50 ms',
+    ceiling: { name: 'bare Node http', value: ceiling.http },
+    durableCeiling: { name: 'durable ceiling', value: ceiling.durableHttp },
+    goal: '≥ 35% of bare http and ≥ 70% of the durable ceiling, p99 ≤ 50 ms',
     detail: `p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${acknowledged.size.toLocaleString('en-US')} acknowledged, all listed in arrival order, errors ${result.errors + result.non2xx + result.timeouts}`,
   });
   record({ name: 'click day: projector lag when the storm ends', value: caughtUpMs, unit: 'ms', goal: '≤ 1,000 ms' });

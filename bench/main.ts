@@ -6,7 +6,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
-import { figures, format, quick, work } from './bench-run.js';
+import { figures, format, quick, share, work } from './bench-run.js';
 import { ceilings } from './ceilings.bench.js';
 import { clickDay } from './click-day.bench.js';
 import { eventStore } from './event-store.bench.js';
@@ -21,8 +21,8 @@ async function main() {
   try {
     const ceiling = await ceilings();
     await eventStore(ceiling);
-    await httpCommands(ceiling.http);
-    await clickDay(ceiling.http);
+    await httpCommands(ceiling);
+    await clickDay(ceiling);
     await readSide(ceiling.json);
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -33,10 +33,14 @@ async function main() {
     out,
     `${JSON.stringify({ at: new Date().toISOString(), quick, machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version }, figures }, null, 2)}\n`,
   );
-  process.stdout.write(`\n| figure | value | ceiling | share of ceiling | goal |\n| --- | --- | --- | --- | --- |\n`);
+  process.stdout.write(
+    `\n| figure | value | ceiling | share of ceiling | durable ceiling | share of durable ceiling | goal |\n| --- | --- | --- | --- | --- | --- | --- |\n`,
+  );
+  const cells = (c: { name: string; value: number } | undefined, value: number) =>
+    c ? `${format(c.value)} (${c.name}) | ${share(value, c.value)}` : ' | ';
   for (const f of figures) {
     process.stdout.write(
-      `| ${f.name} | ${format(f.value)} ${f.unit} | ${f.ceiling ? `${format(f.ceiling.value)} (${f.ceiling.name})` : ''} | ${f.ceiling ? `${((f.value / f.ceiling.value) * 100).toFixed(1)}%` : ''} | ${f.goal ?? ''} |\n`,
+      `| ${f.name} | ${format(f.value)} ${f.unit} | ${cells(f.ceiling, f.value)} | ${cells(f.durableCeiling, f.value)} | ${f.goal ?? ''} |\n`,
     );
   }
   process.stdout.write(`\nWritten to ${out}\n`);
