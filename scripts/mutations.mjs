@@ -65,8 +65,8 @@ const MUTATIONS = [
   {
     name: 'a recovery receipt that does not return its principal to the call',
     file: 'libs/funding/src/recoveries/record-recovery-receipt.ts',
-    from: '    if (releasedCents > 0)\n      events.push(',
-    to: '    if (releasedCents < 0)\n      events.push(',
+    from: "budgetReleasedToCall(grant, releasedCents, 'recovery', at)",
+    to: "budgetReleasedToCall(grant, -releasedCents, 'recovery', at)",
     tests: ['libs/funding/src/recoveries', 'libs/funding/src/funding.properties', 'test/recovery'],
   },
 ];

@@ -149,20 +149,17 @@ describe('the funding lifecycle over HTTP', () => {
     });
     expect(programme.status).toBe(201);
     expect(programme.body.programmeId).toMatch(/^[0-9a-f-]{36}$/);
-    const measure = await client.defineMeasure(programme.body.programmeId, {
-      code: 'A1',
-      title: 'Azione 1',
-      fund: 'FSE',
-      allocationCents: 60_000_000,
-    });
+    const defineAction = (n: number, allocationCents: number) =>
+      client.defineMeasure(programme.body.programmeId, {
+        code: `A${n}`,
+        title: `Azione ${n}`,
+        fund: 'FSE',
+        allocationCents,
+      });
+    const measure = await defineAction(1, 60_000_000);
     expect(measure.status).toBe(201);
     expect(measure.headers['etag']).toBe('"1"');
-    const tooMuch = await client.defineMeasure(programme.body.programmeId, {
-      code: 'A2',
-      title: 'Azione 2',
-      fund: 'FSE',
-      allocationCents: 40_000_001,
-    });
+    const tooMuch = await defineAction(2, 40_000_001);
     expect(tooMuch.status).toBe(422);
     expect(tooMuch.body.code).toBe('FUND_AMOUNT_EXCEEDED');
   });

@@ -35,6 +35,23 @@ describe('personal data of natural persons', () => {
     contact: { email: `${taxCode.toLowerCase()}@example.org` },
   });
 
+  /** A first-come call open to natural persons, with `call`'s terms. */
+  const openCallToPersons = (call: Parameters<FundingClient['openCall']>[0] = {}) =>
+    client.openCall({ eligibleApplicantTypes: ['natural-person'], selection: 'first-come', ...call });
+
+  /** A natural person's bid on a first-come call, evaluated admissible with `score` and awarded what it asked. */
+  async function awardedBidOf(
+    callId: string,
+    applicant: ReturnType<typeof person>,
+    bid: { readonly projectTitle: string; readonly requestedCents: number; readonly score: number },
+    award: Parameters<typeof awardBody>[2] = {},
+  ) {
+    const { projectTitle, requestedCents, score } = bid;
+    const bidId = (await client.submitBid(callId, { applicant, projectTitle, requestedCents })).body.bidId as string;
+    await client.evaluateBid(bidId, { admissible: true, score });
+    return { bidId, award: await client.awardGrant(callId, awardBody(bidId, requestedCents, award)) };
+  }
+
   it('a natural person whose only bid was withdrawn before evaluation is erased at once, and no byte of them is left', async () => {
     const name = 'Giulia Bianchi Verdone';
     const taxCode = 'BNCGLI85M41L219K';
@@ -94,7 +111,7 @@ describe('personal data of natural persons', () => {
 
   it('refuses to erase a natural person with a grant while the retention period runs, counted from the last payment', async () => {
     const taxCode = 'VRDLCU70B12F205Z';
-    const callId = await client.openCall({ eligibleApplicantTypes: ['natural-person'], selection: 'first-come' });
+    const callId = await openCallToPersons();
     const submitted = await client.submitBid(callId, {
       applicant: person('Luca Verdi', taxCode),
       projectTitle: 'Microimpresa',
@@ -135,20 +152,12 @@ describe('personal data of natural persons', () => {
     call: Parameters<FundingClient['openCall']>[0] = {},
     award: Parameters<typeof awardBody>[2] = {},
   ) {
-    const callId = await client.openCall({
-      eligibleApplicantTypes: ['natural-person'],
-      selection: 'first-come',
-      ...call,
-    });
-    const bidId = (
-      await client.submitBid(callId, {
-        applicant: person(name, taxCode),
-        projectTitle: 'Microimpresa',
-        requestedCents: amountCents,
-      })
-    ).body.bidId as string;
-    await client.evaluateBid(bidId, { admissible: true, score: 75 });
-    const awarded = await client.awardGrant(callId, awardBody(bidId, amountCents, award));
+    const { award: awarded } = await awardedBidOf(
+      await openCallToPersons(call),
+      person(name, taxCode),
+      { projectTitle: 'Microimpresa', requestedCents: amountCents, score: 75 },
+      award,
+    );
     expect(awarded.status).toBe(201);
     return {
       grantId: awarded.body.grantId as string,
@@ -223,16 +232,12 @@ describe('personal data of natural persons', () => {
   it('never shows a natural person to the viewer or the public list but by subject id and region; the acting roles see who they are', async () => {
     const name = 'Anna Neri Lombardi';
     const taxCode = 'NRENNA90C45F205T';
-    const callId = await client.openCall({ eligibleApplicantTypes: ['natural-person'], selection: 'first-come' });
-    const bidId = (
-      await client.submitBid(callId, {
-        applicant: person(name, taxCode),
-        projectTitle: 'Progetto',
-        requestedCents: 100_000,
-      })
-    ).body.bidId as string;
-    await client.evaluateBid(bidId, { admissible: true, score: 60 });
-    const award = await client.awardGrant(callId, awardBody(bidId, 100_000));
+    const callId = await openCallToPersons();
+    const { bidId, award } = await awardedBidOf(callId, person(name, taxCode), {
+      projectTitle: 'Progetto',
+      requestedCents: 100_000,
+      score: 60,
+    });
     const at = award.headers['x-event-position']!;
 
     const viewed = await client.bid(bidId, { at });
@@ -258,20 +263,12 @@ describe('personal data of natural persons', () => {
 
   it('hides natural persons of a measure touching social hardship from the viewer; only the roles that act on them see them', async () => {
     // WECARE's M1 (territorial welfare experiments) is flagged sensitive in the fixture.
-    const callId = await client.openCall({
-      measureId: measureId('M1'),
-      eligibleApplicantTypes: ['natural-person'],
-      selection: 'first-come',
+    const callId = await openCallToPersons({ measureId: measureId('M1') });
+    const { bidId, award } = await awardedBidOf(callId, person('Paolo Gialli', 'GLLPLA60D12L219Q'), {
+      projectTitle: 'Sostegno',
+      requestedCents: 100_000,
+      score: 60,
     });
-    const bidId = (
-      await client.submitBid(callId, {
-        applicant: person('Paolo Gialli', 'GLLPLA60D12L219Q'),
-        projectTitle: 'Sostegno',
-        requestedCents: 100_000,
-      })
-    ).body.bidId as string;
-    await client.evaluateBid(bidId, { admissible: true, score: 60 });
-    const award = await client.awardGrant(callId, awardBody(bidId, 100_000));
     const at = award.headers['x-event-position']!;
     expect((await client.bid(bidId, { at })).status).toBe(404);
     expect((await client.grant(award.body.grantId, { at })).status).toBe(404);
@@ -286,20 +283,15 @@ describe('personal data of natural persons', () => {
     const name = 'Carla Fumagalli Rinaldi';
     const taxCode = 'FMGCRL75E52L219W';
     const email = `${taxCode.toLowerCase()}@example.org`;
-    const callId = await client.openCall({
-      measureId: measureId('M1'),
-      eligibleApplicantTypes: ['natural-person'],
-      selection: 'first-come',
-    });
-    const bidId = (
-      await client.submitBid(callId, {
-        applicant: person(name, taxCode),
+    const { award } = await awardedBidOf(
+      await openCallToPersons({ measureId: measureId('M1') }),
+      person(name, taxCode),
+      {
         projectTitle: 'Sostegno domiciliare',
         requestedCents: 120_000,
-      })
-    ).body.bidId as string;
-    await client.evaluateBid(bidId, { admissible: true, score: 70 });
-    const award = await client.awardGrant(callId, awardBody(bidId, 120_000));
+        score: 70,
+      },
+    );
     expect(award.status).toBe(201);
     const grantId = award.body.grantId as string;
     await client.readModelsAt(award.headers['x-event-position']!);

@@ -3,12 +3,11 @@
  * lifecycle (programme, measure, call, bids, evaluations, awards, payments, a revocation), each
  * block decided by the real command pipeline on an in-memory store, then copied in log order.
  */
-import { randomUUID } from 'node:crypto';
 import { SqliteEventStore } from '@app/event-store';
-import { FUNDING_EVENT_SCHEMA_VERSIONS, streamOf, type FundingCommand } from '@app/funding';
+import { streamOf, type FundingCommand } from '@app/funding';
 import { ACT, EVALUATOR, awardTerms, cupFor } from '../../libs/funding/test-support/funding.fixtures.js';
 import { claimVerifyAndPay } from '../../libs/funding/test-support/paying.js';
-import { TestLedger } from '../../libs/funding/test-support/test-ledger.js';
+import { TestLedger, appendOutsideCommands } from '../../libs/funding/test-support/test-ledger.js';
 import { dayAt } from '../../libs/funding/test-support/funding.arbitraries.js';
 
 let template: TestLedger['log'] | null = null;
@@ -157,25 +156,13 @@ export async function writeSyntheticLog(
       // Fired together, kept in order: group commit writes them in one transaction, in this order.
       await Promise.all(
         block.map(({ stream, event }) =>
-          store.append({
-            stream,
-            expected: 'any',
-            events: [
-              {
-                eventId: randomUUID(),
-                type: event.type,
-                schemaVersion: FUNDING_EVENT_SCHEMA_VERSIONS[event.type],
-                data: event.data,
-                metadata: {
-                  actor: 'synthetic',
-                  correlationId: `block-${k}`,
-                  causationId: null,
-                  commandId: null,
-                  recordedAt: dayAt(0).toISOString(),
-                },
-              },
-            ],
-          }),
+          store.append(
+            appendOutsideCommands(stream, event, {
+              actor: 'synthetic',
+              correlationId: `block-${k}`,
+              recordedAt: dayAt(0).toISOString(),
+            }),
+          ),
         ),
       );
       written += block.length;

@@ -10,44 +10,12 @@ import {
   InMemoryLog,
   type AppendRequest,
 } from '@app/event-store';
-import { grantStream, type FundingCommand, type FundingEvent } from '@app/funding';
-import {
-  ACT,
-  EUR,
-  bidAdmissible,
-  bidAwarded,
-  bidSubmitted,
-  budgetCommitted,
-  callOpened,
-  grantAwarded,
-} from '../../funding/test-support/funding.fixtures.js';
+import { grantStream, type FundingCommand } from '@app/funding';
+import { ACT, EUR } from '../../funding/test-support/funding.fixtures.js';
 import { commandContext, record } from '../../funding/test-support/given-when-then.js';
+import { clock, grantPaidInAdvance, pay } from '../test-support/paid-in-advance.js';
 import { CommandConflictError, StaleRevisionError } from './command-errors.js';
 import { CommandPipeline } from './command-pipeline.js';
-
-const now = new Date('2026-06-01T10:00:00.000Z');
-const clock = { now: () => now };
-const pay = (disbursementId: string, amountCents: number): FundingCommand => ({
-  type: 'RecordDisbursement',
-  grantId: 'g1',
-  disbursementId,
-  kind: 'advance',
-  amountCents,
-  paidBy: 'finance-1',
-});
-// A grant whose call lets it all be paid in advance: payments need no claim here.
-const allInAdvance = {
-  ...grantAwarded(EUR(120_000)),
-  data: { ...grantAwarded(EUR(120_000)).data, advanceShareBp: 10_000 },
-} as FundingEvent;
-const history = [
-  callOpened,
-  bidSubmitted,
-  bidAdmissible,
-  allInAdvance,
-  budgetCommitted(EUR(120_000)),
-  bidAwarded(EUR(120_000)),
-];
 
 /**
  * A store where, `times` times, another writer (another process on the same log) gets its append in
@@ -84,7 +52,7 @@ class RacedStore extends InMemoryEventStore {
 }
 
 async function grantWithHistory(store: InMemoryEventStore): Promise<void> {
-  await record(store, history);
+  await record(store, grantPaidInAdvance);
   if (store instanceof RacedStore) store.appends = [];
 }
 

@@ -13,42 +13,11 @@ import {
   type ReadableSpan,
 } from '@opentelemetry/sdk-trace-base';
 import { InMemoryEventStore, InMemoryLog, type AppendRequest } from '@app/event-store';
-import type { FundingCommand, FundingEvent } from '@app/funding';
-import {
-  EUR,
-  bidAdmissible,
-  bidAwarded,
-  bidSubmitted,
-  budgetCommitted,
-  callOpened,
-  grantAwarded,
-} from '../../funding/test-support/funding.fixtures.js';
+import { EUR } from '../../funding/test-support/funding.fixtures.js';
 import { commandContext, record } from '../../funding/test-support/given-when-then.js';
+import { clock, grantPaidInAdvance, pay } from '../test-support/paid-in-advance.js';
 import type { AppendReport, CommandObserver, CommandReport } from './command-observer.js';
 import { CommandPipeline } from './command-pipeline.js';
-
-const now = new Date('2026-06-01T10:00:00.000Z');
-const clock = { now: () => now };
-const pay = (disbursementId: string, amountCents: number): FundingCommand => ({
-  type: 'RecordDisbursement',
-  grantId: 'g1',
-  disbursementId,
-  kind: 'advance',
-  amountCents,
-  paidBy: 'finance-1',
-});
-const allInAdvance = {
-  ...grantAwarded(EUR(120_000)),
-  data: { ...grantAwarded(EUR(120_000)).data, advanceShareBp: 10_000 },
-} as FundingEvent;
-const history = [
-  callOpened,
-  bidSubmitted,
-  bidAdmissible,
-  allInAdvance,
-  budgetCommitted(EUR(120_000)),
-  bidAwarded(EUR(120_000)),
-];
 
 class RecordingObserver implements CommandObserver {
   readonly commands: CommandReport[] = [];
@@ -80,7 +49,7 @@ class OnceRacedStore extends InMemoryEventStore {
 }
 
 async function ledger(store: InMemoryEventStore = new InMemoryEventStore()): Promise<InMemoryEventStore> {
-  await record(store, history);
+  await record(store, grantPaidInAdvance);
   return store;
 }
 

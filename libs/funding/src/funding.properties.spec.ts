@@ -20,6 +20,11 @@ import {
 import { dayAt, play, scenario, type Scenario } from '../test-support/funding.arbitraries.js';
 import { awardAllDownTheRanking } from '../test-support/down-the-ranking.js';
 import { ACT } from '../test-support/funding.fixtures.js';
+import {
+  companyBidOnC1,
+  programmeWithOneCall,
+  programmeWithOneMeasure,
+} from '../test-support/programme-with-one-call.js';
 import type { AwardGrant } from './grants/award-grant.js';
 import type { FundingCommand } from './funding.commands.js';
 import type { FundingEventType } from './funding.events.js';
@@ -37,42 +42,6 @@ async function run(scenarioValue: Scenario, concurrently: boolean): Promise<void
   conflicts += ledger.conflicts;
   for (const { event } of ledger.log) accepted.set(event.type, (accepted.get(event.type) ?? 0) + 1);
 }
-
-const programmeWithOneCall = (
-  budget: number,
-  advanceShareBp = 0,
-  selection: 'ranking' | 'first-come' = 'ranking',
-): FundingCommand[] => [
-  {
-    type: 'EstablishProgramme',
-    programmeId: 'p1',
-    code: 'P1',
-    title: 'Programme',
-    funds: [{ fund: 'FSE', amountCents: 10_000_000 }],
-  },
-  {
-    type: 'DefineMeasure',
-    programmeId: 'p1',
-    measureId: 'm1',
-    code: 'M1',
-    title: 'Measure',
-    fund: 'FSE',
-    allocationCents: 5_000_000,
-  },
-  {
-    type: 'OpenCall',
-    callId: 'c1',
-    programmeId: 'p1',
-    measureId: 'm1',
-    title: 'Call',
-    budgetCents: budget,
-    opensAt: dayAt(0).toISOString(),
-    closesAt: dayAt(30).toISOString(),
-    eligibleApplicantTypes: ['company'],
-    advanceShareBp,
-    selection,
-  },
-];
 
 async function given(ledger: TestLedger, commands: readonly FundingCommand[]): Promise<void> {
   for (const c of commands) expect(await ledger.at(dayAt(1)).execute(c)).toEqual({ kind: 'accepted' });
@@ -110,15 +79,7 @@ describe(`funding invariants (${INVARIANTS.map(([name]) => name.split(' ')[0]).j
         await given(ledger, [
           ...programmeWithOneCall(budget),
           ...bids.flatMap(({ requested }, i): FundingCommand[] => [
-            {
-              type: 'SubmitBid',
-              bidId: `b${i}`,
-              callId: 'c1',
-              submittedBy: 'portal-1',
-              applicant: { kind: 'legal-person', type: 'company', taxCode: `0000000000${i}`, name: `Company ${i}` },
-              projectTitle: 'Project',
-              requestedCents: Math.min(requested, budget),
-            },
+            companyBidOnC1(i, Math.min(requested, budget)),
             { type: 'EvaluateBid', bidId: `b${i}`, admissible: true, score: 70, evaluatedBy: EVALUATOR },
           ]),
           // A ranking call awards once closed and ranked (equal scores: by arrival).
@@ -247,22 +208,7 @@ describe(`funding invariants (${INVARIANTS.map(([name]) => name.split(' ')[0]).j
       fc.asyncProperty(race, async ({ awards, received }) => {
         const ledger = new TestLedger();
         const setup: FundingCommand[] = [
-          {
-            type: 'EstablishProgramme',
-            programmeId: 'p1',
-            code: 'P1',
-            title: 'Programme',
-            funds: [{ fund: 'FSE', amountCents: 1_000_000_000 }],
-          },
-          {
-            type: 'DefineMeasure',
-            programmeId: 'p1',
-            measureId: 'm1',
-            code: 'M1',
-            title: 'Measure',
-            fund: 'FSE',
-            allocationCents: 1_000_000_000,
-          },
+          ...programmeWithOneMeasure(1_000_000_000, 1_000_000_000),
           // A first-come call per bid, so each award is its call's only one waiting: the awards meet on the undertaking's streams alone.
           ...awards.map((_, c): FundingCommand => ({
             type: 'OpenCall',

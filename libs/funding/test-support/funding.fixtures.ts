@@ -219,6 +219,38 @@ export const disbursed = (
   },
 });
 
+/**
+ * g1 revoked for `reason`: `revokedCents` of it (whole when nothing is left of the award),
+ * `releasedCents` back to its call and `recoveryDueCents` due back, all of it added by this revocation.
+ */
+export const grantRevoked = (revocation: {
+  readonly reason: string;
+  readonly revokedCents: number;
+  readonly awardAfterCents?: number;
+  readonly releasedCents: number;
+  readonly recoveryDueCents?: number;
+  readonly act?: typeof ACT | null;
+  readonly revokedAt?: string;
+}): GrantEvent => {
+  const { reason, revokedCents, awardAfterCents = 0, releasedCents, recoveryDueCents = 0 } = revocation;
+  return {
+    type: 'GrantRevoked',
+    data: {
+      ...G1_PLACE,
+      reason,
+      covar: null,
+      whole: awardAfterCents === 0,
+      revokedCents,
+      awardAfterCents,
+      releasedCents,
+      recoveryDueCents,
+      recoveryDueAddedCents: recoveryDueCents,
+      act: revocation.act ?? null,
+      revokedAt: revocation.revokedAt ?? '',
+    },
+  };
+};
+
 /** The issuer of the invoices in the specs. */
 export const SUPPLIER = '09876543210';
 

@@ -62,3 +62,19 @@ export const grantOnOpenCall = (...later: GrantEvent[]): FundingEvent[] => [
   ...g1Awarded(),
   ...later,
 ];
+
+// A grant whose call lets it all be paid in advance: payments need no claim.
+const allInAdvance = {
+  ...grantAwarded(EUR(120_000)),
+  data: { ...grantAwarded(EUR(120_000)).data, advanceShareBp: 10_000 },
+} as FundingEvent;
+
+/** The events up to the award of g1 on the open call c1, EUR 120,000 all payable in advance. */
+export const grantPaidInAdvance: FundingEvent[] = [
+  callOpened,
+  bidSubmitted,
+  bidAdmissible,
+  allInAdvance,
+  budgetCommitted(EUR(120_000)),
+  bidAwarded(EUR(120_000)),
+];

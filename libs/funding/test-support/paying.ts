@@ -5,6 +5,7 @@
  * allows a payment of X.
  */
 import type { FundingCommand } from '../src/funding.commands.js';
+import type { RecordDisbursement } from '../src/grants/record-disbursement.js';
 import { CONTROLLER, FINANCE_OFFICER, PORTAL, claimItem } from './funding.fixtures.js';
 
 export function claimVerifyAndPay(
@@ -50,3 +51,20 @@ export function claimVerifyAndPay(
     },
   ];
 }
+
+/** A payment on grant g1 by the finance officer; an interim or a final one settles `claimId`. */
+export const paymentOnG1 = (
+  disbursementId: string,
+  kind: 'advance' | 'interim' | 'final',
+  amountCents: number,
+  claimId?: string,
+): RecordDisbursement => ({
+  type: 'RecordDisbursement',
+  grantId: 'g1',
+  disbursementId,
+  kind,
+  amountCents,
+  claimId: claimId ?? null,
+  paidBy: FINANCE_OFFICER,
+  reference: null,
+});

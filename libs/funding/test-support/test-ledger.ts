@@ -29,26 +29,41 @@ export function commandContext(actor = 'spec'): CommandContext {
 /** Appends events as they were recorded: each to the stream it belongs to. */
 export async function record(store: EventStore, events: readonly FundingEvent[]): Promise<void> {
   for (const event of events) {
-    await store.append({
-      stream: streamOf(event),
-      expected: 'any',
-      events: [
-        {
-          eventId: randomUUID(),
-          type: event.type,
-          schemaVersion: FUNDING_EVENT_SCHEMA_VERSIONS[event.type],
-          data: event.data,
-          metadata: {
-            actor: 'given',
-            correlationId: 'given',
-            causationId: null,
-            commandId: null,
-            recordedAt: '2017-05-22T10:00:00.000Z',
-          },
-        },
-      ],
-    });
+    await store.append(
+      appendOutsideCommands(streamOf(event), event, {
+        actor: 'given',
+        correlationId: 'given',
+        recordedAt: '2017-05-22T10:00:00.000Z',
+      }),
+    );
   }
+}
+
+/** The append of one event recorded outside any command, by `actor` on `correlationId`. */
+export function appendOutsideCommands(
+  stream: string,
+  event: FundingEvent,
+  by: { readonly actor: string; readonly correlationId: string; readonly recordedAt: string },
+): AppendRequest {
+  return {
+    stream,
+    expected: 'any',
+    events: [
+      {
+        eventId: randomUUID(),
+        type: event.type,
+        schemaVersion: FUNDING_EVENT_SCHEMA_VERSIONS[event.type],
+        data: event.data,
+        metadata: {
+          actor: by.actor,
+          correlationId: by.correlationId,
+          causationId: null,
+          commandId: null,
+          recordedAt: by.recordedAt,
+        },
+      },
+    ],
+  };
 }
 
 export interface LoggedEvent {

@@ -6,6 +6,7 @@ import { ACT, EVALUATOR, awardTerms } from '../../funding/test-support/funding.f
 import { claimVerifyAndPay } from '../../funding/test-support/paying.js';
 import { TestLedger } from '../../funding/test-support/test-ledger.js';
 import { dayAt } from '../../funding/test-support/funding.arbitraries.js';
+import { testMetadata } from './in-memory-projection.js';
 
 export function envelope(event: { type: string; data: unknown }): NewEvent {
   return {
@@ -13,13 +14,7 @@ export function envelope(event: { type: string; data: unknown }): NewEvent {
     type: event.type,
     schemaVersion: FUNDING_EVENT_SCHEMA_VERSIONS[event.type as FundingEventType] ?? 1,
     data: event.data,
-    metadata: {
-      actor: 'test',
-      correlationId: 'c',
-      causationId: null,
-      commandId: null,
-      recordedAt: '2026-01-01T00:00:00.000Z',
-    },
+    metadata: testMetadata(),
   };
 }
 

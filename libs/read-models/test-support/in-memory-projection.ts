@@ -23,6 +23,15 @@ export function projectInMemory(events: readonly RecordedEvent[], projections: r
   return documents;
 }
 
+/** The metadata of every event the read-model tests record. */
+export const testMetadata = (): RecordedEvent['metadata'] => ({
+  actor: 'test',
+  correlationId: 'c',
+  causationId: null,
+  commandId: null,
+  recordedAt: '2026-01-01T00:00:00.000Z',
+});
+
 /** Recorded envelopes for plain domain events, numbered 1, 2, 3… */
 export function recorded(
   log: ReadonlyArray<{ stream: string; event: { type: string; data: unknown } }>,
@@ -36,13 +45,7 @@ export function recorded(
       type: event.type,
       schemaVersion: FUNDING_EVENT_SCHEMA_VERSIONS[event.type as FundingEventType],
       data: event.data,
-      metadata: {
-        actor: 'test',
-        correlationId: 'c',
-        causationId: null,
-        commandId: null,
-        recordedAt: '2026-01-01T00:00:00.000Z',
-      },
+      metadata: testMetadata(),
       stream,
       revision,
       position: { commit: BigInt(i + 1), prepare: BigInt(i + 1) },

@@ -1,7 +1,6 @@
-import { Body, Controller, HttpCode, Inject, Param, Post, ServiceUnavailableException } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { CommandContext } from '@app/commands';
-import { EVENT_STORE, type EventStore } from '@app/event-store';
 import type { ReadModelSpace } from '@app/read-models';
 import { ActDto, EXAMPLE_ACT, IsAct, actOf } from '../acts/act.dto.js';
 import { Roles } from '../auth/roles.decorator.js';
@@ -39,7 +38,6 @@ export class ApproveRankingRoute {
   constructor(
     private readonly commands: Commands,
     private readonly readSide: ReadSide,
-    @Inject(EVENT_STORE) private readonly events: EventStore,
   ) {}
 
   @Post('calls/:callId/ranking')
@@ -73,20 +71,8 @@ export class ApproveRankingRoute {
     @Param('callId', EntityIdPipe) callId: string,
     @Body() body: ApproveRankingDto,
   ) {
-    const bidIds = await this.bidsOf(await this.caughtUp(), callId);
+    const bidIds = await this.bidsOf(await this.readSide.caughtUp(), callId);
     return this.commands.run(context, { type: 'ApproveRanking', callId, act: actOf(body.act), bidIds }, { callId });
-  }
-
-  /** The active read models, once they hold every event written so far. */
-  private async caughtUp(): Promise<ReadModelSpace> {
-    const head = await this.events.headPosition();
-    if (head !== null && !(await this.readSide.waitFor(head))) {
-      throw new ServiceUnavailableException({
-        code: 'READ_MODELS_BEHIND',
-        message: 'The read models are catching up with the log; retry shortly',
-      });
-    }
-    return this.readSide.space();
   }
 
   /** Every bid the call received, by arrival. */

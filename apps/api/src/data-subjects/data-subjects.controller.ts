@@ -1,16 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Inject,
-  Logger,
-  NotFoundException,
-  Param,
-  Post,
-  Query,
-  ServiceUnavailableException,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Logger, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { CommandContext } from '@app/commands';
 import { EVENT_STORE, type EventStore } from '@app/event-store';
@@ -85,7 +73,7 @@ export class DataSubjectsController {
   })
   async access(@Param('subjectId', EntityIdPipe) subjectId: string) {
     const subject = await this.subject(subjectId);
-    const space = await this.caughtUp();
+    const space = await this.readSide.caughtUp();
     const bids = await all<BidSummary>(space, 'bids', subjectId);
     const grants = await all<GrantSummary>(space, 'grants', subjectId);
     return {
@@ -144,7 +132,7 @@ export class DataSubjectsController {
     @Body() body: EraseDataSubjectDto,
   ) {
     await this.subject(subjectId);
-    const space = await this.caughtUp();
+    const space = await this.readSide.caughtUp();
     const records = await this.records(space, subjectId);
     let written;
     try {
@@ -173,18 +161,6 @@ export class DataSubjectsController {
     if (!subject)
       throw new NotFoundException({ code: 'DATA_SUBJECT_NOT_FOUND', message: `No data subject ${subjectId}` });
     return subject;
-  }
-
-  /** The active read models, once they hold every event written so far. */
-  private async caughtUp(): Promise<ReadModelSpace> {
-    const head = await this.events.headPosition();
-    if (head !== null && !(await this.readSide.waitFor(head))) {
-      throw new ServiceUnavailableException({
-        code: 'READ_MODELS_BEHIND',
-        message: 'The read models are catching up with the log; retry shortly',
-      });
-    }
-    return this.readSide.space();
   }
 
   private async records(space: ReadModelSpace, subjectId: string): Promise<RetentionRecords> {

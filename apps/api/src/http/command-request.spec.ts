@@ -16,33 +16,13 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { CommandPipeline } from '@app/commands';
 import { InMemoryEventStore } from '@app/event-store';
-import type { FundingCommand, FundingEvent } from '@app/funding';
-import {
-  EUR,
-  bidAdmissible,
-  bidAwarded,
-  bidSubmitted,
-  budgetCommitted,
-  callOpened,
-  grantAwarded,
-} from '../../../../libs/funding/test-support/funding.fixtures.js';
+import { clock, grantPaidInAdvance, pay } from '../../../../libs/commands/test-support/paid-in-advance.js';
+import { EUR } from '../../../../libs/funding/test-support/funding.fixtures.js';
 import { record } from '../../../../libs/funding/test-support/given-when-then.js';
 import type { AuthenticatedRequest } from '../auth/api-key.guard.js';
 import { commandContextOf } from './command-request.js';
 
-const clock = { now: () => new Date('2026-06-01T10:00:00.000Z') };
-const allInAdvance = {
-  ...grantAwarded(EUR(120_000)),
-  data: { ...grantAwarded(EUR(120_000)).data, advanceShareBp: 10_000 },
-} as FundingEvent;
-const pay: FundingCommand = {
-  type: 'RecordDisbursement',
-  grantId: 'g1',
-  disbursementId: 'd1',
-  kind: 'advance',
-  amountCents: EUR(30_000),
-  paidBy: 'finance-1',
-};
+const payment = pay('d1', EUR(30_000));
 
 const exporter = new InMemorySpanExporter();
 
@@ -82,14 +62,7 @@ async function inRequestSpan<T>(work: () => Promise<T>): Promise<{ span: Span; r
 
 async function ledger(): Promise<InMemoryEventStore> {
   const store = new InMemoryEventStore();
-  await record(store, [
-    callOpened,
-    bidSubmitted,
-    bidAdmissible,
-    allInAdvance,
-    budgetCommitted(EUR(120_000)),
-    bidAwarded(EUR(120_000)),
-  ]);
+  await record(store, grantPaidInAdvance);
   return store;
 }
 
@@ -104,7 +77,7 @@ describe('the command context of a traced request', () => {
     const store = await ledger();
     const { request, response, sent } = exchange();
     const pipeline = new CommandPipeline(store, clock);
-    const { span } = await inRequestSpan(() => pipeline.execute(pay, commandContextOf(request, response)));
+    const { span } = await inRequestSpan(() => pipeline.execute(payment, commandContextOf(request, response)));
     const traceId = span.spanContext().traceId;
 
     const [disbursed] = (await store.readStream('grant-g1')).filter((e) => e.type === 'DisbursementRecorded');
@@ -122,7 +95,7 @@ describe('the command context of a traced request', () => {
   it('keeps the correlation id the client sent, traced or not', async () => {
     const store = await ledger();
     const { request, response } = exchange({ 'x-correlation-id': 'intake-2026-0042' });
-    await inRequestSpan(() => new CommandPipeline(store, clock).execute(pay, commandContextOf(request, response)));
+    await inRequestSpan(() => new CommandPipeline(store, clock).execute(payment, commandContextOf(request, response)));
     const [disbursed] = (await store.readStream('grant-g1')).filter((e) => e.type === 'DisbursementRecorded');
     expect(disbursed?.metadata.correlationId).toBe('intake-2026-0042');
   });

@@ -16,7 +16,13 @@ import {
   Text,
 } from '../http/response-fields.js';
 import { Page } from './page.responses.js';
-import { ErasedIdentity, Identity, LegalPersonApplicant, NaturalPersonApplicant } from './people.responses.js';
+import {
+  ErasedIdentity,
+  Identity,
+  LegalPersonApplicant,
+  NaturalPersonApplicant,
+  PersonFields,
+} from './people.responses.js';
 import { BID_ORDERS } from './queries.dto.js';
 import type { Shows } from './shows-document.js';
 
@@ -39,10 +45,9 @@ export class Bid implements Shows<BidSummary, Bid> {
     'A legal person with its identity; a natural person by subject id and region only',
   )
   applicant!: LegalPersonApplicant | NaturalPersonApplicant;
-  @Id("The natural person's subject id; null for a legal person", { nullable: true }) subjectId!: string | null;
-  @Flag('Its measure touches health or social hardship') sensitive!: boolean;
-  @Flag('False for a natural person in a sensitive measure: shown only to the roles that act on them')
-  publicView!: boolean;
+  @PersonFields.subjectId() subjectId!: string | null;
+  @PersonFields.sensitive() sensitive!: boolean;
+  @PersonFields.publicView() publicView!: boolean;
   @Text('Title of the project') projectTitle!: string;
   @Cents('Requested', { example: 15_000_000 }) requestedCents!: number;
   @OneOf(BID_STATUSES, 'BidStatus', 'Where it stands') status!: BidStatus;
@@ -68,12 +73,7 @@ export class Bid implements Shows<BidSummary, Bid> {
 @ApiExtraModels(LegalPersonApplicant, NaturalPersonApplicant, Identity, ErasedIdentity)
 export class BidView extends Bid implements Shows<BidSummary, BidView, 'late' | 'identity'> {
   @Flag('It arrived after its call closed: never admitted') late!: boolean;
-  @Either(
-    [Identity, ErasedIdentity],
-    "A natural person's identity, for the roles that act on them and the portal that submitted the bid",
-    { optional: true },
-  )
-  identity?: Identity | ErasedIdentity;
+  @PersonFields.identity() identity?: Identity | ErasedIdentity;
 }
 
 @ApiExtraModels(LegalPersonApplicant, NaturalPersonApplicant)

@@ -30,7 +30,13 @@ import {
   Text,
 } from '../http/response-fields.js';
 import { Page } from './page.responses.js';
-import { ErasedIdentity, Identity, LegalPersonBeneficiary, NaturalPersonApplicant } from './people.responses.js';
+import {
+  ErasedIdentity,
+  Identity,
+  LegalPersonBeneficiary,
+  NaturalPersonApplicant,
+  PersonFields,
+} from './people.responses.js';
 import { CLAIM_STATUSES } from './queries.dto.js';
 import type { Shows } from './shows-document.js';
 
@@ -181,10 +187,9 @@ export class Grant implements Shows<GrantSummary, Grant> {
     'A legal person by type and name; a natural person by subject id and region only',
   )
   beneficiary!: LegalPersonBeneficiary | NaturalPersonApplicant;
-  @Id("The natural person's subject id; null for a legal person", { nullable: true }) subjectId!: string | null;
-  @Flag('Its measure touches health or social hardship') sensitive!: boolean;
-  @Flag('False for a natural person in a sensitive measure: shown only to the roles that act on them')
-  publicView!: boolean;
+  @PersonFields.subjectId() subjectId!: string | null;
+  @PersonFields.sensitive() sensitive!: boolean;
+  @PersonFields.publicView() publicView!: boolean;
   @Instant('When the last payment was made', { nullable: true }) lastPaymentAt!: string | null;
   @Text('Title of the project') projectTitle!: string;
   @Text('Codice Unico di Progetto', { example: 'J19E17000450009' }) cup!: string;
@@ -233,12 +238,7 @@ export class Grant implements Shows<GrantSummary, Grant> {
 /** A grant, and a natural person's identity for those who may see it (the query adds it, from the vault). */
 @ApiExtraModels(LegalPersonBeneficiary, NaturalPersonApplicant, Identity, ErasedIdentity)
 export class GrantView extends Grant implements Shows<GrantSummary, GrantView, 'identity'> {
-  @Either(
-    [Identity, ErasedIdentity],
-    "A natural person's identity, for the roles that act on them and the portal that submitted the bid",
-    { optional: true },
-  )
-  identity?: Identity | ErasedIdentity;
+  @PersonFields.identity() identity?: Identity | ErasedIdentity;
 }
 
 export class GrantPage extends Page {

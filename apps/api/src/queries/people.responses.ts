@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { APPLICANT_TYPES, type ApplicantType } from '@app/funding';
 import type { Identity as VaultIdentity } from '@app/personal-data';
-import { Id, Instant, Nested, OneOf, Text } from '../http/response-fields.js';
+import { Either, Flag, Id, Instant, Nested, OneOf, Text } from '../http/response-fields.js';
 import type { Shows } from './shows-document.js';
 
 /**
@@ -80,3 +80,16 @@ export class ErasedIdentity {
   @Instant('When it was erased')
   erasedAt!: string;
 }
+
+/** The fields a bid and a grant both show about the person they concern, and who may see it. */
+export const PersonFields = {
+  subjectId: () => Id("The natural person's subject id; null for a legal person", { nullable: true }),
+  sensitive: () => Flag('Its measure touches health or social hardship'),
+  publicView: () => Flag('False for a natural person in a sensitive measure: shown only to the roles that act on them'),
+  identity: () =>
+    Either(
+      [Identity, ErasedIdentity],
+      "A natural person's identity, for the roles that act on them and the portal that submitted the bid",
+      { optional: true },
+    ),
+};

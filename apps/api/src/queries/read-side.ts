@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, ServiceUnavailableException, type OnApplicationBootstrap } from '@nestjs/common';
 import { EVENT_STORE, comparePositions, formatPosition, type EventStore, type LogPosition } from '@app/event-store';
 import {
   FUNDING_PROJECTIONS,
@@ -57,6 +57,18 @@ export class ReadSide implements OnApplicationBootstrap {
 
   async space(): Promise<ReadModelSpace> {
     return this.store.space(await this.store.activeGeneration());
+  }
+
+  /** The active read models, once they hold every event written so far (a command that reads them needs them whole). */
+  async caughtUp(): Promise<ReadModelSpace> {
+    const head = await this.events.headPosition();
+    if (head !== null && !(await this.waitFor(head))) {
+      throw new ServiceUnavailableException({
+        code: 'READ_MODELS_BEHIND',
+        message: 'The read models are catching up with the log; retry shortly',
+      });
+    }
+    return this.space();
   }
 
   /**

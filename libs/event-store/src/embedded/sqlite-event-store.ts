@@ -9,20 +9,7 @@ import {
   type PreparedAppend,
 } from '../append-validation.js';
 import { EventStoreError, EventStoreUnavailableError } from '../event-store.errors.js';
-import type {
-  AppendRequest,
-  AppendResult,
-  EventStore,
-  LogPosition,
-  MultiAppendResult,
-  ReadAllOptions,
-  ReadStreamOptions,
-  RecordedEvent,
-  SubscribeOptions,
-  SubscriptionItem,
-  ChainVerification,
-  TamperEvidentLog,
-} from '../event-store.port.js';
+import type * as port from '../event-store.port.js';
 import { comparePositions, sequencePosition } from '../log-position.js';
 import { ChainCheck, addMissingLinks } from './hash-chain.js';
 import { applyAppend } from './sqlite-append.js';
@@ -48,7 +35,7 @@ export interface SqliteEventStoreOptions {
 
 interface PendingAppend {
   readonly appends: readonly PreparedAppend[];
-  readonly resolve: (results: AppendResult[]) => void;
+  readonly resolve: (results: port.AppendResult[]) => void;
   readonly reject: (error: unknown) => void;
 }
 
@@ -62,7 +49,7 @@ const VERIFY_PAGE = 2000;
  * are committed together (group commit): one transaction and one fsync for all of them, each in
  * its own savepoint so one's conflict does not fail the others.
  */
-export class SqliteEventStore implements EventStore, TamperEvidentLog {
+export class SqliteEventStore implements port.EventStore, port.TamperEvidentLog {
   private readonly db: Database.Database;
   private readonly maxEventBytes: number;
   private readonly pollIntervalMs: number;
@@ -72,7 +59,7 @@ export class SqliteEventStore implements EventStore, TamperEvidentLog {
   private closed = false;
 
   private readonly statements: EventStatements;
-  private readonly applyAtomically: Database.Transaction<(appends: readonly PreparedAppend[]) => AppendResult[]>;
+  private readonly applyAtomically: Database.Transaction<(appends: readonly PreparedAppend[]) => port.AppendResult[]>;
 
   private constructor(file: string, options: SqliteEventStoreOptions) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -96,29 +83,29 @@ export class SqliteEventStore implements EventStore, TamperEvidentLog {
     return new SqliteEventStore(file, options);
   }
 
-  async append(request: AppendRequest): Promise<AppendResult> {
+  async append(request: port.AppendRequest): Promise<port.AppendResult> {
     const [result] = await this.enqueue(prepareAppends([request], this.maxEventBytes));
-    return result as AppendResult;
+    return result as port.AppendResult;
   }
 
-  async appendMulti(requests: readonly AppendRequest[]): Promise<MultiAppendResult> {
+  async appendMulti(requests: readonly port.AppendRequest[]): Promise<port.MultiAppendResult> {
     const streams = await this.enqueue(prepareAppends(requests, this.maxEventBytes));
     const position = streams.map((s) => s.position).reduce((last, p) => (comparePositions(p, last) > 0 ? p : last));
     return { streams, position };
   }
 
-  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+  async readStream(stream: string, options: port.ReadStreamOptions = {}): Promise<port.RecordedEvent[]> {
     assertStreamName(stream);
     const limit = boundedLimit(options.limit);
     return this.statements.readForwards.all(stream, options.fromRevision ?? 0, limit).map(toRecordedEvent);
   }
 
-  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+  async readAll(options: port.ReadAllOptions = {}): Promise<port.RecordedEvent[]> {
     return this.readAllNow(options.after ?? null, boundedLimit(options.limit)).map(toRecordedEvent);
   }
 
-  async *subscribe(options: SubscribeOptions = {}): AsyncGenerator<SubscriptionItem> {
-    let cursor: LogPosition | null = options.after ?? null;
+  async *subscribe(options: port.SubscribeOptions = {}): AsyncGenerator<port.SubscriptionItem> {
+    let cursor: port.LogPosition | null = options.after ?? null;
     let caughtUp = false;
     const signal = options.signal;
     while (!this.closed && !signal?.aborted) {
@@ -144,7 +131,7 @@ export class SqliteEventStore implements EventStore, TamperEvidentLog {
     }
   }
 
-  async headPosition(): Promise<LogPosition | null> {
+  async headPosition(): Promise<port.LogPosition | null> {
     const head = this.statements.head.get()?.position ?? null;
     return head === null ? null : sequencePosition(head);
   }
@@ -155,7 +142,7 @@ export class SqliteEventStore implements EventStore, TamperEvidentLog {
    * at the first position where the log stops matching.
    */
   /** The whole chain, a page at a time, letting other work run between pages. */
-  async verifyChain(): Promise<ChainVerification> {
+  async verifyChain(): Promise<port.ChainVerification> {
     const check = new ChainCheck();
     const page = this.db.prepare<[number, number], EventRow>(
       'SELECT position, event_id, stream, revision, type, schema_version, data, metadata, link FROM events WHERE position > ? ORDER BY position LIMIT ?',
@@ -189,11 +176,11 @@ export class SqliteEventStore implements EventStore, TamperEvidentLog {
     this.db.close();
   }
 
-  private readAllNow(after: LogPosition | null, limit: number): EventRow[] {
+  private readAllNow(after: port.LogPosition | null, limit: number): EventRow[] {
     return this.statements.readAll.all(after === null ? 0 : Number(after.commit), limit);
   }
 
-  private enqueue(appends: PreparedAppend[]): Promise<AppendResult[]> {
+  private enqueue(appends: PreparedAppend[]): Promise<port.AppendResult[]> {
     if (this.closed) return Promise.reject(new EventStoreUnavailableError('The event store is closed'));
     return new Promise((resolve, reject) => {
       this.queue.push({ appends, resolve, reject });
@@ -210,7 +197,7 @@ export class SqliteEventStore implements EventStore, TamperEvidentLog {
     const batch = this.queue;
     this.queue = [];
     if (batch.length === 0) return;
-    const outcomes: Array<{ results: AppendResult[] } | { error: unknown }> = [];
+    const outcomes: Array<{ results: port.AppendResult[] } | { error: unknown }> = [];
     try {
       this.db
         .transaction(() => {
@@ -261,7 +248,7 @@ function boundedLimit(limit: number | undefined): number {
   return limit;
 }
 
-function laterOf(a: LogPosition | null, b: LogPosition | null): LogPosition | null {
+function laterOf(a: port.LogPosition | null, b: port.LogPosition | null): port.LogPosition | null {
   if (a === null) return b;
   if (b === null) return a;
   return a.commit >= b.commit ? a : b;

@@ -1,17 +1,6 @@
 import { DelegatingEventStore } from '../delegating-event-store.js';
 import { AppendOutcomeUnknownError, EventStoreUnavailableError } from '../event-store.errors.js';
-import type {
-  AppendRequest,
-  AppendResult,
-  EventStore,
-  LogPosition,
-  MultiAppendResult,
-  ReadAllOptions,
-  ReadStreamOptions,
-  RecordedEvent,
-  SubscribeOptions,
-  SubscriptionItem,
-} from '../event-store.port.js';
+import type * as port from '../event-store.port.js';
 import { EVENT_STORE_FAULTS, type EventStoreFault, type EventStoreFaults } from './event-store-faults.js';
 import { seededRandom } from './seeded-random.js';
 
@@ -61,7 +50,7 @@ export class FaultyEventStore extends DelegatingEventStore {
   ) as Record<EventStoreFault, number>;
 
   constructor(
-    inner: EventStore,
+    inner: port.EventStore,
     private readonly faults: EventStoreFaults,
     private readonly options: FaultyEventStoreOptions = {},
   ) {
@@ -69,32 +58,32 @@ export class FaultyEventStore extends DelegatingEventStore {
     this.random = seededRandom(options.seed ?? 1);
   }
 
-  override append(request: AppendRequest): Promise<AppendResult> {
+  override append(request: port.AppendRequest): Promise<port.AppendResult> {
     return this.write('append', `the append to ${request.stream}`, () => this.inner.append(request));
   }
 
-  override appendMulti(requests: readonly AppendRequest[]): Promise<MultiAppendResult> {
+  override appendMulti(requests: readonly port.AppendRequest[]): Promise<port.MultiAppendResult> {
     return this.write('appendMulti', `the append to ${requests.map((r) => r.stream).join(', ')}`, () =>
       this.inner.appendMulti(requests),
     );
   }
 
-  override async readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+  override async readStream(stream: string, options?: port.ReadStreamOptions): Promise<port.RecordedEvent[]> {
     this.beforeCall('readStream', `reading ${stream}`);
     return this.inner.readStream(stream, options);
   }
 
-  override async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
+  override async readAll(options?: port.ReadAllOptions): Promise<port.RecordedEvent[]> {
     this.beforeCall('readAll', 'reading the log');
     return this.inner.readAll(options);
   }
 
-  override async headPosition(): Promise<LogPosition | null> {
+  override async headPosition(): Promise<port.LogPosition | null> {
     this.beforeCall('headPosition', 'reading the head position');
     return this.inner.headPosition();
   }
 
-  override async *subscribe(options?: SubscribeOptions): AsyncGenerator<SubscriptionItem> {
+  override async *subscribe(options?: port.SubscribeOptions): AsyncGenerator<port.SubscriptionItem> {
     // Runs on the first next(), as a real subscription connects when it is first read.
     this.beforeCall('subscribe', 'subscribing');
     let delivered = 0;

@@ -7,19 +7,7 @@ import {
   type PreparedAppend,
 } from '../append-validation.js';
 import { ConcurrencyError, DuplicateEventIdError, EventStoreUnavailableError } from '../event-store.errors.js';
-import type {
-  AppendRequest,
-  AppendResult,
-  EventMetadata,
-  EventStore,
-  LogPosition,
-  MultiAppendResult,
-  ReadAllOptions,
-  ReadStreamOptions,
-  RecordedEvent,
-  SubscribeOptions,
-  SubscriptionItem,
-} from '../event-store.port.js';
+import type * as port from '../event-store.port.js';
 import { comparePositions, sequencePosition } from '../log-position.js';
 
 interface StoredEvent {
@@ -53,7 +41,7 @@ const SUBSCRIPTION_BATCH = 512;
  * store's would, so commands decided at once really race for their appends. It passes the same
  * contract suite as the embedded and KurrentDB adapters.
  */
-export class InMemoryEventStore implements EventStore {
+export class InMemoryEventStore implements port.EventStore {
   private closed = false;
 
   constructor(
@@ -61,18 +49,18 @@ export class InMemoryEventStore implements EventStore {
     private readonly options: { readonly maxEventBytes?: number } = {},
   ) {}
 
-  async append(request: AppendRequest): Promise<AppendResult> {
+  async append(request: port.AppendRequest): Promise<port.AppendResult> {
     const [result] = await this.write(prepareAppends([request], this.maxEventBytes));
     return result!;
   }
 
-  async appendMulti(requests: readonly AppendRequest[]): Promise<MultiAppendResult> {
+  async appendMulti(requests: readonly port.AppendRequest[]): Promise<port.MultiAppendResult> {
     const streams = await this.write(prepareAppends(requests, this.maxEventBytes));
     const position = streams.map((s) => s.position).reduce((last, p) => (comparePositions(p, last) > 0 ? p : last));
     return { streams, position };
   }
 
-  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+  async readStream(stream: string, options: port.ReadStreamOptions = {}): Promise<port.RecordedEvent[]> {
     assertStreamName(stream);
     await this.turn();
     const events = this.log.streams.get(stream) ?? [];
@@ -80,12 +68,12 @@ export class InMemoryEventStore implements EventStore {
     return events.slice(from, options.limit === undefined ? undefined : from + options.limit).map(toRecordedEvent);
   }
 
-  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+  async readAll(options: port.ReadAllOptions = {}): Promise<port.RecordedEvent[]> {
     await this.turn();
     return this.after(options.after ?? null, options.limit ?? Number.MAX_SAFE_INTEGER).map(toRecordedEvent);
   }
 
-  async *subscribe(options: SubscribeOptions = {}): AsyncGenerator<SubscriptionItem> {
+  async *subscribe(options: port.SubscribeOptions = {}): AsyncGenerator<port.SubscriptionItem> {
     let cursor = options.after ? Number(options.after.commit) : 0;
     let caughtUp = false;
     const signal = options.signal;
@@ -110,7 +98,7 @@ export class InMemoryEventStore implements EventStore {
     }
   }
 
-  async headPosition(): Promise<LogPosition | null> {
+  async headPosition(): Promise<port.LogPosition | null> {
     await this.turn();
     const head = this.log.events.length;
     return head === 0 ? null : sequencePosition(head);
@@ -131,16 +119,16 @@ export class InMemoryEventStore implements EventStore {
     return new Promise((resolve) => setImmediate(resolve));
   }
 
-  private after(position: LogPosition | null, limit: number): StoredEvent[] {
+  private after(position: port.LogPosition | null, limit: number): StoredEvent[] {
     const from = position === null ? 0 : Number(position.commit);
     return this.log.events.slice(from, from + limit);
   }
 
   /** Checks every stream first and writes only if all pass: all streams or none. */
-  private async write(appends: readonly PreparedAppend[]): Promise<AppendResult[]> {
+  private async write(appends: readonly PreparedAppend[]): Promise<port.AppendResult[]> {
     await this.turn();
     const outcomes = appends.map((append) => this.check(append));
-    const results: AppendResult[] = [];
+    const results: port.AppendResult[] = [];
     appends.forEach((append, i) => {
       const outcome = outcomes[i]!;
       results.push(outcome.retry ?? this.apply(append));
@@ -149,7 +137,7 @@ export class InMemoryEventStore implements EventStore {
     return results;
   }
 
-  private check(append: PreparedAppend): { retry: AppendResult | null } {
+  private check(append: PreparedAppend): { retry: port.AppendResult | null } {
     const { stream, expected, events } = append;
     const current = revisionOf(this.log.streams.get(stream));
     const existing = events.map((e) => this.log.byId.get(e.eventId));
@@ -163,7 +151,7 @@ export class InMemoryEventStore implements EventStore {
     append: PreparedAppend,
     existing: ReadonlyArray<StoredEvent | undefined>,
     current: number | null,
-  ): AppendResult {
+  ): port.AppendResult {
     const { stream, expected, events } = append;
     const first = existing[0];
     events.forEach((event, i) => {
@@ -184,7 +172,7 @@ export class InMemoryEventStore implements EventStore {
     return { stream, revision: last.revision, position: sequencePosition(last.position) };
   }
 
-  private apply({ stream, events }: PreparedAppend): AppendResult {
+  private apply({ stream, events }: PreparedAppend): port.AppendResult {
     const streamEvents = this.log.streams.get(stream) ?? [];
     this.log.streams.set(stream, streamEvents);
     let last: StoredEvent | null = null;
@@ -223,14 +211,14 @@ function revisionOf(events: readonly StoredEvent[] | undefined): number | null {
   return events && events.length > 0 ? events.length - 1 : null;
 }
 
-function toRecordedEvent(stored: StoredEvent): RecordedEvent {
+function toRecordedEvent(stored: StoredEvent): port.RecordedEvent {
   return {
     eventId: stored.eventId,
     type: stored.type,
     schemaVersion: stored.schemaVersion,
     // Parsed again on every read, as a store would: a reader that changes what it got changes nothing stored.
     data: JSON.parse(stored.dataJson) as unknown,
-    metadata: JSON.parse(stored.metadataJson) as EventMetadata,
+    metadata: JSON.parse(stored.metadataJson) as port.EventMetadata,
     stream: stored.stream,
     revision: stored.revision,
     position: sequencePosition(stored.position),

@@ -4,22 +4,7 @@
  * UnknownError turns out to be once its streams are read.
  */
 import { describe, expect, it } from '@jest/globals';
-import {
-  AccessDeniedError,
-  CancelledError,
-  DeadlineExceededError,
-  MaxAppendSizeExceededError,
-  NotLeaderError,
-  STREAM_EXISTS,
-  StreamDeletedError,
-  StreamTombstonedError,
-  TimeoutError,
-  UnavailableError,
-  UnknownError,
-  UnsupportedError,
-  WrongExpectedVersionError,
-  convertToCommandError,
-} from '@kurrent/kurrentdb-client';
+import * as client from '@kurrent/kurrentdb-client';
 import { newEvent, serverHandlerFailure } from '../../test-support/kurrentdb-events.js';
 import { DEFAULT_MAX_EVENT_BYTES, prepareAppends } from '../append-validation.js';
 import {
@@ -42,16 +27,16 @@ describe('errors', () => {
   const single = [{ stream: 'bid-1', expected: 4 as const }];
 
   it('maps a wrong expected version to ConcurrencyError with the actual revision', () => {
-    const error = new WrongExpectedVersionError(undefined, { streamName: 'bid-1', expected: 4n, current: 6n });
+    const error = new client.WrongExpectedVersionError(undefined, { streamName: 'bid-1', expected: 4n, current: 6n });
     const mapped = toAppendError(error, single);
     expect(mapped).toBeInstanceOf(ConcurrencyError);
     expect(mapped).toMatchObject({ stream: 'bid-1', expected: 4, actual: 6, code: 'CONCURRENCY_CONFLICT' });
   });
 
   it('reports an absent stream as actual null', () => {
-    const error = new WrongExpectedVersionError(undefined, {
+    const error = new client.WrongExpectedVersionError(undefined, {
       streamName: 'bid-1',
-      expected: STREAM_EXISTS,
+      expected: client.STREAM_EXISTS,
       current: 'no_stream',
     });
     expect(toAppendError(error, [{ stream: 'bid-1', expected: 'exists' }])).toMatchObject({
@@ -63,7 +48,7 @@ describe('errors', () => {
 
   it('names the conflicting stream of a multi-stream append', () => {
     // What utils/CommandError.js builds from the server's StreamRevisionConflictErrorDetails.
-    const error = WrongExpectedVersionError.fromRevisionConflict({
+    const error = client.WrongExpectedVersionError.fromRevisionConflict({
       stream: 'call-2',
       expectedRevision: '-1',
       actualRevision: '0',
@@ -73,7 +58,7 @@ describe('errors', () => {
       { stream: 'call-2', expected: 'no_stream' as const },
     ];
     expect(toAppendError(error, appends)).toMatchObject({ stream: 'call-2', expected: 'no_stream', actual: 0 });
-    const unknown = WrongExpectedVersionError.fromRevisionConflict({
+    const unknown = client.WrongExpectedVersionError.fromRevisionConflict({
       stream: 'grant-9',
       expectedRevision: '-4',
       actualRevision: '-1',
@@ -82,21 +67,21 @@ describe('errors', () => {
   });
 
   it('maps the server size limits to InvalidAppendError', () => {
-    const mapped = toAppendError(MaxAppendSizeExceededError.fromMaxAppendSize(1_048_576), single);
+    const mapped = toAppendError(client.MaxAppendSizeExceededError.fromMaxAppendSize(1_048_576), single);
     expect(mapped).toBeInstanceOf(InvalidAppendError);
     expect(mapped).toMatchObject({ code: 'EVENT_TOO_LARGE' });
   });
 
   it('maps connection failures to EventStoreUnavailableError with the cause', () => {
-    const unavailable = new UnavailableError(undefined, '14 UNAVAILABLE: No connection established');
+    const unavailable = new client.UnavailableError(undefined, '14 UNAVAILABLE: No connection established');
     const mapped = toPortError(unavailable);
     expect(mapped).toBeInstanceOf(EventStoreUnavailableError);
     expect((mapped as Error).cause).toBe(unavailable);
-    expect(toAppendError(new DeadlineExceededError(undefined, 'deadline'), single)).toBeInstanceOf(
+    expect(toAppendError(new client.DeadlineExceededError(undefined, 'deadline'), single)).toBeInstanceOf(
       EventStoreUnavailableError,
     );
     expect(toPortError(new Error('Failed to discover after 10 attempts.'))).toBeInstanceOf(EventStoreUnavailableError);
-    const tooOld = toPortError(new UnsupportedError('multiStreamAppend', '25.1'));
+    const tooOld = toPortError(new client.UnsupportedError('multiStreamAppend', '25.1'));
     expect(tooOld).toBeInstanceOf(EventStoreUnavailableError);
     expect((tooOld as Error).message).toMatch(/25\.1/);
   });
@@ -111,22 +96,22 @@ describe('errors', () => {
 
   it('makes an UnknownError an unknown outcome, keeping it as the cause for a multi-stream append to explain', () => {
     // What the client makes of the server's "Exception was thrown by handler." (gRPC UNKNOWN).
-    const unknown = convertToCommandError(serverHandlerFailure());
-    expect(unknown).toBeInstanceOf(UnknownError);
+    const unknown = client.convertToCommandError(serverHandlerFailure());
+    expect(unknown).toBeInstanceOf(client.UnknownError);
     const mapped = toAppendError(unknown, single);
     expect(mapped).toBeInstanceOf(AppendOutcomeUnknownError);
     expect((mapped as Error).cause).toBe(unknown);
-    expect((toAppendError(serverHandlerFailure(), single) as Error).cause).toBeInstanceOf(UnknownError);
+    expect((toAppendError(serverHandlerFailure(), single) as Error).cause).toBeInstanceOf(client.UnknownError);
   });
 
   it('makes a failure after which the append may have been written an unknown outcome, not a plain unavailable store', () => {
     const mayHaveWritten = [
-      new DeadlineExceededError(undefined, 'deadline'),
-      new TimeoutError(undefined, 'Operation timed out: commit'),
-      new UnavailableError(undefined, '14 UNAVAILABLE: Connection reset by peer'),
-      new CancelledError(undefined, '1 CANCELLED: server shutting down'),
+      new client.DeadlineExceededError(undefined, 'deadline'),
+      new client.TimeoutError(undefined, 'Operation timed out: commit'),
+      new client.UnavailableError(undefined, '14 UNAVAILABLE: Connection reset by peer'),
+      new client.CancelledError(undefined, '1 CANCELLED: server shutting down'),
       // INTERNAL and DATA_LOSS statuses: the client makes them UnavailableError.
-      convertToCommandError(
+      client.convertToCommandError(
         Object.assign(new Error('13 INTERNAL: stream reset'), { code: 13, details: 'stream reset' }),
       ),
     ];
@@ -142,7 +127,7 @@ describe('errors', () => {
   });
 
   it('keeps a refusal known to have written nothing a plain unavailable store, saying which', () => {
-    const notLeader = convertToCommandError(
+    const notLeader = client.convertToCommandError(
       Object.assign(new Error('5 NOT_FOUND: Leader info available'), {
         code: 5,
         details: 'Leader info available',
@@ -151,31 +136,30 @@ describe('errors', () => {
         },
       }),
     );
-    expect(notLeader).toBeInstanceOf(NotLeaderError);
+    expect(notLeader).toBeInstanceOf(client.NotLeaderError);
     const mappedNotLeader = toAppendError(notLeader, single);
     expect(mappedNotLeader).toBeInstanceOf(EventStoreUnavailableError);
     expect(mappedNotLeader).not.toBeInstanceOf(AppendOutcomeUnknownError);
     expect((mappedNotLeader as Error).message).toMatch(/not the leader \(the leader is node-2:2113\)/);
 
-    const denied = toAppendError(new AccessDeniedError(undefined, 'Access Denied'), single);
+    const denied = toAppendError(new client.AccessDeniedError(undefined, 'Access Denied'), single);
     expect(denied).toBeInstanceOf(EventStoreUnavailableError);
     expect(denied).not.toBeInstanceOf(AppendOutcomeUnknownError);
     expect((denied as Error).message).toMatch(/denied access: check the credentials/);
-    expect((toPortError(new AccessDeniedError()) as Error).message).toMatch(/denied access/);
+    expect((toPortError(new client.AccessDeniedError()) as Error).message).toMatch(/denied access/);
     expect(toAppendError(new Error('Failed to discover after 10 attempts.'), single)).not.toBeInstanceOf(
       AppendOutcomeUnknownError,
     );
   });
 
   it('leaves a refusal because a stream is deleted for the adapter to explain, naming the stream', () => {
-    const single = StreamDeletedError.fromStreamName('bid-1');
+    const single = client.StreamDeletedError.fromStreamName('bid-1');
     expect(toAppendError(single, [{ stream: 'bid-1', expected: 'any' }])).toBe(single);
     expect(deletedStreamOf(single)).toBe('bid-1');
-    const multi = new StreamTombstonedError(Object.assign(new Error('9 FAILED_PRECONDITION'), { code: 9 }) as never, {
-      stream: 'call-2',
-    });
+    const failedPrecondition = Object.assign(new Error('9 FAILED_PRECONDITION'), { code: 9 }) as never;
+    const multi = new client.StreamTombstonedError(failedPrecondition, { stream: 'call-2' });
     expect(deletedStreamOf(toAppendError(multi, [{ stream: 'call-2', expected: 0 }]))).toBe('call-2');
-    expect(deletedStreamOf(new UnavailableError())).toBeNull();
+    expect(deletedStreamOf(new client.UnavailableError())).toBeNull();
   });
 
   it('leaves other errors as they are', () => {

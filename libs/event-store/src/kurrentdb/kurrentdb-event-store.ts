@@ -13,18 +13,7 @@ import {
 } from '@kurrent/kurrentdb-client';
 import { DEFAULT_MAX_EVENT_BYTES, assertStreamName, prepareAppends } from '../append-validation.js';
 import { EventStoreUnavailableError, StreamTombstonedError } from '../event-store.errors.js';
-import type {
-  AppendRequest,
-  AppendResult,
-  EventStore,
-  LogPosition,
-  MultiAppendResult,
-  ReadAllOptions,
-  ReadStreamOptions,
-  RecordedEvent,
-  SubscribeOptions,
-  SubscriptionItem,
-} from '../event-store.port.js';
+import type * as port from '../event-store.port.js';
 import { comparePositions } from '../log-position.js';
 import { confirmAppend, explainAppendFailure, type StreamReads } from './kurrentdb-append-checks.js';
 import { catchUpSubscription } from './kurrentdb-catch-up-subscription.js';
@@ -99,7 +88,7 @@ const HEAD_BATCH = 32;
  * AppendOutcomeUnknownError; one known to have written nothing is ConcurrencyError,
  * InvalidAppendError or EventStoreUnavailableError; a tombstoned stream is StreamTombstonedError.
  */
-export class KurrentDbEventStore implements EventStore {
+export class KurrentDbEventStore implements port.EventStore {
   private readonly maxEventBytes: number;
   private readonly deadlineMs: number;
   /** The reads around an append (kurrentdb-append-checks.ts). */
@@ -132,7 +121,7 @@ export class KurrentDbEventStore implements EventStore {
     return new KurrentDbEventStore(client, options);
   }
 
-  async append(request: AppendRequest): Promise<AppendResult> {
+  async append(request: port.AppendRequest): Promise<port.AppendResult> {
     this.assertOpen();
     const append = prepareAppends([request], this.maxEventBytes)[0]!;
     const events = append.events.map((event) => toEventData(event, append.stream));
@@ -165,7 +154,7 @@ export class KurrentDbEventStore implements EventStore {
    * streams differing only in case are refused before sending (append-validation.ts). The call's
    * deadline is the client's defaultDeadline (the method takes no options in client 1.3.1).
    */
-  async appendMulti(requests: readonly AppendRequest[]): Promise<MultiAppendResult> {
+  async appendMulti(requests: readonly port.AppendRequest[]): Promise<port.MultiAppendResult> {
     this.assertOpen();
     const appends = prepareAppends(requests, this.maxEventBytes);
     const streamRequests = appends.map((append) => ({
@@ -191,20 +180,20 @@ export class KurrentDbEventStore implements EventStore {
         return confirmAppend(this.reads, append, revision, fallback);
       }),
     );
-    const position = streams.reduce<LogPosition>(
+    const position = streams.reduce<port.LogPosition>(
       (last, stream) => laterOf(last, stream.position)!,
       streams[0]!.position,
     );
     return { streams, position };
   }
 
-  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+  async readStream(stream: string, options: port.ReadStreamOptions = {}): Promise<port.RecordedEvent[]> {
     this.assertOpen();
     assertStreamName(stream);
     const fromRevision = toReadRevision(options.fromRevision);
     const limit = boundedLimit(options.limit);
     if (limit === 0) return [];
-    const events: RecordedEvent[] = [];
+    const events: port.RecordedEvent[] = [];
     try {
       const read = this.client.readStream(stream, {
         direction: FORWARDS,
@@ -228,12 +217,12 @@ export class KurrentDbEventStore implements EventStore {
    * cursor. System events the server filter lets through are dropped on this side and make a page
    * come short: the next page continues from the last event seen.
    */
-  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+  async readAll(options: port.ReadAllOptions = {}): Promise<port.RecordedEvent[]> {
     this.assertOpen();
     const limit = boundedLimit(options.limit);
     if (limit === 0) return [];
-    const events: RecordedEvent[] = [];
-    let cursor: LogPosition | null = options.after ?? null;
+    const events: port.RecordedEvent[] = [];
+    let cursor: port.LogPosition | null = options.after ?? null;
     try {
       for (;;) {
         const maxCount = limit === undefined ? undefined : BigInt(limit - events.length) + 1n;
@@ -266,7 +255,7 @@ export class KurrentDbEventStore implements EventStore {
    * A catch-up subscription to $all (catchUpSubscription), its caught-up fallback the head read
    * before subscribing.
    */
-  async *subscribe(options: SubscribeOptions = {}): AsyncGenerator<SubscriptionItem, void, undefined> {
+  async *subscribe(options: port.SubscribeOptions = {}): AsyncGenerator<port.SubscriptionItem, void, undefined> {
     this.assertOpen();
     const head = await this.headPosition();
     yield* catchUpSubscription(this.client, head, options, () => this.closed);
@@ -276,10 +265,10 @@ export class KurrentDbEventStore implements EventStore {
    * The position of the last event that is not a system event: $all backwards, server-filtered on
    * '$' types, in small batches skipping events of '$' streams. Null when there is none.
    */
-  async headPosition(): Promise<LogPosition | null> {
+  async headPosition(): Promise<port.LogPosition | null> {
     this.assertOpen();
     let from: ReadPosition = END;
-    let cursor: LogPosition | null = null;
+    let cursor: port.LogPosition | null = null;
     try {
       for (;;) {
         let received = 0;

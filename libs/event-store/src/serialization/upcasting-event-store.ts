@@ -1,15 +1,5 @@
 import { DelegatingEventStore } from '../delegating-event-store.js';
-import type {
-  AppendRequest,
-  AppendResult,
-  EventStore,
-  MultiAppendResult,
-  ReadAllOptions,
-  ReadStreamOptions,
-  RecordedEvent,
-  SubscribeOptions,
-  SubscriptionItem,
-} from '../event-store.port.js';
+import type * as port from '../event-store.port.js';
 import type { EventTypeRegistry } from './event-type-registry.js';
 
 /**
@@ -20,37 +10,37 @@ import type { EventTypeRegistry } from './event-type-registry.js';
  */
 export class UpcastingEventStore extends DelegatingEventStore {
   constructor(
-    inner: EventStore,
+    inner: port.EventStore,
     private readonly registry: EventTypeRegistry,
   ) {
     super(inner);
   }
 
-  override async append(request: AppendRequest): Promise<AppendResult> {
+  override async append(request: port.AppendRequest): Promise<port.AppendResult> {
     this.checkWritable([request]);
     return this.inner.append(request);
   }
 
-  override async appendMulti(requests: readonly AppendRequest[]): Promise<MultiAppendResult> {
+  override async appendMulti(requests: readonly port.AppendRequest[]): Promise<port.MultiAppendResult> {
     this.checkWritable(requests);
     return this.inner.appendMulti(requests);
   }
 
-  override async readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+  override async readStream(stream: string, options?: port.ReadStreamOptions): Promise<port.RecordedEvent[]> {
     return (await this.inner.readStream(stream, options)).map((e) => this.registry.upcast(e));
   }
 
-  override async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
+  override async readAll(options?: port.ReadAllOptions): Promise<port.RecordedEvent[]> {
     return (await this.inner.readAll(options)).map((e) => this.registry.upcast(e));
   }
 
-  override async *subscribe(options?: SubscribeOptions): AsyncGenerator<SubscriptionItem> {
+  override async *subscribe(options?: port.SubscribeOptions): AsyncGenerator<port.SubscriptionItem> {
     for await (const item of this.inner.subscribe(options)) {
       yield item.kind === 'event' ? { kind: 'event', event: this.registry.upcast(item.event) } : item;
     }
   }
 
-  private checkWritable(requests: readonly AppendRequest[]): void {
+  private checkWritable(requests: readonly port.AppendRequest[]): void {
     for (const request of requests) {
       for (const event of request.events ?? []) this.registry.assertWritable(event, request.stream);
     }

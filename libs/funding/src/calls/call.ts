@@ -1,32 +1,17 @@
 import { refuse } from '../domain-error.js';
-import { assertNever, type AidRegime, type ApplicantType, type Fund, type Instant } from '../funding.types.js';
+import { assertNever, type Instant } from '../funding.types.js';
 import type { Cents } from '../money.js';
 import type { EventAt, Evolving } from '../command-plan.js';
 import type { AdministrativeAct } from '../acts/administrative-act.js';
 import type { PassOverReason } from '../bids/bid.events.js';
-import type { CallEvent, GberTerms, RankedBid, Selection } from './call.events.js';
+import type { CallEvent, CallOpened, RankedBid } from './call.events.js';
 
 export const CALL_STATUSES = ['open', 'closed', 'cancelled'] as const;
 export type CallStatus = (typeof CALL_STATUSES)[number];
 
-export type ExistingCall = {
+/** A call: the terms it was opened with (CallOpened, but for its title and when), and what became of it. */
+export type ExistingCall = Omit<CallOpened['data'], 'title' | 'openedAt'> & {
   readonly status: CallStatus;
-  readonly callId: string;
-  readonly programmeId: string;
-  readonly measureId: string;
-  readonly fund: Fund;
-  readonly budgetCents: Cents;
-  readonly opensAt: Instant;
-  readonly closesAt: Instant;
-  readonly eligibleApplicantTypes: readonly ApplicantType[];
-  readonly maxGrantCents: Cents | null;
-  readonly sensitive: boolean;
-  readonly aidRegime: AidRegime;
-  readonly advanceShareBp: number;
-  readonly selection: Selection;
-  /** Basis points of verified eligible expenditure its grants are paid, up to the award. */
-  readonly fundingRateBp: number;
-  readonly gber: GberTerms | null;
   /** Where the close (or the cancel) sits in the log: bids that arrive after it are late. */
   readonly closedPosition: string | null;
   /** A ranking call's approved ranking, with its act; null until approved. */

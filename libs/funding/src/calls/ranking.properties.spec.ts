@@ -12,6 +12,7 @@ import type { FundingCommand } from '../funding.commands.js';
 import { dayAt } from '../../test-support/funding.arbitraries.js';
 import { ACT, EVALUATOR, awardTerms } from '../../test-support/funding.fixtures.js';
 import { firstViolation } from '../../test-support/funding.invariants.js';
+import { companyBidOnC1, programmeWithOneCall } from '../../test-support/programme-with-one-call.js';
 import { TestLedger, type Outcome } from '../../test-support/test-ledger.js';
 
 const RUNS = Number(process.env['PROPERTY_RUNS'] ?? 300);
@@ -118,43 +119,9 @@ describe(`a ranking call's awards follow its ranking (invariant 15) over ${RUNS}
         async ([{ budget, bids }, plan]) => {
           const ledger = new TestLedger();
           const setup: FundingCommand[] = [
-            {
-              type: 'EstablishProgramme',
-              programmeId: 'p1',
-              code: 'P1',
-              title: 'Programme',
-              funds: [{ fund: 'FSE', amountCents: 10_000_000 }],
-            },
-            {
-              type: 'DefineMeasure',
-              programmeId: 'p1',
-              measureId: 'm1',
-              code: 'M1',
-              title: 'Measure',
-              fund: 'FSE',
-              allocationCents: 5_000_000,
-            },
-            {
-              type: 'OpenCall',
-              callId: 'c1',
-              programmeId: 'p1',
-              measureId: 'm1',
-              title: 'Call',
-              budgetCents: budget,
-              opensAt: dayAt(0).toISOString(),
-              closesAt: dayAt(30).toISOString(),
-              eligibleApplicantTypes: ['company'],
-            },
+            ...programmeWithOneCall(budget),
             ...bids.flatMap(({ requested, score, admissible }, i): FundingCommand[] => [
-              {
-                type: 'SubmitBid',
-                bidId: `b${i}`,
-                callId: 'c1',
-                submittedBy: 'portal-1',
-                applicant: { kind: 'legal-person', type: 'company', taxCode: `0000000000${i}`, name: `Company ${i}` },
-                projectTitle: 'Project',
-                requestedCents: Math.min(requested, budget),
-              },
+              companyBidOnC1(i, Math.min(requested, budget)),
               {
                 type: 'EvaluateBid',
                 bidId: `b${i}`,

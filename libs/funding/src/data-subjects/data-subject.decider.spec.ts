@@ -5,7 +5,14 @@
  * the erasure decide again.
  */
 import { describe, expect, it } from '@jest/globals';
-import { EUR, G1_PLACE, disbursed, grantAwarded, programmeEstablished } from '../../test-support/funding.fixtures.js';
+import {
+  EUR,
+  G1_PLACE,
+  disbursed,
+  grantAwarded,
+  grantRevoked,
+  programmeEstablished,
+} from '../../test-support/funding.fixtures.js';
 import { expectRefusal, given } from '../../test-support/given-when-then.js';
 import { DomainError } from '../domain-error.js';
 import type { GrantEvent } from '../grants/grant.events.js';
@@ -29,22 +36,13 @@ function awardedTo(subjectId: string, aidRegime: AidRegime = 'none', grantDate =
 }
 
 /** EUR 40,000 advanced on 1 June 2026 (the fixture's payment day), then the grant revoked whole: all of it due back. */
-const revoked: GrantEvent = {
-  type: 'GrantRevoked',
-  data: {
-    ...G1_PLACE,
-    reason: 'Requirements lost',
-    covar: null,
-    whole: true,
-    revokedCents: EUR(100_000),
-    awardAfterCents: 0,
-    releasedCents: EUR(60_000),
-    recoveryDueCents: EUR(40_000),
-    recoveryDueAddedCents: EUR(40_000),
-    act: null,
-    revokedAt: '2026-07-01T10:00:00.000Z',
-  },
-} as GrantEvent;
+const revoked = grantRevoked({
+  reason: 'Requirements lost',
+  revokedCents: EUR(100_000),
+  releasedCents: EUR(60_000),
+  recoveryDueCents: EUR(40_000),
+  revokedAt: '2026-07-01T10:00:00.000Z',
+});
 const ordered = (amountCents: number): GrantEvent => ({
   type: 'RecoveryOrdered',
   data: {

@@ -7,7 +7,7 @@ import {
   CONTROLLER,
   EUR,
   G1_PLACE,
-  FINANCE_OFFICER,
+  grantRevoked,
   EVALUATOR,
   claimSubmitted,
   claimVerified,
@@ -23,9 +23,9 @@ import {
   verify,
 } from '../../test-support/expenditure.fixtures.js';
 import { expectRefusal, given } from '../../test-support/given-when-then.js';
+import { paymentOnG1 } from '../../test-support/paying.js';
 import type { FundingEvent } from '../funding.events.js';
 import type { GrantEvent } from '../grants/grant.events.js';
-import type { RecordDisbursement } from '../grants/record-disbursement.js';
 
 describe('submitting an expenditure claim', () => {
   it("records the claim on the grant and takes its id, through the grant's own portal", async () => {
@@ -78,22 +78,7 @@ describe('submitting an expenditure claim', () => {
   });
 
   it('refuses a claim on a completed or revoked grant', async () => {
-    const revoked: GrantEvent = {
-      type: 'GrantRevoked',
-      data: {
-        ...G1_PLACE,
-        reason: 'r',
-        covar: null,
-        whole: true,
-        revokedCents: EUR(120_000),
-        awardAfterCents: 0,
-        releasedCents: EUR(120_000),
-        recoveryDueCents: 0,
-        recoveryDueAddedCents: 0,
-        act: null,
-        revokedAt: '',
-      },
-    };
+    const revoked = grantRevoked({ reason: 'r', revokedCents: EUR(120_000), releasedCents: EUR(120_000) });
     await expectRefusal(given(...activeGrant(revoked)).when(submit('claim-1', 'interim', 1), now), 'GRANT_NOT_ACTIVE');
   });
 });
@@ -110,20 +95,7 @@ describe("the funding rate: a grant is paid at most its call's rate times its ve
       ),
     ];
   };
-  const pay = (
-    disbursementId: string,
-    kind: 'interim' | 'final',
-    amountCents: number,
-    claimId: string,
-  ): RecordDisbursement => ({
-    type: 'RecordDisbursement',
-    grantId: 'g1',
-    disbursementId,
-    kind,
-    amountCents,
-    claimId,
-    paidBy: FINANCE_OFFICER,
-  });
+  const pay = paymentOnG1;
 
   it('pays 80% of EUR 50,000 verified (EUR 40,000), where award / cost would have paid 60% (EUR 30,000)', async () => {
     const history = [

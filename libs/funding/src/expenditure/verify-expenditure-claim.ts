@@ -10,6 +10,7 @@ import {
   verifiedEligibleCents,
   type Grant,
 } from '../grants/grant.js';
+import { budgetReleasedToCall, grantPlace } from '../grants/grant-place.js';
 import { assertPositiveCents, type Cents } from '../money.js';
 import { bidStream, claimStream, grantStream } from '../streams.js';
 import { assertText } from '../text.js';
@@ -120,12 +121,7 @@ export const verifyExpenditureClaim: CommandPlan<VerifyExpenditureClaim, { claim
     const releasedCents = heldCents(grant) - heldCents(after);
     const recoveryDueCents = Math.max(grant.recoveryDueCents, recoveryDueTotalCents(after));
     const at = instant(now);
-    const place = {
-      grantId: grant.grantId,
-      callId: grant.callId,
-      programmeId: grant.programmeId,
-      measureId: grant.measureId,
-    };
+    const place = grantPlace(grant);
     const events: FundingEvent[] = [
       {
         type: 'ExpenditureClaimVerified',
@@ -147,17 +143,6 @@ export const verifyExpenditureClaim: CommandPlan<VerifyExpenditureClaim, { claim
         },
       },
     ];
-    if (releasedCents > 0)
-      events.push({
-        type: 'CallBudgetReleased',
-        data: {
-          callId: grant.callId,
-          grantId: grant.grantId,
-          amountCents: releasedCents,
-          cause: 'verification',
-          releasedAt: at,
-        },
-      });
-    return events;
+    return [...events, ...budgetReleasedToCall(grant, releasedCents, 'verification', at)];
   },
 };

@@ -4,34 +4,20 @@ import {
   ACT,
   CONTROLLER,
   EUR,
-  FINANCE_OFFICER,
   G1_PLACE,
+  grantRevoked,
   claimSubmitted,
   claimVerified,
   disbursed,
 } from '../../test-support/funding.fixtures.js';
 import { expectRefusal, given } from '../../test-support/given-when-then.js';
+import { paymentOnG1 } from '../../test-support/paying.js';
 import { activeGrant, admissibleBid } from '../../test-support/grant.fixtures.js';
 import type { GrantEvent } from './grant.events.js';
-import type { RecordDisbursement } from './record-disbursement.js';
 
 describe('recording a disbursement', () => {
   // The award of EUR 120,000 on an operation of EUR 200,000: the aid intensity is 60%; the call's advance share 40%.
-  const pay = (
-    disbursementId: string,
-    kind: 'advance' | 'interim' | 'final',
-    amountCents: number,
-    claimId?: string,
-  ): RecordDisbursement => ({
-    type: 'RecordDisbursement',
-    grantId: 'g1',
-    disbursementId,
-    kind,
-    amountCents,
-    claimId: claimId ?? null,
-    paidBy: FINANCE_OFFICER,
-    reference: null,
-  });
+  const pay = paymentOnG1;
   const paidAt = new Date('2026-06-01T10:00:00.000Z');
   const completed = (paidCents: number, releasedCents: number): GrantEvent => ({
     type: 'GrantCompleted',
@@ -154,22 +140,14 @@ describe('recording a disbursement', () => {
   });
 
   it('refuses a payment above what is left of a reduced award (invariant 5)', async () => {
-    const reduced: GrantEvent = {
-      type: 'GrantRevoked',
-      data: {
-        ...G1_PLACE,
-        reason: 'Scope cut',
-        covar: null,
-        whole: false,
-        revokedCents: EUR(80_000),
-        awardAfterCents: EUR(40_000),
-        releasedCents: EUR(72_000),
-        recoveryDueCents: EUR(8_000),
-        recoveryDueAddedCents: EUR(8_000),
-        act: ACT,
-        revokedAt: '',
-      },
-    };
+    const reduced = grantRevoked({
+      reason: 'Scope cut',
+      revokedCents: EUR(80_000),
+      awardAfterCents: EUR(40_000),
+      releasedCents: EUR(72_000),
+      recoveryDueCents: EUR(8_000),
+      act: ACT,
+    });
     await expectRefusal(
       given(...verifiedInterim(), reduced).when(pay('d2', 'interim', 1, 'claim-1'), paidAt),
       'DISBURSEMENT_EXCEEDS_GRANT',

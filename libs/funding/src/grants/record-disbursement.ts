@@ -18,6 +18,7 @@ import {
   type Grant,
   type GrantClaim,
 } from './grant.js';
+import { budgetReleasedToCall, grantPlace } from './grant-place.js';
 
 export type RecordDisbursement = {
   readonly type: 'RecordDisbursement';
@@ -102,12 +103,7 @@ export const recordDisbursement: CommandPlan<RecordDisbursement, { grant: Grant 
       );
     }
     const at = instant(now);
-    const place = {
-      grantId: grant.grantId,
-      callId: grant.callId,
-      programmeId: grant.programmeId,
-      measureId: grant.measureId,
-    };
+    const place = grantPlace(grant);
     const events: FundingEvent[] = [
       {
         type: 'DisbursementRecorded',
@@ -131,19 +127,7 @@ export const recordDisbursement: CommandPlan<RecordDisbursement, { grant: Grant 
       type: 'GrantCompleted',
       data: { ...place, actualEndDate, paidCents: paidAfter, releasedCents, completedAt: at },
     });
-    if (releasedCents > 0) {
-      events.push({
-        type: 'CallBudgetReleased',
-        data: {
-          callId: grant.callId,
-          grantId: grant.grantId,
-          amountCents: releasedCents,
-          cause: 'completion',
-          releasedAt: at,
-        },
-      });
-    }
-    return events;
+    return [...events, ...budgetReleasedToCall(grant, releasedCents, 'completion', at)];
   },
 };
 

@@ -7,6 +7,7 @@ import { assertPositiveCents, type Cents } from '../money.js';
 import { grantStream } from '../streams.js';
 import { assertText } from '../text.js';
 import { GRANT, heldCents, recoveryDueTotalCents, requireGrant, type Grant } from './grant.js';
+import { budgetReleasedToCall, grantPlace } from './grant-place.js';
 
 export type RevokeGrant = {
   readonly type: 'RevokeGrant';
@@ -55,10 +56,7 @@ export const revokeGrant: CommandPlan<RevokeGrant, { grant: Grant }> = {
       {
         type: 'GrantRevoked',
         data: {
-          grantId: grant.grantId,
-          callId: grant.callId,
-          programmeId: grant.programmeId,
-          measureId: grant.measureId,
+          ...grantPlace(grant),
           reason: command.reason,
           covar,
           whole,
@@ -72,18 +70,6 @@ export const revokeGrant: CommandPlan<RevokeGrant, { grant: Grant }> = {
         },
       },
     ];
-    if (releasedCents > 0) {
-      events.push({
-        type: 'CallBudgetReleased',
-        data: {
-          callId: grant.callId,
-          grantId: grant.grantId,
-          amountCents: releasedCents,
-          cause: 'revocation',
-          releasedAt: at,
-        },
-      });
-    }
-    return events;
+    return [...events, ...budgetReleasedToCall(grant, releasedCents, 'revocation', at)];
   },
 };

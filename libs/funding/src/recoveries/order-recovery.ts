@@ -3,10 +3,11 @@ import { reading, type CommandPlan } from '../command-plan.js';
 import { refuse } from '../domain-error.js';
 import { instant } from '../funding.types.js';
 import { GRANT, requireGrant, type Grant } from '../grants/grant.js';
+import { grantPlace } from '../grants/grant-place.js';
 import { assertPositiveCents, type Cents } from '../money.js';
 import { grantStream } from '../streams.js';
 import { assertText } from '../text.js';
-import { assertDate, grantPlace } from './recovery-rules.js';
+import { assertDate } from './recovery-rules.js';
 
 export type OrderRecovery = {
   readonly type: 'OrderRecovery';

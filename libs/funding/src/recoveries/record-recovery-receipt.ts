@@ -3,10 +3,11 @@ import { refuse } from '../domain-error.js';
 import type { FundingEvent } from '../funding.events.js';
 import { instant } from '../funding.types.js';
 import { GRANT, heldCents, outstandingRecoveryCents, requireGrant, type Grant } from '../grants/grant.js';
+import { budgetReleasedToCall, grantPlace } from '../grants/grant-place.js';
 import { MAX_AMOUNT_CENTS, type Cents } from '../money.js';
 import { grantStream } from '../streams.js';
 import { assertText } from '../text.js';
-import { assertDate, grantPlace } from './recovery-rules.js';
+import { assertDate } from './recovery-rules.js';
 
 export type RecordRecoveryReceipt = {
   readonly type: 'RecordRecoveryReceipt';
@@ -79,17 +80,6 @@ export const recordRecoveryReceipt: CommandPlan<RecordRecoveryReceipt, { grant: 
         },
       },
     ];
-    if (releasedCents > 0)
-      events.push({
-        type: 'CallBudgetReleased',
-        data: {
-          callId: grant.callId,
-          grantId: grant.grantId,
-          amountCents: releasedCents,
-          cause: 'recovery',
-          releasedAt: at,
-        },
-      });
-    return events;
+    return [...events, ...budgetReleasedToCall(grant, releasedCents, 'recovery', at)];
   },
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ACT, EUR, G1_PLACE, disbursed } from '../../test-support/funding.fixtures.js';
+import { ACT, EUR, G1_PLACE, disbursed, grantRevoked } from '../../test-support/funding.fixtures.js';
 import { expectRefusal, given } from '../../test-support/given-when-then.js';
 import { grantOnOpenCall } from '../../test-support/grant.fixtures.js';
 import type { FundingEvent } from '../funding.events.js';
@@ -9,22 +9,13 @@ import type { RecordRecoveryReceipt } from './record-recovery-receipt.js';
 
 const now = new Date('2026-10-01T10:00:00.000Z');
 /** EUR 48,000 advanced, then the whole grant revoked: EUR 48,000 due back. */
-const revoked: GrantEvent = {
-  type: 'GrantRevoked',
-  data: {
-    ...G1_PLACE,
-    reason: 'Fraud',
-    covar: null,
-    whole: true,
-    revokedCents: EUR(120_000),
-    awardAfterCents: 0,
-    releasedCents: EUR(72_000),
-    recoveryDueCents: EUR(48_000),
-    recoveryDueAddedCents: EUR(48_000),
-    act: ACT,
-    revokedAt: '',
-  },
-};
+const revoked = grantRevoked({
+  reason: 'Fraud',
+  revokedCents: EUR(120_000),
+  releasedCents: EUR(72_000),
+  recoveryDueCents: EUR(48_000),
+  act: ACT,
+});
 const owing = (...later: GrantEvent[]): FundingEvent[] =>
   grantOnOpenCall(disbursed('d1', 'advance', EUR(48_000)), revoked, ...later);
 const order = (orderId: string, amountCents: number): OrderRecovery => ({

@@ -3,10 +3,10 @@ import { reading, type CommandPlan } from '../command-plan.js';
 import { refuse } from '../domain-error.js';
 import { instant } from '../funding.types.js';
 import { GRANT, outstandingRecoveryCents, requireGrant, type Grant } from '../grants/grant.js';
+import { grantPlace } from '../grants/grant-place.js';
 import { assertPositiveCents, type Cents } from '../money.js';
 import { grantStream } from '../streams.js';
 import { assertText } from '../text.js';
-import { grantPlace } from './recovery-rules.js';
 
 export type WriteOffRecovery = {
   readonly type: 'WriteOffRecovery';

@@ -33,18 +33,22 @@ const onDeMinimis = (rules = DEFAULT_PROGRAMME_RULES): FundingEvent[] => [
   b1Ranked,
 ];
 /** An award of `amountCents` by an act of `actDate`, with a visura of `visuraDate` listing `receivedCents`. */
-const awardOn = (
-  actDate: string,
-  amountCents: number,
-  receivedCents: number,
-  visuraDate = '2020-01-01',
-): AwardGrant => ({
+/** The award of g1 on b1 of `amountCents`, on the fixtures' terms. */
+const awardOfB1 = (amountCents: number): AwardGrant => ({
   type: 'AwardGrant',
   grantId: 'g1',
   callId: 'c1',
   bidId: 'b1',
   amountCents,
   ...awardTerms('g1', amountCents),
+});
+const awardOn = (
+  actDate: string,
+  amountCents: number,
+  receivedCents: number,
+  visuraDate = '2020-01-01',
+): AwardGrant => ({
+  ...awardOfB1(amountCents),
   rna: { cor: 'COR-1', deMinimisVisura: { reference: 'VIS-1', date: visuraDate, receivedCents } },
   act: { ...ACT, date: actDate },
 });
@@ -194,12 +198,7 @@ describe('GBER: the maximum aid intensity of the article', () => {
     const history = [programmeEstablished, gberCall, bidSubmitted, bidAdmissible, callClosed, b1Ranked];
     // An operation of EUR 200,000 at 50%: at most EUR 100,000.
     const award = (amountCents: number): AwardGrant => ({
-      type: 'AwardGrant',
-      grantId: 'g1',
-      callId: 'c1',
-      bidId: 'b1',
-      amountCents,
-      ...awardTerms('g1', amountCents),
+      ...awardOfB1(amountCents),
       operation: OPERATION,
       rna: { cor: 'COR-1', deMinimisVisura: null },
     });

@@ -17,6 +17,16 @@ import {
   type VaultCollections,
 } from './mongo-vault-store.js';
 
+/** A subject's sealed record under key k1, with one lookup. */
+const record = {
+  subjectId: 's1',
+  keyId: 'k1-aaaaaa',
+  wrappedKey: 'w',
+  lookups: [{ keyId: 'k1-aaaaaa', value: 'l1' }],
+  sealed: 'x',
+  createdAt: '2030-01-01T00:00:00.000Z',
+};
+
 describe('a replica set that is not initiated', () => {
   it('shows in the hello reply of a member started with --replSet before rs.initiate()', () => {
     expect(
@@ -102,14 +112,6 @@ describe('the MongoDB vault store without a server', () => {
       } as unknown as VaultCollections,
       4_321,
     );
-    const record = {
-      subjectId: 's1',
-      keyId: 'k1-aaaaaa',
-      wrappedKey: 'w',
-      lookups: [{ keyId: 'k1-aaaaaa', value: 'l1' }],
-      sealed: 'x',
-      createdAt: '2030-01-01T00:00:00.000Z',
-    };
     await store.prepare();
     await store.insert(record);
     await store.bySubject('s1');
@@ -170,14 +172,6 @@ describe('the MongoDB vault store without a server', () => {
   });
 
   it('keeps a record as it is, lookups and all', () => {
-    const record = {
-      subjectId: 's1',
-      keyId: 'k1-aaaaaa',
-      wrappedKey: 'w',
-      lookups: [{ keyId: 'k1-aaaaaa', value: 'l1' }],
-      sealed: 'x',
-      createdAt: '2030-01-01T00:00:00.000Z',
-    };
     expect(toDocument(record)).toEqual({
       _id: 's1',
       keyId: 'k1-aaaaaa',

@@ -14,6 +14,20 @@ const absorptionCell = (ratio) =>
 
 const sum = (rows, field) => rows.reduce((total, row) => total + (row[field] ?? 0), 0);
 
+/** A column of euro amounts; `field` also lets a footer total it. */
+const money = (label, field) => ({ label, numeric: true, field, value: (row) => euros(row[field]) });
+
+/** From reserved to available: the money columns the funds and the measures tables share. */
+const flowColumns = [
+  money('Reserved', 'reservedCents'),
+  money('Committed', 'committedCents'),
+  money('Released', 'releasedCents'),
+  money('Paid', 'disbursedCents'),
+  money('Recovered', 'recoveredCents'),
+  money('Payable now', 'payableCents'),
+  money('Available', 'availableCents'),
+];
+
 export async function overviewPage({ programmeId }) {
   const dashboard = await getJson(`/programmes/${encodeURIComponent(programmeId)}/dashboard`);
   const { funds, measures } = dashboard;
@@ -34,7 +48,6 @@ export async function overviewPage({ programmeId }) {
   const fundsCanvas = chartCanvas('Absorption by fund', fundRows, 'chart chart--funds');
   const measuresCanvas = chartCanvas('Absorption by measure', measureRows, 'chart chart--measures');
 
-  const money = (label, field) => ({ label, numeric: true, value: (row) => euros(row[field]) });
   const content = [
     h('h1', { tabindex: '-1' }, dashboard.title),
     h(
@@ -66,13 +79,7 @@ export async function overviewPage({ programmeId }) {
           { label: 'Fund', value: (f) => f.fund },
           money('Amount', 'amountCents'),
           money('Allocated to measures', 'allocatedCents'),
-          money('Reserved', 'reservedCents'),
-          money('Committed', 'committedCents'),
-          money('Released', 'releasedCents'),
-          money('Paid', 'disbursedCents'),
-          money('Recovered', 'recoveredCents'),
-          money('Payable now', 'payableCents'),
-          money('Available', 'availableCents'),
+          ...flowColumns,
           { label: 'Absorption', numeric: true, value: (f) => absorptionCell(f.absorption) },
         ],
         rows: funds,
@@ -94,32 +101,11 @@ export async function overviewPage({ programmeId }) {
           },
           { label: 'Fund', value: (m) => m.fund },
           money('Allocation', 'allocationCents'),
-          money('Reserved', 'reservedCents'),
-          money('Committed', 'committedCents'),
-          money('Released', 'releasedCents'),
-          money('Paid', 'disbursedCents'),
-          money('Recovered', 'recoveredCents'),
-          money('Payable now', 'payableCents'),
-          money('Available', 'availableCents'),
+          ...flowColumns,
           { label: 'Absorption', numeric: true, value: (m) => absorptionCell(m.absorption) },
         ],
         rows: measures,
-        footer: (column, i) => {
-          if (i === 0) return 'All measures';
-          const fields = [
-            '',
-            '',
-            'allocationCents',
-            'reservedCents',
-            'committedCents',
-            'releasedCents',
-            'disbursedCents',
-            'recoveredCents',
-            'payableCents',
-            'availableCents',
-          ];
-          return fields[i] ? euros(sum(measures, fields[i])) : '';
-        },
+        footer: (column, i) => (i === 0 ? 'All measures' : column.field ? euros(sum(measures, column.field)) : ''),
       }),
     ),
   ];
