@@ -22,8 +22,8 @@ import type { CommandContext } from './command-context.js';
 import { CommandConflictError, StaleRevisionError } from './command-errors.js';
 import type { CommandObserver, CommandResult } from './command-observer.js';
 import { inSpan, inSyncSpan } from './command-spans.js';
+import { DecidedStateCache } from './decided-state-cache.js';
 import { envelope } from './event-envelope.js';
-import { foldStream } from './fold-stream.js';
 import { outcomeOf, recordedDespite, recordedOutcome, withWrittenUnread } from './recorded-command.js';
 
 /** What a command wrote: the stream it is about at its new revision (the ETag), and where its last event sits in the log. */
@@ -51,7 +51,8 @@ const MAX_READ_ROUNDS = 4;
 
 /**
  * The one write path: every command runs through here, from HTTP, from the seed and from the tests.
- * For a command's plan it loads the streams the plan reads and folds them, checks If-Match on the
+ * For a command's plan it loads the streams the plan reads and folds them (only what was appended
+ * since this process last read a stream, folded on the state it kept: DecidedStateCache), checks If-Match on the
  * stream the command is about, decides, and appends each event to its stream with the revision
  * that stream was read at (a stream written but not read must exist), all streams in one atomic
  * append. A conflict means another writer got there first: decide again on fresh state, a bounded
@@ -73,12 +74,20 @@ const MAX_READ_ROUNDS = 4;
  */
 export class CommandPipeline {
   private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly streams: DecidedStateCache;
 
   constructor(
     private readonly store: EventStore,
     private readonly clock: Clock,
-    private readonly options: { readonly maxAttempts?: number; readonly observer?: CommandObserver } = {},
-  ) {}
+    private readonly options: {
+      readonly maxAttempts?: number;
+      readonly observer?: CommandObserver;
+      /** How many streams' decided state is kept between commands (DecidedStateCache). */
+      readonly cachedStreams?: number;
+    } = {},
+  ) {
+    this.streams = new DecidedStateCache(store, options.cachedStreams);
+  }
 
   /**
    * Runs a command in a span of its own (`command <type>`, with `read`, `decide <type>` and `append`
@@ -161,6 +170,8 @@ export class CommandPipeline {
         try {
           return outcomeOf(about, await this.timedAppend(requests));
         } catch (error) {
+          // What this process knew of the streams written is in doubt: their next read is a full one.
+          this.streams.forget(requests.map((request) => request.stream));
           if (!(error instanceof ConcurrencyError)) {
             const recorded = await recordedDespite(this.store, error, about, requests);
             if (recorded === null) throw error;
@@ -214,12 +225,11 @@ export class CommandPipeline {
 
   private async load(reads: Record<string, StreamToRead<unknown>>, commandId: string): Promise<Loaded> {
     const loaded = await Promise.all(
-      Object.entries(reads).map(async ([name, { stream, fold }]) => {
-        const events = await this.store.readStream(stream);
-        const state = foldStream(fold, events);
-        const own = events.filter((recorded) => recorded.metadata.commandId === commandId);
-        return { name, stream, state, own, revision: events.length === 0 ? null : events[events.length - 1]!.revision };
-      }),
+      Object.entries(reads).map(async ([name, { stream, fold }]) => ({
+        name,
+        stream,
+        ...(await this.streams.read(stream, fold, commandId)),
+      })),
     );
     return {
       state: Object.fromEntries(loaded.map(({ name, state }) => [name, state])),

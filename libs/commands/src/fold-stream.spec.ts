@@ -8,7 +8,8 @@ import fc from 'fast-check';
 import { positionKey, type RecordedEvent } from '@app/event-store';
 import { BID, CALL, GRANT, PROGRAMME, type EventAt, type Evolving, type FundingEvent } from '@app/funding';
 import { play, scenario } from '../../funding/test-support/funding.arbitraries.js';
-import { TestLedger } from '../../funding/test-support/test-ledger.js';
+import { TestLedger, commandContext, record } from '../../funding/test-support/test-ledger.js';
+import { CommandPipeline } from './command-pipeline.js';
 import { foldStream } from './fold-stream.js';
 
 /** The folds of the entities the audit shows, by the prefix of their streams. */
@@ -28,6 +29,14 @@ async function playedLog(): Promise<{ ledger: TestLedger; streams: Map<string, R
     streams.set(event.stream, [...(streams.get(event.stream) ?? []), event]);
   return { ledger, streams };
 }
+
+const EVALUATE_B3 = {
+  type: 'EvaluateBid',
+  bidId: 'b3',
+  admissible: true,
+  score: 80,
+  evaluatedBy: 'evaluator-1',
+} as const;
 
 const foldOf = (stream: string) => FOLDS.find(([prefix]) => stream.startsWith(prefix))?.[1];
 const placed = (events: readonly RecordedEvent[]) =>
@@ -86,12 +95,14 @@ describe('foldStream', () => {
 
   it('is the fold the pipeline decides on: the same events, at the same places, to the same state', async () => {
     const { ledger, streams } = await playedLog();
+    // A process that has not read the streams yet (one just started) folds each of them whole.
+    const started = new CommandPipeline(ledger.store, { now: () => new Date(0) });
     // Refused or not, each command reads and folds its streams first.
     const bids = await evolvesDuring(BID as Evolving<unknown, FundingEvent>, () =>
-      ledger.execute({ type: 'EvaluateBid', bidId: 'b3', admissible: true, score: 80, evaluatedBy: 'evaluator-1' }),
+      started.execute(EVALUATE_B3, commandContext()).catch(() => undefined),
     );
     const calls = await evolvesDuring(CALL as Evolving<unknown, FundingEvent>, () =>
-      ledger.execute({ type: 'CloseCall', callId: 'c1' }),
+      started.execute({ type: 'CloseCall', callId: 'c1' }, commandContext()).catch(() => undefined),
     );
     for (const [stream, seen] of [
       ['bid-b3', bids],
@@ -101,5 +112,25 @@ describe('foldStream', () => {
       expect(seen.map(({ type, at }) => ({ type, at }))).toEqual(placed(events));
       expect(seen.at(-1)!.state).toEqual(foldStream(foldOf(stream)!, events));
     }
+  });
+
+  it('is the fold a process that read a stream before carries on: only the events appended since, to the same state', async () => {
+    const { ledger, streams } = await playedLog();
+    const process = new CommandPipeline(ledger.store, { now: () => new Date(0) });
+    await process.execute(EVALUATE_B3, commandContext()).catch(() => undefined);
+    const before = streams.get('bid-b3')!.length;
+    // Another writer moves the stream: this process reads what it added, and nothing it knew.
+    const { callId } = streams.get('bid-b3')![0]!.data as { callId: string };
+    const evaluatedAt = '2017-05-23T10:00:00.000Z';
+    const evaluated = { bidId: 'b3', callId, admissible: false, score: null, evaluatedBy: 'evaluator-2', evaluatedAt };
+    await record(ledger.store, [{ type: 'BidEvaluated', data: evaluated }]);
+    const after = (await ledger.store.readStream('bid-b3')).length;
+    const seen = await evolvesDuring(BID as Evolving<unknown, FundingEvent>, () =>
+      process.execute(EVALUATE_B3, commandContext()).catch(() => undefined),
+    );
+    const events = await ledger.store.readStream('bid-b3');
+    expect(seen.map(({ type, at }) => ({ type, at }))).toEqual(placed(events.slice(before)));
+    expect(seen).toHaveLength(after - before);
+    expect(seen.at(-1)!.state).toEqual(foldStream(BID, events));
   });
 });
