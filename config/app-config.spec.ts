@@ -11,9 +11,15 @@ describe('configuration', () => {
       mongoDbUrl: null,
       seedDemoProgramme: true,
       runProjector: true,
+      projectorThread: 'worker',
       openDataRateLimit: 30,
       idempotencyRetentionHours: 168,
     });
+  });
+
+  it("runs the API's projector in a thread of its own unless PROJECTOR_THREAD=inline", () => {
+    expect(loadConfig({ PROJECTOR_THREAD: 'inline' }).projectorThread).toBe('inline');
+    expect(() => loadConfig({ PROJECTOR_THREAD: 'process' })).toThrow('PROJECTOR_THREAD');
   });
 
   it('keeps idempotent responses for IDEMPOTENCY_RETENTION_HOURS, from one hour to a year', () => {

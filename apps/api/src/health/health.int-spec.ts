@@ -41,6 +41,8 @@ describe('health routes', () => {
     const readModels = SqliteReadModelStore.open(':memory:');
     const config = {
       runProjector: options.runProjector,
+      // On this thread: the projector follows the in-memory log these tests drop subscriptions of.
+      projectorThread: 'inline',
       projectorLeaseMs: 3_000,
       minPositionWaitMs: 1_000,
     } as AppConfig;

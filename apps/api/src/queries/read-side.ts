@@ -12,6 +12,7 @@ import {
 } from '@app/read-models';
 import { projectorOwner, type AppConfig } from '@app/config';
 import { APP_CONFIG } from '../infrastructure/app-config.provider.js';
+import { ProjectorThread, type RunningProjector } from './projector-thread.js';
 
 export interface ProjectionHealth {
   readonly projection: string;
@@ -23,13 +24,13 @@ export interface ProjectionHealth {
 }
 
 /**
- * The query side's access to the read models: the active generation, the in-process projector
- * (unless it runs as its own process), read-your-writes waits, and rebuilds.
+ * The query side's access to the read models: the active generation, the API's projector (in a
+ * thread of its own by default, unless it runs as its own process), read-your-writes waits, and rebuilds.
  */
 @Injectable()
 export class ReadSide implements OnApplicationBootstrap {
   private readonly logger = new Logger('ReadSide');
-  readonly projector: Projector | null;
+  readonly projector: RunningProjector | null;
   private rebuilding: Promise<unknown> | null = null;
 
   constructor(
@@ -37,11 +38,13 @@ export class ReadSide implements OnApplicationBootstrap {
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(READ_MODEL_STORE) private readonly store: ReadModelStore,
   ) {
-    this.projector = config.runProjector
-      ? new Projector(events, store, FUNDING_PROJECTIONS, (message) => this.logger.warn(message), {
-          lease: { owner: projectorOwner('api'), ttlMs: config.projectorLeaseMs },
-        })
-      : null;
+    this.projector = !config.runProjector
+      ? null
+      : config.projectorThread === 'worker'
+        ? new ProjectorThread(config, this.logger)
+        : new Projector(events, store, FUNDING_PROJECTIONS, (message) => this.logger.warn(message), {
+            lease: { owner: projectorOwner('api'), ttlMs: config.projectorLeaseMs },
+          });
   }
 
   async onApplicationBootstrap(): Promise<void> {

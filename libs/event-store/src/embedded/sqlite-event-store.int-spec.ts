@@ -46,6 +46,27 @@ describe('embedded event store (SQLite)', () => {
     expect(positions.length).toBe(1 + 1 + 30 * 3);
   });
 
+  it("wakes a subscription on another store of the same file in this process (the projector's thread) at once, not at its next poll", async () => {
+    const follower = SqliteEventStore.open(file, { pollIntervalMs: 60_000 });
+    const stop = new AbortController();
+    const seen: string[] = [];
+    const following = (async () => {
+      for await (const item of follower.subscribe({ signal: stop.signal })) {
+        if (item.kind === 'event') seen.push(item.event.stream);
+        if (seen.length === 1) return;
+      }
+    })();
+    // Caught up on the empty log, it waits: for the next append here, or the poll a minute away.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = Date.now();
+    await store.append({ stream: 'bid-b1', expected: 'no_stream', events: [newEvent()] });
+    await following;
+    expect(seen).toEqual(['bid-b1']);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    stop.abort();
+    await follower.close();
+  });
+
   it('writes in WAL mode with a full fsync per commit by default, NORMAL only when asked', async () => {
     expect(store.durability()).toEqual({ journalMode: 'wal', synchronous: 'FULL' });
     const scratch = SqliteEventStore.open(join(dir, 'scratch.db'), { durable: false });

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { BroadcastChannel } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import {
   DEFAULT_MAX_EVENT_BYTES,
@@ -29,7 +30,10 @@ export interface SqliteEventStoreOptions {
    * false: synchronous=NORMAL, survives a process crash but not a power loss. For scratch stores only.
    */
   readonly durable?: boolean;
-  /** How often an idle subscription looks for events written by another process. Default 250 ms. */
+  /**
+   * How often an idle subscription looks for events written by another process. Default 250 ms.
+   * Events appended by another store on the same file in this process (another thread) wake it at once.
+   */
   readonly pollIntervalMs?: number;
 }
 
@@ -54,6 +58,8 @@ export class SqliteEventStore implements port.EventStore, port.TamperEvidentLog 
   private readonly maxEventBytes: number;
   private readonly pollIntervalMs: number;
   private readonly appended = new EventEmitter();
+  /** Tells the other stores on the same file in this process (any thread: the projector's) that events were appended. */
+  private readonly neighbours: BroadcastChannel | null;
   private queue: PendingAppend[] = [];
   private flushScheduled = false;
   private closed = false;
@@ -71,6 +77,9 @@ export class SqliteEventStore implements port.EventStore, port.TamperEvidentLog 
     this.maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.appended.setMaxListeners(0);
+    this.neighbours = file === ':memory:' ? null : new BroadcastChannel(`sqlite-event-store:${resolve(file)}`);
+    this.neighbours?.unref();
+    if (this.neighbours) this.neighbours.onmessage = () => this.appended.emit('appended');
     this.statements = prepareStatements(this.db);
     // Nested inside the group-commit transaction, better-sqlite3 runs this as a savepoint.
     this.applyAtomically = this.db.transaction((appends: readonly PreparedAppend[]) =>
@@ -173,6 +182,7 @@ export class SqliteEventStore implements port.EventStore, port.TamperEvidentLog 
     this.closed = true;
     if (this.queue.length > 0) this.flush();
     this.appended.emit('appended');
+    this.neighbours?.close();
     this.db.close();
   }
 
@@ -224,6 +234,7 @@ export class SqliteEventStore implements port.EventStore, port.TamperEvidentLog 
       else pending.reject(outcome.error);
     });
     this.appended.emit('appended');
+    this.neighbours?.postMessage(null);
   }
 
   private nextAppendOrPoll(signal: AbortSignal | undefined): Promise<void> {
