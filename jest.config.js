@@ -35,7 +35,13 @@ export default {
   testTimeout: 60_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,apps,config,test}/**/*.spec.ts'] },
-    { ...common, displayName: 'contract', testMatch: ['<rootDir>/{libs,apps}/**/*.contract-spec.ts'] },
+    {
+      ...common,
+      displayName: 'contract',
+      testMatch: ['<rootDir>/{libs,apps}/**/*.contract-spec.ts'],
+      // The embedded store's writer thread runs its build (a worker thread loads JavaScript).
+      globalSetup: '<rootDir>/test/support/global-setup.mjs',
+    },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/{libs,apps}/**/*.int-spec.ts'] },
     {
       ...common,

@@ -7,6 +7,7 @@ import { Settings, type Environment } from './settings.js';
 import { vaultConfig, type VaultConfig } from './vault.config.js';
 
 export { LOG_LEVELS, type LogLevel } from './observability.config.js';
+export { eventsInThisThread } from './event-store.config.js';
 
 /**
  * The one configuration of the product, read from the environment at start, by concern: the event

@@ -18,6 +18,19 @@ export interface EventStoreConfig {
    */
   readonly eventStoreFaults: string | null;
   readonly maxEventBytes: number;
+  /**
+   * Where the embedded store commits appends: `thread` (the default), a writer thread of its own, so
+   * the event loop never waits on the disk; `inline`, on the thread that appends.
+   */
+  readonly embeddedWriter: 'thread' | 'inline';
+}
+
+/**
+ * Whether the events live in this thread's memory (the KurrentDB simulator): then a thread of its
+ * own (the API's projector) would open another, empty, log, and must run on this one.
+ */
+export function eventsInThisThread(config: Pick<EventStoreConfig, 'kurrentDbUrl'>): boolean {
+  return config.kurrentDbUrl?.toLowerCase().startsWith(`${SIMULATOR_SCHEME}:`) ?? false;
 }
 
 export function eventStoreConfig(s: Settings): EventStoreConfig {
@@ -25,6 +38,7 @@ export function eventStoreConfig(s: Settings): EventStoreConfig {
     kurrentDbUrl: kurrentDbUrl(s),
     eventStoreFaults: eventStoreFaults(s),
     maxEventBytes: s.integer('MAX_EVENT_BYTES', 1024 * 1024, 1024, 16 * 1024 * 1024),
+    embeddedWriter: s.choice('EMBEDDED_WRITER', ['thread', 'inline'], 'thread'),
   };
 }
 

@@ -9,7 +9,8 @@ export interface ReadModelsConfig {
   /**
    * Where the API runs its projector: `worker` (the default), a thread of its own, so HTTP and the
    * projections never wait on each other; `inline`, on the request thread (for tests that load the
-   * API from its sources, where no compiled worker exists).
+   * API from its sources, where no compiled worker exists). On the KurrentDB simulator, whose log
+   * lives in the API thread's memory, it runs inline whatever this says.
    */
   readonly projectorThread: 'worker' | 'inline';
   /** How long the projector's lease on the read-model store lasts without renewal: a standby projector takes over after it. */

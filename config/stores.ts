@@ -9,6 +9,7 @@ import {
   FaultyEventStore,
   LinkingEventStore,
   SqliteEventStore,
+  compiledWriterScript,
   UpcastingEventStore,
   connectKurrentDb,
   parseEventStoreFaults,
@@ -225,7 +226,10 @@ export async function openEventStore(
       durability: null,
     };
   }
-  const raw = SqliteEventStore.open(join(config.dataDir, 'events.db'), { maxEventBytes: config.maxEventBytes });
+  const raw = SqliteEventStore.open(join(config.dataDir, 'events.db'), {
+    maxEventBytes: config.maxEventBytes,
+    writerThread: config.embeddedWriter === 'thread' ? writerScript() : null,
+  });
   const written = new LinkingEventStore(faulty(raw));
   return {
     store: new UpcastingEventStore(written, fundingEventRegistry()),
@@ -315,6 +319,16 @@ export function openAnchorer(config: AppConfig, opened: OpenedEventStore, now: (
 }
 
 /** A projector's name in the lease: which process on which machine holds it. */
+/** The embedded store's writer thread, compiled: the build has it; a process started from the sources has none. */
+function writerScript(): URL {
+  const script = compiledWriterScript();
+  if (script === null)
+    throw new Error(
+      "EMBEDDED_WRITER=thread needs the embedded store's compiled writer (npm run build); set EMBEDDED_WRITER=inline to commit on the appending thread",
+    );
+  return script;
+}
+
 export function projectorOwner(kind: 'api' | 'projector'): string {
   return `${kind}@${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 }

@@ -3,6 +3,7 @@ export * from './event-store.errors.js';
 export * from './log-position.js';
 export { DEFAULT_MAX_EVENT_BYTES, streamCategory, assertStreamName } from './append-validation.js';
 export { SqliteEventStore, type SqliteEventStoreOptions } from './embedded/sqlite-event-store.js';
+export { compiledWriterScript } from './embedded/sqlite-writer-thread.js';
 export { EventTypeRegistry, type Upcaster } from './serialization/event-type-registry.js';
 export { DelegatingEventStore } from './delegating-event-store.js';
 export { UpcastingEventStore } from './serialization/upcasting-event-store.js';

@@ -2,16 +2,20 @@
  * Child process of the crash test: appends to the embedded store in a loop, as fast as it can,
  * mixing single-stream and multi-stream appends, and prints one line per acknowledged append:
  *   ack <eventId>[,<eventId>...] <position>
- * The parent kills it with SIGKILL at a random moment and checks the file.
+ * The parent kills it with SIGKILL at a random moment and checks the file. With `thread`, the
+ * appends are committed on the store's writer thread, as the product runs it.
  */
 import { randomUUID } from 'node:crypto';
 import { SqliteEventStore } from '../src/embedded/sqlite-event-store.js';
+import { compiledWriterScript } from '../src/embedded/sqlite-writer-thread.js';
 import type { NewEvent } from '../src/event-store.port.js';
 import { formatPosition } from '../src/log-position.js';
 
-const file = process.argv[2];
-if (!file) throw new Error('usage: crash-writer <file>');
-const store = SqliteEventStore.open(file);
+const [file, committer] = process.argv.slice(2);
+if (!file) throw new Error('usage: crash-writer <file> [thread]');
+const writerThread = committer === 'thread' ? compiledWriterScript() : null;
+if (committer === 'thread' && !writerThread) throw new Error('the writer thread is not compiled beside the store');
+const store = SqliteEventStore.open(file, { writerThread });
 
 const event = (i: number): NewEvent => ({
   eventId: randomUUID(),

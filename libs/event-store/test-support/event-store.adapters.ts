@@ -3,7 +3,8 @@
  * always; the real KurrentDB adapter over the KurrentDB simulator always (bare, and under stream
  * links as the product writes); a KurrentDB server when KURRENTDB_URL is set (announced as skipped otherwise).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -27,6 +28,16 @@ export interface StoreFixture {
   tearDown(): Promise<void>;
 }
 
+/**
+ * The embedded store's writer thread as the build compiles it (the contract and e2e tiers build it
+ * first, test/support/global-setup.mjs): a worker thread loads JavaScript, not these sources.
+ */
+export const BUILT_WRITER_SCRIPT = join(
+  process.cwd(),
+  'dist/apps/api/libs/event-store/src/embedded/sqlite-writer.worker.js',
+);
+const builtWriter = existsSync(BUILT_WRITER_SCRIPT) ? pathToFileURL(BUILT_WRITER_SCRIPT) : null;
+
 export const ADAPTERS: readonly AdapterUnderTest[] = [
   {
     name: 'embedded (SQLite)',
@@ -40,6 +51,30 @@ export const ADAPTERS: readonly AdapterUnderTest[] = [
         async reopen() {
           await Promise.all(opened.map((s) => s.close()));
           const again = SqliteEventStore.open(file, { ...options, pollIntervalMs: 20 });
+          opened.push(again);
+          return again;
+        },
+        async tearDown() {
+          await Promise.all(opened.map((s) => s.close()));
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  },
+  {
+    // As the product runs it: appends committed on the store's writer thread.
+    name: 'embedded (SQLite), writer thread',
+    skipped: builtWriter ? null : `no build of the writer thread at ${BUILT_WRITER_SCRIPT}: run npm run build`,
+    async setUp(options) {
+      const dir = mkdtempSync(join(tmpdir(), 'event-store-'));
+      const file = join(dir, 'events.db');
+      const open = () => SqliteEventStore.open(file, { ...options, pollIntervalMs: 20, writerThread: builtWriter });
+      const opened: EventStore[] = [open()];
+      return {
+        store: opened[0]!,
+        async reopen() {
+          await Promise.all(opened.map((s) => s.close()));
+          const again = open();
           opened.push(again);
           return again;
         },

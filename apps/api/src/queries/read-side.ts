@@ -10,7 +10,7 @@ import {
   type ReadModelSpace,
   type ReadModelStore,
 } from '@app/read-models';
-import { projectorOwner, type AppConfig } from '@app/config';
+import { eventsInThisThread, projectorOwner, type AppConfig } from '@app/config';
 import { APP_CONFIG } from '../infrastructure/app-config.provider.js';
 import { ProjectorThread, type RunningProjector } from './projector-thread.js';
 
@@ -40,7 +40,7 @@ export class ReadSide implements OnApplicationBootstrap {
   ) {
     this.projector = !config.runProjector
       ? null
-      : config.projectorThread === 'worker'
+      : config.projectorThread === 'worker' && !eventsInThisThread(config)
         ? new ProjectorThread(config, this.logger)
         : new Projector(events, store, FUNDING_PROJECTIONS, (message) => this.logger.warn(message), {
             lease: { owner: projectorOwner('api'), ttlMs: config.projectorLeaseMs },

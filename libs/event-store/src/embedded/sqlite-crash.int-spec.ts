@@ -1,7 +1,8 @@
 /**
  * Crash safety: a child process appends in a loop and is killed with SIGKILL at a random moment.
  * After reopening, every acknowledged event is there, no event is torn, positions are contiguous,
- * and stream revisions have no gap. CRASH_RUNS sets how many kills (default 3).
+ * and stream revisions have no gap; with appends committed on this thread and on the store's writer
+ * thread. CRASH_RUNS sets how many kills of each (default 3).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync, spawn } from 'node:child_process';
@@ -17,10 +18,15 @@ const root = process.cwd();
 const outDir = resolve(root, 'dist/test-support/crash-writer');
 const writerJs = join(outDir, 'libs/event-store/test-support/crash-writer.js');
 
+type Writer = 'inline' | 'thread';
+const CASES = (['inline', 'thread'] as const).flatMap((writer) =>
+  Array.from({ length: RUNS }, (_, i): [Writer, number] => [writer, i + 1]),
+);
+
 /** Runs the writer until it has acknowledged some appends, then kills it; returns what it acknowledged. */
-function runAndKill(file: string, killAfterMs: number): Promise<Map<string, string>> {
+function runAndKill(file: string, writer: Writer, killAfterMs: number): Promise<Map<string, string>> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [writerJs, file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [writerJs, file, writer], { stdio: ['ignore', 'pipe', 'pipe'] });
     const acknowledged = new Map<string, string>();
     let buffered = '';
     let stderr = '';
@@ -71,18 +77,20 @@ describe('embedded event store under SIGKILL', () => {
       'node',
       '--esModuleInterop',
       resolve(root, 'libs/event-store/test-support/crash-writer.ts'),
+      // Loaded by URL, not imported: compiled beside the store, where the store looks for it.
+      resolve(root, 'libs/event-store/src/embedded/sqlite-writer.worker.ts'),
     ]);
   }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it.each(Array.from({ length: RUNS }, (_, i) => i + 1))(
-    'run %i: every acknowledged event survives, none is torn, positions and revisions have no gap',
-    async (run) => {
-      const file = join(dir, `events-${run}.db`);
-      const acknowledged = await runAndKill(file, 100 + Math.floor(Math.random() * 900));
+  it.each(CASES)(
+    'writer %s, run %i: every acknowledged event survives, none is torn, positions and revisions have no gap',
+    async (writer, run) => {
+      const file = join(dir, `events-${writer}-${run}.db`);
+      const acknowledged = await runAndKill(file, writer, 100 + Math.floor(Math.random() * 900));
       expect(acknowledged.size).toBeGreaterThan(0);
       if (process.env['CRASH_VERBOSE'])
-        console.log(`run ${run}: ${acknowledged.size} events acknowledged before SIGKILL`);
+        console.log(`writer ${writer}, run ${run}: ${acknowledged.size} events acknowledged before SIGKILL`);
 
       const store = SqliteEventStore.open(file);
       try {

@@ -1,14 +1,16 @@
 /**
  * What the embedded store promises beyond the port's contract: contiguous positions, durable
- * settings, typed errors for stored events that cannot be decoded, and upcasting on read.
+ * settings, typed errors for stored events that cannot be decoded, and upcasting on read; and its
+ * writer thread (from the build): its settings, two of them on one file, a thread that dies, closing.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
-import { newEvent } from '../../test-support/event-store.adapters.js';
-import { ConcurrencyError, EventDecodingError } from '../event-store.errors.js';
+import { BUILT_WRITER_SCRIPT, newEvent } from '../../test-support/event-store.adapters.js';
+import { AppendOutcomeUnknownError, ConcurrencyError, EventDecodingError } from '../event-store.errors.js';
 import { EventTypeRegistry } from '../serialization/event-type-registry.js';
 import { UpcastingEventStore } from '../serialization/upcasting-event-store.js';
 import { SqliteEventStore } from './sqlite-event-store.js';
@@ -179,5 +181,83 @@ describe('embedded event store (SQLite)', () => {
       expect(after.ok).toBe(true); // the chain itself is intact: only the anchor tells…
       expect(after.headLink).not.toBe(anchored); // …that the log no longer ends where it did.
     });
+  });
+});
+
+const writerScript = existsSync(BUILT_WRITER_SCRIPT) ? pathToFileURL(BUILT_WRITER_SCRIPT) : null;
+if (!writerScript) console.warn(`The writer thread's tests are SKIPPED: no build at ${BUILT_WRITER_SCRIPT}`);
+
+(writerScript ? describe : describe.skip)('embedded event store with its writer thread', () => {
+  let dir: string;
+  let file: string;
+  const opened: SqliteEventStore[] = [];
+  const open = (options: { durable?: boolean } = {}) => {
+    const store = SqliteEventStore.open(file, { ...options, writerThread: writerScript });
+    opened.push(store);
+    return store;
+  };
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'sqlite-writer-'));
+    file = join(dir, 'events.db');
+  });
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((store) => store.close()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('commits on a connection of its own, in WAL mode with a full fsync per commit (NORMAL only when asked)', async () => {
+    const store = open();
+    await store.append({ stream: 'bid-b1', expected: 'no_stream', events: [newEvent()] });
+    expect(await store.writerDurability()).toEqual({ journalMode: 'wal', synchronous: 'FULL' });
+    const scratch = SqliteEventStore.open(join(dir, 'scratch.db'), { durable: false, writerThread: writerScript });
+    opened.push(scratch);
+    expect(await scratch.writerDurability()).toEqual({ journalMode: 'wal', synchronous: 'NORMAL' });
+    expect(await SqliteEventStore.open(join(dir, 'inline.db')).writerDurability()).toBeNull();
+  });
+
+  it('keeps the log gapless and refuses stale revisions when two stores (two processes) append to one file at once', async () => {
+    const [a, b] = [open(), open()];
+    await a.append({ stream: 'call-c1', expected: 'no_stream', events: [newEvent()] });
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 40 }, (_, i) =>
+        (i % 2 === 0 ? a : b).append({ stream: 'call-c1', expected: 0, events: [newEvent()] }),
+      ),
+    );
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    expect(outcomes.filter((o) => o.status === 'rejected' && o.reason instanceof ConcurrencyError)).toHaveLength(39);
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        (i % 2 === 0 ? a : b).append({ stream: `bid-b${i}`, expected: 'no_stream', events: [newEvent(), newEvent()] }),
+      ),
+    );
+    const positions = (await b.readAll()).map((e) => Number(e.position.commit));
+    expect(positions).toEqual(Array.from({ length: 2 + 80 }, (_, i) => i + 1));
+  });
+
+  it('answers an append whose writer thread ended under it as of unknown outcome, and appends again on a new thread', async () => {
+    const store = open();
+    await store.append({ stream: 'bid-b1', expected: 'no_stream', events: [newEvent()] });
+    const thread = (store as unknown as { writer: { worker: { terminate(): Promise<number> } | null } }).writer;
+    const pending = store.append({ stream: 'bid-b2', expected: 'no_stream', events: [newEvent()] });
+    await new Promise((resolve) => setImmediate(resolve));
+    await thread.worker!.terminate();
+    await expect(pending).rejects.toBeInstanceOf(AppendOutcomeUnknownError);
+    const again = await store.append({ stream: 'bid-b3', expected: 'no_stream', events: [newEvent()] });
+    expect(again.revision).toBe(0);
+    expect((await store.readStream('bid-b3')).map((e) => e.revision)).toEqual([0]);
+  });
+
+  it('commits what was queued before it closes: every append acknowledged is there when the file is opened again', async () => {
+    const store = open();
+    const appends = Array.from({ length: 50 }, (_, i) =>
+      store.append({ stream: `bid-b${i}`, expected: 'no_stream', events: [newEvent()] }),
+    );
+    await store.close();
+    const acknowledged = (await Promise.allSettled(appends)).filter((o) => o.status === 'fulfilled');
+    expect(acknowledged).toHaveLength(50);
+    const reopened = SqliteEventStore.open(file);
+    opened.push(reopened);
+    expect(await reopened.readAll()).toHaveLength(50);
   });
 });

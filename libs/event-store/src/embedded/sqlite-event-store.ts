@@ -9,11 +9,12 @@ import {
   assertStreamName,
   type PreparedAppend,
 } from '../append-validation.js';
-import { EventStoreError, EventStoreUnavailableError } from '../event-store.errors.js';
+import { EventStoreUnavailableError } from '../event-store.errors.js';
 import type * as port from '../event-store.port.js';
 import { comparePositions, sequencePosition } from '../log-position.js';
 import { ChainCheck, addMissingLinks } from './hash-chain.js';
-import { applyAppend } from './sqlite-append.js';
+import { groupCommitter, refusalError, type AppendOutcome } from './sqlite-group-commit.js';
+import { SqliteWriterThread } from './sqlite-writer-thread.js';
 import {
   SCHEMA,
   prepareStatements,
@@ -35,6 +36,11 @@ export interface SqliteEventStoreOptions {
    * Events appended by another store on the same file in this process (another thread) wake it at once.
    */
   readonly pollIntervalMs?: number;
+  /**
+   * The writer thread's compiled script (compiledWriterScript()): appends are committed there, on a
+   * connection of its own, and the event loop never waits on the disk. Without it, on this thread.
+   */
+  readonly writerThread?: URL | null;
 }
 
 interface PendingAppend {
@@ -44,6 +50,8 @@ interface PendingAppend {
 }
 
 const SUBSCRIPTION_BATCH = 512;
+/** How long a connection waits for another one's write lock (another process on the file) before it fails. */
+const BUSY_TIMEOUT_MS = 10_000;
 /** Events whose links one slice of a verification recomputes before it yields. */
 const VERIFY_PAGE = 2000;
 
@@ -62,14 +70,17 @@ export class SqliteEventStore implements port.EventStore, port.TamperEvidentLog 
   private readonly neighbours: BroadcastChannel | null;
   private queue: PendingAppend[] = [];
   private flushScheduled = false;
+  /** The group the writer thread is committing, if any: the next one waits for it. */
+  private committing: Promise<void> | null = null;
   private closed = false;
 
   private readonly statements: EventStatements;
-  private readonly applyAtomically: Database.Transaction<(appends: readonly PreparedAppend[]) => port.AppendResult[]>;
+  private readonly commitHere: (group: readonly (readonly PreparedAppend[])[]) => AppendOutcome[];
+  private readonly writer: SqliteWriterThread | null;
 
   private constructor(file: string, options: SqliteEventStoreOptions) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file, { timeout: 10_000 });
+    this.db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.durable === false ? 'NORMAL' : 'FULL'}`);
     this.db.exec(SCHEMA);
@@ -81,10 +92,15 @@ export class SqliteEventStore implements port.EventStore, port.TamperEvidentLog 
     this.neighbours?.unref();
     if (this.neighbours) this.neighbours.onmessage = () => this.appended.emit('appended');
     this.statements = prepareStatements(this.db);
-    // Nested inside the group-commit transaction, better-sqlite3 runs this as a savepoint.
-    this.applyAtomically = this.db.transaction((appends: readonly PreparedAppend[]) =>
-      appends.map((a) => applyAppend(this.statements, a)),
-    );
+    this.commitHere = groupCommitter(this.db, this.statements);
+    this.writer =
+      options.writerThread && file !== ':memory:'
+        ? new SqliteWriterThread(options.writerThread, {
+            file: resolve(file),
+            durable: options.durable !== false,
+            busyTimeoutMs: BUSY_TIMEOUT_MS,
+          })
+        : null;
   }
 
   /** Opens (creating if needed) the store in `file`. */
@@ -177,10 +193,22 @@ export class SqliteEventStore implements port.EventStore, port.TamperEvidentLog 
     };
   }
 
+  /** The writer thread's connection settings, as it reports them (null: appends are committed on this thread). */
+  async writerDurability(): Promise<{ journalMode: string; synchronous: 'FULL' | 'NORMAL' | 'OTHER' } | null> {
+    if (!this.writer) return null;
+    const { journalMode, synchronous } = await this.writer.durability();
+    return { journalMode, synchronous: synchronous === 2 ? 'FULL' : synchronous === 1 ? 'NORMAL' : 'OTHER' };
+  }
+
+  /** Commits what is queued and waits for what is being committed, then closes. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.queue.length > 0) this.flush();
+    while (this.committing || this.queue.length > 0) {
+      if (this.committing) await this.committing;
+      else this.flush();
+    }
+    await this.writer?.close();
     this.appended.emit('appended');
     this.neighbours?.close();
     this.db.close();
@@ -194,47 +222,59 @@ export class SqliteEventStore implements port.EventStore, port.TamperEvidentLog 
     if (this.closed) return Promise.reject(new EventStoreUnavailableError('The event store is closed'));
     return new Promise((resolve, reject) => {
       this.queue.push({ appends, resolve, reject });
-      if (!this.flushScheduled) {
+      if (!this.flushScheduled && !this.committing) {
         this.flushScheduled = true;
         setImmediate(() => this.flush());
       }
     });
   }
 
-  /** Group commit: every append queued since the last flush, in one transaction. */
+  /**
+   * Group commit: every append queued since the last group, in one transaction, on the writer
+   * thread when there is one (while it commits, the next group gathers here), else on this one.
+   */
   private flush(): void {
     this.flushScheduled = false;
-    const batch = this.queue;
+    const group = this.queue;
     this.queue = [];
-    if (batch.length === 0) return;
-    const outcomes: Array<{ results: port.AppendResult[] } | { error: unknown }> = [];
-    try {
-      this.db
-        .transaction(() => {
-          for (const pending of batch) {
-            try {
-              outcomes.push({ results: this.applyAtomically(pending.appends) });
-            } catch (error) {
-              if (!(error instanceof EventStoreError)) throw error;
-              outcomes.push({ error });
-            }
-          }
-        })
-        .immediate();
-    } catch (error) {
-      const failure = new EventStoreUnavailableError(`The event store could not write: ${String(error)}`, {
-        cause: error,
-      });
-      for (const pending of batch) pending.reject(failure);
-      return;
+    if (group.length === 0) return;
+    const appends = group.map((pending) => pending.appends);
+    if (!this.writer) {
+      let outcomes: AppendOutcome[];
+      try {
+        outcomes = this.commitHere(appends);
+      } catch (error) {
+        return this.failed(group, error);
+      }
+      return this.settle(group, outcomes);
     }
-    batch.forEach((pending, i) => {
+    this.committing = this.writer.commit(appends).then(
+      (outcomes) => this.settle(group, outcomes),
+      (error: unknown) => this.failed(group, error),
+    );
+    void this.committing.finally(() => {
+      this.committing = null;
+      if (this.queue.length > 0 && !this.flushScheduled) this.flush();
+    });
+  }
+
+  private settle(group: readonly PendingAppend[], outcomes: readonly AppendOutcome[]): void {
+    group.forEach((pending, i) => {
       const outcome = outcomes[i]!;
       if ('results' in outcome) pending.resolve(outcome.results);
-      else pending.reject(outcome.error);
+      else pending.reject(refusalError(outcome.refused));
     });
     this.appended.emit('appended');
     this.neighbours?.postMessage(null);
+  }
+
+  /** Nothing of the group was written (or, for a writer thread that died, perhaps it was: AppendOutcomeUnknownError). */
+  private failed(group: readonly PendingAppend[], error: unknown): void {
+    const failure =
+      error instanceof EventStoreUnavailableError
+        ? error
+        : new EventStoreUnavailableError(`The event store could not write: ${String(error)}`, { cause: error });
+    for (const pending of group) pending.reject(failure);
   }
 
   private nextAppendOrPoll(signal: AbortSignal | undefined): Promise<void> {
