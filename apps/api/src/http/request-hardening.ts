@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import { quoted } from './field-rules.js';
-import { readJsonBody, type ReadBody } from './json-body.js';
+import { hasJsonBody, readJsonBody, type ReadBody } from './json-body.js';
 import { isJsonContentType } from './media-types.js';
 import { addRequestStep } from './request-steps.js';
 
@@ -37,13 +37,19 @@ export function hardenRequests(fastify: FastifyInstance): void {
       (error: unknown) => done(error instanceof Error ? error : new Error(String(error)), undefined),
     );
   });
-  addRequestStep(fastify, 'preValidation', async (request, reply) => {
+  addRequestStep(fastify, 'preValidation', (request, reply) => {
+    if (request.body instanceof BodyRead) return checkBody(request, reply, request.body.read);
     // Fastify parses no body on GET, HEAD and TRACE; a JSON body sent with them is read here.
-    const read = request.body instanceof BodyRead ? request.body.read : await readJsonBody(request.raw, limit);
-    if ('refusal' in read) return problem(reply, read.refusal.statusCode, read.refusal.code, read.refusal.message);
-    request.body = read.value;
+    if (hasJsonBody(request.raw))
+      return readJsonBody(request.raw, limit).then((read) => checkBody(request, reply, read));
     return checkKeys(request, reply);
   });
+}
+
+function checkBody(request: FastifyRequest, reply: FastifyReply, read: ReadBody): boolean {
+  if ('refusal' in read) return problem(reply, read.refusal.statusCode, read.refusal.code, read.refusal.message);
+  request.body = read.value;
+  return checkKeys(request, reply);
 }
 
 /**
