@@ -16,6 +16,10 @@ const moduleNameMapper = {
   '^@app/config$': '<rootDir>/config/index.ts',
   '^@app/client$': '<rootDir>/libs/client/src/index.ts',
   '^(\\.{1,2}/.*)\\.js$': '$1',
+  // @fastify/middie (loaded by @nestjs/platform-fastify) require()s its own path-to-regexp 9, an ES
+  // module, which Jest's module runtime cannot require() before Node 24.9: under Jest it gets the
+  // CommonJS path-to-regexp 8 the rest of Nest uses. The API registers no Nest middleware.
+  '^path-to-regexp$': '<rootDir>/node_modules/path-to-regexp/dist/index.js',
 };
 
 const transform = {

@@ -32,7 +32,7 @@ export interface HttpConfig {
   readonly auditExportsPerPrincipal: number;
   /** `/docs` and `/docs-json`: public, behind any API key, or off. Default: public, off in production. */
   readonly apiDocs: 'public' | 'authenticated' | 'off';
-  /** Express's `trust proxy`: set it when a reverse proxy sets X-Forwarded-For, so limits see the client's address. */
+  /** The proxies to trust (a hop count, true, or addresses and subnets): set it when a reverse proxy sets X-Forwarded-For, so limits see the client's address. */
   readonly trustProxy: string | null;
   /** Load the demo programmes into an empty store at start. */
   readonly seedDemoProgramme: boolean;

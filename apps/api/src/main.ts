@@ -2,55 +2,43 @@ import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { NextFunction, Request, Response } from 'express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { Logger as Pino } from 'pino';
 import { ConfigError, loadConfig, type AppConfig } from '@app/config';
 import { ApiModule } from './api.module.js';
 import { ApiKeys } from './auth/api-keys.js';
+import { prepareApiDocs } from './http/api-docs-access.js';
+import { createHttpAdapter } from './http/http-adapter.js';
 import { hardenRequests, validationPipe } from './http/request-hardening.js';
 import { guardServer } from './http/server-guards.js';
+import { recordRoutes } from './observability/http-route.js';
 import { JsonLogger, createLogger } from './observability/json-logger.js';
 import { LedgerMetrics } from './observability/ledger-metrics.js';
 import { observeRequests } from './observability/request-observer.js';
 import { describeApi } from './openapi.js';
 
-async function createApi(config: AppConfig, log: Pino): Promise<NestExpressApplication> {
+async function createApi(config: AppConfig, log: Pino): Promise<NestFastifyApplication> {
   const apiKeys = ApiKeys.load({ file: config.apiKeysFile, production: config.environment === 'production' });
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, apiKeys), {
-    bodyParser: false,
-    logger: new JsonLogger(log),
-  });
-  const express = app.getHttpAdapter().getInstance();
-  // First, so that every answer is counted and logged, the body pipeline's refusals too.
-  express.use(observeRequests(app.get(LedgerMetrics), log));
-  if (config.trustProxy !== null) express.set('trust proxy', trustProxySetting(config.trustProxy));
-  hardenRequests(express, config.maxBodyBytes);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    ApiModule.forRoot(config, apiKeys),
+    createHttpAdapter({ maxBodyBytes: config.maxBodyBytes, trustProxy: config.trustProxy }),
+    { bodyParser: false, logger: new JsonLogger(log) },
+  );
+  const fastify = app.getHttpAdapter().getInstance();
+  // First, so that every answer is counted and logged, the request pipeline's refusals too.
+  observeRequests(fastify, app.get(LedgerMetrics), log);
+  hardenRequests(fastify);
   guardServer(app.getHttpServer(), config);
   app.useGlobalPipes(validationPipe());
   app.enableShutdownHooks();
-  if (config.apiDocs === 'off') return app;
-  if (config.apiDocs === 'authenticated') {
-    express.use(['/docs', '/docs-json'], (req: Request, res: Response, next: NextFunction) => {
-      const key = /^Bearer ([\x21-\x7e]{1,256})$/.exec(req.headers.authorization ?? '')?.[1];
-      if (key && apiKeys.authenticate(key)) return next();
-      res.status(401).json({
-        statusCode: 401,
-        code: 'UNAUTHENTICATED',
-        message: 'The API documents need an API key: "Authorization: Bearer <key>"',
-      });
-    });
+  if (config.apiDocs !== 'off') {
+    prepareApiDocs(fastify, config.apiDocs, apiKeys);
+    SwaggerModule.setup('docs', app, describeApi(app), { jsonDocumentUrl: 'docs-json' });
   }
-  SwaggerModule.setup('docs', app, describeApi(app), { jsonDocumentUrl: 'docs-json' });
+  // Last: a request that reaches its route is named by it in the log, the metrics and the traces.
+  recordRoutes(fastify);
   return app;
-}
-
-/** TRUST_PROXY as Express takes it: a hop count, true, or a list of addresses and subnets. */
-function trustProxySetting(value: string): number | boolean | string {
-  if (/^\d+$/.test(value)) return Number(value);
-  if (value === 'true') return true;
-  return value;
 }
 
 async function main(): Promise<void> {
@@ -68,7 +56,7 @@ async function main(): Promise<void> {
   // JSON lines from here on (docs/operations.md); a configuration that cannot load is reported as text above.
   const log = await createLogger(config);
   Logger.overrideLogger(new JsonLogger(log));
-  let app: NestExpressApplication;
+  let app: NestFastifyApplication;
   try {
     app = await createApi(config, log);
   } catch (error) {

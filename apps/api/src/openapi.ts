@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { AppConfig } from '@app/config';
 import { ApiModule } from './api.module.js';
@@ -93,10 +94,11 @@ function describeErrorCodes(document: OpenAPIObject): void {
  * no store is opened). `npm run openapi` writes it to libs/client/openapi.json.
  */
 export async function apiDocument(config: AppConfig): Promise<OpenAPIObject> {
-  const app = await NestFactory.create(ApiModule.forRoot(config, ApiKeys.load({ file: null, production: false })), {
-    preview: true,
-    logger: ['error'],
-  });
+  const app = await NestFactory.create(
+    ApiModule.forRoot(config, ApiKeys.load({ file: null, production: false })),
+    new FastifyAdapter(),
+    { preview: true, logger: ['error'] },
+  );
   try {
     return describeApi(app);
   } finally {

@@ -1,6 +1,7 @@
 import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiParam, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
+import type { ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import {
   EVENT_STORE,
@@ -133,18 +134,21 @@ export class AuditController {
     content: { 'application/x-ndjson': { schema: { type: 'string', description: 'One AuditEvent (JSON) per line' } } },
     problems: { 429: 'Your exports already under way use your share.' },
   })
-  async export(@CurrentPrincipal() principal: Principal, @Res() res: Response): Promise<void> {
+  async export(@CurrentPrincipal() principal: Principal, @Res() reply: FastifyReply): Promise<void> {
     const done = this.exports.start(principal.id);
-    if (!done) throw tooMany(res, 10, 'Your exports already under way use your share; retry when one ends');
+    if (!done) throw tooMany(reply, 10, 'Your exports already under way use your share; retry when one ends');
     try {
-      await this.exportTo(res);
+      // Written to the Node response as it is read: Fastify leaves it to this route from here.
+      reply.hijack();
+      await this.exportTo(reply.raw);
     } finally {
       done();
     }
   }
 
-  private async exportTo(res: Response): Promise<void> {
-    res.status(200).setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
+  private async exportTo(res: ServerResponse): Promise<void> {
+    res.statusCode = 200;
+    res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
     res.setHeader('Content-Disposition', 'attachment; filename="event-log.ndjson"');
     let after: LogPosition | null = null;
     let closed = false;
@@ -218,7 +222,7 @@ export class AuditController {
     type: LogVerificationReport,
     problems: { 429: 'A verification of yours is already under way.' },
   })
-  async verify(@CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) res: Response) {
+  async verify(@CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) res: FastifyReply) {
     const done = this.verifies.start(principal.id);
     if (!done) throw tooMany(res, 10, 'A verification of yours is already under way; retry when it ends');
     let result;

@@ -7,7 +7,7 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '@app/config';
 import { AddressBuckets } from '../http/limits.js';
 import { tooMany } from '../http/too-many.js';
@@ -15,7 +15,7 @@ import { APP_CONFIG } from '../infrastructure/app-config.provider.js';
 import { ApiKeys, type Principal, type Role } from './api-keys.js';
 import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator.js';
 
-export type AuthenticatedRequest = Request & { principal?: Principal };
+export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
 
 /**
  * Bearer API keys; deny by default: a route must name its roles (or be explicitly public). An
@@ -42,7 +42,7 @@ export class ApiKeyGuard implements CanActivate {
     const wait = this.failures.wait(address);
     if (wait > 0)
       throw tooMany(
-        context.switchToHttp().getResponse<Response>(),
+        context.switchToHttp().getResponse<FastifyReply>(),
         wait,
         `Too many failed authentications from this address; retry in ${wait} s`,
       );

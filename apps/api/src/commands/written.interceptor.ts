@@ -1,5 +1,5 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { map, type Observable } from 'rxjs';
 import { formatPosition } from '@app/event-store';
 import { Written } from './commands.js';
@@ -12,13 +12,13 @@ import { Written } from './commands.js';
 @Injectable()
 export class WrittenInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const response = context.switchToHttp().getResponse<Response>();
+    const response = context.switchToHttp().getResponse<FastifyReply>();
     return next.handle().pipe(
       map((value: unknown) => {
         if (!(value instanceof Written)) return value;
         const position = formatPosition(value.outcome.position);
-        response.setHeader('ETag', `"${value.outcome.revision}"`);
-        response.setHeader('X-Event-Position', position);
+        response.header('ETag', `"${value.outcome.revision}"`);
+        response.header('X-Event-Position', position);
         return { ...value.body, revision: value.outcome.revision, position };
       }),
     );

@@ -1,6 +1,6 @@
 import { Controller, Get, NotFoundException, Param, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/roles.decorator.js';
 import { loadDashboardFiles, type DashboardFile } from './dashboard-files.js';
 
@@ -17,23 +17,23 @@ export class DashboardController {
   private readonly files: ReadonlyMap<string, DashboardFile> = loadDashboardFiles();
 
   @Get()
-  index(@Res() res: Response): void {
+  index(@Res() res: FastifyReply): void {
     this.send(res, 'index.html');
   }
 
   @Get(':file')
-  file(@Param('file') file: string, @Res() res: Response): void {
+  file(@Param('file') file: string, @Res() res: FastifyReply): void {
     this.send(res, file);
   }
 
   @Get(':folder/:file')
-  nested(@Param('folder') folder: string, @Param('file') file: string, @Res() res: Response): void {
+  nested(@Param('folder') folder: string, @Param('file') file: string, @Res() res: FastifyReply): void {
     this.send(res, `${folder}/${file}`);
   }
 
-  private send(res: Response, name: string): void {
+  private send(res: FastifyReply, name: string): void {
     const file = this.files.get(name);
     if (!file) throw new NotFoundException({ code: 'NOT_FOUND', message: 'No such file in the dashboard' });
-    res.status(200).type(file.contentType).send(file.body);
+    res.code(200).type(file.contentType).send(file.body);
   }
 }

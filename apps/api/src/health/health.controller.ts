@@ -1,6 +1,6 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import { ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { EVENT_STORE, formatPosition, type EventStore } from '@app/event-store';
 import type { ProjectionStatus, RunnerStatus } from '@app/read-models';
 import { Public } from '../auth/roles.decorator.js';
@@ -63,9 +63,9 @@ export class HealthController {
   })
   @ApiResponse({ status: 503, description: 'The event store cannot be reached', type: HealthUnavailableResponse })
   @ApiProblems({ 400: true, 500: true })
-  async health(@Res({ passthrough: true }) res: Response) {
+  async health(@Res({ passthrough: true }) res: FastifyReply) {
     const report = await this.report();
-    if (report.status === 'unavailable') res.status(HttpStatus.SERVICE_UNAVAILABLE);
+    if (report.status === 'unavailable') res.code(HttpStatus.SERVICE_UNAVAILABLE);
     return report;
   }
 
@@ -81,9 +81,9 @@ export class HealthController {
   @ApiResponse({ status: 200, description: 'Ready: `reasons` is empty', type: Readiness })
   @ApiResponse({ status: 503, description: 'Not ready: `reasons` says why, one line each', type: Readiness })
   @ApiProblems({ 400: true, 500: true })
-  async ready(@Res({ passthrough: true }) res: Response) {
+  async ready(@Res({ passthrough: true }) res: FastifyReply) {
     const reasons = notReady(await this.report());
-    if (reasons.length > 0) res.status(HttpStatus.SERVICE_UNAVAILABLE);
+    if (reasons.length > 0) res.code(HttpStatus.SERVICE_UNAVAILABLE);
     return { status: reasons.length > 0 ? 'not-ready' : 'ready', reasons };
   }
 

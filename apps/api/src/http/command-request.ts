@@ -1,7 +1,7 @@
 import { BadRequestException, applyDecorators, createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { deterministicUuid, type CommandContext } from '@app/commands';
 import type { AuthenticatedRequest } from '../auth/api-key.guard.js';
 import { activeTraceId } from '../observability/active-trace.js';
@@ -13,9 +13,12 @@ import { HEADER_TOKEN, TRACE_ID } from './field-rules.js';
  * event ids), and If-Match. Without X-Correlation-Id, a traced request is correlated by its trace
  * id, so that its events lead to its trace.
  */
-export const CommandRequest = createParamDecorator((_: unknown, ctx: ExecutionContext): CommandContext =>
-  commandContextOf(ctx.switchToHttp().getRequest<AuthenticatedRequest>(), ctx.switchToHttp().getResponse<Response>()),
-);
+export const CommandRequest = createParamDecorator((_: unknown, ctx: ExecutionContext): CommandContext => {
+  const reply = ctx.switchToHttp().getResponse<FastifyReply>();
+  return commandContextOf(ctx.switchToHttp().getRequest<AuthenticatedRequest>(), {
+    setHeader: (name, value) => reply.header(name, value),
+  });
+});
 
 /** What CommandRequest gives a route; it echoes the correlation id in X-Correlation-Id. */
 export function commandContextOf(

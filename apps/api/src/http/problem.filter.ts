@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import {
   ConcurrencyError,
   DuplicateEventIdError,
@@ -30,7 +30,7 @@ export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('Problem');
 
   catch(error: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    const response = host.switchToHttp().getResponse<FastifyReply>();
     const problem = this.toProblem(error);
     // A 5xx the API chose to give (read models behind, busy, store unavailable) is a warning; anything else is a fault, with its stack.
     if (problem.statusCode >= 500) {
@@ -38,9 +38,14 @@ export class ProblemFilter implements ExceptionFilter {
         this.logger.warn(`${problem.statusCode} ${problem.code}: ${problem.message}`);
       else this.logger.error(problem.message, error instanceof Error ? error.stack : String(error));
     }
+    // Past the headers (a stream that failed halfway), the only honest signal left is a cut response.
+    if (response.sent || response.raw.headersSent) {
+      response.raw.destroy();
+      return;
+    }
     if (problem.statusCode === HttpStatus.SERVICE_UNAVAILABLE && !response.getHeader('Retry-After'))
-      response.setHeader('Retry-After', '5');
-    response.status(problem.statusCode).json(problem);
+      response.header('Retry-After', '5');
+    response.code(problem.statusCode).send(problem);
   }
 
   toProblem(error: unknown): ProblemBody {

@@ -11,7 +11,7 @@ import {
 } from '@nestjs/common';
 import { canonicalJson } from '@app/event-store';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { IdempotencyKeyInUseError, IdempotencyKeyReusedError, IdempotencyKeys } from '@app/idempotency';
 import type { AuthenticatedRequest } from '../auth/api-key.guard.js';
@@ -46,7 +46,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const response = context.switchToHttp().getResponse<Response>();
+    const response = context.switchToHttp().getResponse<FastifyReply>();
     const key = request.headers['idempotency-key'];
     if (request.method !== 'POST' || key === undefined || !request.principal) return next.handle();
     if (typeof key !== 'string' || !HEADER_TOKEN.test(key)) {
@@ -76,9 +76,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
         })
         .then((outcome) => {
           if (outcome.kind === 'replay') {
-            response.status(outcome.response.status);
-            for (const [name, value] of Object.entries(outcome.response.headers)) response.setHeader(name, value);
-            response.setHeader('Idempotent-Replayed', 'true');
+            response.code(outcome.response.status);
+            for (const [name, value] of Object.entries(outcome.response.headers)) response.header(name, value);
+            response.header('Idempotent-Replayed', 'true');
           }
           return outcome.response.body;
         })
@@ -86,7 +86,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
           if (error instanceof IdempotencyKeyReusedError)
             throw new UnprocessableEntityException({ code: error.code, message: error.message });
           if (error instanceof IdempotencyKeyInUseError) {
-            response.setHeader('Retry-After', '1');
+            response.header('Retry-After', '1');
             throw new ConflictException({ code: error.code, message: error.message });
           }
           throw error;

@@ -1,10 +1,27 @@
+import type { IncomingMessage } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import { addRequestStep } from '../http/request-steps.js';
+
+const routes = new WeakMap<IncomingMessage, string>();
+
 /**
- * The route pattern a request matched (`/calls/:callId/bids`), as Express records it on the
- * request once routed; null before routing or when no route matched. Metrics, logs and traces
- * name requests by it, never by their URL: ids and query strings (a tax code in a search) stay out.
+ * Records the route pattern each request reaches (`/calls/:callId/bids`) once it has passed the
+ * request pipeline, as the last step before its handler: a request refused before (413, 415, a
+ * malformed body), an unknown route and a static file of the API documents have none. Add it after
+ * every other step.
  */
-export function routeOf(request: object): string | null {
-  const { route, baseUrl } = request as { route?: { path?: unknown }; baseUrl?: unknown };
-  if (typeof route?.path !== 'string') return null;
-  return `${typeof baseUrl === 'string' ? baseUrl : ''}${route.path}`;
+export function recordRoutes(fastify: FastifyInstance): void {
+  addRequestStep(fastify, 'preValidation', (request) => {
+    const route = request.routeOptions.url;
+    if (route !== undefined && !route.includes('*')) routes.set(request.raw, route);
+  });
+}
+
+/**
+ * The route pattern a request matched (`/calls/:callId/bids`); null before routing or when no route
+ * matched. Metrics, logs and traces name requests by it, never by their URL: ids and query strings
+ * (a tax code in a search) stay out.
+ */
+export function routeOf(request: IncomingMessage): string | null {
+  return routes.get(request) ?? null;
 }

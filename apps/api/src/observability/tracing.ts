@@ -46,7 +46,7 @@ export async function startTracing(env: Record<string, string | undefined> = pro
     instrumentations: [
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (request) => UNTRACED.test(request.url ?? ''),
-        // Called as the response ends, once Express has routed the request: the span is named by its
+        // Called as the response ends, once the request has reached its route: the span is named by its
         // route, and the URL is replaced by it, since a path or a query may hold a tax code
         // (/undertakings/:taxCode/de-minimis, /data-subjects?taxCode=…). Query names stay, not values.
         applyCustomAttributesOnSpan: (span, request) => {

@@ -1,7 +1,8 @@
 import { applyDecorators, Controller, Get, Inject, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExtraModels, ApiHeader, ApiPropertyOptional, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import type { AppConfig } from '@app/config';
 import {
@@ -15,6 +16,7 @@ import {
 import { Public } from '../auth/roles.decorator.js';
 import { ApiProblems, ApiPublic } from '../http/api-docs.js';
 import { WorkInProgress } from '../http/limits.js';
+import { preferredType } from '../http/media-types.js';
 import { busy } from '../http/too-many.js';
 import { APP_CONFIG } from '../infrastructure/app-config.provider.js';
 import { ReadSide } from '../queries/read-side.js';
@@ -110,9 +112,9 @@ export class OpenDataController {
     },
   })
   @UseGuards(RateLimitGuard)
-  async operations(@Query() query: OpenDataQuery, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const csv =
-      (query.format ?? (req.accepts(['application/json', 'text/csv']) === 'text/csv' ? 'csv' : 'json')) === 'csv';
+  async operations(@Query() query: OpenDataQuery, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
+    const accepted = preferredType(req.headers.accept, ['application/json', 'text/csv']);
+    const csv = (query.format ?? (accepted === 'text/csv' ? 'csv' : 'json')) === 'csv';
     await this.list(req, res, csv ? 'csv' : 'json', async (space, write) => {
       await write(csv ? `${OPERATION_COLUMNS.join(',')}\n` : '{"operations":[');
       let first = true;
@@ -147,7 +149,7 @@ export class OpenDataController {
     },
   })
   @UseGuards(RateLimitGuard)
-  async opencoesione(@Req() req: Request, @Res() res: Response): Promise<void> {
+  async opencoesione(@Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     await this.list(req, res, 'opencoesione', async (space, write) => {
       await write(`${OPENCOESIONE_COLUMNS.join(';')}\n`);
       for await (const operation of listOperations(space)) {
@@ -159,32 +161,36 @@ export class OpenDataController {
 
   /** One list: its ETag (the projection's checkpoint), 304 when unchanged, a bounded number generated at once, written as fast as the client reads. */
   private async list(
-    req: Request,
-    res: Response,
+    req: FastifyRequest,
+    reply: FastifyReply,
     format: 'json' | 'csv' | 'opencoesione',
     body: (space: ReadModelSpace, write: (text: string) => Promise<void>) => Promise<void>,
   ): Promise<void> {
     const space = await this.readSide.space();
     const { checkpoint } = await space.status(openDataOperations.name);
     const etag = `"g${space.generation}-${checkpoint ? `${checkpoint.commit}.${checkpoint.prepare}` : '0'}-${format}"`;
+    // The list is written to the Node response as it is generated: Fastify leaves it to this route.
+    const res: ServerResponse = reply.raw;
     const cacheable = () => {
       res.setHeader('ETag', etag);
       res.setHeader('Cache-Control', 'public, no-cache');
       res.setHeader('Vary', 'Accept');
     };
     if (req.headers['if-none-match'] === etag) {
+      reply.hijack();
       cacheable();
-      res.status(304).end();
+      res.statusCode = 304;
+      res.end();
       return;
     }
     // A 503 is no version of the list: it carries neither its ETag nor leave to cache it.
     const done = this.generating.start('everyone');
-    if (!done) throw busy(res, 2, 'As many lists as the server generates at once are under way; retry shortly');
+    if (!done) throw busy(reply, 2, 'As many lists as the server generates at once are under way; retry shortly');
+    reply.hijack();
     cacheable();
     try {
-      res
-        .status(200)
-        .setHeader('Content-Type', format === 'json' ? 'application/json; charset=utf-8' : 'text/csv; charset=utf-8');
+      res.statusCode = 200;
+      res.setHeader('Content-Type', format === 'json' ? 'application/json; charset=utf-8' : 'text/csv; charset=utf-8');
       let closed = false;
       res.once('close', () => (closed = true));
       let writes = 0;

@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '@app/config';
 import { AddressBuckets } from '../http/limits.js';
 import { tooMany } from '../http/too-many.js';
@@ -15,10 +15,10 @@ export class RateLimitGuard implements CanActivate {
   }
 
   canActivate(context: ExecutionContext): boolean {
-    const request = context.switchToHttp().getRequest<Request>();
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
     const wait = this.buckets.take(request.ip ?? request.socket.remoteAddress ?? 'unknown');
     if (wait > 0)
-      throw tooMany(context.switchToHttp().getResponse<Response>(), wait, `Too many requests; retry in ${wait} s`);
+      throw tooMany(context.switchToHttp().getResponse<FastifyReply>(), wait, `Too many requests; retry in ${wait} s`);
     return true;
   }
 }

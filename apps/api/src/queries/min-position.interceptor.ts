@@ -7,7 +7,7 @@ import {
   type NestInterceptor,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, switchMap, type Observable } from 'rxjs';
 import { parsePosition } from '@app/event-store';
 import { ReadSide } from './read-side.js';
@@ -26,7 +26,7 @@ export class MinPositionInterceptor implements NestInterceptor {
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const request = context.switchToHttp().getRequest<Request>();
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
     const header = request.headers['x-min-position'];
     if (header === undefined) return next.handle();
     const position = typeof header === 'string' ? parsePosition(header) : null;
@@ -35,12 +35,12 @@ export class MinPositionInterceptor implements NestInterceptor {
         code: 'INVALID_HEADER',
         message: 'X-Min-Position must be a position this API gave in X-Event-Position',
       });
-    const response = context.switchToHttp().getResponse<Response>();
+    const response = context.switchToHttp().getResponse<FastifyReply>();
     const reads = this.reflector.get<readonly string[] | undefined>(READS_PROJECTIONS, context.getHandler());
     return from(this.readSide.waitFor(position, reads)).pipe(
       switchMap((reached) => {
         if (!reached) {
-          response.setHeader('Retry-After', '1');
+          response.header('Retry-After', '1');
           throw new ServiceUnavailableException({
             code: 'READ_MODELS_BEHIND',
             message: `The read models have not reached position ${header} yet; retry shortly`,

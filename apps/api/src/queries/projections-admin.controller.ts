@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Post, Res, UseInterceptors } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '../auth/api-keys.js';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
@@ -56,7 +56,7 @@ export class ProjectionsAdminController {
     500: true,
     503: 'READ_MODELS_BEHIND: the read models have not reached `X-Min-Position` in time.',
   })
-  rebuild(@CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) res: Response) {
+  rebuild(@CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) res: FastifyReply) {
     const done = this.rebuilds.start(principal.id);
     if (!done) throw tooMany(res, 10, 'A rebuild you started is still running; retry when it ends');
     const started = this.readSide.startRebuild();
