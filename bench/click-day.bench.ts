@@ -8,7 +8,8 @@ import { API_MAIN, startProcess } from './measure.js';
 /**
  * Click day: a first-come call opens and SIZES.clickDayBids bids arrive at once from 256
  * connections. Then: is every acknowledged bid listed, in the order of arrival, at the position its
- * answer gave; and how long after the storm the projections had caught up.
+ * answer gave (a bid whose answer the client timed out on may be listed too: it may have been
+ * recorded); and how long after the storm the projections had caught up.
  */
 export async function clickDay(ceiling: HttpCeilings) {
   process.stdout.write(
@@ -68,11 +69,14 @@ export async function clickDay(ceiling: HttpCeilings) {
   }
   await api.stop();
   const inOrder = listed.every((b, i) => i === 0 || BigInt(listed[i - 1]!.arrivalPosition) < BigInt(b.arrivalPosition));
-  const allListed =
-    listed.length === acknowledged.size && listed.every((b) => acknowledged.get(b.bidId) === b.arrivalPosition);
-  if (!inOrder || !allListed)
+  const place = new Map(listed.map((b) => [b.bidId, b.arrivalPosition]));
+  const allListed = [...acknowledged].every(([bidId, position]) => place.get(bidId) === position);
+  // A bid whose answer the client gave up on (its timeout) may have been recorded: listed, never acknowledged.
+  const unanswered = result.errors + result.timeouts;
+  const extra = listed.length - acknowledged.size;
+  if (!inOrder || !allListed || extra < 0 || extra > unanswered)
     throw new Error(
-      `click day: ${acknowledged.size} bids acknowledged, ${listed.length} listed, in arrival order: ${inOrder}, each at its answer's position: ${allListed}`,
+      `click day: ${acknowledged.size} bids acknowledged, ${listed.length} listed (${unanswered} requests unanswered), in arrival order: ${inOrder}, each acknowledged one at its answer's position: ${allListed}`,
     );
   record({
     name: `click day: bids on one first-come call (256 connections, durable, projector running)`,
@@ -81,7 +85,7 @@ export async function clickDay(ceiling: HttpCeilings) {
     ceiling: { name: 'bare Node http', value: ceiling.http },
     durableCeiling: { name: 'durable ceiling', value: ceiling.durableHttp },
     goal: '≥ 35% of bare http and ≥ 70% of the durable ceiling, p99 ≤ 50 ms',
-    detail: `p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${acknowledged.size.toLocaleString('en-US')} acknowledged, all listed in arrival order, errors ${result.errors + result.non2xx + result.timeouts}`,
+    detail: `p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${acknowledged.size.toLocaleString('en-US')} acknowledged, all listed in arrival order (with ${extra} recorded whose answer came after the client's 10 s timeout), errors ${result.errors + result.non2xx + result.timeouts}`,
   });
   record({ name: 'click day: projector lag when the storm ends', value: caughtUpMs, unit: 'ms', goal: '≤ 1,000 ms' });
 }

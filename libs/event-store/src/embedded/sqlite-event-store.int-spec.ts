@@ -239,9 +239,15 @@ if (!writerScript) console.warn(`The writer thread's tests are SKIPPED: no build
     const store = open();
     await store.append({ stream: 'bid-b1', expected: 'no_stream', events: [newEvent()] });
     const thread = (store as unknown as { writer: { worker: { terminate(): Promise<number> } | null } }).writer;
+    // Another connection holds the write lock: the thread cannot answer before it is ended.
+    const blocker = new Database(file);
+    blocker.prepare('BEGIN IMMEDIATE').run();
     const pending = store.append({ stream: 'bid-b2', expected: 'no_stream', events: [newEvent()] });
-    await new Promise((resolve) => setImmediate(resolve));
-    await thread.worker!.terminate();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const ended = thread.worker!.terminate();
+    blocker.prepare('ROLLBACK').run();
+    blocker.close();
+    await ended;
     await expect(pending).rejects.toBeInstanceOf(AppendOutcomeUnknownError);
     const again = await store.append({ stream: 'bid-b3', expected: 'no_stream', events: [newEvent()] });
     expect(again.revision).toBe(0);
