@@ -296,3 +296,24 @@ describe('hardening against the OWASP API Top 10', () => {
     });
   });
 });
+
+describe('API_DOCS=authenticated', () => {
+  let api: ApiProcess;
+
+  beforeAll(async () => ({ api } = await startApiWithClient({ env: { API_DOCS: 'authenticated' } })));
+  afterAll(() => stopAndRemove(api));
+
+  it('closes the page and every form of the document (/docs, /docs-json, /docs-yaml) to a request without a known key', async () => {
+    for (const path of ['/docs', '/docs-json', '/docs-yaml', '/DOCS-YAML']) {
+      const anonymous = await request(api.url).get(path);
+      expect([path, anonymous.status, anonymous.body.code]).toEqual([path, 401, 'UNAUTHENTICATED']);
+      const unknown = await request(api.url).get(path).set('authorization', 'Bearer not-a-key');
+      expect([path, unknown.status]).toEqual([path, 401]);
+    }
+    // The documents are not routes of the document itself: read without the contract check.
+    for (const path of ['/docs-json', '/docs-yaml']) {
+      const known = await fetch(`${api.url}${path}`, { headers: bearer(KEYS.viewer) });
+      expect([path, known.status]).toEqual([path, 200]);
+    }
+  });
+});

@@ -5,14 +5,14 @@ import { addRequestStep } from './request-steps.js';
 
 /** The API documents' routes: the page and its files under /docs, the document at /docs-json and /docs-yaml. */
 const DOCS_ROUTE = /^\/docs(?:\/|-json|-yaml|$)/;
-/** What API_DOCS=authenticated closes: /docs (and below) and /docs-json, in any letter case. */
-const GUARDED = /^\/docs(?:-json)?(?:\/|$)/i;
+/** What API_DOCS=authenticated closes: /docs (and below), /docs-json and /docs-yaml, in any letter case. */
+const GUARDED = /^\/docs(?:-json|-yaml)?(?:\/|$)/i;
 
 /**
  * Prepares the API documents' routes (call before `SwaggerModule.setup`) to answer as they always
  * have: the page, its script and the YAML say their charset, UTF-8; the static files of the page are
  * `no-store` like every other answer, and its scripts `text/javascript`. With API_DOCS=authenticated,
- * /docs and /docs-json answer 401 without a known API key.
+ * /docs, /docs-json and /docs-yaml answer 401 without a known API key.
  */
 export function prepareApiDocs(fastify: FastifyInstance, mode: 'public' | 'authenticated', apiKeys: ApiKeys): void {
   fastify.addHook('onRoute', (route) => {
