@@ -38,6 +38,26 @@ export const BUILT_WRITER_SCRIPT = join(
 );
 const builtWriter = existsSync(BUILT_WRITER_SCRIPT) ? pathToFileURL(BUILT_WRITER_SCRIPT) : null;
 
+/** A store on a fresh file, opened again as a fresh instance on the same file, the file removed at the end. */
+function onAFile(open: (file: string) => EventStore): StoreFixture {
+  const dir = mkdtempSync(join(tmpdir(), 'event-store-'));
+  const file = join(dir, 'events.db');
+  const opened: EventStore[] = [open(file)];
+  return {
+    store: opened[0]!,
+    async reopen() {
+      await Promise.all(opened.map((s) => s.close()));
+      const again = open(file);
+      opened.push(again);
+      return again;
+    },
+    async tearDown() {
+      await Promise.all(opened.map((s) => s.close()));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 export const ADAPTERS: readonly AdapterUnderTest[] = [
   {
     name: 'embedded (SQLite)',
@@ -66,23 +86,9 @@ export const ADAPTERS: readonly AdapterUnderTest[] = [
     name: 'embedded (SQLite), writer thread',
     skipped: builtWriter ? null : `no build of the writer thread at ${BUILT_WRITER_SCRIPT}: run npm run build`,
     async setUp(options) {
-      const dir = mkdtempSync(join(tmpdir(), 'event-store-'));
-      const file = join(dir, 'events.db');
-      const open = () => SqliteEventStore.open(file, { ...options, pollIntervalMs: 20, writerThread: builtWriter });
-      const opened: EventStore[] = [open()];
-      return {
-        store: opened[0]!,
-        async reopen() {
-          await Promise.all(opened.map((s) => s.close()));
-          const again = open();
-          opened.push(again);
-          return again;
-        },
-        async tearDown() {
-          await Promise.all(opened.map((s) => s.close()));
-          rmSync(dir, { recursive: true, force: true });
-        },
-      };
+      return onAFile((file) =>
+        SqliteEventStore.open(file, { ...options, pollIntervalMs: 20, writerThread: builtWriter }),
+      );
     },
   },
   {
@@ -90,23 +96,7 @@ export const ADAPTERS: readonly AdapterUnderTest[] = [
     name: 'embedded (SQLite) with stream links',
     skipped: null,
     async setUp(options) {
-      const dir = mkdtempSync(join(tmpdir(), 'event-store-'));
-      const file = join(dir, 'events.db');
-      const open = () => new LinkingEventStore(SqliteEventStore.open(file, { ...options, pollIntervalMs: 20 }));
-      const opened: EventStore[] = [open()];
-      return {
-        store: opened[0]!,
-        async reopen() {
-          await Promise.all(opened.map((s) => s.close()));
-          const again = open();
-          opened.push(again);
-          return again;
-        },
-        async tearDown() {
-          await Promise.all(opened.map((s) => s.close()));
-          rmSync(dir, { recursive: true, force: true });
-        },
-      };
+      return onAFile((file) => new LinkingEventStore(SqliteEventStore.open(file, { ...options, pollIntervalMs: 20 })));
     },
   },
   {
