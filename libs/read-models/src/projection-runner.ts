@@ -1,8 +1,15 @@
 import type { EventEmitter } from 'node:events';
 import { EventDecodingError, type LogPosition, type RecordedEvent } from '@app/event-store';
-import { BatchDocuments, applyEvent } from './batch-documents.js';
+import {
+  ProjectionDocuments,
+  applyPlanned,
+  emptyIn,
+  planEvent,
+  type PlannedEvent,
+  type ReadDocuments,
+} from './batch-documents.js';
 import { collectionsOf, type Projection } from './projections/projection.js';
-import { RECONNECT_BACKOFF, backoffDelay, pause, type Backoff, type LogReader } from './resubscription.js';
+import { RECONNECT_BACKOFF, backoffDelay, chunksOf, pause, type Backoff, type LogReader } from './resubscription.js';
 import {
   FencedOutError,
   StaleCheckpointError,
@@ -58,6 +65,10 @@ export interface RunnerOptions {
   readonly backoff?: Backoff;
   /** Told when the store refused its claim or a batch: the runner has stood by. */
   readonly onRefused?: (error: Error) => void;
+  /** Events of a catch-up batch, at least (CATCH_UP_BATCH; tests vary it). */
+  readonly batchEvents?: number;
+  /** Documents kept between batches (DOCUMENTS_KEPT; tests vary it). */
+  readonly documentsKept?: number;
 }
 
 export function toCheckpoint(position: LogPosition): Checkpoint {
@@ -77,9 +88,17 @@ const messageOf = (error: unknown) => (error instanceof Error ? `${error.name}: 
 
 /**
  * Runs one projection on one generation: subscribes after its checkpoint, applies events in
- * batches (up to CATCH_UP_BATCH while catching up; once live, whatever arrived together) and commits each
- * batch with its checkpoint in one atomic write. An event it cannot decode or apply stops it,
- * with the failure recorded in the store and logged; it is never skipped.
+ * batches (while catching up, CATCH_UP_BATCH events or a little more: a batch ends with the chunk
+ * of the log that filled it; once live, whatever arrived together) and commits each batch with its
+ * checkpoint in one atomic write. An event it cannot decode or apply stops it, with the failure
+ * recorded in the store and logged; it is never skipped.
+ *
+ * The log comes in chunks (what arrived together, SharedLog.subscribeChunks). For each chunk the
+ * runner works out which documents its events change, reads those it does not hold in one read per
+ * collection (none at all when its collections were empty as it started: ProjectionDocuments), then
+ * applies the events without further I/O. Documents stay in memory for the batch and, up to
+ * DOCUMENTS_KEPT, between batches. The runners of a projector end their batches on the same chunk,
+ * and the embedded store writes the commits of one turn in one transaction.
  *
  * Neither store going away stops it: a dropped read of the log is taken again by the log reader
  * (SharedLog), which tells it so; a read-model store that fails an operation is asked again, with
@@ -167,7 +186,8 @@ export class ProjectionRunner {
   private async project(): Promise<void> {
     const name = this.projection.name;
     const fence = this.fence;
-    let current: RecordedEvent | null = null;
+    // The event being applied, set by apply() below: where a failure happened.
+    let current = null as RecordedEvent | null;
     try {
       const stored = await this.persist(() => (fence ? this.space.claim(name, fence) : this.space.status(name)));
       this.checkpoint = fromCheckpoint(stored.checkpoint);
@@ -180,14 +200,16 @@ export class ProjectionRunner {
       }
       this.state = 'catching-up';
       const owned = collectionsOf(this.projection);
-      const read = (collection: string, id: string) => this.persist(() => this.space.get(collection, id));
-      let batch = new BatchDocuments(read, owned);
+      const documents = new ProjectionDocuments(owned, this.options.documentsKept);
+      if (stored.checkpoint === null && (await this.persist(() => emptyIn(this.space, owned))))
+        documents.startedEmpty();
+      const read: ReadDocuments = (collection, ids) => this.persist(() => this.space.getMany(collection, ids));
       let batchEnd: LogPosition | null = null;
       let pending = 0;
       const flush = async () => {
         if (batchEnd === null) return;
         const move = { from: this.checkpoint ? toCheckpoint(this.checkpoint) : null, to: toCheckpoint(batchEnd) };
-        const changes = batch.changes();
+        const changes = documents.changes();
         await this.persist(async (retry) => {
           // A commit whose answer was lost may have been made all the same: the stored checkpoint says.
           if (retry && sameCheckpoint((await this.space.status(name)).checkpoint, move.to)) return;
@@ -195,18 +217,35 @@ export class ProjectionRunner {
         });
         this.checkpoint = batchEnd;
         this.interruptionStored = false;
-        batch = new BatchDocuments(read, owned);
+        documents.committed();
         batchEnd = null;
         pending = 0;
         this.progress.emit('progress', this.status());
         // A commit ends a slice of work: let requests waiting on this process run before the next one.
         await nextTurn();
       };
-      const iterable = this.events.subscribe({ after: this.checkpoint, signal: this.abort.signal });
+      /** Events that came together: where each goes, their documents read in one go, then applied in order. */
+      const apply = async (events: readonly RecordedEvent[]) => {
+        if (this.is('reconnecting')) this.resumed('catching-up');
+        const planned: PlannedEvent[] = [];
+        for (const event of events) {
+          current = event;
+          const plan = planEvent(this.projection, event);
+          if (plan) planned.push(plan);
+        }
+        await documents.load(planned, read);
+        for (const plan of planned) {
+          current = plan.recorded;
+          applyPlanned(plan, documents);
+        }
+        batchEnd = events.at(-1)?.position ?? batchEnd;
+        pending += events.length;
+      };
+      const iterable = chunksOf(this.events, { after: this.checkpoint, signal: this.abort.signal });
       this.subscribed = true;
       const iterator = iterable[Symbol.asyncIterator]();
       this.iterator = iterator;
-      for (;;) {
+      reading: for (;;) {
         const pendingNext = iterator.next();
         // Live, commit when the log has nothing more ready right now: a burst of events becomes
         // one batch instead of one commit each, and a lone event is still committed at once.
@@ -214,34 +253,38 @@ export class ProjectionRunner {
           await flush();
         const next = await pendingNext;
         if (next.done || this.stopping) break;
-        const item = next.value;
-        if (item.kind === 'interrupted') {
-          // What was applied is kept; the read resumes after the last event it delivered.
-          await flush();
-          await this.interrupted(item.error, item.attempt, item.since, item.nextAttemptAt);
-          continue;
-        }
-        if (item.kind === 'caught-up') {
-          await flush();
-          if (!this.is('live')) {
-            this.resumed('live');
-            this.resolveCaughtUp();
+        const items = next.value;
+        for (let i = 0; i < items.length;) {
+          if (this.stopping) break reading;
+          // The events up to the next mark are applied together.
+          let end = i;
+          while (end < items.length && items[end]!.kind === 'event') end += 1;
+          if (end > i) {
+            await apply(items.slice(i, end).map((item) => (item as { readonly event: RecordedEvent }).event));
+            i = end;
+            continue;
           }
-          if (this.interruptionStored) {
-            await this.persist(() => this.space.recordInterruption(name, null, fence));
-            this.interruptionStored = false;
+          const item = items[i++]!;
+          if (item.kind === 'interrupted') {
+            // What was applied is kept; the read resumes after the last event it delivered.
+            await flush();
+            await this.interrupted(item.error, item.attempt, item.since, item.nextAttemptAt);
+          } else if (item.kind === 'caught-up') {
+            await flush();
+            if (!this.is('live')) {
+              this.resumed('live');
+              this.resolveCaughtUp();
+            }
+            if (this.interruptionStored) {
+              await this.persist(() => this.space.recordInterruption(name, null, fence));
+              this.interruptionStored = false;
+            }
+            if (this.options.stopWhenCaughtUp) break reading;
           }
-          if (this.options.stopWhenCaughtUp) break;
-          continue;
         }
-        if (this.is('reconnecting')) this.resumed('catching-up');
-        current = item.event;
-        await applyEvent(this.projection, item.event, batch);
-        batchEnd = item.event.position;
-        pending += 1;
-        if (pending >= CATCH_UP_BATCH) await flush();
-        // Reading and applying resolve without I/O: without a turn now and then, a catch-up would hold every request until its batch ends.
-        else if (pending % EVENTS_PER_TURN === 0) await nextTurn();
+        if (pending >= (this.options.batchEvents ?? CATCH_UP_BATCH)) await flush();
+        // Applying resolves without I/O: without a turn now and then, a catch-up would hold every request until its batch ends.
+        else if (items.length >= EVENTS_PER_TURN) await nextTurn();
       }
       if (!this.stopping) await flush();
       this.state = 'stopped';

@@ -283,6 +283,7 @@ class FlakyReadModels implements ReadModelStore {
     return {
       generation,
       get: (collection, id) => space.get(collection, id),
+      getMany: (collection, ids) => space.getMany(collection, ids),
       find: (collection, query) => space.find(collection, query),
       count: (collection, where) => space.count(collection, where),
       all: (collection) => space.all(collection),

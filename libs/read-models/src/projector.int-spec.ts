@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore, UpcastingEventStore, type EventStore } from '@app/event-store';
 import { fundingEventRegistry } from '@app/config';
-import { envelope, lifecycle } from '../test-support/funding-log.js';
+import { envelope, lateBid, lifecycle } from '../test-support/funding-log.js';
 import { SqliteReadModelStore } from './embedded/sqlite-read-model-store.js';
 import { FUNDING_PROJECTIONS } from './projections/index.js';
 import { Projector, rebuildReadModels } from './projector.js';
-import type { ReadModelSpace } from './read-model-store.port.js';
+import type { ReadModelSpace, ReadModelStore } from './read-model-store.port.js';
 
 async function snapshot(space: ReadModelSpace) {
   const collections = await space.collections();
@@ -117,6 +117,42 @@ describe('projector on the embedded stores', () => {
     // The disbursement after the poison event is not applied: the projection stopped before it.
     expect(await readModels.space(1).get('grants', 'g1')).toMatchObject({ disbursedCents: 100_000 });
     await projector.stop();
+  });
+
+  it('reads no document while catching up from nothing, and reads those it needs, a collection at a time, once it resumes', async () => {
+    const reads: string[] = [];
+    const counting: ReadModelStore = Object.assign(Object.create(readModels) as ReadModelStore, {
+      space: (generation: number): ReadModelSpace => {
+        const space = readModels.space(generation);
+        return Object.assign(Object.create(space) as ReadModelSpace, {
+          get: (collection: string, id: string) => {
+            reads.push(`get ${collection}/${id}`);
+            return space.get(collection, id);
+          },
+          getMany: (collection: string, ids: readonly string[]) => {
+            reads.push(`getMany ${collection}/${ids.join(',')}`);
+            return space.getMany(collection, ids);
+          },
+        });
+      },
+    });
+    const { generation } = await rebuildReadModels(events, counting, FUNDING_PROJECTIONS);
+    expect(reads).toEqual([]);
+    expect((await snapshot(readModels.space(generation)))['calls']?.[0]?.document).toMatchObject({
+      bids: { total: 3 },
+    });
+    await events.append({ stream: 'bid-b9', expected: 'no_stream', events: [envelope(lateBid('b9').event)] });
+    const projector = new Projector(events, counting, FUNDING_PROJECTIONS);
+    await projector.start();
+    const applied = async () =>
+      (await readModels.space(generation).get('bids', 'b9')) !== null &&
+      ((await readModels.space(generation).get('calls', 'c1')) as { bids: { total: number } }).bids.total === 4;
+    while (!(await applied())) await new Promise((r) => setTimeout(r, 10));
+    await projector.stop();
+    // Resumed from checkpoints, the documents the late bid changes are read: one read per collection.
+    expect(reads).toContain('getMany calls/c1');
+    expect(reads).toContain('getMany bids/b9');
+    expect(reads.filter((r) => r.startsWith('get '))).toEqual([]);
   });
 
   it('rebuilds into a new generation with identical documents, and the projector follows the switch', async () => {

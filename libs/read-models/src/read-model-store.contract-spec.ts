@@ -80,6 +80,49 @@ for (const adapter of READ_MODEL_STORES) {
       expect(await space.get('calls', 'c2')).toBeNull();
     });
 
+    it('reads several documents of a collection at once, those that exist', async () => {
+      const space = store.space(1);
+      await space.commit(
+        'p',
+        [
+          { collection: 'calls', id: 'c1', document: { v: 1 } },
+          { collection: 'calls', id: 'c2', document: { v: 2 } },
+          { collection: 'bids', id: 'c3', document: { v: 3 } },
+        ],
+        move(null, 1),
+      );
+      await store.space(2).commit('p', [{ collection: 'calls', id: 'c4', document: { v: 4 } }], move(null, 1));
+      const found = await space.getMany('calls', ['c2', 'nope', 'c1', 'c3', 'c4', "c1' OR '1'='1"]);
+      expect([...found].sort(([a], [b]) => a.localeCompare(b))).toEqual([
+        ['c1', { v: 1 }],
+        ['c2', { v: 2 }],
+      ]);
+      expect((await space.getMany('calls', [])).size).toBe(0);
+    });
+
+    it('commits of several projections at once: each with its checkpoint, a refused one writing nothing and failing alone', async () => {
+      const space = store.space(1);
+      await space.commit('b', [], move(null, 5));
+      const outcomes = await Promise.allSettled([
+        space.commit('a', [{ collection: 'calls', id: 'a1', document: { by: 'a' } }], move(null, 6)),
+        // Stale: b is at 5.
+        space.commit('b', [{ collection: 'bids', id: 'b1', document: { by: 'b' } }], move(null, 6)),
+        space.commit('c', [{ collection: 'grants', id: 'c1', document: { by: 'c' } }], move(null, 6)),
+        store.space(2).commit('a', [{ collection: 'calls', id: 'a1', document: { by: 'a2' } }], move(null, 6)),
+      ]);
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+      expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(StaleCheckpointError);
+      expect(await space.get('calls', 'a1')).toEqual({ by: 'a' });
+      expect(await space.get('bids', 'b1')).toBeNull();
+      expect(await space.get('grants', 'c1')).toEqual({ by: 'c' });
+      expect(await store.space(2).get('calls', 'a1')).toEqual({ by: 'a2' });
+      expect((await space.statuses()).map((s) => [s.projection, s.checkpoint])).toEqual([
+        ['a', cp(6)],
+        ['b', cp(5)],
+        ['c', cp(6)],
+      ]);
+    });
+
     it('refuses a batch at or before the stored checkpoint, writing nothing of it', async () => {
       const space = store.space(1);
       await space.commit('p', [{ collection: 'docs', id: 'a', document: { v: 1 } }], move(null, 10));

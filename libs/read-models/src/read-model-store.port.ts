@@ -78,6 +78,8 @@ export interface DocumentChange {
 export interface ReadModelSpace {
   readonly generation: number;
   get(collection: string, id: string): Promise<ReadModelDocument | null>;
+  /** The documents of one collection that exist among `ids`, by id, in one read (a projector reads ahead of its events). */
+  getMany(collection: string, ids: readonly string[]): Promise<Map<string, ReadModelDocument>>;
   find(collection: string, query?: FindQuery): Promise<ReadModelDocument[]>;
   count(collection: string, where?: Where): Promise<number>;
   /** Every document of a collection, ordered by id (for comparisons and exports). */

@@ -46,8 +46,21 @@ export type LogItem = SubscriptionItem | Interrupted;
 /** A read of the log that survives its store: what a projection runner subscribes to. */
 export interface LogReader {
   subscribe(options?: SubscribeOptions): AsyncIterable<LogItem>;
+  /** The same read, handed over as the items that arrived together, in order (SharedLog). */
+  subscribeChunks?(options?: SubscribeOptions): AsyncIterable<readonly LogItem[]>;
   /** A subscriber that will not subscribe after all (it failed first). */
   giveUp?(): void;
+}
+
+/** A reader's items in chunks: its own chunks when it has them, else one item at a time. */
+export function chunksOf(reader: LogReader, options: SubscribeOptions): AsyncIterable<readonly LogItem[]> {
+  if (reader.subscribeChunks) return reader.subscribeChunks(options);
+  const items = reader.subscribe(options);
+  return {
+    async *[Symbol.asyncIterator]() {
+      for await (const item of items) yield [item];
+    },
+  };
 }
 
 export interface ResubscribeOptions extends SubscribeOptions {

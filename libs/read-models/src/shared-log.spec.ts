@@ -61,6 +61,48 @@ describe('one read of the log shared by projections', () => {
     expect(fromForty).toEqual(commits.slice(40));
   });
 
+  it('hands a subscriber of chunks what arrived together, in order, at most a chunk at a time', async () => {
+    const { store, positions } = await logOf(700);
+    const shared = new SharedLog(store, 2, { chunk: 100 });
+    const read = async (after: LogPosition | null) => {
+      const chunks: string[][] = [];
+      for await (const chunk of shared.subscribeChunks({ after })) {
+        const events = chunk.flatMap((item) => (item.kind === 'event' ? [String(item.event.position.commit)] : []));
+        chunks.push(events);
+        if (chunk.at(-1)?.kind === 'caught-up') break;
+      }
+      return chunks;
+    };
+    const [all, fromFifty] = await Promise.all([read(null), read(positions[49]!)]);
+    const commits = positions.map((p) => String(p.commit));
+    expect(all.flat()).toEqual(commits);
+    expect(fromFifty.flat()).toEqual(commits.slice(50));
+    expect(Math.max(...all.map((c) => c.length))).toBeLessThanOrEqual(100);
+    // Read from memory, the log arrives faster than it is taken: chunks, not single events.
+    expect(all.length).toBeLessThan(commits.length / 10);
+  });
+
+  it('hands a subscriber of chunks the events before an event it cannot decode, then the error', async () => {
+    const { store } = await logOf(3);
+    const poisoned: Pick<EventStore, 'subscribe'> = {
+      async *subscribe(options) {
+        for await (const item of store.subscribe(options)) {
+          if (item.kind !== 'event') break;
+          yield item;
+        }
+        throw new EventDecodingError('bid-1', { commit: 4n, prepare: 4n }, 0, 'unknown event type BidTeleported');
+      },
+    };
+    const shared = new SharedLog(poisoned as EventStore, 1, { chunk: 10 });
+    const seen: string[] = [];
+    const failure = await (async () => {
+      for await (const chunk of shared.subscribeChunks({}))
+        for (const item of chunk) if (item.kind === 'event') seen.push(String(item.event.position.commit));
+    })().catch((e: unknown) => e);
+    expect(seen).toEqual(['1', '2', '3']);
+    expect(failure).toBeInstanceOf(EventDecodingError);
+  });
+
   it('loses nothing when one subscriber is slower than the others by far more than the read runs ahead', async () => {
     const { store, positions } = await logOf(6_000);
     const shared = new SharedLog(store, 2);

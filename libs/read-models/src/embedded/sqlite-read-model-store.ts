@@ -19,54 +19,14 @@ import {
   type ReadModelStore,
   type Where,
 } from '../read-model-store.port.js';
-
-const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS documents (
-    generation INTEGER NOT NULL,
-    collection TEXT    NOT NULL,
-    id         TEXT    NOT NULL,
-    body       TEXT    NOT NULL,
-    PRIMARY KEY (generation, collection, id)
-  ) STRICT, WITHOUT ROWID;
-  CREATE TABLE IF NOT EXISTS checkpoints (
-    generation     INTEGER NOT NULL,
-    projection     TEXT    NOT NULL,
-    commit_pos     TEXT,
-    prepare_pos    TEXT,
-    failed_commit  TEXT,
-    failed_prepare TEXT,
-    failure        TEXT,
-    interruption   TEXT,
-    PRIMARY KEY (generation, projection)
-  ) STRICT;
-  CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
-  CREATE TABLE IF NOT EXISTS leases (
-    name       TEXT    PRIMARY KEY,
-    owner      TEXT    NOT NULL,
-    expires_at INTEGER NOT NULL,
-    epoch      INTEGER NOT NULL DEFAULT 0
-  ) STRICT;
-`;
-
-/** Columns added since the first schema: a file written by an older build gets them when opened. */
-const ADDED_COLUMNS: ReadonlyArray<readonly [table: string, column: string, definition: string]> = [
-  ['checkpoints', 'interruption', 'TEXT'],
-  ['leases', 'epoch', 'INTEGER NOT NULL DEFAULT 0'],
-];
+import { CommitGroup } from './sqlite-commit-group.js';
+import { fieldExpression, inCollection, prepareSchema } from './sqlite-schema.js';
 
 /**
  * The database's clock, in epoch milliseconds: lease times never come from a caller (SQLite reads
  * the clock once per statement, so one statement sees one instant).
  */
 const NOW_MS = "CAST(unixepoch('subsec') * 1000 AS INTEGER)";
-
-/** Fields the queries filter on, indexed inside the JSON bodies. */
-const INDEXED_FIELDS = ['callId', 'status', 'programmeId', 'measureId', 'subjectId'];
-/** Lists read in the order of a field within one filter: a call's bids by arrival (a click day's 100,000 of them), claims by submission. */
-const ORDERED_INDEXES: ReadonlyArray<readonly [string, string]> = [
-  ['callId', 'arrivalKey'],
-  ['status', 'submittedAt'],
-];
 
 interface CheckpointRow {
   projection: string;
@@ -80,29 +40,22 @@ interface CheckpointRow {
 
 /**
  * The embedded read-model store: documents as JSON in one SQLite file (WAL), each batch and its
- * checkpoint in one transaction. Survives restarts, so the projector resumes where it stopped.
- * Writes are fsynced at NORMAL: a read model can always be rebuilt from the event log.
+ * checkpoint in one transaction, which the batches committed in the same turn of the event loop
+ * (every projection's, as a projector's runners end them together) share (sqlite-commit-group.ts).
+ * Tables and query indexes: sqlite-schema.ts. Survives restarts, so the projector resumes where it
+ * stopped. Writes are fsynced at NORMAL: a read model can always be rebuilt from the event log.
  */
 export class SqliteReadModelStore implements ReadModelStore {
   readonly db: Database.Database;
+  private readonly commits: CommitGroup;
 
   private constructor(file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file, { timeout: 10_000 });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
-    this.db.exec(SCHEMA);
-    for (const [table, column, definition] of ADDED_COLUMNS) addColumn(this.db, table, column, definition);
-    for (const field of INDEXED_FIELDS) {
-      this.db.exec(
-        `CREATE INDEX IF NOT EXISTS documents_by_${field} ON documents (generation, collection, json_extract(body, '$.${field}'))`,
-      );
-    }
-    for (const [field, order] of ORDERED_INDEXES) {
-      this.db.exec(
-        `CREATE INDEX IF NOT EXISTS documents_by_${field}_${order} ON documents (generation, collection, json_extract(body, '$.${field}'), json_extract(body, '$.${order}'), id)`,
-      );
-    }
+    prepareSchema(this.db);
+    this.commits = new CommitGroup(this.db);
   }
 
   static open(file: string): SqliteReadModelStore {
@@ -123,7 +76,7 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   space(generation: number): ReadModelSpace {
-    return new SqliteSpace(this.db, generation);
+    return new SqliteSpace(this.db, generation, this.commits);
   }
 
   async drop(generation: number): Promise<void> {
@@ -136,12 +89,18 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   async generations(): Promise<number[]> {
-    const rows = this.db
-      .prepare<[], { generation: number }>(
-        'SELECT generation FROM checkpoints UNION SELECT generation FROM documents GROUP BY generation ORDER BY generation',
-      )
-      .all();
-    return rows.map((r) => r.generation);
+    const found = new Set(
+      this.db
+        .prepare<[], { generation: number }>('SELECT DISTINCT generation FROM checkpoints')
+        .all()
+        .map((r) => r.generation),
+    );
+    // One seek along the primary key per generation, not a pass over every document.
+    const next = this.db.prepare<[number], { generation: number }>(
+      'SELECT generation FROM documents WHERE generation > ? ORDER BY generation LIMIT 1',
+    );
+    for (let row = next.get(-1); row; row = next.get(row.generation)) found.add(row.generation);
+    return [...found].sort((a, b) => a - b);
   }
 
   async acquireLease(name: string, owner: string, ttlMs: number): Promise<Lease | null> {
@@ -180,6 +139,7 @@ class SqliteSpace implements ReadModelSpace {
   constructor(
     private readonly db: Database.Database,
     readonly generation: number,
+    private readonly commits: CommitGroup,
   ) {
     this.prepare = preparedOnce(db);
   }
@@ -192,19 +152,30 @@ class SqliteSpace implements ReadModelSpace {
     return row ? (JSON.parse(row.body) as ReadModelDocument) : null;
   }
 
+  async getMany(collection: string, ids: readonly string[]): Promise<Map<string, ReadModelDocument>> {
+    assertName('collection', collection);
+    const found = new Map<string, ReadModelDocument>();
+    // The ids go in as one JSON array: one statement, whatever their number.
+    const rows = this.prepare<[number, string, string], { id: string; body: string }>(
+      'SELECT id, body FROM documents WHERE generation = ? AND collection = ? AND id IN (SELECT value FROM json_each(?))',
+    ).all(this.generation, collection, JSON.stringify(ids));
+    for (const row of rows) found.set(row.id, JSON.parse(row.body) as ReadModelDocument);
+    return found;
+  }
+
   async find(collection: string, query: FindQuery = {}): Promise<ReadModelDocument[]> {
     assertName('collection', collection);
     const { clause, values } = whereClause(query.where);
     const order = (query.orderBy ?? []).map(({ field, direction }) => {
       assertName('field', field);
-      return `json_extract(body, '$.${field}') ${direction === 'desc' ? 'DESC' : 'ASC'}`;
+      return `${fieldExpression(field)} ${direction === 'desc' ? 'DESC' : 'ASC'}`;
     });
+    // The collection as a literal: what matches a query to its partial index (sqlite-schema.ts).
     const sql =
-      `SELECT body FROM documents WHERE generation = ? AND collection = ?${clause}` +
+      `SELECT body FROM documents WHERE generation = ? AND ${inCollection(collection)}${clause}` +
       ` ORDER BY ${[...order, 'id ASC'].join(', ')} LIMIT ? OFFSET ?`;
     const rows = this.prepare<unknown[], { body: string }>(sql).all(
       this.generation,
-      collection,
       ...values,
       query.limit ?? -1,
       query.offset ?? 0,
@@ -216,8 +187,8 @@ class SqliteSpace implements ReadModelSpace {
     assertName('collection', collection);
     const { clause, values } = whereClause(where);
     const row = this.prepare<unknown[], { n: number }>(
-      `SELECT count(*) AS n FROM documents WHERE generation = ? AND collection = ?${clause}`,
-    ).get(this.generation, collection, ...values);
+      `SELECT count(*) AS n FROM documents WHERE generation = ? AND ${inCollection(collection)}${clause}`,
+    ).get(this.generation, ...values);
     return row?.n ?? 0;
   }
 
@@ -252,23 +223,27 @@ class SqliteSpace implements ReadModelSpace {
     );
     const remove = this.prepare('DELETE FROM documents WHERE generation = ? AND collection = ? AND id = ?');
     const checkpoint = move.to;
-    // IMMEDIATE: the write lock is taken first, so the fence and the checkpoint read here cannot
-    // change before the batch is written (a lease taken over meanwhile waits for this transaction).
-    this.db
-      .transaction(() => {
-        this.assertFence(fence);
-        assertMovesFrom(projection, toStatus(projection, this.checkpointRow(projection)).checkpoint, move);
-        for (const { collection, id, document } of changes) {
-          if (document === null) remove.run(this.generation, collection, id);
-          else upsert.run(this.generation, collection, id, JSON.stringify(document));
-        }
-        this.prepare(
-          'INSERT INTO checkpoints (generation, projection, commit_pos, prepare_pos, failed_commit, failed_prepare, failure, interruption) ' +
-            'VALUES (?, ?, ?, ?, NULL, NULL, NULL, NULL) ON CONFLICT (generation, projection) DO UPDATE SET ' +
-            'commit_pos = excluded.commit_pos, prepare_pos = excluded.prepare_pos, failed_commit = NULL, failed_prepare = NULL, failure = NULL, interruption = NULL',
-        ).run(this.generation, projection, checkpoint.commit, checkpoint.prepare);
-      })
-      .immediate();
+    const documents = changes.map(({ collection, id, document }) => ({
+      collection,
+      id,
+      body: document === null ? null : JSON.stringify(document),
+    }));
+    // With the other projections' commits of this turn, in one IMMEDIATE transaction (sqlite-commit-group.ts):
+    // the write lock is taken first, so the fence and the checkpoint read here cannot change before
+    // the batch is written (a lease taken over meanwhile waits for this transaction).
+    await this.commits.submit(() => {
+      this.assertFence(fence);
+      assertMovesFrom(projection, toStatus(projection, this.checkpointRow(projection)).checkpoint, move);
+      for (const { collection, id, body } of documents) {
+        if (body === null) remove.run(this.generation, collection, id);
+        else upsert.run(this.generation, collection, id, body);
+      }
+      this.prepare(
+        'INSERT INTO checkpoints (generation, projection, commit_pos, prepare_pos, failed_commit, failed_prepare, failure, interruption) ' +
+          'VALUES (?, ?, ?, ?, NULL, NULL, NULL, NULL) ON CONFLICT (generation, projection) DO UPDATE SET ' +
+          'commit_pos = excluded.commit_pos, prepare_pos = excluded.prepare_pos, failed_commit = NULL, failed_prepare = NULL, failure = NULL, interruption = NULL',
+      ).run(this.generation, projection, checkpoint.commit, checkpoint.prepare);
+    });
   }
 
   async claim(projection: string, fence: Fence): Promise<ProjectionStatus> {
@@ -342,9 +317,9 @@ function whereClause(where: Where | undefined): { clause: string; values: unknow
   for (const [field, value] of entries) {
     assertName('field', field);
     if (value === null) {
-      parts.push(`json_extract(body, '$.${field}') IS NULL`);
+      parts.push(`${fieldExpression(field)} IS NULL`);
     } else {
-      parts.push(`json_extract(body, '$.${field}') = ?`);
+      parts.push(`${fieldExpression(field)} = ?`);
       values.push(typeof value === 'boolean' ? (value ? 1 : 0) : value);
     }
   }
@@ -363,17 +338,6 @@ function toStatus(projection: string, row: CheckpointRow | undefined): Projectio
   };
 }
 
-/** Adds a column to a table made by an older build; another process opening the file at once may have just done it. */
-function addColumn(db: Database.Database, table: string, column: string, definition: string): void {
-  const columns = db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${table}')`).all();
-  if (columns.some((c) => c.name === column)) return;
-  try {
-    db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
-  } catch (error) {
-    if (!(error instanceof Error && error.message.includes('duplicate column name'))) throw error;
-  }
-}
-
 const statementCaches = new WeakMap<Database.Database, Map<string, Database.Statement>>();
 
 /** `db.prepare`, each SQL text compiled once per connection: a catch-up asks for the same few statements a million times. */
@@ -385,7 +349,7 @@ function preparedOnce(db: Database.Database): Database.Database['prepare'] {
     let statement = statements.get(sql);
     if (!statement) {
       statement = db.prepare(sql);
-      // Filters and orders make a bounded set of texts; a runaway set is not kept.
+      // Collections, filters and orders make a bounded set of texts; a runaway set is not kept.
       if (statements.size < 500) statements.set(sql, statement);
     }
     return statement;

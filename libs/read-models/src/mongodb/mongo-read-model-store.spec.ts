@@ -48,6 +48,7 @@ describe('time limits', () => {
     expect(await store.acquireLease('projector', 'a', 15_000)).toMatchObject({ epoch: 1 });
     await store.releaseLease('projector', 'a');
     await space.get('calls', 'c1');
+    await space.getMany('calls', ['c1', 'c2']);
     await space.find('calls', { where: { status: 'open' }, limit: 5 });
     await space.count('calls', { status: 'open' });
     await space.all('calls');

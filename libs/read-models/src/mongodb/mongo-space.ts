@@ -50,6 +50,17 @@ export class MongoSpace implements ReadModelSpace {
     return fromStoredDocument(stored);
   }
 
+  async getMany(collection: string, ids: readonly string[]): Promise<Map<string, ReadModelDocument>> {
+    const found = new Map<string, ReadModelDocument>();
+    if (ids.length === 0) return found;
+    const rows = await this.store
+      .documents(this.generation, collection)
+      .find({ _id: { $in: [...ids] } }, { ...this.store.limits })
+      .toArray();
+    for (const row of rows) found.set(row._id, fromStoredDocument(row) as ReadModelDocument);
+    return found;
+  }
+
   async find(collection: string, query: FindQuery = {}): Promise<ReadModelDocument[]> {
     const documents = this.store.documents(this.generation, collection);
     const plan = toMongoFind(query);
