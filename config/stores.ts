@@ -175,6 +175,17 @@ export const FUNDING_UPCASTERS: readonly Upcaster[] = [
       return { ...d, items: d.items.map((item) => ({ paidOn: null, document: null, ...item })) };
     },
   },
+  // Issue #27, the accounting function (docs/adr/0022): a fund share established before co-financing
+  // splits has none stated (its EU rate, when given, stays); a measure defined before priority axes has none.
+  {
+    type: 'ProgrammeEstablished',
+    fromVersion: 4,
+    upcast: (data) => {
+      const d = data as { funds: readonly object[] };
+      return { ...d, funds: d.funds.map((share) => ({ cofinancing: null, ...share })) };
+    },
+  },
+  withDefaults('MeasureDefined', 2, { priorityAxis: null }),
   notUpcastable('GrantAwarded', "submittedBy (the bid's BidSubmitted knows it)"),
   notUpcastable('BidWithdrawn', 'previousStatus (the bid stream knows it)'),
   notUpcastable('DisbursementRecorded', "programmeId and measureId (the grant's GrantAwarded knows them)"),

@@ -41,6 +41,7 @@ export const KEYS = {
   auditor: 'auditor-dev-api-key',
   viewer: 'viewer-dev-api-key',
   controller: 'controller-dev-api-key',
+  accountingOfficer: 'accounting-officer-dev-api-key',
 } as const;
 
 export const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });

@@ -771,6 +771,23 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        CofinancingDto: {
+            /**
+             * @description The EU fund, in basis points of the public contribution
+             * @example 5000
+             */
+            euBp: number;
+            /**
+             * @description The State (for Italy the rotation fund of law 183/1987), in basis points
+             * @example 3500
+             */
+            nationalBp: number;
+            /**
+             * @description The region, in basis points; the three sum to 10000
+             * @example 1500
+             */
+            regionalBp: number;
+        };
         FundShareDto: {
             /**
              * @description FSE: European Social Fund; FESR: European Regional Development Fund
@@ -787,6 +804,8 @@ export interface components {
              * @example 5000
              */
             euCoFinancingRateBp?: number;
+            /** @description Who pays each euro of public contribution: EU / national / regional, summing to 10000 basis points (WECARE POR 2014-2020: 5000 / 3500 / 1500). Required before anything of the fund can be declared to the Commission; its euBp is the EU co-financing rate. */
+            cofinancing?: components["schemas"]["CofinancingDto"];
         };
         EligibilityPeriodDto: {
             /**
@@ -1044,6 +1063,8 @@ export interface components {
              * @default false
              */
             sensitive?: boolean;
+            /** @description The priority axis (2014-2020) or priority (2021-2027) of the programme the measure sits under, e.g. "II": payment applications total by it */
+            priorityAxis?: string | null;
         };
         DefineMeasureResponse: {
             /**

@@ -25,8 +25,8 @@ export type FundingEventType = FundingEvent['type'];
  * (`config/stores.ts`). The v2 shapes and why v1 cannot be upcast: docs/adr/0007.
  */
 export const FUNDING_EVENT_SCHEMA_VERSIONS = {
-  ProgrammeEstablished: 4,
-  MeasureDefined: 2,
+  ProgrammeEstablished: 5,
+  MeasureDefined: 3,
   MeasureBudgetReserved: 1,
   MeasureReservationReleased: 1,
   CallOpened: 6,

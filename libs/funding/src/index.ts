@@ -51,3 +51,4 @@ export type { VerifyExpenditureClaim } from './expenditure/verify-expenditure-cl
 export type { OrderRecovery } from './recoveries/order-recovery.js';
 export type { RecordRecoveryReceipt } from './recoveries/record-recovery-receipt.js';
 export type { WriteOffRecovery } from './recoveries/write-off-recovery.js';
+export * from './accounting/cofinancing.js';

@@ -71,8 +71,8 @@ export const programmeEstablished: ProgrammeEvent = {
     code: 'WECARE',
     title: 'Welfare Cantiere Regionale',
     funds: [
-      { fund: 'FSE', amountCents: EUR(15_000_000), euCoFinancingRateBp: null },
-      { fund: 'FESR', amountCents: EUR(5_000_000), euCoFinancingRateBp: null },
+      { fund: 'FSE', amountCents: EUR(15_000_000), euCoFinancingRateBp: null, cofinancing: null },
+      { fund: 'FESR', amountCents: EUR(5_000_000), euCoFinancingRateBp: null, cofinancing: null },
     ],
     rules: DEFAULT_PROGRAMME_RULES,
     establishedAt: '2017-05-22T10:00:00.000Z',
@@ -89,6 +89,7 @@ export const measureDefined: ProgrammeEvent = {
     fund: 'FSE',
     allocationCents: EUR(4_000_000),
     sensitive: false,
+    priorityAxis: null,
     definedAt: '2017-05-22T10:00:00.000Z',
   },
 };

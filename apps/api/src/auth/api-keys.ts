@@ -11,6 +11,7 @@ export const ROLES = [
   'viewer',
   'data-protection-officer',
   'controller',
+  'accounting-officer',
 ] as const;
 export type Role = (typeof ROLES)[number];
 

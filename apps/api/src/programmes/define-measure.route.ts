@@ -36,6 +36,13 @@ export class DefineMeasureDto {
   @IsOptional()
   @IsBoolean()
   sensitive?: boolean;
+
+  @IsText(
+    'The priority axis (2014-2020) or priority (2021-2027) of the programme the measure sits under, e.g. "II": payment applications total by it',
+    64,
+    true,
+  )
+  priorityAxis?: string;
 }
 
 export class DefineMeasureResponse extends WriteResult {
@@ -68,6 +75,7 @@ export class DefineMeasureRoute {
         title: 'Corporate welfare',
         fund: 'FSE',
         allocationCents: 400_000_000,
+        priorityAxis: 'II',
       },
     },
     example: { programmeId: 'wecare', measureId: 'wecare-m4', revision: 4, position: '5' },
@@ -95,6 +103,7 @@ export class DefineMeasureRoute {
         fund,
         allocationCents,
         sensitive: body.sensitive ?? false,
+        priorityAxis: body.priorityAxis ?? null,
       },
       { programmeId, measureId },
     );

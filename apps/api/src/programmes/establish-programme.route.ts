@@ -35,6 +35,25 @@ const CodeList = (description: string) =>
     Length(1, 64, { each: true }),
   );
 
+const BasisPoints = (description: string, example: number) =>
+  applyDecorators(
+    ApiProperty({ type: 'integer', minimum: 0, maximum: 10_000, example, description }),
+    IsInt(),
+    Min(0),
+    Max(10_000),
+  );
+
+export class CofinancingDto {
+  @BasisPoints('The EU fund, in basis points of the public contribution', 5000)
+  euBp!: number;
+
+  @BasisPoints('The State (for Italy the rotation fund of law 183/1987), in basis points', 3500)
+  nationalBp!: number;
+
+  @BasisPoints('The region, in basis points; the three sum to 10000', 1500)
+  regionalBp!: number;
+}
+
 export class FundShareDto {
   @ApiProperty({ enum: FUNDS, description: 'FSE: European Social Fund; FESR: European Regional Development Fund' })
   @IsIn(FUNDS)
@@ -55,6 +74,16 @@ export class FundShareDto {
   @Min(0)
   @Max(10_000)
   euCoFinancingRateBp?: number;
+
+  @ApiPropertyOptional({
+    type: CofinancingDto,
+    description:
+      'Who pays each euro of public contribution: EU / national / regional, summing to 10000 basis points (WECARE POR 2014-2020: 5000 / 3500 / 1500). Required before anything of the fund can be declared to the Commission; its euBp is the EU co-financing rate.',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CofinancingDto)
+  cofinancing?: CofinancingDto;
 }
 
 export class DeMinimisRuleDto {
@@ -203,8 +232,16 @@ export class EstablishProgrammeRoute {
         code: 'WECARE',
         title: 'WECARE - Welfare Cantiere Regionale: regional strategy for social innovation',
         funds: [
-          { fund: 'FSE', amountCents: 1_500_000_000, euCoFinancingRateBp: 5000 },
-          { fund: 'FESR', amountCents: 500_000_000, euCoFinancingRateBp: 5000 },
+          {
+            fund: 'FSE',
+            amountCents: 1_500_000_000,
+            cofinancing: { euBp: 5000, nationalBp: 3500, regionalBp: 1500 },
+          },
+          {
+            fund: 'FESR',
+            amountCents: 500_000_000,
+            cofinancing: { euBp: 5000, nationalBp: 3500, regionalBp: 1500 },
+          },
         ],
         rules: {
           programmingPeriod: '2014-2020',
@@ -223,10 +260,13 @@ export class EstablishProgrammeRoute {
   })
   establish(@CommandRequest() context: CommandContext, @Body() body: EstablishProgrammeDto) {
     const programmeId = body.programmeId ?? generatedId(context, 'programme');
-    const funds = body.funds.map(({ fund, amountCents, euCoFinancingRateBp }) => ({
+    const funds = body.funds.map(({ fund, amountCents, euCoFinancingRateBp, cofinancing }) => ({
       fund,
       amountCents,
       euCoFinancingRateBp: euCoFinancingRateBp ?? null,
+      cofinancing: cofinancing
+        ? { euBp: cofinancing.euBp, nationalBp: cofinancing.nationalBp, regionalBp: cofinancing.regionalBp }
+        : null,
     }));
     const r = body.rules;
     const rules = r

@@ -10,10 +10,17 @@ export const READERS = [
   'evaluator',
   'finance-officer',
   'controller',
+  'accounting-officer',
 ] as const;
 
 /** Who reads expenditure claims: those who verify, pay, order recoveries, and audit. */
-export const CLAIM_READERS = ['controller', 'finance-officer', 'programme-manager', 'auditor'] as const;
+export const CLAIM_READERS = [
+  'controller',
+  'finance-officer',
+  'programme-manager',
+  'auditor',
+  'accounting-officer',
+] as const;
 
 /** The roles that act on natural persons: they see them in sensitive measures, and see who they are. */
 const ACTING = ['programme-manager', 'evaluator', 'finance-officer', 'controller', 'data-protection-officer'] as const;

@@ -16,6 +16,8 @@ export type DefineMeasure = {
   readonly allocationCents: Cents;
   /** Touches health or social or economic hardship: its natural persons are never shown publicly. */
   readonly sensitive?: boolean;
+  /** The programme's priority axis or priority it sits under. */
+  readonly priorityAxis?: string | null;
 };
 
 /**
@@ -36,6 +38,8 @@ export const defineMeasure: CommandPlan<DefineMeasure, { programme: Programme }>
       refuse('MEASURE_CODE_TAKEN', `Measure code ${command.code} is already used in this programme`);
     }
     assertPositiveCents(command.allocationCents, 'measure allocation');
+    const priorityAxis = command.priorityAxis ?? null;
+    if (priorityAxis !== null) assertText(priorityAxis, 'priority axis', 64);
     const share = programme.funds.find((f) => f.fund === command.fund);
     if (!share) refuse('FUND_NOT_IN_PROGRAMME', `Programme has no ${command.fund} share`);
     const allocated = fundAllocatedCents(programme, command.fund);
@@ -56,6 +60,7 @@ export const defineMeasure: CommandPlan<DefineMeasure, { programme: Programme }>
           fund: command.fund,
           allocationCents: command.allocationCents,
           sensitive: command.sensitive ?? false,
+          priorityAxis,
           definedAt: instant(now),
         },
       },

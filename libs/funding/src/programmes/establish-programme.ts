@@ -5,6 +5,8 @@ import { assertPositiveCents } from '../money.js';
 import { programmeStream } from '../streams.js';
 import { assertText } from '../text.js';
 import { PROGRAMME, type Programme } from './programme.js';
+import { assertCofinancing, type Cofinancing } from '../accounting/cofinancing.js';
+import type { FundShare } from './programme.events.js';
 import { assertEligibilityPeriod } from './eligibility.js';
 import {
   DEFAULT_PROGRAMME_RULES,
@@ -22,6 +24,8 @@ export type EstablishProgramme = {
     readonly fund: Fund;
     readonly amountCents: number;
     readonly euCoFinancingRateBp?: number | null;
+    /** EU / national / regional, summing to 10,000 basis points; its EU share is the EU co-financing rate. */
+    readonly cofinancing?: Cofinancing | null;
   }>;
   /**
    * Absent: DEFAULT_PROGRAMME_RULES (EU Reg. 2021/1060 art. 82 retention, 60 days to appeal); an
@@ -42,13 +46,26 @@ export const establishProgramme: CommandPlan<EstablishProgramme, { programme: Pr
     assertText(command.title, 'programme title');
     if (command.funds.length === 0) refuse('INVALID_INPUT', 'A programme needs at least one fund share');
     const seen = new Set<Fund>();
+    const funds: FundShare[] = [];
     for (const share of command.funds) {
       if (seen.has(share.fund)) refuse('DUPLICATE_FUND', `Fund ${share.fund} appears more than once`);
       seen.add(share.fund);
       assertPositiveCents(share.amountCents, `${share.fund} amount`);
-      const rate = share.euCoFinancingRateBp ?? null;
-      if (rate !== null && (!Number.isInteger(rate) || rate < 0 || rate > 10_000))
+      const given = share.euCoFinancingRateBp ?? null;
+      if (given !== null && (!Number.isInteger(given) || given < 0 || given > 10_000))
         refuse('INVALID_INPUT', `${share.fund} co-financing rate must be 0 to 10000 basis points`);
+      const cofinancing = share.cofinancing == null ? null : assertCofinancing(share.cofinancing, share.fund);
+      if (cofinancing !== null && given !== null && given !== cofinancing.euBp)
+        refuse(
+          'INVALID_INPUT',
+          `${share.fund}: euCoFinancingRateBp ${given} differs from the EU share of its co-financing, ${cofinancing.euBp}`,
+        );
+      funds.push({
+        fund: share.fund,
+        amountCents: share.amountCents,
+        euCoFinancingRateBp: cofinancing?.euBp ?? given,
+        cofinancing,
+      });
     }
     const given = command.rules ?? {};
     const rules: ProgrammeRules = { ...DEFAULT_PROGRAMME_RULES, ...given };
@@ -86,11 +103,7 @@ export const establishProgramme: CommandPlan<EstablishProgramme, { programme: Pr
           programmeId: command.programmeId,
           code: command.code,
           title: command.title,
-          funds: command.funds.map(({ fund, amountCents, euCoFinancingRateBp }) => ({
-            fund,
-            amountCents,
-            euCoFinancingRateBp: euCoFinancingRateBp ?? null,
-          })),
+          funds,
           rules: {
             programmingPeriod: rules.programmingPeriod,
             eligibility,

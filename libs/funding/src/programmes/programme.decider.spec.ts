@@ -53,6 +53,46 @@ describe('establishing a programme', () => {
     await expectRefusal(given().when({ ...establish, funds }, now), 'DUPLICATE_FUND');
   });
 
+  it('records each fund share’s co-financing split, its EU share as the EU co-financing rate', async () => {
+    const cofinancing = { euBp: 5000, nationalBp: 3500, regionalBp: 1500 };
+    const events = await given().when(
+      { ...establish, funds: [{ fund: 'FSE', amountCents: EUR(15_000_000), cofinancing }] },
+      now,
+    );
+    expect(events).toEqual([
+      {
+        type: 'ProgrammeEstablished',
+        data: {
+          ...programmeEstablished.data,
+          funds: [{ fund: 'FSE', amountCents: EUR(15_000_000), euCoFinancingRateBp: 5000, cofinancing }],
+        },
+      },
+    ]);
+  });
+
+  it.each([
+    [{ euBp: 5000, nationalBp: 3500, regionalBp: 1000 }, undefined],
+    [{ euBp: 5000, nationalBp: 3500, regionalBp: 1500 }, 6000],
+  ])('refuses co-financing %j with EU rate %p', async (cofinancing, euCoFinancingRateBp) => {
+    await expectRefusal(
+      given().when(
+        {
+          ...establish,
+          funds: [
+            {
+              fund: 'FSE',
+              amountCents: 100,
+              cofinancing,
+              ...(euCoFinancingRateBp === undefined ? {} : { euCoFinancingRateBp }),
+            },
+          ],
+        },
+        now,
+      ),
+      'INVALID_INPUT',
+    );
+  });
+
   it('refuses a programme without fund shares', async () => {
     await expectRefusal(given().when({ ...establish, funds: [] }, now), 'INVALID_INPUT');
   });
@@ -107,8 +147,18 @@ describe("a programme's eligibility period (Reg. (EU) 1303/2013 art. 65(2); 2021
 describe('defining a measure', () => {
   it('records a measure on one of the programme funds', async () => {
     expect(await given(programmeEstablished).when(defineM1, now)).toEqual([
-      { type: 'MeasureDefined', data: { ...m1, sensitive: false, definedAt: now.toISOString() } },
+      { type: 'MeasureDefined', data: { ...m1, sensitive: false, priorityAxis: null, definedAt: now.toISOString() } },
     ]);
+  });
+
+  it('records the priority axis the measure sits under, and refuses one that is not a short text', async () => {
+    expect(await given(programmeEstablished).when({ ...defineM1, priorityAxis: 'II' }, now)).toEqual([
+      { type: 'MeasureDefined', data: { ...m1, sensitive: false, priorityAxis: 'II', definedAt: now.toISOString() } },
+    ]);
+    await expectRefusal(
+      given(programmeEstablished).when({ ...defineM1, priorityAxis: 'x'.repeat(65) }, now),
+      'INVALID_INPUT',
+    );
   });
 
   it('accepts allocations that use up the fund exactly (invariant 1 is ≤)', async () => {
@@ -128,7 +178,10 @@ describe('defining a measure', () => {
   it('refuses a measure on a fund the programme does not have', async () => {
     const fseOnly = {
       type: 'ProgrammeEstablished',
-      data: { ...programmeEstablished.data, funds: [{ fund: 'FSE', amountCents: 100, euCoFinancingRateBp: null }] },
+      data: {
+        ...programmeEstablished.data,
+        funds: [{ fund: 'FSE', amountCents: 100, euCoFinancingRateBp: null, cofinancing: null }],
+      },
     } as ProgrammeEvent;
     await expectRefusal(
       given(fseOnly).when({ ...defineM1, fund: 'FESR', allocationCents: 1 }, now),

@@ -1,11 +1,17 @@
 import type { Cents } from '../money.js';
 import type { Fund, Instant } from '../funding.types.js';
+import type { Cofinancing } from '../accounting/cofinancing.js';
 
 export interface FundShare {
   readonly fund: Fund;
   readonly amountCents: Cents;
   /** The EU's share of every euro of this fund, in basis points (5000 = 50%); null where the programme did not state it. */
   readonly euCoFinancingRateBp: number | null;
+  /**
+   * v5: who pays each euro of it, EU / national / regional (its `euBp` is `euCoFinancingRateBp`);
+   * null where the programme did not state it: nothing of the fund can then be declared to the Commission.
+   */
+  readonly cofinancing: Cofinancing | null;
 }
 
 /** How long the records of an operation are kept once it ends: from 31 December of the year of its last payment, or of its award. */
@@ -14,6 +20,16 @@ export type RetentionRule = { readonly from: 'last-payment' | 'award'; readonly 
 export const PROGRAMMING_PERIODS = ['2014-2020', '2021-2027'] as const;
 /** 2014-2020 under Reg. (EU) 1303/2013; 2021-2027 under Reg. (EU) 2021/1060. */
 export type ProgrammingPeriod = (typeof PROGRAMMING_PERIODS)[number];
+
+/**
+ * What the Commission pays on a payment application as interim payment, in basis points of the EU
+ * share it declares: 90% under Reg. (EU) 1303/2013 art. 130, 95% under Reg. (EU) 2021/1060 art. 91;
+ * the rest at the acceptance of the accounts.
+ */
+export const INTERIM_PAYMENT_BP_BY_PERIOD: { readonly [Period in ProgrammingPeriod]: number } = {
+  '2014-2020': 9_000,
+  '2021-2027': 9_500,
+};
 
 /** A span of days, YYYY-MM-DD, both included. */
 export interface EligibilityPeriod {
@@ -67,7 +83,8 @@ export const DEFAULT_PROGRAMME_RULES: ProgrammeRules = {
 
 /**
  * v2: with the programme's rules. v3: rules with the programming period, de minimis and code lists;
- * funds with their EU co-financing rate. v4: rules with the eligibility period.
+ * funds with their EU co-financing rate. v4: rules with the eligibility period. v5: funds with
+ * their co-financing split.
  */
 export type ProgrammeEstablished = {
   readonly type: 'ProgrammeEstablished';
@@ -81,7 +98,10 @@ export type ProgrammeEstablished = {
   };
 };
 
-/** v2: with `sensitive`, for a measure touching health or social or economic hardship (D.lgs. 33/2013 art. 26(4)). */
+/**
+ * v2: with `sensitive`, for a measure touching health or social or economic hardship (D.lgs. 33/2013
+ * art. 26(4)). v3: with its priority axis (2014-2020) or priority (2021-2027), null where not stated.
+ */
 export type MeasureDefined = {
   readonly type: 'MeasureDefined';
   readonly data: {
@@ -93,6 +113,8 @@ export type MeasureDefined = {
     readonly allocationCents: Cents;
     /** Its natural persons are shown to no one but the roles that act on them, and never published. */
     readonly sensitive: boolean;
+    /** The programme's priority axis or priority the measure sits under (e.g. "II"): payment applications total by it. */
+    readonly priorityAxis: string | null;
     readonly definedAt: Instant;
   };
 };

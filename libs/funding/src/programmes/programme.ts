@@ -10,6 +10,7 @@ export interface Measure {
   readonly fund: Fund;
   readonly allocationCents: Cents;
   readonly sensitive: boolean;
+  readonly priorityAxis: string | null;
   /** Budget reserved by calls that are open or closed, by call id. */
   readonly reservations: ReadonlyMap<string, Cents>;
 }
@@ -40,7 +41,7 @@ export function evolveProgramme(state: Programme, event: ProgrammeEvent): Progra
       };
     case 'MeasureDefined': {
       if (state.status !== 'established') return state;
-      const { measureId, code, fund, allocationCents, sensitive } = event.data;
+      const { measureId, code, fund, allocationCents, sensitive, priorityAxis } = event.data;
       return {
         ...state,
         measures: new Map(state.measures).set(measureId, {
@@ -49,6 +50,7 @@ export function evolveProgramme(state: Programme, event: ProgrammeEvent): Progra
           fund,
           allocationCents,
           sensitive,
+          priorityAxis,
           reservations: new Map(),
         }),
       };
