@@ -7,6 +7,10 @@ import { cancelCall, type CancelCall } from './calls/cancel-call.js';
 import { closeCall, type CloseCall } from './calls/close-call.js';
 import { openCall, type OpenCall } from './calls/open-call.js';
 import type { CommandPlan } from './command-plan.js';
+import { makeFinancialCorrection, type MakeFinancialCorrection } from './accounting/make-financial-correction.js';
+import { recordCommissionReceipt, type RecordCommissionReceipt } from './accounting/record-commission-receipt.js';
+import { submitAccounts, type SubmitAccounts } from './accounting/submit-accounts.js';
+import { submitPaymentApplication, type SubmitPaymentApplication } from './accounting/submit-payment-application.js';
 import { eraseDataSubject, type EraseDataSubject } from './data-subjects/erase-data-subject.js';
 import { submitExpenditureClaim, type SubmitExpenditureClaim } from './expenditure/submit-expenditure-claim.js';
 import { verifyExpenditureClaim, type VerifyExpenditureClaim } from './expenditure/verify-expenditure-claim.js';
@@ -38,7 +42,11 @@ export type FundingCommand =
   | OrderRecovery
   | RecordRecoveryReceipt
   | WriteOffRecovery
-  | EraseDataSubject;
+  | EraseDataSubject
+  | SubmitPaymentApplication
+  | RecordCommissionReceipt
+  | SubmitAccounts
+  | MakeFinancialCorrection;
 export type FundingCommandType = FundingCommand['type'];
 
 /** A plan seen from the pipeline: the state's shape is the plan's own business. */
@@ -65,6 +73,10 @@ export const FUNDING_COMMANDS: { readonly [T in FundingCommandType]: PlanOf<Extr
   RecordRecoveryReceipt: recordRecoveryReceipt,
   WriteOffRecovery: writeOffRecovery,
   EraseDataSubject: eraseDataSubject,
+  SubmitPaymentApplication: submitPaymentApplication,
+  RecordCommissionReceipt: recordCommissionReceipt,
+  SubmitAccounts: submitAccounts,
+  MakeFinancialCorrection: makeFinancialCorrection,
 };
 
 export function planOf<C extends FundingCommand>(command: C): PlanOf<C> {

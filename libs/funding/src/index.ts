@@ -52,3 +52,14 @@ export type { OrderRecovery } from './recoveries/order-recovery.js';
 export type { RecordRecoveryReceipt } from './recoveries/record-recovery-receipt.js';
 export type { WriteOffRecovery } from './recoveries/write-off-recovery.js';
 export * from './accounting/cofinancing.js';
+export * from './accounting/accounting-year.js';
+export * from './accounting/declarations.events.js';
+export * from './accounting/declarations.js';
+export {
+  CORRECTION_TREATMENTS,
+  type CorrectionTreatment,
+  type MakeFinancialCorrection,
+} from './accounting/make-financial-correction.js';
+export type { RecordCommissionReceipt } from './accounting/record-commission-receipt.js';
+export type { SubmitAccounts } from './accounting/submit-accounts.js';
+export type { SubmitPaymentApplication } from './accounting/submit-payment-application.js';

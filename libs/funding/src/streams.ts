@@ -22,6 +22,13 @@ export const claimStream = (claimId: string): string => `claim-${claimId}`;
  * a document is claimed once, by whichever grant claims it first.
  */
 export const documentStream = (key: string): string => `document-${documentHash(key)}`;
+/**
+ * One stream per programme and fund: its account with the Commission (applications, receipts,
+ * corrections, accounts), docs/adr/0022. The fund is one of FUNDS, so the name cannot be ambiguous.
+ */
+export const declarationsStream = (programmeId: string, fund: string): string => `declarations-${programmeId}-${fund}`;
+/** One stream per payment application id: the id is used once, and names the fund's account that holds it. */
+export const paymentApplicationStream = (applicationId: string): string => `paymentapplication-${applicationId}`;
 
 /** The stream an event belongs to: every event names the entity whose stream holds it. */
 export function streamOf(event: FundingEvent): string {
@@ -68,6 +75,13 @@ export function streamOf(event: FundingEvent): string {
       return cupStream(event.data.cup);
     case 'DeMinimisAidRecorded':
       return undertakingStream(event.data.undertaking);
+    case 'PaymentApplicationSubmitted':
+    case 'CommissionPaymentReceived':
+    case 'FinancialCorrectionMade':
+    case 'AccountsSubmitted':
+      return declarationsStream(event.data.programmeId, event.data.fund);
+    case 'PaymentApplicationNumbered':
+      return paymentApplicationStream(event.data.applicationId);
     default:
       return assertNever(event);
   }

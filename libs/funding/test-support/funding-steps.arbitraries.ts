@@ -175,5 +175,11 @@ function sharedTarget(command: FundingCommand): Partial<FundingCommand> {
       return { claimId: command.claimId };
     case 'EraseDataSubject':
       return { subjectId: command.subjectId };
+    case 'SubmitPaymentApplication':
+    case 'SubmitAccounts':
+    case 'MakeFinancialCorrection':
+      return { programmeId: command.programmeId };
+    case 'RecordCommissionReceipt':
+      return { applicationId: command.applicationId };
   }
 }

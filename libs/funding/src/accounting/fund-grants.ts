@@ -1,0 +1,64 @@
+import { reading, type StreamToRead } from '../command-plan.js';
+import { refuse } from '../domain-error.js';
+import type { Fund } from '../funding.types.js';
+import type { EstablishedProgramme, Programme } from '../programmes/programme.js';
+import { callStream, grantStream } from '../streams.js';
+import type { Cofinancing } from './cofinancing.js';
+import type { FundGrant } from './declarable.js';
+import { CALL_GRANTS, GRANT_PAYMENTS, type CallGrants, type GrantPayments } from './grant-payments.js';
+
+/**
+ * The streams behind a fund's declarations, found in the streams themselves (never a read model):
+ * the programme names its measures and the calls that reserved budget from them; each call names
+ * the grants it committed budget to.
+ */
+export type FundStreams = { programme: Programme } & { [call: `call:${string}`]: CallGrants } & {
+  [grant: `grant:${string}`]: GrantPayments;
+};
+
+/** The calls of the fund's measures, then, once they are read, their grants. */
+export function fundStreamsToRead(
+  state: Partial<FundStreams>,
+  fund: Fund,
+): Record<string, StreamToRead<CallGrants> | StreamToRead<GrantPayments>> {
+  const programme = state.programme;
+  if (!programme || programme.status !== 'established') return {};
+  const reads: Record<string, StreamToRead<CallGrants> | StreamToRead<GrantPayments>> = {};
+  for (const measure of programme.measures.values()) {
+    if (measure.fund !== fund) continue;
+    for (const callId of measure.reservations.keys()) {
+      reads[`call:${callId}`] = reading(CALL_GRANTS, callStream(callId));
+      const call = (state as Record<string, CallGrants | undefined>)[`call:${callId}`];
+      for (const grantId of call?.grantIds ?? [])
+        reads[`grant:${grantId}`] = reading(GRANT_PAYMENTS, grantStream(grantId));
+    }
+  }
+  return reads;
+}
+
+/** The fund's grants as read, each with its measure's priority axis, in the order of the programme's measures and calls. */
+export function fundGrants(state: FundStreams, programme: EstablishedProgramme, fund: Fund): FundGrant[] {
+  const grants: FundGrant[] = [];
+  for (const measure of programme.measures.values()) {
+    if (measure.fund !== fund) continue;
+    for (const callId of measure.reservations.keys()) {
+      for (const grantId of state[`call:${callId}`]?.grantIds ?? []) {
+        const grant = state[`grant:${grantId}`];
+        if (grant && grant.status === 'awarded') grants.push({ grant, priorityAxis: measure.priorityAxis });
+      }
+    }
+  }
+  return grants;
+}
+
+/** The fund share's co-financing: nothing is declared of a fund whose split the programme did not state. */
+export function fundCofinancing(programme: EstablishedProgramme, fund: Fund): Cofinancing {
+  const share = programme.funds.find((f) => f.fund === fund);
+  if (!share) refuse('FUND_NOT_IN_PROGRAMME', `Programme ${programme.programmeId} has no ${fund} share`);
+  if (share.cofinancing === null)
+    refuse(
+      'COFINANCING_NOT_STATED',
+      `Programme ${programme.programmeId} states no co-financing split for ${fund}: nothing of it can be declared`,
+    );
+  return share.cofinancing;
+}
