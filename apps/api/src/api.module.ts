@@ -26,6 +26,11 @@ import { Commands, ExecuteCommandHandler } from './commands/commands.js';
 import { WrittenInterceptor } from './commands/written.interceptor.js';
 import { AwardGrantRoute } from './grants/award-grant.route.js';
 import { RecordDisbursementRoute } from './grants/record-disbursement.route.js';
+import { MakeFinancialCorrectionRoute } from './accounting/make-financial-correction.route.js';
+import { PaymentApplicationsRoute } from './accounting/payment-applications.route.js';
+import { RecordCommissionReceiptRoute } from './accounting/record-commission-receipt.route.js';
+import { SubmitAccountsRoute } from './accounting/submit-accounts.route.js';
+import { SubmitPaymentApplicationRoute } from './accounting/submit-payment-application.route.js';
 import { RevokeGrantRoute } from './grants/revoke-grant.route.js';
 import { SubmitExpenditureClaimRoute } from './expenditure/submit-expenditure-claim.route.js';
 import { VerifyExpenditureClaimRoute } from './expenditure/verify-expenditure-claim.route.js';
@@ -64,6 +69,10 @@ const COMMAND_ROUTES = [
   PassOverBidRoute,
   AwardGrantRoute,
   RecordDisbursementRoute,
+  SubmitPaymentApplicationRoute,
+  RecordCommissionReceiptRoute,
+  SubmitAccountsRoute,
+  MakeFinancialCorrectionRoute,
   RevokeGrantRoute,
   SubmitExpenditureClaimRoute,
   VerifyExpenditureClaimRoute,
@@ -82,6 +91,7 @@ export class ApiModule {
         ReadModelsController,
         ProjectionsAdminController,
         DeMinimisStatementRoute,
+        PaymentApplicationsRoute,
         DataSubjectsController,
         AuditController,
         OpenDataController,

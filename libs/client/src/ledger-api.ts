@@ -240,6 +240,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/programmes/{programmeId}/payment-applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A programme's payment applications, with their lines (grant, CUP, payment, amounts)
+         * @description Oldest first, per fund; each with its deductions, totals by priority axis and what the Commission paid on it.
+         */
+        get: operations["listPaymentApplications"];
+        put?: never;
+        /**
+         * Submit a payment application to the Commission: the payments of a fund on verified expenditure, not declared before
+         * @description Declares every payment of the fund made on or before the cut-off on verified expenditure and not yet declared (an advance once verified expenditure covers it), each payment once even when applications race; deducts the recoveries received and the corrections withdrawn since the last application. Every amount is split by the fund's co-financing (EU / national / regional) and totalled by priority axis; the expected interim payment is 90% (2014-2020) or 95% (2021-2027) of the EU share. Read it with `GET /payment-applications/{applicationId}`.
+         */
+        post: operations["submitPaymentApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/payment-applications/{applicationId}/receipts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record what the Commission paid on a payment application
+         * @description The interim payment, then the balance once the accounts are accepted: never more in all than the EU share the application declared.
+         */
+        post: operations["recordCommissionReceipt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/programmes/{programmeId}/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A programme's accounts, per fund and accounting year, with their reconciliation */
+        get: operations["listAccounts"];
+        put?: never;
+        /**
+         * Close an accounting year of a fund with its accounts
+         * @description Once the year (1 July to 30 June) has ended: the year's applications and their totals, what they declared, withdrew and deducted as recovered, the payments left out while under assessment, what corrections still have to recover, what was written off as irrecoverable, and what the Commission paid. The accounted amounts are the sum of the year's applications less what is left out, to the cent. After them, an application for the year is refused with ACCOUNTING_YEAR_CLOSED. Read them with `GET /programmes/{programmeId}/accounts`.
+         */
+        post: operations["submitAccounts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/programmes/{programmeId}/financial-corrections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel public contribution declared to the Commission: a financial correction on a grant or a measure
+         * @description By a flat rate or an amount, never more than what is declared of each grant and not already deducted or corrected (checked on the fund's account at the revision the decision read: two corrections at once cannot take the same euro). Withdrawn: deducted by the next payment application. To be recovered: deducted as the beneficiary pays back.
+         */
+        post: operations["makeFinancialCorrection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/grants/{grantId}/revocation": {
         parameters: {
             query?: never;
@@ -514,6 +599,23 @@ export interface paths {
          * @description By partita IVA or codice fiscale. The aid other grantors gave is in the RNA visura, not here.
          */
         get: operations["getDeMinimisStatement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/payment-applications/{applicationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One payment application, with its lines, deductions, totals and receipts */
+        get: operations["getPaymentApplication"];
         put?: never;
         post?: never;
         delete?: never;
@@ -886,14 +988,14 @@ export interface components {
         };
         /**
          * @description What went wrong, stable for machines: branch on it, never on the message. Each refusal of the domain answers one status:
-         *     - 404: `PROGRAMME_NOT_FOUND`, `MEASURE_NOT_FOUND`, `CALL_NOT_FOUND`, `BID_NOT_FOUND`, `GRANT_NOT_FOUND`, `CLAIM_NOT_FOUND`
-         *     - 409: `PROGRAMME_ALREADY_ESTABLISHED`, `MEASURE_ALREADY_DEFINED`, `CALL_ALREADY_EXISTS`, `BID_ALREADY_EXISTS`, `GRANT_ALREADY_EXISTS`, `DISBURSEMENT_ALREADY_RECORDED`, `RETENTION_PERIOD_ACTIVE`, `DATA_SUBJECT_ALREADY_ERASED`, `CUP_ALREADY_USED`, `CLAIM_ALREADY_EXISTS`, `CLAIM_ALREADY_VERIFIED`, `RECOVERY_ALREADY_RECORDED`
-         *     - 422: `INVALID_AMOUNT`, `INVALID_INPUT`, `DUPLICATE_FUND`, `FUND_NOT_IN_PROGRAMME`, `FUND_AMOUNT_EXCEEDED`, `MEASURE_CODE_TAKEN`, `MEASURE_ALLOCATION_EXCEEDED`, `INVALID_CALL_WINDOW`, `NO_ELIGIBLE_APPLICANT_TYPES`, `MAX_GRANT_EXCEEDS_BUDGET`, `CALL_NOT_OPEN`, `CALL_ALREADY_CLOSED`, `CALL_CANCELLED`, `CALL_HAS_GRANTS`, `BID_NOT_IN_CALL`, `APPLICANT_NOT_ELIGIBLE`, `REQUEST_EXCEEDS_CAP`, `BID_WITHDRAWN`, `BID_ALREADY_EVALUATED`, `BID_NOT_EVALUATED`, `BID_NOT_ADMISSIBLE`, `BID_ALREADY_AWARDED`, `INVALID_SCORE`, `AWARD_EXCEEDS_REQUEST`, `BUDGET_EXCEEDED`, `GRANT_NOT_ACTIVE`, `GRANT_ALREADY_REVOKED`, `DISBURSEMENT_EXCEEDS_GRANT`, `REVOCATION_EXCEEDS_AWARD`, `COMMITMENT_LIMIT_REACHED`, `OPERATION_DATA_REQUIRED`, `AWARD_EXCEEDS_ELIGIBLE_COST`, `UNKNOWN_INTERVENTION_TYPE`, `UNKNOWN_SPECIFIC_OBJECTIVE`, `RNA_COR_REQUIRED`, `DE_MINIMIS_VISURA_REQUIRED`, `DE_MINIMIS_CEILING_EXCEEDED`, `COVAR_REQUIRED`, `DEGGENDORF_VISURA_REQUIRED`, `CLAIMS_CLOSED`, `CLAIM_LIMIT_REACHED`, `CLAIM_EXCEEDS_ELIGIBLE_COST`, `EARLIER_CLAIMS_PENDING`, `CUTS_EXCEED_ITEM`, `VERIFICATION_DOES_NOT_ADD_UP`, `ELIGIBLE_EXCEEDS_OPERATION_COST`, `SEPARATION_OF_DUTIES`, `CLAIM_REQUIRED`, `CLAIM_KIND_MISMATCH`, `FINAL_CLAIM_REQUIRED`, `CLAIM_NOT_VERIFIED`, `ADVANCE_EXCEEDS_SHARE`, `PAYMENT_EXCEEDS_VERIFIED`, `RECOVERY_EXCEEDS_DUE`, `RECEIPT_EXCEEDS_ORDERED`, `RECEIPT_EXCEEDS_OUTSTANDING`, `WRITE_OFF_EXCEEDS_OUTSTANDING`, `NOTHING_TO_RECOVER`, `ARRIVAL_ORDER`, `BID_AFTER_CLOSE`, `NO_RECOVERY_ORDERED`, `OUTSIDE_ELIGIBILITY_PERIOD`, `OPERATION_COMPLETED_BEFORE_APPLICATION`, `ITEM_EXCEEDS_DOCUMENT`, `DOCUMENT_ALREADY_CLAIMED`, `ACT_DATE_IN_FUTURE`, `CALL_NOT_CLOSED`, `BIDS_NOT_EVALUATED`, `NOT_A_RANKING_CALL`, `RANKING_ALREADY_APPROVED`, `RANKING_NOT_APPROVED`, `RANKING_ORDER`, `BID_NOT_RANKED`, `BID_PASSED_OVER`, `FUNDS_AVAILABLE`, `AID_INTENSITY_EXCEEDED`
+         *     - 404: `PROGRAMME_NOT_FOUND`, `MEASURE_NOT_FOUND`, `CALL_NOT_FOUND`, `BID_NOT_FOUND`, `GRANT_NOT_FOUND`, `CLAIM_NOT_FOUND`, `PAYMENT_APPLICATION_NOT_FOUND`
+         *     - 409: `PROGRAMME_ALREADY_ESTABLISHED`, `MEASURE_ALREADY_DEFINED`, `CALL_ALREADY_EXISTS`, `BID_ALREADY_EXISTS`, `GRANT_ALREADY_EXISTS`, `DISBURSEMENT_ALREADY_RECORDED`, `RETENTION_PERIOD_ACTIVE`, `DATA_SUBJECT_ALREADY_ERASED`, `CUP_ALREADY_USED`, `CLAIM_ALREADY_EXISTS`, `CLAIM_ALREADY_VERIFIED`, `RECOVERY_ALREADY_RECORDED`, `PAYMENT_APPLICATION_ALREADY_SUBMITTED`, `ACCOUNTS_ALREADY_SUBMITTED`, `RECEIPT_ALREADY_RECORDED`, `CORRECTION_ALREADY_MADE`
+         *     - 422: `INVALID_AMOUNT`, `INVALID_INPUT`, `DUPLICATE_FUND`, `FUND_NOT_IN_PROGRAMME`, `FUND_AMOUNT_EXCEEDED`, `MEASURE_CODE_TAKEN`, `MEASURE_ALLOCATION_EXCEEDED`, `INVALID_CALL_WINDOW`, `NO_ELIGIBLE_APPLICANT_TYPES`, `MAX_GRANT_EXCEEDS_BUDGET`, `CALL_NOT_OPEN`, `CALL_ALREADY_CLOSED`, `CALL_CANCELLED`, `CALL_HAS_GRANTS`, `BID_NOT_IN_CALL`, `APPLICANT_NOT_ELIGIBLE`, `REQUEST_EXCEEDS_CAP`, `BID_WITHDRAWN`, `BID_ALREADY_EVALUATED`, `BID_NOT_EVALUATED`, `BID_NOT_ADMISSIBLE`, `BID_ALREADY_AWARDED`, `INVALID_SCORE`, `AWARD_EXCEEDS_REQUEST`, `BUDGET_EXCEEDED`, `GRANT_NOT_ACTIVE`, `GRANT_ALREADY_REVOKED`, `DISBURSEMENT_EXCEEDS_GRANT`, `REVOCATION_EXCEEDS_AWARD`, `COMMITMENT_LIMIT_REACHED`, `OPERATION_DATA_REQUIRED`, `AWARD_EXCEEDS_ELIGIBLE_COST`, `UNKNOWN_INTERVENTION_TYPE`, `UNKNOWN_SPECIFIC_OBJECTIVE`, `RNA_COR_REQUIRED`, `DE_MINIMIS_VISURA_REQUIRED`, `DE_MINIMIS_CEILING_EXCEEDED`, `COVAR_REQUIRED`, `DEGGENDORF_VISURA_REQUIRED`, `CLAIMS_CLOSED`, `CLAIM_LIMIT_REACHED`, `CLAIM_EXCEEDS_ELIGIBLE_COST`, `EARLIER_CLAIMS_PENDING`, `CUTS_EXCEED_ITEM`, `VERIFICATION_DOES_NOT_ADD_UP`, `ELIGIBLE_EXCEEDS_OPERATION_COST`, `SEPARATION_OF_DUTIES`, `CLAIM_REQUIRED`, `CLAIM_KIND_MISMATCH`, `FINAL_CLAIM_REQUIRED`, `CLAIM_NOT_VERIFIED`, `ADVANCE_EXCEEDS_SHARE`, `PAYMENT_EXCEEDS_VERIFIED`, `RECOVERY_EXCEEDS_DUE`, `RECEIPT_EXCEEDS_ORDERED`, `RECEIPT_EXCEEDS_OUTSTANDING`, `WRITE_OFF_EXCEEDS_OUTSTANDING`, `NOTHING_TO_RECOVER`, `ARRIVAL_ORDER`, `BID_AFTER_CLOSE`, `NO_RECOVERY_ORDERED`, `OUTSIDE_ELIGIBILITY_PERIOD`, `OPERATION_COMPLETED_BEFORE_APPLICATION`, `ITEM_EXCEEDS_DOCUMENT`, `DOCUMENT_ALREADY_CLAIMED`, `ACT_DATE_IN_FUTURE`, `CALL_NOT_CLOSED`, `BIDS_NOT_EVALUATED`, `NOT_A_RANKING_CALL`, `RANKING_ALREADY_APPROVED`, `RANKING_NOT_APPROVED`, `RANKING_ORDER`, `BID_NOT_RANKED`, `BID_PASSED_OVER`, `FUNDS_AVAILABLE`, `AID_INTENSITY_EXCEEDED`, `COFINANCING_NOT_STATED`, `NOTHING_TO_DECLARE`, `ACCOUNTING_YEAR_CLOSED`, `ACCOUNTING_YEAR_NOT_ENDED`, `CUT_OFF_BEFORE_LAST_APPLICATION`, `RECEIPT_EXCEEDS_APPLICATION`, `CORRECTION_EXCEEDS_DECLARED`, `NOT_UNDER_ASSESSMENT`
          *
          *     The other codes are the write path's, the event store's, idempotency's and HTTP's: each operation lists the statuses it answers.
          * @enum {string}
          */
-        ErrorCode: "INVALID_AMOUNT" | "INVALID_INPUT" | "PROGRAMME_ALREADY_ESTABLISHED" | "PROGRAMME_NOT_FOUND" | "DUPLICATE_FUND" | "FUND_NOT_IN_PROGRAMME" | "FUND_AMOUNT_EXCEEDED" | "MEASURE_ALREADY_DEFINED" | "MEASURE_CODE_TAKEN" | "MEASURE_NOT_FOUND" | "MEASURE_ALLOCATION_EXCEEDED" | "CALL_ALREADY_EXISTS" | "CALL_NOT_FOUND" | "INVALID_CALL_WINDOW" | "NO_ELIGIBLE_APPLICANT_TYPES" | "MAX_GRANT_EXCEEDS_BUDGET" | "CALL_NOT_OPEN" | "CALL_ALREADY_CLOSED" | "CALL_CANCELLED" | "CALL_HAS_GRANTS" | "BID_ALREADY_EXISTS" | "BID_NOT_FOUND" | "BID_NOT_IN_CALL" | "APPLICANT_NOT_ELIGIBLE" | "REQUEST_EXCEEDS_CAP" | "BID_WITHDRAWN" | "BID_ALREADY_EVALUATED" | "BID_NOT_EVALUATED" | "BID_NOT_ADMISSIBLE" | "BID_ALREADY_AWARDED" | "INVALID_SCORE" | "AWARD_EXCEEDS_REQUEST" | "BUDGET_EXCEEDED" | "GRANT_ALREADY_EXISTS" | "GRANT_NOT_FOUND" | "GRANT_NOT_ACTIVE" | "GRANT_ALREADY_REVOKED" | "DISBURSEMENT_ALREADY_RECORDED" | "DISBURSEMENT_EXCEEDS_GRANT" | "REVOCATION_EXCEEDS_AWARD" | "COMMITMENT_LIMIT_REACHED" | "RETENTION_PERIOD_ACTIVE" | "DATA_SUBJECT_ALREADY_ERASED" | "CUP_ALREADY_USED" | "OPERATION_DATA_REQUIRED" | "AWARD_EXCEEDS_ELIGIBLE_COST" | "UNKNOWN_INTERVENTION_TYPE" | "UNKNOWN_SPECIFIC_OBJECTIVE" | "RNA_COR_REQUIRED" | "DE_MINIMIS_VISURA_REQUIRED" | "DE_MINIMIS_CEILING_EXCEEDED" | "COVAR_REQUIRED" | "DEGGENDORF_VISURA_REQUIRED" | "CLAIM_NOT_FOUND" | "CLAIM_ALREADY_EXISTS" | "CLAIMS_CLOSED" | "CLAIM_LIMIT_REACHED" | "CLAIM_EXCEEDS_ELIGIBLE_COST" | "CLAIM_ALREADY_VERIFIED" | "EARLIER_CLAIMS_PENDING" | "CUTS_EXCEED_ITEM" | "VERIFICATION_DOES_NOT_ADD_UP" | "ELIGIBLE_EXCEEDS_OPERATION_COST" | "SEPARATION_OF_DUTIES" | "CLAIM_REQUIRED" | "CLAIM_KIND_MISMATCH" | "FINAL_CLAIM_REQUIRED" | "CLAIM_NOT_VERIFIED" | "ADVANCE_EXCEEDS_SHARE" | "PAYMENT_EXCEEDS_VERIFIED" | "RECOVERY_ALREADY_RECORDED" | "RECOVERY_EXCEEDS_DUE" | "RECEIPT_EXCEEDS_ORDERED" | "RECEIPT_EXCEEDS_OUTSTANDING" | "WRITE_OFF_EXCEEDS_OUTSTANDING" | "NOTHING_TO_RECOVER" | "ARRIVAL_ORDER" | "BID_AFTER_CLOSE" | "NO_RECOVERY_ORDERED" | "OUTSIDE_ELIGIBILITY_PERIOD" | "OPERATION_COMPLETED_BEFORE_APPLICATION" | "ITEM_EXCEEDS_DOCUMENT" | "DOCUMENT_ALREADY_CLAIMED" | "ACT_DATE_IN_FUTURE" | "CALL_NOT_CLOSED" | "BIDS_NOT_EVALUATED" | "NOT_A_RANKING_CALL" | "RANKING_ALREADY_APPROVED" | "RANKING_NOT_APPROVED" | "RANKING_ORDER" | "BID_NOT_RANKED" | "BID_PASSED_OVER" | "FUNDS_AVAILABLE" | "AID_INTENSITY_EXCEEDED" | "STALE_REVISION" | "CONCURRENCY_CONFLICT" | "DUPLICATE_EVENT_ID" | "INVALID_STREAM_NAME" | "EMPTY_APPEND" | "EVENT_TOO_LARGE" | "INVALID_EVENT" | "DUPLICATE_STREAM" | "EVENT_DECODING_FAILED" | "EVENT_STORE_UNAVAILABLE" | "STREAM_TOMBSTONED" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_USE" | "VALIDATION_FAILED" | "INVALID_HEADER" | "INVALID_ID" | "INVALID_STREAM" | "MALFORMED_JSON" | "INVALID_BODY" | "FORBIDDEN_KEY" | "BAD_REQUEST" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "STREAM_NOT_FOUND" | "DATA_SUBJECT_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "REQUEST_REFUSED" | "RATE_LIMITED" | "READ_MODELS_BEHIND" | "BUSY" | "INTERNAL_ERROR";
+        ErrorCode: "INVALID_AMOUNT" | "INVALID_INPUT" | "PROGRAMME_ALREADY_ESTABLISHED" | "PROGRAMME_NOT_FOUND" | "DUPLICATE_FUND" | "FUND_NOT_IN_PROGRAMME" | "FUND_AMOUNT_EXCEEDED" | "MEASURE_ALREADY_DEFINED" | "MEASURE_CODE_TAKEN" | "MEASURE_NOT_FOUND" | "MEASURE_ALLOCATION_EXCEEDED" | "CALL_ALREADY_EXISTS" | "CALL_NOT_FOUND" | "INVALID_CALL_WINDOW" | "NO_ELIGIBLE_APPLICANT_TYPES" | "MAX_GRANT_EXCEEDS_BUDGET" | "CALL_NOT_OPEN" | "CALL_ALREADY_CLOSED" | "CALL_CANCELLED" | "CALL_HAS_GRANTS" | "BID_ALREADY_EXISTS" | "BID_NOT_FOUND" | "BID_NOT_IN_CALL" | "APPLICANT_NOT_ELIGIBLE" | "REQUEST_EXCEEDS_CAP" | "BID_WITHDRAWN" | "BID_ALREADY_EVALUATED" | "BID_NOT_EVALUATED" | "BID_NOT_ADMISSIBLE" | "BID_ALREADY_AWARDED" | "INVALID_SCORE" | "AWARD_EXCEEDS_REQUEST" | "BUDGET_EXCEEDED" | "GRANT_ALREADY_EXISTS" | "GRANT_NOT_FOUND" | "GRANT_NOT_ACTIVE" | "GRANT_ALREADY_REVOKED" | "DISBURSEMENT_ALREADY_RECORDED" | "DISBURSEMENT_EXCEEDS_GRANT" | "REVOCATION_EXCEEDS_AWARD" | "COMMITMENT_LIMIT_REACHED" | "RETENTION_PERIOD_ACTIVE" | "DATA_SUBJECT_ALREADY_ERASED" | "CUP_ALREADY_USED" | "OPERATION_DATA_REQUIRED" | "AWARD_EXCEEDS_ELIGIBLE_COST" | "UNKNOWN_INTERVENTION_TYPE" | "UNKNOWN_SPECIFIC_OBJECTIVE" | "RNA_COR_REQUIRED" | "DE_MINIMIS_VISURA_REQUIRED" | "DE_MINIMIS_CEILING_EXCEEDED" | "COVAR_REQUIRED" | "DEGGENDORF_VISURA_REQUIRED" | "CLAIM_NOT_FOUND" | "CLAIM_ALREADY_EXISTS" | "CLAIMS_CLOSED" | "CLAIM_LIMIT_REACHED" | "CLAIM_EXCEEDS_ELIGIBLE_COST" | "CLAIM_ALREADY_VERIFIED" | "EARLIER_CLAIMS_PENDING" | "CUTS_EXCEED_ITEM" | "VERIFICATION_DOES_NOT_ADD_UP" | "ELIGIBLE_EXCEEDS_OPERATION_COST" | "SEPARATION_OF_DUTIES" | "CLAIM_REQUIRED" | "CLAIM_KIND_MISMATCH" | "FINAL_CLAIM_REQUIRED" | "CLAIM_NOT_VERIFIED" | "ADVANCE_EXCEEDS_SHARE" | "PAYMENT_EXCEEDS_VERIFIED" | "RECOVERY_ALREADY_RECORDED" | "RECOVERY_EXCEEDS_DUE" | "RECEIPT_EXCEEDS_ORDERED" | "RECEIPT_EXCEEDS_OUTSTANDING" | "WRITE_OFF_EXCEEDS_OUTSTANDING" | "NOTHING_TO_RECOVER" | "ARRIVAL_ORDER" | "BID_AFTER_CLOSE" | "NO_RECOVERY_ORDERED" | "OUTSIDE_ELIGIBILITY_PERIOD" | "OPERATION_COMPLETED_BEFORE_APPLICATION" | "ITEM_EXCEEDS_DOCUMENT" | "DOCUMENT_ALREADY_CLAIMED" | "ACT_DATE_IN_FUTURE" | "CALL_NOT_CLOSED" | "BIDS_NOT_EVALUATED" | "NOT_A_RANKING_CALL" | "RANKING_ALREADY_APPROVED" | "RANKING_NOT_APPROVED" | "RANKING_ORDER" | "BID_NOT_RANKED" | "BID_PASSED_OVER" | "FUNDS_AVAILABLE" | "AID_INTENSITY_EXCEEDED" | "COFINANCING_NOT_STATED" | "PAYMENT_APPLICATION_ALREADY_SUBMITTED" | "PAYMENT_APPLICATION_NOT_FOUND" | "NOTHING_TO_DECLARE" | "ACCOUNTING_YEAR_CLOSED" | "ACCOUNTING_YEAR_NOT_ENDED" | "ACCOUNTS_ALREADY_SUBMITTED" | "CUT_OFF_BEFORE_LAST_APPLICATION" | "RECEIPT_ALREADY_RECORDED" | "RECEIPT_EXCEEDS_APPLICATION" | "CORRECTION_ALREADY_MADE" | "CORRECTION_EXCEEDS_DECLARED" | "NOT_UNDER_ASSESSMENT" | "STALE_REVISION" | "CONCURRENCY_CONFLICT" | "DUPLICATE_EVENT_ID" | "INVALID_STREAM_NAME" | "EMPTY_APPEND" | "EVENT_TOO_LARGE" | "INVALID_EVENT" | "DUPLICATE_STREAM" | "EVENT_DECODING_FAILED" | "EVENT_STORE_UNAVAILABLE" | "STREAM_TOMBSTONED" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_USE" | "VALIDATION_FAILED" | "INVALID_HEADER" | "INVALID_ID" | "INVALID_STREAM" | "MALFORMED_JSON" | "INVALID_BODY" | "FORBIDDEN_KEY" | "BAD_REQUEST" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "STREAM_NOT_FOUND" | "DATA_SUBJECT_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "REQUEST_REFUSED" | "RATE_LIMITED" | "READ_MODELS_BEHIND" | "BUSY" | "INTERNAL_ERROR";
         FieldProblem: {
             /**
              * @description The field, as a path into the body or the query (e.g. `operation.plannedEndDate`); `…` counts the fields not listed
@@ -955,6 +1057,15 @@ export interface components {
             headroomCents?: number;
             /** @description RECOVERY_EXCEEDS_DUE: what is due and not yet ordered, in integer euro cents */
             orderableCents?: number;
+            /** @description RECEIPT_EXCEEDS_APPLICATION: what the application may still receive from the Commission, in integer euro cents */
+            receivableCents?: number;
+            /** @description CORRECTION_EXCEEDS_DECLARED: what is declared and not yet deducted or corrected there, in integer euro cents */
+            correctableCents?: number;
+            /**
+             * Format: date
+             * @description CUT_OFF_BEFORE_LAST_APPLICATION: the last application's cut-off date
+             */
+            lastCutOffDate?: string;
             /** @description ARRIVAL_ORDER: the bid that arrived earlier and is still waiting; RANKING_ORDER: the highest-ranked bid still waiting (award it, or pass it over by an act) */
             waitingBidId?: string;
             /** @description BIDS_NOT_EVALUATED: how many bids of the call are not evaluated yet */
@@ -1507,6 +1618,178 @@ export interface components {
              * @example mand-2026-0001
              */
             disbursementId: string;
+        };
+        SubmitPaymentApplicationDto: {
+            /** @description Chosen by the client, or generated */
+            applicationId?: string;
+            /**
+             * @description The fund whose payments are declared
+             * @enum {string}
+             */
+            fund: "FSE" | "FESR";
+            /**
+             * @description The accounting year, 1 July to 30 June, written as its two years ("2025-2026")
+             * @example 2025-2026
+             */
+            accountingYear: string;
+            /**
+             * Format: date
+             * @description Payments made up to this day (inside the accounting year, not after today) are declared
+             * @example 2026-06-30
+             */
+            cutOffDate: string;
+        };
+        SubmitPaymentApplicationResponse: {
+            /**
+             * @description The revision of the entity stream after the write: the same as the ETag
+             * @example 0
+             */
+            revision: number;
+            /**
+             * @description Where the last event of the write sits in the global log: the same as X-Event-Position
+             * @example 8
+             */
+            position: string;
+            /**
+             * @description The programme
+             * @example wecare
+             */
+            programmeId: string;
+            /**
+             * @description The application: the one given, or a generated UUID
+             * @example wecare-fse-2026-1
+             */
+            applicationId: string;
+        };
+        RecordCommissionReceiptDto: {
+            /** @description Chosen by the client, or generated */
+            receiptId?: string;
+            /**
+             * @description What the Commission paid on the application, in integer euro cents
+             * @example 15000000
+             */
+            amountCents: number;
+            /**
+             * Format: date
+             * @description The value date, not after today
+             * @example 2026-09-15
+             */
+            receivedOn: string;
+        };
+        RecordCommissionReceiptResponse: {
+            /**
+             * @description The revision of the entity stream after the write: the same as the ETag
+             * @example 0
+             */
+            revision: number;
+            /**
+             * @description Where the last event of the write sits in the global log: the same as X-Event-Position
+             * @example 8
+             */
+            position: string;
+            /**
+             * @description The payment application
+             * @example wecare-fse-2026-1
+             */
+            applicationId: string;
+            /**
+             * @description The receipt: the one given, or a generated UUID
+             * @example ec-2026-0912
+             */
+            receiptId: string;
+        };
+        SubmitAccountsDto: {
+            /**
+             * @description The fund whose accounts these are
+             * @enum {string}
+             */
+            fund: "FSE" | "FESR";
+            /**
+             * @description The accounting year, 1 July to 30 June, written as its two years ("2025-2026")
+             * @example 2025-2026
+             */
+            accountingYear: string;
+            /** @description The act adopting the accounts */
+            act: components["schemas"]["ActDto"];
+            /** @description Payments declared in the year whose expenditure is under assessment (their disbursement ids): left out of the accounts, declared again by a later application */
+            underAssessment?: string[];
+        };
+        SubmitAccountsResponse: {
+            /**
+             * @description The revision of the entity stream after the write: the same as the ETag
+             * @example 0
+             */
+            revision: number;
+            /**
+             * @description Where the last event of the write sits in the global log: the same as X-Event-Position
+             * @example 8
+             */
+            position: string;
+            /**
+             * @description The programme
+             * @example wecare
+             */
+            programmeId: string;
+            /**
+             * @description The fund
+             * @example FSE
+             */
+            fund: string;
+            /**
+             * @description The accounting year closed
+             * @example 2025-2026
+             */
+            accountingYear: string;
+        };
+        MakeFinancialCorrectionDto: {
+            /** @description Chosen by the client, or generated */
+            correctionId?: string;
+            /** @description The grant corrected (give this or measureId) */
+            grantId?: string;
+            /** @description The measure whose every declared grant is corrected (give this or grantId) */
+            measureId?: string;
+            /**
+             * @description A flat rate of what each grant has declared and not yet deducted or corrected, in basis points (give this or amountCents)
+             * @example 1000
+             */
+            rateBp?: number;
+            /**
+             * @description An amount of public contribution, in integer euro cents (give this or rateBp); on a measure, shared in proportion to what each grant has declared
+             * @example 15000000
+             */
+            amountCents?: number | null;
+            /**
+             * @description withdrawal: deducted by the next payment application; recovery: deducted as the beneficiary pays it back (its recovery receipts)
+             * @default withdrawal
+             * @enum {string}
+             */
+            treatment?: "withdrawal" | "recovery";
+            /** @description Why: the breach found (e.g. a procurement rule, art. 143 of Reg. (EU) 1303/2013) */
+            reason: string;
+            /** @description The act deciding the correction */
+            act: components["schemas"]["ActDto"];
+        };
+        MakeFinancialCorrectionResponse: {
+            /**
+             * @description The revision of the entity stream after the write: the same as the ETag
+             * @example 0
+             */
+            revision: number;
+            /**
+             * @description Where the last event of the write sits in the global log: the same as X-Event-Position
+             * @example 8
+             */
+            position: string;
+            /**
+             * @description The programme
+             * @example wecare
+             */
+            programmeId: string;
+            /**
+             * @description The correction: the one given, or a generated UUID
+             * @example fc-2026-01
+             */
+            correctionId: string;
         };
         RevokeGrantDto: {
             /** @description Why the grant is revoked */
@@ -3076,6 +3359,432 @@ export interface components {
              * @example Reg. (EU) 2023/2831
              */
             regulationToday: string;
+        };
+        CofinancingResponse: {
+            /**
+             * @description EU, in basis points
+             * @example 5000
+             */
+            euBp: number;
+            /**
+             * @description State, in basis points
+             * @example 3500
+             */
+            nationalBp: number;
+            /**
+             * @description Region, in basis points
+             * @example 1500
+             */
+            regionalBp: number;
+        };
+        PaymentLineResponse: {
+            /**
+             * @description Eligible expenditure paid by beneficiaries behind it, in integer euro cents
+             * @example 10000000
+             */
+            eligibleExpenditureCents: number;
+            /**
+             * @description Public contribution paid to beneficiaries, in integer euro cents
+             * @example 6000000
+             */
+            publicContributionCents: number;
+            /**
+             * @description The EU fund's share, in integer euro cents
+             * @example 3000000
+             */
+            euShareCents: number;
+            /**
+             * @description The State's share, in integer euro cents
+             * @example 2100000
+             */
+            nationalShareCents: number;
+            /**
+             * @description The region's share, in integer euro cents
+             * @example 900000
+             */
+            regionalShareCents: number;
+            /**
+             * @description The grant
+             * @example officine-nido-grant
+             */
+            grantId: string;
+            /**
+             * @description Its CUP
+             * @example J11B17000270009
+             */
+            cup: string;
+            /**
+             * @description Its measure
+             * @example wecare-m4
+             */
+            measureId: string;
+            /**
+             * @description Its priority axis
+             * @example II
+             */
+            priorityAxis: string | null;
+            /**
+             * @description The payment declared
+             * @example mand-2026-0001
+             */
+            disbursementId: string;
+            /** @description advance, interim (SAL) or final (saldo) */
+            kind: components["schemas"]["DisbursementKind"];
+            /**
+             * Format: date
+             * @description The day it was paid, in Italy (YYYY-MM-DD)
+             * @example 2026-06-01
+             */
+            paidOn: string;
+            /** @description The verified claims whose eligible expenditure this line declares */
+            claimIds: string[];
+        };
+        /**
+         * @description A recovery received, or a financial correction withdrawn
+         * @enum {string}
+         */
+        DeductionKind: "recovery" | "withdrawal";
+        DeductionResponse: {
+            /**
+             * @description Eligible expenditure paid by beneficiaries behind it, in integer euro cents
+             * @example 10000000
+             */
+            eligibleExpenditureCents: number;
+            /**
+             * @description Public contribution paid to beneficiaries, in integer euro cents
+             * @example 6000000
+             */
+            publicContributionCents: number;
+            /**
+             * @description The EU fund's share, in integer euro cents
+             * @example 3000000
+             */
+            euShareCents: number;
+            /**
+             * @description The State's share, in integer euro cents
+             * @example 2100000
+             */
+            nationalShareCents: number;
+            /**
+             * @description The region's share, in integer euro cents
+             * @example 900000
+             */
+            regionalShareCents: number;
+            /**
+             * @description The grant
+             * @example officine-nido-grant
+             */
+            grantId: string;
+            /**
+             * @description Its CUP
+             * @example J11B17000270009
+             */
+            cup: string;
+            /**
+             * @description Its measure
+             * @example wecare-m4
+             */
+            measureId: string;
+            /**
+             * @description Its priority axis
+             * @example II
+             */
+            priorityAxis: string | null;
+            /** @description A recovery received, or a financial correction withdrawn */
+            kind: components["schemas"]["DeductionKind"];
+            /**
+             * @description The recovery's receipt id, or the correction's id
+             * @example rec-2026-01
+             */
+            reference: string;
+        };
+        DeclaredAmountsResponse: {
+            /**
+             * @description Eligible expenditure paid by beneficiaries behind it, in integer euro cents
+             * @example 10000000
+             */
+            eligibleExpenditureCents: number;
+            /**
+             * @description Public contribution paid to beneficiaries, in integer euro cents
+             * @example 6000000
+             */
+            publicContributionCents: number;
+            /**
+             * @description The EU fund's share, in integer euro cents
+             * @example 3000000
+             */
+            euShareCents: number;
+            /**
+             * @description The State's share, in integer euro cents
+             * @example 2100000
+             */
+            nationalShareCents: number;
+            /**
+             * @description The region's share, in integer euro cents
+             * @example 900000
+             */
+            regionalShareCents: number;
+        };
+        AxisTotalsResponse: {
+            /**
+             * @description Eligible expenditure paid by beneficiaries behind it, in integer euro cents
+             * @example 10000000
+             */
+            eligibleExpenditureCents: number;
+            /**
+             * @description Public contribution paid to beneficiaries, in integer euro cents
+             * @example 6000000
+             */
+            publicContributionCents: number;
+            /**
+             * @description The EU fund's share, in integer euro cents
+             * @example 3000000
+             */
+            euShareCents: number;
+            /**
+             * @description The State's share, in integer euro cents
+             * @example 2100000
+             */
+            nationalShareCents: number;
+            /**
+             * @description The region's share, in integer euro cents
+             * @example 900000
+             */
+            regionalShareCents: number;
+            /**
+             * @description The priority axis (null: measures defined without one)
+             * @example II
+             */
+            priorityAxis: string | null;
+        };
+        CommissionReceiptResponse: {
+            /**
+             * @description The receipt
+             * @example ec-2026-0912
+             */
+            receiptId: string;
+            /**
+             * @description Paid by the Commission, in integer euro cents
+             * @example 2850000
+             */
+            amountCents: number;
+            /**
+             * Format: date
+             * @description Value date (YYYY-MM-DD)
+             * @example 2026-09-15
+             */
+            receivedOn: string;
+        };
+        PaymentApplicationResponse: {
+            /**
+             * @description The application
+             * @example wecare-fse-2026-1
+             */
+            applicationId: string;
+            /**
+             * @description The programme
+             * @example wecare
+             */
+            programmeId: string;
+            /** @description The fund */
+            fund: components["schemas"]["Fund"];
+            /**
+             * @description The accounting year
+             * @example 2025-2026
+             */
+            accountingYear: string;
+            /**
+             * Format: date
+             * @description Payments up to this day were declared (YYYY-MM-DD)
+             * @example 2026-06-30
+             */
+            cutOffDate: string;
+            /** @description The fund's co-financing the amounts are split by */
+            cofinancing: components["schemas"]["CofinancingResponse"];
+            /** @description Each payment declared: grant, CUP, payment, amounts */
+            lines: components["schemas"]["PaymentLineResponse"][];
+            /** @description Recoveries and withdrawals taken out, with negative amounts */
+            deductions: components["schemas"]["DeductionResponse"][];
+            /** @description The lines plus the deductions, part by part: each the sum of what is listed */
+            totals: components["schemas"]["DeclaredAmountsResponse"];
+            /** @description The totals by priority axis */
+            byAxis: components["schemas"]["AxisTotalsResponse"][];
+            /**
+             * @description The interim payment rate of the programming period, in basis points of the EU share
+             * @example 9500
+             */
+            interimPaymentBp: number;
+            /**
+             * @description The EU share times the interim payment rate, rounded toward zero (negative: owed back), in integer euro cents
+             * @example 2850000
+             */
+            expectedInterimPaymentCents: number;
+            /**
+             * @description Received from the Commission so far, in integer euro cents
+             * @example 2850000
+             */
+            receivedCents: number;
+            /** @description What the Commission paid on it */
+            receipts: components["schemas"]["CommissionReceiptResponse"][];
+            /**
+             * @description The accounting officer who submitted it
+             * @example dev:accounting-officer
+             */
+            submittedBy: string;
+            /**
+             * Format: date-time
+             * @description When it was recorded
+             */
+            submittedAt: string;
+        };
+        PaymentApplicationList: {
+            /** @description The applications, oldest first */
+            items: components["schemas"]["PaymentApplicationResponse"][];
+        };
+        ApplicationInAccountsResponse: {
+            /**
+             * @description Eligible expenditure paid by beneficiaries behind it, in integer euro cents
+             * @example 10000000
+             */
+            eligibleExpenditureCents: number;
+            /**
+             * @description Public contribution paid to beneficiaries, in integer euro cents
+             * @example 6000000
+             */
+            publicContributionCents: number;
+            /**
+             * @description The EU fund's share, in integer euro cents
+             * @example 3000000
+             */
+            euShareCents: number;
+            /**
+             * @description The State's share, in integer euro cents
+             * @example 2100000
+             */
+            nationalShareCents: number;
+            /**
+             * @description The region's share, in integer euro cents
+             * @example 900000
+             */
+            regionalShareCents: number;
+            /**
+             * @description The application
+             * @example wecare-fse-2026-1
+             */
+            applicationId: string;
+            /**
+             * Format: date
+             * @description Its cut-off (YYYY-MM-DD)
+             * @example 2026-06-30
+             */
+            cutOffDate: string;
+        };
+        LineUnderAssessmentResponse: {
+            /**
+             * @description Eligible expenditure paid by beneficiaries behind it, in integer euro cents
+             * @example 10000000
+             */
+            eligibleExpenditureCents: number;
+            /**
+             * @description Public contribution paid to beneficiaries, in integer euro cents
+             * @example 6000000
+             */
+            publicContributionCents: number;
+            /**
+             * @description The EU fund's share, in integer euro cents
+             * @example 3000000
+             */
+            euShareCents: number;
+            /**
+             * @description The State's share, in integer euro cents
+             * @example 2100000
+             */
+            nationalShareCents: number;
+            /**
+             * @description The region's share, in integer euro cents
+             * @example 900000
+             */
+            regionalShareCents: number;
+            /**
+             * @description The grant
+             * @example officine-nido-grant
+             */
+            grantId: string;
+            /**
+             * @description Its CUP
+             * @example J11B17000270009
+             */
+            cup: string;
+            /**
+             * @description Its measure
+             * @example wecare-m4
+             */
+            measureId: string;
+            /**
+             * @description Its priority axis
+             * @example II
+             */
+            priorityAxis: string | null;
+            /**
+             * @description The payment left out
+             * @example mand-2026-0002
+             */
+            disbursementId: string;
+            /**
+             * @description The application that had declared it
+             * @example wecare-fse-2026-1
+             */
+            applicationId: string;
+        };
+        AccountsResponse: {
+            /**
+             * @description The programme
+             * @example wecare
+             */
+            programmeId: string;
+            /** @description The fund */
+            fund: components["schemas"]["Fund"];
+            /**
+             * @description The accounting year
+             * @example 2025-2026
+             */
+            accountingYear: string;
+            /** @description The act adopting the accounts */
+            act: components["schemas"]["Act"];
+            /** @description The year's applications and their totals */
+            applications: components["schemas"]["ApplicationInAccountsResponse"][];
+            /** @description The payments the year's applications declared, before deductions */
+            declared: components["schemas"]["DeclaredAmountsResponse"];
+            /** @description Corrections withdrawn by them (negative) */
+            withdrawn: components["schemas"]["DeclaredAmountsResponse"];
+            /** @description Recoveries deducted by them (negative) */
+            recovered: components["schemas"]["DeclaredAmountsResponse"];
+            /** @description Payments left out while under assessment */
+            underAssessment: components["schemas"]["LineUnderAssessmentResponse"][];
+            /** @description declared + withdrawn + recovered − under assessment: the accounts */
+            accounted: components["schemas"]["DeclaredAmountsResponse"];
+            /** @description Corrections to be recovered and not yet received, in integer euro cents */
+            toBeRecoveredCents: number;
+            /** @description Recoveries of declared grants written off as irrecoverable during the year, in integer euro cents */
+            irrecoverableCents: number;
+            /** @description What the Commission paid on the year's applications, in integer euro cents */
+            receivedCents: number;
+            /** @description The EU share accounted less what was received (negative: owed back), in integer euro cents */
+            balanceCents: number;
+            /**
+             * @description The accounting officer who submitted them
+             * @example dev:accounting-officer
+             */
+            submittedBy: string;
+            /**
+             * Format: date-time
+             * @description When they were recorded
+             */
+            submittedAt: string;
+        };
+        AccountsList: {
+            /** @description The accounts submitted, by fund and year */
+            items: components["schemas"]["AccountsResponse"][];
         };
         DataSubjectFound: {
             /** @description The subject id the ledger knows the person by */
@@ -6056,6 +6765,951 @@ export interface operations {
             };
         };
     };
+    listPaymentApplications: {
+        parameters: {
+            query?: {
+                /** @description Only this fund */
+                fund?: "FSE" | "FESR";
+                /** @description Only this accounting year */
+                accountingYear?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The programme: a UUID or a slug of letters, digits, "-" and "_" */
+                programmeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Found */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentApplicationList"];
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED (with `errors`, each field and its problems), INVALID_ID, INVALID_HEADER, MALFORMED_JSON, INVALID_BODY or FORBIDDEN_KEY. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one this API does not know: UNAUTHENTICATED. Send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description None of the key's roles may use this route: FORBIDDEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PROGRAMME_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RATE_LIMITED: this address or this principal has used its share; retry after `Retry-After` seconds. An address that presents too many unknown keys gets it on every route that needs a key. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A fault of the API itself, logged: INTERNAL_ERROR (or EVENT_DECODING_FAILED for a stored event it cannot read). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable for now: retry after `Retry-After` seconds. EVENT_STORE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    submitPaymentApplication: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the command safe to retry: a retry with the same key and body gets the first response back (`Idempotent-Replayed: true`) and writes nothing, whichever API process it reaches. The same key with another body: 422 IDEMPOTENCY_KEY_REUSED; while the first is still running: it waits, then 409 IDEMPOTENCY_KEY_IN_USE with `Retry-After`. Kept IDEMPOTENCY_RETENTION_HOURS (7 days by default). 1-200 visible ASCII characters. */
+                "Idempotency-Key"?: string;
+                /** @description Act only if the entity is still at this revision (an `ETag` this API gave, e.g. `"3"`); 412 STALE_REVISION otherwise, and nothing is written. */
+                "If-Match"?: string;
+                /** @description Groups the events of one business process; kept in every event's metadata and echoed back. An id: letters, digits, ".", "_", ":" or "-", at most 128. When absent: the request's trace id if it is traced, else a generated one. */
+                "X-Correlation-Id"?: string;
+                /** @description The id of the message (an event or command id) that caused this command; kept in the metadata of its events. Same form as X-Correlation-Id. */
+                "X-Causation-Id"?: string;
+            };
+            path: {
+                /** @description The programme: a UUID or a slug of letters, digits, "-" and "_" */
+                programmeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubmitPaymentApplicationDto"];
+            };
+        };
+        responses: {
+            /** @description Recorded: the ids, the revision and the position of the write */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Event-Position": components["headers"]["X-Event-Position"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "programmeId": "wecare",
+                     *       "applicationId": "wecare-fse-2026-1",
+                     *       "revision": 0,
+                     *       "position": "42"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SubmitPaymentApplicationResponse"];
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED (with `errors`, each field and its problems), INVALID_ID, INVALID_HEADER, MALFORMED_JSON, INVALID_BODY or FORBIDDEN_KEY. */
+            400: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one this API does not know: UNAUTHENTICATED. Send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description None of the key's roles may use this route: FORBIDDEN. */
+            403: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PROGRAMME_NOT_FOUND. */
+            404: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request did not arrive within the server's deadline: REQUEST_TIMEOUT. */
+            408: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PAYMENT_APPLICATION_ALREADY_SUBMITTED: the application id is taken. IDEMPOTENCY_KEY_IN_USE: a request with the same `Idempotency-Key` is still running (with `Retry-After`); CONCURRENCY_CONFLICT: other commands kept changing the same streams, retry. */
+            409: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    /** @description With IDEMPOTENCY_KEY_IN_USE: seconds to wait before retrying. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a revision the entity is no longer at: STALE_REVISION. Nothing was written; read it again and decide again. */
+            412: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server takes: PAYLOAD_TOO_LARGE. */
+            413: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not UTF-8 JSON: UNSUPPORTED_MEDIA_TYPE. */
+            415: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOTHING_TO_DECLARE (no payment left to declare and nothing to deduct), ACCOUNTING_YEAR_CLOSED (its accounts are submitted), CUT_OFF_BEFORE_LAST_APPLICATION (with `lastCutOffDate`), COFINANCING_NOT_STATED (the fund share has no co-financing split), FUND_NOT_IN_PROGRAMME, INVALID_INPUT (a cut-off outside the accounting year or after today, an accounting year not written as two consecutive years). IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another request. */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 422,
+                     *       "message": "No payment of FSE made on verified expenditure up to 2026-06-30 is left to declare, and nothing to deduct",
+                     *       "code": "NOTHING_TO_DECLARE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RATE_LIMITED: this address or this principal has used its share; retry after `Retry-After` seconds. An address that presents too many unknown keys gets it on every route that needs a key. */
+            429: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A fault of the API itself, logged: INTERNAL_ERROR (or EVENT_DECODING_FAILED for a stored event it cannot read). */
+            500: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable for now: retry after `Retry-After` seconds. EVENT_STORE_UNAVAILABLE, or READ_MODELS_BEHIND where the command needs the read models caught up. */
+            503: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recordCommissionReceipt: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the command safe to retry: a retry with the same key and body gets the first response back (`Idempotent-Replayed: true`) and writes nothing, whichever API process it reaches. The same key with another body: 422 IDEMPOTENCY_KEY_REUSED; while the first is still running: it waits, then 409 IDEMPOTENCY_KEY_IN_USE with `Retry-After`. Kept IDEMPOTENCY_RETENTION_HOURS (7 days by default). 1-200 visible ASCII characters. */
+                "Idempotency-Key"?: string;
+                /** @description Act only if the entity is still at this revision (an `ETag` this API gave, e.g. `"3"`); 412 STALE_REVISION otherwise, and nothing is written. */
+                "If-Match"?: string;
+                /** @description Groups the events of one business process; kept in every event's metadata and echoed back. An id: letters, digits, ".", "_", ":" or "-", at most 128. When absent: the request's trace id if it is traced, else a generated one. */
+                "X-Correlation-Id"?: string;
+                /** @description The id of the message (an event or command id) that caused this command; kept in the metadata of its events. Same form as X-Correlation-Id. */
+                "X-Causation-Id"?: string;
+            };
+            path: {
+                /** @description The application: a UUID or a slug of letters, digits, "-" and "_" */
+                applicationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordCommissionReceiptDto"];
+            };
+        };
+        responses: {
+            /** @description Recorded: the ids, the revision and the position of the write */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Event-Position": components["headers"]["X-Event-Position"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "applicationId": "wecare-fse-2026-1",
+                     *       "receiptId": "ec-2026-0912",
+                     *       "revision": 1,
+                     *       "position": "43"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RecordCommissionReceiptResponse"];
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED (with `errors`, each field and its problems), INVALID_ID, INVALID_HEADER, MALFORMED_JSON, INVALID_BODY or FORBIDDEN_KEY. */
+            400: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one this API does not know: UNAUTHENTICATED. Send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description None of the key's roles may use this route: FORBIDDEN. */
+            403: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PAYMENT_APPLICATION_NOT_FOUND. */
+            404: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request did not arrive within the server's deadline: REQUEST_TIMEOUT. */
+            408: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RECEIPT_ALREADY_RECORDED: the receipt id is taken. IDEMPOTENCY_KEY_IN_USE: a request with the same `Idempotency-Key` is still running (with `Retry-After`); CONCURRENCY_CONFLICT: other commands kept changing the same streams, retry. */
+            409: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    /** @description With IDEMPOTENCY_KEY_IN_USE: seconds to wait before retrying. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a revision the entity is no longer at: STALE_REVISION. Nothing was written; read it again and decide again. */
+            412: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server takes: PAYLOAD_TOO_LARGE. */
+            413: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not UTF-8 JSON: UNSUPPORTED_MEDIA_TYPE. */
+            415: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RECEIPT_EXCEEDS_APPLICATION (with `receivableCents`: what the application may still receive), INVALID_AMOUNT, INVALID_INPUT (a value date after today). IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another request. */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 422,
+                     *       "message": "Application wecare-fse-2026-1 declared an EU share of 3000000 cents and 2850000 were received; 150001 more is beyond it",
+                     *       "code": "RECEIPT_EXCEEDS_APPLICATION",
+                     *       "receivableCents": 150000
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RATE_LIMITED: this address or this principal has used its share; retry after `Retry-After` seconds. An address that presents too many unknown keys gets it on every route that needs a key. */
+            429: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A fault of the API itself, logged: INTERNAL_ERROR (or EVENT_DECODING_FAILED for a stored event it cannot read). */
+            500: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable for now: retry after `Retry-After` seconds. EVENT_STORE_UNAVAILABLE, or READ_MODELS_BEHIND where the command needs the read models caught up. */
+            503: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listAccounts: {
+        parameters: {
+            query?: {
+                /** @description Only this fund */
+                fund?: "FSE" | "FESR";
+                /** @description Only this accounting year */
+                accountingYear?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The programme: a UUID or a slug of letters, digits, "-" and "_" */
+                programmeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Found */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountsList"];
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED (with `errors`, each field and its problems), INVALID_ID, INVALID_HEADER, MALFORMED_JSON, INVALID_BODY or FORBIDDEN_KEY. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one this API does not know: UNAUTHENTICATED. Send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description None of the key's roles may use this route: FORBIDDEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PROGRAMME_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RATE_LIMITED: this address or this principal has used its share; retry after `Retry-After` seconds. An address that presents too many unknown keys gets it on every route that needs a key. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A fault of the API itself, logged: INTERNAL_ERROR (or EVENT_DECODING_FAILED for a stored event it cannot read). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable for now: retry after `Retry-After` seconds. EVENT_STORE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    submitAccounts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the command safe to retry: a retry with the same key and body gets the first response back (`Idempotent-Replayed: true`) and writes nothing, whichever API process it reaches. The same key with another body: 422 IDEMPOTENCY_KEY_REUSED; while the first is still running: it waits, then 409 IDEMPOTENCY_KEY_IN_USE with `Retry-After`. Kept IDEMPOTENCY_RETENTION_HOURS (7 days by default). 1-200 visible ASCII characters. */
+                "Idempotency-Key"?: string;
+                /** @description Act only if the entity is still at this revision (an `ETag` this API gave, e.g. `"3"`); 412 STALE_REVISION otherwise, and nothing is written. */
+                "If-Match"?: string;
+                /** @description Groups the events of one business process; kept in every event's metadata and echoed back. An id: letters, digits, ".", "_", ":" or "-", at most 128. When absent: the request's trace id if it is traced, else a generated one. */
+                "X-Correlation-Id"?: string;
+                /** @description The id of the message (an event or command id) that caused this command; kept in the metadata of its events. Same form as X-Correlation-Id. */
+                "X-Causation-Id"?: string;
+            };
+            path: {
+                /** @description The programme: a UUID or a slug of letters, digits, "-" and "_" */
+                programmeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubmitAccountsDto"];
+            };
+        };
+        responses: {
+            /** @description Recorded: the ids, the revision and the position of the write */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Event-Position": components["headers"]["X-Event-Position"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "programmeId": "wecare",
+                     *       "fund": "FSE",
+                     *       "accountingYear": "2025-2026",
+                     *       "revision": 3,
+                     *       "position": "51"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SubmitAccountsResponse"];
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED (with `errors`, each field and its problems), INVALID_ID, INVALID_HEADER, MALFORMED_JSON, INVALID_BODY or FORBIDDEN_KEY. */
+            400: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one this API does not know: UNAUTHENTICATED. Send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description None of the key's roles may use this route: FORBIDDEN. */
+            403: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PROGRAMME_NOT_FOUND. */
+            404: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request did not arrive within the server's deadline: REQUEST_TIMEOUT. */
+            408: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description ACCOUNTS_ALREADY_SUBMITTED: the year is closed already. IDEMPOTENCY_KEY_IN_USE: a request with the same `Idempotency-Key` is still running (with `Retry-After`); CONCURRENCY_CONFLICT: other commands kept changing the same streams, retry. */
+            409: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    /** @description With IDEMPOTENCY_KEY_IN_USE: seconds to wait before retrying. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a revision the entity is no longer at: STALE_REVISION. Nothing was written; read it again and decide again. */
+            412: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server takes: PAYLOAD_TOO_LARGE. */
+            413: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not UTF-8 JSON: UNSUPPORTED_MEDIA_TYPE. */
+            415: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description ACCOUNTING_YEAR_NOT_ENDED (the year ends on 30 June), NOT_UNDER_ASSESSMENT (a payment not declared in the year), COFINANCING_NOT_STATED, FUND_NOT_IN_PROGRAMME, ACT_DATE_IN_FUTURE, INVALID_INPUT. IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another request. */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 422,
+                     *       "message": "The accounting year 2026-2027 ends on 2027-06-30; its accounts follow it",
+                     *       "code": "ACCOUNTING_YEAR_NOT_ENDED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RATE_LIMITED: this address or this principal has used its share; retry after `Retry-After` seconds. An address that presents too many unknown keys gets it on every route that needs a key. */
+            429: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A fault of the API itself, logged: INTERNAL_ERROR (or EVENT_DECODING_FAILED for a stored event it cannot read). */
+            500: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable for now: retry after `Retry-After` seconds. EVENT_STORE_UNAVAILABLE, or READ_MODELS_BEHIND where the command needs the read models caught up. */
+            503: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    makeFinancialCorrection: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the command safe to retry: a retry with the same key and body gets the first response back (`Idempotent-Replayed: true`) and writes nothing, whichever API process it reaches. The same key with another body: 422 IDEMPOTENCY_KEY_REUSED; while the first is still running: it waits, then 409 IDEMPOTENCY_KEY_IN_USE with `Retry-After`. Kept IDEMPOTENCY_RETENTION_HOURS (7 days by default). 1-200 visible ASCII characters. */
+                "Idempotency-Key"?: string;
+                /** @description Act only if the entity is still at this revision (an `ETag` this API gave, e.g. `"3"`); 412 STALE_REVISION otherwise, and nothing is written. */
+                "If-Match"?: string;
+                /** @description Groups the events of one business process; kept in every event's metadata and echoed back. An id: letters, digits, ".", "_", ":" or "-", at most 128. When absent: the request's trace id if it is traced, else a generated one. */
+                "X-Correlation-Id"?: string;
+                /** @description The id of the message (an event or command id) that caused this command; kept in the metadata of its events. Same form as X-Correlation-Id. */
+                "X-Causation-Id"?: string;
+            };
+            path: {
+                /** @description The programme: a UUID or a slug of letters, digits, "-" and "_" */
+                programmeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MakeFinancialCorrectionDto"];
+            };
+        };
+        responses: {
+            /** @description Recorded: the ids, the revision and the position of the write */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Event-Position": components["headers"]["X-Event-Position"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "programmeId": "wecare",
+                     *       "correctionId": "fc-2026-01",
+                     *       "revision": 2,
+                     *       "position": "47"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MakeFinancialCorrectionResponse"];
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED (with `errors`, each field and its problems), INVALID_ID, INVALID_HEADER, MALFORMED_JSON, INVALID_BODY or FORBIDDEN_KEY. */
+            400: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one this API does not know: UNAUTHENTICATED. Send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description None of the key's roles may use this route: FORBIDDEN. */
+            403: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PROGRAMME_NOT_FOUND, GRANT_NOT_FOUND, MEASURE_NOT_FOUND. */
+            404: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request did not arrive within the server's deadline: REQUEST_TIMEOUT. */
+            408: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description CORRECTION_ALREADY_MADE: the correction id is taken. IDEMPOTENCY_KEY_IN_USE: a request with the same `Idempotency-Key` is still running (with `Retry-After`); CONCURRENCY_CONFLICT: other commands kept changing the same streams, retry. */
+            409: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    /** @description With IDEMPOTENCY_KEY_IN_USE: seconds to wait before retrying. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a revision the entity is no longer at: STALE_REVISION. Nothing was written; read it again and decide again. */
+            412: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server takes: PAYLOAD_TOO_LARGE. */
+            413: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not UTF-8 JSON: UNSUPPORTED_MEDIA_TYPE. */
+            415: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description CORRECTION_EXCEEDS_DECLARED (with `correctableCents`), COFINANCING_NOT_STATED, ACT_DATE_IN_FUTURE, INVALID_AMOUNT, INVALID_INPUT (neither or both of grantId and measureId, of rateBp and amountCents). IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another request. */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 422,
+                     *       "message": "6000001 cents is more than what is declared and not yet deducted or corrected: 6000000",
+                     *       "code": "CORRECTION_EXCEEDS_DECLARED",
+                     *       "correctableCents": 6000000
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RATE_LIMITED: this address or this principal has used its share; retry after `Retry-After` seconds. An address that presents too many unknown keys gets it on every route that needs a key. */
+            429: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A fault of the API itself, logged: INTERNAL_ERROR (or EVENT_DECODING_FAILED for a stored event it cannot read). */
+            500: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable for now: retry after `Retry-After` seconds. EVENT_STORE_UNAVAILABLE, or READ_MODELS_BEHIND where the command needs the read models caught up. */
+            503: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     revokeGrant: {
         parameters: {
             query?: never;
@@ -7904,6 +9558,94 @@ export interface operations {
             };
             /** @description None of the key's roles may use this route: FORBIDDEN. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RATE_LIMITED: this address or this principal has used its share; retry after `Retry-After` seconds. An address that presents too many unknown keys gets it on every route that needs a key. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A fault of the API itself, logged: INTERNAL_ERROR (or EVENT_DECODING_FAILED for a stored event it cannot read). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable for now: retry after `Retry-After` seconds. EVENT_STORE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPaymentApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The application: a UUID or a slug of letters, digits, "-" and "_" */
+                applicationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Found */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentApplicationResponse"];
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED (with `errors`, each field and its problems), INVALID_ID, INVALID_HEADER, MALFORMED_JSON, INVALID_BODY or FORBIDDEN_KEY. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one this API does not know: UNAUTHENTICATED. Send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description None of the key's roles may use this route: FORBIDDEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PAYMENT_APPLICATION_NOT_FOUND. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -92,6 +92,26 @@ export class Problem {
   orderableCents?: number;
 
   @ApiPropertyOptional({
+    type: 'integer',
+    description:
+      'RECEIPT_EXCEEDS_APPLICATION: what the application may still receive from the Commission, in integer euro cents',
+  })
+  receivableCents?: number;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    description:
+      'CORRECTION_EXCEEDS_DECLARED: what is declared and not yet deducted or corrected there, in integer euro cents',
+  })
+  correctableCents?: number;
+
+  @ApiPropertyOptional({
+    format: 'date',
+    description: "CUT_OFF_BEFORE_LAST_APPLICATION: the last application's cut-off date",
+  })
+  lastCutOffDate?: string;
+
+  @ApiPropertyOptional({
     description:
       'ARRIVAL_ORDER: the bid that arrived earlier and is still waiting; RANKING_ORDER: the highest-ranked bid still waiting (award it, or pass it over by an act)',
   })

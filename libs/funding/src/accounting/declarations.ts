@@ -27,7 +27,11 @@ export interface GrantDeclared {
 /** An application as submitted, with what the Commission paid on it since. */
 export type DeclaredApplication = PaymentApplicationSubmitted['data'] & {
   readonly receivedCents: Cents;
-  readonly receiptIds: readonly string[];
+  readonly receipts: ReadonlyArray<{
+    readonly receiptId: string;
+    readonly amountCents: Cents;
+    readonly receivedOn: string;
+  }>;
 };
 
 export type PendingWithdrawal = CorrectionShare & { readonly correctionId: string };
@@ -101,7 +105,7 @@ export function evolveDeclarations(state: FundDeclarations, event: DeclarationsE
       }
       return {
         ...state,
-        applications: [...state.applications, { ...d, receivedCents: 0, receiptIds: [] }],
+        applications: [...state.applications, { ...d, receivedCents: 0, receipts: [] }],
         declaredPayments,
         declaredClaims,
         deductedReceipts,
@@ -118,7 +122,14 @@ export function evolveDeclarations(state: FundDeclarations, event: DeclarationsE
         ...state,
         applications: state.applications.map((a) =>
           a.applicationId === d.applicationId
-            ? { ...a, receivedCents: a.receivedCents + d.amountCents, receiptIds: [...a.receiptIds, d.receiptId] }
+            ? {
+                ...a,
+                receivedCents: a.receivedCents + d.amountCents,
+                receipts: [
+                  ...a.receipts,
+                  { receiptId: d.receiptId, amountCents: d.amountCents, receivedOn: d.receivedOn },
+                ],
+              }
             : a,
         ),
       };

@@ -51,7 +51,7 @@ export const recordCommissionReceipt: CommandPlan<RecordCommissionReceipt, Recei
     const receivedOn = assertDay(command.receivedOn, 'receivedOn');
     const today = dayInItaly(now);
     if (receivedOn > today) refuse('INVALID_INPUT', `receivedOn ${receivedOn} is after today (${today})`);
-    if (declarations.applications.some((a) => a.receiptIds.includes(command.receiptId)))
+    if (declarations.applications.some((a) => a.receipts.some((r) => r.receiptId === command.receiptId)))
       refuse('RECEIPT_ALREADY_RECORDED', `Receipt ${command.receiptId} is already recorded`);
     const room = application.totals.euShareCents - application.receivedCents;
     if (command.amountCents > room)

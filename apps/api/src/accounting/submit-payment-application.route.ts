@@ -1,0 +1,114 @@
+import { Body, Controller, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsIn, Matches } from 'class-validator';
+import type { CommandContext } from '@app/commands';
+import { FUNDS, type Fund } from '@app/funding';
+import { Roles } from '../auth/roles.decorator.js';
+import { Commands, WriteResult } from '../commands/commands.js';
+import { ApiCommand } from '../http/api-docs.js';
+import { CommandRequest, generatedId } from '../http/command-request.js';
+import { EntityIdPipe } from '../http/entity-id.pipe.js';
+import { IsEntityId, MatchesDay } from '../http/field-rules.js';
+import { Id } from '../http/response-fields.js';
+
+/** An accounting year as its two calendar years: 1 July of the first to 30 June of the second. */
+export const AccountingYearField = () =>
+  ApiProperty({
+    type: 'string',
+    pattern: '^\\d{4}-\\d{4}$',
+    example: '2025-2026',
+    description: 'The accounting year, 1 July to 30 June, written as its two years ("2025-2026")',
+  });
+
+export class SubmitPaymentApplicationDto {
+  @IsEntityId('Chosen by the client, or generated')
+  applicationId?: string;
+
+  @ApiProperty({ enum: FUNDS, description: 'The fund whose payments are declared' })
+  @IsIn(FUNDS)
+  fund!: Fund;
+
+  @AccountingYearField()
+  @Matches(/^\d{4}-\d{4}$/, { message: 'accountingYear must be written as two years, e.g. 2025-2026' })
+  accountingYear!: string;
+
+  @ApiProperty({
+    type: 'string',
+    format: 'date',
+    example: '2026-06-30',
+    description: 'Payments made up to this day (inside the accounting year, not after today) are declared',
+  })
+  @MatchesDay()
+  cutOffDate!: string;
+}
+
+export class SubmitPaymentApplicationResponse extends WriteResult {
+  @Id('The programme', { example: 'wecare' })
+  programmeId!: string;
+
+  @Id('The application: the one given, or a generated UUID', { example: 'wecare-fse-2026-1' })
+  applicationId!: string;
+}
+
+@ApiTags('accounting')
+@ApiBearerAuth()
+@Controller()
+export class SubmitPaymentApplicationRoute {
+  constructor(private readonly commands: Commands) {}
+
+  @Post('programmes/:programmeId/payment-applications')
+  @Roles('accounting-officer')
+  @ApiCommand({
+    operationId: 'submitPaymentApplication',
+    summary:
+      'Submit a payment application to the Commission: the payments of a fund on verified expenditure, not declared before',
+    description:
+      "Declares every payment of the fund made on or before the cut-off on verified expenditure and not yet declared (an advance once verified expenditure covers it), each payment once even when applications race; deducts the recoveries received and the corrections withdrawn since the last application. Every amount is split by the fund's co-financing (EU / national / regional) and totalled by priority axis; the expected interim payment is 90% (2014-2020) or 95% (2021-2027) of the EU share. Read it with `GET /payment-applications/{applicationId}`.",
+    status: 201,
+    type: SubmitPaymentApplicationResponse,
+    body: {
+      type: SubmitPaymentApplicationDto,
+      summary: 'FSE, accounting year 2025-2026, cut-off 30 June 2026',
+      example: {
+        applicationId: 'wecare-fse-2026-1',
+        fund: 'FSE',
+        accountingYear: '2025-2026',
+        cutOffDate: '2026-06-30',
+      },
+    },
+    example: { programmeId: 'wecare', applicationId: 'wecare-fse-2026-1', revision: 0, position: '42' },
+    problems: {
+      404: 'PROGRAMME_NOT_FOUND.',
+      409: 'PAYMENT_APPLICATION_ALREADY_SUBMITTED: the application id is taken.',
+      422: {
+        description:
+          'NOTHING_TO_DECLARE (no payment left to declare and nothing to deduct), ACCOUNTING_YEAR_CLOSED (its accounts are submitted), CUT_OFF_BEFORE_LAST_APPLICATION (with `lastCutOffDate`), COFINANCING_NOT_STATED (the fund share has no co-financing split), FUND_NOT_IN_PROGRAMME, INVALID_INPUT (a cut-off outside the accounting year or after today, an accounting year not written as two consecutive years).',
+        example: {
+          code: 'NOTHING_TO_DECLARE',
+          message:
+            'No payment of FSE made on verified expenditure up to 2026-06-30 is left to declare, and nothing to deduct',
+        },
+      },
+    },
+  })
+  submit(
+    @CommandRequest() context: CommandContext,
+    @Param('programmeId', EntityIdPipe) programmeId: string,
+    @Body() body: SubmitPaymentApplicationDto,
+  ) {
+    const applicationId = body.applicationId ?? generatedId(context, 'payment-application');
+    return this.commands.run(
+      context,
+      {
+        type: 'SubmitPaymentApplication',
+        applicationId,
+        programmeId,
+        fund: body.fund,
+        accountingYear: body.accountingYear,
+        cutOffDate: body.cutOffDate,
+        submittedBy: context.actor,
+      },
+      { programmeId, applicationId },
+    );
+  }
+}
