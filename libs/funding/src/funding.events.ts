@@ -5,6 +5,7 @@ import type { ProgrammeEvent } from './programmes/programme.events.js';
 import type { DataSubjectEvent } from './data-subjects/data-subject.events.js';
 import type { UndertakingEvent } from './undertakings/undertaking.events.js';
 import type { ClaimEvent, DocumentEvent } from './expenditure/expenditure.events.js';
+import type { IrregularityEvent } from './irregularities/irregularity.events.js';
 
 export type FundingEvent =
   | ProgrammeEvent
@@ -15,7 +16,8 @@ export type FundingEvent =
   | DataSubjectEvent
   | UndertakingEvent
   | ClaimEvent
-  | DocumentEvent;
+  | DocumentEvent
+  | IrregularityEvent;
 export type FundingEventType = FundingEvent['type'];
 
 /**
@@ -58,4 +60,6 @@ export const FUNDING_EVENT_SCHEMA_VERSIONS = {
   RecoveryOrdered: 2,
   RecoveryReceived: 1,
   RecoveryWrittenOff: 2,
+  IrregularityRecorded: 1,
+  IrregularityFollowedUp: 1,
 } as const satisfies Record<FundingEventType, number>;

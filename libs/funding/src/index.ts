@@ -52,3 +52,14 @@ export type { OrderRecovery } from './recoveries/order-recovery.js';
 export type { RecordRecoveryReceipt } from './recoveries/record-recovery-receipt.js';
 export type { WriteOffRecovery } from './recoveries/write-off-recovery.js';
 export * from './accounting/cofinancing.js';
+export * from './irregularities/irregularity.events.js';
+export {
+  IRREGULARITY,
+  OLAF_THRESHOLD_EU_CENTS,
+  olafReportingDeadline,
+  reportableToOlaf,
+  type Irregularity,
+  type RecordedIrregularity,
+} from './irregularities/irregularity.js';
+export { MAX_IRREGULARITY_DESCRIPTION, type RecordIrregularity } from './irregularities/record-irregularity.js';
+export type { FollowUpIrregularity } from './irregularities/follow-up-irregularity.js';

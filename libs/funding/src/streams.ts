@@ -22,6 +22,8 @@ export const claimStream = (claimId: string): string => `claim-${claimId}`;
  * a document is claimed once, by whichever grant claims it first.
  */
 export const documentStream = (key: string): string => `document-${documentHash(key)}`;
+/** One stream per irregularity: recorded once, then followed up until closed. */
+export const irregularityStream = (irregularityId: string): string => `irregularity-${irregularityId}`;
 
 /** The stream an event belongs to: every event names the entity whose stream holds it. */
 export function streamOf(event: FundingEvent): string {
@@ -68,6 +70,9 @@ export function streamOf(event: FundingEvent): string {
       return cupStream(event.data.cup);
     case 'DeMinimisAidRecorded':
       return undertakingStream(event.data.undertaking);
+    case 'IrregularityRecorded':
+    case 'IrregularityFollowedUp':
+      return irregularityStream(event.data.irregularityId);
     default:
       return assertNever(event);
   }

@@ -15,6 +15,7 @@ const WAS_404: readonly DomainErrorCode[] = [
   'BID_NOT_FOUND',
   'GRANT_NOT_FOUND',
   'CLAIM_NOT_FOUND',
+  'IRREGULARITY_NOT_FOUND',
 ];
 const WAS_409: readonly DomainErrorCode[] = [
   // An id the client chose is already in use.
@@ -27,6 +28,7 @@ const WAS_409: readonly DomainErrorCode[] = [
   'CUP_ALREADY_USED',
   'CLAIM_ALREADY_EXISTS',
   'RECOVERY_ALREADY_RECORDED',
+  'IRREGULARITY_ALREADY_RECORDED',
   // The state of the record forbids it now.
   'RETENTION_PERIOD_ACTIVE',
   'DATA_SUBJECT_ALREADY_ERASED',

@@ -112,6 +112,11 @@ export const DOMAIN_ERROR_STATUS: Readonly<Record<DomainErrorCode, DomainErrorSt
   BID_PASSED_OVER: REFUSED,
   FUNDS_AVAILABLE: REFUSED,
   AID_INTENSITY_EXCEEDED: REFUSED,
+  IRREGULARITY_ALREADY_RECORDED: ID_TAKEN,
+  IRREGULARITY_NOT_FOUND: NOT_FOUND,
+  IRREGULARITY_CLOSED: REFUSED,
+  IRREGULAR_AMOUNT_EXCEEDS_PAID: REFUSED,
+  COFINANCING_NOT_STATED: REFUSED,
 };
 
 /** For the OpenAPI document: each status, as a Markdown list item, with the domain's codes that answer it in the order they are listed. */
