@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { RETENTION_REASONS } from '@app/funding';
+import { FUNDS, RETENTION_REASONS, type Fund } from '@app/funding';
 import { ERROR_CODES, type ErrorCode } from './error-codes.js';
 
 export class FieldProblem {
@@ -90,6 +90,20 @@ export class Problem {
     description: 'RECOVERY_EXCEEDS_DUE: what is due and not yet ordered, in integer euro cents',
   })
   orderableCents?: number;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    description:
+      'IRREGULAR_AMOUNT_EXCEEDS_PAID: what the grant was paid, the most an irregularity on it can amount to, in integer euro cents',
+    example: 2_400_000,
+  })
+  paidCents?: number;
+
+  @ApiPropertyOptional({
+    enum: FUNDS,
+    description: "COFINANCING_NOT_STATED: the fund of the grant's measure, whose share states no co-financing",
+  })
+  fund?: Fund;
 
   @ApiPropertyOptional({
     description:
