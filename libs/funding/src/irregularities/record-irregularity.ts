@@ -5,7 +5,7 @@ import { refuse } from '../domain-error.js';
 import { instant } from '../funding.types.js';
 import { GRANT, requireGrant, type Grant } from '../grants/grant.js';
 import { assertPositiveCents, type Cents } from '../money.js';
-import { PROGRAMME, requireMeasure, type Programme } from '../programmes/programme.js';
+import { PROGRAMME, requireMeasure, requireProgramme, type Programme } from '../programmes/programme.js';
 import { grantStream, irregularityStream, programmeStream } from '../streams.js';
 import { assertText } from '../text.js';
 import { IRREGULARITY, olafReportingDeadline, reportableToOlaf, type Irregularity } from './irregularity.js';
@@ -67,12 +67,9 @@ export const recordIrregularity: CommandPlan<RecordIrregularity, RecordState> = 
         `Grant ${grant.grantId} was paid ${grant.paidCents} cents; the irregular amount of ${amountCents} cents exceeds it`,
         { paidCents: grant.paidCents },
       );
-    const measure = requireMeasure(state.programme ?? { status: 'none' }, grant.programmeId, grant.measureId);
-    const share =
-      state.programme?.status === 'established'
-        ? state.programme.funds.find((f) => f.fund === measure.fund)
-        : undefined;
-    const cofinancing = share?.cofinancing ?? null;
+    const programme = requireProgramme(state.programme ?? { status: 'none' }, grant.programmeId);
+    const measure = requireMeasure(programme, grant.programmeId, grant.measureId);
+    const cofinancing = programme.funds.find((share) => share.fund === measure.fund)?.cofinancing ?? null;
     if (cofinancing === null)
       refuse(
         'COFINANCING_NOT_STATED',
