@@ -194,6 +194,7 @@ describe('dashboards and queries over HTTP', () => {
       'bid-summaries',
       'grant-summaries',
       'expenditure-claims',
+      'irregularities',
       'open-data-operations',
     ]);
     for (const p of projections)

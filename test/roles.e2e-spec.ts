@@ -7,7 +7,7 @@ import { KEYS, bearer, removeDataDir, startApi, type ApiProcess } from './suppor
 // Raw requests: the matrix sends an empty body to every route; every answer is still checked against the document.
 import { request } from './support/http.js';
 
-const ROUTES: Array<{ route: string; role: keyof typeof KEYS }> = [
+const ROUTES: Array<{ route: string; role: keyof typeof KEYS | ReadonlyArray<keyof typeof KEYS> }> = [
   { route: '/programmes', role: 'programmeManager' },
   { route: '/programmes/wecare/measures', role: 'programmeManager' },
   { route: '/calls', role: 'programmeManager' },
@@ -26,6 +26,8 @@ const ROUTES: Array<{ route: string; role: keyof typeof KEYS }> = [
   { route: '/grants/g1/recovery-orders', role: 'programmeManager' },
   { route: '/grants/g1/recovery-receipts', role: 'financeOfficer' },
   { route: '/grants/g1/recovery-write-off', role: 'programmeManager' },
+  { route: '/grants/g1/irregularities', role: ['controller', 'programmeManager'] },
+  { route: '/irregularities/i1/follow-up', role: ['controller', 'programmeManager'] },
 ];
 
 describe('authentication and roles', () => {
@@ -41,7 +43,11 @@ describe('authentication and roles', () => {
   });
 
   const matrix = ROUTES.flatMap(({ route, role }) =>
-    (Object.keys(KEYS) as Array<keyof typeof KEYS>).map((who) => ({ route, who, allowed: who === role })),
+    (Object.keys(KEYS) as Array<keyof typeof KEYS>).map((who) => ({
+      route,
+      who,
+      allowed: typeof role === 'string' ? who === role : role.includes(who),
+    })),
   );
 
   it.each(matrix)('POST $route as $who: allowed=$allowed', async ({ route, who, allowed }) => {

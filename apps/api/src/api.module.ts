@@ -35,6 +35,8 @@ import { RevokeGrantRoute } from './grants/revoke-grant.route.js';
 import { SubmitExpenditureClaimRoute } from './expenditure/submit-expenditure-claim.route.js';
 import { VerifyExpenditureClaimRoute } from './expenditure/verify-expenditure-claim.route.js';
 import { RecoveryRoutes } from './recoveries/recovery.routes.js';
+import { RecordIrregularityRoute } from './irregularities/record-irregularity.route.js';
+import { FollowUpIrregularityRoute } from './irregularities/follow-up-irregularity.route.js';
 import { HealthController } from './health/health.controller.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { IdempotencyInterceptor, isOutcomeUnknown } from './idempotency/idempotency.interceptor.js';
@@ -52,6 +54,7 @@ import { EstablishProgrammeRoute } from './programmes/establish-programme.route.
 import { MinPositionInterceptor } from './queries/min-position.interceptor.js';
 import { ProjectionsAdminController } from './queries/projections-admin.controller.js';
 import { ReadModelsController } from './queries/read-models.controller.js';
+import { IrregularitiesController } from './queries/irregularities.controller.js';
 import { ReadSide } from './queries/read-side.js';
 import { DemoProgrammeSeeder } from './seed/demo-programme.seeder.js';
 
@@ -77,6 +80,8 @@ const COMMAND_ROUTES = [
   SubmitExpenditureClaimRoute,
   VerifyExpenditureClaimRoute,
   RecoveryRoutes,
+  RecordIrregularityRoute,
+  FollowUpIrregularityRoute,
 ];
 
 /** The command side over HTTP: controllers, authentication, the command bus and its handlers. */
@@ -89,6 +94,7 @@ export class ApiModule {
       controllers: [
         ...COMMAND_ROUTES,
         ReadModelsController,
+        IrregularitiesController,
         ProjectionsAdminController,
         DeMinimisStatementRoute,
         PaymentApplicationsRoute,

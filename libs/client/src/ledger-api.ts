@@ -439,6 +439,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/grants/{grantId}/irregularities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record an irregularity found on a grant, with its EU share and whether it is reported to OLAF
+         * @description The irregular amount (integer euro cents, at most what the grant was paid) is split by the co-financing of the grant's fund share into EU, national and regional parts. One above EUR 10,000 of EU share, or any suspected fraud, is reportable to OLAF (IMS) by `reportToOlafBy`: the last day of the second month after the end of the calendar quarter of the first written finding (Reg. (EU) 2015/1970; 2021/1060 Annex XII). The grant's money does not move: a correction or a recovery is decided apart. See `GET /irregularities/{id}`.
+         */
+        post: operations["recordIrregularity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/irregularities/{id}/follow-up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Follow an irregularity up: its status and the amounts corrected and recovered to date
+         * @description Amounts are cumulative to date, in integer euro cents, each at most the irregular amount; an amount left out keeps its last figure. Closing the case ends its follow-up.
+         */
+        post: operations["followUpIrregularity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/programmes/{programmeId}/dashboard": {
         parameters: {
             query?: never;
@@ -559,6 +599,43 @@ export interface paths {
         };
         /** An expenditure claim's figures (its items and cuts are on its grant) */
         get: operations["getExpenditureClaim"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/irregularities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Irregularities: those to report to OLAF first, by their deadline
+         * @description Filter with `reportable=true` for the ones to report to OLAF (above EUR 10,000 of EU share, or a suspected fraud), by `programmeId` or `status`. Sorted by `reportToOlafBy` (the nearest first; those not reportable, with none, after), then by id. Amounts in integer euro cents.
+         */
+        get: operations["listIrregularities"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/irregularities/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An irregularity: as recorded, its EU share, its OLAF deadline and where its follow-up stands */
+        get: operations["getIrregularity"];
         put?: never;
         post?: never;
         delete?: never;
@@ -988,14 +1065,14 @@ export interface components {
         };
         /**
          * @description What went wrong, stable for machines: branch on it, never on the message. Each refusal of the domain answers one status:
-         *     - 404: `PROGRAMME_NOT_FOUND`, `MEASURE_NOT_FOUND`, `CALL_NOT_FOUND`, `BID_NOT_FOUND`, `GRANT_NOT_FOUND`, `CLAIM_NOT_FOUND`, `PAYMENT_APPLICATION_NOT_FOUND`
-         *     - 409: `PROGRAMME_ALREADY_ESTABLISHED`, `MEASURE_ALREADY_DEFINED`, `CALL_ALREADY_EXISTS`, `BID_ALREADY_EXISTS`, `GRANT_ALREADY_EXISTS`, `DISBURSEMENT_ALREADY_RECORDED`, `RETENTION_PERIOD_ACTIVE`, `DATA_SUBJECT_ALREADY_ERASED`, `CUP_ALREADY_USED`, `CLAIM_ALREADY_EXISTS`, `CLAIM_ALREADY_VERIFIED`, `RECOVERY_ALREADY_RECORDED`, `PAYMENT_APPLICATION_ALREADY_SUBMITTED`, `ACCOUNTS_ALREADY_SUBMITTED`, `RECEIPT_ALREADY_RECORDED`, `CORRECTION_ALREADY_MADE`
-         *     - 422: `INVALID_AMOUNT`, `INVALID_INPUT`, `DUPLICATE_FUND`, `FUND_NOT_IN_PROGRAMME`, `FUND_AMOUNT_EXCEEDED`, `MEASURE_CODE_TAKEN`, `MEASURE_ALLOCATION_EXCEEDED`, `INVALID_CALL_WINDOW`, `NO_ELIGIBLE_APPLICANT_TYPES`, `MAX_GRANT_EXCEEDS_BUDGET`, `CALL_NOT_OPEN`, `CALL_ALREADY_CLOSED`, `CALL_CANCELLED`, `CALL_HAS_GRANTS`, `BID_NOT_IN_CALL`, `APPLICANT_NOT_ELIGIBLE`, `REQUEST_EXCEEDS_CAP`, `BID_WITHDRAWN`, `BID_ALREADY_EVALUATED`, `BID_NOT_EVALUATED`, `BID_NOT_ADMISSIBLE`, `BID_ALREADY_AWARDED`, `INVALID_SCORE`, `AWARD_EXCEEDS_REQUEST`, `BUDGET_EXCEEDED`, `GRANT_NOT_ACTIVE`, `GRANT_ALREADY_REVOKED`, `DISBURSEMENT_EXCEEDS_GRANT`, `REVOCATION_EXCEEDS_AWARD`, `COMMITMENT_LIMIT_REACHED`, `OPERATION_DATA_REQUIRED`, `AWARD_EXCEEDS_ELIGIBLE_COST`, `UNKNOWN_INTERVENTION_TYPE`, `UNKNOWN_SPECIFIC_OBJECTIVE`, `RNA_COR_REQUIRED`, `DE_MINIMIS_VISURA_REQUIRED`, `DE_MINIMIS_CEILING_EXCEEDED`, `COVAR_REQUIRED`, `DEGGENDORF_VISURA_REQUIRED`, `CLAIMS_CLOSED`, `CLAIM_LIMIT_REACHED`, `CLAIM_EXCEEDS_ELIGIBLE_COST`, `EARLIER_CLAIMS_PENDING`, `CUTS_EXCEED_ITEM`, `VERIFICATION_DOES_NOT_ADD_UP`, `ELIGIBLE_EXCEEDS_OPERATION_COST`, `SEPARATION_OF_DUTIES`, `CLAIM_REQUIRED`, `CLAIM_KIND_MISMATCH`, `FINAL_CLAIM_REQUIRED`, `CLAIM_NOT_VERIFIED`, `ADVANCE_EXCEEDS_SHARE`, `PAYMENT_EXCEEDS_VERIFIED`, `RECOVERY_EXCEEDS_DUE`, `RECEIPT_EXCEEDS_ORDERED`, `RECEIPT_EXCEEDS_OUTSTANDING`, `WRITE_OFF_EXCEEDS_OUTSTANDING`, `NOTHING_TO_RECOVER`, `ARRIVAL_ORDER`, `BID_AFTER_CLOSE`, `NO_RECOVERY_ORDERED`, `OUTSIDE_ELIGIBILITY_PERIOD`, `OPERATION_COMPLETED_BEFORE_APPLICATION`, `ITEM_EXCEEDS_DOCUMENT`, `DOCUMENT_ALREADY_CLAIMED`, `ACT_DATE_IN_FUTURE`, `CALL_NOT_CLOSED`, `BIDS_NOT_EVALUATED`, `NOT_A_RANKING_CALL`, `RANKING_ALREADY_APPROVED`, `RANKING_NOT_APPROVED`, `RANKING_ORDER`, `BID_NOT_RANKED`, `BID_PASSED_OVER`, `FUNDS_AVAILABLE`, `AID_INTENSITY_EXCEEDED`, `COFINANCING_NOT_STATED`, `NOTHING_TO_DECLARE`, `ACCOUNTING_YEAR_CLOSED`, `ACCOUNTING_YEAR_NOT_ENDED`, `CUT_OFF_BEFORE_LAST_APPLICATION`, `RECEIPT_EXCEEDS_APPLICATION`, `CORRECTION_EXCEEDS_DECLARED`, `NOT_UNDER_ASSESSMENT`
+         *     - 404: `PROGRAMME_NOT_FOUND`, `MEASURE_NOT_FOUND`, `CALL_NOT_FOUND`, `BID_NOT_FOUND`, `GRANT_NOT_FOUND`, `CLAIM_NOT_FOUND`, `PAYMENT_APPLICATION_NOT_FOUND`, `IRREGULARITY_NOT_FOUND`
+         *     - 409: `PROGRAMME_ALREADY_ESTABLISHED`, `MEASURE_ALREADY_DEFINED`, `CALL_ALREADY_EXISTS`, `BID_ALREADY_EXISTS`, `GRANT_ALREADY_EXISTS`, `DISBURSEMENT_ALREADY_RECORDED`, `RETENTION_PERIOD_ACTIVE`, `DATA_SUBJECT_ALREADY_ERASED`, `CUP_ALREADY_USED`, `CLAIM_ALREADY_EXISTS`, `CLAIM_ALREADY_VERIFIED`, `RECOVERY_ALREADY_RECORDED`, `PAYMENT_APPLICATION_ALREADY_SUBMITTED`, `ACCOUNTS_ALREADY_SUBMITTED`, `RECEIPT_ALREADY_RECORDED`, `CORRECTION_ALREADY_MADE`, `IRREGULARITY_ALREADY_RECORDED`
+         *     - 422: `INVALID_AMOUNT`, `INVALID_INPUT`, `DUPLICATE_FUND`, `FUND_NOT_IN_PROGRAMME`, `FUND_AMOUNT_EXCEEDED`, `MEASURE_CODE_TAKEN`, `MEASURE_ALLOCATION_EXCEEDED`, `INVALID_CALL_WINDOW`, `NO_ELIGIBLE_APPLICANT_TYPES`, `MAX_GRANT_EXCEEDS_BUDGET`, `CALL_NOT_OPEN`, `CALL_ALREADY_CLOSED`, `CALL_CANCELLED`, `CALL_HAS_GRANTS`, `BID_NOT_IN_CALL`, `APPLICANT_NOT_ELIGIBLE`, `REQUEST_EXCEEDS_CAP`, `BID_WITHDRAWN`, `BID_ALREADY_EVALUATED`, `BID_NOT_EVALUATED`, `BID_NOT_ADMISSIBLE`, `BID_ALREADY_AWARDED`, `INVALID_SCORE`, `AWARD_EXCEEDS_REQUEST`, `BUDGET_EXCEEDED`, `GRANT_NOT_ACTIVE`, `GRANT_ALREADY_REVOKED`, `DISBURSEMENT_EXCEEDS_GRANT`, `REVOCATION_EXCEEDS_AWARD`, `COMMITMENT_LIMIT_REACHED`, `OPERATION_DATA_REQUIRED`, `AWARD_EXCEEDS_ELIGIBLE_COST`, `UNKNOWN_INTERVENTION_TYPE`, `UNKNOWN_SPECIFIC_OBJECTIVE`, `RNA_COR_REQUIRED`, `DE_MINIMIS_VISURA_REQUIRED`, `DE_MINIMIS_CEILING_EXCEEDED`, `COVAR_REQUIRED`, `DEGGENDORF_VISURA_REQUIRED`, `CLAIMS_CLOSED`, `CLAIM_LIMIT_REACHED`, `CLAIM_EXCEEDS_ELIGIBLE_COST`, `EARLIER_CLAIMS_PENDING`, `CUTS_EXCEED_ITEM`, `VERIFICATION_DOES_NOT_ADD_UP`, `ELIGIBLE_EXCEEDS_OPERATION_COST`, `SEPARATION_OF_DUTIES`, `CLAIM_REQUIRED`, `CLAIM_KIND_MISMATCH`, `FINAL_CLAIM_REQUIRED`, `CLAIM_NOT_VERIFIED`, `ADVANCE_EXCEEDS_SHARE`, `PAYMENT_EXCEEDS_VERIFIED`, `RECOVERY_EXCEEDS_DUE`, `RECEIPT_EXCEEDS_ORDERED`, `RECEIPT_EXCEEDS_OUTSTANDING`, `WRITE_OFF_EXCEEDS_OUTSTANDING`, `NOTHING_TO_RECOVER`, `ARRIVAL_ORDER`, `BID_AFTER_CLOSE`, `NO_RECOVERY_ORDERED`, `OUTSIDE_ELIGIBILITY_PERIOD`, `OPERATION_COMPLETED_BEFORE_APPLICATION`, `ITEM_EXCEEDS_DOCUMENT`, `DOCUMENT_ALREADY_CLAIMED`, `ACT_DATE_IN_FUTURE`, `CALL_NOT_CLOSED`, `BIDS_NOT_EVALUATED`, `NOT_A_RANKING_CALL`, `RANKING_ALREADY_APPROVED`, `RANKING_NOT_APPROVED`, `RANKING_ORDER`, `BID_NOT_RANKED`, `BID_PASSED_OVER`, `FUNDS_AVAILABLE`, `AID_INTENSITY_EXCEEDED`, `COFINANCING_NOT_STATED`, `NOTHING_TO_DECLARE`, `ACCOUNTING_YEAR_CLOSED`, `ACCOUNTING_YEAR_NOT_ENDED`, `CUT_OFF_BEFORE_LAST_APPLICATION`, `RECEIPT_EXCEEDS_APPLICATION`, `CORRECTION_EXCEEDS_DECLARED`, `NOT_UNDER_ASSESSMENT`, `IRREGULARITY_CLOSED`, `IRREGULAR_AMOUNT_EXCEEDS_PAID`
          *
          *     The other codes are the write path's, the event store's, idempotency's and HTTP's: each operation lists the statuses it answers.
          * @enum {string}
          */
-        ErrorCode: "INVALID_AMOUNT" | "INVALID_INPUT" | "PROGRAMME_ALREADY_ESTABLISHED" | "PROGRAMME_NOT_FOUND" | "DUPLICATE_FUND" | "FUND_NOT_IN_PROGRAMME" | "FUND_AMOUNT_EXCEEDED" | "MEASURE_ALREADY_DEFINED" | "MEASURE_CODE_TAKEN" | "MEASURE_NOT_FOUND" | "MEASURE_ALLOCATION_EXCEEDED" | "CALL_ALREADY_EXISTS" | "CALL_NOT_FOUND" | "INVALID_CALL_WINDOW" | "NO_ELIGIBLE_APPLICANT_TYPES" | "MAX_GRANT_EXCEEDS_BUDGET" | "CALL_NOT_OPEN" | "CALL_ALREADY_CLOSED" | "CALL_CANCELLED" | "CALL_HAS_GRANTS" | "BID_ALREADY_EXISTS" | "BID_NOT_FOUND" | "BID_NOT_IN_CALL" | "APPLICANT_NOT_ELIGIBLE" | "REQUEST_EXCEEDS_CAP" | "BID_WITHDRAWN" | "BID_ALREADY_EVALUATED" | "BID_NOT_EVALUATED" | "BID_NOT_ADMISSIBLE" | "BID_ALREADY_AWARDED" | "INVALID_SCORE" | "AWARD_EXCEEDS_REQUEST" | "BUDGET_EXCEEDED" | "GRANT_ALREADY_EXISTS" | "GRANT_NOT_FOUND" | "GRANT_NOT_ACTIVE" | "GRANT_ALREADY_REVOKED" | "DISBURSEMENT_ALREADY_RECORDED" | "DISBURSEMENT_EXCEEDS_GRANT" | "REVOCATION_EXCEEDS_AWARD" | "COMMITMENT_LIMIT_REACHED" | "RETENTION_PERIOD_ACTIVE" | "DATA_SUBJECT_ALREADY_ERASED" | "CUP_ALREADY_USED" | "OPERATION_DATA_REQUIRED" | "AWARD_EXCEEDS_ELIGIBLE_COST" | "UNKNOWN_INTERVENTION_TYPE" | "UNKNOWN_SPECIFIC_OBJECTIVE" | "RNA_COR_REQUIRED" | "DE_MINIMIS_VISURA_REQUIRED" | "DE_MINIMIS_CEILING_EXCEEDED" | "COVAR_REQUIRED" | "DEGGENDORF_VISURA_REQUIRED" | "CLAIM_NOT_FOUND" | "CLAIM_ALREADY_EXISTS" | "CLAIMS_CLOSED" | "CLAIM_LIMIT_REACHED" | "CLAIM_EXCEEDS_ELIGIBLE_COST" | "CLAIM_ALREADY_VERIFIED" | "EARLIER_CLAIMS_PENDING" | "CUTS_EXCEED_ITEM" | "VERIFICATION_DOES_NOT_ADD_UP" | "ELIGIBLE_EXCEEDS_OPERATION_COST" | "SEPARATION_OF_DUTIES" | "CLAIM_REQUIRED" | "CLAIM_KIND_MISMATCH" | "FINAL_CLAIM_REQUIRED" | "CLAIM_NOT_VERIFIED" | "ADVANCE_EXCEEDS_SHARE" | "PAYMENT_EXCEEDS_VERIFIED" | "RECOVERY_ALREADY_RECORDED" | "RECOVERY_EXCEEDS_DUE" | "RECEIPT_EXCEEDS_ORDERED" | "RECEIPT_EXCEEDS_OUTSTANDING" | "WRITE_OFF_EXCEEDS_OUTSTANDING" | "NOTHING_TO_RECOVER" | "ARRIVAL_ORDER" | "BID_AFTER_CLOSE" | "NO_RECOVERY_ORDERED" | "OUTSIDE_ELIGIBILITY_PERIOD" | "OPERATION_COMPLETED_BEFORE_APPLICATION" | "ITEM_EXCEEDS_DOCUMENT" | "DOCUMENT_ALREADY_CLAIMED" | "ACT_DATE_IN_FUTURE" | "CALL_NOT_CLOSED" | "BIDS_NOT_EVALUATED" | "NOT_A_RANKING_CALL" | "RANKING_ALREADY_APPROVED" | "RANKING_NOT_APPROVED" | "RANKING_ORDER" | "BID_NOT_RANKED" | "BID_PASSED_OVER" | "FUNDS_AVAILABLE" | "AID_INTENSITY_EXCEEDED" | "COFINANCING_NOT_STATED" | "PAYMENT_APPLICATION_ALREADY_SUBMITTED" | "PAYMENT_APPLICATION_NOT_FOUND" | "NOTHING_TO_DECLARE" | "ACCOUNTING_YEAR_CLOSED" | "ACCOUNTING_YEAR_NOT_ENDED" | "ACCOUNTS_ALREADY_SUBMITTED" | "CUT_OFF_BEFORE_LAST_APPLICATION" | "RECEIPT_ALREADY_RECORDED" | "RECEIPT_EXCEEDS_APPLICATION" | "CORRECTION_ALREADY_MADE" | "CORRECTION_EXCEEDS_DECLARED" | "NOT_UNDER_ASSESSMENT" | "STALE_REVISION" | "CONCURRENCY_CONFLICT" | "DUPLICATE_EVENT_ID" | "INVALID_STREAM_NAME" | "EMPTY_APPEND" | "EVENT_TOO_LARGE" | "INVALID_EVENT" | "DUPLICATE_STREAM" | "EVENT_DECODING_FAILED" | "EVENT_STORE_UNAVAILABLE" | "STREAM_TOMBSTONED" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_USE" | "VALIDATION_FAILED" | "INVALID_HEADER" | "INVALID_ID" | "INVALID_STREAM" | "MALFORMED_JSON" | "INVALID_BODY" | "FORBIDDEN_KEY" | "BAD_REQUEST" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "STREAM_NOT_FOUND" | "DATA_SUBJECT_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "REQUEST_REFUSED" | "RATE_LIMITED" | "READ_MODELS_BEHIND" | "BUSY" | "INTERNAL_ERROR";
+        ErrorCode: "INVALID_AMOUNT" | "INVALID_INPUT" | "PROGRAMME_ALREADY_ESTABLISHED" | "PROGRAMME_NOT_FOUND" | "DUPLICATE_FUND" | "FUND_NOT_IN_PROGRAMME" | "FUND_AMOUNT_EXCEEDED" | "MEASURE_ALREADY_DEFINED" | "MEASURE_CODE_TAKEN" | "MEASURE_NOT_FOUND" | "MEASURE_ALLOCATION_EXCEEDED" | "CALL_ALREADY_EXISTS" | "CALL_NOT_FOUND" | "INVALID_CALL_WINDOW" | "NO_ELIGIBLE_APPLICANT_TYPES" | "MAX_GRANT_EXCEEDS_BUDGET" | "CALL_NOT_OPEN" | "CALL_ALREADY_CLOSED" | "CALL_CANCELLED" | "CALL_HAS_GRANTS" | "BID_ALREADY_EXISTS" | "BID_NOT_FOUND" | "BID_NOT_IN_CALL" | "APPLICANT_NOT_ELIGIBLE" | "REQUEST_EXCEEDS_CAP" | "BID_WITHDRAWN" | "BID_ALREADY_EVALUATED" | "BID_NOT_EVALUATED" | "BID_NOT_ADMISSIBLE" | "BID_ALREADY_AWARDED" | "INVALID_SCORE" | "AWARD_EXCEEDS_REQUEST" | "BUDGET_EXCEEDED" | "GRANT_ALREADY_EXISTS" | "GRANT_NOT_FOUND" | "GRANT_NOT_ACTIVE" | "GRANT_ALREADY_REVOKED" | "DISBURSEMENT_ALREADY_RECORDED" | "DISBURSEMENT_EXCEEDS_GRANT" | "REVOCATION_EXCEEDS_AWARD" | "COMMITMENT_LIMIT_REACHED" | "RETENTION_PERIOD_ACTIVE" | "DATA_SUBJECT_ALREADY_ERASED" | "CUP_ALREADY_USED" | "OPERATION_DATA_REQUIRED" | "AWARD_EXCEEDS_ELIGIBLE_COST" | "UNKNOWN_INTERVENTION_TYPE" | "UNKNOWN_SPECIFIC_OBJECTIVE" | "RNA_COR_REQUIRED" | "DE_MINIMIS_VISURA_REQUIRED" | "DE_MINIMIS_CEILING_EXCEEDED" | "COVAR_REQUIRED" | "DEGGENDORF_VISURA_REQUIRED" | "CLAIM_NOT_FOUND" | "CLAIM_ALREADY_EXISTS" | "CLAIMS_CLOSED" | "CLAIM_LIMIT_REACHED" | "CLAIM_EXCEEDS_ELIGIBLE_COST" | "CLAIM_ALREADY_VERIFIED" | "EARLIER_CLAIMS_PENDING" | "CUTS_EXCEED_ITEM" | "VERIFICATION_DOES_NOT_ADD_UP" | "ELIGIBLE_EXCEEDS_OPERATION_COST" | "SEPARATION_OF_DUTIES" | "CLAIM_REQUIRED" | "CLAIM_KIND_MISMATCH" | "FINAL_CLAIM_REQUIRED" | "CLAIM_NOT_VERIFIED" | "ADVANCE_EXCEEDS_SHARE" | "PAYMENT_EXCEEDS_VERIFIED" | "RECOVERY_ALREADY_RECORDED" | "RECOVERY_EXCEEDS_DUE" | "RECEIPT_EXCEEDS_ORDERED" | "RECEIPT_EXCEEDS_OUTSTANDING" | "WRITE_OFF_EXCEEDS_OUTSTANDING" | "NOTHING_TO_RECOVER" | "ARRIVAL_ORDER" | "BID_AFTER_CLOSE" | "NO_RECOVERY_ORDERED" | "OUTSIDE_ELIGIBILITY_PERIOD" | "OPERATION_COMPLETED_BEFORE_APPLICATION" | "ITEM_EXCEEDS_DOCUMENT" | "DOCUMENT_ALREADY_CLAIMED" | "ACT_DATE_IN_FUTURE" | "CALL_NOT_CLOSED" | "BIDS_NOT_EVALUATED" | "NOT_A_RANKING_CALL" | "RANKING_ALREADY_APPROVED" | "RANKING_NOT_APPROVED" | "RANKING_ORDER" | "BID_NOT_RANKED" | "BID_PASSED_OVER" | "FUNDS_AVAILABLE" | "AID_INTENSITY_EXCEEDED" | "COFINANCING_NOT_STATED" | "PAYMENT_APPLICATION_ALREADY_SUBMITTED" | "PAYMENT_APPLICATION_NOT_FOUND" | "NOTHING_TO_DECLARE" | "ACCOUNTING_YEAR_CLOSED" | "ACCOUNTING_YEAR_NOT_ENDED" | "ACCOUNTS_ALREADY_SUBMITTED" | "CUT_OFF_BEFORE_LAST_APPLICATION" | "RECEIPT_ALREADY_RECORDED" | "RECEIPT_EXCEEDS_APPLICATION" | "CORRECTION_ALREADY_MADE" | "CORRECTION_EXCEEDS_DECLARED" | "NOT_UNDER_ASSESSMENT" | "IRREGULARITY_ALREADY_RECORDED" | "IRREGULARITY_NOT_FOUND" | "IRREGULARITY_CLOSED" | "IRREGULAR_AMOUNT_EXCEEDS_PAID" | "STALE_REVISION" | "CONCURRENCY_CONFLICT" | "DUPLICATE_EVENT_ID" | "INVALID_STREAM_NAME" | "EMPTY_APPEND" | "EVENT_TOO_LARGE" | "INVALID_EVENT" | "DUPLICATE_STREAM" | "EVENT_DECODING_FAILED" | "EVENT_STORE_UNAVAILABLE" | "STREAM_TOMBSTONED" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_USE" | "VALIDATION_FAILED" | "INVALID_HEADER" | "INVALID_ID" | "INVALID_STREAM" | "MALFORMED_JSON" | "INVALID_BODY" | "FORBIDDEN_KEY" | "BAD_REQUEST" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "STREAM_NOT_FOUND" | "DATA_SUBJECT_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "REQUEST_REFUSED" | "RATE_LIMITED" | "READ_MODELS_BEHIND" | "BUSY" | "INTERNAL_ERROR";
         FieldProblem: {
             /**
              * @description The field, as a path into the body or the query (e.g. `operation.plannedEndDate`); `…` counts the fields not listed
@@ -1066,6 +1143,16 @@ export interface components {
              * @description CUT_OFF_BEFORE_LAST_APPLICATION: the last application's cut-off date
              */
             lastCutOffDate?: string;
+            /**
+             * @description IRREGULAR_AMOUNT_EXCEEDS_PAID: what the grant was paid, the most an irregularity on it can amount to, in integer euro cents
+             * @example 2400000
+             */
+            paidCents?: number;
+            /**
+             * @description COFINANCING_NOT_STATED: the fund whose share states no co-financing
+             * @enum {string}
+             */
+            fund?: "FSE" | "FESR";
             /** @description ARRIVAL_ORDER: the bid that arrived earlier and is still waiting; RANKING_ORDER: the highest-ranked bid still waiting (award it, or pass it over by an act) */
             waitingBidId?: string;
             /** @description BIDS_NOT_EVALUATED: how many bids of the call are not evaluated yet */
@@ -2055,6 +2142,87 @@ export interface components {
              * @example officine-nido-grant
              */
             grantId: string;
+        };
+        RecordIrregularityDto: {
+            /** @description Chosen by the client, or generated */
+            irregularityId?: string;
+            /** @description What kind of breach: a code, e.g. the IMS category of irregularity (free text) */
+            type: string;
+            /**
+             * Format: date
+             * @description The day of the first written finding (a control report, an audit, a judicial act), not after today: the OLAF deadline counts from its quarter
+             * @example 2026-02-10
+             */
+            firstWrittenFindingOn: string;
+            /**
+             * @description The irregular amount of public contribution, in integer euro cents: more than 0, at most what the grant was paid
+             * @example 15000000
+             */
+            irregularAmountCents: number;
+            /** @description Whether fraud is suspected: then it is reported to OLAF whatever its amount */
+            suspectedFraud: boolean;
+            /** @description What was found */
+            description: string;
+        };
+        RecordIrregularityResponse: {
+            /**
+             * @description The revision of the entity stream after the write: the same as the ETag
+             * @example 0
+             */
+            revision: number;
+            /**
+             * @description Where the last event of the write sits in the global log: the same as X-Event-Position
+             * @example 8
+             */
+            position: string;
+            /**
+             * @description The grant
+             * @example officine-nido-grant
+             */
+            grantId: string;
+            /**
+             * @description The irregularity: the one given, or a generated UUID
+             * @example irr-2026-007
+             */
+            irregularityId: string;
+        };
+        /**
+         * @description open (nothing done yet), under-recovery (a correction or recovery under way), closed (settled: no more follow-up)
+         * @enum {string}
+         */
+        IrregularityStatus: "open" | "under-recovery" | "closed";
+        FollowUpIrregularityDto: {
+            /** @description open (nothing done yet), under-recovery (a correction or recovery under way), closed (settled: no more follow-up) */
+            status: components["schemas"]["IrregularityStatus"];
+            /**
+             * @description Corrected to date, cumulative (withdrawn from declarations or cancelled), at most the irregular amount; absent: as before, in integer euro cents
+             * @example 15000000
+             */
+            correctedCents?: number | null;
+            /**
+             * @description Recovered from the beneficiary to date, cumulative, at most the irregular amount; absent: as before, in integer euro cents
+             * @example 15000000
+             */
+            recoveredCents?: number | null;
+            /** @description What happened (the act, the order, the outcome) */
+            note?: string | null;
+        };
+        FollowUpIrregularityResponse: {
+            /**
+             * @description The revision of the entity stream after the write: the same as the ETag
+             * @example 0
+             */
+            revision: number;
+            /**
+             * @description Where the last event of the write sits in the global log: the same as X-Event-Position
+             * @example 8
+             */
+            position: string;
+            /**
+             * @description The irregularity
+             * @example irr-2026-007
+             */
+            irregularityId: string;
         };
         /**
          * @description The programming period and so its regulation
@@ -3309,6 +3477,138 @@ export interface components {
             total: number;
             /** @description The claims, the oldest first */
             items: components["schemas"]["ExpenditureClaim"][];
+        };
+        IrregularityCofinancing: {
+            /**
+             * @description EU share, in basis points
+             * @example 5000
+             */
+            euBp: number;
+            /**
+             * @description National share, in basis points
+             * @example 3500
+             */
+            nationalBp: number;
+            /**
+             * @description Regional share, in basis points
+             * @example 1500
+             */
+            regionalBp: number;
+        };
+        IrregularityFollowUp: {
+            /** @description The status it set */
+            status: components["schemas"]["IrregularityStatus"];
+            /** @description Corrected to date, in integer euro cents */
+            correctedCents: number;
+            /** @description Recovered to date, in integer euro cents */
+            recoveredCents: number;
+            /** @description What happened */
+            note: string | null;
+            /** @description Who followed it up */
+            followedUpBy: string;
+            /**
+             * Format: date-time
+             * @description When
+             */
+            followedUpAt: string;
+        };
+        Irregularity: {
+            /**
+             * @description The irregularity
+             * @example irr-2026-007
+             */
+            irregularityId: string;
+            /**
+             * @description The grant it was found on
+             * @example officine-nido-grant
+             */
+            grantId: string;
+            /** @description The grant's call */
+            callId: string;
+            /** @description The grant's programme */
+            programmeId: string;
+            /** @description The grant's measure */
+            measureId: string;
+            /** @description The measure's fund, whose co-financing splits the amount */
+            fund: components["schemas"]["Fund"];
+            /** @description The grant's CUP */
+            cup: string;
+            /**
+             * @description What kind of breach (e.g. an IMS category)
+             * @example PROCUREMENT
+             */
+            type: string;
+            /**
+             * Format: date
+             * @description The day of the first written finding (YYYY-MM-DD)
+             */
+            firstWrittenFindingOn: string;
+            /**
+             * @description The irregular amount of public contribution, in integer euro cents
+             * @example 3000000
+             */
+            irregularAmountCents: number;
+            /** @description The fund share's co-financing the split applied */
+            cofinancing: components["schemas"]["IrregularityCofinancing"];
+            /**
+             * @description EU share of the irregular amount, in integer euro cents
+             * @example 1500000
+             */
+            euCents: number;
+            /**
+             * @description National share, in integer euro cents
+             * @example 1050000
+             */
+            nationalCents: number;
+            /**
+             * @description Regional share, in integer euro cents
+             * @example 450000
+             */
+            regionalCents: number;
+            /** @description Whether fraud is suspected */
+            suspectedFraud: boolean;
+            /** @description What was found */
+            description: string;
+            /** @description Reported to OLAF: above EUR 10,000 of EU share, or a suspected fraud */
+            reportable: boolean;
+            /**
+             * Format: date
+             * @description The last day to report it to OLAF: two months after the end of the quarter of the first written finding (YYYY-MM-DD)
+             */
+            reportToOlafBy: string | null;
+            /** @description Who recorded it */
+            recordedBy: string;
+            /**
+             * Format: date-time
+             * @description When it was recorded
+             */
+            recordedAt: string;
+            /** @description open, under-recovery or closed */
+            status: components["schemas"]["IrregularityStatus"];
+            /** @description Corrected to date, as the latest follow-up said, in integer euro cents */
+            correctedCents: number;
+            /** @description Recovered to date, as the latest follow-up said, in integer euro cents */
+            recoveredCents: number;
+            /** @description Follow-ups recorded */
+            followUps: number;
+            /** @description The latest follow-up; null before any */
+            latestFollowUp: components["schemas"]["IrregularityFollowUp"] | null;
+        };
+        IrregularityPage: {
+            /**
+             * @description This page, from 1
+             * @example 1
+             */
+            page: number;
+            /**
+             * @description Items per page
+             * @example 20
+             */
+            pageSize: number;
+            /** @description Items in all pages */
+            total: number;
+            /** @description The irregularities, the reportable ones first by their OLAF deadline, then by id */
+            items: components["schemas"]["Irregularity"][];
         };
         RebuildStarted: {
             /** @description True: a rebuild started; false: one was already under way */
@@ -8784,6 +9084,384 @@ export interface operations {
             };
         };
     };
+    recordIrregularity: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the command safe to retry: a retry with the same key and body gets the first response back (`Idempotent-Replayed: true`) and writes nothing, whichever API process it reaches. The same key with another body: 422 IDEMPOTENCY_KEY_REUSED; while the first is still running: it waits, then 409 IDEMPOTENCY_KEY_IN_USE with `Retry-After`. Kept IDEMPOTENCY_RETENTION_HOURS (7 days by default). 1-200 visible ASCII characters. */
+                "Idempotency-Key"?: string;
+                /** @description Act only if the entity is still at this revision (an `ETag` this API gave, e.g. `"3"`); 412 STALE_REVISION otherwise, and nothing is written. */
+                "If-Match"?: string;
+                /** @description Groups the events of one business process; kept in every event's metadata and echoed back. An id: letters, digits, ".", "_", ":" or "-", at most 128. When absent: the request's trace id if it is traced, else a generated one. */
+                "X-Correlation-Id"?: string;
+                /** @description The id of the message (an event or command id) that caused this command; kept in the metadata of its events. Same form as X-Correlation-Id. */
+                "X-Causation-Id"?: string;
+            };
+            path: {
+                /** @description The grant: a UUID or a slug of letters, digits, "-" and "_" */
+                grantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordIrregularityDto"];
+            };
+        };
+        responses: {
+            /** @description Recorded: the ids, the revision and the position of the write */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Event-Position": components["headers"]["X-Event-Position"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "grantId": "officine-nido-grant",
+                     *       "irregularityId": "irr-2026-007",
+                     *       "revision": 0,
+                     *       "position": "42"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RecordIrregularityResponse"];
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED (with `errors`, each field and its problems), INVALID_ID, INVALID_HEADER, MALFORMED_JSON, INVALID_BODY or FORBIDDEN_KEY. */
+            400: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one this API does not know: UNAUTHENTICATED. Send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description None of the key's roles may use this route: FORBIDDEN. */
+            403: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description GRANT_NOT_FOUND, PROGRAMME_NOT_FOUND, MEASURE_NOT_FOUND. */
+            404: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request did not arrive within the server's deadline: REQUEST_TIMEOUT. */
+            408: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description IRREGULARITY_ALREADY_RECORDED: the irregularity id is taken. IDEMPOTENCY_KEY_IN_USE: a request with the same `Idempotency-Key` is still running (with `Retry-After`); CONCURRENCY_CONFLICT: other commands kept changing the same streams, retry. */
+            409: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    /** @description With IDEMPOTENCY_KEY_IN_USE: seconds to wait before retrying. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a revision the entity is no longer at: STALE_REVISION. Nothing was written; read it again and decide again. */
+            412: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server takes: PAYLOAD_TOO_LARGE. */
+            413: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not UTF-8 JSON: UNSUPPORTED_MEDIA_TYPE. */
+            415: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description IRREGULAR_AMOUNT_EXCEEDS_PAID (with `paidCents`: the grant was paid less), COFINANCING_NOT_STATED (with `fund`: the programme states no co-financing for the fund share of the grant's measure, so there is no EU share to establish), INVALID_AMOUNT (not a positive amount), INVALID_INPUT (a first written finding after today, a blank type or description). IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another request. */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 422,
+                     *       "message": "Grant officine-nido-grant was paid 2400000 cents; the irregular amount of 3000000 cents exceeds it",
+                     *       "code": "IRREGULAR_AMOUNT_EXCEEDS_PAID",
+                     *       "paidCents": 2400000
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RATE_LIMITED: this address or this principal has used its share; retry after `Retry-After` seconds. An address that presents too many unknown keys gets it on every route that needs a key. */
+            429: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A fault of the API itself, logged: INTERNAL_ERROR (or EVENT_DECODING_FAILED for a stored event it cannot read). */
+            500: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable for now: retry after `Retry-After` seconds. EVENT_STORE_UNAVAILABLE, or READ_MODELS_BEHIND where the command needs the read models caught up. */
+            503: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    followUpIrregularity: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the command safe to retry: a retry with the same key and body gets the first response back (`Idempotent-Replayed: true`) and writes nothing, whichever API process it reaches. The same key with another body: 422 IDEMPOTENCY_KEY_REUSED; while the first is still running: it waits, then 409 IDEMPOTENCY_KEY_IN_USE with `Retry-After`. Kept IDEMPOTENCY_RETENTION_HOURS (7 days by default). 1-200 visible ASCII characters. */
+                "Idempotency-Key"?: string;
+                /** @description Act only if the entity is still at this revision (an `ETag` this API gave, e.g. `"3"`); 412 STALE_REVISION otherwise, and nothing is written. */
+                "If-Match"?: string;
+                /** @description Groups the events of one business process; kept in every event's metadata and echoed back. An id: letters, digits, ".", "_", ":" or "-", at most 128. When absent: the request's trace id if it is traced, else a generated one. */
+                "X-Correlation-Id"?: string;
+                /** @description The id of the message (an event or command id) that caused this command; kept in the metadata of its events. Same form as X-Correlation-Id. */
+                "X-Causation-Id"?: string;
+            };
+            path: {
+                /** @description The entity: a UUID or a slug of letters, digits, "-" and "_" */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FollowUpIrregularityDto"];
+            };
+        };
+        responses: {
+            /** @description Recorded: the ids, the revision and the position of the write */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Event-Position": components["headers"]["X-Event-Position"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "irregularityId": "irr-2026-007",
+                     *       "revision": 1,
+                     *       "position": "57"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FollowUpIrregularityResponse"];
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED (with `errors`, each field and its problems), INVALID_ID, INVALID_HEADER, MALFORMED_JSON, INVALID_BODY or FORBIDDEN_KEY. */
+            400: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one this API does not know: UNAUTHENTICATED. Send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description None of the key's roles may use this route: FORBIDDEN. */
+            403: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description IRREGULARITY_NOT_FOUND. */
+            404: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request did not arrive within the server's deadline: REQUEST_TIMEOUT. */
+            408: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_IN_USE: a request with the same `Idempotency-Key` is still running (with `Retry-After`); CONCURRENCY_CONFLICT: other commands kept changing the same streams, retry. */
+            409: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    /** @description With IDEMPOTENCY_KEY_IN_USE: seconds to wait before retrying. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a revision the entity is no longer at: STALE_REVISION. Nothing was written; read it again and decide again. */
+            412: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server takes: PAYLOAD_TOO_LARGE. */
+            413: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not UTF-8 JSON: UNSUPPORTED_MEDIA_TYPE. */
+            415: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description IRREGULARITY_CLOSED (a closed irregularity takes no more follow-up), INVALID_INPUT (an amount above the irregular amount). IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another request. */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 422,
+                     *       "message": "Irregularity irr-2026-007 is closed; it takes no more follow-up",
+                     *       "code": "IRREGULARITY_CLOSED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RATE_LIMITED: this address or this principal has used its share; retry after `Retry-After` seconds. An address that presents too many unknown keys gets it on every route that needs a key. */
+            429: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A fault of the API itself, logged: INTERNAL_ERROR (or EVENT_DECODING_FAILED for a stored event it cannot read). */
+            500: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable for now: retry after `Retry-After` seconds. EVENT_STORE_UNAVAILABLE, or READ_MODELS_BEHIND where the command needs the read models caught up. */
+            503: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getProgrammeDashboard: {
         parameters: {
             query?: never;
@@ -9373,6 +10051,184 @@ export interface operations {
                 };
             };
             /** @description CLAIM_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RATE_LIMITED: this address or this principal has used its share; retry after `Retry-After` seconds. An address that presents too many unknown keys gets it on every route that needs a key. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A fault of the API itself, logged: INTERNAL_ERROR (or EVENT_DECODING_FAILED for a stored event it cannot read). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable for now: retry after `Retry-After` seconds. READ_MODELS_BEHIND: the read models have not reached `X-Min-Position` in time. */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listIrregularities: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description true: only those to report to OLAF (above EUR 10,000 of EU share, or a suspected fraud); false: only the others */
+                reportable?: "true" | "false";
+                /** @description Only the irregularities on grants of this programme */
+                programmeId?: string;
+                status?: components["schemas"]["IrregularityStatus"];
+            };
+            header?: {
+                /** @description Read your own write: the `X-Event-Position` a command answered with. The query waits until the read models it reads have applied that event (every read model, for a route that does not say which it reads; up to MIN_POSITION_WAIT_MS, 3 s by default), else answers 503 READ_MODELS_BEHIND with `Retry-After`. */
+                "X-Min-Position"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Found */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IrregularityPage"];
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED (with `errors`, each field and its problems), INVALID_ID, INVALID_HEADER, MALFORMED_JSON, INVALID_BODY or FORBIDDEN_KEY. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one this API does not know: UNAUTHENTICATED. Send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description None of the key's roles may use this route: FORBIDDEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RATE_LIMITED: this address or this principal has used its share; retry after `Retry-After` seconds. An address that presents too many unknown keys gets it on every route that needs a key. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A fault of the API itself, logged: INTERNAL_ERROR (or EVENT_DECODING_FAILED for a stored event it cannot read). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable for now: retry after `Retry-After` seconds. READ_MODELS_BEHIND: the read models have not reached `X-Min-Position` in time. */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getIrregularity: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Read your own write: the `X-Event-Position` a command answered with. The query waits until the read models it reads have applied that event (every read model, for a route that does not say which it reads; up to MIN_POSITION_WAIT_MS, 3 s by default), else answers 503 READ_MODELS_BEHIND with `Retry-After`. */
+                "X-Min-Position"?: string;
+            };
+            path: {
+                /** @description The entity: a UUID or a slug of letters, digits, "-" and "_" */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Found */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Irregularity"];
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED (with `errors`, each field and its problems), INVALID_ID, INVALID_HEADER, MALFORMED_JSON, INVALID_BODY or FORBIDDEN_KEY. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one this API does not know: UNAUTHENTICATED. Send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description None of the key's roles may use this route: FORBIDDEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description IRREGULARITY_NOT_FOUND (or not seen by the read models yet: send X-Min-Position). */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -22,6 +22,8 @@ import { establishProgramme, type EstablishProgramme } from './programmes/establ
 import { orderRecovery, type OrderRecovery } from './recoveries/order-recovery.js';
 import { recordRecoveryReceipt, type RecordRecoveryReceipt } from './recoveries/record-recovery-receipt.js';
 import { writeOffRecovery, type WriteOffRecovery } from './recoveries/write-off-recovery.js';
+import { recordIrregularity, type RecordIrregularity } from './irregularities/record-irregularity.js';
+import { followUpIrregularity, type FollowUpIrregularity } from './irregularities/follow-up-irregularity.js';
 
 export type FundingCommand =
   | EstablishProgramme
@@ -43,6 +45,8 @@ export type FundingCommand =
   | RecordRecoveryReceipt
   | WriteOffRecovery
   | EraseDataSubject
+  | RecordIrregularity
+  | FollowUpIrregularity
   | SubmitPaymentApplication
   | RecordCommissionReceipt
   | SubmitAccounts
@@ -72,6 +76,8 @@ export const FUNDING_COMMANDS: { readonly [T in FundingCommandType]: PlanOf<Extr
   OrderRecovery: orderRecovery,
   RecordRecoveryReceipt: recordRecoveryReceipt,
   WriteOffRecovery: writeOffRecovery,
+  RecordIrregularity: recordIrregularity,
+  FollowUpIrregularity: followUpIrregularity,
   EraseDataSubject: eraseDataSubject,
   SubmitPaymentApplication: submitPaymentApplication,
   RecordCommissionReceipt: recordCommissionReceipt,

@@ -6,6 +6,7 @@ import type { DataSubjectEvent } from './data-subjects/data-subject.events.js';
 import type { UndertakingEvent } from './undertakings/undertaking.events.js';
 import type { ClaimEvent, DocumentEvent } from './expenditure/expenditure.events.js';
 import type { DeclarationsEvent, PaymentApplicationEvent } from './accounting/declarations.events.js';
+import type { IrregularityEvent } from './irregularities/irregularity.events.js';
 
 export type FundingEvent =
   | ProgrammeEvent
@@ -18,7 +19,8 @@ export type FundingEvent =
   | ClaimEvent
   | DocumentEvent
   | DeclarationsEvent
-  | PaymentApplicationEvent;
+  | PaymentApplicationEvent
+  | IrregularityEvent;
 export type FundingEventType = FundingEvent['type'];
 
 /**
@@ -66,4 +68,6 @@ export const FUNDING_EVENT_SCHEMA_VERSIONS = {
   CommissionPaymentReceived: 1,
   FinancialCorrectionMade: 1,
   AccountsSubmitted: 1,
+  IrregularityRecorded: 1,
+  IrregularityFollowedUp: 1,
 } as const satisfies Record<FundingEventType, number>;

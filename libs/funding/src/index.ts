@@ -63,3 +63,14 @@ export {
 export type { RecordCommissionReceipt } from './accounting/record-commission-receipt.js';
 export type { SubmitAccounts } from './accounting/submit-accounts.js';
 export type { SubmitPaymentApplication } from './accounting/submit-payment-application.js';
+export * from './irregularities/irregularity.events.js';
+export {
+  IRREGULARITY,
+  OLAF_THRESHOLD_EU_CENTS,
+  olafReportingDeadline,
+  reportableToOlaf,
+  type Irregularity,
+  type RecordedIrregularity,
+} from './irregularities/irregularity.js';
+export { MAX_IRREGULARITY_DESCRIPTION, type RecordIrregularity } from './irregularities/record-irregularity.js';
+export type { FollowUpIrregularity } from './irregularities/follow-up-irregularity.js';

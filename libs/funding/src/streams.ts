@@ -29,6 +29,8 @@ export const documentStream = (key: string): string => `document-${documentHash(
 export const declarationsStream = (programmeId: string, fund: string): string => `declarations-${programmeId}-${fund}`;
 /** One stream per payment application id: the id is used once, and names the fund's account that holds it. */
 export const paymentApplicationStream = (applicationId: string): string => `paymentapplication-${applicationId}`;
+/** One stream per irregularity: recorded once, then followed up until closed. */
+export const irregularityStream = (irregularityId: string): string => `irregularity-${irregularityId}`;
 
 /** The stream an event belongs to: every event names the entity whose stream holds it. */
 export function streamOf(event: FundingEvent): string {
@@ -82,6 +84,9 @@ export function streamOf(event: FundingEvent): string {
       return declarationsStream(event.data.programmeId, event.data.fund);
     case 'PaymentApplicationNumbered':
       return paymentApplicationStream(event.data.applicationId);
+    case 'IrregularityRecorded':
+    case 'IrregularityFollowedUp':
+      return irregularityStream(event.data.irregularityId);
     default:
       return assertNever(event);
   }

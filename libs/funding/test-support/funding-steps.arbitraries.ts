@@ -173,6 +173,9 @@ function sharedTarget(command: FundingCommand): Partial<FundingCommand> {
       return { grantId: command.grantId };
     case 'VerifyExpenditureClaim':
       return { claimId: command.claimId };
+    case 'RecordIrregularity':
+    case 'FollowUpIrregularity':
+      return { irregularityId: command.irregularityId };
     case 'EraseDataSubject':
       return { subjectId: command.subjectId };
     case 'SubmitPaymentApplication':

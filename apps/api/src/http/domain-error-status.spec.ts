@@ -15,6 +15,8 @@ const WAS_404: readonly DomainErrorCode[] = [
   'BID_NOT_FOUND',
   'GRANT_NOT_FOUND',
   'CLAIM_NOT_FOUND',
+  'PAYMENT_APPLICATION_NOT_FOUND',
+  'IRREGULARITY_NOT_FOUND',
 ];
 const WAS_409: readonly DomainErrorCode[] = [
   // An id the client chose is already in use.
@@ -27,10 +29,15 @@ const WAS_409: readonly DomainErrorCode[] = [
   'CUP_ALREADY_USED',
   'CLAIM_ALREADY_EXISTS',
   'RECOVERY_ALREADY_RECORDED',
+  'PAYMENT_APPLICATION_ALREADY_SUBMITTED',
+  'RECEIPT_ALREADY_RECORDED',
+  'CORRECTION_ALREADY_MADE',
+  'IRREGULARITY_ALREADY_RECORDED',
   // The state of the record forbids it now.
   'RETENTION_PERIOD_ACTIVE',
   'DATA_SUBJECT_ALREADY_ERASED',
   'CLAIM_ALREADY_VERIFIED',
+  'ACCOUNTS_ALREADY_SUBMITTED',
 ];
 
 function statusBefore(code: DomainErrorCode): number {

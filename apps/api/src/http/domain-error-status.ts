@@ -125,6 +125,10 @@ export const DOMAIN_ERROR_STATUS: Readonly<Record<DomainErrorCode, DomainErrorSt
   CORRECTION_ALREADY_MADE: ID_TAKEN,
   CORRECTION_EXCEEDS_DECLARED: REFUSED,
   NOT_UNDER_ASSESSMENT: REFUSED,
+  IRREGULARITY_ALREADY_RECORDED: ID_TAKEN,
+  IRREGULARITY_NOT_FOUND: NOT_FOUND,
+  IRREGULARITY_CLOSED: REFUSED,
+  IRREGULAR_AMOUNT_EXCEEDS_PAID: REFUSED,
 };
 
 /** For the OpenAPI document: each status, as a Markdown list item, with the domain's codes that answer it in the order they are listed. */

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { RETENTION_REASONS } from '@app/funding';
+import { FUNDS, RETENTION_REASONS, type Fund } from '@app/funding';
 import { ERROR_CODES, type ErrorCode } from './error-codes.js';
 
 export class FieldProblem {
@@ -110,6 +110,20 @@ export class Problem {
     description: "CUT_OFF_BEFORE_LAST_APPLICATION: the last application's cut-off date",
   })
   lastCutOffDate?: string;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    description:
+      'IRREGULAR_AMOUNT_EXCEEDS_PAID: what the grant was paid, the most an irregularity on it can amount to, in integer euro cents',
+    example: 2_400_000,
+  })
+  paidCents?: number;
+
+  @ApiPropertyOptional({
+    enum: FUNDS,
+    description: 'COFINANCING_NOT_STATED: the fund whose share states no co-financing',
+  })
+  fund?: Fund;
 
   @ApiPropertyOptional({
     description:

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { BID_STATUSES, CALL_STATUSES, GRANT_STATUSES } from '@app/funding';
+import { BID_STATUSES, CALL_STATUSES, GRANT_STATUSES, IRREGULARITY_STATUSES } from '@app/funding';
 import { IsEntityId } from '../http/field-rules.js';
 
 export const MAX_PAGE_SIZE = 100;
@@ -82,4 +82,23 @@ export class ListExpenditureClaimsQuery extends PageQuery {
 
   @IsEntityId('Only the claims on grants of this call')
   callId?: string;
+}
+
+export class ListIrregularitiesQuery extends PageQuery {
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description:
+      'true: only those to report to OLAF (above EUR 10,000 of EU share, or a suspected fraud); false: only the others',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  reportable?: 'true' | 'false';
+
+  @IsEntityId('Only the irregularities on grants of this programme')
+  programmeId?: string;
+
+  @ApiPropertyOptional({ enum: IRREGULARITY_STATUSES, enumName: 'IrregularityStatus' })
+  @IsOptional()
+  @IsIn(IRREGULARITY_STATUSES)
+  status?: string;
 }

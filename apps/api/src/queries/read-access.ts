@@ -22,6 +22,9 @@ export const CLAIM_READERS = [
   'accounting-officer',
 ] as const;
 
+/** Who reads irregularities: those who find and follow them up, the accounting function, and audit. */
+export const IRREGULARITY_READERS = ['controller', 'programme-manager', 'auditor', 'accounting-officer'] as const;
+
 /** The roles that act on natural persons: they see them in sensitive measures, and see who they are. */
 const ACTING = ['programme-manager', 'evaluator', 'finance-officer', 'controller', 'data-protection-officer'] as const;
 

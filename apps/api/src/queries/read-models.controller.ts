@@ -306,7 +306,7 @@ function withLate(bid: ReadModelDocument, call: ReadModelDocument | null): ReadM
   };
 }
 
-function found(document: ReadModelDocument | null, code: string, what: string): ReadModelDocument {
+export function found(document: ReadModelDocument | null, code: string, what: string): ReadModelDocument {
   if (!document)
     throw new NotFoundException({
       code,

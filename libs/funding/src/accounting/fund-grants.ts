@@ -59,6 +59,7 @@ export function fundCofinancing(programme: EstablishedProgramme, fund: Fund): Co
     refuse(
       'COFINANCING_NOT_STATED',
       `Programme ${programme.programmeId} states no co-financing split for ${fund}: nothing of it can be declared`,
+      { fund },
     );
   return share.cofinancing;
 }

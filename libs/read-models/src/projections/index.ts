@@ -2,6 +2,7 @@ import { bidSummaries } from './bid-summaries.projection.js';
 import { callSummaries } from './call-summaries.projection.js';
 import { grantSummaries } from './grant-summaries.projection.js';
 import { expenditureClaims } from './expenditure-claims.projection.js';
+import { irregularities } from './irregularities.projection.js';
 import { openDataOperations } from './operations.projection.js';
 import { programmeDashboards } from './programme-dashboards.projection.js';
 import type { Projection } from './projection.js';
@@ -13,6 +14,7 @@ export * from './grant-summaries.projection.js';
 export * from './programme-dashboards.projection.js';
 export * from './operations.projection.js';
 export * from './expenditure-claims.projection.js';
+export * from './irregularities.projection.js';
 
 /** Every projection of the product; each has its own checkpoint and stops alone on a poison event. */
 export const FUNDING_PROJECTIONS: readonly Projection[] = [
@@ -21,5 +23,6 @@ export const FUNDING_PROJECTIONS: readonly Projection[] = [
   { name: 'bid-summaries', readModels: [bidSummaries] },
   { name: 'grant-summaries', readModels: [grantSummaries] },
   { name: 'expenditure-claims', readModels: [expenditureClaims] },
+  { name: 'irregularities', readModels: [irregularities] },
   openDataOperations,
 ];
