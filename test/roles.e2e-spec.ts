@@ -28,6 +28,10 @@ const ROUTES: Array<{ route: string; role: keyof typeof KEYS | ReadonlyArray<key
   { route: '/grants/g1/recovery-write-off', role: 'programmeManager' },
   { route: '/grants/g1/irregularities', role: ['controller', 'programmeManager'] },
   { route: '/irregularities/i1/follow-up', role: ['controller', 'programmeManager'] },
+  { route: '/programmes/wecare/payment-applications', role: 'accountingOfficer' },
+  { route: '/payment-applications/pa1/receipts', role: 'accountingOfficer' },
+  { route: '/programmes/wecare/accounts', role: 'accountingOfficer' },
+  { route: '/programmes/wecare/financial-corrections', role: ['accountingOfficer', 'programmeManager'] },
 ];
 
 describe('authentication and roles', () => {
