@@ -109,4 +109,26 @@ describe("a grant's co-financing", () => {
       paidSplit: null,
     });
   });
+
+  it('gives a document stored before co-financing was shown its fields, null, at its next payment (a rebuild gives them all)', () => {
+    const {
+      cofinancing: _c,
+      priorityAxis: _p,
+      awardSplit: _a,
+      paidSplit: _d,
+      ...stored
+    } = summaryAfter([awarded(EUR(120_000), null)]);
+    const after = grantSummaries.evolve(
+      stored as GrantSummary,
+      disbursed('d1', 'advance', EUR(48_000)) as Parameters<typeof grantSummaries.evolve>[1],
+      { position: '9', key: '9' },
+    )!;
+    expect(after).toMatchObject({
+      disbursedCents: EUR(48_000),
+      cofinancing: null,
+      priorityAxis: null,
+      awardSplit: null,
+      paidSplit: null,
+    });
+  });
 });

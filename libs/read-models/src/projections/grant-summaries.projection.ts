@@ -282,6 +282,8 @@ function withRemaining(grant: GrantSummary): GrantSummary {
   const cofinancing = grant.cofinancing ?? null;
   return {
     ...grant,
+    cofinancing,
+    priorityAxis: grant.priorityAxis ?? null,
     awardSplit: splitOf(grant.currentAwardCents, cofinancing),
     paidSplit: splitOf(grant.disbursedCents - grant.recovery.receivedCents, cofinancing),
     remainingCents: remainingAwardCents(money),
