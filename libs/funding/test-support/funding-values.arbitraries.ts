@@ -53,12 +53,10 @@ export const cofinancing = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ euBp: 5_000, nationalBp: 3_500, regionalBp: 1_500 }) },
   {
     weight: 3,
-    arbitrary: fc
-      .tuple(fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 0, max: 10_000 }))
-      .map(([a, b]) => ({
-        euBp: Math.min(a, b),
-        nationalBp: Math.max(a, b) - Math.min(a, b),
-        regionalBp: 10_000 - Math.max(a, b),
-      })),
+    arbitrary: fc.tuple(fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 0, max: 10_000 })).map(([a, b]) => ({
+      euBp: Math.min(a, b),
+      nationalBp: Math.max(a, b) - Math.min(a, b),
+      regionalBp: 10_000 - Math.max(a, b),
+    })),
   },
 );
