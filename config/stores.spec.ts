@@ -103,7 +103,7 @@ describe('the funding event registry', () => {
     const registry = fundingEventRegistry();
     expect(
       registry.upcast(stored('GrantAwarded', 5, { grantId: 'g', awardedAt: '2025-03-01T10:00:00.000Z' })),
-    ).toMatchObject({ schemaVersion: 6, data: { act: null } });
+    ).toMatchObject({ schemaVersion: 7, data: { act: null } });
     expect(registry.upcast(stored('GrantRevoked', 3, { grantId: 'g' }))).toMatchObject({
       schemaVersion: 4,
       data: { act: null },
@@ -121,6 +121,24 @@ describe('the funding event registry', () => {
     expect(
       registry.upcast(stored('DeMinimisAidRecorded', 1, { grantId: 'g', awardedAt: '2023-12-31T23:30:00.000Z' })),
     ).toMatchObject({ schemaVersion: 2, data: { grantDate: '2023-12-31' } });
+  });
+
+  it('reads a grant awarded before co-financing splits as v7 with no split and no priority axis, and keeps what a v7 award states (issue #27)', () => {
+    const registry = fundingEventRegistry();
+    const v6 = { grantId: 'g', fund: 'FSE', euCoFinancingRateBp: 5_000, amountCents: 100 };
+    expect(registry.upcast(stored('GrantAwarded', 6, v6))).toMatchObject({
+      schemaVersion: 7,
+      data: { ...v6, cofinancing: null, priorityAxis: null },
+    });
+    expect(registry.upcast(stored('GrantAwarded', 5, { grantId: 'g' })).data).toMatchObject({
+      fundingRateBp: null,
+      cofinancing: null,
+      priorityAxis: null,
+    });
+    const cofinancing = { euBp: 5_000, nationalBp: 3_500, regionalBp: 1_500 };
+    expect(
+      registry.upcast(stored('GrantAwarded', 7, { grantId: 'g', cofinancing, priorityAxis: 'II' })).data,
+    ).toMatchObject({ cofinancing, priorityAxis: 'II' });
   });
 
   it('refuses, naming the migration, a v1 event whose v2 facts live elsewhere in its stream', () => {

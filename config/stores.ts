@@ -186,6 +186,9 @@ export const FUNDING_UPCASTERS: readonly Upcaster[] = [
     },
   },
   withDefaults('MeasureDefined', 2, { priorityAxis: null }),
+  // Issue #27: a grant awarded before GrantAwarded v7 names no co-financing nor priority axis and is
+  // read as if its programme had stated none (an upcaster sees one event; the split is in the programme's stream).
+  withDefaults('GrantAwarded', 6, { cofinancing: null, priorityAxis: null }),
   notUpcastable('GrantAwarded', "submittedBy (the bid's BidSubmitted knows it)"),
   notUpcastable('BidWithdrawn', 'previousStatus (the bid stream knows it)'),
   notUpcastable('DisbursementRecorded', "programmeId and measureId (the grant's GrantAwarded knows them)"),

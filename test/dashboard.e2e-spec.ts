@@ -273,6 +273,20 @@ describe('dashboard at /app', () => {
           euros(1_300_000),
         ]);
         expect((await row(/Each EU fund/, 'FESR'))[1]).toBe(euros(500_000_000));
+        // Issue #27: EUR 60,000 still committed (EUR 120,000 less 47,000 released by the cut and 13,000 recovered),
+        // and EUR 60,000 paid net (73,000 less 13,000 recovered), each split 40 / 42 / 18.
+        expect(await row(/Who pays each euro/, 'FSE')).toEqual([
+          'FSE',
+          'EU 40 % · State 42 % · region 18 %',
+          euros(6_000_000),
+          euros(2_400_000),
+          euros(2_520_000),
+          euros(1_080_000),
+          euros(6_000_000),
+          euros(2_400_000),
+          euros(2_520_000),
+          euros(1_080_000),
+        ]);
         expect(await page.locator('canvas[role="img"]').count()).toBe(2);
         await expect(page.locator('canvas[role="img"]').first().getAttribute('aria-label')).resolves.toContain('FSE:');
         await shoot('overview');
@@ -329,6 +343,14 @@ describe('dashboard at /app', () => {
           euros(7_300_000),
           euros(1_300_000),
         ]);
+        // Issue #27: the award now and the net paid, EUR 60,000 each, split 40 / 42 / 18.
+        const split = [euros(2_400_000), euros(2_520_000), euros(1_080_000)];
+        expect(shown['Co-financing']).toBe('EU 40 % · State 42 % · region 18 %');
+        expect(
+          ['Award now', 'Paid net of recoveries'].flatMap((figure) =>
+            ['EU', 'State', 'region'].map((payer) => shown[`${figure}: ${payer}`]),
+          ),
+        ).toEqual([...split, ...split]);
         await shoot('grant');
       });
 

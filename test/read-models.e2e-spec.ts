@@ -120,6 +120,13 @@ describe('dashboards and queries over HTTP', () => {
       status: 'active',
       disbursements: [{ kind: 'advance', amountCents: 9_600_000, reference: 'MAND-1' }],
     });
+    // Issue #27: the 2021-2027 demo's FSE pays 40% EU, 42% State, 18% region; each split from its figure.
+    expect(grant.body).toMatchObject({
+      cofinancing: { euBp: 4000, nationalBp: 4200, regionalBp: 1800 },
+      priorityAxis: '3',
+      awardSplit: { euCents: 8_000_000, nationalCents: 8_400_000, regionalCents: 3_600_000 },
+      paidSplit: { euCents: 3_840_000, nationalCents: 4_032_000, regionalCents: 1_728_000 },
+    });
     expect(JSON.stringify(grant.body)).not.toContain('94513000018');
     expect((await client.grants({ callId }, { at })).body).toMatchObject({ total: 1, items: [{ grantId }] });
     expect((await client.bid(bids[0]!, { at })).body).toMatchObject({ status: 'admissible', score: 72 });
@@ -142,7 +149,15 @@ describe('dashboards and queries over HTTP', () => {
       allocatedCents: 1_500_000_000,
       committedCents: 24_000_000,
       disbursedCents: 9_600_000,
+      cofinancing: { euBp: 4000, nationalBp: 4200, regionalBp: 1800 },
     });
+    type Split = { euCents: number; nationalCents: number; regionalCents: number } | null;
+    const parts = (split: Split) => (split === null ? [] : [split.euCents, split.nationalCents, split.regionalCents]);
+    const sum = (split: Split) => parts(split).reduce((a, b) => a + b, 0);
+    const { committedSplit, paidSplit, committedCents, releasedCents, disbursedCents, recoveredCents } = fse!;
+    expect(sum(committedSplit)).toBe(committedCents - releasedCents);
+    expect(sum(paidSplit)).toBe(disbursedCents - recoveredCents);
+    expect(parts(paidSplit)).toEqual([3_840_000, 4_032_000, 1_728_000]);
   });
 
   it('lists calls by status and measure, with bounded pages', async () => {

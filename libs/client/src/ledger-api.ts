@@ -2279,6 +2279,40 @@ export interface components {
          * @enum {string}
          */
         Fund: "FSE" | "FESR";
+        Cofinancing: {
+            /**
+             * @description The EU fund, in basis points of the public contribution
+             * @example 5000
+             */
+            euBp: number;
+            /**
+             * @description The State (for Italy the rotation fund of law 183/1987), in basis points
+             * @example 3500
+             */
+            nationalBp: number;
+            /**
+             * @description The region, in basis points; the three sum to 10000
+             * @example 1500
+             */
+            regionalBp: number;
+        };
+        ContributionSplit: {
+            /**
+             * @description Paid by the EU fund, in integer euro cents
+             * @example 6000000
+             */
+            euCents: number;
+            /**
+             * @description Paid by the State, in integer euro cents
+             * @example 4200000
+             */
+            nationalCents: number;
+            /**
+             * @description Paid by the region, in integer euro cents
+             * @example 1800000
+             */
+            regionalCents: number;
+        };
         FundFigures: {
             /** @description Reserved by calls that are open or closed, in integer euro cents */
             reservedCents: number;
@@ -2319,6 +2353,12 @@ export interface components {
              * @example 0.015
              */
             absorption: number;
+            /** @description Who pays each euro of the fund, EU / national / regional; null where the programme did not state it */
+            cofinancing: components["schemas"]["Cofinancing"] | null;
+            /** @description committed − released (what stays committed to grants) split by its co-financing, from that total, the parts summing to it exactly; null without co-financing */
+            committedSplit: components["schemas"]["ContributionSplit"] | null;
+            /** @description disbursed − recovered (paid net of the principal recovered) split by its co-financing, from that total, the parts summing to it exactly; null without co-financing */
+            paidSplit: components["schemas"]["ContributionSplit"] | null;
         };
         MeasureFigures: {
             /** @description Reserved by calls that are open or closed, in integer euro cents */
@@ -3200,6 +3240,17 @@ export interface components {
             rna: components["schemas"]["RnaRegistration"] | null;
             /** @description The EU's share of its fund, in basis points */
             euCoFinancingRateBp: number | null;
+            /** @description Who pays each euro of it, EU / national / regional, as its award recorded its fund's split; null where its programme stated none */
+            cofinancing: components["schemas"]["Cofinancing"] | null;
+            /**
+             * @description Its measure's priority axis (2014-2020) or priority (2021-2027); null where not stated
+             * @example II
+             */
+            priorityAxis: string | null;
+            /** @description The award now (currentAwardCents) split by its co-financing, the parts summing to it exactly; null without co-financing */
+            awardSplit: components["schemas"]["ContributionSplit"] | null;
+            /** @description What was paid net of principal recovered (disbursedCents − recovery.receivedCents) split by its co-financing, the parts summing to it exactly; null without co-financing */
+            paidSplit: components["schemas"]["ContributionSplit"] | null;
             /**
              * @description Its call's funding rate, in basis points: it is paid at most this share of its verified eligible expenditure, up to the award; null on grants awarded before calls had one (paid at award / total eligible cost)
              * @example 8000
@@ -3344,6 +3395,17 @@ export interface components {
             rna: components["schemas"]["RnaRegistration"] | null;
             /** @description The EU's share of its fund, in basis points */
             euCoFinancingRateBp: number | null;
+            /** @description Who pays each euro of it, EU / national / regional, as its award recorded its fund's split; null where its programme stated none */
+            cofinancing: components["schemas"]["Cofinancing"] | null;
+            /**
+             * @description Its measure's priority axis (2014-2020) or priority (2021-2027); null where not stated
+             * @example II
+             */
+            priorityAxis: string | null;
+            /** @description The award now (currentAwardCents) split by its co-financing, the parts summing to it exactly; null without co-financing */
+            awardSplit: components["schemas"]["ContributionSplit"] | null;
+            /** @description What was paid net of principal recovered (disbursedCents − recovery.receivedCents) split by its co-financing, the parts summing to it exactly; null without co-financing */
+            paidSplit: components["schemas"]["ContributionSplit"] | null;
             /**
              * @description Its call's funding rate, in basis points: it is paid at most this share of its verified eligible expenditure, up to the award; null on grants awarded before calls had one (paid at award / total eligible cost)
              * @example 8000

@@ -48,7 +48,7 @@ export const FUNDING_EVENT_SCHEMA_VERSIONS = {
   BidAwarded: 1,
   BidRanked: 1,
   BidPassedOver: 1,
-  GrantAwarded: 6,
+  GrantAwarded: 7,
   DisbursementRecorded: 4,
   GrantCompleted: 3,
   GrantRevoked: 4,

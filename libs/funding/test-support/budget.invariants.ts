@@ -25,6 +25,31 @@ export const fundAllocationsWithinFund: Check = (log) => {
   return null;
 };
 
+/**
+ * Issue #27: an award carries the co-financing of its programme's share of its fund and the priority
+ * axis of its measure, as the programme's stream stated them, so that its money splits without the programme.
+ */
+export const awardsCarryTheirFundsSplit: Check = (log) => {
+  const split = new Map<string, string>();
+  const axis = new Map<string, string | null>();
+  for (const { event } of log) {
+    if (event.type === 'ProgrammeEstablished')
+      for (const share of event.data.funds)
+        split.set(`${event.data.programmeId}/${share.fund}`, JSON.stringify(share.cofinancing));
+    if (event.type === 'MeasureDefined')
+      axis.set(`${event.data.programmeId}/${event.data.measureId}`, event.data.priorityAxis);
+    if (event.type === 'GrantAwarded') {
+      const d = event.data;
+      if (JSON.stringify(d.cofinancing) !== split.get(`${d.programmeId}/${d.fund}`))
+        return `#27: ${d.grantId} records co-financing ${JSON.stringify(d.cofinancing)}, its ${d.fund} share states ${split.get(`${d.programmeId}/${d.fund}`)}`;
+      const measure = `${d.programmeId}/${d.measureId}`;
+      if (d.priorityAxis !== axis.get(measure))
+        return `#27: ${d.grantId} records priority axis ${d.priorityAxis}, its measure ${measure} sits under ${axis.get(measure)}`;
+    }
+  }
+  return null;
+};
+
 export const callReservationsWithinMeasure: Check = (log) => {
   const allocation = new Map<string, number>();
   const reserved = new Map<string, number>();

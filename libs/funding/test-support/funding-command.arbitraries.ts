@@ -14,6 +14,7 @@ import {
   callOfBid,
   cents,
   claimId,
+  cofinancing,
   dayAt,
   disbursementId,
   evaluator,
@@ -33,11 +34,18 @@ export const command: fc.Arbitrary<FundingCommand> = fc.oneof(
       programmeId,
       code: fc.constant('PRG'),
       title: fc.constant('Programme'),
-      funds: fc.uniqueArray(fc.record({ fund: fc.constantFrom(...FUNDS), amountCents: cents(1_000_000, 20_000_000) }), {
-        minLength: 1,
-        maxLength: 2,
-        selector: (s) => s.fund,
-      }),
+      funds: fc.uniqueArray(
+        fc.record({
+          fund: fc.constantFrom(...FUNDS),
+          amountCents: cents(1_000_000, 20_000_000),
+          cofinancing: fc.option(cofinancing, { nil: null }),
+        }),
+        {
+          minLength: 1,
+          maxLength: 2,
+          selector: (s) => s.fund,
+        },
+      ),
     }),
   },
   {
@@ -50,6 +58,7 @@ export const command: fc.Arbitrary<FundingCommand> = fc.oneof(
       title: fc.constant('Measure'),
       fund: fc.constantFrom(...FUNDS),
       allocationCents: cents(500_000, 8_000_000),
+      priorityAxis: fc.option(fc.constantFrom('I', 'II'), { nil: null }),
     }),
   },
   {

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { APPLICANT_TYPES } from '../src/funding.types.js';
 import type { FundingCommand } from '../src/funding.commands.js';
 import { ACT, awardTerms } from './funding.fixtures.js';
-import { dayAt } from './funding-values.arbitraries.js';
+import { cofinancing, dayAt } from './funding-values.arbitraries.js';
 
 /**
  * Every sequence starts from a programme with two measures, two calls and a grant on each (g1 on c1,
@@ -25,16 +25,19 @@ export const setup: fc.Arbitrary<FundingCommand[]> = fc
     closes: fc.tuple(fc.integer({ min: 10, max: 60 }), fc.integer({ min: 10, max: 60 })),
     awards: fc.tuple(fc.integer({ min: 20_000, max: 100_000 }), fc.integer({ min: 20_000, max: 100_000 })),
     costPerMille: fc.constantFrom(1000, 1250, 2000),
+    // FSE's split always stated, so that g1's money is always split; FESR's now and then not (issue #27).
+    splits: fc.tuple(cofinancing, fc.option(cofinancing, { nil: null })),
+    axes: fc.tuple(fc.constantFrom('I', 'II'), fc.option(fc.constant('III'), { nil: null })),
   })
-  .map(({ fse, fesr, budgets, caps, types, closes, awards, costPerMille }): FundingCommand[] => [
+  .map(({ fse, fesr, budgets, caps, types, closes, awards, costPerMille, splits, axes }): FundingCommand[] => [
     {
       type: 'EstablishProgramme',
       programmeId: 'p1',
       code: 'P1',
       title: 'Programme',
       funds: [
-        { fund: 'FSE', amountCents: 15_000_000 },
-        { fund: 'FESR', amountCents: 5_000_000 },
+        { fund: 'FSE', amountCents: 15_000_000, cofinancing: splits[0] },
+        { fund: 'FESR', amountCents: 5_000_000, cofinancing: splits[1] },
       ],
     },
     {
@@ -45,6 +48,7 @@ export const setup: fc.Arbitrary<FundingCommand[]> = fc
       title: 'Measure 1',
       fund: 'FSE',
       allocationCents: fse,
+      priorityAxis: axes[0],
     },
     {
       type: 'DefineMeasure',
@@ -54,6 +58,7 @@ export const setup: fc.Arbitrary<FundingCommand[]> = fc
       title: 'Measure 2',
       fund: 'FESR',
       allocationCents: fesr,
+      priorityAxis: axes[1],
     },
     ...(['c1', 'c2'] as const).map((id, i) => ({
       type: 'OpenCall' as const,

@@ -44,3 +44,19 @@ export const cents = (min: number, max: number) =>
     { weight: 40, arbitrary: fc.integer({ min, max }) },
     { weight: 1, arbitrary: fc.constantFrom(0, -100, 12.5) },
   );
+
+/**
+ * A fund share's co-financing: WECARE's 50 / 35 / 15 now and then, else any three whole basis points
+ * summing to 10,000 (odd ones too, so that splits have cents left over to assign).
+ */
+export const cofinancing = fc.oneof(
+  { weight: 1, arbitrary: fc.constant({ euBp: 5_000, nationalBp: 3_500, regionalBp: 1_500 }) },
+  {
+    weight: 3,
+    arbitrary: fc.tuple(fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 0, max: 10_000 })).map(([a, b]) => ({
+      euBp: Math.min(a, b),
+      nationalBp: Math.max(a, b) - Math.min(a, b),
+      regionalBp: 10_000 - Math.max(a, b),
+    })),
+  },
+);

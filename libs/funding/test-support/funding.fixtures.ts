@@ -190,6 +190,8 @@ export const grantAwarded = (amountCents: number): GrantEvent => ({
     aidRegime: 'none',
     rna: null,
     euCoFinancingRateBp: null,
+    cofinancing: null,
+    priorityAxis: null,
     advanceShareBp: 4000,
     fundingRateBp: 6000,
     act: ACT,

@@ -6,6 +6,7 @@
  * selection of bids (selection.invariants.ts).
  */
 import {
+  awardsCarryTheirFundsSplit,
   bidAwardedOnceWithinRequestAndCap,
   callReservationsWithinMeasure,
   commitmentsWithinCallBudget,
@@ -35,6 +36,7 @@ export const INVARIANTS: ReadonlyArray<[string, Check]> = [
   ['14 documents claimed once, paid inside the eligibility period', documentsClaimedOnceInsideTheEligibilityPeriod],
   ['15 ranking calls award down their approved ranking', awardsFollowTheRanking],
   ['7 integer cents; totals are sums of events', moneyIsIntegerCentsAndTotalsAreSums],
+  ["#27 an award carries its fund share's co-financing and its measure's axis", awardsCarryTheirFundsSplit],
 ];
 
 export function firstViolation(log: readonly RecordedEvent[]): string | null {

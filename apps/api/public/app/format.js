@@ -27,6 +27,13 @@ export const compactEuros = (cents) => EURO_COMPACT.format(cents / 100);
 /** A ratio (0.125) as a percentage ("12,5 %"). */
 export const percent = (ratio) => (typeof ratio === 'number' && Number.isFinite(ratio) ? PERCENT.format(ratio) : '—');
 
+/** A co-financing split in basis points as percentages: "EU 50 % · State 35 % · region 15 %"; none stated as a dash. */
+export function cofinancingShares(cofinancing) {
+  if (!cofinancing) return '—';
+  const pc = (bp) => `${NUMBER.format(bp / 100)} %`;
+  return `EU ${pc(cofinancing.euBp)} · State ${pc(cofinancing.nationalBp)} · region ${pc(cofinancing.regionalBp)}`;
+}
+
 export const count = (n) => (typeof n === 'number' ? NUMBER.format(n) : '—');
 
 /** An instant (ISO 8601) in the reader's time zone. */

@@ -29,6 +29,7 @@ import {
   OneOf,
   Text,
 } from '../http/response-fields.js';
+import { Cofinancing, ContributionSplit } from './cofinancing.responses.js';
 import { Page } from './page.responses.js';
 import {
   ErasedIdentity,
@@ -198,6 +199,29 @@ export class Grant implements Shows<GrantSummary, Grant> {
   @OneOf(AID_REGIMES, 'AidRegime', 'State-aid regime') aidRegime!: AidRegime;
   @Nested(RnaRegistration, "The RNA's codes, under an aid regime", { nullable: true }) rna!: RnaRegistration | null;
   @Integer("The EU's share of its fund, in basis points", { nullable: true }) euCoFinancingRateBp!: number | null;
+  @Nested(
+    Cofinancing,
+    "Who pays each euro of it, EU / national / regional, as its award recorded its fund's split; null where its programme stated none",
+    { nullable: true },
+  )
+  cofinancing!: Cofinancing | null;
+  @Text("Its measure's priority axis (2014-2020) or priority (2021-2027); null where not stated", {
+    nullable: true,
+    example: 'II',
+  })
+  priorityAxis!: string | null;
+  @Nested(
+    ContributionSplit,
+    'The award now (currentAwardCents) split by its co-financing, the parts summing to it exactly; null without co-financing',
+    { nullable: true },
+  )
+  awardSplit!: ContributionSplit | null;
+  @Nested(
+    ContributionSplit,
+    'What was paid net of principal recovered (disbursedCents − recovery.receivedCents) split by its co-financing, the parts summing to it exactly; null without co-financing',
+    { nullable: true },
+  )
+  paidSplit!: ContributionSplit | null;
   @Integer(
     "Its call's funding rate, in basis points: it is paid at most this share of its verified eligible expenditure, up to the award; null on grants awarded before calls had one (paid at award / total eligible cost)",
     { nullable: true, example: 8000 },

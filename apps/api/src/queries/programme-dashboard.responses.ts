@@ -1,6 +1,7 @@
 import { FUNDS, PROGRAMMING_PERIODS, type Fund, type ProgrammingPeriod } from '@app/funding';
 import type { ProgrammeDashboardShown } from '@app/read-models';
 import { Cents, Count, Day, Id, List, Nested, OneOf, Ratio, Text, Texts } from '../http/response-fields.js';
+import { Cofinancing, ContributionSplit } from './cofinancing.responses.js';
 import type { Shows } from './shows-document.js';
 
 /** `GET /programmes/{programmeId}/dashboard`: the programme dashboards read model (programme-dashboards.projection.ts). */
@@ -115,6 +116,29 @@ export class FundFigures extends MoneyTotals {
 
   @Ratio('disbursed / amount', { example: 0.015 })
   absorption!: number;
+
+  @Nested(
+    Cofinancing,
+    'Who pays each euro of the fund, EU / national / regional; null where the programme did not state it',
+    {
+      nullable: true,
+    },
+  )
+  cofinancing!: Cofinancing | null;
+
+  @Nested(
+    ContributionSplit,
+    'committed − released (what stays committed to grants) split by its co-financing, from that total, the parts summing to it exactly; null without co-financing',
+    { nullable: true },
+  )
+  committedSplit!: ContributionSplit | null;
+
+  @Nested(
+    ContributionSplit,
+    'disbursed − recovered (paid net of the principal recovered) split by its co-financing, from that total, the parts summing to it exactly; null without co-financing',
+    { nullable: true },
+  )
+  paidSplit!: ContributionSplit | null;
 }
 
 export class MeasureFigures extends MoneyTotals {

@@ -190,6 +190,9 @@ export const awardGrant: CommandPlan<AwardGrant, AwardState> = {
     const rna = checkedRna(command, call.aidRegime);
     const act = checkedAct(command.act, now, 'award');
 
+    // What the award's readers need of its programme (docs/adr/0007): who pays each euro of its fund, and the axis it counts under.
+    const share = programme.funds.find((f) => f.fund === call.fund);
+
     const at = instant(now);
     const award = { grantId: command.grantId, callId: call.callId, bidId: bid.bidId, amountCents: command.amountCents };
     const events: FundingEvent[] = [
@@ -208,7 +211,9 @@ export const awardGrant: CommandPlan<AwardGrant, AwardState> = {
           operation,
           aidRegime: call.aidRegime,
           rna,
-          euCoFinancingRateBp: programme.funds.find((f) => f.fund === call.fund)?.euCoFinancingRateBp ?? null,
+          euCoFinancingRateBp: share?.euCoFinancingRateBp ?? null,
+          cofinancing: share?.cofinancing ?? null,
+          priorityAxis: programme.measures.get(call.measureId)?.priorityAxis ?? null,
           advanceShareBp: call.advanceShareBp,
           fundingRateBp: call.fundingRateBp,
           act,

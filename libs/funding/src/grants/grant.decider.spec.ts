@@ -12,6 +12,7 @@ import {
   budgetCommitted,
   callOpened,
   grantAwarded,
+  measureDefined,
 } from '../../test-support/funding.fixtures.js';
 import { expectRefusal, given } from '../../test-support/given-when-then.js';
 import { admissibleBid, awardG1 } from '../../test-support/grant.fixtures.js';
@@ -20,6 +21,7 @@ import type { CallEvent } from '../calls/call.events.js';
 import type { FundingEvent } from '../funding.events.js';
 import type { AwardGrant } from './award-grant.js';
 import { DEFAULT_PROGRAMME_RULES } from '../programmes/programme.events.js';
+import { splitContribution } from '../accounting/cofinancing.js';
 
 const now = new Date('2026-05-01T10:00:00.000Z');
 const cupAssigned: FundingEvent = {
@@ -189,6 +191,51 @@ describe('the eligibility period of an award (Reg. (EU) 1303/2013 art. 65(2), (6
     const at80 = { ...callOpened, data: { ...callOpened.data, fundingRateBp: 8000 } } as CallEvent;
     const [awarded] = await given(programmeEstablished, at80, ...admissibleBid.slice(2)).when(awardG1, now);
     expect(awarded).toMatchObject({ type: 'GrantAwarded', data: { fundingRateBp: 8000 } });
+  });
+});
+
+describe('the co-financing of an award (issue #27)', () => {
+  // WECARE POR 2014-2020: FSE 50% EU, 35% the State's rotation fund, 15% the region; FESR on other terms.
+  const WECARE_FSE = { euBp: 5_000, nationalBp: 3_500, regionalBp: 1_500 };
+  const cofinanced = {
+    ...programmeEstablished,
+    data: {
+      ...programmeEstablished.data,
+      funds: [
+        { fund: 'FSE', amountCents: EUR(15_000_000), euCoFinancingRateBp: 5_000, cofinancing: WECARE_FSE },
+        {
+          fund: 'FESR',
+          amountCents: EUR(5_000_000),
+          euCoFinancingRateBp: 4_000,
+          cofinancing: { euBp: 4_000, nationalBp: 4_200, regionalBp: 1_800 },
+        },
+      ],
+    },
+  } as FundingEvent;
+  const onAxisII = { ...measureDefined, data: { ...measureDefined.data, priorityAxis: 'II' } } as FundingEvent;
+
+  it("records the split of its fund share and its measure's priority axis, so the grant's money splits without the programme", async () => {
+    const [awarded] = await given(cofinanced, onAxisII, ...admissibleBid.slice(1)).when(awardG1, now);
+    expect(awarded).toEqual({
+      type: 'GrantAwarded',
+      data: {
+        ...grantAwarded(EUR(120_000)).data,
+        euCoFinancingRateBp: 5_000,
+        cofinancing: WECARE_FSE,
+        priorityAxis: 'II',
+      },
+    });
+    const { cofinancing } = (awarded as Extract<FundingEvent, { type: 'GrantAwarded' }>).data;
+    expect(splitContribution(EUR(120_000), cofinancing!)).toEqual({
+      euCents: EUR(60_000),
+      nationalCents: EUR(42_000),
+      regionalCents: EUR(18_000),
+    });
+  });
+
+  it('records no split where the programme stated none, and no axis where its measure has none', async () => {
+    const [awarded] = await given(programmeEstablished, measureDefined, ...admissibleBid.slice(1)).when(awardG1, now);
+    expect(awarded).toMatchObject({ type: 'GrantAwarded', data: { cofinancing: null, priorityAxis: null } });
   });
 });
 

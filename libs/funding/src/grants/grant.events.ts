@@ -4,6 +4,7 @@ import type { ExpenditureEvent } from '../expenditure/expenditure.events.js';
 import type { RecoveryEvent } from '../recoveries/recovery.events.js';
 import type { GrantBeneficiaryErased } from '../data-subjects/data-subject.events.js';
 import type { AdministrativeAct } from '../acts/administrative-act.js';
+import type { Cofinancing } from '../accounting/cofinancing.js';
 
 /** What an operation is, as its award states it (EU Reg. 2021/1060 art. 49; law 3/2003 art. 11). */
 export interface OperationData {
@@ -41,6 +42,8 @@ export type CupAssigned = {
  * v5: the advance share of its call: what may be paid before any expenditure is verified.
  * v6: the funding rate of its call (null on grants awarded before it: the aid intensity, award /
  * total eligible cost, stays their rule); the award's act (null on awards recorded before acts).
+ * v7: the co-financing of its fund share and the priority axis of its measure (issue #27), each
+ * null where the programme stated none or the award came before them.
  */
 export type GrantAwarded = {
   readonly type: 'GrantAwarded';
@@ -61,6 +64,13 @@ export type GrantAwarded = {
     readonly aidRegime: AidRegime;
     readonly rna: RnaRegistration | null;
     readonly euCoFinancingRateBp: number | null;
+    /**
+     * Who pays each euro of it, EU / national / regional: its programme's fund share's split, as it
+     * stood at the award; null where the programme stated none (nothing of it can be split).
+     */
+    readonly cofinancing: Cofinancing | null;
+    /** The priority axis (2014-2020) or priority (2021-2027) of its measure; null where not stated. */
+    readonly priorityAxis: string | null;
     /** Basis points of the award payable as an advance on the award alone (the call's). */
     readonly advanceShareBp: number;
     /**

@@ -4,8 +4,11 @@ import {
   grantDateOf,
   outstandingRecoveryCents,
   remainingAwardCents,
+  splitContribution,
   unpaidPayableCents,
   type ClaimItem,
+  type Cofinancing,
+  type ContributionSplit,
 } from '@app/funding';
 import type { ClaimItemShown, GrantSummary } from './grant-summary.document.js';
 import { readModel } from './projection.js';
@@ -60,6 +63,10 @@ export const grantSummaries = readModel<GrantSummary, (typeof EVENTS)[number]>({
         aidRegime: d.aidRegime,
         rna: d.rna,
         euCoFinancingRateBp: d.euCoFinancingRateBp,
+        cofinancing: d.cofinancing,
+        priorityAxis: d.priorityAxis,
+        awardSplit: splitOf(d.amountCents, d.cofinancing),
+        paidSplit: splitOf(0, d.cofinancing),
         fundingRateBp: d.fundingRateBp,
         act: d.act,
         grantDate: grantDateOf(d),
@@ -250,9 +257,15 @@ function outstanding(recovery: GrantSummary['recovery']): GrantSummary['recovery
   };
 }
 
+/** An amount split by the grant's co-financing, from the amount itself so the parts sum to it to the cent. */
+function splitOf(amountCents: number, cofinancing: Cofinancing | null): ContributionSplit | null {
+  return cofinancing === null ? null : splitContribution(amountCents, cofinancing);
+}
+
 /**
  * The figures that follow from the others, after every event that moves money: what can still be
- * paid, what is payable now, and the advance not yet covered (the domain's rule, on the summary's figures).
+ * paid, what is payable now, the advance not yet covered (the domain's rule, on the summary's
+ * figures), and the award and the net paid split by the co-financing.
  */
 function withRemaining(grant: GrantSummary): GrantSummary {
   const money = {
@@ -265,8 +278,14 @@ function withRemaining(grant: GrantSummary): GrantSummary {
     recoveredCents: grant.recovery.receivedCents,
     claims: grant.claims.map((c) => ({ kind: c.kind, status: c.status, eligibleCents: c.eligibleCents ?? 0 })),
   };
+  // `?? null`: a document stored before co-financing was shown lacks it (rebuild it).
+  const cofinancing = grant.cofinancing ?? null;
   return {
     ...grant,
+    cofinancing,
+    priorityAxis: grant.priorityAxis ?? null,
+    awardSplit: splitOf(grant.currentAwardCents, cofinancing),
+    paidSplit: splitOf(grant.disbursedCents - grant.recovery.receivedCents, cofinancing),
     remainingCents: remainingAwardCents(money),
     payableCents: unpaidPayableCents(money),
     advanceUncovered: advanceUncoveredCents(money, grant.verifiedCents),

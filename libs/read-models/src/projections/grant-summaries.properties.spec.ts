@@ -12,6 +12,7 @@ import {
   advanceUncoveredCents,
   coveredCents,
   grantStream,
+  netPaidCents,
   remainingAwardCents,
   unpaidPayableCents,
   verifiedEligibleCents,
@@ -62,6 +63,55 @@ describe('payable now and still to pay on the grant read model', () => {
     );
     // The property is about something: some histories leave money payable.
     expect(payableSeen).toBeGreaterThan(0);
+  });
+});
+
+describe('the co-financing split of the award and of the net paid (issue #27)', () => {
+  it(`sums to the grant's own figures on every grant, each part within a cent of its share, over ${RUNS} random command sequences`, async () => {
+    let splitSeen = 0;
+    await fc.assert(
+      fc.asyncProperty(scenario, async (value) => {
+        const ledger = new TestLedger();
+        await play(ledger, value, true);
+        const docs = projectInMemory(recorded(ledger.log), GRANTS);
+        for (const [grantId, doc] of docs.get('grants') ?? []) {
+          const summary = doc as GrantSummary;
+          const grant = ledger.log
+            .filter((e) => e.stream === grantStream(grantId))
+            .reduce((s: Grant, e) => GRANT.evolve(s, e.event as GrantEvent), GRANT.initialState());
+          if (grant.status === 'none') throw new Error(`${grantId} has a summary and no stream`);
+          const awardedWith = ledger.log.find(
+            (e) => e.event.type === 'GrantAwarded' && e.stream === grantStream(grantId),
+          )!.event as Extract<GrantEvent, { type: 'GrantAwarded' }>;
+          expect(summary.cofinancing).toEqual(awardedWith.data.cofinancing);
+          expect(summary.priorityAxis).toBe(awardedWith.data.priorityAxis);
+          const cofinancing = summary.cofinancing;
+          if (cofinancing === null) {
+            expect([summary.awardSplit, summary.paidSplit]).toEqual([null, null]);
+            continue;
+          }
+          splitSeen++;
+          for (const [split, amount] of [
+            [summary.awardSplit!, grant.currentAwardCents],
+            [summary.paidSplit!, netPaidCents(grant)],
+          ] as const) {
+            expect(split.euCents + split.nationalCents + split.regionalCents).toBe(amount);
+            for (const [part, bp] of [
+              [split.euCents, cofinancing.euBp],
+              [split.nationalCents, cofinancing.nationalBp],
+              [split.regionalCents, cofinancing.regionalBp],
+            ] as const) {
+              expect(Number.isSafeInteger(part)).toBe(true);
+              // Within a cent of the exact share: the rounding moves no more than the cent left over.
+              expect(Math.abs(part * 10_000 - amount * bp)).toBeLessThan(10_000);
+            }
+          }
+        }
+      }),
+      { numRuns: RUNS },
+    );
+    // The property is about something: the setup's FSE share always states its split.
+    expect(splitSeen).toBeGreaterThan(0);
   });
 });
 

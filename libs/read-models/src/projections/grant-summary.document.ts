@@ -6,6 +6,8 @@ import type {
   ClaimCut,
   ClaimItem,
   ClaimKind,
+  Cofinancing,
+  ContributionSplit,
   DisbursementKind,
   Fund,
   GrantStatus,
@@ -49,6 +51,17 @@ export interface GrantSummary {
   readonly aidRegime: AidRegime;
   readonly rna: RnaRegistration | null;
   readonly euCoFinancingRateBp: number | null;
+  /** Who pays each euro of it, EU / national / regional, as its award recorded; null where its programme stated none. */
+  readonly cofinancing: Cofinancing | null;
+  /** The priority axis (2014-2020) or priority (2021-2027) of its measure; null where not stated. */
+  readonly priorityAxis: string | null;
+  /**
+   * `currentAwardCents` split by `cofinancing` (splitContribution on the award itself, never a sum of
+   * rounded parts): its parts sum to it exactly. Null without co-financing.
+   */
+  readonly awardSplit: ContributionSplit | null;
+  /** What was paid net of principal recovered (`disbursedCents − recovery.receivedCents`), split the same way; null without co-financing. */
+  readonly paidSplit: ContributionSplit | null;
   /** Its call's funding rate (basis points of verified expenditure paid, up to the award); null: awarded before calls had one. */
   readonly fundingRateBp: number | null;
   /** The award act; null on awards recorded before acts were. */

@@ -1,6 +1,9 @@
 import {
   outstandingRecoveryCents,
+  splitContribution,
   unpaidPayableCents,
+  type Cofinancing,
+  type ContributionSplit,
   type Fund,
   type GrantMoney,
   type ProgrammeRules,
@@ -63,6 +66,16 @@ export interface FundFigures extends MoneyTotals, Outstanding {
   readonly availableCents: number;
   /** disbursed / amount. */
   readonly absorption: number;
+  /** Who pays each euro of the fund, EU / national / regional, as the programme stated it; null where it did not. */
+  readonly cofinancing: Cofinancing | null;
+  /**
+   * committed − released (what stays committed to grants) split by `cofinancing`: computed from that
+   * total with splitContribution, never summed from the grants' rounded parts, so it sums to it
+   * exactly. Null without co-financing.
+   */
+  readonly committedSplit: ContributionSplit | null;
+  /** disbursed − recovered (paid net of the principal recovered) split the same way; null without co-financing. */
+  readonly paidSplit: ContributionSplit | null;
 }
 
 /** The dashboard as `GET /programmes/:programmeId/dashboard` shows it. */
@@ -139,7 +152,13 @@ export const programmeDashboards = readModel<ProgrammeDashboard, (typeof EVENTS)
         title: d.title,
         rules: d.rules,
         funds: d.funds.map((f) =>
-          fundFigures({ fund: f.fund, amountCents: f.amountCents, allocatedCents: 0, ...ZERO }),
+          fundFigures({
+            fund: f.fund,
+            amountCents: f.amountCents,
+            allocatedCents: 0,
+            cofinancing: f.cofinancing,
+            ...ZERO,
+          }),
         ),
         measures: [],
         activeGrants: {},
@@ -298,13 +317,30 @@ function measureFigures(
 }
 
 function fundFigures(
-  f: Omit<FundFigures, 'unallocatedCents' | 'availableCents' | 'absorption' | 'outstandingRecoveryCents'>,
+  f: Omit<
+    FundFigures,
+    | 'unallocatedCents'
+    | 'availableCents'
+    | 'absorption'
+    | 'outstandingRecoveryCents'
+    | 'cofinancing'
+    | 'committedSplit'
+    | 'paidSplit'
+  > & {
+    // Absent from documents stored before co-financing was shown (rebuild them).
+    readonly cofinancing?: Cofinancing | null;
+  },
 ): FundFigures {
+  const cofinancing = f.cofinancing ?? null;
+  const split = (amountCents: number) => (cofinancing === null ? null : splitContribution(amountCents, cofinancing));
   return {
     ...f,
     outstandingRecoveryCents: outstandingRecoveryCents(f),
     unallocatedCents: f.amountCents - f.allocatedCents,
     availableCents: f.amountCents - f.committedCents + f.releasedCents,
     absorption: ratio(f.disbursedCents, f.amountCents),
+    cofinancing,
+    committedSplit: split(f.committedCents - f.releasedCents),
+    paidSplit: split(f.disbursedCents - f.recoveredCents),
   };
 }

@@ -47,8 +47,13 @@ async function logOf(value: Parameters<typeof play>[1]): Promise<RecordedEvent[]
   return recorded(ledger.log);
 }
 
+/** The parts of a split, added: what it splits. */
+const splitTotal = (split: { euCents: number; nationalCents: number; regionalCents: number } | null) =>
+  split === null ? null : split.euCents + split.nationalCents + split.regionalCents;
+
 describe(`read models over ${RUNS} random command sequences`, () => {
   it('every dashboard, call and grant total equals the sum of its events', async () => {
+    let splitsSeen = 0;
     await fc.assert(
       fc.asyncProperty(scenario, async (value) => {
         const events = await logOf(value);
@@ -112,6 +117,18 @@ describe(`read models over ${RUNS} random command sequences`, () => {
               expect(f[field]).toBe(measures.reduce((sum, m) => sum + m[field], 0));
             }
             expect(f.allocatedCents).toBe(measures.reduce((sum, m) => sum + m.allocationCents, 0));
+            // Issue #27: the fund's split as its programme stated it, each split from its total, exact to the cent.
+            const established = of(events, 'ProgrammeEstablished', (d) => d['programmeId'] === dashboard.programmeId);
+            const share = (established[0]!['funds'] as Array<{ fund: string; cofinancing: unknown }>).find(
+              (s) => s.fund === f.fund,
+            )!;
+            expect(f.cofinancing).toEqual(share.cofinancing);
+            if (f.cofinancing === null) expect([f.committedSplit, f.paidSplit]).toEqual([null, null]);
+            else {
+              splitsSeen++;
+              expect(splitTotal(f.committedSplit)).toBe(f.committedCents - f.releasedCents);
+              expect(splitTotal(f.paidSplit)).toBe(f.disbursedCents - f.recoveredCents);
+            }
           }
         }
         for (const [callId, doc] of docs.get('calls') ?? []) {
@@ -162,6 +179,8 @@ describe(`read models over ${RUNS} random command sequences`, () => {
       }),
       { numRuns: RUNS },
     );
+    // The split checks are about something: the setup's FSE share always states its split.
+    expect(splitsSeen).toBeGreaterThan(0);
   });
 
   it('projecting the same events twice gives identical documents', async () => {

@@ -1,7 +1,7 @@
 /** One grant: its award, the payments, the expenditure claims they settle, revocations and recoveries. */
 import { getJson } from '../api.js';
 import { badge, dataTable, facts, h, link, section } from '../dom.js';
-import { counted, date, dateTime, euros, yesNo } from '../format.js';
+import { cofinancingShares, counted, date, dateTime, euros, yesNo } from '../format.js';
 import { applicantName } from './call.js';
 
 const KINDS = { advance: 'advance (anticipo)', interim: 'interim (SAL)', final: 'final (saldo)' };
@@ -34,6 +34,8 @@ export async function grantPage({ grantId }) {
           [applicantName(grant.beneficiary), grant.beneficiary?.type ? ` (${grant.beneficiary.type})` : ''],
         ],
         ['Measure and fund', `${grant.measureId} · ${grant.fund}`],
+        ['Priority axis', grant.priorityAxis ?? '—'],
+        ['Co-financing', cofinancingShares(grant.cofinancing)],
         ['Aid regime', grant.aidRegime ?? '—'],
         ['Awarded on', dateTime(grant.awardedAt)],
         ['Operation', grant.operation?.purpose ?? '—'],
@@ -55,6 +57,20 @@ export async function grantPage({ grantId }) {
         ],
         'facts facts--figures',
       ),
+      // Who pays for it (co-financing): the award now and what was paid net of recoveries, each split from its total.
+      grant.cofinancing
+        ? facts(
+            [
+              ['Award now: EU', euros(grant.awardSplit?.euCents)],
+              ['Award now: State', euros(grant.awardSplit?.nationalCents)],
+              ['Award now: region', euros(grant.awardSplit?.regionalCents)],
+              ['Paid net of recoveries: EU', euros(grant.paidSplit?.euCents)],
+              ['Paid net of recoveries: State', euros(grant.paidSplit?.nationalCents)],
+              ['Paid net of recoveries: region', euros(grant.paidSplit?.regionalCents)],
+            ],
+            'facts facts--figures',
+          )
+        : null,
       section(
         'Payments',
         dataTable({

@@ -1,8 +1,11 @@
-/** Programme overview: for each fund and measure, allocation → reserved → committed → paid → recovered, and what is payable now. */
+/**
+ * Programme overview: for each fund and measure, allocation → reserved → committed → paid →
+ * recovered, and what is payable now; for each fund, who pays for what is committed and paid.
+ */
 import { getJson } from '../api.js';
 import { absorptionChart, absorptionParts, describeAbsorption } from '../charts.js';
 import { dataTable, facts, h, link, routeHref, section } from '../dom.js';
-import { euros, percent } from '../format.js';
+import { cofinancingShares, euros, percent } from '../format.js';
 
 const absorptionCell = (ratio) =>
   h(
@@ -16,6 +19,13 @@ const sum = (rows, field) => rows.reduce((total, row) => total + (row[field] ?? 
 
 /** A column of euro amounts; `field` also lets a footer total it. */
 const money = (label, field) => ({ label, numeric: true, field, value: (row) => euros(row[field]) });
+
+/** One payer's part of a fund's split (`committedSplit` or `paidSplit`). */
+const splitColumn = (label, split, part) => ({
+  label,
+  numeric: true,
+  value: (row) => euros(row[split]?.[part]),
+});
 
 /** From reserved to available: the money columns the funds and the measures tables share. */
 const flowColumns = [
@@ -83,6 +93,27 @@ export async function overviewPage({ programmeId }) {
           { label: 'Absorption', numeric: true, value: (f) => absorptionCell(f.absorption) },
         ],
         rows: funds,
+      }),
+    ),
+    section(
+      'Co-financing',
+      dataTable({
+        caption:
+          'Who pays each euro of each fund: the EU, the State (rotation fund, law 183/1987) and the region. What stays committed to grants (committed − released) and what was paid net of recoveries, each split from its total, in euro.',
+        empty: 'No fund of the programme states its co-financing.',
+        columns: [
+          { label: 'Fund', value: (f) => f.fund },
+          { label: 'Shares', value: (f) => cofinancingShares(f.cofinancing) },
+          { label: 'Still committed', numeric: true, value: (f) => euros(f.committedCents - f.releasedCents) },
+          splitColumn('EU, committed', 'committedSplit', 'euCents'),
+          splitColumn('State, committed', 'committedSplit', 'nationalCents'),
+          splitColumn('Region, committed', 'committedSplit', 'regionalCents'),
+          { label: 'Paid net', numeric: true, value: (f) => euros(f.disbursedCents - f.recoveredCents) },
+          splitColumn('EU, paid', 'paidSplit', 'euCents'),
+          splitColumn('State, paid', 'paidSplit', 'nationalCents'),
+          splitColumn('Region, paid', 'paidSplit', 'regionalCents'),
+        ],
+        rows: funds.filter((f) => f.cofinancing),
       }),
     ),
     section(
