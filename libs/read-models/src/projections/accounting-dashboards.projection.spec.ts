@@ -618,6 +618,15 @@ describe(`the accounting dashboard over ${RUNS} random histories`, () => {
                 behind.filter((c) => c.figure === figure).reduce((t, c) => t + c.cents, 0),
               ]);
             expect(r.accountsSubmitted).toBe(behind.some((c) => c.figure === 'accountsSubmitted'));
+            const accounts = events.filter(
+              (e) =>
+                e.type === 'AccountsSubmitted' &&
+                e.data.programmeId === programmeId &&
+                e.data.fund === r.fund &&
+                e.data.accountingYear === r.accountingYear,
+            );
+            const last = accounts.at(-1)?.data as { submittedAt: string } | undefined;
+            expect(r.accountsSubmittedOn).toBe(last ? dayInItaly(new Date(last.submittedAt)) : null);
             rowsSeen++;
           }
         }
