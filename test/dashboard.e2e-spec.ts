@@ -396,6 +396,29 @@ describe('dashboard at /app', () => {
         await shoot('audit-state');
       });
 
+      it('shows the accounting with the Commission per fund and accounting year, from the navigation', async () => {
+        // The accounting year (1 July to 30 June) of today in Italy, when the payments and the recovery were recorded.
+        const today = new Date().toLocaleDateString('en-CA', { timeZone: 'Europe/Rome' });
+        const first = Number(today.slice(0, 4)) - (today.slice(5) >= '07-01' ? 0 : 1);
+        await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Accounting' }).click();
+        await h1()
+          .filter({ hasText: `${PROGRAMME_ID}: accounting with the Commission` })
+          .waitFor();
+        expect(page.url()).toMatch(new RegExp(`/app/#/programmes/${PROGRAMME_ID}/accounting$`));
+        const fse = await row(/Each fund and accounting year/, `FSE ${first}-${first + 1}`);
+        // Fund and year, paid to beneficiaries, recovered, then nothing declared, received or corrected yet.
+        expect(fse.slice(0, 4)).toEqual([`FSE ${first}-${first + 1}`, euros(7_300_000), euros(1_300_000), euros(0)]);
+        expect(fse.slice(-2)).toEqual(['0', 'not yet']);
+        expect((await figures())['Paid to beneficiaries']).toBe(euros(7_300_000));
+        await shoot('accounting');
+
+        // Narrowed to the other fund: nothing there.
+        await page.getByLabel('Fund', { exact: true }).selectOption('FESR');
+        await page.getByRole('button', { name: 'Show' }).click();
+        await page.locator('td.empty', { hasText: 'Nothing paid, declared or corrected yet.' }).waitFor();
+        expect(page.url()).toMatch(/\/accounting\?fund=FESR/);
+      });
+
       it('keeps the key out of every URL and sends it with every read, with nothing blocked or broken on the way', async () => {
         expect(problems).toEqual([]);
         expect(requests.length).toBeGreaterThan(10);

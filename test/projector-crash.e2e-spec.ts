@@ -83,6 +83,7 @@ describe('projector crash during catch-up', () => {
       await rebuildReadModels(events, scratch, FUNDING_PROJECTIONS);
       const rebuilt = await documents(scratch);
       expect(Object.keys(rebuilt).sort()).toEqual([
+        'accounting_dashboards',
         'bids',
         'calls',
         'expenditure_claims',

@@ -210,6 +210,7 @@ describe('dashboards and queries over HTTP', () => {
       'grant-summaries',
       'expenditure-claims',
       'irregularities',
+      'accounting-dashboards',
       'open-data-operations',
     ]);
     for (const p of projections)

@@ -55,6 +55,7 @@ import { MinPositionInterceptor } from './queries/min-position.interceptor.js';
 import { ProjectionsAdminController } from './queries/projections-admin.controller.js';
 import { ReadModelsController } from './queries/read-models.controller.js';
 import { IrregularitiesController } from './queries/irregularities.controller.js';
+import { AccountingDashboardController } from './queries/accounting-dashboard.controller.js';
 import { ReadSide } from './queries/read-side.js';
 import { DemoProgrammeSeeder } from './seed/demo-programme.seeder.js';
 
@@ -95,6 +96,7 @@ export class ApiModule {
         ...COMMAND_ROUTES,
         ReadModelsController,
         IrregularitiesController,
+        AccountingDashboardController,
         ProjectionsAdminController,
         DeMinimisStatementRoute,
         PaymentApplicationsRoute,

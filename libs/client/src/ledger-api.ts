@@ -644,6 +644,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/programmes/{programmeId}/accounting-dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A programme's money per fund and accounting year: paid to beneficiaries, declared, received from the Commission, under assessment, corrected
+         * @description One row per fund and accounting year (1 July to 30 June), by fund then year; filter with `fund` and `accountingYear`. Payments to beneficiaries and corrections count on the day in Italy they were made, recoveries on their value date; what the Commission paid counts in the year of the application it paid. Each figure is the sum of the events behind it, in integer euro cents. The funds' accounts as recorded are at `GET /programmes/{programmeId}/payment-applications` and `/accounts`.
+         */
+        get: operations["getAccountingDashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/projections/rebuild": {
         parameters: {
             query?: never;
@@ -3671,6 +3691,65 @@ export interface components {
             total: number;
             /** @description The irregularities, the reportable ones first by their OLAF deadline, then by id */
             items: components["schemas"]["Irregularity"][];
+        };
+        AccountingDashboardRow: {
+            /** @description FSE: European Social Fund; FESR: European Regional Development Fund */
+            fund: components["schemas"]["Fund"];
+            /**
+             * @description The accounting year, 1 July to 30 June, written as its two calendar years
+             * @example 2025-2026
+             */
+            accountingYear: string;
+            /**
+             * @description Paid to beneficiaries: disbursements of the fund, by the day in Italy they were paid, in integer euro cents
+             * @example 3000000
+             */
+            paidToBeneficiariesCents: number;
+            /** @description Principal recovered from beneficiaries, by the value date of the receipt (interest not counted), in integer euro cents */
+            recoveredCents: number;
+            /**
+             * @description Public contribution of the payments the year's payment applications declared, before deductions, in integer euro cents
+             * @example 3000000
+             */
+            declaredPublicContributionCents: number;
+            /**
+             * @description EU share of the same payments, in integer euro cents
+             * @example 1200000
+             */
+            declaredEuShareCents: number;
+            /** @description Public contribution the year's payment applications declared net of their deductions (recoveries received, corrections withdrawn): the sum of their totals, in integer euro cents */
+            declaredNetPublicContributionCents: number;
+            /** @description EU share of the year's payment applications, net of their deductions, in integer euro cents */
+            declaredNetEuShareCents: number;
+            /**
+             * @description What the Commission paid on the year's payment applications, whenever it arrived, in integer euro cents
+             * @example 1140000
+             */
+            receivedFromCommissionCents: number;
+            /** @description Public contribution of the payments the year's accounts left out while their expenditure is assessed, in integer euro cents */
+            underAssessmentPublicContributionCents: number;
+            /** @description EU share of the same payments, in integer euro cents */
+            underAssessmentEuShareCents: number;
+            /** @description Public contribution cancelled by financial corrections, by the day in Italy they were made, in integer euro cents */
+            correctedCents: number;
+            /** @description The fund's payment applications for the year */
+            applications: number;
+            /** @description Whether the year's accounts of the fund were submitted */
+            accountsSubmitted: boolean;
+            /**
+             * Format: date
+             * @description The day in Italy the accounts were submitted; null before (YYYY-MM-DD)
+             */
+            accountsSubmittedOn: string | null;
+        };
+        AccountingDashboard: {
+            /**
+             * @description The programme
+             * @example wecare
+             */
+            programmeId: string;
+            /** @description One row per fund and accounting year some payment, recovery, application, receipt, correction or accounts touched, by fund (alphabetical), then year */
+            rows: components["schemas"]["AccountingDashboardRow"][];
         };
         RebuildStarted: {
             /** @description True: a rebuild started; false: one was already under way */
@@ -10291,6 +10370,102 @@ export interface operations {
                 };
             };
             /** @description IRREGULARITY_NOT_FOUND (or not seen by the read models yet: send X-Min-Position). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RATE_LIMITED: this address or this principal has used its share; retry after `Retry-After` seconds. An address that presents too many unknown keys gets it on every route that needs a key. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A fault of the API itself, logged: INTERNAL_ERROR (or EVENT_DECODING_FAILED for a stored event it cannot read). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable for now: retry after `Retry-After` seconds. READ_MODELS_BEHIND: the read models have not reached `X-Min-Position` in time. */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAccountingDashboard: {
+        parameters: {
+            query?: {
+                /** @description Only the rows of this fund */
+                fund?: components["schemas"]["Fund"];
+                /** @description Only the rows of this accounting year (1 July to 30 June, written as its two years) */
+                accountingYear?: string;
+            };
+            header?: {
+                /** @description Read your own write: the `X-Event-Position` a command answered with. The query waits until the read models it reads have applied that event (every read model, for a route that does not say which it reads; up to MIN_POSITION_WAIT_MS, 3 s by default), else answers 503 READ_MODELS_BEHIND with `Retry-After`. */
+                "X-Min-Position"?: string;
+            };
+            path: {
+                /** @description The programme: a UUID or a slug of letters, digits, "-" and "_" */
+                programmeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Found */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountingDashboard"];
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED (with `errors`, each field and its problems), INVALID_ID, INVALID_HEADER, MALFORMED_JSON, INVALID_BODY or FORBIDDEN_KEY. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one this API does not know: UNAUTHENTICATED. Send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description None of the key's roles may use this route: FORBIDDEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PROGRAMME_NOT_FOUND (or not seen by the read models yet: send X-Min-Position). */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -4,6 +4,7 @@
  */
 import { ApiError, KEY_PATTERN, apiKey } from './api.js';
 import { h } from './dom.js';
+import { accountingPage } from './pages/accounting.js';
 import { auditPage } from './pages/audit.js';
 import { callPage } from './pages/call.js';
 import { callsPage } from './pages/calls.js';
@@ -17,6 +18,7 @@ const PROGRAMME_KEY = 'cohesion-ledger.programme';
 const ROUTES = [
   { path: ['programmes', ':programmeId'], nav: 'overview', page: overviewPage },
   { path: ['programmes', ':programmeId', 'calls'], nav: 'calls', page: callsPage },
+  { path: ['programmes', ':programmeId', 'accounting'], nav: 'accounting', page: accountingPage },
   { path: ['calls', ':callId'], nav: 'calls', page: callPage },
   { path: ['grants'], nav: 'grants', page: grantsPage },
   { path: ['grants', ':grantId'], nav: 'grants', page: grantPage },
@@ -59,6 +61,7 @@ function redirect(segments) {
   const programme = encodeURIComponent(currentProgramme());
   if (segments.length === 0) return `#/programmes/${programme}`;
   if (segments.length === 1 && segments[0] === 'calls') return `#/programmes/${programme}/calls`;
+  if (segments.length === 1 && segments[0] === 'accounting') return `#/programmes/${programme}/accounting`;
   return null;
 }
 
@@ -67,6 +70,7 @@ function updateShell(nav) {
   for (const a of document.querySelectorAll('[data-nav]')) {
     if (a.dataset.nav === 'overview') a.setAttribute('href', `#/programmes/${programme}`);
     if (a.dataset.nav === 'calls') a.setAttribute('href', `#/programmes/${programme}/calls`);
+    if (a.dataset.nav === 'accounting') a.setAttribute('href', `#/programmes/${programme}/accounting`);
     if (a.dataset.nav === nav) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }

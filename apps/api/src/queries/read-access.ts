@@ -25,6 +25,12 @@ export const CLAIM_READERS = [
 /** Who reads irregularities: those who find and follow them up, the accounting function, and audit. */
 export const IRREGULARITY_READERS = ['controller', 'programme-manager', 'auditor', 'accounting-officer'] as const;
 
+/**
+ * Who reads the accounting dashboard: the accounting function, the managing authority, auditors, and
+ * viewers (the figures are totals per fund and year, with nothing about any person).
+ */
+export const ACCOUNTING_DASHBOARD_READERS = ['accounting-officer', 'programme-manager', 'auditor', 'viewer'] as const;
+
 /** The roles that act on natural persons: they see them in sensitive measures, and see who they are. */
 const ACTING = ['programme-manager', 'evaluator', 'finance-officer', 'controller', 'data-protection-officer'] as const;
 

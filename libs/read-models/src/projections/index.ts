@@ -1,3 +1,4 @@
+import { accountingDashboards } from './accounting-dashboards.projection.js';
 import { bidSummaries } from './bid-summaries.projection.js';
 import { callSummaries } from './call-summaries.projection.js';
 import { grantSummaries } from './grant-summaries.projection.js';
@@ -15,6 +16,7 @@ export * from './programme-dashboards.projection.js';
 export * from './operations.projection.js';
 export * from './expenditure-claims.projection.js';
 export * from './irregularities.projection.js';
+export * from './accounting-dashboards.projection.js';
 
 /** Every projection of the product; each has its own checkpoint and stops alone on a poison event. */
 export const FUNDING_PROJECTIONS: readonly Projection[] = [
@@ -24,5 +26,6 @@ export const FUNDING_PROJECTIONS: readonly Projection[] = [
   { name: 'grant-summaries', readModels: [grantSummaries] },
   { name: 'expenditure-claims', readModels: [expenditureClaims] },
   { name: 'irregularities', readModels: [irregularities] },
+  { name: 'accounting-dashboards', readModels: [accountingDashboards] },
   openDataOperations,
 ];
