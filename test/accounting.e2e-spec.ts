@@ -82,7 +82,15 @@ describe('the accounting function', () => {
       cutOffDate: today,
     });
     expect(submitted.status).toBe(201);
-    expect(submitted.body).toMatchObject({ programmeId: PROGRAMME_ID, applicationId: 'fse-1' });
+    // The answer is the application as recorded, with the write's revision and position.
+    expect(submitted.body).toMatchObject({
+      programmeId: PROGRAMME_ID,
+      applicationId: 'fse-1',
+      totals: { publicContributionCents: 3_000_000, euShareCents: 1_200_000 },
+      expectedInterimPaymentCents: 1_140_000,
+      revision: 0,
+      position: submitted.headers['x-event-position'],
+    });
 
     const read = await application('fse-1');
     expect(read.status).toBe(200);
@@ -192,6 +200,7 @@ describe('the accounting function', () => {
     });
     const closed = await closeYear({ fund: 'FSE', accountingYear: LAST_YEAR, act: actBody() });
     expect(closed.status).toBe(201);
+    expect(closed.body).toMatchObject({ fund: 'FSE', accountingYear: LAST_YEAR, applications: [], balanceCents: 0 });
     expect((await closeYear({ fund: 'FSE', accountingYear: LAST_YEAR, act: actBody() })).status).toBe(409);
     expect((await apply({ fund: 'FSE', accountingYear: LAST_YEAR, cutOffDate: LAST_YEAR_END })).body).toMatchObject({
       statusCode: 422,

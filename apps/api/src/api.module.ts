@@ -28,6 +28,7 @@ import { AwardGrantRoute } from './grants/award-grant.route.js';
 import { RecordDisbursementRoute } from './grants/record-disbursement.route.js';
 import { MakeFinancialCorrectionRoute } from './accounting/make-financial-correction.route.js';
 import { PaymentApplicationsRoute } from './accounting/payment-applications.route.js';
+import { FundAccounts } from './accounting/fund-accounts.js';
 import { RecordCommissionReceiptRoute } from './accounting/record-commission-receipt.route.js';
 import { SubmitAccountsRoute } from './accounting/submit-accounts.route.js';
 import { SubmitPaymentApplicationRoute } from './accounting/submit-payment-application.route.js';
@@ -110,6 +111,7 @@ export class ApiModule {
         { provide: APP_CONFIG, useValue: config },
         { provide: CLOCK, useValue: systemClock },
         { provide: ApiKeys, useValue: apiKeys },
+        FundAccounts,
         { provide: IDEMPOTENCY_STORE, useFactory: async () => (await openIdempotencyStore(config)).store },
         {
           provide: IdempotencyKeys,

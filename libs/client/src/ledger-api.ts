@@ -255,7 +255,7 @@ export interface paths {
         put?: never;
         /**
          * Submit a payment application to the Commission: the payments of a fund on verified expenditure, not declared before
-         * @description Declares every payment of the fund made on or before the cut-off on verified expenditure and not yet declared (an advance once verified expenditure covers it), each payment once even when applications race; deducts the recoveries received and the corrections withdrawn since the last application. Every amount is split by the fund's co-financing (EU / national / regional) and totalled by priority axis; the expected interim payment is 90% (2014-2020) or 95% (2021-2027) of the EU share. Read it with `GET /payment-applications/{applicationId}`.
+         * @description Declares every payment of the fund made on or before the cut-off on verified expenditure and not yet declared (an advance once verified expenditure covers it), each payment once even when applications race; deducts the recoveries received and the corrections withdrawn since the last application. Every amount is split by the fund's co-financing (EU / national / regional) and totalled by priority axis; the expected interim payment is 90% (2014-2020) or 95% (2021-2027) of the EU share. It answers with the application as recorded; read it again with `GET /payment-applications/{applicationId}`.
          */
         post: operations["submitPaymentApplication"];
         delete?: never;
@@ -296,7 +296,7 @@ export interface paths {
         put?: never;
         /**
          * Close an accounting year of a fund with its accounts
-         * @description Once the year (1 July to 30 June) has ended: the year's applications and their totals, what they declared, withdrew and deducted as recovered, the payments left out while under assessment, what corrections still have to recover, what was written off as irrecoverable, and what the Commission paid. The accounted amounts are the sum of the year's applications less what is left out, to the cent. After them, an application for the year is refused with ACCOUNTING_YEAR_CLOSED. Read them with `GET /programmes/{programmeId}/accounts`.
+         * @description Once the year (1 July to 30 June) has ended: the year's applications and their totals, what they declared, withdrew and deducted as recovered, the payments left out while under assessment, what corrections still have to recover, what was written off as irrecoverable, and what the Commission paid. The accounted amounts are the sum of the year's applications less what is left out, to the cent. After them, an application for the year is refused with ACCOUNTING_YEAR_CLOSED. It answers with the accounts as recorded; read them again with `GET /programmes/{programmeId}/accounts`.
          */
         post: operations["submitAccounts"];
         delete?: never;
@@ -1746,27 +1746,302 @@ export interface components {
              */
             cutOffDate: string;
         };
+        /**
+         * @description The fund
+         * @enum {string}
+         */
+        Fund: "FSE" | "FESR";
+        CofinancingResponse: {
+            /**
+             * @description EU, in basis points
+             * @example 5000
+             */
+            euBp: number;
+            /**
+             * @description State, in basis points
+             * @example 3500
+             */
+            nationalBp: number;
+            /**
+             * @description Region, in basis points
+             * @example 1500
+             */
+            regionalBp: number;
+        };
+        /**
+         * @description advance, interim (SAL) or final (saldo)
+         * @enum {string}
+         */
+        DisbursementKind: "advance" | "interim" | "final";
+        PaymentLineResponse: {
+            /**
+             * @description Eligible expenditure paid by beneficiaries behind it, in integer euro cents
+             * @example 10000000
+             */
+            eligibleExpenditureCents: number;
+            /**
+             * @description Public contribution paid to beneficiaries, in integer euro cents
+             * @example 6000000
+             */
+            publicContributionCents: number;
+            /**
+             * @description The EU fund's share, in integer euro cents
+             * @example 3000000
+             */
+            euShareCents: number;
+            /**
+             * @description The State's share, in integer euro cents
+             * @example 2100000
+             */
+            nationalShareCents: number;
+            /**
+             * @description The region's share, in integer euro cents
+             * @example 900000
+             */
+            regionalShareCents: number;
+            /**
+             * @description The grant
+             * @example officine-nido-grant
+             */
+            grantId: string;
+            /**
+             * @description Its CUP
+             * @example J11B17000270009
+             */
+            cup: string;
+            /**
+             * @description Its measure
+             * @example wecare-m4
+             */
+            measureId: string;
+            /**
+             * @description Its priority axis
+             * @example II
+             */
+            priorityAxis: string | null;
+            /**
+             * @description The payment declared
+             * @example mand-2026-0001
+             */
+            disbursementId: string;
+            /** @description advance, interim (SAL) or final (saldo) */
+            kind: components["schemas"]["DisbursementKind"];
+            /**
+             * Format: date
+             * @description The day it was paid, in Italy (YYYY-MM-DD)
+             * @example 2026-06-01
+             */
+            paidOn: string;
+            /** @description The verified claims whose eligible expenditure this line declares */
+            claimIds: string[];
+        };
+        /**
+         * @description A recovery received, or a financial correction withdrawn
+         * @enum {string}
+         */
+        DeductionKind: "recovery" | "withdrawal";
+        DeductionResponse: {
+            /**
+             * @description Eligible expenditure paid by beneficiaries behind it, in integer euro cents
+             * @example 10000000
+             */
+            eligibleExpenditureCents: number;
+            /**
+             * @description Public contribution paid to beneficiaries, in integer euro cents
+             * @example 6000000
+             */
+            publicContributionCents: number;
+            /**
+             * @description The EU fund's share, in integer euro cents
+             * @example 3000000
+             */
+            euShareCents: number;
+            /**
+             * @description The State's share, in integer euro cents
+             * @example 2100000
+             */
+            nationalShareCents: number;
+            /**
+             * @description The region's share, in integer euro cents
+             * @example 900000
+             */
+            regionalShareCents: number;
+            /**
+             * @description The grant
+             * @example officine-nido-grant
+             */
+            grantId: string;
+            /**
+             * @description Its CUP
+             * @example J11B17000270009
+             */
+            cup: string;
+            /**
+             * @description Its measure
+             * @example wecare-m4
+             */
+            measureId: string;
+            /**
+             * @description Its priority axis
+             * @example II
+             */
+            priorityAxis: string | null;
+            /** @description A recovery received, or a financial correction withdrawn */
+            kind: components["schemas"]["DeductionKind"];
+            /**
+             * @description The recovery's receipt id, or the correction's id
+             * @example rec-2026-01
+             */
+            reference: string;
+        };
+        DeclaredAmountsResponse: {
+            /**
+             * @description Eligible expenditure paid by beneficiaries behind it, in integer euro cents
+             * @example 10000000
+             */
+            eligibleExpenditureCents: number;
+            /**
+             * @description Public contribution paid to beneficiaries, in integer euro cents
+             * @example 6000000
+             */
+            publicContributionCents: number;
+            /**
+             * @description The EU fund's share, in integer euro cents
+             * @example 3000000
+             */
+            euShareCents: number;
+            /**
+             * @description The State's share, in integer euro cents
+             * @example 2100000
+             */
+            nationalShareCents: number;
+            /**
+             * @description The region's share, in integer euro cents
+             * @example 900000
+             */
+            regionalShareCents: number;
+        };
+        AxisTotalsResponse: {
+            /**
+             * @description Eligible expenditure paid by beneficiaries behind it, in integer euro cents
+             * @example 10000000
+             */
+            eligibleExpenditureCents: number;
+            /**
+             * @description Public contribution paid to beneficiaries, in integer euro cents
+             * @example 6000000
+             */
+            publicContributionCents: number;
+            /**
+             * @description The EU fund's share, in integer euro cents
+             * @example 3000000
+             */
+            euShareCents: number;
+            /**
+             * @description The State's share, in integer euro cents
+             * @example 2100000
+             */
+            nationalShareCents: number;
+            /**
+             * @description The region's share, in integer euro cents
+             * @example 900000
+             */
+            regionalShareCents: number;
+            /**
+             * @description The priority axis (null: measures defined without one)
+             * @example II
+             */
+            priorityAxis: string | null;
+        };
+        CommissionReceiptResponse: {
+            /**
+             * @description The receipt
+             * @example ec-2026-0912
+             */
+            receiptId: string;
+            /**
+             * @description Paid by the Commission, in integer euro cents
+             * @example 2850000
+             */
+            amountCents: number;
+            /**
+             * Format: date
+             * @description Value date (YYYY-MM-DD)
+             * @example 2026-09-15
+             */
+            receivedOn: string;
+        };
         SubmitPaymentApplicationResponse: {
             /**
-             * @description The revision of the entity stream after the write: the same as the ETag
-             * @example 0
+             * @description The application
+             * @example wecare-fse-2026-1
              */
-            revision: number;
-            /**
-             * @description Where the last event of the write sits in the global log: the same as X-Event-Position
-             * @example 8
-             */
-            position: string;
+            applicationId: string;
             /**
              * @description The programme
              * @example wecare
              */
             programmeId: string;
+            /** @description The fund */
+            fund: components["schemas"]["Fund"];
             /**
-             * @description The application: the one given, or a generated UUID
-             * @example wecare-fse-2026-1
+             * @description The accounting year
+             * @example 2025-2026
              */
-            applicationId: string;
+            accountingYear: string;
+            /**
+             * Format: date
+             * @description Payments up to this day were declared (YYYY-MM-DD)
+             * @example 2026-06-30
+             */
+            cutOffDate: string;
+            /** @description The fund's co-financing the amounts are split by */
+            cofinancing: components["schemas"]["CofinancingResponse"];
+            /** @description Each payment declared: grant, CUP, payment, amounts */
+            lines: components["schemas"]["PaymentLineResponse"][];
+            /** @description Recoveries and withdrawals taken out, with negative amounts */
+            deductions: components["schemas"]["DeductionResponse"][];
+            /** @description The lines plus the deductions, part by part: each the sum of what is listed */
+            totals: components["schemas"]["DeclaredAmountsResponse"];
+            /** @description The totals by priority axis */
+            byAxis: components["schemas"]["AxisTotalsResponse"][];
+            /**
+             * @description The interim payment rate of the programming period, in basis points of the EU share
+             * @example 9500
+             */
+            interimPaymentBp: number;
+            /**
+             * @description The EU share times the interim payment rate, rounded toward zero (negative: owed back), in integer euro cents
+             * @example 2850000
+             */
+            expectedInterimPaymentCents: number;
+            /**
+             * @description Received from the Commission so far, in integer euro cents
+             * @example 2850000
+             */
+            receivedCents: number;
+            /** @description What the Commission paid on it */
+            receipts: components["schemas"]["CommissionReceiptResponse"][];
+            /**
+             * @description The accounting officer who submitted it
+             * @example dev:accounting-officer
+             */
+            submittedBy: string;
+            /**
+             * Format: date-time
+             * @description When it was recorded
+             */
+            submittedAt: string;
+            /**
+             * @description The revision of the fund's account after the write: the same as the ETag
+             * @example 0
+             */
+            revision: number;
+            /**
+             * @description Where the last event of the write sits in the global log: the same as X-Event-Position
+             * @example 42
+             */
+            position: string;
         };
         RecordCommissionReceiptDto: {
             /** @description Chosen by the client, or generated */
@@ -1821,32 +2096,174 @@ export interface components {
             /** @description Payments declared in the year whose expenditure is under assessment (their disbursement ids): left out of the accounts, declared again by a later application */
             underAssessment?: string[];
         };
+        Act: {
+            /**
+             * @description Its number, e.g. "D.D. 998/2017"
+             * @example D.D. 998/2017
+             */
+            number: string;
+            /**
+             * Format: date
+             * @description The day it was adopted (YYYY-MM-DD)
+             * @example 2017-11-02
+             */
+            date: string;
+            /**
+             * @description Who signed it
+             * @example Il Dirigente del Settore Politiche per le famiglie
+             */
+            signatory: string;
+        };
+        ApplicationInAccountsResponse: {
+            /**
+             * @description Eligible expenditure paid by beneficiaries behind it, in integer euro cents
+             * @example 10000000
+             */
+            eligibleExpenditureCents: number;
+            /**
+             * @description Public contribution paid to beneficiaries, in integer euro cents
+             * @example 6000000
+             */
+            publicContributionCents: number;
+            /**
+             * @description The EU fund's share, in integer euro cents
+             * @example 3000000
+             */
+            euShareCents: number;
+            /**
+             * @description The State's share, in integer euro cents
+             * @example 2100000
+             */
+            nationalShareCents: number;
+            /**
+             * @description The region's share, in integer euro cents
+             * @example 900000
+             */
+            regionalShareCents: number;
+            /**
+             * @description The application
+             * @example wecare-fse-2026-1
+             */
+            applicationId: string;
+            /**
+             * Format: date
+             * @description Its cut-off (YYYY-MM-DD)
+             * @example 2026-06-30
+             */
+            cutOffDate: string;
+        };
+        LineUnderAssessmentResponse: {
+            /**
+             * @description Eligible expenditure paid by beneficiaries behind it, in integer euro cents
+             * @example 10000000
+             */
+            eligibleExpenditureCents: number;
+            /**
+             * @description Public contribution paid to beneficiaries, in integer euro cents
+             * @example 6000000
+             */
+            publicContributionCents: number;
+            /**
+             * @description The EU fund's share, in integer euro cents
+             * @example 3000000
+             */
+            euShareCents: number;
+            /**
+             * @description The State's share, in integer euro cents
+             * @example 2100000
+             */
+            nationalShareCents: number;
+            /**
+             * @description The region's share, in integer euro cents
+             * @example 900000
+             */
+            regionalShareCents: number;
+            /**
+             * @description The grant
+             * @example officine-nido-grant
+             */
+            grantId: string;
+            /**
+             * @description Its CUP
+             * @example J11B17000270009
+             */
+            cup: string;
+            /**
+             * @description Its measure
+             * @example wecare-m4
+             */
+            measureId: string;
+            /**
+             * @description Its priority axis
+             * @example II
+             */
+            priorityAxis: string | null;
+            /**
+             * @description The payment left out
+             * @example mand-2026-0002
+             */
+            disbursementId: string;
+            /**
+             * @description The application that had declared it
+             * @example wecare-fse-2026-1
+             */
+            applicationId: string;
+        };
         SubmitAccountsResponse: {
-            /**
-             * @description The revision of the entity stream after the write: the same as the ETag
-             * @example 0
-             */
-            revision: number;
-            /**
-             * @description Where the last event of the write sits in the global log: the same as X-Event-Position
-             * @example 8
-             */
-            position: string;
             /**
              * @description The programme
              * @example wecare
              */
             programmeId: string;
+            /** @description The fund */
+            fund: components["schemas"]["Fund"];
             /**
-             * @description The fund
-             * @example FSE
-             */
-            fund: string;
-            /**
-             * @description The accounting year closed
+             * @description The accounting year
              * @example 2025-2026
              */
             accountingYear: string;
+            /** @description The act adopting the accounts */
+            act: components["schemas"]["Act"];
+            /** @description The year's applications and their totals */
+            applications: components["schemas"]["ApplicationInAccountsResponse"][];
+            /** @description The payments the year's applications declared, before deductions */
+            declared: components["schemas"]["DeclaredAmountsResponse"];
+            /** @description Corrections withdrawn by them (negative) */
+            withdrawn: components["schemas"]["DeclaredAmountsResponse"];
+            /** @description Recoveries deducted by them (negative) */
+            recovered: components["schemas"]["DeclaredAmountsResponse"];
+            /** @description Payments left out while under assessment */
+            underAssessment: components["schemas"]["LineUnderAssessmentResponse"][];
+            /** @description declared + withdrawn + recovered − under assessment: the accounts */
+            accounted: components["schemas"]["DeclaredAmountsResponse"];
+            /** @description Corrections to be recovered and not yet received, in integer euro cents */
+            toBeRecoveredCents: number;
+            /** @description Recoveries of declared grants written off as irrecoverable during the year, in integer euro cents */
+            irrecoverableCents: number;
+            /** @description What the Commission paid on the year's applications, in integer euro cents */
+            receivedCents: number;
+            /** @description The EU share accounted less what was received (negative: owed back), in integer euro cents */
+            balanceCents: number;
+            /**
+             * @description The accounting officer who submitted them
+             * @example dev:accounting-officer
+             */
+            submittedBy: string;
+            /**
+             * Format: date-time
+             * @description When they were recorded
+             */
+            submittedAt: string;
+            /**
+             * @description The revision of the fund's account after the write: the same as the ETag
+             * @example 3
+             */
+            revision: number;
+            /**
+             * @description Where the last event of the write sits in the global log: the same as X-Event-Position
+             * @example 51
+             */
+            position: string;
         };
         MakeFinancialCorrectionDto: {
             /** @description Chosen by the client, or generated */
@@ -2294,11 +2711,6 @@ export interface components {
             /** @description The programme's specific objectives; null: any */
             specificObjectives: string[] | null;
         };
-        /**
-         * @description FSE: European Social Fund; FESR: European Regional Development Fund
-         * @enum {string}
-         */
-        Fund: "FSE" | "FESR";
         Cofinancing: {
             /**
              * @description The EU fund, in basis points of the public contribution
@@ -2505,24 +2917,6 @@ export interface components {
              * @example 5000
              */
             maxIntensityBp: number;
-        };
-        Act: {
-            /**
-             * @description Its number, e.g. "D.D. 998/2017"
-             * @example D.D. 998/2017
-             */
-            number: string;
-            /**
-             * Format: date
-             * @description The day it was adopted (YYYY-MM-DD)
-             * @example 2017-11-02
-             */
-            date: string;
-            /**
-             * @description Who signed it
-             * @example Il Dirigente del Settore Politiche per le famiglie
-             */
-            signatory: string;
         };
         CallRanking: {
             /** @description The act approving it */
@@ -3149,11 +3543,6 @@ export interface components {
          * @enum {string}
          */
         GrantStatus: "active" | "completed" | "revoked";
-        /**
-         * @description advance ("anticipo"), interim ("SAL"), final ("saldo")
-         * @enum {string}
-         */
-        DisbursementKind: "advance" | "interim" | "final";
         Disbursement: {
             /** @description The disbursement */
             disbursementId: string;
@@ -3801,221 +4190,6 @@ export interface components {
              */
             regulationToday: string;
         };
-        CofinancingResponse: {
-            /**
-             * @description EU, in basis points
-             * @example 5000
-             */
-            euBp: number;
-            /**
-             * @description State, in basis points
-             * @example 3500
-             */
-            nationalBp: number;
-            /**
-             * @description Region, in basis points
-             * @example 1500
-             */
-            regionalBp: number;
-        };
-        PaymentLineResponse: {
-            /**
-             * @description Eligible expenditure paid by beneficiaries behind it, in integer euro cents
-             * @example 10000000
-             */
-            eligibleExpenditureCents: number;
-            /**
-             * @description Public contribution paid to beneficiaries, in integer euro cents
-             * @example 6000000
-             */
-            publicContributionCents: number;
-            /**
-             * @description The EU fund's share, in integer euro cents
-             * @example 3000000
-             */
-            euShareCents: number;
-            /**
-             * @description The State's share, in integer euro cents
-             * @example 2100000
-             */
-            nationalShareCents: number;
-            /**
-             * @description The region's share, in integer euro cents
-             * @example 900000
-             */
-            regionalShareCents: number;
-            /**
-             * @description The grant
-             * @example officine-nido-grant
-             */
-            grantId: string;
-            /**
-             * @description Its CUP
-             * @example J11B17000270009
-             */
-            cup: string;
-            /**
-             * @description Its measure
-             * @example wecare-m4
-             */
-            measureId: string;
-            /**
-             * @description Its priority axis
-             * @example II
-             */
-            priorityAxis: string | null;
-            /**
-             * @description The payment declared
-             * @example mand-2026-0001
-             */
-            disbursementId: string;
-            /** @description advance, interim (SAL) or final (saldo) */
-            kind: components["schemas"]["DisbursementKind"];
-            /**
-             * Format: date
-             * @description The day it was paid, in Italy (YYYY-MM-DD)
-             * @example 2026-06-01
-             */
-            paidOn: string;
-            /** @description The verified claims whose eligible expenditure this line declares */
-            claimIds: string[];
-        };
-        /**
-         * @description A recovery received, or a financial correction withdrawn
-         * @enum {string}
-         */
-        DeductionKind: "recovery" | "withdrawal";
-        DeductionResponse: {
-            /**
-             * @description Eligible expenditure paid by beneficiaries behind it, in integer euro cents
-             * @example 10000000
-             */
-            eligibleExpenditureCents: number;
-            /**
-             * @description Public contribution paid to beneficiaries, in integer euro cents
-             * @example 6000000
-             */
-            publicContributionCents: number;
-            /**
-             * @description The EU fund's share, in integer euro cents
-             * @example 3000000
-             */
-            euShareCents: number;
-            /**
-             * @description The State's share, in integer euro cents
-             * @example 2100000
-             */
-            nationalShareCents: number;
-            /**
-             * @description The region's share, in integer euro cents
-             * @example 900000
-             */
-            regionalShareCents: number;
-            /**
-             * @description The grant
-             * @example officine-nido-grant
-             */
-            grantId: string;
-            /**
-             * @description Its CUP
-             * @example J11B17000270009
-             */
-            cup: string;
-            /**
-             * @description Its measure
-             * @example wecare-m4
-             */
-            measureId: string;
-            /**
-             * @description Its priority axis
-             * @example II
-             */
-            priorityAxis: string | null;
-            /** @description A recovery received, or a financial correction withdrawn */
-            kind: components["schemas"]["DeductionKind"];
-            /**
-             * @description The recovery's receipt id, or the correction's id
-             * @example rec-2026-01
-             */
-            reference: string;
-        };
-        DeclaredAmountsResponse: {
-            /**
-             * @description Eligible expenditure paid by beneficiaries behind it, in integer euro cents
-             * @example 10000000
-             */
-            eligibleExpenditureCents: number;
-            /**
-             * @description Public contribution paid to beneficiaries, in integer euro cents
-             * @example 6000000
-             */
-            publicContributionCents: number;
-            /**
-             * @description The EU fund's share, in integer euro cents
-             * @example 3000000
-             */
-            euShareCents: number;
-            /**
-             * @description The State's share, in integer euro cents
-             * @example 2100000
-             */
-            nationalShareCents: number;
-            /**
-             * @description The region's share, in integer euro cents
-             * @example 900000
-             */
-            regionalShareCents: number;
-        };
-        AxisTotalsResponse: {
-            /**
-             * @description Eligible expenditure paid by beneficiaries behind it, in integer euro cents
-             * @example 10000000
-             */
-            eligibleExpenditureCents: number;
-            /**
-             * @description Public contribution paid to beneficiaries, in integer euro cents
-             * @example 6000000
-             */
-            publicContributionCents: number;
-            /**
-             * @description The EU fund's share, in integer euro cents
-             * @example 3000000
-             */
-            euShareCents: number;
-            /**
-             * @description The State's share, in integer euro cents
-             * @example 2100000
-             */
-            nationalShareCents: number;
-            /**
-             * @description The region's share, in integer euro cents
-             * @example 900000
-             */
-            regionalShareCents: number;
-            /**
-             * @description The priority axis (null: measures defined without one)
-             * @example II
-             */
-            priorityAxis: string | null;
-        };
-        CommissionReceiptResponse: {
-            /**
-             * @description The receipt
-             * @example ec-2026-0912
-             */
-            receiptId: string;
-            /**
-             * @description Paid by the Commission, in integer euro cents
-             * @example 2850000
-             */
-            amountCents: number;
-            /**
-             * Format: date
-             * @description Value date (YYYY-MM-DD)
-             * @example 2026-09-15
-             */
-            receivedOn: string;
-        };
         PaymentApplicationResponse: {
             /**
              * @description The application
@@ -4081,101 +4255,6 @@ export interface components {
         PaymentApplicationList: {
             /** @description The applications, oldest first */
             items: components["schemas"]["PaymentApplicationResponse"][];
-        };
-        ApplicationInAccountsResponse: {
-            /**
-             * @description Eligible expenditure paid by beneficiaries behind it, in integer euro cents
-             * @example 10000000
-             */
-            eligibleExpenditureCents: number;
-            /**
-             * @description Public contribution paid to beneficiaries, in integer euro cents
-             * @example 6000000
-             */
-            publicContributionCents: number;
-            /**
-             * @description The EU fund's share, in integer euro cents
-             * @example 3000000
-             */
-            euShareCents: number;
-            /**
-             * @description The State's share, in integer euro cents
-             * @example 2100000
-             */
-            nationalShareCents: number;
-            /**
-             * @description The region's share, in integer euro cents
-             * @example 900000
-             */
-            regionalShareCents: number;
-            /**
-             * @description The application
-             * @example wecare-fse-2026-1
-             */
-            applicationId: string;
-            /**
-             * Format: date
-             * @description Its cut-off (YYYY-MM-DD)
-             * @example 2026-06-30
-             */
-            cutOffDate: string;
-        };
-        LineUnderAssessmentResponse: {
-            /**
-             * @description Eligible expenditure paid by beneficiaries behind it, in integer euro cents
-             * @example 10000000
-             */
-            eligibleExpenditureCents: number;
-            /**
-             * @description Public contribution paid to beneficiaries, in integer euro cents
-             * @example 6000000
-             */
-            publicContributionCents: number;
-            /**
-             * @description The EU fund's share, in integer euro cents
-             * @example 3000000
-             */
-            euShareCents: number;
-            /**
-             * @description The State's share, in integer euro cents
-             * @example 2100000
-             */
-            nationalShareCents: number;
-            /**
-             * @description The region's share, in integer euro cents
-             * @example 900000
-             */
-            regionalShareCents: number;
-            /**
-             * @description The grant
-             * @example officine-nido-grant
-             */
-            grantId: string;
-            /**
-             * @description Its CUP
-             * @example J11B17000270009
-             */
-            cup: string;
-            /**
-             * @description Its measure
-             * @example wecare-m4
-             */
-            measureId: string;
-            /**
-             * @description Its priority axis
-             * @example II
-             */
-            priorityAxis: string | null;
-            /**
-             * @description The payment left out
-             * @example mand-2026-0002
-             */
-            disbursementId: string;
-            /**
-             * @description The application that had declared it
-             * @example wecare-fse-2026-1
-             */
-            applicationId: string;
         };
         AccountsResponse: {
             /**
@@ -7336,8 +7415,59 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "programmeId": "wecare",
                      *       "applicationId": "wecare-fse-2026-1",
+                     *       "programmeId": "wecare",
+                     *       "fund": "FSE",
+                     *       "accountingYear": "2025-2026",
+                     *       "cutOffDate": "2026-06-30",
+                     *       "cofinancing": {
+                     *         "euBp": 5000,
+                     *         "nationalBp": 3500,
+                     *         "regionalBp": 1500
+                     *       },
+                     *       "lines": [
+                     *         {
+                     *           "grantId": "officine-nido-grant",
+                     *           "cup": "J11B17000270009",
+                     *           "measureId": "wecare-m4",
+                     *           "priorityAxis": "II",
+                     *           "disbursementId": "mand-2026-0001",
+                     *           "kind": "advance",
+                     *           "paidOn": "2026-03-02",
+                     *           "claimIds": [
+                     *             "nido-sal-1"
+                     *           ],
+                     *           "eligibleExpenditureCents": 10000000,
+                     *           "publicContributionCents": 6000000,
+                     *           "euShareCents": 3000000,
+                     *           "nationalShareCents": 2100000,
+                     *           "regionalShareCents": 900000
+                     *         }
+                     *       ],
+                     *       "deductions": [],
+                     *       "totals": {
+                     *         "eligibleExpenditureCents": 10000000,
+                     *         "publicContributionCents": 6000000,
+                     *         "euShareCents": 3000000,
+                     *         "nationalShareCents": 2100000,
+                     *         "regionalShareCents": 900000
+                     *       },
+                     *       "byAxis": [
+                     *         {
+                     *           "priorityAxis": "II",
+                     *           "eligibleExpenditureCents": 10000000,
+                     *           "publicContributionCents": 6000000,
+                     *           "euShareCents": 3000000,
+                     *           "nationalShareCents": 2100000,
+                     *           "regionalShareCents": 900000
+                     *         }
+                     *       ],
+                     *       "interimPaymentBp": 9000,
+                     *       "expectedInterimPaymentCents": 2700000,
+                     *       "receivedCents": 0,
+                     *       "receipts": [],
+                     *       "submittedBy": "dev:accounting-officer",
+                     *       "submittedAt": "2026-07-15T09:30:00.000Z",
                      *       "revision": 0,
                      *       "position": "42"
                      *     }
@@ -7811,6 +7941,57 @@ export interface operations {
                      *       "programmeId": "wecare",
                      *       "fund": "FSE",
                      *       "accountingYear": "2025-2026",
+                     *       "act": {
+                     *         "number": "D.D. 412/2026",
+                     *         "date": "2026-04-20",
+                     *         "signatory": "Il Dirigente del Settore Politiche per le famiglie"
+                     *       },
+                     *       "applications": [
+                     *         {
+                     *           "applicationId": "wecare-fse-2026-1",
+                     *           "cutOffDate": "2026-06-30",
+                     *           "eligibleExpenditureCents": 10000000,
+                     *           "publicContributionCents": 6000000,
+                     *           "euShareCents": 3000000,
+                     *           "nationalShareCents": 2100000,
+                     *           "regionalShareCents": 900000
+                     *         }
+                     *       ],
+                     *       "declared": {
+                     *         "eligibleExpenditureCents": 10000000,
+                     *         "publicContributionCents": 6000000,
+                     *         "euShareCents": 3000000,
+                     *         "nationalShareCents": 2100000,
+                     *         "regionalShareCents": 900000
+                     *       },
+                     *       "withdrawn": {
+                     *         "eligibleExpenditureCents": 0,
+                     *         "publicContributionCents": 0,
+                     *         "euShareCents": 0,
+                     *         "nationalShareCents": 0,
+                     *         "regionalShareCents": 0
+                     *       },
+                     *       "recovered": {
+                     *         "eligibleExpenditureCents": 0,
+                     *         "publicContributionCents": 0,
+                     *         "euShareCents": 0,
+                     *         "nationalShareCents": 0,
+                     *         "regionalShareCents": 0
+                     *       },
+                     *       "underAssessment": [],
+                     *       "accounted": {
+                     *         "eligibleExpenditureCents": 10000000,
+                     *         "publicContributionCents": 6000000,
+                     *         "euShareCents": 3000000,
+                     *         "nationalShareCents": 2100000,
+                     *         "regionalShareCents": 900000
+                     *       },
+                     *       "toBeRecoveredCents": 0,
+                     *       "irrecoverableCents": 0,
+                     *       "receivedCents": 2700000,
+                     *       "balanceCents": 300000,
+                     *       "submittedBy": "dev:accounting-officer",
+                     *       "submittedAt": "2026-12-10T09:30:00.000Z",
                      *       "revision": 3,
                      *       "position": "51"
                      *     }

@@ -5,12 +5,14 @@ import type { CommandContext } from '@app/commands';
 import { FUNDS, type Fund } from '@app/funding';
 import { ActDto, EXAMPLE_ACT, IsAct, actOf } from '../acts/act.dto.js';
 import { Roles } from '../auth/roles.decorator.js';
-import { Commands, WriteResult } from '../commands/commands.js';
+import { Commands, Written } from '../commands/commands.js';
 import { ApiCommand } from '../http/api-docs.js';
 import { CommandRequest } from '../http/command-request.js';
 import { EntityIdPipe } from '../http/entity-id.pipe.js';
 import { ENTITY_ID } from '../http/field-rules.js';
-import { Id } from '../http/response-fields.js';
+import { Integer, Position } from '../http/response-fields.js';
+import { AccountsResponse } from './accounting.responses.js';
+import { FundAccounts } from './fund-accounts.js';
 import { AccountingYearField } from './submit-payment-application.route.js';
 
 export class SubmitAccountsDto {
@@ -38,22 +40,25 @@ export class SubmitAccountsDto {
   underAssessment?: string[];
 }
 
-export class SubmitAccountsResponse extends WriteResult {
-  @Id('The programme', { example: 'wecare' })
-  programmeId!: string;
+/** The accounts as recorded, with the write's revision and position. */
+export class SubmitAccountsResponse extends AccountsResponse {
+  @Integer("The revision of the fund's account after the write: the same as the ETag", { example: 3 })
+  revision!: number;
 
-  @Id('The fund', { example: 'FSE' })
-  fund!: string;
-
-  @Id('The accounting year closed', { example: '2025-2026' })
-  accountingYear!: string;
+  @Position('Where the last event of the write sits in the global log: the same as X-Event-Position', {
+    example: '51',
+  })
+  position!: string;
 }
 
 @ApiTags('accounting')
 @ApiBearerAuth()
 @Controller()
 export class SubmitAccountsRoute {
-  constructor(private readonly commands: Commands) {}
+  constructor(
+    private readonly commands: Commands,
+    private readonly accounts: FundAccounts,
+  ) {}
 
   @Post('programmes/:programmeId/accounts')
   @Roles('accounting-officer')
@@ -61,7 +66,7 @@ export class SubmitAccountsRoute {
     operationId: 'submitAccounts',
     summary: 'Close an accounting year of a fund with its accounts',
     description:
-      "Once the year (1 July to 30 June) has ended: the year's applications and their totals, what they declared, withdrew and deducted as recovered, the payments left out while under assessment, what corrections still have to recover, what was written off as irrecoverable, and what the Commission paid. The accounted amounts are the sum of the year's applications less what is left out, to the cent. After them, an application for the year is refused with ACCOUNTING_YEAR_CLOSED. Read them with `GET /programmes/{programmeId}/accounts`.",
+      "Once the year (1 July to 30 June) has ended: the year's applications and their totals, what they declared, withdrew and deducted as recovered, the payments left out while under assessment, what corrections still have to recover, what was written off as irrecoverable, and what the Commission paid. The accounted amounts are the sum of the year's applications less what is left out, to the cent. After them, an application for the year is refused with ACCOUNTING_YEAR_CLOSED. It answers with the accounts as recorded; read them again with `GET /programmes/{programmeId}/accounts`.",
     status: 201,
     type: SubmitAccountsResponse,
     body: {
@@ -69,7 +74,60 @@ export class SubmitAccountsRoute {
       summary: 'The FSE accounts of 2025-2026',
       example: { fund: 'FSE', accountingYear: '2025-2026', act: EXAMPLE_ACT, underAssessment: [] },
     },
-    example: { programmeId: 'wecare', fund: 'FSE', accountingYear: '2025-2026', revision: 3, position: '51' },
+    example: {
+      programmeId: 'wecare',
+      fund: 'FSE',
+      accountingYear: '2025-2026',
+      act: EXAMPLE_ACT,
+      applications: [
+        {
+          applicationId: 'wecare-fse-2026-1',
+          cutOffDate: '2026-06-30',
+          eligibleExpenditureCents: 10_000_000,
+          publicContributionCents: 6_000_000,
+          euShareCents: 3_000_000,
+          nationalShareCents: 2_100_000,
+          regionalShareCents: 900_000,
+        },
+      ],
+      declared: {
+        eligibleExpenditureCents: 10_000_000,
+        publicContributionCents: 6_000_000,
+        euShareCents: 3_000_000,
+        nationalShareCents: 2_100_000,
+        regionalShareCents: 900_000,
+      },
+      withdrawn: {
+        eligibleExpenditureCents: 0,
+        publicContributionCents: 0,
+        euShareCents: 0,
+        nationalShareCents: 0,
+        regionalShareCents: 0,
+      },
+      recovered: {
+        eligibleExpenditureCents: 0,
+        publicContributionCents: 0,
+        euShareCents: 0,
+        nationalShareCents: 0,
+        regionalShareCents: 0,
+      },
+      underAssessment: [],
+      accounted: {
+        eligibleExpenditureCents: 10_000_000,
+        publicContributionCents: 6_000_000,
+        euShareCents: 3_000_000,
+        nationalShareCents: 2_100_000,
+        regionalShareCents: 900_000,
+      },
+      toBeRecoveredCents: 0,
+      irrecoverableCents: 0,
+      receivedCents: 2_700_000,
+      balanceCents: 300_000,
+      submittedBy: 'dev:accounting-officer',
+      submittedAt: '2026-12-10T09:30:00.000Z',
+      revision: 3,
+      position: '51',
+    },
     problems: {
       404: 'PROGRAMME_NOT_FOUND.',
       409: 'ACCOUNTS_ALREADY_SUBMITTED: the year is closed already.',
@@ -83,12 +141,12 @@ export class SubmitAccountsRoute {
       },
     },
   })
-  submit(
+  async submit(
     @CommandRequest() context: CommandContext,
     @Param('programmeId', EntityIdPipe) programmeId: string,
     @Body() body: SubmitAccountsDto,
   ) {
-    return this.commands.run(
+    const written = await this.commands.run(
       context,
       {
         type: 'SubmitAccounts',
@@ -99,7 +157,8 @@ export class SubmitAccountsRoute {
         underAssessment: body.underAssessment ?? [],
         submittedBy: context.actor,
       },
-      { programmeId, fund: body.fund, accountingYear: body.accountingYear },
+      {},
     );
+    return new Written(written.outcome, await this.accounts.accounts(programmeId, body.fund, body.accountingYear));
   }
 }

@@ -4,12 +4,14 @@ import { IsIn, Matches } from 'class-validator';
 import type { CommandContext } from '@app/commands';
 import { FUNDS, type Fund } from '@app/funding';
 import { Roles } from '../auth/roles.decorator.js';
-import { Commands, WriteResult } from '../commands/commands.js';
+import { Commands, Written } from '../commands/commands.js';
 import { ApiCommand } from '../http/api-docs.js';
 import { CommandRequest, generatedId } from '../http/command-request.js';
 import { EntityIdPipe } from '../http/entity-id.pipe.js';
 import { IsEntityId, MatchesDay } from '../http/field-rules.js';
-import { Id } from '../http/response-fields.js';
+import { Integer, Position } from '../http/response-fields.js';
+import { PaymentApplicationResponse } from './accounting.responses.js';
+import { FundAccounts } from './fund-accounts.js';
 
 /** An accounting year as its two calendar years: 1 July of the first to 30 June of the second. */
 export const AccountingYearField = () =>
@@ -42,19 +44,25 @@ export class SubmitPaymentApplicationDto {
   cutOffDate!: string;
 }
 
-export class SubmitPaymentApplicationResponse extends WriteResult {
-  @Id('The programme', { example: 'wecare' })
-  programmeId!: string;
+/** The application as recorded (its lines, deductions, totals by axis, the expected interim payment), with the write's revision and position. */
+export class SubmitPaymentApplicationResponse extends PaymentApplicationResponse {
+  @Integer("The revision of the fund's account after the write: the same as the ETag", { example: 0 })
+  revision!: number;
 
-  @Id('The application: the one given, or a generated UUID', { example: 'wecare-fse-2026-1' })
-  applicationId!: string;
+  @Position('Where the last event of the write sits in the global log: the same as X-Event-Position', {
+    example: '42',
+  })
+  position!: string;
 }
 
 @ApiTags('accounting')
 @ApiBearerAuth()
 @Controller()
 export class SubmitPaymentApplicationRoute {
-  constructor(private readonly commands: Commands) {}
+  constructor(
+    private readonly commands: Commands,
+    private readonly accounts: FundAccounts,
+  ) {}
 
   @Post('programmes/:programmeId/payment-applications')
   @Roles('accounting-officer')
@@ -63,7 +71,7 @@ export class SubmitPaymentApplicationRoute {
     summary:
       'Submit a payment application to the Commission: the payments of a fund on verified expenditure, not declared before',
     description:
-      "Declares every payment of the fund made on or before the cut-off on verified expenditure and not yet declared (an advance once verified expenditure covers it), each payment once even when applications race; deducts the recoveries received and the corrections withdrawn since the last application. Every amount is split by the fund's co-financing (EU / national / regional) and totalled by priority axis; the expected interim payment is 90% (2014-2020) or 95% (2021-2027) of the EU share. Read it with `GET /payment-applications/{applicationId}`.",
+      "Declares every payment of the fund made on or before the cut-off on verified expenditure and not yet declared (an advance once verified expenditure covers it), each payment once even when applications race; deducts the recoveries received and the corrections withdrawn since the last application. Every amount is split by the fund's co-financing (EU / national / regional) and totalled by priority axis; the expected interim payment is 90% (2014-2020) or 95% (2021-2027) of the EU share. It answers with the application as recorded; read it again with `GET /payment-applications/{applicationId}`.",
     status: 201,
     type: SubmitPaymentApplicationResponse,
     body: {
@@ -76,7 +84,57 @@ export class SubmitPaymentApplicationRoute {
         cutOffDate: '2026-06-30',
       },
     },
-    example: { programmeId: 'wecare', applicationId: 'wecare-fse-2026-1', revision: 0, position: '42' },
+    example: {
+      applicationId: 'wecare-fse-2026-1',
+      programmeId: 'wecare',
+      fund: 'FSE',
+      accountingYear: '2025-2026',
+      cutOffDate: '2026-06-30',
+      cofinancing: { euBp: 5000, nationalBp: 3500, regionalBp: 1500 },
+      lines: [
+        {
+          grantId: 'officine-nido-grant',
+          cup: 'J11B17000270009',
+          measureId: 'wecare-m4',
+          priorityAxis: 'II',
+          disbursementId: 'mand-2026-0001',
+          kind: 'advance',
+          paidOn: '2026-03-02',
+          claimIds: ['nido-sal-1'],
+          eligibleExpenditureCents: 10_000_000,
+          publicContributionCents: 6_000_000,
+          euShareCents: 3_000_000,
+          nationalShareCents: 2_100_000,
+          regionalShareCents: 900_000,
+        },
+      ],
+      deductions: [],
+      totals: {
+        eligibleExpenditureCents: 10_000_000,
+        publicContributionCents: 6_000_000,
+        euShareCents: 3_000_000,
+        nationalShareCents: 2_100_000,
+        regionalShareCents: 900_000,
+      },
+      byAxis: [
+        {
+          priorityAxis: 'II',
+          eligibleExpenditureCents: 10_000_000,
+          publicContributionCents: 6_000_000,
+          euShareCents: 3_000_000,
+          nationalShareCents: 2_100_000,
+          regionalShareCents: 900_000,
+        },
+      ],
+      interimPaymentBp: 9000,
+      expectedInterimPaymentCents: 2_700_000,
+      receivedCents: 0,
+      receipts: [],
+      submittedBy: 'dev:accounting-officer',
+      submittedAt: '2026-07-15T09:30:00.000Z',
+      revision: 0,
+      position: '42',
+    },
     problems: {
       404: 'PROGRAMME_NOT_FOUND.',
       409: 'PAYMENT_APPLICATION_ALREADY_SUBMITTED: the application id is taken.',
@@ -91,13 +149,13 @@ export class SubmitPaymentApplicationRoute {
       },
     },
   })
-  submit(
+  async submit(
     @CommandRequest() context: CommandContext,
     @Param('programmeId', EntityIdPipe) programmeId: string,
     @Body() body: SubmitPaymentApplicationDto,
   ) {
     const applicationId = body.applicationId ?? generatedId(context, 'payment-application');
-    return this.commands.run(
+    const written = await this.commands.run(
       context,
       {
         type: 'SubmitPaymentApplication',
@@ -110,5 +168,7 @@ export class SubmitPaymentApplicationRoute {
       },
       { programmeId, applicationId },
     );
+    // What it declared, as recorded: the totals, the lines and the expected interim payment.
+    return new Written(written.outcome, await this.accounts.application(applicationId));
   }
 }

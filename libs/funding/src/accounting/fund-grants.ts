@@ -16,19 +16,21 @@ export type FundStreams = { programme: Programme } & { [call: `call:${string}`]:
   [grant: `grant:${string}`]: GrantPayments;
 };
 
+/** The streams of a fund to read, by the names FundStreams gives their states. */
+export type FundStreamsToRead = { [call: `call:${string}`]: StreamToRead<CallGrants> } & {
+  [grant: `grant:${string}`]: StreamToRead<GrantPayments>;
+};
+
 /** The calls of the fund's measures, then, once they are read, their grants. */
-export function fundStreamsToRead(
-  state: Partial<FundStreams>,
-  fund: Fund,
-): Record<string, StreamToRead<CallGrants> | StreamToRead<GrantPayments>> {
-  const programme = state.programme;
-  if (!programme || programme.status !== 'established') return {};
-  const reads: Record<string, StreamToRead<CallGrants> | StreamToRead<GrantPayments>> = {};
-  for (const measure of programme.measures.values()) {
+export function fundStreamsToRead(state: FundStreams, fund: Fund): FundStreamsToRead {
+  const reads: FundStreamsToRead = {};
+  if (state.programme.status !== 'established') return reads;
+  for (const measure of state.programme.measures.values()) {
     if (measure.fund !== fund) continue;
     for (const callId of measure.reservations.keys()) {
       reads[`call:${callId}`] = reading(CALL_GRANTS, callStream(callId));
-      const call = (state as Record<string, CallGrants | undefined>)[`call:${callId}`];
+      // Absent until the call's stream is read: index signatures promise more than the state holds.
+      const call = state[`call:${callId}`] as CallGrants | undefined;
       for (const grantId of call?.grantIds ?? [])
         reads[`grant:${grantId}`] = reading(GRANT_PAYMENTS, grantStream(grantId));
     }

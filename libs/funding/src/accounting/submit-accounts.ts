@@ -44,7 +44,7 @@ export const submitAccounts: CommandPlan<SubmitAccounts, AccountsState> = {
     programme: reading(PROGRAMME, programmeStream(command.programmeId)),
     declarations: reading(FUND_DECLARATIONS, declarationsStream(command.programmeId, checkedFund(command.fund))),
   }),
-  alsoReads: (command, state) => fundStreamsToRead(state, command.fund) as never,
+  alsoReads: (command, state) => fundStreamsToRead(state, command.fund),
   about: 'declarations',
   decide(command, state, now) {
     const programme = requireProgramme(state.programme, command.programmeId);

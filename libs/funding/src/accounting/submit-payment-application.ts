@@ -47,7 +47,7 @@ export const submitPaymentApplication: CommandPlan<SubmitPaymentApplication, App
     declarations: reading(FUND_DECLARATIONS, declarationsStream(command.programmeId, checkedFund(command.fund))),
     application: reading(APPLICATION_POINTER, paymentApplicationStream(command.applicationId)),
   }),
-  alsoReads: (command, state) => fundStreamsToRead(state, command.fund) as never,
+  alsoReads: (command, state) => fundStreamsToRead(state, command.fund),
   about: 'declarations',
   decide(command, state, now) {
     const programme = requireProgramme(state.programme, command.programmeId);
