@@ -216,6 +216,44 @@ describe('the accounting function', () => {
     });
   });
 
+  it('declares nothing of a fund whose split is not stated, until the programme manager states it', async () => {
+    const programmeId = 'acc-unsplit';
+    expect(
+      (
+        await client.establishProgramme({
+          programmeId,
+          code: 'ACC-U',
+          title: 'A programme established without a co-financing split',
+          funds: [{ fund: 'FSE', amountCents: 100_000_000, euCoFinancingRateBp: 4000 }],
+        })
+      ).status,
+    ).toBe(201);
+    const applyThere = () =>
+      reply(
+        client.as(KEYS.accountingOfficer).POST('/programmes/{programmeId}/payment-applications', {
+          params: { path: { programmeId } },
+          body: { fund: 'FSE', accountingYear: THIS_YEAR, cutOffDate: today },
+        }),
+      );
+    expect((await applyThere()).body).toMatchObject({ statusCode: 422, code: 'COFINANCING_NOT_STATED', fund: 'FSE' });
+    const state = (cofinancing: Schemas['CofinancingDto'], key: string = KEYS.programmeManager) =>
+      reply(
+        client.as(key).POST('/programmes/{programmeId}/cofinancing', {
+          params: { path: { programmeId } },
+          body: { fund: 'FSE', cofinancing },
+        }),
+      );
+    // Its EU share must be the fund's EU rate (40%); only the programme manager states it, once.
+    expect((await state({ euBp: 5000, nationalBp: 3500, regionalBp: 1500 })).body.code).toBe('INVALID_INPUT');
+    expect((await state({ euBp: 4000, nationalBp: 4200, regionalBp: 1800 }, KEYS.accountingOfficer)).status).toBe(403);
+    expect((await state({ euBp: 4000, nationalBp: 4200, regionalBp: 1800 })).status).toBe(201);
+    expect((await state({ euBp: 4000, nationalBp: 4200, regionalBp: 1800 })).body).toMatchObject({
+      statusCode: 409,
+      code: 'COFINANCING_ALREADY_STATED',
+    });
+    expect((await applyThere()).body.code).toBe('NOTHING_TO_DECLARE');
+  });
+
   it('lets only the accounting officer act for the accounting function, and refuses bad input changing nothing', async () => {
     const body = { fund: 'FSE' as const, accountingYear: THIS_YEAR, cutOffDate: today };
     expect((await apply(body, KEYS.financeOfficer)).status).toBe(403);

@@ -96,7 +96,16 @@ describe('irregularities', () => {
       irregularAmountCents: 3_000_000,
     });
     expect(big.status).toBe(201);
-    expect(big.body).toMatchObject({ grantId, irregularityId: `${programmeId}-1` });
+    // The answer shows what was established: the split, that it is reportable, and by when.
+    expect(big.body).toMatchObject({
+      grantId,
+      irregularityId: `${programmeId}-1`,
+      euCents: 1_500_000,
+      nationalCents: 1_050_000,
+      regionalCents: 450_000,
+      reportable: true,
+      reportToOlafBy: '2024-02-29',
+    });
     const shown = await irregularity(`${programmeId}-1`, KEYS.accountingOfficer, big.headers['x-event-position']);
     expect(shown.status).toBe(200);
     expect(shown.body).toMatchObject({

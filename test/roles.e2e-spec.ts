@@ -10,6 +10,7 @@ import { request } from './support/http.js';
 const ROUTES: Array<{ route: string; role: keyof typeof KEYS | ReadonlyArray<keyof typeof KEYS> }> = [
   { route: '/programmes', role: 'programmeManager' },
   { route: '/programmes/wecare/measures', role: 'programmeManager' },
+  { route: '/programmes/wecare/cofinancing', role: 'programmeManager' },
   { route: '/calls', role: 'programmeManager' },
   { route: '/calls/c1/close', role: 'programmeManager' },
   { route: '/calls/c1/cancel', role: 'programmeManager' },

@@ -29,6 +29,7 @@ import { RecordDisbursementRoute } from './grants/record-disbursement.route.js';
 import { MakeFinancialCorrectionRoute } from './accounting/make-financial-correction.route.js';
 import { PaymentApplicationsRoute } from './accounting/payment-applications.route.js';
 import { FundAccounts } from './accounting/fund-accounts.js';
+import { StateCofinancingRoute } from './programmes/state-cofinancing.route.js';
 import { RecordCommissionReceiptRoute } from './accounting/record-commission-receipt.route.js';
 import { SubmitAccountsRoute } from './accounting/submit-accounts.route.js';
 import { SubmitPaymentApplicationRoute } from './accounting/submit-payment-application.route.js';
@@ -64,6 +65,7 @@ import { DemoProgrammeSeeder } from './seed/demo-programme.seeder.js';
 const COMMAND_ROUTES = [
   EstablishProgrammeRoute,
   DefineMeasureRoute,
+  StateCofinancingRoute,
   OpenCallRoute,
   CloseCallRoute,
   CancelCallRoute,

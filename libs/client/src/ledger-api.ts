@@ -41,6 +41,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/programmes/{programmeId}/cofinancing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * State the co-financing split of a fund share established without one
+         * @description For a programme established before splits were recorded, or whose split was not known then: nothing of a fund can be declared to the Commission until its split is stated. Once stated it is fixed (409 COFINANCING_ALREADY_STATED). Its EU share must equal the fund's EU co-financing rate when that was given.
+         */
+        post: operations["stateCofinancing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/calls": {
         parameters: {
             query?: never;
@@ -1086,13 +1106,13 @@ export interface components {
         /**
          * @description What went wrong, stable for machines: branch on it, never on the message. Each refusal of the domain answers one status:
          *     - 404: `PROGRAMME_NOT_FOUND`, `MEASURE_NOT_FOUND`, `CALL_NOT_FOUND`, `BID_NOT_FOUND`, `GRANT_NOT_FOUND`, `CLAIM_NOT_FOUND`, `PAYMENT_APPLICATION_NOT_FOUND`, `IRREGULARITY_NOT_FOUND`
-         *     - 409: `PROGRAMME_ALREADY_ESTABLISHED`, `MEASURE_ALREADY_DEFINED`, `CALL_ALREADY_EXISTS`, `BID_ALREADY_EXISTS`, `GRANT_ALREADY_EXISTS`, `DISBURSEMENT_ALREADY_RECORDED`, `RETENTION_PERIOD_ACTIVE`, `DATA_SUBJECT_ALREADY_ERASED`, `CUP_ALREADY_USED`, `CLAIM_ALREADY_EXISTS`, `CLAIM_ALREADY_VERIFIED`, `RECOVERY_ALREADY_RECORDED`, `PAYMENT_APPLICATION_ALREADY_SUBMITTED`, `ACCOUNTS_ALREADY_SUBMITTED`, `RECEIPT_ALREADY_RECORDED`, `CORRECTION_ALREADY_MADE`, `IRREGULARITY_ALREADY_RECORDED`
+         *     - 409: `PROGRAMME_ALREADY_ESTABLISHED`, `MEASURE_ALREADY_DEFINED`, `CALL_ALREADY_EXISTS`, `BID_ALREADY_EXISTS`, `GRANT_ALREADY_EXISTS`, `DISBURSEMENT_ALREADY_RECORDED`, `RETENTION_PERIOD_ACTIVE`, `DATA_SUBJECT_ALREADY_ERASED`, `CUP_ALREADY_USED`, `CLAIM_ALREADY_EXISTS`, `CLAIM_ALREADY_VERIFIED`, `RECOVERY_ALREADY_RECORDED`, `PAYMENT_APPLICATION_ALREADY_SUBMITTED`, `ACCOUNTS_ALREADY_SUBMITTED`, `RECEIPT_ALREADY_RECORDED`, `CORRECTION_ALREADY_MADE`, `COFINANCING_ALREADY_STATED`, `IRREGULARITY_ALREADY_RECORDED`
          *     - 422: `INVALID_AMOUNT`, `INVALID_INPUT`, `DUPLICATE_FUND`, `FUND_NOT_IN_PROGRAMME`, `FUND_AMOUNT_EXCEEDED`, `MEASURE_CODE_TAKEN`, `MEASURE_ALLOCATION_EXCEEDED`, `INVALID_CALL_WINDOW`, `NO_ELIGIBLE_APPLICANT_TYPES`, `MAX_GRANT_EXCEEDS_BUDGET`, `CALL_NOT_OPEN`, `CALL_ALREADY_CLOSED`, `CALL_CANCELLED`, `CALL_HAS_GRANTS`, `BID_NOT_IN_CALL`, `APPLICANT_NOT_ELIGIBLE`, `REQUEST_EXCEEDS_CAP`, `BID_WITHDRAWN`, `BID_ALREADY_EVALUATED`, `BID_NOT_EVALUATED`, `BID_NOT_ADMISSIBLE`, `BID_ALREADY_AWARDED`, `INVALID_SCORE`, `AWARD_EXCEEDS_REQUEST`, `BUDGET_EXCEEDED`, `GRANT_NOT_ACTIVE`, `GRANT_ALREADY_REVOKED`, `DISBURSEMENT_EXCEEDS_GRANT`, `REVOCATION_EXCEEDS_AWARD`, `COMMITMENT_LIMIT_REACHED`, `OPERATION_DATA_REQUIRED`, `AWARD_EXCEEDS_ELIGIBLE_COST`, `UNKNOWN_INTERVENTION_TYPE`, `UNKNOWN_SPECIFIC_OBJECTIVE`, `RNA_COR_REQUIRED`, `DE_MINIMIS_VISURA_REQUIRED`, `DE_MINIMIS_CEILING_EXCEEDED`, `COVAR_REQUIRED`, `DEGGENDORF_VISURA_REQUIRED`, `CLAIMS_CLOSED`, `CLAIM_LIMIT_REACHED`, `CLAIM_EXCEEDS_ELIGIBLE_COST`, `EARLIER_CLAIMS_PENDING`, `CUTS_EXCEED_ITEM`, `VERIFICATION_DOES_NOT_ADD_UP`, `ELIGIBLE_EXCEEDS_OPERATION_COST`, `SEPARATION_OF_DUTIES`, `CLAIM_REQUIRED`, `CLAIM_KIND_MISMATCH`, `FINAL_CLAIM_REQUIRED`, `CLAIM_NOT_VERIFIED`, `ADVANCE_EXCEEDS_SHARE`, `PAYMENT_EXCEEDS_VERIFIED`, `RECOVERY_EXCEEDS_DUE`, `RECEIPT_EXCEEDS_ORDERED`, `RECEIPT_EXCEEDS_OUTSTANDING`, `WRITE_OFF_EXCEEDS_OUTSTANDING`, `NOTHING_TO_RECOVER`, `ARRIVAL_ORDER`, `BID_AFTER_CLOSE`, `NO_RECOVERY_ORDERED`, `OUTSIDE_ELIGIBILITY_PERIOD`, `OPERATION_COMPLETED_BEFORE_APPLICATION`, `ITEM_EXCEEDS_DOCUMENT`, `DOCUMENT_ALREADY_CLAIMED`, `ACT_DATE_IN_FUTURE`, `CALL_NOT_CLOSED`, `BIDS_NOT_EVALUATED`, `NOT_A_RANKING_CALL`, `RANKING_ALREADY_APPROVED`, `RANKING_NOT_APPROVED`, `RANKING_ORDER`, `BID_NOT_RANKED`, `BID_PASSED_OVER`, `FUNDS_AVAILABLE`, `AID_INTENSITY_EXCEEDED`, `COFINANCING_NOT_STATED`, `NOTHING_TO_DECLARE`, `ACCOUNTING_YEAR_CLOSED`, `ACCOUNTING_YEAR_NOT_ENDED`, `CUT_OFF_BEFORE_LAST_APPLICATION`, `RECEIPT_EXCEEDS_APPLICATION`, `CORRECTION_EXCEEDS_DECLARED`, `NOT_UNDER_ASSESSMENT`, `IRREGULARITY_CLOSED`, `IRREGULAR_AMOUNT_EXCEEDS_PAID`
          *
          *     The other codes are the write path's, the event store's, idempotency's and HTTP's: each operation lists the statuses it answers.
          * @enum {string}
          */
-        ErrorCode: "INVALID_AMOUNT" | "INVALID_INPUT" | "PROGRAMME_ALREADY_ESTABLISHED" | "PROGRAMME_NOT_FOUND" | "DUPLICATE_FUND" | "FUND_NOT_IN_PROGRAMME" | "FUND_AMOUNT_EXCEEDED" | "MEASURE_ALREADY_DEFINED" | "MEASURE_CODE_TAKEN" | "MEASURE_NOT_FOUND" | "MEASURE_ALLOCATION_EXCEEDED" | "CALL_ALREADY_EXISTS" | "CALL_NOT_FOUND" | "INVALID_CALL_WINDOW" | "NO_ELIGIBLE_APPLICANT_TYPES" | "MAX_GRANT_EXCEEDS_BUDGET" | "CALL_NOT_OPEN" | "CALL_ALREADY_CLOSED" | "CALL_CANCELLED" | "CALL_HAS_GRANTS" | "BID_ALREADY_EXISTS" | "BID_NOT_FOUND" | "BID_NOT_IN_CALL" | "APPLICANT_NOT_ELIGIBLE" | "REQUEST_EXCEEDS_CAP" | "BID_WITHDRAWN" | "BID_ALREADY_EVALUATED" | "BID_NOT_EVALUATED" | "BID_NOT_ADMISSIBLE" | "BID_ALREADY_AWARDED" | "INVALID_SCORE" | "AWARD_EXCEEDS_REQUEST" | "BUDGET_EXCEEDED" | "GRANT_ALREADY_EXISTS" | "GRANT_NOT_FOUND" | "GRANT_NOT_ACTIVE" | "GRANT_ALREADY_REVOKED" | "DISBURSEMENT_ALREADY_RECORDED" | "DISBURSEMENT_EXCEEDS_GRANT" | "REVOCATION_EXCEEDS_AWARD" | "COMMITMENT_LIMIT_REACHED" | "RETENTION_PERIOD_ACTIVE" | "DATA_SUBJECT_ALREADY_ERASED" | "CUP_ALREADY_USED" | "OPERATION_DATA_REQUIRED" | "AWARD_EXCEEDS_ELIGIBLE_COST" | "UNKNOWN_INTERVENTION_TYPE" | "UNKNOWN_SPECIFIC_OBJECTIVE" | "RNA_COR_REQUIRED" | "DE_MINIMIS_VISURA_REQUIRED" | "DE_MINIMIS_CEILING_EXCEEDED" | "COVAR_REQUIRED" | "DEGGENDORF_VISURA_REQUIRED" | "CLAIM_NOT_FOUND" | "CLAIM_ALREADY_EXISTS" | "CLAIMS_CLOSED" | "CLAIM_LIMIT_REACHED" | "CLAIM_EXCEEDS_ELIGIBLE_COST" | "CLAIM_ALREADY_VERIFIED" | "EARLIER_CLAIMS_PENDING" | "CUTS_EXCEED_ITEM" | "VERIFICATION_DOES_NOT_ADD_UP" | "ELIGIBLE_EXCEEDS_OPERATION_COST" | "SEPARATION_OF_DUTIES" | "CLAIM_REQUIRED" | "CLAIM_KIND_MISMATCH" | "FINAL_CLAIM_REQUIRED" | "CLAIM_NOT_VERIFIED" | "ADVANCE_EXCEEDS_SHARE" | "PAYMENT_EXCEEDS_VERIFIED" | "RECOVERY_ALREADY_RECORDED" | "RECOVERY_EXCEEDS_DUE" | "RECEIPT_EXCEEDS_ORDERED" | "RECEIPT_EXCEEDS_OUTSTANDING" | "WRITE_OFF_EXCEEDS_OUTSTANDING" | "NOTHING_TO_RECOVER" | "ARRIVAL_ORDER" | "BID_AFTER_CLOSE" | "NO_RECOVERY_ORDERED" | "OUTSIDE_ELIGIBILITY_PERIOD" | "OPERATION_COMPLETED_BEFORE_APPLICATION" | "ITEM_EXCEEDS_DOCUMENT" | "DOCUMENT_ALREADY_CLAIMED" | "ACT_DATE_IN_FUTURE" | "CALL_NOT_CLOSED" | "BIDS_NOT_EVALUATED" | "NOT_A_RANKING_CALL" | "RANKING_ALREADY_APPROVED" | "RANKING_NOT_APPROVED" | "RANKING_ORDER" | "BID_NOT_RANKED" | "BID_PASSED_OVER" | "FUNDS_AVAILABLE" | "AID_INTENSITY_EXCEEDED" | "COFINANCING_NOT_STATED" | "PAYMENT_APPLICATION_ALREADY_SUBMITTED" | "PAYMENT_APPLICATION_NOT_FOUND" | "NOTHING_TO_DECLARE" | "ACCOUNTING_YEAR_CLOSED" | "ACCOUNTING_YEAR_NOT_ENDED" | "ACCOUNTS_ALREADY_SUBMITTED" | "CUT_OFF_BEFORE_LAST_APPLICATION" | "RECEIPT_ALREADY_RECORDED" | "RECEIPT_EXCEEDS_APPLICATION" | "CORRECTION_ALREADY_MADE" | "CORRECTION_EXCEEDS_DECLARED" | "NOT_UNDER_ASSESSMENT" | "IRREGULARITY_ALREADY_RECORDED" | "IRREGULARITY_NOT_FOUND" | "IRREGULARITY_CLOSED" | "IRREGULAR_AMOUNT_EXCEEDS_PAID" | "STALE_REVISION" | "CONCURRENCY_CONFLICT" | "DUPLICATE_EVENT_ID" | "INVALID_STREAM_NAME" | "EMPTY_APPEND" | "EVENT_TOO_LARGE" | "INVALID_EVENT" | "DUPLICATE_STREAM" | "EVENT_DECODING_FAILED" | "EVENT_STORE_UNAVAILABLE" | "STREAM_TOMBSTONED" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_USE" | "VALIDATION_FAILED" | "INVALID_HEADER" | "INVALID_ID" | "INVALID_STREAM" | "MALFORMED_JSON" | "INVALID_BODY" | "FORBIDDEN_KEY" | "BAD_REQUEST" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "STREAM_NOT_FOUND" | "DATA_SUBJECT_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "REQUEST_REFUSED" | "RATE_LIMITED" | "READ_MODELS_BEHIND" | "BUSY" | "INTERNAL_ERROR";
+        ErrorCode: "INVALID_AMOUNT" | "INVALID_INPUT" | "PROGRAMME_ALREADY_ESTABLISHED" | "PROGRAMME_NOT_FOUND" | "DUPLICATE_FUND" | "FUND_NOT_IN_PROGRAMME" | "FUND_AMOUNT_EXCEEDED" | "MEASURE_ALREADY_DEFINED" | "MEASURE_CODE_TAKEN" | "MEASURE_NOT_FOUND" | "MEASURE_ALLOCATION_EXCEEDED" | "CALL_ALREADY_EXISTS" | "CALL_NOT_FOUND" | "INVALID_CALL_WINDOW" | "NO_ELIGIBLE_APPLICANT_TYPES" | "MAX_GRANT_EXCEEDS_BUDGET" | "CALL_NOT_OPEN" | "CALL_ALREADY_CLOSED" | "CALL_CANCELLED" | "CALL_HAS_GRANTS" | "BID_ALREADY_EXISTS" | "BID_NOT_FOUND" | "BID_NOT_IN_CALL" | "APPLICANT_NOT_ELIGIBLE" | "REQUEST_EXCEEDS_CAP" | "BID_WITHDRAWN" | "BID_ALREADY_EVALUATED" | "BID_NOT_EVALUATED" | "BID_NOT_ADMISSIBLE" | "BID_ALREADY_AWARDED" | "INVALID_SCORE" | "AWARD_EXCEEDS_REQUEST" | "BUDGET_EXCEEDED" | "GRANT_ALREADY_EXISTS" | "GRANT_NOT_FOUND" | "GRANT_NOT_ACTIVE" | "GRANT_ALREADY_REVOKED" | "DISBURSEMENT_ALREADY_RECORDED" | "DISBURSEMENT_EXCEEDS_GRANT" | "REVOCATION_EXCEEDS_AWARD" | "COMMITMENT_LIMIT_REACHED" | "RETENTION_PERIOD_ACTIVE" | "DATA_SUBJECT_ALREADY_ERASED" | "CUP_ALREADY_USED" | "OPERATION_DATA_REQUIRED" | "AWARD_EXCEEDS_ELIGIBLE_COST" | "UNKNOWN_INTERVENTION_TYPE" | "UNKNOWN_SPECIFIC_OBJECTIVE" | "RNA_COR_REQUIRED" | "DE_MINIMIS_VISURA_REQUIRED" | "DE_MINIMIS_CEILING_EXCEEDED" | "COVAR_REQUIRED" | "DEGGENDORF_VISURA_REQUIRED" | "CLAIM_NOT_FOUND" | "CLAIM_ALREADY_EXISTS" | "CLAIMS_CLOSED" | "CLAIM_LIMIT_REACHED" | "CLAIM_EXCEEDS_ELIGIBLE_COST" | "CLAIM_ALREADY_VERIFIED" | "EARLIER_CLAIMS_PENDING" | "CUTS_EXCEED_ITEM" | "VERIFICATION_DOES_NOT_ADD_UP" | "ELIGIBLE_EXCEEDS_OPERATION_COST" | "SEPARATION_OF_DUTIES" | "CLAIM_REQUIRED" | "CLAIM_KIND_MISMATCH" | "FINAL_CLAIM_REQUIRED" | "CLAIM_NOT_VERIFIED" | "ADVANCE_EXCEEDS_SHARE" | "PAYMENT_EXCEEDS_VERIFIED" | "RECOVERY_ALREADY_RECORDED" | "RECOVERY_EXCEEDS_DUE" | "RECEIPT_EXCEEDS_ORDERED" | "RECEIPT_EXCEEDS_OUTSTANDING" | "WRITE_OFF_EXCEEDS_OUTSTANDING" | "NOTHING_TO_RECOVER" | "ARRIVAL_ORDER" | "BID_AFTER_CLOSE" | "NO_RECOVERY_ORDERED" | "OUTSIDE_ELIGIBILITY_PERIOD" | "OPERATION_COMPLETED_BEFORE_APPLICATION" | "ITEM_EXCEEDS_DOCUMENT" | "DOCUMENT_ALREADY_CLAIMED" | "ACT_DATE_IN_FUTURE" | "CALL_NOT_CLOSED" | "BIDS_NOT_EVALUATED" | "NOT_A_RANKING_CALL" | "RANKING_ALREADY_APPROVED" | "RANKING_NOT_APPROVED" | "RANKING_ORDER" | "BID_NOT_RANKED" | "BID_PASSED_OVER" | "FUNDS_AVAILABLE" | "AID_INTENSITY_EXCEEDED" | "COFINANCING_NOT_STATED" | "PAYMENT_APPLICATION_ALREADY_SUBMITTED" | "PAYMENT_APPLICATION_NOT_FOUND" | "NOTHING_TO_DECLARE" | "ACCOUNTING_YEAR_CLOSED" | "ACCOUNTING_YEAR_NOT_ENDED" | "ACCOUNTS_ALREADY_SUBMITTED" | "CUT_OFF_BEFORE_LAST_APPLICATION" | "RECEIPT_ALREADY_RECORDED" | "RECEIPT_EXCEEDS_APPLICATION" | "CORRECTION_ALREADY_MADE" | "CORRECTION_EXCEEDS_DECLARED" | "NOT_UNDER_ASSESSMENT" | "COFINANCING_ALREADY_STATED" | "IRREGULARITY_ALREADY_RECORDED" | "IRREGULARITY_NOT_FOUND" | "IRREGULARITY_CLOSED" | "IRREGULAR_AMOUNT_EXCEEDS_PAID" | "STALE_REVISION" | "CONCURRENCY_CONFLICT" | "DUPLICATE_EVENT_ID" | "INVALID_STREAM_NAME" | "EMPTY_APPEND" | "EVENT_TOO_LARGE" | "INVALID_EVENT" | "DUPLICATE_STREAM" | "EVENT_DECODING_FAILED" | "EVENT_STORE_UNAVAILABLE" | "STREAM_TOMBSTONED" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_USE" | "VALIDATION_FAILED" | "INVALID_HEADER" | "INVALID_ID" | "INVALID_STREAM" | "MALFORMED_JSON" | "INVALID_BODY" | "FORBIDDEN_KEY" | "BAD_REQUEST" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "STREAM_NOT_FOUND" | "DATA_SUBJECT_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "REQUEST_REFUSED" | "RATE_LIMITED" | "READ_MODELS_BEHIND" | "BUSY" | "INTERNAL_ERROR";
         FieldProblem: {
             /**
              * @description The field, as a path into the body or the query (e.g. `operation.plannedEndDate`); `…` counts the fields not listed
@@ -1305,6 +1325,37 @@ export interface components {
              * @example wecare-m4
              */
             measureId: string;
+        };
+        StateCofinancingDto: {
+            /**
+             * @description The fund share whose split is stated
+             * @enum {string}
+             */
+            fund: "FSE" | "FESR";
+            /** @description EU / national / regional, summing to 10000 basis points */
+            cofinancing: components["schemas"]["CofinancingDto"];
+        };
+        StateCofinancingResponse: {
+            /**
+             * @description The revision of the entity stream after the write: the same as the ETag
+             * @example 0
+             */
+            revision: number;
+            /**
+             * @description Where the last event of the write sits in the global log: the same as X-Event-Position
+             * @example 8
+             */
+            position: string;
+            /**
+             * @description The programme
+             * @example wecare
+             */
+            programmeId: string;
+            /**
+             * @description The fund share
+             * @example FSE
+             */
+            fund: string;
         };
         GberDto: {
             /** @description The GBER article (Reg. (EU) 651/2014) the aid falls under, e.g. "art. 20" */
@@ -2236,7 +2287,7 @@ export interface components {
             underAssessment: components["schemas"]["LineUnderAssessmentResponse"][];
             /** @description declared + withdrawn + recovered − under assessment: the accounts */
             accounted: components["schemas"]["DeclaredAmountsResponse"];
-            /** @description Corrections to be recovered and not yet received, in integer euro cents */
+            /** @description Corrections to be recovered and not yet met by recoveries deducted, when the accounts were submitted, in integer euro cents */
             toBeRecoveredCents: number;
             /** @description Recoveries of declared grants written off as irrecoverable during the year, in integer euro cents */
             irrecoverableCents: number;
@@ -2622,6 +2673,29 @@ export interface components {
              * @example irr-2026-007
              */
             irregularityId: string;
+            /**
+             * @description The EU share of the irregular amount, by the co-financing of the grant's fund share, in integer euro cents
+             * @example 1500000
+             */
+            euCents: number;
+            /**
+             * @description The national share, in integer euro cents
+             * @example 1050000
+             */
+            nationalCents: number;
+            /**
+             * @description The regional share, in integer euro cents
+             * @example 450000
+             */
+            regionalCents: number;
+            /** @description Above EUR 10,000 of EU share, or a suspected fraud: reported to OLAF */
+            reportable: boolean;
+            /**
+             * Format: date
+             * @description The last day to report it to OLAF; null when not reportable (YYYY-MM-DD)
+             * @example 2026-05-31
+             */
+            reportToOlafBy: string | null;
         };
         /**
          * @description open (nothing done yet), under-recovery (a correction or recovery under way), closed (settled: no more follow-up)
@@ -4283,7 +4357,7 @@ export interface components {
             underAssessment: components["schemas"]["LineUnderAssessmentResponse"][];
             /** @description declared + withdrawn + recovered − under assessment: the accounts */
             accounted: components["schemas"]["DeclaredAmountsResponse"];
-            /** @description Corrections to be recovered and not yet received, in integer euro cents */
+            /** @description Corrections to be recovered and not yet met by recoveries deducted, when the accounts were submitted, in integer euro cents */
             toBeRecoveredCents: number;
             /** @description Recoveries of declared grants written off as irrecoverable during the year, in integer euro cents */
             irrecoverableCents: number;
@@ -5218,6 +5292,188 @@ export interface operations {
                 };
             };
             /** @description MEASURE_CODE_TAKEN, FUND_NOT_IN_PROGRAMME, FUND_AMOUNT_EXCEEDED (the measures would allocate more than the fund's share). IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another request. */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RATE_LIMITED: this address or this principal has used its share; retry after `Retry-After` seconds. An address that presents too many unknown keys gets it on every route that needs a key. */
+            429: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A fault of the API itself, logged: INTERNAL_ERROR (or EVENT_DECODING_FAILED for a stored event it cannot read). */
+            500: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable for now: retry after `Retry-After` seconds. EVENT_STORE_UNAVAILABLE, or READ_MODELS_BEHIND where the command needs the read models caught up. */
+            503: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    stateCofinancing: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the command safe to retry: a retry with the same key and body gets the first response back (`Idempotent-Replayed: true`) and writes nothing, whichever API process it reaches. The same key with another body: 422 IDEMPOTENCY_KEY_REUSED; while the first is still running: it waits, then 409 IDEMPOTENCY_KEY_IN_USE with `Retry-After`. Kept IDEMPOTENCY_RETENTION_HOURS (7 days by default). 1-200 visible ASCII characters. */
+                "Idempotency-Key"?: string;
+                /** @description Act only if the entity is still at this revision (an `ETag` this API gave, e.g. `"3"`); 412 STALE_REVISION otherwise, and nothing is written. */
+                "If-Match"?: string;
+                /** @description Groups the events of one business process; kept in every event's metadata and echoed back. An id: letters, digits, ".", "_", ":" or "-", at most 128. When absent: the request's trace id if it is traced, else a generated one. */
+                "X-Correlation-Id"?: string;
+                /** @description The id of the message (an event or command id) that caused this command; kept in the metadata of its events. Same form as X-Correlation-Id. */
+                "X-Causation-Id"?: string;
+            };
+            path: {
+                /** @description The programme: a UUID or a slug of letters, digits, "-" and "_" */
+                programmeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StateCofinancingDto"];
+            };
+        };
+        responses: {
+            /** @description Recorded: the ids, the revision and the position of the write */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Event-Position": components["headers"]["X-Event-Position"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "programmeId": "wecare",
+                     *       "fund": "FSE",
+                     *       "revision": 6,
+                     *       "position": "12"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StateCofinancingResponse"];
+                };
+            };
+            /** @description Invalid input: VALIDATION_FAILED (with `errors`, each field and its problems), INVALID_ID, INVALID_HEADER, MALFORMED_JSON, INVALID_BODY or FORBIDDEN_KEY. */
+            400: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one this API does not know: UNAUTHENTICATED. Send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description None of the key's roles may use this route: FORBIDDEN. */
+            403: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PROGRAMME_NOT_FOUND. */
+            404: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request did not arrive within the server's deadline: REQUEST_TIMEOUT. */
+            408: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description COFINANCING_ALREADY_STATED: the fund share has its split. IDEMPOTENCY_KEY_IN_USE: a request with the same `Idempotency-Key` is still running (with `Retry-After`); CONCURRENCY_CONFLICT: other commands kept changing the same streams, retry. */
+            409: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    /** @description With IDEMPOTENCY_KEY_IN_USE: seconds to wait before retrying. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a revision the entity is no longer at: STALE_REVISION. Nothing was written; read it again and decide again. */
+            412: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server takes: PAYLOAD_TOO_LARGE. */
+            413: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not UTF-8 JSON: UNSUPPORTED_MEDIA_TYPE. */
+            415: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description FUND_NOT_IN_PROGRAMME, INVALID_INPUT (shares not summing to 10000, or an EU share other than the fund's EU co-financing rate). IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another request. */
             422: {
                 headers: {
                     "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
@@ -9445,6 +9701,11 @@ export interface operations {
                      * @example {
                      *       "grantId": "officine-nido-grant",
                      *       "irregularityId": "irr-2026-007",
+                     *       "euCents": 1500000,
+                     *       "nationalCents": 1050000,
+                     *       "regionalCents": 450000,
+                     *       "reportable": true,
+                     *       "reportToOlafBy": "2026-05-31",
                      *       "revision": 0,
                      *       "position": "42"
                      *     }

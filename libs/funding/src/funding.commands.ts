@@ -19,6 +19,7 @@ import { recordDisbursement, type RecordDisbursement } from './grants/record-dis
 import { revokeGrant, type RevokeGrant } from './grants/revoke-grant.js';
 import { defineMeasure, type DefineMeasure } from './programmes/define-measure.js';
 import { establishProgramme, type EstablishProgramme } from './programmes/establish-programme.js';
+import { stateCofinancing, type StateCofinancing } from './programmes/state-cofinancing.js';
 import { orderRecovery, type OrderRecovery } from './recoveries/order-recovery.js';
 import { recordRecoveryReceipt, type RecordRecoveryReceipt } from './recoveries/record-recovery-receipt.js';
 import { writeOffRecovery, type WriteOffRecovery } from './recoveries/write-off-recovery.js';
@@ -28,6 +29,7 @@ import { followUpIrregularity, type FollowUpIrregularity } from './irregularitie
 export type FundingCommand =
   | EstablishProgramme
   | DefineMeasure
+  | StateCofinancing
   | OpenCall
   | CloseCall
   | CancelCall
@@ -60,6 +62,7 @@ export type PlanOf<C extends FundingCommand> = CommandPlan<C, Record<string, unk
 export const FUNDING_COMMANDS: { readonly [T in FundingCommandType]: PlanOf<Extract<FundingCommand, { type: T }>> } = {
   EstablishProgramme: establishProgramme,
   DefineMeasure: defineMeasure,
+  StateCofinancing: stateCofinancing,
   OpenCall: openCall,
   CloseCall: closeCall,
   CancelCall: cancelCall,

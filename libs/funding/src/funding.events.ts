@@ -34,6 +34,7 @@ export const FUNDING_EVENT_SCHEMA_VERSIONS = {
   MeasureDefined: 3,
   MeasureBudgetReserved: 1,
   MeasureReservationReleased: 1,
+  FundCofinancingStated: 1,
   CallOpened: 6,
   CallClosed: 1,
   CallCancelled: 1,

@@ -21,6 +21,7 @@ export * from './data-subjects/retention.js';
 export type { EraseDataSubject } from './data-subjects/erase-data-subject.js';
 export type { EstablishProgramme } from './programmes/establish-programme.js';
 export type { DefineMeasure } from './programmes/define-measure.js';
+export type { StateCofinancing } from './programmes/state-cofinancing.js';
 export type { OpenCall } from './calls/open-call.js';
 export type { CloseCall } from './calls/close-call.js';
 export type { CancelCall } from './calls/cancel-call.js';

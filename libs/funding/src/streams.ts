@@ -39,6 +39,7 @@ export function streamOf(event: FundingEvent): string {
     case 'MeasureDefined':
     case 'MeasureBudgetReserved':
     case 'MeasureReservationReleased':
+    case 'FundCofinancingStated':
       return programmeStream(event.data.programmeId);
     case 'CallOpened':
     case 'CallClosed':

@@ -178,6 +178,7 @@ function sharedTarget(command: FundingCommand): Partial<FundingCommand> {
       return { irregularityId: command.irregularityId };
     case 'EraseDataSubject':
       return { subjectId: command.subjectId };
+    case 'StateCofinancing':
     case 'SubmitPaymentApplication':
     case 'SubmitAccounts':
     case 'MakeFinancialCorrection':

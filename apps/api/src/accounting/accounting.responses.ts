@@ -110,7 +110,8 @@ export class AccountsResponse {
   underAssessment!: LineUnderAssessmentResponse[];
   @Nested(DeclaredAmountsResponse, 'declared + withdrawn + recovered − under assessment: the accounts')
   accounted!: DeclaredAmountsResponse;
-  @Cents('Corrections to be recovered and not yet received') toBeRecoveredCents!: number;
+  @Cents('Corrections to be recovered and not yet met by recoveries deducted, when the accounts were submitted')
+  toBeRecoveredCents!: number;
   @Cents('Recoveries of declared grants written off as irrecoverable during the year') irrecoverableCents!: number;
   @Cents("What the Commission paid on the year's applications") receivedCents!: number;
   @Cents('The EU share accounted less what was received (negative: owed back)') balanceCents!: number;

@@ -38,6 +38,7 @@ const WAS_409: readonly DomainErrorCode[] = [
   'DATA_SUBJECT_ALREADY_ERASED',
   'CLAIM_ALREADY_VERIFIED',
   'ACCOUNTS_ALREADY_SUBMITTED',
+  'COFINANCING_ALREADY_STATED',
 ];
 
 function statusBefore(code: DomainErrorCode): number {

@@ -1,15 +1,16 @@
-import { Body, Controller, Param, Post } from '@nestjs/common';
+import { Body, Controller, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsBoolean } from 'class-validator';
 import type { CommandContext } from '@app/commands';
-import { MAX_IRREGULARITY_DESCRIPTION } from '@app/funding';
+import { EVENT_STORE, type EventStore } from '@app/event-store';
+import { MAX_IRREGULARITY_DESCRIPTION, irregularityStream, type IrregularityRecorded } from '@app/funding';
 import { Roles } from '../auth/roles.decorator.js';
-import { Commands, WriteResult } from '../commands/commands.js';
+import { Commands, WriteResult, Written } from '../commands/commands.js';
 import { ApiCommand } from '../http/api-docs.js';
 import { CommandRequest, generatedId } from '../http/command-request.js';
 import { EntityIdPipe } from '../http/entity-id.pipe.js';
 import { IsCents, IsEntityId, IsText, MatchesDay } from '../http/field-rules.js';
-import { Id } from '../http/response-fields.js';
+import { Cents, Day, Flag, Id } from '../http/response-fields.js';
 
 export class RecordIrregularityDto {
   @IsEntityId('Chosen by the client, or generated')
@@ -49,13 +50,31 @@ export class RecordIrregularityResponse extends WriteResult {
 
   @Id('The irregularity: the one given, or a generated UUID', { example: 'irr-2026-007' })
   irregularityId!: string;
+
+  @Cents("The EU share of the irregular amount, by the co-financing of the grant's fund share", { example: 1_500_000 })
+  euCents!: number;
+
+  @Cents('The national share', { example: 1_050_000 })
+  nationalCents!: number;
+
+  @Cents('The regional share', { example: 450_000 })
+  regionalCents!: number;
+
+  @Flag('Above EUR 10,000 of EU share, or a suspected fraud: reported to OLAF')
+  reportable!: boolean;
+
+  @Day('The last day to report it to OLAF; null when not reportable', { nullable: true, example: '2026-05-31' })
+  reportToOlafBy!: string | null;
 }
 
 @ApiTags('irregularities')
 @ApiBearerAuth()
 @Controller()
 export class RecordIrregularityRoute {
-  constructor(private readonly commands: Commands) {}
+  constructor(
+    private readonly commands: Commands,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+  ) {}
 
   @Post('grants/:grantId/irregularities')
   @Roles('controller', 'programme-manager')
@@ -78,7 +97,17 @@ export class RecordIrregularityRoute {
         description: 'Supplier chosen without the comparison of quotes the call required (control report CL-2026-014)',
       },
     },
-    example: { grantId: 'officine-nido-grant', irregularityId: 'irr-2026-007', revision: 0, position: '42' },
+    example: {
+      grantId: 'officine-nido-grant',
+      irregularityId: 'irr-2026-007',
+      euCents: 1_500_000,
+      nationalCents: 1_050_000,
+      regionalCents: 450_000,
+      reportable: true,
+      reportToOlafBy: '2026-05-31',
+      revision: 0,
+      position: '42',
+    },
     problems: {
       404: 'GRANT_NOT_FOUND, PROGRAMME_NOT_FOUND, MEASURE_NOT_FOUND.',
       409: 'IRREGULARITY_ALREADY_RECORDED: the irregularity id is taken.',
@@ -93,13 +122,13 @@ export class RecordIrregularityRoute {
       },
     },
   })
-  record(
+  async record(
     @CommandRequest() context: CommandContext,
     @Param('grantId', EntityIdPipe) grantId: string,
     @Body() body: RecordIrregularityDto,
   ) {
     const irregularityId = body.irregularityId ?? generatedId(context, 'irregularity');
-    return this.commands.run(
+    const written = await this.commands.run(
       context,
       {
         type: 'RecordIrregularity',
@@ -114,5 +143,16 @@ export class RecordIrregularityRoute {
       },
       { grantId, irregularityId },
     );
+    // What the decision established, as recorded: the split, whether it is reportable, and by when.
+    const [recorded] = await this.events.readStream(irregularityStream(irregularityId), { limit: 1 });
+    const d = recorded!.data as IrregularityRecorded['data'];
+    return new Written(written.outcome, {
+      ...written.body,
+      euCents: d.euCents,
+      nationalCents: d.nationalCents,
+      regionalCents: d.regionalCents,
+      reportable: d.reportable,
+      reportToOlafBy: d.reportToOlafBy,
+    });
   }
 }

@@ -25,11 +25,15 @@ export function accountingYear(label: string): AccountingYear {
   return { label, from: `${first}-07-01`, to: `${first + 1}-06-30` };
 }
 
-/** The accounting year a day falls in. */
+/**
+ * The accounting year a day (YYYY-MM-DD) falls in. Never refuses: a read model places whatever day
+ * an event recorded, however far from the programme's years.
+ */
 export function accountingYearOf(day: string): AccountingYear {
   const year = Number(day.slice(0, 4));
   const first = day.slice(5) >= '07-01' ? year : year - 1;
-  return accountingYear(`${first}-${first + 1}`);
+  const pad = (n: number) => String(n).padStart(4, '0');
+  return { label: `${pad(first)}-${pad(first + 1)}`, from: `${pad(first)}-07-01`, to: `${pad(first + 1)}-06-30` };
 }
 
 /** A real day, YYYY-MM-DD, named `what` in the refusal. */

@@ -18,6 +18,7 @@ import type { FundingEvent } from '../funding.events.js';
 import type { GrantEvent } from '../grants/grant.events.js';
 import type { ProgrammeEvent } from '../programmes/programme.events.js';
 import type { PaymentApplicationSubmitted } from './declarations.events.js';
+import { accountingYearOf } from './accounting-year.js';
 import type { MakeFinancialCorrection } from './make-financial-correction.js';
 import type { RecordCommissionReceipt } from './record-commission-receipt.js';
 import type { SubmitAccounts } from './submit-accounts.js';
@@ -208,6 +209,42 @@ describe('a payment application', () => {
     expect(submitted.data.expectedInterimPaymentCents).toBe(-EUR(2_375));
   });
 
+  it('declares no advance that verified expenditure does not cover, even once it is recovered in full', async () => {
+    const revoked: GrantEvent = {
+      type: 'GrantRevoked',
+      data: {
+        ...G1_PLACE,
+        reason: 'Requirements lost',
+        covar: null,
+        whole: true,
+        revokedCents: EUR(120_000),
+        awardAfterCents: 0,
+        releasedCents: EUR(72_000),
+        recoveryDueCents: EUR(48_000),
+        recoveryDueAddedCents: EUR(48_000),
+        act: ACT,
+        revokedAt: '2026-06-10T10:00:00.000Z',
+      },
+    };
+    const received: GrantEvent = {
+      type: 'RecoveryReceived',
+      data: {
+        ...G1_PLACE,
+        receiptId: 'r1',
+        amountCents: EUR(48_000),
+        interestCents: 0,
+        receivedAt: '2026-06-20',
+        reference: 'TES-1',
+        releasedCents: EUR(48_000),
+        recordedAt: '2026-06-20T10:00:00.000Z',
+      },
+    };
+    await expectRefusal(
+      given(...g1Paid.slice(0, 6), revoked, received).when(apply('pa-1', '2026-07-31'), AUGUST),
+      'NOTHING_TO_DECLARE',
+    );
+  });
+
   it.each([
     ['a cut-off outside the accounting year', apply('pa-1', '2026-06-30'), 'INVALID_INPUT'],
     ['a cut-off after today', apply('pa-1', '2026-08-06'), 'INVALID_INPUT'],
@@ -278,6 +315,11 @@ describe('what the Commission pays', () => {
     await expectRefusal(
       given(...g1Paid, ...events, ...first).when(receipt('ec-1', 1), SEPTEMBER),
       'RECEIPT_ALREADY_RECORDED',
+    );
+    // Paid before the application was submitted (5 August): a mistyped day.
+    await expectRefusal(
+      given(...g1Paid, ...events).when({ ...receipt('ec-3', 1), receivedOn: '2026-08-04' }, SEPTEMBER),
+      'INVALID_INPUT',
     );
   });
 
@@ -418,6 +460,36 @@ describe('the accounts of a year', () => {
     );
   });
 
+  it('leave out no payment whose contribution a correction already took back', async () => {
+    const { events } = await applied(g1Paid, apply('pa-1', '2026-07-31'));
+    const correction: FundingEvent = {
+      type: 'FinancialCorrectionMade',
+      data: {
+        correctionId: 'fc-1',
+        programmeId: 'wecare',
+        fund: 'FSE',
+        target: { grantId: 'g1' },
+        rateBp: null,
+        amountCents: EUR(50_000),
+        shares: [
+          { grantId: 'g1', cup: 'J11B17000270009', measureId: 'm4', priorityAxis: 'II', amountCents: EUR(50_000) },
+        ],
+        treatment: 'withdrawal',
+        reason: 'Procurement breach',
+        act: ACT,
+        madeBy: 'accounting-1',
+        madeAt: '2026-09-01T10:00:00.000Z',
+      },
+    };
+    // EUR 60,000 declared, 50,000 corrected: 10,000 open, less than the EUR 12,000 payment.
+    await expectRefusal(
+      given(...g1Paid, ...events, correction).when(accounts({ underAssessment: ['p2'] }), NEXT_AUGUST),
+      'NOT_UNDER_ASSESSMENT',
+    );
+    // Without the correction it may be left out.
+    expect(await given(...g1Paid, ...events).when(accounts({ underAssessment: ['p2'] }), NEXT_AUGUST)).toHaveLength(1);
+  });
+
   it('wait for the year to end, and leave out only payments the year declared', async () => {
     const { events } = await applied(g1Paid, apply('pa-1', '2026-07-31'));
     await expectRefusal(
@@ -428,5 +500,18 @@ describe('the accounts of a year', () => {
       given(...g1Paid, ...events).when(accounts({ underAssessment: ['p9'] }), NEXT_AUGUST),
       'NOT_UNDER_ASSESSMENT',
     );
+  });
+});
+
+describe('the accounting year of a day', () => {
+  it.each([
+    ['2026-06-30', '2025-2026'],
+    ['2026-07-01', '2026-2027'],
+    ['2027-01-01', '2026-2027'],
+    // A mistyped day of a recorded event is still placed, never refused.
+    ['1999-03-15', '1998-1999'],
+    ['0026-03-15', '0025-0026'],
+  ])('%s falls in %s', (day, label) => {
+    expect(accountingYearOf(day).label).toBe(label);
   });
 });

@@ -97,7 +97,7 @@ export function declarable(
       paidSoFar += payment.amountCents;
       if (declarations.declaredPayments.has(payment.disbursementId) || payment.amountCents === 0) continue;
       const onVerifiedClaim = payment.claimId !== null && claims.some((c) => c.claimId === payment.claimId);
-      if (!onVerifiedClaim && paidSoFar - recovered > covered) continue;
+      if (!onVerifiedClaim && (covered === 0 || paidSoFar - recovered > covered)) continue;
       const eligible = undeclaredClaims.reduce((sum, c) => sum + c.eligibleCents, 0);
       lines.push({
         ...operation,

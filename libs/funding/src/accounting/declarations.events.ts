@@ -160,7 +160,7 @@ export type AccountsSubmitted = {
     readonly underAssessment: readonly LineUnderAssessment[];
     /** declared + withdrawn + recovered (deductions are negative) − under assessment: the year's accounts. */
     readonly accounted: DeclaredAmounts;
-    /** Corrections to be recovered and not yet received, at the year's end. */
+    /** Corrections to be recovered and not yet met by recoveries deducted, when the accounts are submitted. */
     readonly toBeRecoveredCents: Cents;
     /** Recoveries of declared grants written off as irrecoverable during the year. */
     readonly irrecoverableCents: Cents;

@@ -51,6 +51,9 @@ export const recordCommissionReceipt: CommandPlan<RecordCommissionReceipt, Recei
     const receivedOn = assertDay(command.receivedOn, 'receivedOn');
     const today = dayInItaly(now);
     if (receivedOn > today) refuse('INVALID_INPUT', `receivedOn ${receivedOn} is after today (${today})`);
+    const submittedOn = dayInItaly(new Date(application.submittedAt));
+    if (receivedOn < submittedOn)
+      refuse('INVALID_INPUT', `receivedOn ${receivedOn} is before the application was submitted (${submittedOn})`);
     if (declarations.applications.some((a) => a.receipts.some((r) => r.receiptId === command.receiptId)))
       refuse('RECEIPT_ALREADY_RECORDED', `Receipt ${command.receiptId} is already recorded`);
     const room = application.totals.euShareCents - application.receivedCents;

@@ -7,7 +7,7 @@ import { declarationsStream, programmeStream } from '../streams.js';
 import { accountingYear } from './accounting-year.js';
 import { addAmounts, sumAmounts } from './declarable.js';
 import type { DeclaredAmounts, LineUnderAssessment } from './declarations.events.js';
-import { FUND_DECLARATIONS, type FundDeclarations } from './declarations.js';
+import { FUND_DECLARATIONS, NO_GRANT_DECLARED, openDeclaredCents, type FundDeclarations } from './declarations.js';
 import { fundCofinancing, fundGrants, fundStreamsToRead, type FundStreams } from './fund-grants.js';
 import { checkedFund } from './submit-payment-application.js';
 
@@ -61,6 +61,8 @@ export const submitAccounts: CommandPlan<SubmitAccounts, AccountsState> = {
       refuse('ACCOUNTS_ALREADY_SUBMITTED', `The accounts of ${command.fund} for ${year.label} are already submitted`);
     const act = checkedAct(command.act, now, 'accounts');
     const applications = declarations.applications.filter((a) => a.accountingYear === year.label);
+    // What each grant has declared and not yet taken back: a payment leaves the accounts only from that.
+    const open = new Map<string, number>();
     const underAssessment: LineUnderAssessment[] = [...new Set(command.underAssessment ?? [])].map((disbursementId) => {
       const declared = declarations.declaredPayments.get(disbursementId);
       if (!declared || !applications.some((a) => a.applicationId === declared.applicationId))
@@ -68,6 +70,14 @@ export const submitAccounts: CommandPlan<SubmitAccounts, AccountsState> = {
           'NOT_UNDER_ASSESSMENT',
           `Payment ${disbursementId} is not declared in an application of ${year.label}: only those can be left out`,
         );
+      const { grantId, publicContributionCents } = declared.line;
+      const left = open.get(grantId) ?? openDeclaredCents(declarations.byGrant.get(grantId) ?? NO_GRANT_DECLARED);
+      if (publicContributionCents > left)
+        refuse(
+          'NOT_UNDER_ASSESSMENT',
+          `Payment ${disbursementId} cannot be left out: grant ${grantId} has ${left} cents declared and not already deducted or corrected, the payment ${publicContributionCents}`,
+        );
+      open.set(grantId, left - publicContributionCents);
       const { disbursementId: _id, kind: _kind, paidOn: _paidOn, claimIds: _claims, ...amounts } = declared.line;
       return { ...amounts, disbursementId, applicationId: declared.applicationId };
     });

@@ -9,6 +9,7 @@ import {
 import { expectRefusal, given } from '../../test-support/given-when-then.js';
 import type { DefineMeasure } from './define-measure.js';
 import type { EstablishProgramme } from './establish-programme.js';
+import type { StateCofinancing } from './state-cofinancing.js';
 import { PROGRAMME, measureUnreservedCents, requireMeasure } from './programme.js';
 import { ELIGIBILITY_BY_PERIOD, type ProgrammeEvent } from './programme.events.js';
 
@@ -227,5 +228,49 @@ describe('measure reservations', () => {
       data: { programmeId: 'wecare', measureId: 'm4', callId: 'c1', amountCents: EUR(2_500_000), releasedAt: '' },
     });
     expect(measureUnreservedCents(requireMeasure(released, 'wecare', 'm4'))).toBe(EUR(4_000_000));
+  });
+});
+
+describe('stating the co-financing of a fund share established without one', () => {
+  const split = { euBp: 5000, nationalBp: 3500, regionalBp: 1500 };
+  const state = (fields: Partial<StateCofinancing> = {}): StateCofinancing => ({
+    type: 'StateCofinancing',
+    programmeId: 'wecare',
+    fund: 'FSE',
+    cofinancing: split,
+    ...fields,
+  });
+
+  it('records the split once, and the programme’s fund share carries it with its EU rate', async () => {
+    const events = await given(programmeEstablished).when(state(), now);
+    expect(events).toEqual([
+      {
+        type: 'FundCofinancingStated',
+        data: { programmeId: 'wecare', fund: 'FSE', cofinancing: split, statedAt: now.toISOString() },
+      },
+    ]);
+    const programme = fold(PROGRAMME, programmeEstablished, ...(events as ProgrammeEvent[]));
+    expect(programme.status === 'established' && programme.funds.find((f) => f.fund === 'FSE')).toMatchObject({
+      cofinancing: split,
+      euCoFinancingRateBp: 5000,
+    });
+    await expectRefusal(given(programmeEstablished, ...events).when(state(), now), 'COFINANCING_ALREADY_STATED');
+  });
+
+  it('refuses a split that does not sum to 10000, one whose EU share is not the fund’s rate, and an unknown fund', async () => {
+    await expectRefusal(
+      given(programmeEstablished).when(state({ cofinancing: { ...split, regionalBp: 1 } }), now),
+      'INVALID_INPUT',
+    );
+    const withRate = {
+      type: 'ProgrammeEstablished',
+      data: {
+        ...programmeEstablished.data,
+        funds: [{ fund: 'FSE', amountCents: 100, euCoFinancingRateBp: 4000, cofinancing: null }],
+      },
+    } as ProgrammeEvent;
+    await expectRefusal(given(withRate).when(state(), now), 'INVALID_INPUT');
+    await expectRefusal(given(withRate).when(state({ fund: 'FESR' }), now), 'FUND_NOT_IN_PROGRAMME');
+    await expectRefusal(given().when(state(), now), 'PROGRAMME_NOT_FOUND');
   });
 });

@@ -143,4 +143,16 @@ export type MeasureReservationReleased = {
   };
 };
 
-export type ProgrammeEvent = ProgrammeEstablished | MeasureDefined | MeasureBudgetReserved | MeasureReservationReleased;
+/** The co-financing split of a fund share established without one, stated once (its EU share becomes the fund's EU rate). */
+export type FundCofinancingStated = {
+  readonly type: 'FundCofinancingStated';
+  readonly data: {
+    readonly programmeId: string;
+    readonly fund: Fund;
+    readonly cofinancing: Cofinancing;
+    readonly statedAt: Instant;
+  };
+};
+
+export type ProgrammeEvent =
+  ProgrammeEstablished | MeasureDefined | MeasureBudgetReserved | MeasureReservationReleased | FundCofinancingStated;

@@ -66,6 +66,16 @@ export function evolveProgramme(state: Programme, event: ProgrammeEvent): Progra
         reservations.delete(event.data.callId);
         return { ...m, reservations };
       });
+    case 'FundCofinancingStated': {
+      if (state.status !== 'established') return state;
+      const { fund, cofinancing } = event.data;
+      return {
+        ...state,
+        funds: state.funds.map((f) =>
+          f.fund === fund ? { ...f, cofinancing, euCoFinancingRateBp: cofinancing.euBp } : f,
+        ),
+      };
+    }
     default:
       return assertNever(event);
   }

@@ -128,6 +128,7 @@ const EVENTS = [
   'MeasureDefined',
   'MeasureBudgetReserved',
   'MeasureReservationReleased',
+  'FundCofinancingStated',
   'GrantAwarded',
   'DisbursementRecorded',
   'GrantCompleted',
@@ -186,6 +187,13 @@ export const programmeDashboards = readModel<ProgrammeDashboard, (typeof EVENTS)
           ],
         };
       }
+      case 'FundCofinancingStated':
+        return {
+          ...dashboard,
+          funds: dashboard.funds.map((f) =>
+            f.fund === event.data.fund ? fundFigures({ ...f, cofinancing: event.data.cofinancing }) : f,
+          ),
+        };
       case 'MeasureBudgetReserved':
         return move(dashboard, event.data.measureId, { reservedCents: event.data.amountCents });
       case 'MeasureReservationReleased':
