@@ -1786,7 +1786,7 @@ export interface components {
              */
             fund: "FSE" | "FESR";
             /**
-             * @description The accounting year, 1 July to 30 June, written as its two years ("2025-2026")
+             * @description The accounting year (1 July to 30 June, written as its two years)
              * @example 2025-2026
              */
             accountingYear: string;
@@ -2138,7 +2138,7 @@ export interface components {
              */
             fund: "FSE" | "FESR";
             /**
-             * @description The accounting year, 1 July to 30 June, written as its two years ("2025-2026")
+             * @description The accounting year (1 July to 30 June, written as its two years)
              * @example 2025-2026
              */
             accountingYear: string;
@@ -7545,8 +7545,8 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only this fund */
-                fund?: "FSE" | "FESR";
-                /** @description Only this accounting year */
+                fund?: components["schemas"]["Fund"];
+                /** @description Only this accounting year (1 July to 30 June, written as its two years) */
                 accountingYear?: string;
             };
             header?: never;
@@ -8068,8 +8068,8 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only this fund */
-                fund?: "FSE" | "FESR";
-                /** @description Only this accounting year */
+                fund?: components["schemas"]["Fund"];
+                /** @description Only this accounting year (1 July to 30 June, written as its two years) */
                 accountingYear?: string;
             };
             header?: never;
@@ -10854,9 +10854,9 @@ export interface operations {
     getAccountingDashboard: {
         parameters: {
             query?: {
-                /** @description Only the rows of this fund */
+                /** @description Only this fund */
                 fund?: components["schemas"]["Fund"];
-                /** @description Only the rows of this accounting year (1 July to 30 June, written as its two years) */
+                /** @description Only this accounting year (1 July to 30 June, written as its two years) */
                 accountingYear?: string;
             };
             header?: {

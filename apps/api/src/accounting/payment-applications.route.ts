@@ -1,32 +1,14 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsOptional, Matches } from 'class-validator';
-import { FUNDS, type Fund } from '@app/funding';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/roles.decorator.js';
 import { ApiRead } from '../http/api-docs.js';
 import { EntityIdPipe } from '../http/entity-id.pipe.js';
+import { FundAndYearQuery } from '../queries/queries.dto.js';
 import { AccountsList, PaymentApplicationList, PaymentApplicationResponse } from './accounting.responses.js';
 import { FundAccounts } from './fund-accounts.js';
 
 /** Who reads the fund's account with the Commission: the accounting function, the managing authority, auditors. */
 const ACCOUNT_READERS = ['accounting-officer', 'programme-manager', 'auditor'] as const;
-
-export class FundAccountQuery {
-  @ApiPropertyOptional({ enum: FUNDS, description: 'Only this fund' })
-  @IsOptional()
-  @IsIn(FUNDS)
-  fund?: Fund;
-
-  @ApiPropertyOptional({
-    type: 'string',
-    pattern: '^\\d{4}-\\d{4}$',
-    example: '2025-2026',
-    description: 'Only this accounting year',
-  })
-  @IsOptional()
-  @Matches(/^\d{4}-\d{4}$/, { message: 'accountingYear must be written as two years, e.g. 2025-2026' })
-  accountingYear?: string;
-}
 
 /** The funds' accounts with the Commission, for auditors: read from their streams at the request (FundAccounts). */
 @ApiTags('accounting')
@@ -45,7 +27,7 @@ export class PaymentApplicationsRoute {
     type: PaymentApplicationList,
     problems: { 404: 'PROGRAMME_NOT_FOUND.' },
   })
-  async list(@Param('programmeId', EntityIdPipe) programmeId: string, @Query() query: FundAccountQuery) {
+  async list(@Param('programmeId', EntityIdPipe) programmeId: string, @Query() query: FundAndYearQuery) {
     const accounts = await this.accounts.ofProgramme(programmeId, query.fund);
     const items = accounts.flatMap(({ declarations }) =>
       declarations.applications.filter(
@@ -75,7 +57,7 @@ export class PaymentApplicationsRoute {
     type: AccountsList,
     problems: { 404: 'PROGRAMME_NOT_FOUND.' },
   })
-  async listAccounts(@Param('programmeId', EntityIdPipe) programmeId: string, @Query() query: FundAccountQuery) {
+  async listAccounts(@Param('programmeId', EntityIdPipe) programmeId: string, @Query() query: FundAndYearQuery) {
     const accounts = await this.accounts.ofProgramme(programmeId, query.fund);
     const items = accounts.flatMap(({ declarations }) =>
       [...declarations.closedYears.values()].filter(

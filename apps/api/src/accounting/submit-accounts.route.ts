@@ -9,19 +9,17 @@ import { Commands, Written } from '../commands/commands.js';
 import { ApiCommand } from '../http/api-docs.js';
 import { CommandRequest } from '../http/command-request.js';
 import { EntityIdPipe } from '../http/entity-id.pipe.js';
-import { ENTITY_ID } from '../http/field-rules.js';
+import { ENTITY_ID, IsAccountingYear } from '../http/field-rules.js';
 import { Integer, Position } from '../http/response-fields.js';
 import { AccountsResponse } from './accounting.responses.js';
 import { FundAccounts } from './fund-accounts.js';
-import { AccountingYearField } from './submit-payment-application.route.js';
 
 export class SubmitAccountsDto {
   @ApiProperty({ enum: FUNDS, description: 'The fund whose accounts these are' })
   @IsIn(FUNDS)
   fund!: Fund;
 
-  @AccountingYearField()
-  @Matches(/^\d{4}-\d{4}$/, { message: 'accountingYear must be written as two years, e.g. 2025-2026' })
+  @IsAccountingYear('The accounting year')
   accountingYear!: string;
 
   @IsAct('The act adopting the accounts')

@@ -1,6 +1,6 @@
 import { Body, Controller, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsIn, Matches } from 'class-validator';
+import { IsIn } from 'class-validator';
 import type { CommandContext } from '@app/commands';
 import { FUNDS, type Fund } from '@app/funding';
 import { Roles } from '../auth/roles.decorator.js';
@@ -8,19 +8,10 @@ import { Commands, Written } from '../commands/commands.js';
 import { ApiCommand } from '../http/api-docs.js';
 import { CommandRequest, generatedId } from '../http/command-request.js';
 import { EntityIdPipe } from '../http/entity-id.pipe.js';
-import { IsEntityId, MatchesDay } from '../http/field-rules.js';
+import { IsAccountingYear, IsEntityId, MatchesDay } from '../http/field-rules.js';
 import { Integer, Position } from '../http/response-fields.js';
 import { PaymentApplicationResponse } from './accounting.responses.js';
 import { FundAccounts } from './fund-accounts.js';
-
-/** An accounting year as its two calendar years: 1 July of the first to 30 June of the second. */
-export const AccountingYearField = () =>
-  ApiProperty({
-    type: 'string',
-    pattern: '^\\d{4}-\\d{4}$',
-    example: '2025-2026',
-    description: 'The accounting year, 1 July to 30 June, written as its two years ("2025-2026")',
-  });
 
 export class SubmitPaymentApplicationDto {
   @IsEntityId('Chosen by the client, or generated')
@@ -30,8 +21,7 @@ export class SubmitPaymentApplicationDto {
   @IsIn(FUNDS)
   fund!: Fund;
 
-  @AccountingYearField()
-  @Matches(/^\d{4}-\d{4}$/, { message: 'accountingYear must be written as two years, e.g. 2025-2026' })
+  @IsAccountingYear('The accounting year')
   accountingYear!: string;
 
   @ApiProperty({

@@ -19,6 +19,22 @@ export function quoted(value: unknown, max = 64): string {
 /** A day written YYYY-MM-DD: the domain's DAY_FORMAT, with the message every route gives. */
 export const MatchesDay = () => Matches(DAY_FORMAT, { message: '$property must be a date YYYY-MM-DD' });
 
+/**
+ * An accounting year of the funds, 1 July to 30 June, written as its two years ("2025-2026"); the
+ * domain checks that they follow each other.
+ */
+export const IsAccountingYear = (description: string, optional = false) =>
+  applyDecorators(
+    (optional ? ApiPropertyOptional : ApiProperty)({
+      type: 'string',
+      pattern: '^\\d{4}-\\d{4}$',
+      example: '2025-2026',
+      description: `${description} (1 July to 30 June, written as its two years)`,
+    }),
+    ...(optional ? [IsOptional()] : []),
+    Matches(/^\d{4}-\d{4}$/, { message: '$property must be an accounting year written as two years, e.g. 2025-2026' }),
+  );
+
 /** An instant with its time zone: a date alone, or a local time, is ambiguous for a deadline. */
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 

@@ -6,7 +6,7 @@ import { ApiRead } from '../http/api-docs.js';
 import { EntityIdPipe } from '../http/entity-id.pipe.js';
 import { AccountingDashboard } from './accounting-dashboard.responses.js';
 import { MinPositionInterceptor } from './min-position.interceptor.js';
-import { AccountingDashboardQuery } from './queries.dto.js';
+import { FundAndYearQuery } from './queries.dto.js';
 import { ACCOUNTING_DASHBOARD_READERS } from './read-access.js';
 import { found } from './read-models.controller.js';
 import { ReadSide } from './read-side.js';
@@ -35,7 +35,7 @@ export class AccountingDashboardController {
   })
   async dashboard(
     @Param('programmeId', EntityIdPipe) programmeId: string,
-    @Query() query: AccountingDashboardQuery,
+    @Query() query: FundAndYearQuery,
   ): Promise<AccountingDashboard> {
     const dashboard = shownAccountingDashboard(
       found(

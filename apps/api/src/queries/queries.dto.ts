@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { BID_STATUSES, CALL_STATUSES, FUNDS, GRANT_STATUSES, IRREGULARITY_STATUSES, type Fund } from '@app/funding';
-import { IsEntityId } from '../http/field-rules.js';
+import { IsAccountingYear, IsEntityId } from '../http/field-rules.js';
 
 export const MAX_PAGE_SIZE = 100;
 
@@ -103,20 +103,13 @@ export class ListIrregularitiesQuery extends PageQuery {
   status?: string;
 }
 
-/** The rows of the accounting dashboard to show: one fund, one accounting year, or both. */
-export class AccountingDashboardQuery {
-  @ApiPropertyOptional({ enum: FUNDS, enumName: 'Fund', description: 'Only the rows of this fund' })
+/** What the accounting function lists (applications, accounts, the dashboard's rows): one fund, one accounting year, or both. */
+export class FundAndYearQuery {
+  @ApiPropertyOptional({ enum: FUNDS, enumName: 'Fund', description: 'Only this fund' })
   @IsOptional()
   @IsIn(FUNDS)
   fund?: Fund;
 
-  @ApiPropertyOptional({
-    type: 'string',
-    pattern: '^\\d{4}-\\d{4}$',
-    example: '2025-2026',
-    description: 'Only the rows of this accounting year (1 July to 30 June, written as its two years)',
-  })
-  @IsOptional()
-  @Matches(/^\d{4}-\d{4}$/, { message: 'accountingYear must be written as two years, e.g. 2025-2026' })
+  @IsAccountingYear('Only this accounting year', true)
   accountingYear?: string;
 }
