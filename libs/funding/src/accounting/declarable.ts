@@ -93,7 +93,8 @@ export function declarable(
     let paidSoFar = 0;
     let declared = tally.get(grant.grantId) ?? NO_GRANT_DECLARED;
     for (const payment of grant.payments) {
-      if (payment.paidOn > cutOffDate) break;
+      // Stream order, not day order: two processes' clocks may differ by a moment around midnight.
+      if (payment.paidOn > cutOffDate) continue;
       paidSoFar += payment.amountCents;
       if (declarations.declaredPayments.has(payment.disbursementId) || payment.amountCents === 0) continue;
       const onVerifiedClaim = payment.claimId !== null && claims.some((c) => c.claimId === payment.claimId);
