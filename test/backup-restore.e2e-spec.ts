@@ -160,6 +160,12 @@ describe('backup and restore of the embedded stores', () => {
         headers: { 'Idempotency-Key': 'backup-restore-replay' },
       });
       expect([again.status, again.body.bidId]).toEqual([201, before.replayedBidId]);
+      // A command on the restored log reaches the read models: their checkpoints are not ahead of the log.
+      const next = await client.submitBid(openCallId, bidBody({ projectTitle: 'Dopo il ripristino' }));
+      expect(next.status).toBe(201);
+      expect(Number(next.headers['x-event-position'])).toBe(Number(head) + 1);
+      const listed = await client.bid(String(next.body.bidId), { at: next.headers['x-event-position'] });
+      expect([listed.status, listed.body.projectTitle]).toEqual([200, 'Dopo il ripristino']);
     } finally {
       await api.stop();
     }
