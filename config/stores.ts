@@ -204,6 +204,17 @@ export function fundingEventRegistry(): EventTypeRegistry {
   );
 }
 
+/**
+ * The embedded stores' SQLite files in DATA_DIR, by what each holds: what `npm run backup` copies.
+ * The development secrets DATA_DIR may also hold (vault.key, audit-signing.key) are not among them.
+ */
+export const EMBEDDED_DATABASES = {
+  events: 'events.db',
+  readModels: 'read-models.db',
+  idempotency: 'api.db',
+  vault: 'personal-data.db',
+} as const;
+
 export interface OpenedEventStore {
   /** The adapter wrapped with the funding registry: what the product reads and writes through. */
   readonly store: EventStore;
@@ -240,7 +251,7 @@ export async function openEventStore(
       durability: null,
     };
   }
-  const raw = SqliteEventStore.open(join(config.dataDir, 'events.db'), {
+  const raw = SqliteEventStore.open(join(config.dataDir, EMBEDDED_DATABASES.events), {
     maxEventBytes: config.maxEventBytes,
     writerThread: config.embeddedWriter === 'thread' ? writerScript() : null,
   });
@@ -258,7 +269,7 @@ export async function openReadModelStore(
   config: AppConfig,
 ): Promise<{ store: ReadModelStore; adapter: 'embedded' | 'mongodb' }> {
   if (config.mongoDbUrl) return { store: await connectMongoReadModels(config.mongoDbUrl), adapter: 'mongodb' };
-  return { store: SqliteReadModelStore.open(join(config.dataDir, 'read-models.db')), adapter: 'embedded' };
+  return { store: SqliteReadModelStore.open(join(config.dataDir, EMBEDDED_DATABASES.readModels)), adapter: 'embedded' };
 }
 
 /**
@@ -272,9 +283,9 @@ export async function openVault(config: AppConfig): Promise<PersonalDataVault> {
   const logger = new Logger('PersonalDataVault');
   const store = config.mongoDbUrl
     ? await connectMongoVault(config.mongoDbUrl, { database: config.vaultDatabase })
-    : SqliteVaultStore.open(join(config.dataDir, 'personal-data.db'));
+    : SqliteVaultStore.open(join(config.dataDir, EMBEDDED_DATABASES.vault));
   try {
-    const keyring = config.vaultKeyring ?? developmentVaultKeyring(config.dataDir);
+    const keyring = vaultKeyringFile(config);
     if (config.vaultKeyring === null) {
       logger.warn(
         `VAULT_KEYRING is not set: the vault's keys are in ${keyring}, a development default. Production requires VAULT_KEYRING, outside DATA_DIR (docs/adr/0009)`,
@@ -361,11 +372,19 @@ export async function openIdempotencyStore(
 ): Promise<{ store: IdempotencyStore; adapter: 'embedded' | 'mongodb' }> {
   if (config.mongoDbUrl) return { store: await connectMongoIdempotency(config.mongoDbUrl), adapter: 'mongodb' };
   const retentionMs = config.idempotencyRetentionHours * 3_600_000;
-  return { store: SqliteIdempotencyStore.open(join(config.dataDir, 'api.db'), { retentionMs }), adapter: 'embedded' };
+  return {
+    store: SqliteIdempotencyStore.open(join(config.dataDir, EMBEDDED_DATABASES.idempotency), { retentionMs }),
+    adapter: 'embedded',
+  };
 }
 
 function developmentVaultKey(dataDir: string): string {
   return developmentSecret(dataDir, 'vault.key', () => randomBytes(32).toString('base64'));
+}
+
+/** The vault keyring's file: VAULT_KEYRING, or in development the sibling of DATA_DIR. */
+export function vaultKeyringFile(config: AppConfig): string {
+  return config.vaultKeyring ?? developmentVaultKeyring(config.dataDir);
 }
 
 /** Beside DATA_DIR, not in it: a copy of the data directory does not carry the keys that open its vault. */

@@ -1,10 +1,11 @@
-// Runs one of the projector app's tools after building if needed: rebuild, audit-verify, audit-replay.
+// Runs one of the projector app's tools after building if needed: rebuild, audit-verify, audit-replay,
+// backup, restore.
 import { join } from 'node:path';
 import { PROJECTOR_MAIN, buildIfNeeded } from './build-if-needed.mjs';
 
 const tool = process.argv[2];
-if (!['rebuild', 'audit-verify', 'audit-replay'].includes(tool ?? '')) {
-  process.stderr.write('usage: run-tool.mjs rebuild|audit-verify|audit-replay\n');
+if (!['rebuild', 'audit-verify', 'audit-replay', 'backup', 'restore'].includes(tool ?? '')) {
+  process.stderr.write('usage: run-tool.mjs rebuild|audit-verify|audit-replay|backup|restore\n');
   process.exit(2);
 }
 buildIfNeeded();

@@ -15,23 +15,52 @@ export const API_TRACING_PRELOAD = resolve(
 );
 export const PROJECTOR_MAIN = resolve(process.cwd(), 'dist/apps/projector/apps/projector/src/main.js');
 
-/** Runs one of the built tools (rebuild, audit-verify, audit-replay) on a data directory. */
+/** Runs one of the built tools (rebuild, audit-verify, audit-replay, backup, restore) on a data directory. */
 export function runTool(
   tool: string,
   dataDir: string,
   env: Record<string, string> = {},
+  args: readonly string[] = [],
 ): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(
-    process.execPath,
-    [resolve(process.cwd(), `dist/apps/projector/apps/projector/src/${tool}.js`)],
-    {
-      env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'test', DATA_DIR: dataDir, ...env },
-      encoding: 'utf8',
-      timeout: 120_000,
-    },
-  );
+  const result = spawnSync(process.execPath, [toolScript(tool), ...args], {
+    env: toolEnv(dataDir, env),
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+
+/** runTool without blocking this process: what a suite needs when it keeps talking to the API meanwhile. */
+export function runToolInBackground(
+  tool: string,
+  dataDir: string,
+  env: Record<string, string> = {},
+  args: readonly string[] = [],
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [toolScript(tool), ...args], {
+    env: toolEnv(dataDir, env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk) => (stdout += String(chunk)));
+  child.stderr!.on('data', (chunk) => (stderr += String(chunk)));
+  return new Promise((resolvePromise) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.once('close', (status) => {
+      clearTimeout(timer);
+      resolvePromise({ status, stdout, stderr });
+    });
+  });
+}
+
+const toolScript = (tool: string) => resolve(process.cwd(), `dist/apps/projector/apps/projector/src/${tool}.js`);
+const toolEnv = (dataDir: string, env: Record<string, string>) => ({
+  PATH: process.env['PATH'] ?? '',
+  NODE_ENV: 'test',
+  DATA_DIR: dataDir,
+  ...env,
+});
 
 export const KEYS = {
   programmeManager: 'programme-manager-dev-api-key',
