@@ -8,6 +8,7 @@ import { ApiProblems, ApiPublic } from '../http/api-docs.js';
 import { EVENT_STORE_INFO, type EventStoreInfo } from '../infrastructure/event-store.provider.js';
 import { ReadSide, type ProjectionHealth } from '../queries/read-side.js';
 import { Health, HealthUnavailableResponse, Liveness, Readiness } from './health.responses.js';
+import { WriteReadiness, type WritesReport } from './write-readiness.js';
 
 interface Reconnecting {
   readonly since: string;
@@ -26,11 +27,13 @@ type HealthReport =
   | {
       readonly status: 'unavailable';
       readonly eventStore: { readonly status: 'unavailable'; readonly error: string } & EventStoreInfoBody;
+      readonly writes: WritesReport;
     }
   | {
       readonly status: 'ok' | 'degraded';
       readonly eventStore: { readonly status: 'ok'; readonly headPosition: string | null } & EventStoreInfoBody;
       readonly readModels: ReadModelsReport;
+      readonly writes: WritesReport;
     };
 
 type EventStoreInfoBody = { readonly adapter: string; readonly durability: Readonly<Record<string, string>> | null };
@@ -42,6 +45,7 @@ export class HealthController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(EVENT_STORE_INFO) private readonly info: EventStoreInfo,
     private readonly readSide: ReadSide,
+    private readonly writes: WriteReadiness,
   ) {}
 
   /**
@@ -58,7 +62,8 @@ export class HealthController {
   })
   @ApiResponse({
     status: 200,
-    description: 'The event store answers: `ok`, or `degraded` when a projection stopped or is reconnecting',
+    description:
+      'The event store answers: `ok`, or `degraded` when a projection stopped or is reconnecting, the read models cannot be read, the disk of DATA_DIR is below HEALTH_MIN_FREE_DISK_BYTES or the last append failed for the store (`writes` says which)',
     type: Health,
   })
   @ApiResponse({ status: 503, description: 'The event store cannot be reached', type: HealthUnavailableResponse })
@@ -69,14 +74,17 @@ export class HealthController {
     return report;
   }
 
-  /** Whether this process should be sent traffic: the stores answer and every projection runs (or stands by for another process). */
+  /**
+   * Whether this process should be sent traffic: the stores answer, a write would land (free disk,
+   * the last append not failed for the store) and every projection runs (or stands by for another process).
+   */
   @Get('ready')
   @Public()
   @ApiPublic({
     operationId: 'getReadiness',
     summary: 'Whether this process is ready for traffic',
     description:
-      'No key needed. For load balancers and orchestrators: 503 while a projection has failed or is reconnecting (its reads would be stale and read-your-writes would wait), the read models cannot be read or the event store cannot be reached; 200 otherwise. `/health` says more.',
+      'No key needed. For load balancers and orchestrators: 503 while a projection has failed or is reconnecting (its reads would be stale and read-your-writes would wait), the read models cannot be read, the event store cannot be reached, the filesystem of DATA_DIR has less free space than HEALTH_MIN_FREE_DISK_BYTES (`disk-low`; embedded stores only, checked at most once a second), or the last append failed for the store (`event-store-not-writable`: unavailable, disk full, I/O error) and no append or probe has landed since; 200 otherwise. `/health` says more.',
   })
   @ApiResponse({ status: 200, description: 'Ready: `reasons` is empty', type: Readiness })
   @ApiResponse({ status: 503, description: 'Not ready: `reasons` says why, one line each', type: Readiness })
@@ -107,15 +115,25 @@ export class HealthController {
     try {
       head = await this.store.headPosition();
     } catch (error) {
-      return { status: 'unavailable', eventStore: { ...eventStore, status: 'unavailable', error: String(error) } };
+      return {
+        status: 'unavailable',
+        eventStore: { ...eventStore, status: 'unavailable', error: String(error) },
+        writes: await this.writes.report(false),
+      };
     }
-    const readModels = await this.readModels().catch((error: unknown) => ({ error: String(error) }));
+    const [readModels, writes] = await Promise.all([
+      this.readModels().catch((error: unknown) => ({ error: String(error) })),
+      this.writes.report(true),
+    ]);
     const degraded =
-      'error' in readModels || readModels.projections.some((p) => p.failure !== null || p.state === 'reconnecting');
+      'error' in readModels ||
+      readModels.projections.some((p) => p.failure !== null || p.state === 'reconnecting') ||
+      writesBlocked(writes).length > 0;
     return {
       status: degraded ? 'degraded' : 'ok',
       eventStore: { ...eventStore, status: 'ok', headPosition: head ? formatPosition(head) : null },
       readModels,
+      writes,
     };
   }
 
@@ -167,9 +185,29 @@ function withReconnecting(
 
 /** Why the process should not be sent traffic; none when it should. */
 function notReady(report: HealthReport): string[] {
-  if (report.status === 'unavailable') return [`event store: unavailable (${report.eventStore.error})`];
-  if ('error' in report.readModels) return [`read models: cannot be read (${report.readModels.error})`];
-  return report.readModels.projections.flatMap((p) => {
+  const writes = writesBlocked(report.writes);
+  if (report.status === 'unavailable') return [`event store: unavailable (${report.eventStore.error})`, ...writes];
+  if ('error' in report.readModels) return [`read models: cannot be read (${report.readModels.error})`, ...writes];
+  return [...writes, ...projectionsNotRunning(report.readModels.projections)];
+}
+
+/** Why a write would not land: the disk, or the last append. */
+function writesBlocked({ disk, appendFailure }: WritesReport): string[] {
+  const reasons: string[] = [];
+  if (disk.status === 'low')
+    reasons.push(
+      `disk-low: ${disk.freeBytes} bytes free on the filesystem of ${disk.path}, below HEALTH_MIN_FREE_DISK_BYTES (${disk.minFreeBytes})`,
+    );
+  if (disk.status === 'unreadable') reasons.push(`disk-unreadable: ${disk.path} (${disk.error})`);
+  if (appendFailure)
+    reasons.push(
+      `event-store-not-writable: ${appendFailure.code} since ${appendFailure.since} (${appendFailure.error})${appendFailure.probe ? `; probe: ${appendFailure.probe}` : ''}`,
+    );
+  return reasons;
+}
+
+function projectionsNotRunning(projections: readonly ProjectionReport[]): string[] {
+  return projections.flatMap((p) => {
     if (p.state === 'failed')
       return [`${p.projection}: failed${p.failure ? ` at ${p.failure.at} (${p.failure.message})` : ''}`];
     if (p.state === 'reconnecting') {
