@@ -1,14 +1,15 @@
 /**
  * Readiness of the real process against the disk its embedded stores write to: started with
  * HEALTH_MIN_FREE_DISK_BYTES above the free space of DATA_DIR's filesystem, it is live but not
- * ready (`disk-low`) and /health says degraded with the figures; started again on the same data
- * with a threshold below it, ready. The flip at run time, within a second, is in
+ * ready (`disk-low`), /health says degraded with the figures and the metrics say `ledger_ready 0`;
+ * started again on the same data with a threshold below it, ready (`ledger_ready 1`). The flip at run time, within a second, is in
  * apps/api/src/health/health.int-spec.ts.
  */
 import { statfsSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { removeDataDir, startApi, tempDataDir, type ApiProcess } from './support/api-process.js';
 import { request } from './support/http.js';
+import { sample, scrape, seriesKey } from './support/prometheus.js';
 
 describe('readiness and the disk', () => {
   const dataDir = tempDataDir();
@@ -20,6 +21,12 @@ describe('readiness and the disk', () => {
   });
   afterAll(() => removeDataDir(dataDir));
 
+  const metrics = async (process: ApiProcess) => {
+    const url = /metrics at (http:\/\/127\.0\.0\.1:\d+\/metrics)/.exec(process.output())?.[1];
+    if (!url) throw new Error(`No metrics address printed:\n${process.output()}`);
+    return (await scrape(url)).samples;
+  };
+
   const free = () => {
     const fs = statfsSync(dataDir);
     return fs.bavail * fs.bsize;
@@ -27,7 +34,7 @@ describe('readiness and the disk', () => {
 
   it('is live but not ready while DATA_DIR has less free space than HEALTH_MIN_FREE_DISK_BYTES', async () => {
     const threshold = free() * 4;
-    api = await startApi({ dataDir, env: { HEALTH_MIN_FREE_DISK_BYTES: String(threshold) } });
+    api = await startApi({ dataDir, env: { HEALTH_MIN_FREE_DISK_BYTES: String(threshold), METRICS_PORT: '0' } });
     expect((await request(api.url).get('/health/live')).status).toBe(200);
     const ready = await request(api.url).get('/health/ready');
     expect({ status: ready.status, body: ready.body }).toEqual({
@@ -50,16 +57,23 @@ describe('readiness and the disk', () => {
       disk: { status: 'low', path: expect.any(String), freeBytes: expect.any(Number), minFreeBytes: threshold },
       appendFailure: null,
     });
+    const samples = await metrics(api);
+    expect(samples.get(seriesKey('ledger_ready'))).toBe(0);
+    expect(sample(samples, 'ledger_disk_free_bytes')).toBeGreaterThan(0);
+    expect(sample(samples, 'ledger_disk_free_bytes')).toBeLessThan(threshold);
   });
 
   it('is ready on the same data with a threshold below the free space', async () => {
     const threshold = Math.floor(free() / 4);
-    api = await startApi({ dataDir, env: { HEALTH_MIN_FREE_DISK_BYTES: String(threshold) } });
+    api = await startApi({ dataDir, env: { HEALTH_MIN_FREE_DISK_BYTES: String(threshold), METRICS_PORT: '0' } });
     const ready = await request(api.url).get('/health/ready');
     expect({ status: ready.status, body: ready.body }).toEqual({ status: 200, body: { status: 'ready', reasons: [] } });
     expect((await request(api.url).get('/health')).body).toMatchObject({
       status: 'ok',
       writes: { disk: { status: 'ok', minFreeBytes: threshold }, appendFailure: null },
     });
+    const samples = await metrics(api);
+    expect(sample(samples, 'ledger_ready')).toBe(1);
+    expect(sample(samples, 'ledger_disk_free_bytes')).toBeGreaterThan(threshold);
   });
 });

@@ -40,6 +40,7 @@ import { RecoveryRoutes } from './recoveries/recovery.routes.js';
 import { RecordIrregularityRoute } from './irregularities/record-irregularity.route.js';
 import { FollowUpIrregularityRoute } from './irregularities/follow-up-irregularity.route.js';
 import { HealthController } from './health/health.controller.js';
+import { HealthReports } from './health/health-reports.js';
 import { WriteReadiness } from './health/write-readiness.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { IdempotencyInterceptor, isOutcomeUnknown } from './idempotency/idempotency.interceptor.js';
@@ -133,6 +134,7 @@ export class ApiModule {
         LedgerMetrics,
         MetricsEndpoint,
         WriteReadiness,
+        HealthReports,
         {
           provide: CommandPipeline,
           inject: [EVENT_STORE, CLOCK, LedgerMetrics, WriteReadiness],

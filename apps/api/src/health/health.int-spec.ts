@@ -27,6 +27,7 @@ import { serveLikeMain } from '../../test-support/serve-like-main.js';
 import { APP_CONFIG } from '../infrastructure/app-config.provider.js';
 import { EVENT_STORE_INFO } from '../infrastructure/event-store.provider.js';
 import { ReadSide } from '../queries/read-side.js';
+import { HealthReports } from './health-reports.js';
 import { HealthController } from './health.controller.js';
 import { WRITE_PROBE_FILE, WriteReadiness } from './write-readiness.js';
 
@@ -70,6 +71,7 @@ describe('health routes', () => {
       providers: [
         ReadSide,
         WriteReadiness,
+        HealthReports,
         { provide: APP_CONFIG, useValue: config },
         { provide: EVENT_STORE, useValue: options.eventStore ?? events },
         { provide: READ_MODEL_STORE, useValue: readModels },
