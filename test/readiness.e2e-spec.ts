@@ -21,9 +21,9 @@ describe('readiness and the disk', () => {
   });
   afterAll(() => removeDataDir(dataDir));
 
-  const metrics = async (process: ApiProcess) => {
-    const url = /metrics at (http:\/\/127\.0\.0\.1:\d+\/metrics)/.exec(process.output())?.[1];
-    if (!url) throw new Error(`No metrics address printed:\n${process.output()}`);
+  const metrics = async (running: ApiProcess) => {
+    const url = /metrics at (http:\/\/127\.0\.0\.1:\d+\/metrics)/.exec(running.output())?.[1];
+    if (!url) throw new Error(`No metrics address printed:\n${running.output()}`);
     return (await scrape(url)).samples;
   };
 
