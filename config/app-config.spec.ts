@@ -85,6 +85,15 @@ describe('configuration', () => {
     );
   });
 
+  it('is not ready below 256 MiB free on the disk of DATA_DIR unless HEALTH_MIN_FREE_DISK_BYTES says otherwise', () => {
+    expect(loadConfig({}).healthMinFreeDiskBytes).toBe(268_435_456);
+    expect(loadConfig({ HEALTH_MIN_FREE_DISK_BYTES: '0' }).healthMinFreeDiskBytes).toBe(0);
+    expect(loadConfig({ HEALTH_MIN_FREE_DISK_BYTES: '1073741824' }).healthMinFreeDiskBytes).toBe(1_073_741_824);
+    expect(() => loadConfig({ HEALTH_MIN_FREE_DISK_BYTES: '1GB' })).toThrow(
+      'HEALTH_MIN_FREE_DISK_BYTES must be an integer from 0 to 9007199254740991, got "1GB"',
+    );
+  });
+
   it('runs on the KurrentDB simulator and with injected faults only outside production, and names a bad fault', () => {
     expect(
       loadConfig({

@@ -2,7 +2,7 @@ import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { AppConfig } from '@app/config';
-import { CommandPipeline, type Clock } from '@app/commands';
+import { CommandPipeline, allObservers, type Clock } from '@app/commands';
 import { EVENT_STORE, type EventStore } from '@app/event-store';
 import { READ_MODEL_STORE } from '@app/read-models';
 import { openIdempotencyStore, openReadModelStore, openVault } from '@app/config';
@@ -40,6 +40,8 @@ import { RecoveryRoutes } from './recoveries/recovery.routes.js';
 import { RecordIrregularityRoute } from './irregularities/record-irregularity.route.js';
 import { FollowUpIrregularityRoute } from './irregularities/follow-up-irregularity.route.js';
 import { HealthController } from './health/health.controller.js';
+import { HealthReports } from './health/health-reports.js';
+import { WriteReadiness } from './health/write-readiness.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { IdempotencyInterceptor, isOutcomeUnknown } from './idempotency/idempotency.interceptor.js';
 import { LedgerMetrics } from './observability/ledger-metrics.js';
@@ -131,11 +133,13 @@ export class ApiModule {
         ...eventStoreProviders,
         LedgerMetrics,
         MetricsEndpoint,
+        WriteReadiness,
+        HealthReports,
         {
           provide: CommandPipeline,
-          inject: [EVENT_STORE, CLOCK, LedgerMetrics],
-          useFactory: (store: EventStore, clock: Clock, metrics: LedgerMetrics) =>
-            new CommandPipeline(store, clock, { observer: metrics }),
+          inject: [EVENT_STORE, CLOCK, LedgerMetrics, WriteReadiness],
+          useFactory: (store: EventStore, clock: Clock, metrics: LedgerMetrics, writes: WriteReadiness) =>
+            new CommandPipeline(store, clock, { observer: allObservers(metrics, writes) }),
         },
         ExecuteCommandHandler,
         Commands,

@@ -955,7 +955,7 @@ export interface paths {
         };
         /**
          * Whether this process is ready for traffic
-         * @description No key needed. For load balancers and orchestrators: 503 while a projection has failed or is reconnecting (its reads would be stale and read-your-writes would wait), the read models cannot be read or the event store cannot be reached; 200 otherwise. `/health` says more.
+         * @description No key needed. For load balancers and orchestrators: 503 while a projection has failed or is reconnecting (its reads would be stale and read-your-writes would wait), the read models cannot be read, the event store cannot be reached, the filesystem of DATA_DIR has less free space than HEALTH_MIN_FREE_DISK_BYTES (`disk-low`; embedded stores only, checked at most once a second), or the last append failed for the store (`event-store-not-writable`: unavailable, disk full, I/O error) and no append or probe has landed since; 200 otherwise. `/health` says more.
          */
         get: operations["getReadiness"];
         put?: never;
@@ -4871,7 +4871,7 @@ export interface components {
             error: string;
         };
         /**
-         * @description degraded: a projection failed or is reconnecting, or the read models cannot be read
+         * @description degraded: a projection failed or is reconnecting, the read models cannot be read, or a write would not land (`writes`: the disk is low, or the last append failed for the store)
          * @enum {string}
          */
         HealthStatus: "ok" | "degraded";
@@ -4903,13 +4903,91 @@ export interface components {
             /** @description Where its log ends; null when empty */
             headPosition: string | null;
         };
+        /**
+         * @description low: fewer free bytes than HEALTH_MIN_FREE_DISK_BYTES (not ready)
+         * @enum {string}
+         */
+        DiskSpaceStatus: "ok" | "low";
+        DiskSpace: {
+            /** @description low: fewer free bytes than HEALTH_MIN_FREE_DISK_BYTES (not ready) */
+            status: components["schemas"]["DiskSpaceStatus"];
+            /**
+             * @description DATA_DIR, where the embedded stores keep their files
+             * @example /data
+             */
+            path: string;
+            /**
+             * @description Bytes free for the process on its filesystem (statfs: bavail × bsize), read at most once a second
+             * @example 53687091200
+             */
+            freeBytes: number;
+            /**
+             * @description HEALTH_MIN_FREE_DISK_BYTES
+             * @example 268435456
+             */
+            minFreeBytes: number;
+        };
+        /**
+         * @description The free space could not be read (not ready)
+         * @enum {string}
+         */
+        DiskUnreadableStatus: "unreadable";
+        DiskUnreadable: {
+            /** @description The free space could not be read (not ready) */
+            status: components["schemas"]["DiskUnreadableStatus"];
+            /** @description DATA_DIR */
+            path: string;
+            /** @description Why */
+            error: string;
+        };
+        /**
+         * @description No store keeps its files in DATA_DIR
+         * @enum {string}
+         */
+        DiskNotCheckedStatus: "not-checked";
+        DiskNotChecked: {
+            /** @description No store keeps its files in DATA_DIR */
+            status: components["schemas"]["DiskNotCheckedStatus"];
+            /**
+             * @description Why not
+             * @example no store keeps its files in DATA_DIR (KurrentDB, MongoDB)
+             */
+            why: string;
+        };
+        AppendFailure: {
+            /**
+             * @description The store error's code, with the engine's when it gave one
+             * @example EVENT_STORE_UNAVAILABLE (SQLITE_FULL)
+             */
+            code: string;
+            /**
+             * @description The error
+             * @example EventStoreUnavailableError: The event store could not write: SqliteError: database or disk is full
+             */
+            error: string;
+            /**
+             * Format: date-time
+             * @description When appends began to fail (the first failure since the last append that landed)
+             */
+            since: string;
+            /** @description Why the last probe did not land either (a file written and synced in DATA_DIR on the embedded store; a read on KurrentDB), tried at most once a second; null before the first */
+            probe: string | null;
+        };
+        WritesHealth: {
+            /** @description The free space where the embedded stores write */
+            disk: components["schemas"]["DiskSpace"] | components["schemas"]["DiskUnreadable"] | components["schemas"]["DiskNotChecked"];
+            /** @description The last append failed for the store (unavailable, disk full, I/O error; not a conflict) and no append or probe has landed since: not ready. Null otherwise */
+            appendFailure: components["schemas"]["AppendFailure"] | null;
+        };
         Health: {
-            /** @description degraded: a projection failed or is reconnecting, or the read models cannot be read */
+            /** @description degraded: a projection failed or is reconnecting, the read models cannot be read, or a write would not land (`writes`: the disk is low, or the last append failed for the store) */
             status: components["schemas"]["HealthStatus"];
             /** @description The event store */
             eventStore: components["schemas"]["EventStoreHealth"];
             /** @description The projections */
             readModels: components["schemas"]["ReadModelsHealth"] | components["schemas"]["ReadModelsUnreadable"];
+            /** @description Whether a write would land: the disk of DATA_DIR and the last append */
+            writes: components["schemas"]["WritesHealth"];
         };
         /**
          * @description The event store cannot be reached
@@ -4939,18 +5017,22 @@ export interface components {
             status: components["schemas"]["HealthUnavailable"];
             /** @description The event store */
             eventStore: components["schemas"]["EventStoreUnavailable"];
+            /** @description Whether a write would land: the disk of DATA_DIR and the last append */
+            writes: components["schemas"]["WritesHealth"];
         };
         /**
-         * @description not-ready: a projection failed or is reconnecting, the read models cannot be read, or the event store cannot be reached
+         * @description not-ready: a projection failed or is reconnecting, the read models cannot be read, the event store cannot be reached, the disk of DATA_DIR is low (`disk-low`) or the last append failed for the store (`event-store-not-writable`)
          * @enum {string}
          */
         ReadinessStatus: "ready" | "not-ready";
         Readiness: {
-            /** @description not-ready: a projection failed or is reconnecting, the read models cannot be read, or the event store cannot be reached */
+            /** @description not-ready: a projection failed or is reconnecting, the read models cannot be read, the event store cannot be reached, the disk of DATA_DIR is low (`disk-low`) or the last append failed for the store (`event-store-not-writable`) */
             status: components["schemas"]["ReadinessStatus"];
             /**
              * @description Why it is not ready, one line each; empty when ready
              * @example [
+             *       "disk-low: 104857600 bytes free on the filesystem of /data, below HEALTH_MIN_FREE_DISK_BYTES (268435456)",
+             *       "event-store-not-writable: EVENT_STORE_UNAVAILABLE since 2026-11-25T10:00:00.000Z (EventStoreUnavailableError: The event store could not write: SqliteError: database or disk is full); probe: Error: ENOSPC: no space left on device",
              *       "grant-summaries: reconnecting since 2026-11-25T10:00:00.000Z, next attempt at 2026-11-25T10:00:05.000Z (EventStoreUnavailableError: connection reset)"
              *     ]
              */
@@ -12174,7 +12256,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The event store answers: `ok`, or `degraded` when a projection stopped or is reconnecting */
+            /** @description The event store answers: `ok`, or `degraded` when a projection stopped or is reconnecting, the read models cannot be read, the disk of DATA_DIR is below HEALTH_MIN_FREE_DISK_BYTES or the last append failed for the store (`writes` says which) */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -25,6 +25,8 @@ export interface AppendReport {
   /** `conflict`: another writer moved a stream first (the command decides again). */
   readonly result: 'appended' | 'conflict' | 'failed';
   readonly seconds: number;
+  /** What the store threw, when the append did not land (a conflict or a failure). */
+  readonly error?: unknown;
 }
 
 /**
@@ -34,4 +36,12 @@ export interface AppendReport {
 export interface CommandObserver {
   commandEnded(report: CommandReport): void;
   appendEnded(report: AppendReport): void;
+}
+
+/** One observer that tells each of several, in order (metrics, readiness). */
+export function allObservers(...observers: readonly CommandObserver[]): CommandObserver {
+  return {
+    commandEnded: (report) => observers.forEach((o) => o.commandEnded(report)),
+    appendEnded: (report) => observers.forEach((o) => o.appendEnded(report)),
+  };
 }

@@ -262,7 +262,12 @@ export class CommandPipeline {
             message: conflict ? 'another writer moved a stream first' : String(error),
           });
           this.observe((o) =>
-            o.appendEnded({ ...size, result: conflict ? 'conflict' : 'failed', seconds: secondsSince(started) }),
+            o.appendEnded({
+              ...size,
+              result: conflict ? 'conflict' : 'failed',
+              seconds: secondsSince(started),
+              error,
+            }),
           );
           throw error;
         }

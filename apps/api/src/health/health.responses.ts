@@ -64,33 +64,88 @@ export class ReadModelsUnreadable {
   @Text('Why the read-model store could not be read') error!: string;
 }
 
+export class DiskSpace {
+  @OneOf(['ok', 'low'], 'DiskSpaceStatus', 'low: fewer free bytes than HEALTH_MIN_FREE_DISK_BYTES (not ready)')
+  status!: string;
+  @Text('DATA_DIR, where the embedded stores keep their files', { example: '/data' }) path!: string;
+  @Count('Bytes free for the process on its filesystem (statfs: bavail × bsize), read at most once a second', {
+    example: 53_687_091_200,
+  })
+  freeBytes!: number;
+  @Count('HEALTH_MIN_FREE_DISK_BYTES', { example: 268_435_456 }) minFreeBytes!: number;
+}
+
+export class DiskUnreadable {
+  @OneOf(['unreadable'], 'DiskUnreadableStatus', 'The free space could not be read (not ready)') status!: string;
+  @Text('DATA_DIR') path!: string;
+  @Text('Why') error!: string;
+}
+
+export class DiskNotChecked {
+  @OneOf(['not-checked'], 'DiskNotCheckedStatus', 'No store keeps its files in DATA_DIR') status!: string;
+  @Text('Why not', { example: 'no store keeps its files in DATA_DIR (KurrentDB, MongoDB)' }) why!: string;
+}
+
+export class AppendFailure {
+  @Text("The store error's code, with the engine's when it gave one", {
+    example: 'EVENT_STORE_UNAVAILABLE (SQLITE_FULL)',
+  })
+  code!: string;
+  @Text('The error', {
+    example: 'EventStoreUnavailableError: The event store could not write: SqliteError: database or disk is full',
+  })
+  error!: string;
+  @Instant('When appends began to fail (the first failure since the last append that landed)') since!: string;
+  @Text(
+    'Why the last probe did not land either (a file written and synced in DATA_DIR on the embedded store; a read on KurrentDB), tried at most once a second; null before the first',
+    { nullable: true },
+  )
+  probe!: string | null;
+}
+
+@ApiExtraModels(DiskSpace, DiskUnreadable, DiskNotChecked)
+export class WritesHealth {
+  @Either([DiskSpace, DiskUnreadable, DiskNotChecked], 'The free space where the embedded stores write')
+  disk!: DiskSpace | DiskUnreadable | DiskNotChecked;
+  @Nested(
+    AppendFailure,
+    'The last append failed for the store (unavailable, disk full, I/O error; not a conflict) and no append or probe has landed since: not ready. Null otherwise',
+    { nullable: true },
+  )
+  appendFailure!: AppendFailure | null;
+}
+
 @ApiExtraModels(ReadModelsHealth, ReadModelsUnreadable)
 export class Health {
   @OneOf(
     ['ok', 'degraded'],
     'HealthStatus',
-    'degraded: a projection failed or is reconnecting, or the read models cannot be read',
+    'degraded: a projection failed or is reconnecting, the read models cannot be read, or a write would not land (`writes`: the disk is low, or the last append failed for the store)',
   )
   status!: string;
   @Nested(EventStoreHealth, 'The event store') eventStore!: EventStoreHealth;
   @Either([ReadModelsHealth, ReadModelsUnreadable], 'The projections') readModels!:
     ReadModelsHealth | ReadModelsUnreadable;
+  @Nested(WritesHealth, 'Whether a write would land: the disk of DATA_DIR and the last append') writes!: WritesHealth;
 }
 
 export class HealthUnavailableResponse {
   @OneOf(['unavailable'], 'HealthUnavailable', 'The event store cannot be reached') status!: 'unavailable';
   @Nested(EventStoreUnavailable, 'The event store') eventStore!: EventStoreUnavailable;
+  @Nested(WritesHealth, 'Whether a write would land: the disk of DATA_DIR and the last append') writes!: WritesHealth;
 }
 
 export class Readiness {
   @OneOf(
     ['ready', 'not-ready'],
     'ReadinessStatus',
-    'not-ready: a projection failed or is reconnecting, the read models cannot be read, or the event store cannot be reached',
+    'not-ready: a projection failed or is reconnecting, the read models cannot be read, the event store cannot be reached, the disk of DATA_DIR is low (`disk-low`) or the last append failed for the store (`event-store-not-writable`)',
   )
   status!: string;
   @Texts('Why it is not ready, one line each; empty when ready', {
     example: [
+      'disk-low: 104857600 bytes free on the filesystem of /data, below HEALTH_MIN_FREE_DISK_BYTES (268435456)',
+      'event-store-not-writable: EVENT_STORE_UNAVAILABLE since 2026-11-25T10:00:00.000Z (EventStoreUnavailableError: The event store could not write: SqliteError: database or disk is full); probe: Error: ENOSPC: no space left on device',
       'grant-summaries: reconnecting since 2026-11-25T10:00:00.000Z, next attempt at 2026-11-25T10:00:05.000Z (EventStoreUnavailableError: connection reset)',
     ],
   })

@@ -111,6 +111,18 @@ export class LedgerMetrics implements CommandObserver {
     registers: [this.registry],
   });
 
+  private readonly ready = new Gauge({
+    name: 'ledger_ready',
+    help: '1 when GET /health/ready would answer 200 (a write would land, the projections run), 0 when it would answer 503.',
+    registers: [this.registry],
+  });
+
+  private readonly diskFree = new Gauge({
+    name: 'ledger_disk_free_bytes',
+    help: 'Bytes free on the filesystem of DATA_DIR (absent when no store keeps its files there: KurrentDB and MongoDB).',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
@@ -143,6 +155,13 @@ export class LedgerMetrics implements CommandObserver {
       if (projection.lag !== null) this.lag.set(labels, Number(projection.lag));
       this.failed.set(labels, projection.failure === null ? 0 : 1);
     }
+  }
+
+  /** Readiness as the scrape finds it; `freeBytes` null: the disk is not checked, or could not be read. */
+  readinessObserved(ready: boolean, freeBytes: number | null): void {
+    this.ready.set(ready ? 1 : 0);
+    if (freeBytes === null) this.diskFree.reset();
+    else this.diskFree.set(freeBytes);
   }
 
   exposition(): Promise<string> {

@@ -11,6 +11,7 @@ import {
 import type { AppConfig } from '@app/config';
 import { EVENT_STORE, type EventStore } from '@app/event-store';
 import { APP_CONFIG } from '../infrastructure/app-config.provider.js';
+import { HealthReports, notReady } from '../health/health-reports.js';
 import { ReadSide } from '../queries/read-side.js';
 import { LedgerMetrics } from './ledger-metrics.js';
 import { stopTracing } from './tracing.js';
@@ -33,6 +34,7 @@ export class MetricsEndpoint implements OnApplicationBootstrap, BeforeApplicatio
     private readonly metrics: LedgerMetrics,
     private readonly readSide: ReadSide,
     @Inject(EVENT_STORE) private readonly events: EventStore,
+    private readonly health: HealthReports,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -91,5 +93,8 @@ export class MetricsEndpoint implements OnApplicationBootstrap, BeforeApplicatio
             () => null,
           );
     this.metrics.storesObserved(head, projections);
+    const report = await this.health.report();
+    const disk = report.writes.disk;
+    this.metrics.readinessObserved(notReady(report).length === 0, 'freeBytes' in disk ? disk.freeBytes : null);
   }
 }

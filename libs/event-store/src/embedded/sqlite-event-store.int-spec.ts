@@ -10,7 +10,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { BUILT_WRITER_SCRIPT, newEvent } from '../../test-support/event-store.adapters.js';
-import { AppendOutcomeUnknownError, ConcurrencyError, EventDecodingError } from '../event-store.errors.js';
+import {
+  AppendOutcomeUnknownError,
+  ConcurrencyError,
+  EventDecodingError,
+  EventStoreUnavailableError,
+} from '../event-store.errors.js';
 import { EventTypeRegistry } from '../serialization/event-type-registry.js';
 import { UpcastingEventStore } from '../serialization/upcasting-event-store.js';
 import { SqliteEventStore } from './sqlite-event-store.js';
@@ -252,6 +257,20 @@ if (!writerScript) console.warn(`The writer thread's tests are SKIPPED: no build
     const again = await store.append({ stream: 'bid-b3', expected: 'no_stream', events: [newEvent()] });
     expect(again.revision).toBe(0);
     expect((await store.readStream('bid-b3')).map((e) => e.revision)).toEqual([0]);
+  });
+
+  it("fails a group its thread could not commit as the store unavailable, with SQLite's code as the cause's (readiness names it)", async () => {
+    const store = open();
+    await store.append({ stream: 'bid-b1', expected: 'no_stream', events: [newEvent()] });
+    const other = new Database(file);
+    other.exec("CREATE TRIGGER no_room BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'no room'); END");
+    other.close();
+    const failed = store.append({ stream: 'bid-b2', expected: 'no_stream', events: [newEvent()] });
+    await expect(failed).rejects.toBeInstanceOf(EventStoreUnavailableError);
+    await expect(failed).rejects.toMatchObject({
+      message: expect.stringContaining('no room'),
+      cause: { code: 'SQLITE_CONSTRAINT_TRIGGER' },
+    });
   });
 
   it('commits what was queued before it closes: every append acknowledged is there when the file is opened again', async () => {

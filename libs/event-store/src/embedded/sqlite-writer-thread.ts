@@ -22,7 +22,8 @@ export type ToWriter =
 export type FromWriter =
   | { readonly kind: 'ready'; readonly journalMode: string; readonly synchronous: number }
   | { readonly kind: 'committed'; readonly id: number; readonly outcomes: AppendOutcome[] }
-  | { readonly kind: 'failed'; readonly id: number; readonly message: string }
+  /** `code`: SQLite's (SQLITE_FULL, SQLITE_IOERR…), when the error had one. */
+  | { readonly kind: 'failed'; readonly id: number; readonly message: string; readonly code: string | null }
   | { readonly kind: 'closed' };
 
 /** The writer's script beside this module in the build; null when running from the sources (tests), where none is compiled. */
@@ -106,7 +107,12 @@ export class SqliteWriterThread {
         if (!waiting) return;
         this.inFlight.delete(message.id);
         if (message.kind === 'committed') waiting.resolve(message.outcomes);
-        else waiting.reject(new EventStoreUnavailableError(`The event store could not write: ${message.message}`));
+        else
+          waiting.reject(
+            new EventStoreUnavailableError(`The event store could not write: ${message.message}`, {
+              cause: Object.assign(new Error(message.message), { code: message.code }),
+            }),
+          );
       });
       worker.once('error', (error) => reject(error));
     });

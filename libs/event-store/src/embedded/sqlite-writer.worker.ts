@@ -27,7 +27,8 @@ port.on('message', (message: ToWriter) => {
   try {
     tell({ kind: 'committed', id: message.id, outcomes: commit(message.group) });
   } catch (error) {
-    tell({ kind: 'failed', id: message.id, message: String(error) });
+    const code = typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : null;
+    tell({ kind: 'failed', id: message.id, message: String(error), code });
   }
 });
 
