@@ -3,3 +3,5 @@ export * from './project-files.js';
 export * from './stores.js';
 export * from './territory.js';
 export * from './progress.js';
+export * from './json-logger.js';
+export * from './projection-metrics.js';

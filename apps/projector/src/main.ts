@@ -1,15 +1,31 @@
 import { Logger } from '@nestjs/common';
-import { loadConfigOrExit, openAnchorer, projectorOwner, openEventStore, openReadModelStore } from '@app/config';
-import { FUNDING_PROJECTIONS, Projector, type RunnerStatus } from '@app/read-models';
+import type { Server } from 'node:http';
+import {
+  JsonLogger,
+  createLogger,
+  loadConfigOrExit,
+  openAnchorer,
+  projectorOwner,
+  openEventStore,
+  openReadModelStore,
+} from '@app/config';
+import { FUNDING_PROJECTIONS, Projector, type BatchReport, type RunnerStatus } from '@app/read-models';
 import { formatPosition } from '@app/event-store';
+import { ProjectorMetrics, serveMetrics } from './projector-metrics.js';
+
+/** The `service` of the projector process's log lines (the API's are cohesion-ledger-api). */
+const PROJECTOR_SERVICE = 'cohesion-ledger-projector';
 
 /**
  * The projector as a process of its own (docker-compose runs it beside the API): follows the
- * event log from each projection's checkpoint and keeps the read models up to date.
+ * event log from each projection's checkpoint and keeps the read models up to date. Logs as JSON
+ * lines as the API does (LOG_LEVEL, LOG_FORMAT), and serves GET /metrics when METRICS_PORT is set.
  */
 async function main(): Promise<void> {
   const logger = new Logger('Projector');
   const config = loadConfigOrExit({ serveApi: false });
+  // JSON lines from here on (docs/operations.md); a configuration that cannot load is reported as text above.
+  Logger.overrideLogger(new JsonLogger(await createLogger(config, PROJECTOR_SERVICE)));
   const events = await openEventStore(config);
   const readModels = await openReadModelStore(config);
   // The anchors of the audit trail are written where the projector runs: one writer per store
@@ -31,10 +47,30 @@ async function main(): Promise<void> {
       lease: { owner: projectorOwner('projector'), ttlMs: config.projectorLeaseMs },
     },
   );
+  const metrics = new ProjectorMetrics();
+  const failed = new Set<string>();
+  projector.progress.on('batch', (batch: BatchReport) => metrics.batchCommitted(batch));
   // Reconnecting (its first attempt, every tenth, the recovery) and standing by are logged by the runners themselves.
   projector.progress.on('progress', (status?: RunnerStatus) => {
-    if (status?.state === 'failed') logger.error(`${status.projection} stopped: ${status.failure?.message}`);
+    if (status?.state !== 'failed') {
+      if (status) failed.delete(status.projection);
+      return;
+    }
+    if (failed.has(status.projection)) return;
+    failed.add(status.projection);
+    metrics.projectionFailed(status.projection);
+    logger.error(`${status.projection} stopped: ${status.failure?.message}`);
   });
+  let metricsServer: Server | null = null;
+  if (config.metricsPort !== null) {
+    metricsServer = await serveMetrics(
+      metrics,
+      config.metricsPort,
+      config.metricsHost,
+      async () => metrics.observed(await events.store.headPosition().catch(() => undefined), projector.statuses()),
+      (message) => logger.error(message),
+    );
+  }
   await projector.start();
   process.stdout.write(
     `cohesion-ledger projector running (events: ${events.adapter}, read models: ${readModels.adapter}, ${projector.leading ? `generation ${projector.activeGeneration}` : 'standing by: another projector holds the lease'})\n`,
@@ -53,6 +89,8 @@ async function main(): Promise<void> {
       }, config.anchorIntervalMs)
     : null;
 
+  // Each second, the projections' states and checkpoints, logged when they moved.
+  let reported = '';
   const report = setInterval(() => {
     const line = projector
       .statuses()
@@ -61,12 +99,16 @@ async function main(): Promise<void> {
           `${s.projection}=${s.state}${s.reconnecting ? `(attempt ${s.reconnecting.attempts}, next at ${s.reconnecting.nextAttemptAt.toISOString()})` : ''}@${s.checkpoint ? formatPosition(s.checkpoint) : '-'}`,
       )
       .join(' ');
-    process.stdout.write(`progress ${line}\n`);
+    if (line === reported) return;
+    reported = line;
+    logger.log(`progress ${line}`);
   }, 1000);
   const shutdown = async () => {
     clearInterval(report);
     if (anchors) clearInterval(anchors);
     await anchoring;
+    const server = metricsServer;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
     await projector.stop();
     await events.store.close();
     await readModels.store.close();

@@ -56,6 +56,22 @@ export interface RunnerStatus {
   readonly reconnecting: Reconnecting | null;
 }
 
+/**
+ * One committed batch, emitted as `batch` on the projector's progress emitter (the projector
+ * process's metrics and spans are fed from it).
+ */
+export interface BatchReport {
+  readonly projection: string;
+  readonly generation: number;
+  /** Events read in the batch (those the projection ignores included). */
+  readonly events: number;
+  /** The checkpoint it started from (null: the beginning of the log) and the one it committed. */
+  readonly from: LogPosition | null;
+  readonly to: LogPosition;
+  /** From its first event applied to its commit made, in seconds. */
+  readonly seconds: number;
+}
+
 export interface RunnerOptions {
   /** Ends once caught up with the log (a rebuild). */
   readonly stopWhenCaughtUp?: boolean;
@@ -206,8 +222,10 @@ export class ProjectionRunner {
       const read: ReadDocuments = (collection, ids) => this.persist(() => this.space.getMany(collection, ids));
       let batchEnd: LogPosition | null = null;
       let pending = 0;
+      let batchStarted = 0;
       const flush = async () => {
         if (batchEnd === null) return;
+        const from = this.checkpoint;
         const move = { from: this.checkpoint ? toCheckpoint(this.checkpoint) : null, to: toCheckpoint(batchEnd) };
         const changes = documents.changes();
         await this.persist(async (retry) => {
@@ -218,8 +236,17 @@ export class ProjectionRunner {
         this.checkpoint = batchEnd;
         this.interruptionStored = false;
         documents.committed();
+        const report: BatchReport = {
+          projection: name,
+          generation: this.space.generation,
+          events: pending,
+          from,
+          to: batchEnd,
+          seconds: (performance.now() - batchStarted) / 1000,
+        };
         batchEnd = null;
         pending = 0;
+        this.progress.emit('batch', report);
         this.progress.emit('progress', this.status());
         // A commit ends a slice of work: let requests waiting on this process run before the next one.
         await nextTurn();
@@ -227,6 +254,7 @@ export class ProjectionRunner {
       /** Events that came together: where each goes, their documents read in one go, then applied in order. */
       const apply = async (events: readonly RecordedEvent[]) => {
         if (this.is('reconnecting')) this.resumed('catching-up');
+        if (pending === 0) batchStarted = performance.now();
         const planned: PlannedEvent[] = [];
         for (const event of events) {
           current = event;

@@ -12,6 +12,7 @@ export {
   ProjectionRunner,
   fromCheckpoint,
   toCheckpoint,
+  type BatchReport,
   type Reconnecting,
   type RunnerOptions,
   type RunnerState,

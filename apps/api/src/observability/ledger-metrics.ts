@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AppendReport, CommandObserver, CommandReport } from '@app/commands';
+import { projectionGauges } from '@app/config';
 import { parsePosition, type LogPosition } from '@app/event-store';
 import type { ProjectionHealth } from '../queries/read-side.js';
 
@@ -90,26 +91,8 @@ export class LedgerMetrics implements CommandObserver {
     registers: [this.registry],
   });
 
-  private readonly checkpoint = new Gauge({
-    name: 'ledger_projection_checkpoint_position',
-    help: 'The commit position each projection of the active generation has applied.',
-    labelNames: ['projection'] as const,
-    registers: [this.registry],
-  });
-
-  private readonly lag = new Gauge({
-    name: 'ledger_projection_lag_positions',
-    help: 'How far each projection is behind the head of the log, in positions (events on the embedded store).',
-    labelNames: ['projection'] as const,
-    registers: [this.registry],
-  });
-
-  private readonly failed = new Gauge({
-    name: 'ledger_projection_failed',
-    help: '1 for a projection stopped on an event it could not apply (GET /health names the event), 0 otherwise.',
-    labelNames: ['projection'] as const,
-    registers: [this.registry],
-  });
+  /** Shared with the projector process (config/projection-metrics.ts). */
+  private readonly projections = projectionGauges(this.registry);
 
   private readonly ready = new Gauge({
     name: 'ledger_ready',
@@ -151,9 +134,9 @@ export class LedgerMetrics implements CommandObserver {
     for (const projection of projections ?? []) {
       const labels = { projection: projection.projection };
       const at = projection.checkpoint === null ? null : parsePosition(projection.checkpoint);
-      this.checkpoint.set(labels, at === null ? 0 : Number(at.commit));
-      if (projection.lag !== null) this.lag.set(labels, Number(projection.lag));
-      this.failed.set(labels, projection.failure === null ? 0 : 1);
+      this.projections.checkpoint.set(labels, at === null ? 0 : Number(at.commit));
+      if (projection.lag !== null) this.projections.lag.set(labels, Number(projection.lag));
+      this.projections.failed.set(labels, projection.failure === null ? 0 : 1);
     }
   }
 
