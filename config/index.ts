@@ -5,3 +5,4 @@ export * from './territory.js';
 export * from './progress.js';
 export * from './json-logger.js';
 export * from './projection-metrics.js';
+export * from './tracing.js';

@@ -1,7 +1,8 @@
 /**
  * The projector as a process of its own, observed as the API is: JSON log lines naming its
  * service, and GET /metrics on its own listener (METRICS_PORT) with each projection's lag,
- * checkpoint and events projected, fed by the API's commands written through another process.
+ * checkpoint and events projected, and (OTEL_* as the API's) one span per committed batch, fed by
+ * the API's commands written through another process.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import { SqliteEventStore } from '@app/event-store';
 import { PROJECTOR_MAIN, removeDataDir, startApi, type ApiProcess } from './support/api-process.js';
 import { FundingClient } from './support/funding-requests.js';
+import { Collector } from './support/otlp-collector.js';
 import { sample, scrape, type Samples } from './support/prometheus.js';
 import { FUNDING_PROJECTIONS } from '@app/read-models';
 
@@ -27,8 +29,11 @@ describe('the projector process observed', () => {
   let projector: ChildProcess;
   let output = '';
   let metricsUrl: string;
+  let written = 0;
+  const collector = new Collector();
 
   beforeAll(async () => {
+    const endpoint = await collector.start();
     api = await startApi({ env: { RUN_PROJECTOR: 'false' } });
     projector = spawn(process.execPath, [PROJECTOR_MAIN], {
       env: {
@@ -40,6 +45,10 @@ describe('the projector process observed', () => {
         METRICS_PORT: '0',
         LOG_LEVEL: 'info',
         LOG_FORMAT: 'json',
+        OTEL_TRACES_EXPORTER: 'otlp',
+        OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: endpoint,
+        OTEL_BSP_SCHEDULE_DELAY: '100',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -58,6 +67,7 @@ describe('the projector process observed', () => {
     }
     await api?.stop();
     if (api) removeDataDir(api.dataDir);
+    await collector.stop();
   });
 
   it("projects the API's events and reports them: lag down to 0, events counted, checkpoints at the head", async () => {
@@ -69,7 +79,7 @@ describe('the projector process observed', () => {
     // The embedded log's head: its commit position is the count of events in it.
     const store = SqliteEventStore.open(join(api.dataDir, 'events.db'));
     const head = await store.headPosition().finally(() => store.close());
-    const written = Number(head?.commit ?? 0);
+    written = Number(head?.commit ?? 0);
     expect(written).toBeGreaterThanOrEqual(6);
     const names = FUNDING_PROJECTIONS.map((p) => p.name);
 
@@ -105,5 +115,20 @@ describe('the projector process observed', () => {
     expect(parsed.every((line) => line['service'] === 'cohesion-ledger-projector')).toBe(true);
     const progress = parsed.find((line) => String(line['msg']).startsWith('progress '));
     expect(progress).toMatchObject({ level: 'info', context: 'Projector' });
+  });
+
+  it('traces each committed batch: one span per batch, its projection, events and positions; all the events in them', async () => {
+    expect(written).toBeGreaterThan(0);
+    for (const { name: projection } of FUNDING_PROJECTIONS) {
+      const spans = () => collector.spans.filter((s) => s.name === `project ${projection}`);
+      const total = () => spans().reduce((sum, s) => sum + Number(s.attributes['ledger.batch.events']), 0);
+      await until(async () => (total() >= written ? true : null), `the spans of ${projection} cover the log`);
+      expect(total()).toBe(written);
+      const last = spans().at(-1)!;
+      expect(last.attributes).toMatchObject({ 'ledger.projection': projection, 'ledger.projection.generation': 1 });
+      expect(typeof last.attributes['ledger.position.to']).toBe('string');
+      expect(spans()[0]!.attributes['ledger.position.from']).toBe('');
+    }
+    expect(collector.payloads.join('\n')).toContain('cohesion-ledger-projector');
   });
 });

@@ -12,6 +12,7 @@ import {
 import { FUNDING_PROJECTIONS, Projector, type BatchReport, type RunnerStatus } from '@app/read-models';
 import { formatPosition } from '@app/event-store';
 import { ProjectorMetrics, serveMetrics } from './projector-metrics.js';
+import { batchSpan, startProjectorTracing } from './projector-tracing.js';
 
 /** The `service` of the projector process's log lines (the API's are cohesion-ledger-api). */
 const PROJECTOR_SERVICE = 'cohesion-ledger-projector';
@@ -47,9 +48,14 @@ async function main(): Promise<void> {
       lease: { owner: projectorOwner('projector'), ttlMs: config.projectorLeaseMs },
     },
   );
+  // Spans per batch when OTEL_TRACES_EXPORTER asks for them (docs/operations.md, Traces).
+  const stopTracing = await startProjectorTracing();
   const metrics = new ProjectorMetrics();
   const failed = new Set<string>();
-  projector.progress.on('batch', (batch: BatchReport) => metrics.batchCommitted(batch));
+  projector.progress.on('batch', (batch: BatchReport) => {
+    metrics.batchCommitted(batch);
+    if (stopTracing) batchSpan(batch);
+  });
   // Reconnecting (its first attempt, every tenth, the recovery) and standing by are logged by the runners themselves.
   projector.progress.on('progress', (status?: RunnerStatus) => {
     if (status?.state !== 'failed') {
@@ -112,6 +118,7 @@ async function main(): Promise<void> {
     await projector.stop();
     await events.store.close();
     await readModels.store.close();
+    await stopTracing?.();
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown());
