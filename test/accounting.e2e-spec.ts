@@ -7,9 +7,20 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Schemas } from '@app/client';
 import { KEYS, startApi, type ApiProcess } from './support/api-process.js';
 import { grantOf60k } from './support/expenditure-api.js';
-import { FundingClient, PROGRAMME_ID, actBody, dayFromNow } from './support/funding-requests.js';
+import {
+  FundingClient,
+  PROGRAMME_ID,
+  actBody,
+  awardBody,
+  bidBody,
+  claimItem,
+  dayFromNow,
+  openCallBody,
+  operationDates,
+} from './support/funding-requests.js';
 import { reply } from './support/ledger.js';
 import { stopAndRemove } from './support/running-api.js';
+import { exportedLog, untilAnswered } from './support/until-answered.js';
 
 /** The accounting year today falls in: 1 July to 30 June. */
 function accountingYearOf(day: string): string {
@@ -272,5 +283,116 @@ describe('the accounting function', () => {
     const outside = await apply({ ...body, cutOffDate: '2020-01-01' });
     expect(outside.body).toMatchObject({ statusCode: 422, code: 'INVALID_INPUT' });
     expect((await apply({ ...body, applicationId: 'x' }, KEYS.accountingOfficer)).body.code).toBe('NOTHING_TO_DECLARE');
+  });
+});
+
+describe('each payment declared once on the KurrentDB simulator, with faults injected in front of the adapter', () => {
+  it('answers racing applications, each sent again until answered, with one declaration of each payment', async () => {
+    const api = await startApi({
+      env: {
+        KURRENTDB_URL: 'kurrentdb-simulator://',
+        EVENT_STORE_FAULTS: 'commit-then-fail:0.05,unavailable:0.02,drop-subscription:0.01',
+        IDEMPOTENCY_LEASE_MS: '1000',
+      },
+    });
+    const client = new FundingClient(api.url);
+    const keyed = (key: string, principal: string) => ({ key: principal, headers: { 'Idempotency-Key': key } });
+    const asAnswer = async (
+      r: Promise<{ status: number; headers: Readonly<Record<string, string>>; body: object }>,
+    ) => {
+      const { status, headers, body } = await r;
+      return { status, headers, body: body as Record<string, unknown> };
+    };
+    try {
+      // A grant of EUR 60,000 at 60% of verified expenditure, its advance and an interim payment: each step sent until answered.
+      const opened = await untilAnswered(() =>
+        asAnswer(
+          client.tryOpenCall(
+            openCallBody({ selection: 'first-come', fundingRateBp: 6000, budgetCents: 20_000_000 }),
+            keyed('acc-call', KEYS.programmeManager),
+          ),
+        ),
+      );
+      const callId = String(opened.body['callId']);
+      const bid = await untilAnswered(() =>
+        asAnswer(
+          client.submitBid(callId, bidBody({ requestedCents: 6_000_000 }), keyed('acc-bid', KEYS.applicantService)),
+        ),
+      );
+      const bidId = String(bid.body['bidId']);
+      await untilAnswered(() =>
+        asAnswer(client.evaluateBid(bidId, { admissible: true, score: 80 }, keyed('acc-eval', KEYS.evaluator))),
+      );
+      const award = awardBody(bidId, 6_000_000, {
+        operation: { ...operationDates(), istatMunicipalityCode: '001272', totalEligibleCostCents: 10_000_000 },
+      });
+      const awarded = await untilAnswered(() =>
+        asAnswer(client.awardGrant(callId, award, keyed('acc-award', KEYS.programmeManager))),
+      );
+      expect(awarded.status).toBe(201);
+      const grantId = String(awarded.body['grantId']);
+      await untilAnswered(() =>
+        asAnswer(
+          client.recordDisbursement(
+            grantId,
+            { kind: 'advance', amountCents: 2_400_000 },
+            keyed('acc-advance', KEYS.financeOfficer),
+          ),
+        ),
+      );
+      const item = claimItem(5_000_000);
+      const claimed = await untilAnswered(() =>
+        asAnswer(
+          client.submitClaim(grantId, { kind: 'interim', items: [item] }, keyed('acc-claim', KEYS.applicantService)),
+        ),
+      );
+      const claimId = String(claimed.body['claimId']);
+      await untilAnswered(() =>
+        asAnswer(
+          client.verifyClaim(
+            claimId,
+            { eligibleCents: 5_000_000, cuts: [], checklistRef: 'CL-1', onTheSpot: false },
+            keyed('acc-verify', KEYS.controller),
+          ),
+        ),
+      );
+      const interim = await untilAnswered(() =>
+        asAnswer(
+          client.recordDisbursement(
+            grantId,
+            { kind: 'interim', amountCents: 600_000, claimId },
+            keyed('acc-interim', KEYS.financeOfficer),
+          ),
+        ),
+      );
+      expect(interim.status).toBe(201);
+
+      // Four applications at once, each sent again with its key until answered.
+      const apply = (i: number) => () =>
+        asAnswer(
+          reply(
+            client.as(KEYS.accountingOfficer).POST('/programmes/{programmeId}/payment-applications', {
+              params: { path: { programmeId: PROGRAMME_ID }, header: { 'Idempotency-Key': `acc-apply-${i}` } },
+              body: { applicationId: `sim-${i}`, fund: 'FSE', accountingYear: THIS_YEAR, cutOffDate: today },
+            }),
+          ),
+        );
+      const answers = await Promise.all([1, 2, 3, 4].map((i) => untilAnswered(apply(i))));
+      expect(answers.map((a) => a.status).sort()).toEqual([201, 422, 422, 422]);
+      for (const refused of answers.filter((a) => a.status === 422))
+        expect(refused.body['code']).toBe('NOTHING_TO_DECLARE');
+      const accepted = answers.find((a) => a.status === 201)!;
+      expect(accepted.body).toMatchObject({ totals: { publicContributionCents: 3_000_000, euShareCents: 1_200_000 } });
+
+      // In the log: one application, each payment in it once.
+      const log = await exportedLog(client);
+      const submitted = log.filter((e) => e.type === 'PaymentApplicationSubmitted');
+      expect(submitted).toHaveLength(1);
+      const lines = (submitted[0]!.data as { lines: Array<{ disbursementId: string }> }).lines;
+      expect(lines).toHaveLength(2);
+      expect(new Set(lines.map((l) => l.disbursementId)).size).toBe(2);
+    } finally {
+      await stopAndRemove(api);
+    }
   });
 });
