@@ -1,10 +1,13 @@
 /**
  * Jest runs TypeScript as ESM (NestJS 12 is ESM-only) through ts-jest's useESM, under
- * `node --experimental-vm-modules` (see the `test` script). Tiers are projects, named by suffix:
- *   unit      *.spec.ts beside the code (deciders, property tests)
- *   contract  *.contract-spec.ts, one suite per port run against every adapter
- *   integration *.int-spec.ts, an adapter's own behaviour on real files and processes
- *   e2e       test/*.e2e-spec.ts, which start the real process
+ * `node --experimental-vm-modules` (see the `jest` script). Tiers are projects, named by suffix:
+ *   unit        *.spec.ts beside the code (deciders, property tests)
+ *   contract    *.contract-spec.ts, one suite per port run against every adapter
+ *   integration *.int-spec.ts, an adapter's own behaviour on real files, in the test's process
+ *   process     *.process-spec.ts, which start and kill processes of their own (SIGKILL crash safety)
+ *   e2e         test/*.e2e-spec.ts, which start the real API and projector processes
+ * `npm test` runs the first three, a worker per core; `npm run test:slow` the last two, which
+ * start processes of their own and so run one suite at a time on a small machine (package.json).
  */
 const moduleNameMapper = {
   '^@app/funding$': '<rootDir>/libs/funding/src/index.ts',
@@ -43,10 +46,16 @@ export default {
       ...common,
       displayName: 'contract',
       testMatch: ['<rootDir>/{libs,apps}/**/*.contract-spec.ts'],
-      // The embedded store's writer thread runs its build (a worker thread loads JavaScript).
-      globalSetup: '<rootDir>/test/support/global-setup.mjs',
+      // The embedded store's writer thread, transpiled (a worker thread loads JavaScript).
+      globalSetup: '<rootDir>/test/support/fast-tier-setup.mjs',
     },
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/{libs,apps}/**/*.int-spec.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/{libs,apps}/**/*.int-spec.ts'],
+      globalSetup: '<rootDir>/test/support/fast-tier-setup.mjs',
+    },
+    { ...common, displayName: 'process', testMatch: ['<rootDir>/{libs,apps}/**/*.process-spec.ts'] },
     {
       ...common,
       displayName: 'e2e',

@@ -29,12 +29,12 @@ export interface StoreFixture {
 }
 
 /**
- * The embedded store's writer thread as the build compiles it (the contract and e2e tiers build it
- * first, test/support/global-setup.mjs): a worker thread loads JavaScript, not these sources.
+ * The embedded store's writer thread transpiled from these sources (the contract and integration
+ * tiers do it first, test/support/writer-thread-build.mjs): a worker thread loads JavaScript.
  */
 export const BUILT_WRITER_SCRIPT = join(
   process.cwd(),
-  'dist/apps/api/libs/event-store/src/embedded/sqlite-writer.worker.js',
+  'dist/test-support/writer-thread/libs/event-store/src/embedded/sqlite-writer.worker.js',
 );
 const builtWriter = existsSync(BUILT_WRITER_SCRIPT) ? pathToFileURL(BUILT_WRITER_SCRIPT) : null;
 
@@ -84,7 +84,9 @@ export const ADAPTERS: readonly AdapterUnderTest[] = [
   {
     // As the product runs it: appends committed on the store's writer thread.
     name: 'embedded (SQLite), writer thread',
-    skipped: builtWriter ? null : `no build of the writer thread at ${BUILT_WRITER_SCRIPT}: run npm run build`,
+    skipped: builtWriter
+      ? null
+      : `no writer thread at ${BUILT_WRITER_SCRIPT}: run node test/support/writer-thread-build.mjs`,
     async setUp(options) {
       return onAFile((file) =>
         SqliteEventStore.open(file, { ...options, pollIntervalMs: 20, writerThread: builtWriter }),

@@ -1,7 +1,7 @@
 /**
  * What the embedded store promises beyond the port's contract: contiguous positions, durable
  * settings, typed errors for stored events that cannot be decoded, and upcasting on read; and its
- * writer thread (from the build): its settings, two of them on one file, a thread that dies, closing.
+ * writer thread (transpiled for the tests, test/support/writer-thread-build.mjs): its settings, two of them on one file, a thread that dies, closing.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
