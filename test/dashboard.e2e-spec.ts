@@ -2,7 +2,7 @@
  * The read-only dashboard at /app, as a person meets it: the real API process with a lifecycle
  * written through its commands, then headless Chromium (Debian's, through playwright-core) enters
  * a key and reads each page, taking a screenshot of each (into docs/screenshots/ for the README with
- * SCREENSHOTS=1: `SCREENSHOTS=1 npm test -- test/dashboard`).
+ * SCREENSHOTS=1: `SCREENSHOTS=1 npm run test:slow -- test/dashboard`).
  * Without /usr/bin/chromium the browser suite is reported as skipped.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
