@@ -166,6 +166,7 @@ describe('starting', () => {
     expect(none.output).toContain('VAULT_KEY or VAULT_KEY_FILE is required in production');
     expect(none.output).toContain('AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE is required in production');
     expect(none.output).toContain('AUDIT_PUBLIC_KEYS is required in production');
+    expect(none.output).toContain('AUDIT_WITNESS_DIR is required in production');
 
     const dev = await startApiExpectingRefusal({
       NODE_ENV: 'production',

@@ -365,6 +365,20 @@ describe('the chain of anchors and its witness (someone with write access to DAT
     expect(result.ok).toBe(false);
   });
 
+  it('without a key, a log whose anchors were all deleted does not pass: nothing vouches for it', async () => {
+    edit((db) => {
+      db.prepare('DELETE FROM events WHERE stream = ?').run(ANCHOR_STREAM);
+      renumber(db);
+      rewrite(db, raiseBid, { redigestAnchors: false });
+    });
+    const result = await verifyLog(store, { keys: null });
+    expect(result.anchors.checked).toBe(0);
+    expect(reasons(result)).toEqual([
+      '-: no public key to check the anchors\u2019 signatures with, so nothing vouches for the log: set AUDIT_PUBLIC_KEYS',
+    ]);
+    expect(result.ok).toBe(false);
+  });
+
   it('refuses to witness a different anchor under a sequence it holds, and takes the same one again', async () => {
     const [kept] = await witness.read();
     await expect(witness.record(kept!)).resolves.toBeUndefined();
