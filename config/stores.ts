@@ -382,6 +382,8 @@ export function openAnchorer(config: AppConfig, opened: OpenedEventStore, now: (
     throw new Error(
       'AUDIT_WITNESS_DIR is required in production to write anchors: the mount of the append-only store every signed anchor is also written to, outside DATA_DIR (docs/operations.md)',
     );
+  // Created now, not at the first anchor: verification reads it from the start.
+  if (config.auditWitnessDir !== null) mkdirSync(config.auditWitnessDir, { recursive: true });
   return new Anchorer(opened.written, { signer: anchorSigner(config), now, witness: anchorWitness(config) });
 }
 

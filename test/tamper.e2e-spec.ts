@@ -100,6 +100,7 @@ describe('the chain of anchors against its witness, on a copy of the data direct
   let dataDir: string;
   let witness: string;
   let bidId: string;
+  let served: Awaited<ReturnType<FundingClient['verifyLog']>>;
   const copies: string[] = [];
 
   beforeAll(async () => {
@@ -116,6 +117,7 @@ describe('the chain of anchors against its witness, on a copy of the data direct
         const later = await client.admissibleBid(callId, { projectTitle: title });
         await anchoredUpTo(client, `bid-${later}`);
       }
+      served = await client.verifyLog();
     } finally {
       await api.stop();
     }
@@ -168,6 +170,12 @@ describe('the chain of anchors against its witness, on a copy of the data direct
     expect(cli.stdout).toContain('Trusting a key from the data directory');
     expect(cli.stdout).toContain('Verified:');
     expect(cli.status).toBe(0);
+    // The API verifies against the witness it writes to, as well.
+    expect(served.body).toMatchObject({
+      ok: true,
+      anchors: { broken: [], unchained: 0, witness: { location: witness } },
+    });
+    expect(served.body.anchors.witness!.anchors).toBeGreaterThanOrEqual(3);
   });
 
   it('without a key to trust and without a witness, never passes', () => {
