@@ -378,13 +378,14 @@ export function anchorDueMs(config: AppConfig): number | null {
  * witness too. In production it refuses to start without a signing key or a witness.
  */
 export function openAnchorer(config: AppConfig, opened: OpenedEventStore, now: () => Date): Anchorer {
+  const signer = anchorSigner(config);
   if (config.environment === 'production' && config.auditWitnessDir === null)
     throw new Error(
       'AUDIT_WITNESS_DIR is required in production to write anchors: the mount of the append-only store every signed anchor is also written to, outside DATA_DIR (docs/operations.md)',
     );
   // Created now, not at the first anchor: verification reads it from the start.
   if (config.auditWitnessDir !== null) mkdirSync(config.auditWitnessDir, { recursive: true });
-  return new Anchorer(opened.written, { signer: anchorSigner(config), now, witness: anchorWitness(config) });
+  return new Anchorer(opened.written, { signer, now, witness: anchorWitness(config) });
 }
 
 /** A projector's name in the lease: which process on which machine holds it. */

@@ -14,7 +14,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AnchorSigner, comparePositions, parsePosition } from '@app/event-store';
 import { renumber, rewrite } from '../libs/event-store/test-support/tamper-history.js';
-import { removeDataDir, runTool, startApi, tempDataDir, type ApiProcess } from './support/api-process.js';
+import { spawnSync } from 'node:child_process';
+import {
+  PROJECTOR_MAIN,
+  removeDataDir,
+  runTool,
+  startApi,
+  startApiExpectingRefusal,
+  tempDataDir,
+  type ApiProcess,
+} from './support/api-process.js';
 import { FundingClient } from './support/funding-requests.js';
 
 /** Waits until an anchor covers the last event of the stream. */
@@ -243,5 +252,47 @@ describe('the chain of anchors against its witness, on a copy of the data direct
       ),
     );
     expect(cli.status).toBe(1);
+  });
+});
+
+describe('where the signing key and the witness may be', () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach(removeDataDir));
+  const dataDir = () => {
+    const dir = tempDataDir();
+    dirs.push(dir);
+    return dir;
+  };
+  /** The projector process, expected to refuse to start. */
+  const projector = (env: Record<string, string>) =>
+    spawnSync(process.execPath, [PROJECTOR_MAIN], {
+      env: { PATH: process.env['PATH'] ?? '', ...env },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+
+  it('refuses a witness inside DATA_DIR, in any environment', async () => {
+    const dir = dataDir();
+    const refused = await startApiExpectingRefusal({
+      NODE_ENV: 'test',
+      DATA_DIR: dir,
+      AUDIT_WITNESS_DIR: join(dir, 'witness'),
+    });
+    expect(refused.code).toBe(1);
+    expect(refused.output).toContain('AUDIT_WITNESS_DIR must be outside DATA_DIR');
+  });
+
+  it('in production the projector never defaults the signing key into DATA_DIR, nor anchors without a witness', () => {
+    const dir = dataDir();
+    const keyless = projector({ NODE_ENV: 'production', DATA_DIR: dir });
+    expect(keyless.status).toBe(1);
+    expect(keyless.stderr).toContain(
+      'AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE (outside DATA_DIR) is required in production',
+    );
+    expect(readdirSync(dir)).not.toContain('audit-signing.key');
+    const key = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64');
+    const witnessless = projector({ NODE_ENV: 'production', DATA_DIR: dir, AUDIT_SIGNING_KEY: key });
+    expect(witnessless.status).toBe(1);
+    expect(witnessless.stderr).toContain('AUDIT_WITNESS_DIR is required in production to write anchors');
   });
 });

@@ -79,26 +79,30 @@ export function rewrite(
     )
     .all();
   const streamHeads = new Map<string, string>();
-  let pending = new Map<string, StreamHead>();
-  let order = new OrderDigest();
+  /** The events since the last anchor: an anchor covers those up to its upTo (an event appended while it was written goes to the next). */
+  let pending: { position: number; stream: string; head: StreamHead }[] = [];
   let previousGlobal = GENESIS_LINK;
   let previousAnchor = ANCHOR_GENESIS;
   const update = db.prepare('UPDATE events SET data = ?, metadata = ?, link = ? WHERE position = ?');
   for (const row of rows) {
     let data = change(row) ?? row.data;
     if (row.stream === ANCHOR_STREAM && (options.redigestAnchors || options.resign)) {
-      const digests = { headsDigest: headsDigest(pending), orderDigest: order.digest() };
       const { keyId, signature, ...anchor } = JSON.parse(data) as AnchorData;
+      const covered = pending.filter((p) => p.position <= Number(anchor.upTo));
+      const heads = new Map(covered.map((p) => [p.stream, p.head]));
+      const order = new OrderDigest();
+      for (const p of covered) order.add(p.stream, p.head.revision, p.head.link);
+      const digests = { headsDigest: headsDigest(heads), orderDigest: order.digest() };
       data = JSON.stringify(
         options.resign
           ? options.resign.sign({ ...anchor, ...digests, previousDigest: previousAnchor })
           : { ...anchor, ...digests, keyId, signature },
       );
     }
-    if (row.stream === ANCHOR_STREAM) previousAnchor = anchorDigest(JSON.parse(data) as AnchorData);
     if (row.stream === ANCHOR_STREAM) {
-      pending = new Map();
-      order = new OrderDigest();
+      const anchor = JSON.parse(data) as AnchorData;
+      previousAnchor = anchorDigest(anchor);
+      pending = pending.filter((p) => p.position > Number(anchor.upTo));
     }
     const metadata = JSON.parse(row.metadata) as Record<string, unknown>;
     const link = streamLinkOf(streamHeads.get(row.stream) ?? STREAM_GENESIS, {
@@ -111,10 +115,8 @@ export function rewrite(
       metadata: metadata as never,
     });
     streamHeads.set(row.stream, link);
-    if (row.stream !== ANCHOR_STREAM) {
-      pending.set(row.stream, { revision: row.revision, link });
-      order.add(row.stream, row.revision, link);
-    }
+    if (row.stream !== ANCHOR_STREAM)
+      pending.push({ position: row.position, stream: row.stream, head: { revision: row.revision, link } });
     const { [STREAM_LINK_KEY]: _old, ...unlinked } = metadata;
     const metadataJson = JSON.stringify(options.strip?.(row) ? unlinked : { ...metadata, [STREAM_LINK_KEY]: link });
     previousGlobal = linkOf(previousGlobal, { ...row, data, metadata: metadataJson });
