@@ -128,6 +128,42 @@ describe('configuration', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow('API_KEYS_FILE is required in production');
   });
 
+  describe("the audit trail's keys and witness", () => {
+    const problems = (env: Record<string, string>): readonly string[] => {
+      try {
+        loadConfig(env, '/srv/app');
+        return [];
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+    };
+    const production = { NODE_ENV: 'production', DATA_DIR: '/var/lib/ledger' };
+
+    it('takes the witness from AUDIT_WITNESS_DIR, never inside DATA_DIR, and requires it in production where anchors are written', () => {
+      expect(loadConfig({}, '/srv/app').auditWitnessDir).toBeNull();
+      expect(loadConfig({ AUDIT_WITNESS_DIR: 'witness' }, '/srv/app').auditWitnessDir).toBe('/srv/app/witness');
+      expect(problems({ DATA_DIR: '/var/lib/ledger', AUDIT_WITNESS_DIR: '/var/lib/ledger/witness' })).toEqual([
+        "AUDIT_WITNESS_DIR must be outside DATA_DIR (/var/lib/ledger): a witness the database's administrators can rewrite witnesses nothing",
+      ]);
+      expect(problems(production)).toContain(
+        'AUDIT_WITNESS_DIR is required in production where the projector runs: the mount of the append-only store every signed anchor is also written to, outside DATA_DIR (docs/operations.md)',
+      );
+      expect(problems({ ...production, AUDIT_ANCHOR_INTERVAL_MS: '0' }).join('\n')).not.toContain('AUDIT_WITNESS_DIR');
+      expect(problems({ ...production, AUDIT_WITNESS_DIR: '/mnt/ledger-witness' }).join('\n')).not.toContain(
+        'AUDIT_WITNESS_DIR',
+      );
+    });
+
+    it('never takes the signing key from a file in DATA_DIR in production', () => {
+      expect(problems({ ...production, AUDIT_SIGNING_KEY_FILE: '/var/lib/ledger/audit-signing.key' })).toContain(
+        'AUDIT_SIGNING_KEY_FILE must be outside DATA_DIR in production: whoever can write the data could re-sign its anchors with a key kept beside it',
+      );
+      expect(problems(production)).toContain(
+        'AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE is required in production where the projector runs (an Ed25519 private key: `openssl genpkey -algorithm ed25519`)',
+      );
+    });
+  });
+
   describe('the personal-data vault', () => {
     const vaultKey = Buffer.alloc(32, 7).toString('base64');
     const problems = (env: Record<string, string>): readonly string[] => {

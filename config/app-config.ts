@@ -42,7 +42,7 @@ export function loadConfig(
     ...httpConfig(settings),
     ...eventStoreConfig(settings),
     ...readModelsConfig(settings),
-    ...securityConfig(settings),
+    ...securityConfig(settings, dataDir),
     ...vaultConfig(settings, dataDir),
     ...observabilityConfig(settings),
   };

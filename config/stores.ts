@@ -5,6 +5,7 @@ import {
   AnchorKeys,
   AnchorSigner,
   Anchorer,
+  DirectoryAnchorWitness,
   EventTypeRegistry,
   FaultyEventStore,
   LinkingEventStore,
@@ -13,6 +14,7 @@ import {
   UpcastingEventStore,
   connectKurrentDb,
   parseEventStoreFaults,
+  type AnchorWitness,
   type EventStore,
   type InjectedFault,
   type Upcaster,
@@ -198,10 +200,11 @@ export const FUNDING_UPCASTERS: readonly Upcaster[] = [
 
 /** The funding events, and the anchors of the audit trail written among them. */
 export function fundingEventRegistry(): EventTypeRegistry {
-  return new EventTypeRegistry(
-    { ...FUNDING_EVENT_SCHEMA_VERSIONS, [ANCHOR_EVENT]: ANCHOR_SCHEMA_VERSION },
-    FUNDING_UPCASTERS,
-  );
+  return new EventTypeRegistry({ ...FUNDING_EVENT_SCHEMA_VERSIONS, [ANCHOR_EVENT]: ANCHOR_SCHEMA_VERSION }, [
+    ...FUNDING_UPCASTERS,
+    // An anchor from before the chain reads as it was signed: it names no previous digest, and verification counts it as unchained (docs/adr/0024).
+    { type: ANCHOR_EVENT, fromVersion: 1, upcast: (data) => data },
+  ]);
 }
 
 /**
@@ -308,29 +311,61 @@ export async function openVault(config: AppConfig): Promise<PersonalDataVault> {
   }
 }
 
+/** The development signing key's file: in DATA_DIR, where whoever writes the data can read it too. */
+export const DEVELOPMENT_SIGNING_KEY = 'audit-signing.key';
+
 /**
- * The signer of anchors: AUDIT_SIGNING_KEY. In development only, one is generated into
- * DATA_DIR/audit-signing.key; in production there is none without the key, and the process refuses to anchor.
+ * The signer of anchors: AUDIT_SIGNING_KEY. In development and test only, one is generated into
+ * DATA_DIR/audit-signing.key; in production it never defaults there: without the key the process
+ * refuses to anchor.
  */
 export function anchorSigner(config: AppConfig): AnchorSigner {
   if (config.auditSigningKey) return AnchorSigner.fromText(config.auditSigningKey);
   if (config.environment === 'production') {
     throw new Error(
-      'AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE is required in production to write anchors (an Ed25519 private key)',
+      'AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE (outside DATA_DIR) is required in production to write anchors (an Ed25519 private key: `openssl genpkey -algorithm ed25519`)',
     );
   }
-  return AnchorSigner.fromText(developmentSecret(config.dataDir, 'audit-signing.key', developmentSigningKey));
+  return AnchorSigner.fromText(developmentSecret(config.dataDir, DEVELOPMENT_SIGNING_KEY, developmentSigningKey));
+}
+
+/** The keys verification trusts, and where they came from (an auditor reads it in the verify output). */
+export interface AnchorTrust {
+  readonly keys: AnchorKeys | null;
+  /**
+   * `auditor`: AUDIT_PUBLIC_KEYS; `signing-key`: the public half of AUDIT_SIGNING_KEY (development
+   * and test); `data-dir`: the development key in DATA_DIR, which whoever writes the data can use
+   * to re-sign it; null: none (production without AUDIT_PUBLIC_KEYS).
+   */
+  readonly source: 'auditor' | 'signing-key' | 'data-dir' | null;
 }
 
 /**
  * The keys verification checks anchors against: AUDIT_PUBLIC_KEYS, the auditor's own copy. Only in
- * development, without them, the development signing key's public key; in production, none (and
- * verification says so) rather than trusting a key found beside the data.
+ * development and test, without them, the signing key's public key (the development one from
+ * DATA_DIR, said so); in production, none (and verification fails) rather than trusting a key found
+ * beside the data.
  */
+export function anchorTrust(config: AppConfig): AnchorTrust {
+  if (config.auditPublicKeys.length > 0)
+    return { keys: AnchorKeys.fromTexts(config.auditPublicKeys), source: 'auditor' };
+  if (config.environment === 'production') return { keys: null, source: null };
+  return {
+    keys: new AnchorKeys([anchorSigner(config).publicKey]),
+    source: config.auditSigningKey ? 'signing-key' : 'data-dir',
+  };
+}
+
 export function anchorKeys(config: AppConfig): AnchorKeys | null {
-  if (config.auditPublicKeys.length > 0) return AnchorKeys.fromTexts(config.auditPublicKeys);
-  if (config.environment === 'production') return null;
-  return new AnchorKeys([anchorSigner(config).publicKey]);
+  return anchorTrust(config).keys;
+}
+
+/** The witness of the anchors: AUDIT_WITNESS_DIR (or the directory an auditor names); null when none. */
+export function anchorWitness(
+  config: AppConfig,
+  directory: string | null = config.auditWitnessDir,
+): AnchorWitness | null {
+  return directory === null ? null : new DirectoryAnchorWitness(directory);
 }
 
 /** How old an event may be before verification expects an anchor to cover it: twice the interval, at least 5 minutes; null when anchoring is off. */
@@ -338,9 +373,19 @@ export function anchorDueMs(config: AppConfig): number | null {
   return config.anchorIntervalMs > 0 ? Math.max(2 * config.anchorIntervalMs, 300_000) : null;
 }
 
-/** The anchorer of the process that runs the projector: one per store. */
+/**
+ * The anchorer of the process that runs the projector: one per store, writing each anchor to the
+ * witness too. In production it refuses to start without a signing key or a witness.
+ */
 export function openAnchorer(config: AppConfig, opened: OpenedEventStore, now: () => Date): Anchorer {
-  return new Anchorer(opened.written, { signer: anchorSigner(config), now });
+  const signer = anchorSigner(config);
+  if (config.environment === 'production' && config.auditWitnessDir === null)
+    throw new Error(
+      'AUDIT_WITNESS_DIR is required in production to write anchors: the mount of the append-only store every signed anchor is also written to, outside DATA_DIR (docs/operations.md)',
+    );
+  // Created now, not at the first anchor: verification reads it from the start.
+  if (config.auditWitnessDir !== null) mkdirSync(config.auditWitnessDir, { recursive: true });
+  return new Anchorer(opened.written, { signer, now, witness: anchorWitness(config) });
 }
 
 /** A projector's name in the lease: which process on which machine holds it. */

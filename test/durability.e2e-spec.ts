@@ -149,6 +149,9 @@ dirs.push(dirname(VAULT_KEYRING));
 /** The key anchors of the audit trail are signed with, as production requires one. */
 const auditKeys = generateKeyPairSync('ed25519');
 const AUDIT_SIGNING_KEY = auditKeys.privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64');
+/** The witness of the anchors, outside any data directory, as production requires one where anchors are written. */
+const AUDIT_WITNESS_DIR = mkdtempSync(join(tmpdir(), 'ledger-e2e-witness-'));
+dirs.push(AUDIT_WITNESS_DIR);
 /** The public key auditors verify with, as production requires it. */
 const AUDIT_PUBLIC_KEYS = auditKeys.publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
 
@@ -166,6 +169,7 @@ describe('starting', () => {
     expect(none.output).toContain('VAULT_KEY or VAULT_KEY_FILE is required in production');
     expect(none.output).toContain('AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE is required in production');
     expect(none.output).toContain('AUDIT_PUBLIC_KEYS is required in production');
+    expect(none.output).toContain('AUDIT_WITNESS_DIR is required in production');
 
     const dev = await startApiExpectingRefusal({
       NODE_ENV: 'production',
@@ -173,6 +177,7 @@ describe('starting', () => {
       VAULT_KEYRING,
       AUDIT_SIGNING_KEY,
       AUDIT_PUBLIC_KEYS,
+      AUDIT_WITNESS_DIR,
       API_KEYS_FILE: join(process.cwd(), 'config/dev-api-keys.json'),
     });
     expect(dev.code).toBe(1);
@@ -188,6 +193,7 @@ describe('starting', () => {
       VAULT_KEYRING,
       AUDIT_SIGNING_KEY,
       AUDIT_PUBLIC_KEYS,
+      AUDIT_WITNESS_DIR,
       API_KEYS_FILE: sneaky,
     });
     expect(hashedDev.code).toBe(1);

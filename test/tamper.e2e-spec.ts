@@ -1,15 +1,43 @@
 /**
- * The audit trail on the real process: the API anchors the log and signs each anchor; an auditor's
- * `/audit/verify` and `npm run audit:verify` report per stream and per anchor, and find a deleted
- * stream; an auditor holding another public key finds that the anchors are not signed by theirs.
+ * The audit trail on the real process: the API anchors the log, signs each anchor and chains it to
+ * the one before, and writes each to its witness; an auditor's `/audit/verify` and
+ * `npm run audit:verify` report per stream and per anchor, and find a deleted stream; an auditor
+ * holding another public key finds that the anchors are not signed by theirs; against the witness,
+ * anchors deleted, an anchor re-signed with the key kept in the data directory, and a log cut after
+ * its last witnessed anchor each fail, naming the position.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { generateKeyPairSync } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { comparePositions, parsePosition } from '@app/event-store';
-import { removeDataDir, runTool, startApi, type ApiProcess } from './support/api-process.js';
+import { AnchorSigner, comparePositions, parsePosition } from '@app/event-store';
+import { renumber, rewrite } from '../libs/event-store/test-support/tamper-history.js';
+import { spawnSync } from 'node:child_process';
+import {
+  PROJECTOR_MAIN,
+  removeDataDir,
+  runTool,
+  startApi,
+  startApiExpectingRefusal,
+  tempDataDir,
+  type ApiProcess,
+} from './support/api-process.js';
 import { FundingClient } from './support/funding-requests.js';
+
+/** Waits until an anchor covers the last event of the stream. */
+async function anchoredUpTo(client: FundingClient, stream: string): Promise<void> {
+  const written = await client.streamHistory(stream);
+  const head = parsePosition(written.body.events.at(-1)!.position)!;
+  for (let i = 0; ; i++) {
+    const anchors = await client.streamHistory('audit-anchors', { limit: 1000 });
+    const upTo = anchors.status === 200 ? parsePosition(String(anchors.body.events.at(-1)!.data['upTo'])) : null;
+    if (upTo && comparePositions(upTo, head) >= 0) return;
+    if (i > 100) throw new Error(`no anchor covers ${JSON.stringify(head)}: ${JSON.stringify(anchors.body)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 
 describe('tamper evidence through the API and the CLI', () => {
   let api: ApiProcess;
@@ -24,16 +52,7 @@ describe('tamper evidence through the API and the CLI', () => {
     const callId = await client.openCall();
     bidId = await client.admissibleBid(callId);
     const last = await client.admissibleBid(callId, { projectTitle: 'Sportello famiglie' });
-    const written = await client.streamHistory(`bid-${last}`);
-    const head = parsePosition(written.body.events.at(-1)!.position)!;
-    // Wait for an anchor that covers the last write.
-    for (let i = 0; ; i++) {
-      const anchors = await client.streamHistory('audit-anchors', { limit: 1000 });
-      const upTo = anchors.status === 200 ? parsePosition(String(anchors.body.events.at(-1)!.data['upTo'])) : null;
-      if (upTo && comparePositions(upTo, head) >= 0) break;
-      if (i > 100) throw new Error(`no anchor covers ${JSON.stringify(head)}: ${JSON.stringify(anchors.body)}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await anchoredUpTo(client, `bid-${last}`);
   });
   afterAll(async () => {
     await api?.stop();
@@ -83,5 +102,197 @@ describe('tamper evidence through the API and the CLI', () => {
     const cli = runTool('audit-verify', api.dataDir);
     expect(cli.status).toBe(1);
     expect(cli.stdout).toContain('BROKEN anchor at position');
+  });
+});
+
+describe('the chain of anchors against its witness, on a copy of the data directory', () => {
+  let dataDir: string;
+  let witness: string;
+  let bidId: string;
+  let served: Awaited<ReturnType<FundingClient['verifyLog']>>;
+  const copies: string[] = [];
+
+  beforeAll(async () => {
+    witness = mkdtempSync(join(tmpdir(), 'ledger-e2e-witness-'));
+    const api = await startApi({ env: { AUDIT_ANCHOR_INTERVAL_MS: '100', AUDIT_WITNESS_DIR: witness } });
+    dataDir = api.dataDir;
+    try {
+      const client = new FundingClient(api.url);
+      const callId = await client.openCall();
+      bidId = await client.admissibleBid(callId);
+      await anchoredUpTo(client, `bid-${bidId}`);
+      // Later anchors over later events: the first one is an early anchor.
+      for (const title of ['Sportello famiglie', 'Centro estivo']) {
+        const later = await client.admissibleBid(callId, { projectTitle: title });
+        await anchoredUpTo(client, `bid-${later}`);
+      }
+      served = await client.verifyLog();
+    } finally {
+      await api.stop();
+    }
+  });
+  afterAll(() => {
+    removeDataDir(dataDir);
+    rmSync(witness, { recursive: true, force: true });
+    for (const copy of copies) removeDataDir(copy);
+  });
+
+  /** The stopped API's data directory copied, then edited as someone with write access to it would. */
+  const tampered = (work: (db: Database.Database, dir: string) => void): string => {
+    const dir = tempDataDir();
+    copies.push(dir);
+    cpSync(dataDir, dir, { recursive: true });
+    const db = new Database(join(dir, 'events.db'));
+    try {
+      work(db, dir);
+    } finally {
+      db.close();
+    }
+    return dir;
+  };
+  const verify = (dir: string, args: string[] = ['--witness', witness], env: Record<string, string> = {}) =>
+    runTool('audit-verify', dir, env, args);
+  /** The witnessed anchors, by sequence: where the log held each. */
+  const witnessed = () =>
+    readdirSync(witness)
+      .sort()
+      .map(
+        (name) =>
+          JSON.parse(readFileSync(join(witness, name), 'utf8')) as {
+            position: string;
+            anchor: { sequence: number; upTo: string };
+          },
+      );
+  const bidRewritten = (row: { stream: string; revision: number; data: string }) =>
+    row.stream === `bid-${bidId}` && row.revision === 0
+      ? JSON.stringify({ ...(JSON.parse(row.data) as object), projectTitle: 'Progetto riscritto' })
+      : null;
+  /** The streams table as the events left it (what the embedded store's appends check revisions against). */
+  const restreams = (db: Database.Database) =>
+    db.exec('DELETE FROM streams; INSERT INTO streams SELECT stream, max(revision) FROM events GROUP BY stream');
+
+  it('keeps every anchor in the witness; the untouched log verifies against it, saying which key it trusts', () => {
+    expect(witnessed().map((w) => w.anchor.sequence)).toEqual(witnessed().map((_, i) => i + 1));
+    expect(witnessed().length).toBeGreaterThanOrEqual(3);
+    const cli = verify(dataDir);
+    expect(cli.stdout).toContain(`Witness: ${witness}, ${witnessed().length} anchors`);
+    expect(cli.stdout).toContain('Trusting a key from the data directory');
+    expect(cli.stdout).toContain('Verified:');
+    expect(cli.status).toBe(0);
+    // The API verifies against the witness it writes to, as well.
+    expect(served.body).toMatchObject({
+      ok: true,
+      anchors: { broken: [], unchained: 0, witness: { location: witness } },
+    });
+    expect(served.body.anchors.witness!.anchors).toBeGreaterThanOrEqual(3);
+  });
+
+  it('without a key to trust and without a witness, never passes', () => {
+    const cli = verify(dataDir, [], { NODE_ENV: 'production' });
+    expect(cli.stdout).toContain('no public key to check the anchors’ signatures with');
+    expect(cli.stdout).toContain('production requires the witness of the anchors');
+    expect(cli.status).toBe(1);
+  });
+
+  it('finds the anchors deleted after a rewritten event, the positions renumbered: the witness names where each was', () => {
+    const dir = tampered((db) => {
+      db.prepare("DELETE FROM events WHERE stream = 'audit-anchors'").run();
+      renumber(db);
+      rewrite(db, bidRewritten, { redigestAnchors: false });
+      restreams(db);
+    });
+    const [first] = witnessed();
+    const cli = verify(dir);
+    expect(cli.stdout).toContain(
+      `BROKEN anchor at position ${first!.position}: anchor 1, which the witness saw written at position ${first!.position}`,
+    );
+    expect(cli.stdout).toMatch(
+      /BROKEN anchor at position \d+: the log ends at position \d+, but the witness's newest anchor/,
+    );
+    expect(cli.status).toBe(1);
+  });
+
+  it('finds an early anchor re-signed with the key kept in the data directory, every later one re-chained: the witness holds the originals', () => {
+    let rewritten = 0;
+    const dir = tampered((db, copy) => {
+      const key = AnchorSigner.fromText(readFileSync(join(copy, 'audit-signing.key'), 'utf8'));
+      rewritten = db
+        .prepare<[string], { position: number }>('SELECT position FROM events WHERE stream = ? AND revision = 0')
+        .get(`bid-${bidId}`)!.position;
+      rewrite(db, bidRewritten, { redigestAnchors: true, resign: key });
+    });
+    // The anchor that covers the rewritten bid, and every one after it, no longer are the ones witnessed.
+    const early = witnessed().find((w) => Number(w.anchor.upTo) >= rewritten)!;
+    expect(early.anchor.sequence).toBeLessThan(witnessed().length);
+    const cli = verify(dir);
+    expect(cli.stdout).toContain(
+      `BROKEN anchor at position ${early.position}: anchor ${early.anchor.sequence}: it is not the anchor ${early.anchor.sequence} the witness holds (written at position ${early.position}): it was re-signed or replaced`,
+    );
+    expect(cli.stdout).not.toContain(`anchor ${early.anchor.sequence - 1}: it is not`);
+    expect(cli.status).toBe(1);
+    // Without the witness the re-signed log holds together: the output says what it trusted instead.
+    const alone = verify(dir, []);
+    expect(alone.stdout).toContain('Witness: none given');
+    expect(alone.stdout).toContain('Trusting a key from the data directory');
+  });
+
+  it('finds the log truncated after its last witnessed anchor: the witness names the position the log no longer has', () => {
+    const last = witnessed().at(-1)!;
+    const dir = tampered((db) => {
+      db.prepare('DELETE FROM events WHERE position >= ?').run(Number(last.position));
+      restreams(db);
+    });
+    const cli = verify(dir);
+    expect(cli.stdout).toContain(
+      `anchor ${last.anchor.sequence}, which the witness saw written at position ${last.position}`,
+    );
+    expect(cli.stdout).toMatch(
+      new RegExp(
+        `the witness's newest anchor ${last.anchor.sequence} was written at position ${last.position} .*: the log was cut after \\d+`,
+      ),
+    );
+    expect(cli.status).toBe(1);
+  });
+});
+
+describe('where the signing key and the witness may be', () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach(removeDataDir));
+  const dataDir = () => {
+    const dir = tempDataDir();
+    dirs.push(dir);
+    return dir;
+  };
+  /** The projector process, expected to refuse to start. */
+  const projector = (env: Record<string, string>) =>
+    spawnSync(process.execPath, [PROJECTOR_MAIN], {
+      env: { PATH: process.env['PATH'] ?? '', ...env },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+
+  it('refuses a witness inside DATA_DIR, in any environment', async () => {
+    const dir = dataDir();
+    const refused = await startApiExpectingRefusal({
+      NODE_ENV: 'test',
+      DATA_DIR: dir,
+      AUDIT_WITNESS_DIR: join(dir, 'witness'),
+    });
+    expect(refused.code).toBe(1);
+    expect(refused.output).toContain('AUDIT_WITNESS_DIR must be outside DATA_DIR');
+  });
+
+  it('in production the projector never defaults the signing key into DATA_DIR, nor anchors without a witness', () => {
+    const dir = dataDir();
+    const keyless = projector({ NODE_ENV: 'production', DATA_DIR: dir });
+    expect(keyless.status).toBe(1);
+    expect(keyless.stderr).toContain(
+      'AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE (outside DATA_DIR) is required in production',
+    );
+    expect(readdirSync(dir)).not.toContain('audit-signing.key');
+    const key = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64');
+    const witnessless = projector({ NODE_ENV: 'production', DATA_DIR: dir, AUDIT_SIGNING_KEY: key });
+    expect(witnessless.status).toBe(1);
+    expect(witnessless.stderr).toContain('AUDIT_WITNESS_DIR is required in production to write anchors');
   });
 });

@@ -53,7 +53,8 @@ function main(): void {
         : `No vault keyring at ${keyring}: put back the one kept apart before starting, or the vault cannot be opened.`,
       'The keys come from their own backups, never from this one:',
       ...keysKeptApart(config).map((line) => `- ${line}`),
-      'Then: npm run audit:verify, and start the API.',
+      // The witness is never restored: it is what the restored log is checked against (docs/operations.md).
+      `Then: npm run audit:verify${config.auditWitnessDir === null ? '' : ` (against the witness ${config.auditWitnessDir}: a backup older than its newest anchor shows as a cut there; start with a new AUDIT_WITNESS_DIR)`}, and start the API.`,
       '',
     ].join('\n'),
   );

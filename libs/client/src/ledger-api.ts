@@ -4645,22 +4645,36 @@ export interface components {
             position: string;
             /** @description The key it was signed with */
             keyId: string | null;
-            /** @description The digest of the stream heads it commits to: keep it with the sequence number and pass both to later verifications (`npm run audit:verify -- --anchor <sequence>:<headsDigest>`) */
+            /** @description The digest of the stream heads it commits to */
             headsDigest: string;
+            /** @description Its own digest, which the next anchor signs: it vouches for every anchor before it. Keep it with the sequence number and pass both to later verifications (`npm run audit:verify -- --anchor <sequence>:<digest>`) */
+            digest: string;
+        };
+        WitnessSummary: {
+            /** @description Where the witness is (AUDIT_WITNESS_DIR) */
+            location: string;
+            /** @description Anchors it holds */
+            anchors: number;
+            /** @description Its newest anchor's sequence number */
+            newest: number | null;
         };
         AnchorsVerification: {
             /** @description Anchors checked */
             checked: number;
             /** @description Of them, with a signature that holds */
             signed: number;
+            /** @description Of them, written before the chain of anchors (schema version 1): each signed, none signing the one before */
+            unchained: number;
             /** @description The key ids signatures were checked against (AUDIT_PUBLIC_KEYS); empty when none is configured, and then the verification fails */
             keys: string[];
-            /** @description Anchors that do not match the log or their signature (at most 100) */
+            /** @description Anchors that do not match the log, their signature, the anchor before them or the witness (at most 100) */
             broken: components["schemas"]["AnchorBreak"][];
             /** @description The last anchor */
             last: components["schemas"]["LastAnchor"] | null;
             /** @description Events after the last anchor */
             unanchoredEvents: number;
+            /** @description The witness the anchors were checked against: every anchor it holds must be in the log, unchanged, and the log must reach the newest; null when AUDIT_WITNESS_DIR is not set */
+            witness: components["schemas"]["WitnessSummary"] | null;
         };
         LogChainVerification: {
             /** @description The log-wide chain holds */

@@ -11,13 +11,16 @@ export { LinkingEventStore } from './chain/linking-event-store.js';
 export { STREAM_LINK_KEY, storedStreamLink, streamLinkOf, canonicalJson } from './chain/stream-link.js';
 export {
   ANCHOR_EVENT,
+  ANCHOR_GENESIS,
   ANCHOR_SCHEMA_VERSION,
   ANCHOR_STREAM,
   AnchorKeys,
   AnchorSigner,
+  anchorDigest,
   keyIdOf,
   type AnchorData,
 } from './chain/anchors.js';
+export { DirectoryAnchorWitness, type AnchorWitness, type WitnessedAnchor } from './chain/anchor-witness.js';
 export { Anchorer, type AnchorerOptions } from './chain/anchorer.js';
 export {
   verifyLog,

@@ -10,10 +10,18 @@ import {
   type Anchorer,
   type AnchorData,
   type AnchorKeys,
+  type AnchorWitness,
   type EventStore,
   type LogVerification,
 } from '@app/event-store';
-import { anchorDueMs, anchorKeys, openAnchorer, type AppConfig, type OpenedEventStore } from '@app/config';
+import {
+  anchorDueMs,
+  anchorKeys,
+  anchorWitness,
+  openAnchorer,
+  type AppConfig,
+  type OpenedEventStore,
+} from '@app/config';
 import { APP_CONFIG } from '../infrastructure/app-config.provider.js';
 import { CLOCK, type Clock } from '../infrastructure/clock.js';
 import { OPENED_EVENT_STORE } from '../infrastructure/event-store.provider.js';
@@ -21,14 +29,16 @@ import { ReadSide } from '../queries/read-side.js';
 
 /**
  * The audit trail's two halves: the anchorer, in the process that runs the projector (one per
- * store), writing a signed anchor of the log every AUDIT_ANCHOR_INTERVAL_MS; and verification of
- * the whole log (stream chains, anchors, signatures, the adapter's own chain) on any adapter.
+ * store), writing a signed anchor of the log every AUDIT_ANCHOR_INTERVAL_MS, each to the witness
+ * too; and verification of the whole log (stream chains, the chain of anchors, signatures, the
+ * witness when AUDIT_WITNESS_DIR is set, the adapter's own chain) on any adapter.
  */
 @Injectable()
 export class AuditTrail implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('AuditTrail');
   private readonly written: EventStore;
   private readonly keys: AnchorKeys | null;
+  private readonly witness: AnchorWitness | null;
   private readonly anchorer: Anchorer | null;
   private timer: NodeJS.Timeout | null = null;
   private anchoring: Promise<AnchorData | null> | null = null;
@@ -41,6 +51,7 @@ export class AuditTrail implements OnApplicationBootstrap, BeforeApplicationShut
   ) {
     this.written = opened.written;
     this.keys = anchorKeys(config);
+    this.witness = anchorWitness(config);
     this.anchorer =
       config.runProjector && config.anchorIntervalMs > 0 ? openAnchorer(config, opened, () => clock.now()) : null;
   }
@@ -70,6 +81,7 @@ export class AuditTrail implements OnApplicationBootstrap, BeforeApplicationShut
       keys: this.keys,
       anchorDueMs: anchorDueMs(this.config),
       now: this.clock.now(),
+      witness: this.witness,
       yieldBetweenPages: () => new Promise((resolve) => setImmediate(resolve)),
     });
   }

@@ -76,10 +76,17 @@ export class LastAnchor {
   @Text('The last position it covers') upTo!: string;
   @Text('Its own position') position!: string;
   @Text('The key it was signed with', { nullable: true }) keyId!: string | null;
+  @Text('The digest of the stream heads it commits to') headsDigest!: string;
   @Text(
-    'The digest of the stream heads it commits to: keep it with the sequence number and pass both to later verifications (`npm run audit:verify -- --anchor <sequence>:<headsDigest>`)',
+    'Its own digest, which the next anchor signs: it vouches for every anchor before it. Keep it with the sequence number and pass both to later verifications (`npm run audit:verify -- --anchor <sequence>:<digest>`)',
   )
-  headsDigest!: string;
+  digest!: string;
+}
+
+export class WitnessSummary {
+  @Text('Where the witness is (AUDIT_WITNESS_DIR)') location!: string;
+  @Count('Anchors it holds') anchors!: number;
+  @Integer("Its newest anchor's sequence number", { nullable: true }) newest!: number | null;
 }
 
 export class StreamsVerification {
@@ -91,13 +98,25 @@ export class StreamsVerification {
 export class AnchorsVerification {
   @Count('Anchors checked') checked!: number;
   @Count('Of them, with a signature that holds') signed!: number;
+  @Count('Of them, written before the chain of anchors (schema version 1): each signed, none signing the one before')
+  unchained!: number;
   @Texts(
     'The key ids signatures were checked against (AUDIT_PUBLIC_KEYS); empty when none is configured, and then the verification fails',
   )
   keys!: string[];
-  @List(AnchorBreak, 'Anchors that do not match the log or their signature (at most 100)') broken!: AnchorBreak[];
+  @List(
+    AnchorBreak,
+    'Anchors that do not match the log, their signature, the anchor before them or the witness (at most 100)',
+  )
+  broken!: AnchorBreak[];
   @Nested(LastAnchor, 'The last anchor', { nullable: true }) last!: LastAnchor | null;
   @Count('Events after the last anchor') unanchoredEvents!: number;
+  @Nested(
+    WitnessSummary,
+    'The witness the anchors were checked against: every anchor it holds must be in the log, unchanged, and the log must reach the newest; null when AUDIT_WITNESS_DIR is not set',
+    { nullable: true },
+  )
+  witness!: WitnessSummary | null;
 }
 
 export class LogChainVerification {

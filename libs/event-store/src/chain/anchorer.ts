@@ -2,12 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { ConcurrencyError } from '../event-store.errors.js';
 import type { EventStore, LogPosition, RecordedEvent } from '../event-store.port.js';
 import { formatPosition, parsePosition } from '../log-position.js';
+import type { AnchorWitness } from './anchor-witness.js';
 import {
   ANCHOR_EVENT,
+  ANCHOR_GENESIS,
   ANCHOR_SCHEMA_VERSION,
   ANCHOR_STREAM,
   AnchorKeys,
   OrderDigest,
+  anchorDigest,
   anchorShapeProblem,
   headsDigest,
   type AnchorData,
@@ -20,6 +23,8 @@ export interface AnchorerOptions {
   /** Signs each anchor; without one anchors are written unsigned (and verification says so). */
   readonly signer: AnchorSigner | null;
   readonly now: () => Date;
+  /** Keeps a copy of every anchor outside the database; null: none (development and tests only). */
+  readonly witness?: AnchorWitness | null;
   /** At most this many events per anchor, so that one anchor never holds the log for long. */
   readonly maxEvents?: number;
   readonly pageSize?: number;
@@ -27,13 +32,17 @@ export interface AnchorerOptions {
 
 interface LastAnchor {
   readonly revision: number;
+  readonly position: LogPosition;
   readonly data: AnchorData;
 }
 
 /**
  * Writes anchors: reads the log after the last anchor, sums up every stream it wrote as its head,
- * and appends a signed LogAnchored to `audit-anchors` at the next revision. Anchorers racing on one
- * store are safe: the expected revision lets one of them through, the other reads again.
+ * and appends a signed LogAnchored to `audit-anchors` at the next revision, signing the previous
+ * anchor's digest too; then hands it to the witness. Anchorers racing on one store are safe: the
+ * expected revision lets one of them through, the other reads again, and only the anchor the log
+ * took is witnessed. An anchor written but not yet witnessed (the process stopped in between) is
+ * witnessed before the next one is written, so at most the last anchor of a log lacks a witness.
  */
 export class Anchorer {
   private last: LastAnchor | null | undefined;
@@ -53,6 +62,7 @@ export class Anchorer {
   async anchorOnce(): Promise<AnchorData | null> {
     for (let attempt = 1; ; attempt++) {
       const last = await this.lastAnchor();
+      if (last) await this.witness(last);
       const range = await this.readRange(last ? parsePosition(last.data.upTo) : null);
       if (range.events === 0) return null;
       const unsigned = {
@@ -63,6 +73,7 @@ export class Anchorer {
         streams: range.heads.size,
         headsDigest: headsDigest(range.heads),
         orderDigest: range.order,
+        previousDigest: last ? anchorDigest(last.data) : ANCHOR_GENESIS,
       };
       const data: AnchorData = this.options.signer
         ? this.options.signer.sign(unsigned)
@@ -87,7 +98,8 @@ export class Anchorer {
             },
           ],
         });
-        this.last = { revision: result.revision, data };
+        this.last = { revision: result.revision, position: result.position, data };
+        await this.witness(this.last);
         return data;
       } catch (error) {
         // Another anchorer wrote first: read its anchor and cover what remains.
@@ -113,8 +125,12 @@ export class Anchorer {
           `The last anchor (${ANCHOR_STREAM}@${event.revision}) does not verify: ${problem}; no anchor is written until it is looked into`,
         );
     }
-    this.last = event ? { revision: event.revision, data: event.data as AnchorData } : null;
+    this.last = event ? { revision: event.revision, position: event.position, data: event.data as AnchorData } : null;
     return this.last;
+  }
+
+  private async witness(anchor: LastAnchor): Promise<void> {
+    await this.options.witness?.record({ position: formatPosition(anchor.position), anchor: anchor.data });
   }
 
   /** The heads of the streams written after `after` (anchors excluded), up to maxEvents events. */

@@ -4,7 +4,11 @@ import { canonicalJson } from './stream-link.js';
 /** The stream of anchors: each commits to the heads of the streams written since the one before. */
 export const ANCHOR_STREAM = 'audit-anchors';
 export const ANCHOR_EVENT = 'LogAnchored';
-export const ANCHOR_SCHEMA_VERSION = 1;
+/** 2: each anchor signs the previous anchor's digest (a chain of anchors); 1: unchained, kept as a legacy prefix (docs/adr/0024). */
+export const ANCHOR_SCHEMA_VERSION = 2;
+
+/** What the first chained anchor of a log with no anchor before it names as its previous digest. */
+export const ANCHOR_GENESIS = '0'.repeat(64);
 
 /**
  * An anchor: the events of the log in (from, upTo], excluding anchors, summed up as the head
@@ -26,6 +30,11 @@ export interface AnchorData {
   readonly headsDigest: string;
   /** SHA-256 over the lines `stream revision link` of every covered event in log order: the order of arrival is signed too. */
   readonly orderDigest: string;
+  /**
+   * The digest (anchorDigest) of the anchor before it, ANCHOR_GENESIS for the first: each anchor
+   * signs the whole chain before it. Absent from anchors written before the chain (schema version 1).
+   */
+  readonly previousDigest?: string;
   /** Which key signed it (see keyIdOf); null when the writer had no signing key. */
   readonly keyId: string | null;
   /** Ed25519 over the canonical JSON of everything above, base64; null when unsigned. */
@@ -61,8 +70,19 @@ export function headsDigest(heads: ReadonlyMap<string, StreamHead>): string {
 
 /** The bytes a signature covers. */
 export function signedContent(anchor: Omit<AnchorData, 'signature'>): Buffer {
-  const { sequence, from, upTo, events, streams, headsDigest: digest, orderDigest, keyId } = anchor;
-  return Buffer.from(canonicalJson({ sequence, from, upTo, events, streams, headsDigest: digest, orderDigest, keyId }));
+  const { sequence, from, upTo, events, streams, headsDigest: digest, orderDigest, previousDigest, keyId } = anchor;
+  // A legacy anchor has no previousDigest: canonicalJson leaves the undefined key out, so its bytes are unchanged.
+  return Buffer.from(
+    canonicalJson({ sequence, from, upTo, events, streams, headsDigest: digest, orderDigest, previousDigest, keyId }),
+  );
+}
+
+/**
+ * An anchor's digest: SHA-256 over the canonical JSON of all of it, signature included. The next
+ * anchor signs it; the witness and an auditor keep it.
+ */
+export function anchorDigest(anchor: AnchorData): string {
+  return createHash('sha256').update(canonicalJson(anchor)).digest('hex');
 }
 
 /** A public key's short name: the first 16 hex digits of SHA-256 over its SPKI DER. */
@@ -159,11 +179,12 @@ export function anchorShapeProblem(data: unknown): string | null {
   if (a['from'] !== null && typeof a['from'] !== 'string') return 'from is not a position';
   if (typeof a['upTo'] !== 'string') return 'upTo is not a position';
   if (!isCount(a['events']) || !isCount(a['streams'])) return 'events or streams is not a count';
-  if (typeof a['headsDigest'] !== 'string' || !/^[0-9a-f]{64}$/.test(a['headsDigest']))
-    return 'headsDigest is not a SHA-256';
-  if (typeof a['orderDigest'] !== 'string' || !/^[0-9a-f]{64}$/.test(a['orderDigest']))
-    return 'orderDigest is not a SHA-256';
+  if (!isSha256(a['headsDigest'])) return 'headsDigest is not a SHA-256';
+  if (!isSha256(a['orderDigest'])) return 'orderDigest is not a SHA-256';
+  if (a['previousDigest'] !== undefined && !isSha256(a['previousDigest'])) return 'previousDigest is not a SHA-256';
   if (a['keyId'] !== null && typeof a['keyId'] !== 'string') return 'keyId is not a string';
   if (a['signature'] !== null && typeof a['signature'] !== 'string') return 'signature is not a string';
   return null;
 }
+
+const isSha256 = (v: unknown): boolean => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v);

@@ -2,9 +2,12 @@ import type { ChainVerification, EventStore, LogPosition, RecordedEvent } from '
 import { isTamperEvident } from '../event-store.port.js';
 import { EventStoreError } from '../event-store.errors.js';
 import { comparePositions, formatPosition, parsePosition } from '../log-position.js';
+import type { AnchorWitness, WitnessedAnchor } from './anchor-witness.js';
 import {
+  ANCHOR_GENESIS,
   ANCHOR_STREAM,
   OrderDigest,
+  anchorDigest,
   anchorShapeProblem,
   headsDigest,
   type AnchorData,
@@ -42,6 +45,8 @@ export interface LogVerification {
   readonly anchors: {
     readonly checked: number;
     readonly signed: number;
+    /** Anchors written before the chain of anchors (schema version 1): each signed, none signing the one before (docs/adr/0024). */
+    readonly unchained: number;
     /** Key ids the signatures were checked against; empty when none was configured. */
     readonly keys: readonly string[];
     readonly broken: readonly AnchorBreak[];
@@ -51,9 +56,19 @@ export interface LogVerification {
       readonly position: string;
       readonly keyId: string | null;
       readonly headsDigest: string;
+      /** Its anchorDigest: with the chain, it vouches for every anchor before it. */
+      readonly digest: string;
     } | null;
     /** Events after the last anchor: a stream deleted or cut there is found only once an anchor covers it. */
     readonly unanchoredEvents: number;
+    /** The witness the anchors were checked against; null when none was given. */
+    readonly witness: {
+      readonly location: string;
+      /** Anchors it holds. */
+      readonly anchors: number;
+      /** Its newest anchor's sequence. */
+      readonly newest: number | null;
+    } | null;
   };
   /** The adapter's own log-wide chain, where it keeps one (the embedded store). */
   readonly log: ChainVerification | null;
@@ -71,8 +86,13 @@ export interface VerifyOptions {
    */
   readonly anchorDueMs?: number | null;
   readonly now?: Date;
-  /** An anchor the auditor kept: the log must still hold it, or it was cut or rewritten. */
-  readonly keptAnchor?: { readonly sequence: number; readonly headsDigest: string } | null;
+  /** An anchor the auditor kept (its digest, or its headsDigest): the log must still hold it, or it was cut or rewritten. */
+  readonly keptAnchor?: { readonly sequence: number; readonly digest: string } | null;
+  /**
+   * The copy of every signed anchor kept outside the database: each must be in the log, unchanged
+   * and where it was written, and the log must reach as far as the newest one covers.
+   */
+  readonly witness?: AnchorWitness | null;
   /** After each page: the events read so far and the position reached. */
   readonly onProgress?: (events: number, reached: LogPosition) => void;
 }
@@ -108,6 +128,13 @@ export async function verifyLog(store: EventStore, options: VerifyOptions): Prom
   let last: LogVerification['anchors']['last'] = null;
   let keptFound: 'same' | 'different' | null = null;
   let linksBegan = false;
+  let unchained = 0;
+  /** The previous anchor in the log: its digest and position, what the next chained anchor must name. */
+  let previousAnchor: { sequence: number; digest: string; position: string; chained: boolean } | null = null;
+  let logEnd: LogPosition | null = null;
+  const witnessed = new Map<number, WitnessedAnchor>();
+  for (const w of (await options.witness?.read()) ?? []) witnessed.set(w.anchor.sequence, w);
+  const witnessedInLog = new Set<number>();
 
   const breakStream = (b: StreamBreak) => {
     if (brokenSet.has(b.stream)) return;
@@ -137,6 +164,34 @@ export async function verifyLog(store: EventStore, options: VerifyOptions): Prom
       fail(
         `it starts after ${anchor.from ?? 'the beginning'}, but the anchor before it ended at ${expectedFrom ?? 'the beginning'}`,
       );
+    const digest = anchorDigest(anchor);
+    const chained = anchor.previousDigest !== undefined;
+    if (!chained) {
+      unchained += 1;
+      // Unchained anchors are a prefix of the log (written before the chain); one after a chained anchor cuts the chain.
+      if (previousAnchor?.chained)
+        fail(
+          `it signs no previous digest, though anchor ${previousAnchor.sequence} before it (at position ${previousAnchor.position}) did: the chain of anchors is cut here`,
+        );
+    } else if (anchor.previousDigest !== (previousAnchor?.digest ?? ANCHOR_GENESIS)) {
+      fail(
+        previousAnchor
+          ? `the previous digest it signed is not the digest of anchor ${previousAnchor.sequence} at position ${previousAnchor.position}: the chain of anchors is broken (an anchor before it was changed, re-signed or replaced)`
+          : `the previous digest it signed is not the genesis, yet no anchor comes before it in the log: anchors before it were deleted`,
+      );
+    }
+    const kept = witnessed.get(anchor.sequence);
+    if (kept) {
+      witnessedInLog.add(anchor.sequence);
+      if (anchorDigest(kept.anchor) !== digest)
+        fail(
+          `it is not the anchor ${anchor.sequence} the witness holds (written at position ${kept.position}): it was re-signed or replaced`,
+        );
+      else if (kept.position !== at)
+        fail(
+          `the witness saw it written at position ${kept.position}, the log holds it at ${at}: positions were renumbered`,
+        );
+    }
     const upTo = parsePosition(anchor.upTo);
     if (!upTo) return fail(`upTo ${JSON.stringify(anchor.upTo)} is not a position`);
     let covered = 0;
@@ -149,7 +204,7 @@ export async function verifyLog(store: EventStore, options: VerifyOptions): Prom
     }
     pending = pending.slice(covered);
     if (anchor.sequence === options.keptAnchor?.sequence)
-      keptFound = anchor.headsDigest === options.keptAnchor.headsDigest ? 'same' : 'different';
+      keptFound = [anchor.headsDigest, digest].includes(options.keptAnchor.digest) ? 'same' : 'different';
     if (covered !== anchor.events || range.size !== anchor.streams) {
       fail(
         `it covers ${anchor.events} events in ${anchor.streams} streams up to ${anchor.upTo}, the log holds ${covered} in ${range.size}: events or streams were removed or added`,
@@ -168,12 +223,14 @@ export async function verifyLog(store: EventStore, options: VerifyOptions): Prom
     }
     expectedSequence = anchor.sequence + 1;
     expectedFrom = anchor.upTo;
+    previousAnchor = { sequence: anchor.sequence, digest, position: at, chained };
     last = {
       sequence: anchor.sequence,
       upTo: anchor.upTo,
       position: at,
       keyId: anchor.keyId,
       headsDigest: anchor.headsDigest,
+      digest,
     };
   };
 
@@ -183,6 +240,7 @@ export async function verifyLog(store: EventStore, options: VerifyOptions): Prom
     const page = await store.readAll({ after, limit: pageSize });
     for (const event of page) {
       events += 1;
+      logEnd = event.position;
       const head = heads.get(event.stream);
       const expectedRevision = head ? head.revision + 1 : 0;
       if (event.revision !== expectedRevision) {
@@ -246,6 +304,7 @@ export async function verifyLog(store: EventStore, options: VerifyOptions): Prom
       });
     }
   }
+  checkWitness(witnessed, witnessedInLog, logEnd, breakAnchor);
   if (options.keptAnchor && keptFound !== 'same') {
     breakAnchor({
       sequence: options.keptAnchor.sequence,
@@ -258,11 +317,13 @@ export async function verifyLog(store: EventStore, options: VerifyOptions): Prom
   }
   await crossCheckStreams(store, heads, breakStream);
   const log = isTamperEvident(store) ? await store.verifyChain() : null;
-  if (!options.keys && anchorsChecked > 0) {
+  // Without a key nothing vouches for the anchors, nor for their absence: that is never a pass.
+  if (!options.keys) {
     breakAnchor({
       sequence: null,
       position: last ? (last as { position: string }).position : '-',
-      reason: 'no public key to check the anchors\u2019 signatures with: set AUDIT_PUBLIC_KEYS',
+      reason:
+        'no public key to check the anchors\u2019 signatures with, so nothing vouches for the log: set AUDIT_PUBLIC_KEYS',
     });
   }
   return {
@@ -275,10 +336,51 @@ export async function verifyLog(store: EventStore, options: VerifyOptions): Prom
       keys: options.keys?.ids ?? [],
       broken: brokenAnchors,
       last,
+      unchained,
       unanchoredEvents: pending.length,
+      witness: options.witness
+        ? {
+            location: options.witness.location,
+            anchors: witnessed.size,
+            newest: witnessed.size > 0 ? Math.max(...witnessed.keys()) : null,
+          }
+        : null,
     },
     log,
   };
+}
+
+/**
+ * What the witness holds that the log does not: an anchor deleted (it names the position the
+ * witness saw it written at), and a log that no longer reaches the end of the newest witnessed
+ * anchor (cut after it, or inside the range it covers).
+ */
+function checkWitness(
+  witnessed: ReadonlyMap<number, WitnessedAnchor>,
+  inLog: ReadonlySet<number>,
+  logEnd: LogPosition | null,
+  breakAnchor: (b: AnchorBreak) => void,
+): void {
+  const sequences = [...witnessed.keys()].sort((a, b) => a - b);
+  for (const sequence of sequences) {
+    if (inLog.has(sequence)) continue;
+    const { position, anchor } = witnessed.get(sequence)!;
+    breakAnchor({
+      sequence,
+      position,
+      reason: `anchor ${sequence}, which the witness saw written at position ${position} covering the log up to ${anchor.upTo}, is not in the log: anchors were deleted or the log was cut`,
+    });
+  }
+  const newest = sequences.at(-1);
+  if (newest === undefined) return;
+  const { position, anchor } = witnessed.get(newest)!;
+  const end = parsePosition(position)!;
+  if (logEnd === null || comparePositions(logEnd, end) < 0)
+    breakAnchor({
+      sequence: newest,
+      position: logEnd ? formatPosition(logEnd) : '-',
+      reason: `the log ends at ${logEnd ? `position ${formatPosition(logEnd)}` : 'its beginning (it is empty)'}, but the witness's newest anchor ${newest} was written at position ${position} (covering up to ${anchor.upTo}): the log was cut after ${logEnd ? formatPosition(logEnd) : 'its beginning'}`,
+    });
 }
 
 /**

@@ -4,8 +4,16 @@
  * KURRENTDB_URL is set, and always its simulator). On the embedded store in tamper.int-spec.ts.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { freshCategory } from '../../test-support/event-store.adapters.js';
 import { keys, writeHistory } from '../../test-support/tamper-history.js';
+import { DirectoryAnchorWitness } from './anchor-witness.js';
+import { DelegatingEventStore } from '../delegating-event-store.js';
+import type { EventStore } from '../event-store.port.js';
+import { formatPosition } from '../log-position.js';
+import { ANCHOR_STREAM } from './anchors.js';
 import { LinkingEventStore } from './linking-event-store.js';
 import { verifyLog } from './log-verifier.js';
 
@@ -99,4 +107,71 @@ kurrentDbTamperSuite('the KurrentDB simulator', null, async () => {
   const { KurrentDbSimulator } = await import('../kurrentdb/simulator/kurrentdb-simulator.js');
   const node = new KurrentDbSimulator();
   return { store: new LinkingEventStore(new KurrentDbEventStore(node.connect())), tools: node.connect() };
+});
+
+describe('the chain of anchors against its witness on the KurrentDB simulator', () => {
+  let store: LinkingEventStore;
+  let tools: ServerTools;
+  let witnessDir: string;
+  let witness: DirectoryAnchorWitness;
+
+  beforeEach(async () => {
+    const { KurrentDbEventStore } = await import('../kurrentdb/kurrentdb-event-store.js');
+    const { KurrentDbSimulator } = await import('../kurrentdb/simulator/kurrentdb-simulator.js');
+    const node = new KurrentDbSimulator();
+    store = new LinkingEventStore(new KurrentDbEventStore(node.connect()));
+    tools = node.connect();
+    witnessDir = mkdtempSync(join(tmpdir(), 'witness-'));
+    witness = new DirectoryAnchorWitness(witnessDir);
+    await writeHistory(store, freshCategory('tamper'), witness);
+  });
+  afterEach(async () => {
+    await store.close();
+    await tools.dispose();
+    rmSync(witnessDir, { recursive: true, force: true });
+  });
+
+  it('witnesses every anchor the anchorer writes there, and the untouched log verifies against it', async () => {
+    const witnessed = await witness.read();
+    expect(witnessed.map((w) => w.anchor.sequence)).toEqual([1, 2]);
+    const anchors = await store.readStream(ANCHOR_STREAM);
+    expect(witnessed.map((w) => w.position)).toEqual(anchors.map((e) => formatPosition(e.position)));
+    expect(await verifyLog(store, { keys, witness })).toMatchObject({
+      ok: true,
+      anchors: { checked: 2, broken: [], witness: { anchors: 2, newest: 2 } },
+    });
+  });
+
+  it("finds the anchors' stream deleted with the server's own tools, and once scavenged, the witness names where each anchor was", async () => {
+    const witnessed = await witness.read();
+    await tools.deleteStream(ANCHOR_STREAM);
+    // Until a scavenge the anchors stay in $all (they still match their witness); the stream reads empty.
+    const deleted = await verifyLog(store, { keys, witness });
+    expect(deleted.streams.broken).toEqual([
+      expect.objectContaining({
+        stream: ANCHOR_STREAM,
+        reason: expect.stringContaining('reads as empty: it was deleted'),
+      }),
+    ]);
+    expect(deleted.anchors.broken).toEqual([]);
+    // After a scavenge (which the simulator does not run) the log holds no trace of them: read it so.
+    const scavenged = new (class extends DelegatingEventStore {
+      override async readAll(...call: Parameters<EventStore['readAll']>) {
+        return (await this.inner.readAll(...call)).filter((e) => e.stream !== ANCHOR_STREAM);
+      }
+    })(store);
+    const alone = await verifyLog(scavenged, { keys });
+    expect(alone.anchors).toMatchObject({ checked: 0, broken: [] });
+    const result = await verifyLog(scavenged, { keys, witness });
+    expect(result.anchors.broken.map((b) => `${b.position}: ${b.reason}`)).toEqual(
+      expect.arrayContaining(
+        witnessed.map((w) =>
+          expect.stringContaining(
+            `${w.position}: anchor ${w.anchor.sequence}, which the witness saw written at position ${w.position}`,
+          ),
+        ),
+      ),
+    );
+    expect(result.ok).toBe(false);
+  });
 });
