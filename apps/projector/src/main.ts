@@ -3,13 +3,14 @@ import type { Server } from 'node:http';
 import {
   JsonLogger,
   createLogger,
+  fundingProjections,
   loadConfigOrExit,
   openAnchorer,
   projectorOwner,
   openEventStore,
   openReadModelStore,
 } from '@app/config';
-import { FUNDING_PROJECTIONS, Projector, type BatchReport, type RunnerStatus } from '@app/read-models';
+import { Projector, type BatchReport, type RunnerStatus } from '@app/read-models';
 import { formatPosition } from '@app/event-store';
 import { ProjectorMetrics, serveMetrics } from './projector-metrics.js';
 import { batchSpan, startProjectorTracing } from './projector-tracing.js';
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
   const projector = new Projector(
     events.store,
     readModels.store,
-    FUNDING_PROJECTIONS,
+    fundingProjections(config),
     (message) => logger.warn(message),
     {
       lease: { owner: projectorOwner('projector'), ttlMs: config.projectorLeaseMs },
