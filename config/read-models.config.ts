@@ -27,8 +27,11 @@ export interface ReadModelsConfig {
 }
 
 /** The product's projections, at the versions this configuration runs them at. */
-export function fundingProjections(config: Pick<ReadModelsConfig, 'projectionVersionOverrides'>): Projection[] {
-  return withVersions(FUNDING_PROJECTIONS, config.projectionVersionOverrides);
+export function fundingProjections(
+  config: Partial<Pick<ReadModelsConfig, 'projectionVersionOverrides'>>,
+): Projection[] {
+  // A configuration made by hand (a test's) may leave the overrides out.
+  return withVersions(FUNDING_PROJECTIONS, config.projectionVersionOverrides ?? {});
 }
 
 function versionOverrides(s: Settings): Record<string, number> {

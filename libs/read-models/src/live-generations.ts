@@ -130,15 +130,17 @@ export class LiveSpace implements ReadModelSpace {
     return this.ofProjection(projection).status(projection);
   }
 
-  /** Each projection's status in its live generation (those with none yet left out, as a generation's statuses do). */
+  /** Each projection's status in its live generation (one read per generation, usually one in all). */
   async statuses(): Promise<ProjectionStatus[]> {
-    const all = await Promise.all(
-      [...this.byProjection].map(async ([projection, space]) => {
-        const status = await space.status(projection);
-        return status.checkpoint === null && status.failure === null && !status.interruption ? null : status;
-      }),
+    const projectionsOf = new Map<ReadModelSpace, Set<string>>();
+    for (const [projection, space] of this.byProjection) {
+      const names = projectionsOf.get(space) ?? new Set<string>();
+      projectionsOf.set(space, names.add(projection));
+    }
+    const found = await Promise.all(
+      [...projectionsOf].map(async ([space, names]) => (await space.statuses()).filter((s) => names.has(s.projection))),
     );
-    return all.filter((s): s is ProjectionStatus => s !== null).sort((a, b) => (a.projection < b.projection ? -1 : 1));
+    return found.flat().sort((a, b) => (a.projection < b.projection ? -1 : a.projection > b.projection ? 1 : 0));
   }
 
   recordFailure(projection: string, at: Checkpoint, message: string, fence?: Fence | null): Promise<void> {
