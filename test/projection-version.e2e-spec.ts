@@ -190,4 +190,67 @@ describe('a projection version raised between two starts', () => {
       await scratch.close();
     }
   }, 120_000);
+
+  it('resumes a rebuild cut short by SIGKILL, never switching to the half-built generation', async () => {
+    const dataDir = tempDataDir();
+    dirs.push(dataDir);
+    await writeSyntheticLog(join(dataDir, 'events.db'), BLOCKS);
+    const first = await startApi({ dataDir });
+    await until('the first start has caught up', async () =>
+      (await projections(first)).every((p) => p.state === 'live' && p.lag === '0'),
+    );
+    await first.stop();
+
+    const env = { PROJECTION_VERSION_OVERRIDES: 'grant-summaries:2' };
+    const building = await startApi({ dataDir, env });
+    let cutAt: { generation: number; position: string | null };
+    try {
+      const rebuild = await until('the rebuild has committed a batch', async () => {
+        const p = (await projections(building)).find((x) => x.projection === 'grant-summaries')!;
+        if (p.version === 2) throw new Error('the rebuild ended before it could be cut short');
+        return p.rebuilding?.position ? p.rebuilding : null;
+      });
+      await building.kill();
+      cutAt = { generation: rebuild.generation, position: rebuild.position };
+    } finally {
+      await building.kill();
+    }
+
+    // Cut short: the store still serves generation 1, the build recorded to be resumed.
+    const afterKill = SqliteReadModelStore.open(join(dataDir, 'read-models.db'));
+    try {
+      const layout = (await liveSpace(afterKill, BUMPED)).layout.get('grant-summaries')!;
+      expect(layout).toEqual({
+        projection: 'grant-summaries',
+        live: { generation: 1, version: 1 },
+        building: { generation: cutAt.generation, version: 2 },
+      });
+      expect(await afterKill.newGeneration()).toBeGreaterThan(cutAt.generation);
+    } finally {
+      await afterKill.close();
+    }
+
+    // Started again: the same generation is taken on from its checkpoint and made live once caught up.
+    const resumed = await startApi({ dataDir, env });
+    try {
+      const health = await until('grant-summaries is live at version 2', async () => {
+        const p = (await projections(resumed)).find((x) => x.projection === 'grant-summaries')!;
+        return p.version === 2 ? p : null;
+      });
+      expect(health.generation).toBe(cutAt.generation);
+    } finally {
+      await resumed.stop();
+    }
+    const events = new UpcastingEventStore(SqliteEventStore.open(join(dataDir, 'events.db')), fundingEventRegistry());
+    const live = SqliteReadModelStore.open(join(dataDir, 'read-models.db'));
+    const scratch = SqliteReadModelStore.open(join(dataDir, 'scratch.db'));
+    try {
+      await rebuildReadModels(events, scratch, BUMPED);
+      expect(await documents(live)).toEqual(await documents(scratch));
+    } finally {
+      await events.close();
+      await live.close();
+      await scratch.close();
+    }
+  }, 120_000);
 });
