@@ -22,6 +22,7 @@ import {
 } from '@app/read-models';
 import { KEYS, bearer, removeDataDir, startApi, tempDataDir, type ApiProcess } from './support/api-process.js';
 import { request } from './support/http.js';
+import { sample, scrape } from './support/prometheus.js';
 import { writeSyntheticLog } from './support/synthetic-log.js';
 
 /** Enough history that rebuilding one projection takes a measurable while (about 80 events a block). */
@@ -89,7 +90,17 @@ describe('a projection version raised between two starts', () => {
       .run(OLD_TITLE);
     file.close();
 
-    const second = await startApi({ dataDir, env: { PROJECTION_VERSION_OVERRIDES: 'grant-summaries:2' } });
+    const second = await startApi({
+      dataDir,
+      env: { PROJECTION_VERSION_OVERRIDES: 'grant-summaries:2', METRICS_PORT: '0' },
+    });
+    const metrics = async () => {
+      const url = /metrics at (http:\/\/127\.0\.0\.1:\d+\/metrics)/.exec(second.output())?.[1];
+      if (!url) throw new Error(`No metrics address printed:\n${second.output()}`);
+      const { samples } = await scrape(url);
+      const of = (name: string) => sample(samples, name, { projection: 'grant-summaries' });
+      return { generation: of('ledger_projection_generation'), rebuilding: of('ledger_projection_rebuilding') };
+    };
     // From the moment it listens: /health/ready every 50 ms, until the switch has been seen.
     let polling = true;
     const notReady: Array<{ at: number; status: number; body: unknown }> = [];
@@ -118,6 +129,7 @@ describe('a projection version raised between two starts', () => {
         expect(health).toMatchObject({ generation: 1, version: 1 });
         expect(['live', 'starting', 'catching-up']).toContain(health.state);
         if (health.rebuilding) {
+          if (rebuilds.length === 0) expect((await metrics()).generation).toBe(1);
           rebuilds.push(health.rebuilding);
           expect(read.body.projectTitle).toBe(OLD_TITLE);
           readsFromTheOldGeneration += 1;
@@ -138,6 +150,7 @@ describe('a projection version raised between two starts', () => {
       });
       for (const p of after.filter((p) => p.projection !== 'grant-summaries'))
         expect(p).toMatchObject({ generation: 1, version: 1, rebuilding: null });
+      expect(await metrics()).toEqual({ generation: 2, rebuilding: 0 });
       const switched = await grant('p0-g1');
       expect(switched.status).toBe(200);
       expect(switched.body.projectTitle).toBe('Project');

@@ -74,7 +74,12 @@ async function main(): Promise<void> {
       metrics,
       config.metricsPort,
       config.metricsHost,
-      async () => metrics.observed(await events.store.headPosition().catch(() => undefined), projector.statuses()),
+      async () =>
+        metrics.observed(
+          await events.store.headPosition().catch(() => undefined),
+          projector.statuses(),
+          new Set(projector.rebuilds().map((r) => r.projection)),
+        ),
       (message) => logger.error(message),
     );
   }
