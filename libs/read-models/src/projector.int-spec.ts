@@ -280,6 +280,27 @@ describe('projector on the embedded stores', () => {
       }
     });
 
+    it('rebuilds under the projector lease only: a second projector stands by and builds nothing', async () => {
+      await (await runUntilCaughtUp()).stop();
+      const holder = new Projector(events, readModels, bumped, undefined, { lease: { owner: 'a', ttlMs: 2_000 } });
+      const standby = new Projector(events, readModels, bumped, undefined, { lease: { owner: 'b', ttlMs: 2_000 } });
+      await holder.start();
+      await standby.start();
+      try {
+        expect(holder.leading).toBe(true);
+        expect(standby.leading).toBe(false);
+        await until(async () => (await layoutOf()).get('grant-summaries')!.live.version === 2);
+        expect(standby.statuses()).toEqual([]);
+        expect(standby.rebuilds()).toEqual([]);
+        // One generation handed out in all: the holder's.
+        expect((await layoutOf()).get('grant-summaries')!.live.generation).toBe(2);
+        expect(await readModels.newGeneration()).toBe(3);
+      } finally {
+        await standby.stop();
+        await holder.stop();
+      }
+    });
+
     it('drops a rebuild that is no longer needed once the version is put back', async () => {
       await (await runUntilCaughtUp()).stop();
       const generation = await readModels.newGeneration();

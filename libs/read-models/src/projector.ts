@@ -103,7 +103,7 @@ export class Projector {
 
   async start(): Promise<void> {
     const lease = this.options.lease;
-    if (!lease) return this.serially(() => this.run());
+    if (!lease) return this.run();
     await this.serially(() => this.contend(lease));
     this.leaseTimer = setInterval(
       () => void this.serially(() => this.contend(lease)),

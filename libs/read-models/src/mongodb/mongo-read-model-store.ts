@@ -187,6 +187,8 @@ export class MongoReadModelStore implements ReadModelStore {
     try {
       const active = await store.activeGeneration();
       for (const collection of indexKeys.keys()) await store.prepare(active, collection);
+      // Written only inside transactions (makeLive, recordBuilding): made beforehand, as prepare() says why.
+      await store.create(PROJECTION_GENERATIONS_COLLECTION, []);
     } catch (error) {
       await client.close().catch(() => undefined);
       // eslint-disable-next-line preserve-caught-error -- driver errors may quote the URL or its options; only their scrubbed text is kept
