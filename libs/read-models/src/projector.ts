@@ -85,7 +85,8 @@ export class Projector {
   private generation = 0;
   private watcher: NodeJS.Timeout | null = null;
   private leaseTimer: NodeJS.Timeout | null = null;
-  private readonly retiring = new Set<NodeJS.Timeout>();
+  /** Drops of generations left behind, and switches to try again. */
+  private readonly timers = new Set<NodeJS.Timeout>();
   private switching: Promise<void> = Promise.resolve();
   private running = false;
   /** The lease term the runners write in, while it runs under a lease. */
@@ -237,9 +238,9 @@ export class Projector {
     this.running = false;
     if (this.watcher) clearInterval(this.watcher);
     this.watcher = null;
-    // A generation left for dropping is dropped by the next start instead.
-    for (const timer of this.retiring) clearTimeout(timer);
-    this.retiring.clear();
+    // The next start drops what was left to drop, and resumes a rebuild left to switch.
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
     await Promise.all(
       [...this.lanes.values()].flatMap((lane) => [lane.live.runner.stop(), lane.building?.runner.stop()]),
     );
@@ -315,21 +316,27 @@ export class Projector {
   /** The generation a rebuild has filled, made live once it has caught up with the log; the old one is dropped later. */
   private async switchOver(lane: Lane, runner: ProjectionRunner): Promise<void> {
     const built = lane.building;
-    if (!this.running || built?.runner !== runner || runner.status().state !== 'live') return;
+    if (!this.running || built?.runner !== runner) return;
     const name = lane.projection.name;
+    const again = () => {
+      const retry = setTimeout(() => {
+        this.timers.delete(retry);
+        void this.serially(() => this.switchOver(lane, runner));
+      }, 1_000);
+      retry.unref();
+      this.timers.add(retry);
+    };
+    const state = runner.status().state;
+    // Caught up, then cut off from a store: switched once it reads again. Failed or refused: never.
+    if (state === 'reconnecting') return again();
+    if (state !== 'live') return;
     const fence = this.fence;
     try {
       await this.store.makeLive([{ projection: name, generation: built.generation, version: built.version }], fence);
     } catch (error) {
       if (error instanceof FencedOutError) return this.refused(fence);
       this.log(`Projection ${name} could not make generation ${built.generation} live: ${String(error)}; trying again`);
-      const retry = setTimeout(() => {
-        this.retiring.delete(retry);
-        void this.serially(() => this.switchOver(lane, runner));
-      }, 1_000);
-      retry.unref();
-      this.retiring.add(retry);
-      return;
+      return again();
     }
     const left = lane.live;
     lane.live = built;
@@ -346,14 +353,14 @@ export class Projector {
   /** Drops a projection's data in a generation it has left, once queries that read it have had time to end. */
   private retire(projection: Projection, generation: number): void {
     const timer = setTimeout(() => {
-      this.retiring.delete(timer);
+      this.timers.delete(timer);
       void this.serially(async () => {
         if (!this.running || this.lanes.get(projection.name)?.live.generation === generation) return;
         await this.store.dropProjection(generation, projection.name, collectionsOf(projection));
       });
     }, this.options.retireAfterMs ?? RETIRE_AFTER_MS);
     timer.unref();
-    this.retiring.add(timer);
+    this.timers.add(timer);
   }
 
   /** Drops what a projection left in generations older than its live one (but the one it is building). */
