@@ -22,6 +22,24 @@ describe('configuration', () => {
     expect(() => loadConfig({ PROJECTOR_THREAD: 'process' })).toThrow('PROJECTOR_THREAD');
   });
 
+  it('replaces projection versions with PROJECTION_VERSION_OVERRIDES, a rehearsal refused in production', () => {
+    expect(loadConfig({}).projectionVersionOverrides).toEqual({});
+    expect(loadConfig({ PROJECTION_VERSION_OVERRIDES: 'grant-summaries:2, irregularities:3' })).toMatchObject({
+      projectionVersionOverrides: { 'grant-summaries': 2, irregularities: 3 },
+    });
+    expect(() => loadConfig({ PROJECTION_VERSION_OVERRIDES: 'grants:2' })).toThrow('PROJECTION_VERSION_OVERRIDES');
+    expect(() => loadConfig({ PROJECTION_VERSION_OVERRIDES: 'grant-summaries:0' })).toThrow(
+      'PROJECTION_VERSION_OVERRIDES',
+    );
+    expect(() =>
+      loadConfig({
+        NODE_ENV: 'production',
+        API_KEYS_FILE: '/k.json',
+        PROJECTION_VERSION_OVERRIDES: 'grant-summaries:2',
+      }),
+    ).toThrow('PROJECTION_VERSION_OVERRIDES is for rehearsals and tests');
+  });
+
   it('keeps idempotent responses for IDEMPOTENCY_RETENTION_HOURS, from one hour to a year', () => {
     expect(loadConfig({ IDEMPOTENCY_RETENTION_HOURS: '24' }).idempotencyRetentionHours).toBe(24);
     expect(() => loadConfig({ IDEMPOTENCY_RETENTION_HOURS: '0' })).toThrow(

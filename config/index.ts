@@ -6,3 +6,4 @@ export * from './progress.js';
 export * from './json-logger.js';
 export * from './projection-metrics.js';
 export * from './tracing.js';
+export { fundingProjections } from './read-models.config.js';

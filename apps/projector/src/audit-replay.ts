@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfigOrExit, logProgress, openEventStore, openReadModelStore } from '@app/config';
-import { FUNDING_PROJECTIONS, SqliteReadModelStore, compareReadModels, rebuildReadModels } from '@app/read-models';
+import { fundingProjections, loadConfigOrExit, logProgress, openEventStore, openReadModelStore } from '@app/config';
+import { SqliteReadModelStore, compareReadModels, liveSpace, rebuildReadModels } from '@app/read-models';
 
 /**
  * `npm run audit:replay`: rebuilds every read model from position 0 into a scratch store and
@@ -13,6 +13,7 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit({ serveApi: false });
   const events = await openEventStore(config);
   const live = await openReadModelStore(config);
+  const projections = fundingProjections(config);
   const dir = mkdtempSync(join(tmpdir(), 'replay-'));
   const scratch = SqliteReadModelStore.open(join(dir, 'scratch.db'));
   try {
@@ -21,14 +22,15 @@ async function main(): Promise<void> {
       events.adapter,
       await events.store.headPosition(),
     );
-    await rebuildReadModels(events.store, scratch, FUNDING_PROJECTIONS, (m) => process.stderr.write(`${m}\n`), {
+    await rebuildReadModels(events.store, scratch, projections, (m) => process.stderr.write(`${m}\n`), {
       onProgress: (reached) => progress.update(reached ? Number(reached.commit) : 0),
     });
     progress.finish();
-    const liveSpace = live.store.space(await live.store.activeGeneration());
-    const differences = await compareReadModels(scratch.space(await scratch.activeGeneration()), liveSpace);
+    // Each projection's live generation (a version rebuild moves one projection alone).
+    const liveModels = await liveSpace(live.store, projections);
+    const differences = await compareReadModels(scratch.space(await scratch.activeGeneration()), liveModels);
     const head = await events.store.headPosition();
-    const behind = (await liveSpace.statuses()).filter(
+    const behind = (await liveModels.statuses()).filter(
       (s) => !s.checkpoint || !head || BigInt(s.checkpoint.commit) < head.commit,
     );
     if (behind.length > 0)

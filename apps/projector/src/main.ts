@@ -3,13 +3,14 @@ import type { Server } from 'node:http';
 import {
   JsonLogger,
   createLogger,
+  fundingProjections,
   loadConfigOrExit,
   openAnchorer,
   projectorOwner,
   openEventStore,
   openReadModelStore,
 } from '@app/config';
-import { FUNDING_PROJECTIONS, Projector, type BatchReport, type RunnerStatus } from '@app/read-models';
+import { Projector, type BatchReport, type RunnerStatus } from '@app/read-models';
 import { formatPosition } from '@app/event-store';
 import { ProjectorMetrics, serveMetrics } from './projector-metrics.js';
 import { batchSpan, startProjectorTracing } from './projector-tracing.js';
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
   const projector = new Projector(
     events.store,
     readModels.store,
-    FUNDING_PROJECTIONS,
+    fundingProjections(config),
     (message) => logger.warn(message),
     {
       lease: { owner: projectorOwner('projector'), ttlMs: config.projectorLeaseMs },
@@ -73,7 +74,12 @@ async function main(): Promise<void> {
       metrics,
       config.metricsPort,
       config.metricsHost,
-      async () => metrics.observed(await events.store.headPosition().catch(() => undefined), projector.statuses()),
+      async () =>
+        metrics.observed(
+          await events.store.headPosition().catch(() => undefined),
+          projector.statuses(),
+          new Set(projector.rebuilds().map((r) => r.projection)),
+        ),
       (message) => logger.error(message),
     );
   }

@@ -62,11 +62,17 @@ export class ProjectorMetrics {
   }
 
   /** The runners and the head as the scrape finds them; `head` undefined: the event store did not answer. */
-  observed(head: LogPosition | null | undefined, statuses: readonly RunnerStatus[]): void {
+  observed(
+    head: LogPosition | null | undefined,
+    statuses: readonly RunnerStatus[],
+    rebuilding: ReadonlySet<string> = new Set(),
+  ): void {
     this.storeUp.set(head === undefined ? 0 : 1);
     let running = head !== undefined;
     for (const status of statuses) {
       const labels = { projection: status.projection };
+      this.projections.generation.set(labels, status.generation);
+      this.projections.rebuilding.set(labels, rebuilding.has(status.projection) ? 1 : 0);
       this.projections.checkpoint.set(labels, status.checkpoint === null ? 0 : Number(status.checkpoint.commit));
       if (head !== undefined) {
         const behind =

@@ -1,10 +1,11 @@
-import { loadConfigOrExit, logProgress, openEventStore, openReadModelStore } from '@app/config';
-import { FUNDING_PROJECTIONS, rebuildReadModels } from '@app/read-models';
+import { fundingProjections, loadConfigOrExit, logProgress, openEventStore, openReadModelStore } from '@app/config';
+import { rebuildReadModels } from '@app/read-models';
 
 /**
  * `npm run projections:rebuild`: rebuilds every read model from position 0 into a new generation
  * and switches queries to it once it has caught up. A running API or projector keeps answering
- * from the old generation meanwhile, then follows the switch.
+ * from the old generations meanwhile, then follows the switch. (A projection whose version was
+ * raised needs none of this: the projector rebuilds it on its own, docs/adr/0025.)
  */
 async function main(): Promise<void> {
   const config = loadConfigOrExit({ serveApi: false });
@@ -16,7 +17,7 @@ async function main(): Promise<void> {
     const { generation } = await rebuildReadModels(
       events.store,
       readModels.store,
-      FUNDING_PROJECTIONS,
+      fundingProjections(config),
       (m) => process.stderr.write(`${m}\n`),
       {
         onProgress: (reached) => progress.update(reached ? Number(reached.commit) : 0),

@@ -4852,6 +4852,27 @@ export interface components {
              */
             nextAttemptAt: string;
         };
+        ProjectionRebuild: {
+            /**
+             * @description The generation being built
+             * @example 3
+             */
+            generation: number;
+            /**
+             * @description The version it is built by: the projection as declared
+             * @example 2
+             */
+            toVersion: number;
+            /** @description The last event the new generation holds */
+            position: string | null;
+            /**
+             * @description How far it is behind the head of the log, in positions; it becomes live once caught up
+             * @example 1200
+             */
+            lag: string;
+            /** @description What stopped the rebuild (the live generation keeps serving; it retries on restart) */
+            failure: components["schemas"]["ProjectionFailure"] | null;
+        };
         ProjectionHealth: {
             /**
              * @description The projection
@@ -4871,13 +4892,25 @@ export interface components {
             failure: components["schemas"]["ProjectionFailure"] | null;
             /** @description While it is reconnecting: since when, the last error and the next attempt */
             reconnecting: components["schemas"]["ProjectionReconnecting"] | null;
+            /**
+             * @description The generation queries read for it
+             * @example 1
+             */
+            generation: number;
+            /**
+             * @description The version of the projection its generation was built by
+             * @example 1
+             */
+            version: number;
+            /** @description While its declared version differs from the live one: the new generation being built, which queries read once it has caught up */
+            rebuilding: components["schemas"]["ProjectionRebuild"] | null;
         };
         ReadModelsHealth: {
-            /** @description The generation queries read */
+            /** @description The newest generation queries read (each projection shows its own) */
             generation: number;
             /** @description Each projection */
             projections: components["schemas"]["ProjectionHealth"][];
-            /** @description A rebuild is under way */
+            /** @description A rebuild is under way: of every read model, or of a projection for its new version */
             rebuilding: boolean;
         };
         ReadModelsUnreadable: {

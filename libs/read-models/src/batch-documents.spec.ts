@@ -13,6 +13,7 @@ import type { ReadModelDocument } from './read-model-store.port.js';
 /** Counts bids per call and keeps each bid's title: two collections, one event type. */
 const bids: Projection = {
   name: 'bids',
+  version: 1,
   readModels: [
     readModel<{ count: number }, 'BidSubmitted'>({
       collection: 'counts',

@@ -1,6 +1,7 @@
 export * from './read-model-store.port.js';
 export * from './projections/index.js';
 export * from './projector.js';
+export * from './live-generations.js';
 export { SqliteReadModelStore } from './embedded/sqlite-read-model-store.js';
 /** The MongoDB database of the read models, which the idempotency store shares (no driver loaded). */
 export { mongoDatabaseName } from './mongodb/mongo-url.js';

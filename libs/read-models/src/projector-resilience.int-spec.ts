@@ -160,6 +160,7 @@ describe('the projector when its stores go away', () => {
   it('still stops a projection whose evolve throws, and only that one, without retrying it', async () => {
     const poisoned: Projection = {
       name: 'poisoned',
+      version: 1,
       readModels: [
         readModel({
           collection: 'poisoned',
@@ -317,6 +318,13 @@ class FlakyReadModels implements ReadModelStore {
   activate = (generation: number) => this.inner.activate(generation);
   drop = (generation: number) => this.inner.drop(generation);
   generations = () => this.inner.generations();
+  projectionGenerations = () => this.inner.projectionGenerations();
+  newGeneration = () => this.inner.newGeneration();
+  recordBuilding: ReadModelStore['recordBuilding'] = (projection, building, fence) =>
+    this.inner.recordBuilding(projection, building, fence);
+  makeLive: ReadModelStore['makeLive'] = (live, fence) => this.inner.makeLive(live, fence);
+  dropProjection: ReadModelStore['dropProjection'] = (generation, projection, collections) =>
+    this.inner.dropProjection(generation, projection, collections);
   acquireLease = (name: string, owner: string, ttlMs: number) => this.inner.acquireLease(name, owner, ttlMs);
   releaseLease = (name: string, owner: string) => this.inner.releaseLease(name, owner);
   close = () => Promise.resolve();

@@ -11,8 +11,9 @@ import { SqliteEventStore, UpcastingEventStore, type EventStore } from '@app/eve
 import { fundingEventRegistry } from '@app/config';
 import { envelope, lateBid, lifecycle } from '../test-support/funding-log.js';
 import { SqliteReadModelStore } from './embedded/sqlite-read-model-store.js';
-import { FUNDING_PROJECTIONS } from './projections/index.js';
-import { Projector, rebuildReadModels } from './projector.js';
+import { FUNDING_PROJECTIONS, withVersions, type Projection } from './projections/index.js';
+import { Projector, rebuildReadModels, type ProjectorOptions } from './projector.js';
+import { liveSpace } from './live-generations.js';
 import type { ReadModelSpace, ReadModelStore } from './read-model-store.port.js';
 
 async function snapshot(space: ReadModelSpace) {
@@ -40,8 +41,11 @@ describe('projector on the embedded stores', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function runUntilCaughtUp(): Promise<Projector> {
-    const projector = new Projector(events, readModels, FUNDING_PROJECTIONS);
+  async function runUntilCaughtUp(
+    projections: readonly Projection[] = FUNDING_PROJECTIONS,
+    options: ProjectorOptions = {},
+  ): Promise<Projector> {
+    const projector = new Projector(events, readModels, projections, undefined, options);
     await projector.start();
     const head = await events.headPosition();
     for (;;) {
@@ -156,7 +160,7 @@ describe('projector on the embedded stores', () => {
   });
 
   it('rebuilds into a new generation with identical documents, and the projector follows the switch', async () => {
-    const projector = await runUntilCaughtUp();
+    const projector = await runUntilCaughtUp(FUNDING_PROJECTIONS, { retireAfterMs: 0 });
     const live = await snapshot(readModels.space(1));
     const { generation } = await rebuildReadModels(events, readModels, FUNDING_PROJECTIONS);
     expect(generation).toBe(2);
@@ -184,7 +188,137 @@ describe('projector on the embedded stores', () => {
       if (bid && projector.activeGeneration === 2) break;
       await new Promise((r) => setTimeout(r, 20));
     }
+    // The generation every projection left is dropped (after RETIRE_AFTER_MS; none here).
+    while ((await readModels.generations()).length > 1) await new Promise((r) => setTimeout(r, 20));
     await projector.stop();
     expect(await readModels.generations()).toEqual([2]);
+  });
+
+  describe('projection versions', () => {
+    const bumped = withVersions(FUNDING_PROJECTIONS, { 'grant-summaries': 2 });
+
+    async function layoutOf(projections: readonly Projection[] = bumped) {
+      return (await liveSpace(readModels, projections)).layout;
+    }
+
+    async function until(condition: () => Promise<boolean>): Promise<void> {
+      const deadline = Date.now() + 10_000;
+      while (!(await condition())) {
+        if (Date.now() > deadline) throw new Error('timed out');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    }
+
+    it('rebuilds a projection whose version was raised into a new generation, alone, and switches to it once caught up', async () => {
+      const first = await runUntilCaughtUp();
+      const before = await snapshot(await liveSpace(readModels, FUNDING_PROJECTIONS));
+      await first.stop();
+      expect(before['grants']?.length).toBeGreaterThan(0);
+      // Documents of the old version, told apart from what the rebuild makes.
+      readModels.db
+        .prepare(
+          "UPDATE documents SET body = json_set(body, '$.oldVersion', 1) WHERE generation = 1 AND collection = 'grants'",
+        )
+        .run();
+
+      const second = new Projector(events, readModels, bumped, undefined, { retireAfterMs: 0 });
+      await second.start();
+      try {
+        await until(async () => (await layoutOf()).get('grant-summaries')!.live.version === 2);
+        const layout = await layoutOf();
+        expect(layout.get('grant-summaries')).toEqual({
+          projection: 'grant-summaries',
+          live: { generation: 2, version: 2 },
+          building: null,
+        });
+        // The other projections stay where they were.
+        expect(layout.get('bid-summaries')!.live).toEqual({ generation: 1, version: 1 });
+        expect(await snapshot(await liveSpace(readModels, bumped))).toEqual(before);
+        // The generation it left is dropped for it alone.
+        await until(async () => (await readModels.space(1).count('grants')) === 0);
+        expect(await readModels.space(1).count('bids')).toBe(before['bids']!.length);
+        expect((await readModels.space(1).status('grant-summaries')).checkpoint).toBeNull();
+      } finally {
+        await second.stop();
+      }
+
+      // Started again at the same version: nothing more is rebuilt.
+      const third = new Projector(events, readModels, bumped);
+      await third.start();
+      await third.stop();
+      expect(await readModels.generations()).toEqual([1, 2]);
+      expect((await layoutOf()).get('grant-summaries')!.live).toEqual({ generation: 2, version: 2 });
+    });
+
+    it('resumes a rebuild cut short, serving the old generation until it has caught up', async () => {
+      const first = await runUntilCaughtUp();
+      const before = await snapshot(await liveSpace(readModels, FUNDING_PROJECTIONS));
+      await first.stop();
+      // A projector that stopped (or crashed) after the new generation's first batch.
+      const generation = await readModels.newGeneration();
+      await readModels.recordBuilding('grant-summaries', { generation, version: 2 });
+      await readModels
+        .space(generation)
+        .commit('grant-summaries', [], { from: null, to: { commit: '1', prepare: '1' } });
+      const halfway = await layoutOf();
+      expect(halfway.get('grant-summaries')).toMatchObject({
+        live: { generation: 1, version: 1 },
+        building: { generation, version: 2 },
+      });
+      expect(await snapshot(await liveSpace(readModels, bumped))).toEqual(before);
+
+      const second = new Projector(events, readModels, bumped, undefined, { retireAfterMs: 0 });
+      await second.start();
+      try {
+        await until(async () => (await layoutOf()).get('grant-summaries')!.live.version === 2);
+        // The same generation, taken on from its checkpoint: no other was begun.
+        expect((await layoutOf()).get('grant-summaries')!.live.generation).toBe(generation);
+        expect(await readModels.generations()).toContain(generation);
+        expect(await snapshot(await liveSpace(readModels, bumped))).toEqual(before);
+      } finally {
+        await second.stop();
+      }
+    });
+
+    it('rebuilds under the projector lease only: a second projector stands by and builds nothing', async () => {
+      await (await runUntilCaughtUp()).stop();
+      const holder = new Projector(events, readModels, bumped, undefined, { lease: { owner: 'a', ttlMs: 2_000 } });
+      const standby = new Projector(events, readModels, bumped, undefined, { lease: { owner: 'b', ttlMs: 2_000 } });
+      await holder.start();
+      await standby.start();
+      try {
+        expect(holder.leading).toBe(true);
+        expect(standby.leading).toBe(false);
+        await until(async () => (await layoutOf()).get('grant-summaries')!.live.version === 2);
+        expect(standby.statuses()).toEqual([]);
+        expect(standby.rebuilds()).toEqual([]);
+        // One generation handed out in all: the holder's.
+        expect((await layoutOf()).get('grant-summaries')!.live.generation).toBe(2);
+        expect(await readModels.newGeneration()).toBe(3);
+      } finally {
+        await standby.stop();
+        await holder.stop();
+      }
+    });
+
+    it('drops a rebuild that is no longer needed once the version is put back', async () => {
+      await (await runUntilCaughtUp()).stop();
+      const generation = await readModels.newGeneration();
+      await readModels.recordBuilding('grant-summaries', { generation, version: 2 });
+      await readModels
+        .space(generation)
+        .commit('grant-summaries', [{ collection: 'grants', id: 'g-half', document: { half: true } }], {
+          from: null,
+          to: { commit: '1', prepare: '1' },
+        });
+      const projector = new Projector(events, readModels, FUNDING_PROJECTIONS);
+      await projector.start();
+      await projector.stop();
+      expect((await layoutOf(FUNDING_PROJECTIONS)).get('grant-summaries')).toMatchObject({
+        live: { generation: 1, version: 1 },
+        building: null,
+      });
+      expect(await readModels.space(generation).count('grants')).toBe(0);
+    });
   });
 });

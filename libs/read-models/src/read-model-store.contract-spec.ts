@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { READ_MODEL_STORES } from '../test-support/read-model-stores.js';
+import { liveSpace, projectionLayout } from './live-generations.js';
+import type { Projection } from './projections/projection.js';
 import {
   FencedOutError,
   StaleCheckpointError,
@@ -49,13 +51,14 @@ for (const adapter of READ_MODEL_STORES) {
 
   suite(`read-model store contract: ${adapter.name}${adapter.skipped ? ` (skipped: ${adapter.skipped})` : ''}`, () => {
     let store: ReadModelStore;
+    let another: () => Promise<ReadModelStore>;
     let tearDown: () => Promise<void>;
     const cp = (n: number) => ({ commit: String(n), prepare: String(n) });
     /** A batch from checkpoint `from` (null: the start) to `to`. */
     const move = (from: number | null, to: number) => ({ from: from === null ? null : cp(from), to: cp(to) });
 
     beforeEach(async () => {
-      ({ store, tearDown } = await adapter.setUp());
+      ({ store, another, tearDown } = await adapter.setUp());
     });
     afterEach(async () => tearDown());
 
@@ -213,6 +216,123 @@ for (const adapter of READ_MODEL_STORES) {
       expect(await store.space(1).get('calls', 'c1')).toBeNull();
       expect(await store.space(2).get('calls', 'c1')).toEqual({ v: 'new' });
       expect(await store.generations()).toEqual([2]);
+    });
+
+    describe('per-projection generations', () => {
+      const grants = { name: 'grants', version: 1, readModels: [{ collection: 'grants' }] } as unknown as Projection;
+      const bids = { name: 'bids', version: 1, readModels: [{ collection: 'bids' }] } as unknown as Projection;
+      const both = [grants, bids];
+
+      it('has every projection live in the active generation at version 1 until it has a record of its own', async () => {
+        expect(await store.projectionGenerations()).toEqual([]);
+        const layout = await projectionLayout(store, both);
+        expect(layout.get('grants')).toEqual({
+          projection: 'grants',
+          live: { generation: 1, version: 1 },
+          building: null,
+        });
+      });
+
+      it('hands out generation numbers above every one in use, never the same twice', async () => {
+        await store.space(7).commit('grants', [{ collection: 'grants', id: 'g1', document: { v: 1 } }], move(null, 1));
+        const first = await store.newGeneration();
+        const second = await store.newGeneration();
+        expect(first).toBeGreaterThan(7);
+        expect(second).toBeGreaterThan(first);
+      });
+
+      it('builds a new generation while the old one serves, switches in one step, then drops the old one for that projection alone', async () => {
+        await store
+          .space(1)
+          .commit('grants', [{ collection: 'grants', id: 'g1', document: { v: 'old' } }], move(null, 4));
+        await store.space(1).commit('bids', [{ collection: 'bids', id: 'b1', document: { v: 'bid' } }], move(null, 4));
+        const generation = await store.newGeneration();
+        await store.recordBuilding('grants', { generation, version: 2 });
+        await store
+          .space(generation)
+          .commit('grants', [{ collection: 'grants', id: 'g1', document: { v: 'new' } }], move(null, 4));
+
+        // Queries still read the old generation: the new one is being built.
+        const during = await liveSpace(store, both);
+        expect(await during.get('grants', 'g1')).toEqual({ v: 'old' });
+        expect(during.layout.get('grants')?.building).toEqual({ generation, version: 2 });
+        expect((await during.status('grants')).checkpoint).toEqual(cp(4));
+
+        await store.makeLive([{ projection: 'grants', generation, version: 2 }]);
+        const after = await liveSpace(store, both);
+        expect(await after.get('grants', 'g1')).toEqual({ v: 'new' });
+        expect(await after.get('bids', 'b1')).toEqual({ v: 'bid' });
+        expect(after.layout.get('grants')).toEqual({
+          projection: 'grants',
+          live: { generation, version: 2 },
+          building: null,
+        });
+        // A space made before the switch keeps reading the generation it was made for.
+        expect(await during.get('grants', 'g1')).toEqual({ v: 'old' });
+
+        await expect(store.dropProjection(generation, 'grants', ['grants'])).rejects.toThrow('live');
+        await expect(store.drop(generation)).rejects.toThrow('live');
+        await store.dropProjection(1, 'grants', ['grants']);
+        expect(await store.space(1).get('grants', 'g1')).toBeNull();
+        expect((await store.space(1).status('grants')).checkpoint).toBeNull();
+        expect(await store.space(1).get('bids', 'b1')).toEqual({ v: 'bid' });
+        expect((await store.space(1).status('bids')).checkpoint).toEqual(cp(4));
+        expect(await (await liveSpace(store, both)).get('grants', 'g1')).toEqual({ v: 'new' });
+      });
+
+      it('leaves the old generation serving when a build stops before its switch, and keeps the build to resume', async () => {
+        await store
+          .space(1)
+          .commit('grants', [{ collection: 'grants', id: 'g1', document: { v: 'old' } }], move(null, 9));
+        const generation = await store.newGeneration();
+        await store.recordBuilding('grants', { generation, version: 2 });
+        await store
+          .space(generation)
+          .commit('grants', [{ collection: 'grants', id: 'g1', document: { v: 'half' } }], move(null, 3));
+        // The process building it stops there (a crash); another one opens the store.
+        const again = await another();
+        const live = await liveSpace(again, both);
+        expect(await live.get('grants', 'g1')).toEqual({ v: 'old' });
+        expect((await live.status('grants')).checkpoint).toEqual(cp(9));
+        expect(live.layout.get('grants')).toEqual({
+          projection: 'grants',
+          live: { generation: 1, version: 1 },
+          building: { generation, version: 2 },
+        });
+        expect((await again.space(generation).status('grants')).checkpoint).toEqual(cp(3));
+      });
+
+      it('switches several projections in one step, and keeps a build of another generation under way', async () => {
+        const building = await store.newGeneration();
+        await store.recordBuilding('grants', { generation: building, version: 2 });
+        const rebuilt = await store.newGeneration();
+        await store.makeLive([
+          { projection: 'grants', generation: rebuilt, version: 1 },
+          { projection: 'bids', generation: rebuilt, version: 1 },
+        ]);
+        const layout = await projectionLayout(store, both);
+        expect(layout.get('grants')).toMatchObject({
+          live: { generation: rebuilt, version: 1 },
+          building: { generation: building, version: 2 },
+        });
+        expect(layout.get('bids')).toMatchObject({ live: { generation: rebuilt, version: 1 }, building: null });
+        await store.recordBuilding('grants', null);
+        expect((await projectionLayout(store, both)).get('grants')?.building).toBeNull();
+      });
+
+      it('refuses to switch, or to record a build, under a lease term that is over', async () => {
+        const first = granted(await store.acquireLease('projector', 'a', 60_000));
+        await store.releaseLease('projector', 'a');
+        granted(await store.acquireLease('projector', 'b', 60_000));
+        const generation = await store.newGeneration();
+        await expect(store.recordBuilding('grants', { generation, version: 2 }, fenceOf(first))).rejects.toThrow(
+          FencedOutError,
+        );
+        await expect(
+          store.makeLive([{ projection: 'grants', generation, version: 2 }], fenceOf(first)),
+        ).rejects.toThrow(FencedOutError);
+        expect(await store.projectionGenerations()).toEqual([]);
+      });
     });
 
     it('refuses a batch that does not start at the stored checkpoint, even one that would move it forward', async () => {

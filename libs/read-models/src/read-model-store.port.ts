@@ -3,8 +3,12 @@
  * atomic batches together with each projection's checkpoint, read by the query side. Adapters:
  * embedded (SQLite, the default) and MongoDB. Both pass read-model-store.contract-spec.ts.
  *
- * Documents live in generations: the projector writes the active one; a rebuild fills the next
- * generation from position 0 and then makes it active, so queries keep answering meanwhile.
+ * Documents live in generations, and each projection has its own live generation (the one queries
+ * read) built by a version of the projection: a projection whose declared version differs from its
+ * live one is rebuilt into a new generation from position 0, which becomes live once it has caught
+ * up, so queries keep answering from the old one meanwhile (docs/adr/0025). A projection with no
+ * record of its own is live in the store-wide active generation at version 1 (the data of builds
+ * that knew no versions).
  *
  * Writers are fenced: a batch names the checkpoint it starts from (compare-and-set) and, under a
  * lease, the lease's epoch; a batch of a writer that lost either is refused and writes nothing.
@@ -112,13 +116,50 @@ export interface ReadModelSpace {
   recordInterruption(projection: string, interruption: Interruption | null, fence?: Fence | null): Promise<void>;
 }
 
+/** A generation of one projection's read models, and the version of the projection that builds it. */
+export interface VersionedGeneration {
+  readonly generation: number;
+  readonly version: number;
+}
+
+/** Where a projection's read models are: the live generation, and the one being built for another version. */
+export interface ProjectionGenerations {
+  readonly projection: string;
+  readonly live: VersionedGeneration;
+  /** A rebuild for another version under way (or cut short by a crash, to be resumed); null: none. */
+  readonly building: VersionedGeneration | null;
+}
+
+/** A projection's generation made live, with the version that built it. */
+export interface LiveGeneration extends VersionedGeneration {
+  readonly projection: string;
+}
+
 export interface ReadModelStore {
+  /** The store-wide generation: live for every projection without a record of its own (at version 1). */
   activeGeneration(): Promise<number>;
   activate(generation: number): Promise<void>;
   space(generation: number): ReadModelSpace;
-  /** Removes a generation's documents and checkpoints (never the active one). */
+  /** Removes a generation's documents and checkpoints (never the active one, nor one live for a projection). */
   drop(generation: number): Promise<void>;
   generations(): Promise<number[]>;
+  /** The projections that have a record of their own (made by beginGeneration or makeLive), by name. */
+  projectionGenerations(): Promise<ProjectionGenerations[]>;
+  /** A generation number never handed out before, above every generation in the store. */
+  newGeneration(): Promise<number>;
+  /**
+   * Records that `projection` is being built into `building` (null: no longer), so that a restart
+   * resumes that build; a projection without a record gets one, live in the active generation at version 1.
+   */
+  recordBuilding(projection: string, building: VersionedGeneration | null, fence?: Fence | null): Promise<void>;
+  /**
+   * Makes each generation live for its projection, all in one atomic step: a query reads either
+   * the generations before or the ones after. A projection's building record for the same
+   * generation is cleared (the build is done); one for another generation stays.
+   */
+  makeLive(live: readonly LiveGeneration[], fence?: Fence | null): Promise<void>;
+  /** One projection's documents (its collections) and checkpoint in one generation, removed; refused for its live generation. */
+  dropProjection(generation: number, projection: string, collections: readonly string[]): Promise<void>;
   /**
    * Takes the named lease for `owner`, or renews it, for `ttlMs` from now by the store's clock
    * (callers' clocks may disagree; the store's decides): the term `owner` holds afterwards, or

@@ -9,7 +9,12 @@ import type { ReadModelStore } from '../src/read-model-store.port.js';
 export interface ReadModelStoreUnderTest {
   readonly name: string;
   readonly skipped: string | null;
-  setUp(): Promise<{ store: ReadModelStore; tearDown(): Promise<void> }>;
+  setUp(): Promise<{
+    store: ReadModelStore;
+    /** Another connection to the same store, as a process started after a crash would open (closed by tearDown). */
+    another(): Promise<ReadModelStore>;
+    tearDown(): Promise<void>;
+  }>;
 }
 
 export const READ_MODEL_STORES: readonly ReadModelStoreUnderTest[] = [
@@ -19,10 +24,17 @@ export const READ_MODEL_STORES: readonly ReadModelStoreUnderTest[] = [
     async setUp() {
       const dir = mkdtempSync(join(tmpdir(), 'read-models-'));
       const store = SqliteReadModelStore.open(join(dir, 'read-models.db'));
+      const others: ReadModelStore[] = [];
       return {
         store,
+        async another() {
+          const other = SqliteReadModelStore.open(join(dir, 'read-models.db'));
+          others.push(other);
+          return other;
+        },
         async tearDown() {
           await store.close();
+          for (const other of others) await other.close();
           rmSync(dir, { recursive: true, force: true });
         },
       };
@@ -36,11 +48,19 @@ export const READ_MODEL_STORES: readonly ReadModelStoreUnderTest[] = [
       // A database of its own per test, dropped afterwards.
       const url = new URL(process.env['MONGODB_URL'] ?? '');
       const database = `contract_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-      const store = await MongoReadModelStore.connect(url.toString(), { database, indexes: { calls: [['status']] } });
+      const connect = () => MongoReadModelStore.connect(url.toString(), { database, indexes: { calls: [['status']] } });
+      const store = await connect();
+      const others: ReadModelStore[] = [];
       return {
         store,
+        async another() {
+          const other = await connect();
+          others.push(other);
+          return other;
+        },
         async tearDown() {
           await store.close();
+          for (const other of others) await other.close();
           const { MongoClient } = await import('mongodb');
           const client = new MongoClient(url.toString());
           try {

@@ -80,9 +80,11 @@ export class HealthReports {
    */
   private async readModels(): Promise<ReadModelsReport> {
     const health = await this.readSide.health();
+    // A runner counts for the generation queries read for its projection (not one it is leaving).
+    const live = new Map(health.projections.map((p) => [p.projection, p.generation]));
     const here = new Map(
       (this.readSide.projector?.statuses() ?? [])
-        .filter((s) => s.generation === health.generation)
+        .filter((s) => s.generation === live.get(s.projection))
         .map((s) => [s.projection, s]),
     );
     const stored =

@@ -36,6 +36,18 @@ export class ProjectionReconnecting {
   @Instant('When it tries again (every 100 ms at first, then every 5 s at most)') nextAttemptAt!: string;
 }
 
+export class ProjectionRebuild {
+  @Count('The generation being built', { example: 3 }) generation!: number;
+  @Count('The version it is built by: the projection as declared', { example: 2 }) toVersion!: number;
+  @Position('The last event the new generation holds', { nullable: true }) position!: string | null;
+  @Text('How far it is behind the head of the log, in positions; it becomes live once caught up', { example: '1200' })
+  lag!: string;
+  @Nested(ProjectionFailure, 'What stopped the rebuild (the live generation keeps serving; it retries on restart)', {
+    nullable: true,
+  })
+  failure!: ProjectionFailure | null;
+}
+
 export class ProjectionHealth {
   @Text('The projection', { example: 'grant-summaries' }) projection!: string;
   @OneOf(
@@ -52,12 +64,20 @@ export class ProjectionHealth {
     nullable: true,
   })
   reconnecting!: ProjectionReconnecting | null;
+  @Count('The generation queries read for it', { example: 1 }) generation!: number;
+  @Count('The version of the projection its generation was built by', { example: 1 }) version!: number;
+  @Nested(
+    ProjectionRebuild,
+    'While its declared version differs from the live one: the new generation being built, which queries read once it has caught up',
+    { nullable: true },
+  )
+  rebuilding!: ProjectionRebuild | null;
 }
 
 export class ReadModelsHealth {
-  @Count('The generation queries read') generation!: number;
+  @Count('The newest generation queries read (each projection shows its own)') generation!: number;
   @List(ProjectionHealth, 'Each projection') projections!: ProjectionHealth[];
-  @Flag('A rebuild is under way') rebuilding!: boolean;
+  @Flag('A rebuild is under way: of every read model, or of a projection for its new version') rebuilding!: boolean;
 }
 
 export class ReadModelsUnreadable {

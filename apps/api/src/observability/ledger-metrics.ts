@@ -137,6 +137,8 @@ export class LedgerMetrics implements CommandObserver {
       this.projections.checkpoint.set(labels, at === null ? 0 : Number(at.commit));
       if (projection.lag !== null) this.projections.lag.set(labels, Number(projection.lag));
       this.projections.failed.set(labels, projection.failure === null ? 0 : 1);
+      this.projections.generation.set(labels, projection.generation);
+      this.projections.rebuilding.set(labels, projection.rebuilding === null ? 0 : 1);
     }
   }
 

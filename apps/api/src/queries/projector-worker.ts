@@ -4,8 +4,8 @@
  * the API's thread how it runs (projector-thread.ts). Loaded by `new Worker`, from the build only.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { openEventStore, openReadModelStore, projectorOwner, type AppConfig } from '@app/config';
-import { FUNDING_PROJECTIONS, Projector } from '@app/read-models';
+import { fundingProjections, openEventStore, openReadModelStore, projectorOwner, type AppConfig } from '@app/config';
+import { Projector } from '@app/read-models';
 import type { FromProjector, ToProjector } from './projector-thread.js';
 
 const port = parentPort!;
@@ -17,7 +17,7 @@ const readModels = await openReadModelStore(config);
 const projector = new Projector(
   events.store,
   readModels.store,
-  FUNDING_PROJECTIONS,
+  fundingProjections(config),
   (message) => tell({ kind: 'warn', message }),
   { lease: { owner: projectorOwner('api'), ttlMs: config.projectorLeaseMs } },
 );

@@ -13,10 +13,13 @@ import {
   type FindQuery,
   type Interruption,
   type Lease,
+  type LiveGeneration,
+  type ProjectionGenerations,
   type ProjectionStatus,
   type ReadModelDocument,
   type ReadModelSpace,
   type ReadModelStore,
+  type VersionedGeneration,
   type Where,
 } from '../read-model-store.port.js';
 import { CommitGroup } from './sqlite-commit-group.js';
@@ -27,6 +30,14 @@ import { fieldExpression, inCollection, prepareSchema } from './sqlite-schema.js
  * the clock once per statement, so one statement sees one instant).
  */
 const NOW_MS = "CAST(unixepoch('subsec') * 1000 AS INTEGER)";
+
+interface GenerationsRow {
+  projection: string;
+  live_generation: number;
+  live_version: number;
+  building_generation: number | null;
+  building_version: number | null;
+}
 
 interface CheckpointRow {
   projection: string;
@@ -83,9 +94,113 @@ export class SqliteReadModelStore implements ReadModelStore {
     if (generation === (await this.activeGeneration()))
       throw new Error(`Generation ${generation} is active; it cannot be dropped`);
     this.db.transaction(() => {
+      const live = this.db
+        .prepare<[number], { projection: string }>(
+          'SELECT projection FROM projection_generations WHERE live_generation = ?',
+        )
+        .get(generation);
+      if (live) throw new Error(`Generation ${generation} is live for ${live.projection}; it cannot be dropped`);
       this.db.prepare('DELETE FROM documents WHERE generation = ?').run(generation);
       this.db.prepare('DELETE FROM checkpoints WHERE generation = ?').run(generation);
     })();
+  }
+
+  async projectionGenerations(): Promise<ProjectionGenerations[]> {
+    return this.db
+      .prepare<[], GenerationsRow>('SELECT * FROM projection_generations ORDER BY projection')
+      .all()
+      .map((row) => ({
+        projection: row.projection,
+        live: { generation: row.live_generation, version: row.live_version },
+        building:
+          row.building_generation !== null && row.building_version !== null
+            ? { generation: row.building_generation, version: row.building_version }
+            : null,
+      }));
+  }
+
+  async newGeneration(): Promise<number> {
+    // Under the write lock: two processes asking at once get two numbers.
+    return this.db
+      .transaction(() => {
+        const highest = this.db
+          .prepare<[], { n: number | null }>(
+            "SELECT max(n) AS n FROM (SELECT CAST(value AS INTEGER) AS n FROM meta WHERE key IN ('active-generation', 'last-generation') " +
+              'UNION ALL SELECT max(generation) FROM documents UNION ALL SELECT max(generation) FROM checkpoints ' +
+              'UNION ALL SELECT max(live_generation) FROM projection_generations ' +
+              'UNION ALL SELECT max(building_generation) FROM projection_generations)',
+          )
+          .get();
+        const next = Math.max(highest?.n ?? 0, 1) + 1;
+        this.db
+          .prepare(
+            "INSERT INTO meta (key, value) VALUES ('last-generation', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+          )
+          .run(String(next));
+        return next;
+      })
+      .immediate();
+  }
+
+  async recordBuilding(
+    projection: string,
+    building: VersionedGeneration | null,
+    fence: Fence | null = null,
+  ): Promise<void> {
+    assertName('projection', projection);
+    if (building) assertVersioned(building);
+    const active = await this.activeGeneration();
+    this.db
+      .transaction(() => {
+        assertFenceIn(this.db, fence);
+        this.db
+          .prepare(
+            'INSERT INTO projection_generations (projection, live_generation, live_version, building_generation, building_version) ' +
+              'VALUES (?, ?, 1, ?, ?) ON CONFLICT (projection) DO UPDATE SET ' +
+              'building_generation = excluded.building_generation, building_version = excluded.building_version',
+          )
+          .run(projection, active, building?.generation ?? null, building?.version ?? null);
+      })
+      .immediate();
+  }
+
+  async makeLive(live: readonly LiveGeneration[], fence: Fence | null = null): Promise<void> {
+    for (const { projection, generation, version } of live) {
+      assertName('projection', projection);
+      assertVersioned({ generation, version });
+    }
+    this.db
+      .transaction(() => {
+        assertFenceIn(this.db, fence);
+        const upsert = this.db.prepare(
+          'INSERT INTO projection_generations (projection, live_generation, live_version) VALUES (@projection, @generation, @version) ' +
+            'ON CONFLICT (projection) DO UPDATE SET live_generation = excluded.live_generation, live_version = excluded.live_version, ' +
+            'building_generation = CASE WHEN building_generation = excluded.live_generation THEN NULL ELSE building_generation END, ' +
+            'building_version = CASE WHEN building_generation = excluded.live_generation THEN NULL ELSE building_version END',
+        );
+        for (const entry of live) upsert.run(entry);
+      })
+      .immediate();
+  }
+
+  async dropProjection(generation: number, projection: string, collections: readonly string[]): Promise<void> {
+    assertName('projection', projection);
+    for (const collection of collections) assertName('collection', collection);
+    const active = await this.activeGeneration();
+    this.db
+      .transaction(() => {
+        const row = this.db
+          .prepare<[string], { live_generation: number }>(
+            'SELECT live_generation FROM projection_generations WHERE projection = ?',
+          )
+          .get(projection);
+        if ((row?.live_generation ?? active) === generation)
+          throw new Error(`Generation ${generation} is live for ${projection}; it cannot be dropped`);
+        const remove = this.db.prepare('DELETE FROM documents WHERE generation = ? AND collection = ?');
+        for (const collection of collections) remove.run(generation, collection);
+        this.db.prepare('DELETE FROM checkpoints WHERE generation = ? AND projection = ?').run(generation, projection);
+      })
+      .immediate();
   }
 
   async generations(): Promise<number[]> {
@@ -296,11 +411,8 @@ class SqliteSpace implements ReadModelSpace {
       .immediate();
   }
 
-  /** Inside a transaction: the fence's epoch must still be its lease's. */
   private assertFence(fence: Fence | null): void {
-    if (fence === null) return;
-    const row = this.prepare<[string], { epoch: number }>('SELECT epoch FROM leases WHERE name = ?').get(fence.lease);
-    if (row?.epoch !== fence.epoch) throw new FencedOutError(fence, leaseAt(row?.epoch));
+    assertFenceIn(this.db, fence);
   }
 
   private checkpointRow(projection: string): CheckpointRow | undefined {
@@ -308,6 +420,18 @@ class SqliteSpace implements ReadModelSpace {
       'SELECT * FROM checkpoints WHERE generation = ? AND projection = ?',
     ).get(this.generation, projection);
   }
+}
+
+/** Inside a transaction: the fence's epoch must still be its lease's. */
+function assertFenceIn(db: Database.Database, fence: Fence | null): void {
+  if (fence === null) return;
+  const row = preparedOnce(db)<[string], { epoch: number }>('SELECT epoch FROM leases WHERE name = ?').get(fence.lease);
+  if (row?.epoch !== fence.epoch) throw new FencedOutError(fence, leaseAt(row?.epoch));
+}
+
+function assertVersioned({ generation, version }: VersionedGeneration): void {
+  if (!Number.isSafeInteger(generation) || generation < 1) throw new Error(`Invalid generation ${String(generation)}`);
+  if (!Number.isSafeInteger(version) || version < 1) throw new Error(`Invalid version ${String(version)}`);
 }
 
 function whereClause(where: Where | undefined): { clause: string; values: unknown[] } {

@@ -36,6 +36,13 @@ export const SCHEMA = `
     PRIMARY KEY (generation, projection)
   ) STRICT;
   CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+  CREATE TABLE IF NOT EXISTS projection_generations (
+    projection          TEXT    PRIMARY KEY,
+    live_generation     INTEGER NOT NULL,
+    live_version        INTEGER NOT NULL,
+    building_generation INTEGER,
+    building_version    INTEGER
+  ) STRICT;
   CREATE TABLE IF NOT EXISTS leases (
     name       TEXT    PRIMARY KEY,
     owner      TEXT    NOT NULL,

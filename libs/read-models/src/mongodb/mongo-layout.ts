@@ -10,10 +10,21 @@ export const CHECKPOINTS = 'checkpoints';
 export const META_COLLECTION = 'meta';
 export const LEASES_COLLECTION = 'leases';
 export const ACTIVE_GENERATION_ID = 'active-generation';
+/** The highest generation number handed out so far, in `meta`. */
+export const LAST_GENERATION_ID = 'last-generation';
+/** Each projection's live generation and the one being built: `{ _id: <projection>, live, building }`. */
+export const PROJECTION_GENERATIONS_COLLECTION = 'projection_generations';
 export const DEFAULT_GENERATION = 1;
 
 /** The active generation, in `meta`. */
 export type MetaRecord = { _id: string; generation: number };
+
+/** A projection's generations, in `projection_generations`. */
+export type ProjectionGenerationsRecord = {
+  _id: string;
+  live: { generation: number; version: number };
+  building: { generation: number; version: number } | null;
+};
 
 export function assertGeneration(generation: number): void {
   if (!Number.isSafeInteger(generation) || generation < 0) throw new Error(`Invalid generation ${String(generation)}`);

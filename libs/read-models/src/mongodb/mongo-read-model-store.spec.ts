@@ -64,6 +64,11 @@ describe('time limits', () => {
     await space.statuses();
     await space.recordFailure('p', { commit: '2', prepare: '2' }, 'boom', fence);
     await space.recordInterruption('p', null, fence);
+    await store.projectionGenerations();
+    expect(await store.newGeneration()).toBe(4);
+    await store.recordBuilding('p', { generation: 4, version: 2 }, fence);
+    await store.makeLive([{ projection: 'p', generation: 4, version: 2 }], fence);
+    await store.dropProjection(3, 'p', ['calls']);
 
     const operations = calls.filter((c) => c.method !== 'withTransaction');
     expect(new Set(operations.map((c) => c.method))).toEqual(
@@ -78,6 +83,7 @@ describe('time limits', () => {
         'createIndex',
         'createCollection',
         'bulkWrite',
+        'deleteOne',
       ]),
     );
     const unlimited = operations.filter(
@@ -87,11 +93,13 @@ describe('time limits', () => {
     const transactions = calls
       .filter((c) => c.method === 'withTransaction')
       .map((c) => c.options as TransactionOptions);
-    expect(transactions).toHaveLength(1);
-    expect(transactions[0]).toMatchObject({
-      maxCommitTimeMS: 2_500,
-      writeConcern: { w: 'majority', wtimeoutMS: 2_500 },
-    });
+    // The commit, the build recorded and the switch.
+    expect(transactions).toHaveLength(3);
+    for (const transaction of transactions)
+      expect(transaction).toMatchObject({
+        maxCommitTimeMS: 2_500,
+        writeConcern: { w: 'majority', wtimeoutMS: 2_500 },
+      });
   });
 });
 
@@ -118,7 +126,9 @@ function recordingDriver() {
                 return Promise.resolve(
                   name === 'leases'
                     ? { _id: 'projector', owner: 'a', epoch: 1, expiresAt: new Date() }
-                    : { _id: 'p', commit: null, prepare: null, failure: null, epoch: 1 },
+                    : name === 'meta'
+                      ? { _id: 'last-generation', generation: 4 }
+                      : { _id: 'p', commit: null, prepare: null, failure: null, epoch: 1 },
                 );
               case 'countDocuments':
                 return Promise.resolve(0);

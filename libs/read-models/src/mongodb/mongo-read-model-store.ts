@@ -5,7 +5,11 @@
  *   g<generation>_<collection>  one collection per generation and logical collection, holding
  *                               `{ _id: <document id>, doc: <the port document, untouched> }`
  *   g<generation>_checkpoints   `{ _id: <projection>, commit, prepare, failure: { at, message } | null }`
- *   meta                        `{ _id: 'active-generation', generation }` (generation 1 when absent)
+ *   meta                        `{ _id: 'active-generation', generation }` (generation 1 when absent),
+ *                               `{ _id: 'last-generation', generation }` (the last number handed out)
+ *   projection_generations      `{ _id: <projection>, live: { generation, version }, building: … | null }`:
+ *                               a projection's live generation and the one being built (docs/adr/0025);
+ *                               a projection without one is live in the active generation at version 1
  *
  * The port document is kept whole under `doc`, never spread to the top level, so a document field
  * called `_id` or `$something` can neither collide with the key nor be read as an operator.
@@ -41,19 +45,33 @@ import {
   MongoServerError,
   ReadConcern,
   WriteConcern,
+  type ClientSession,
   type Collection,
   type Db,
   type Document,
 } from 'mongodb';
-import type { Lease, ReadModelSpace, ReadModelStore } from '../read-model-store.port.js';
+import {
+  FencedOutError,
+  assertName,
+  leaseAt,
+  type Fence,
+  type Lease,
+  type LiveGeneration,
+  type ProjectionGenerations,
+  type ReadModelSpace,
+  type ReadModelStore,
+  type VersionedGeneration,
+} from '../read-model-store.port.js';
 import { leaseRelease, leaseUpdate, type CheckpointRecord, type LeaseRecord } from './mongo-checkpoints.js';
 import type { StoredDocument } from './mongo-documents.js';
 import {
   ACTIVE_GENERATION_ID,
   CHECKPOINTS,
   DEFAULT_GENERATION,
+  LAST_GENERATION_ID,
   LEASES_COLLECTION,
   META_COLLECTION,
+  PROJECTION_GENERATIONS_COLLECTION,
   assertGeneration,
   checkpointsCollectionName,
   generationPrefix,
@@ -62,13 +80,16 @@ import {
   toIndexKeys,
   type MetaRecord,
   type ParsedCollectionName,
+  type ProjectionGenerationsRecord,
 } from './mongo-layout.js';
 import {
   DEFAULT_OPERATION_TIME_MS,
   DUPLICATE_KEY,
   NAMESPACE_EXISTS,
+  NAMESPACE_NOT_FOUND,
   REPLICA_SET_NOT_INITIATED,
   errorText,
+  transactionOptions,
   operationLimits,
   serverKind,
   serverKindProblem,
@@ -76,6 +97,11 @@ import {
 } from './mongo-server.js';
 import { MongoSpace } from './mongo-space.js';
 import { mongoDatabaseName, redactUrl, scrubMessage } from './mongo-url.js';
+
+function assertVersioned({ generation, version }: VersionedGeneration): void {
+  assertGeneration(generation);
+  if (!Number.isSafeInteger(version) || version < 1) throw new Error(`Invalid version ${String(version)}`);
+}
 
 export interface MongoReadModelStoreOptions {
   /** Database name; default the one in the URL, else `cohesion_ledger`. */
@@ -161,6 +187,8 @@ export class MongoReadModelStore implements ReadModelStore {
     try {
       const active = await store.activeGeneration();
       for (const collection of indexKeys.keys()) await store.prepare(active, collection);
+      // Written only inside transactions (makeLive, recordBuilding): made beforehand, as prepare() says why.
+      await store.create(PROJECTION_GENERATIONS_COLLECTION, []);
     } catch (error) {
       await client.close().catch(() => undefined);
       // eslint-disable-next-line preserve-caught-error -- driver errors may quote the URL or its options; only their scrubbed text is kept
@@ -198,6 +226,8 @@ export class MongoReadModelStore implements ReadModelStore {
     assertGeneration(generation);
     if (generation === (await this.activeGeneration()))
       throw new Error(`Generation ${generation} is active; it cannot be dropped`);
+    const live = await this.projectionGenerationRecords().findOne({ 'live.generation': generation }, this.limits);
+    if (live) throw new Error(`Generation ${generation} is live for ${live._id}; it cannot be dropped`);
     const names = (await this.physicalCollections(generation)).map((c) => c.name);
     // Checkpoints first: a drop cut short leaves documents without checkpoints (a projection run
     // into this generation again starts from 0 and overwrites them), never checkpoints claiming
@@ -217,6 +247,110 @@ export class MongoReadModelStore implements ReadModelStore {
     const nonEmpty = await Promise.all(collections.map(async (c) => ({ c, has: await this.hasDocuments(c.name) })));
     for (const { c, has } of nonEmpty) if (has) generations.add(c.parsed.generation);
     return [...generations].sort((a, b) => a - b);
+  }
+
+  async projectionGenerations(): Promise<ProjectionGenerations[]> {
+    const records = await this.projectionGenerationRecords()
+      .find({}, { sort: { _id: 1 }, ...this.limits })
+      .toArray();
+    return records.map((r) => ({
+      projection: r._id,
+      live: { generation: r.live.generation, version: r.live.version },
+      building: r.building ? { generation: r.building.generation, version: r.building.version } : null,
+    }));
+  }
+
+  async newGeneration(): Promise<number> {
+    const [active, collections, records] = await Promise.all([
+      this.activeGeneration(),
+      this.physicalCollections(),
+      this.projectionGenerations(),
+    ]);
+    const highest = Math.max(
+      active,
+      ...collections.map((c) => c.parsed.generation),
+      ...records.flatMap((r) => [r.live.generation, r.building?.generation ?? 0]),
+    );
+    // One atomic update: two processes asking at once get two numbers.
+    const after = await this.meta().findOneAndUpdate(
+      { _id: LAST_GENERATION_ID },
+      [{ $set: { generation: { $add: [{ $max: [{ $ifNull: ['$generation', 0] }, highest] }, 1] } } }],
+      { upsert: true, returnDocument: 'after', ...this.limits },
+    );
+    const generation = after?.generation;
+    if (typeof generation !== 'number') throw new Error('The MongoDB read-model store handed out no generation');
+    assertGeneration(generation);
+    return generation;
+  }
+
+  async recordBuilding(
+    projection: string,
+    building: VersionedGeneration | null,
+    fence: Fence | null = null,
+  ): Promise<void> {
+    assertName('projection', projection);
+    if (building) assertVersioned(building);
+    const active = await this.activeGeneration();
+    await this.transaction(async (session) => {
+      if (fence) await this.assertFence(fence, session);
+      await this.projectionGenerationRecords().updateOne(
+        { _id: projection },
+        { $set: { building }, $setOnInsert: { live: { generation: active, version: 1 } } },
+        { upsert: true, session, ...this.limits },
+      );
+    });
+  }
+
+  async makeLive(live: readonly LiveGeneration[], fence: Fence | null = null): Promise<void> {
+    for (const { projection, generation, version } of live) {
+      assertName('projection', projection);
+      assertVersioned({ generation, version });
+    }
+    // One transaction: a query reads either every generation before it or every one after.
+    await this.transaction(async (session) => {
+      if (fence) await this.assertFence(fence, session);
+      // Sequential on purpose: operations of one transaction must not run in parallel.
+      for (const { projection, generation, version } of live) {
+        await this.projectionGenerationRecords().updateOne(
+          { _id: projection },
+          [
+            {
+              $set: {
+                live: { generation, version },
+                building: {
+                  $cond: [{ $eq: ['$building.generation', generation] }, null, { $ifNull: ['$building', null] }],
+                },
+              },
+            },
+          ],
+          { upsert: true, session, ...this.limits },
+        );
+      }
+    });
+  }
+
+  /** Its collections dropped one by one, then its checkpoint (a repeated drop finishes the job). */
+  async dropProjection(generation: number, projection: string, collections: readonly string[]): Promise<void> {
+    assertGeneration(generation);
+    assertName('projection', projection);
+    const record = await this.projectionGenerationRecords().findOne({ _id: projection }, this.limits);
+    if ((record?.live.generation ?? (await this.activeGeneration())) === generation)
+      throw new Error(`Generation ${generation} is live for ${projection}; it cannot be dropped`);
+    // The checkpoint first, as drop() does: never a checkpoint claiming documents that are gone.
+    const checkpoints = this.checkpoints(generation);
+    await checkpoints.deleteOne({ _id: projection }, this.limits);
+    for (const collection of collections) {
+      const name = physicalCollectionName(generation, collection);
+      this.prepared.delete(name);
+      await this.db.dropCollection(name, this.limits).catch((error: unknown) => {
+        // Never created: nothing to drop.
+        if (!(error instanceof MongoServerError && error.code === NAMESPACE_NOT_FOUND)) throw error;
+      });
+    }
+    if ((await checkpoints.countDocuments({}, this.limits)) === 0) {
+      this.prepared.delete(checkpointsCollectionName(generation));
+      await this.db.dropCollection(checkpointsCollectionName(generation), this.limits).catch(() => undefined);
+    }
   }
 
   async acquireLease(name: string, owner: string, ttlMs: number): Promise<Lease | null> {
@@ -324,5 +458,27 @@ export class MongoReadModelStore implements ReadModelStore {
 
   private meta(): Collection<MetaRecord> {
     return this.db.collection<MetaRecord>(META_COLLECTION);
+  }
+
+  private projectionGenerationRecords(): Collection<ProjectionGenerationsRecord> {
+    return this.db.collection<ProjectionGenerationsRecord>(PROJECTION_GENERATIONS_COLLECTION);
+  }
+
+  /** `work` in one transaction (snapshot reads, majority writes), retried by the driver on transient errors. */
+  private async transaction(work: (session: ClientSession) => Promise<void>): Promise<void> {
+    const session = this.client.startSession();
+    try {
+      await session.withTransaction(work, transactionOptions(this.operationTimeMs));
+    } finally {
+      await session.endSession();
+    }
+  }
+
+  private async assertFence(fence: Fence, session: ClientSession): Promise<void> {
+    const lease = await this.leases().findOne(
+      { _id: fence.lease },
+      { projection: { epoch: 1 }, session, ...this.limits },
+    );
+    if (lease?.epoch !== fence.epoch) throw new FencedOutError(fence, leaseAt(lease?.epoch));
   }
 }

@@ -10,6 +10,8 @@ export const DEFAULT_OPERATION_TIME_MS = 10_000;
 
 /** MongoDB's NamespaceExists: `create` on a collection that is already there. */
 export const NAMESPACE_EXISTS = 48;
+/** The collection (namespace) named does not exist. */
+export const NAMESPACE_NOT_FOUND = 26;
 /** MongoDB's DuplicateKey: an insert (or upsert) meeting a document with the same `_id`. */
 export const DUPLICATE_KEY = 11000;
 

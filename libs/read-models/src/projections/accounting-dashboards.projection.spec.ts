@@ -35,7 +35,7 @@ import {
 import { FUNDING_PROJECTIONS } from './index.js';
 
 const RUNS = Number(process.env['PROPERTY_RUNS'] ?? 300);
-const DASHBOARDS = [{ name: 'accounting-dashboards', readModels: [accountingDashboards] }];
+const DASHBOARDS = [{ name: 'accounting-dashboards', version: 1, readModels: [accountingDashboards] }];
 const WECARE_SPLIT = { euBp: 4000, nationalBp: 4200, regionalBp: 1800 };
 
 function documentsAfter(events: readonly FundingEvent[]): Map<string, AccountingDashboard> {

@@ -42,7 +42,7 @@ const received = (receiptId: string, amountCents: number): GrantEvent => ({
 
 function summaryAfter(events: readonly FundingEvent[]): GrantSummary {
   const docs = projectInMemory(recorded(events.map((event) => ({ stream: 'grant-g1', event }))), [
-    { name: 'grant-summaries', readModels: [grantSummaries] },
+    { name: 'grant-summaries', version: 1, readModels: [grantSummaries] },
   ]);
   return docs.get('grants')!.get('g1') as GrantSummary;
 }

@@ -33,7 +33,7 @@ import { projectInMemory, recorded } from '../../test-support/in-memory-projecti
 import { grantSummaries, type GrantSummary } from './grant-summaries.projection.js';
 
 const RUNS = Number(process.env['PROPERTY_RUNS'] ?? 300);
-const GRANTS = [{ name: 'grant-summaries', readModels: [grantSummaries] }];
+const GRANTS = [{ name: 'grant-summaries', version: 1, readModels: [grantSummaries] }];
 
 function summaryAfter(events: readonly FundingEvent[]): GrantSummary {
   const docs = projectInMemory(recorded(events.map((event) => ({ stream: 'grant-g1', event }))), GRANTS);

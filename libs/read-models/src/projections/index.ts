@@ -18,14 +18,17 @@ export * from './expenditure-claims.projection.js';
 export * from './irregularities.projection.js';
 export * from './accounting-dashboards.projection.js';
 
-/** Every projection of the product; each has its own checkpoint and stops alone on a poison event. */
+/**
+ * Every projection of the product; each has its own checkpoint and stops alone on a poison event.
+ * Raise a projection's `version` when its documents change: it is rebuilt on the next start (projection.ts).
+ */
 export const FUNDING_PROJECTIONS: readonly Projection[] = [
-  { name: 'programme-dashboards', readModels: [programmeDashboards] },
-  { name: 'call-summaries', readModels: [callSummaries] },
-  { name: 'bid-summaries', readModels: [bidSummaries] },
-  { name: 'grant-summaries', readModels: [grantSummaries] },
-  { name: 'expenditure-claims', readModels: [expenditureClaims] },
-  { name: 'irregularities', readModels: [irregularities] },
-  { name: 'accounting-dashboards', readModels: [accountingDashboards] },
+  { name: 'programme-dashboards', version: 1, readModels: [programmeDashboards] },
+  { name: 'call-summaries', version: 1, readModels: [callSummaries] },
+  { name: 'bid-summaries', version: 1, readModels: [bidSummaries] },
+  { name: 'grant-summaries', version: 1, readModels: [grantSummaries] },
+  { name: 'expenditure-claims', version: 1, readModels: [expenditureClaims] },
+  { name: 'irregularities', version: 1, readModels: [irregularities] },
+  { name: 'accounting-dashboards', version: 1, readModels: [accountingDashboards] },
   openDataOperations,
 ];

@@ -51,7 +51,7 @@ const followedUp = (
 
 function after(...events: FundingEvent[]): IrregularitySummary | undefined {
   const docs = projectInMemory(recorded(events.map((event) => ({ stream: 'irregularity-irr-1', event }))), [
-    { name: 'irregularities', readModels: [irregularities] },
+    { name: 'irregularities', version: 1, readModels: [irregularities] },
   ]);
   return docs.get('irregularities')?.get('irr-1') as IrregularitySummary | undefined;
 }

@@ -226,6 +226,7 @@ const callLabels = readModel<CallLabels, 'CallOpened'>({
  */
 export const openDataOperations: Projection = {
   name: 'open-data-operations',
+  version: 1,
   readModels: [operations, programmeLabels, callLabels],
 };
 

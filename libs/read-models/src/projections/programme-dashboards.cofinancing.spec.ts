@@ -30,7 +30,7 @@ const cofinanced = {
   },
 } as FundingEvent;
 
-const DASHBOARDS = [{ name: 'programme-dashboards', readModels: [programmeDashboards] }];
+const DASHBOARDS = [{ name: 'programme-dashboards', version: 1, readModels: [programmeDashboards] }];
 
 function dashboardAfter(events: readonly FundingEvent[]): ProgrammeDashboard {
   const docs = projectInMemory(recorded(events.map((event) => ({ stream: 'wecare', event }))), DASHBOARDS);

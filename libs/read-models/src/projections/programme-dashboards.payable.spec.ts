@@ -18,7 +18,7 @@ import {
 import { projectInMemory, recorded } from '../../test-support/in-memory-projection.js';
 import { programmeDashboards, shownDashboard, type ProgrammeDashboard } from './programme-dashboards.projection.js';
 
-const DASHBOARDS = [{ name: 'programme-dashboards', readModels: [programmeDashboards] }];
+const DASHBOARDS = [{ name: 'programme-dashboards', version: 1, readModels: [programmeDashboards] }];
 
 function dashboardAfter(events: readonly FundingEvent[]): ProgrammeDashboard {
   const docs = projectInMemory(recorded(events.map((event) => ({ stream: 'wecare', event }))), DASHBOARDS);

@@ -44,10 +44,29 @@ export function readModel<D extends ReadModelDocument, T extends FundingEventTyp
 /**
  * Read models kept together: one subscription, one checkpoint, each batch of their documents
  * committed with it atomically. The runner (projection-runner.ts) does all the reading and writing.
+ *
+ * `version` (a positive integer) names what its read models are built by: raise it with any change
+ * that makes the documents differ from those already stored (a new field, a fix in `evolve`). The
+ * projector then rebuilds the projection into a new generation from position 0 and makes it live
+ * once it has caught up, while queries read the old one (docs/adr/0025).
  */
 export interface Projection {
   readonly name: string;
+  readonly version: number;
   readonly readModels: readonly ReadModel[];
+}
+
+/**
+ * The projections with some versions replaced, by name (PROJECTION_VERSION_OVERRIDES: a rehearsal
+ * of a version bump without a change of code). A name that is not a projection is refused.
+ */
+export function withVersions(
+  projections: readonly Projection[],
+  versions: Readonly<Record<string, number>>,
+): Projection[] {
+  for (const name of Object.keys(versions))
+    if (!projections.some((p) => p.name === name)) throw new Error(`No projection is called ${JSON.stringify(name)}`);
+  return projections.map((p) => (versions[p.name] === undefined ? p : { ...p, version: versions[p.name]! }));
 }
 
 export function collectionsOf(projection: Projection): string[] {
