@@ -83,7 +83,7 @@ for (const mutation of MUTATIONS) {
   try {
     writeFileSync(path, original.replace(mutation.from, mutation.to));
     for (const test of mutation.tests) {
-      const run = spawnSync('npm', ['test', '--', '--ci', test], { cwd: ROOT, encoding: 'utf8' });
+      const run = spawnSync('npm', ['run', 'jest', '--', '--ci', test], { cwd: ROOT, encoding: 'utf8' });
       const summary = /Tests:.*$/m.exec(`${run.stdout}${run.stderr}`)?.[0]?.replace(/\s+/g, ' ');
       // A mutant that does not build is no evidence: only failing tests count as catching it.
       if (!summary) throw new Error(`Mutation "${mutation.name}": ${test} did not run:\n${run.stdout}${run.stderr}`);
