@@ -13,7 +13,8 @@ import { DroppingEventStore } from '../test-support/dropping-event-store.js';
 import { envelope, lateBid, lifecycle } from '../test-support/funding-log.js';
 import { SqliteReadModelStore } from './embedded/sqlite-read-model-store.js';
 import { FUNDING_PROJECTIONS } from './projections/index.js';
-import { readModel, type Projection } from './projections/projection.js';
+import { readModel, withVersions, type Projection } from './projections/projection.js';
+import { liveSpace } from './live-generations.js';
 import { Projector, fromCheckpoint, rebuildReadModels, waitForPosition, type RunnerStatus } from './projector.js';
 import type { Backoff } from './resubscription.js';
 import type {
@@ -111,6 +112,29 @@ describe('the projector when its stores go away', () => {
       lines.some((line) => line.includes('cannot reach the event log (attempt 1): EventStoreUnavailableError')),
     ).toBe(true);
     expect(lines.some((line) => line.includes('is reading again'))).toBe(true);
+  });
+
+  it('rebuilds a projection whose version was raised through dropped subscriptions, switches once caught up, and ends with the documents of an uninterrupted run', async () => {
+    const first = projector(log);
+    await first.start();
+    const head = (await log.headPosition())!;
+    await until(() => atHead(first.statuses(), head), 'every projection has caught up');
+    await first.stop();
+
+    // The rebuild reads the log on a subscription of its own; cut it, and the live ones, twice.
+    const dropping = new DroppingEventStore(log);
+    dropping.dropAfter(5, 4);
+    const bumped = withVersions(FUNDING_PROJECTIONS, { 'grant-summaries': 2 });
+    const second = projector(dropping, readModels, bumped);
+    await second.start();
+    await until(
+      async () => (await liveSpace(readModels, bumped)).layout.get('grant-summaries')!.live.version === 2,
+      'the rebuilt generation is live',
+    );
+    // The live read and the rebuild's, and each taken again after its cut.
+    expect(dropping.subscriptions.length).toBeGreaterThanOrEqual(4);
+    expect(lines.some((line) => line.includes('cannot reach the event log'))).toBe(true);
+    expect(await snapshot(await liveSpace(readModels, bumped))).toEqual(reference);
   });
 
   it('says it is reconnecting while the event store is down, with the last error and the next attempt, and follows the log again once it is back', async () => {
