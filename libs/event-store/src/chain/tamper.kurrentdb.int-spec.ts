@@ -175,3 +175,68 @@ describe('the chain of anchors against its witness on the KurrentDB simulator', 
     expect(result.ok).toBe(false);
   });
 });
+
+describe('the chain of anchors on the KurrentDB simulator with faults in front of the adapter', () => {
+  it('witnesses exactly the anchors the log took, chained, when appends are lost, refused and cut over, with two anchorers racing', async () => {
+    const { KurrentDbEventStore } = await import('../kurrentdb/kurrentdb-event-store.js');
+    const { KurrentDbSimulator } = await import('../kurrentdb/simulator/kurrentdb-simulator.js');
+    const { FaultyEventStore } = await import('../faults/faulty-event-store.js');
+    const { Anchorer } = await import('./anchorer.js');
+    const { newEvent } = await import('../../test-support/event-store.adapters.js');
+    const { signer, now } = await import('../../test-support/tamper-history.js');
+    const node = new KurrentDbSimulator();
+    // As the product wires it (config/stores.ts): the links over the faults over the adapter.
+    const faulty = new FaultyEventStore(
+      new KurrentDbEventStore(node.connect()),
+      { 'commit-then-fail': 0.15, unavailable: 0.1, 'leader-change': 0.05 },
+      { seed: 28 },
+    );
+    const store = new LinkingEventStore(faulty);
+    const clean = new LinkingEventStore(new KurrentDbEventStore(node.connect()));
+    const witnessDir = mkdtempSync(join(tmpdir(), 'witness-'));
+    const witness = new DirectoryAnchorWitness(witnessDir);
+    const anchorers = [new Anchorer(store, { signer, now, witness }), new Anchorer(store, { signer, now, witness })];
+    const category = freshCategory('faults');
+    try {
+      let failedAnchorRuns = 0;
+      for (let round = 0; round < 40; round++) {
+        const event = newEvent('ThingHappened', { round });
+        // The writer sends the same event again until the log has it (an idempotent append).
+        for (;;) {
+          try {
+            await store.append({ stream: `${category}thing-${round % 4}`, expected: 'any', events: [event] });
+            break;
+          } catch {
+            continue;
+          }
+        }
+        // Both anchorers, at once, as during a lease handover; a failed run is left to the next one.
+        const runs = await Promise.allSettled(anchorers.map((a) => a.anchorOnce()));
+        failedAnchorRuns += runs.filter((r) => r.status === 'rejected').length;
+      }
+      // Faults struck the anchors' appends too, and both kinds of loss happened.
+      expect(faulty.injected['commit-then-fail']).toBeGreaterThan(0);
+      expect(faulty.injected.unavailable).toBeGreaterThan(0);
+      expect(failedAnchorRuns).toBeGreaterThan(0);
+      // A last run without faults witnesses what a lost answer left unwitnessed, and anchors the rest.
+      await new Anchorer(clean, { signer, now, witness }).anchorOnce();
+
+      const inLog = (await clean.readStream(ANCHOR_STREAM)).map((e) => ({
+        position: formatPosition(e.position),
+        sequence: (e.data as { sequence: number }).sequence,
+      }));
+      const witnessed = (await witness.read()).map((w) => ({ position: w.position, sequence: w.anchor.sequence }));
+      expect(inLog.length).toBeGreaterThan(5);
+      expect(inLog.map((a) => a.sequence)).toEqual(inLog.map((_, i) => i + 1));
+      expect(witnessed).toEqual(inLog);
+      expect(await verifyLog(clean, { keys, witness })).toMatchObject({
+        ok: true,
+        anchors: { checked: inLog.length, broken: [], witness: { anchors: inLog.length } },
+      });
+    } finally {
+      await store.close();
+      await clean.close();
+      rmSync(witnessDir, { recursive: true, force: true });
+    }
+  });
+});
