@@ -204,6 +204,20 @@ describe('backup and restore of the embedded stores', () => {
     expect(readdirSync(join(target, '..'))).toEqual([]);
   });
 
+  it('restore refuses a backup whose file was changed in place (same size, another byte), before writing anything', () => {
+    const altered = freshDir('ledger-altered-');
+    cpSync(backupDir, altered, { recursive: true });
+    const file = join(altered, 'read-models.db');
+    const bytes = readFileSync(file);
+    bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff;
+    writeFileSync(file, bytes);
+    const target = join(freshDir('ledger-restore-'), 'data');
+    const refused = runTool('restore', target, keys, ['--from', altered]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('is not whole: read-models.db does not match its digest');
+    expect(readdirSync(join(target, '..'))).toEqual([]);
+  });
+
   it('refuses server stores: their own tools back them up, in the order docs/operations.md gives', () => {
     const refused = runTool(
       'backup',

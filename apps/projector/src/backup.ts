@@ -1,8 +1,7 @@
 import { loadConfigOrExit } from '@app/config';
 import { formatPosition, sequencePosition } from '@app/event-store';
 import Database from 'better-sqlite3';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import {
   DATABASES,
@@ -11,6 +10,7 @@ import {
   MANIFEST_FORMAT,
   Refusal,
   directoryArgument,
+  fileSha256,
   isAbsentOrEmpty,
   keysKeptApart,
   productVersion,
@@ -83,12 +83,11 @@ async function copyDatabase(source: string, target: string, holds: string): Prom
     db.close();
   }
   renameSync(partial, target);
-  const bytes = readFileSync(target);
   return {
     file: basename(target),
     holds,
     bytes: statSync(target).size,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
+    sha256: fileSha256(target),
   };
 }
 

@@ -1,5 +1,6 @@
 import { EMBEDDED_DATABASES, projectRoot, vaultKeyringFile, type AppConfig } from '@app/config';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -82,6 +83,19 @@ export function requireEmbeddedStores(config: AppConfig, verb: 'back up' | 'rest
 }
 
 /** Whether a directory is absent or holds nothing. */
+/** A file's SHA-256 in hex, read a megabyte at a time: an event store may be larger than memory. */
+export function fileSha256(file: string): string {
+  const hash = createHash('sha256');
+  const buffer = Buffer.alloc(1024 * 1024);
+  const fd = openSync(file, 'r');
+  try {
+    for (let read = readSync(fd, buffer); read > 0; read = readSync(fd, buffer)) hash.update(buffer.subarray(0, read));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
+}
+
 export function isAbsentOrEmpty(dir: string): boolean {
   return !existsSync(dir) || readdirSync(dir).length === 0;
 }

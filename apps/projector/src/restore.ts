@@ -1,6 +1,5 @@
 import { loadConfigOrExit, vaultKeyringFile } from '@app/config';
 import Database from 'better-sqlite3';
-import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
@@ -10,6 +9,7 @@ import {
   MANIFEST_FORMAT,
   Refusal,
   directoryArgument,
+  fileSha256,
   isAbsentOrEmpty,
   keysKeptApart,
   requireEmbeddedStores,
@@ -76,8 +76,7 @@ function checkedManifest(from: string): BackupManifest {
     if (!known.has(file)) problems.push(`${file} is not a database of the embedded stores`);
     else if (!existsSync(copy)) problems.push(`${file} is missing`);
     else if (statSync(copy).size !== bytes) problems.push(`${file} has ${statSync(copy).size} bytes, not ${bytes}`);
-    else if (createHash('sha256').update(readFileSync(copy)).digest('hex') !== sha256)
-      problems.push(`${file} does not match its digest`);
+    else if (fileSha256(copy) !== sha256) problems.push(`${file} does not match its digest`);
   }
   if (problems.length > 0) throw new Refusal(`The backup in ${from} is not whole: ${problems.join('; ')}`);
   return manifest;
