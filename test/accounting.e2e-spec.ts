@@ -305,24 +305,24 @@ describe('each payment declared once on the KurrentDB simulator, with faults inj
     };
     try {
       // A grant of EUR 60,000 at 60% of verified expenditure, its advance and an interim payment: each step sent until answered.
+      // A retry is the same request: each body is built once (the call's dates come from the clock).
+      const call = openCallBody({ selection: 'first-come', fundingRateBp: 6000, budgetCents: 20_000_000 });
       const opened = await untilAnswered(() =>
-        asAnswer(
-          client.tryOpenCall(
-            openCallBody({ selection: 'first-come', fundingRateBp: 6000, budgetCents: 20_000_000 }),
-            keyed('acc-call', KEYS.programmeManager),
-          ),
-        ),
+        asAnswer(client.tryOpenCall(call, keyed('acc-call', KEYS.programmeManager))),
       );
+      expect(opened.status).toBe(201);
       const callId = String(opened.body['callId']);
       const bid = await untilAnswered(() =>
         asAnswer(
           client.submitBid(callId, bidBody({ requestedCents: 6_000_000 }), keyed('acc-bid', KEYS.applicantService)),
         ),
       );
+      expect(bid.status).toBe(201);
       const bidId = String(bid.body['bidId']);
-      await untilAnswered(() =>
+      const evaluated = await untilAnswered(() =>
         asAnswer(client.evaluateBid(bidId, { admissible: true, score: 80 }, keyed('acc-eval', KEYS.evaluator))),
       );
+      expect(evaluated.status).toBe(200);
       const award = awardBody(bidId, 6_000_000, {
         operation: { ...operationDates(), istatMunicipalityCode: '001272', totalEligibleCostCents: 10_000_000 },
       });
@@ -331,7 +331,7 @@ describe('each payment declared once on the KurrentDB simulator, with faults inj
       );
       expect(awarded.status).toBe(201);
       const grantId = String(awarded.body['grantId']);
-      await untilAnswered(() =>
+      const advance = await untilAnswered(() =>
         asAnswer(
           client.recordDisbursement(
             grantId,
@@ -340,14 +340,16 @@ describe('each payment declared once on the KurrentDB simulator, with faults inj
           ),
         ),
       );
+      expect(advance.status).toBe(201);
       const item = claimItem(5_000_000);
       const claimed = await untilAnswered(() =>
         asAnswer(
           client.submitClaim(grantId, { kind: 'interim', items: [item] }, keyed('acc-claim', KEYS.applicantService)),
         ),
       );
+      expect(claimed.status).toBe(201);
       const claimId = String(claimed.body['claimId']);
-      await untilAnswered(() =>
+      const verified = await untilAnswered(() =>
         asAnswer(
           client.verifyClaim(
             claimId,
@@ -356,6 +358,7 @@ describe('each payment declared once on the KurrentDB simulator, with faults inj
           ),
         ),
       );
+      expect(verified.status).toBe(200);
       const interim = await untilAnswered(() =>
         asAnswer(
           client.recordDisbursement(
