@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { RecordedEvent } from '@app/event-store';
-import { fundingEventRegistry } from './stores.js';
+import { loadConfig } from './app-config.js';
+import { anchorDueMs, fundingEventRegistry } from './stores.js';
 
 const stored = (type: string, schemaVersion: number, data: object): RecordedEvent => ({
   eventId: '00000000-0000-4000-8000-000000000001',
@@ -147,5 +148,13 @@ describe('the funding event registry', () => {
         /migrate the log .*adr\/0007/,
       );
     }
+  });
+});
+
+describe('the anchors verification expects', () => {
+  it('expects every event older than the anchor interval to be covered by an anchor; nothing when anchoring is off', () => {
+    expect(anchorDueMs(loadConfig({}, '/srv/app'))).toBe(60_000);
+    expect(anchorDueMs(loadConfig({ AUDIT_ANCHOR_INTERVAL_MS: '5000' }, '/srv/app'))).toBe(5_000);
+    expect(anchorDueMs(loadConfig({ AUDIT_ANCHOR_INTERVAL_MS: '0' }, '/srv/app'))).toBeNull();
   });
 });

@@ -5,6 +5,8 @@ import {
   AnchorKeys,
   AnchorSigner,
   Anchorer,
+  AnchorSchedule,
+  type AnchorScheduleOptions,
   DirectoryAnchorWitness,
   EventTypeRegistry,
   FaultyEventStore,
@@ -368,9 +370,12 @@ export function anchorWitness(
   return directory === null ? null : new DirectoryAnchorWitness(directory);
 }
 
-/** How old an event may be before verification expects an anchor to cover it: twice the interval, at least 5 minutes; null when anchoring is off. */
+/**
+ * How old an event may be before verification expects an anchor to cover it: the anchor interval
+ * (the anchorer runs every half interval, AnchorSchedule); null when anchoring is off.
+ */
 export function anchorDueMs(config: AppConfig): number | null {
-  return config.anchorIntervalMs > 0 ? Math.max(2 * config.anchorIntervalMs, 300_000) : null;
+  return config.anchorIntervalMs > 0 ? config.anchorIntervalMs : null;
 }
 
 /**
@@ -386,6 +391,20 @@ export function openAnchorer(config: AppConfig, opened: OpenedEventStore, now: (
   // Created now, not at the first anchor: verification reads it from the start.
   if (config.auditWitnessDir !== null) mkdirSync(config.auditWitnessDir, { recursive: true });
   return new Anchorer(opened.written, { signer, now, witness: anchorWitness(config) });
+}
+
+/**
+ * The anchors of a process that runs the projector, every half AUDIT_ANCHOR_INTERVAL_MS while it
+ * holds the projector's lease (`mayAnchor`); null when anchoring is off. Refuses as openAnchorer does.
+ */
+export function openAnchorSchedule(
+  config: AppConfig,
+  opened: OpenedEventStore,
+  now: () => Date,
+  schedule: Omit<AnchorScheduleOptions, 'intervalMs'>,
+): AnchorSchedule | null {
+  if (config.anchorIntervalMs <= 0) return null;
+  return new AnchorSchedule(openAnchorer(config, opened, now), { ...schedule, intervalMs: config.anchorIntervalMs });
 }
 
 /** A projector's name in the lease: which process on which machine holds it. */

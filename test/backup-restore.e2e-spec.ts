@@ -131,10 +131,19 @@ describe('backup and restore of the embedded stores', () => {
     expect(restore.status).toBe(0);
     expect(restore.stdout).toContain(`up to position ${head}; every integrity check ok`);
 
-    const verify = runTool('audit-verify', restored, { AUDIT_PUBLIC_KEYS: auditorKey });
+    // Judged as of the backup's moment: the events it holds after its last anchor were then younger than the interval.
+    const { createdAt } = JSON.parse(readFileSync(join(backupDir, 'manifest.json'), 'utf8')) as { createdAt: string };
+    expect(restore.stdout).toContain(`Then: npm run audit:verify -- --as-of ${createdAt}`);
+    const verify = runTool('audit-verify', restored, { AUDIT_PUBLIC_KEYS: auditorKey }, ['--as-of', createdAt]);
     expect(verify.status).toBe(0);
     expect(verify.stdout).toContain(`Verified: ${head} events, chain intact.`);
     expect(verify.stdout).toMatch(/Anchors: [1-9]\d* checked, [1-9]\d* signatures valid/);
+    expect(
+      runTool('audit-verify', restored, { AUDIT_PUBLIC_KEYS: auditorKey }, ['--as-of', 'yesterday']),
+    ).toMatchObject({
+      status: 2,
+      stderr: expect.stringContaining('--as-of takes an instant with its offset'),
+    });
 
     const api: ApiProcess = await startApi({ dataDir: restored, env: keys });
     try {

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AnchorSigner, comparePositions, parsePosition } from '@app/event-store';
 import { renumber, rewrite } from '../libs/event-store/test-support/tamper-history.js';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   PROJECTOR_MAIN,
   removeDataDir,
@@ -294,5 +294,75 @@ describe('where the signing key and the witness may be', () => {
     const witnessless = projector({ NODE_ENV: 'production', DATA_DIR: dir, AUDIT_SIGNING_KEY: key });
     expect(witnessless.status).toBe(1);
     expect(witnessless.stderr).toContain('AUDIT_WITNESS_DIR is required in production to write anchors');
+  });
+});
+
+describe('no event left unanchored longer than the anchor interval, on the real process', () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach(removeDataDir));
+  /** The API anchoring every 10 minutes: within a test, only a stop in good order writes an anchor. */
+  const rarely = { AUDIT_ANCHOR_INTERVAL_MS: '600000' };
+  /** The CLI expecting every event older than a millisecond to be anchored. */
+  const strictVerify = (dir: string, args: string[] = []) =>
+    runTool('audit-verify', dir, { AUDIT_ANCHOR_INTERVAL_MS: '1' }, args);
+
+  it('a node stopped in good order anchors what it wrote last; one killed leaves it unanchored, and verify names where', async () => {
+    const api = await startApi({ env: rarely });
+    dirs.push(api.dataDir);
+    const client = new FundingClient(api.url);
+    await client.admissibleBid(await client.openCall());
+    expect((await client.streamHistory('audit-anchors')).status).toBe(404);
+    await api.stop();
+    const stopped = strictVerify(api.dataDir);
+    expect(stopped.stdout).toMatch(/Anchors: 1 checked, 1 signatures valid .*, 0 events after the last anchor/);
+    expect(stopped.status).toBe(0);
+
+    const again = await startApi({ dataDir: api.dataDir, env: rarely });
+    const later = new FundingClient(again.url);
+    const callId = await later.openCall();
+    await later.admissibleBid(callId);
+    const firstUnanchored = (await later.streamHistory(`call-${callId}`)).body.events[0]!.position;
+    await again.kill();
+    const killed = strictVerify(api.dataDir);
+    expect(killed.stdout).toMatch(
+      new RegExp(
+        `BROKEN anchor at position ${firstUnanchored}: \\d+ events recorded before \\S+ are covered by no anchor`,
+      ),
+    );
+    expect(killed.status).toBe(1);
+    // Judged as of a moment before those events (a copy taken then), nothing was due yet.
+    expect(strictVerify(api.dataDir, ['--as-of', '2020-01-01T00:00:00.000Z']).status).toBe(0);
+  });
+
+  it('the projector process anchors the backlog as it starts, and what came last as it stops', async () => {
+    const api = await startApi({ env: { RUN_PROJECTOR: 'false' } });
+    dirs.push(api.dataDir);
+    try {
+      const client = new FundingClient(api.url);
+      const callId = await client.openCall();
+      await client.admissibleBid(callId);
+      const projector = spawn(process.execPath, [PROJECTOR_MAIN], {
+        env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'test', DATA_DIR: api.dataDir, ...rarely },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      projector.stdout!.on('data', (chunk) => (output += String(chunk)));
+      projector.stderr!.on('data', (chunk) => (output += String(chunk)));
+      const exited = new Promise<number | null>((resolve) => projector.once('exit', resolve));
+      for (let i = 0; (await client.streamHistory('audit-anchors')).status !== 200; i++) {
+        if (i > 300) throw new Error(`the projector wrote no anchor as it started:\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      await client.admissibleBid(callId, { projectTitle: 'Sportello famiglie' });
+      projector.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      const anchors = (await client.streamHistory('audit-anchors')).body.events;
+      expect(anchors).toHaveLength(2);
+    } finally {
+      await api.stop();
+    }
+    const stopped = strictVerify(api.dataDir);
+    expect(stopped.stdout).toMatch(/Anchors: 2 checked, 2 signatures valid .*, 0 events after the last anchor/);
+    expect(stopped.status).toBe(0);
   });
 });

@@ -12,7 +12,7 @@ import {
 import { formatPosition, verifyLog } from '@app/event-store';
 
 /**
- * `npm run audit:verify [-- --witness DIR] [--anchor <sequence>:<digest>]`: verifies the whole log
+ * `npm run audit:verify [-- --witness DIR] [--anchor <sequence>:<digest>] [--as-of <instant>]`: verifies the whole log
  * on either event store (stream chains, the chain of signed anchors, each stream read on its own,
  * and the embedded store's log-wide chain) against the witness of the anchors, prints a summary,
  * and exits 1 at the first sign of tampering. Auditors pass their own copy of the public key in
@@ -23,6 +23,7 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit({ serveApi: false });
   const args = process.argv.slice(2);
   const keptAnchor = keptAnchorArgument(args);
+  const asOf = asOfArgument(args);
   const witness = anchorWitness(config, witnessArgument(args, config));
   const trust = anchorTrust(config);
   const opened = await openEventStore(config);
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
     const result = await verifyLog(opened.written, {
       keys: trust.keys,
       anchorDueMs: anchorDueMs(config),
+      now: asOf,
       keptAnchor,
       witness,
       onProgress: (_events, reached) => progress.update(Number(reached.commit)),
@@ -102,6 +104,28 @@ function keptAnchorArgument(args: readonly string[]): { sequence: number; digest
     process.exit(2);
   }
   return { sequence: Number(match[1]), digest: match[2]! };
+}
+
+/**
+ * `--as-of <instant>`: the moment the log is judged at for its unanchored events, the time a copy
+ * was taken (a backup's `createdAt`): the events recorded longer than the anchor interval before it
+ * must be anchored. Default: now.
+ */
+function asOfArgument(args: readonly string[]): Date {
+  const at = args.indexOf('--as-of');
+  if (at < 0) return new Date();
+  const value = args[at + 1] ?? '';
+  const instant = new Date(value);
+  if (
+    !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/.test(value) ||
+    Number.isNaN(instant.getTime())
+  ) {
+    process.stderr.write(
+      "--as-of takes an instant with its offset, such as a backup's createdAt (2026-12-07T10:00:00.000Z): the moment the copy was taken\n",
+    );
+    process.exit(2);
+  }
+  return instant;
 }
 
 /** `--witness DIR`: the witness of the anchors, outside DATA_DIR; default AUDIT_WITNESS_DIR. */

@@ -5,7 +5,7 @@ import {
   createLogger,
   fundingProjections,
   loadConfigOrExit,
-  openAnchorer,
+  openAnchorSchedule,
   projectorOwner,
   openEventStore,
   openReadModelStore,
@@ -32,9 +32,12 @@ async function main(): Promise<void> {
   const readModels = await openReadModelStore(config);
   // The anchors of the audit trail are written where the projector runs: one writer per store
   // (in production without AUDIT_SIGNING_KEY this refuses, before anything starts).
-  let anchorer: ReturnType<typeof openAnchorer> | null = null;
+  let anchors: ReturnType<typeof openAnchorSchedule> = null;
   try {
-    anchorer = config.anchorIntervalMs > 0 ? openAnchorer(config, events, () => new Date()) : null;
+    anchors = openAnchorSchedule(config, events, () => new Date(), {
+      mayAnchor: () => projector.leading,
+      onError: (error) => logger.warn(`Could not write an anchor of the log: ${String(error)}`),
+    });
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
@@ -88,18 +91,7 @@ async function main(): Promise<void> {
     `cohesion-ledger projector running (events: ${events.adapter}, read models: ${readModels.adapter}, ${projector.leading ? `generation ${projector.activeGeneration}` : 'standing by: another projector holds the lease'})\n`,
   );
 
-  let anchoring: Promise<unknown> = Promise.resolve();
-  let running = false;
-  const anchors = anchorer
-    ? setInterval(() => {
-        if (!projector.leading || running) return;
-        running = true;
-        anchoring = anchorer
-          .anchorOnce()
-          .finally(() => (running = false))
-          .catch((error: unknown) => logger.warn(`Could not write an anchor of the log: ${String(error)}`));
-      }, config.anchorIntervalMs)
-    : null;
+  anchors?.start();
 
   // Each second, the projections' states and checkpoints, logged when they moved.
   let reported = '';
@@ -117,8 +109,8 @@ async function main(): Promise<void> {
   }, 1000);
   const shutdown = async () => {
     clearInterval(report);
-    if (anchors) clearInterval(anchors);
-    await anchoring;
+    // The last anchor, over what was written until now, while the projector still holds the lease.
+    await anchors?.stop();
     const server = metricsServer;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
     await projector.stop();

@@ -54,7 +54,7 @@ function main(): void {
       'The keys come from their own backups, never from this one:',
       ...keysKeptApart(config).map((line) => `- ${line}`),
       // The witness is never restored: it is what the restored log is checked against (docs/operations.md).
-      `Then: npm run audit:verify${config.auditWitnessDir === null ? '' : ` (against the witness ${config.auditWitnessDir}: a backup older than its newest anchor shows as a cut there; start with a new AUDIT_WITNESS_DIR)`}, and start the API.`,
+      `Then: npm run audit:verify -- --as-of ${manifest.createdAt}${config.auditWitnessDir === null ? '' : ` (against the witness ${config.auditWitnessDir}: a backup older than its newest anchor shows as a cut there; start with a new AUDIT_WITNESS_DIR)`}, and start the API.`,
       '',
     ].join('\n'),
   );

@@ -22,6 +22,7 @@ export {
 } from './chain/anchors.js';
 export { DirectoryAnchorWitness, type AnchorWitness, type WitnessedAnchor } from './chain/anchor-witness.js';
 export { Anchorer, type AnchorerOptions } from './chain/anchorer.js';
+export { AnchorSchedule, type AnchorScheduleOptions } from './chain/anchor-schedule.js';
 export {
   verifyLog,
   type LogVerification,

@@ -7,8 +7,7 @@ import {
 } from '@nestjs/common';
 import {
   verifyLog,
-  type Anchorer,
-  type AnchorData,
+  type AnchorSchedule,
   type AnchorKeys,
   type AnchorWitness,
   type EventStore,
@@ -18,7 +17,7 @@ import {
   anchorDueMs,
   anchorKeys,
   anchorWitness,
-  openAnchorer,
+  openAnchorSchedule,
   type AppConfig,
   type OpenedEventStore,
 } from '@app/config';
@@ -29,8 +28,8 @@ import { ReadSide } from '../queries/read-side.js';
 
 /**
  * The audit trail's two halves: the anchorer, in the process that runs the projector (one per
- * store), writing a signed anchor of the log every AUDIT_ANCHOR_INTERVAL_MS, each to the witness
- * too; and verification of the whole log (stream chains, the chain of anchors, signatures, the
+ * store), writing signed anchors so that no event stays unanchored longer than
+ * AUDIT_ANCHOR_INTERVAL_MS, each to the witness too (AnchorSchedule); and verification of the whole log (stream chains, the chain of anchors, signatures, the
  * witness when AUDIT_WITNESS_DIR is set, the adapter's own chain) on any adapter.
  */
 @Injectable()
@@ -39,41 +38,28 @@ export class AuditTrail implements OnApplicationBootstrap, BeforeApplicationShut
   private readonly written: EventStore;
   private readonly keys: AnchorKeys | null;
   private readonly witness: AnchorWitness | null;
-  private readonly anchorer: Anchorer | null;
-  private timer: NodeJS.Timeout | null = null;
-  private anchoring: Promise<AnchorData | null> | null = null;
+  private readonly anchors: AnchorSchedule | null;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(OPENED_EVENT_STORE) opened: OpenedEventStore,
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly readSide: ReadSide,
+    readSide: ReadSide,
   ) {
     this.written = opened.written;
     this.keys = anchorKeys(config);
     this.witness = anchorWitness(config);
-    this.anchorer =
-      config.runProjector && config.anchorIntervalMs > 0 ? openAnchorer(config, opened, () => clock.now()) : null;
+    // Where the projector runs under its lease: one anchorer per store.
+    this.anchors = config.runProjector
+      ? openAnchorSchedule(config, opened, () => clock.now(), {
+          mayAnchor: () => readSide.projector?.leading === true,
+          onError: (error) => this.logger.warn(`Could not write an anchor of the log: ${String(error)}`),
+        })
+      : null;
   }
 
   onApplicationBootstrap(): void {
-    if (!this.anchorer) return;
-    this.timer = setInterval(() => void this.anchor(), this.config.anchorIntervalMs);
-    this.timer.unref();
-  }
-
-  /** Writes the next anchor now (when events came since the last one); null when there was nothing to anchor. */
-  anchor(): Promise<AnchorData | null> {
-    // Where the projector runs under its lease: one anchorer per store.
-    if (!this.anchorer || !this.readSide.projector?.leading) return Promise.resolve(null);
-    this.anchoring ??= this.anchorer
-      .anchorOnce()
-      .catch((error: unknown) => {
-        this.logger.warn(`Could not write an anchor of the log: ${String(error)}`);
-        return null;
-      })
-      .finally(() => (this.anchoring = null));
-    return this.anchoring;
+    this.anchors?.start();
   }
 
   verify(): Promise<LogVerification> {
@@ -90,8 +76,8 @@ export class AuditTrail implements OnApplicationBootstrap, BeforeApplicationShut
     return this.keys?.ids ?? [];
   }
 
+  /** Before the projector and the stores close: the last anchor, over what this node wrote. */
   async beforeApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.anchoring;
+    await this.anchors?.stop();
   }
 }

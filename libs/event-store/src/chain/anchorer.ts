@@ -109,6 +109,20 @@ export class Anchorer {
     }
   }
 
+  /**
+   * Anchors everything written so far: anchorOnce again while an anchor stopped at maxEvents, so a
+   * backlog (a first anchor over an old log, an anchorer that was down) is covered in one run.
+   */
+  async anchorUntilCaughtUp(): Promise<AnchorData[]> {
+    const written: AnchorData[] = [];
+    for (;;) {
+      const anchor = await this.anchorOnce();
+      if (anchor === null) return written;
+      written.push(anchor);
+      if (anchor.events < this.maxEvents) return written;
+    }
+  }
+
   private async lastAnchor(): Promise<LastAnchor | null> {
     if (this.last !== undefined) return this.last;
     const anchors = await this.store.readStream(ANCHOR_STREAM);
@@ -143,7 +157,8 @@ export class Anchorer {
     let upTo: LogPosition | null = null;
     let cursor = after;
     while (events < this.maxEvents) {
-      const page = await this.store.readAll({ after: cursor, limit: Math.min(this.pageSize, this.maxEvents - events) });
+      const limit = Math.min(this.pageSize, this.maxEvents - events);
+      const page = await this.store.readAll({ after: cursor, limit });
       for (const event of page) {
         cursor = event.position;
         if (event.stream === ANCHOR_STREAM) continue;
@@ -154,7 +169,8 @@ export class Anchorer {
         upTo = event.position;
         if (events >= this.maxEvents) break;
       }
-      if (page.length < this.pageSize) break;
+      // A full page may hold anchors only (skipped): only a short page is the end of the log.
+      if (page.length < limit) break;
     }
     return { events, upTo: upTo ?? after ?? { commit: 0n, prepare: 0n }, heads, order: order.digest() };
   }
