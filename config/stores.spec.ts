@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { RecordedEvent } from '@app/event-store';
 import { loadConfig } from './app-config.js';
-import { anchorDueMs, fundingEventRegistry } from './stores.js';
+import { anchorDueMs, anchorWitness, fundingEventRegistry, verificationBlocker } from './stores.js';
 
 const stored = (type: string, schemaVersion: number, data: object): RecordedEvent => ({
   eventId: '00000000-0000-4000-8000-000000000001',
@@ -156,5 +156,14 @@ describe('the anchors verification expects', () => {
     expect(anchorDueMs(loadConfig({}, '/srv/app'))).toBe(60_000);
     expect(anchorDueMs(loadConfig({ AUDIT_ANCHOR_INTERVAL_MS: '5000' }, '/srv/app'))).toBe(5_000);
     expect(anchorDueMs(loadConfig({ AUDIT_ANCHOR_INTERVAL_MS: '0' }, '/srv/app'))).toBeNull();
+  });
+});
+
+describe('what keeps a verification from passing', () => {
+  it('in production, verifying without the witness of the anchors; nothing elsewhere, nor with a witness', () => {
+    const production = { ...loadConfig({}, '/srv/app'), environment: 'production' as const };
+    expect(verificationBlocker(production, null)).toContain('production requires the witness of the anchors');
+    expect(verificationBlocker(production, anchorWitness(production, '/mnt/ledger-witness'))).toBeNull();
+    expect(verificationBlocker(loadConfig({}, '/srv/app'), null)).toBeNull();
   });
 });

@@ -362,6 +362,17 @@ export function anchorKeys(config: AppConfig): AnchorKeys | null {
   return anchorTrust(config).keys;
 }
 
+/**
+ * Why a verification cannot pass, whatever the log holds: in production, verifying without the
+ * witness of the anchors (only the witness proves that nothing was cut at the end or re-signed).
+ * null when nothing stands in the way.
+ */
+export function verificationBlocker(config: AppConfig, witness: AnchorWitness | null): string | null {
+  return config.environment === 'production' && witness === null
+    ? 'production requires the witness of the anchors: pass --witness DIR or set AUDIT_WITNESS_DIR'
+    : null;
+}
+
 /** The witness of the anchors: AUDIT_WITNESS_DIR (or the directory an auditor names); null when none. */
 export function anchorWitness(
   config: AppConfig,

@@ -5,6 +5,7 @@ import {
   anchorTrust,
   anchorWitness,
   loadConfigOrExit,
+  verificationBlocker,
   logProgress,
   openEventStore,
   type AppConfig,
@@ -58,12 +59,9 @@ async function main(): Promise<void> {
         `BROKEN at position ${formatPosition(log.firstBroken.position)}: ${log.firstBroken.reason} (${log.checked} events verified before it)`,
       );
     // In production the witness is what proves that nothing was cut or re-signed: a verification without it is no pass.
-    const witnessMissing = config.environment === 'production' && witness === null;
-    if (witnessMissing)
-      lines.push(
-        'NOT VERIFIED: production requires the witness of the anchors: pass --witness DIR or set AUDIT_WITNESS_DIR',
-      );
-    const ok = result.ok && !witnessMissing;
+    const blocker = verificationBlocker(config, witness);
+    if (blocker) lines.push(`NOT VERIFIED: ${blocker}`);
+    const ok = result.ok && blocker === null;
     if (ok) {
       lines.push(
         `Verified: ${result.events} events, chain intact.`,

@@ -4691,8 +4691,10 @@ export interface components {
         LogVerificationReport: {
             /** @description Verification is supported on this store (always true) */
             supported: boolean;
-            /** @description Every chain, anchor and signature holds */
+            /** @description Every chain, anchor and signature holds, and nothing kept the verification from passing (notVerified) */
             ok: boolean;
+            /** @description Why this verification cannot pass whatever the log holds: in production, the API verifying without the witness of the anchors (AUDIT_WITNESS_DIR). null otherwise */
+            notVerified: string | null;
             /** @description Events read */
             checked: number;
             /** @description The log-wide chain's last link (the embedded store's) */

@@ -18,6 +18,7 @@ import {
   anchorKeys,
   anchorWitness,
   openAnchorSchedule,
+  verificationBlocker,
   type AppConfig,
   type OpenedEventStore,
 } from '@app/config';
@@ -70,6 +71,11 @@ export class AuditTrail implements OnApplicationBootstrap, BeforeApplicationShut
       witness: this.witness,
       yieldBetweenPages: () => new Promise((resolve) => setImmediate(resolve)),
     });
+  }
+
+  /** Why no verification here can pass (production without the witness), or null. */
+  get blocker(): string | null {
+    return verificationBlocker(this.config, this.witness);
   }
 
   get publicKeys(): readonly string[] {

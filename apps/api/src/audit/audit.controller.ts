@@ -231,12 +231,12 @@ export class AuditController {
     } finally {
       done();
     }
-    return verificationReport(result);
+    return verificationReport(result, this.trail.blocker);
   }
 }
 
 /** The verification as the API and `npm run audit:verify` report it. */
-export function verificationReport(result: LogVerification) {
+export function verificationReport(result: LogVerification, notVerified: string | null = null) {
   const log = result.log;
   const streamBreak = result.streams.broken[0];
   const anchorBreak = result.anchors.broken[0];
@@ -249,7 +249,8 @@ export function verificationReport(result: LogVerification) {
         : null;
   return {
     supported: true,
-    ok: result.ok,
+    ok: result.ok && notVerified === null,
+    notVerified,
     checked: result.events,
     headLink: log?.headLink ?? null,
     headPosition: log?.headPosition ? formatPosition(log.headPosition) : null,

@@ -130,7 +130,13 @@ export class LogChainVerification {
 
 export class LogVerificationReport {
   @Flag('Verification is supported on this store (always true)') supported!: boolean;
-  @Flag('Every chain, anchor and signature holds') ok!: boolean;
+  @Flag('Every chain, anchor and signature holds, and nothing kept the verification from passing (notVerified)')
+  ok!: boolean;
+  @Text(
+    'Why this verification cannot pass whatever the log holds: in production, the API verifying without the witness of the anchors (AUDIT_WITNESS_DIR). null otherwise',
+    { nullable: true },
+  )
+  notVerified!: string | null;
   @Count('Events read') checked!: number;
   @Text("The log-wide chain's last link (the embedded store's)", { nullable: true }) headLink!: string | null;
   @Position('The last event of the log-wide chain', { nullable: true }) headPosition!: string | null;
