@@ -246,7 +246,7 @@ describe('audit', () => {
   describe('verification', () => {
     it('replay reports identical on a clean run, and the difference when a read-model document was altered', async () => {
       await client.readModelsAt(positions['revoked']!);
-      const clean = runTool('audit-replay', api.dataDir);
+      const clean = await runTool('audit-replay', api.dataDir);
       expect({ status: clean.status, out: clean.stdout.trim() }).toEqual({ status: 0, out: 'identical' });
 
       const db = new Database(join(api.dataDir, 'read-models.db'));
@@ -254,7 +254,7 @@ describe('audit', () => {
         `UPDATE documents SET body = json_set(body, '$.disbursedCents', 1) WHERE collection = 'grants' AND id = ?`,
       ).run(grantId);
       db.close();
-      const altered = runTool('audit-replay', api.dataDir);
+      const altered = await runTool('audit-replay', api.dataDir);
       expect(altered.status).toBe(1);
       expect(altered.stdout).toContain(`grants/${grantId}: differs (disbursedCents: replay 10000000, live 1)`);
     });
@@ -267,7 +267,7 @@ describe('audit', () => {
         checked: Number(positions['revoked']),
         firstBroken: null,
       });
-      expect(runTool('audit-verify', api.dataDir)).toMatchObject({
+      expect(await runTool('audit-verify', api.dataDir)).toMatchObject({
         status: 0,
         stdout: expect.stringContaining(`Verified: ${positions['revoked']} events, chain intact`),
       });
@@ -278,7 +278,7 @@ describe('audit', () => {
       );
       const altered = await client.verifyLog();
       expect(altered.body).toMatchObject({ ok: false, firstBroken: { position: positions['advance'] } });
-      expect(runTool('audit-verify', api.dataDir)).toMatchObject({
+      expect(await runTool('audit-verify', api.dataDir)).toMatchObject({
         status: 1,
         stdout: expect.stringContaining(`BROKEN at position ${positions['advance']}`),
       });

@@ -10,14 +10,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  removeDataDir,
-  runTool,
-  runToolInBackground,
-  startApi,
-  tempDataDir,
-  type ApiProcess,
-} from './support/api-process.js';
+import { removeDataDir, runTool, startApi, tempDataDir, type ApiProcess } from './support/api-process.js';
 import { FundingClient, PROGRAMME_ID, bidBody } from './support/funding-requests.js';
 
 describe('backup and restore of the embedded stores', () => {
@@ -89,7 +82,7 @@ describe('backup and restore of the embedded stores', () => {
           duringBackup.push({ bidId: String(res.body.bidId), position: Number(res.headers['x-event-position']) });
         }
       });
-      backup = await runToolInBackground('backup', api.dataDir, keys, ['--to', backupDir]);
+      backup = await runTool('backup', api.dataDir, keys, ['--to', backupDir]);
       running = false;
       await Promise.all(submitting);
     } finally {
@@ -126,7 +119,7 @@ describe('backup and restore of the embedded stores', () => {
   it('restores into a fresh directory whose log verifies and whose API answers as at the backup', async () => {
     const restored = tempDataDir();
     dirs.push(restored);
-    const restore = runTool('restore', restored, keys, ['--from', backupDir]);
+    const restore = await runTool('restore', restored, keys, ['--from', backupDir]);
     expect(restore.stderr).toBe('');
     expect(restore.status).toBe(0);
     expect(restore.stdout).toContain(`up to position ${head}; every integrity check ok`);
@@ -134,12 +127,12 @@ describe('backup and restore of the embedded stores', () => {
     // Judged as of the backup's moment: the events it holds after its last anchor were then younger than the interval.
     const { createdAt } = JSON.parse(readFileSync(join(backupDir, 'manifest.json'), 'utf8')) as { createdAt: string };
     expect(restore.stdout).toContain(`Then: npm run audit:verify -- --as-of ${createdAt}`);
-    const verify = runTool('audit-verify', restored, { AUDIT_PUBLIC_KEYS: auditorKey }, ['--as-of', createdAt]);
+    const verify = await runTool('audit-verify', restored, { AUDIT_PUBLIC_KEYS: auditorKey }, ['--as-of', createdAt]);
     expect(verify.status).toBe(0);
     expect(verify.stdout).toContain(`Verified: ${head} events, chain intact.`);
     expect(verify.stdout).toMatch(/Anchors: [1-9]\d* checked, [1-9]\d* signatures valid/);
     expect(
-      runTool('audit-verify', restored, { AUDIT_PUBLIC_KEYS: auditorKey }, ['--as-of', 'yesterday']),
+      await runTool('audit-verify', restored, { AUDIT_PUBLIC_KEYS: auditorKey }, ['--as-of', 'yesterday']),
     ).toMatchObject({
       status: 2,
       stderr: expect.stringContaining('--as-of takes an instant with its offset'),
@@ -180,40 +173,40 @@ describe('backup and restore of the embedded stores', () => {
     }
   }, 120_000);
 
-  it('restore refuses a data directory that holds anything, and leaves it as it was', () => {
+  it('restore refuses a data directory that holds anything, and leaves it as it was', async () => {
     const occupied = tempDataDir();
     dirs.push(occupied);
     writeFileSync(join(occupied, 'events.db'), 'a store that is not to be overwritten');
-    const refused = runTool('restore', occupied, keys, ['--from', backupDir]);
+    const refused = await runTool('restore', occupied, keys, ['--from', backupDir]);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain(`DATA_DIR (${occupied}) is not empty`);
     expect(readdirSync(occupied)).toEqual(['events.db']);
     expect(readFileSync(join(occupied, 'events.db'), 'utf8')).toBe('a store that is not to be overwritten');
   });
 
-  it('backup refuses a target that holds anything', () => {
+  it('backup refuses a target that holds anything', async () => {
     const source = freshDir('ledger-source-');
     cpSync(backupDir, source, { recursive: true });
     const target = freshDir('ledger-target-');
     writeFileSync(join(target, 'notes.txt'), 'kept');
-    const refused = runTool('backup', source, keys, ['--to', target]);
+    const refused = await runTool('backup', source, keys, ['--to', target]);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain(`${target} is not empty`);
     expect(readdirSync(target)).toEqual(['notes.txt']);
   });
 
-  it('restore refuses a backup whose file is not whole, before writing anything', () => {
+  it('restore refuses a backup whose file is not whole, before writing anything', async () => {
     const damaged = freshDir('ledger-damaged-');
     cpSync(backupDir, damaged, { recursive: true });
     truncateSync(join(damaged, 'personal-data.db'), 1024);
     const target = join(freshDir('ledger-restore-'), 'data');
-    const refused = runTool('restore', target, keys, ['--from', damaged]);
+    const refused = await runTool('restore', target, keys, ['--from', damaged]);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toMatch(/is not whole: personal-data\.db has 1024 bytes, not \d+/);
     expect(readdirSync(join(target, '..'))).toEqual([]);
   });
 
-  it('restore refuses a backup whose file was changed in place (same size, another byte), before writing anything', () => {
+  it('restore refuses a backup whose file was changed in place (same size, another byte), before writing anything', async () => {
     const altered = freshDir('ledger-altered-');
     cpSync(backupDir, altered, { recursive: true });
     const file = join(altered, 'read-models.db');
@@ -221,14 +214,14 @@ describe('backup and restore of the embedded stores', () => {
     bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff;
     writeFileSync(file, bytes);
     const target = join(freshDir('ledger-restore-'), 'data');
-    const refused = runTool('restore', target, keys, ['--from', altered]);
+    const refused = await runTool('restore', target, keys, ['--from', altered]);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('is not whole: read-models.db does not match its digest');
     expect(readdirSync(join(target, '..'))).toEqual([]);
   });
 
-  it('refuses server stores: their own tools back them up, in the order docs/operations.md gives', () => {
-    const refused = runTool(
+  it('refuses server stores: their own tools back them up, in the order docs/operations.md gives', async () => {
+    const refused = await runTool(
       'backup',
       freshDir('ledger-mongo-'),
       { ...keys, MONGODB_URL: 'mongodb://127.0.0.1:1/ledger' },

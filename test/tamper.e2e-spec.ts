@@ -72,7 +72,7 @@ describe('tamper evidence through the API and the CLI', () => {
     });
     expect(clean.body.anchors.checked).toBeGreaterThan(0);
     expect(clean.body.anchors.signed).toBe(clean.body.anchors.checked);
-    const cli = runTool('audit-verify', api.dataDir);
+    const cli = await runTool('audit-verify', api.dataDir);
     expect(cli.status).toBe(0);
     expect(cli.stdout).toMatch(/Anchors: \d+ checked, \d+ signatures valid/);
     expect(cli.stdout).toContain('chain intact');
@@ -80,9 +80,9 @@ describe('tamper evidence through the API and the CLI', () => {
     expect(cli.stderr).toMatch(/Verifying the log: 100% \(\d[\d,]*\/\d[\d,]* events, /);
   });
 
-  it('an auditor holding another public key finds the anchors are not signed by it', () => {
+  it('an auditor holding another public key finds the anchors are not signed by it', async () => {
     const theirs = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
-    const cli = runTool('audit-verify', api.dataDir, { AUDIT_PUBLIC_KEYS: theirs });
+    const cli = await runTool('audit-verify', api.dataDir, { AUDIT_PUBLIC_KEYS: theirs });
     expect(cli.status).toBe(1);
     expect(cli.stdout).toContain('which is not one of the keys verified against');
   });
@@ -99,7 +99,7 @@ describe('tamper evidence through the API and the CLI', () => {
       ]),
     );
     expect(tampered.body.log?.ok).toBe(false);
-    const cli = runTool('audit-verify', api.dataDir);
+    const cli = await runTool('audit-verify', api.dataDir);
     expect(cli.status).toBe(1);
     expect(cli.stdout).toContain('BROKEN anchor at position');
   });
@@ -171,10 +171,10 @@ describe('the chain of anchors against its witness, on a copy of the data direct
   const restreams = (db: Database.Database) =>
     db.exec('DELETE FROM streams; INSERT INTO streams SELECT stream, max(revision) FROM events GROUP BY stream');
 
-  it('keeps every anchor in the witness; the untouched log verifies against it, saying which key it trusts', () => {
+  it('keeps every anchor in the witness; the untouched log verifies against it, saying which key it trusts', async () => {
     expect(witnessed().map((w) => w.anchor.sequence)).toEqual(witnessed().map((_, i) => i + 1));
     expect(witnessed().length).toBeGreaterThanOrEqual(3);
-    const cli = verify(dataDir);
+    const cli = await verify(dataDir);
     expect(cli.stdout).toContain(`Witness: ${witness}, ${witnessed().length} anchors`);
     expect(cli.stdout).toContain('Trusting a key from the data directory');
     expect(cli.stdout).toContain('Verified:');
@@ -187,14 +187,14 @@ describe('the chain of anchors against its witness, on a copy of the data direct
     expect(served.body.anchors.witness!.anchors).toBeGreaterThanOrEqual(3);
   });
 
-  it('without a key to trust and without a witness, never passes', () => {
-    const cli = verify(dataDir, [], { NODE_ENV: 'production' });
+  it('without a key to trust and without a witness, never passes', async () => {
+    const cli = await verify(dataDir, [], { NODE_ENV: 'production' });
     expect(cli.stdout).toContain('no public key to check the anchors’ signatures with');
     expect(cli.stdout).toContain('production requires the witness of the anchors');
     expect(cli.status).toBe(1);
   });
 
-  it('finds the anchors deleted after a rewritten event, the positions renumbered: the witness names where each was', () => {
+  it('finds the anchors deleted after a rewritten event, the positions renumbered: the witness names where each was', async () => {
     const dir = tampered((db) => {
       db.prepare("DELETE FROM events WHERE stream = 'audit-anchors'").run();
       renumber(db);
@@ -202,7 +202,7 @@ describe('the chain of anchors against its witness, on a copy of the data direct
       restreams(db);
     });
     const [first] = witnessed();
-    const cli = verify(dir);
+    const cli = await verify(dir);
     expect(cli.stdout).toContain(
       `BROKEN anchor at position ${first!.position}: anchor 1, which the witness saw written at position ${first!.position}`,
     );
@@ -212,7 +212,7 @@ describe('the chain of anchors against its witness, on a copy of the data direct
     expect(cli.status).toBe(1);
   });
 
-  it('finds an early anchor re-signed with the key kept in the data directory, every later one re-chained: the witness holds the originals', () => {
+  it('finds an early anchor re-signed with the key kept in the data directory, every later one re-chained: the witness holds the originals', async () => {
     let rewritten = 0;
     const dir = tampered((db, copy) => {
       const key = AnchorSigner.fromText(readFileSync(join(copy, 'audit-signing.key'), 'utf8'));
@@ -224,25 +224,25 @@ describe('the chain of anchors against its witness, on a copy of the data direct
     // The anchor that covers the rewritten bid, and every one after it, no longer are the ones witnessed.
     const early = witnessed().find((w) => Number(w.anchor.upTo) >= rewritten)!;
     expect(early.anchor.sequence).toBeLessThan(witnessed().length);
-    const cli = verify(dir);
+    const cli = await verify(dir);
     expect(cli.stdout).toContain(
       `BROKEN anchor at position ${early.position}: anchor ${early.anchor.sequence}: it is not the anchor ${early.anchor.sequence} the witness holds (written at position ${early.position}): it was re-signed or replaced`,
     );
     expect(cli.stdout).not.toContain(`anchor ${early.anchor.sequence - 1}: it is not`);
     expect(cli.status).toBe(1);
     // Without the witness the re-signed log holds together: the output says what it trusted instead.
-    const alone = verify(dir, []);
+    const alone = await verify(dir, []);
     expect(alone.stdout).toContain('Witness: none given');
     expect(alone.stdout).toContain('Trusting a key from the data directory');
   });
 
-  it('finds the log truncated after its last witnessed anchor: the witness names the position the log no longer has', () => {
+  it('finds the log truncated after its last witnessed anchor: the witness names the position the log no longer has', async () => {
     const last = witnessed().at(-1)!;
     const dir = tampered((db) => {
       db.prepare('DELETE FROM events WHERE position >= ?').run(Number(last.position));
       restreams(db);
     });
-    const cli = verify(dir);
+    const cli = await verify(dir);
     expect(cli.stdout).toContain(
       `anchor ${last.anchor.sequence}, which the witness saw written at position ${last.position}`,
     );
@@ -313,7 +313,7 @@ describe('no event left unanchored longer than the anchor interval, on the real 
     await client.admissibleBid(await client.openCall());
     expect((await client.streamHistory('audit-anchors')).status).toBe(404);
     await api.stop();
-    const stopped = strictVerify(api.dataDir);
+    const stopped = await strictVerify(api.dataDir);
     expect(stopped.stdout).toMatch(/Anchors: 1 checked, 1 signatures valid .*, 0 events after the last anchor/);
     expect(stopped.status).toBe(0);
 
@@ -323,7 +323,7 @@ describe('no event left unanchored longer than the anchor interval, on the real 
     await later.admissibleBid(callId);
     const firstUnanchored = (await later.streamHistory(`call-${callId}`)).body.events[0]!.position;
     await again.kill();
-    const killed = strictVerify(api.dataDir);
+    const killed = await strictVerify(api.dataDir);
     expect(killed.stdout).toMatch(
       new RegExp(
         `BROKEN anchor at position ${firstUnanchored}: \\d+ events recorded before \\S+ are covered by no anchor`,
@@ -331,7 +331,7 @@ describe('no event left unanchored longer than the anchor interval, on the real 
     );
     expect(killed.status).toBe(1);
     // Judged as of a moment before those events (a copy taken then), nothing was due yet.
-    expect(strictVerify(api.dataDir, ['--as-of', '2020-01-01T00:00:00.000Z']).status).toBe(0);
+    expect((await strictVerify(api.dataDir, ['--as-of', '2020-01-01T00:00:00.000Z'])).status).toBe(0);
   });
 
   it('the projector process anchors the backlog as it starts, and what came last as it stops', async () => {
@@ -361,7 +361,7 @@ describe('no event left unanchored longer than the anchor interval, on the real 
     } finally {
       await api.stop();
     }
-    const stopped = strictVerify(api.dataDir);
+    const stopped = await strictVerify(api.dataDir);
     expect(stopped.stdout).toMatch(/Anchors: 2 checked, 2 signatures valid .*, 0 events after the last anchor/);
     expect(stopped.status).toBe(0);
   });

@@ -2,7 +2,7 @@
  * Starts the real API process (the built dist/, as `npm start` runs it) on a free port with a
  * temporary data directory, as a client would meet it.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,23 +15,13 @@ export const API_TRACING_PRELOAD = resolve(
 );
 export const PROJECTOR_MAIN = resolve(process.cwd(), 'dist/apps/projector/apps/projector/src/main.js');
 
-/** Runs one of the built tools (rebuild, audit-verify, audit-replay, backup, restore) on a data directory. */
+/**
+ * Runs one of the built tools (rebuild, audit-verify, audit-replay, backup, restore) on a data
+ * directory, without blocking this process. Never spawnSync: a suite blocked for seconds in a tool's
+ * run reads none of its sockets, and reuses afterwards a keep-alive connection the API closed
+ * meanwhile (it closes idle ones after 5 s), which fails as "other side closed".
+ */
 export function runTool(
-  tool: string,
-  dataDir: string,
-  env: Record<string, string> = {},
-  args: readonly string[] = [],
-): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [toolScript(tool), ...args], {
-    env: toolEnv(dataDir, env),
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** runTool without blocking this process: what a suite needs when it keeps talking to the API meanwhile. */
-export function runToolInBackground(
   tool: string,
   dataDir: string,
   env: Record<string, string> = {},
@@ -132,13 +122,25 @@ export async function startApi(
       reject(new Error(`The API exited with ${code} before listening:\n${output}`));
     });
   });
+  // An exit nobody asked for is written into the output, so that a suite's failure can tell it from its own.
+  let stopping = false;
+  child.once('exit', (code, signal) => {
+    if (!stopping)
+      output += `\n[test harness] the API exited on its own at ${new Date().toISOString()} (code ${code}, signal ${signal})\n`;
+  });
   return {
     url,
     pid: child.pid!,
     dataDir,
     output: () => output,
-    stop: () => stopWith(child, 'SIGTERM'),
-    kill: () => stopWith(child, 'SIGKILL'),
+    stop: () => {
+      stopping = true;
+      return stopWith(child, 'SIGTERM');
+    },
+    kill: () => {
+      stopping = true;
+      return stopWith(child, 'SIGKILL');
+    },
   };
 }
 
