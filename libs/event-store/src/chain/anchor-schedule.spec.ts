@@ -122,6 +122,54 @@ describe('the schedule of anchors', () => {
     expect(failures).toEqual([]);
   });
 
+  it('keeps every event within the interval through a lease takeover after the holder dies (15 s lease, the default)', async () => {
+    const LEASE = 15_000;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ afterMs: fc.integer({ min: 0, max: 20_000 }), events: fc.integer({ min: 0, max: 2 }) }), {
+          minLength: 2,
+          maxLength: 20,
+        }),
+        fc.nat(),
+        async (steps, dieAt) => {
+          store = new LinkingEventStore(new InMemoryEventStore());
+          const died = { at: Number.POSITIVE_INFINITY };
+          const scheduleFor = (mayAnchor: () => boolean) =>
+            new AnchorSchedule(new Anchorer(store, { signer, now: () => new Date() }), {
+              intervalMs: INTERVAL,
+              mayAnchor,
+              onError: (error) => failures.push(error),
+            });
+          // The holder dies without a last anchor; the standby takes the lease once it has lapsed.
+          const holder = scheduleFor(() => Date.now() < died.at);
+          const standby = scheduleFor(() => Date.now() >= died.at + LEASE);
+          holder.start();
+          standby.start();
+          try {
+            for (const [i, step] of steps.entries()) {
+              if (i === dieAt % steps.length) died.at = Date.now();
+              await jest.advanceTimersByTimeAsync(step.afterMs);
+              await holder.whenIdle();
+              await standby.whenIdle();
+              await write(store, `bid-${i % 3}`, step.events);
+              const verified = await verifyLog(store, { keys, anchorDueMs: INTERVAL, now: new Date() });
+              expect(verified.anchors.broken).toEqual([]);
+            }
+            // Long after: the standby has covered everything.
+            await jest.advanceTimersByTimeAsync(LEASE + INTERVAL);
+            await standby.whenIdle();
+            expect((await verifyLog(store, { keys, anchorDueMs: INTERVAL, now: new Date() })).ok).toBe(true);
+          } finally {
+            await holder.stop();
+            await standby.stop();
+          }
+        },
+      ),
+      { numRuns: 30 },
+    );
+    expect(failures).toEqual([]);
+  });
+
   it('covers a backlog larger than one anchor holds in a single run', async () => {
     await write(store, 'bid-backlog', 35);
     const anchors = schedule(new Anchorer(store, { signer, now: () => new Date(), maxEvents: 10 }));
@@ -170,6 +218,24 @@ describe('the schedule of anchors', () => {
     await taken.whenIdle();
     expect((await anchorsIn(store)).map((a) => a.events)).toEqual([2]);
     await taken.stop();
+  });
+
+  it('anchors within a second of taking the lease over, not at the end of its period', async () => {
+    expect(AnchorSchedule.checkEveryOf(INTERVAL)).toBe(1_000);
+    expect(AnchorSchedule.checkEveryOf(100)).toBe(50);
+    const anchors = schedule();
+    anchors.start(); // leading: a run at 0 s, the next one due at 30 s
+    await anchors.whenIdle();
+    leading = false; // another process holds the lease for a while
+    await jest.advanceTimersByTimeAsync(2_000);
+    await write(store, 'bid-1');
+    await jest.advanceTimersByTimeAsync(8_000);
+    expect(await anchorsIn(store)).toEqual([]);
+    leading = true; // taken back at 10 s
+    await jest.advanceTimersByTimeAsync(1_000);
+    await anchors.whenIdle();
+    expect((await anchorsIn(store)).map((a) => a.events)).toEqual([1]);
+    await anchors.stop();
   });
 
   it('never runs twice at once: a tick during a run joins it', async () => {
