@@ -40,6 +40,14 @@ describe('configuration', () => {
     ).toThrow('PROJECTION_VERSION_OVERRIDES is for rehearsals and tests');
   });
 
+  it('keeps an idle keep-alive connection for HTTP_KEEP_ALIVE_TIMEOUT_MS, 5 s by default, from 1 s to 10 minutes', () => {
+    expect(loadConfig({}).keepAliveTimeoutMs).toBe(5_000);
+    expect(loadConfig({ HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000' }).keepAliveTimeoutMs).toBe(65_000);
+    expect(() => loadConfig({ HTTP_KEEP_ALIVE_TIMEOUT_MS: '500' })).toThrow(
+      'HTTP_KEEP_ALIVE_TIMEOUT_MS must be an integer from 1000 to 600000, got "500"',
+    );
+  });
+
   it('keeps idempotent responses for IDEMPOTENCY_RETENTION_HOURS, from one hour to a year', () => {
     expect(loadConfig({ IDEMPOTENCY_RETENTION_HOURS: '24' }).idempotencyRetentionHours).toBe(24);
     expect(() => loadConfig({ IDEMPOTENCY_RETENTION_HOURS: '0' })).toThrow(

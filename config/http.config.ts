@@ -26,6 +26,13 @@ export interface HttpConfig {
   readonly authFailuresPerMinute: number;
   /** A request's headers and body must arrive within this (slow clients are cut off with 408). */
   readonly requestTimeoutMs: number;
+  /**
+   * How long an idle keep-alive connection is kept open (HTTP_KEEP_ALIVE_TIMEOUT_MS, default 5 s,
+   * Node's own). Behind a load balancer or proxy that keeps connections to the API, set it longer
+   * than the balancer's idle timeout, or the balancer may send a request on a connection the API is
+   * closing (docs/operations.md).
+   */
+  readonly keepAliveTimeoutMs: number;
   /** Open connections per client address; more are closed at once. */
   readonly maxConnectionsPerAddress: number;
   /** Audit exports one principal may run at once (verify and rebuild: one each). */
@@ -50,6 +57,7 @@ export function httpConfig(s: Settings): HttpConfig {
     trackedAddresses: s.integer('TRACKED_ADDRESSES', 10_000, 100, 10_000_000),
     authFailuresPerMinute: s.integer('AUTH_FAILURES_PER_MINUTE', 20, 1, 100_000),
     requestTimeoutMs: s.integer('REQUEST_TIMEOUT_MS', 30_000, 1_000, 600_000),
+    keepAliveTimeoutMs: s.integer('HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, 1_000, 600_000),
     maxConnectionsPerAddress: s.integer('MAX_CONNECTIONS_PER_ADDRESS', 256, 1, 100_000),
     auditExportsPerPrincipal: s.integer('AUDIT_EXPORTS_PER_PRINCIPAL', 2, 1, 100),
     apiDocs: s.choice('API_DOCS', ['public', 'authenticated', 'off'], s.production ? 'off' : 'public'),

@@ -22,7 +22,11 @@ async function createApi(config: AppConfig, log: Pino): Promise<NestFastifyAppli
   const apiKeys = ApiKeys.load({ file: config.apiKeysFile, production: config.environment === 'production' });
   const app = await NestFactory.create<NestFastifyApplication>(
     ApiModule.forRoot(config, apiKeys),
-    createHttpAdapter({ maxBodyBytes: config.maxBodyBytes, trustProxy: config.trustProxy }),
+    createHttpAdapter({
+      maxBodyBytes: config.maxBodyBytes,
+      trustProxy: config.trustProxy,
+      keepAliveTimeoutMs: config.keepAliveTimeoutMs,
+    }),
     { bodyParser: false, logger: new JsonLogger(log) },
   );
   const fastify = app.getHttpAdapter().getInstance();

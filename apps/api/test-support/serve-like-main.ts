@@ -10,7 +10,7 @@ import { hardenRequests } from '../src/http/request-hardening.js';
 
 export async function serveLikeMain(module: TestingModule): Promise<{ app: NestFastifyApplication; url: string }> {
   const app = module.createNestApplication<NestFastifyApplication>(
-    createHttpAdapter({ maxBodyBytes: 1_000_000, trustProxy: null }),
+    createHttpAdapter({ maxBodyBytes: 1_000_000, trustProxy: null, keepAliveTimeoutMs: 5_000 }),
     { logger: false, bodyParser: false },
   );
   hardenRequests(app.getHttpAdapter().getInstance());

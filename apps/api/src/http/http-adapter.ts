@@ -1,4 +1,3 @@
-import { Server } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
@@ -10,10 +9,9 @@ export interface HttpOptions {
   readonly maxBodyBytes: number;
   /** TRUST_PROXY: a hop count, true, or a list of addresses and subnets; null trusts no proxy. */
   readonly trustProxy: string | null;
+  /** HTTP_KEEP_ALIVE_TIMEOUT_MS: how long an idle connection is kept (default 5 s, Node's own). */
+  readonly keepAliveTimeoutMs: number;
 }
-
-/** How long an idle connection is kept: Node's own default (5 s), as before (Fastify's would be 72 s). */
-const KEEP_ALIVE_TIMEOUT_MS = new Server().keepAliveTimeout;
 /** Longer than any request line Node accepts (its headers are at most 16 KiB): no path parameter is cut short. */
 const MAX_PARAM_LENGTH = 65_536;
 
@@ -29,7 +27,7 @@ export function createHttpAdapter(options: HttpOptions): FastifyAdapter {
   const adapter = new FastifyAdapter({
     bodyLimit: options.maxBodyBytes,
     ...(options.trustProxy === null ? {} : { trustProxy: trustProxySetting(options.trustProxy) }),
-    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    keepAliveTimeout: options.keepAliveTimeoutMs,
     // While the process shuts down, requests on open connections are still served, as before.
     return503OnClosing: false,
     routerOptions: {
