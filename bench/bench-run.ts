@@ -19,6 +19,7 @@ export const SIZES = quick
       logBlocks: 400,
       querySeconds: 2,
       ryw: 30,
+      liveSpaceLookups: 2_000,
       jsonEvents: 50_000,
       clickDayBids: 2_000,
     }
@@ -33,6 +34,7 @@ export const SIZES = quick
       logBlocks: 18_900,
       querySeconds: 10,
       ryw: 300,
+      liveSpaceLookups: 20_000,
       jsonEvents: 1_000_000,
       clickDayBids: 100_000,
     };
