@@ -369,7 +369,7 @@ export function anchorKeys(config: AppConfig): AnchorKeys | null {
  */
 export function verificationBlocker(config: AppConfig, witness: AnchorWitness | null): string | null {
   return config.environment === 'production' && witness === null
-    ? 'production requires the witness of the anchors: pass --witness DIR or set AUDIT_WITNESS_DIR'
+    ? 'production requires the witness of the anchors: set AUDIT_WITNESS_DIR (audit:verify also takes --witness DIR)'
     : null;
 }
 

@@ -13,10 +13,10 @@ import {
 import { formatPosition, verifyLog } from '@app/event-store';
 
 /**
- * `npm run audit:verify [-- --witness DIR] [--anchor <sequence>:<digest>] [--as-of <instant>]`: verifies the whole log
- * on either event store (stream chains, the chain of signed anchors, each stream read on its own,
- * and the embedded store's log-wide chain) against the witness of the anchors, prints a summary,
- * and exits 1 at the first sign of tampering. Auditors pass their own copy of the public key in
+ * `npm run audit:verify [-- --witness DIR] [--anchor <sequence>:<digest>] [--as-of <instant>]`:
+ * verifies the whole log on either event store (stream chains, the chain of signed anchors, each
+ * stream read on its own, and the embedded store's log-wide chain) against the witness of the
+ * anchors, prints a summary, and exits 1 at the first sign of tampering. Auditors pass their own copy of the public key in
  * AUDIT_PUBLIC_KEYS and the witness (AUDIT_WITNESS_DIR, or --witness); in production both are
  * required, elsewhere the output says what was trusted instead (docs/adr/0024).
  */

@@ -30,8 +30,9 @@ import { ReadSide } from '../queries/read-side.js';
 /**
  * The audit trail's two halves: the anchorer, in the process that runs the projector (one per
  * store), writing signed anchors so that no event stays unanchored longer than
- * AUDIT_ANCHOR_INTERVAL_MS, each to the witness too (AnchorSchedule); and verification of the whole log (stream chains, the chain of anchors, signatures, the
- * witness when AUDIT_WITNESS_DIR is set, the adapter's own chain) on any adapter.
+ * AUDIT_ANCHOR_INTERVAL_MS, each to the witness too (AnchorSchedule); and verification of the
+ * whole log (stream chains, the chain of anchors, signatures, the witness when AUDIT_WITNESS_DIR is
+ * set, the adapter's own chain) on any adapter.
  */
 @Injectable()
 export class AuditTrail implements OnApplicationBootstrap, BeforeApplicationShutdown {
