@@ -13,14 +13,21 @@ import { PROJECTOR_MAIN, removeDataDir, tempDataDir } from './support/api-proces
 import { writeSyntheticLog } from './support/synthetic-log.js';
 
 const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeDataDir));
+/** Every projector started, killed at the end whatever happened: one left running would keep Jest from exiting. */
+const started: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  dirs.forEach(removeDataDir);
+});
 
 function startProjector(dataDir: string): ChildProcess {
-  return spawn(process.execPath, [PROJECTOR_MAIN], {
+  const child = spawn(process.execPath, [PROJECTOR_MAIN], {
     // No anchors: they are events in the log, and this test waits for the checkpoints to reach its head.
     env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'test', DATA_DIR: dataDir, AUDIT_ANCHOR_INTERVAL_MS: '0' },
     stdio: 'ignore',
   });
+  started.push(child);
+  return child;
 }
 
 /** The projections' checkpoints as the projector last committed them (commit positions). */

@@ -349,11 +349,16 @@ describe('no event left unanchored longer than the anchor interval, on the real 
       projector.stdout!.on('data', (chunk) => (output += String(chunk)));
       projector.stderr!.on('data', (chunk) => (output += String(chunk)));
       const exited = new Promise<number | null>((resolve) => projector.once('exit', resolve));
-      for (let i = 0; (await client.streamHistory('audit-anchors')).status !== 200; i++) {
-        if (i > 300) throw new Error(`the projector wrote no anchor as it started:\n${output}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
+      try {
+        for (let i = 0; (await client.streamHistory('audit-anchors')).status !== 200; i++) {
+          if (i > 300) throw new Error(`the projector wrote no anchor as it started:\n${output}`);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        await client.admissibleBid(callId, { projectTitle: 'Sportello famiglie' });
+      } catch (error) {
+        projector.kill('SIGKILL'); // left running, it would keep Jest from exiting
+        throw error;
       }
-      await client.admissibleBid(callId, { projectTitle: 'Sportello famiglie' });
       projector.kill('SIGTERM');
       expect(await exited).toBe(0);
       const anchors = (await client.streamHistory('audit-anchors')).body.events;
