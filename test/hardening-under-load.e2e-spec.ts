@@ -4,9 +4,10 @@
  * connections than its cap (the OWASP sweep is in hardening.e2e-spec.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { KEYS, bearer, removeDataDir, startApi, tempDataDir, type ApiProcess } from './support/api-process.js';
 import { stopAndRemove } from './support/running-api.js';
 // Raw requests, for what no client would send; every answer is still checked against the OpenAPI document.
@@ -18,18 +19,31 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 }
 
-/** /health latencies sampled every `everyMs` while `load` runs. */
+/**
+ * /health latencies sampled every `everyMs` while `load` runs, by a process of their own
+ * (support/health-sampler.mjs): this process reads 20 exports meanwhile, and its own pauses are not
+ * the server's.
+ */
 async function healthWhile(url: string, load: Promise<unknown>, everyMs = 20): Promise<number[]> {
-  const latencies: number[] = [];
-  let done = false;
-  void load.finally(() => (done = true));
-  while (!done) {
-    const started = performance.now();
-    await request(url).get('/health');
-    latencies.push(performance.now() - started);
-    await new Promise((r) => setTimeout(r, everyMs));
+  const sampler = spawn(
+    process.execPath,
+    [resolve(process.cwd(), 'test/support/health-sampler.mjs'), url, String(everyMs)],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
+  let output = '';
+  sampler.stdout!.on('data', (chunk) => (output += String(chunk)));
+  const exited = new Promise<number | null>((done) => sampler.once('exit', done));
+  try {
+    await load;
+  } finally {
+    sampler.stdin!.end();
   }
-  return latencies;
+  expect(await exited).toBe(0);
+  const samples = JSON.parse(output) as Array<{ ms: number; status: number; error?: string }>;
+  expect(samples.filter((s) => s.status !== 200)).toEqual([]);
+  return samples.map((s) => s.ms);
 }
 
 describe('hardening: heavy routes under load', () => {
