@@ -1,6 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError, loadConfig } from './app-config.js';
 
+/** What the configuration refuses, each problem as it words it; none when it loads. */
+const problems = (env: Record<string, string>): readonly string[] => {
+  try {
+    loadConfig(env, '/srv/app');
+    return [];
+  } catch (error) {
+    return (error as ConfigError).problems;
+  }
+};
+
 describe('configuration', () => {
   it('defaults to the embedded stores under ./data on port 3000', () => {
     expect(loadConfig({}, '/srv/app')).toMatchObject({
@@ -155,14 +165,6 @@ describe('configuration', () => {
   });
 
   describe("the audit trail's keys and witness", () => {
-    const problems = (env: Record<string, string>): readonly string[] => {
-      try {
-        loadConfig(env, '/srv/app');
-        return [];
-      } catch (error) {
-        return (error as ConfigError).problems;
-      }
-    };
     const production = { NODE_ENV: 'production', DATA_DIR: '/var/lib/ledger' };
 
     it('takes the witness from AUDIT_WITNESS_DIR, never inside DATA_DIR, and requires it in production where anchors are written', () => {
@@ -192,14 +194,6 @@ describe('configuration', () => {
 
   describe('the personal-data vault', () => {
     const vaultKey = Buffer.alloc(32, 7).toString('base64');
-    const problems = (env: Record<string, string>): readonly string[] => {
-      try {
-        loadConfig(env, '/srv/app');
-        return [];
-      } catch (error) {
-        return (error as ConfigError).problems;
-      }
-    };
 
     it('takes its keyring from VAULT_KEYRING, beside DATA_DIR by default in development only', () => {
       expect(loadConfig({}, '/srv/app')).toMatchObject({ vaultKey: null, vaultKeyring: null });

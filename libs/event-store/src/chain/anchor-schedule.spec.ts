@@ -8,7 +8,10 @@ import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import type { EventStore, NewEvent } from '../event-store.port.js';
+import { FaultyEventStore } from '../faults/faulty-event-store.js';
 import { InMemoryEventStore } from '../in-memory/in-memory-event-store.js';
+import { KurrentDbEventStore } from '../kurrentdb/kurrentdb-event-store.js';
+import { KurrentDbSimulator } from '../kurrentdb/simulator/kurrentdb-simulator.js';
 import { keys, signer } from '../../test-support/tamper-history.js';
 import { AnchorSchedule } from './anchor-schedule.js';
 import { Anchorer } from './anchorer.js';
@@ -170,6 +173,59 @@ describe('the schedule of anchors', () => {
     expect(failures).toEqual([]);
   });
 
+  it('keeps every event within the interval on the KurrentDB simulator, faults in front of the anchorer', async () => {
+    let struck = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ afterS: fc.integer({ min: 0, max: 20 }), events: fc.integer({ min: 0, max: 2 }) }), {
+          minLength: 1,
+          maxLength: 10,
+        }),
+        fc.integer({ min: 1, max: 1_000 }),
+        async (steps, seed) => {
+          const node = new KurrentDbSimulator();
+          // Written without faults; the anchorer's reads and appends fail, or lose their answers, often
+          // enough that runs fail several times in a row.
+          const log = new LinkingEventStore(new KurrentDbEventStore(node.connect()));
+          const faulty = new FaultyEventStore(
+            new KurrentDbEventStore(node.connect()),
+            { 'commit-then-fail': 0.15, unavailable: 0.3, 'leader-change': 0.05 },
+            { seed },
+          );
+          const anchors = new AnchorSchedule(
+            new Anchorer(new LinkingEventStore(faulty), { signer, now: () => new Date() }),
+            {
+              intervalMs: INTERVAL,
+              mayAnchor: () => true,
+              onError: () => undefined, // a failed run is tried again within a second
+            },
+          );
+          anchors.start();
+          try {
+            for (const [i, step] of steps.entries()) {
+              // A second at a time, each run ended before the next check: the simulator answers on real turns.
+              for (let s = 0; s < step.afterS; s++) {
+                await anchors.whenIdle();
+                await jest.advanceTimersByTimeAsync(1_000);
+              }
+              await anchors.whenIdle();
+              await write(log, `bid-${i % 3}`, step.events);
+              const verified = await verifyLog(log, { keys, anchorDueMs: INTERVAL, now: new Date() });
+              expect(verified.anchors.broken).toEqual([]);
+            }
+          } finally {
+            await anchors.stop();
+            await log.close();
+            await faulty.close();
+          }
+          struck += Object.values(faulty.injected).reduce((a, b) => a + b, 0);
+        },
+      ),
+      { numRuns: 15 },
+    );
+    expect(struck).toBeGreaterThan(0);
+  });
+
   it('covers a backlog larger than one anchor holds in a single run', async () => {
     await write(store, 'bid-backlog', 35);
     const anchors = schedule(new Anchorer(store, { signer, now: () => new Date(), maxEvents: 10 }));
@@ -279,7 +335,7 @@ describe('the schedule of anchors', () => {
     expect((await anchorsIn(store)).length).toBe(2);
   });
 
-  it('reports a run that failed and tries again at the next tick', async () => {
+  it('reports a run that failed and tries again within a second, not a period later', async () => {
     await write(store, 'bid-1');
     const anchorer = new Anchorer(store, { signer, now: () => new Date() });
     const real = anchorer.anchorUntilCaughtUp.bind(anchorer);
@@ -290,7 +346,7 @@ describe('the schedule of anchors', () => {
     await anchors.whenIdle();
     expect(failures).toEqual([new Error('store unavailable')]);
     expect(await anchorsIn(store)).toEqual([]);
-    await jest.advanceTimersByTimeAsync(AnchorSchedule.periodOf(INTERVAL));
+    await jest.advanceTimersByTimeAsync(AnchorSchedule.checkEveryOf(INTERVAL));
     await anchors.whenIdle();
     expect((await anchorsIn(store)).map((a) => a.events)).toEqual([1]);
     await anchors.stop();

@@ -70,6 +70,8 @@ export class AnchorSchedule {
       .anchorUntilCaughtUp()
       .catch((error: unknown) => {
         this.options.onError(error);
+        // Due again at once: the next check (within a second) tries again, not the next period.
+        this.lastRunAt = null;
         return [];
       })
       .finally(() => (this.running = null));
